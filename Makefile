@@ -1,0 +1,115 @@
+# whichns - which DNS server does a long-running process query after
+# /etc/resolv.conf changes?  Every entry point lives here.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/whichns
+DATADIR  ?= $(PREFIX)/share/whichns
+MANDIR   ?= $(PREFIX)/share/man
+
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+B        := build
+
+WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+            -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wvla \
+            -Wnull-dereference -Wimplicit-fallthrough -Wundef
+OPT      ?= -O2 -g
+STD      := -std=gnu11 -D_GNU_SOURCE
+PCAP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags libpcap 2>/dev/null)
+PCAP_LIBS    = $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
+
+ALL_CFLAGS  = $(STD) $(WARN) $(OPT) -Iharness/lib -MMD -MP $(CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS)
+
+# Pure code: no system calls beyond memory and stdio on caller's streams.
+LIB_SRCS  := $(sort $(wildcard harness/lib/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
+# The program: privileged modules (namespaces, mounts, processes, capture).
+PROG_SRCS := $(sort $(wildcard harness/*.c))
+PROG_OBJS := $(PROG_SRCS:%.c=$(B)/%.o)
+PROBES    := $(patsubst repro/%.c,$(B)/repro/%,$(filter-out repro/probe_out.c,$(wildcard repro/*.c)))
+TEST_SRCS := $(sort $(wildcard tests/check_*.c))
+TEST_OBJS := $(TEST_SRCS:%.c=$(B)/%.o)
+
+WHICHNS   := $(B)/whichns
+LIBW      := $(B)/libwhichns.a
+CHECKBIN  := $(B)/tests/check_whichns
+
+.PHONY: all repro check unit integration regress bench install uninstall clean deps \
+        asan noopt help
+all: $(WHICHNS) $(PROBES)
+
+help:
+	@echo "make            build whichns and the probes (runs nothing)"
+	@echo "make repro      install missing packages, build, run the classic experiments"
+	@echo "make check      install missing packages, build, run unit and integration tests"
+	@echo "make regress    run the default matrix across every C library root filesystem"
+	@echo "make bench      measure speed and stability of the host matrix"
+	@echo "make asan       unit tests under -fsanitize=address,undefined"
+	@echo "make install    install whichns, probes, fixtures and the man page under PREFIX"
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(PCAP_CFLAGS) -c -o $@ $<
+
+$(LIBW): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(WHICHNS): $(PROG_OBJS) $(LIBW)
+	$(CC) $(ALL_CFLAGS) -o $@ $(PROG_OBJS) $(LIBW) $(ALL_LDFLAGS) $(PCAP_LIBS)
+
+# Probes are deliberately plain: no harness code, only libc (+libresolv).
+$(B)/repro/%: repro/%.c repro/probe_out.c repro/probe_out.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(OPT) $(CFLAGS) -o $@ $< repro/probe_out.c $(LDFLAGS) -lresolv
+
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(CHECKBIN): $(TEST_OBJS) $(LIBW)
+	$(CC) $(ALL_CFLAGS) -o $@ $(TEST_OBJS) $(LIBW) $(ALL_LDFLAGS) $(CHECK_LIBS)
+
+deps:
+	@scripts/deps.sh
+
+repro: deps all
+	./$(WHICHNS) run --probes $(B)/repro fixtures/scenarios/repro.scn
+
+unit: $(CHECKBIN)
+	CK_FORK=yes ./$(CHECKBIN)
+
+integration: all
+	prove -v tests/integration/*.t
+
+check: deps all unit integration
+
+asan:
+	$(MAKE) B=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	        LDFLAGS="$(LDFLAGS) -fsanitize=address,undefined" build-asan/tests/check_whichns
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	        CK_FORK=no ./build-asan/tests/check_whichns
+
+noopt:
+	$(MAKE) OPT="-O0 -g"
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(WHICHNS) $(DESTDIR)$(BINDIR)/whichns
+	install -m 0755 $(PROBES) $(DESTDIR)$(LIBEXECDIR)/
+	cp -R fixtures/. $(DESTDIR)$(DATADIR)/
+	install -m 0644 doc/whichns.1 $(DESTDIR)$(MANDIR)/man1/whichns.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/whichns $(DESTDIR)$(MANDIR)/man1/whichns.1
+	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

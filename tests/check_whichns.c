@@ -1,0 +1,17 @@
+/* check_whichns.c - runs every unit suite of the pure library. */
+#include <stdlib.h>
+#include "suites.h"
+
+int main(void)
+{
+	Suite *(*suites[])(void) = {
+		dns_suite, packet_suite, verdict_suite, resolvconf_suite,
+	};
+	SRunner *sr = srunner_create(NULL);
+	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+		srunner_add_suite(sr, suites[i]());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
