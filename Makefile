@@ -14,7 +14,8 @@ B        := build
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wvla \
-            -Wnull-dereference -Wimplicit-fallthrough -Wundef
+            -Wnull-dereference -Wimplicit-fallthrough -Wundef \
+            -Wno-format-truncation
 OPT      ?= -O2 -g
 STD      := -std=gnu11 -D_GNU_SOURCE
 PCAP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags libpcap 2>/dev/null)
@@ -22,7 +23,8 @@ PCAP_LIBS    = $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
 
-ALL_CFLAGS  = $(STD) $(WARN) $(OPT) -Iharness/lib -MMD -MP $(CFLAGS)
+ALL_CFLAGS  = $(STD) $(WARN) $(OPT) -Iharness/lib -MMD -MP \
+              -DWHICHNS_DATADIR=\"$(DATADIR)\" -DWHICHNS_LIBEXECDIR=\"$(LIBEXECDIR)\" $(CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS)
 
 # Pure code: no system calls beyond memory and stdio on caller's streams.
@@ -61,7 +63,7 @@ $(LIBW): $(LIB_OBJS)
 	rm -f $@ && $(AR) rcs $@ $^
 
 $(WHICHNS): $(PROG_OBJS) $(LIBW)
-	$(CC) $(ALL_CFLAGS) -o $@ $(PROG_OBJS) $(LIBW) $(ALL_LDFLAGS) $(PCAP_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(PROG_OBJS) $(LIBW) $(ALL_LDFLAGS) $(PCAP_LIBS) -lm
 
 # Probes are deliberately plain: no harness code, only libc (+libresolv).
 $(B)/repro/%: repro/%.c repro/probe_out.c repro/probe_out.h

@@ -1,0 +1,120 @@
+/*
+ * capture.c - the pcap lifecycle, as libpcap's own capturetest does it:
+ * create, snaplen, immediate mode, buffer, activate (negative = error,
+ * positive = warning), compile, setfilter, freecode; stats at the end.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "capture.h"
+
+#define SNAPLEN     65535
+#define BUFFER_SIZE (4 << 20)
+#define FILTER      "port 53"
+
+int capture_open(struct capture *c, const char *path, char *err, size_t errsize)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct bpf_program prog;
+	int st;
+
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	c->p = pcap_create("any", ebuf);
+	if (!c->p) {
+		snprintf(err, errsize, "pcap_create(any): %s", ebuf);
+		return -1;
+	}
+	if (pcap_set_snaplen(c->p, SNAPLEN) != 0 ||
+	    pcap_set_immediate_mode(c->p, 1) != 0 ||
+	    pcap_set_buffer_size(c->p, BUFFER_SIZE) != 0 ||
+	    pcap_set_timeout(c->p, 10) != 0) {
+		snprintf(err, errsize, "pcap settings on any: %s", pcap_geterr(c->p));
+		goto out_close;
+	}
+	st = pcap_activate(c->p);
+	if (st < 0) {
+		snprintf(err, errsize, "pcap_activate(any): %s: %s",
+		         pcap_statustostr(st), pcap_geterr(c->p));
+		goto out_close;
+	}
+	if (st > 0)
+		fprintf(stderr, "whichns: pcap_activate(any): warning: %s: %s\n",
+		        pcap_statustostr(st), pcap_geterr(c->p));
+	if (pcap_compile(c->p, &prog, FILTER, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errsize, "pcap_compile(\"%s\"): %s", FILTER,
+		         pcap_geterr(c->p));
+		goto out_close;
+	}
+	st = pcap_setfilter(c->p, &prog);
+	pcap_freecode(&prog);
+	if (st != 0) {
+		snprintf(err, errsize, "pcap_setfilter: %s", pcap_geterr(c->p));
+		goto out_close;
+	}
+	if (pcap_setnonblock(c->p, 1, ebuf) != 0) {
+		snprintf(err, errsize, "pcap_setnonblock: %s", ebuf);
+		goto out_close;
+	}
+	c->fd = pcap_get_selectable_fd(c->p);
+	c->linktype = pcap_datalink(c->p);
+	c->dump = pcap_dump_open(c->p, path);
+	if (!c->dump) {
+		snprintf(err, errsize, "cannot write %s: %s", path, pcap_geterr(c->p));
+		goto out_close;
+	}
+	return 0;
+out_close:
+	pcap_close(c->p);
+	c->p = NULL;
+	return -1;
+}
+
+struct dispatch_ctx {
+	struct capture *c;
+	capture_fn      fn;
+	void           *ctx;
+};
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h,
+                      const u_char *bytes)
+{
+	struct dispatch_ctx *d = (struct dispatch_ctx *)user;
+	pcap_dump((u_char *)d->c->dump, h, bytes);
+	d->fn(d->ctx, h, bytes, d->c->linktype);
+}
+
+int capture_dispatch(struct capture *c, capture_fn fn, void *ctx)
+{
+	struct dispatch_ctx d = { c, fn, ctx };
+	int total = 0;
+	for (;;) {
+		int n = pcap_dispatch(c->p, -1, on_packet, (u_char *)&d);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return total;
+		total += n;
+	}
+}
+
+int capture_drops(struct capture *c, uint64_t *drops)
+{
+	struct pcap_stat st;
+	if (pcap_stats(c->p, &st) != 0)
+		return -1;
+	*drops = (uint64_t)st.ps_drop + st.ps_ifdrop;
+	return 0;
+}
+
+void capture_close(struct capture *c)
+{
+	if (c->dump) {
+		pcap_dump_flush(c->dump);
+		pcap_dump_close(c->dump);
+		c->dump = NULL;
+	}
+	if (c->p) {
+		pcap_close(c->p);
+		c->p = NULL;
+	}
+}

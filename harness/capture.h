@@ -1,0 +1,33 @@
+/*
+ * capture.h - libpcap capture of DNS in the client namespace.
+ *
+ * Owns: the live pcap handle, its filter and the capture.pcap it saves.
+ * Never: decides anything about the packets; it hands each one on.
+ */
+#ifndef WHICHNS_CAPTURE_H
+#define WHICHNS_CAPTURE_H
+
+#include <stdint.h>
+#include <pcap/pcap.h>
+
+struct capture {
+	pcap_t        *p;
+	pcap_dumper_t *dump;
+	int            fd;        /* for poll() */
+	int            linktype;
+};
+
+typedef void (*capture_fn)(void *ctx, const struct pcap_pkthdr *h,
+                           const uint8_t *bytes, int linktype);
+
+/* Open "any" in the caller's network namespace, filter "port 53",
+ * immediate mode, saving to path. */
+int  capture_open(struct capture *c, const char *path, char *err, size_t errsize);
+/* Hand every waiting packet to fn (and to the file); returns how many, or
+ * -1 on error. */
+int  capture_dispatch(struct capture *c, capture_fn fn, void *ctx);
+/* Packets the kernel dropped so far (ps_drop + ps_ifdrop). */
+int  capture_drops(struct capture *c, uint64_t *drops);
+void capture_close(struct capture *c);
+
+#endif

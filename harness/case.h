@@ -1,0 +1,36 @@
+/*
+ * case.h - one case: one process observed through one resolv.conf switch.
+ *
+ * Owns: the life of a case, from namespaces to verdict, in case_run().
+ * Never: runs in the caller's namespaces; case_run() unshares its own
+ * network and mount namespaces, so call it in a process of its own.
+ */
+#ifndef WHICHNS_CASE_H
+#define WHICHNS_CASE_H
+
+#include <stdbool.h>
+#include "caseres.h"
+#include "view.h"
+
+struct case_spec {
+	const char *name;
+	char *const *argv;        /* the process under test */
+	const char *root;         /* "" for the host, or a root filesystem */
+	const char *fixtures;
+	const char *casedir;      /* absolute; exists */
+	const char *options;      /* resolv.conf options axis value */
+	enum update_method update;
+	bool        any_name;     /* servers answer every name */
+	char *const *env;         /* added to the process's environment */
+	unsigned    interval_ms;  /* how often the process looks up (0: unknown) */
+	unsigned    window_ms, before, switch_after_ms, timeout_ms;
+};
+
+/* Run the case; fills r.  Returns 0 when the case ran (whatever its
+ * verdict), -1 when it could not (r->error says why). */
+int case_run(const struct case_spec *spec, struct case_result *r);
+
+/* Set by the signal handler: stop the case and tear it down. */
+extern volatile int case_interrupted;
+
+#endif

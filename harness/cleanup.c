@@ -1,0 +1,88 @@
+/*
+ * cleanup.c - end the processes of a run that could not tear down.
+ *
+ * Parent-death signals already end almost everything when a run is
+ * SIGKILLed; this is the safety net for what slipped through (a process
+ * that changed its credentials, which clears that signal).  It also
+ * removes named network namespaces carrying the "whichns-" prefix.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cleanup.h"
+#include "spawn.h"
+
+static int marked(pid_t pid)
+{
+	char path[64], buf[65536];
+	snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	size_t marklen = strlen(CLEANUP_MARK);
+	for (ssize_t off = 0; off < n; off += (ssize_t)strlen(buf + off) + 1)
+		if (strncmp(buf + off, CLEANUP_MARK, marklen) == 0 &&
+		    buf[off + (ssize_t)marklen] == '=')
+			return 1;
+	return 0;
+}
+
+static int remove_named_netns(void)
+{
+	DIR *d = opendir("/run/netns");
+	int n = 0;
+	if (!d)
+		return 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (strncmp(e->d_name, "whichns-", 8) != 0)
+			continue;
+		char *argv[] = { "ip", "netns", "delete", e->d_name, NULL };
+		char err[256];
+		if (spawn_run(argv, NULL, err, sizeof err) == 0) {
+			printf("deleted network namespace %s\n", e->d_name);
+			n++;
+		} else {
+			fprintf(stderr, "whichns: ip netns delete %s: %s\n", e->d_name, err);
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+int cleanup_run(void)
+{
+	DIR *d = opendir("/proc");
+	int n = 0;
+	if (!d) {
+		fprintf(stderr, "whichns: cannot read /proc: %s\n", strerror(errno));
+		return -1;
+	}
+	pid_t self = getpid();
+	for (struct dirent *e; (e = readdir(d));) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		pid_t pid = (pid_t)atoi(e->d_name);
+		if (pid == self || !marked(pid))
+			continue;
+		if (kill(pid, SIGKILL) == 0) {
+			printf("ended process %d\n", (int)pid);
+			n++;
+		}
+	}
+	closedir(d);
+	n += remove_named_netns();
+	if (n == 0)
+		printf("nothing of whichns's was left behind\n");
+	return n;
+}

@@ -1,0 +1,16 @@
+/*
+ * cleanup.h - what a killed run can leave behind, and its removal.
+ *
+ * Every process a run starts carries CLEANUP_MARK in its environment;
+ * cleanup ends those, and only those.  Namespaces have no names and die
+ * with their processes; mounts live only in private mount namespaces.
+ */
+#ifndef WHICHNS_CLEANUP_H
+#define WHICHNS_CLEANUP_H
+
+#define CLEANUP_MARK "WHICHNS_RUN"
+
+/* Returns how many processes it ended, or -1 when /proc is unreadable. */
+int cleanup_run(void);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * caseres.h - the record of one case: what was run and what was measured.
+ *
+ * Owns: the struct every report is written from, and its text form
+ * (result.txt in the case folder: "key<TAB>value" lines), which is what a
+ * case process hands to the runner and what "whichns merge" reads back.
+ * Never: decides a verdict (verdict.c does) or opens files.
+ */
+#ifndef WHICHNS_CASERES_H
+#define WHICHNS_CASERES_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "verdict.h"
+
+#define CR_TEXT 256
+
+struct case_result {
+	char     name[CR_TEXT], group[64], probe[64], update[32], options[64],
+	         cache[16], libc_axis[32];
+	char     libc[64];          /* as the process reported it */
+	char     command[512];      /* what ran, shell-quoted */
+	char     dir[CR_TEXT];      /* case folder, relative to the run folder */
+	char     pcap[CR_TEXT];     /* relative to the run folder */
+	char     error[CR_TEXT];    /* the case could not run: why */
+	char     why[CR_TEXT];      /* explanation from scenario/expected */
+	struct vd_result vd;
+	enum verdict expected;      /* V_NONE: no expectation */
+	char     expected_why[CR_TEXT];
+	bool     switched;
+	double   switch_time;       /* epoch seconds, capture clock */
+	double   t_start, t_end;    /* of the case, wall clock */
+	double   observe_s;         /* probe start to end of window */
+	unsigned long long dropped;
+	unsigned packets, malformed;
+	int      exit_code;         /* process's, -1 while running at the end */
+	bool     complete;          /* false: interrupted or crashed */
+};
+
+void caseres_init(struct case_result *r);
+/* Does the verdict match the expectation?  No expectation: matches. */
+bool caseres_matches(const struct case_result *r);
+/* Text form.  write: returns 0 or -1 on a stream error. */
+int  caseres_write(FILE *f, const struct case_result *r);
+/* Parse the text form; -1 with err "LINE: what" on bad input. */
+int  caseres_parse(const char *text, size_t len, struct case_result *r,
+                   char *err, size_t errsize);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * events.h - decoded DNS messages on a timeline, tied to the two servers.
+ *
+ * Owns: one event per DNS message, which server it concerns, and the
+ * events.tsv format shared by cases and "whichns decode".
+ * Never: reads packets itself (packet.c does) or decides a verdict.
+ */
+#ifndef WHICHNS_EVENTS_H
+#define WHICHNS_EVENTS_H
+
+#include <stdio.h>
+#include "packet.h"
+#include "verdict.h"
+
+#define EV_ANSWERS_MAX 512
+
+struct wn_servers {
+	struct pkt_addr old[2], new[2];
+	size_t nold, nnew;
+};
+
+struct wn_event {
+	double   t;
+	struct pkt_addr src, dst;
+	uint16_t sport, dport;
+	uint8_t  proto;
+	uint16_t id;
+	bool     qr;
+	char     qname[DNS_NAME_MAX];
+	uint16_t qtype;
+	uint8_t  rcode;
+	char     answers[EV_ANSWERS_MAX];  /* comma-separated rdata */
+	enum vd_server server;  /* the DNS server side of the exchange */
+};
+
+/* The whichns servers (both address families). */
+void events_default_servers(struct wn_servers *s);
+/* Add "ADDR" to old (which = VD_OLD) or new; -1 on a bad address. */
+int  events_add_server(struct wn_servers *s, enum vd_server which, const char *addr);
+enum vd_server events_classify(const struct wn_servers *s, const struct pkt_addr *a);
+
+/* One event per message of a decoded frame; returns how many. */
+size_t events_from_frame(const struct pkt_dns *p, double t,
+                         const struct wn_servers *s,
+                         struct wn_event out[PKT_MSGS_MAX]);
+/* The query a vd_* verdict needs from a query event. */
+void events_to_query(const struct wn_event *e, struct vd_query *q);
+
+void events_tsv_header(FILE *f);
+/* t_switch < 0: no switch, the relative column is empty. */
+void events_tsv(FILE *f, const struct wn_event *e, double t_switch);
+
+const char *events_server_name(enum vd_server s);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * report.c - write case records as JSON, Markdown, TAP and JUnit.
+ *
+ * Every format says the same things: the verdict measured from the wire,
+ * the expectation beside it (never instead of it), and the numbers anyone
+ * can recount from capture.pcap.
+ */
+#include <math.h>
+#include <string.h>
+#include "report.h"
+
+const char *report_outcome(const struct case_result *r)
+{
+	if (!r->complete || r->error[0])
+		return "ERROR";
+	return caseres_matches(r) ? "ok" : "DIFFERS";
+}
+
+static bool passed(const struct case_result *r)
+{
+	return strcmp(report_outcome(r), "ok") == 0;
+}
+
+void report_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void report_xml_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '<':  fputs("&lt;", f); break;
+		case '>':  fputs("&gt;", f); break;
+		case '&':  fputs("&amp;", f); break;
+		case '"':  fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default:
+			/* XML 1.0 forbids most control characters outright. */
+			if (c >= 0x20 || c == '\n' || c == '\t')
+				fputc(c, f);
+		}
+	}
+}
+
+static void json_kv_str(FILE *f, const char *k, const char *v, bool null_if_empty)
+{
+	fprintf(f, ",\n      \"%s\": ", k);
+	if (null_if_empty && !*v)
+		fputs("null", f);
+	else
+		report_json_string(f, v);
+}
+
+static void json_case(FILE *f, const struct case_result *r)
+{
+	fputs("    {\n      \"case\": ", f);
+	report_json_string(f, r->name);
+	json_kv_str(f, "group", r->group, false);
+	json_kv_str(f, "probe", r->probe, false);
+	json_kv_str(f, "libc", r->libc, false);
+	json_kv_str(f, "update", r->update, false);
+	json_kv_str(f, "options", r->options, false);
+	json_kv_str(f, "cache", r->cache, false);
+	json_kv_str(f, "command", r->command, true);
+	json_kv_str(f, "verdict", verdict_name(r->vd.v), false);
+	json_kv_str(f, "expected", r->expected == V_NONE ? "" :
+	            verdict_name(r->expected), true);
+	json_kv_str(f, "outcome", report_outcome(r), false);
+	fprintf(f, ",\n      \"late_by\": %u", r->vd.late_by);
+	fprintf(f, ",\n      \"queries_old_before\": %u", r->vd.queries_old_before);
+	fprintf(f, ",\n      \"queries_new_before\": %u", r->vd.queries_new_before);
+	fprintf(f, ",\n      \"queries_old_after\": %u", r->vd.queries_old_after);
+	fprintf(f, ",\n      \"queries_new_after\": %u", r->vd.queries_new_after);
+	fprintf(f, ",\n      \"queries_other_after\": %u", r->vd.queries_other_after);
+	if (r->vd.first_new_ms >= 0)
+		fprintf(f, ",\n      \"first_new_ms\": %.1f", r->vd.first_new_ms);
+	else
+		fputs(",\n      \"first_new_ms\": null", f);
+	if (r->switched)
+		fprintf(f, ",\n      \"switch_time\": %.6f", r->switch_time);
+	else
+		fputs(",\n      \"switch_time\": null", f);
+	json_kv_str(f, "pcap", r->pcap, true);
+	json_kv_str(f, "dir", r->dir, true);
+	fprintf(f, ",\n      \"answers_old_after\": %u", r->vd.answers_old_after);
+	fprintf(f, ",\n      \"answers_new_after\": %u", r->vd.answers_new_after);
+	json_kv_str(f, "reason", r->vd.reason, false);
+	json_kv_str(f, "why", r->why[0] ? r->why : r->expected_why, true);
+	json_kv_str(f, "app_note", r->vd.app_note, true);
+	json_kv_str(f, "error", r->error, true);
+	fprintf(f, ",\n      \"dropped\": %llu", r->dropped);
+	fprintf(f, ",\n      \"malformed\": %u", r->malformed);
+	fprintf(f, ",\n      \"exit_code\": %d", r->exit_code);
+	fprintf(f, ",\n      \"wall_s\": %.3f", r->t_end - r->t_start);
+	fprintf(f, ",\n      \"complete\": %s\n    }", r->complete ? "true" : "false");
+}
+
+void report_json(FILE *f, const struct run_info *ri,
+                 const struct case_result *r, size_t n)
+{
+	fputs("{\n  \"run\": ", f);
+	report_json_string(f, ri->run);
+	fputs(",\n  \"host\": ", f);
+	report_json_string(f, ri->host ? ri->host : "");
+	fprintf(f, ",\n  \"complete\": %s,\n  \"planned\": %zu,\n  \"cases\": [\n",
+	        ri->interrupted ? "false" : "true", ri->planned);
+	for (size_t i = 0; i < n; i++) {
+		json_case(f, &r[i]);
+		fputs(i + 1 < n ? ",\n" : "\n", f);
+	}
+	fputs("  ]\n}\n", f);
+}
+
+static void numbers(char *buf, size_t size, const struct case_result *r)
+{
+	char first[32] = "-";
+	if (r->vd.first_new_ms >= 0)
+		snprintf(first, sizeof first, "%.0f", r->vd.first_new_ms);
+	snprintf(buf, size, "%u / %u / %u / %s", r->vd.queries_old_before,
+	         r->vd.queries_old_after, r->vd.queries_new_after, first);
+}
+
+static const char *verdict_text(const struct case_result *r, char *buf, size_t size)
+{
+	if (r->vd.v == V_LATE)
+		snprintf(buf, size, "LATE %u", r->vd.late_by);
+	else
+		snprintf(buf, size, "%s", r->error[0] ? "ERROR" : verdict_name(r->vd.v));
+	return buf;
+}
+
+void report_md(FILE *f, const struct run_info *ri,
+               const struct case_result *r, size_t n)
+{
+	size_t ok = 0;
+	for (size_t i = 0; i < n; i++)
+		ok += passed(&r[i]);
+	fprintf(f, "# whichns run %s\n\n", ri->run);
+	if (ri->host)
+		fprintf(f, "Host: %s\n\n", ri->host);
+	if (ri->interrupted)
+		fprintf(f, "**Interrupted: %zu of %zu planned cases ran. These "
+		        "results are incomplete.**\n\n", n, ri->planned);
+	fprintf(f, "%zu cases, %zu as expected, %zu not.\n\n", n, ok, n - ok);
+	fputs("Verdicts come from capture.pcap of each case; queries are counted "
+	      "as old before / old after / new after the switch, then the time "
+	      "from the switch to the first query to the new server.\n\n", f);
+	fputs("| case | libc | verdict | expected | queries (old before / old "
+	      "after / new after / first new ms) | answers old/new after | "
+	      "why | evidence |\n|---|---|---|---|---|---|---|---|\n", f);
+	for (size_t i = 0; i < n; i++) {
+		char num[96], v[32];
+		const struct case_result *c = &r[i];
+		numbers(num, sizeof num, c);
+		const char *why = c->why[0] ? c->why : c->expected_why;
+		fprintf(f, "| %s | %s | %s%s | %s | %s | %u / %u | %s | [pcap](%s) |\n",
+		        c->name, c->libc, verdict_text(c, v, sizeof v),
+		        passed(c) ? "" : " ✗",
+		        c->expected == V_NONE ? "—" : verdict_name(c->expected), num,
+		        c->vd.answers_old_after, c->vd.answers_new_after,
+		        why[0] ? why : "", c->pcap);
+	}
+	fputs("\n## Details\n\n", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct case_result *c = &r[i];
+		fprintf(f, "- **%s**: %s", c->name,
+		        c->error[0] ? c->error : c->vd.reason);
+		if (c->vd.app_note[0])
+			fprintf(f, "; application view: %s", c->vd.app_note);
+		fputc('\n', f);
+	}
+}
+
+void report_tap(FILE *f, const struct run_info *ri,
+                const struct case_result *r, size_t n)
+{
+	fprintf(f, "TAP version 14\n1..%zu\n", ri->interrupted ? n : ri->planned);
+	for (size_t i = 0; i < n; i++) {
+		const struct case_result *c = &r[i];
+		char v[32];
+		fprintf(f, "%s %zu - %s %s\n", passed(c) ? "ok" : "not ok", i + 1,
+		        c->name, verdict_text(c, v, sizeof v));
+		if (!passed(c)) {
+			fputs("  ---\n  message: ", f);
+			report_json_string(f, c->error[0] ? c->error : c->vd.reason);
+			fputs("\n  found: ", f);
+			report_json_string(f, verdict_name(c->vd.v));
+			fputs("\n  wanted: ", f);
+			report_json_string(f, verdict_name(c->expected));
+			fputs("\n  ...\n", f);
+		}
+	}
+	if (ri->interrupted)
+		fputs("Bail out! interrupted\n", f);
+}
+
+void report_junit(FILE *f, const struct run_info *ri,
+                  const struct case_result *r, size_t n)
+{
+	size_t failures = 0, errors = 0;
+	double total = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!r[i].complete || r[i].error[0])
+			errors++;
+		else if (!caseres_matches(&r[i]))
+			failures++;
+		total += r[i].t_end - r[i].t_start;
+	}
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+	fputs("<testsuites>\n  <testsuite name=\"whichns ", f);
+	report_xml_text(f, ri->run);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n",
+	        n, failures, errors, total);
+	for (size_t i = 0; i < n; i++) {
+		const struct case_result *c = &r[i];
+		char v[32];
+		fputs("    <testcase classname=\"whichns.", f);
+		report_xml_text(f, c->group[0] ? c->group : "case");
+		fputs("\" name=\"", f);
+		report_xml_text(f, c->name);
+		fprintf(f, "\" time=\"%.3f\">\n", c->t_end - c->t_start);
+		if (!c->complete || c->error[0]) {
+			fputs("      <error message=\"", f);
+			report_xml_text(f, c->error[0] ? c->error : "incomplete");
+			fputs("\"/>\n", f);
+		} else if (!caseres_matches(c)) {
+			fputs("      <failure message=\"verdict differs\">", f);
+			fprintf(f, "-%s %s\n+%s %s\n", c->name, verdict_name(c->expected),
+			        c->name, verdict_text(c, v, sizeof v));
+			report_xml_text(f, c->vd.reason);
+			fputs("</failure>\n", f);
+		}
+		fputs("      <system-out>", f);
+		report_xml_text(f, c->vd.reason);
+		fputs("</system-out>\n    </testcase>\n", f);
+	}
+	fputs("  </testsuite>\n</testsuites>\n", f);
+}
+
+void report_table(FILE *f, const struct case_result *r, size_t n)
+{
+	size_t w = 4;
+	for (size_t i = 0; i < n; i++)
+		if (strlen(r[i].name) > w)
+			w = strlen(r[i].name);
+	fprintf(f, "%-*s  %-14s %-12s %-7s %10s %9s %9s %9s\n", (int)w, "case",
+	        "verdict", "expected", "outcome", "old<sw", "old>sw", "new>sw",
+	        "1st new");
+	for (size_t i = 0; i < n; i++) {
+		const struct case_result *c = &r[i];
+		char v[32], first[16] = "-";
+		if (c->vd.first_new_ms >= 0)
+			snprintf(first, sizeof first, "%.0fms", c->vd.first_new_ms);
+		fprintf(f, "%-*s  %-14s %-12s %-7s %10u %9u %9u %9s\n", (int)w,
+		        c->name, verdict_text(c, v, sizeof v),
+		        c->expected == V_NONE ? "-" : verdict_name(c->expected),
+		        report_outcome(c), c->vd.queries_old_before,
+		        c->vd.queries_old_after, c->vd.queries_new_after, first);
+	}
+}

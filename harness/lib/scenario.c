@@ -1,0 +1,390 @@
+/*
+ * scenario.c - parse and expand scenario files.
+ *
+ * Every error names the file, the line and what was expected, because a
+ * scenario file is hand-written and its author has only that line to fix.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "resolvconf.h"
+#include "scenario.h"
+
+const char *const scn_updates[] = {
+	"inplace", "rename", "symlink", "bind-inplace", "bind-rename", NULL,
+};
+const char *const scn_caches[] = { "none", "nscd", NULL };
+
+static const char *const axis_names[SCN_AXES] = {
+	[SCN_PROBE] = "probe", [SCN_UPDATE] = "update", [SCN_OPTIONS] = "options",
+	[SCN_CACHE] = "cache", [SCN_LIBC] = "libc",
+};
+
+static const char *const scalar_keys[] = {
+	"name", "interval", "window", "before", "switch-after", "timeout", "why",
+	NULL,
+};
+
+const char *scn_axis_name(enum scn_axis a)
+{
+	return (unsigned)a < SCN_AXES ? axis_names[a] : "?";
+}
+
+struct parser {
+	const char *path;
+	unsigned    line;
+	char       *err;
+	size_t      errsize;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int fail(struct parser *p, const char *fmt, ...)
+{
+	int n = snprintf(p->err, p->errsize, "%s:%u: ", p->path, p->line);
+	if (n >= 0 && (size_t)n < p->errsize) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(p->err + n, p->errsize - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+int scn_parse_duration(const char *s, unsigned *ms)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || errno || v < 0 || !isdigit((unsigned char)*s))
+		return -1;
+	double scale = 1;
+	if (strcmp(end, "ms") == 0 || *end == '\0')
+		scale = 1;
+	else if (strcmp(end, "s") == 0)
+		scale = 1000;
+	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+		scale = 60000;
+	else
+		return -1;
+	v *= scale;
+	if (v > 24.0 * 3600 * 1000)
+		return -1;
+	*ms = (unsigned)(v + 0.5);
+	return 0;
+}
+
+static int word_ok(const char *w)
+{
+	if (!*w)
+		return 0;
+	for (; *w; w++)
+		if (!isalnum((unsigned char)*w) && !strchr("-_.+:", *w))
+			return 0;
+	return 1;
+}
+
+static int in_list(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(w, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static void join(char *buf, size_t size, const char *const *list)
+{
+	buf[0] = '\0';
+	for (size_t n = 0; *list; list++) {
+		int k = snprintf(buf + n, size - n, "%s%s", n ? ", " : "", *list);
+		if (k < 0 || (size_t)k >= size - n)
+			return;
+		n += (size_t)k;
+	}
+}
+
+static int set_axis(struct parser *p, struct scn_group *g, enum scn_axis a,
+                    char **words, size_t nwords)
+{
+	struct scn_axisvals *av = &g->axis[a];
+	if (nwords == 0)
+		return fail(p, "'%s' needs at least one value", axis_names[a]);
+	if (nwords > SCN_VALUES_MAX)
+		return fail(p, "'%s' has %zu values; at most %d", axis_names[a],
+		            nwords, SCN_VALUES_MAX);
+	for (size_t i = 0; i < nwords; i++) {
+		const char *w = words[i];
+		char list[160];
+		if (strlen(w) >= SCN_WORD_MAX || !word_ok(w))
+			return fail(p, "bad %s value '%s'; expected a word of "
+			            "letters, digits and -_.+:", axis_names[a], w);
+		if (a == SCN_UPDATE && !in_list(w, scn_updates)) {
+			join(list, sizeof list, scn_updates);
+			return fail(p, "unknown update method '%s'; expected one "
+			            "of: %s", w, list);
+		}
+		if (a == SCN_CACHE && !in_list(w, scn_caches)) {
+			join(list, sizeof list, scn_caches);
+			return fail(p, "unknown cache '%s'; expected one of: %s",
+			            w, list);
+		}
+		if (a == SCN_OPTIONS && resolvconf_options_valid(w) != 0)
+			return fail(p, "bad options value '%s'; expected 'default' "
+			            "or resolv.conf option words joined by '+' "
+			            "(e.g. no-reload+single-request)", w);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(words[j], w) == 0)
+				return fail(p, "'%s' is listed twice in '%s'", w,
+				            axis_names[a]);
+		strcpy(av->v[i], w);
+	}
+	av->n = nwords;
+	return 0;
+}
+
+static int set_scalar(struct parser *p, struct scn_group *g, const char *key,
+                      char **words, size_t nwords, const char *rest)
+{
+	if (strcmp(key, "why") == 0) {
+		if (strlen(rest) >= sizeof g->why)
+			return fail(p, "'why' is longer than %zu characters",
+			            sizeof g->why - 1);
+		strcpy(g->why, rest);
+		return 0;
+	}
+	if (nwords != 1)
+		return fail(p, "'%s' takes exactly one value", key);
+	const char *v = words[0];
+	if (strcmp(key, "name") == 0) {
+		if (strlen(v) >= sizeof g->qname || !word_ok(v))
+			return fail(p, "bad name '%s'; expected a domain name", v);
+		strcpy(g->qname, v);
+		return 0;
+	}
+	if (strcmp(key, "before") == 0) {
+		char *end;
+		errno = 0;
+		unsigned long n = strtoul(v, &end, 10);
+		if (*end || end == v || errno || n < 1 || n > 1000)
+			return fail(p, "bad before '%s'; expected a count from 1 "
+			            "to 1000", v);
+		g->before = (unsigned)n;
+		return 0;
+	}
+	unsigned ms;
+	if (scn_parse_duration(v, &ms) != 0 || ms == 0)
+		return fail(p, "bad %s '%s'; expected a duration such as 100ms "
+		            "or 1.5s", key, v);
+	if (strcmp(key, "interval") == 0)
+		g->interval_ms = ms;
+	else if (strcmp(key, "window") == 0)
+		g->window_ms = ms;
+	else if (strcmp(key, "switch-after") == 0)
+		g->switch_after_ms = ms;
+	else
+		g->timeout_ms = ms;
+	return 0;
+}
+
+static void group_defaults(struct scn_group *g)
+{
+	memset(g, 0, sizeof *g);
+	strcpy(g->axis[SCN_UPDATE].v[0], "inplace");
+	g->axis[SCN_UPDATE].n = 1;
+	strcpy(g->axis[SCN_OPTIONS].v[0], "default");
+	g->axis[SCN_OPTIONS].n = 1;
+	strcpy(g->axis[SCN_CACHE].v[0], "none");
+	g->axis[SCN_CACHE].n = 1;
+	strcpy(g->axis[SCN_LIBC].v[0], "host");
+	g->axis[SCN_LIBC].n = 1;
+	strcpy(g->qname, "hat.com");
+	g->interval_ms = 100;
+	g->window_ms = 1500;
+	g->before = 3;
+	g->switch_after_ms = 1000;
+	g->timeout_ms = 10000;
+}
+
+#define WORDS_MAX (SCN_VALUES_MAX + 2)
+
+/* Split line in place into words; -1 when there are too many. */
+static int split(char *line, char **words, size_t *n)
+{
+	*n = 0;
+	for (char *s = strtok(line, " \t\r"); s; s = strtok(NULL, " \t\r")) {
+		if (*n == WORDS_MAX)
+			return -1;
+		words[(*n)++] = s;
+	}
+	return 0;
+}
+
+static int parse_header(struct parser *p, struct scn_file *out,
+                        const struct scn_group *defaults, char *line)
+{
+	char *close = strchr(line, ']');
+	if (!close || close[1] != '\0')
+		return fail(p, "bad group header; expected [name]");
+	*close = '\0';
+	const char *name = line + 1;
+	if (!word_ok(name) || strlen(name) >= SCN_WORD_MAX)
+		return fail(p, "bad group name '%s'; expected a word", name);
+	if (out->ngroups == SCN_GROUPS_MAX)
+		return fail(p, "too many groups; at most %d", SCN_GROUPS_MAX);
+	for (size_t i = 0; i < out->ngroups; i++)
+		if (strcmp(out->groups[i].name, name) == 0)
+			return fail(p, "group [%s] is defined twice", name);
+	struct scn_group *g = &out->groups[out->ngroups++];
+	*g = *defaults;
+	strcpy(g->name, name);
+	g->line = p->line;
+	return 0;
+}
+
+static int parse_line(struct parser *p, struct scn_group *g, char *line)
+{
+	char rest[256];
+	char *words[WORDS_MAX];
+	size_t n;
+
+	/* "why" keeps its text as written; take it before splitting. */
+	const char *sp = line + strcspn(line, " \t");
+	snprintf(rest, sizeof rest, "%s", sp + strspn(sp, " \t"));
+	if (split(line, words, &n) != 0)
+		return fail(p, "too many values; at most %d per line",
+		            SCN_VALUES_MAX);
+	if (n == 0)
+		return 0;
+	const char *key = words[0];
+	for (unsigned a = 0; a < SCN_AXES; a++)
+		if (strcmp(key, axis_names[a]) == 0)
+			return set_axis(p, g, (enum scn_axis)a, words + 1, n - 1);
+	if (in_list(key, scalar_keys))
+		return set_scalar(p, g, key, words + 1, n - 1, rest);
+	return fail(p, "unknown key '%s'; expected one of: probe, update, "
+	            "options, cache, libc, name, interval, window, before, "
+	            "switch-after, timeout, why, or a [group] header", key);
+}
+
+int scn_parse(const char *text, size_t len, const char *path,
+              struct scn_file *out, char *err, size_t errsize)
+{
+	struct parser p = { .path = path, .line = 0, .err = err, .errsize = errsize };
+	struct scn_group defaults;
+	char line[1024];
+
+	memset(out, 0, sizeof *out);
+	snprintf(out->path, sizeof out->path, "%s", path);
+	group_defaults(&defaults);
+
+	for (size_t off = 0; off < len;) {
+		const char *nl = memchr(text + off, '\n', len - off);
+		size_t l = nl ? (size_t)(nl - (text + off)) : len - off;
+		p.line++;
+		if (l >= sizeof line)
+			return fail(&p, "line longer than %zu characters",
+			            sizeof line - 1);
+		memcpy(line, text + off, l);
+		line[l] = '\0';
+		off += l + (nl != NULL);
+		if (memchr(line, '\0', l))
+			return fail(&p, "NUL byte; expected text");
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *s = line + strspn(line, " \t\r");
+		if (*s == '\0')
+			continue;
+		int rc = *s == '['
+			? parse_header(&p, out, &defaults, s)
+			: parse_line(&p, out->ngroups
+			                 ? &out->groups[out->ngroups - 1]
+			                 : &defaults, s);
+		if (rc != 0)
+			return -1;
+	}
+	if (out->ngroups == 0) {
+		out->groups[0] = defaults;
+		strcpy(out->groups[0].name, "default");
+		out->ngroups = 1;
+	}
+	for (size_t i = 0; i < out->ngroups; i++) {
+		p.line = out->groups[i].line ? out->groups[i].line : 1;
+		if (out->groups[i].axis[SCN_PROBE].n == 0)
+			return fail(&p, "group [%s] has no 'probe' line; expected "
+			            "e.g. 'probe getip res_loop'", out->groups[i].name);
+	}
+	return 0;
+}
+
+static size_t group_count(const struct scn_group *g)
+{
+	size_t n = 1;
+	for (unsigned a = 0; a < SCN_AXES; a++)
+		n *= g->axis[a].n;
+	return n;
+}
+
+size_t scn_count(const struct scn_file *f)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->ngroups; i++)
+		n += group_count(&f->groups[i]);
+	return n;
+}
+
+void scn_case_at(const struct scn_file *f, size_t i, struct scn_case *c)
+{
+	const struct scn_group *g = f->groups;
+	while (i >= group_count(g)) {
+		i -= group_count(g);
+		g++;
+	}
+	/* The last axis varies slowest: cases of one libc stay together,
+	 * and the probe varies fastest only within (update, options). */
+	size_t idx[SCN_AXES];
+	for (unsigned a = 0; a < SCN_AXES; a++) {
+		idx[a] = i % g->axis[a].n;
+		i /= g->axis[a].n;
+	}
+	memset(c, 0, sizeof *c);
+	strcpy(c->group, g->name);
+	strcpy(c->probe, g->axis[SCN_PROBE].v[idx[SCN_PROBE]]);
+	strcpy(c->update, g->axis[SCN_UPDATE].v[idx[SCN_UPDATE]]);
+	strcpy(c->options, g->axis[SCN_OPTIONS].v[idx[SCN_OPTIONS]]);
+	strcpy(c->cache, g->axis[SCN_CACHE].v[idx[SCN_CACHE]]);
+	strcpy(c->libc, g->axis[SCN_LIBC].v[idx[SCN_LIBC]]);
+	strcpy(c->qname, g->qname);
+	c->interval_ms = g->interval_ms;
+	c->window_ms = g->window_ms;
+	c->before = g->before;
+	c->switch_after_ms = g->switch_after_ms;
+	c->timeout_ms = g->timeout_ms;
+	snprintf(c->name, sizeof c->name, "%s%s%s/%s/%s%s%s",
+	         strcmp(c->libc, "host") ? c->libc : "",
+	         strcmp(c->libc, "host") ? ":" : "",
+	         c->probe, c->update, c->options,
+	         strcmp(c->cache, "none") ? "/" : "",
+	         strcmp(c->cache, "none") ? c->cache : "");
+}
+
+int scn_case_matches(const struct scn_case *c, const char *filter)
+{
+	if (!filter || !*filter)
+		return 1;
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", filter);
+	char *save;
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		const char *vals[] = { c->probe, c->update, c->options, c->cache,
+		                       c->libc, c->group };
+		int hit = strstr(c->name, t) != NULL;
+		for (size_t i = 0; !hit && i < sizeof vals / sizeof vals[0]; i++)
+			hit = strcmp(vals[i], t) == 0;
+		if (!hit)
+			return 0;
+	}
+	return 1;
+}

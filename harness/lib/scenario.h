@@ -1,0 +1,83 @@
+/*
+ * scenario.h - scenario files: axes that expand into cases.
+ *
+ * A scenario file is lines of "key value..." with '#' comments.  Keys
+ * before the first "[group]" header are defaults for every group; each
+ * group is one matrix (the cross product of its axes).  A file without
+ * groups is one matrix.  See fixtures/scenarios/README.md.
+ *
+ * Owns: parsing, validating and expanding scenario text.
+ * Never: opens files (the caller hands in the text) or trusts a length.
+ */
+#ifndef WHICHNS_SCENARIO_H
+#define WHICHNS_SCENARIO_H
+
+#include <stddef.h>
+
+#define SCN_VALUES_MAX 16
+#define SCN_WORD_MAX   48
+#define SCN_GROUPS_MAX 16
+#define SCN_NAME_MAX   256 /* five axis words and separators fit */
+
+enum scn_axis { SCN_PROBE, SCN_UPDATE, SCN_OPTIONS, SCN_CACHE, SCN_LIBC,
+                SCN_AXES };
+
+struct scn_axisvals {
+	size_t n;
+	char   v[SCN_VALUES_MAX][SCN_WORD_MAX];
+};
+
+struct scn_group {
+	char     name[SCN_WORD_MAX];
+	struct scn_axisvals axis[SCN_AXES];
+	char     qname[SCN_WORD_MAX];      /* name the probe looks up */
+	unsigned interval_ms;              /* between the probe's lookups */
+	unsigned window_ms;                /* observed after the switch */
+	unsigned before;                   /* queries to old before switching */
+	unsigned switch_after_ms;          /* or this long after the first one */
+	unsigned timeout_ms;               /* give up waiting for "before" */
+	char     why[SCN_GROUPS_MAX * 8];  /* optional explanation */
+	unsigned line;                     /* where the group starts */
+};
+
+struct scn_file {
+	char   path[256];
+	size_t ngroups;
+	struct scn_group groups[SCN_GROUPS_MAX];
+};
+
+struct scn_case {
+	char     name[SCN_NAME_MAX];       /* probe/update/options[/cache] */
+	char     group[SCN_WORD_MAX];
+	char     probe[SCN_WORD_MAX], update[SCN_WORD_MAX],
+	         options[SCN_WORD_MAX], cache[SCN_WORD_MAX], libc[SCN_WORD_MAX];
+	char     qname[SCN_WORD_MAX];
+	unsigned interval_ms, window_ms, before, switch_after_ms, timeout_ms;
+};
+
+/*
+ * Parse len bytes of text.  On error returns -1 and writes one line to
+ * err: "FILE:LINE: what is wrong; expected ...".
+ */
+int scn_parse(const char *text, size_t len, const char *path,
+              struct scn_file *out, char *err, size_t errsize);
+
+/* Number of cases the file expands into. */
+size_t scn_count(const struct scn_file *f);
+/* Expand case number i (0 <= i < scn_count) into *c. */
+void scn_case_at(const struct scn_file *f, size_t i, struct scn_case *c);
+
+/* Axis names and the values an axis allows (NULL: any word). */
+const char *scn_axis_name(enum scn_axis a);
+extern const char *const scn_updates[];
+extern const char *const scn_caches[];
+
+/* Parse "250ms", "1.5s", "2s", "300" (ms) into milliseconds. */
+int scn_parse_duration(const char *s, unsigned *ms);
+
+/* Case selection: a filter is a comma-separated list of terms; a case is
+ * selected when every term matches its name as a substring or equals one
+ * of its axis values.  NULL or "" selects everything. */
+int scn_case_matches(const struct scn_case *c, const char *filter);
+
+#endif

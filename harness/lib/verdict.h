@@ -1,0 +1,70 @@
+/*
+ * verdict.h - from what the wire and the process showed to a verdict.
+ *
+ * Owns: the rules of DESIGN.md "Verdicts" and the numbers behind them.
+ * Never: looks at what a probe is "known" to do, at the expected verdict,
+ * or at anything but the observations handed in.
+ */
+#ifndef WHICHNS_VERDICT_H
+#define WHICHNS_VERDICT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+enum verdict {
+	V_FOLLOWED, V_LATE, V_STALE, V_MIXED, V_SILENT, V_INCONCLUSIVE,
+	V_NONE, /* not decided (case not run) */
+};
+
+enum vd_server { VD_OLD, VD_NEW, VD_OTHER };
+
+/* One DNS query message (QR=0) seen on the wire. */
+struct vd_query {
+	double         t;        /* capture time, epoch seconds */
+	enum vd_server to;
+	uint16_t       id, qtype;
+	uint32_t       qname_hash;
+	bool           retrans;  /* set by vd_mark_retransmissions() */
+};
+
+/* One answer the process printed, classified by which server's data. */
+struct vd_answer {
+	double         t;
+	enum vd_server from;
+};
+
+struct vd_input {
+	const struct vd_query  *q;  size_t nq;  /* sorted by t */
+	const struct vd_answer *a;  size_t na;  /* sorted by t */
+	bool     switched;
+	double   t_switch;         /* capture clock */
+	double   t_end;            /* end of the observation window */
+	uint64_t dropped;          /* packets the capture lost */
+	bool     exited;           /* the process ended before t_end */
+	double   t_exit;
+};
+
+struct vd_result {
+	enum verdict v;
+	unsigned late_by;          /* LATE: lookups to old before the first to new */
+	unsigned queries_old_before, queries_new_before, queries_other_before;
+	unsigned queries_old_after, queries_new_after, queries_other_after;
+	unsigned lookups_old_after, lookups_new_after; /* retransmissions left out */
+	double   first_new_ms;     /* switch to first query to new; < 0: none */
+	unsigned answers_old_before, answers_new_before;
+	unsigned answers_old_after, answers_new_after;
+	char     reason[256];      /* why INCONCLUSIVE, or what the numbers say */
+	char     app_note[160];    /* where the application view disagrees */
+};
+
+/* Mark queries that repeat an earlier one (same server, id, type, name). */
+void vd_mark_retransmissions(struct vd_query *q, size_t nq);
+void verdict_decide(const struct vd_input *in, struct vd_result *out);
+
+const char *verdict_name(enum verdict v);
+/* Parses "FOLLOWED" etc. (case-insensitive); V_NONE when unknown. */
+enum verdict verdict_parse(const char *s);
+uint32_t vd_hash_name(const char *name);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * wnconst.h - the fixed addresses and answers of DESIGN.md.
+ *
+ * Documentation ranges only (RFC 5737, RFC 3849): nothing here can reach
+ * a real host even if a packet escaped the namespaces.
+ */
+#ifndef WHICHNS_WNCONST_H
+#define WHICHNS_WNCONST_H
+
+#define WN_CLIENT4   "198.51.100.2"
+#define WN_OLD4      "198.51.100.10"
+#define WN_NEW4      "198.51.100.20"
+#define WN_CLIENT6   "2001:db8:100::2"
+#define WN_OLD6      "2001:db8:100::10"
+#define WN_NEW6      "2001:db8:100::20"
+
+/* What each server answers: the application view tells them apart. */
+#define WN_ANSWER_OLD4 "203.0.113.203"
+#define WN_ANSWER_NEW4 "203.0.113.204"
+#define WN_ANSWER_OLD6 "2001:db8:203::203"
+#define WN_ANSWER_NEW6 "2001:db8:203::204"
+
+/* MX and NS targets carry the same mark: mail-203.hat.com, ns-204.hat.com */
+#define WN_NAME_OLD    "-203.hat.com"
+#define WN_NAME_NEW    "-204.hat.com"
+
+#define WN_QNAME     "hat.com"
+
+#endif

@@ -1,0 +1,364 @@
+/*
+ * main.c - the whichns command line.
+ *
+ * Checks what it can before anything privileged happens (arguments,
+ * scenario files, then root, programs and namespaces), so a mistake costs
+ * one clear line and a documented exit status, never a half-made run.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cleanup.h"
+#include "runner.h"
+#include "scenario.h"
+
+#ifndef WHICHNS_VERSION
+#define WHICHNS_VERSION "0.1"
+#endif
+#ifndef WHICHNS_DATADIR
+#define WHICHNS_DATADIR "/usr/local/share/whichns"
+#endif
+#ifndef WHICHNS_LIBEXECDIR
+#define WHICHNS_LIBEXECDIR "/usr/local/libexec/whichns"
+#endif
+
+static const char usage_text[] =
+"usage: whichns run [-j jobs] [-f filter] [--shard K/N] [--strict] [-q]\n"
+"                   [--check] [--probes dir] [--fixtures dir]\n"
+"                   [--results dir] [--expected dir] scenario ...\n"
+"       whichns cleanup\n"
+"       whichns help | --help | --version\n";
+
+static const char help_text[] =
+"\n"
+"whichns answers, with packet-level proof, which DNS server a long-running\n"
+"process queries after /etc/resolv.conf changes.\n"
+"\n"
+"Commands:\n"
+"  run        run the cases of scenario files; evidence in results/<run>/\n"
+"  cleanup    end processes a killed run left behind (whichns's own only)\n"
+"\n"
+"Options of run:\n"
+"  -j, --jobs N        cases at a time (default: number of CPUs)\n"
+"  -f, --filter TERMS  only cases matching every comma-separated term\n"
+"      --shard K/N     only slice K of N of the matrix\n"
+"      --strict        a case without an expected verdict fails\n"
+"  -q, --quiet         no progress lines\n"
+"      --check         validate the scenario files and exit (no root needed)\n"
+"      --probes DIR    probe programs (default: next to whichns)\n"
+"      --fixtures DIR  dnsmasq data, scenarios, expected verdicts\n"
+"      --results DIR   where run folders go (default: results)\n"
+"      --expected DIR  expected verdicts (default: FIXTURES/expected)\n"
+"\n"
+"Exit status: 0 every verdict as expected; 1 a verdict differs from its\n"
+"expectation or a case could not run; 2 bad usage or bad input; 3 the\n"
+"environment cannot run it (not root, no namespaces, a missing program);\n"
+"130 interrupted (the summary says which cases ran).\n";
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("whichns: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+/* The folder this program lives in, to find build/repro and fixtures. */
+static void self_dir(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+	if (!path)
+		path = "/usr/sbin:/usr/bin:/sbin:/bin";
+	/* dnsmasq and ip live in sbin, which a non-login root PATH may lack. */
+	char all[4096];
+	snprintf(all, sizeof all, "%s:/usr/sbin:/sbin", path);
+	for (char *save, *d = strtok_r(all, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		snprintf(buf, sizeof buf, "%s/%s", d, prog);
+		if (access(buf, X_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int check_environment(void)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "whichns: must run as root: it creates network and "
+		        "mount namespaces (try: sudo whichns ...)\n");
+		return EXIT_ENV;
+	}
+	static const struct { const char *prog, *package; } need[] = {
+		{ "dnsmasq", "dnsmasq-base" }, { "ip", "iproute2" },
+	};
+	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+		if (!in_path(need[i].prog)) {
+			fprintf(stderr, "whichns: %s not found in PATH: install it with "
+			        "'apt-get install %s' (or run 'make deps')\n",
+			        need[i].prog, need[i].package);
+			return EXIT_ENV;
+		}
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID) == 0 ? 0 : 1);
+	int st = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "whichns: this system does not allow new network, "
+		        "mount and PID namespaces (unshare failed); whichns needs them\n");
+		return EXIT_ENV;
+	}
+	return 0;
+}
+
+static char *read_file(const char *path, size_t *len, char *err, size_t errsize)
+{
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		snprintf(err, errsize, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	char *text = NULL;
+	FILE *mem = open_memstream(&text, len);
+	char buf[8192];
+	size_t n;
+	while (mem && (n = fread(buf, 1, sizeof buf, f)) > 0)
+		fwrite(buf, 1, n, mem);
+	int bad = ferror(f);
+	fclose(f);
+	if (!mem || fclose(mem) != 0 || bad) {
+		snprintf(err, errsize, "cannot read %s", path);
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static int parse_shard(const char *s, unsigned *k, unsigned *n)
+{
+	char tail;
+	return sscanf(s, "%u/%u%c", k, n, &tail) == 2 && *n >= 1 && *k >= 1 && *k <= *n
+	       ? 0 : -1;
+}
+
+/* Probes named by the scenarios must exist before anything starts. */
+static int check_probes(const char *dir, const struct scn_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/%s", dir, c[i].probe);
+		if (access(path, X_OK) != 0) {
+			fprintf(stderr, "whichns: probe '%s' (case %s) not found in %s: "
+			        "build it with 'make' or name another --probes folder\n",
+			        c[i].probe, c[i].name, dir);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "shard", required_argument, NULL, 'S' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "probes", required_argument, NULL, 'P' },
+		{ "fixtures", required_argument, NULL, 'F' },
+		{ "results", required_argument, NULL, 'R' },
+		{ "expected", required_argument, NULL, 'E' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char self[PATH_MAX], probes[PATH_MAX], fixtures[PATH_MAX], expected[PATH_MAX + 16];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct run_opts o = { .jobs = ncpu > 0 ? (unsigned)ncpu : 1, .results = "results" };
+	const char *filter = NULL, *probes_opt = NULL, *fixtures_opt = NULL,
+	           *expected_opt = NULL;
+	unsigned shard_k = 1, shard_n = 1;
+	int check_only = 0, c;
+
+	while ((c = getopt_long(argc, argv, "+j:f:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': {
+			char *end;
+			long j = strtol(optarg, &end, 10);
+			if (*end || j < 1 || j > 256)
+				return usage_error("bad --jobs '%s': expected 1 to 256", optarg);
+			o.jobs = (unsigned)j;
+			break;
+		}
+		case 'f': filter = optarg; break;
+		case 'S':
+			if (parse_shard(optarg, &shard_k, &shard_n) != 0)
+				return usage_error("bad --shard '%s': expected K/N with "
+				                   "1 <= K <= N", optarg);
+			break;
+		case 's': o.strict = true; break;
+		case 'q': o.quiet = true; break;
+		case 'c': check_only = 1; break;
+		case 'P': probes_opt = optarg; break;
+		case 'F': fixtures_opt = optarg; break;
+		case 'R': o.results = optarg; break;
+		case 'E': expected_opt = optarg; break;
+		case 'h': fputs(usage_text, stdout); fputs(help_text, stdout); return 0;
+		default:  fputs(usage_text, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return usage_error("run needs at least one scenario file");
+
+	/* Every scenario is read and checked before anything runs. */
+	size_t ncases = 0, cap = 0;
+	struct scn_case *cases = NULL;
+	static struct scn_file file;
+	for (int i = optind; i < argc; i++) {
+		char err[512];
+		size_t len;
+		char *text = read_file(argv[i], &len, err, sizeof err);
+		if (!text) {
+			fprintf(stderr, "whichns: %s\n", err);
+			return EXIT_USAGE;
+		}
+		int rc = scn_parse(text, len, argv[i], &file, err, sizeof err);
+		free(text);
+		if (rc != 0) {
+			fprintf(stderr, "whichns: %s\n", err);
+			return EXIT_USAGE;
+		}
+		size_t total = scn_count(&file);
+		for (size_t k = 0; k < total; k++) {
+			struct scn_case sc;
+			scn_case_at(&file, k, &sc);
+			if (!scn_case_matches(&sc, filter))
+				continue;
+			if (ncases == cap) {
+				cap = cap ? cap * 2 : 64;
+				struct scn_case *nc = realloc(cases, cap * sizeof *nc);
+				if (!nc) {
+					fprintf(stderr, "whichns: out of memory\n");
+					return EXIT_ENV;
+				}
+				cases = nc;
+			}
+			cases[ncases++] = sc;
+		}
+	}
+	/* Sharding after filtering: shard K of N takes every Nth case. */
+	size_t kept = 0;
+	for (size_t i = 0; i < ncases; i++)
+		if (i % shard_n == shard_k - 1)
+			cases[kept++] = cases[i];
+	ncases = kept;
+	if (check_only) {
+		printf("%zu case%s: ", ncases, ncases == 1 ? "" : "s");
+		for (size_t i = 0; i < ncases; i++)
+			printf("%s%s", i ? ", " : "", cases[i].name);
+		printf("\n");
+		free(cases);
+		return EXIT_OK;
+	}
+	if (ncases == 0) {
+		fprintf(stderr, "whichns: no case matches%s%s\n", filter ? " the filter " : "",
+		        filter ? filter : "");
+		free(cases);
+		return EXIT_USAGE;
+	}
+
+	self_dir(self, sizeof self);
+	snprintf(probes, sizeof probes, "%s/repro", self);
+	if (!is_dir(probes))
+		snprintf(probes, sizeof probes, "%s", WHICHNS_LIBEXECDIR);
+	snprintf(fixtures, sizeof fixtures, "%s/../fixtures", self);
+	if (!is_dir(fixtures))
+		snprintf(fixtures, sizeof fixtures, "%s", WHICHNS_DATADIR);
+	o.probes = probes_opt ? probes_opt : probes;
+	char *fixtures_real = realpath(fixtures_opt ? fixtures_opt : fixtures, NULL);
+	o.fixtures = fixtures_real;
+	if (!fixtures_real) {
+		fprintf(stderr, "whichns: fixtures folder %s: %s\n",
+		        fixtures_opt ? fixtures_opt : fixtures, strerror(errno));
+		return EXIT_USAGE;
+	}
+	snprintf(expected, sizeof expected, "%s/expected", o.fixtures);
+	o.expected = expected_opt ? expected_opt : expected;
+	if (check_probes(o.probes, cases, ncases) != 0)
+		return EXIT_USAGE;
+
+	int rc = check_environment();
+	if (rc == 0) {
+		char results[PATH_MAX];
+		/* Case processes write their folders by absolute path. */
+		if (mkdir(o.results, 0755) != 0 && errno != EEXIST) {
+			fprintf(stderr, "whichns: cannot create %s: %s\n", o.results,
+			        strerror(errno));
+			return EXIT_ENV;
+		}
+		if (realpath(o.results, results))
+			o.results = results;
+		setenv(CLEANUP_MARK, "1", 1);
+		rc = runner_run(&o, cases, ncases);
+	}
+	free(cases);
+	free(fixtures_real);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("no command given");
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		fputs(usage_text, stdout);
+		fputs(help_text, stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		printf("whichns %s\n", WHICHNS_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "cleanup") == 0) {
+		if (argc > 2)
+			return usage_error("cleanup takes no arguments");
+		if (geteuid() != 0) {
+			fprintf(stderr, "whichns: cleanup must run as root\n");
+			return EXIT_ENV;
+		}
+		return cleanup_run() < 0 ? EXIT_ENV : EXIT_OK;
+	}
+	return usage_error("unknown command '%s'", cmd);
+}

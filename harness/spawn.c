@@ -1,0 +1,153 @@
+/*
+ * spawn.c - processes that die with the harness.
+ *
+ * PR_SET_PDEATHSIG makes the kernel kill a child when its parent dies, so
+ * even a SIGKILLed harness leaves no dnsmasq or probe behind; the check of
+ * getppid() closes the race where the parent died before the prctl.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "spawn.h"
+
+double now_realtime(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+pid_t spawn_fork(void)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* getppid() is 0 for the first child in a new PID namespace. */
+		pid_t pp = getppid();
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+		    (pp != parent && pp != 0))
+			_exit(127);
+		/* The harness blocks these to handle them in its loop;
+		 * children must start with them at their defaults. */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+	}
+	return pid;
+}
+
+int spawn_redirect(int fd, const char *path)
+{
+	int flags = fd == 0 ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC;
+	int nfd = open(path, flags | O_CLOEXEC, 0644);
+	if (nfd < 0)
+		return -1;
+	int rc = dup2(nfd, fd);   /* dup2 clears O_CLOEXEC on fd */
+	close(nfd);
+	return rc < 0 ? -1 : 0;
+}
+
+static void read_all(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	for (;;) {
+		ssize_t r = read(fd, buf + n, size - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		if (n == size - 1) {  /* full: drain the rest so the child ends */
+			char sink[512];
+			while (read(fd, sink, sizeof sink) > 0)
+				;
+			break;
+		}
+	}
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+}
+
+int spawn_run(char *const argv[], const char *input, char *errbuf,
+              size_t errsize)
+{
+	int in[2] = { -1, -1 }, out[2];
+	errbuf[0] = '\0';
+	if (pipe2(out, O_CLOEXEC) != 0 || (input && pipe2(in, O_CLOEXEC) != 0)) {
+		snprintf(errbuf, errsize, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t pid = spawn_fork();
+	if (pid < 0) {
+		snprintf(errbuf, errsize, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		if (input)
+			dup2(in[0], 0);
+		else
+			spawn_redirect(0, "/dev/null");
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		execvp(argv[0], argv);
+		fprintf(stderr, "cannot run %s: %s", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	if (input) {
+		close(in[0]);
+		/* Inputs are a few hundred bytes: below the pipe buffer. */
+		size_t len = strlen(input);
+		if (write(in[1], input, len) != (ssize_t)len)
+			snprintf(errbuf, errsize, "write to %s: %s", argv[0],
+			         strerror(errno));
+		close(in[1]);
+	}
+	char tmp[1024];
+	read_all(out[0], tmp, sizeof tmp);
+	close(out[0]);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (tmp[0])
+		snprintf(errbuf, errsize, "%s", tmp);
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (!errbuf[0])
+		snprintf(errbuf, errsize, "%s killed by signal %d", argv[0],
+		         WTERMSIG(st));
+	return -1;
+}
+
+int spawn_stop(pid_t pid, unsigned grace_ms)
+{
+	int st;
+	if (pid <= 0)
+		return -1;
+	if (waitpid(pid, &st, WNOHANG) == pid)
+		return st;
+	kill(pid, SIGTERM);
+	for (unsigned waited = 0; waited < grace_ms; waited += 5) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			return st;
+		if (r < 0 && errno == ECHILD)
+			return -1;
+		poll(NULL, 0, 5);
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return st;
+}

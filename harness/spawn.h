@@ -1,0 +1,34 @@
+/*
+ * spawn.h - child processes that cannot outlive the harness.
+ *
+ * Owns: fork with a parent-death signal, exec with redirections, waiting
+ * with a deadline, killing and reaping.
+ * Never: leaves a child unreaped on a path it controls.
+ */
+#ifndef WHICHNS_SPAWN_H
+#define WHICHNS_SPAWN_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* fork(); in the child, arrange SIGKILL when the parent dies.  Returns
+ * as fork() does. */
+pid_t spawn_fork(void);
+
+/* Run argv (PATH searched), stdin fed from input (may be NULL), stdout and
+ * stderr into errbuf (truncated).  Returns the exit status (0..255), or
+ * -1 when it could not run or was killed; errbuf then says why. */
+int spawn_run(char *const argv[], const char *input, char *errbuf,
+              size_t errsize);
+
+/* SIGTERM, wait up to grace_ms, then SIGKILL; always reaps.  Returns the
+ * wait status, or -1 when pid <= 0 or already reaped. */
+int spawn_stop(pid_t pid, unsigned grace_ms);
+
+/* Reopen fd onto path (O_WRONLY|O_CREAT|O_TRUNC, or O_RDONLY for fd 0). */
+int spawn_redirect(int fd, const char *path);
+
+/* Wall clock (the capture's clock) as epoch seconds. */
+double now_realtime(void);
+
+#endif

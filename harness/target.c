@@ -1,0 +1,143 @@
+/*
+ * target.c - the command under test in a PID namespace of its own.
+ *
+ * keeper (our child, parent PID namespace)
+ *   init (PID 1 of the new namespace: mounts /proc, reaps orphans)
+ *     command
+ * When the command and everything it started have ended, init exits with
+ * the command's status and keeper passes it on.  Ending keeper ends init
+ * (parent-death signal), and the kernel kills every process left in a PID
+ * namespace whose init dies: nothing the command forked can escape.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "spawn.h"
+#include "target.h"
+
+/* The exit code that carries a command's wait status through two exits. */
+static int status_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+static void run_command(char *const argv[], const char *root, int out_w,
+                        const char *errpath, char *const env[])
+{
+	dup2(out_w, 1);
+	spawn_redirect(2, errpath);
+	spawn_redirect(0, "/dev/null");
+	for (size_t i = 0; env && env[i]; i++)
+		putenv(env[i]);
+	if (root[0] && (chroot(root) != 0 || chdir("/") != 0)) {
+		fprintf(stderr, "whichns: cannot chroot to %s: %s\n", root,
+		        strerror(errno));
+		_exit(126);
+	}
+	execvp(argv[0], argv);
+	fprintf(stderr, "whichns: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static void init_main(char *const argv[], const char *root, int out_w,
+                      const char *errpath, char *const env[])
+{
+	char proc[4096];
+	/* A /proc of this PID namespace, in a mount namespace of its own
+	 * so the harness keeps its own /proc. */
+	snprintf(proc, sizeof proc, "%s/proc", root);
+	if (unshare(CLONE_NEWNS) == 0 &&
+	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) == 0)
+		mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	pid_t cmd = spawn_fork();
+	if (cmd < 0)
+		_exit(125);
+	if (cmd == 0)
+		run_command(argv, root, out_w, errpath, env);
+	close(out_w);
+	int code = 125, st;
+	for (;;) {
+		pid_t r = wait(&st);
+		if (r == cmd)
+			code = status_code(st);
+		else if (r < 0 && errno == ECHILD)
+			_exit(code);
+	}
+}
+
+static void keeper_main(char *const argv[], const char *root, int out_w,
+                        const char *errpath, char *const env[])
+{
+	if (unshare(CLONE_NEWPID) != 0) {
+		fprintf(stderr, "whichns: unshare(CLONE_NEWPID): %s\n", strerror(errno));
+		_exit(125);
+	}
+	pid_t init = spawn_fork();
+	if (init < 0)
+		_exit(125);
+	if (init == 0)
+		init_main(argv, root, out_w, errpath, env);
+	close(out_w);
+	int st;
+	while (waitpid(init, &st, 0) < 0 && errno == EINTR)
+		;
+	_exit(status_code(st));
+}
+
+int target_start(struct target *t, char *const argv[], const char *root,
+                 const char *errpath, char *const env[], char *err,
+                 size_t errsize)
+{
+	int out[2];
+	memset(t, 0, sizeof *t);
+	t->out = -1;
+	if (pipe2(out, O_CLOEXEC) != 0) {
+		snprintf(err, errsize, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	t->pid = spawn_fork();
+	if (t->pid < 0) {
+		snprintf(err, errsize, "fork: %s", strerror(errno));
+		close(out[0]);
+		close(out[1]);
+		return -1;
+	}
+	if (t->pid == 0) {
+		close(out[0]);
+		keeper_main(argv, root, out[1], errpath, env);
+	}
+	close(out[1]);
+	t->out = out[0];
+	fcntl(t->out, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+bool target_poll(struct target *t)
+{
+	if (!t->ended && t->pid > 0 && waitpid(t->pid, &t->status, WNOHANG) == t->pid)
+		t->ended = true;
+	return t->ended;
+}
+
+void target_stop(struct target *t)
+{
+	if (t->pid > 0 && !t->ended) {
+		kill(t->pid, SIGKILL);
+		while (waitpid(t->pid, &t->status, 0) < 0 && errno == EINTR)
+			;
+		t->ended = true;
+	}
+	if (t->out >= 0) {
+		close(t->out);
+		t->out = -1;
+	}
+}

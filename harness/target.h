@@ -1,0 +1,36 @@
+/*
+ * target.h - the process under test, with its whole process tree.
+ *
+ * Owns: a PID namespace whose init is ours, so that everything the
+ * command starts (a daemon that forks and detaches included) is found and
+ * ended with it; its stdout pipe; its exit status.
+ * Never: runs the command outside the case's network and mount
+ * namespaces.
+ */
+#ifndef WHICHNS_TARGET_H
+#define WHICHNS_TARGET_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct target {
+	pid_t pid;          /* our keeper in the parent PID namespace */
+	int   out;          /* read end of the command's stdout, nonblocking */
+	bool  ended;
+	int   status;       /* wait status of the command, once ended */
+};
+
+/*
+ * Start argv with stdout on a pipe and stderr into errpath.  When root is
+ * not empty, the command runs chrooted there.  env, when not NULL, is
+ * added to the environment ("RES_OPTIONS=...").
+ */
+int  target_start(struct target *t, char *const argv[], const char *root,
+                  const char *errpath, char *const env[], char *err,
+                  size_t errsize);
+/* Has the whole tree ended?  Reaps it when it has. */
+bool target_poll(struct target *t);
+/* End the whole tree now (SIGKILL to its PID namespace) and reap. */
+void target_stop(struct target *t);
+
+#endif

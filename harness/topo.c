@@ -1,0 +1,255 @@
+/*
+ * topo.c - two DNS servers in their own network namespaces.
+ *
+ * Each server child unshares its network namespace, tells the case it is
+ * ready, waits while the case creates the veth pair into it, configures
+ * its side and becomes dnsmasq.  The namespaces have no names: they live
+ * exactly as long as their processes, so a killed run cannot leave one
+ * behind.  Links are point-to-point /32 (and /128) peers: the client
+ * reaches each server through its own link and nothing else is routed.
+ * Neighbours are static: the first ARP request on a fresh veth is sent
+ * before the link is active, is dropped, and would cost a one-second
+ * retransmit per case.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "dnsquery.h"
+#include "spawn.h"
+#include "topo.h"
+#include "wnconst.h"
+
+#define READY_TIMEOUT_MS 5000
+
+static void server_stop(void *arg)
+{
+	struct server *s = arg;
+	spawn_stop(s->pid, 500);
+	s->pid = -1;
+}
+
+/* In the server child: never returns. */
+static void server_child(const struct server *s, const struct topo_config *cfg,
+                         int ready_w, int go_r)
+{
+	char cmds[512], err[512], common[PATH_MAX], own[PATH_MAX], any[PATH_MAX];
+	char listen[128], logopt[PATH_MAX + 32];
+
+	spawn_redirect(0, "/dev/null");
+	spawn_redirect(1, s->errlog);
+	spawn_redirect(2, s->errlog);
+	if (unshare(CLONE_NEWNET) != 0) {
+		fprintf(stderr, "unshare(CLONE_NEWNET): %s\n", strerror(errno));
+		_exit(3);
+	}
+	char c = 'r';
+	if (write(ready_w, &c, 1) != 1 || read(go_r, &c, 1) != 1)
+		_exit(3);   /* the case gave up on us */
+	snprintf(cmds, sizeof cmds,
+	         "link set lo up\n"
+	         "addr add %s/32 peer %s/32 dev eth0\n"
+	         "addr add %s/128 peer %s/128 dev eth0 nodad\n"
+	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
+	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
+	         "link set eth0 up\n",
+	         s->addr4, WN_CLIENT4, s->addr6, WN_CLIENT6,
+	         WN_CLIENT4, s->mac_client, WN_CLIENT6, s->mac_client);
+	char *ip[] = { "ip", "-batch", "-", NULL };
+	if (spawn_run(ip, cmds, err, sizeof err) != 0) {
+		fprintf(stderr, "ip -batch in the %s server namespace: %s\n",
+		        s->label, err);
+		_exit(3);
+	}
+	snprintf(common, sizeof common, "--conf-file=%s/dnsmasq/common.conf",
+	         cfg->fixtures);
+	snprintf(own, sizeof own, "--conf-file=%s/dnsmasq/%s.conf",
+	         cfg->fixtures, s->label);
+	snprintf(any, sizeof any, "--conf-file=%s/dnsmasq/%s-any.conf",
+	         cfg->fixtures, s->label);
+	snprintf(listen, sizeof listen, "--listen-address=%s,%s", s->addr4,
+	         s->addr6);
+	snprintf(logopt, sizeof logopt, "--log-facility=%s", s->log);
+	char *argv[] = {
+		"dnsmasq", "--keep-in-foreground", common, own, listen, logopt,
+		/* No pid file; stay root so the parent-death signal survives
+		 * (a credential change would clear it). */
+		"--pid-file=", "--user=root", "--group=root",
+		cfg->any_name ? any : NULL, NULL,
+	};
+	execvp(argv[0], argv);
+	fprintf(stderr, "cannot run dnsmasq: %s\n", strerror(errno));
+	_exit(127);
+}
+
+static int start_one(struct server *s, const struct topo_config *cfg,
+                     struct defer *d, int *go_w, char *err, size_t errsize)
+{
+	int ready[2], go[2];
+	snprintf(s->log, sizeof s->log, "%s/dnsmasq-%s.log", cfg->casedir, s->label);
+	snprintf(s->errlog, sizeof s->errlog, "%s/dnsmasq-%s.err", cfg->casedir,
+	         s->label);
+	if (pipe2(ready, O_CLOEXEC) != 0)
+		goto out_err;
+	if (pipe2(go, O_CLOEXEC) != 0)
+		goto out_ready;
+	s->pid = spawn_fork();
+	if (s->pid < 0)
+		goto out_go;
+	if (s->pid == 0)
+		server_child(s, cfg, ready[1], go[0]);
+	defer_push(d, server_stop, s, "stop dnsmasq");
+	close(ready[1]);
+	close(go[0]);
+	char c;
+	ssize_t r = read(ready[0], &c, 1);
+	close(ready[0]);
+	*go_w = go[1];
+	if (r != 1) {
+		snprintf(err, errsize, "the %s server process failed before "
+		         "setting up its namespace; see %s", s->label, s->errlog);
+		return -1;
+	}
+	return 0;
+out_go:
+	close(go[0]);
+	close(go[1]);
+out_ready:
+	close(ready[0]);
+	close(ready[1]);
+out_err:
+	snprintf(err, errsize, "cannot start the %s server: %s", s->label,
+	         strerror(errno));
+	return -1;
+}
+
+static int link_client(struct server srv[2], char *err, size_t errsize)
+{
+	char cmds[1024], out[512];
+	int n = snprintf(cmds, sizeof cmds, "link set lo up\n");
+	for (int i = 0; i < 2; i++)
+		n += snprintf(cmds + n, sizeof cmds - (size_t)n,
+		              "link add %s address %s type veth peer name eth0 "
+		              "address %s netns %d\n"
+		              "addr add %s/32 peer %s/32 dev %s\n"
+		              "addr add %s/128 peer %s/128 dev %s nodad\n"
+		              "neigh add %s lladdr %s dev %s nud permanent\n"
+		              "neigh add %s lladdr %s dev %s nud permanent\n"
+		              "link set %s up\n",
+		              srv[i].veth, srv[i].mac_client, srv[i].mac_server,
+		              (int)srv[i].pid,
+		              WN_CLIENT4, srv[i].addr4, srv[i].veth,
+		              WN_CLIENT6, srv[i].addr6, srv[i].veth,
+		              srv[i].addr4, srv[i].mac_server, srv[i].veth,
+		              srv[i].addr6, srv[i].mac_server, srv[i].veth,
+		              srv[i].veth);
+	char *ip[] = { "ip", "-batch", "-", NULL };
+	if (spawn_run(ip, cmds, out, sizeof out) != 0) {
+		snprintf(err, errsize, "ip -batch in the client namespace: %s", out);
+		return -1;
+	}
+	return 0;
+}
+
+/* Ask each server for hat.com A until both answer: no sleep-and-hope. */
+static int wait_ready(struct server srv[2], char *err, size_t errsize)
+{
+	struct pollfd pfd[2];
+	struct sockaddr_in to[2];
+	bool answered[2] = { false, false };
+	uint8_t q[64];
+	int qlen = dns_build_query(q, sizeof q, 0x5742, WN_QNAME, 1);
+
+	for (int i = 0; i < 2; i++) {
+		pfd[i].fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		pfd[i].events = POLLIN;
+		memset(&to[i], 0, sizeof to[i]);
+		to[i].sin_family = AF_INET;
+		to[i].sin_port = htons(53);
+		inet_pton(AF_INET, srv[i].addr4, &to[i].sin_addr);
+	}
+	int rc = -1;
+	for (unsigned waited = 0; waited < READY_TIMEOUT_MS; waited += 20) {
+		for (int i = 0; i < 2; i++)
+			if (!answered[i] && pfd[i].fd >= 0)
+				sendto(pfd[i].fd, q, (size_t)qlen, 0,
+				       (struct sockaddr *)&to[i], sizeof to[i]);
+		poll(pfd, 2, 20);
+		for (int i = 0; i < 2; i++) {
+			uint8_t buf[512];
+			if ((pfd[i].revents & POLLIN) &&
+			    recv(pfd[i].fd, buf, sizeof buf, 0) >= 12 &&
+			    buf[0] == q[0] && buf[1] == q[1])
+				answered[i] = true;
+		}
+		if (answered[0] && answered[1]) {
+			rc = 0;
+			break;
+		}
+		int gone = topo_server_gone(srv);
+		if (gone >= 0) {
+			snprintf(err, errsize, "dnsmasq for the %s server exited "
+			         "during start-up; see %s", srv[gone].label,
+			         srv[gone].errlog);
+			goto out;
+		}
+	}
+	if (rc != 0)
+		snprintf(err, errsize, "dnsmasq for the %s server did not answer "
+		         "within %d ms; see %s", answered[0] ? srv[1].label :
+		         srv[0].label, READY_TIMEOUT_MS,
+		         answered[0] ? srv[1].errlog : srv[0].errlog);
+out:
+	for (int i = 0; i < 2; i++)
+		if (pfd[i].fd >= 0)
+			close(pfd[i].fd);
+	return rc;
+}
+
+int topo_start(struct server srv[2], const struct topo_config *cfg,
+               struct defer *d, char *err, size_t errsize)
+{
+	int go[2] = { -1, -1 };
+	int rc = -1;
+
+	for (int i = 0; i < 2; i++)
+		if (start_one(&srv[i], cfg, d, &go[i], err, errsize) != 0)
+			goto out;
+	if (link_client(srv, err, errsize) != 0)
+		goto out;
+	for (int i = 0; i < 2; i++) {
+		char c = 'g';
+		if (write(go[i], &c, 1) != 1) {
+			snprintf(err, errsize, "the %s server process is gone; see %s",
+			         srv[i].label, srv[i].errlog);
+			goto out;
+		}
+	}
+	rc = wait_ready(srv, err, errsize);
+out:
+	for (int i = 0; i < 2; i++)
+		if (go[i] >= 0)
+			close(go[i]);
+	return rc;
+}
+
+int topo_server_gone(struct server srv[2])
+{
+	for (int i = 0; i < 2; i++) {
+		int st;
+		if (srv[i].pid > 0 && waitpid(srv[i].pid, &st, WNOHANG) == srv[i].pid)
+			srv[i].pid = -1;
+		if (srv[i].pid < 0)
+			return i;
+	}
+	return -1;
+}

@@ -1,0 +1,41 @@
+/*
+ * topo.h - the network of one case: a client namespace (the caller's own,
+ * already unshared) joined by veth links to two server namespaces, each
+ * running one dnsmasq in the foreground.
+ *
+ * Owns: server namespaces, veth links, addresses, dnsmasq processes and
+ * the check that each answers.  Never: touches the host's namespace; it
+ * must be called from inside a fresh network namespace.
+ */
+#ifndef WHICHNS_TOPO_H
+#define WHICHNS_TOPO_H
+
+#include <stdbool.h>
+#include <limits.h>
+#include <sys/types.h>
+#include "defer.h"
+
+struct server {
+	const char *label;    /* "old" or "new" */
+	const char *addr4, *addr6;
+	const char *veth;     /* client side of the link */
+	const char *mac_client, *mac_server; /* fixed: neighbours are static */
+	pid_t pid;            /* dnsmasq (its namespace dies with it) */
+	char  log[PATH_MAX];  /* dnsmasq --log-queries */
+	char  errlog[PATH_MAX];
+};
+
+struct topo_config {
+	const char *fixtures;  /* folder holding dnsmasq/ */
+	const char *casedir;   /* where the logs go */
+	bool any_name;         /* answer every name (exec mode) */
+};
+
+/* Set up both servers and wait until each answers; undos go on d. */
+int topo_start(struct server srv[2], const struct topo_config *cfg,
+               struct defer *d, char *err, size_t errsize);
+
+/* Has a server exited?  Returns its index, or -1 while both run. */
+int topo_server_gone(struct server srv[2]);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * view.h - the /etc/resolv.conf a case's process sees, and its switch.
+ *
+ * Owns: the private mounts that give the process its own /etc (an overlay
+ * of the real /etc, or of a root filesystem's) and /run (a tmpfs, which
+ * also gives a case its own nscd socket), and the five update methods.
+ * Never: writes the host's /etc; it must run in a private mount namespace
+ * whose root is a slave of the host's.
+ */
+#ifndef WHICHNS_VIEW_H
+#define WHICHNS_VIEW_H
+
+#include <limits.h>
+#include "defer.h"
+
+enum update_method {
+	UPD_INPLACE, UPD_RENAME, UPD_SYMLINK, UPD_BIND_INPLACE, UPD_BIND_RENAME,
+};
+
+struct view {
+	char root[PATH_MAX];      /* "" for the host, or a root filesystem */
+	enum update_method method;
+	unsigned generation;      /* how many times the file was written */
+	char etc[PATH_MAX];       /* root + /etc */
+	char rc[PATH_MAX];        /* root + /etc/resolv.conf */
+	char runroot[PATH_MAX];   /* root + /run: a tmpfs of the case's own */
+	char run[PATH_MAX];       /* root + /run/whichns: link targets, bind sources */
+	char source[PATH_MAX];    /* the file a bind mount shows */
+};
+
+int view_method_parse(const char *name, enum update_method *m);
+
+/* Mount the view under root ("" = /) and write the first resolv.conf. */
+int view_setup(struct view *v, const char *root, enum update_method m,
+               const char *text, struct defer *d, char *err, size_t errsize);
+/* Replace resolv.conf's content with text by the view's method. */
+int view_switch(struct view *v, const char *text, char *err, size_t errsize);
+/* Copy what the process would read now into path (for the evidence). */
+int view_save(const struct view *v, const char *path);
+
+#endif
