@@ -94,13 +94,10 @@ static int is_dir(const char *p)
 
 static int in_path(const char *prog)
 {
+	/* The same search execvp() will make when the case starts it. */
 	const char *path = getenv("PATH");
-	char buf[PATH_MAX];
-	if (!path)
-		path = "/usr/sbin:/usr/bin:/sbin:/bin";
-	/* dnsmasq and ip live in sbin, which a non-login root PATH may lack. */
-	char all[4096];
-	snprintf(all, sizeof all, "%s:/usr/sbin:/sbin", path);
+	char buf[PATH_MAX], all[4096];
+	snprintf(all, sizeof all, "%s", path ? path : "/usr/bin:/bin");
 	for (char *save, *d = strtok_r(all, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
 		snprintf(buf, sizeof buf, "%s/%s", d, prog);
 		if (access(buf, X_OK) == 0)

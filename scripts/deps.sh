@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages whichns needs, and only those
+# missing.  Idempotent and quiet when everything is present.
+#   scripts/deps.sh            build, run and test on this machine
+#   scripts/deps.sh regress    also what C-library regression needs
+set -euo pipefail
+
+pkgs=(gcc make libc6-dev pkg-config libpcap-dev check iproute2 dnsmasq-base
+      tshark libxml2-utils perl)
+if [ "${1:-}" = regress ]; then
+	pkgs+=(debootstrap musl-tools)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing Debian packages: ${missing[*]}; run as root or:" \
+	     "apt-get install ${missing[*]}" >&2
+	exit 3
+fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+log=$(mktemp /tmp/whichns-deps.XXXXXX)
+trap 'rm -f "$log"' EXIT
+if ! { apt-get update -q && apt-get install -y -q --no-install-recommends \
+       "${missing[@]}"; } >"$log" 2>&1; then
+	tail -n 15 "$log" >&2
+	echo "deps: apt-get could not install ${missing[*]} (output above)" >&2
+	exit 3
+fi

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Bad input and a bad environment: one clear line, the documented status.
+. "$(dirname "$0")/lib.sh"
+[ -x "$W" ] || { echo "Bail out! $W not built"; exit 1; }
+tmp=$(mktemp -d /tmp/whichns-test.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+expect() {  # expect STATUS PATTERN DESCRIPTION -- command...
+	local want=$1 pat=$2 what=$3; shift 4
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	is "$?" "$want" "$what: exit $want"
+	grep -qE "$pat" "$tmp/err"; ok $? "$what: says '$pat'"
+}
+
+expect 2 "unknown command 'frobnicate'" "unknown command" -- "$W" frobnicate
+expect 2 "bad --jobs 'zero'" "bad --jobs" -- "$W" run -j zero x.scn
+expect 2 "needs at least one scenario" "no scenario" -- "$W" run
+expect 2 "bad --shard '3/2'" "bad shard" -- "$W" run --shard 3/2 x.scn
+expect 2 "cannot read $tmp/none.scn" "missing scenario" -- "$W" run --check "$tmp/none.scn"
+printf 'probe getip\nupdate inplase\n' >"$tmp/typo.scn"
+expect 2 "typo.scn:2: unknown update method 'inplase'; expected one of: inplace" \
+	"scenario typo names file and line" -- "$W" run --check "$tmp/typo.scn"
+printf 'probe nosuchprobe\n' >"$tmp/probe.scn"
+expect 2 "probe 'nosuchprobe'.*not found" "unknown probe" -- "$W" run "$tmp/probe.scn"
+
+"$W" --help | grep -q '^usage: whichns run'; ok $? "--help prints usage"
+
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$tmp"; chmod 644 "$tmp/typo.scn"
+	printf 'probe getip\n' >"$tmp/ok.scn"; chmod 644 "$tmp/ok.scn"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$W" run --check "$tmp/ok.scn" >/dev/null 2>&1
+	ok $? "--check needs no root"
+	expect 2 "typo.scn:2:" "--check without root on a typo" -- \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$W" run --check "$tmp/typo.scn"
+	expect 3 "must run as root" "a run without root" -- \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$W" run --results "$tmp/r" "$tmp/ok.scn"
+	mkdir -p "$tmp/bin"; ln -s "$(command -v ip)" "$tmp/bin/ip"
+	expect 3 "dnsmasq not found.*apt-get install dnsmasq-base" "dnsmasq missing" -- \
+		env PATH="$tmp/bin" "$W" run --results "$tmp/r" "$tmp/ok.scn"
+fi
+done_testing

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Ctrl-C tears every case down and says the results are incomplete;
+# SIGKILL leaves nothing that "whichns cleanup" does not remove.
+. "$(dirname "$0")/lib.sh"
+need_root_and_namespaces
+
+res=$(mktemp -d /tmp/whichns-test.XXXXXX)
+trap 'rm -rf "$res"' EXIT
+scn="$top/fixtures/scenarios/repro.scn"
+
+"$W" run -q --results "$res/int" "$scn" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+is "$?" 130 "SIGINT: exit status 130"
+grep -q '"complete": false' "$res/int/latest/summary.json"; ok $? "SIGINT: summary.json says incomplete"
+grep -q 'Interrupted' "$res/int/latest/summary.md"; ok $? "SIGINT: summary.md says interrupted"
+is "$(leftovers)" "" "SIGINT: nothing left behind"
+
+"$W" run -q --results "$res/kill" "$scn" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+"$W" cleanup >/dev/null
+ok $? "cleanup after SIGKILL exits 0"
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -z "$(leftovers)" ] && break; sleep 0.2; done
+is "$(leftovers)" "" "SIGKILL + cleanup: nothing left behind"
+done_testing
