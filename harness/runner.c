@@ -252,8 +252,11 @@ static void write_reports(struct run *run, bool interrupted)
 		if (write_text(path, write_summary, &s) != 0)
 			fprintf(stderr, "whichns: cannot write %s: %s\n", path, strerror(errno));
 	}
-	if (ran)
+	if (ran && k > 0) {
 		report_table(stdout, ran, k);
+		fputc('\n', stdout);
+		report_grid(stdout, ran, k);
+	}
 	free(ran);
 }
 

@@ -274,3 +274,72 @@ void report_table(FILE *f, const struct case_result *r, size_t n)
 		        c->vd.queries_old_after, c->vd.queries_new_after, first);
 	}
 }
+
+/* Short verdict words keep the grid narrow enough for a terminal. */
+static const char *cell(const struct case_result *r, char *buf, size_t size)
+{
+	static const char *const shortname[] = {
+		[V_FOLLOWED] = "FOLLOWED", [V_LATE] = "LATE", [V_STALE] = "STALE",
+		[V_MIXED] = "MIXED", [V_SILENT] = "SILENT", [V_INCONCLUSIVE] = "INCONCL",
+		[V_NONE] = "-",
+	};
+	if (r->error[0] || !r->complete)
+		snprintf(buf, size, "ERROR!");
+	else
+		snprintf(buf, size, "%s%s", shortname[r->vd.v <= V_NONE ? r->vd.v : V_NONE],
+		         caseres_matches(r) ? "" : "!");
+	return buf;
+}
+
+#define GRID_MAX 64
+#define KEY_MAX  128
+
+/* A grid row: everything about a case except its update method. */
+static void row_key(const struct case_result *r, char *buf, size_t size)
+{
+	bool libc = strchr(r->name, ':') != NULL;
+	bool cache = r->cache[0] && strcmp(r->cache, "none") != 0;
+	snprintf(buf, size, "%s%s%s/%s%s%s", libc ? r->libc_axis : "",
+	         libc ? ":" : "", r->probe, r->options, cache ? "/" : "",
+	         cache ? r->cache : "");
+}
+
+static size_t intern(char (*list)[KEY_MAX], size_t *n, const char *s)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(list[i], s) == 0)
+			return i;
+	if (*n == GRID_MAX)
+		return GRID_MAX;
+	snprintf(list[*n], KEY_MAX, "%s", s);
+	return (*n)++;
+}
+
+void report_grid(FILE *f, const struct case_result *r, size_t n)
+{
+	static char rows[GRID_MAX][KEY_MAX], cols[GRID_MAX][KEY_MAX];
+	static char cells[GRID_MAX][GRID_MAX][16];
+	size_t nr = 0, nc = 0, w = strlen("probe/options");
+
+	memset(cells, 0, sizeof cells);
+	for (size_t i = 0; i < n; i++) {
+		char key[KEY_MAX];
+		row_key(&r[i], key, sizeof key);
+		size_t ri = intern(rows, &nr, key), ci = intern(cols, &nc, r[i].update);
+		if (ri < GRID_MAX && ci < GRID_MAX)
+			cell(&r[i], cells[ri][ci], sizeof cells[ri][ci]);
+		if (strlen(key) > w)
+			w = strlen(key);
+	}
+	fprintf(f, "%-*s", (int)w, "probe/options");
+	for (size_t c = 0; c < nc; c++)
+		fprintf(f, "  %-12s", cols[c]);
+	fputc('\n', f);
+	for (size_t ri = 0; ri < nr; ri++) {
+		fprintf(f, "%-*s", (int)w, rows[ri]);
+		for (size_t c = 0; c < nc; c++)
+			fprintf(f, "  %-12s", cells[ri][c][0] ? cells[ri][c] : "-");
+		fputc('\n', f);
+	}
+	fputs("(! = differs from the expected verdict)\n", f);
+}

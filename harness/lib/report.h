@@ -31,6 +31,10 @@ void report_junit(FILE *f, const struct run_info *ri,
 /* The table on stdout: case, verdict, expected, the numbers behind it. */
 void report_table(FILE *f, const struct case_result *r, size_t n);
 
+/* The same verdicts as a grid: rows probe/options[/cache], columns update
+ * method, so a pattern shows at a glance. */
+void report_grid(FILE *f, const struct case_result *r, size_t n);
+
 /* One case's outcome in a word: "ok", "DIFFERS", "ERROR". */
 const char *report_outcome(const struct case_result *r);
 /* Escapers (exposed for tests). */
