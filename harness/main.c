@@ -34,6 +34,7 @@ static const char usage_text[] =
 "usage: whichns run [-j jobs] [-f filter] [--shard K/N] [--strict] [-q]\n"
 "                   [--check] [--probes dir] [--fixtures dir]\n"
 "                   [--results dir] [--expected dir] scenario ...\n"
+"       whichns merge [--results dir] [--expected dir] [--strict] rundir ...\n"
 "       whichns cleanup\n"
 "       whichns help | --help | --version\n";
 
@@ -44,6 +45,7 @@ static const char help_text[] =
 "\n"
 "Commands:\n"
 "  run        run the cases of scenario files; evidence in results/<run>/\n"
+"  merge      join the run folders of shards (--shard K/N) into one run\n"
 "  cleanup    end processes a killed run left behind (whichns's own only)\n"
 "\n"
 "Options of run:\n"
@@ -237,6 +239,7 @@ static int cmd_run(int argc, char **argv)
 
 	/* Every scenario is read and checked before anything runs. */
 	size_t ncases = 0, cap = 0;
+	unsigned seq = 0;
 	struct scn_case *cases = NULL;
 	static struct scn_file file;
 	for (int i = optind; i < argc; i++) {
@@ -257,6 +260,7 @@ static int cmd_run(int argc, char **argv)
 		for (size_t k = 0; k < total; k++) {
 			struct scn_case sc;
 			scn_case_at(&file, k, &sc);
+			sc.seq = seq++;
 			if (!scn_case_matches(&sc, filter))
 				continue;
 			if (ncases == cap) {
@@ -331,6 +335,46 @@ static int cmd_run(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_merge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "results", required_argument, NULL, 'R' },
+		{ "expected", required_argument, NULL, 'E' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char self[PATH_MAX], expected[PATH_MAX + 32], results[PATH_MAX];
+	struct run_opts o = { .results = "results" };
+	const char *expected_opt = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'R': o.results = optarg; break;
+		case 'E': expected_opt = optarg; break;
+		case 's': o.strict = true; break;
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		default:  fputs(usage_text, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return usage_error("merge needs at least one run folder");
+	self_dir(self, sizeof self);
+	snprintf(expected, sizeof expected, "%s/../fixtures/expected", self);
+	if (!is_dir(expected))
+		snprintf(expected, sizeof expected, "%s/expected", WHICHNS_DATADIR);
+	o.expected = expected_opt ? expected_opt : expected;
+	if (mkdir(o.results, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "whichns: cannot create %s: %s\n", o.results,
+		        strerror(errno));
+		return EXIT_ENV;
+	}
+	if (realpath(o.results, results))
+		o.results = results;
+	return runner_merge(&o, argv + optind, (size_t)(argc - optind));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -348,6 +392,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "merge") == 0)
+		return cmd_merge(argc - 1, argv + 1);
 	if (strcmp(cmd, "cleanup") == 0) {
 		if (argc > 2)
 			return usage_error("cleanup takes no arguments");

@@ -1,27 +1,22 @@
 /*
- * runner.c - the run: case processes, progress, the run folder.
+ * runner.c - case processes, progress lines, and merging shards.
  *
  * Each case runs in a child process that unshares its own namespaces and
  * sits in a process group of its own, so a Ctrl-C reaches only this
  * process, which then asks every case to tear down (SIGTERM) and still
  * writes an honest, incomplete summary.
  */
+#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "case.h"
-#include "expect.h"
-#include "report.h"
 #include "runner.h"
-#include "spawn.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -32,87 +27,74 @@ static void on_stop(int sig)
 	case_interrupted = 1;
 }
 
-struct slot {
-	pid_t  pid;
-	size_t idx;
-};
-
-struct run {
-	const struct run_opts *o;
-	const struct scn_case *cases;
-	size_t n;
-	char   dir[4096];
-	char   id[64];
-	struct case_result *res;
-	size_t done;
-	struct expect *exp;     /* one per libc seen */
-	size_t nexp;
-};
-
-static void case_dirname(const struct scn_case *c, size_t i, char *buf, size_t size)
+static void case_dirname(const struct scn_case *c, char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "%03zu-", i + 1);
+	int n = snprintf(buf, size, "%03u-", c->seq + 1);
 	for (const char *p = c->name; *p && (size_t)n + 1 < size; p++)
 		buf[n++] = *p == '/' || *p == ':' ? '_' : *p;
 	buf[n] = '\0';
 }
 
-static int write_text(const char *path, void (*fn)(FILE *, const void *),
-                      const void *arg)
+static void fill_identity(struct case_result *r, const struct scn_case *c,
+                          const char *sub)
 {
-	char tmp[4200];
+	snprintf(r->name, sizeof r->name, "%s", c->name);
+	snprintf(r->group, sizeof r->group, "%s", c->group);
+	snprintf(r->probe, sizeof r->probe, "%s", c->probe);
+	snprintf(r->update, sizeof r->update, "%s", c->update);
+	snprintf(r->options, sizeof r->options, "%s", c->options);
+	snprintf(r->cache, sizeof r->cache, "%s", c->cache);
+	snprintf(r->libc_axis, sizeof r->libc_axis, "%s", c->libc);
+	snprintf(r->dir, sizeof r->dir, "%s", sub);
+	snprintf(r->pcap, sizeof r->pcap, "%s/capture.pcap", sub);
+}
+
+static int save_result(const char *dir, const struct case_result *r)
+{
+	char path[PATH_MAX + 16], tmp[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/result.txt", dir);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	FILE *f = fopen(tmp, "we");
 	if (!f)
 		return -1;
-	fn(f, arg);
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+	int bad = caseres_write(f, r);
+	if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
 		unlink(tmp);
 		return -1;
 	}
 	return 0;
 }
 
-static void write_result(FILE *f, const void *arg) { caseres_write(f, arg); }
-
 /* In the case process: never returns. */
-static void case_child(struct run *run, size_t i)
+static void case_child(const struct run_opts *o, const char *rundir,
+                       const struct scn_case *c)
 {
-	const struct scn_case *c = &run->cases[i];
 	struct case_result r;
-	char dir[4096 + 256], sub[SCN_NAME_MAX + 8], probe[4096], interval[16];
+	char dir[PATH_MAX], sub[SCN_NAME_MAX + 8], probe[PATH_MAX], interval[16],
+	     qname[SCN_WORD_MAX];
 	struct sigaction sa = { .sa_handler = on_stop };
+	sigset_t block;
 
 	setpgid(0, 0);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	sigset_t block;
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, NULL);   /* ppoll unblocks them */
+	sigprocmask(SIG_BLOCK, &block, NULL);   /* the case's ppoll unblocks them */
 
 	caseres_init(&r);
-	case_dirname(c, i, sub, sizeof sub);
-	snprintf(dir, sizeof dir, "%s/%s", run->dir, sub);
-	snprintf(r.name, sizeof r.name, "%s", c->name);
-	snprintf(r.group, sizeof r.group, "%s", c->group);
-	snprintf(r.probe, sizeof r.probe, "%s", c->probe);
-	snprintf(r.update, sizeof r.update, "%s", c->update);
-	snprintf(r.options, sizeof r.options, "%s", c->options);
-	snprintf(r.cache, sizeof r.cache, "%s", c->cache);
-	snprintf(r.libc_axis, sizeof r.libc_axis, "%s", c->libc);
-	snprintf(r.dir, sizeof r.dir, "%s", sub);
-	snprintf(r.pcap, sizeof r.pcap, "%s/capture.pcap", sub);
-	snprintf(probe, sizeof probe, "%s/%s", run->o->probes, c->probe);
+	case_dirname(c, sub, sizeof sub);
+	snprintf(dir, sizeof dir, "%s/%s", rundir, sub);
+	fill_identity(&r, c, sub);
+	snprintf(probe, sizeof probe, "%s/%s", o->probes, c->probe);
 	snprintf(interval, sizeof interval, "%u", c->interval_ms);
-	char qname[SCN_WORD_MAX];
 	snprintf(qname, sizeof qname, "%s", c->qname);
 	char *argv[] = { probe, "-i", interval, qname, NULL };
-	snprintf(r.command, sizeof r.command, "%s -i %s %s", probe, interval, c->qname);
+	snprintf(r.command, sizeof r.command, "%s -i %s %s", probe, interval, qname);
 
 	struct case_spec spec = {
-		.name = c->name, .argv = argv, .root = "", .fixtures = run->o->fixtures,
+		.name = c->name, .argv = argv, .root = "", .fixtures = o->fixtures,
 		.casedir = dir, .options = c->options, .any_name = false,
 		.interval_ms = c->interval_ms, .window_ms = c->window_ms,
 		.before = c->before, .switch_after_ms = c->switch_after_ms,
@@ -128,188 +110,68 @@ static void case_child(struct run *run, size_t i)
 		         "by this whichns", c->cache, c->libc);
 	else
 		case_run(&spec, &r);
-	snprintf(probe, sizeof probe, "%s/result.txt", dir);
-	_exit(write_text(probe, write_result, &r) == 0 ? 0 : 1);
+	_exit(save_result(dir, &r) == 0 ? 0 : 1);
 }
 
-static const struct expect *expect_for(struct run *run, const char *libc)
+static void progress(const struct case_result *r, size_t done, size_t n)
 {
-	char key[64], path[4200], err[512];
-	expect_libc_key(libc, key, sizeof key);
-	for (size_t i = 0; i < run->nexp; i++)
-		if (strcmp(run->exp[i].source + strlen(run->exp[i].source) -
-		           strlen(key), key) == 0)
-			return &run->exp[i];
-	if (!run->o->expected)
-		return NULL;
-	snprintf(path, sizeof path, "%s/%s", run->o->expected, key);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	char buf[4096];
-	size_t k;
-	while (mem && (k = fread(buf, 1, sizeof buf, f)) > 0)
-		fwrite(buf, 1, k, mem);
-	fclose(f);
-	if (!mem)
-		return NULL;
-	fclose(mem);
-	struct expect *ne = realloc(run->exp, (run->nexp + 1) * sizeof *ne);
-	if (!ne) {
-		free(text);
-		return NULL;
-	}
-	run->exp = ne;
-	if (expect_parse(text, len, path, &run->exp[run->nexp], err, sizeof err) != 0) {
-		fprintf(stderr, "whichns: %s\n", err);
-		free(text);
-		return NULL;
-	}
-	free(text);
-	return &run->exp[run->nexp++];
+	char v[32];
+	if (r->error[0])
+		snprintf(v, sizeof v, "ERROR");
+	else if (r->vd.v == V_LATE)
+		snprintf(v, sizeof v, "LATE %u", r->vd.late_by);
+	else
+		snprintf(v, sizeof v, "%s", verdict_name(r->vd.v));
+	fprintf(stderr, "[%zu/%zu] %s ... %s (%.2f s)%s%s\n", done, n, r->name, v,
+	        r->t_end - r->t_start, r->error[0] ? ": " : "", r->error);
 }
 
-static void collect(struct run *run, size_t i, int status)
+/* Read back what case process i wrote; a crash becomes an error record. */
+static void collect(struct runfolder *rf, const struct scn_case *c, int status,
+                    struct case_result *r)
 {
-	struct case_result *r = &run->res[i];
-	const struct scn_case *c = &run->cases[i];
-	char sub[SCN_NAME_MAX + 8], path[4096 + 300], err[256];
-
-	case_dirname(c, i, sub, sizeof sub);
-	snprintf(path, sizeof path, "%s/%s/result.txt", run->dir, sub);
-	FILE *f = fopen(path, "re");
-	char text[16384];
-	size_t len = f ? fread(text, 1, sizeof text, f) : 0;
-	if (f)
-		fclose(f);
-	if (!f || caseres_parse(text, len, r, err, sizeof err) != 0) {
+	char sub[SCN_NAME_MAX + 8], dir[PATH_MAX], err[256];
+	case_dirname(c, sub, sizeof sub);
+	snprintf(dir, sizeof dir, "%s/%s", rf->dir, sub);
+	if (runfolder_read_case(dir, r, err, sizeof err) != 0) {
 		caseres_init(r);
-		snprintf(r->name, sizeof r->name, "%s", c->name);
-		snprintf(r->error, sizeof r->error, "the case process ended "
-		         "(status %d) without a readable result.txt", status);
+		fill_identity(r, c, sub);
+		snprintf(r->error, sizeof r->error, "the case process ended (wait "
+		         "status %d) without a readable result: %s", status, err);
 	}
-	const char *shortname = strchr(r->name, ':') ? strchr(r->name, ':') + 1 : r->name;
-	const struct expect *x = expect_for(run, r->libc);
-	const struct expect_entry *e = x ? expect_find(x, shortname) : NULL;
-	if (e) {
-		r->expected = e->v;
-		snprintf(r->expected_why, sizeof r->expected_why, "%s", e->why);
-	}
-	run->done++;
-	if (!run->o->quiet) {
-		char v[32];
-		if (r->error[0])
-			snprintf(v, sizeof v, "ERROR");
-		else if (r->vd.v == V_LATE)
-			snprintf(v, sizeof v, "LATE %u", r->vd.late_by);
-		else
-			snprintf(v, sizeof v, "%s", verdict_name(r->vd.v));
-		fprintf(stderr, "[%zu/%zu] %s ... %s (%.2f s)%s%s\n", run->done, run->n,
-		        r->name, v, r->t_end - r->t_start,
-		        r->error[0] ? ": " : "", r->error);
-	}
-}
-
-static void write_summary(FILE *f, const void *arg);
-
-struct summary_arg {
-	struct run_info ri;
-	const struct case_result *r;
-	size_t n;
-	void (*fn)(FILE *, const struct run_info *, const struct case_result *, size_t);
-};
-
-static void write_summary(FILE *f, const void *arg)
-{
-	const struct summary_arg *s = arg;
-	s->fn(f, &s->ri, s->r, s->n);
-}
-
-static void write_reports(struct run *run, bool interrupted)
-{
-	struct utsname u;
-	char host[512] = "", path[4200];
-	if (uname(&u) == 0)
-		snprintf(host, sizeof host, "%s %s %s", u.sysname, u.release, u.machine);
-	/* Only cases that ran go in the reports, in matrix order. */
-	struct case_result *ran = calloc(run->n ? run->n : 1, sizeof *ran);
-	size_t k = 0;
-	for (size_t i = 0; ran && i < run->n; i++)
-		if (run->res[i].name[0])
-			ran[k++] = run->res[i];
-	struct summary_arg s = { { run->id, host, interrupted, run->n }, ran, k, NULL };
-	static const struct { const char *file; void (*fn)(FILE *, const struct run_info *,
-	                      const struct case_result *, size_t); } out[] = {
-		{ "summary.json", report_json }, { "summary.md", report_md },
-		{ "results.tap", report_tap }, { "junit.xml", report_junit },
-	};
-	for (size_t i = 0; ran && i < sizeof out / sizeof out[0]; i++) {
-		s.fn = out[i].fn;
-		snprintf(path, sizeof path, "%s/%s", run->dir, out[i].file);
-		if (write_text(path, write_summary, &s) != 0)
-			fprintf(stderr, "whichns: cannot write %s: %s\n", path, strerror(errno));
-	}
-	if (ran && k > 0) {
-		report_table(stdout, ran, k);
-		fputc('\n', stdout);
-		report_grid(stdout, ran, k);
-	}
-	free(ran);
-}
-
-static int make_run_dir(struct run *run)
-{
-	char latest[4200];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	int n = (int)strftime(run->id, sizeof run->id, "%Y%m%d-%H%M%S", &tm);
-	snprintf(run->id + n, sizeof run->id - (size_t)n, "-%d", (int)getpid());
-	if (mkdir(run->o->results, 0755) != 0 && errno != EEXIST)
-		return -1;
-	snprintf(run->dir, sizeof run->dir, "%s/%s", run->o->results, run->id);
-	if (mkdir(run->dir, 0755) != 0)
-		return -1;
-	/* results/latest: replaced atomically, so a reader never sees none. */
-	char tmp[4300];
-	snprintf(latest, sizeof latest, "%s/latest", run->o->results);
-	snprintf(tmp, sizeof tmp, "%s.%d", latest, (int)getpid());
-	if (symlink(run->id, tmp) == 0 && rename(tmp, latest) != 0)
-		unlink(tmp);
-	return 0;
+	runfolder_expect(rf, r);
 }
 
 int runner_run(const struct run_opts *o, const struct scn_case *cases, size_t n)
 {
-	struct run run = { .o = o, .cases = cases, .n = n };
-	struct slot *slots = calloc(o->jobs, sizeof *slots);
-	run.res = calloc(n ? n : 1, sizeof *run.res);
-	if (!slots || !run.res) {
+	struct runfolder rf = { .expected_dir = o->expected };
+	struct { pid_t pid; size_t idx; } *slots = calloc(o->jobs, sizeof *slots);
+	struct case_result *res = calloc(n ? n : 1, sizeof *res);
+	bool *ran = calloc(n ? n : 1, sizeof *ran);
+	char err[PATH_MAX + 64];
+	size_t next = 0, running = 0, done = 0;
+	bool signalled = false;
+
+	if (!slots || !res || !ran) {
 		fprintf(stderr, "whichns: out of memory\n");
 		return EXIT_ENV;
 	}
-	if (make_run_dir(&run) != 0) {
-		fprintf(stderr, "whichns: cannot create %s: %s\n", run.dir[0] ? run.dir
-		        : o->results, strerror(errno));
+	if (runfolder_create(&rf, o->results, "", err, sizeof err) != 0) {
+		fprintf(stderr, "whichns: %s\n", err);
 		return EXIT_ENV;
 	}
 	if (!o->quiet)
 		fprintf(stderr, "whichns: %zu case%s, %u at a time, evidence in %s\n",
-		        n, n == 1 ? "" : "s", o->jobs, run.dir);
+		        n, n == 1 ? "" : "s", o->jobs, rf.dir);
 
 	struct sigaction sa = { .sa_handler = on_stop };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	size_t next = 0, running = 0;
-	bool signalled = false;
 	while (next < n || running > 0) {
 		while (!stop_requested && next < n && running < o->jobs) {
-			size_t s;
+			unsigned s;
 			for (s = 0; slots[s].pid; s++)
 				;
 			pid_t pid = fork();
@@ -319,7 +181,7 @@ int runner_run(const struct run_opts *o, const struct scn_case *cases, size_t n)
 				break;
 			}
 			if (pid == 0)
-				case_child(&run, next);
+				case_child(o, rf.dir, &cases[next]);
 			setpgid(pid, pid);  /* both sides: no race with Ctrl-C */
 			slots[s].pid = pid;
 			slots[s].idx = next++;
@@ -335,37 +197,137 @@ int runner_run(const struct run_opts *o, const struct scn_case *cases, size_t n)
 		}
 		int st;
 		pid_t pid = wait(&st);
-		if (pid < 0)
-			continue;
-		for (unsigned s = 0; s < o->jobs; s++)
-			if (slots[s].pid == pid) {
-				collect(&run, slots[s].idx, st);
-				slots[s].pid = 0;
-				running--;
-			}
+		for (unsigned s = 0; pid > 0 && s < o->jobs; s++) {
+			if (slots[s].pid != pid)
+				continue;
+			size_t i = slots[s].idx;
+			collect(&rf, &cases[i], st, &res[i]);
+			ran[i] = true;
+			slots[s].pid = 0;
+			running--;
+			if (!o->quiet)
+				progress(&res[i], ++done, n);
+		}
 	}
-	bool interrupted = stop_requested || run.done < n;
-	write_reports(&run, interrupted);
 
-	size_t differs = 0, errors = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct case_result *r = &run.res[i];
-		if (!r->name[0])
-			continue;
-		if (r->error[0] || !r->complete)
-			errors++;
-		else if (!caseres_matches(r) || (o->strict && r->expected == V_NONE))
-			differs++;
-	}
-	fprintf(stderr, "whichns: %zu of %zu cases ran; %zu differ from their "
-	        "expectation, %zu could not run. Evidence: %s/summary.md\n",
-	        run.done, n, differs, errors, run.dir);
-	for (size_t i = 0; i < run.nexp; i++)
-		expect_free(&run.exp[i]);
-	free(run.exp);
-	free(run.res);
+	/* Only cases that ran go in the reports, in matrix order. */
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (ran[i])
+			res[k++] = res[i];
+	struct finish_opts fo = { n, stop_requested || k < n, o->strict };
+	int rc = runfolder_finish(&rf, res, k, &fo);
+	runfolder_free(&rf);
+	free(ran);
+	free(res);
 	free(slots);
-	if (interrupted)
-		return EXIT_INTERRUPTED;
-	return differs || errors ? EXIT_DIFFERS : EXIT_OK;
+	return rc;
+}
+
+static int by_dir(const void *a, const void *b)
+{
+	const struct case_result *x = a, *y = b;
+	return strcmp(x->dir, y->dir);
+}
+
+/* Add the cases of one shard's run folder, linking their folders in. */
+static int merge_one(struct runfolder *rf, const char *src,
+                     struct case_result **res, size_t *n, size_t *cap)
+{
+	char abs[PATH_MAX], err[PATH_MAX + 64];
+	if (!realpath(src, abs)) {
+		fprintf(stderr, "whichns: merge: %s: %s\n", src, strerror(errno));
+		return -1;
+	}
+	DIR *d = opendir(abs);
+	if (!d) {
+		fprintf(stderr, "whichns: merge: cannot read %s: %s\n", abs, strerror(errno));
+		return -1;
+	}
+	size_t found = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		char casedir[PATH_MAX + 256], link[PATH_MAX + 256], probe[PATH_MAX + 300];
+		snprintf(casedir, sizeof casedir, "%s/%s", abs, e->d_name);
+		snprintf(probe, sizeof probe, "%s/result.txt", casedir);
+		if (e->d_name[0] == '.' || access(probe, R_OK) != 0)
+			continue;
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			void *nr = realloc(*res, *cap * sizeof **res);
+			if (!nr)
+				goto fail;
+			*res = nr;
+		}
+		struct case_result *r = &(*res)[*n];
+		if (runfolder_read_case(casedir, r, err, sizeof err) != 0) {
+			fprintf(stderr, "whichns: merge: %s\n", err);
+			goto fail;
+		}
+		snprintf(link, sizeof link, "%s/%s", rf->dir, e->d_name);
+		if (symlink(casedir, link) != 0) {
+			fprintf(stderr, "whichns: merge: %s appears in two runs (%s): "
+			        "merge the shards of one matrix only\n", e->d_name,
+			        strerror(errno));
+			goto fail;
+		}
+		runfolder_expect(rf, r);
+		(*n)++;
+		found++;
+	}
+	closedir(d);
+	if (found == 0) {
+		fprintf(stderr, "whichns: merge: %s holds no case folders (with "
+		        "result.txt): is it a run folder?\n", abs);
+		return -1;
+	}
+	return 0;
+fail:
+	closedir(d);
+	return -1;
+}
+
+/* A shard that was interrupted makes the merged run incomplete too. */
+static bool interrupted_shard(char *const dirs[], size_t ndirs)
+{
+	for (size_t i = 0; i < ndirs; i++) {
+		char path[PATH_MAX + 16], line[256];
+		snprintf(path, sizeof path, "%s/summary.json", dirs[i]);
+		FILE *f = fopen(path, "re");
+		bool bad = !f;
+		while (f && fgets(line, sizeof line, f))
+			if (strncmp(line, "  \"complete\": false", 20) == 0)
+				bad = true;
+		if (f)
+			fclose(f);
+		if (bad) {
+			fprintf(stderr, "whichns: merge: %s is not a complete run "
+			        "(no summary.json, or interrupted)\n", dirs[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+int runner_merge(const struct run_opts *o, char *const dirs[], size_t ndirs)
+{
+	struct runfolder rf = { .expected_dir = o->expected };
+	struct case_result *res = NULL;
+	size_t n = 0, cap = 0;
+	char err[PATH_MAX + 64];
+	int rc = EXIT_USAGE;
+
+	if (runfolder_create(&rf, o->results, "merged-", err, sizeof err) != 0) {
+		fprintf(stderr, "whichns: %s\n", err);
+		return EXIT_ENV;
+	}
+	for (size_t i = 0; i < ndirs; i++)
+		if (merge_one(&rf, dirs[i], &res, &n, &cap) != 0)
+			goto out;
+	qsort(res, n, sizeof *res, by_dir);
+	struct finish_opts fo = { n, interrupted_shard(dirs, ndirs), o->strict };
+	rc = runfolder_finish(&rf, res, n, &fo);
+out:
+	runfolder_free(&rf);
+	free(res);
+	return rc;
 }

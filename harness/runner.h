@@ -1,15 +1,16 @@
 /*
- * runner.h - run many cases, each in a process of its own, in parallel,
- * and write the run folder.
+ * runner.h - run many cases, each in a process of its own, in parallel;
+ * and merge the run folders of shards into one.
  *
- * Owns: the run folder and results/latest, case processes and their
- * progress lines, expectations, signals (Ctrl-C tears every case down).
+ * Owns: case processes and their progress lines, signals (Ctrl-C tears
+ * every case down).
  * Never: decides a verdict; case processes do, from their captures.
  */
 #ifndef WHICHNS_RUNNER_H
 #define WHICHNS_RUNNER_H
 
 #include <stdbool.h>
+#include "runfolder.h"
 #include "scenario.h"
 
 struct run_opts {
@@ -22,12 +23,9 @@ struct run_opts {
 	bool        quiet;        /* no progress lines */
 };
 
-/* Exit codes of DESIGN.md. */
-enum {
-	EXIT_OK = 0, EXIT_DIFFERS = 1, EXIT_USAGE = 2, EXIT_ENV = 3,
-	EXIT_INTERRUPTED = 130,
-};
-
+/* cases[i].seq numbers the case folders (its place in the whole matrix). */
 int runner_run(const struct run_opts *o, const struct scn_case *cases, size_t n);
+/* Join the cases of run folders dirs[] into a new run folder. */
+int runner_merge(const struct run_opts *o, char *const dirs[], size_t ndirs);
 
 #endif

@@ -305,9 +305,12 @@ int scn_parse(const char *text, size_t len, const char *path,
 		if (rc != 0)
 			return -1;
 	}
-	if (out->ngroups == 0) {
+	if (out->ngroups == 0) {   /* the file is one group, named after it */
 		out->groups[0] = defaults;
-		strcpy(out->groups[0].name, "default");
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		size_t l = strcspn(base, ".");
+		snprintf(out->groups[0].name, sizeof out->groups[0].name, "%.*s",
+		         (int)(l < SCN_WORD_MAX - 1 ? l : SCN_WORD_MAX - 1), base);
 		out->ngroups = 1;
 	}
 	for (size_t i = 0; i < out->ngroups; i++) {

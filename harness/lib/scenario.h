@@ -47,6 +47,7 @@ struct scn_file {
 };
 
 struct scn_case {
+	unsigned seq;                      /* place in the whole expansion */
 	char     name[SCN_NAME_MAX];       /* probe/update/options[/cache] */
 	char     group[SCN_WORD_MAX];
 	char     probe[SCN_WORD_MAX], update[SCN_WORD_MAX],

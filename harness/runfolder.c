@@ -1,0 +1,195 @@
+/*
+ * runfolder.c - the run folder and its reports.
+ *
+ * Reports are written to a temporary name and renamed into place, so a
+ * reader (or a crash) never sees half a summary presented as complete.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include "report.h"
+#include "runfolder.h"
+
+int runfolder_create(struct runfolder *rf, const char *results,
+                     const char *prefix, char *err, size_t errsize)
+{
+	char latest[PATH_MAX + 16], tmp[PATH_MAX + 32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	int n = snprintf(rf->id, sizeof rf->id, "%s", prefix);
+	n += (int)strftime(rf->id + n, sizeof rf->id - (size_t)n, "%Y%m%d-%H%M%S", &tm);
+	snprintf(rf->id + n, sizeof rf->id - (size_t)n, "-%d", (int)getpid());
+	snprintf(rf->dir, sizeof rf->dir, "%s/%s", results, rf->id);
+	if ((mkdir(results, 0755) != 0 && errno != EEXIST) || mkdir(rf->dir, 0755) != 0) {
+		snprintf(err, errsize, "cannot create %s: %s", rf->dir, strerror(errno));
+		return -1;
+	}
+	/* results/latest is replaced atomically: never missing, never half. */
+	snprintf(latest, sizeof latest, "%s/latest", results);
+	snprintf(tmp, sizeof tmp, "%s.%d", latest, (int)getpid());
+	if (symlink(rf->id, tmp) == 0 && rename(tmp, latest) != 0)
+		unlink(tmp);
+	return 0;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	char *text = NULL;
+	FILE *mem = open_memstream(&text, len);
+	char buf[8192];
+	size_t k;
+	while (mem && (k = fread(buf, 1, sizeof buf, f)) > 0)
+		fwrite(buf, 1, k, mem);
+	bool bad = ferror(f) || !mem;
+	fclose(f);
+	if (mem && fclose(mem) != 0)
+		bad = true;
+	if (bad) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+int runfolder_read_case(const char *casedir, struct case_result *r,
+                        char *err, size_t errsize)
+{
+	char path[PATH_MAX + 16], perr[200];
+	size_t len;
+	snprintf(path, sizeof path, "%s/result.txt", casedir);
+	char *text = slurp(path, &len);
+	if (!text) {
+		snprintf(err, errsize, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	int rc = caseres_parse(text, len, r, perr, sizeof perr);
+	free(text);
+	if (rc != 0)
+		snprintf(err, errsize, "%s: %s", path, perr);
+	return rc;
+}
+
+void runfolder_expect(struct runfolder *rf, struct case_result *r)
+{
+	char key[64], path[PATH_MAX + 80], err[512];
+	size_t i;
+
+	if (!rf->expected_dir)
+		return;
+	expect_libc_key(r->libc, key, sizeof key);
+	for (i = 0; i < rf->nbase && strcmp(rf->base[i].key, key) != 0; i++)
+		;
+	if (i == rf->nbase) {   /* first case of this libc: load its baseline */
+		void *nb = realloc(rf->base, (rf->nbase + 1) * sizeof *rf->base);
+		if (!nb)
+			return;
+		rf->base = nb;
+		memset(&rf->base[i], 0, sizeof rf->base[i]);
+		snprintf(rf->base[i].key, sizeof rf->base[i].key, "%s", key);
+		rf->nbase++;
+		size_t len;
+		snprintf(path, sizeof path, "%s/%s", rf->expected_dir, key);
+		char *text = slurp(path, &len);
+		if (text && expect_parse(text, len, path, &rf->base[i].x, err,
+		                         sizeof err) == 0)
+			rf->base[i].found = true;
+		else if (text)
+			fprintf(stderr, "whichns: %s\n", err);
+		free(text);
+	}
+	if (!rf->base[i].found)
+		return;
+	const char *colon = strchr(r->name, ':');
+	const struct expect_entry *e = expect_find(&rf->base[i].x,
+	                                           colon ? colon + 1 : r->name);
+	if (e) {
+		r->expected = e->v;
+		snprintf(r->expected_why, sizeof r->expected_why, "%s", e->why);
+	}
+}
+
+typedef void (*report_fn)(FILE *, const struct run_info *,
+                          const struct case_result *, size_t);
+
+static int write_report(const char *dir, const char *name, report_fn fn,
+                        const struct run_info *ri, const struct case_result *r,
+                        size_t n)
+{
+	char path[PATH_MAX + 32], tmp[PATH_MAX + 40];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		goto fail;
+	fn(f, ri, r, n);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		goto fail;
+	}
+	return 0;
+fail:
+	fprintf(stderr, "whichns: cannot write %s: %s\n", path, strerror(errno));
+	return -1;
+}
+
+int runfolder_finish(struct runfolder *rf, const struct case_result *r,
+                     size_t n, const struct finish_opts *fo)
+{
+	static const struct { const char *name; report_fn fn; } reports[] = {
+		{ "summary.json", report_json }, { "summary.md", report_md },
+		{ "results.tap", report_tap }, { "junit.xml", report_junit },
+	};
+	struct utsname u;
+	char host[400] = "";
+	size_t differs = 0, errors = 0, unclassified = 0;
+
+	if (uname(&u) == 0)
+		snprintf(host, sizeof host, "%s %s %s", u.sysname, u.release, u.machine);
+	struct run_info ri = { rf->id, host, fo->interrupted, fo->planned };
+	int bad_write = 0;
+	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
+		bad_write |= write_report(rf->dir, reports[i].name, reports[i].fn,
+		                          &ri, r, n);
+	if (n > 0) {
+		report_table(stdout, r, n);
+		fputc('\n', stdout);
+		report_grid(stdout, r, n);
+		fflush(stdout);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].error[0] || !r[i].complete)
+			errors++;
+		else if (!caseres_matches(&r[i]))
+			differs++;
+		else if (r[i].expected == V_NONE)
+			unclassified++;
+	}
+	fprintf(stderr, "whichns: %zu of %zu cases ran; %zu differ from their "
+	        "expectation, %zu unclassified, %zu could not run. Evidence: %s/summary.md\n",
+	        n, fo->planned, differs, unclassified, errors, rf->dir);
+	if (fo->interrupted)
+		return EXIT_INTERRUPTED;
+	if (bad_write)
+		return EXIT_ENV;
+	return differs || errors || (fo->strict && unclassified) ? EXIT_DIFFERS : EXIT_OK;
+}
+
+void runfolder_free(struct runfolder *rf)
+{
+	for (size_t i = 0; i < rf->nbase; i++)
+		if (rf->base[i].found)
+			expect_free(&rf->base[i].x);
+	free(rf->base);
+	rf->base = NULL;
+	rf->nbase = 0;
+}
