@@ -250,18 +250,19 @@ int case_run(const struct case_spec *s, struct case_result *r)
 		goto out;
 	trace("servers ready", r->t_start);
 
-	trace("namespaces", r->t_start);
 	/* 2. The process's own /etc/resolv.conf, pointing at the old server. */
 	if (view_setup(&view, s->root, s->update, rc_old, &undo, err, errsize) != 0)
 		goto out;
 	snprintf(path, sizeof path, "%s/resolv.conf.before", s->casedir);
 	view_save(&view, path);
+	trace("view", r->t_start);
 
 	/* 3. Capture, then the process, so its first lookup is on the wire. */
 	snprintf(path, sizeof path, "%s/capture.pcap", s->casedir);
 	if (capture_open(&cap, path, err, errsize) != 0)
 		goto out;
 	defer_push(&undo, close_capture, &cap, "close capture");
+	trace("capture", r->t_start);
 	if (!(ob.out = case_file(s, "process.out", err, errsize)))
 		goto out;
 	defer_push(&undo, close_file, ob.out, "close process.out");
@@ -323,7 +324,6 @@ int case_run(const struct case_spec *s, struct case_result *r)
 	read_output(&ob, tgt.out);
 	target_stop(&tgt);
 	r->observe_s = now_realtime() - t_run;
-	poll(NULL, 0, 20);
 	capture_dispatch(&cap, on_packet, &ob);
 	uint64_t drops = 0;
 	if (capture_drops(&cap, &drops) == 0)
@@ -334,6 +334,7 @@ int case_run(const struct case_spec *s, struct case_result *r)
 	snprintf(path, sizeof path, "%s/resolv.conf.after", s->casedir);
 	view_save(&view, path);
 
+	trace("process stopped", r->t_start);
 	/* 6. Decide from the capture, with the process's output beside it. */
 	snprintf(r->libc, sizeof r->libc, "%s", ob.libc[0] ? ob.libc : "unknown");
 	r->packets = ob.packets;
@@ -343,6 +344,7 @@ int case_run(const struct case_spec *s, struct case_result *r)
 	rc = 0;
 out:
 	defer_run(&undo);
+	trace("torn down", r->t_start);
 	free(ob.ev);
 	free(ob.ans);
 	r->t_end = now_realtime();

@@ -136,13 +136,15 @@ int spawn_stop(pid_t pid, unsigned grace_ms)
 	if (waitpid(pid, &st, WNOHANG) == pid)
 		return st;
 	kill(pid, SIGTERM);
-	for (unsigned waited = 0; waited < grace_ms; waited += 5) {
+	/* Most processes end within a millisecond of SIGTERM: look often. */
+	for (unsigned waited = 0, step = 1; waited < grace_ms; waited += step) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid)
 			return st;
 		if (r < 0 && errno == ECHILD)
 			return -1;
-		poll(NULL, 0, 5);
+		poll(NULL, 0, (int)step);
+		step = step < 8 ? step * 2 : 8;
 	}
 	kill(pid, SIGKILL);
 	while (waitpid(pid, &st, 0) < 0) {

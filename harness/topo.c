@@ -31,11 +31,17 @@
 
 #define READY_TIMEOUT_MS 5000
 
-static void server_stop(void *arg)
+/* Both servers at once: signal both, then reap both. */
+static void servers_stop(void *arg)
 {
-	struct server *s = arg;
-	spawn_stop(s->pid, 500);
-	s->pid = -1;
+	struct server *srv = arg;
+	for (int i = 0; i < 2; i++)
+		if (srv[i].pid > 0)
+			kill(srv[i].pid, SIGTERM);
+	for (int i = 0; i < 2; i++) {
+		spawn_stop(srv[i].pid, 500);
+		srv[i].pid = -1;
+	}
 }
 
 /* In the server child: never returns. */
@@ -92,7 +98,7 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 }
 
 static int start_one(struct server *s, const struct topo_config *cfg,
-                     struct defer *d, int *go_w, char *err, size_t errsize)
+                     int *go_w, char *err, size_t errsize)
 {
 	int ready[2], go[2];
 	snprintf(s->log, sizeof s->log, "%s/dnsmasq-%s.log", cfg->casedir, s->label);
@@ -107,7 +113,6 @@ static int start_one(struct server *s, const struct topo_config *cfg,
 		goto out_go;
 	if (s->pid == 0)
 		server_child(s, cfg, ready[1], go[0]);
-	defer_push(d, server_stop, s, "stop dnsmasq");
 	close(ready[1]);
 	close(go[0]);
 	char c;
@@ -160,7 +165,9 @@ static int link_client(struct server srv[2], char *err, size_t errsize)
 	return 0;
 }
 
-/* Ask each server for hat.com A until both answer: no sleep-and-hope. */
+/* Ask each server for hat.com A until both answer: no sleep-and-hope.
+ * A query sent before dnsmasq has bound its socket is lost, so resend,
+ * quickly at first (start-up takes a few milliseconds), then backing off. */
 static int wait_ready(struct server srv[2], char *err, size_t errsize)
 {
 	struct pollfd pfd[2];
@@ -168,6 +175,7 @@ static int wait_ready(struct server srv[2], char *err, size_t errsize)
 	bool answered[2] = { false, false };
 	uint8_t q[64];
 	int qlen = dns_build_query(q, sizeof q, 0x5742, WN_QNAME, 1);
+	int rc = -1, wait_ms = 1;
 
 	for (int i = 0; i < 2; i++) {
 		pfd[i].fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -177,19 +185,20 @@ static int wait_ready(struct server srv[2], char *err, size_t errsize)
 		to[i].sin_port = htons(53);
 		inet_pton(AF_INET, srv[i].addr4, &to[i].sin_addr);
 	}
-	int rc = -1;
-	for (unsigned waited = 0; waited < READY_TIMEOUT_MS; waited += 20) {
+	double deadline = now_realtime() + READY_TIMEOUT_MS / 1000.0;
+	while (now_realtime() < deadline) {
 		for (int i = 0; i < 2; i++)
 			if (!answered[i] && pfd[i].fd >= 0)
 				sendto(pfd[i].fd, q, (size_t)qlen, 0,
 				       (struct sockaddr *)&to[i], sizeof to[i]);
-		poll(pfd, 2, 20);
+		poll(pfd, 2, wait_ms);
+		wait_ms = wait_ms < 16 ? wait_ms * 2 : 20;
 		for (int i = 0; i < 2; i++) {
 			uint8_t buf[512];
-			if ((pfd[i].revents & POLLIN) &&
-			    recv(pfd[i].fd, buf, sizeof buf, 0) >= 12 &&
-			    buf[0] == q[0] && buf[1] == q[1])
-				answered[i] = true;
+			while ((pfd[i].revents & POLLIN) &&
+			       recv(pfd[i].fd, buf, sizeof buf, 0) >= 12)
+				if (buf[0] == q[0] && buf[1] == q[1])
+					answered[i] = true;
 		}
 		if (answered[0] && answered[1]) {
 			rc = 0;
@@ -203,11 +212,12 @@ static int wait_ready(struct server srv[2], char *err, size_t errsize)
 			goto out;
 		}
 	}
-	if (rc != 0)
+	if (rc != 0) {
+		int late = answered[0] ? 1 : 0;
 		snprintf(err, errsize, "dnsmasq for the %s server did not answer "
-		         "within %d ms; see %s", answered[0] ? srv[1].label :
-		         srv[0].label, READY_TIMEOUT_MS,
-		         answered[0] ? srv[1].errlog : srv[0].errlog);
+		         "within %d ms; see %s", srv[late].label, READY_TIMEOUT_MS,
+		         srv[late].errlog);
+	}
 out:
 	for (int i = 0; i < 2; i++)
 		if (pfd[i].fd >= 0)
@@ -221,8 +231,10 @@ int topo_start(struct server srv[2], const struct topo_config *cfg,
 	int go[2] = { -1, -1 };
 	int rc = -1;
 
+	srv[0].pid = srv[1].pid = -1;
+	defer_push(d, servers_stop, srv, "stop dnsmasq");
 	for (int i = 0; i < 2; i++)
-		if (start_one(&srv[i], cfg, d, &go[i], err, errsize) != 0)
+		if (start_one(&srv[i], cfg, &go[i], err, errsize) != 0)
 			goto out;
 	if (link_client(srv, err, errsize) != 0)
 		goto out;
