@@ -41,7 +41,7 @@ WHICHNS   := $(B)/whichns
 LIBW      := $(B)/libwhichns.a
 CHECKBIN  := $(B)/tests/check_whichns
 
-.PHONY: all repro check unit integration regress bench install uninstall clean deps \
+.PHONY: all repro check unit integration regress bench install uninstall clean deps musl-probes \
         asan noopt help
 all: $(WHICHNS) $(PROBES)
 
@@ -115,3 +115,10 @@ clean:
 	rm -rf build build-asan
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# Probes for musl (Debian's musl-tools): run on the host, no chroot.
+MUSL_PROBES := $(patsubst $(B)/repro/%,$(B)/repro-musl/%,$(PROBES))
+musl-probes: $(MUSL_PROBES)
+$(B)/repro-musl/%: repro/%.c repro/probe_out.c repro/probe_out.h
+	@mkdir -p $(@D)
+	musl-gcc $(STD) $(WARN) $(OPT) -o $@ $< repro/probe_out.c

@@ -255,6 +255,9 @@ int case_run(const struct case_spec *s, struct case_result *r)
 		goto out;
 	snprintf(path, sizeof path, "%s/resolv.conf.before", s->casedir);
 	view_save(&view, path);
+	if (s->root[0] && s->bind_probes &&
+	    view_bind_dir(&view, s->bind_probes, "probes", &undo, err, errsize) != 0)
+		goto out;
 	trace("view", r->t_start);
 
 	/* 3. Capture, then the process, so its first lookup is on the wire. */

@@ -16,6 +16,8 @@ struct case_spec {
 	const char *name;
 	char *const *argv;        /* the process under test */
 	const char *root;         /* "" for the host, or a root filesystem */
+	const char *bind_probes;  /* with a root: host folder shown at
+	                           * /run/whichns/probes inside it */
 	const char *fixtures;
 	const char *casedir;      /* absolute; exists */
 	const char *options;      /* resolv.conf options axis value */

@@ -32,8 +32,8 @@
 
 static const char usage_text[] =
 "usage: whichns run [-j jobs] [-f filter] [--shard K/N] [--strict] [-q]\n"
-"                   [--check] [--probes dir] [--fixtures dir]\n"
-"                   [--results dir] [--expected dir] scenario ...\n"
+"                   [--check] [--libc list] [--probes dir] [--fixtures dir]\n"
+"                   [--cache dir] [--results dir] [--expected dir] scenario ...\n"
 "       whichns merge [--results dir] [--expected dir] [--strict] rundir ...\n"
 "       whichns cleanup\n"
 "       whichns help | --help | --version\n";
@@ -50,12 +50,18 @@ static const char help_text[] =
 "\n"
 "Options of run:\n"
 "  -j, --jobs N        cases at a time (default: number of CPUs)\n"
-"  -f, --filter TERMS  only cases matching every comma-separated term\n"
+"  -f, --filter TERMS  only cases matching any comma-separated term (a part\n"
+"                      of the name or an axis value); repeat to narrow\n"
 "      --shard K/N     only slice K of N of the matrix\n"
 "      --strict        a case without an expected verdict fails\n"
 "  -q, --quiet         no progress lines\n"
 "      --check         validate the scenario files and exit (no root needed)\n"
-"      --probes DIR    probe programs (default: next to whichns)\n"
+"      --libc LIST     C libraries to run on, comma-separated, instead of the\n"
+"                      scenario's: host, musl, or a root filesystem (bullseye,\n"
+"                      bookworm, trixie, sid; see scripts/mkrootfs.sh)\n"
+"      --probes DIR    probe programs for the host libc (default: next to whichns)\n"
+"      --cache DIR     root filesystems and their probes\n"
+"                      (default: $WHICHNS_CACHE or /var/cache/whichns)\n"
 "      --fixtures DIR  dnsmasq data, scenarios, expected verdicts\n"
 "      --results DIR   where run folders go (default: results)\n"
 "      --expected DIR  expected verdicts (default: FIXTURES/expected)\n"
@@ -167,17 +173,24 @@ static int parse_shard(const char *s, unsigned *k, unsigned *n)
 	       ? 0 : -1;
 }
 
-/* Probes named by the scenarios must exist before anything starts. */
-static int check_probes(const char *dir, const struct scn_case *c, size_t n)
+/* The libc and probe of every case must exist before anything starts:
+ * returns 0, or the exit status to stop with. */
+static int check_probes(const struct libc_paths *lp, const struct scn_case *c,
+                        size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s/%s", dir, c[i].probe);
+		char path[PATH_MAX * 2], err[PATH_MAX + 200];
+		struct libc_env env;
+		if (libc_resolve(lp, c[i].libc, &env, err, sizeof err) != 0) {
+			fprintf(stderr, "whichns: %s\n", err);
+			return EXIT_ENV;
+		}
+		snprintf(path, sizeof path, "%s/%s", env.probes, c[i].probe);
 		if (access(path, X_OK) != 0) {
 			fprintf(stderr, "whichns: probe '%s' (case %s) not found in %s: "
 			        "build it with 'make' or name another --probes folder\n",
-			        c[i].probe, c[i].name, dir);
-			return -1;
+			        c[i].probe, c[i].name, env.probes);
+			return EXIT_USAGE;
 		}
 	}
 	return 0;
@@ -193,18 +206,24 @@ static int cmd_run(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "probes", required_argument, NULL, 'P' },
+		{ "libc", required_argument, NULL, 'L' },
+		{ "cache", required_argument, NULL, 'C' },
 		{ "fixtures", required_argument, NULL, 'F' },
 		{ "results", required_argument, NULL, 'R' },
 		{ "expected", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char self[PATH_MAX], probes[PATH_MAX], fixtures[PATH_MAX], expected[PATH_MAX + 16];
+	char self[PATH_MAX], probes[PATH_MAX], musl[PATH_MAX], fixtures[PATH_MAX],
+	     expected[PATH_MAX + 16];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct run_opts o = { .jobs = ncpu > 0 ? (unsigned)ncpu : 1, .results = "results" };
-	const char *filter = NULL, *probes_opt = NULL, *fixtures_opt = NULL,
-	           *expected_opt = NULL;
+	const char *filters[16], *probes_opt = NULL, *fixtures_opt = NULL,
+	           *expected_opt = NULL, *libc_opt = NULL;
+	const char *cache = getenv("WHICHNS_CACHE") ? getenv("WHICHNS_CACHE")
+	                                            : "/var/cache/whichns";
 	unsigned shard_k = 1, shard_n = 1;
+	size_t nfilters = 0;
 	int check_only = 0, c;
 
 	while ((c = getopt_long(argc, argv, "+j:f:qh", opts, NULL)) != -1) {
@@ -217,7 +236,12 @@ static int cmd_run(int argc, char **argv)
 			o.jobs = (unsigned)j;
 			break;
 		}
-		case 'f': filter = optarg; break;
+		case 'f':
+			if (nfilters == sizeof filters / sizeof filters[0])
+				return usage_error("at most %zu --filter options",
+				                   sizeof filters / sizeof filters[0]);
+			filters[nfilters++] = optarg;
+			break;
 		case 'S':
 			if (parse_shard(optarg, &shard_k, &shard_n) != 0)
 				return usage_error("bad --shard '%s': expected K/N with "
@@ -227,6 +251,8 @@ static int cmd_run(int argc, char **argv)
 		case 'q': o.quiet = true; break;
 		case 'c': check_only = 1; break;
 		case 'P': probes_opt = optarg; break;
+		case 'L': libc_opt = optarg; break;
+		case 'C': cache = optarg; break;
 		case 'F': fixtures_opt = optarg; break;
 		case 'R': o.results = optarg; break;
 		case 'E': expected_opt = optarg; break;
@@ -252,6 +278,8 @@ static int cmd_run(int argc, char **argv)
 		}
 		int rc = scn_parse(text, len, argv[i], &file, err, sizeof err);
 		free(text);
+		if (rc == 0 && libc_opt)
+			rc = scn_override_axis(&file, SCN_LIBC, libc_opt, err, sizeof err);
 		if (rc != 0) {
 			fprintf(stderr, "whichns: %s\n", err);
 			return EXIT_USAGE;
@@ -261,7 +289,10 @@ static int cmd_run(int argc, char **argv)
 			struct scn_case sc;
 			scn_case_at(&file, k, &sc);
 			sc.seq = seq++;
-			if (!scn_case_matches(&sc, filter))
+			size_t f;
+			for (f = 0; f < nfilters && scn_case_matches(&sc, filters[f]); f++)
+				;
+			if (f < nfilters)
 				continue;
 			if (ncases == cap) {
 				cap = cap ? cap * 2 : 64;
@@ -290,20 +321,25 @@ static int cmd_run(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (ncases == 0) {
-		fprintf(stderr, "whichns: no case matches%s%s\n", filter ? " the filter " : "",
-		        filter ? filter : "");
+		fprintf(stderr, "whichns: no case matches%s\n",
+		        nfilters ? " the filters" : "");
 		free(cases);
 		return EXIT_USAGE;
 	}
 
 	self_dir(self, sizeof self);
 	snprintf(probes, sizeof probes, "%s/repro", self);
-	if (!is_dir(probes))
+	snprintf(musl, sizeof musl, "%s/repro-musl", self);
+	if (!is_dir(probes)) {
 		snprintf(probes, sizeof probes, "%s", WHICHNS_LIBEXECDIR);
+		snprintf(musl, sizeof musl, "%s/musl", WHICHNS_LIBEXECDIR);
+	}
 	snprintf(fixtures, sizeof fixtures, "%s/../fixtures", self);
 	if (!is_dir(fixtures))
 		snprintf(fixtures, sizeof fixtures, "%s", WHICHNS_DATADIR);
-	o.probes = probes_opt ? probes_opt : probes;
+	o.libc.probes_host = probes_opt ? probes_opt : probes;
+	o.libc.probes_musl = musl;
+	o.libc.cache = cache;
 	char *fixtures_real = realpath(fixtures_opt ? fixtures_opt : fixtures, NULL);
 	o.fixtures = fixtures_real;
 	if (!fixtures_real) {
@@ -313,8 +349,12 @@ static int cmd_run(int argc, char **argv)
 	}
 	snprintf(expected, sizeof expected, "%s/expected", o.fixtures);
 	o.expected = expected_opt ? expected_opt : expected;
-	if (check_probes(o.probes, cases, ncases) != 0)
-		return EXIT_USAGE;
+	int bad = check_probes(&o.libc, cases, ncases);
+	if (bad) {
+		free(cases);
+		free(fixtures_real);
+		return bad;
+	}
 
 	int rc = check_environment();
 	if (rc == 0) {

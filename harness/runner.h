@@ -10,12 +10,13 @@
 #define WHICHNS_RUNNER_H
 
 #include <stdbool.h>
+#include "libcs.h"
 #include "runfolder.h"
 #include "scenario.h"
 
 struct run_opts {
 	const char *fixtures;     /* fixtures folder */
-	const char *probes;       /* folder of probe binaries */
+	struct libc_paths libc;   /* probes and root filesystems per libc */
 	const char *results;      /* parent of run folders */
 	const char *expected;     /* folder of expected files; NULL: none */
 	unsigned    jobs;

@@ -147,6 +147,25 @@ int view_setup(struct view *v, const char *root, enum update_method m,
 	return first_write(v, text, d, err, errsize);
 }
 
+int view_bind_dir(struct view *v, const char *dir, const char *name,
+                  struct defer *d, char *err, size_t errsize)
+{
+	snprintf(v->bound, sizeof v->bound, "%s/%s", v->run, name);
+	if (mkdir(v->bound, 0755) != 0) {
+		snprintf(err, errsize, "cannot create %s: %s", v->bound, strerror(errno));
+		return -1;
+	}
+	if (xmount(dir, v->bound, NULL, MS_BIND, NULL, d, err, errsize) != 0)
+		return -1;
+	/* Read-only takes a remount of the bind mount itself. */
+	if (mount(NULL, v->bound, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0) {
+		snprintf(err, errsize, "cannot make %s read-only: %s", v->bound,
+		         strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Write a new file beside target and rename it over target. */
 static int replace_by_rename(const char *target, const char *text)
 {

@@ -26,6 +26,7 @@ struct view {
 	char runroot[PATH_MAX];   /* root + /run: a tmpfs of the case's own */
 	char run[PATH_MAX];       /* root + /run/whichns: link targets, bind sources */
 	char source[PATH_MAX];    /* the file a bind mount shows */
+	char bound[PATH_MAX + 32];/* a folder bound in by view_bind_dir */
 };
 
 int view_method_parse(const char *name, enum update_method *m);
@@ -33,6 +34,9 @@ int view_method_parse(const char *name, enum update_method *m);
 /* Mount the view under root ("" = /) and write the first resolv.conf. */
 int view_setup(struct view *v, const char *root, enum update_method m,
                const char *text, struct defer *d, char *err, size_t errsize);
+/* Show host folder dir read-only at /run/whichns/NAME inside the view. */
+int view_bind_dir(struct view *v, const char *dir, const char *name,
+                  struct defer *d, char *err, size_t errsize);
 /* Replace resolv.conf's content with text by the view's method. */
 int view_switch(struct view *v, const char *text, char *err, size_t errsize);
 /* Copy what the process would read now into path (for the evidence). */

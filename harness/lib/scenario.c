@@ -294,6 +294,12 @@ int scn_parse(const char *text, size_t len, const char *path,
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
+		/* Trailing blanks and a CRLF file's CR belong to no value: a
+		 * header may carry a comment, and "why" text keeps no CR. */
+		size_t e = strlen(line);
+		while (e > 0 && strchr(" \t\r", line[e - 1]))
+			e--;
+		line[e] = '\0';
 		char *s = line + strspn(line, " \t\r");
 		if (*s == '\0')
 			continue;
@@ -319,6 +325,36 @@ int scn_parse(const char *text, size_t len, const char *path,
 			return fail(&p, "group [%s] has no 'probe' line; expected "
 			            "e.g. 'probe getip res_loop'", out->groups[i].name);
 	}
+	return 0;
+}
+
+int scn_override_axis(struct scn_file *f, enum scn_axis a, const char *csv,
+                      char *err, size_t errsize)
+{
+	char buf[SCN_VALUES_MAX * SCN_WORD_MAX];
+	char *words[SCN_VALUES_MAX + 1];
+	size_t n = 0;
+	struct parser p = { .path = "--", .line = 0, .err = err, .errsize = errsize };
+
+	if (strlen(csv) >= sizeof buf)
+		return fail(&p, "%s list too long", axis_names[a]);
+	strcpy(buf, csv);
+	char *save;
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (n == SCN_VALUES_MAX + 1)
+			break;
+		words[n++] = w;
+	}
+	for (size_t i = 0; i < f->ngroups; i++)
+		if (set_axis(&p, &f->groups[i], a, words, n) != 0) {
+			/* Say which option, not a file and line. */
+			char msg[512];
+			const char *colon = strstr(err, ": ");
+			snprintf(msg, sizeof msg, "--%s: %s", axis_names[a],
+			         colon ? colon + 2 : err);
+			snprintf(err, errsize, "%s", msg);
+			return -1;
+		}
 	return 0;
 }
 
@@ -383,11 +419,11 @@ int scn_case_matches(const struct scn_case *c, const char *filter)
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		const char *vals[] = { c->probe, c->update, c->options, c->cache,
 		                       c->libc, c->group };
-		int hit = strstr(c->name, t) != NULL;
-		for (size_t i = 0; !hit && i < sizeof vals / sizeof vals[0]; i++)
-			hit = strcmp(vals[i], t) == 0;
-		if (!hit)
-			return 0;
+		if (strstr(c->name, t))
+			return 1;
+		for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+			if (strcmp(vals[i], t) == 0)
+				return 1;
 	}
-	return 1;
+	return 0;
 }

@@ -63,6 +63,11 @@ struct scn_case {
 int scn_parse(const char *text, size_t len, const char *path,
               struct scn_file *out, char *err, size_t errsize);
 
+/* Replace axis a of every group with the comma-separated values csv
+ * (e.g. --libc host,bullseye); -1 with err on a bad value. */
+int scn_override_axis(struct scn_file *f, enum scn_axis a, const char *csv,
+                      char *err, size_t errsize);
+
 /* Number of cases the file expands into. */
 size_t scn_count(const struct scn_file *f);
 /* Expand case number i (0 <= i < scn_count) into *c. */
@@ -77,8 +82,10 @@ extern const char *const scn_caches[];
 int scn_parse_duration(const char *s, unsigned *ms);
 
 /* Case selection: a filter is a comma-separated list of terms; a case is
- * selected when every term matches its name as a substring or equals one
- * of its axis values.  NULL or "" selects everything. */
+ * selected when any term is part of its name or equals one of its axis
+ * values.  NULL or "" selects everything.  (Several filters: all must
+ * select the case, so "-f getip,ghbn -f rename" is (getip or ghbn) and
+ * rename.) */
 int scn_case_matches(const struct scn_case *c, const char *filter);
 
 #endif

@@ -1,0 +1,47 @@
+/* libcs.c - find a C library's root filesystem and probes; see libcs.h. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "libcs.h"
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int libc_resolve(const struct libc_paths *p, const char *libc,
+                 struct libc_env *env, char *err, size_t errsize)
+{
+	char stamp[PATH_MAX + 32];
+
+	env->root[0] = '\0';
+	if (strcmp(libc, "host") == 0) {
+		snprintf(env->probes, sizeof env->probes, "%s", p->probes_host);
+		return 0;
+	}
+	if (strcmp(libc, "musl") == 0) {
+		snprintf(env->probes, sizeof env->probes, "%s", p->probes_musl);
+		if (is_dir(env->probes))
+			return 0;
+		snprintf(err, errsize, "no musl probes in %s: run 'make musl-probes' "
+		         "(needs Debian's musl-tools)", env->probes);
+		return -1;
+	}
+	snprintf(env->root, sizeof env->root, "%s/rootfs/%s", p->cache, libc);
+	snprintf(stamp, sizeof stamp, "%s/.whichns-stamp", env->root);
+	if (access(stamp, R_OK) != 0) {
+		snprintf(err, errsize, "no root filesystem for libc '%s' in %s/rootfs: "
+		         "run 'scripts/mkrootfs.sh %s' (host, musl, bullseye, bookworm, "
+		         "trixie and sid are known)", libc, p->cache, libc);
+		return -1;
+	}
+	snprintf(env->probes, sizeof env->probes, "%s/probes/%s", p->cache, libc);
+	if (!is_dir(env->probes)) {
+		snprintf(err, errsize, "no probes built for '%s' in %s: run "
+		         "'scripts/build-probes.sh %s'", libc, env->probes, libc);
+		return -1;
+	}
+	return 0;
+}

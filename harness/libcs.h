@@ -1,0 +1,32 @@
+/*
+ * libcs.h - where a C library under test lives: the host's own, musl
+ * (Debian's musl-tools, probes built with musl-gcc), or a cached Debian
+ * root filesystem (scripts/mkrootfs.sh) with probes built inside it
+ * (scripts/build-probes.sh).
+ *
+ * Owns: turning a libc axis value into a root and a probe folder, and
+ * saying what to run when one is missing.  Never: builds anything.
+ */
+#ifndef WHICHNS_LIBCS_H
+#define WHICHNS_LIBCS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct libc_paths {
+	const char *probes_host;  /* probes built for the host's libc */
+	const char *probes_musl;  /* probes built with musl-gcc */
+	const char *cache;        /* holds rootfs/SUITE and probes/SUITE */
+};
+
+struct libc_env {
+	char root[PATH_MAX];      /* "" or the root filesystem to chroot into */
+	char probes[PATH_MAX];    /* folder of probe binaries, host path */
+};
+
+/* 0, or -1 with a one-line err naming what is missing and the fix. */
+int libc_resolve(const struct libc_paths *p, const char *libc,
+                 struct libc_env *env, char *err, size_t errsize);
+
+#endif
