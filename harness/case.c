@@ -50,6 +50,7 @@ struct observe {
 	char     line[4096];
 	size_t   linelen;
 	char     libc[64];
+	char     unsupported[200]; /* the probe said it cannot run here */
 };
 
 static int grow(void **p, size_t *cap, size_t n, size_t size)
@@ -98,6 +99,10 @@ static void on_line(struct observe *ob, const char *line)
 {
 	if (strncmp(line, "#libc\t", 6) == 0) {
 		snprintf(ob->libc, sizeof ob->libc, "%s", line + 6);
+		return;
+	}
+	if (strncmp(line, "#unsupported\t", 13) == 0) {
+		snprintf(ob->unsupported, sizeof ob->unsupported, "%s", line + 13);
 		return;
 	}
 	enum vd_server from = VD_OTHER;
@@ -343,6 +348,9 @@ int case_run(const struct case_spec *s, struct case_result *r)
 	r->packets = ob.packets;
 	r->malformed = ob.malformed;
 	decide(&ob, &tgt, t_exit, t_end, r);
+	if (ob.unsupported[0])
+		snprintf(r->skip, sizeof r->skip, "the probe cannot run on %s: %s",
+		         r->libc, ob.unsupported);
 	write_events(s, &ob, r->switched ? r->switch_time : -1);
 	rc = 0;
 out:

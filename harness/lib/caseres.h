@@ -24,6 +24,7 @@ struct case_result {
 	char     pcap[CR_TEXT];     /* relative to the run folder */
 	char     error[CR_TEXT];    /* the case could not run: why */
 	char     why[CR_TEXT];      /* explanation from scenario/expected */
+	char     skip[CR_TEXT];     /* the process cannot run here: why */
 	struct vd_result vd;
 	enum verdict expected;      /* V_NONE: no expectation */
 	char     expected_why[CR_TEXT];

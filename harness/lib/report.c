@@ -13,12 +13,15 @@ const char *report_outcome(const struct case_result *r)
 {
 	if (!r->complete || r->error[0])
 		return "ERROR";
+	if (r->skip[0])
+		return "SKIP";
 	return caseres_matches(r) ? "ok" : "DIFFERS";
 }
 
 static bool passed(const struct case_result *r)
 {
-	return strcmp(report_outcome(r), "ok") == 0;
+	const char *o = report_outcome(r);
+	return strcmp(o, "ok") == 0 || strcmp(o, "SKIP") == 0;
 }
 
 void report_json_string(FILE *f, const char *s)
@@ -194,6 +197,10 @@ void report_tap(FILE *f, const struct run_info *ri,
 	for (size_t i = 0; i < n; i++) {
 		const struct case_result *c = &r[i];
 		char v[32];
+		if (c->skip[0]) {
+			fprintf(f, "ok %zu - %s # SKIP %s\n", i + 1, c->name, c->skip);
+			continue;
+		}
 		fprintf(f, "%s %zu - %s %s\n", passed(c) ? "ok" : "not ok", i + 1,
 		        c->name, verdict_text(c, v, sizeof v));
 		if (!passed(c)) {
@@ -235,7 +242,11 @@ void report_junit(FILE *f, const struct run_info *ri,
 		fputs("\" name=\"", f);
 		report_xml_text(f, c->name);
 		fprintf(f, "\" time=\"%.3f\">\n", c->t_end - c->t_start);
-		if (!c->complete || c->error[0]) {
+		if (c->skip[0]) {
+			fputs("      <skipped message=\"", f);
+			report_xml_text(f, c->skip);
+			fputs("\"/>\n", f);
+		} else if (!c->complete || c->error[0]) {
 			fputs("      <error message=\"", f);
 			report_xml_text(f, c->error[0] ? c->error : "incomplete");
 			fputs("\"/>\n", f);
@@ -285,6 +296,8 @@ static const char *cell(const struct case_result *r, char *buf, size_t size)
 	};
 	if (r->error[0] || !r->complete)
 		snprintf(buf, size, "ERROR!");
+	else if (r->skip[0])
+		snprintf(buf, size, "SKIP");
 	else
 		snprintf(buf, size, "%s%s", shortname[r->vd.v <= V_NONE ? r->vd.v : V_NONE],
 		         caseres_matches(r) ? "" : "!");
