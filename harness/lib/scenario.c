@@ -336,8 +336,10 @@ int scn_override_axis(struct scn_file *f, enum scn_axis a, const char *csv,
 	size_t n = 0;
 	struct parser p = { .path = "--", .line = 0, .err = err, .errsize = errsize };
 
-	if (strlen(csv) >= sizeof buf)
-		return fail(&p, "%s list too long", axis_names[a]);
+	if (strlen(csv) >= sizeof buf) {
+		snprintf(err, errsize, "--%s: list too long", axis_names[a]);
+		return -1;
+	}
 	strcpy(buf, csv);
 	char *save;
 	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
