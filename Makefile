@@ -81,7 +81,21 @@ deps:
 	@scripts/deps.sh
 
 repro: deps all
-	./$(WHICHNS) run --probes $(B)/repro fixtures/scenarios/repro.scn
+	./$(WHICHNS) run fixtures/scenarios/repro.scn
+
+# Regression across C libraries: Debian root filesystems (cached in
+# $(WHICHNS_CACHE), built once) and musl.  LIBCS picks a subset.
+SUITES  ?= bullseye bookworm trixie sid
+LIBCS   ?= host musl $(SUITES)
+comma   := ,
+empty   :=
+space   := $(empty) $(empty)
+regress:
+	@scripts/deps.sh regress
+	$(MAKE) all musl-probes
+	scripts/mkrootfs.sh $(filter $(SUITES),$(LIBCS))
+	scripts/build-probes.sh $(filter $(SUITES),$(LIBCS))
+	./$(WHICHNS) run --libc $(subst $(space),$(comma),$(strip $(LIBCS))) fixtures/scenarios/matrix.scn
 
 unit: $(CHECKBIN)
 	CK_FORK=yes ./$(CHECKBIN)

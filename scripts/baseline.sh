@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # baseline.sh - print an expected-verdict file from a reviewed run.
-#   scripts/baseline.sh RUN_DIR [CURRENT_EXPECTED] > fixtures/expected/LIBC
-# Reasons already written in CURRENT_EXPECTED are kept; new cases get
-# "TODO: why" so that nobody commits a baseline without reading it.
+#   scripts/baseline.sh RUN_DIR [CURRENT_EXPECTED [LIBC]] > fixtures/expected/KEY
+# LIBC keeps only the cases of that libc axis value (host, musl, bullseye,
+# ...), for a run over several C libraries.  Reasons already written in
+# CURRENT_EXPECTED are kept; new cases get "TODO: why" so that nobody
+# commits a baseline without reading it.  Skipped cases are left out.
 set -euo pipefail
-run=${1:?usage: baseline.sh RUN_DIR [CURRENT_EXPECTED]}
+run=${1:?usage: baseline.sh RUN_DIR [CURRENT_EXPECTED [LIBC]]}
 cur=${2:-/dev/null}
+libc=${3:-}
 [ -d "$run" ] || { echo "baseline: no run folder $run" >&2; exit 2; }
 
 declare -A why=()
@@ -14,9 +17,11 @@ while read -r name _ reason; do
 	why[$name]=$reason
 done < "$cur"
 
+get() { awk -F'\t' -v k="$2" '$1 == k { print $2 }' "$1"; }
 for r in "$run"/*/result.txt; do
-	name=$(awk -F'\t' '$1 == "case" { print $2 }' "$r")
-	verdict=$(awk -F'\t' '$1 == "verdict" { print $2 }' "$r")
+	[ -z "$libc" ] || [ "$(get "$r" libc_axis)" = "$libc" ] || continue
+	[ -z "$(get "$r" skip)" ] || continue
+	name=$(get "$r" case)
 	name=${name#*:}
-	printf '%-38s %-9s %s\n' "$name" "$verdict" "${why[$name]:-TODO: why}"
+	printf '%-38s %-9s %s\n' "$name" "$(get "$r" verdict)" "${why[$name]:-TODO: why}"
 done

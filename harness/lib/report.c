@@ -307,11 +307,17 @@ static const char *cell(const struct case_result *r, char *buf, size_t size)
 #define GRID_MAX 64
 #define KEY_MAX  128
 
-/* A grid row: everything about a case except its update method. */
-static void row_key(const struct case_result *r, char *buf, size_t size)
+/* A grid row: everything about a case except the column's axis. */
+static void row_key(const struct case_result *r, bool by_libc, char *buf,
+                    size_t size)
 {
-	bool libc = strchr(r->name, ':') != NULL;
+	bool libc = !by_libc && strchr(r->name, ':') != NULL;
 	bool cache = r->cache[0] && strcmp(r->cache, "none") != 0;
+	if (by_libc) {   /* the case without its libc: probe/update/options */
+		const char *colon = strchr(r->name, ':');
+		snprintf(buf, size, "%s", colon ? colon + 1 : r->name);
+		return;
+	}
 	snprintf(buf, size, "%s%s%s/%s%s%s", libc ? r->libc_axis : "",
 	         libc ? ":" : "", r->probe, r->options, cache ? "/" : "",
 	         cache ? r->cache : "");
@@ -330,29 +336,49 @@ static size_t intern(char (*list)[KEY_MAX], size_t *n, const char *s)
 
 void report_grid(FILE *f, const struct case_result *r, size_t n)
 {
-	static char rows[GRID_MAX][KEY_MAX], cols[GRID_MAX][KEY_MAX];
-	static char cells[GRID_MAX][GRID_MAX][16];
-	size_t nr = 0, nc = 0, w = strlen("probe/options");
+	static char rows[GRID_MAX * 4][KEY_MAX], cols[GRID_MAX][KEY_MAX];
+	static char cells[GRID_MAX * 4][GRID_MAX][16];
+	size_t nr = 0, nc = 0, w = strlen("probe/update/options");
+	bool by_libc = false;
 
+	/* Several C libraries: one column each, so differences between
+	 * versions line up; otherwise one column per update method. */
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(r[i].libc_axis, r[0].libc_axis) != 0)
+			by_libc = true;
 	memset(cells, 0, sizeof cells);
 	for (size_t i = 0; i < n; i++) {
 		char key[KEY_MAX];
-		row_key(&r[i], key, sizeof key);
-		size_t ri = intern(rows, &nr, key), ci = intern(cols, &nc, r[i].update);
-		if (ri < GRID_MAX && ci < GRID_MAX)
+		row_key(&r[i], by_libc, key, sizeof key);
+		size_t nrmax = GRID_MAX * 4, ri;
+		for (ri = 0; ri < nr && strcmp(rows[ri], key) != 0; ri++)
+			;
+		if (ri == nr && nr < nrmax)
+			snprintf(rows[nr++], KEY_MAX, "%s", key);
+		size_t ci = intern(cols, &nc, by_libc ? r[i].libc_axis : r[i].update);
+		if (ri < nrmax && ci < GRID_MAX)
 			cell(&r[i], cells[ri][ci], sizeof cells[ri][ci]);
 		if (strlen(key) > w)
 			w = strlen(key);
 	}
-	fprintf(f, "%-*s", (int)w, "probe/options");
+	fprintf(f, "  %-*s", (int)w, by_libc ? "probe/update/options" : "probe/options");
 	for (size_t c = 0; c < nc; c++)
-		fprintf(f, "  %-12s", cols[c]);
+		fprintf(f, "  %-10s", cols[c]);
 	fputc('\n', f);
 	for (size_t ri = 0; ri < nr; ri++) {
-		fprintf(f, "%-*s", (int)w, rows[ri]);
+		/* '*': the columns disagree (ignoring '!' marks and gaps). */
+		bool differ = false;
+		for (size_t c = 1; c < nc; c++)
+			if (cells[ri][c][0] && cells[ri][0][0] &&
+			    strcmp(cells[ri][c], "SKIP") != 0 &&
+			    strcmp(cells[ri][0], "SKIP") != 0 &&
+			    strncmp(cells[ri][c], cells[ri][0], strcspn(cells[ri][0], "!")) != 0)
+				differ = true;
+		fprintf(f, "%c %-*s", differ && by_libc ? '*' : ' ', (int)w, rows[ri]);
 		for (size_t c = 0; c < nc; c++)
-			fprintf(f, "  %-12s", cells[ri][c][0] ? cells[ri][c] : "-");
+			fprintf(f, "  %-10s", cells[ri][c][0] ? cells[ri][c] : "-");
 		fputc('\n', f);
 	}
-	fputs("(! = differs from the expected verdict)\n", f);
+	fprintf(f, "(! = differs from the expected verdict%s)\n",
+	        by_libc ? "; * = the C libraries disagree" : "");
 }
