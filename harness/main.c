@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cleanup.h"
+#include "commands.h"
 #include "runner.h"
 #include "scenario.h"
 
@@ -432,6 +433,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "decode") == 0)
+		return cmd_decode(argc - 1, argv + 1);
 	if (strcmp(cmd, "merge") == 0)
 		return cmd_merge(argc - 1, argv + 1);
 	if (strcmp(cmd, "cleanup") == 0) {
