@@ -5,6 +5,7 @@
  * the two directions cannot drift apart.
  */
 #include <errno.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,8 @@ static int set_field(const struct field *fd, char *base, const char *v)
 		return 0;
 	case F_DBL:
 		*(double *)p = strtod(v, &end);
+		if (!isfinite(*(double *)p))   /* JSON has no NaN or infinity */
+			return -1;
 		break;
 	case F_UINT: {
 		unsigned long n = strtoul(v, &end, 10);
