@@ -54,7 +54,13 @@ struct dns_msg {
 /*
  * Decode one DNS message of len bytes.  On DNS_OK, *msg is filled.
  * On failure, *why (if why is not NULL) points to a static string naming
- * the field that failed, e.g. "header", "question name: label past end".
+ * the field that failed, e.g. "dns: header", "dns: question name: label
+ * past end"; on DNS_OK it is set to NULL.  On failure the fields decoded
+ * before the failing one are kept (the header, once 12 bytes are there)
+ * and nanswers counts only whole answers; the rest is not to be used.
+ * Bytes after the last record are ignored.
+ * A name whose escaped presentation form is wider than DNS_NAME_MAX - 1
+ * (only possible with many \DDD escapes) is cut at a whole character.
  */
 enum dns_status dns_parse(const uint8_t *buf, size_t len, struct dns_msg *msg,
                           const char **why);

@@ -7,6 +7,13 @@
  * Never: trusts a header length, reassembles IP fragments or TCP streams
  * (a message split across segments is reported truncated), or makes a
  * system call.
+ *
+ * A TCP segment may carry several length-prefixed messages.  When some
+ * decode and a later one is cut short or malformed (or there are more than
+ * PKT_MSGS_MAX), the result is still PKT_DNS with the complete messages in
+ * msgs[], partial set and *why naming what was lost: dropping messages that
+ * were fully on the wire would lose evidence.  With no complete message the
+ * result is the failure itself (PKT_TRUNCATED or PKT_INVALID).
  */
 #ifndef WHICHNS_PACKET_H
 #define WHICHNS_PACKET_H
@@ -36,6 +43,9 @@ struct pkt_dns {
 	uint8_t  proto;   /* 17 UDP, 6 TCP */
 	size_t   nmsgs;   /* DNS messages decoded into msgs[] */
 	struct dns_msg msgs[PKT_MSGS_MAX];
+	/* PKT_DNS from TCP only: bytes after msgs[] did not decode or were
+	 * not decoded; *why says which. */
+	bool     partial;
 };
 
 enum pkt_status {
@@ -49,7 +59,9 @@ enum pkt_status {
 /*
  * Decode one frame of caplen captured bytes with link type linktype.
  * Frames whose UDP/TCP ports do not include 53 are PKT_SKIP.  On failure,
- * *why names what failed ("ipv4 header", "dns: question name ...").
+ * *why names what failed ("ipv4 header", "dns: question name ..."); on
+ * PKT_SKIP it says why the frame carries no DNS; on a whole PKT_DNS it is
+ * NULL.
  * out->src/dst/ports/proto are filled whenever the IP/transport headers
  * were decoded, even when the DNS payload then failed.
  */
