@@ -252,8 +252,11 @@ void report_junit(FILE *f, const struct run_info *ri,
 			fputs("\"/>\n", f);
 		} else if (!caseres_matches(c)) {
 			fputs("      <failure message=\"verdict differs\">", f);
-			fprintf(f, "-%s %s\n+%s %s\n", c->name, verdict_name(c->expected),
-			        c->name, verdict_text(c, v, sizeof v));
+			fputc('-', f);
+			report_xml_text(f, c->name);
+			fprintf(f, " %s\n+", verdict_name(c->expected));
+			report_xml_text(f, c->name);
+			fprintf(f, " %s\n", verdict_text(c, v, sizeof v));
 			report_xml_text(f, c->vd.reason);
 			fputs("</failure>\n", f);
 		}
