@@ -7,5 +7,9 @@ Suite *dns_suite(void);
 Suite *packet_suite(void);
 Suite *verdict_suite(void);
 Suite *resolvconf_suite(void);
+Suite *scenario_suite(void);
+Suite *expect_suite(void);
+Suite *caseres_suite(void);
+Suite *report_suite(void);
 
 #endif

@@ -1,0 +1,478 @@
+/*
+ * check_caseres.c - a case record as "key<TAB>value" text and back.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "caseres.h"
+#include "suites.h"
+
+#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* caseres_write into a string the caller frees. */
+static char *write_text(const struct case_result *r)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&buf, &size);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(caseres_write(m, r), 0);
+	ck_assert_int_eq(fclose(m), 0);
+	return buf;
+}
+
+/* Every field set, none to its initial value. */
+static void fill(struct case_result *r)
+{
+	caseres_init(r);
+	strcpy(r->name, "bookworm:res_loop/bind-rename/no-reload/nscd");
+	strcpy(r->group, "slow");
+	strcpy(r->probe, "res_loop");
+	strcpy(r->update, "bind-rename");
+	strcpy(r->options, "no-reload");
+	strcpy(r->cache, "nscd");
+	strcpy(r->libc_axis, "bookworm");
+	strcpy(r->libc, "glibc 2.36");
+	strcpy(r->command, "'/usr/libexec/whichns/res_loop' -i 50 hat.com");
+	strcpy(r->dir, "007-res_loop_bind-rename_no-reload_nscd");
+	strcpy(r->pcap, "007-res_loop_bind-rename_no-reload_nscd/capture.pcap");
+	strcpy(r->error, "the old server (dnsmasq) exited: \"x\" \\ y");
+	strcpy(r->why, "res_init every 5 rounds re-reads the file");
+	strcpy(r->skip, "the probe cannot run on musl 1.2.3: no res_init");
+	r->vd.v = V_LATE;
+	r->vd.late_by = 2;
+	r->vd.queries_old_before = 3;
+	r->vd.queries_new_before = 4;
+	r->vd.queries_other_before = 5;
+	r->vd.queries_old_after = 6;
+	r->vd.queries_new_after = 7;
+	r->vd.queries_other_after = 8;
+	r->vd.lookups_old_after = 9;
+	r->vd.lookups_new_after = 10;
+	r->vd.first_new_ms = 123.5;
+	r->vd.answers_old_before = 11;
+	r->vd.answers_new_before = 12;
+	r->vd.answers_old_after = 13;
+	r->vd.answers_new_after = 4294967295u;
+	strcpy(r->vd.reason, "2 more lookups to the old server, then only the new one");
+	strcpy(r->vd.app_note, "answered by a cache");
+	r->expected = V_STALE;
+	strcpy(r->expected_why, "options no-reload: read once");
+	r->switched = true;
+	r->switch_time = 1700000000.123456;
+	r->t_start = 1699999999.5;
+	r->t_end = 1700000002.25;
+	r->observe_s = 2.75;
+	r->dropped = 18446744073709551615ull;
+	r->packets = 40;
+	r->malformed = 1;
+	r->exit_code = -15;
+	r->complete = true;
+}
+
+static struct case_result *parse_ok(const char *text)
+{
+	struct case_result *r = malloc(sizeof *r);
+	char err[256] = "";
+	ck_assert_ptr_nonnull(r);
+	ck_assert_msg(caseres_parse(text, strlen(text), r, err, sizeof err) == 0,
+	              "rejected: %s", err);
+	return r;
+}
+
+START_TEST(test_round_trip)
+{
+	struct case_result a;
+	fill(&a);
+	char *text = write_text(&a);
+	struct case_result *b = parse_ok(text);
+
+	ck_assert_str_eq(b->name, a.name);
+	ck_assert_str_eq(b->group, a.group);
+	ck_assert_str_eq(b->probe, a.probe);
+	ck_assert_str_eq(b->update, a.update);
+	ck_assert_str_eq(b->options, a.options);
+	ck_assert_str_eq(b->cache, a.cache);
+	ck_assert_str_eq(b->libc_axis, a.libc_axis);
+	ck_assert_str_eq(b->libc, a.libc);
+	ck_assert_str_eq(b->command, a.command);
+	ck_assert_str_eq(b->dir, a.dir);
+	ck_assert_str_eq(b->pcap, a.pcap);
+	ck_assert_str_eq(b->error, a.error);
+	ck_assert_str_eq(b->why, a.why);
+	ck_assert_str_eq(b->skip, a.skip);
+	ck_assert_int_eq(b->vd.v, V_LATE);
+	ck_assert_uint_eq(b->vd.late_by, 2);
+	ck_assert_uint_eq(b->vd.queries_old_before, 3);
+	ck_assert_uint_eq(b->vd.queries_new_before, 4);
+	ck_assert_uint_eq(b->vd.queries_other_before, 5);
+	ck_assert_uint_eq(b->vd.queries_old_after, 6);
+	ck_assert_uint_eq(b->vd.queries_new_after, 7);
+	ck_assert_uint_eq(b->vd.queries_other_after, 8);
+	ck_assert_uint_eq(b->vd.lookups_old_after, 9);
+	ck_assert_uint_eq(b->vd.lookups_new_after, 10);
+	ck_assert_double_eq(b->vd.first_new_ms, 123.5);
+	ck_assert_uint_eq(b->vd.answers_old_before, 11);
+	ck_assert_uint_eq(b->vd.answers_new_before, 12);
+	ck_assert_uint_eq(b->vd.answers_old_after, 13);
+	ck_assert_uint_eq(b->vd.answers_new_after, 4294967295u);
+	ck_assert_str_eq(b->vd.reason, a.vd.reason);
+	ck_assert_str_eq(b->vd.app_note, a.vd.app_note);
+	ck_assert_int_eq(b->expected, V_STALE);
+	ck_assert_str_eq(b->expected_why, a.expected_why);
+	ck_assert(b->switched);
+	ck_assert_double_eq(b->switch_time, 1700000000.123456);
+	ck_assert_double_eq(b->t_start, 1699999999.5);
+	ck_assert_double_eq(b->t_end, 1700000002.25);
+	ck_assert_double_eq(b->observe_s, 2.75);
+	ck_assert(b->dropped == 18446744073709551615ull);
+	ck_assert_uint_eq(b->packets, 40);
+	ck_assert_uint_eq(b->malformed, 1);
+	ck_assert_int_eq(b->exit_code, -15);
+	ck_assert(b->complete);
+
+	/* And written again, the same text. */
+	char *again = write_text(b);
+	ck_assert_str_eq(again, text);
+	free(again);
+	free(b);
+	free(text);
+}
+END_TEST
+
+/* Every line of want appears in got as a whole line, in want's order.
+ * Fields added later may sit anywhere in between. */
+static bool lines_in_order(const char *got, const char *want)
+{
+	const char *g = got;
+	for (const char *w = want; *w;) {
+		size_t wl = strcspn(w, "\n") + 1;
+		for (;;) {
+			size_t gl = strcspn(g, "\n") + 1;
+			if (!*g)
+				return false;
+			bool same = gl == wl && strncmp(g, w, wl) == 0;
+			g += gl;
+			if (same)
+				break;
+		}
+		w += wl;
+	}
+	return true;
+}
+
+/* The text form is a contract with "whichns merge" and the integration
+ * tests (awk on result.txt): these keys, these value formats, this order. */
+static const char initial_text[] =
+	"case\tx\n" "group\t\n" "probe\t\n" "update\t\n" "options\t\n"
+	"cache\t\n" "libc_axis\t\n" "libc\t\n" "command\t\n" "dir\t\n"
+	"pcap\t\n" "error\t\n" "why\t\n" "skip\t\n"
+	"verdict\tNONE\n" "late_by\t0\n"
+	"queries_old_before\t0\n" "queries_new_before\t0\n"
+	"queries_other_before\t0\n" "queries_old_after\t0\n"
+	"queries_new_after\t0\n" "queries_other_after\t0\n"
+	"lookups_old_after\t0\n" "lookups_new_after\t0\n"
+	"first_new_ms\t-1.000000\n"
+	"answers_old_before\t0\n" "answers_new_before\t0\n"
+	"answers_old_after\t0\n" "answers_new_after\t0\n"
+	"reason\t\n" "app_note\t\n" "expected\tNONE\n" "expected_why\t\n"
+	"switched\tno\n" "switch_time\t0.000000\n" "t_start\t0.000000\n"
+	"t_end\t0.000000\n" "observe_s\t0.000000\n" "dropped\t0\n"
+	"packets\t0\n" "malformed\t0\n" "exit_code\t-1\n" "complete\tno\n";
+
+START_TEST(test_initial_text)
+{
+	struct case_result r;
+	caseres_init(&r);
+	strcpy(r.name, "x");
+	char *text = write_text(&r);
+	ck_assert_msg(strncmp(text, "case\tx\n", 7) == 0, "'case' is not first");
+	ck_assert_msg(lines_in_order(text, initial_text),
+	              "\n--- want (in this order) ---\n%s--- got ---\n%s",
+	              initial_text, text);
+	struct case_result *back = parse_ok(text);
+	ck_assert_int_eq(back->vd.v, V_NONE);
+	ck_assert_int_eq(back->expected, V_NONE);
+	ck_assert_double_eq(back->vd.first_new_ms, -1);
+	ck_assert_int_eq(back->exit_code, -1);
+	free(back);
+	free(text);
+}
+END_TEST
+
+/* The order check itself: a missing, changed or moved line fails. */
+START_TEST(test_lines_in_order)
+{
+	ck_assert(lines_in_order("a\tx\nnew\t1\nb\t\n", "a\tx\nb\t\n"));
+	ck_assert(!lines_in_order("a\tx\n", "a\tx\nb\t\n"));
+	ck_assert(!lines_in_order("a\ty\nb\t\n", "a\tx\nb\t\n"));
+	ck_assert(!lines_in_order("b\t\na\tx\n", "a\tx\nb\t\n"));
+	ck_assert(!lines_in_order("a\tx2\nb\t\n", "a\tx\nb\t\n"));
+}
+END_TEST
+
+START_TEST(test_init)
+{
+	struct case_result r;
+	memset(&r, 0x5a, sizeof r);
+	caseres_init(&r);
+	ck_assert_int_eq(r.vd.v, V_NONE);
+	ck_assert_int_eq(r.expected, V_NONE);
+	ck_assert_double_eq(r.vd.first_new_ms, -1);
+	ck_assert_int_eq(r.exit_code, -1);
+	ck_assert_str_eq(r.name, "");
+	ck_assert_str_eq(r.vd.reason, "");
+	ck_assert(!r.complete);
+	ck_assert(!r.switched);
+}
+END_TEST
+
+/* Fields left out keep their initial values. */
+START_TEST(test_partial)
+{
+	struct case_result *r = parse_ok("\ncase\tgetip/inplace/default\n\n"
+	                                 "verdict\tfollowed\nswitched\tyes\n");
+	ck_assert_str_eq(r->name, "getip/inplace/default");
+	ck_assert_int_eq(r->vd.v, V_FOLLOWED);
+	ck_assert(r->switched);
+	ck_assert_int_eq(r->expected, V_NONE);
+	ck_assert_int_eq(r->exit_code, -1);
+	ck_assert_double_eq(r->vd.first_new_ms, -1);
+	free(r);
+}
+END_TEST
+
+/* A field from a newer whichns is skipped, and parsing goes on. */
+START_TEST(test_unknown_keys)
+{
+	struct case_result *r = parse_ok("future_field\twhatever it is\n"
+	                                 "case\tx\n"
+	                                 "queries_v6_after\t-12\n"
+	                                 "verdict\tSTALE\n"
+	                                 "Case\tshadow\n");
+	ck_assert_str_eq(r->name, "x");
+	ck_assert_int_eq(r->vd.v, V_STALE);
+	free(r);
+}
+END_TEST
+
+/* Values are one line: tabs, newlines and CRs become spaces on the way
+ * out, so the text still parses. */
+START_TEST(test_flatten)
+{
+	struct case_result r;
+	caseres_init(&r);
+	strcpy(r.name, "a\tb\nc\rd");
+	strcpy(r.vd.reason, "line one\nline two\t(tabbed)\r\n");
+	strcpy(r.error, "\t");
+	char *text = write_text(&r);
+	ck_assert_msg(strncmp(text, "case\ta b c d\n", 13) == 0, "got: %.20s", text);
+	ck_assert_ptr_nonnull(strstr(text, "\nreason\tline one line two (tabbed)  \n"));
+	ck_assert_ptr_nonnull(strstr(text, "\nerror\t \n"));
+	/* Still one line per field with one tab each, like a plain record. */
+	struct case_result plain;
+	caseres_init(&plain);
+	char *plain_text = write_text(&plain);
+	size_t nl = 0, tabs = 0, fields = 0;
+	for (const char *p = text; *p; p++) {
+		nl += *p == '\n';
+		tabs += *p == '\t';
+	}
+	for (const char *p = plain_text; *p; p++)
+		fields += *p == '\n';
+	free(plain_text);
+	ck_assert_uint_ge(fields, 43);
+	ck_assert_uint_eq(nl, fields);
+	ck_assert_uint_eq(tabs, fields);
+	struct case_result *b = parse_ok(text);
+	ck_assert_str_eq(b->name, "a b c d");
+	ck_assert_str_eq(b->vd.reason, "line one line two (tabbed)  ");
+	ck_assert_str_eq(b->error, " ");
+	free(b);
+	free(text);
+}
+END_TEST
+
+/* The longest strings each field holds survive the trip. */
+START_TEST(test_full_length)
+{
+	struct case_result a;
+	caseres_init(&a);
+	memset(a.name, 'n', sizeof a.name - 1);
+	memset(a.command, 'c', sizeof a.command - 1);
+	memset(a.vd.reason, 'r', sizeof a.vd.reason - 1);
+	memset(a.libc, 'l', sizeof a.libc - 1);
+	char *text = write_text(&a);
+	struct case_result *b = parse_ok(text);
+	ck_assert_uint_eq(strlen(b->name), sizeof a.name - 1);
+	ck_assert_uint_eq(strlen(b->command), sizeof a.command - 1);
+	ck_assert_uint_eq(strlen(b->vd.reason), sizeof a.vd.reason - 1);
+	ck_assert_uint_eq(strlen(b->libc), sizeof a.libc - 1);
+	ck_assert_str_eq(b->command, a.command);
+	free(b);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_write_error)
+{
+	FILE *f = fopen("/dev/full", "w");
+	ck_assert_ptr_nonnull(f);
+	setvbuf(f, NULL, _IONBF, 0);
+	struct case_result r;
+	caseres_init(&r);
+	strcpy(r.name, "x");
+	ck_assert_int_eq(caseres_write(f, &r), -1);
+	fclose(f);
+}
+END_TEST
+
+/* A skipped case (the probe cannot run on this C library) has nothing
+ * to differ from. */
+static const struct {
+	const bool matches;
+	enum verdict v, expected;
+	const char *skip;
+} match_rows[] = {
+	{ true, V_FOLLOWED, V_NONE, "" }, { true, V_NONE, V_NONE, "" },
+	{ true, V_LATE, V_LATE, "" }, { false, V_LATE, V_STALE, "" },
+	{ false, V_INCONCLUSIVE, V_FOLLOWED, "" },
+	{ false, V_NONE, V_FOLLOWED, "" },
+	{ true, V_INCONCLUSIVE, V_FOLLOWED, "no res_init" },
+};
+
+START_TEST(test_matches)
+{
+	struct case_result r;
+	caseres_init(&r);
+	r.vd.v = match_rows[_i].v;
+	r.expected = match_rows[_i].expected;
+	strcpy(r.skip, match_rows[_i].skip);
+	ck_assert_msg(caseres_matches(&r) == match_rows[_i].matches,
+	              "found %s, expected %s", verdict_name(r.vd.v),
+	              verdict_name(r.expected));
+}
+END_TEST
+
+/* ---- Malformed ---- */
+
+#define L256 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+static const struct {
+	const char *name, *line, *err;
+} bad_rows[] = {
+	{ "uint-negative", "queries_old_after\t-1", "line 2: bad value for queries_old_after" },
+	{ "uint-minus-zero", "late_by\t-0", "line 2: bad value for late_by" },
+	{ "uint-too-big", "late_by\t4294967296", "line 2: bad value for late_by" },
+	{ "uint-junk", "late_by\t12abc", "line 2: bad value for late_by" },
+	{ "uint-empty", "answers_new_after\t", "line 2: bad value for answers_new_after" },
+	{ "ull-negative", "dropped\t-5", "line 2: bad value for dropped" },
+	{ "ull-overflow", "dropped\t18446744073709551616", "line 2: bad value for dropped" },
+	{ "verdict-word", "verdict\tFOLOWED", "line 2: bad value for verdict" },
+	{ "verdict-empty", "verdict\t", "line 2: bad value for verdict" },
+	{ "expected-word", "expected\tok", "line 2: bad value for expected" },
+	{ "bool-true", "switched\ttrue", "line 2: bad value for switched" },
+	{ "bool-one", "complete\t1", "line 2: bad value for complete" },
+	{ "bool-case", "complete\tYes", "line 2: bad value for complete" },
+	{ "int-range", "exit_code\t2000000", "line 2: bad value for exit_code" },
+	{ "int-junk", "exit_code\tx", "line 2: bad value for exit_code" },
+	{ "double-junk", "first_new_ms\tabc", "line 2: bad value for first_new_ms" },
+	{ "double-unit", "switch_time\t1.5s", "line 2: bad value for switch_time" },
+	/* strtod() takes these, but no report can print them: JSON has no
+	 * NaN or infinity ("switch_time": nan is not JSON). */
+	{ "double-nan", "switch_time\tnan", "line 2: bad value for switch_time" },
+	{ "double-inf", "first_new_ms\tinf", "line 2: bad value for first_new_ms" },
+	{ "double-minus-inf", "t_end\t-infinity", "line 2: bad value for t_end" },
+	{ "string-too-long", "case\t" L256 L256 L256 L256,
+	  "line 2: bad value for case" },
+	{ "no-tab", "verdict STALE", "line 2: expected key<TAB>value" },
+};
+
+START_TEST(test_malformed)
+{
+	char text[1024];
+	snprintf(text, sizeof text, "case\tx\n%s\nverdict\tSTALE\n", bad_rows[_i].line);
+	struct case_result r;
+	char err[256] = "";
+	ck_assert_msg(caseres_parse(text, strlen(text), &r, err, sizeof err) == -1,
+	              "%s: '%s' accepted", bad_rows[_i].name, bad_rows[_i].line);
+	ck_assert_str_eq(err, bad_rows[_i].err);
+}
+END_TEST
+
+START_TEST(test_nul_byte)
+{
+	const char text[] = "case\tx\nverdict\tLA\0TE\n";
+	struct case_result r;
+	char err[256] = "";
+	ck_assert_int_eq(caseres_parse(text, sizeof text - 1, &r, err, sizeof err), -1);
+	ck_assert_str_eq(err, "line 2: expected key<TAB>value");
+}
+END_TEST
+
+START_TEST(test_missing_case)
+{
+	static const char *const texts[] = {
+		"", "\n\n", "verdict\tSTALE\n", "case\t\nverdict\tSTALE\n",
+		"Case\tx\n",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		struct case_result r;
+		char err[256] = "";
+		ck_assert_msg(caseres_parse(texts[i], strlen(texts[i]), &r, err,
+		                            sizeof err) == -1, "text %zu accepted", i);
+		ck_assert_str_eq(err, "no 'case' line");
+	}
+}
+END_TEST
+
+/* A line holds at most 767 bytes. */
+START_TEST(test_line_length)
+{
+	char text[1024];
+	struct case_result r;
+	char err[256] = "";
+
+	memset(text, 'z', sizeof text);
+	memcpy(text, "case\tx\nunknown\t", 15);
+	text[7 + 767] = '\n';       /* line 2: 767 bytes */
+	ck_assert_int_eq(caseres_parse(text, 7 + 768, &r, err, sizeof err), 0);
+	ck_assert_str_eq(r.name, "x");
+
+	text[7 + 767] = 'z';
+	text[7 + 768] = '\n';       /* line 2: 768 bytes */
+	ck_assert_int_eq(caseres_parse(text, 7 + 769, &r, err, sizeof err), -1);
+	ck_assert_str_eq(err, "line 2: longer than 767 bytes");
+}
+END_TEST
+
+Suite *caseres_suite(void)
+{
+	Suite *s = suite_create("caseres");
+	TCase *tc;
+
+	tc = tcase_create("Core");
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_initial_text);
+	tcase_add_test(tc, test_lines_in_order);
+	tcase_add_test(tc, test_init);
+	tcase_add_test(tc, test_partial);
+	tcase_add_test(tc, test_unknown_keys);
+	tcase_add_test(tc, test_flatten);
+	tcase_add_loop_test(tc, test_matches, 0, NROWS(match_rows));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	tcase_add_test(tc, test_full_length);
+	tcase_add_test(tc, test_line_length);
+	tcase_add_test(tc, test_write_error);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Malformed");
+	tcase_add_loop_test(tc, test_malformed, 0, NROWS(bad_rows));
+	tcase_add_test(tc, test_nul_byte);
+	tcase_add_test(tc, test_missing_case);
+	suite_add_tcase(s, tc);
+
+	return s;
+}

@@ -1,0 +1,890 @@
+/*
+ * check_report.c - every report format, written to memory streams.
+ *
+ * JSON and JUnit XML are checked twice: as canonical text where the
+ * layout is the contract, and by small well-formedness checkers below
+ * where hostile strings (quotes, '<', control characters) go through.
+ */
+#include <check.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report.h"
+#include "suites.h"
+
+#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* ---- A strict JSON syntax checker (RFC 8259, no extensions) ---- */
+
+struct jp {
+	const char *p;
+	int depth;
+};
+
+static void jws(struct jp *j)
+{
+	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
+		j->p++;
+}
+
+static bool jvalue(struct jp *j);
+
+static bool jstring(struct jp *j)
+{
+	if (*j->p != '"')
+		return false;
+	for (j->p++; *j->p != '"'; j->p++) {
+		unsigned char c = (unsigned char)*j->p;
+		if (c < 0x20)          /* raw control characters, NUL included */
+			return false;
+		if (c != '\\')
+			continue;
+		j->p++;
+		if (*j->p == 'u') {
+			for (int i = 0; i < 4; i++)
+				if (!isxdigit((unsigned char)*++j->p))
+					return false;
+		} else if (!*j->p || !strchr("\"\\/bfnrt", *j->p)) {
+			return false;
+		}
+	}
+	j->p++;
+	return true;
+}
+
+static bool jdigits(struct jp *j)
+{
+	if (!isdigit((unsigned char)*j->p))
+		return false;
+	while (isdigit((unsigned char)*j->p))
+		j->p++;
+	return true;
+}
+
+static bool jnumber(struct jp *j)
+{
+	if (*j->p == '-')
+		j->p++;
+	if (*j->p == '0')
+		j->p++;
+	else if (!jdigits(j))
+		return false;
+	if (*j->p == '.') {
+		j->p++;
+		if (!jdigits(j))
+			return false;
+	}
+	if (*j->p == 'e' || *j->p == 'E') {
+		j->p++;
+		if (*j->p == '+' || *j->p == '-')
+			j->p++;
+		if (!jdigits(j))
+			return false;
+	}
+	return true;
+}
+
+static bool jword(struct jp *j, const char *w)
+{
+	size_t n = strlen(w);
+	if (strncmp(j->p, w, n) != 0)
+		return false;
+	j->p += n;
+	return true;
+}
+
+/* open '{' or '[': members until close, separated by ',' */
+static bool jcontainer(struct jp *j, char close)
+{
+	if (++j->depth > 32)
+		return false;
+	j->p++;
+	jws(j);
+	if (*j->p == close) {
+		j->p++;
+		j->depth--;
+		return true;
+	}
+	for (;;) {
+		jws(j);
+		if (close == '}') {
+			if (!jstring(j))
+				return false;
+			jws(j);
+			if (*j->p++ != ':')
+				return false;
+		}
+		if (!jvalue(j))
+			return false;
+		jws(j);
+		if (*j->p == ',') {
+			j->p++;
+			continue;
+		}
+		if (*j->p != close)
+			return false;
+		j->p++;
+		j->depth--;
+		return true;
+	}
+}
+
+static bool jvalue(struct jp *j)
+{
+	jws(j);
+	switch (*j->p) {
+	case '{': return jcontainer(j, '}');
+	case '[': return jcontainer(j, ']');
+	case '"': return jstring(j);
+	case 't': return jword(j, "true");
+	case 'f': return jword(j, "false");
+	case 'n': return jword(j, "null");
+	default:  return jnumber(j);
+	}
+}
+
+/* NULL when text is one valid JSON value; else where it went wrong. */
+static const char *json_error(const char *text)
+{
+	struct jp j = { text, 0 };
+	if (!jvalue(&j))
+		return j.p;
+	jws(&j);
+	return *j.p ? j.p : NULL;
+}
+
+#define ck_assert_json(text) do { \
+	const char *at_ = json_error(text); \
+	ck_assert_msg(at_ == NULL, "invalid JSON at offset %td: %.40s\n%.3000s", \
+	              at_ - (text), at_, text); \
+} while (0)
+
+/* ---- A small XML well-formedness checker ---- */
+
+/* After '&': a predefined entity or a character reference. */
+static bool xml_entity(const char **pp)
+{
+	static const char *const ents[] = { "lt;", "gt;", "amp;", "quot;", "apos;" };
+	const char *p = *pp + 1;
+	for (size_t i = 0; i < 5; i++)
+		if (strncmp(p, ents[i], strlen(ents[i])) == 0) {
+			*pp = p + strlen(ents[i]);
+			return true;
+		}
+	if (*p++ != '#')
+		return false;
+	if (!isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p != ';')
+		return false;
+	*pp = p + 1;
+	return true;
+}
+
+static bool xml_char_ok(unsigned char c)
+{
+	return c >= 0x20 || c == '\n' || c == '\t' || c == '\r';
+}
+
+static const char *xml_name(const char *p, char *buf, size_t size)
+{
+	size_t n = 0;
+	if (!isalpha((unsigned char)*p) && *p != '_')
+		return NULL;
+	while ((isalnum((unsigned char)*p) || strchr("_-.:", *p)) && *p) {
+		if (n + 1 < size)
+			buf[n++] = *p;
+		p++;
+	}
+	buf[n] = '\0';
+	return p;
+}
+
+/* NULL when well-formed; else a short description of the first fault. */
+static const char *xml_error(const char *s, char *why, size_t size)
+{
+	char stack[16][64], name[64];
+	int depth = 0, roots = 0;
+	const char *p = s;
+
+	if (strncmp(p, "<?xml", 5) == 0) {
+		p = strstr(p, "?>");
+		if (!p)
+			return "unterminated declaration";
+		p += 2;
+	}
+	while (*p) {
+		if (*p == '<' && p[1] == '/') {
+			p = xml_name(p + 2, name, sizeof name);
+			if (!p || *p != '>')
+				return "bad end tag";
+			if (depth == 0 || strcmp(stack[depth - 1], name) != 0) {
+				snprintf(why, size, "</%s> does not close <%s>", name,
+				         depth ? stack[depth - 1] : "");
+				return why;
+			}
+			depth--;
+			p++;
+		} else if (*p == '<') {
+			p = xml_name(p + 1, name, sizeof name);
+			if (!p)
+				return "bad start tag";
+			if (depth == 0 && roots++)
+				return "more than one root element";
+			for (;;) {
+				while (isspace((unsigned char)*p))
+					p++;
+				if (*p == '>' || (p[0] == '/' && p[1] == '>'))
+					break;
+				char attr[64];
+				p = xml_name(p, attr, sizeof attr);
+				if (!p || *p != '=' || p[1] != '"')
+					return "bad attribute";
+				for (p += 2; *p != '"';) {
+					if (!*p || *p == '<' || !xml_char_ok((unsigned char)*p))
+						return "bad character in attribute value";
+					if (*p != '&')
+						p++;
+					else if (!xml_entity(&p))
+						return "raw '&' in attribute value";
+				}
+				p++;
+			}
+			if (*p == '/') {
+				p += 2;
+			} else {
+				if (depth == 16)
+					return "too deep";
+				snprintf(stack[depth++], sizeof stack[0], "%s", name);
+				p++;
+			}
+		} else if (*p == '&') {
+			if (!xml_entity(&p))
+				return "raw '&' in text";
+		} else if (*p == '>' && depth == 0) {
+			return "stray '>'";
+		} else {
+			if (!xml_char_ok((unsigned char)*p))
+				return "control character";
+			if (depth == 0 && !isspace((unsigned char)*p))
+				return "text outside the root element";
+			p++;
+		}
+	}
+	if (depth) {
+		snprintf(why, size, "<%s> not closed", stack[depth - 1]);
+		return why;
+	}
+	return roots == 1 ? NULL : "no root element";
+}
+
+#define ck_assert_xml(text) do { \
+	char why_[128]; \
+	const char *e_ = xml_error(text, why_, sizeof why_); \
+	ck_assert_msg(e_ == NULL, "not well-formed XML: %s\n%.3000s", e_, text); \
+} while (0)
+
+/* The checkers must themselves reject what they are here to catch. */
+START_TEST(test_checkers)
+{
+	static const char *const bad_json[] = {
+		"", "{", "{\"a\": 1,}", "[1 2]", "{\"a\" 1}", "\"a\nb\"",
+		"{\"a\": nan}", "{\"a\": 01}", "{\"a\": 1.}", "\"\\x\"", "[] []",
+		"{'a': 1}", "{\"a\": True}", "\"\\u12g4\"",
+	};
+	static const char *const good_json[] = {
+		"{}", "[]", "{\"a\": [1, -2.5e3, true, false, null, \"\\u00e9\\\"\"]}",
+		" {\"a\": {\"b\": []}}\n",
+	};
+	for (size_t i = 0; i < sizeof bad_json / sizeof bad_json[0]; i++)
+		ck_assert_msg(json_error(bad_json[i]) != NULL, "took bad JSON %s",
+		              bad_json[i]);
+	for (size_t i = 0; i < sizeof good_json / sizeof good_json[0]; i++)
+		ck_assert_json(good_json[i]);
+
+	static const char *const bad_xml[] = {
+		"<a>", "<a></b>", "<a>x & y</a>", "<a>x < y</a>", "<a b=\"<\"/>",
+		"<a b=\"&\"/>", "<a>\x01</a>", "<a/><b/>", "text<a/>", "<a b=c/>",
+	};
+	static const char *const good_xml[] = {
+		"<?xml version=\"1.0\"?>\n<a/>\n",
+		"<a b=\"&lt;&amp;&quot;\">x &gt; y &#10;<c/></a>",
+	};
+	char why[128];
+	for (size_t i = 0; i < sizeof bad_xml / sizeof bad_xml[0]; i++)
+		ck_assert_msg(xml_error(bad_xml[i], why, sizeof why) != NULL,
+		              "took bad XML %s", bad_xml[i]);
+	for (size_t i = 0; i < sizeof good_xml / sizeof good_xml[0]; i++)
+		ck_assert_xml(good_xml[i]);
+}
+END_TEST
+
+/* ---- Records ---- */
+
+enum { R_OK, R_DIFFERS, R_NOEXP, R_ERROR, R_SKIP, R_INCOMPLETE, NREC };
+
+static void records(struct case_result r[NREC])
+{
+	for (int i = 0; i < NREC; i++) {
+		caseres_init(&r[i]);
+		strcpy(r[i].group, "repro");
+		strcpy(r[i].libc, "glibc 2.36");
+		strcpy(r[i].options, "default");
+		strcpy(r[i].cache, "none");
+		r[i].complete = true;
+		r[i].t_start = 100.0;
+		r[i].t_end = 102.5;
+	}
+	struct case_result *c = &r[R_OK];
+	strcpy(c->name, "getip/inplace/default");
+	strcpy(c->probe, "getip");
+	strcpy(c->update, "inplace");
+	strcpy(c->command, "getip -i 50 hat.com");
+	strcpy(c->dir, "001-getip_inplace_default");
+	strcpy(c->pcap, "001-getip_inplace_default/capture.pcap");
+	strcpy(c->expected_why, "glibc >= 2.26 reloads");
+	c->vd.v = V_FOLLOWED;
+	c->expected = V_FOLLOWED;
+	c->vd.queries_old_before = 3;
+	c->vd.queries_new_after = 6;
+	c->vd.first_new_ms = 125;
+	c->vd.answers_new_after = 6;
+	strcpy(c->vd.reason, "first lookup after the switch went to the new "
+	       "server (125 ms after it); none to the old one");
+	c->switched = true;
+	c->switch_time = 1700000000.25;
+	c->exit_code = -1;
+
+	c = &r[R_DIFFERS];
+	strcpy(c->name, "res_loop/inplace/no-reload");
+	strcpy(c->probe, "res_loop");
+	strcpy(c->update, "inplace");
+	strcpy(c->options, "no-reload");
+	strcpy(c->pcap, "002/capture.pcap");
+	c->vd.v = V_LATE;
+	c->vd.late_by = 2;
+	c->expected = V_STALE;
+	c->vd.queries_old_before = 3;
+	c->vd.queries_old_after = 2;
+	c->vd.queries_new_after = 4;
+	c->vd.first_new_ms = 625.25;
+	strcpy(c->vd.reason, "2 more \"lookups\" to C:\\old\nthen\tnew \x01\x1f");
+	strcpy(c->vd.app_note, "answered by a cache");
+	c->switched = true;
+	c->switch_time = 1700000003.5;
+
+	c = &r[R_NOEXP];
+	strcpy(c->name, "getip/rename/default");
+	strcpy(c->probe, "getip");
+	strcpy(c->update, "rename");
+	c->vd.v = V_INCONCLUSIVE;
+	c->vd.queries_old_before = 2;
+	strcpy(c->vd.reason, "resolv.conf was never switched");
+
+	c = &r[R_ERROR];
+	strcpy(c->name, "getip/symlink/default");
+	strcpy(c->update, "symlink");
+	strcpy(c->error, "dnsmasq <old> exited & said \"no\"");
+	c->expected = V_FOLLOWED;
+	c->complete = false;
+
+	c = &r[R_SKIP];
+	strcpy(c->name, "musl:getip/inplace/default");
+	strcpy(c->update, "inplace");
+	strcpy(c->libc, "musl 1.2.3");
+	strcpy(c->skip, "the probe cannot run on musl 1.2.3: no res_init");
+	c->vd.v = V_SILENT;
+	c->expected = V_FOLLOWED;
+
+	c = &r[R_INCOMPLETE];
+	strcpy(c->name, "getip/bind-rename/default");
+	strcpy(c->update, "bind-rename");
+	c->complete = false;
+}
+
+static char *render(void (*fn)(FILE *, const struct run_info *,
+                               const struct case_result *, size_t),
+                    const struct run_info *ri, const struct case_result *r,
+                    size_t n)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&buf, &size);
+	ck_assert_ptr_nonnull(m);
+	fn(m, ri, r, n);
+	ck_assert_int_eq(fclose(m), 0);
+	return buf;
+}
+
+static char *escape(void (*fn)(FILE *, const char *), const char *s)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&buf, &size);
+	ck_assert_ptr_nonnull(m);
+	fn(m, s);
+	ck_assert_int_eq(fclose(m), 0);
+	return buf;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+#define ck_assert_has(text, needle) \
+	ck_assert_msg(strstr(text, needle) != NULL, "missing: %s\n--- in ---\n%.3000s", \
+	              needle, text)
+
+/* ---- Escapers ---- */
+
+static const struct {
+	const char *in, *want;
+} json_rows[] = {
+	{ "plain", "\"plain\"" },
+	{ "", "\"\"" },
+	{ "say \"hi\"", "\"say \\\"hi\\\"\"" },
+	{ "C:\\dir\\", "\"C:\\\\dir\\\\\"" },
+	{ "a\nb\tc", "\"a\\nb\\tc\"" },
+	{ "\r", "\"\\u000d\"" },
+	{ "\x01\x08\x0c\x1f", "\"\\u0001\\u0008\\u000c\\u001f\"" },
+	{ " \x7f~", "\" \x7f~\"" },
+	{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },   /* UTF-8 passes through */
+	{ "</script>", "\"</script>\"" },
+};
+
+START_TEST(test_json_string)
+{
+	char *got = escape(report_json_string, json_rows[_i].in);
+	ck_assert_str_eq(got, json_rows[_i].want);
+	ck_assert_json(got);
+	free(got);
+}
+END_TEST
+
+/* Every byte from 1 to 255 in one string still makes valid JSON. */
+START_TEST(test_json_string_all_bytes)
+{
+	char in[256];
+	for (int i = 1; i < 256; i++)
+		in[i - 1] = (char)i;
+	in[255] = '\0';
+	char *got = escape(report_json_string, in);
+	ck_assert_json(got);
+	free(got);
+}
+END_TEST
+
+static const struct {
+	const char *in, *want;
+} xml_rows[] = {
+	{ "plain", "plain" },
+	{ "<a href=\"x\">&'", "&lt;a href=&quot;x&quot;&gt;&amp;&apos;" },
+	{ "&amp;", "&amp;amp;" },
+	{ "a\x01" "b\x1f" "c\x08", "abc" },
+	{ "\r", "" },
+	{ "line\nnext\ttab", "line\nnext\ttab" },
+	{ "caf\xc3\xa9", "caf\xc3\xa9" },
+};
+
+START_TEST(test_xml_text)
+{
+	char *got = escape(report_xml_text, xml_rows[_i].in);
+	ck_assert_str_eq(got, xml_rows[_i].want);
+	free(got);
+}
+END_TEST
+
+/* ---- Outcome ---- */
+
+static const struct {
+	int rec;
+	const char *want;
+} outcome_rows[] = {
+	{ R_OK, "ok" }, { R_DIFFERS, "DIFFERS" }, { R_NOEXP, "ok" },
+	{ R_ERROR, "ERROR" }, { R_SKIP, "SKIP" }, { R_INCOMPLETE, "ERROR" },
+};
+
+START_TEST(test_outcome)
+{
+	struct case_result r[NREC];
+	records(r);
+	ck_assert_str_eq(report_outcome(&r[outcome_rows[_i].rec]),
+	                 outcome_rows[_i].want);
+}
+END_TEST
+
+/* An error wins over a matching verdict and over a skip. */
+START_TEST(test_outcome_error_wins)
+{
+	struct case_result r[NREC];
+	records(r);
+	strcpy(r[R_OK].error, "x");
+	ck_assert_str_eq(report_outcome(&r[R_OK]), "ERROR");
+	strcpy(r[R_SKIP].error, "x");
+	ck_assert_str_eq(report_outcome(&r[R_SKIP]), "ERROR");
+	r[R_NOEXP].complete = false;
+	ck_assert_str_eq(report_outcome(&r[R_NOEXP]), "ERROR");
+}
+END_TEST
+
+/* ---- JSON ---- */
+
+START_TEST(test_json_one_case)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "20261126-0330", "Linux 6.1.0 x86_64", false, 1 };
+	records(r);
+	char *got = render(report_json, &ri, &r[R_OK], 1);
+	ck_assert_str_eq(got,
+		"{\n"
+		"  \"run\": \"20261126-0330\",\n"
+		"  \"host\": \"Linux 6.1.0 x86_64\",\n"
+		"  \"complete\": true,\n"
+		"  \"planned\": 1,\n"
+		"  \"cases\": [\n"
+		"    {\n"
+		"      \"case\": \"getip/inplace/default\",\n"
+		"      \"group\": \"repro\",\n"
+		"      \"probe\": \"getip\",\n"
+		"      \"libc\": \"glibc 2.36\",\n"
+		"      \"update\": \"inplace\",\n"
+		"      \"options\": \"default\",\n"
+		"      \"cache\": \"none\",\n"
+		"      \"command\": \"getip -i 50 hat.com\",\n"
+		"      \"verdict\": \"FOLLOWED\",\n"
+		"      \"expected\": \"FOLLOWED\",\n"
+		"      \"outcome\": \"ok\",\n"
+		"      \"late_by\": 0,\n"
+		"      \"queries_old_before\": 3,\n"
+		"      \"queries_new_before\": 0,\n"
+		"      \"queries_old_after\": 0,\n"
+		"      \"queries_new_after\": 6,\n"
+		"      \"queries_other_after\": 0,\n"
+		"      \"first_new_ms\": 125.0,\n"
+		"      \"switch_time\": 1700000000.250000,\n"
+		"      \"pcap\": \"001-getip_inplace_default/capture.pcap\",\n"
+		"      \"dir\": \"001-getip_inplace_default\",\n"
+		"      \"answers_old_after\": 0,\n"
+		"      \"answers_new_after\": 6,\n"
+		"      \"reason\": \"first lookup after the switch went to the new "
+		"server (125 ms after it); none to the old one\",\n"
+		"      \"why\": \"glibc >= 2.26 reloads\",\n"
+		"      \"app_note\": null,\n"
+		"      \"error\": null,\n"
+		"      \"dropped\": 0,\n"
+		"      \"malformed\": 0,\n"
+		"      \"exit_code\": -1,\n"
+		"      \"wall_s\": 2.500,\n"
+		"      \"complete\": true\n"
+		"    }\n"
+		"  ]\n"
+		"}\n");
+	ck_assert_json(got);
+	free(got);
+}
+END_TEST
+
+/* DESIGN.md "Output contract": these keys in every case object. */
+static const char *const design_keys[] = {
+	"case", "probe", "libc", "update", "options", "cache", "verdict",
+	"expected", "queries_old_before", "queries_old_after",
+	"queries_new_after", "first_new_ms", "switch_time", "pcap",
+	"answers_old_after", "answers_new_after",
+};
+
+START_TEST(test_json_all_cases)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "run \"1\"", NULL, false, NREC };
+	records(r);
+	char *got = render(report_json, &ri, r, NREC);
+	ck_assert_json(got);
+	ck_assert_has(got, "{\n  \"run\": \"run \\\"1\\\"\",\n  \"host\": \"\",\n"
+	                   "  \"complete\": true,\n  \"planned\": 6,\n  \"cases\": [\n");
+	for (size_t k = 0; k < sizeof design_keys / sizeof design_keys[0]; k++) {
+		char key[64];
+		snprintf(key, sizeof key, "\n      \"%s\": ", design_keys[k]);
+		ck_assert_msg(count(got, key) == NREC, "key %s appears %zu times, "
+		              "want %d", design_keys[k], count(got, key), NREC);
+	}
+	/* No expectation, no first query to new, no switch, no capture. */
+	ck_assert_has(got, "\"case\": \"getip/rename/default\"");
+	ck_assert_has(got, "\"expected\": null");
+	ck_assert_has(got, "\"first_new_ms\": null");
+	ck_assert_has(got, "\"switch_time\": null");
+	ck_assert_has(got, "\"pcap\": null");
+	ck_assert_has(got, "\"first_new_ms\": 625.2");
+	ck_assert_has(got, "\"switch_time\": 1700000003.500000");
+	ck_assert_has(got, "\"verdict\": \"LATE\",\n      \"expected\": \"STALE\",\n"
+	                   "      \"outcome\": \"DIFFERS\",\n      \"late_by\": 2");
+	ck_assert_has(got, "\"reason\": \"2 more \\\"lookups\\\" to C:\\\\old\\nthen"
+	                   "\\tnew \\u0001\\u001f\"");
+	ck_assert_has(got, "\"error\": \"dnsmasq <old> exited & said \\\"no\\\"\"");
+	ck_assert_has(got, "\"outcome\": \"SKIP\"");
+	ck_assert_uint_eq(count(got, "\"complete\": false"), 2);
+	free(got);
+}
+END_TEST
+
+START_TEST(test_json_interrupted)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "r", "h", true, 10 };
+	records(r);
+	char *got = render(report_json, &ri, r, 2);
+	ck_assert_json(got);
+	ck_assert_has(got, "\n  \"complete\": false,\n  \"planned\": 10,\n");
+	free(got);
+	got = render(report_json, &ri, r, 0);
+	ck_assert_json(got);
+	ck_assert_has(got, "\"cases\": [\n  ]\n}\n");
+	free(got);
+}
+END_TEST
+
+/* Strings at their longest and full of quotes stay valid JSON. */
+START_TEST(test_json_hostile)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "\"\\\n", "\x1b[31m", false, NREC };
+	records(r);
+	memset(r[0].name, '"', sizeof r[0].name - 1);
+	memset(r[1].vd.reason, '\\', sizeof r[1].vd.reason - 1);
+	memset(r[2].command, '\n', sizeof r[2].command - 1);
+	memset(r[3].error, '\x02', sizeof r[3].error - 1);
+	char *got = render(report_json, &ri, r, NREC);
+	ck_assert_json(got);
+	free(got);
+}
+END_TEST
+
+/* ---- TAP ---- */
+
+START_TEST(test_tap)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "r", NULL, false, NREC };
+	records(r);
+	char *got = render(report_tap, &ri, r, NREC);
+	ck_assert_str_eq(got,
+		"TAP version 14\n"
+		"1..6\n"
+		"ok 1 - getip/inplace/default FOLLOWED\n"
+		"not ok 2 - res_loop/inplace/no-reload LATE 2\n"
+		"  ---\n"
+		"  message: \"2 more \\\"lookups\\\" to C:\\\\old\\nthen\\tnew "
+		"\\u0001\\u001f\"\n"
+		"  found: \"LATE\"\n"
+		"  wanted: \"STALE\"\n"
+		"  ...\n"
+		"ok 3 - getip/rename/default INCONCLUSIVE\n"
+		"not ok 4 - getip/symlink/default ERROR\n"
+		"  ---\n"
+		"  message: \"dnsmasq <old> exited & said \\\"no\\\"\"\n"
+		"  found: \"NONE\"\n"
+		"  wanted: \"FOLLOWED\"\n"
+		"  ...\n"
+		"ok 5 - musl:getip/inplace/default # SKIP the probe cannot run on "
+		"musl 1.2.3: no res_init\n"
+		"not ok 6 - getip/bind-rename/default NONE\n"
+		"  ---\n"
+		"  message: \"\"\n"
+		"  found: \"NONE\"\n"
+		"  wanted: \"NONE\"\n"
+		"  ...\n");
+	free(got);
+}
+END_TEST
+
+/* Interrupted: the plan is what ran, then "Bail out!". */
+START_TEST(test_tap_interrupted)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "r", NULL, true, 40 };
+	records(r);
+	char *got = render(report_tap, &ri, r, 1);
+	ck_assert_str_eq(got,
+		"TAP version 14\n"
+		"1..1\n"
+		"ok 1 - getip/inplace/default FOLLOWED\n"
+		"Bail out! interrupted\n");
+	free(got);
+}
+END_TEST
+
+/* Every test line is numbered in order and the plan covers them all. */
+START_TEST(test_tap_plan_matches)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "r", NULL, false, NREC };
+	records(r);
+	char *got = render(report_tap, &ri, r, NREC);
+	unsigned next = 1;
+	for (char *line = strtok(got, "\n"); line; line = strtok(NULL, "\n")) {
+		unsigned k;
+		if (sscanf(line, "ok %u -", &k) == 1 || sscanf(line, "not ok %u -", &k) == 1) {
+			ck_assert_uint_eq(k, next);
+			next++;
+		}
+	}
+	ck_assert_uint_eq(next - 1, NREC);
+	free(got);
+}
+END_TEST
+
+/* ---- JUnit ---- */
+
+START_TEST(test_junit)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "run<1>&", NULL, false, NREC };
+	records(r);
+	char *got = render(report_junit, &ri, r, NREC);
+	ck_assert_xml(got);
+	ck_assert_has(got, "<testsuite name=\"whichns run&lt;1&gt;&amp;\" tests=\"6\" "
+	                   "failures=\"1\" errors=\"2\" time=\"15.000\">");
+	ck_assert_uint_eq(count(got, "<testcase "), NREC);
+	ck_assert_uint_eq(count(got, "<failure "), 1);
+	ck_assert_uint_eq(count(got, "<error "), 2);
+	ck_assert_uint_eq(count(got, "<skipped "), 1);
+	ck_assert_has(got, "<testcase classname=\"whichns.repro\" "
+	                   "name=\"res_loop/inplace/no-reload\" time=\"2.500\">\n"
+	                   "      <failure message=\"verdict differs\">"
+	                   "-res_loop/inplace/no-reload STALE\n"
+	                   "+res_loop/inplace/no-reload LATE 2\n");
+	ck_assert_has(got, "<error message=\"dnsmasq &lt;old&gt; exited &amp; said "
+	                   "&quot;no&quot;\"/>");
+	ck_assert_has(got, "<error message=\"incomplete\"/>");
+	ck_assert_has(got, "<skipped message=\"the probe cannot run on musl 1.2.3: "
+	                   "no res_init\"/>");
+	/* The control characters of the reason are dropped. */
+	ck_assert_has(got, "<system-out>2 more &quot;lookups&quot; to C:\\old\n"
+	                   "then\tnew </system-out>");
+	free(got);
+}
+END_TEST
+
+START_TEST(test_junit_empty)
+{
+	struct run_info ri = { "r", NULL, false, 0 };
+	char *got = render(report_junit, &ri, NULL, 0);
+	ck_assert_xml(got);
+	ck_assert_has(got, "tests=\"0\" failures=\"0\" errors=\"0\"");
+	free(got);
+}
+END_TEST
+
+/* Whatever a record holds, junit.xml stays well-formed: every string of
+ * a differing case goes through the escaper, the failure text too. */
+START_TEST(test_junit_hostile)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "r", NULL, false, 2 };
+	records(r);
+	strcpy(r[R_DIFFERS].name, "a&b<c>/\"d\"");
+	strcpy(r[R_DIFFERS].group, "g<&>");
+	strcpy(r[R_DIFFERS].vd.reason, "x < y & z\x01");
+	char *got = render(report_junit, &ri, &r[R_DIFFERS], 1);
+	ck_assert_xml(got);
+	ck_assert_has(got, "-a&amp;b&lt;c&gt;/&quot;d&quot; STALE\n");
+	free(got);
+}
+END_TEST
+
+/* ---- Markdown and the terminal table ---- */
+
+START_TEST(test_md)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "r1", "Linux", true, 9 };
+	records(r);
+	char *got = render(report_md, &ri, r, NREC);
+	ck_assert_has(got, "# whichns run r1\n\nHost: Linux\n\n");
+	ck_assert_has(got, "**Interrupted: 6 of 9 planned cases ran. These results "
+	                   "are incomplete.**\n\n");
+	ck_assert_has(got, "6 cases, 3 as expected, 3 not.\n");
+	ck_assert_has(got, "\n| getip/inplace/default | glibc 2.36 | FOLLOWED | "
+	                   "FOLLOWED | 3 / 0 / 6 / 125 | 0 / 6 | glibc >= 2.26 "
+	                   "reloads | [pcap](001-getip_inplace_default/capture.pcap) |\n");
+	ck_assert_has(got, "\n| res_loop/inplace/no-reload | glibc 2.36 | LATE 2 ✗ | "
+	                   "STALE | 3 / 2 / 4 / 625 | 0 / 0 |  | [pcap](002/capture.pcap) |\n");
+	ck_assert_has(got, "| getip/rename/default | glibc 2.36 | INCONCLUSIVE | — | "
+	                   "2 / 0 / 0 / - |");
+	ck_assert_has(got, "\n- **res_loop/inplace/no-reload**: 2 more \"lookups\"");
+	ck_assert_has(got, "; application view: answered by a cache\n");
+	ck_assert_has(got, "\n- **getip/symlink/default**: dnsmasq <old> exited");
+	free(got);
+
+	ri.interrupted = false;
+	got = render(report_md, &ri, r, 1);
+	ck_assert_ptr_null(strstr(got, "Interrupted"));
+	ck_assert_has(got, "1 cases, 1 as expected, 0 not.\n");
+	free(got);
+}
+END_TEST
+
+START_TEST(test_table)
+{
+	struct case_result r[NREC];
+	records(r);
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&buf, &size);
+	ck_assert_ptr_nonnull(m);
+	report_table(m, r, 2);
+	fclose(m);
+	ck_assert_str_eq(buf,
+		"case                        verdict        expected     outcome "
+		"    old<sw    old>sw    new>sw   1st new\n"
+		"getip/inplace/default       FOLLOWED       FOLLOWED     ok      "
+		"         3         0         6     125ms\n"
+		"res_loop/inplace/no-reload  LATE 2         STALE        DIFFERS "
+		"         3         2         4     625ms\n");
+	free(buf);
+}
+END_TEST
+
+Suite *report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc;
+
+	tc = tcase_create("Escaping");
+	tcase_add_test(tc, test_checkers);
+	tcase_add_loop_test(tc, test_json_string, 0, NROWS(json_rows));
+	tcase_add_test(tc, test_json_string_all_bytes);
+	tcase_add_loop_test(tc, test_xml_text, 0, NROWS(xml_rows));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Core");
+	tcase_add_loop_test(tc, test_outcome, 0, NROWS(outcome_rows));
+	tcase_add_test(tc, test_outcome_error_wins);
+	tcase_add_test(tc, test_json_one_case);
+	tcase_add_test(tc, test_json_all_cases);
+	tcase_add_test(tc, test_tap);
+	tcase_add_test(tc, test_tap_plan_matches);
+	tcase_add_test(tc, test_junit);
+	tcase_add_test(tc, test_md);
+	tcase_add_test(tc, test_table);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	tcase_add_test(tc, test_json_interrupted);
+	tcase_add_test(tc, test_tap_interrupted);
+	tcase_add_test(tc, test_junit_empty);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Malformed");
+	tcase_add_test(tc, test_json_hostile);
+	tcase_add_test(tc, test_junit_hostile);
+	suite_add_tcase(s, tc);
+
+	return s;
+}

@@ -1,0 +1,717 @@
+/*
+ * check_scenario.c - scenario files: parsing, expansion into cases,
+ * selection, and an exact "FILE:LINE: ..." for every bad input.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "scenario.h"
+#include "suites.h"
+
+#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* struct scn_file is large; keep it off the test's stack. */
+static struct scn_file *parse_ok(const char *text, size_t len)
+{
+	struct scn_file *f = malloc(sizeof *f);
+	char err[512] = "";
+	ck_assert_ptr_nonnull(f);
+	int rc = scn_parse(text, len, "t.scn", f, err, sizeof err);
+	ck_assert_msg(rc == 0, "rejected: %s\n--- text ---\n%s", err, text);
+	return f;
+}
+
+static struct scn_file *parse_str(const char *text)
+{
+	return parse_ok(text, strlen(text));
+}
+
+/* One line per case: every field scn_case_at fills in. */
+static char *list_cases(const struct scn_file *f)
+{
+	char *out = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&out, &size);
+	ck_assert_ptr_nonnull(m);
+	for (size_t i = 0; i < scn_count(f); i++) {
+		struct scn_case c;
+		scn_case_at(f, i, &c);
+		fprintf(m, "%s [%s] %s %s %s %s %s q=%s i=%u w=%u b=%u s=%u t=%u\n",
+		        c.name, c.group, c.probe, c.update, c.options, c.cache,
+		        c.libc, c.qname, c.interval_ms, c.window_ms, c.before,
+		        c.switch_after_ms, c.timeout_ms);
+	}
+	fclose(m);
+	return out;
+}
+
+static void assert_cases(const char *text, const char *want)
+{
+	struct scn_file *f = parse_str(text);
+	char *got = list_cases(f);
+	ck_assert_msg(strcmp(got, want) == 0,
+	              "\n--- want ---\n%s--- got ---\n%s", want, got);
+	free(got);
+	free(f);
+}
+
+/* ---- Core ---- */
+
+START_TEST(test_defaults_only)
+{
+	struct scn_file *f = parse_str("probe getip\n");
+	ck_assert_uint_eq(f->ngroups, 1);
+	const struct scn_group *g = &f->groups[0];
+	ck_assert_str_eq(g->name, "t");   /* named after the file */
+	ck_assert_str_eq(f->path, "t.scn");
+	ck_assert_uint_eq(g->axis[SCN_PROBE].n, 1);
+	ck_assert_str_eq(g->axis[SCN_UPDATE].v[0], "inplace");
+	ck_assert_str_eq(g->axis[SCN_OPTIONS].v[0], "default");
+	ck_assert_str_eq(g->axis[SCN_CACHE].v[0], "none");
+	ck_assert_str_eq(g->axis[SCN_LIBC].v[0], "host");
+	ck_assert_str_eq(g->why, "");
+	ck_assert_uint_eq(scn_count(f), 1);
+	free(f);
+	assert_cases("probe getip\n",
+	             "getip/inplace/default [t] getip inplace default none "
+	             "host q=hat.com i=100 w=1500 b=3 s=1000 t=10000\n");
+}
+END_TEST
+
+/* The seed's classic experiments: the probe varies fastest. */
+START_TEST(test_repro_matrix)
+{
+	assert_cases(
+		"# repro.scn\n"
+		"probe    getip res_loop\n"
+		"update   inplace rename\n"
+		"options  default no-reload\n"
+		"interval 50ms\n"
+		"window   1200ms\n"
+		"before   3\n",
+		"getip/inplace/default [t] getip inplace default none host q=hat.com i=50 w=1200 b=3 s=1000 t=10000\n"
+		"res_loop/inplace/default [t] res_loop inplace default none host q=hat.com i=50 w=1200 b=3 s=1000 t=10000\n"
+		"getip/rename/default [t] getip rename default none host q=hat.com i=50 w=1200 b=3 s=1000 t=10000\n"
+		"res_loop/rename/default [t] res_loop rename default none host q=hat.com i=50 w=1200 b=3 s=1000 t=10000\n"
+		"getip/inplace/no-reload [t] getip inplace no-reload none host q=hat.com i=50 w=1200 b=3 s=1000 t=10000\n"
+		"res_loop/inplace/no-reload [t] res_loop inplace no-reload none host q=hat.com i=50 w=1200 b=3 s=1000 t=10000\n"
+		"getip/rename/no-reload [t] getip rename no-reload none host q=hat.com i=50 w=1200 b=3 s=1000 t=10000\n"
+		"res_loop/rename/no-reload [t] res_loop rename no-reload none host q=hat.com i=50 w=1200 b=3 s=1000 t=10000\n");
+}
+END_TEST
+
+/* Groups start from the defaults above the first header, never from the
+ * group before them; "/cache" and "libc:" appear only when not default. */
+static const char groups_text[] =
+	"# defaults for every group\n"
+	"interval 50ms\n"
+	"window   2s\n"
+	"probe    getip\n"
+	"\n"
+	"[fast]\n"
+	"update rename symlink\n"
+	"name   example.org\n"
+	"[slow]\n"
+	"probe    res_loop\n"
+	"interval 1.5s\n"
+	"cache    none nscd\n"
+	"libc     host bookworm\n"
+	"why      glibc  caches nothing; nscd does   # not this\n"
+	"switch-after 250ms\n"
+	"timeout  1m\n"
+	"before   7\n";
+
+START_TEST(test_groups)
+{
+	assert_cases(groups_text,
+		"getip/rename/default [fast] getip rename default none host q=example.org i=50 w=2000 b=3 s=1000 t=10000\n"
+		"getip/symlink/default [fast] getip symlink default none host q=example.org i=50 w=2000 b=3 s=1000 t=10000\n"
+		"res_loop/inplace/default [slow] res_loop inplace default none host q=hat.com i=1500 w=2000 b=7 s=250 t=60000\n"
+		"res_loop/inplace/default/nscd [slow] res_loop inplace default nscd host q=hat.com i=1500 w=2000 b=7 s=250 t=60000\n"
+		"bookworm:res_loop/inplace/default [slow] res_loop inplace default none bookworm q=hat.com i=1500 w=2000 b=7 s=250 t=60000\n"
+		"bookworm:res_loop/inplace/default/nscd [slow] res_loop inplace default nscd bookworm q=hat.com i=1500 w=2000 b=7 s=250 t=60000\n");
+}
+END_TEST
+
+START_TEST(test_group_fields)
+{
+	struct scn_file *f = parse_str(groups_text);
+	ck_assert_uint_eq(f->ngroups, 2);
+	ck_assert_str_eq(f->groups[0].name, "fast");
+	ck_assert_uint_eq(f->groups[0].line, 6);
+	ck_assert_str_eq(f->groups[0].why, "");
+	ck_assert_str_eq(f->groups[1].name, "slow");
+	ck_assert_uint_eq(f->groups[1].line, 9);
+	/* "why" keeps its text as written, comment left out. */
+	ck_assert_str_eq(f->groups[1].why, "glibc  caches nothing; nscd does");
+	ck_assert_uint_eq(scn_count(f), 6);
+	free(f);
+}
+END_TEST
+
+START_TEST(test_comments_blank_lines)
+{
+	assert_cases(
+		"# leading comment\n"
+		"   # indented comment\n"
+		"\n"
+		"   \t  \n"
+		"\r\n"
+		"probe getip   # trailing comment\r\n"
+		"\tupdate\trename\t# tabs\n"
+		"options no-reload#no space before the comment\n"
+		"#probe res_loop\n"
+		"\n",
+		"getip/rename/no-reload [t] getip rename no-reload none host q=hat.com i=100 w=1500 b=3 s=1000 t=10000\n");
+}
+END_TEST
+
+/* The last line needs no newline; a later line for the same key wins. */
+START_TEST(test_last_line_and_override)
+{
+	assert_cases("probe getip\nwindow 1s\nwindow 3s",
+	             "getip/inplace/default [t] getip inplace default none "
+	             "host q=hat.com i=100 w=3000 b=3 s=1000 t=10000\n");
+	assert_cases("probe a b\nprobe c",
+	             "c/inplace/default [t] c inplace default none "
+	             "host q=hat.com i=100 w=1500 b=3 s=1000 t=10000\n");
+}
+END_TEST
+
+/* "why" keeps inner spacing but not a CRLF file's CR. */
+START_TEST(test_why_crlf)
+{
+	struct scn_file *f = parse_str("probe a\r\nwhy two  spaces\t inside\r\n");
+	ck_assert_str_eq(f->groups[0].why, "two  spaces\t inside");
+	free(f);
+}
+END_TEST
+
+/* A header line may carry a comment and a CRLF ending like any other. */
+static const struct {
+	const char *name, *text;
+} header_rows[] = {
+	{ "comment",  "probe getip\n[a] # the first group\nupdate rename\n" },
+	{ "space",    "probe getip\n[a]   \nupdate rename\n" },
+	{ "crlf",     "probe getip\r\n[a]\r\nupdate rename\r\n" },
+	{ "indented", "probe getip\n  [a]\nupdate rename\n" },
+};
+
+START_TEST(test_header_forms)
+{
+	struct scn_file f;
+	char err[512] = "";
+	const char *text = header_rows[_i].text;
+	int rc = scn_parse(text, strlen(text), "t.scn", &f, err, sizeof err);
+	ck_assert_msg(rc == 0, "header with %s rejected: %s",
+	              header_rows[_i].name, err);
+	ck_assert_uint_eq(f.ngroups, 1);
+	ck_assert_str_eq(f.groups[0].name, "a");
+	ck_assert_str_eq(f.groups[0].axis[SCN_UPDATE].v[0], "rename");
+}
+END_TEST
+
+static const struct {
+	const char *in;
+	int rc;
+	unsigned ms;
+} duration_rows[] = {
+	{ "50ms", 0, 50 }, { "1.5s", 0, 1500 }, { "2s", 0, 2000 },
+	{ "300", 0, 300 }, { "0.5s", 0, 500 }, { "1m", 0, 60000 },
+	{ "2min", 0, 120000 }, { "0", 0, 0 }, { "1.0004s", 0, 1000 },
+	{ "1.0006s", 0, 1001 }, { "1440m", 0, 86400000 },
+	{ "", -1, 0 }, { "ms", -1, 0 }, { "fast", -1, 0 }, { "-1s", -1, 0 },
+	{ "+1s", -1, 0 }, { ".5s", -1, 0 }, { "1.5x", -1, 0 }, { "2h", -1, 0 },
+	{ "1 s", -1, 0 }, { "1sec", -1, 0 }, { "1S", -1, 0 },
+	{ "1441m", -1, 0 }, { "1e99", -1, 0 }, { "nan", -1, 0 },
+	{ "inf", -1, 0 },
+};
+
+START_TEST(test_duration)
+{
+	unsigned ms = 4242;
+	int rc = scn_parse_duration(duration_rows[_i].in, &ms);
+	ck_assert_msg(rc == duration_rows[_i].rc, "'%s': rc %d, want %d",
+	              duration_rows[_i].in, rc, duration_rows[_i].rc);
+	if (rc == 0)
+		ck_assert_msg(ms == duration_rows[_i].ms, "'%s': %u ms, want %u",
+		              duration_rows[_i].in, ms, duration_rows[_i].ms);
+	else
+		ck_assert_uint_eq(ms, 4242);
+}
+END_TEST
+
+/* A file without [group] headers is one group named after the file. */
+static const struct {
+	const char *path, *group;
+} path_rows[] = {
+	{ "t.scn", "t" },
+	{ "fixtures/scenarios/repro.scn", "repro" },
+	{ "/abs/dir.d/matrix.v2.scn", "matrix" },
+	{ "noext", "noext" },
+	{ "a/b/c", "c" },
+	{ "dir/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.scn",
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },  /* 47 kept */
+};
+
+START_TEST(test_group_from_path)
+{
+	struct scn_file f;
+	char err[256] = "";
+	ck_assert_int_eq(scn_parse("probe a\n", 8, path_rows[_i].path, &f, err,
+	                           sizeof err), 0);
+	ck_assert_uint_eq(f.ngroups, 1);
+	ck_assert_str_eq(f.groups[0].name, path_rows[_i].group);
+	struct scn_case c;
+	scn_case_at(&f, 0, &c);
+	ck_assert_str_eq(c.group, path_rows[_i].group);
+}
+END_TEST
+
+START_TEST(test_axis_names)
+{
+	static const char *const want[] = {
+		"probe", "update", "options", "cache", "libc" };
+	for (int a = 0; a < SCN_AXES; a++)
+		ck_assert_str_eq(scn_axis_name((enum scn_axis)a), want[a]);
+	ck_assert_str_eq(scn_axis_name(SCN_AXES), "?");
+	ck_assert_str_eq(scn_updates[0], "inplace");
+	ck_assert_ptr_null(scn_updates[5]);
+	ck_assert_ptr_null(scn_caches[2]);
+}
+END_TEST
+
+/* ---- Filters ---- */
+
+/* Terms of one filter are alternatives: any one selects the case. */
+static const struct {
+	const char *filter;   /* NULL: no filter */
+	const char *want;     /* indexes of the selected cases of groups_text */
+} filter_rows[] = {
+	{ NULL, "0 1 2 3 4 5" },
+	{ "", "0 1 2 3 4 5" },
+	{ "getip", "0 1" },
+	{ "nscd", "3 5" },
+	{ "bookworm", "4 5" },
+	{ "bookworm:", "4 5" },
+	{ "slow", "2 3 4 5" },        /* a group name */
+	{ "slow,nscd", "2 3 4 5" },
+	{ "getip,nscd", "0 1 3 5" },
+	{ "rename,bookworm", "0 4 5" },
+	{ "inplace", "2 3 4 5" },
+	{ "host", "0 1 2 3" },        /* an axis value not in the name */
+	{ "ho", "" },                 /* ... which must match whole */
+	{ "def", "0 1 2 3 4 5" },     /* a substring of the name */
+	{ "/default/nscd", "3 5" },
+	{ "zzz", "" },
+	{ "getip,zzz", "0 1" },
+	{ ",,symlink,", "1" },
+};
+
+START_TEST(test_filter)
+{
+	struct scn_file *f = parse_str(groups_text);
+	char got[64] = "";
+	for (size_t i = 0; i < scn_count(f); i++) {
+		struct scn_case c;
+		scn_case_at(f, i, &c);
+		if (scn_case_matches(&c, filter_rows[_i].filter))
+			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%zu",
+			         got[0] ? " " : "", i);
+	}
+	ck_assert_msg(strcmp(got, filter_rows[_i].want) == 0,
+	              "filter '%s': selected '%s', want '%s'",
+	              filter_rows[_i].filter ? filter_rows[_i].filter : "(null)",
+	              got, filter_rows[_i].want);
+	free(f);
+}
+END_TEST
+
+/* ---- Overrides from the command line (--libc host,bullseye) ---- */
+
+START_TEST(test_override)
+{
+	struct scn_file *f = parse_str(groups_text);
+	char err[256] = "";
+	ck_assert_int_eq(scn_override_axis(f, SCN_LIBC, "host,bullseye", err,
+	                                   sizeof err), 0);
+	ck_assert_int_eq(scn_override_axis(f, SCN_UPDATE, "bind-inplace", err,
+	                                   sizeof err), 0);
+	char *got = list_cases(f);
+	ck_assert_str_eq(got,
+		"getip/bind-inplace/default [fast] getip bind-inplace default none host q=example.org i=50 w=2000 b=3 s=1000 t=10000\n"
+		"bullseye:getip/bind-inplace/default [fast] getip bind-inplace default none bullseye q=example.org i=50 w=2000 b=3 s=1000 t=10000\n"
+		"res_loop/bind-inplace/default [slow] res_loop bind-inplace default none host q=hat.com i=1500 w=2000 b=7 s=250 t=60000\n"
+		"res_loop/bind-inplace/default/nscd [slow] res_loop bind-inplace default nscd host q=hat.com i=1500 w=2000 b=7 s=250 t=60000\n"
+		"bullseye:res_loop/bind-inplace/default [slow] res_loop bind-inplace default none bullseye q=hat.com i=1500 w=2000 b=7 s=250 t=60000\n"
+		"bullseye:res_loop/bind-inplace/default/nscd [slow] res_loop bind-inplace default nscd bullseye q=hat.com i=1500 w=2000 b=7 s=250 t=60000\n");
+	free(got);
+	free(f);
+}
+END_TEST
+
+/* An option's error names the option, not a file and a line. */
+static const struct {
+	enum scn_axis axis;
+	const char *csv, *err;
+} override_bad_rows[] = {
+	{ SCN_UPDATE, "rename,inplase",
+	  "--update: unknown update method 'inplase'; expected one of: "
+	  "inplace, rename, symlink, bind-inplace, bind-rename" },
+	{ SCN_LIBC, "host,host", "--libc: 'host' is listed twice in 'libc'" },
+	{ SCN_LIBC, "", "--libc: 'libc' needs at least one value" },
+	{ SCN_CACHE, ",", "--cache: 'cache' needs at least one value" },
+	{ SCN_OPTIONS, "no reload",
+	  "--options: bad options value 'no reload'; expected a word of "
+	  "letters, digits and -_.+:" },
+	{ SCN_OPTIONS, "default,No-Reload",
+	  "--options: bad options value 'No-Reload'; expected 'default' or "
+	  "resolv.conf option words joined by '+' (e.g. no-reload+single-request)" },
+	{ SCN_PROBE, "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q",
+	  "--probe: 'probe' has 17 values; at most 16" },
+	{ SCN_PROBE, "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s",
+	  "--probe: 'probe' has 17 values; at most 16" },
+};
+
+START_TEST(test_override_bad)
+{
+	struct scn_file *f = parse_str(groups_text);
+	char err[512] = "";
+	ck_assert_int_eq(scn_override_axis(f, override_bad_rows[_i].axis,
+	                                   override_bad_rows[_i].csv, err,
+	                                   sizeof err), -1);
+	ck_assert_str_eq(err, override_bad_rows[_i].err);
+	free(f);
+}
+END_TEST
+
+/* A list longer than the values could ever be is refused, and the
+ * message names the option like every other --option error. */
+START_TEST(test_override_too_long)
+{
+	struct scn_file *f = parse_str(groups_text);
+	char csv[SCN_VALUES_MAX * SCN_WORD_MAX + 8], err[512] = "";
+	memset(csv, 'a', sizeof csv - 1);
+	csv[sizeof csv - 1] = '\0';
+	ck_assert_int_eq(scn_override_axis(f, SCN_PROBE, csv, err, sizeof err), -1);
+	ck_assert_str_eq(err, "--probe: list too long");
+	free(f);
+}
+END_TEST
+
+/* ---- Limits ---- */
+
+/* Append prefix, i and suffix to buf. */
+static void append(char *buf, size_t size, const char *prefix, int i,
+                   const char *suffix)
+{
+	size_t n = strlen(buf);
+	snprintf(buf + n, size - n, "%s%d%s", prefix, i, suffix);
+}
+
+START_TEST(test_limit_values)
+{
+	char text[1024] = "probe";
+	for (int i = 0; i < SCN_VALUES_MAX; i++)
+		append(text, sizeof text, " p", i, "");
+	strcat(text, "\nupdate inplace rename symlink bind-inplace bind-rename\n"
+	             "options default no-reload single-request\n"
+	             "cache none nscd\nlibc host l1\n");
+	struct scn_file *f = parse_str(text);
+	ck_assert_uint_eq(scn_count(f), 16 * 5 * 3 * 2 * 2);
+	struct scn_case c;
+	scn_case_at(f, 0, &c);
+	ck_assert_str_eq(c.name, "p0/inplace/default");
+	scn_case_at(f, 17, &c);
+	ck_assert_str_eq(c.name, "p1/rename/default");
+	scn_case_at(f, 16 * 5 * 3 * 2 * 2 - 1, &c);
+	ck_assert_str_eq(c.name, "l1:p15/bind-rename/single-request/nscd");
+	free(f);
+}
+END_TEST
+
+START_TEST(test_limit_groups)
+{
+	char text[1024] = "probe x\n";
+	for (int i = 0; i < SCN_GROUPS_MAX; i++)
+		append(text, sizeof text, "[g", i, "]\n");
+	struct scn_file *f = parse_str(text);
+	ck_assert_uint_eq(f->ngroups, SCN_GROUPS_MAX);
+	ck_assert_uint_eq(scn_count(f), SCN_GROUPS_MAX);
+	struct scn_case c;
+	scn_case_at(f, SCN_GROUPS_MAX - 1, &c);
+	ck_assert_str_eq(c.group, "g15");
+	ck_assert_str_eq(c.name, "x/inplace/default");
+	free(f);
+}
+END_TEST
+
+/* Words of SCN_WORD_MAX - 1 characters, on every axis at once: the case
+ * name must hold them all. */
+START_TEST(test_limit_word)
+{
+	char w[SCN_WORD_MAX], text[1024];
+	memset(w, 'w', SCN_WORD_MAX - 1);
+	w[SCN_WORD_MAX - 1] = '\0';
+	snprintf(text, sizeof text, "probe %s\nlibc %s\n[%s]\n", w, w, w);
+	struct scn_file *f = parse_str(text);
+	struct scn_case c;
+	scn_case_at(f, 0, &c);
+	char want[SCN_NAME_MAX];
+	snprintf(want, sizeof want, "%s:%s/inplace/default", w, w);
+	ck_assert_str_eq(c.name, want);
+	ck_assert_str_eq(c.group, w);
+	free(f);
+}
+END_TEST
+
+START_TEST(test_limit_line)
+{
+	char text[1100];
+	memset(text, 'x', sizeof text);
+	memcpy(text, "probe a\n#", 9);
+	/* line 2 is '#' and 1022 more characters: 1023 in all */
+	text[8 + 1023] = '\n';
+	struct scn_file *f = parse_ok(text, 8 + 1024);
+	ck_assert_uint_eq(scn_count(f), 1);
+	free(f);
+}
+END_TEST
+
+START_TEST(test_limit_before)
+{
+	struct scn_file *f = parse_str("probe a\nbefore 1\n[b]\nbefore 1000\n");
+	ck_assert_uint_eq(f->groups[0].before, 1000);
+	free(f);
+	f = parse_str("probe a\nbefore 1\n");
+	ck_assert_uint_eq(f->groups[0].before, 1);
+	free(f);
+}
+END_TEST
+
+/* A small error buffer gets what fits, still NUL-terminated. */
+START_TEST(test_limit_errsize)
+{
+	struct scn_file f;
+	char err[8];
+	memset(err, 'Z', sizeof err);
+	ck_assert_int_eq(scn_parse("probe a\nfoo\n", 12, "t.scn", &f, err,
+	                           sizeof err), -1);
+	ck_assert_str_eq(err, "t.scn:2");
+}
+END_TEST
+
+/* ---- Malformed: every error names the file and the exact line ---- */
+
+#define T(s) s, sizeof(s) - 1
+#define A12 "aaaaaaaaaaaa"
+#define A48 A12 A12 A12 A12      /* one more than a word may have */
+#define EXPECT_WORDS "expected a word of letters, digits and -_.+:"
+
+static const struct {
+	const char *name;
+	const char *text;
+	size_t      len;
+	const char *err;
+} bad_rows[] = {
+	{ "unknown-key", T("probe getip\ninterval 50ms\nprobes getip\n"),
+	  "t.scn:3: unknown key 'probes'; expected one of: probe, update, "
+	  "options, cache, libc, name, interval, window, before, switch-after, "
+	  "timeout, why, or a [group] header" },
+	{ "unknown-key-in-group", T("probe a\n[g]\n\n  Probe b\n"),
+	  "t.scn:4: unknown key 'Probe'; expected one of: probe, update, "
+	  "options, cache, libc, name, interval, window, before, switch-after, "
+	  "timeout, why, or a [group] header" },
+	{ "update-typo", T("probe getip\n\nupdate inplace inplase\n"),
+	  "t.scn:3: unknown update method 'inplase'; expected one of: inplace, "
+	  "rename, symlink, bind-inplace, bind-rename" },
+	{ "update-typo-in-group", T("probe a\n[g]\nprobe b\nupdate renmae\n"),
+	  "t.scn:4: unknown update method 'renmae'; expected one of: inplace, "
+	  "rename, symlink, bind-inplace, bind-rename" },
+	{ "cache-unknown", T("probe getip\ncache redis\n"),
+	  "t.scn:2: unknown cache 'redis'; expected one of: none, nscd" },
+	{ "options-upper", T("probe getip\noptions No-Reload\n"),
+	  "t.scn:2: bad options value 'No-Reload'; expected 'default' or "
+	  "resolv.conf option words joined by '+' (e.g. no-reload+single-request)" },
+	{ "options-empty-word", T("probe getip\noptions no-reload++rotate\n"),
+	  "t.scn:2: bad options value 'no-reload++rotate'; expected 'default' or "
+	  "resolv.conf option words joined by '+' (e.g. no-reload+single-request)" },
+	{ "duration-word", T("probe getip\ninterval fast\n"),
+	  "t.scn:2: bad interval 'fast'; expected a duration such as 100ms or 1.5s" },
+	{ "duration-unit", T("probe getip\n\n\nwindow 2h\n"),
+	  "t.scn:4: bad window '2h'; expected a duration such as 100ms or 1.5s" },
+	{ "duration-zero", T("switch-after 0ms\nprobe getip\n"),
+	  "t.scn:1: bad switch-after '0ms'; expected a duration such as 100ms or 1.5s" },
+	{ "duration-negative", T("probe getip\ntimeout -1s\n"),
+	  "t.scn:2: bad timeout '-1s'; expected a duration such as 100ms or 1.5s" },
+	{ "duration-two-words", T("probe getip\nwindow 1 s\n"),
+	  "t.scn:2: 'window' takes exactly one value" },
+	{ "duration-missing", T("probe getip\ninterval\n"),
+	  "t.scn:2: 'interval' takes exactly one value" },
+	{ "before-zero", T("probe getip\nbefore 0\n"),
+	  "t.scn:2: bad before '0'; expected a count from 1 to 1000" },
+	{ "before-big", T("probe getip\nbefore 1001\n"),
+	  "t.scn:2: bad before '1001'; expected a count from 1 to 1000" },
+	{ "before-junk", T("probe getip\nbefore 3x\n"),
+	  "t.scn:2: bad before '3x'; expected a count from 1 to 1000" },
+	{ "name-two-words", T("probe getip\nname hat com\n"),
+	  "t.scn:2: 'name' takes exactly one value" },
+	{ "name-bad", T("probe getip\nname hat/com\n"),
+	  "t.scn:2: bad name 'hat/com'; expected a domain name" },
+	{ "duplicate-value", T("probe getip res_loop getip\n"),
+	  "t.scn:1: 'getip' is listed twice in 'probe'" },
+	{ "duplicate-update", T("probe a\nupdate rename inplace rename\n"),
+	  "t.scn:2: 'rename' is listed twice in 'update'" },
+	{ "duplicate-group", T("probe getip\n[a]\n[b]\n# c\n[a]\n"),
+	  "t.scn:5: group [a] is defined twice" },
+	{ "group-without-probe",
+	  T("[a]\nprobe getip\n\n[b]\nupdate rename\n[c]\nprobe x\n"),
+	  "t.scn:4: group [b] has no 'probe' line; expected e.g. "
+	  "'probe getip res_loop'" },
+	{ "file-without-probe", T("# nothing\n\nupdate rename\n"),
+	  "t.scn:1: group [t] has no 'probe' line; expected e.g. "
+	  "'probe getip res_loop'" },
+	{ "empty-file", T(""),
+	  "t.scn:1: group [t] has no 'probe' line; expected e.g. "
+	  "'probe getip res_loop'" },
+	{ "probe-without-values", T("\nprobe\n"),
+	  "t.scn:2: 'probe' needs at least one value" },
+	{ "values-17", T("probe a b c d e f g h i j k l m n o p q\n"),
+	  "t.scn:1: 'probe' has 17 values; at most 16" },
+	{ "values-18", T("\nprobe a b c d e f g h i j k l m n o p q r\n"),
+	  "t.scn:2: too many values; at most 16 per line" },
+	{ "word-too-long",
+	  T("probe " A48 "\n"),
+	  "t.scn:1: bad probe value '" A48 "'; "
+	  EXPECT_WORDS },
+	{ "word-bad-char", T("probe getip\nlibc glibc;2\n"),
+	  "t.scn:2: bad libc value 'glibc;2'; " EXPECT_WORDS },
+	{ "header-unclosed", T("probe x\n[abc\n"),
+	  "t.scn:2: bad group header; expected [name]" },
+	{ "header-trailing", T("probe x\n[a]b\n"),
+	  "t.scn:2: bad group header; expected [name]" },
+	{ "header-empty", T("probe x\n[]\n"),
+	  "t.scn:2: bad group name ''; expected a word" },
+	{ "header-space", T("probe x\n[a b]\n"),
+	  "t.scn:2: bad group name 'a b'; expected a word" },
+	{ "groups-17",
+	  T("probe x\n[a]\n[b]\n[c]\n[d]\n[e]\n[f]\n[g]\n[h]\n[i]\n[j]\n[k]\n"
+	    "[l]\n[m]\n[n]\n[o]\n[p]\n[q]\n"),
+	  "t.scn:18: too many groups; at most 16" },
+	{ "nul-byte", T("probe getip\nupdate re\0name\n"),
+	  "t.scn:2: NUL byte; expected text" },
+	{ "why-too-long",
+	  T("probe x\nwhy 0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789"
+	    "01234567\n"),
+	  "t.scn:2: 'why' is longer than 127 characters" },
+};
+
+START_TEST(test_malformed)
+{
+	struct scn_file *f = malloc(sizeof *f);
+	char err[512] = "";
+	ck_assert_ptr_nonnull(f);
+	int rc = scn_parse(bad_rows[_i].text, bad_rows[_i].len, "t.scn", f,
+	                   err, sizeof err);
+	ck_assert_msg(rc == -1, "%s: accepted", bad_rows[_i].name);
+	ck_assert_msg(strcmp(err, bad_rows[_i].err) == 0,
+	              "%s\n  want: %s\n  got:  %s", bad_rows[_i].name,
+	              bad_rows[_i].err, err);
+	free(f);
+}
+END_TEST
+
+/* The line counter counts a line that is too long, too. */
+START_TEST(test_malformed_long_line)
+{
+	char text[1200];
+	memset(text, 'x', sizeof text);
+	memcpy(text, "probe a\n# ok\n#", 14);
+	/* line 3 is 1024 characters: '#' and 1023 more */
+	text[13 + 1024] = '\n';
+	struct scn_file f;
+	char err[256];
+	ck_assert_int_eq(scn_parse(text, 13 + 1025, "t.scn", &f, err, sizeof err), -1);
+	ck_assert_str_eq(err, "t.scn:3: line longer than 1023 characters");
+}
+END_TEST
+
+/* The path in messages is the one handed in, as the user typed it. */
+START_TEST(test_malformed_path)
+{
+	struct scn_file f;
+	char err[256];
+	ck_assert_int_eq(scn_parse("probe a\nupdate inplase\n", 23,
+	                           "fixtures/scenarios/x.scn", &f, err,
+	                           sizeof err), -1);
+	ck_assert_msg(strncmp(err, "fixtures/scenarios/x.scn:2: ", 28) == 0,
+	              "got: %s", err);
+	ck_assert_ptr_nonnull(strstr(err, "expected"));
+	ck_assert_ptr_nonnull(strstr(err, "inplace, rename, symlink, "
+	                                  "bind-inplace, bind-rename"));
+}
+END_TEST
+
+/* Nothing after len is read: a line cut at len is the last line. */
+START_TEST(test_len_respected)
+{
+	const char text[] = "probe a\nupdate inplase\n";
+	struct scn_file *f = parse_ok(text, 8);
+	ck_assert_str_eq(f->groups[0].axis[SCN_UPDATE].v[0], "inplace");
+	char err[256];
+	ck_assert_int_eq(scn_parse(text, sizeof text - 1, "t.scn", f, err,
+	                           sizeof err), -1);
+	free(f);
+}
+END_TEST
+
+Suite *scenario_suite(void)
+{
+	Suite *s = suite_create("scenario");
+	TCase *tc;
+
+	tc = tcase_create("Core");
+	tcase_add_test(tc, test_defaults_only);
+	tcase_add_test(tc, test_repro_matrix);
+	tcase_add_test(tc, test_groups);
+	tcase_add_test(tc, test_group_fields);
+	tcase_add_test(tc, test_comments_blank_lines);
+	tcase_add_test(tc, test_last_line_and_override);
+	tcase_add_test(tc, test_why_crlf);
+	tcase_add_loop_test(tc, test_header_forms, 0, NROWS(header_rows));
+	tcase_add_loop_test(tc, test_duration, 0, NROWS(duration_rows));
+	tcase_add_loop_test(tc, test_group_from_path, 0, NROWS(path_rows));
+	tcase_add_test(tc, test_axis_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Filters");
+	tcase_add_loop_test(tc, test_filter, 0, NROWS(filter_rows));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Overrides");
+	tcase_add_test(tc, test_override);
+	tcase_add_loop_test(tc, test_override_bad, 0, NROWS(override_bad_rows));
+	tcase_add_test(tc, test_override_too_long);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	tcase_add_test(tc, test_limit_values);
+	tcase_add_test(tc, test_limit_groups);
+	tcase_add_test(tc, test_limit_word);
+	tcase_add_test(tc, test_limit_line);
+	tcase_add_test(tc, test_limit_before);
+	tcase_add_test(tc, test_limit_errsize);
+	tcase_add_test(tc, test_len_respected);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Malformed");
+	tcase_add_loop_test(tc, test_malformed, 0, NROWS(bad_rows));
+	tcase_add_test(tc, test_malformed_long_line);
+	tcase_add_test(tc, test_malformed_path);
+	suite_add_tcase(s, tc);
+
+	return s;
+}

@@ -1,0 +1,575 @@
+/*
+ * check_verdict.c - the verdict rules of DESIGN.md "Verdicts".
+ *
+ * Cases are written as event strings and their results compared as one
+ * canonical line, so a failure prints the whole picture side by side.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "suites.h"
+#include "verdict.h"
+
+#define EV_MAX 64
+
+/*
+ * A small timeline language, one token per step:
+ *   o n x    a query to the old / new / another server (a fresh id)
+ *   o+ n+    a resend of the previous query to that server (same id)
+ *   O N      an answer the process printed with old / new data
+ *   |        the switch, half a step after the previous event
+ *   @        the switch, exactly at the time of the next event
+ *   exit     the process ends half a step after the previous event
+ *   end      the window ends half a step after the previous event
+ *   drop=K   the capture dropped K packets
+ * Events are 250 ms apart from t = 1000 s, so every time is exact in
+ * binary and first_new_ms comes out as a whole number.  Without "end"
+ * the window closes a second after the last event.
+ */
+#define T0   1000.0
+#define STEP 0.25
+
+struct timeline {
+	struct vd_query  q[EV_MAX];
+	struct vd_answer a[EV_MAX];
+	struct vd_input  in;
+	size_t nq, na;
+};
+
+static void build(struct timeline *tl, const char *spec)
+{
+	char buf[512], *save;
+	double t = T0;
+	bool have_end = false;
+	uint16_t next_id = 100;
+
+	memset(tl, 0, sizeof *tl);
+	ck_assert_uint_lt(strlen(spec), sizeof buf);
+	strcpy(buf, spec);
+	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (strcmp(w, "|") == 0) {
+			tl->in.switched = true;
+			tl->in.t_switch = t + STEP / 2;
+		} else if (strcmp(w, "@") == 0) {
+			tl->in.switched = true;
+			tl->in.t_switch = t + STEP;
+		} else if (strcmp(w, "exit") == 0) {
+			tl->in.exited = true;
+			tl->in.t_exit = t + STEP / 2;
+		} else if (strcmp(w, "end") == 0) {
+			have_end = true;
+			tl->in.t_end = t + STEP / 2;
+		} else if (strncmp(w, "drop=", 5) == 0) {
+			tl->in.dropped = strtoull(w + 5, NULL, 10);
+		} else if (strcmp(w, "O") == 0 || strcmp(w, "N") == 0) {
+			ck_assert_uint_lt(tl->na, EV_MAX);
+			t += STEP;
+			tl->a[tl->na++] = (struct vd_answer){
+				t, *w == 'O' ? VD_OLD : VD_NEW };
+		} else if (strchr("onx", w[0]) && (!w[1] || !strcmp(w + 1, "+"))) {
+			ck_assert_uint_lt(tl->nq, EV_MAX);
+			enum vd_server to = w[0] == 'o' ? VD_OLD :
+			                    w[0] == 'n' ? VD_NEW : VD_OTHER;
+			uint16_t id = next_id++;
+			if (w[1] == '+') {
+				size_t j = tl->nq;
+				while (j > 0 && tl->q[j - 1].to != to)
+					j--;
+				ck_assert_msg(j > 0, "'%s' resends nothing in '%s'",
+				              w, spec);
+				id = tl->q[j - 1].id;
+			}
+			t += STEP;
+			tl->q[tl->nq++] = (struct vd_query){
+				.t = t, .to = to, .id = id, .qtype = 1,
+				.qname_hash = vd_hash_name("hat.com") };
+		} else {
+			ck_abort_msg("bad token '%s' in '%s'", w, spec);
+		}
+	}
+	if (!have_end)
+		tl->in.t_end = t + 1.0;
+	vd_mark_retransmissions(tl->q, tl->nq);
+	tl->in.q = tl->q;
+	tl->in.nq = tl->nq;
+	tl->in.a = tl->a;
+	tl->in.na = tl->na;
+}
+
+/* Every number of a result on one line. */
+static void canon(const struct vd_result *r, char *buf, size_t size)
+{
+	char first[32] = "none";
+	if (r->first_new_ms >= 0)
+		snprintf(first, sizeof first, "%.0f", r->first_new_ms);
+	snprintf(buf, size, "%s late_by=%u before=%u,%u,%u after=%u,%u,%u "
+	         "lookups=%u,%u first_new_ms=%s answers=%u,%u/%u,%u",
+	         verdict_name(r->v), r->late_by, r->queries_old_before,
+	         r->queries_new_before, r->queries_other_before,
+	         r->queries_old_after, r->queries_new_after,
+	         r->queries_other_after, r->lookups_old_after,
+	         r->lookups_new_after, first, r->answers_old_before,
+	         r->answers_new_before, r->answers_old_after,
+	         r->answers_new_after);
+}
+
+static void decide(const char *spec, struct vd_result *r)
+{
+	struct timeline tl;
+	build(&tl, spec);
+	verdict_decide(&tl.in, r);
+}
+
+/* "before=" is old,new,other before the switch, "after=" the same after;
+ * "lookups=" leaves retransmissions out; "answers=" is old,new before /
+ * old,new after. */
+struct row {
+	const char *name;
+	const char *events;
+	const char *expected;
+};
+
+static const struct row core_rows[] = {
+	{ "followed", "o o o | n n n",
+	  "FOLLOWED late_by=0 before=3,0,0 after=0,3,0 lookups=0,3 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+	{ "followed-one", "o | n",
+	  "FOLLOWED late_by=0 before=1,0,0 after=0,1,0 lookups=0,1 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+	{ "late-1", "o o o | o n n",
+	  "LATE late_by=1 before=3,0,0 after=1,2,0 lookups=1,2 "
+	  "first_new_ms=375 answers=0,0/0,0" },
+	{ "late-3", "o o o | o o o n",
+	  "LATE late_by=3 before=3,0,0 after=3,1,0 lookups=3,1 "
+	  "first_new_ms=875 answers=0,0/0,0" },
+	{ "stale", "o o o | o o o o",
+	  "STALE late_by=0 before=3,0,0 after=4,0,0 lookups=4,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	{ "mixed-old-after-new", "o o o | n o n",
+	  "MIXED late_by=0 before=3,0,0 after=1,2,0 lookups=1,2 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+	{ "mixed-late-then-old", "o o o | o n o",
+	  "MIXED late_by=0 before=3,0,0 after=2,1,0 lookups=2,1 "
+	  "first_new_ms=375 answers=0,0/0,0" },
+	{ "silent", "o o o |",
+	  "SILENT late_by=0 before=3,0,0 after=0,0,0 lookups=0,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	{ "silent-process-ended", "o o o | exit",
+	  "SILENT late_by=0 before=3,0,0 after=0,0,0 lookups=0,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	/* New-server queries before the switch are counted, not judged. */
+	{ "new-before-switch", "o n o | n",
+	  "FOLLOWED late_by=0 before=2,1,0 after=0,1,0 lookups=0,1 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+};
+
+static const struct row inconclusive_rows[] = {
+	{ "no-query-before", "| n n",
+	  "INCONCLUSIVE late_by=0 before=0,0,0 after=0,2,0 lookups=0,2 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+	{ "only-new-before", "n n | n",
+	  "INCONCLUSIVE late_by=0 before=0,2,0 after=0,1,0 lookups=0,1 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+	{ "only-other-before", "x x | n",
+	  "INCONCLUSIVE late_by=0 before=0,0,2 after=0,1,0 lookups=0,1 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+	{ "dropped-followed", "o o o | n n drop=1",
+	  "INCONCLUSIVE late_by=0 before=3,0,0 after=0,2,0 lookups=0,2 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+	{ "dropped-never-switched", "o o drop=3",
+	  "INCONCLUSIVE late_by=0 before=2,0,0 after=0,0,0 lookups=0,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	{ "dropped-ended-early", "o o o | n exit drop=2",
+	  "INCONCLUSIVE late_by=0 before=3,0,0 after=0,1,0 lookups=0,1 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+	{ "never-switched", "o o o o",
+	  "INCONCLUSIVE late_by=0 before=4,0,0 after=0,0,0 lookups=0,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	{ "never-switched-no-query", "",
+	  "INCONCLUSIVE late_by=0 before=0,0,0 after=0,0,0 lookups=0,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	{ "ended-before-switch", "o o exit",
+	  "INCONCLUSIVE late_by=0 before=2,0,0 after=0,0,0 lookups=0,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	{ "ended-after-switch-new", "o o o | n n exit",
+	  "INCONCLUSIVE late_by=0 before=3,0,0 after=0,2,0 lookups=0,2 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+	{ "ended-after-switch-old", "o o o | o exit",
+	  "INCONCLUSIVE late_by=0 before=3,0,0 after=1,0,0 lookups=1,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+};
+
+static const struct row retrans_rows[] = {
+	/* The resend of the last query to old, after the first new one. */
+	{ "resend-old-after-new", "o o o | n o+ n",
+	  "FOLLOWED late_by=0 before=3,0,0 after=1,2,0 lookups=0,2 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+	{ "resend-new", "o o o | n n+ n+ n",
+	  "FOLLOWED late_by=0 before=3,0,0 after=0,4,0 lookups=0,2 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+	/* A resend is not one more lookup: late_by counts lookups. */
+	{ "resend-old-before-new", "o o o | o o+ o+ n",
+	  "LATE late_by=1 before=3,0,0 after=3,1,0 lookups=1,1 "
+	  "first_new_ms=875 answers=0,0/0,0" },
+	/* Resends of a lookup made before the switch start no lookup after
+	 * it: by the lookup rule this is SILENT, although queries_old_after
+	 * shows the messages. */
+	{ "resends-only-old", "o o o | o+ o+",
+	  "SILENT late_by=0 before=3,0,0 after=2,0,0 lookups=0,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	/* A fresh lookup to old after new is still MIXED. */
+	{ "fresh-old-after-new", "o o o | n o+ o n",
+	  "MIXED late_by=0 before=3,0,0 after=2,2,0 lookups=1,2 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+};
+
+static const struct row other_rows[] = {
+	{ "other-then-new", "o o o | x n x n",
+	  "FOLLOWED late_by=0 before=3,0,0 after=0,2,2 lookups=0,2 "
+	  "first_new_ms=375 answers=0,0/0,0" },
+	{ "other-only", "o o o | x x",
+	  "SILENT late_by=0 before=3,0,0 after=0,0,2 lookups=0,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	{ "other-between-old", "o x o | o x o",
+	  "STALE late_by=0 before=2,0,1 after=2,0,1 lookups=2,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	{ "other-in-late", "o o | o x n",
+	  "LATE late_by=1 before=2,0,0 after=1,1,1 lookups=1,1 "
+	  "first_new_ms=625 answers=0,0/0,0" },
+};
+
+static const struct row app_rows[] = {
+	{ "answers-follow", "o O o O o O | n N n N",
+	  "FOLLOWED late_by=0 before=3,0,0 after=0,2,0 lookups=0,2 "
+	  "first_new_ms=125 answers=3,0/0,2" },
+	{ "answers-stale", "o O o O | o O o O",
+	  "STALE late_by=0 before=2,0,0 after=2,0,0 lookups=2,0 "
+	  "first_new_ms=none answers=2,0/2,0" },
+	{ "answers-from-cache", "o O o O o O | N N N",
+	  "SILENT late_by=0 before=3,0,0 after=0,0,0 lookups=0,0 "
+	  "first_new_ms=none answers=3,0/0,3" },
+	/* The wire is what decides; answers never change the verdict. */
+	{ "answers-disagree", "o O | o N",
+	  "STALE late_by=0 before=1,0,0 after=1,0,0 lookups=1,0 "
+	  "first_new_ms=none answers=1,0/0,1" },
+};
+
+static const struct row boundary_rows[] = {
+	{ "new-at-switch", "o o o @ n",
+	  "FOLLOWED late_by=0 before=3,0,0 after=0,1,0 lookups=0,1 "
+	  "first_new_ms=0 answers=0,0/0,0" },
+	{ "old-at-switch", "o o o @ o",
+	  "STALE late_by=0 before=3,0,0 after=1,0,0 lookups=1,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	{ "answer-at-switch", "o o @ N",
+	  "SILENT late_by=0 before=2,0,0 after=0,0,0 lookups=0,0 "
+	  "first_new_ms=none answers=0,0/0,1" },
+	/* Ending exactly when the window closes is not ending early. */
+	{ "exit-at-window-end", "o o o | n n exit end",
+	  "FOLLOWED late_by=0 before=3,0,0 after=0,2,0 lookups=0,2 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+};
+
+static void check_row(const struct row *r)
+{
+	struct vd_result res;
+	char got[512];
+	decide(r->events, &res);
+	canon(&res, got, sizeof got);
+	ck_assert_msg(strcmp(got, r->expected) == 0,
+	              "%s: events '%s'\n  want: %s\n  got:  %s",
+	              r->name, r->events, r->expected, got);
+}
+
+START_TEST(test_core)          { check_row(&core_rows[_i]); } END_TEST
+START_TEST(test_inconclusive)  { check_row(&inconclusive_rows[_i]); } END_TEST
+START_TEST(test_retrans)       { check_row(&retrans_rows[_i]); } END_TEST
+START_TEST(test_other)         { check_row(&other_rows[_i]); } END_TEST
+START_TEST(test_app)           { check_row(&app_rows[_i]); } END_TEST
+START_TEST(test_boundary)      { check_row(&boundary_rows[_i]); } END_TEST
+
+#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* The reason says why, in words a support engineer can repeat. */
+static const struct {
+	const char *events, *reason;
+} reason_rows[] = {
+	{ "o o o | n n",
+	  "first lookup after the switch went to the new server (125 ms after "
+	  "it); none to the old one" },
+	{ "o o o | o o n",
+	  "2 more lookups to the old server, then only the new one (first "
+	  "625 ms after the switch)" },
+	{ "o o o | o n",
+	  "1 more lookup to the old server, then only the new one (first "
+	  "375 ms after the switch)" },
+	{ "o o | o o+ o",
+	  "2 lookups after the switch, all to the old server" },
+	{ "o o | o", "1 lookup after the switch, all to the old server" },
+	{ "o o | n o o",
+	  "after the switch 2 lookups to the old and 1 to the new server, "
+	  "old after new" },
+	{ "o o |", "no lookup on the wire after the switch" },
+	{ "o o | exit", "no lookup after the switch; the process ended" },
+	{ "o o | n drop=1", "the capture dropped 1 packet" },
+	{ "drop=7", "the capture dropped 7 packets" },
+	{ "o o o", "resolv.conf was never switched" },
+	{ "", "no query reached the old server, so resolv.conf was never "
+	      "switched" },
+	{ "o o o exit", "the process ended before the switch" },
+	{ "n | n", "no query reached the old server before the switch" },
+	{ "o o | n n exit",
+	  "the process ended 500 ms after the switch, before the window "
+	  "closed (wire alone would say FOLLOWED)" },
+	{ "o o | o exit",
+	  "the process ended 250 ms after the switch, before the window "
+	  "closed (wire alone would say STALE)" },
+};
+
+START_TEST(test_reason)
+{
+	struct vd_result r;
+	decide(reason_rows[_i].events, &r);
+	ck_assert_str_eq(r.reason, reason_rows[_i].reason);
+}
+END_TEST
+
+/* Where the application view disagrees with the wire, say so. */
+static const struct {
+	const char *events, *note;
+} note_rows[] = {
+	{ "o O o O | n N n N", "" },
+	{ "o O o O | o O", "" },
+	{ "o O o O | N",
+	  "the process got new answers with no query to the new server on "
+	  "the wire: answered by a cache" },
+	{ "o O o O | o N",
+	  "the process got new answers with no query to the new server on "
+	  "the wire: answered by a cache" },
+	{ "o O o O | O O",
+	  "the process got old answers after the switch with no query to "
+	  "the old server: answered from a cache" },
+	{ "o O o O | n O N",
+	  "the process got old answers after the switch with no query to "
+	  "the old server: answered from a cache" },
+};
+
+START_TEST(test_app_note)
+{
+	struct vd_result r;
+	decide(note_rows[_i].events, &r);
+	ck_assert_msg(strcmp(r.app_note, note_rows[_i].note) == 0,
+	              "events '%s'\n  want: '%s'\n  got:  '%s'",
+	              note_rows[_i].events, note_rows[_i].note, r.app_note);
+}
+END_TEST
+
+START_TEST(test_first_new_ms_exact)
+{
+	struct vd_query q[] = {
+		{ .t = 10.0, .to = VD_OLD, .id = 1 },
+		{ .t = 10.5, .to = VD_OLD, .id = 2 },
+		{ .t = 11.0, .to = VD_OLD, .id = 3 },
+		{ .t = 11.25, .to = VD_NEW, .id = 4 },
+		{ .t = 11.5, .to = VD_NEW, .id = 5 },
+	};
+	struct vd_input in = { .q = q, .nq = 5, .switched = true,
+	                       .t_switch = 10.75, .t_end = 20.0 };
+	struct vd_result r;
+	vd_mark_retransmissions(q, 5);
+	verdict_decide(&in, &r);
+	ck_assert_int_eq(r.v, V_LATE);
+	ck_assert_uint_eq(r.late_by, 1);
+	ck_assert_double_eq(r.first_new_ms, 500.0);
+}
+END_TEST
+
+/* The result is reset first: nothing of an earlier result survives. */
+START_TEST(test_result_reset)
+{
+	struct vd_result r;
+	memset(&r, 0x5a, sizeof r);
+	decide("o o o | n", &r);
+	ck_assert_int_eq(r.v, V_FOLLOWED);
+	ck_assert_uint_eq(r.late_by, 0);
+	ck_assert_uint_eq(r.queries_other_after, 0);
+	ck_assert_uint_eq(r.answers_new_before, 0);
+	ck_assert_str_eq(r.app_note, "");
+}
+END_TEST
+
+/* ---- vd_mark_retransmissions ---- */
+
+static void fill_distinct(struct vd_query *q, size_t n, double t0)
+{
+	for (size_t i = 0; i < n; i++)
+		q[i] = (struct vd_query){ .t = t0 + (double)i * 0.01, .to = VD_OLD,
+		                          .id = (uint16_t)(1000 + i), .qtype = 1,
+		                          .qname_hash = vd_hash_name("hat.com") };
+}
+
+START_TEST(test_retrans_same_key)
+{
+	struct vd_query q[3];
+	fill_distinct(q, 3, 1.0);
+	q[2].id = q[0].id;
+	q[1].retrans = true;      /* stale flags are cleared */
+	vd_mark_retransmissions(q, 3);
+	ck_assert(!q[0].retrans);
+	ck_assert(!q[1].retrans);
+	ck_assert(q[2].retrans);
+}
+END_TEST
+
+/* Any one difference makes it a new lookup. */
+START_TEST(test_retrans_differs)
+{
+	static const char *const what[] = { "id", "qtype", "name", "server" };
+	struct vd_query q[2];
+	fill_distinct(q, 2, 1.0);
+	q[1].id = q[0].id;
+	switch (_i) {
+	case 0: q[1].id++; break;
+	case 1: q[1].qtype = 28; break;
+	case 2: q[1].qname_hash = vd_hash_name("hat.org"); break;
+	case 3: q[1].to = VD_NEW; break;
+	}
+	vd_mark_retransmissions(q, 2);
+	ck_assert_msg(!q[1].retrans, "a different %s was taken for a resend",
+	              what[_i]);
+}
+END_TEST
+
+START_TEST(test_retrans_empty)
+{
+	struct vd_query q[1] = { { .t = 1.0, .retrans = true } };
+	vd_mark_retransmissions(q, 0);
+	ck_assert(q[0].retrans);  /* nq = 0: nothing touched */
+	vd_mark_retransmissions(q, 1);
+	ck_assert(!q[0].retrans);
+}
+END_TEST
+
+/* The original 64 queries back is found; 65 back is out of reach. */
+START_TEST(test_retrans_lookback_count)
+{
+	struct vd_query q[70];
+	fill_distinct(q, 70, 1.0);
+	q[64].id = q[0].id;       /* 64 queries after the original */
+	vd_mark_retransmissions(q, 65);
+	ck_assert_msg(q[64].retrans, "a resend 64 queries back was missed");
+
+	fill_distinct(q, 70, 1.0);
+	q[65].id = q[0].id;       /* 65 queries after the original */
+	vd_mark_retransmissions(q, 66);
+	ck_assert_msg(!q[65].retrans, "lookback reached past 64 queries");
+}
+END_TEST
+
+/* Within 10 s a repeat is a resend; later it is a new lookup. */
+START_TEST(test_retrans_lookback_time)
+{
+	struct vd_query q[2];
+	fill_distinct(q, 2, 100.0);
+	q[1].id = q[0].id;
+	q[1].t = 110.0;
+	vd_mark_retransmissions(q, 2);
+	ck_assert(q[1].retrans);
+	q[1].t = 110.5;
+	vd_mark_retransmissions(q, 2);
+	ck_assert(!q[1].retrans);
+}
+END_TEST
+
+/* ---- names ---- */
+
+START_TEST(test_name_round_trip)
+{
+	static const char *const want[] = {
+		"FOLLOWED", "LATE", "STALE", "MIXED", "SILENT", "INCONCLUSIVE",
+	};
+	for (int v = V_FOLLOWED; v < V_NONE; v++) {
+		ck_assert_str_eq(verdict_name((enum verdict)v), want[v]);
+		ck_assert_int_eq(verdict_parse(verdict_name((enum verdict)v)), v);
+	}
+	ck_assert_str_eq(verdict_name(V_NONE), "NONE");
+	ck_assert_str_eq(verdict_name((enum verdict)99), "NONE");
+	ck_assert_str_eq(verdict_name((enum verdict)-1), "NONE");
+}
+END_TEST
+
+static const struct {
+	const char *in;
+	enum verdict want;
+} parse_rows[] = {
+	{ "followed", V_FOLLOWED }, { "Late", V_LATE }, { "sTALE", V_STALE },
+	{ "inconclusive", V_INCONCLUSIVE }, { "NONE", V_NONE },
+	{ "none", V_NONE }, { "", V_NONE }, { "FOLLOWE", V_NONE },
+	{ "FOLLOWED ", V_NONE }, { "LATE2", V_NONE }, { "ok", V_NONE },
+};
+
+START_TEST(test_name_parse)
+{
+	ck_assert_msg(verdict_parse(parse_rows[_i].in) == parse_rows[_i].want,
+	              "verdict_parse(\"%s\") = %s, want %s", parse_rows[_i].in,
+	              verdict_name(verdict_parse(parse_rows[_i].in)),
+	              verdict_name(parse_rows[_i].want));
+}
+END_TEST
+
+START_TEST(test_hash_name)
+{
+	ck_assert_uint_eq(vd_hash_name("Hat.COM"), vd_hash_name("hat.com"));
+	ck_assert_uint_ne(vd_hash_name("hat.com"), vd_hash_name("hat.co"));
+	ck_assert_uint_ne(vd_hash_name("hat.com"), vd_hash_name("hat.com."));
+	ck_assert_uint_eq(vd_hash_name(""), 2166136261u);  /* FNV-1a basis */
+}
+END_TEST
+
+Suite *verdict_suite(void)
+{
+	Suite *s = suite_create("verdict");
+	TCase *tc;
+
+	tc = tcase_create("Core");
+	tcase_add_loop_test(tc, test_core, 0, NROWS(core_rows));
+	tcase_add_loop_test(tc, test_reason, 0, NROWS(reason_rows));
+	tcase_add_test(tc, test_first_new_ms_exact);
+	tcase_add_test(tc, test_result_reset);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Inconclusive");
+	tcase_add_loop_test(tc, test_inconclusive, 0, NROWS(inconclusive_rows));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Retransmissions");
+	tcase_add_loop_test(tc, test_retrans, 0, NROWS(retrans_rows));
+	tcase_add_test(tc, test_retrans_same_key);
+	tcase_add_loop_test(tc, test_retrans_differs, 0, 4);
+	tcase_add_test(tc, test_retrans_empty);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Other");
+	tcase_add_loop_test(tc, test_other, 0, NROWS(other_rows));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Application");
+	tcase_add_loop_test(tc, test_app, 0, NROWS(app_rows));
+	tcase_add_loop_test(tc, test_app_note, 0, NROWS(note_rows));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	tcase_add_loop_test(tc, test_boundary, 0, NROWS(boundary_rows));
+	tcase_add_test(tc, test_retrans_lookback_count);
+	tcase_add_test(tc, test_retrans_lookback_time);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Names");
+	tcase_add_test(tc, test_name_round_trip);
+	tcase_add_loop_test(tc, test_name_parse, 0, NROWS(parse_rows));
+	tcase_add_test(tc, test_hash_name);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
