@@ -13,12 +13,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "capture.h"
 #include "case.h"
 #include "defer.h"
 #include "events.h"
+#include "evidence.h"
 #include "resolvconf.h"
 #include "spawn.h"
 #include "target.h"
@@ -51,6 +58,8 @@ struct observe {
 	size_t   linelen;
 	char     libc[64];
 	char     unsupported[200]; /* the probe said it cannot run here */
+	uint16_t only_qtype;       /* the switch waits for these queries */
+	double   t_run;            /* the process started */
 };
 
 static int grow(void **p, size_t *cap, size_t n, size_t size)
@@ -88,7 +97,9 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h,
 	size_t n = events_from_frame(&p, t, &ob->servers, ob->ev + ob->nev);
 	for (size_t i = 0; i < n; i++) {
 		const struct wn_event *e = &ob->ev[ob->nev + i];
-		if (!e->qr && e->server == VD_OLD && ob->old_queries++ == 0)
+		if (!e->qr && e->server == VD_OLD &&
+		    (!ob->only_qtype || e->qtype == ob->only_qtype) &&
+		    ob->old_queries++ == 0)
 			ob->t_first_old = t;
 	}
 	ob->nev += n;
@@ -145,7 +156,11 @@ static bool ready_to_switch(const struct observe *ob, const struct case_spec *s,
                             double now)
 {
 	double quiet = s->interval_ms ? fmin(fmax(s->interval_ms / 4.0, 5), 50) : 20;
-	if (ob->old_queries == 0 || (now - ob->t_last_packet) * 1000 < quiet)
+	if ((now - ob->t_last_packet) * 1000 < quiet)
+		return false;
+	if (s->switch_at_ms)   /* a fixed time after the start, lookups or not */
+		return (now - ob->t_run) * 1000 >= s->switch_at_ms;
+	if (ob->old_queries == 0)
 		return false;
 	return ob->old_queries >= s->before ||
 	       (now - ob->t_first_old) * 1000 >= s->switch_after_ms;
@@ -182,6 +197,125 @@ static int enter_namespaces(char *err, size_t errsize)
 	return 0;
 }
 
+/* Triggers: short commands run now and then in the case's namespaces
+ * (not in the process's PID namespace) to make a daemon look something up. */
+#define TRIGGERS_MAX 8
+
+struct triggers {
+	const struct case_spec *s;
+	pid_t  pid[TRIGGERS_MAX];
+	double next;
+	char   log[4096];
+};
+
+static void triggers_reap(struct triggers *t)
+{
+	for (int i = 0; i < TRIGGERS_MAX; i++)
+		if (t->pid[i] > 0 && waitpid(t->pid[i], NULL, WNOHANG) == t->pid[i])
+			t->pid[i] = 0;
+}
+
+static void triggers_tick(struct triggers *t, double now)
+{
+	if (!t->s->trigger || now < t->next)
+		return;
+	t->next = now + t->s->trigger_ms / 1000.0;
+	triggers_reap(t);
+	int i;
+	for (i = 0; i < TRIGGERS_MAX && t->pid[i] > 0; i++)
+		;
+	if (i == TRIGGERS_MAX)
+		return;   /* the earlier ones still run: do not pile up */
+	pid_t pid = spawn_fork();
+	if (pid == 0) {
+		int fd = open(t->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		spawn_redirect(0, "/dev/null");
+		if (t->s->root[0] && (chroot(t->s->root) != 0 || chdir("/") != 0))
+			_exit(126);
+		execvp(t->s->trigger[0], t->s->trigger);
+		fprintf(stderr, "whichns: cannot run trigger %s: %s\n",
+		        t->s->trigger[0], strerror(errno));
+		_exit(127);
+	}
+	t->pid[i] = pid;
+}
+
+static void triggers_stop(void *arg)
+{
+	struct triggers *t = arg;
+	for (int i = 0; i < TRIGGERS_MAX; i++)
+		if (t->pid[i] > 0)
+			spawn_stop(t->pid[i], 200);
+}
+
+/* nscd of the case: its own socket in the case's /run, its own config. */
+/* Debian's defaults for hosts, but one worker thread: each worker keeps
+ * its own resolver state, so with several the server a lookup reaches
+ * depends on which worker the scheduler picks, and no verdict repeats. */
+static const char nscd_conf[] =
+	"# whichns: the nscd of one case (Debian's defaults for hosts,\n"
+	"# one worker thread so that results repeat)\n"
+	"debug-level 0\n"
+	"threads 1\n"
+	"max-threads 1\n"
+	"paranoia no\n"
+	"enable-cache passwd no\n"
+	"enable-cache group no\n"
+	"enable-cache services no\n"
+	"enable-cache netgroup no\n"
+	"enable-cache hosts yes\n"
+	"positive-time-to-live hosts 3600\n"
+	"negative-time-to-live hosts 20\n"
+	"suggested-size hosts 211\n"
+	"check-files hosts yes\n"
+	"persistent hosts no\n"
+	"shared hosts yes\n"
+	"max-db-size hosts 33554432\n";
+
+static int nscd_start(const struct case_spec *s, struct view *v,
+                      struct target *t, struct defer *d, char *err,
+                      size_t errsize)
+{
+	char conf[PATH_MAX + 32], dir[PATH_MAX + 16], sock[PATH_MAX + 32],
+	     errpath[4096];
+	snprintf(conf, sizeof conf, "%s/nscd.conf", v->run);
+	snprintf(dir, sizeof dir, "%s/nscd", v->runroot);
+	snprintf(sock, sizeof sock, "%s/socket", dir);
+	FILE *f = fopen(conf, "we");
+	if (!f || fputs(nscd_conf, f) < 0 || fclose(f) != 0 || mkdir(dir, 0755) != 0) {
+		snprintf(err, errsize, "cannot prepare nscd in %s: %s", v->run,
+		         strerror(errno));
+		return -1;
+	}
+	snprintf(errpath, sizeof errpath, "%s/nscd.err", s->casedir);
+	char *argv[] = { (char *)(uintptr_t)s->nscd, "-F", "-f",
+	                 "/run/whichns/nscd.conf", NULL };
+	if (target_start(t, argv, s->root, errpath, NULL, err, errsize) != 0)
+		return -1;
+	defer_push(d, stop_target, t, "stop nscd");
+	/* Ready when its socket takes a connection. */
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
+	for (int waited = 0; waited < 5000; waited += 5) {
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+		if (fd >= 0)
+			close(fd);
+		if (ok)
+			return 0;
+		if (target_poll(t))
+			break;
+		poll(NULL, 0, 5);
+	}
+	snprintf(err, errsize, "nscd (%s) did not open %s; see %s", s->nscd, sock,
+	         errpath);
+	return -1;
+}
+
 static void write_events(const struct case_spec *s, const struct observe *ob,
                          double t_switch)
 {
@@ -195,9 +329,52 @@ static void write_events(const struct case_spec *s, const struct observe *ob,
 	fclose(f);
 }
 
-static void decide(const struct observe *ob,
+static char *read_small(const char *path)
+{
+	char *buf = NULL;
+	FILE *f = fopen(path, "re");
+	if (f) {
+		buf = calloc(1, 8192);
+		if (buf && fread(buf, 1, 8191, f) == 0 && ferror(f)) {
+			free(buf);
+			buf = NULL;
+		}
+		fclose(f);
+	}
+	return buf;
+}
+
+/* report.md: the case's evidence in one readable file. */
+static void write_report(const struct case_spec *s, const struct observe *ob,
+                         const struct case_result *r, const char *nsswitch)
+{
+	char path[4096 + 32], kernel[300] = "", err[256];
+	struct utsname u;
+	if (uname(&u) == 0)
+		snprintf(kernel, sizeof kernel, "%s %s %s", u.sysname, u.release, u.machine);
+	snprintf(path, sizeof path, "%s/resolv.conf.before", s->casedir);
+	char *before = read_small(path);
+	snprintf(path, sizeof path, "%s/resolv.conf.after", s->casedir);
+	char *after = read_small(path);
+	struct evidence e = {
+		.r = r, .rerun = s->rerun, .kernel = kernel, .rc_before = before,
+		.rc_after = after, .nsswitch = nsswitch, .nscd = s->nscd != NULL,
+		.ev = ob->ev, .nev = ob->nev, .max_rows = 400,
+	};
+	FILE *f = case_file(s, "report.md", err, sizeof err);
+	if (f) {
+		evidence_report_md(f, &e);
+		fclose(f);
+	}
+	free(before);
+	free(after);
+}
+
+/* The verdict from the wire: queries (of the chosen type) until the fresh
+ * process started; the fresh process's queries are counted apart. */
+static void decide(const struct case_spec *s, const struct observe *ob,
                    const struct target *t, double t_exit, double t_end,
-                   struct case_result *r)
+                   double t_fresh, struct case_result *r)
 {
 	size_t nq = 0;
 	struct vd_query *q = calloc(ob->nev + 1, sizeof *q);
@@ -205,9 +382,17 @@ static void decide(const struct observe *ob,
 		snprintf(r->error, sizeof r->error, "out of memory");
 		return;
 	}
-	for (size_t i = 0; i < ob->nev; i++)
-		if (!ob->ev[i].qr)
-			events_to_query(&ob->ev[i], &q[nq++]);
+	for (size_t i = 0; i < ob->nev; i++) {
+		const struct wn_event *e = &ob->ev[i];
+		if (e->qr || (s->only_qtype && e->qtype != s->only_qtype))
+			continue;
+		if (t_fresh > 0 && e->t >= t_fresh) {
+			r->fresh_queries_old += e->server == VD_OLD;
+			r->fresh_queries_new += e->server == VD_NEW;
+			continue;
+		}
+		events_to_query(e, &q[nq++]);
+	}
 	vd_mark_retransmissions(q, nq);
 	struct vd_input in = {
 		.q = q, .nq = nq, .a = ob->ans, .na = ob->nans,
@@ -220,10 +405,83 @@ static void decide(const struct observe *ob,
 	r->exit_code = t->ended && t_exit > 0 ? (t->status >> 8) & 0xff : -1;
 }
 
+/* Observe until deadline, the process ends, or something fails.  Returns
+ * 1 when the process ended, 0 at the deadline, -1 on failure (err set). */
+static int observe_until(struct observe *ob, struct capture *cap,
+                         struct target *tgt, struct server srv[2],
+                         struct triggers *trig, double deadline,
+                         bool (*stop_early)(void *), void *ctx,
+                         char *err, size_t errsize)
+{
+	sigset_t unblocked;
+	sigemptyset(&unblocked);
+	for (;;) {
+		double now = now_realtime();
+		if (case_interrupted) {
+			snprintf(err, errsize, "interrupted");
+			return -1;
+		}
+		if (stop_early && stop_early(ctx))
+			return 0;
+		if (now >= deadline)
+			return 0;
+		if (target_poll(tgt))
+			return 1;
+		int gone = topo_server_gone(srv);
+		if (gone >= 0) {
+			snprintf(err, errsize, "the %s server (dnsmasq) exited during "
+			         "the case; see %s", srv[gone].label, srv[gone].errlog);
+			return -1;
+		}
+		if (trig)
+			triggers_tick(trig, now);
+		struct pollfd pfd[2] = {
+			{ .fd = cap->fd, .events = POLLIN },
+			{ .fd = tgt->out, .events = POLLIN },
+		};
+		struct timespec ts = { 0, 5 * 1000 * 1000 };
+		if (ppoll(pfd, 2, &ts, &unblocked) < 0 && errno != EINTR) {
+			snprintf(err, errsize, "poll: %s", strerror(errno));
+			return -1;
+		}
+		if (capture_dispatch(cap, on_packet, ob) < 0) {
+			snprintf(err, errsize, "capture: %s", pcap_geterr(cap->p));
+			return -1;
+		}
+		read_output(ob, tgt->out);
+	}
+}
+
+struct switch_ctx {
+	const struct case_spec *s;
+	struct observe *ob;
+	struct view *view;
+	struct case_result *r;
+	const char *text;
+	char *err;
+	size_t errsize;
+	int failed;
+};
+
+/* Called in the loop before the switch: switch when the moment is right. */
+static bool switch_now(void *arg)
+{
+	struct switch_ctx *c = arg;
+	if (!ready_to_switch(c->ob, c->s, now_realtime()))
+		return false;
+	if (view_switch(c->view, c->text, c->err, c->errsize) != 0) {
+		c->failed = 1;
+		return true;
+	}
+	c->r->switch_time = now_realtime();
+	c->r->switched = true;
+	return true;
+}
+
 int case_run(const struct case_spec *s, struct case_result *r)
 {
 	struct defer undo = { 0 };
-	struct observe ob = { 0 };
+	struct observe ob = { .only_qtype = s->only_qtype };
 	struct server srv[2] = {
 		{ .label = "old", .addr4 = WN_OLD4, .addr6 = WN_OLD6, .veth = "w-old",
 		  .mac_client = "02:77:6e:0a:00:02", .mac_server = "02:77:6e:0a:00:0a" },
@@ -232,12 +490,15 @@ int case_run(const struct case_spec *s, struct case_result *r)
 	};
 	struct view view;
 	struct capture cap = { 0 };
-	struct target tgt = { .pid = -1, .out = -1 };
+	struct target tgt = { .pid = -1, .out = -1 }, nscd = { .pid = -1, .out = -1 },
+	              fresh = { .pid = -1, .out = -1 };
+	struct triggers trig = { .s = s };
 	char rc_old[512], rc_new[512], path[4096];
 	char *err = r->error;
 	size_t errsize = sizeof r->error;
-	double t_end = 0, t_exit = 0;
-	int rc = -1;
+	double t_end = 0, t_exit = 0, t_fresh = 0;
+	char *nsswitch = NULL;
+	int rc = -1, st;
 
 	r->t_start = now_realtime();
 	events_default_servers(&ob.servers);
@@ -265,12 +526,14 @@ int case_run(const struct case_spec *s, struct case_result *r)
 		goto out;
 	trace("view", r->t_start);
 
-	/* 3. Capture, then the process, so its first lookup is on the wire. */
+	/* 3. Capture, then nscd and the process, so every lookup is on the wire. */
 	snprintf(path, sizeof path, "%s/capture.pcap", s->casedir);
 	if (capture_open(&cap, path, err, errsize) != 0)
 		goto out;
 	defer_push(&undo, close_capture, &cap, "close capture");
 	trace("capture", r->t_start);
+	if (s->nscd && nscd_start(s, &view, &nscd, &undo, err, errsize) != 0)
+		goto out;
 	if (!(ob.out = case_file(s, "process.out", err, errsize)))
 		goto out;
 	defer_push(&undo, close_file, ob.out, "close process.out");
@@ -278,86 +541,79 @@ int case_run(const struct case_spec *s, struct case_result *r)
 	if (target_start(&tgt, s->argv, s->root, path, s->env, err, errsize) != 0)
 		goto out;
 	defer_push(&undo, stop_target, &tgt, "stop the process");
-	double t_run = now_realtime();
+	snprintf(trig.log, sizeof trig.log, "%s/trigger.log", s->casedir);
+	defer_push(&undo, triggers_stop, &trig, "stop triggers");
+	double t_run = ob.t_run = now_realtime();
 	trace("process started", r->t_start);
 
 	/* 4. Observe; switch at a quiet moment; observe the window. */
-	sigset_t unblocked;
-	sigemptyset(&unblocked);
-	for (;;) {
-		double now = now_realtime();
-		if (case_interrupted) {
-			snprintf(err, errsize, "interrupted");
+	struct switch_ctx sw = { s, &ob, &view, r, rc_new, err, errsize, 0 };
+	st = observe_until(&ob, &cap, &tgt, srv, &trig, t_run + s->timeout_ms / 1000.0,
+	                   switch_now, &sw, err, errsize);
+	if (st < 0 || sw.failed)
+		goto out;
+	if (st == 0 && r->switched) {
+		t_end = r->switch_time + s->window_ms / 1000.0;
+		st = observe_until(&ob, &cap, &tgt, srv, &trig, t_end, NULL, NULL,
+		                   err, errsize);
+		if (st < 0)
 			goto out;
-		}
-		if (!r->switched && ready_to_switch(&ob, s, now)) {
-			if (view_switch(&view, rc_new, err, errsize) != 0)
-				goto out;
-			r->switch_time = now_realtime();
-			r->switched = true;
-			t_end = r->switch_time + s->window_ms / 1000.0;
-		}
-		if (r->switched ? now >= t_end
-		                : (now - t_run) * 1000 >= s->timeout_ms)
-			break;
-		if (target_poll(&tgt)) {
-			t_exit = now;
-			break;
-		}
-		int gone = topo_server_gone(srv);
-		if (gone >= 0) {
-			snprintf(err, errsize, "the %s server (dnsmasq) exited during "
-			         "the case; see %s", srv[gone].label, srv[gone].errlog);
-			goto out;
-		}
-		struct pollfd pfd[2] = {
-			{ .fd = cap.fd, .events = POLLIN },
-			{ .fd = tgt.out, .events = POLLIN },
-		};
-		struct timespec ts = { 0, 5 * 1000 * 1000 };
-		if (ppoll(pfd, 2, &ts, &unblocked) < 0 && errno != EINTR) {
-			snprintf(err, errsize, "poll: %s", strerror(errno));
-			goto out;
-		}
-		if (capture_dispatch(&cap, on_packet, &ob) < 0) {
-			snprintf(err, errsize, "capture: %s", pcap_geterr(cap.p));
-			goto out;
-		}
-		read_output(&ob, tgt.out);
 	}
-
-	/* 5. Stop the process, take what is still in flight, count drops. */
+	if (st == 1)
+		t_exit = now_realtime();
 	if (!t_end)
 		t_end = now_realtime();
+	if (!ob.libc[0])
+		target_libc(&tgt, ob.libc, sizeof ob.libc);
+
+	/* 5. Stop the process and its triggers; take what is in flight. */
 	read_output(&ob, tgt.out);
 	target_stop(&tgt);
+	triggers_stop(&trig);
 	r->observe_s = now_realtime() - t_run;
 	capture_dispatch(&cap, on_packet, &ob);
+
+	/* 6. A freshly started process, after the switch, counted apart. */
+	if (s->fresh) {
+		snprintf(path, sizeof path, "%s/fresh.err", s->casedir);
+		t_fresh = now_realtime();
+		if (target_start(&fresh, s->fresh, s->root, path, s->env, err, errsize) != 0)
+			goto out;
+		defer_push(&undo, stop_target, &fresh, "stop the fresh process");
+		r->fresh_ran = true;
+		if (observe_until(&ob, &cap, &fresh, srv, NULL, t_fresh + s->fresh_ms / 1000.0,
+		                  NULL, NULL, err, errsize) < 0)
+			goto out;
+		target_stop(&fresh);
+		capture_dispatch(&cap, on_packet, &ob);
+	}
 	uint64_t drops = 0;
 	if (capture_drops(&cap, &drops) == 0)
 		r->dropped = drops;
-	else
-		r->dropped = 0;
 	capture_close(&cap);
 	snprintf(path, sizeof path, "%s/resolv.conf.after", s->casedir);
 	view_save(&view, path);
-
+	snprintf(path, sizeof path, "%s/nsswitch.conf", view.etc);
+	nsswitch = read_small(path);
 	trace("process stopped", r->t_start);
-	/* 6. Decide from the capture, with the process's output beside it. */
+
+	/* 7. Decide from the capture, with the process's output beside it. */
 	snprintf(r->libc, sizeof r->libc, "%s", ob.libc[0] ? ob.libc : "unknown");
 	r->packets = ob.packets;
 	r->malformed = ob.malformed;
-	decide(&ob, &tgt, t_exit, t_end, r);
+	decide(s, &ob, &tgt, t_exit, t_end, t_fresh, r);
 	if (ob.unsupported[0])
 		snprintf(r->skip, sizeof r->skip, "the probe cannot run on %s: %s",
 		         r->libc, ob.unsupported);
 	write_events(s, &ob, r->switched ? r->switch_time : -1);
+	write_report(s, &ob, r, nsswitch);
 	rc = 0;
 out:
 	defer_run(&undo);
 	trace("torn down", r->t_start);
 	free(ob.ev);
 	free(ob.ans);
+	free(nsswitch);
 	r->t_end = now_realtime();
 	r->complete = rc == 0;
 	return rc;

@@ -9,6 +9,7 @@
 #define WHICHNS_CASE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "caseres.h"
 #include "view.h"
 
@@ -26,6 +27,15 @@ struct case_spec {
 	char *const *env;         /* added to the process's environment */
 	unsigned    interval_ms;  /* how often the process looks up (0: unknown) */
 	unsigned    window_ms, before, switch_after_ms, timeout_ms;
+	unsigned    switch_at_ms;  /* nonzero: switch this long after the start */
+	/* Optional parts: */
+	char *const *trigger;     /* run every trigger_ms to make a daemon look up */
+	unsigned    trigger_ms;
+	char *const *fresh;       /* after the window: a new process, counted apart */
+	unsigned    fresh_ms;     /* at most this long */
+	uint16_t    only_qtype;   /* the verdict counts only this query type */
+	const char *nscd;         /* run this nscd (path in the root) in the case */
+	const char *rerun;        /* the whichns command that runs it again */
 };
 
 /* Run the case; fills r.  Returns 0 when the case ran (whatever its

@@ -5,14 +5,54 @@
 #include <unistd.h>
 #include "libcs.h"
 
+static int libc_where(const struct libc_paths *p, const char *libc,
+                      struct libc_env *env, char *err, size_t errsize);
+
 static bool is_dir(const char *p)
 {
 	struct stat st;
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int libc_resolve(const struct libc_paths *p, const char *libc,
+/* nscd must match the C library it serves exactly (it uses glibc's
+ * private symbols): the root filesystem's own, or for the host one
+ * unpacked from Debian's package of the host's libc6 version, never
+ * installed (an installed nscd would be a service on the host). */
+static int find_nscd(const struct libc_paths *p, const char *libc,
+                     struct libc_env *env, char *err, size_t errsize)
+{
+	char path[PATH_MAX * 2];
+	if (strcmp(libc, "musl") == 0) {
+		snprintf(err, errsize, "musl has no nscd: cache=nscd needs a glibc");
+		return -1;
+	}
+	if (env->root[0]) {
+		snprintf(env->nscd, sizeof env->nscd, "/usr/sbin/nscd");
+		snprintf(path, sizeof path, "%s/usr/sbin/nscd", env->root);
+	} else {
+		snprintf(env->nscd, sizeof env->nscd, "%s/nscd-host/usr/sbin/nscd", p->cache);
+		snprintf(path, sizeof path, "%s", env->nscd);
+	}
+	if (access(path, X_OK) == 0)
+		return 0;
+	snprintf(err, errsize, "no nscd for libc '%s' at %s: run %s", libc, path,
+	         env->root[0] ? "scripts/mkrootfs.sh --force for that suite"
+	                      : "scripts/get-nscd.sh (or make deps)");
+	return -1;
+}
+
+int libc_resolve(const struct libc_paths *p, const char *libc, bool want_nscd,
                  struct libc_env *env, char *err, size_t errsize)
+{
+	int rc = libc_where(p, libc, env, err, errsize);
+	env->nscd[0] = '\0';
+	if (rc == 0 && want_nscd)
+		rc = find_nscd(p, libc, env, err, errsize);
+	return rc;
+}
+
+static int libc_where(const struct libc_paths *p, const char *libc,
+                      struct libc_env *env, char *err, size_t errsize)
 {
 	char stamp[PATH_MAX + 32];
 

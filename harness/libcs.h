@@ -23,10 +23,11 @@ struct libc_paths {
 struct libc_env {
 	char root[PATH_MAX];      /* "" or the root filesystem to chroot into */
 	char probes[PATH_MAX];    /* folder of probe binaries, host path */
+	char nscd[PATH_MAX];      /* with want_nscd: nscd, as the case runs it */
 };
 
 /* 0, or -1 with a one-line err naming what is missing and the fix. */
-int libc_resolve(const struct libc_paths *p, const char *libc,
+int libc_resolve(const struct libc_paths *p, const char *libc, bool want_nscd,
                  struct libc_env *env, char *err, size_t errsize);
 
 #endif

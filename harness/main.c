@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "cleanup.h"
 #include "commands.h"
+#include "evidence.h"
 #include "runner.h"
 #include "scenario.h"
 
@@ -182,7 +183,8 @@ static int check_probes(const struct libc_paths *lp, const struct scn_case *c,
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_MAX * 2], err[PATH_MAX + 200];
 		struct libc_env env;
-		if (libc_resolve(lp, c[i].libc, &env, err, sizeof err) != 0) {
+		if (libc_resolve(lp, c[i].libc, strcmp(c[i].cache, "nscd") == 0, &env,
+		                 err, sizeof err) != 0) {
 			fprintf(stderr, "whichns: %s\n", err);
 			return EXIT_ENV;
 		}
@@ -356,6 +358,15 @@ static int cmd_run(int argc, char **argv)
 		free(fixtures_real);
 		return bad;
 	}
+
+	/* report.md says how to run a case again: this command, narrowed. */
+	char head[PATH_MAX + 16], tail[4096];
+	char *head_argv[] = { self, (char *)"run", NULL };
+	snprintf(self + strlen(self), sizeof self - strlen(self), "/whichns");
+	evidence_shell_quote(head, sizeof head, head_argv);
+	evidence_shell_quote(tail, sizeof tail, argv + 1);
+	o.rerun_head = head;
+	o.rerun_tail = tail;
 
 	int rc = check_environment();
 	if (rc == 0) {

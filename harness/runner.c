@@ -15,7 +15,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <stdint.h>
 #include "case.h"
+#include "evidence.h"
 #include "runner.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -88,7 +90,8 @@ static void case_child(const struct run_opts *o, const char *rundir,
 	snprintf(dir, sizeof dir, "%s/%s", rundir, sub);
 	fill_identity(&r, c, sub);
 	struct libc_env env;
-	int env_ok = libc_resolve(&o->libc, c->libc, &env, r.error, sizeof r.error);
+	int env_ok = libc_resolve(&o->libc, c->libc, strcmp(c->cache, "nscd") == 0,
+	                          &env, r.error, sizeof r.error);
 	/* In a root filesystem the probes are bound in at /run/whichns/probes. */
 	snprintf(probe, sizeof probe, "%s/%s",
 	         env.root[0] ? "/run/whichns/probes" : env.probes, c->probe);
@@ -99,13 +102,20 @@ static void case_child(const struct run_opts *o, const char *rundir,
 	         env.root[0] ? "chroot " : "", env.root, env.root[0] ? " " : "",
 	         probe, interval, qname);
 
+	/* How to run just this case again, for report.md. */
+	char quoted[SCN_NAME_MAX + 8], rerun[2048];
+	char *name_argv[] = { (char *)(uintptr_t)c->name, NULL };
+	evidence_shell_quote(quoted, sizeof quoted, name_argv);
+	snprintf(rerun, sizeof rerun, "%s -f %s %s", o->rerun_head ? o->rerun_head : "whichns run",
+	         quoted, o->rerun_tail ? o->rerun_tail : "");
 	struct case_spec spec = {
 		.name = c->name, .argv = argv, .root = env.root,
 		.bind_probes = env.probes, .fixtures = o->fixtures,
 		.casedir = dir, .options = c->options, .any_name = false,
 		.interval_ms = c->interval_ms, .window_ms = c->window_ms,
 		.before = c->before, .switch_after_ms = c->switch_after_ms,
-		.timeout_ms = c->timeout_ms,
+		.timeout_ms = c->timeout_ms, .nscd = env.nscd[0] ? env.nscd : NULL,
+		.rerun = rerun,
 	};
 	if (mkdir(dir, 0755) != 0)
 		snprintf(r.error, sizeof r.error, "cannot create %s: %s", dir,
@@ -114,9 +124,6 @@ static void case_child(const struct run_opts *o, const char *rundir,
 		;   /* r.error says what is missing */
 	else if (view_method_parse(c->update, &spec.update) != 0)
 		snprintf(r.error, sizeof r.error, "unknown update method %s", c->update);
-	else if (strcmp(c->cache, "none") != 0)
-		snprintf(r.error, sizeof r.error, "cache=%s: not supported by this "
-		         "whichns", c->cache);
 	else
 		case_run(&spec, &r);
 	_exit(save_result(dir, &r) == 0 ? 0 : 1);

@@ -22,6 +22,8 @@ struct run_opts {
 	unsigned    jobs;
 	bool        strict;       /* a case without expectation fails */
 	bool        quiet;        /* no progress lines */
+	const char *rerun_head;   /* "whichns run", quoted */
+	const char *rerun_tail;   /* the rest of the command line, quoted */
 };
 
 /* cases[i].seq numbers the case folders (its place in the whole matrix). */

@@ -10,6 +10,7 @@
  * namespace whose init dies: nothing the command forked can escape.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -119,6 +120,84 @@ int target_start(struct target *t, char *const argv[], const char *root,
 	t->out = out[0];
 	fcntl(t->out, F_SETFL, O_NONBLOCK);
 	return 0;
+}
+
+/* The first child of pid, from /proc (the command under our init). */
+static pid_t first_child(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	FILE *f = fopen(path, "re");
+	int child = 0;
+	if (f) {
+		if (fscanf(f, "%d", &child) != 1)
+			child = 0;
+		fclose(f);
+	}
+	return (pid_t)child;
+}
+
+/* glibc says "... release version 2.36." inside libc.so.6 itself. */
+static int glibc_version(pid_t pid, const char *lib, char *buf, size_t size)
+{
+	static const char needle[] = "release version ";
+	char path[PATH_MAX + 64], chunk[65536 + sizeof needle];
+	snprintf(path, sizeof path, "/proc/%d/root%s", (int)pid, lib);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	size_t keep = 0, n;
+	int rc = -1;
+	while (rc != 0 && (n = fread(chunk + keep, 1, sizeof chunk - keep - 1, f)) > 0) {
+		size_t len = keep + n;
+		for (size_t i = 0; i + sizeof needle + 8 < len; i++) {
+			if (memcmp(chunk + i, needle, sizeof needle - 1) != 0)
+				continue;
+			const char *v = chunk + i + sizeof needle - 1;
+			size_t k = 0;
+			while (k < 16 && ((v[k] >= '0' && v[k] <= '9') || v[k] == '.'))
+				k++;
+			while (k > 0 && v[k - 1] == '.')
+				k--;
+			snprintf(buf, size, "glibc %.*s", (int)k, v);
+			rc = 0;
+			break;
+		}
+		/* Keep a tail so a needle across two reads is still found. */
+		keep = len < sizeof needle + 16 ? len : sizeof needle + 16;
+		memmove(chunk, chunk + len - keep, keep);
+	}
+	fclose(f);
+	return rc;
+}
+
+int target_libc(const struct target *t, char *buf, size_t size)
+{
+	pid_t init = t->pid > 0 ? first_child(t->pid) : 0;
+	pid_t cmd = init > 0 ? first_child(init) : 0;
+	char path[64], line[PATH_MAX + 128];
+	if (cmd <= 0)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)cmd);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	int rc = -1;
+	while (rc != 0 && fgets(line, sizeof line, f)) {
+		char *lib = strchr(line, '/');
+		if (!lib)
+			continue;
+		lib[strcspn(lib, "\n")] = '\0';
+		if (strstr(lib, "/libc.so.6"))
+			rc = glibc_version(cmd, lib, buf, size);
+		else if (strstr(lib, "ld-musl") || strstr(lib, "libc.musl") ||
+		         strstr(lib, "-linux-musl/libc.so")) {
+			snprintf(buf, size, "musl");
+			rc = 0;
+		}
+	}
+	fclose(f);
+	return rc;
 }
 
 bool target_poll(struct target *t)

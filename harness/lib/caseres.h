@@ -25,6 +25,9 @@ struct case_result {
 	char     error[CR_TEXT];    /* the case could not run: why */
 	char     why[CR_TEXT];      /* explanation from scenario/expected */
 	char     skip[CR_TEXT];     /* the process cannot run here: why */
+	char     only[16];          /* verdict on queries of this type only */
+	bool     fresh_ran;         /* a fresh process ran after the window */
+	unsigned fresh_queries_old, fresh_queries_new;
 	struct vd_result vd;
 	enum verdict expected;      /* V_NONE: no expectation */
 	char     expected_why[CR_TEXT];
