@@ -6,6 +6,11 @@
 #ifndef WHICHNS_COMMANDS_H
 #define WHICHNS_COMMANDS_H
 
+struct run_opts;
+
 int cmd_decode(int argc, char **argv);   /* cmd_decode.c */
+/* prepare: called once the arguments are good, to find paths and check
+ * the environment; returns 0 or an exit status. */
+int cmd_exec(int argc, char **argv, int (*prepare)(struct run_opts *));
 
 #endif

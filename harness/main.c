@@ -36,6 +36,8 @@ static const char usage_text[] =
 "usage: whichns run [-j jobs] [-f filter] [--shard K/N] [--strict] [-q]\n"
 "                   [--check] [--libc list] [--probes dir] [--fixtures dir]\n"
 "                   [--cache dir] [--results dir] [--expected dir] scenario ...\n"
+"       whichns exec [options] -- command [arg ...]   (whichns exec --help)\n"
+"       whichns decode [options] capture.pcap        (whichns decode --help)\n"
 "       whichns merge [--results dir] [--expected dir] [--strict] rundir ...\n"
 "       whichns cleanup\n"
 "       whichns help | --help | --version\n";
@@ -47,6 +49,8 @@ static const char help_text[] =
 "\n"
 "Commands:\n"
 "  run        run the cases of scenario files; evidence in results/<run>/\n"
+"  exec       run any command as the process under test\n"
+"  decode     decode a capture taken anywhere into the same timeline\n"
 "  merge      join the run folders of shards (--shard K/N) into one run\n"
 "  cleanup    end processes a killed run left behind (whichns's own only)\n"
 "\n"
@@ -199,6 +203,122 @@ static int check_probes(const struct libc_paths *lp, const struct scn_case *c,
 	return 0;
 }
 
+/* Where things are: next to the binary in a build tree (build/whichns,
+ * build/repro, fixtures/), else where "make install" put them. */
+struct paths {
+	char self[PATH_MAX];           /* the folder of this binary */
+	char probes[PATH_MAX], musl[PATH_MAX + 8];
+	char fixtures[PATH_MAX], expected[PATH_MAX + 16], results[PATH_MAX];
+};
+
+static int find_paths(struct paths *p, struct run_opts *o, const char *fixtures_opt)
+{
+	char guess[PATH_MAX + 16];
+	self_dir(p->self, sizeof p->self);
+	snprintf(p->probes, sizeof p->probes, "%s/repro", p->self);
+	snprintf(p->musl, sizeof p->musl, "%s/repro-musl", p->self);
+	if (!is_dir(p->probes)) {
+		snprintf(p->probes, sizeof p->probes, "%s", WHICHNS_LIBEXECDIR);
+		snprintf(p->musl, sizeof p->musl, "%s/musl", WHICHNS_LIBEXECDIR);
+	}
+	snprintf(guess, sizeof guess, "%s/../fixtures", p->self);
+	if (!is_dir(guess))
+		snprintf(guess, sizeof guess, "%s", WHICHNS_DATADIR);
+	if (!realpath(fixtures_opt ? fixtures_opt : guess, p->fixtures)) {
+		fprintf(stderr, "whichns: fixtures folder %s: %s\n",
+		        fixtures_opt ? fixtures_opt : guess, strerror(errno));
+		return EXIT_USAGE;
+	}
+	snprintf(p->expected, sizeof p->expected, "%s/expected", p->fixtures);
+	o->fixtures = p->fixtures;
+	o->expected = p->expected;
+	o->libc.probes_host = p->probes;
+	o->libc.probes_musl = p->musl;
+	o->libc.cache = getenv("WHICHNS_CACHE") ? getenv("WHICHNS_CACHE")
+	                                        : "/var/cache/whichns";
+	o->results = "results";
+	return 0;
+}
+
+/* Case processes write their folders by absolute path. */
+static int results_dir(struct paths *p, struct run_opts *o)
+{
+	if (mkdir(o->results, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "whichns: cannot create %s: %s\n", o->results,
+		        strerror(errno));
+		return EXIT_ENV;
+	}
+	if (!realpath(o->results, p->results)) {
+		fprintf(stderr, "whichns: %s: %s\n", o->results, strerror(errno));
+		return EXIT_ENV;
+	}
+	o->results = p->results;
+	return 0;
+}
+
+/* Read every scenario, expand, filter and shard: all before anything
+ * runs, so a typo costs nothing.  Returns 0 or an exit status. */
+static int load_cases(char **files, int nfiles, const char *libc_opt,
+                      const char *const *filters, size_t nfilters,
+                      unsigned shard_k, unsigned shard_n,
+                      struct scn_case **out, size_t *nout)
+{
+	static struct scn_file file;
+	struct scn_case *cases = NULL;
+	size_t ncases = 0, cap = 0;
+	unsigned seq = 0;
+
+	for (int i = 0; i < nfiles; i++) {
+		char err[512];
+		size_t len;
+		char *text = read_file(files[i], &len, err, sizeof err);
+		if (!text) {
+			fprintf(stderr, "whichns: %s\n", err);
+			free(cases);
+			return EXIT_USAGE;
+		}
+		int rc = scn_parse(text, len, files[i], &file, err, sizeof err);
+		free(text);
+		if (rc == 0 && libc_opt)
+			rc = scn_override_axis(&file, SCN_LIBC, libc_opt, err, sizeof err);
+		if (rc != 0) {
+			fprintf(stderr, "whichns: %s\n", err);
+			free(cases);
+			return EXIT_USAGE;
+		}
+		size_t total = scn_count(&file);
+		for (size_t k = 0; k < total; k++) {
+			struct scn_case sc;
+			scn_case_at(&file, k, &sc);
+			sc.seq = seq++;
+			size_t f;
+			for (f = 0; f < nfilters && scn_case_matches(&sc, filters[f]); f++)
+				;
+			if (f < nfilters)
+				continue;
+			if (ncases == cap) {
+				cap = cap ? cap * 2 : 64;
+				struct scn_case *nc = realloc(cases, cap * sizeof *nc);
+				if (!nc) {
+					fprintf(stderr, "whichns: out of memory\n");
+					free(cases);
+					return EXIT_ENV;
+				}
+				cases = nc;
+			}
+			cases[ncases++] = sc;
+		}
+	}
+	/* Sharding after filtering: shard K of N takes every Nth case. */
+	size_t kept = 0;
+	for (size_t i = 0; i < ncases; i++)
+		if (i % shard_n == shard_k - 1)
+			cases[kept++] = cases[i];
+	*out = cases;
+	*nout = kept;
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -217,17 +337,17 @@ static int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char self[PATH_MAX], probes[PATH_MAX], musl[PATH_MAX], fixtures[PATH_MAX],
-	     expected[PATH_MAX + 16];
+	static struct paths paths;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	struct run_opts o = { .jobs = ncpu > 0 ? (unsigned)ncpu : 1, .results = "results" };
+	struct run_opts o = { 0 };
+	unsigned jobs = ncpu > 0 ? (unsigned)ncpu : 1;
 	const char *filters[16], *probes_opt = NULL, *fixtures_opt = NULL,
-	           *expected_opt = NULL, *libc_opt = NULL;
-	const char *cache = getenv("WHICHNS_CACHE") ? getenv("WHICHNS_CACHE")
-	                                            : "/var/cache/whichns";
+	           *expected_opt = NULL, *libc_opt = NULL, *cache_opt = NULL,
+	           *results_opt = NULL;
 	unsigned shard_k = 1, shard_n = 1;
 	size_t nfilters = 0;
-	int check_only = 0, c;
+	bool check_only = false, strict = false, quiet = false;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "+j:f:qh", opts, NULL)) != -1) {
 		switch (c) {
@@ -236,7 +356,7 @@ static int cmd_run(int argc, char **argv)
 			long j = strtol(optarg, &end, 10);
 			if (*end || j < 1 || j > 256)
 				return usage_error("bad --jobs '%s': expected 1 to 256", optarg);
-			o.jobs = (unsigned)j;
+			jobs = (unsigned)j;
 			break;
 		}
 		case 'f':
@@ -250,14 +370,14 @@ static int cmd_run(int argc, char **argv)
 				return usage_error("bad --shard '%s': expected K/N with "
 				                   "1 <= K <= N", optarg);
 			break;
-		case 's': o.strict = true; break;
-		case 'q': o.quiet = true; break;
-		case 'c': check_only = 1; break;
+		case 's': strict = true; break;
+		case 'q': quiet = true; break;
+		case 'c': check_only = true; break;
 		case 'P': probes_opt = optarg; break;
 		case 'L': libc_opt = optarg; break;
-		case 'C': cache = optarg; break;
+		case 'C': cache_opt = optarg; break;
 		case 'F': fixtures_opt = optarg; break;
-		case 'R': o.results = optarg; break;
+		case 'R': results_opt = optarg; break;
 		case 'E': expected_opt = optarg; break;
 		case 'h': fputs(usage_text, stdout); fputs(help_text, stdout); return 0;
 		default:  fputs(usage_text, stderr); return EXIT_USAGE;
@@ -266,55 +386,11 @@ static int cmd_run(int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("run needs at least one scenario file");
 
-	/* Every scenario is read and checked before anything runs. */
-	size_t ncases = 0, cap = 0;
-	unsigned seq = 0;
-	struct scn_case *cases = NULL;
-	static struct scn_file file;
-	for (int i = optind; i < argc; i++) {
-		char err[512];
-		size_t len;
-		char *text = read_file(argv[i], &len, err, sizeof err);
-		if (!text) {
-			fprintf(stderr, "whichns: %s\n", err);
-			return EXIT_USAGE;
-		}
-		int rc = scn_parse(text, len, argv[i], &file, err, sizeof err);
-		free(text);
-		if (rc == 0 && libc_opt)
-			rc = scn_override_axis(&file, SCN_LIBC, libc_opt, err, sizeof err);
-		if (rc != 0) {
-			fprintf(stderr, "whichns: %s\n", err);
-			return EXIT_USAGE;
-		}
-		size_t total = scn_count(&file);
-		for (size_t k = 0; k < total; k++) {
-			struct scn_case sc;
-			scn_case_at(&file, k, &sc);
-			sc.seq = seq++;
-			size_t f;
-			for (f = 0; f < nfilters && scn_case_matches(&sc, filters[f]); f++)
-				;
-			if (f < nfilters)
-				continue;
-			if (ncases == cap) {
-				cap = cap ? cap * 2 : 64;
-				struct scn_case *nc = realloc(cases, cap * sizeof *nc);
-				if (!nc) {
-					fprintf(stderr, "whichns: out of memory\n");
-					return EXIT_ENV;
-				}
-				cases = nc;
-			}
-			cases[ncases++] = sc;
-		}
-	}
-	/* Sharding after filtering: shard K of N takes every Nth case. */
-	size_t kept = 0;
-	for (size_t i = 0; i < ncases; i++)
-		if (i % shard_n == shard_k - 1)
-			cases[kept++] = cases[i];
-	ncases = kept;
+	struct scn_case *cases;
+	size_t ncases;
+	if ((rc = load_cases(argv + optind, argc - optind, libc_opt, filters,
+	                     nfilters, shard_k, shard_n, &cases, &ncases)) != 0)
+		return rc;
 	if (check_only) {
 		printf("%zu case%s: ", ncases, ncases == 1 ? "" : "s");
 		for (size_t i = 0; i < ncases; i++)
@@ -330,60 +406,37 @@ static int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	self_dir(self, sizeof self);
-	snprintf(probes, sizeof probes, "%s/repro", self);
-	snprintf(musl, sizeof musl, "%s/repro-musl", self);
-	if (!is_dir(probes)) {
-		snprintf(probes, sizeof probes, "%s", WHICHNS_LIBEXECDIR);
-		snprintf(musl, sizeof musl, "%s/musl", WHICHNS_LIBEXECDIR);
-	}
-	snprintf(fixtures, sizeof fixtures, "%s/../fixtures", self);
-	if (!is_dir(fixtures))
-		snprintf(fixtures, sizeof fixtures, "%s", WHICHNS_DATADIR);
-	o.libc.probes_host = probes_opt ? probes_opt : probes;
-	o.libc.probes_musl = musl;
-	o.libc.cache = cache;
-	char *fixtures_real = realpath(fixtures_opt ? fixtures_opt : fixtures, NULL);
-	o.fixtures = fixtures_real;
-	if (!fixtures_real) {
-		fprintf(stderr, "whichns: fixtures folder %s: %s\n",
-		        fixtures_opt ? fixtures_opt : fixtures, strerror(errno));
-		return EXIT_USAGE;
-	}
-	snprintf(expected, sizeof expected, "%s/expected", o.fixtures);
-	o.expected = expected_opt ? expected_opt : expected;
-	int bad = check_probes(&o.libc, cases, ncases);
-	if (bad) {
-		free(cases);
-		free(fixtures_real);
-		return bad;
-	}
+	if ((rc = find_paths(&paths, &o, fixtures_opt)) != 0)
+		goto out;
+	o.jobs = jobs;
+	o.strict = strict;
+	o.quiet = quiet;
+	if (probes_opt)
+		o.libc.probes_host = probes_opt;
+	if (cache_opt)
+		o.libc.cache = cache_opt;
+	if (expected_opt)
+		o.expected = expected_opt;
+	if (results_opt)
+		o.results = results_opt;
+	if ((rc = check_probes(&o.libc, cases, ncases)) != 0)
+		goto out;
 
 	/* report.md says how to run a case again: this command, narrowed. */
-	char head[PATH_MAX + 16], tail[4096];
+	static char head[PATH_MAX + 16], tail[4096], self[PATH_MAX + 16];
+	snprintf(self, sizeof self, "%s/whichns", paths.self);
 	char *head_argv[] = { self, (char *)"run", NULL };
-	snprintf(self + strlen(self), sizeof self - strlen(self), "/whichns");
 	evidence_shell_quote(head, sizeof head, head_argv);
 	evidence_shell_quote(tail, sizeof tail, argv + 1);
 	o.rerun_head = head;
 	o.rerun_tail = tail;
 
-	int rc = check_environment();
-	if (rc == 0) {
-		char results[PATH_MAX];
-		/* Case processes write their folders by absolute path. */
-		if (mkdir(o.results, 0755) != 0 && errno != EEXIST) {
-			fprintf(stderr, "whichns: cannot create %s: %s\n", o.results,
-			        strerror(errno));
-			return EXIT_ENV;
-		}
-		if (realpath(o.results, results))
-			o.results = results;
-		setenv(CLEANUP_MARK, "1", 1);
-		rc = runner_run(&o, cases, ncases);
-	}
+	if ((rc = check_environment()) != 0 || (rc = results_dir(&paths, &o)) != 0)
+		goto out;
+	setenv(CLEANUP_MARK, "1", 1);
+	rc = runner_run(&o, cases, ncases);
+out:
 	free(cases);
-	free(fixtures_real);
 	return rc;
 }
 
@@ -396,35 +449,51 @@ static int cmd_merge(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char self[PATH_MAX], expected[PATH_MAX + 32], results[PATH_MAX];
-	struct run_opts o = { .results = "results" };
-	const char *expected_opt = NULL;
-	int c;
+	static struct paths paths;
+	struct run_opts o = { 0 };
+	const char *expected_opt = NULL, *results_opt = NULL;
+	bool strict = false;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'R': o.results = optarg; break;
+		case 'R': results_opt = optarg; break;
 		case 'E': expected_opt = optarg; break;
-		case 's': o.strict = true; break;
+		case 's': strict = true; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
 		default:  fputs(usage_text, stderr); return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc)
 		return usage_error("merge needs at least one run folder");
-	self_dir(self, sizeof self);
-	snprintf(expected, sizeof expected, "%s/../fixtures/expected", self);
-	if (!is_dir(expected))
-		snprintf(expected, sizeof expected, "%s/expected", WHICHNS_DATADIR);
-	o.expected = expected_opt ? expected_opt : expected;
-	if (mkdir(o.results, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "whichns: cannot create %s: %s\n", o.results,
-		        strerror(errno));
-		return EXIT_ENV;
-	}
-	if (realpath(o.results, results))
-		o.results = results;
+	if ((rc = find_paths(&paths, &o, NULL)) != 0)
+		return rc;
+	o.strict = strict;
+	if (expected_opt)
+		o.expected = expected_opt;
+	if (results_opt)
+		o.results = results_opt;
+	if ((rc = results_dir(&paths, &o)) != 0)
+		return rc;
 	return runner_merge(&o, argv + optind, (size_t)(argc - optind));
+}
+
+/* exec's paths and checks, once cmd_exec.c has parsed its arguments. */
+static int exec_prepare(struct run_opts *o)
+{
+	static struct paths paths;
+	int rc;
+	const char *results = o->results, *cache = o->libc.cache;
+	if ((rc = find_paths(&paths, o, NULL)) != 0)
+		return rc;
+	if (results)
+		o->results = results;
+	if (cache)
+		o->libc.cache = cache;
+	if ((rc = check_environment()) != 0 || (rc = results_dir(&paths, o)) != 0)
+		return rc;
+	setenv(CLEANUP_MARK, "1", 1);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -448,6 +517,8 @@ int main(int argc, char **argv)
 		return cmd_decode(argc - 1, argv + 1);
 	if (strcmp(cmd, "merge") == 0)
 		return cmd_merge(argc - 1, argv + 1);
+	if (strcmp(cmd, "exec") == 0)
+		return cmd_exec(argc - 1, argv + 1, exec_prepare);
 	if (strcmp(cmd, "cleanup") == 0) {
 		if (argc > 2)
 			return usage_error("cleanup takes no arguments");

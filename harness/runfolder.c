@@ -162,8 +162,10 @@ int runfolder_finish(struct runfolder *rf, const struct case_result *r,
 		                          &ri, r, n);
 	if (n > 0) {
 		report_table(stdout, r, n);
-		fputc('\n', stdout);
-		report_grid(stdout, r, n);
+		if (n > 1) {
+			fputc('\n', stdout);
+			report_grid(stdout, r, n);
+		}
 		fflush(stdout);
 	}
 	for (size_t i = 0; i < n; i++) {

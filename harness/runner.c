@@ -67,13 +67,10 @@ static int save_result(const char *dir, const struct case_result *r)
 	return 0;
 }
 
-/* In the case process: never returns. */
-static void case_child(const struct run_opts *o, const char *rundir,
-                       const struct scn_case *c)
+/* The signals of a case process: Ctrl-C reaches only the runner, which
+ * asks each case to stop with SIGTERM; ppoll() in the case unblocks it. */
+static void case_process_signals(void)
 {
-	struct case_result r;
-	char dir[PATH_MAX], sub[SCN_NAME_MAX + 8], probe[PATH_MAX], interval[16],
-	     qname[SCN_WORD_MAX];
 	struct sigaction sa = { .sa_handler = on_stop };
 	sigset_t block;
 
@@ -83,8 +80,34 @@ static void case_child(const struct run_opts *o, const char *rundir,
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, NULL);   /* the case's ppoll unblocks them */
+	sigprocmask(SIG_BLOCK, &block, NULL);
+}
 
+/* Run spec in its folder and save the record: never returns. */
+static void case_process(struct case_spec *spec, const char *update,
+                         bool env_ok, struct case_result *r)
+{
+	if (mkdir(spec->casedir, 0755) != 0)
+		snprintf(r->error, sizeof r->error, "cannot create %s: %s",
+		         spec->casedir, strerror(errno));
+	else if (!env_ok)
+		;   /* r->error says what is missing */
+	else if (view_method_parse(update, &spec->update) != 0)
+		snprintf(r->error, sizeof r->error, "unknown update method %s", update);
+	else
+		case_run(spec, r);
+	_exit(save_result(spec->casedir, r) == 0 ? 0 : 1);
+}
+
+/* A scenario case in its process: never returns. */
+static void case_child(const struct run_opts *o, const char *rundir,
+                       const struct scn_case *c)
+{
+	struct case_result r;
+	char dir[PATH_MAX], sub[SCN_NAME_MAX + 8], probe[PATH_MAX], interval[16],
+	     qname[SCN_WORD_MAX];
+
+	case_process_signals();
 	caseres_init(&r);
 	case_dirname(c, sub, sizeof sub);
 	snprintf(dir, sizeof dir, "%s/%s", rundir, sub);
@@ -106,8 +129,9 @@ static void case_child(const struct run_opts *o, const char *rundir,
 	char quoted[SCN_NAME_MAX + 8], rerun[2048];
 	char *name_argv[] = { (char *)(uintptr_t)c->name, NULL };
 	evidence_shell_quote(quoted, sizeof quoted, name_argv);
-	snprintf(rerun, sizeof rerun, "%s -f %s %s", o->rerun_head ? o->rerun_head : "whichns run",
-	         quoted, o->rerun_tail ? o->rerun_tail : "");
+	snprintf(rerun, sizeof rerun, "%s -f %s %s",
+	         o->rerun_head ? o->rerun_head : "whichns run", quoted,
+	         o->rerun_tail ? o->rerun_tail : "");
 	struct case_spec spec = {
 		.name = c->name, .argv = argv, .root = env.root,
 		.bind_probes = env.probes, .fixtures = o->fixtures,
@@ -117,16 +141,7 @@ static void case_child(const struct run_opts *o, const char *rundir,
 		.timeout_ms = c->timeout_ms, .nscd = env.nscd[0] ? env.nscd : NULL,
 		.rerun = rerun,
 	};
-	if (mkdir(dir, 0755) != 0)
-		snprintf(r.error, sizeof r.error, "cannot create %s: %s", dir,
-		         strerror(errno));
-	else if (env_ok != 0)
-		;   /* r.error says what is missing */
-	else if (view_method_parse(c->update, &spec.update) != 0)
-		snprintf(r.error, sizeof r.error, "unknown update method %s", c->update);
-	else
-		case_run(&spec, &r);
-	_exit(save_result(dir, &r) == 0 ? 0 : 1);
+	case_process(&spec, c->update, env_ok == 0, &r);
 }
 
 static void progress(const struct case_result *r, size_t done, size_t n)
@@ -345,5 +360,82 @@ int runner_merge(const struct run_opts *o, char *const dirs[], size_t ndirs)
 out:
 	runfolder_free(&rf);
 	free(res);
+	return rc;
+}
+
+/* whichns exec: one case, any command. */
+int runner_exec(const struct run_opts *o, const struct exec_job *job)
+{
+	struct runfolder rf = { .expected_dir = NULL };
+	struct case_result r;
+	char err[PATH_MAX + 64], dir[PATH_MAX + 16];
+	struct libc_env env;
+
+	if (runfolder_create(&rf, o->results, "exec-", err, sizeof err) != 0) {
+		fprintf(stderr, "whichns: %s\n", err);
+		return EXIT_ENV;
+	}
+	caseres_init(&r);
+	snprintf(r.name, sizeof r.name, "%s", job->name);
+	snprintf(r.group, sizeof r.group, "exec");
+	snprintf(r.probe, sizeof r.probe, "%s", job->argv[0]);
+	snprintf(r.update, sizeof r.update, "%s", job->update);
+	snprintf(r.options, sizeof r.options, "%s", job->spec.options);
+	snprintf(r.cache, sizeof r.cache, "%s", job->spec.nscd ? "nscd" : "none");
+	snprintf(r.libc_axis, sizeof r.libc_axis, "%s", job->libc);
+	snprintf(r.dir, sizeof r.dir, "001-exec");
+	snprintf(r.pcap, sizeof r.pcap, "001-exec/capture.pcap");
+	if (job->only[0])
+		snprintf(r.only, sizeof r.only, "%s", job->only);
+	evidence_shell_quote(r.command, sizeof r.command, job->argv);
+	snprintf(dir, sizeof dir, "%s/001-exec", rf.dir);
+	if (!o->quiet)
+		fprintf(stderr, "whichns: running %s; evidence in %s\n", r.command, dir);
+
+	struct sigaction sa = { .sa_handler = on_stop };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "whichns: fork: %s\n", strerror(errno));
+		return EXIT_ENV;
+	}
+	if (pid == 0) {
+		case_process_signals();
+		int env_ok = libc_resolve(&o->libc, job->libc, job->spec.nscd != NULL,
+		                          &env, r.error, sizeof r.error);
+		struct case_spec spec = job->spec;
+		spec.name = job->name;
+		spec.argv = job->argv;
+		spec.root = env.root;
+		spec.casedir = dir;
+		spec.fixtures = o->fixtures;
+		spec.nscd = job->spec.nscd && env_ok == 0 ? env.nscd : NULL;
+		case_process(&spec, job->update, env_ok == 0, &r);
+	}
+	setpgid(pid, pid);
+	int st;
+	bool signalled = false;
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR)
+			break;
+		if (stop_requested && !signalled) {
+			kill(pid, SIGTERM);
+			signalled = true;
+		}
+	}
+	struct case_result got;
+	if (runfolder_read_case(dir, &got, err, sizeof err) != 0) {
+		got = r;
+		snprintf(got.error, sizeof got.error, "the case process ended "
+		         "without a readable result: %s", err);
+	}
+	got.expected = job->expected;
+	if (!o->quiet)
+		progress(&got, 1, 1);
+	struct finish_opts fo = { 1, stop_requested != 0, false };
+	int rc = runfolder_finish(&rf, &got, 1, &fo);
+	runfolder_free(&rf);
 	return rc;
 }

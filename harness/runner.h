@@ -10,6 +10,7 @@
 #define WHICHNS_RUNNER_H
 
 #include <stdbool.h>
+#include "case.h"
 #include "libcs.h"
 #include "runfolder.h"
 #include "scenario.h"
@@ -25,6 +26,20 @@ struct run_opts {
 	const char *rerun_head;   /* "whichns run", quoted */
 	const char *rerun_tail;   /* the rest of the command line, quoted */
 };
+
+/* One case of any command (whichns exec).  spec's root, casedir,
+ * fixtures and nscd path are filled in by runner_exec. */
+struct exec_job {
+	const char  *name;
+	char *const *argv;
+	const char  *libc;        /* host, musl or a root filesystem */
+	const char  *update;      /* update method name */
+	char         only[16];    /* query type name the verdict counts */
+	enum verdict expected;    /* V_NONE: none */
+	struct case_spec spec;    /* nscd: non-NULL to run nscd */
+};
+
+int runner_exec(const struct run_opts *o, const struct exec_job *job);
 
 /* cases[i].seq numbers the case folders (its place in the whole matrix). */
 int runner_run(const struct run_opts *o, const struct scn_case *cases, size_t n);
