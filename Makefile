@@ -80,7 +80,12 @@ $(CHECKBIN): $(TEST_OBJS) $(LIBW)
 deps:
 	@scripts/deps.sh
 
+# The sendmail experiment runs in a bookworm root filesystem (built once,
+# about a minute, cached); nscd for the host's glibc is unpacked, never
+# installed.
 repro: deps all
+	scripts/mkrootfs.sh bookworm
+	scripts/get-nscd.sh
 	./$(WHICHNS) run fixtures/scenarios/repro.scn
 
 # Regression across C libraries: Debian root filesystems (cached in
@@ -136,3 +141,15 @@ musl-probes: $(MUSL_PROBES)
 $(B)/repro-musl/%: repro/%.c repro/probe_out.c repro/probe_out.h
 	@mkdir -p $(@D)
 	musl-gcc $(STD) $(WARN) $(OPT) -o $@ $< repro/probe_out.c
+
+# Synthetic captures for decode's integration test and benchmark.
+GEN_CAPTURE := $(B)/tests/gen_capture
+$(GEN_CAPTURE): tests/gen_capture.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(PCAP_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PCAP_LIBS)
+integration: $(GEN_CAPTURE)
+
+# whichns decode against tshark on a million-packet capture.
+.PHONY: bench-decode
+bench-decode: $(WHICHNS) $(GEN_CAPTURE)
+	scripts/bench-decode.sh

@@ -194,65 +194,58 @@ static int enter_namespaces(char *err, size_t errsize)
 		snprintf(err, errsize, "private mount namespace: %s", strerror(errno));
 		return -1;
 	}
+	/* A qualified host name of the case's own (daemons such as sendmail
+	 * want one), without renaming the host. */
+	if (unshare(CLONE_NEWUTS) != 0 ||
+	    sethostname(WN_HOSTNAME, strlen(WN_HOSTNAME)) != 0) {
+		snprintf(err, errsize, "UTS namespace: %s", strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
-/* Triggers: short commands run now and then in the case's namespaces
- * (not in the process's PID namespace) to make a daemon look something up. */
-#define TRIGGERS_MAX 8
+/* Triggers: short commands run now and then in the case's namespaces to
+ * make a daemon look something up.  Each runs as a target of its own (a
+ * PID namespace), so whatever a trigger forks ends with the case too. */
+#define TRIGGERS_MAX 4
 
 struct triggers {
 	const struct case_spec *s;
-	pid_t  pid[TRIGGERS_MAX];
+	struct target t[TRIGGERS_MAX];
 	double next;
 	char   log[4096];
 };
 
-static void triggers_reap(struct triggers *t)
+static void triggers_tick(struct triggers *tr, double now)
 {
-	for (int i = 0; i < TRIGGERS_MAX; i++)
-		if (t->pid[i] > 0 && waitpid(t->pid[i], NULL, WNOHANG) == t->pid[i])
-			t->pid[i] = 0;
-}
-
-static void triggers_tick(struct triggers *t, double now)
-{
-	if (!t->s->trigger || now < t->next)
+	char err[256];
+	if (!tr->s->trigger || now < tr->next)
 		return;
-	t->next = now + t->s->trigger_ms / 1000.0;
-	triggers_reap(t);
+	tr->next = now + tr->s->trigger_ms / 1000.0;
 	int i;
-	for (i = 0; i < TRIGGERS_MAX && t->pid[i] > 0; i++)
-		;
+	for (i = 0; i < TRIGGERS_MAX; i++)
+		if (tr->t[i].pid <= 0 || target_poll(&tr->t[i]))
+			break;
 	if (i == TRIGGERS_MAX)
 		return;   /* the earlier ones still run: do not pile up */
-	pid_t pid = spawn_fork();
-	if (pid == 0) {
-		int fd = open(t->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
+	target_stop(&tr->t[i]);   /* reaped already; closes what is left */
+	if (target_start(&tr->t[i], tr->s->trigger, tr->s->root, tr->log, tr->log,
+	                 tr->s->env, err, sizeof err) != 0) {
+		FILE *f = fopen(tr->log, "ae");
+		if (f) {
+			fprintf(f, "whichns: trigger: %s\n", err);
+			fclose(f);
 		}
-		spawn_redirect(0, "/dev/null");
-		if (t->s->root[0] && (chroot(t->s->root) != 0 || chdir("/") != 0))
-			_exit(126);
-		execvp(t->s->trigger[0], t->s->trigger);
-		fprintf(stderr, "whichns: cannot run trigger %s: %s\n",
-		        t->s->trigger[0], strerror(errno));
-		_exit(127);
 	}
-	t->pid[i] = pid;
 }
 
 static void triggers_stop(void *arg)
 {
-	struct triggers *t = arg;
+	struct triggers *tr = arg;
 	for (int i = 0; i < TRIGGERS_MAX; i++)
-		if (t->pid[i] > 0)
-			spawn_stop(t->pid[i], 200);
+		target_stop(&tr->t[i]);
 }
 
-/* nscd of the case: its own socket in the case's /run, its own config. */
 /* Debian's defaults for hosts, but one worker thread: each worker keeps
  * its own resolver state, so with several the server a lookup reaches
  * depends on which worker the scheduler picks, and no verdict repeats. */
@@ -294,7 +287,7 @@ static int nscd_start(const struct case_spec *s, struct view *v,
 	snprintf(errpath, sizeof errpath, "%s/nscd.err", s->casedir);
 	char *argv[] = { (char *)(uintptr_t)s->nscd, "-F", "-f",
 	                 "/run/whichns/nscd.conf", NULL };
-	if (target_start(t, argv, s->root, errpath, NULL, err, errsize) != 0)
+	if (target_start(t, argv, s->root, errpath, errpath, NULL, err, errsize) != 0)
 		return -1;
 	defer_push(d, stop_target, t, "stop nscd");
 	/* Ready when its socket takes a connection. */
@@ -493,6 +486,8 @@ int case_run(const struct case_spec *s, struct case_result *r)
 	struct target tgt = { .pid = -1, .out = -1 }, nscd = { .pid = -1, .out = -1 },
 	              fresh = { .pid = -1, .out = -1 };
 	struct triggers trig = { .s = s };
+	for (int i = 0; i < TRIGGERS_MAX; i++)
+		trig.t[i].pid = trig.t[i].out = -1;
 	char rc_old[512], rc_new[512], path[4096];
 	char *err = r->error;
 	size_t errsize = sizeof r->error;
@@ -538,7 +533,7 @@ int case_run(const struct case_spec *s, struct case_result *r)
 		goto out;
 	defer_push(&undo, close_file, ob.out, "close process.out");
 	snprintf(path, sizeof path, "%s/process.err", s->casedir);
-	if (target_start(&tgt, s->argv, s->root, path, s->env, err, errsize) != 0)
+	if (target_start(&tgt, s->argv, s->root, NULL, path, s->env, err, errsize) != 0)
 		goto out;
 	defer_push(&undo, stop_target, &tgt, "stop the process");
 	snprintf(trig.log, sizeof trig.log, "%s/trigger.log", s->casedir);
@@ -575,9 +570,12 @@ int case_run(const struct case_spec *s, struct case_result *r)
 
 	/* 6. A freshly started process, after the switch, counted apart. */
 	if (s->fresh) {
+		char out[4096 + 16];
 		snprintf(path, sizeof path, "%s/fresh.err", s->casedir);
+		snprintf(out, sizeof out, "%s/fresh.out", s->casedir);
 		t_fresh = now_realtime();
-		if (target_start(&fresh, s->fresh, s->root, path, s->env, err, errsize) != 0)
+		if (target_start(&fresh, s->fresh, s->root, out, path, s->env, err,
+		                 errsize) != 0)
 			goto out;
 		defer_push(&undo, stop_target, &fresh, "stop the fresh process");
 		r->fresh_ran = true;

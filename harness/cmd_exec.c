@@ -75,21 +75,6 @@ static int duration(const char *opt, const char *v, unsigned *ms)
 	return 0;
 }
 
-static int qtype_parse(const char *s, uint16_t *t)
-{
-	static const struct { const char *name; uint16_t type; } types[] = {
-		{ "A", DNS_T_A }, { "NS", DNS_T_NS }, { "CNAME", DNS_T_CNAME },
-		{ "SOA", DNS_T_SOA }, { "PTR", DNS_T_PTR }, { "MX", DNS_T_MX },
-		{ "TXT", DNS_T_TXT }, { "AAAA", DNS_T_AAAA }, { "SRV", 33 },
-	};
-	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-		if (strcasecmp(s, types[i].name) == 0) {
-			*t = types[i].type;
-			return 0;
-		}
-	return -1;
-}
-
 int cmd_exec(int argc, char **argv, int (*prepare)(struct run_opts *))
 {
 	enum { O_LIBC = 256, O_UPDATE, O_OPTIONS, O_NSCD, O_BEFORE, O_SW_AFTER,
@@ -186,7 +171,7 @@ int cmd_exec(int argc, char **argv, int (*prepare)(struct run_opts *))
 				return rc;
 			break;
 		case O_ONLY:
-			if (qtype_parse(optarg, &job.spec.only_qtype) != 0)
+			if (dns_type_parse(optarg, &job.spec.only_qtype) != 0)
 				return bad("--only", optarg, "a query type: A, AAAA, MX, NS, "
 				           "PTR, TXT, CNAME, SOA, SRV");
 			snprintf(job.only, sizeof job.only, "%s", optarg);

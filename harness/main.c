@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "cleanup.h"
 #include "commands.h"
+#include "dns.h"
 #include "evidence.h"
 #include "runner.h"
 #include "scenario.h"
@@ -192,6 +193,15 @@ static int check_probes(const struct libc_paths *lp, const struct scn_case *c,
 			fprintf(stderr, "whichns: %s\n", err);
 			return EXIT_ENV;
 		}
+		uint16_t qtype;
+		if (c[i].only[0] && dns_type_parse(c[i].only, &qtype) != 0) {
+			fprintf(stderr, "whichns: case %s: unknown query type '%s' in "
+			        "'only'; expected A, AAAA, MX, NS, PTR, ...\n", c[i].name,
+			        c[i].only);
+			return EXIT_USAGE;
+		}
+		if (c[i].exec[0])
+			continue;   /* a command, not one of our probes */
 		snprintf(path, sizeof path, "%s/%s", env.probes, c[i].probe);
 		if (access(path, X_OK) != 0) {
 			fprintf(stderr, "whichns: probe '%s' (case %s) not found in %s: "

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <stdint.h>
 #include "case.h"
+#include "dns.h"
 #include "evidence.h"
 #include "runner.h"
 
@@ -124,6 +125,19 @@ static void case_child(const struct run_opts *o, const char *rundir,
 	snprintf(r.command, sizeof r.command, "%s%s%s%s -i %s %s",
 	         env.root[0] ? "chroot " : "", env.root, env.root[0] ? " " : "",
 	         probe, interval, qname);
+	/* A group that runs a command: a shell runs it, like exec's. */
+	char exec_cmd[SCN_TEXT_MAX], trigger_cmd[SCN_TEXT_MAX], fresh_cmd[SCN_TEXT_MAX];
+	char *exec_argv[] = { "/bin/sh", "-c", exec_cmd, NULL };
+	char *trigger_argv[] = { "/bin/sh", "-c", trigger_cmd, NULL };
+	char *fresh_argv[] = { "/bin/sh", "-c", fresh_cmd, NULL };
+	snprintf(exec_cmd, sizeof exec_cmd, "%s", c->exec);
+	snprintf(trigger_cmd, sizeof trigger_cmd, "%s", c->trigger);
+	snprintf(fresh_cmd, sizeof fresh_cmd, "%s", c->fresh);
+	if (c->exec[0])
+		snprintf(r.command, sizeof r.command, "%s%s%s%s", env.root[0] ? "chroot " : "",
+		         env.root, env.root[0] ? " " : "", c->exec);
+	snprintf(r.why, sizeof r.why, "%s", c->why);
+	snprintf(r.only, sizeof r.only, "%s", c->only);
 
 	/* How to run just this case again, for report.md. */
 	char quoted[SCN_NAME_MAX + 8], rerun[2048];
@@ -141,7 +155,18 @@ static void case_child(const struct run_opts *o, const char *rundir,
 		.timeout_ms = c->timeout_ms, .nscd = env.nscd[0] ? env.nscd : NULL,
 		.rerun = rerun,
 	};
-	case_process(&spec, c->update, env_ok == 0, &r);
+	if (c->exec[0]) {
+		spec.argv = exec_argv;
+		spec.any_name = true;
+		spec.bind_probes = NULL;
+		spec.trigger = c->trigger[0] ? trigger_argv : NULL;
+		spec.trigger_ms = c->trigger_ms;
+		spec.fresh = c->fresh[0] ? fresh_argv : NULL;
+		spec.fresh_ms = c->fresh_ms;
+	}
+	if (c->only[0] && dns_type_parse(c->only, &spec.only_qtype) != 0)
+		snprintf(r.error, sizeof r.error, "unknown query type '%s'", c->only);
+	case_process(&spec, c->update, env_ok == 0 && !r.error[0], &r);
 }
 
 static void progress(const struct case_result *r, size_t done, size_t n)

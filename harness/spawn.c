@@ -55,6 +55,16 @@ int spawn_redirect(int fd, const char *path)
 	return rc < 0 ? -1 : 0;
 }
 
+int spawn_append(int fd, const char *path)
+{
+	int nfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (nfd < 0)
+		return -1;
+	int rc = dup2(nfd, fd);
+	close(nfd);
+	return rc < 0 ? -1 : 0;
+}
+
 static void read_all(int fd, char *buf, size_t size)
 {
 	size_t n = 0;

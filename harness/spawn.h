@@ -27,6 +27,8 @@ int spawn_stop(pid_t pid, unsigned grace_ms);
 
 /* Reopen fd onto path (O_WRONLY|O_CREAT|O_TRUNC, or O_RDONLY for fd 0). */
 int spawn_redirect(int fd, const char *path);
+/* Reopen fd onto path for appending (several writers share one log). */
+int spawn_append(int fd, const char *path);
 
 /* Wall clock (the capture's clock) as epoch seconds. */
 double now_realtime(void);

@@ -35,7 +35,7 @@ static void run_command(char *const argv[], const char *root, int out_w,
                         const char *errpath, char *const env[])
 {
 	dup2(out_w, 1);
-	spawn_redirect(2, errpath);
+	spawn_append(2, errpath);
 	spawn_redirect(0, "/dev/null");
 	for (size_t i = 0; env && env[i]; i++)
 		putenv(env[i]);
@@ -95,30 +95,40 @@ static void keeper_main(char *const argv[], const char *root, int out_w,
 }
 
 int target_start(struct target *t, char *const argv[], const char *root,
-                 const char *errpath, char *const env[], char *err,
-                 size_t errsize)
+                 const char *outpath, const char *errpath, char *const env[],
+                 char *err, size_t errsize)
 {
 	int out[2];
 	memset(t, 0, sizeof *t);
 	t->out = -1;
-	if (pipe2(out, O_CLOEXEC) != 0) {
+	if (outpath) {
+		out[0] = -1;
+		out[1] = open(outpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (out[1] < 0) {
+			snprintf(err, errsize, "cannot write %s: %s", outpath, strerror(errno));
+			return -1;
+		}
+	} else if (pipe2(out, O_CLOEXEC) != 0) {
 		snprintf(err, errsize, "pipe: %s", strerror(errno));
 		return -1;
 	}
 	t->pid = spawn_fork();
 	if (t->pid < 0) {
 		snprintf(err, errsize, "fork: %s", strerror(errno));
-		close(out[0]);
+		if (out[0] >= 0)
+			close(out[0]);
 		close(out[1]);
 		return -1;
 	}
 	if (t->pid == 0) {
-		close(out[0]);
+		if (out[0] >= 0)
+			close(out[0]);
 		keeper_main(argv, root, out[1], errpath, env);
 	}
 	close(out[1]);
 	t->out = out[0];
-	fcntl(t->out, F_SETFL, O_NONBLOCK);
+	if (t->out >= 0)
+		fcntl(t->out, F_SETFL, O_NONBLOCK);
 	return 0;
 }
 
@@ -137,12 +147,14 @@ static pid_t first_child(pid_t pid)
 	return (pid_t)child;
 }
 
-/* glibc says "... release version 2.36." inside libc.so.6 itself. */
-static int glibc_version(pid_t pid, const char *lib, char *buf, size_t size)
+/* glibc says "... release version 2.36." inside libc.so.6 itself.  The
+ * file is opened through map_files, so it is the very file mapped, even
+ * in a chroot (whose paths in maps are relative to our root, not its). */
+static int glibc_version(pid_t pid, const char *range, char *buf, size_t size)
 {
 	static const char needle[] = "release version ";
-	char path[PATH_MAX + 64], chunk[65536 + sizeof needle];
-	snprintf(path, sizeof path, "/proc/%d/root%s", (int)pid, lib);
+	char path[128], chunk[65536 + sizeof needle];
+	snprintf(path, sizeof path, "/proc/%d/map_files/%s", (int)pid, range);
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return -1;
@@ -188,8 +200,12 @@ int target_libc(const struct target *t, char *buf, size_t size)
 		if (!lib)
 			continue;
 		lib[strcspn(lib, "\n")] = '\0';
-		if (strstr(lib, "/libc.so.6"))
-			rc = glibc_version(cmd, lib, buf, size);
+		line[strcspn(line, " ")] = '\0';   /* the address range */
+		const char *base = strrchr(lib, '/') + 1;
+		/* libc.so.6, or before glibc 2.34 the file it links to: libc-2.31.so */
+		if (strcmp(base, "libc.so.6") == 0 ||
+		    (strncmp(base, "libc-2.", 7) == 0 && strstr(base, ".so")))
+			rc = glibc_version(cmd, line, buf, size);
 		else if (strstr(lib, "ld-musl") || strstr(lib, "libc.musl") ||
 		         strstr(lib, "-linux-musl/libc.so")) {
 			snprintf(buf, size, "musl");

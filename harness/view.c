@@ -113,11 +113,25 @@ fail_rc:
 	return -1;
 }
 
+/* Overlay dir with an upper layer in the case's /run: writes stay there. */
+static int overlay(struct view *v, char *dir, const char *name, struct defer *d,
+                   char *err, size_t errsize)
+{
+	char upper[PATH_MAX + 32], work[PATH_MAX + 32], opts[3 * PATH_MAX + 128];
+	snprintf(upper, sizeof upper, "%s/%s-upper", v->run, name);
+	snprintf(work, sizeof work, "%s/%s-work", v->run, name);
+	if (mkdir(upper, 0755) != 0 || mkdir(work, 0755) != 0) {
+		snprintf(err, errsize, "cannot create %s: %s", upper, strerror(errno));
+		return -1;
+	}
+	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", dir,
+	         upper, work);
+	return xmount("overlay", dir, "overlay", 0, opts, d, err, errsize);
+}
+
 int view_setup(struct view *v, const char *root, enum update_method m,
                const char *text, struct defer *d, char *err, size_t errsize)
 {
-	char opts[3 * PATH_MAX + 64];
-
 	memset(v, 0, sizeof *v);
 	snprintf(v->root, sizeof v->root, "%s", root);
 	v->method = m;
@@ -130,18 +144,19 @@ int view_setup(struct view *v, const char *root, enum update_method m,
 	if (xmount("tmpfs", v->runroot, "tmpfs", MS_NOSUID | MS_NODEV,
 	           "mode=0755,size=16m", d, err, errsize) != 0)
 		return -1;
-	char upper[PATH_MAX + 8], work[PATH_MAX + 8];
-	snprintf(upper, sizeof upper, "%s/upper", v->run);
-	snprintf(work, sizeof work, "%s/work", v->run);
-	if (mkdir(v->run, 0755) != 0 || mkdir(upper, 0755) != 0 ||
-	    mkdir(work, 0755) != 0) {
+	if (mkdir(v->run, 0755) != 0) {
 		snprintf(err, errsize, "cannot create %s: %s", v->run, strerror(errno));
 		return -1;
 	}
-	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s",
-	         v->etc, upper, work);
-	if (xmount("overlay", v->etc, "overlay", 0, opts, d, err, errsize) != 0)
+	if (overlay(v, v->etc, "etc", d, err, errsize) != 0)
 		return -1;
+	/* A root filesystem is a shared cache: what a daemon writes under
+	 * /var (queues, pid files, statistics) must not outlive the case. */
+	if (root[0]) {
+		snprintf(v->var, sizeof v->var, "%s/var", root);
+		if (overlay(v, v->var, "var", d, err, errsize) != 0)
+			return -1;
+	}
 	if (take_over(v, err, errsize) != 0)
 		return -1;
 	return first_write(v, text, d, err, errsize);

@@ -22,6 +22,7 @@ struct view {
 	enum update_method method;
 	unsigned generation;      /* how many times the file was written */
 	char etc[PATH_MAX];       /* root + /etc */
+	char var[PATH_MAX];       /* root + /var, overlaid in a root filesystem */
 	char rc[PATH_MAX];        /* root + /etc/resolv.conf */
 	char runroot[PATH_MAX];   /* root + /run: a tmpfs of the case's own */
 	char run[PATH_MAX];       /* root + /run/whichns: link targets, bind sources */

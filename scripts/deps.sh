@@ -6,9 +6,9 @@
 set -euo pipefail
 
 pkgs=(gcc make libc6-dev pkg-config libpcap-dev check iproute2 dnsmasq-base
-      tshark libxml2-utils perl)
+      debootstrap tshark libxml2-utils perl)
 if [ "${1:-}" = regress ]; then
-	pkgs+=(debootstrap musl-tools)
+	pkgs+=(musl-tools)
 fi
 
 missing=()

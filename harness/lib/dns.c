@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dns.h"
 
@@ -413,6 +414,20 @@ const char *dns_type_name(uint16_t type, char *buf, size_t size)
 		return "TYPE?";
 	snprintf(buf, size, "TYPE%u", type);
 	return buf;
+}
+
+int dns_type_parse(const char *name, uint16_t *type)
+{
+	char buf[16];
+	/* Every type dns_type_name() names, by asking it. */
+	for (unsigned t = 1; t < 256; t++) {
+		const char *known = dns_type_name((uint16_t)t, buf, sizeof buf);
+		if (strncmp(known, "TYPE", 4) != 0 && strcasecmp(name, known) == 0) {
+			*type = (uint16_t)t;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 const char *dns_rcode_name(uint8_t rcode)

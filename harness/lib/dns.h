@@ -67,6 +67,8 @@ enum dns_status dns_parse(const uint8_t *buf, size_t len, struct dns_msg *msg,
 
 /* "A", "MX", ... or "TYPE65" written into buf (at least 12 bytes). */
 const char *dns_type_name(uint16_t type, char *buf, size_t size);
+/* "MX" (any case) -> 15; 0 on success, -1 for a name we do not know. */
+int dns_type_parse(const char *name, uint16_t *type);
 const char *dns_rcode_name(uint8_t rcode);
 const char *dns_status_name(enum dns_status st);
 

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ static const char *const axis_names[SCN_AXES] = {
 
 static const char *const scalar_keys[] = {
 	"name", "interval", "window", "before", "switch-after", "timeout", "why",
+	"exec", "trigger", "fresh", "trigger-every", "fresh-for", "only",
 	NULL,
 };
 
@@ -147,11 +149,23 @@ static int set_axis(struct parser *p, struct scn_group *g, enum scn_axis a,
 static int set_scalar(struct parser *p, struct scn_group *g, const char *key,
                       char **words, size_t nwords, const char *rest)
 {
-	if (strcmp(key, "why") == 0) {
-		if (strlen(rest) >= sizeof g->why)
-			return fail(p, "'why' is longer than %zu characters",
-			            sizeof g->why - 1);
-		strcpy(g->why, rest);
+	/* Keys whose value is the rest of the line, as written. */
+	const struct { const char *key; char *field; size_t size; } text[] = {
+		{ "why", g->why, sizeof g->why },
+		{ "exec", g->exec, sizeof g->exec },
+		{ "trigger", g->trigger, sizeof g->trigger },
+		{ "fresh", g->fresh, sizeof g->fresh },
+	};
+	for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
+		if (strcmp(key, text[i].key) != 0)
+			continue;
+		if (!*rest)
+			return fail(p, "'%s' needs a value; expected %s", key,
+			            i == 0 ? "a sentence" : "a shell command");
+		if (strlen(rest) >= text[i].size)
+			return fail(p, "'%s' is longer than %zu characters; expected "
+			            "a shorter line", key, text[i].size - 1);
+		strcpy(text[i].field, rest);
 		return 0;
 	}
 	if (nwords != 1)
@@ -161,6 +175,16 @@ static int set_scalar(struct parser *p, struct scn_group *g, const char *key,
 		if (strlen(v) >= sizeof g->qname || !word_ok(v))
 			return fail(p, "bad name '%s'; expected a domain name", v);
 		strcpy(g->qname, v);
+		return 0;
+	}
+	if (strcmp(key, "only") == 0) {
+		bool ok = strlen(v) < sizeof g->only && *v;
+		for (const char *c = v; ok && *c; c++)
+			ok = isupper((unsigned char)*c) || isdigit((unsigned char)*c);
+		if (!ok)
+			return fail(p, "bad only '%s'; expected a query type such as "
+			            "MX or A", v);
+		strcpy(g->only, v);
 		return 0;
 	}
 	if (strcmp(key, "before") == 0) {
@@ -183,6 +207,10 @@ static int set_scalar(struct parser *p, struct scn_group *g, const char *key,
 		g->window_ms = ms;
 	else if (strcmp(key, "switch-after") == 0)
 		g->switch_after_ms = ms;
+	else if (strcmp(key, "trigger-every") == 0)
+		g->trigger_ms = ms;
+	else if (strcmp(key, "fresh-for") == 0)
+		g->fresh_ms = ms;
 	else
 		g->timeout_ms = ms;
 	return 0;
@@ -205,6 +233,8 @@ static void group_defaults(struct scn_group *g)
 	g->before = 3;
 	g->switch_after_ms = 1000;
 	g->timeout_ms = 10000;
+	g->trigger_ms = 1000;
+	g->fresh_ms = 5000;
 }
 
 #define WORDS_MAX (SCN_VALUES_MAX + 2)
@@ -245,7 +275,7 @@ static int parse_header(struct parser *p, struct scn_file *out,
 
 static int parse_line(struct parser *p, struct scn_group *g, char *line)
 {
-	char rest[256];
+	char rest[SCN_TEXT_MAX + 8];
 	char *words[WORDS_MAX];
 	size_t n;
 
@@ -265,7 +295,8 @@ static int parse_line(struct parser *p, struct scn_group *g, char *line)
 		return set_scalar(p, g, key, words + 1, n - 1, rest);
 	return fail(p, "unknown key '%s'; expected one of: probe, update, "
 	            "options, cache, libc, name, interval, window, before, "
-	            "switch-after, timeout, why, or a [group] header", key);
+	            "switch-after, timeout, why, exec, trigger, trigger-every, "
+	            "fresh, fresh-for, only, or a [group] header", key);
 }
 
 int scn_parse(const char *text, size_t len, const char *path,
@@ -320,10 +351,19 @@ int scn_parse(const char *text, size_t len, const char *path,
 		out->ngroups = 1;
 	}
 	for (size_t i = 0; i < out->ngroups; i++) {
-		p.line = out->groups[i].line ? out->groups[i].line : 1;
-		if (out->groups[i].axis[SCN_PROBE].n == 0)
+		struct scn_group *g = &out->groups[i];
+		p.line = g->line ? g->line : 1;
+		if (g->exec[0] && g->axis[SCN_PROBE].n) {
+			return fail(&p, "group [%s] has both 'probe' and 'exec'; "
+			            "expected one of them", g->name);
+		} else if (g->exec[0]) {   /* the command is the group's one probe */
+			strcpy(g->axis[SCN_PROBE].v[0], g->name);
+			g->axis[SCN_PROBE].n = 1;
+		} else if (g->axis[SCN_PROBE].n == 0) {
 			return fail(&p, "group [%s] has no 'probe' line; expected "
-			            "e.g. 'probe getip res_loop'", out->groups[i].name);
+			            "e.g. 'probe getip res_loop', or 'exec COMMAND'",
+			            g->name);
+		}
 	}
 	return 0;
 }
@@ -403,6 +443,13 @@ void scn_case_at(const struct scn_file *f, size_t i, struct scn_case *c)
 	c->before = g->before;
 	c->switch_after_ms = g->switch_after_ms;
 	c->timeout_ms = g->timeout_ms;
+	strcpy(c->why, g->why);
+	strcpy(c->exec, g->exec);
+	strcpy(c->trigger, g->trigger);
+	strcpy(c->fresh, g->fresh);
+	strcpy(c->only, g->only);
+	c->trigger_ms = g->trigger_ms;
+	c->fresh_ms = g->fresh_ms;
 	snprintf(c->name, sizeof c->name, "%s%s%s/%s/%s%s%s",
 	         strcmp(c->libc, "host") ? c->libc : "",
 	         strcmp(c->libc, "host") ? ":" : "",

@@ -17,6 +17,7 @@
 #define SCN_VALUES_MAX 16
 #define SCN_WORD_MAX   48
 #define SCN_GROUPS_MAX 16
+#define SCN_TEXT_MAX   256 /* a command line */
 #define SCN_NAME_MAX   256 /* five axis words and separators fit */
 
 enum scn_axis { SCN_PROBE, SCN_UPDATE, SCN_OPTIONS, SCN_CACHE, SCN_LIBC,
@@ -37,6 +38,12 @@ struct scn_group {
 	unsigned switch_after_ms;          /* or this long after the first one */
 	unsigned timeout_ms;               /* give up waiting for "before" */
 	char     why[SCN_GROUPS_MAX * 8];  /* optional explanation */
+	/* A group may run a command instead of probes (its name is then the
+	 * probe axis): a daemon, a trigger that makes it resolve, a fresh
+	 * process after the window, and the query type the verdict is about. */
+	char     exec[SCN_TEXT_MAX], trigger[SCN_TEXT_MAX], fresh[SCN_TEXT_MAX];
+	unsigned trigger_ms, fresh_ms;
+	char     only[16];
 	unsigned line;                     /* where the group starts */
 };
 
@@ -54,6 +61,10 @@ struct scn_case {
 	         options[SCN_WORD_MAX], cache[SCN_WORD_MAX], libc[SCN_WORD_MAX];
 	char     qname[SCN_WORD_MAX];
 	unsigned interval_ms, window_ms, before, switch_after_ms, timeout_ms;
+	char     why[SCN_GROUPS_MAX * 8];
+	char     exec[SCN_TEXT_MAX], trigger[SCN_TEXT_MAX], fresh[SCN_TEXT_MAX];
+	unsigned trigger_ms, fresh_ms;
+	char     only[16];
 };
 
 /*

@@ -25,5 +25,6 @@
 #define WN_NAME_NEW    "-204.hat.com"
 
 #define WN_QNAME     "hat.com"
+#define WN_HOSTNAME  "client.hat.com"   /* the case's own host name */
 
 #endif
