@@ -40,6 +40,7 @@ static const char usage_text[] =
 "       whichns exec [options] -- command [arg ...]   (whichns exec --help)\n"
 "       whichns decode [options] capture.pcap        (whichns decode --help)\n"
 "       whichns merge [--results dir] [--expected dir] [--strict] rundir ...\n"
+"       whichns bundle [-o file.tar.gz] rundir\n"
 "       whichns cleanup\n"
 "       whichns help | --help | --version\n";
 
@@ -53,6 +54,7 @@ static const char help_text[] =
 "  exec       run any command as the process under test\n"
 "  decode     decode a capture taken anywhere into the same timeline\n"
 "  merge      join the run folders of shards (--shard K/N) into one run\n"
+"  bundle     pack a run folder into one .tar.gz to attach to a ticket\n"
 "  cleanup    end processes a killed run left behind (whichns's own only)\n"
 "\n"
 "Options of run:\n"
@@ -527,6 +529,8 @@ int main(int argc, char **argv)
 		return cmd_decode(argc - 1, argv + 1);
 	if (strcmp(cmd, "merge") == 0)
 		return cmd_merge(argc - 1, argv + 1);
+	if (strcmp(cmd, "bundle") == 0)
+		return cmd_bundle(argc - 1, argv + 1);
 	if (strcmp(cmd, "exec") == 0)
 		return cmd_exec(argc - 1, argv + 1, exec_prepare);
 	if (strcmp(cmd, "cleanup") == 0) {
