@@ -107,6 +107,13 @@ static void json_case(FILE *f, const struct case_result *r)
 	json_kv_str(f, "why", r->why[0] ? r->why : r->expected_why, true);
 	json_kv_str(f, "app_note", r->vd.app_note, true);
 	json_kv_str(f, "error", r->error, true);
+	json_kv_str(f, "skip", r->skip, true);
+	json_kv_str(f, "only", r->only, true);
+	if (r->fresh_ran)
+		fprintf(f, ",\n      \"fresh\": {\"queries_old\": %u, \"queries_new\": %u}",
+		        r->fresh_queries_old, r->fresh_queries_new);
+	else
+		fputs(",\n      \"fresh\": null", f);
 	fprintf(f, ",\n      \"dropped\": %llu", r->dropped);
 	fprintf(f, ",\n      \"malformed\": %u", r->malformed);
 	fprintf(f, ",\n      \"exit_code\": %d", r->exit_code);
@@ -141,11 +148,26 @@ static void numbers(char *buf, size_t size, const struct case_result *r)
 
 static const char *verdict_text(const struct case_result *r, char *buf, size_t size)
 {
-	if (r->vd.v == V_LATE)
+	if (r->error[0] || !r->complete)
+		snprintf(buf, size, "ERROR");
+	else if (r->skip[0])
+		snprintf(buf, size, "SKIP");
+	else if (r->vd.v == V_LATE)
 		snprintf(buf, size, "LATE %u", r->vd.late_by);
 	else
-		snprintf(buf, size, "%s", r->error[0] ? "ERROR" : verdict_name(r->vd.v));
+		snprintf(buf, size, "%s", verdict_name(r->vd.v));
 	return buf;
+}
+
+/* Text in a Markdown table cell: a '|' would end the cell. */
+static void md_cell(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputs("\\|", f);
+		else
+			fputc(*s == '\n' ? ' ' : *s, f);
+	}
 }
 
 void report_md(FILE *f, const struct run_info *ri,
@@ -172,20 +194,29 @@ void report_md(FILE *f, const struct run_info *ri,
 		const struct case_result *c = &r[i];
 		numbers(num, sizeof num, c);
 		const char *why = c->why[0] ? c->why : c->expected_why;
-		fprintf(f, "| %s | %s | %s%s | %s | %s | %u / %u | %s | [pcap](%s) |\n",
-		        c->name, c->libc, verdict_text(c, v, sizeof v),
-		        passed(c) ? "" : " ✗",
+		fputs("| ", f);
+		md_cell(f, c->name);
+		fprintf(f, " | %s | %s%s | %s | %s | %u / %u | ", c->libc,
+		        verdict_text(c, v, sizeof v), passed(c) ? "" : " ✗",
 		        c->expected == V_NONE ? "—" : verdict_name(c->expected), num,
-		        c->vd.answers_old_after, c->vd.answers_new_after,
-		        why[0] ? why : "", c->pcap);
+		        c->vd.answers_old_after, c->vd.answers_new_after);
+		md_cell(f, why);
+		if (c->dir[0])
+			fprintf(f, " | [report](%s/report.md), [pcap](%s) |\n", c->dir, c->pcap);
+		else
+			fputs(" | — |\n", f);
 	}
 	fputs("\n## Details\n\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct case_result *c = &r[i];
 		fprintf(f, "- **%s**: %s", c->name,
-		        c->error[0] ? c->error : c->vd.reason);
+		        c->error[0] ? c->error : c->skip[0] ? c->skip : c->vd.reason);
 		if (c->vd.app_note[0])
 			fprintf(f, "; application view: %s", c->vd.app_note);
+		if (c->fresh_ran)
+			fprintf(f, "; a fresh process afterwards queried the old server "
+			        "%u times and the new one %u times", c->fresh_queries_old,
+			        c->fresh_queries_new);
 		fputc('\n', f);
 	}
 }
@@ -220,11 +251,13 @@ void report_tap(FILE *f, const struct run_info *ri,
 void report_junit(FILE *f, const struct run_info *ri,
                   const struct case_result *r, size_t n)
 {
-	size_t failures = 0, errors = 0;
+	size_t failures = 0, errors = 0, skipped = 0;
 	double total = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!r[i].complete || r[i].error[0])
 			errors++;
+		else if (r[i].skip[0])
+			skipped++;
 		else if (!caseres_matches(&r[i]))
 			failures++;
 		total += r[i].t_end - r[i].t_start;
@@ -232,8 +265,8 @@ void report_junit(FILE *f, const struct run_info *ri,
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
 	fputs("<testsuites>\n  <testsuite name=\"whichns ", f);
 	report_xml_text(f, ri->run);
-	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n",
-	        n, failures, errors, total);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+	        "time=\"%.3f\">\n", n, failures, errors, skipped, total);
 	for (size_t i = 0; i < n; i++) {
 		const struct case_result *c = &r[i];
 		char v[32];
@@ -242,13 +275,13 @@ void report_junit(FILE *f, const struct run_info *ri,
 		fputs("\" name=\"", f);
 		report_xml_text(f, c->name);
 		fprintf(f, "\" time=\"%.3f\">\n", c->t_end - c->t_start);
-		if (c->skip[0]) {
-			fputs("      <skipped message=\"", f);
-			report_xml_text(f, c->skip);
-			fputs("\"/>\n", f);
-		} else if (!c->complete || c->error[0]) {
+		if (!c->complete || c->error[0]) {
 			fputs("      <error message=\"", f);
 			report_xml_text(f, c->error[0] ? c->error : "incomplete");
+			fputs("\"/>\n", f);
+		} else if (c->skip[0]) {
+			fputs("      <skipped message=\"", f);
+			report_xml_text(f, c->skip);
 			fputs("\"/>\n", f);
 		} else if (!caseres_matches(c)) {
 			fputs("      <failure message=\"verdict differs\">", f);
