@@ -29,6 +29,8 @@ static const char *const scalar_keys[] = {
 	"exec", "trigger", "fresh", "trigger-every", "fresh-for", "only",
 	NULL,
 };
+/* Keys whose value is the rest of the line, as written. */
+static const char *const text_keys[] = { "why", "exec", "trigger", "fresh", NULL };
 
 const char *scn_axis_name(enum scn_axis a)
 {
@@ -282,12 +284,14 @@ static int parse_line(struct parser *p, struct scn_group *g, char *line)
 	/* "why" keeps its text as written; take it before splitting. */
 	const char *sp = line + strcspn(line, " \t");
 	snprintf(rest, sizeof rest, "%s", sp + strspn(sp, " \t"));
-	if (split(line, words, &n) != 0)
-		return fail(p, "too many values; at most %d per line",
-		            SCN_VALUES_MAX);
+	bool too_many = split(line, words, &n) != 0;
 	if (n == 0)
 		return 0;
 	const char *key = words[0];
+	/* A sentence or a command is one value, however many words it has. */
+	if (too_many && !in_list(key, text_keys))
+		return fail(p, "too many values; at most %d per line",
+		            SCN_VALUES_MAX);
 	for (unsigned a = 0; a < SCN_AXES; a++)
 		if (strcmp(key, axis_names[a]) == 0)
 			return set_axis(p, g, (enum scn_axis)a, words + 1, n - 1);
