@@ -34,8 +34,10 @@ void evidence_shell_quote(char *buf, size_t size, char *const argv[])
 			word[w++] = '\'';
 		word[w] = '\0';
 		int k = snprintf(buf + n, size - n, "%s%s", n ? " " : "", word);
-		if (k < 0 || (size_t)k >= size - n)
+		if (k < 0 || (size_t)k >= size - n) {
+			buf[n] = '\0';   /* whole words only: no open quote */
 			return;
+		}
 		n += (size_t)k;
 	}
 }
