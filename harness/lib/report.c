@@ -402,14 +402,20 @@ void report_grid(FILE *f, const struct case_result *r, size_t n)
 		fprintf(f, "  %-10s", cols[c]);
 	fputc('\n', f);
 	for (size_t ri = 0; ri < nr; ri++) {
-		/* '*': the columns disagree (ignoring '!' marks and gaps). */
+		/* '*': the columns disagree (ignoring '!' marks, SKIPs and
+		 * gaps), whichever column holds the first verdict. */
 		bool differ = false;
-		for (size_t c = 1; c < nc; c++)
-			if (cells[ri][c][0] && cells[ri][0][0] &&
-			    strcmp(cells[ri][c], "SKIP") != 0 &&
-			    strcmp(cells[ri][0], "SKIP") != 0 &&
-			    strncmp(cells[ri][c], cells[ri][0], strcspn(cells[ri][0], "!")) != 0)
+		const char *first = NULL;
+		for (size_t c = 0; c < nc; c++) {
+			const char *x = cells[ri][c];
+			size_t len = strcspn(x, "!");
+			if (!x[0] || strcmp(x, "SKIP") == 0)
+				continue;
+			if (!first)
+				first = x;
+			else if (len != strcspn(first, "!") || strncmp(x, first, len) != 0)
 				differ = true;
+		}
 		fprintf(f, "%c %-*s", differ && by_libc ? '*' : ' ', (int)w, rows[ri]);
 		for (size_t c = 0; c < nc; c++)
 			fprintf(f, "  %-10s", cells[ri][c][0] ? cells[ri][c] : "-");
