@@ -828,6 +828,56 @@ START_TEST(test_every_byte_mutated)
 }
 END_TEST
 
+/* Types: dns_type_parse() for "only MX" and "whichns exec --only" */
+
+/* Names dns_type_name() gives, any case; TYPEnn and unknown words never. */
+static const struct {
+	const char *in;
+	int         rc;
+	uint16_t    type;
+} type_rows[] = {
+	{ "MX", 0, DNS_T_MX }, { "mx", 0, DNS_T_MX }, { "Mx", 0, DNS_T_MX },
+	{ "AAAA", 0, DNS_T_AAAA }, { "aaaa", 0, DNS_T_AAAA }, { "A", 0, DNS_T_A },
+	{ "NS", 0, DNS_T_NS }, { "CNAME", 0, DNS_T_CNAME }, { "SOA", 0, DNS_T_SOA },
+	{ "PTR", 0, DNS_T_PTR }, { "TXT", 0, DNS_T_TXT }, { "SRV", 0, 33 },
+	{ "OPT", 0, DNS_T_OPT }, { "ANY", 0, 255 },
+	{ "TYPE15", -1, 0 }, { "TYPE1", -1, 0 }, { "type28", -1, 0 },
+	{ "TYPE?", -1, 0 }, { "", -1, 0 }, { "NAPTR", -1, 0 }, { "MXX", -1, 0 },
+	{ "M", -1, 0 }, { "AAA", -1, 0 }, { " MX", -1, 0 }, { "MX ", -1, 0 },
+	{ "15", -1, 0 },
+};
+
+START_TEST(test_type_parse)
+{
+	uint16_t type = 4242;
+	int rc = dns_type_parse(type_rows[_i].in, &type);
+	ck_assert_msg(rc == type_rows[_i].rc, "'%s': rc %d, want %d",
+	              type_rows[_i].in, rc, type_rows[_i].rc);
+	/* A failed parse leaves the caller's value alone. */
+	ck_assert_uint_eq(type, rc == 0 ? type_rows[_i].type : 4242);
+}
+END_TEST
+
+/* Every name dns_type_name() gives parses back to its type. */
+START_TEST(test_type_round_trip)
+{
+	char buf[16];
+	unsigned named = 0;
+	for (unsigned t = 0; t <= 65535; t++) {
+		const char *name = dns_type_name((uint16_t)t, buf, sizeof buf);
+		uint16_t back = 0;
+		if (strncmp(name, "TYPE", 4) == 0) {
+			ck_assert_int_eq(dns_type_parse(name, &back), -1);
+			continue;
+		}
+		ck_assert_int_eq(dns_type_parse(name, &back), 0);
+		ck_assert_uint_eq(back, t);
+		named++;
+	}
+	ck_assert_uint_eq(named, 11);
+}
+END_TEST
+
 Suite *dns_suite(void)
 {
 	Suite *s = suite_create("dns");
@@ -871,5 +921,11 @@ Suite *dns_suite(void)
 	tcase_add_test(bad, test_every_prefix_truncated);
 	tcase_add_test(bad, test_every_byte_mutated);
 	suite_add_tcase(s, bad);
+
+	TCase *types = tcase_create("Types");
+	tcase_add_loop_test(types, test_type_parse, 0,
+	                    (int)(sizeof type_rows / sizeof type_rows[0]));
+	tcase_add_test(types, test_type_round_trip);
+	suite_add_tcase(s, types);
 	return s;
 }

@@ -294,10 +294,14 @@ START_TEST(test_checkers)
 		"", "{", "{\"a\": 1,}", "[1 2]", "{\"a\" 1}", "\"a\nb\"",
 		"{\"a\": nan}", "{\"a\": 01}", "{\"a\": 1.}", "\"\\x\"", "[] []",
 		"{'a': 1}", "{\"a\": True}", "\"\\u12g4\"",
+		"{\"a\": {\"b\": 1,}}", "{\"a\": {1: 2}}", "{\"a\": {\"b\": 1}",
+		"{\"a\": {\"b\": 1}}}", "{\"a\": {\"b\" 1}}",
 	};
 	static const char *const good_json[] = {
 		"{}", "[]", "{\"a\": [1, -2.5e3, true, false, null, \"\\u00e9\\\"\"]}",
 		" {\"a\": {\"b\": []}}\n",
+		"{\"fresh\": {\"queries_old\": 1, \"queries_new\": 2}, \"x\": null}",
+		"[{\"a\": {\"b\": {}}}, {}]",
 	};
 	for (size_t i = 0; i < sizeof bad_json / sizeof bad_json[0]; i++)
 		ck_assert_msg(json_error(bad_json[i]) != NULL, "took bad JSON %s",
@@ -442,6 +446,38 @@ static size_t count(const char *hay, const char *needle)
 	ck_assert_msg(strstr(text, needle) != NULL, "missing: %s\n--- in ---\n%.3000s", \
 	              needle, text)
 
+/* NULL when the texts are equal; else the first line where they differ.
+ * Golden texts are compared with this rather than ck_assert_str_eq: a
+ * failing ck_assert_str_eq on a long literal overflows Check's message
+ * limit (4 KiB) and ends the test with "Message string too long", exit 2,
+ * instead of showing the difference. */
+static const char *text_diff(const char *got, const char *want, char *buf,
+                             size_t size)
+{
+	const char *g = got, *w = want, *gl = got, *wl = want;
+	unsigned line = 1;
+	if (strcmp(got, want) == 0)
+		return NULL;
+	for (; *g && *g == *w; g++, w++)
+		if (*g == '\n') {
+			line++;
+			gl = g + 1;
+			wl = w + 1;
+		}
+	size_t gn = strcspn(gl, "\n"), wn = strcspn(wl, "\n");
+	snprintf(buf, size, "line %u differs (column %td)\n  want: %.*s%s\n"
+	         "  got:  %.*s%s", line, g - gl + 1, (int)(wn < 400 ? wn : 400), wl,
+	         *wl ? "" : "(end of text)", (int)(gn < 400 ? gn : 400), gl,
+	         *gl ? "" : "(end of text)");
+	return buf;
+}
+
+#define ck_assert_text(got, want) do { \
+	char d_[1024]; \
+	const char *e_ = text_diff(got, want, d_, sizeof d_); \
+	ck_assert_msg(e_ == NULL, "%s", e_); \
+} while (0)
+
 /* ---- Escapers ---- */
 
 static const struct {
@@ -542,7 +578,7 @@ START_TEST(test_json_one_case)
 	struct run_info ri = { "20261126-0330", "Linux 6.1.0 x86_64", false, 1 };
 	records(r);
 	char *got = render(report_json, &ri, &r[R_OK], 1);
-	ck_assert_str_eq(got,
+	ck_assert_text(got,
 		"{\n"
 		"  \"run\": \"20261126-0330\",\n"
 		"  \"host\": \"Linux 6.1.0 x86_64\",\n"
@@ -578,6 +614,9 @@ START_TEST(test_json_one_case)
 		"      \"why\": \"glibc >= 2.26 reloads\",\n"
 		"      \"app_note\": null,\n"
 		"      \"error\": null,\n"
+		"      \"skip\": null,\n"
+		"      \"only\": null,\n"
+		"      \"fresh\": null,\n"
 		"      \"dropped\": 0,\n"
 		"      \"malformed\": 0,\n"
 		"      \"exit_code\": -1,\n"
@@ -633,6 +672,41 @@ START_TEST(test_json_all_cases)
 }
 END_TEST
 
+/* A verdict on one query type, and a fresh process after the window. */
+START_TEST(test_json_only_fresh)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "r", "h", false, 2 };
+	records(r);
+	strcpy(r[R_OK].only, "MX");
+	r[R_OK].fresh_ran = true;
+	r[R_OK].fresh_queries_old = 1;
+	r[R_OK].fresh_queries_new = 2;
+	char *got = render(report_json, &ri, &r[R_OK], 1);
+	ck_assert_json(got);
+	ck_assert_has(got, "\n      \"error\": null,\n      \"skip\": null,\n"
+	                   "      \"only\": \"MX\",\n"
+	                   "      \"fresh\": {\"queries_old\": 1, \"queries_new\": 2},\n"
+	                   "      \"dropped\": 0,\n");
+	free(got);
+
+	/* A fresh process that made no lookup still ran: zeros, not null. */
+	r[R_OK].fresh_queries_old = r[R_OK].fresh_queries_new = 0;
+	got = render(report_json, &ri, &r[R_OK], 1);
+	ck_assert_json(got);
+	ck_assert_has(got, "\"fresh\": {\"queries_old\": 0, \"queries_new\": 0},\n");
+	free(got);
+
+	got = render(report_json, &ri, &r[R_SKIP], 1);
+	ck_assert_json(got);
+	ck_assert_has(got, "\n      \"outcome\": \"SKIP\",\n");
+	ck_assert_has(got, "\n      \"error\": null,\n      \"skip\": \"the probe "
+	                   "cannot run on musl 1.2.3: no res_init\",\n"
+	                   "      \"only\": null,\n      \"fresh\": null,\n");
+	free(got);
+}
+END_TEST
+
 START_TEST(test_json_interrupted)
 {
 	struct case_result r[NREC];
@@ -673,7 +747,7 @@ START_TEST(test_tap)
 	struct run_info ri = { "r", NULL, false, NREC };
 	records(r);
 	char *got = render(report_tap, &ri, r, NREC);
-	ck_assert_str_eq(got,
+	ck_assert_text(got,
 		"TAP version 14\n"
 		"1..6\n"
 		"ok 1 - getip/inplace/default FOLLOWED\n"
@@ -693,11 +767,32 @@ START_TEST(test_tap)
 		"  ...\n"
 		"ok 5 - musl:getip/inplace/default # SKIP the probe cannot run on "
 		"musl 1.2.3: no res_init\n"
-		"not ok 6 - getip/bind-rename/default NONE\n"
+		"not ok 6 - getip/bind-rename/default ERROR\n"
 		"  ---\n"
 		"  message: \"\"\n"
 		"  found: \"NONE\"\n"
 		"  wanted: \"NONE\"\n"
+		"  ...\n");
+	free(got);
+}
+END_TEST
+
+/* An error wins over a skip, as in report_outcome() and JUnit. */
+START_TEST(test_tap_error_and_skip)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "r", NULL, false, 1 };
+	records(r);
+	strcpy(r[R_SKIP].error, "rootfs bookworm missing");
+	char *got = render(report_tap, &ri, &r[R_SKIP], 1);
+	ck_assert_text(got,
+		"TAP version 14\n"
+		"1..1\n"
+		"not ok 1 - musl:getip/inplace/default ERROR\n"
+		"  ---\n"
+		"  message: \"rootfs bookworm missing\"\n"
+		"  found: \"SILENT\"\n"
+		"  wanted: \"FOLLOWED\"\n"
 		"  ...\n");
 	free(got);
 }
@@ -749,7 +844,7 @@ START_TEST(test_junit)
 	char *got = render(report_junit, &ri, r, NREC);
 	ck_assert_xml(got);
 	ck_assert_has(got, "<testsuite name=\"whichns run&lt;1&gt;&amp;\" tests=\"6\" "
-	                   "failures=\"1\" errors=\"2\" time=\"15.000\">");
+	                   "failures=\"1\" errors=\"2\" skipped=\"1\" time=\"15.000\">");
 	ck_assert_uint_eq(count(got, "<testcase "), NREC);
 	ck_assert_uint_eq(count(got, "<failure "), 1);
 	ck_assert_uint_eq(count(got, "<error "), 2);
@@ -762,11 +857,32 @@ START_TEST(test_junit)
 	ck_assert_has(got, "<error message=\"dnsmasq &lt;old&gt; exited &amp; said "
 	                   "&quot;no&quot;\"/>");
 	ck_assert_has(got, "<error message=\"incomplete\"/>");
-	ck_assert_has(got, "<skipped message=\"the probe cannot run on musl 1.2.3: "
-	                   "no res_init\"/>");
+	ck_assert_has(got, "<testcase classname=\"whichns.repro\" "
+	                   "name=\"musl:getip/inplace/default\" time=\"2.500\">\n"
+	                   "      <skipped message=\"the probe cannot run on musl "
+	                   "1.2.3: no res_init\"/>\n      <system-out></system-out>\n"
+	                   "    </testcase>\n");
 	/* The control characters of the reason are dropped. */
 	ck_assert_has(got, "<system-out>2 more &quot;lookups&quot; to C:\\old\n"
 	                   "then\tnew </system-out>");
+	free(got);
+}
+END_TEST
+
+/* An errored case is an <error>, never also <skipped>, even with a skip. */
+START_TEST(test_junit_error_and_skip)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "r", NULL, false, 2 };
+	records(r);
+	strcpy(r[R_SKIP].error, "rootfs <bookworm> missing");
+	char *got = render(report_junit, &ri, &r[R_ERROR], 2);
+	ck_assert_xml(got);
+	ck_assert_has(got, "tests=\"2\" failures=\"0\" errors=\"2\" skipped=\"0\" ");
+	ck_assert_uint_eq(count(got, "<error "), 2);
+	ck_assert_uint_eq(count(got, "<skipped "), 0);
+	ck_assert_has(got, "name=\"musl:getip/inplace/default\" time=\"2.500\">\n"
+	                   "      <error message=\"rootfs &lt;bookworm&gt; missing\"/>\n");
 	free(got);
 }
 END_TEST
@@ -776,7 +892,8 @@ START_TEST(test_junit_empty)
 	struct run_info ri = { "r", NULL, false, 0 };
 	char *got = render(report_junit, &ri, NULL, 0);
 	ck_assert_xml(got);
-	ck_assert_has(got, "tests=\"0\" failures=\"0\" errors=\"0\"");
+	ck_assert_has(got, "tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\" "
+	                   "time=\"0.000\">");
 	free(got);
 }
 END_TEST
@@ -806,26 +923,100 @@ START_TEST(test_md)
 	struct run_info ri = { "r1", "Linux", true, 9 };
 	records(r);
 	char *got = render(report_md, &ri, r, NREC);
-	ck_assert_has(got, "# whichns run r1\n\nHost: Linux\n\n");
-	ck_assert_has(got, "**Interrupted: 6 of 9 planned cases ran. These results "
-	                   "are incomplete.**\n\n");
-	ck_assert_has(got, "6 cases, 3 as expected, 3 not.\n");
-	ck_assert_has(got, "\n| getip/inplace/default | glibc 2.36 | FOLLOWED | "
-	                   "FOLLOWED | 3 / 0 / 6 / 125 | 0 / 6 | glibc >= 2.26 "
-	                   "reloads | [pcap](001-getip_inplace_default/capture.pcap) |\n");
-	ck_assert_has(got, "\n| res_loop/inplace/no-reload | glibc 2.36 | LATE 2 ✗ | "
-	                   "STALE | 3 / 2 / 4 / 625 | 0 / 0 |  | [pcap](002/capture.pcap) |\n");
-	ck_assert_has(got, "| getip/rename/default | glibc 2.36 | INCONCLUSIVE | — | "
-	                   "2 / 0 / 0 / - |");
-	ck_assert_has(got, "\n- **res_loop/inplace/no-reload**: 2 more \"lookups\"");
-	ck_assert_has(got, "; application view: answered by a cache\n");
-	ck_assert_has(got, "\n- **getip/symlink/default**: dnsmasq <old> exited");
+	ck_assert_text(got,
+		"# whichns run r1\n"
+		"\n"
+		"Host: Linux\n"
+		"\n"
+		"**Interrupted: 6 of 9 planned cases ran. These results are "
+		"incomplete.**\n"
+		"\n"
+		"6 cases, 3 as expected, 3 not.\n"
+		"\n"
+		"Verdicts come from capture.pcap of each case; queries are counted as "
+		"old before / old after / new after the switch, then the time from the "
+		"switch to the first query to the new server.\n"
+		"\n"
+		"| case | libc | verdict | expected | queries (old before / old after "
+		"/ new after / first new ms) | answers old/new after | why | evidence |\n"
+		"|---|---|---|---|---|---|---|---|\n"
+		"| getip/inplace/default | glibc 2.36 | FOLLOWED | FOLLOWED | "
+		"3 / 0 / 6 / 125 | 0 / 6 | glibc >= 2.26 reloads | "
+		"[report](001-getip_inplace_default/report.md), "
+		"[pcap](001-getip_inplace_default/capture.pcap) |\n"
+		"| res_loop/inplace/no-reload | glibc 2.36 | LATE 2 ✗ | STALE | "
+		"3 / 2 / 4 / 625 | 0 / 0 |  | — |\n"
+		"| getip/rename/default | glibc 2.36 | INCONCLUSIVE | — | "
+		"2 / 0 / 0 / - | 0 / 0 |  | — |\n"
+		"| getip/symlink/default | glibc 2.36 | ERROR ✗ | FOLLOWED | "
+		"0 / 0 / 0 / - | 0 / 0 |  | — |\n"
+		"| musl:getip/inplace/default | musl 1.2.3 | SKIP | FOLLOWED | "
+		"0 / 0 / 0 / - | 0 / 0 |  | — |\n"
+		"| getip/bind-rename/default | glibc 2.36 | ERROR ✗ | — | "
+		"0 / 0 / 0 / - | 0 / 0 |  | — |\n"
+		"\n"
+		"## Details\n"
+		"\n"
+		"- **getip/inplace/default**: first lookup after the switch went to "
+		"the new server (125 ms after it); none to the old one\n"
+		"- **res_loop/inplace/no-reload**: 2 more \"lookups\" to C:\\old\n"
+		"then\tnew \x01\x1f; application view: answered by a cache\n"
+		"- **getip/rename/default**: resolv.conf was never switched\n"
+		"- **getip/symlink/default**: dnsmasq <old> exited & said \"no\"\n"
+		"- **musl:getip/inplace/default**: the probe cannot run on musl "
+		"1.2.3: no res_init\n"
+		"- **getip/bind-rename/default**: \n");
 	free(got);
 
 	ri.interrupted = false;
 	got = render(report_md, &ri, r, 1);
 	ck_assert_ptr_null(strstr(got, "Interrupted"));
-	ck_assert_has(got, "1 cases, 1 as expected, 0 not.\n");
+	ck_assert_has(got, "\n\n1 cases, 1 as expected, 0 not.\n");
+	free(got);
+}
+END_TEST
+
+/* A '|' in a cell would end it; a newline would end the row.  The
+ * details line says what a fresh process did after the window. */
+START_TEST(test_md_cells)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { "r", NULL, false, 1 };
+	records(r);
+	struct case_result *c = &r[R_OK];
+	strcpy(c->name, "a|b/inplace/default");
+	strcpy(c->why, "x | y\nz||");
+	c->fresh_ran = true;
+	c->fresh_queries_old = 0;
+	c->fresh_queries_new = 3;
+	char *got = render(report_md, &ri, c, 1);
+	ck_assert_has(got, "|---|---|---|---|---|---|---|---|\n"
+	                   "| a\\|b/inplace/default | glibc 2.36 | FOLLOWED | "
+	                   "FOLLOWED | 3 / 0 / 6 / 125 | 0 / 6 | x \\| y z\\|\\| | "
+	                   "[report](001-getip_inplace_default/report.md), "
+	                   "[pcap](001-getip_inplace_default/capture.pcap) |\n\n");
+	ck_assert_has(got, "\n- **a|b/inplace/default**: first lookup after the "
+	                   "switch went to the new server (125 ms after it); none "
+	                   "to the old one; a fresh process afterwards queried the "
+	                   "old server 0 times and the new one 3 times\n");
+	ck_assert_ptr_null(strstr(got, "Host:"));
+	free(got);
+
+	/* The reason, not the skip text, when there is no skip; the error
+	 * wins over both. */
+	c = &r[R_SKIP];
+	strcpy(c->vd.reason, "not shown");
+	got = render(report_md, &ri, c, 1);
+	ck_assert_has(got, "\n- **musl:getip/inplace/default**: the probe cannot "
+	                   "run on musl 1.2.3: no res_init\n");
+	ck_assert_ptr_null(strstr(got, "not shown"));
+	free(got);
+	strcpy(c->error, "no rootfs");
+	got = render(report_md, &ri, c, 1);
+	ck_assert_has(got, "| musl:getip/inplace/default | musl 1.2.3 | ERROR ✗ | "
+	                   "FOLLOWED |");
+	ck_assert_has(got, "\n\n1 cases, 0 as expected, 1 not.\n");
+	ck_assert_has(got, "\n- **musl:getip/inplace/default**: no rootfs\n");
 	free(got);
 }
 END_TEST
@@ -851,6 +1042,155 @@ START_TEST(test_table)
 }
 END_TEST
 
+/* ---- The grid ---- */
+
+/* A record as the runner makes it: the name from the axes, as in
+ * scn_case_at(); v == V_NONE with skip "-" gives a skipped case, with
+ * error "-" an errored one. */
+static void grid_rec(struct case_result *r, const char *libc, const char *probe,
+                     const char *update, const char *options, const char *cache,
+                     enum verdict v, enum verdict expected)
+{
+	bool host = strcmp(libc, "host") == 0, nocache = strcmp(cache, "none") == 0;
+	caseres_init(r);
+	snprintf(r->name, sizeof r->name, "%s%s%s/%s/%s%s%s", host ? "" : libc,
+	         host ? "" : ":", probe, update, options, nocache ? "" : "/",
+	         nocache ? "" : cache);
+	strcpy(r->libc_axis, libc);
+	strcpy(r->probe, probe);
+	strcpy(r->update, update);
+	strcpy(r->options, options);
+	strcpy(r->cache, cache);
+	r->vd.v = v;
+	r->expected = expected;
+	r->complete = true;
+}
+
+static char *render_grid(const struct case_result *r, size_t n)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&buf, &size);
+	ck_assert_ptr_nonnull(m);
+	report_grid(m, r, n);
+	ck_assert_int_eq(fclose(m), 0);
+	return buf;
+}
+
+/* One C library: columns are update methods in order of first use, rows
+ * probe/options[/cache]; '!' marks a verdict that differs from the
+ * expected one, '-' a case that did not run; no '*' column is used. */
+START_TEST(test_grid_updates)
+{
+	struct case_result r[7];
+	grid_rec(&r[0], "host", "getip", "inplace", "default", "none", V_FOLLOWED, V_FOLLOWED);
+	grid_rec(&r[1], "host", "res_loop", "inplace", "default", "none", V_LATE, V_STALE);
+	grid_rec(&r[2], "host", "getip", "rename", "default", "none", V_STALE, V_NONE);
+	grid_rec(&r[3], "host", "res_loop", "rename", "default", "none", V_INCONCLUSIVE, V_NONE);
+	grid_rec(&r[4], "host", "getip", "inplace", "no-reload", "nscd", V_MIXED, V_NONE);
+	grid_rec(&r[5], "host", "getip", "rename", "no-reload", "nscd", V_SILENT, V_NONE);
+	strcpy(r[5].skip, "no nscd here");
+	grid_rec(&r[6], "host", "res_loop", "symlink", "default", "none", V_NONE, V_NONE);
+	strcpy(r[6].error, "dnsmasq died");
+	char *got = render_grid(r, 7);
+	ck_assert_text(got,
+		"  probe/options         inplace     rename      symlink   \n"
+		"  getip/default         FOLLOWED    STALE       -         \n"
+		"  res_loop/default      LATE!       INCONCL     ERROR!    \n"
+		"  getip/no-reload/nscd  MIXED       SKIP        -         \n"
+		"(! = differs from the expected verdict)\n");
+	free(got);
+}
+END_TEST
+
+/* Several C libraries: one column each, rows are the case names without
+ * the libc prefix, '*' where the libraries disagree.  A SKIP, a gap and a
+ * '!' mark never make a disagreement; an ERROR does. */
+START_TEST(test_grid_libcs)
+{
+	struct case_result r[14];
+	size_t n = 0;
+	/* agree, one with a '!' */
+	grid_rec(&r[n++], "host", "getip", "inplace", "default", "none", V_FOLLOWED, V_FOLLOWED);
+	grid_rec(&r[n++], "bullseye", "getip", "inplace", "default", "none", V_FOLLOWED, V_STALE);
+	grid_rec(&r[n++], "bookworm", "getip", "inplace", "default", "none", V_FOLLOWED, V_NONE);
+	/* disagree */
+	grid_rec(&r[n++], "host", "res_loop", "inplace", "no-reload", "none", V_STALE, V_STALE);
+	grid_rec(&r[n++], "bullseye", "res_loop", "inplace", "no-reload", "none", V_STALE, V_STALE);
+	grid_rec(&r[n++], "bookworm", "res_loop", "inplace", "no-reload", "none", V_LATE, V_STALE);
+	/* a SKIP beside agreeing verdicts */
+	grid_rec(&r[n++], "host", "getip", "rename", "default", "nscd", V_NONE, V_NONE);
+	strcpy(r[n - 1].skip, "no nscd");
+	grid_rec(&r[n++], "bullseye", "getip", "rename", "default", "nscd", V_MIXED, V_NONE);
+	grid_rec(&r[n++], "bookworm", "getip", "rename", "default", "nscd", V_MIXED, V_MIXED);
+	/* an error disagrees with a verdict */
+	grid_rec(&r[n++], "host", "getip", "symlink", "default", "none", V_FOLLOWED, V_NONE);
+	grid_rec(&r[n++], "bookworm", "getip", "symlink", "default", "none", V_NONE, V_NONE);
+	strcpy(r[n - 1].error, "no rootfs");
+	/* one libc only: nothing to disagree with */
+	grid_rec(&r[n++], "bullseye", "getip", "bind-rename", "default", "none", V_SILENT, V_FOLLOWED);
+	/* the same verdict with and without '!' */
+	grid_rec(&r[n++], "host", "res_loop", "rename", "default", "none", V_LATE, V_STALE);
+	grid_rec(&r[n++], "bullseye", "res_loop", "rename", "default", "none", V_LATE, V_NONE);
+	ck_assert_uint_eq(n, 14);
+	char *got = render_grid(r, n);
+	ck_assert_text(got,
+		"  probe/update/options        host        bullseye    bookworm  \n"
+		"  getip/inplace/default       FOLLOWED    FOLLOWED!   FOLLOWED  \n"
+		"* res_loop/inplace/no-reload  STALE       STALE       LATE!     \n"
+		"  getip/rename/default/nscd   SKIP        MIXED       MIXED     \n"
+		"* getip/symlink/default       FOLLOWED    -           ERROR!    \n"
+		"  getip/bind-rename/default   -           SILENT!     -         \n"
+		"  res_loop/rename/default     LATE!       LATE        -         \n"
+		"(! = differs from the expected verdict; * = the C libraries disagree)\n");
+	free(got);
+}
+END_TEST
+
+/* The disagreement is found whichever column holds the first verdict:
+ * the first may be a SKIP or a gap. */
+START_TEST(test_grid_libcs_first_column_empty)
+{
+	struct case_result r[6];
+	grid_rec(&r[0], "host", "getip", "inplace", "default", "none", V_NONE, V_NONE);
+	strcpy(r[0].skip, "cannot run");
+	grid_rec(&r[1], "bullseye", "getip", "inplace", "default", "none", V_FOLLOWED, V_NONE);
+	grid_rec(&r[2], "bookworm", "getip", "inplace", "default", "none", V_STALE, V_NONE);
+	grid_rec(&r[3], "bullseye", "res_loop", "inplace", "default", "none", V_STALE, V_NONE);
+	grid_rec(&r[4], "bookworm", "res_loop", "inplace", "default", "none", V_FOLLOWED, V_NONE);
+	grid_rec(&r[5], "bookworm", "getip", "rename", "default", "none", V_STALE, V_NONE);
+	char *got = render_grid(r, 6);
+	ck_assert_text(got,
+		"  probe/update/options      host        bullseye    bookworm  \n"
+		"* getip/inplace/default     SKIP        FOLLOWED    STALE     \n"
+		"* res_loop/inplace/default  -           STALE       FOLLOWED  \n"
+		"  getip/rename/default      -           -           STALE     \n"
+		"(! = differs from the expected verdict; * = the C libraries disagree)\n");
+	free(got);
+}
+END_TEST
+
+/* One C library other than the host's: still columns by update method,
+ * the libc kept in the row; no cases: the header and the legend. */
+START_TEST(test_grid_one_libc_and_empty)
+{
+	struct case_result r[2];
+	grid_rec(&r[0], "bullseye", "getip", "inplace", "default", "none", V_FOLLOWED, V_NONE);
+	grid_rec(&r[1], "bullseye", "getip", "rename", "default", "none", V_STALE, V_FOLLOWED);
+	char *got = render_grid(r, 2);
+	ck_assert_text(got,
+		"  probe/options           inplace     rename    \n"
+		"  bullseye:getip/default  FOLLOWED    STALE!    \n"
+		"(! = differs from the expected verdict)\n");
+	free(got);
+	got = render_grid(NULL, 0);
+	ck_assert_text(got,
+		"  probe/options       \n"
+		"(! = differs from the expected verdict)\n");
+	free(got);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -870,9 +1210,20 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_json_all_cases);
 	tcase_add_test(tc, test_tap);
 	tcase_add_test(tc, test_tap_plan_matches);
+	tcase_add_test(tc, test_tap_error_and_skip);
 	tcase_add_test(tc, test_junit);
+	tcase_add_test(tc, test_junit_error_and_skip);
+	tcase_add_test(tc, test_json_only_fresh);
 	tcase_add_test(tc, test_md);
+	tcase_add_test(tc, test_md_cells);
 	tcase_add_test(tc, test_table);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Grid");
+	tcase_add_test(tc, test_grid_updates);
+	tcase_add_test(tc, test_grid_libcs);
+	tcase_add_test(tc, test_grid_libcs_first_column_empty);
+	tcase_add_test(tc, test_grid_one_libc_and_empty);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

@@ -282,6 +282,143 @@ START_TEST(test_axis_names)
 }
 END_TEST
 
+/* ---- Commands: groups that run exec instead of probes ---- */
+
+/* One line per case: the fields of a command case. */
+static char *list_exec_cases(const struct scn_file *f)
+{
+	char *out = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&out, &size);
+	ck_assert_ptr_nonnull(m);
+	for (size_t i = 0; i < scn_count(f); i++) {
+		struct scn_case c;
+		scn_case_at(f, i, &c);
+		fprintf(m, "%s [%s] probe=%s exec=<%s> trigger=<%s>/%u "
+		        "fresh=<%s>/%u only=<%s>\n", c.name, c.group, c.probe,
+		        c.exec, c.trigger, c.trigger_ms, c.fresh, c.fresh_ms, c.only);
+	}
+	fclose(m);
+	return out;
+}
+
+static void assert_exec_cases(const char *text, const char *want)
+{
+	struct scn_file *f = parse_str(text);
+	char *got = list_exec_cases(f);
+	ck_assert_msg(strcmp(got, want) == 0,
+	              "\n--- want ---\n%s--- got ---\n%s", want, got);
+	free(got);
+	free(f);
+}
+
+/* Values of exec, trigger and fresh are the rest of the line as written:
+ * inner spaces, quotes and '|' kept, the comment and trailing blanks not. */
+static const char exec_text[] =
+	"window 2s\n"
+	"[classic]\n"
+	"probe getip\n"
+	"[mail]\n"
+	"exec          /usr/sbin/sendmail -bD  -q2s\n"
+	"trigger       echo 'Subject: x' | /usr/sbin/sendmail root@hat.com   # every 2s\n"
+	"trigger-every 2s\n"
+	"fresh\t/usr/sbin/sendmail -q -v \t\r\n"
+	"fresh-for     7.5s\n"
+	"only          MX\n"
+	"update        inplace rename\n"
+	"cache         none nscd\n"
+	"libc          host bookworm\n"
+	"[plain]\n"
+	"exec sleep 100\n";
+
+START_TEST(test_exec_cases)
+{
+	/* The group's name is its one probe, so it names the cases. */
+	assert_exec_cases(exec_text,
+		"getip/inplace/default [classic] probe=getip exec=<> trigger=<>/1000 fresh=<>/5000 only=<>\n"
+		"mail/inplace/default [mail] probe=mail exec=</usr/sbin/sendmail -bD  -q2s> trigger=<echo 'Subject: x' | /usr/sbin/sendmail root@hat.com>/2000 fresh=</usr/sbin/sendmail -q -v>/7500 only=<MX>\n"
+		"mail/rename/default [mail] probe=mail exec=</usr/sbin/sendmail -bD  -q2s> trigger=<echo 'Subject: x' | /usr/sbin/sendmail root@hat.com>/2000 fresh=</usr/sbin/sendmail -q -v>/7500 only=<MX>\n"
+		"mail/inplace/default/nscd [mail] probe=mail exec=</usr/sbin/sendmail -bD  -q2s> trigger=<echo 'Subject: x' | /usr/sbin/sendmail root@hat.com>/2000 fresh=</usr/sbin/sendmail -q -v>/7500 only=<MX>\n"
+		"mail/rename/default/nscd [mail] probe=mail exec=</usr/sbin/sendmail -bD  -q2s> trigger=<echo 'Subject: x' | /usr/sbin/sendmail root@hat.com>/2000 fresh=</usr/sbin/sendmail -q -v>/7500 only=<MX>\n"
+		"bookworm:mail/inplace/default [mail] probe=mail exec=</usr/sbin/sendmail -bD  -q2s> trigger=<echo 'Subject: x' | /usr/sbin/sendmail root@hat.com>/2000 fresh=</usr/sbin/sendmail -q -v>/7500 only=<MX>\n"
+		"bookworm:mail/rename/default [mail] probe=mail exec=</usr/sbin/sendmail -bD  -q2s> trigger=<echo 'Subject: x' | /usr/sbin/sendmail root@hat.com>/2000 fresh=</usr/sbin/sendmail -q -v>/7500 only=<MX>\n"
+		"bookworm:mail/inplace/default/nscd [mail] probe=mail exec=</usr/sbin/sendmail -bD  -q2s> trigger=<echo 'Subject: x' | /usr/sbin/sendmail root@hat.com>/2000 fresh=</usr/sbin/sendmail -q -v>/7500 only=<MX>\n"
+		"bookworm:mail/rename/default/nscd [mail] probe=mail exec=</usr/sbin/sendmail -bD  -q2s> trigger=<echo 'Subject: x' | /usr/sbin/sendmail root@hat.com>/2000 fresh=</usr/sbin/sendmail -q -v>/7500 only=<MX>\n"
+		"plain/inplace/default [plain] probe=plain exec=<sleep 100> trigger=<>/1000 fresh=<>/5000 only=<>\n");
+}
+END_TEST
+
+START_TEST(test_exec_group_fields)
+{
+	struct scn_file *f = parse_str(exec_text);
+	ck_assert_uint_eq(f->ngroups, 3);
+	const struct scn_group *g = &f->groups[1];
+	ck_assert_str_eq(g->name, "mail");
+	ck_assert_uint_eq(g->line, 4);
+	ck_assert_uint_eq(g->axis[SCN_PROBE].n, 1);
+	ck_assert_str_eq(g->axis[SCN_PROBE].v[0], "mail");
+	ck_assert_str_eq(g->exec, "/usr/sbin/sendmail -bD  -q2s");
+	ck_assert_str_eq(g->trigger, "echo 'Subject: x' | /usr/sbin/sendmail root@hat.com");
+	ck_assert_str_eq(g->fresh, "/usr/sbin/sendmail -q -v");
+	ck_assert_uint_eq(g->trigger_ms, 2000);
+	ck_assert_uint_eq(g->fresh_ms, 7500);
+	ck_assert_str_eq(g->only, "MX");
+	ck_assert_uint_eq(g->window_ms, 2000);       /* from the defaults */
+	ck_assert_uint_eq(scn_count(f), 1 + 8 + 1);
+	/* A probe group keeps no command fields. */
+	g = &f->groups[0];
+	ck_assert_str_eq(g->exec, "");
+	ck_assert_str_eq(g->trigger, "");
+	ck_assert_str_eq(g->fresh, "");
+	ck_assert_str_eq(g->only, "");
+	ck_assert_uint_eq(g->trigger_ms, 1000);
+	ck_assert_uint_eq(g->fresh_ms, 5000);
+	free(f);
+}
+END_TEST
+
+/* Command keys above the first header are defaults like any other key;
+ * a file without headers is one command group named after the file. */
+START_TEST(test_exec_defaults)
+{
+	assert_exec_cases("exec sleep 5\n",
+		"t/inplace/default [t] probe=t exec=<sleep 5> trigger=<>/1000 fresh=<>/5000 only=<>\n");
+	assert_exec_cases(
+		"only AAAA\ntrigger-every 250ms\nfresh-for 1m\ntrigger ping -c1 x\n"
+		"[a]\nexec a\n[b]\nprobe getip\nonly A6\n[c]\nexec c\ntrigger-every 3s\n",
+		"a/inplace/default [a] probe=a exec=<a> trigger=<ping -c1 x>/250 fresh=<>/60000 only=<AAAA>\n"
+		"getip/inplace/default [b] probe=getip exec=<> trigger=<ping -c1 x>/250 fresh=<>/60000 only=<A6>\n"
+		"c/inplace/default [c] probe=c exec=<c> trigger=<ping -c1 x>/3000 fresh=<>/60000 only=<AAAA>\n");
+}
+END_TEST
+
+/* A later line for the same key wins, for command keys too. */
+START_TEST(test_exec_override_line)
+{
+	assert_exec_cases("exec one\nexec two  words\nonly MX\nonly A\n",
+		"t/inplace/default [t] probe=t exec=<two  words> trigger=<>/1000 fresh=<>/5000 only=<A>\n");
+}
+END_TEST
+
+/* 'only' takes an upper-case type word; whether the type exists is for
+ * dns_type_parse() to say when the run starts. */
+static const char *const only_ok_rows[] = {
+	"A", "MX", "AAAA", "PTR", "A6", "TYPE15", "ABCDEFGHIJKLMNO" /* 15 */,
+};
+
+START_TEST(test_only_ok)
+{
+	char text[64];
+	snprintf(text, sizeof text, "exec x\nonly %s\n", only_ok_rows[_i]);
+	struct scn_file *f = parse_str(text);
+	ck_assert_str_eq(f->groups[0].only, only_ok_rows[_i]);
+	struct scn_case c;
+	scn_case_at(f, 0, &c);
+	ck_assert_str_eq(c.only, only_ok_rows[_i]);
+	free(f);
+}
+END_TEST
+
 /* ---- Filters ---- */
 
 /* Terms of one filter are alternatives: any one selects the case. */
@@ -351,6 +488,31 @@ START_TEST(test_override)
 }
 END_TEST
 
+/* --libc on a file with command groups: the libc prefixes the name and
+ * the command stays with every case. */
+START_TEST(test_override_exec)
+{
+	struct scn_file *f = parse_str("[classic]\nprobe getip\n"
+	                               "[mail]\nexec sendmail -bD\nlibc bookworm\n");
+	char err[256] = "";
+	ck_assert_int_eq(scn_override_axis(f, SCN_LIBC, "host,bullseye", err,
+	                                   sizeof err), 0);
+	ck_assert_str_eq(err, "");
+	char *got = list_exec_cases(f);
+	ck_assert_str_eq(got,
+		"getip/inplace/default [classic] probe=getip exec=<> trigger=<>/1000 fresh=<>/5000 only=<>\n"
+		"bullseye:getip/inplace/default [classic] probe=getip exec=<> trigger=<>/1000 fresh=<>/5000 only=<>\n"
+		"mail/inplace/default [mail] probe=mail exec=<sendmail -bD> trigger=<>/1000 fresh=<>/5000 only=<>\n"
+		"bullseye:mail/inplace/default [mail] probe=mail exec=<sendmail -bD> trigger=<>/1000 fresh=<>/5000 only=<>\n");
+	free(got);
+	struct scn_case c;
+	scn_case_at(f, 3, &c);
+	ck_assert_str_eq(c.libc, "bullseye");
+	ck_assert_str_eq(c.probe, "mail");
+	free(f);
+}
+END_TEST
+
 /* An option's error names the option, not a file and a line. */
 static const struct {
 	enum scn_axis axis;
@@ -361,6 +523,12 @@ static const struct {
 	  "inplace, rename, symlink, bind-inplace, bind-rename" },
 	{ SCN_LIBC, "host,host", "--libc: 'host' is listed twice in 'libc'" },
 	{ SCN_LIBC, "", "--libc: 'libc' needs at least one value" },
+	{ SCN_LIBC, "host,glibc;2",
+	  "--libc: bad libc value 'glibc;2'; expected a word of letters, digits "
+	  "and -_.+:" },
+	{ SCN_LIBC, "bullseye,host bookworm",
+	  "--libc: bad libc value 'host bookworm'; expected a word of letters, "
+	  "digits and -_.+:" },
 	{ SCN_CACHE, ",", "--cache: 'cache' needs at least one value" },
 	{ SCN_OPTIONS, "no reload",
 	  "--options: bad options value 'no reload'; expected a word of "
@@ -490,6 +658,45 @@ START_TEST(test_limit_before)
 }
 END_TEST
 
+/* A sentence or a command is one value: more words than an axis may
+ * have values, and as many characters as the field holds. */
+START_TEST(test_limit_text)
+{
+	const char *why = "one two three four five six seven eight nine ten "
+	                  "eleven twelve thirteen fourteen fifteen sixteen "
+	                  "seventeen eighteen nineteen";
+	const char *cmd = "sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 "
+	                  "16 17 18; do echo $i; done'";
+	char text[1024];
+	snprintf(text, sizeof text, "why %s\nexec %s\n", why, cmd);
+	struct scn_file *f = parse_str(text);
+	ck_assert_str_eq(f->groups[0].why, why);
+	ck_assert_str_eq(f->groups[0].exec, cmd);
+	free(f);
+
+	/* 255 characters fit in exec, 127 in why. */
+	char longcmd[SCN_TEXT_MAX], longwhy[sizeof f->groups[0].why];
+	memset(longcmd, 'c', sizeof longcmd - 1);
+	longcmd[sizeof longcmd - 1] = '\0';
+	memset(longwhy, 'w', sizeof longwhy - 1);
+	longwhy[sizeof longwhy - 1] = '\0';
+	ck_assert_uint_eq(strlen(longcmd), 255);
+	ck_assert_uint_eq(strlen(longwhy), 127);
+	snprintf(text, sizeof text, "exec %s\ntrigger %s\nfresh %s\nwhy %s\n",
+	         longcmd, longcmd, longcmd, longwhy);
+	f = parse_str(text);
+	ck_assert_str_eq(f->groups[0].exec, longcmd);
+	ck_assert_str_eq(f->groups[0].trigger, longcmd);
+	ck_assert_str_eq(f->groups[0].fresh, longcmd);
+	ck_assert_str_eq(f->groups[0].why, longwhy);
+	struct scn_case c;
+	scn_case_at(f, 0, &c);
+	ck_assert_str_eq(c.exec, longcmd);
+	ck_assert_str_eq(c.why, longwhy);
+	free(f);
+}
+END_TEST
+
 /* A small error buffer gets what fits, still NUL-terminated. */
 START_TEST(test_limit_errsize)
 {
@@ -508,6 +715,8 @@ END_TEST
 #define A12 "aaaaaaaaaaaa"
 #define A48 A12 A12 A12 A12      /* one more than a word may have */
 #define EXPECT_WORDS "expected a word of letters, digits and -_.+:"
+#define C64  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define C256 C64 C64 C64 C64
 
 static const struct {
 	const char *name;
@@ -518,11 +727,13 @@ static const struct {
 	{ "unknown-key", T("probe getip\ninterval 50ms\nprobes getip\n"),
 	  "t.scn:3: unknown key 'probes'; expected one of: probe, update, "
 	  "options, cache, libc, name, interval, window, before, switch-after, "
-	  "timeout, why, or a [group] header" },
+	  "timeout, why, exec, trigger, trigger-every, fresh, fresh-for, only, "
+	  "or a [group] header" },
 	{ "unknown-key-in-group", T("probe a\n[g]\n\n  Probe b\n"),
 	  "t.scn:4: unknown key 'Probe'; expected one of: probe, update, "
 	  "options, cache, libc, name, interval, window, before, switch-after, "
-	  "timeout, why, or a [group] header" },
+	  "timeout, why, exec, trigger, trigger-every, fresh, fresh-for, only, "
+	  "or a [group] header" },
 	{ "update-typo", T("probe getip\n\nupdate inplace inplase\n"),
 	  "t.scn:3: unknown update method 'inplase'; expected one of: inplace, "
 	  "rename, symlink, bind-inplace, bind-rename" },
@@ -568,13 +779,13 @@ static const struct {
 	{ "group-without-probe",
 	  T("[a]\nprobe getip\n\n[b]\nupdate rename\n[c]\nprobe x\n"),
 	  "t.scn:4: group [b] has no 'probe' line; expected e.g. "
-	  "'probe getip res_loop'" },
+	  "'probe getip res_loop', or 'exec COMMAND'" },
 	{ "file-without-probe", T("# nothing\n\nupdate rename\n"),
 	  "t.scn:1: group [t] has no 'probe' line; expected e.g. "
-	  "'probe getip res_loop'" },
+	  "'probe getip res_loop', or 'exec COMMAND'" },
 	{ "empty-file", T(""),
 	  "t.scn:1: group [t] has no 'probe' line; expected e.g. "
-	  "'probe getip res_loop'" },
+	  "'probe getip res_loop', or 'exec COMMAND'" },
 	{ "probe-without-values", T("\nprobe\n"),
 	  "t.scn:2: 'probe' needs at least one value" },
 	{ "values-17", T("probe a b c d e f g h i j k l m n o p q\n"),
@@ -606,7 +817,52 @@ static const struct {
 	    "0123456789012345678901234567890123456789"
 	    "0123456789012345678901234567890123456789"
 	    "01234567\n"),
-	  "t.scn:2: 'why' is longer than 127 characters" },
+	  "t.scn:2: 'why' is longer than 127 characters; expected a shorter line" },
+	{ "why-empty", T("probe x\nwhy   # nothing to say\n"),
+	  "t.scn:2: 'why' needs a value; expected a sentence" },
+	{ "exec-empty", T("[m]\nexec\n"),
+	  "t.scn:2: 'exec' needs a value; expected a shell command" },
+	{ "trigger-empty", T("[m]\nexec x\ntrigger \t\r\n"),
+	  "t.scn:3: 'trigger' needs a value; expected a shell command" },
+	{ "fresh-empty", T("[m]\nexec x\n\nfresh#\n"),
+	  "t.scn:4: 'fresh' needs a value; expected a shell command" },
+	{ "exec-too-long", T("[m]\nexec " C256 "\n"),
+	  "t.scn:2: 'exec' is longer than 255 characters; expected a shorter line" },
+	{ "trigger-too-long", T("[m]\nexec x\ntrigger " C256 C64 "\n"),
+	  "t.scn:3: 'trigger' is longer than 255 characters; expected a shorter line" },
+	{ "fresh-too-long", T("exec x\nfresh " C256 "\n"),
+	  "t.scn:2: 'fresh' is longer than 255 characters; expected a shorter line" },
+	{ "probe-and-exec", T("[m]\nprobe getip\nexec sleep 1\n"),
+	  "t.scn:1: group [m] has both 'probe' and 'exec'; expected one of them" },
+	{ "probe-and-exec-no-groups", T("\nexec sleep 1\nprobe getip\n"),
+	  "t.scn:1: group [t] has both 'probe' and 'exec'; expected one of them" },
+	/* A probe above the first header is in every group, exec ones too. */
+	{ "default-probe-exec-group", T("probe getip\n[classic]\n\n[mail]\nexec x\n"),
+	  "t.scn:4: group [mail] has both 'probe' and 'exec'; expected one of them" },
+	{ "only-lower", T("exec x\nonly mx\n"),
+	  "t.scn:2: bad only 'mx'; expected a query type such as MX or A" },
+	{ "only-mixed", T("exec x\nonly Aaaa\n"),
+	  "t.scn:2: bad only 'Aaaa'; expected a query type such as MX or A" },
+	{ "only-dash", T("exec x\nonly M-X\n"),
+	  "t.scn:2: bad only 'M-X'; expected a query type such as MX or A" },
+	{ "only-16", T("exec x\nonly ABCDEFGHIJKLMNOP\n"),
+	  "t.scn:2: bad only 'ABCDEFGHIJKLMNOP'; expected a query type such as "
+	  "MX or A" },
+	{ "only-two-words", T("exec x\nonly MX A\n"),
+	  "t.scn:2: 'only' takes exactly one value" },
+	{ "only-missing", T("exec x\nonly\n"),
+	  "t.scn:2: 'only' takes exactly one value" },
+	{ "trigger-every-zero", T("exec x\ntrigger-every 0s\n"),
+	  "t.scn:2: bad trigger-every '0s'; expected a duration such as 100ms "
+	  "or 1.5s" },
+	{ "fresh-for-word", T("exec x\nfresh-for soon\n"),
+	  "t.scn:2: bad fresh-for 'soon'; expected a duration such as 100ms "
+	  "or 1.5s" },
+	{ "fresh-for-two-words", T("exec x\nfresh-for 5 s\n"),
+	  "t.scn:2: 'fresh-for' takes exactly one value" },
+	/* Only a sentence or a command may have more than 17 words. */
+	{ "name-18-values", T("probe x\nname a b c d e f g h i j k l m n o p q r\n"),
+	  "t.scn:2: too many values; at most 16 per line" },
 };
 
 START_TEST(test_malformed)
@@ -687,12 +943,21 @@ Suite *scenario_suite(void)
 	tcase_add_test(tc, test_axis_names);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("Commands");
+	tcase_add_test(tc, test_exec_cases);
+	tcase_add_test(tc, test_exec_group_fields);
+	tcase_add_test(tc, test_exec_defaults);
+	tcase_add_test(tc, test_exec_override_line);
+	tcase_add_loop_test(tc, test_only_ok, 0, NROWS(only_ok_rows));
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("Filters");
 	tcase_add_loop_test(tc, test_filter, 0, NROWS(filter_rows));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Overrides");
 	tcase_add_test(tc, test_override);
+	tcase_add_test(tc, test_override_exec);
 	tcase_add_loop_test(tc, test_override_bad, 0, NROWS(override_bad_rows));
 	tcase_add_test(tc, test_override_too_long);
 	suite_add_tcase(s, tc);
@@ -703,6 +968,7 @@ Suite *scenario_suite(void)
 	tcase_add_test(tc, test_limit_word);
 	tcase_add_test(tc, test_limit_line);
 	tcase_add_test(tc, test_limit_before);
+	tcase_add_test(tc, test_limit_text);
 	tcase_add_test(tc, test_limit_errsize);
 	tcase_add_test(tc, test_len_respected);
 	suite_add_tcase(s, tc);

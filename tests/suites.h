@@ -11,5 +11,6 @@ Suite *scenario_suite(void);
 Suite *expect_suite(void);
 Suite *caseres_suite(void);
 Suite *report_suite(void);
+Suite *evidence_suite(void);
 
 #endif

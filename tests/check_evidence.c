@@ -1,0 +1,622 @@
+/*
+ * check_evidence.c - report.md of one case, and the shell quoting of the
+ * command lines it prints.
+ *
+ * The report is compared as canonical text: its layout is what a support
+ * engineer reads.  Quoted command lines are also unquoted again by a small
+ * POSIX single-quote reader below, so "safe" means a shell would give back
+ * the same words.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "evidence.h"
+#include "suites.h"
+
+#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* NULL when the texts are equal; else the first line where they differ
+ * (a failing ck_assert_str_eq on a long text would overflow Check's
+ * 4 KiB message limit and end the test without saying what differs). */
+static const char *text_diff(const char *got, const char *want, char *buf,
+                             size_t size)
+{
+	const char *g = got, *w = want, *gl = got, *wl = want;
+	unsigned line = 1;
+	if (strcmp(got, want) == 0)
+		return NULL;
+	for (; *g && *g == *w; g++, w++)
+		if (*g == '\n') {
+			line++;
+			gl = g + 1;
+			wl = w + 1;
+		}
+	size_t gn = strcspn(gl, "\n"), wn = strcspn(wl, "\n");
+	snprintf(buf, size, "line %u differs (column %td)\n  want: %.*s%s\n"
+	         "  got:  %.*s%s", line, g - gl + 1, (int)(wn < 400 ? wn : 400), wl,
+	         *wl ? "" : "(end of text)", (int)(gn < 400 ? gn : 400), gl,
+	         *gl ? "" : "(end of text)");
+	return buf;
+}
+
+#define ck_assert_text(got, want) do { \
+	char d_[1024]; \
+	const char *e_ = text_diff(got, want, d_, sizeof d_); \
+	ck_assert_msg(e_ == NULL, "%s", e_); \
+} while (0)
+
+#define ck_assert_has(text, needle) \
+	ck_assert_msg(strstr(text, needle) != NULL, "missing: %s\n--- in ---\n%.3000s", \
+	              needle, text)
+
+/* ---- Shell quoting ---- */
+
+/*
+ * Split a line as a POSIX shell splits words made only of plain
+ * characters, '...' and \x: the inverse of what evidence_shell_quote may
+ * write.  Returns the number of words, or -1 on an open quote, a
+ * character a shell would expand, or too many words.
+ */
+static int sh_unquote(const char *s, char words[][1100], int max)
+{
+	int n = 0;
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+		if (n == max)
+			return -1;
+		size_t k = 0;
+		for (; *s && *s != ' '; s++) {
+			if (*s == '\'') {
+				const char *close = strchr(s + 1, '\'');
+				if (!close)
+					return -1;
+				for (s++; s < close; s++)
+					words[n][k++] = *s;
+			} else if (*s == '\\' && s[1]) {
+				words[n][k++] = *++s;
+			} else if (strchr("\"$`*?[]{}()<>|&;~#!\t\n", *s)) {
+				return -1;   /* unquoted, a shell would act on it */
+			} else {
+				words[n][k++] = *s;
+			}
+			if (k >= 1099)
+				return -1;
+		}
+		words[n++][k] = '\0';
+	}
+	return n;
+}
+
+static const struct {
+	char *const argv[5];
+	const char *want;
+} quote_rows[] = {
+	{ { "whichns", "run", "-f", "getip", NULL }, "whichns run -f getip" },
+	{ { "/usr/sbin/sendmail", "-bD", "-q2s", NULL }, "/usr/sbin/sendmail -bD -q2s" },
+	{ { "a-z_A.Z/0=9:,+@%", NULL }, "a-z_A.Z/0=9:,+@%" },
+	{ { "it's", NULL }, "'it'\\''s'" },
+	{ { "", NULL }, "''" },
+	{ { "x", "", "y", NULL }, "x '' y" },
+	{ { "a b", NULL }, "'a b'" },
+	{ { "''", NULL }, "''\\'''\\'''" },
+	{ { "say \"hi\"", NULL }, "'say \"hi\"'" },
+	{ { "$HOME", "`id`", "*", "~", NULL }, "'$HOME' '`id`' '*' '~'" },
+	{ { "a;b", "a|b", "a&b", "a\\b", NULL }, "'a;b' 'a|b' 'a&b' 'a\\b'" },
+	{ { "line\nnext", "tab\there", NULL }, "'line\nnext' 'tab\there'" },
+	{ { "#x", "!x", "(x)", NULL }, "'#x' '!x' '(x)'" },
+	{ { "caf\xc3\xa9", NULL }, "'caf\xc3\xa9'" },
+	{ { "sh", "-c", "echo Subject: x | sendmail root@hat.com", NULL },
+	  "sh -c 'echo Subject: x | sendmail root@hat.com'" },
+	{ { NULL }, "" },
+};
+
+START_TEST(test_quote)
+{
+	char buf[512], words[5][1100];
+	char *const *argv = quote_rows[_i].argv;
+	memset(buf, 'Z', sizeof buf);
+	evidence_shell_quote(buf, sizeof buf, argv);
+	ck_assert_str_eq(buf, quote_rows[_i].want);
+
+	/* A shell reading the line gets the same words back. */
+	int n = sh_unquote(buf, words, 5);
+	int want_n = 0;
+	while (argv[want_n])
+		want_n++;
+	ck_assert_int_eq(n, want_n);
+	for (int i = 0; i < n; i++)
+		ck_assert_str_eq(words[i], argv[i]);
+}
+END_TEST
+
+/* The reader above must itself refuse what a shell would misread. */
+START_TEST(test_unquote_checker)
+{
+	char words[5][1100];
+	ck_assert_int_eq(sh_unquote("'open", words, 5), -1);
+	ck_assert_int_eq(sh_unquote("a $HOME", words, 5), -1);
+	ck_assert_int_eq(sh_unquote("a b;c", words, 5), -1);
+	ck_assert_int_eq(sh_unquote("a b c d e f", words, 5), -1);
+	ck_assert_int_eq(sh_unquote("'it'\\''s' x", words, 5), 2);
+	ck_assert_str_eq(words[0], "it's");
+	ck_assert_str_eq(words[1], "x");
+}
+END_TEST
+
+/* A buffer too small for the line keeps whole words only: never a word
+ * cut inside an open quote, always NUL-terminated. */
+static const struct {
+	size_t size;
+	const char *want;
+} quote_cut_rows[] = {
+	{ 1, "" },
+	{ 7, "" },                              /* "whichns" needs 8 */
+	{ 8, "whichns" },
+	{ 12, "whichns run" },
+	{ 17, "whichns run" },                  /* "whichns run 'a b'" needs 18 */
+	{ 18, "whichns run 'a b'" },
+	{ 27, "whichns run 'a b'" },            /* "... 'it'\''s'" needs 28 */
+	{ 28, "whichns run 'a b' 'it'\\''s'" },
+	{ 64, "whichns run 'a b' 'it'\\''s'" },
+};
+
+START_TEST(test_quote_cut)
+{
+	char *const argv[] = { "whichns", "run", "a b", "it's", NULL };
+	char buf[64];
+	memset(buf, 'Z', sizeof buf);
+	evidence_shell_quote(buf, quote_cut_rows[_i].size, argv);
+	ck_assert_str_eq(buf, quote_cut_rows[_i].want);
+	/* Nothing written past size. */
+	if (quote_cut_rows[_i].size < sizeof buf)
+		ck_assert_int_eq(buf[quote_cut_rows[_i].size], 'Z');
+	char words[5][1100];
+	ck_assert_int_ge(sh_unquote(buf, words, 5), 0);
+}
+END_TEST
+
+/* One argument longer than the quoter's word buffer: what is kept is a
+ * prefix of it, still quoted so a shell reads one word. */
+START_TEST(test_quote_long_word)
+{
+	static char arg[2000], buf[4096];
+	static char words[2][1100];
+	for (size_t i = 0; i < sizeof arg - 1; i++)
+		arg[i] = i % 3 == 0 ? '\'' : 'x';
+	arg[sizeof arg - 1] = '\0';
+	char *const argv[] = { "x", arg, NULL };
+	evidence_shell_quote(buf, sizeof buf, argv);
+	ck_assert_int_eq(sh_unquote(buf, words, 2), 2);
+	ck_assert_str_eq(words[0], "x");
+	ck_assert_uint_gt(strlen(words[1]), 300);
+	ck_assert_int_eq(strncmp(words[1], arg, strlen(words[1])), 0);
+}
+END_TEST
+
+/* ---- report.md ---- */
+
+#define T_SWITCH 1700000000.5
+
+static struct wn_event ev(double ms, enum vd_server server, bool qr,
+                          const char *qname, uint16_t qtype, uint8_t rcode,
+                          const char *answers)
+{
+	struct wn_event e;
+	memset(&e, 0, sizeof e);
+	e.t = T_SWITCH + ms / 1000.0;
+	e.server = server;
+	e.qr = qr;
+	snprintf(e.qname, sizeof e.qname, "%s", qname);
+	e.qtype = qtype;
+	e.rcode = rcode;
+	snprintf(e.answers, sizeof e.answers, "%s", answers);
+	e.proto = 17;
+	return e;
+}
+
+/* Two before the switch, four after; the last with a '|' in its name. */
+static void events(struct wn_event e[6])
+{
+	e[0] = ev(-200, VD_OLD, false, "hat.com", 1, 0, "");
+	e[1] = ev(-199, VD_OLD, true, "hat.com", 1, 0, "203.0.113.203");
+	e[2] = ev(100, VD_OLD, false, "hat.com", 15, 0, "");
+	e[3] = ev(250, VD_NEW, false, "hat.com", 28, 0, "");
+	e[4] = ev(250.5, VD_NEW, true, "hat.com", 28, 3, "");
+	e[5] = ev(400, VD_OTHER, true, "a|b.hat.com", 65, 0, "x|y,z");
+}
+
+static void late_case(struct case_result *r)
+{
+	caseres_init(r);
+	strcpy(r->name, "res_loop/inplace/no-reload");
+	strcpy(r->probe, "res_loop");
+	strcpy(r->update, "inplace");
+	strcpy(r->options, "no-reload");
+	strcpy(r->cache, "none");
+	strcpy(r->libc, "glibc 2.36");
+	strcpy(r->command, "/usr/libexec/whichns/res_loop -i 50 hat.com");
+	r->vd.v = V_LATE;
+	r->vd.late_by = 2;
+	r->vd.queries_old_before = 3;
+	r->vd.queries_other_before = 1;
+	r->vd.queries_old_after = 2;
+	r->vd.queries_new_after = 4;
+	r->vd.queries_other_after = 5;
+	r->vd.answers_old_after = 1;
+	r->vd.answers_new_after = 3;
+	r->vd.first_new_ms = 250.4;
+	strcpy(r->vd.reason, "2 lookups went to the old server before the first "
+	       "to the new one");
+	r->expected = V_LATE;
+	strcpy(r->expected_why, "res_init() rereads the file");
+	r->switched = true;
+	r->switch_time = T_SWITCH;
+	r->complete = true;
+}
+
+static char *render(const struct evidence *e)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&buf, &size);
+	ck_assert_ptr_nonnull(m);
+	evidence_report_md(m, e);
+	ck_assert_int_eq(fclose(m), 0);
+	return buf;
+}
+
+static const char files_section[] =
+	"## Files\n"
+	"\n"
+	"- `capture.pcap`: every DNS packet of the case (libpcap, Linux cooked)\n"
+	"- `events.tsv`: each DNS message decoded, with ms since the switch\n"
+	"- `process.out`, `process.err`: the process's own output\n"
+	"- `dnsmasq-old.log`, `dnsmasq-new.log`: each server's query log\n"
+	"- `resolv.conf.before`, `resolv.conf.after`\n"
+	"- `result.txt`: every number above, one per line\n";
+
+#define CAPTURE_NOTE \
+	"Verdicts are computed from the packets in `capture.pcap` (beside this " \
+	"report; open it in Wireshark or `tshark -r capture.pcap`). The old " \
+	"server is 198.51.100.10 (answers 203.0.113.203), the new one " \
+	"198.51.100.20 (answers 203.0.113.204).\n\n"
+
+#define TIMELINE_HEAD(rel) \
+	"## Timeline\n\nTimes in ms relative to " rel ".\n\n" \
+	"| ms | server | message | name | type | answer |\n" \
+	"|---:|---|---|---|---|---|\n"
+
+START_TEST(test_report_late)
+{
+	struct case_result r;
+	struct wn_event e[6];
+	late_case(&r);
+	events(e);
+	struct evidence x = {
+		.r = &r, .rerun = "whichns run -f 'res_loop/inplace/no-reload' repro.scn",
+		.kernel = "Linux 6.1.0-13-amd64",
+		.rc_before = "nameserver 198.51.100.10\n",
+		.rc_after = "nameserver 198.51.100.20",    /* no final newline */
+		.nsswitch = NULL, .nscd = false, .ev = e, .nev = 6, .max_rows = 0,
+	};
+	char *got = render(&x);
+	char *want = NULL;
+	size_t wsize = 0;
+	FILE *m = open_memstream(&want, &wsize);
+	ck_assert_ptr_nonnull(m);
+	fputs("# whichns evidence: res_loop/inplace/no-reload\n"
+	      "\n"
+	      "## Verdict: LATE (2 lookups late)\n"
+	      "\n"
+	      "2 lookups went to the old server before the first to the new one.\n"
+	      "\n"
+	      "Expected: LATE — res_init() rereads the file.\n"
+	      "\n"
+	      "| | old server | new server | other |\n"
+	      "|---|---|---|---|\n"
+	      "| queries before the switch | 3 | 0 | 1 |\n"
+	      "| queries after the switch | 2 | 4 | 5 |\n"
+	      "| answers the process printed after the switch | 1 | 3 | |\n"
+	      "\n"
+	      "First query to the new server: 250 ms after the switch.\n"
+	      "\n"
+	      CAPTURE_NOTE
+	      "## What ran\n"
+	      "\n"
+	      "- process under test: `/usr/libexec/whichns/res_loop -i 50 hat.com`\n"
+	      "- to run it again: `whichns run -f 'res_loop/inplace/no-reload' repro.scn`\n"
+	      "- resolv.conf update method: inplace; options: no-reload\n"
+	      "- switch time (capture clock): 1700000000.500000\n"
+	      "- process exit: still running; ended by whichns\n"
+	      "\n"
+	      "## Environment\n"
+	      "\n"
+	      "- kernel: Linux 6.1.0-13-amd64\n"
+	      "- C library (read from the process): glibc 2.36\n"
+	      "- nscd: not running in the case\n"
+	      "\n"
+	      "resolv.conf before the switch:\n\n```\nnameserver 198.51.100.10\n```\n\n"
+	      "resolv.conf after the switch:\n\n```\nnameserver 198.51.100.20\n```\n\n"
+	      "nsswitch.conf:\n\n```\n(not available)\n```\n\n"
+	      TIMELINE_HEAD("the switch")
+	      "| -200.0 | old | query | hat.com | A |  |\n"
+	      "| -199.0 | old | response | hat.com | A | 203.0.113.203 |\n"
+	      "| **0** | | **resolv.conf switched** | | | |\n"
+	      "| 100.0 | old | query | hat.com | MX |  |\n"
+	      "| 250.0 | new | query | hat.com | AAAA |  |\n"
+	      "| 250.5 | new | response | hat.com | AAAA | NXDOMAIN |\n"
+	      "| 400.0 | other | response | a\\|b.hat.com | TYPE65 | x\\|y,z |\n"
+	      "\n", m);
+	fputs(files_section, m);
+	ck_assert_int_eq(fclose(m), 0);
+	ck_assert_text(got, want);
+	free(want);
+	free(got);
+}
+END_TEST
+
+/* The marker row sits between the last message before the switch and the
+ * first one after it, wherever that is. */
+static const struct {
+	double ms[4];
+	const char *rows;   /* ms column, 'S' for the marker */
+} marker_rows[] = {
+	{ { -30, -20, -10, 10 }, "-30.0 -20.0 -10.0 S 10.0" },
+	{ { -30, 0, 10, 20 }, "-30.0 S 0.0 10.0 20.0" },     /* at the switch: after */
+	{ { -30, -0.1, 0.1, 20 }, "-30.0 -0.1 S 0.1 20.0" },
+};
+
+START_TEST(test_marker_place)
+{
+	struct case_result r;
+	struct wn_event e[4];
+	late_case(&r);
+	for (int i = 0; i < 4; i++)
+		e[i] = ev(marker_rows[_i].ms[i], VD_OLD, false, "hat.com", 1, 0, "");
+	struct evidence x = { .r = &r, .ev = e, .nev = 4 };
+	char *got = render(&x);
+	const char *t = strstr(got, "|---:|---|---|---|---|---|\n");
+	ck_assert_ptr_nonnull(t);
+	char rows[128] = "";
+	for (t = strchr(t, '\n') + 1; strncmp(t, "| ", 2) == 0; t = strchr(t, '\n') + 1) {
+		size_t n = strlen(rows);
+		if (strncmp(t, "| **0** | | **resolv.conf switched** |", 38) == 0)
+			snprintf(rows + n, sizeof rows - n, "%sS", n ? " " : "");
+		else
+			snprintf(rows + n, sizeof rows - n, "%s%.*s", n ? " " : "",
+			         (int)strcspn(t + 2, " "), t + 2);
+	}
+	ck_assert_str_eq(rows, marker_rows[_i].rows);
+	free(got);
+}
+END_TEST
+
+/* max_rows cuts the timeline with a line that counts what is left out;
+ * the marker is no message and is not counted. */
+static const struct {
+	size_t max;
+	const char *tail;   /* the timeline after its header */
+} cut_rows[] = {
+	{ 1, "| -200.0 | old | query | hat.com | A |  |\n"
+	     "| … | | 5 more messages in events.tsv | | | |\n\n" },
+	{ 2, "| -200.0 | old | query | hat.com | A |  |\n"
+	     "| -199.0 | old | response | hat.com | A | 203.0.113.203 |\n"
+	     "| … | | 4 more messages in events.tsv | | | |\n\n" },
+	{ 3, "| -200.0 | old | query | hat.com | A |  |\n"
+	     "| -199.0 | old | response | hat.com | A | 203.0.113.203 |\n"
+	     "| **0** | | **resolv.conf switched** | | | |\n"
+	     "| 100.0 | old | query | hat.com | MX |  |\n"
+	     "| … | | 3 more messages in events.tsv | | | |\n\n" },
+	{ 5, "| -200.0 | old | query | hat.com | A |  |\n"
+	     "| -199.0 | old | response | hat.com | A | 203.0.113.203 |\n"
+	     "| **0** | | **resolv.conf switched** | | | |\n"
+	     "| 100.0 | old | query | hat.com | MX |  |\n"
+	     "| 250.0 | new | query | hat.com | AAAA |  |\n"
+	     "| 250.5 | new | response | hat.com | AAAA | NXDOMAIN |\n"
+	     "| … | | 1 more messages in events.tsv | | | |\n\n" },
+	{ 6, "| -200.0 | old | query | hat.com | A |  |\n"
+	     "| -199.0 | old | response | hat.com | A | 203.0.113.203 |\n"
+	     "| **0** | | **resolv.conf switched** | | | |\n"
+	     "| 100.0 | old | query | hat.com | MX |  |\n"
+	     "| 250.0 | new | query | hat.com | AAAA |  |\n"
+	     "| 250.5 | new | response | hat.com | AAAA | NXDOMAIN |\n"
+	     "| 400.0 | other | response | a\\|b.hat.com | TYPE65 | x\\|y,z |\n\n" },
+};
+
+START_TEST(test_max_rows)
+{
+	struct case_result r;
+	struct wn_event e[6];
+	late_case(&r);
+	events(e);
+	struct evidence x = { .r = &r, .ev = e, .nev = 6, .max_rows = cut_rows[_i].max };
+	char *got = render(&x);
+	const char *head = TIMELINE_HEAD("the switch");
+	const char *t = strstr(got, head);
+	ck_assert_ptr_nonnull(t);
+	t += strlen(head);
+	const char *end = strstr(t, "## Files\n");
+	ck_assert_ptr_nonnull(end);
+	char tail[1024];
+	snprintf(tail, sizeof tail, "%.*s", (int)(end - t), t);
+	ck_assert_text(tail, cut_rows[_i].tail);
+	free(got);
+}
+END_TEST
+
+/* No switch: times from the first packet, no marker, no switch time. */
+START_TEST(test_no_switch)
+{
+	struct case_result r;
+	struct wn_event e[6];
+	late_case(&r);
+	events(e);
+	r.switched = false;
+	r.vd.v = V_INCONCLUSIVE;
+	strcpy(r.vd.reason, "resolv.conf was never switched");
+	r.expected = V_NONE;
+	r.vd.first_new_ms = -1;
+	struct evidence x = { .r = &r, .ev = e, .nev = 2 };
+	char *got = render(&x);
+	ck_assert_has(got, "## Verdict: INCONCLUSIVE\n\nresolv.conf was never switched.\n\n"
+	                   "| | old server |");
+	ck_assert_has(got, TIMELINE_HEAD("the first packet")
+	                   "| 0.0 | old | query | hat.com | A |  |\n"
+	                   "| 1.0 | old | response | hat.com | A | 203.0.113.203 |\n\n"
+	                   "## Files\n");
+	ck_assert_ptr_null(strstr(got, "switched**"));
+	ck_assert_ptr_null(strstr(got, "switch time"));
+	ck_assert_ptr_null(strstr(got, "First query to the new server"));
+	ck_assert_ptr_null(strstr(got, "Expected:"));
+	ck_assert_ptr_null(strstr(got, "to run it again"));
+	/* Unknown kernel and command are marked, not left blank. */
+	ck_assert_has(got, "- kernel: ?\n");
+	free(got);
+
+	/* No events at all: the table header alone. */
+	r.command[0] = '\0';
+	x.nev = 0;
+	got = render(&x);
+	ck_assert_has(got, TIMELINE_HEAD("the first packet") "\n## Files\n");
+	ck_assert_has(got, "- process under test: `?`\n");
+	free(got);
+}
+END_TEST
+
+/* An error or a skip replaces the verdict and its numbers. */
+START_TEST(test_error_and_skip)
+{
+	struct case_result r;
+	late_case(&r);
+	strcpy(r.error, "dnsmasq (old) exited with status 2");
+	strcpy(r.skip, "not shown: the error wins");
+	struct evidence x = { .r = &r, .kernel = "k", .rc_before = "", .nscd = true };
+	char *got = render(&x);
+	ck_assert_has(got, "# whichns evidence: res_loop/inplace/no-reload\n\n"
+	                   "**The case could not run:** dnsmasq (old) exited with "
+	                   "status 2\n\n" CAPTURE_NOTE "## What ran\n");
+	ck_assert_ptr_null(strstr(got, "## Verdict"));
+	ck_assert_ptr_null(strstr(got, "| | old server |"));
+	ck_assert_ptr_null(strstr(got, "not shown"));
+	ck_assert_has(got, "- nscd: ran in the case (its queries are on the wire too)\n");
+	/* An empty file is shown as empty, a missing one as not available. */
+	ck_assert_has(got, "resolv.conf before the switch:\n\n```\n```\n\n"
+	                   "resolv.conf after the switch:\n\n```\n(not available)\n```\n\n");
+	free(got);
+
+	r.error[0] = '\0';
+	strcpy(r.skip, "the probe cannot run on musl 1.2.3: no res_init");
+	got = render(&x);
+	ck_assert_has(got, "# whichns evidence: res_loop/inplace/no-reload\n\n"
+	                   "**Skipped:** the probe cannot run on musl 1.2.3: no "
+	                   "res_init\n\n" CAPTURE_NOTE "## What ran\n");
+	ck_assert_ptr_null(strstr(got, "## Verdict"));
+	ck_assert_ptr_null(strstr(got, "| | old server |"));
+	free(got);
+}
+END_TEST
+
+/* A fresh process after the window: one sentence, its ending from the
+ * two counts. */
+static const struct {
+	unsigned old, new_;
+	const char *ending;
+} fresh_rows[] = {
+	{ 0, 2, "queried the old server 0 times and the new server 2 times: it "
+	        "reads the new file.\n\n" },
+	{ 1, 2, "queried the old server 1 times and the new server 2 times: it "
+	        "still asked the old server.\n\n" },
+	{ 3, 0, "queried the old server 3 times and the new server 0 times: it "
+	        "still asked the old server.\n\n" },
+	{ 0, 0, "queried the old server 0 times and the new server 0 times: it "
+	        "made no lookup.\n\n" },
+};
+
+START_TEST(test_fresh)
+{
+	struct case_result r;
+	late_case(&r);
+	r.fresh_ran = true;
+	r.fresh_queries_old = fresh_rows[_i].old;
+	r.fresh_queries_new = fresh_rows[_i].new_;
+	strcpy(r.only, "MX");
+	struct evidence x = { .r = &r };
+	char *got = render(&x);
+	char want[512];
+	snprintf(want, sizeof want, "First query to the new server: 250 ms after the "
+	         "switch.\n\nOnly MX queries count toward the verdict.\n\n"
+	         "A freshly started process after the window %s" CAPTURE_NOTE,
+	         fresh_rows[_i].ending);
+	ck_assert_has(got, want);
+	free(got);
+
+	/* No fresh process, no sentence. */
+	r.fresh_ran = false;
+	got = render(&x);
+	ck_assert_ptr_null(strstr(got, "freshly started"));
+	free(got);
+}
+END_TEST
+
+/* Without an expectation the scenario's "why" is shown; an application
+ * note follows the reason; a process that ended is said to have. */
+START_TEST(test_why_note_exit)
+{
+	struct case_result r;
+	late_case(&r);
+	r.vd.v = V_FOLLOWED;
+	strcpy(r.vd.reason, "all lookups after the switch went to the new server");
+	strcpy(r.vd.app_note, "the process printed old answers twice");
+	r.expected = V_NONE;
+	strcpy(r.why, "glibc reloads a changed file");
+	r.exit_code = 0;
+	struct evidence x = { .r = &r };
+	char *got = render(&x);
+	ck_assert_has(got, "## Verdict: FOLLOWED\n\nall lookups after the switch "
+	                   "went to the new server.\n\nApplication view: the process "
+	                   "printed old answers twice.\n\nWhy: glibc reloads a "
+	                   "changed file.\n\n| | old server |");
+	ck_assert_has(got, "- process exit: ended by itself during the case\n");
+	free(got);
+
+	/* An expectation without a reason: the verdict word alone. */
+	r.expected = V_STALE;
+	r.expected_why[0] = '\0';
+	got = render(&x);
+	ck_assert_has(got, "\n\nExpected: STALE.\n\n| | old server |");
+	ck_assert_ptr_null(strstr(got, "Why:"));
+	free(got);
+}
+END_TEST
+
+Suite *evidence_suite(void)
+{
+	Suite *s = suite_create("evidence");
+	TCase *tc;
+
+	tc = tcase_create("Quote");
+	tcase_add_loop_test(tc, test_quote, 0, NROWS(quote_rows));
+	tcase_add_test(tc, test_unquote_checker);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Core");
+	tcase_add_test(tc, test_report_late);
+	tcase_add_loop_test(tc, test_marker_place, 0, NROWS(marker_rows));
+	tcase_add_test(tc, test_no_switch);
+	tcase_add_test(tc, test_error_and_skip);
+	tcase_add_loop_test(tc, test_fresh, 0, NROWS(fresh_rows));
+	tcase_add_test(tc, test_why_note_exit);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	tcase_add_loop_test(tc, test_quote_cut, 0, NROWS(quote_cut_rows));
+	tcase_add_test(tc, test_quote_long_word);
+	tcase_add_loop_test(tc, test_max_rows, 0, NROWS(cut_rows));
+	suite_add_tcase(s, tc);
+
+	return s;
+}
