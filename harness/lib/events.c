@@ -1,6 +1,8 @@
 /* events.c - DNS messages as timeline events; see events.h. */
+#include <stdint.h>
 #include <string.h>
 #include "events.h"
+#include "report.h"
 #include "wnconst.h"
 
 const char *events_server_name(enum vd_server s)
@@ -100,18 +102,175 @@ void events_tsv_header(FILE *f)
 	      "\tqname\tqtype\trcode\tanswers\n", f);
 }
 
+/*
+ * events.tsv is written for every message of captures with millions of
+ * them, so a line is built in memory and written once, and numbers are
+ * formatted here rather than by printf's format interpreter; the text is
+ * byte for byte what "%.6f", "%.3f" and "%u" would give (check_events.c
+ * compares them).
+ */
+struct line {
+	char   buf[1536];  /* > every field at its widest, tabs included */
+	size_t n;
+};
+
+static void put_mem(struct line *l, const char *s, size_t k)
+{
+	if (k > sizeof l->buf - l->n)
+		k = sizeof l->buf - l->n;
+	memcpy(l->buf + l->n, s, k);
+	l->n += k;
+}
+
+static void put_str(struct line *l, const char *s)
+{
+	put_mem(l, s, strlen(s));
+}
+
+static void put_char(struct line *l, char c)
+{
+	put_mem(l, &c, 1);
+}
+
+static void put_uint(struct line *l, uint64_t v)
+{
+	char d[20];
+	size_t k = sizeof d;
+	do
+		d[--k] = (char)('0' + v % 10);
+	while (v /= 10);
+	put_mem(l, d + k, sizeof d - k);
+}
+
+/* printf("%.*f", decimals, v) for 0 <= decimals <= 6: the double is
+ * mant * 2^exp exactly, so v * 10^decimals is rounded exactly (to even on
+ * a tie, as printf does) with 128-bit integers.  Huge, infinite and NaN
+ * values go to snprintf. */
+static void put_fixed(struct line *l, double v, int decimals)
+{
+	static const uint64_t p10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+	uint64_t bits, mant;
+	int exp;
+
+	memcpy(&bits, &v, sizeof bits);
+	exp = (int)(bits >> 52 & 0x7ff);
+	if (exp == 0x7ff || !(v < 1e12 && v > -1e12)) {
+		char buf[400];
+		int k = snprintf(buf, sizeof buf, "%.*f", decimals, v);
+		put_mem(l, buf, k > 0 ? (size_t)k : 0);
+		return;
+	}
+	if (bits >> 63)
+		put_char(l, '-');   /* "-0.000" for small negatives, as printf */
+	mant = bits & ((UINT64_C(1) << 52) - 1);
+	if (exp)
+		mant |= UINT64_C(1) << 52;
+	exp = (exp ? exp : 1) - 1075;          /* v = mant * 2^exp */
+
+	unsigned __int128 num = (unsigned __int128)mant * p10[decimals], q;
+	if (exp >= 0) {
+		q = num << exp;                    /* |v| < 1e12: exp is small */
+	} else if (exp <= -127) {
+		q = 0;                             /* below 2^-74: rounds to 0 */
+	} else {
+		unsigned sh = (unsigned)-exp;
+		unsigned __int128 one = 1, rem = num & ((one << sh) - 1),
+		                  half = one << (sh - 1);
+		q = num >> sh;
+		if (rem > half || (rem == half && (q & 1)))
+			q++;
+	}
+	put_uint(l, (uint64_t)(q / p10[decimals]));
+	if (decimals) {
+		char frac[8];
+		uint64_t f = (uint64_t)(q % p10[decimals]);
+		for (int i = decimals; i-- > 0; f /= 10)
+			frac[i] = (char)('0' + f % 10);
+		put_char(l, '.');
+		put_mem(l, frac, (size_t)decimals);
+	}
+}
+
+/* IPv4 by hand: glibc's inet_ntop() formats it with sprintf(), which was
+ * a third of decode's time. */
+static void put_endpoint(struct line *l, const struct pkt_addr *a, uint16_t port)
+{
+	char buf[64];
+	if (a->family == 4) {
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				put_char(l, '.');
+			put_uint(l, a->a[i]);
+		}
+	} else {
+		put_str(l, pkt_addr_str(a, buf, sizeof buf));
+	}
+	put_char(l, ':');
+	put_uint(l, port);
+}
+
 void events_tsv(FILE *f, const struct wn_event *e, double t_switch)
 {
-	char src[64], dst[64], type[16], rel[32] = "";
+	struct line l;
+	char type[16];
+
+	l.n = 0;
+	put_fixed(&l, e->t, 6);
+	put_char(&l, '\t');
 	if (t_switch >= 0)
-		snprintf(rel, sizeof rel, "%.3f", (e->t - t_switch) * 1000.0);
-	fprintf(f, "%.6f\t%s\t%s\t%s\t%s:%u\t%s:%u\t%s\t%u\t%s\t%s\t%s\t%s\n",
-	        e->t, rel, events_server_name(e->server),
-	        e->qr ? "response" : "query",
-	        pkt_addr_str(&e->src, src, sizeof src), e->sport,
-	        pkt_addr_str(&e->dst, dst, sizeof dst), e->dport,
-	        e->proto == 6 ? "tcp" : "udp", e->id,
-	        e->qname[0] ? e->qname : "-", dns_type_name(e->qtype, type, sizeof type),
-	        e->qr ? dns_rcode_name(e->rcode) : "-",
-	        e->answers[0] ? e->answers : "-");
+		put_fixed(&l, (e->t - t_switch) * 1000.0, 3);
+	put_char(&l, '\t');
+	put_str(&l, events_server_name(e->server));
+	put_str(&l, e->qr ? "\tresponse\t" : "\tquery\t");
+	put_endpoint(&l, &e->src, e->sport);
+	put_char(&l, '\t');
+	put_endpoint(&l, &e->dst, e->dport);
+	put_str(&l, e->proto == 6 ? "\ttcp\t" : "\tudp\t");
+	put_uint(&l, e->id);
+	put_char(&l, '\t');
+	put_str(&l, e->qname[0] ? e->qname : "-");
+	put_char(&l, '\t');
+	put_str(&l, dns_type_name(e->qtype, type, sizeof type));
+	put_char(&l, '\t');
+	put_str(&l, e->qr ? dns_rcode_name(e->rcode) : "-");
+	put_char(&l, '\t');
+	put_str(&l, e->answers[0] ? e->answers : "-");
+	put_char(&l, '\n');
+	fwrite(l.buf, 1, l.n, f);
+}
+
+static void json_str_or_null(FILE *f, const char *s)
+{
+	if (*s)
+		report_json_string(f, s);
+	else
+		fputs("null", f);
+}
+
+void events_json(FILE *f, const struct wn_event *e, double t_switch)
+{
+	char src[64], dst[64], type[16];
+	fprintf(f, "{\"time\":%.6f,\"ms_since_switch\":", e->t);
+	if (t_switch >= 0)
+		fprintf(f, "%.3f", (e->t - t_switch) * 1000.0);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"server\":\"%s\",\"direction\":\"%s\",\"src\":",
+	        events_server_name(e->server), e->qr ? "response" : "query");
+	report_json_string(f, pkt_addr_str(&e->src, src, sizeof src));
+	fprintf(f, ",\"sport\":%u,\"dst\":", e->sport);
+	report_json_string(f, pkt_addr_str(&e->dst, dst, sizeof dst));
+	fprintf(f, ",\"dport\":%u,\"proto\":\"%s\",\"id\":%u,\"qname\":", e->dport,
+	        e->proto == 6 ? "tcp" : "udp", e->id);
+	/* Names come from the wire: dns.c escapes odd bytes as \DDD, which
+	 * JSON must escape again. */
+	json_str_or_null(f, e->qname);
+	fputs(",\"qtype\":", f);
+	json_str_or_null(f, e->qname[0] || e->qtype
+	                    ? dns_type_name(e->qtype, type, sizeof type) : "");
+	fputs(",\"rcode\":", f);
+	json_str_or_null(f, e->qr ? dns_rcode_name(e->rcode) : "");
+	fputs(",\"answers\":", f);
+	json_str_or_null(f, e->answers);
+	fputs("}\n", f);
 }

@@ -49,6 +49,9 @@ void events_to_query(const struct wn_event *e, struct vd_query *q);
 void events_tsv_header(FILE *f);
 /* t_switch < 0: no switch, the relative column is empty. */
 void events_tsv(FILE *f, const struct wn_event *e, double t_switch);
+/* The same fields as one JSON object on one line (JSON Lines): absent
+ * values (a query's rcode, no answers, no switch) are null. */
+void events_json(FILE *f, const struct wn_event *e, double t_switch);
 
 const char *events_server_name(enum vd_server s);
 

@@ -1,0 +1,448 @@
+/*
+ * check_events.c - events: server classification, the events.tsv columns
+ * and the events.json objects, from frames through pkt_decode() to text.
+ *
+ * JSON lines are read back by a small strict parser below, so hostile
+ * names (quotes, backslashes, control bytes) must survive the round trip,
+ * not just look right.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "events.h"
+#include "suites.h"
+
+/* ---- Building events ---- */
+
+static struct wn_event mkevent(bool qr, const char *src, unsigned sport,
+                               const char *dst, unsigned dport)
+{
+	struct wn_event e;
+	memset(&e, 0, sizeof e);
+	e.t = 1795663950.327489;
+	ck_assert_int_eq(pkt_addr_parse(src, &e.src), 0);
+	ck_assert_int_eq(pkt_addr_parse(dst, &e.dst), 0);
+	e.sport = (uint16_t)sport;
+	e.dport = (uint16_t)dport;
+	e.proto = 17;
+	e.id = 57133;
+	e.qr = qr;
+	snprintf(e.qname, sizeof e.qname, "hat.com");
+	e.qtype = DNS_T_A;
+	e.server = qr ? VD_OLD : VD_NEW;
+	return e;
+}
+
+static char *capture(void (*fn)(FILE *, const struct wn_event *, double),
+                     const struct wn_event *e, double t_switch)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	fn(f, e, t_switch);
+	fclose(f);
+	return buf;
+}
+
+static int count_char(const char *s, char c)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == c;
+	return n;
+}
+
+/* ---- A strict reader for one flat JSON object per line ---- */
+
+struct jfield {
+	char key[32];
+	char str[1024];   /* decoded string value */
+	bool is_null, is_str;
+	double num;
+};
+
+static bool jstr(const char **pp, char *out, size_t size)
+{
+	const char *p = *pp;
+	size_t n = 0;
+	if (*p++ != '"')
+		return false;
+	for (; *p != '"'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20)
+			return false;
+		if (c == '\\') {
+			p++;
+			switch (*p) {
+			case '"': c = '"'; break;
+			case '\\': c = '\\'; break;
+			case '/': c = '/'; break;
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case 'r': c = '\r'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'u': {
+				unsigned v;
+				if (sscanf(p + 1, "%4x", &v) != 1 || v > 0xff)
+					return false;   /* we only ever escape bytes */
+				c = (unsigned char)v;
+				p += 4;
+				break;
+			}
+			default: return false;
+			}
+		}
+		if (n + 1 >= size)
+			return false;
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	*pp = p + 1;
+	return true;
+}
+
+/* Parse {"k":v,...}\n into f[]; returns the number of fields or -1. */
+static int jparse(const char *line, struct jfield *f, int max)
+{
+	const char *p = line;
+	int n = 0;
+	if (*p++ != '{')
+		return -1;
+	while (*p != '}') {
+		if (n == max || (n && *p++ != ','))
+			return -1;
+		memset(&f[n], 0, sizeof f[n]);
+		if (!jstr(&p, f[n].key, sizeof f[n].key) || *p++ != ':')
+			return -1;
+		if (*p == '"') {
+			if (!jstr(&p, f[n].str, sizeof f[n].str))
+				return -1;
+			f[n].is_str = true;
+		} else if (strncmp(p, "null", 4) == 0) {
+			f[n].is_null = true;
+			p += 4;
+		} else {
+			char *end;
+			f[n].num = strtod(p, &end);
+			if (end == p)
+				return -1;
+			p = end;
+		}
+		n++;
+	}
+	return strcmp(p, "}\n") == 0 ? n : -1;
+}
+
+static const struct jfield *jget(const struct jfield *f, int n, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(f[i].key, key) == 0)
+			return &f[i];
+	ck_abort_msg("no field %s", key);
+	return NULL;
+}
+
+/* ---- Core ---- */
+
+START_TEST(tsv_header_columns)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	events_tsv_header(f);
+	fclose(f);
+	ck_assert_str_eq(buf, "time\tms_since_switch\tserver\tdirection\tsrc\tdst"
+	                 "\tproto\tid\tqname\tqtype\trcode\tanswers\n");
+	ck_assert_int_eq(count_char(buf, '\t'), 11);
+	free(buf);
+}
+END_TEST
+
+START_TEST(tsv_query)
+{
+	struct wn_event e = mkevent(false, "198.51.100.2", 57125, "198.51.100.20", 53);
+	char *s = capture(events_tsv, &e, 1795663950.444018);
+	ck_assert_str_eq(s, "1795663950.327489\t-116.529\tnew\tquery\t"
+	                 "198.51.100.2:57125\t198.51.100.20:53\tudp\t57133\t"
+	                 "hat.com\tA\t-\t-\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(tsv_response_ipv6_tcp_no_switch)
+{
+	struct wn_event e = mkevent(true, "2001:db8:100::10", 53, "2001:db8:100::2", 40000);
+	e.proto = 6;
+	e.rcode = 3;
+	e.qtype = DNS_T_AAAA;
+	snprintf(e.answers, sizeof e.answers, "2001:db8:203::203,2001:db8:203::1");
+	char *s = capture(events_tsv, &e, -1);
+	ck_assert_str_eq(s, "1795663950.327489\t\told\tresponse\t"
+	                 "2001:db8:100::10:53\t2001:db8:100::2:40000\ttcp\t57133\t"
+	                 "hat.com\tAAAA\tNXDOMAIN\t2001:db8:203::203,2001:db8:203::1\n");
+	ck_assert_int_eq(count_char(s, '\t'), 11);
+	free(s);
+}
+END_TEST
+
+START_TEST(json_query_fields)
+{
+	struct wn_event e = mkevent(false, "198.51.100.2", 57125, "198.51.100.20", 53);
+	char *s = capture(events_json, &e, 1795663950.444018);
+	ck_assert_str_eq(s, "{\"time\":1795663950.327489,\"ms_since_switch\":-116.529,"
+	                 "\"server\":\"new\",\"direction\":\"query\","
+	                 "\"src\":\"198.51.100.2\",\"sport\":57125,"
+	                 "\"dst\":\"198.51.100.20\",\"dport\":53,\"proto\":\"udp\","
+	                 "\"id\":57133,\"qname\":\"hat.com\",\"qtype\":\"A\","
+	                 "\"rcode\":null,\"answers\":null}\n");
+	struct jfield f[20];
+	ck_assert_int_eq(jparse(s, f, 20), 14);
+	free(s);
+}
+END_TEST
+
+START_TEST(json_response_fields)
+{
+	struct wn_event e = mkevent(true, "2001:db8:100::10", 53, "2001:db8:100::2", 40000);
+	e.proto = 6;
+	e.qtype = 65;
+	snprintf(e.answers, sizeof e.answers, "203.0.113.203");
+	char *s = capture(events_json, &e, -1);
+	struct jfield f[20];
+	int n = jparse(s, f, 20);
+	ck_assert_int_eq(n, 14);
+	ck_assert(jget(f, n, "ms_since_switch")->is_null);
+	ck_assert_str_eq(jget(f, n, "server")->str, "old");
+	ck_assert_str_eq(jget(f, n, "direction")->str, "response");
+	ck_assert_str_eq(jget(f, n, "src")->str, "2001:db8:100::10");
+	ck_assert_str_eq(jget(f, n, "dst")->str, "2001:db8:100::2");
+	ck_assert(jget(f, n, "sport")->num == 53);
+	ck_assert(jget(f, n, "dport")->num == 40000);
+	ck_assert_str_eq(jget(f, n, "proto")->str, "tcp");
+	ck_assert_str_eq(jget(f, n, "qtype")->str, "TYPE65");
+	ck_assert_str_eq(jget(f, n, "rcode")->str, "NOERROR");
+	ck_assert_str_eq(jget(f, n, "answers")->str, "203.0.113.203");
+	ck_assert(jget(f, n, "time")->num > 1795663950.3274 &&
+	          jget(f, n, "time")->num < 1795663950.3276);
+	free(s);
+}
+END_TEST
+
+START_TEST(json_no_question)
+{
+	struct wn_event e = mkevent(true, "198.51.100.10", 53, "198.51.100.2", 1);
+	e.qname[0] = '\0';
+	e.qtype = 0;
+	char *s = capture(events_json, &e, -1);
+	struct jfield f[20];
+	int n = jparse(s, f, 20);
+	ck_assert_int_eq(n, 14);
+	ck_assert(jget(f, n, "qname")->is_null);
+	ck_assert(jget(f, n, "qtype")->is_null);
+	free(s);
+}
+END_TEST
+
+/* events_tsv() formats numbers itself for speed: it must write exactly
+ * what the printf format it replaced writes. */
+static char *tsv_reference(const struct wn_event *e, double t_switch)
+{
+	char src[64], dst[64], type[16], rel[32] = "", *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (t_switch >= 0)
+		snprintf(rel, sizeof rel, "%.3f", (e->t - t_switch) * 1000.0);
+	fprintf(f, "%.6f\t%s\t%s\t%s\t%s:%u\t%s:%u\t%s\t%u\t%s\t%s\t%s\t%s\n",
+	        e->t, rel, events_server_name(e->server),
+	        e->qr ? "response" : "query",
+	        pkt_addr_str(&e->src, src, sizeof src), e->sport,
+	        pkt_addr_str(&e->dst, dst, sizeof dst), e->dport,
+	        e->proto == 6 ? "tcp" : "udp", e->id,
+	        e->qname[0] ? e->qname : "-", dns_type_name(e->qtype, type, sizeof type),
+	        e->qr ? dns_rcode_name(e->rcode) : "-",
+	        e->answers[0] ? e->answers : "-");
+	fclose(f);
+	return buf;
+}
+
+static void tsv_same(const struct wn_event *e, double t_switch)
+{
+	char *got = capture(events_tsv, e, t_switch), *want = tsv_reference(e, t_switch);
+	ck_assert_msg(strcmp(got, want) == 0, "t=%a switch=%a\n got:  %s want: %s",
+	              e->t, t_switch, got, want);
+	free(got);
+	free(want);
+}
+
+START_TEST(tsv_numbers_match_printf)
+{
+	static const double edge[] = {
+		0, -0.0, 0.0625, 0.0005, 0.0015, 0.0025, 1e-7, 4.9e-324, 0.5e-6,
+		1.5e-6, 2.5e-6, 1795663950.327489, 1795663950.4440185, 999999999999.9999,
+		1e12, -1e12, 1e15, 123456789.0000005, 7.0000005, __builtin_inf(),
+		-__builtin_inf(), __builtin_nan(""), 65535, 4294967296.0,
+	};
+	struct wn_event e = mkevent(true, "198.51.100.10", 53, "198.51.100.2", 65535);
+	e.id = 65535;
+	for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+		for (size_t j = 0; j < sizeof edge / sizeof edge[0]; j++) {
+			e.t = edge[i];
+			tsv_same(&e, edge[j]);
+			tsv_same(&e, -1);
+			e.t = -edge[i];
+			tsv_same(&e, edge[j]);
+		}
+	/* Capture times around now, switch times within seconds of them. */
+	uint64_t r = 88172645463325252ull;
+	for (int i = 0; i < 100000; i++) {
+		r ^= r << 13; r ^= r >> 7; r ^= r << 17;
+		e.t = 1.7e9 + (double)(r % 100000000000ull) / 1e3 / (double)(1 + r % 7);
+		double sw = e.t + ((double)(r >> 40) - (double)(1u << 23)) / 1e6;
+		tsv_same(&e, i % 5 ? sw : -1);
+		e.sport = (uint16_t)r;
+	}
+}
+END_TEST
+
+/* ---- Escaping ---- */
+
+START_TEST(json_escapes_hostile_name)
+{
+	/* dns.c presents odd bytes as \DDD and escapes '.' and '\'; a name
+	 * may still hold quotes, and the answers field is free text too. */
+	static const char *const names[] = {
+		"a\"b.hat.com", "back\\\\slash\\.dot", "ctl\\001\\010",
+		"raw\x01\x1f\n\t\x7f", "utf8-\xc3\xa9", "}{\",:",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		struct wn_event e = mkevent(true, "198.51.100.10", 53, "198.51.100.2", 1);
+		snprintf(e.qname, sizeof e.qname, "%s", names[i]);
+		snprintf(e.answers, sizeof e.answers, "10 %s", names[i]);
+		char *s = capture(events_json, &e, 1795663950.0);
+		struct jfield f[20];
+		int n = jparse(s, f, 20);
+		ck_assert_msg(n == 14, "not one JSON object: %s", s);
+		ck_assert_str_eq(jget(f, n, "qname")->str, names[i]);
+		ck_assert_str_eq(jget(f, n, "answers")->str + 3, names[i]);
+		ck_assert_int_eq(count_char(s, '\n'), 1);   /* one line */
+		free(s);
+	}
+}
+END_TEST
+
+/* ---- From frames ---- */
+
+/* A raw-IPv4 frame of one UDP DNS message. */
+static size_t frame_ipv4(uint8_t *f, const uint8_t src[4], const uint8_t dst[4],
+                         unsigned sport, unsigned dport, const uint8_t *dns,
+                         size_t dlen)
+{
+	memset(f, 0, 28);
+	f[0] = 0x45;
+	f[2] = (uint8_t)((28 + dlen) >> 8);
+	f[3] = (uint8_t)(28 + dlen);
+	f[8] = 64;
+	f[9] = 17;
+	memcpy(f + 12, src, 4);
+	memcpy(f + 16, dst, 4);
+	f[20] = (uint8_t)(sport >> 8);
+	f[21] = (uint8_t)sport;
+	f[22] = (uint8_t)(dport >> 8);
+	f[23] = (uint8_t)dport;
+	f[24] = (uint8_t)((8 + dlen) >> 8);
+	f[25] = (uint8_t)(8 + dlen);
+	memcpy(f + 28, dns, dlen);
+	return 28 + dlen;
+}
+
+START_TEST(from_frame_classifies_by_server_side)
+{
+	static const uint8_t cli[4] = { 198, 51, 100, 2 }, old[4] = { 198, 51, 100, 10 },
+	                     other[4] = { 192, 0, 2, 53 };
+	static const uint8_t query[] = {
+		0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
+		3, 'h', 'a', 't', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1,
+	};
+	static const uint8_t resp[] = {
+		0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0,
+		3, 'h', 'a', 't', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1,
+		0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 203, 0, 113, 203,
+		0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 203, 0, 113, 1,
+	};
+	struct wn_servers sv;
+	struct pkt_dns p;
+	struct wn_event ev[PKT_MSGS_MAX];
+	uint8_t frame[256];
+	const char *why;
+	events_default_servers(&sv);
+
+	size_t n = frame_ipv4(frame, cli, old, 40000, 53, query, sizeof query);
+	ck_assert_int_eq(pkt_decode(PKT_LINK_RAW, frame, n, &p, &why), PKT_DNS);
+	ck_assert_uint_eq(events_from_frame(&p, 5.5, &sv, ev), 1);
+	ck_assert_int_eq(ev[0].server, VD_OLD);
+	ck_assert(!ev[0].qr);
+	ck_assert_uint_eq(ev[0].id, 0x1234);
+	ck_assert_str_eq(ev[0].qname, "hat.com");
+	ck_assert(ev[0].t == 5.5);
+
+	n = frame_ipv4(frame, old, cli, 53, 40000, resp, sizeof resp);
+	ck_assert_int_eq(pkt_decode(PKT_LINK_RAW, frame, n, &p, &why), PKT_DNS);
+	ck_assert_uint_eq(events_from_frame(&p, 6, &sv, ev), 1);
+	ck_assert_int_eq(ev[0].server, VD_OLD);   /* a response: by its source */
+	ck_assert_str_eq(ev[0].answers, "203.0.113.203,203.0.113.1");
+
+	n = frame_ipv4(frame, cli, other, 40000, 53, query, sizeof query);
+	ck_assert_int_eq(pkt_decode(PKT_LINK_RAW, frame, n, &p, &why), PKT_DNS);
+	events_from_frame(&p, 7, &sv, ev);
+	ck_assert_int_eq(ev[0].server, VD_OTHER);
+
+	struct vd_query q;
+	events_to_query(&ev[0], &q);
+	ck_assert(q.t == 7 && q.to == VD_OTHER && q.id == 0x1234 && q.qtype == 1);
+	ck_assert_uint_eq(q.qname_hash, vd_hash_name("HAT.com"));
+}
+END_TEST
+
+START_TEST(servers_limits)
+{
+	struct wn_servers s;
+	struct pkt_addr a;
+	memset(&s, 0, sizeof s);
+	ck_assert_int_eq(events_add_server(&s, VD_OLD, "192.0.2.1"), 0);
+	ck_assert_int_eq(events_add_server(&s, VD_OLD, "2001:db8::1"), 0);
+	ck_assert_int_eq(events_add_server(&s, VD_OLD, "192.0.2.3"), -1);  /* full */
+	ck_assert_int_eq(events_add_server(&s, VD_NEW, "192.0.2.999"), -1);
+	ck_assert_int_eq(events_add_server(&s, VD_NEW, ""), -1);
+	ck_assert_uint_eq(s.nnew, 0);
+	pkt_addr_parse("2001:db8::1", &a);
+	ck_assert_int_eq(events_classify(&s, &a), VD_OLD);
+	pkt_addr_parse("192.0.2.3", &a);
+	ck_assert_int_eq(events_classify(&s, &a), VD_OTHER);
+	ck_assert_str_eq(events_server_name(VD_OLD), "old");
+	ck_assert_str_eq(events_server_name(VD_NEW), "new");
+	ck_assert_str_eq(events_server_name(VD_OTHER), "other");
+}
+END_TEST
+
+Suite *events_suite(void)
+{
+	Suite *s = suite_create("events");
+	TCase *tc = tcase_create("Core");
+	tcase_add_test(tc, tsv_header_columns);
+	tcase_add_test(tc, tsv_query);
+	tcase_add_test(tc, tsv_response_ipv6_tcp_no_switch);
+	tcase_add_test(tc, tsv_numbers_match_printf);
+	tcase_add_test(tc, json_query_fields);
+	tcase_add_test(tc, json_response_fields);
+	tcase_add_test(tc, json_no_question);
+	tcase_add_test(tc, from_frame_classifies_by_server_side);
+	tcase_add_test(tc, servers_limits);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Escaping");
+	tcase_add_test(tc, json_escapes_hostile_name);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,368 @@
+/*
+ * check_timeline.c - timeline.svg: well-formed, the title escaped, the
+ * switch and lanes present, one mark per message when few, a bounded
+ * number of marks when millions, and no message lost when bins widen.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "suites.h"
+#include "timeline.h"
+
+#define T0 1795663444.0
+
+static char *render(const struct timeline *tl, const char *title)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(timeline_write(f, tl, title), 0);
+	fclose(f);
+	return buf;
+}
+
+static struct timeline *tl_new(double t_switch)
+{
+	struct timeline *tl = malloc(sizeof *tl);
+	ck_assert_ptr_nonnull(tl);
+	timeline_init(tl, t_switch);
+	return tl;
+}
+
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+	for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+/*
+ * Well-formed enough for a browser: every element closed in order, every
+ * attribute value quoted, '&' only in the five entities, no '<' in text,
+ * one root <svg>, no script and nothing fetched from outside.
+ */
+static const char *xml_check(const char *s)
+{
+	char stack[64][32];
+	int depth = 0, roots = 0;
+	const char *p = s;
+
+	if (strncmp(p, "<?xml ", 6) == 0) {
+		p = strstr(p, "?>");
+		if (!p)
+			return "unterminated XML declaration";
+		p += 2;
+	}
+	while (*p) {
+		if (*p == '&') {
+			static const char *const ent[] = { "&lt;", "&gt;", "&amp;", "&quot;", "&apos;" };
+			size_t i;
+			for (i = 0; i < 5 && strncmp(p, ent[i], strlen(ent[i])) != 0; i++)
+				;
+			if (i == 5)
+				return "bare &";
+			p++;
+			continue;
+		}
+		if (*p != '<') {
+			if (*p == '>')
+				return "bare > in text";
+			p++;
+			continue;
+		}
+		bool closing = p[1] == '/';
+		const char *name = p + 1 + closing, *q = name;
+		while (*q && *q != ' ' && *q != '>' && *q != '/' && *q != '\n')
+			q++;
+		size_t nlen = (size_t)(q - name);
+		if (nlen == 0 || nlen >= 32)
+			return "bad element name";
+		/* attributes: name="value" pairs */
+		bool self = false;
+		for (;;) {
+			while (*q == ' ' || *q == '\n')
+				q++;
+			if (*q == '>')
+				break;
+			if (q[0] == '/' && q[1] == '>') {
+				self = true;
+				q++;
+				break;
+			}
+			if (closing)
+				return "attributes on a closing tag";
+			while (*q && *q != '=' && *q != '>' && *q != ' ')
+				q++;
+			if (q[0] != '=' || q[1] != '"')
+				return "unquoted attribute";
+			q = strchr(q + 2, '"');
+			if (!q)
+				return "unterminated attribute";
+			q++;
+		}
+		if (!*q)
+			return "unterminated tag";
+		if (closing) {
+			if (depth == 0 || strlen(stack[depth - 1]) != nlen ||
+			    strncmp(stack[depth - 1], name, nlen) != 0)
+				return "closing tag does not match";
+			depth--;
+		} else if (!self) {
+			if (depth == 0 && roots++)
+				return "more than one root";
+			if (depth == 64)
+				return "too deep";
+			memcpy(stack[depth], name, nlen);
+			stack[depth++][nlen] = '\0';
+		}
+		p = q + 1;
+	}
+	if (depth)
+		return "unclosed element";
+	if (!roots || !strstr(s, "<svg xmlns=\"http://www.w3.org/2000/svg\""))
+		return "no svg root";
+	if (strstr(s, "<script") || strstr(s, "href") || strstr(s, "@import") ||
+	    strstr(s, "url("))
+		return "script or external reference";
+	return NULL;
+}
+
+#define ASSERT_XML(s) do { const char *why_ = xml_check(s); \
+	ck_assert_msg(!why_, "SVG not well-formed: %s", why_); } while (0)
+
+/* ---- Core ---- */
+
+START_TEST(small_timeline)
+{
+	struct timeline *tl = tl_new(T0 + 1);
+	for (int i = 0; i < 3; i++) {
+		timeline_add(tl, T0 + i * 0.3, VD_OLD, false);
+		timeline_add(tl, T0 + i * 0.3 + 0.001, VD_OLD, true);
+	}
+	for (int i = 0; i < 2; i++)
+		timeline_add(tl, T0 + 1.2 + i * 0.3, VD_NEW, false);
+	timeline_add(tl, T0 + 1.5, VD_OTHER, false);
+	char *s = render(tl, "getip/inplace/default: FOLLOWED");
+	ASSERT_XML(s);
+	ck_assert(strstr(s, "<title>getip/inplace/default: FOLLOWED</title>"));
+	ck_assert_int_eq(count(s, "class=\"switch\""), 1);
+	ck_assert_int_eq(count(s, ">resolv.conf switched</text>"), 1);
+	ck_assert(strstr(s, ">old server</text>"));
+	ck_assert(strstr(s, ">new server</text>"));
+	ck_assert(strstr(s, ">other</text>"));
+	ck_assert(strstr(s, "seconds since the resolv.conf switch"));
+	/* Few messages far apart: one mark each, with a tooltip. */
+	ck_assert_int_eq(count(s, "class=\"m query old\""), 3);
+	ck_assert_int_eq(count(s, "class=\"m response old\""), 3);
+	ck_assert_int_eq(count(s, "class=\"m query new\""), 2);
+	ck_assert_int_eq(count(s, "class=\"m response new\""), 0);
+	ck_assert_int_eq(count(s, "class=\"m query other\""), 1);
+	ck_assert(strstr(s, "<title>1 query, old server, "));
+	ck_assert(strstr(s, ">3 q, 3 r</text>"));
+	free(s);
+	free(tl);
+}
+END_TEST
+
+START_TEST(no_switch_no_line)
+{
+	struct timeline *tl = tl_new(-1);
+	timeline_add(tl, T0, VD_OLD, false);
+	timeline_add(tl, T0 + 2, VD_OLD, false);
+	char *s = render(tl, "x");
+	ASSERT_XML(s);
+	ck_assert(!strstr(s, "resolv.conf switched"));
+	ck_assert(strstr(s, "seconds since the first DNS message"));
+	ck_assert(strstr(s, ">0.0</text>"));   /* x = 0 is the first message */
+	free(s);
+	free(tl);
+}
+END_TEST
+
+START_TEST(empty_timeline)
+{
+	struct timeline *tl = tl_new(-1);
+	char *s = render(tl, "");
+	ASSERT_XML(s);
+	ck_assert(strstr(s, "no DNS messages"));
+	ck_assert_int_eq(count(s, "class=\"m "), 0);
+	free(s);
+	timeline_init(tl, T0);   /* a switch and nothing else */
+	s = render(tl, "");
+	ASSERT_XML(s);
+	ck_assert(strstr(s, "resolv.conf switched"));
+	free(s);
+	free(tl);
+}
+END_TEST
+
+START_TEST(from_events)
+{
+	struct wn_event ev[4];
+	memset(ev, 0, sizeof ev);
+	for (int i = 0; i < 4; i++) {
+		ev[i].t = T0 + i;
+		ev[i].qr = i % 2;
+		ev[i].server = i < 2 ? VD_OLD : VD_NEW;
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_int_eq(timeline_svg(f, ev, 4, T0 + 1.5, "t"), 0);
+	fclose(f);
+	ASSERT_XML(buf);
+	ck_assert_int_eq(count(buf, "class=\"m query old\""), 1);
+	ck_assert_int_eq(count(buf, "class=\"m response old\""), 1);
+	ck_assert_int_eq(count(buf, "class=\"m query new\""), 1);
+	ck_assert_int_eq(count(buf, "class=\"m response new\""), 1);
+	free(buf);
+}
+END_TEST
+
+/* ---- Escaping ---- */
+
+START_TEST(title_escaped)
+{
+	struct timeline *tl = tl_new(T0);
+	timeline_add(tl, T0 - 1, VD_OLD, false);
+	char *s = render(tl, "<script>alert(1)</script> & \"q\" 'a' \x01\x1f");
+	ASSERT_XML(s);
+	ck_assert(!strstr(s, "<script"));
+	ck_assert(strstr(s, "<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; "
+	                    "&quot;q&quot; &apos;a&apos; </title>"));
+	ck_assert(!strchr(s, '\x01'));
+	free(s);
+	free(tl);
+}
+END_TEST
+
+/* ---- Limits ---- */
+
+/* A million messages in a pattern that defeats joining runs: the SVG
+ * keeps to TL_MARKS_MAX marks and stays small. */
+START_TEST(mark_cap)
+{
+	struct timeline *tl = tl_new(T0 + 500);
+	uint32_t r = 12345;
+	for (int i = 0; i < 1000000; i++) {
+		r = r * 1103515245u + 12345u;
+		timeline_add(tl, T0 + (r >> 8) % 1000000 / 1000.0,
+		             (enum vd_server)(i % 3), (r >> 4) & 1);
+	}
+	char *s = render(tl, "big");
+	ASSERT_XML(s);
+	int marks = count(s, "class=\"m ");
+	ck_assert_int_gt(marks, 0);
+	ck_assert_int_le(marks, TL_MARKS_MAX);
+	ck_assert_uint_lt(strlen(s), 600 * 1024);
+	ck_assert(strstr(s, "times binned"));
+	uint64_t total = 0;
+	for (int l = 0; l < TL_LANES; l++)
+		total += tl->total[l][0] + tl->total[l][1];
+	ck_assert_uint_eq(total, 1000000);
+	free(s);
+	free(tl);
+}
+END_TEST
+
+static uint64_t bin_sum(const struct timeline *tl, int lane, int kind)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < TL_BINS; i++)
+		n += tl->bins[lane][kind][i];
+	return n;
+}
+
+/* Bins widen to the right and to the left without losing a message. */
+START_TEST(binning_keeps_every_message)
+{
+	struct timeline *tl = tl_new(-1);
+	int n = TL_EXACT_MAX + 5000;
+	for (int i = 0; i < n; i++)   /* backwards in time */
+		timeline_add(tl, T0 + 100 - i * 0.01, VD_NEW, i % 2);
+	timeline_add(tl, T0 - 1e6, VD_OLD, false);    /* far left */
+	timeline_add(tl, T0 + 1e7, VD_OTHER, true);   /* far right */
+	ck_assert(tl->binned);
+	ck_assert_uint_eq(tl->nexact, 0);
+	ck_assert_uint_eq(bin_sum(tl, 1, 0) + bin_sum(tl, 1, 1), (uint64_t)n);
+	ck_assert_uint_eq(bin_sum(tl, 0, 0), 1);
+	ck_assert_uint_eq(bin_sum(tl, 2, 1), 1);
+	ck_assert(tl->origin <= T0 - 1e6);
+	ck_assert(tl->origin + TL_BINS * tl->width > T0 + 1e7);
+	char *s = render(tl, "wide");
+	ASSERT_XML(s);
+	ck_assert_int_eq(count(s, "class=\"m query old\""), 1);
+	ck_assert_int_eq(count(s, "class=\"m response other\""), 1);
+	free(s);
+	free(tl);
+}
+END_TEST
+
+START_TEST(same_instant)
+{
+	struct timeline *tl = tl_new(T0);
+	for (int i = 0; i < TL_EXACT_MAX + 10; i++)
+		timeline_add(tl, T0, VD_OLD, false);
+	char *s = render(tl, "one instant");
+	ASSERT_XML(s);
+	ck_assert_int_eq(count(s, "class=\"m query old\""), 1);
+	free(s);
+	free(tl);
+}
+END_TEST
+
+/* ---- Malformed ---- */
+
+START_TEST(stream_error_reported)
+{
+	char buf[16];
+	FILE *f = fmemopen(buf, sizeof buf, "r");   /* writes fail */
+	ck_assert_ptr_nonnull(f);
+	struct timeline *tl = tl_new(T0);
+	timeline_add(tl, T0, VD_NEW, false);
+	ck_assert_int_eq(timeline_write(f, tl, "x"), -1);
+	fclose(f);
+	free(tl);
+}
+END_TEST
+
+START_TEST(not_finite_ignored)
+{
+	struct timeline *tl = tl_new(T0);
+	timeline_add(tl, __builtin_nan(""), VD_OLD, false);
+	timeline_add(tl, __builtin_inf(), VD_OLD, false);
+	ck_assert_uint_eq(tl->total[0][0], 0);
+	char *s = render(tl, "x");
+	ASSERT_XML(s);
+	free(s);
+	free(tl);
+}
+END_TEST
+
+Suite *timeline_suite(void)
+{
+	Suite *s = suite_create("timeline");
+	TCase *tc = tcase_create("Core");
+	tcase_add_test(tc, small_timeline);
+	tcase_add_test(tc, no_switch_no_line);
+	tcase_add_test(tc, empty_timeline);
+	tcase_add_test(tc, from_events);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Escaping");
+	tcase_add_test(tc, title_escaped);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Limits");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, mark_cap);
+	tcase_add_test(tc, binning_keeps_every_message);
+	tcase_add_test(tc, same_instant);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Malformed");
+	tcase_add_test(tc, stream_error_reported);
+	tcase_add_test(tc, not_finite_ignored);
+	suite_add_tcase(s, tc);
+	return s;
+}
