@@ -13,5 +13,6 @@ Suite *caseres_suite(void);
 Suite *report_suite(void);
 Suite *events_suite(void);
 Suite *timeline_suite(void);
+Suite *evidence_suite(void);
 
 #endif
