@@ -41,7 +41,7 @@ WHICHNS   := $(B)/whichns
 LIBW      := $(B)/libwhichns.a
 CHECKBIN  := $(B)/tests/check_whichns
 
-.PHONY: all repro check unit integration regress bench install uninstall clean deps musl-probes \
+.PHONY: all repro repro-prep check unit integration regress bench install uninstall clean deps musl-probes \
         asan noopt help
 all: $(WHICHNS) $(PROBES)
 
@@ -83,10 +83,12 @@ deps:
 # The sendmail experiment runs in a bookworm root filesystem (built once,
 # about a minute, cached); nscd for the host's glibc is unpacked, never
 # installed.
-repro: deps all
-	scripts/mkrootfs.sh bookworm
-	scripts/get-nscd.sh
+repro: deps all repro-prep
 	./$(WHICHNS) run fixtures/scenarios/repro.scn
+
+repro-prep:
+	@scripts/mkrootfs.sh bookworm
+	@scripts/get-nscd.sh
 
 # Regression across C libraries: Debian root filesystems (cached in
 # $(WHICHNS_CACHE), built once) and musl.  LIBCS picks a subset.
@@ -102,10 +104,14 @@ regress:
 	scripts/build-probes.sh $(filter $(SUITES),$(LIBCS))
 	./$(WHICHNS) run --libc $(subst $(space),$(comma),$(strip $(LIBCS))) fixtures/scenarios/matrix.scn
 
+bench: all
+	scripts/bench.sh
+	@[ ! -x scripts/bench-decode.sh ] || scripts/bench-decode.sh
+
 unit: $(CHECKBIN)
 	CK_FORK=yes ./$(CHECKBIN)
 
-integration: all
+integration: all repro-prep
 	prove -v tests/integration/*.t
 
 check: deps all unit integration

@@ -506,7 +506,8 @@ int case_run(const struct case_spec *s, struct case_result *r)
 	/* 1. Namespaces and servers. */
 	if (enter_namespaces(err, errsize) != 0)
 		goto out;
-	struct topo_config tc = { s->fixtures, s->casedir, s->any_name };
+	struct topo_config tc = { s->fixtures, s->casedir, s->any_name,
+	                          spawn_which("ip"), spawn_which("dnsmasq") };
 	if (topo_start(srv, &tc, &undo, err, errsize) != 0)
 		goto out;
 	trace("servers ready", r->t_start);

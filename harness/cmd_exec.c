@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "commands.h"
 #include "dns.h"
+#include "evidence.h"
 #include "resolvconf.h"
 #include "runner.h"
 #include "scenario.h"
@@ -211,6 +212,19 @@ int cmd_exec(int argc, char **argv, int (*prepare)(struct run_opts *))
 		fprintf(stderr, "whichns: exec: --nscd needs a glibc; musl has no nscd\n");
 		return EXIT_USAGE;
 	}
+	/* report.md says how to run it again: this very command. */
+	static char rerun[4096];
+	char **full = calloc((size_t)argc + 2, sizeof *full);
+	if (!full) {
+		fprintf(stderr, "whichns: out of memory\n");
+		return EXIT_ENV;
+	}
+	full[0] = "whichns";
+	for (int i = 0; i < argc; i++)
+		full[i + 1] = argv[i];
+	evidence_shell_quote(rerun, sizeof rerun, full);
+	free(full);
+	job.spec.rerun = rerun;
 	if ((rc = prepare(&o)) != 0)
 		return rc;
 	return runner_exec(&o, &job);

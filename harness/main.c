@@ -58,7 +58,7 @@ static const char help_text[] =
 "  cleanup    end processes a killed run left behind (whichns's own only)\n"
 "\n"
 "Options of run:\n"
-"  -j, --jobs N        cases at a time (default: number of CPUs)\n"
+"  -j, --jobs N        cases at a time (default: two per CPU, at most 16)\n"
 "  -f, --filter TERMS  only cases matching any comma-separated term (a part\n"
 "                      of the name or an axis value); repeat to narrow\n"
 "      --shard K/N     only slice K of N of the matrix\n"
@@ -352,7 +352,9 @@ static int cmd_run(int argc, char **argv)
 	static struct paths paths;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct run_opts o = { 0 };
-	unsigned jobs = ncpu > 0 ? (unsigned)ncpu : 1;
+	/* A case mostly waits (on its process's lookups and the window):
+	 * two per CPU keep the CPUs busy without crowding the timing. */
+	unsigned jobs = ncpu > 0 ? (unsigned)(ncpu * 2 < 16 ? ncpu * 2 : 16) : 2;
 	const char *filters[16], *probes_opt = NULL, *fixtures_opt = NULL,
 	           *expected_opt = NULL, *libc_opt = NULL, *cache_opt = NULL,
 	           *results_opt = NULL;

@@ -6,6 +6,7 @@
  * getppid() closes the race where the parent died before the prctl.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,6 +18,30 @@
 #include <time.h>
 #include <unistd.h>
 #include "spawn.h"
+
+const char *spawn_which(const char *name)
+{
+	static struct { char name[32]; char path[PATH_MAX]; } cache[8];
+	static size_t n;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(cache[i].name, name) == 0)
+			return cache[i].path;
+	const char *env = getenv("PATH");
+	char path[4096];
+	snprintf(path, sizeof path, "%s", env ? env : "/usr/bin:/bin");
+	for (char *save, *d = strtok_r(path, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		char full[PATH_MAX];
+		snprintf(full, sizeof full, "%s/%s", d, name);
+		if (access(full, X_OK) != 0)
+			continue;
+		if (n == sizeof cache / sizeof cache[0])
+			return NULL;
+		snprintf(cache[n].name, sizeof cache[n].name, "%s", name);
+		snprintf(cache[n].path, sizeof cache[n].path, "%s", full);
+		return cache[n++].path;
+	}
+	return NULL;
+}
 
 double now_realtime(void)
 {

@@ -30,6 +30,10 @@ int spawn_redirect(int fd, const char *path);
 /* Reopen fd onto path for appending (several writers share one log). */
 int spawn_append(int fd, const char *path);
 
+/* The absolute path of program name in PATH, looked up once and kept
+ * (a long PATH costs milliseconds per exec); NULL when not found. */
+const char *spawn_which(const char *name);
+
 /* Wall clock (the capture's clock) as epoch seconds. */
 double now_realtime(void);
 

@@ -12,6 +12,7 @@
  * retransmit per case.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -70,7 +71,7 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 	         "link set eth0 up\n",
 	         s->addr4, WN_CLIENT4, s->addr6, WN_CLIENT6,
 	         WN_CLIENT4, s->mac_client, WN_CLIENT6, s->mac_client);
-	char *ip[] = { "ip", "-batch", "-", NULL };
+	char *ip[] = { (char *)(uintptr_t)cfg->ip, "-batch", "-", NULL };
 	if (spawn_run(ip, cmds, err, sizeof err) != 0) {
 		fprintf(stderr, "ip -batch in the %s server namespace: %s\n",
 		        s->label, err);
@@ -86,7 +87,8 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 	         s->addr6);
 	snprintf(logopt, sizeof logopt, "--log-facility=%s", s->log);
 	char *argv[] = {
-		"dnsmasq", "--keep-in-foreground", common, own, listen, logopt,
+		(char *)(uintptr_t)cfg->dnsmasq, "--keep-in-foreground", common, own,
+		listen, logopt,
 		/* No pid file; stay root so the parent-death signal survives
 		 * (a credential change would clear it). */
 		"--pid-file=", "--user=root", "--group=root",
@@ -137,7 +139,8 @@ out_err:
 	return -1;
 }
 
-static int link_client(struct server srv[2], char *err, size_t errsize)
+static int link_client(struct server srv[2], const struct topo_config *cfg,
+                       char *err, size_t errsize)
 {
 	char cmds[1024], out[512];
 	int n = snprintf(cmds, sizeof cmds, "link set lo up\n");
@@ -157,7 +160,7 @@ static int link_client(struct server srv[2], char *err, size_t errsize)
 		              srv[i].addr4, srv[i].mac_server, srv[i].veth,
 		              srv[i].addr6, srv[i].mac_server, srv[i].veth,
 		              srv[i].veth);
-	char *ip[] = { "ip", "-batch", "-", NULL };
+	char *ip[] = { (char *)(uintptr_t)cfg->ip, "-batch", "-", NULL };
 	if (spawn_run(ip, cmds, out, sizeof out) != 0) {
 		snprintf(err, errsize, "ip -batch in the client namespace: %s", out);
 		return -1;
@@ -231,12 +234,16 @@ int topo_start(struct server srv[2], const struct topo_config *cfg,
 	int go[2] = { -1, -1 };
 	int rc = -1;
 
+	if (!cfg->ip || !cfg->dnsmasq) {
+		snprintf(err, errsize, "%s not found in PATH", cfg->ip ? "dnsmasq" : "ip");
+		return -1;
+	}
 	srv[0].pid = srv[1].pid = -1;
 	defer_push(d, servers_stop, srv, "stop dnsmasq");
 	for (int i = 0; i < 2; i++)
 		if (start_one(&srv[i], cfg, &go[i], err, errsize) != 0)
 			goto out;
-	if (link_client(srv, err, errsize) != 0)
+	if (link_client(srv, cfg, err, errsize) != 0)
 		goto out;
 	for (int i = 0; i < 2; i++) {
 		char c = 'g';

@@ -29,6 +29,7 @@ struct topo_config {
 	const char *fixtures;  /* folder holding dnsmasq/ */
 	const char *casedir;   /* where the logs go */
 	bool any_name;         /* answer every name (exec mode) */
+	const char *ip, *dnsmasq;  /* absolute paths (spawn_which) */
 };
 
 /* Set up both servers and wait until each answers; undos go on d. */

@@ -24,9 +24,29 @@ for c in res_loop_inplace_no-reload res_loop_rename_no-reload; do
 	[ "$late" -gt 0 ] 2>/dev/null
 	ok $? "$c reports how late ($late lookups)"
 done
+# nscd: getip follows even with no-reload (nscd calls res_init itself);
+# res_query never goes through nscd.
+for c in getip_inplace_no-reload_nscd getip_rename_default_nscd; do
+	is "$(field "$run"/*-"$c"/result.txt verdict)" FOLLOWED "$c is FOLLOWED"
+done
+is "$(field "$run"/*-res_loop_inplace_no-reload_nscd/result.txt verdict)" LATE \
+	"res_loop with nscd and no-reload is still LATE"
+# sendmail: the daemon's MX queries stay on the old server, a fresh
+# sendmail asks the new one, with and without nscd.
+for c in bookworm_sendmail_inplace_default bookworm_sendmail_inplace_default_nscd; do
+	r=$(echo "$run"/*-"$c"/result.txt)
+	is "$(field "$r" verdict)" STALE "$c: the daemon's MX lookups are STALE"
+	is "$(field "$r" libc)" "glibc 2.36" "$c: libc read from the daemon"
+	[ "$(field "$r" fresh_queries_new)" -gt 0 ] && [ "$(field "$r" fresh_queries_old)" -eq 0 ]
+	ok $? "$c: a fresh sendmail queried only the new server"
+	mx=$(tshark -r "$(dirname "$r")/capture.pcap" -Y "dns.flags.response == 0 && dns.qry.type == 15 && ip.dst == 198.51.100.10 && frame.time_epoch >= $(field "$r" switch_time)" 2>/dev/null | wc -l)
+	[ "$mx" -gt 0 ]; ok $? "$c: tshark sees the daemon's MX queries to the old server after the switch ($mx)"
+done
 
-# Anyone can recount the numbers from the capture with tshark.
+# Anyone can recount the numbers from the capture with tshark (all
+# queries; the sendmail cases count MX only and are checked above).
 for r in "$run"/*/result.txt; do
+	[ -n "$(field "$r" only)" ] && continue
 	d=$(dirname "$r"); c=$(basename "$d")
 	sw=$(field "$r" switch_time)
 	count() { tshark -r "$d/capture.pcap" -Y "dns.flags.response == 0 && ip.dst == $1 && frame.time_epoch $2 $sw" 2>/dev/null | wc -l; }
@@ -40,7 +60,7 @@ for f in summary.json summary.md results.tap junit.xml; do
 done
 grep -q '"libc": "glibc 2\.' "$run/summary.json"; ok $? "summary.json has the libc the probe reported"
 xmllint --noout "$run/junit.xml" 2>/dev/null; ok $? "junit.xml is well-formed"
-for f in capture.pcap events.tsv process.out dnsmasq-old.log dnsmasq-new.log resolv.conf.before resolv.conf.after; do
+for f in capture.pcap events.tsv process.out dnsmasq-old.log dnsmasq-new.log resolv.conf.before resolv.conf.after report.md; do
 	[ -e "$(ls -d "$run"/001-*)/$f" ]; ok $? "case folder has $f"
 done
 grep -q 'nameserver 198.51.100.20' "$run"/001-*/resolv.conf.after; ok $? "resolv.conf after names the new server"
