@@ -106,7 +106,7 @@ regress:
 
 bench: all
 	scripts/bench.sh
-	@[ ! -x scripts/bench-decode.sh ] || scripts/bench-decode.sh
+	$(MAKE) bench-decode
 
 unit: $(CHECKBIN)
 	CK_FORK=yes ./$(CHECKBIN)
