@@ -29,6 +29,7 @@
 #include "resolvconf.h"
 #include "spawn.h"
 #include "target.h"
+#include "timeline.h"
 #include "topo.h"
 #include "wnconst.h"
 
@@ -359,6 +360,11 @@ static void write_report(const struct case_spec *s, const struct observe *ob,
 		evidence_report_md(f, &e);
 		fclose(f);
 	}
+	if ((f = case_file(s, "timeline.svg", err, sizeof err))) {
+		timeline_svg(f, ob->ev, ob->nev, r->switched ? r->switch_time : -1,
+		             r->name);
+		fclose(f);
+	}
 	free(before);
 	free(after);
 }
@@ -385,6 +391,13 @@ static void decide(const struct case_spec *s, const struct observe *ob,
 			continue;
 		}
 		events_to_query(e, &q[nq++]);
+	}
+	/* Packets of different interfaces may reach us slightly out of time
+	 * order; the verdict reads them in time order (stable for ties). */
+	if (vd_sort_queries(q, nq) != 0) {
+		snprintf(r->error, sizeof r->error, "out of memory");
+		free(q);
+		return;
 	}
 	vd_mark_retransmissions(q, nq);
 	struct vd_input in = {
@@ -466,7 +479,9 @@ static bool switch_now(void *arg)
 		c->failed = 1;
 		return true;
 	}
-	c->r->switch_time = now_realtime();
+	/* On the capture's own resolution (microseconds), so result.txt
+	 * holds exactly the value every count was made against. */
+	c->r->switch_time = round(now_realtime() * 1e6) / 1e6;
 	c->r->switched = true;
 	return true;
 }
@@ -574,7 +589,7 @@ int case_run(const struct case_spec *s, struct case_result *r)
 		char out[4096 + 16];
 		snprintf(path, sizeof path, "%s/fresh.err", s->casedir);
 		snprintf(out, sizeof out, "%s/fresh.out", s->casedir);
-		t_fresh = now_realtime();
+		t_fresh = r->fresh_time = round(now_realtime() * 1e6) / 1e6;
 		if (target_start(&fresh, s->fresh, s->root, out, path, s->env, err,
 		                 errsize) != 0)
 			goto out;

@@ -343,30 +343,6 @@ static void on_packet(struct decoder *d, const struct pcap_pkthdr *h,
 		on_event(d, &d->ev[i]);
 }
 
-/* Captures from several interfaces can be out of time order; the verdict
- * reads queries in time order.  Stable, so equal times keep capture order. */
-static int sort_queries(struct vd_query *q, size_t n)
-{
-	struct vd_query *tmp = malloc(n * sizeof *tmp);
-	if (!tmp)
-		return -1;
-	for (size_t w = 1; w < n; w *= 2) {
-		for (size_t lo = 0; lo < n - w; lo += 2 * w) {
-			size_t mid = lo + w, hi = mid + w < n ? mid + w : n;
-			size_t i = lo, j = mid, k = lo;
-			while (i < mid && j < hi)
-				tmp[k++] = q[j].t < q[i].t ? q[j++] : q[i++];
-			while (i < mid)
-				tmp[k++] = q[i++];
-			while (j < hi)
-				tmp[k++] = q[j++];
-			memcpy(q + lo, tmp + lo, (hi - lo) * sizeof *q);
-		}
-	}
-	free(tmp);
-	return 0;
-}
-
 static void print_servers(FILE *f, const char *key, const struct pkt_addr *a,
                           size_t n)
 {
@@ -575,7 +551,7 @@ int cmd_decode(int argc, char **argv)
 		        "capture (%.6f to %.6f)\n", o.t_switch, d.st.t_first,
 		        d.st.t_last);
 	rc = EXIT_OK;
-	if (d.oom || (d.st.out_of_order && sort_queries(d.q, d.nq) != 0)) {
+	if (d.oom || (d.st.out_of_order && vd_sort_queries(d.q, d.nq) != 0)) {
 		fprintf(stderr, "whichns: out of memory keeping %zu queries\n", d.nq);
 		if (o.outdir) {
 			fclose(od.ftsv);

@@ -7,6 +7,7 @@
  * not just look right.
  */
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,7 +182,7 @@ START_TEST(tsv_response_ipv6_tcp_no_switch)
 	snprintf(e.answers, sizeof e.answers, "2001:db8:203::203,2001:db8:203::1");
 	char *s = capture(events_tsv, &e, -1);
 	ck_assert_str_eq(s, "1795663950.327489\t\told\tresponse\t"
-	                 "2001:db8:100::10:53\t2001:db8:100::2:40000\ttcp\t57133\t"
+	                 "[2001:db8:100::10]:53\t[2001:db8:100::2]:40000\ttcp\t57133\t"
 	                 "hat.com\tAAAA\tNXDOMAIN\t2001:db8:203::203,2001:db8:203::1\n");
 	ck_assert_int_eq(count_char(s, '\t'), 11);
 	free(s);
@@ -255,11 +256,14 @@ static char *tsv_reference(const struct wn_event *e, double t_switch)
 	FILE *f = open_memstream(&buf, &len);
 	if (t_switch >= 0)
 		snprintf(rel, sizeof rel, "%.3f", (e->t - t_switch) * 1000.0);
-	fprintf(f, "%.6f\t%s\t%s\t%s\t%s:%u\t%s:%u\t%s\t%u\t%s\t%s\t%s\t%s\n",
+	bool v6 = e->src.family == 6;   /* IPv6 endpoints are [addr]:port */
+	fprintf(f, "%.6f\t%s\t%s\t%s\t%s%s%s:%u\t%s%s%s:%u\t%s\t%u\t%s\t%s\t%s\t%s\n",
 	        e->t, rel, events_server_name(e->server),
 	        e->qr ? "response" : "query",
-	        pkt_addr_str(&e->src, src, sizeof src), e->sport,
-	        pkt_addr_str(&e->dst, dst, sizeof dst), e->dport,
+	        v6 ? "[" : "", pkt_addr_str(&e->src, src, sizeof src), v6 ? "]" : "",
+	        e->sport,
+	        v6 ? "[" : "", pkt_addr_str(&e->dst, dst, sizeof dst), v6 ? "]" : "",
+	        e->dport,
 	        e->proto == 6 ? "tcp" : "udp", e->id,
 	        e->qname[0] ? e->qname : "-", dns_type_name(e->qtype, type, sizeof type),
 	        e->qr ? dns_rcode_name(e->rcode) : "-",

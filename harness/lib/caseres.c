@@ -29,6 +29,7 @@ static const struct field fields[] = {
 	STR("libc_axis", libc_axis), STR("libc", libc), STR("command", command),
 	STR("dir", dir), STR("pcap", pcap), STR("error", error), STR("why", why), STR("skip", skip), STR("only", only),
 	NUM("fresh_ran", F_BOOL, fresh_ran),
+	NUM("fresh_time", F_DBL, fresh_time),
 	NUM("fresh_queries_old", F_UINT, fresh_queries_old),
 	NUM("fresh_queries_new", F_UINT, fresh_queries_new),
 	NUM("verdict", F_VERDICT, vd.v),

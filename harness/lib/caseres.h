@@ -27,6 +27,7 @@ struct case_result {
 	char     skip[CR_TEXT];     /* the process cannot run here: why */
 	char     only[16];          /* verdict on queries of this type only */
 	bool     fresh_ran;         /* a fresh process ran after the window */
+	double   fresh_time;        /* when it started (capture clock) */
 	unsigned fresh_queries_old, fresh_queries_new;
 	struct vd_result vd;
 	enum verdict expected;      /* V_NONE: no expectation */

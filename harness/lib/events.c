@@ -202,8 +202,10 @@ static void put_endpoint(struct line *l, const struct pkt_addr *a, uint16_t port
 				put_char(l, '.');
 			put_uint(l, a->a[i]);
 		}
-	} else {
+	} else {   /* [2001:db8::1]:53, as in URLs: the colons stay unambiguous */
+		put_char(l, '[');
 		put_str(l, pkt_addr_str(a, buf, sizeof buf));
+		put_char(l, ']');
 	}
 	put_char(l, ':');
 	put_uint(l, port);

@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "verdict.h"
@@ -62,6 +63,30 @@ void vd_mark_retransmissions(struct vd_query *q, size_t nq)
 			}
 		}
 	}
+}
+
+/* Captures from several interfaces can be out of time order; the verdict
+ * reads queries in time order.  Stable, so equal times keep capture order. */
+int vd_sort_queries(struct vd_query *q, size_t n)
+{
+	struct vd_query *tmp = malloc(n * sizeof *tmp);
+	if (!tmp)
+		return -1;
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n - w; lo += 2 * w) {
+			size_t mid = lo + w, hi = mid + w < n ? mid + w : n;
+			size_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				tmp[k++] = q[j].t < q[i].t ? q[j++] : q[i++];
+			while (i < mid)
+				tmp[k++] = q[i++];
+			while (j < hi)
+				tmp[k++] = q[j++];
+			memcpy(q + lo, tmp + lo, (hi - lo) * sizeof *q);
+		}
+	}
+	free(tmp);
+	return 0;
 }
 
 static void count_queries(const struct vd_input *in, struct vd_result *r)

@@ -58,6 +58,9 @@ struct vd_result {
 	char     app_note[160];    /* where the application view disagrees */
 };
 
+/* Sort by capture time, stable (equal times keep their order): captures
+ * from several interfaces can be out of order.  -1: out of memory. */
+int  vd_sort_queries(struct vd_query *q, size_t n);
 /* Mark queries that repeat an earlier one (same server, id, type, name). */
 void vd_mark_retransmissions(struct vd_query *q, size_t nq);
 void verdict_decide(const struct vd_input *in, struct vd_result *out);

@@ -26,7 +26,7 @@ for link in en10mb sll sll2 raw; do
 	done
 done
 addr=$(awk -F'\t' 'NR == 2 { print $6 }' "$tmp/out")
-is "$addr" "2001:db8:100::10:53" "IPv6 destination in the timeline"
+is "$addr" "[2001:db8:100::10]:53" "IPv6 destination in the timeline"
 
 # 2. The verdict patterns.
 c="$tmp/p.pcap"
