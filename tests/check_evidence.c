@@ -273,6 +273,7 @@ static const char files_section[] =
 	"## Files\n"
 	"\n"
 	"- `capture.pcap`: every DNS packet of the case (libpcap, Linux cooked)\n"
+	"- `timeline.svg`: the queries over time, by server, the switch marked\n"
 	"- `events.tsv`: each DNS message decoded, with ms since the switch\n"
 	"- `process.out`, `process.err`: the process's own output\n"
 	"- `dnsmasq-old.log`, `dnsmasq-new.log`: each server's query log\n"
@@ -286,6 +287,7 @@ static const char files_section[] =
 	"198.51.100.20 (answers 203.0.113.204).\n\n"
 
 #define TIMELINE_HEAD(rel) \
+	"![queries over time](timeline.svg)\n\n" \
 	"## Timeline\n\nTimes in ms relative to " rel ".\n\n" \
 	"| ms | server | message | name | type | answer |\n" \
 	"|---:|---|---|---|---|---|\n"

@@ -154,9 +154,11 @@ void evidence_report_md(FILE *f, const struct evidence *e)
 	fenced(f, "resolv.conf before the switch", e->rc_before);
 	fenced(f, "resolv.conf after the switch", e->rc_after);
 	fenced(f, "nsswitch.conf", e->nsswitch);
+	fputs("![queries over time](timeline.svg)\n\n", f);
 	timeline(f, e);
 	fputs("## Files\n\n"
 	      "- `capture.pcap`: every DNS packet of the case (libpcap, Linux cooked)\n"
+	      "- `timeline.svg`: the queries over time, by server, the switch marked\n"
 	      "- `events.tsv`: each DNS message decoded, with ms since the switch\n"
 	      "- `process.out`, `process.err`: the process's own output\n"
 	      "- `dnsmasq-old.log`, `dnsmasq-new.log`: each server's query log\n"
