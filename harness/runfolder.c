@@ -142,6 +142,22 @@ fail:
 	return -1;
 }
 
+/* A differing verdict as a diff against its baseline line. */
+static void print_diff(const struct case_result *r, bool first)
+{
+	char key[64];
+	expect_libc_key(r->libc, key, sizeof key);
+	const char *name = strchr(r->name, ':') ? strchr(r->name, ':') + 1 : r->name;
+	if (first)
+		fprintf(stderr, "whichns: measured verdicts that differ from the "
+		        "expected ones (fixtures/expected/LIBC):\n");
+	fprintf(stderr, "--- expected/%s\n+++ measured (%s/capture.pcap)\n"
+	        "-%s %s\n+%s %s%s%.0u  (%s)\n", key, r->dir, name,
+	        verdict_name(r->expected), name, verdict_name(r->vd.v),
+	        r->vd.v == V_LATE ? " " : "", r->vd.v == V_LATE ? r->vd.late_by : 0,
+	        r->vd.reason);
+}
+
 int runfolder_finish(struct runfolder *rf, const struct case_result *r,
                      size_t n, const struct finish_opts *fo)
 {
@@ -172,7 +188,7 @@ int runfolder_finish(struct runfolder *rf, const struct case_result *r,
 		if (r[i].error[0] || !r[i].complete)
 			errors++;
 		else if (!caseres_matches(&r[i]))
-			differs++;
+			print_diff(&r[i], differs++ == 0);
 		else if (r[i].expected == V_NONE && !r[i].skip[0])
 			unclassified++;
 	}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Expectations are a baseline checked against measurements: a changed
+# baseline fails the run with the case's diff; reports are read by real
+# consumers (prove for TAP, xmllint for JUnit); two runs at once do not
+# collide.
+. "$(dirname "$0")/lib.sh"
+need_root_and_namespaces
+
+res=$(mktemp -d /tmp/whichns-test.XXXXXX)
+trap 'rm -rf "$res"' EXIT
+scn="$top/fixtures/scenarios/repro.scn"
+
+cp -r "$top/fixtures/expected" "$res/exp"
+sed -i 's|^getip/rename/default  *FOLLOWED|getip/rename/default STALE|' "$res/exp/glibc-2.36"
+"$W" run -q --results "$res/a" --expected "$res/exp" -f getip -f default "$scn" >/dev/null 2>"$res/err"
+is "$?" 1 "a baseline that disagrees with the measurement: exit 1"
+grep -q '^-getip/rename/default STALE' "$res/err" && grep -q '^+getip/rename/default FOLLOWED' "$res/err"
+ok $? "the case's diff is printed (expected STALE, measured FOLLOWED)"
+grep -q 'not ok .* getip/rename/default' "$res/a/latest/results.tap"; ok $? "TAP has it as not ok"
+# prove 3.44 knows TAP 13; our TAP 14 uses nothing newer, so a wrapper
+# that names version 13 lets prove read it.
+prove -e "sed 1s/version.14/version 13/" "$res/a/latest/results.tap" >/dev/null 2>&1
+is "$?" 1 "prove reads results.tap and sees the failure"
+grep -q '<failure message="verdict differs">' "$res/a/latest/junit.xml"; ok $? "JUnit has the failure"
+xmllint --noout "$res/a/latest/junit.xml"; ok $? "junit.xml is well-formed"
+
+# Two runs at once, each in its own namespaces and folder.
+"$W" run -q --results "$res/b" -f getip "$scn" >/dev/null 2>&1 & p1=$!
+"$W" run -q --results "$res/c" -f res_loop "$scn" >/dev/null 2>&1 & p2=$!
+wait $p1; s1=$?
+wait $p2; s2=$?
+is "$s1 $s2" "0 0" "two runs at once both pass"
+prove -e "sed 1s/version.14/version 13/" "$res/b/latest/results.tap" >/dev/null 2>&1
+ok $? "prove reads a passing results.tap as passing"
+is "$(leftovers)" "" "nothing left behind"
+done_testing
