@@ -8,7 +8,9 @@
 #include "capture.h"
 
 #define SNAPLEN     65535
-#define BUFFER_SIZE (256 << 10) /* DNS of one process: plenty; ps_drop tells */
+/* The kernel ring holds snaplen-sized slots: 8 MB is 128 packets in
+ * flight, far more than one process's DNS; ps_drop says if not. */
+#define BUFFER_SIZE (8 << 20)
 #define FILTER      "port 53"
 
 int capture_open(struct capture *c, const char *path, char *err, size_t errsize)
