@@ -62,6 +62,14 @@ $(LIBW): $(LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
+# The install paths are compiled into main.o: rebuild it when they change.
+$(B)/.paths: FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR) $(LIBEXECDIR)' | cmp -s - $@ || echo '$(DATADIR) $(LIBEXECDIR)' > $@
+$(B)/harness/main.o: $(B)/.paths
+.PHONY: FORCE
+FORCE:
+
 $(WHICHNS): $(PROG_OBJS) $(LIBW)
 	$(CC) $(ALL_CFLAGS) -o $@ $(PROG_OBJS) $(LIBW) $(ALL_LDFLAGS) $(PCAP_LIBS) -lm
 
@@ -129,6 +137,8 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(WHICHNS) $(DESTDIR)$(BINDIR)/whichns
 	install -m 0755 $(PROBES) $(DESTDIR)$(LIBEXECDIR)/
+	if [ -d $(B)/repro-musl ]; then install -d $(DESTDIR)$(LIBEXECDIR)/musl && \
+	    install -m 0755 $(MUSL_PROBES) $(DESTDIR)$(LIBEXECDIR)/musl/; fi
 	cp -R fixtures/. $(DESTDIR)$(DATADIR)/
 	install -m 0644 doc/whichns.1 $(DESTDIR)$(MANDIR)/man1/whichns.1
 

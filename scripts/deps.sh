@@ -6,7 +6,7 @@
 set -euo pipefail
 
 pkgs=(gcc make libc6-dev pkg-config libpcap-dev check iproute2 dnsmasq-base
-      debootstrap tshark libxml2-utils perl)
+      debootstrap tshark libxml2-utils perl groff-base)
 if [ "${1:-}" = regress ]; then
 	pkgs+=(musl-tools)
 fi

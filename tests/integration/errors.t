@@ -25,6 +25,13 @@ expect 2 "probe 'nosuchprobe'.*not found" "unknown probe" -- "$W" run "$tmp/prob
 
 "$W" --help | grep -q '^usage: whichns run'; ok $? "--help prints usage"
 
+# The man page's synopsis says what --help says (words compared, layout not).
+words() { tr -s ' \n\t' '\n\n\n' | grep -v '^$' | tr -d '\\'; }
+help_syn=$("$W" --help | sed -n '1,/^$/p' | sed 's/^usage://; s/([^)]*)//g' | words)
+man_syn=$(groff -man -Tascii -P-cbou -rLL=250n "$top/doc/whichns.1" 2>/dev/null |
+          sed -n "/^SYNOPSIS/,/^DESCRIPTION/p" | sed "1d;\$d" | words)
+is "$man_syn" "$help_syn" "the man page's SYNOPSIS matches --help"
+
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	chmod 755 "$tmp"; chmod 644 "$tmp/typo.scn"
 	printf 'probe getip\n' >"$tmp/ok.scn"; chmod 644 "$tmp/ok.scn"
