@@ -1031,13 +1031,13 @@ START_TEST(test_table)
 	ck_assert_ptr_nonnull(m);
 	report_table(m, r, 2);
 	fclose(m);
-	ck_assert_str_eq(buf,
+	ck_assert_text(buf,
 		"case                        verdict        expected     outcome "
-		"    old<sw    old>sw    new>sw   1st new\n"
+		"    old<sw    old>sw    new>sw   1st new  note\n"
 		"getip/inplace/default       FOLLOWED       FOLLOWED     ok      "
-		"         3         0         6     125ms\n"
+		"         3         0         6     125ms  \n"
 		"res_loop/inplace/no-reload  LATE 2         STALE        DIFFERS "
-		"         3         2         4     625ms\n");
+		"         3         2         4     625ms  cache: app view differs\n");
 	free(buf);
 }
 END_TEST

@@ -306,19 +306,30 @@ void report_table(FILE *f, const struct case_result *r, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (strlen(r[i].name) > w)
 			w = strlen(r[i].name);
-	fprintf(f, "%-*s  %-14s %-12s %-7s %10s %9s %9s %9s\n", (int)w, "case",
+	fprintf(f, "%-*s  %-14s %-12s %-7s %10s %9s %9s %9s  %s\n", (int)w, "case",
 	        "verdict", "expected", "outcome", "old<sw", "old>sw", "new>sw",
-	        "1st new");
+	        "1st new", "note");
 	for (size_t i = 0; i < n; i++) {
 		const struct case_result *c = &r[i];
 		char v[32], first[16] = "-";
 		if (c->vd.first_new_ms >= 0)
 			snprintf(first, sizeof first, "%.0fms", c->vd.first_new_ms);
-		fprintf(f, "%-*s  %-14s %-12s %-7s %10u %9u %9u %9s\n", (int)w,
+		char note[96] = "";
+		if (c->error[0])
+			snprintf(note, sizeof note, "%.90s", c->error);
+		else if (c->fresh_ran)
+			snprintf(note, sizeof note, "%s queries only; fresh process: "
+			         "%u old, %u new", c->only[0] ? c->only : "all",
+			         c->fresh_queries_old, c->fresh_queries_new);
+		else if (c->only[0])
+			snprintf(note, sizeof note, "%s queries only", c->only);
+		else if (c->vd.app_note[0])
+			snprintf(note, sizeof note, "cache: app view differs");
+		fprintf(f, "%-*s  %-14s %-12s %-7s %10u %9u %9u %9s  %s\n", (int)w,
 		        c->name, verdict_text(c, v, sizeof v),
 		        c->expected == V_NONE ? "-" : verdict_name(c->expected),
 		        report_outcome(c), c->vd.queries_old_before,
-		        c->vd.queries_old_after, c->vd.queries_new_after, first);
+		        c->vd.queries_old_after, c->vd.queries_new_after, first, note);
 	}
 }
 
@@ -377,11 +388,18 @@ void report_grid(FILE *f, const struct case_result *r, size_t n)
 	size_t nr = 0, nc = 0, w = strlen("probe/update/options");
 	bool by_libc = false;
 
-	/* Several C libraries: one column each, so differences between
-	 * versions line up; otherwise one column per update method. */
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(r[i].libc_axis, r[0].libc_axis) != 0)
-			by_libc = true;
+	/* The same case on several C libraries: one column per libc, so
+	 * differences between versions line up; otherwise one column per
+	 * update method. */
+	for (size_t i = 0; i < n && !by_libc; i++) {
+		char a[KEY_MAX], b[KEY_MAX];
+		row_key(&r[i], true, a, sizeof a);
+		for (size_t j = i + 1; j < n && !by_libc; j++) {
+			row_key(&r[j], true, b, sizeof b);
+			by_libc = strcmp(a, b) == 0 &&
+			          strcmp(r[i].libc_axis, r[j].libc_axis) != 0;
+		}
+	}
 	memset(cells, 0, sizeof cells);
 	for (size_t i = 0; i < n; i++) {
 		char key[KEY_MAX];
