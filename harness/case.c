@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "capture.h"
+#include "cli.h"
 #include "case.h"
 #include "defer.h"
 #include "events.h"
@@ -323,20 +324,6 @@ static void write_events(const struct case_spec *s, const struct observe *ob,
 	fclose(f);
 }
 
-static char *read_small(const char *path)
-{
-	char *buf = NULL;
-	FILE *f = fopen(path, "re");
-	if (f) {
-		buf = calloc(1, 8192);
-		if (buf && fread(buf, 1, 8191, f) == 0 && ferror(f)) {
-			free(buf);
-			buf = NULL;
-		}
-		fclose(f);
-	}
-	return buf;
-}
 
 /* report.md: the case's evidence in one readable file. */
 static void write_report(const struct case_spec *s, const struct observe *ob,
@@ -347,9 +334,9 @@ static void write_report(const struct case_spec *s, const struct observe *ob,
 	if (uname(&u) == 0)
 		snprintf(kernel, sizeof kernel, "%s %s %s", u.sysname, u.release, u.machine);
 	snprintf(path, sizeof path, "%s/resolv.conf.before", s->casedir);
-	char *before = read_small(path);
+	char *before = cli_read_file(path, 64 << 10, NULL);
 	snprintf(path, sizeof path, "%s/resolv.conf.after", s->casedir);
-	char *after = read_small(path);
+	char *after = cli_read_file(path, 64 << 10, NULL);
 	struct evidence e = {
 		.r = r, .rerun = s->rerun, .kernel = kernel, .rc_before = before,
 		.rc_after = after, .nsswitch = nsswitch, .nscd = s->nscd != NULL,
@@ -608,7 +595,7 @@ int case_run(const struct case_spec *s, struct case_result *r)
 	snprintf(path, sizeof path, "%s/resolv.conf.after", s->casedir);
 	view_save(&view, path);
 	snprintf(path, sizeof path, "%s/nsswitch.conf", view.etc);
-	nsswitch = read_small(path);
+	nsswitch = cli_read_file(path, 64 << 10, NULL);
 	trace("process stopped", r->t_start);
 
 	/* 7. Decide from the capture, with the process's output beside it. */

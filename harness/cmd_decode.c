@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <pcap/pcap.h>
+#include "cli.h"
 #include "commands.h"
 #include "events.h"
 #include "runfolder.h"
@@ -97,18 +98,7 @@ struct decoder {
 	struct wn_event ev[PKT_MSGS_MAX];
 };
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("whichns: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n", stderr);
-	fputs(usage_text, stderr);
-	return EXIT_USAGE;
-}
+#define usage_error(...) cli_usage_error(usage_text, __VA_ARGS__)
 
 /* Epoch seconds or a duration: a plain finite decimal number, > 0. */
 static int parse_seconds(const char *s, double *out)

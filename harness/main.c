@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cleanup.h"
+#include "cli.h"
 #include "commands.h"
 #include "dns.h"
 #include "evidence.h"
@@ -80,18 +81,7 @@ static const char help_text[] =
 "environment cannot run it (not root, no namespaces, a missing program);\n"
 "130 interrupted (the summary says which cases ran).\n";
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("whichns: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n", stderr);
-	fputs(usage_text, stderr);
-	return EXIT_USAGE;
-}
+#define usage_error(...) cli_usage_error(usage_text, __VA_ARGS__)
 
 /* The folder this program lives in, to find build/repro and fixtures. */
 static void self_dir(char *buf, size_t size)
@@ -152,28 +142,6 @@ static int check_environment(void)
 	return 0;
 }
 
-static char *read_file(const char *path, size_t *len, char *err, size_t errsize)
-{
-	FILE *f = fopen(path, "re");
-	if (!f) {
-		snprintf(err, errsize, "cannot read %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	char *text = NULL;
-	FILE *mem = open_memstream(&text, len);
-	char buf[8192];
-	size_t n;
-	while (mem && (n = fread(buf, 1, sizeof buf, f)) > 0)
-		fwrite(buf, 1, n, mem);
-	int bad = ferror(f);
-	fclose(f);
-	if (!mem || fclose(mem) != 0 || bad) {
-		snprintf(err, errsize, "cannot read %s", path);
-		free(text);
-		return NULL;
-	}
-	return text;
-}
 
 static int parse_shard(const char *s, unsigned *k, unsigned *n)
 {
@@ -283,9 +251,10 @@ static int load_cases(char **files, int nfiles, const char *libc_opt,
 	for (int i = 0; i < nfiles; i++) {
 		char err[512];
 		size_t len;
-		char *text = read_file(files[i], &len, err, sizeof err);
+		char *text = cli_read_file(files[i], SCN_FILE_MAX, &len);
 		if (!text) {
-			fprintf(stderr, "whichns: %s\n", err);
+			fprintf(stderr, "whichns: cannot read %s: %s\n", files[i],
+			        strerror(errno));
 			free(cases);
 			return EXIT_USAGE;
 		}

@@ -12,8 +12,12 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include "cli.h"
 #include "report.h"
 #include "runfolder.h"
+
+/* result.txt and expected files are a few KB; anything far larger is not ours. */
+#define RESULT_FILE_MAX (4u << 20)
 
 int runfolder_create(struct runfolder *rf, const char *results,
                      const char *prefix, char *err, size_t errsize)
@@ -39,27 +43,6 @@ int runfolder_create(struct runfolder *rf, const char *results,
 	return 0;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	char *text = NULL;
-	FILE *mem = open_memstream(&text, len);
-	char buf[8192];
-	size_t k;
-	while (mem && (k = fread(buf, 1, sizeof buf, f)) > 0)
-		fwrite(buf, 1, k, mem);
-	bool bad = ferror(f) || !mem;
-	fclose(f);
-	if (mem && fclose(mem) != 0)
-		bad = true;
-	if (bad) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
 
 int runfolder_read_case(const char *casedir, struct case_result *r,
                         char *err, size_t errsize)
@@ -67,7 +50,7 @@ int runfolder_read_case(const char *casedir, struct case_result *r,
 	char path[PATH_MAX + 16], perr[200];
 	size_t len;
 	snprintf(path, sizeof path, "%s/result.txt", casedir);
-	char *text = slurp(path, &len);
+	char *text = cli_read_file(path, RESULT_FILE_MAX, &len);
 	if (!text) {
 		snprintf(err, errsize, "cannot read %s: %s", path, strerror(errno));
 		return -1;
@@ -99,7 +82,7 @@ void runfolder_expect(struct runfolder *rf, struct case_result *r)
 		rf->nbase++;
 		size_t len;
 		snprintf(path, sizeof path, "%s/%s", rf->expected_dir, key);
-		char *text = slurp(path, &len);
+		char *text = cli_read_file(path, RESULT_FILE_MAX, &len);
 		if (text && expect_parse(text, len, path, &rf->base[i].x, err,
 		                         sizeof err) == 0)
 			rf->base[i].found = true;

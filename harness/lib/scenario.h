@@ -17,6 +17,7 @@
 #define SCN_VALUES_MAX 16
 #define SCN_WORD_MAX   48
 #define SCN_GROUPS_MAX 16
+#define SCN_FILE_MAX   (1u << 20) /* a scenario file */
 #define SCN_TEXT_MAX   256 /* a command line */
 #define SCN_NAME_MAX   256 /* five axis words and separators fit */
 

@@ -1,0 +1,18 @@
+/*
+ * cli.h - small things every subcommand needs: reading a whole file, and
+ * the one-line usage error.
+ */
+#ifndef WHICHNS_CLI_H
+#define WHICHNS_CLI_H
+
+#include <stddef.h>
+
+/* The whole file, NUL-terminated, at most max bytes (more: an error).
+ * NULL with errno set on failure (EFBIG when too large).  Free it. */
+char *cli_read_file(const char *path, size_t max, size_t *len);
+
+/* "whichns: <message>" and the usage text on stderr; returns EXIT_USAGE. */
+__attribute__((format(printf, 2, 3)))
+int cli_usage_error(const char *usage, const char *fmt, ...);
+
+#endif
