@@ -143,12 +143,6 @@ static int check_environment(void)
 }
 
 
-static int parse_shard(const char *s, unsigned *k, unsigned *n)
-{
-	char tail;
-	return sscanf(s, "%u/%u%c", k, n, &tail) == 2 && *n >= 1 && *k >= 1 && *k <= *n
-	       ? 0 : -1;
-}
 
 /* The libc and probe of every case must exist before anything starts:
  * returns 0, or the exit status to stop with. */
@@ -290,10 +284,10 @@ static int load_cases(char **files, int nfiles, const char *libc_opt,
 			cases[ncases++] = sc;
 		}
 	}
-	/* Sharding after filtering: shard K of N takes every Nth case. */
+	/* Sharding after filtering, so shards stay even. */
 	size_t kept = 0;
 	for (size_t i = 0; i < ncases; i++)
-		if (i % shard_n == shard_k - 1)
+		if (scn_in_shard(i, shard_k, shard_n))
 			cases[kept++] = cases[i];
 	*out = cases;
 	*nout = kept;
@@ -349,7 +343,7 @@ static int cmd_run(int argc, char **argv)
 			filters[nfilters++] = optarg;
 			break;
 		case 'S':
-			if (parse_shard(optarg, &shard_k, &shard_n) != 0)
+			if (scn_parse_shard(optarg, &shard_k, &shard_n) != 0)
 				return usage_error("bad --shard '%s': expected K/N with "
 				                   "1 <= K <= N", optarg);
 			break;

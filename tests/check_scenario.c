@@ -924,6 +924,56 @@ START_TEST(test_len_respected)
 }
 END_TEST
 
+/* ---- Shards: every case in exactly one shard, shards even. ---- */
+
+static const struct { const char *text; int rc; unsigned k, n; } shard_rows[] = {
+	{ "1/1", 0, 1, 1 }, { "2/4", 0, 2, 4 }, { "4/4", 0, 4, 4 },
+	{ "10000/10000", 0, 10000, 10000 },
+	{ "0/2", -1, 0, 0 }, { "3/2", -1, 0, 0 }, { "1/0", -1, 0, 0 },
+	{ "1/", -1, 0, 0 }, { "/2", -1, 0, 0 }, { "1/2x", -1, 0, 0 },
+	{ "1 /2", -1, 0, 0 }, { "-1/2", -1, 0, 0 }, { "", -1, 0, 0 },
+	{ "1/10001", -1, 0, 0 }, { "99999999999999999999/2", -1, 0, 0 },
+};
+
+START_TEST(test_parse_shard)
+{
+	unsigned k = 77, n = 77;
+	int rc = scn_parse_shard(shard_rows[_i].text, &k, &n);
+	ck_assert_msg(rc == shard_rows[_i].rc, "'%s': rc %d", shard_rows[_i].text, rc);
+	if (rc == 0) {
+		ck_assert_uint_eq(k, shard_rows[_i].k);
+		ck_assert_uint_eq(n, shard_rows[_i].n);
+	} else {
+		ck_assert_uint_eq(k, 77);   /* untouched on error */
+		ck_assert_uint_eq(n, 77);
+	}
+}
+END_TEST
+
+START_TEST(test_shards_partition)
+{
+	for (unsigned n = 1; n <= 7; n++) {
+		for (size_t total = 0; total <= 60; total++) {
+			unsigned seen[60] = { 0 }, per[8] = { 0 };
+			for (unsigned k = 1; k <= n; k++)
+				for (size_t i = 0; i < total; i++)
+					if (scn_in_shard(i, k, n)) {
+						seen[i]++;
+						per[k]++;
+					}
+			for (size_t i = 0; i < total; i++)
+				ck_assert_msg(seen[i] == 1, "n=%u total=%zu case %zu in %u shards",
+				              n, total, i, seen[i]);
+			for (unsigned k = 1; k <= n; k++)   /* even: sizes differ by <= 1 */
+				ck_assert_msg(per[k] * n <= total + n && per[k] * n + n >= total,
+				              "n=%u total=%zu shard %u has %u", n, total, k, per[k]);
+		}
+	}
+	ck_assert(!scn_in_shard(0, 0, 2));
+	ck_assert(!scn_in_shard(0, 1, 0));
+}
+END_TEST
+
 Suite *scenario_suite(void)
 {
 	Suite *s = suite_create("scenario");
@@ -949,6 +999,12 @@ Suite *scenario_suite(void)
 	tcase_add_test(tc, test_exec_defaults);
 	tcase_add_test(tc, test_exec_override_line);
 	tcase_add_loop_test(tc, test_only_ok, 0, NROWS(only_ok_rows));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Shards");
+	tcase_add_loop_test(tc, test_parse_shard, 0,
+	                    (int)(sizeof shard_rows / sizeof shard_rows[0]));
+	tcase_add_test(tc, test_shards_partition);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Filters");

@@ -57,6 +57,28 @@ static int fail(struct parser *p, const char *fmt, ...)
 	return -1;
 }
 
+int scn_parse_shard(const char *s, unsigned *k, unsigned *n)
+{
+	char *end;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	unsigned long kk = strtoul(s, &end, 10);
+	if (errno || *end != '/' || !isdigit((unsigned char)end[1]))
+		return -1;
+	unsigned long nn = strtoul(end + 1, &end, 10);
+	if (errno || *end || kk < 1 || nn < 1 || kk > nn || nn > 10000)
+		return -1;
+	*k = (unsigned)kk;
+	*n = (unsigned)nn;
+	return 0;
+}
+
+int scn_in_shard(size_t i, unsigned k, unsigned n)
+{
+	return n >= 1 && k >= 1 && i % n == k - 1;
+}
+
 int scn_parse_duration(const char *s, unsigned *ms)
 {
 	char *end;

@@ -90,6 +90,12 @@ const char *scn_axis_name(enum scn_axis a);
 extern const char *const scn_updates[];
 extern const char *const scn_caches[];
 
+/* "K/N" with 1 <= K <= N <= 10000; 0, or -1 on anything else. */
+int scn_parse_shard(const char *s, unsigned *k, unsigned *n);
+/* Is the i-th selected case (from 0) in shard k of n?  Shards take every
+ * nth case in turn, so together they hold each case exactly once. */
+int scn_in_shard(size_t i, unsigned k, unsigned n);
+
 /* Parse "250ms", "1.5s", "2s", "300" (ms) into milliseconds. */
 int scn_parse_duration(const char *s, unsigned *ms);
 

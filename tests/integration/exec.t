@@ -36,9 +36,19 @@ grep -q 'no query reached the old server' "$res/latest/001-exec/result.txt"; ok 
 "$W" exec -q --results "$res" --expect STALE --window 1s -- "$top/build/repro/getip" -i 50 hat.com >/dev/null 2>&1
 is "$?" 1 "--expect a verdict that differs: exit 1"
 
-for f in report.md capture.pcap events.tsv process.out; do
+# A daemon that resolves only when asked, driven by a trigger: the real
+# sendmail of the bookworm root filesystem, MX lookups only.
+x --libc bookworm --only MX --switch-after 3s --window 5s --timeout 20s \
+  --trigger 'echo Subject: whichns | /usr/sbin/sendmail root@hat.com' --trigger-every 2s \
+  --fresh '/usr/sbin/sendmail -q' --fresh-for 5s -- /usr/sbin/sendmail -bD -q2s
+is "$(last verdict)" STALE "the sendmail daemon's own MX lookups stay on the old server"
+[ "$(last fresh_queries_new)" -gt 0 ] && [ "$(last fresh_queries_old)" -eq 0 ]
+ok $? "a freshly started sendmail asks the new server"
+
+for f in report.md timeline.svg capture.pcap events.tsv; do
 	[ -s "$res/latest/001-exec/$f" ]; ok $? "exec folder has $f"
 done
+[ -e "$res/latest/001-exec/process.out" ]; ok $? "exec folder has process.out (the daemon printed nothing)"
 grep -q 'to run it again' "$res/latest/001-exec/report.md"; ok $? "report.md says how to run it again"
 out=$("$W" bundle "$res/latest") && tar tzf "$out" | grep -q '001-exec/report.md'
 ok $? "bundle packs the run folder with its report"

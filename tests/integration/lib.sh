@@ -43,5 +43,7 @@ leftovers() {
 	done
 	ip netns list 2>/dev/null | grep -q '^whichns' && out+="netns "
 	grep -qsE ' /etc(/resolv.conf)? ' /proc/mounts && out+="mount-over-etc "
+	grep -qs "${WHICHNS_CACHE:-/var/cache/whichns}/" /proc/mounts && out+="mount-in-rootfs "
+	grep -qs ' /run/whichns' /proc/mounts && out+="mount-on-run "
 	echo "$out"
 }

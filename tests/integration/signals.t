@@ -18,6 +18,16 @@ grep -q '"complete": false' "$res/int/latest/summary.json"; ok $? "SIGINT: summa
 grep -q 'Interrupted' "$res/int/latest/summary.md"; ok $? "SIGINT: summary.md says interrupted"
 is "$(leftovers)" "" "SIGINT: nothing left behind"
 
+# Interrupted while cases run chrooted in a root filesystem: nothing stays
+# mounted inside it.
+"$W" run -q --results "$res/rootfs" --libc bookworm -f getip "$scn" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+is "$?" 130 "SIGINT during root filesystem cases: exit status 130"
+is "$(leftovers)" "" "SIGINT during root filesystem cases: nothing mounted or running"
+
 "$W" run -q --results "$res/kill" "$scn" >/dev/null 2>&1 &
 pid=$!
 sleep 1
