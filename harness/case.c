@@ -88,11 +88,10 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h,
 	ob->packets++;
 	ob->t_last_packet = t;
 	enum pkt_status st = pkt_decode(linktype, bytes, h->caplen, &p, &why);
-	if (st != PKT_DNS) {
-		if (st != PKT_SKIP)
-			ob->malformed++;
+	if ((st != PKT_DNS && st != PKT_SKIP) || (st == PKT_DNS && p.partial))
+		ob->malformed++;   /* counted and reported, never trusted */
+	if (st != PKT_DNS)
 		return;
-	}
 	if (grow((void **)&ob->ev, &ob->evcap, ob->nev + PKT_MSGS_MAX,
 	         sizeof *ob->ev) != 0)
 		return;
@@ -232,7 +231,7 @@ static void triggers_tick(struct triggers *tr, double now)
 		return;   /* the earlier ones still run: do not pile up */
 	target_stop(&tr->t[i]);   /* reaped already; closes what is left */
 	if (target_start(&tr->t[i], tr->s->trigger, tr->s->root, tr->log, tr->log,
-	                 tr->s->env, err, sizeof err) != 0) {
+	                 err, sizeof err) != 0) {
 		FILE *f = fopen(tr->log, "ae");
 		if (f) {
 			fprintf(f, "whichns: trigger: %s\n", err);
@@ -289,7 +288,7 @@ static int nscd_start(const struct case_spec *s, struct view *v,
 	snprintf(errpath, sizeof errpath, "%s/nscd.err", s->casedir);
 	char *argv[] = { (char *)(uintptr_t)s->nscd, "-F", "-f",
 	                 "/run/whichns/nscd.conf", NULL };
-	if (target_start(t, argv, s->root, errpath, errpath, NULL, err, errsize) != 0)
+	if (target_start(t, argv, s->root, errpath, errpath, err, errsize) != 0)
 		return -1;
 	defer_push(d, stop_target, t, "stop nscd");
 	/* Ready when its socket takes a connection. */
@@ -536,7 +535,7 @@ int case_run(const struct case_spec *s, struct case_result *r)
 		goto out;
 	defer_push(&undo, close_file, ob.out, "close process.out");
 	snprintf(path, sizeof path, "%s/process.err", s->casedir);
-	if (target_start(&tgt, s->argv, s->root, NULL, path, s->env, err, errsize) != 0)
+	if (target_start(&tgt, s->argv, s->root, NULL, path, err, errsize) != 0)
 		goto out;
 	defer_push(&undo, stop_target, &tgt, "stop the process");
 	snprintf(trig.log, sizeof trig.log, "%s/trigger.log", s->casedir);
@@ -577,7 +576,7 @@ int case_run(const struct case_spec *s, struct case_result *r)
 		snprintf(path, sizeof path, "%s/fresh.err", s->casedir);
 		snprintf(out, sizeof out, "%s/fresh.out", s->casedir);
 		t_fresh = r->fresh_time = round(now_realtime() * 1e6) / 1e6;
-		if (target_start(&fresh, s->fresh, s->root, out, path, s->env, err,
+		if (target_start(&fresh, s->fresh, s->root, out, path, err,
 		                 errsize) != 0)
 			goto out;
 		defer_push(&undo, stop_target, &fresh, "stop the fresh process");

@@ -14,7 +14,6 @@
 #include "view.h"
 
 struct case_spec {
-	const char *name;
 	char *const *argv;        /* the process under test */
 	const char *root;         /* "" for the host, or a root filesystem */
 	const char *bind_probes;  /* with a root: host folder shown at
@@ -24,7 +23,6 @@ struct case_spec {
 	const char *options;      /* resolv.conf options axis value */
 	enum update_method update;
 	bool        any_name;     /* servers answer every name */
-	char *const *env;         /* added to the process's environment */
 	unsigned    interval_ms;  /* how often the process looks up (0: unknown) */
 	unsigned    window_ms, before, switch_after_ms, timeout_ms;
 	unsigned    switch_at_ms;  /* nonzero: switch this long after the start */

@@ -147,7 +147,7 @@ static void case_child(const struct run_opts *o, const char *rundir,
 	         o->rerun_head ? o->rerun_head : "whichns run", quoted,
 	         o->rerun_tail ? o->rerun_tail : "");
 	struct case_spec spec = {
-		.name = c->name, .argv = argv, .root = env.root,
+		.argv = argv, .root = env.root,
 		.bind_probes = env.probes, .fixtures = o->fixtures,
 		.casedir = dir, .options = c->options, .any_name = false,
 		.interval_ms = c->interval_ms, .window_ms = c->window_ms,
@@ -431,7 +431,6 @@ int runner_exec(const struct run_opts *o, const struct exec_job *job)
 		int env_ok = libc_resolve(&o->libc, job->libc, job->spec.nscd != NULL,
 		                          &env, r.error, sizeof r.error);
 		struct case_spec spec = job->spec;
-		spec.name = job->name;
 		spec.argv = job->argv;
 		spec.root = env.root;
 		spec.casedir = dir;

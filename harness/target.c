@@ -32,13 +32,11 @@ static int status_code(int st)
 }
 
 static void run_command(char *const argv[], const char *root, int out_w,
-                        const char *errpath, char *const env[])
+                        const char *errpath)
 {
 	dup2(out_w, 1);
 	spawn_append(2, errpath);
 	spawn_redirect(0, "/dev/null");
-	for (size_t i = 0; env && env[i]; i++)
-		putenv(env[i]);
 	if (root[0] && (chroot(root) != 0 || chdir("/") != 0)) {
 		fprintf(stderr, "whichns: cannot chroot to %s: %s\n", root,
 		        strerror(errno));
@@ -50,7 +48,7 @@ static void run_command(char *const argv[], const char *root, int out_w,
 }
 
 static void init_main(char *const argv[], const char *root, int out_w,
-                      const char *errpath, char *const env[])
+                      const char *errpath)
 {
 	char proc[4096];
 	/* A /proc of this PID namespace, in a mount namespace of its own
@@ -63,7 +61,7 @@ static void init_main(char *const argv[], const char *root, int out_w,
 	if (cmd < 0)
 		_exit(125);
 	if (cmd == 0)
-		run_command(argv, root, out_w, errpath, env);
+		run_command(argv, root, out_w, errpath);
 	close(out_w);
 	int code = 125, st;
 	for (;;) {
@@ -76,7 +74,7 @@ static void init_main(char *const argv[], const char *root, int out_w,
 }
 
 static void keeper_main(char *const argv[], const char *root, int out_w,
-                        const char *errpath, char *const env[])
+                        const char *errpath)
 {
 	if (unshare(CLONE_NEWPID) != 0) {
 		fprintf(stderr, "whichns: unshare(CLONE_NEWPID): %s\n", strerror(errno));
@@ -86,7 +84,7 @@ static void keeper_main(char *const argv[], const char *root, int out_w,
 	if (init < 0)
 		_exit(125);
 	if (init == 0)
-		init_main(argv, root, out_w, errpath, env);
+		init_main(argv, root, out_w, errpath);
 	close(out_w);
 	int st;
 	while (waitpid(init, &st, 0) < 0 && errno == EINTR)
@@ -95,7 +93,7 @@ static void keeper_main(char *const argv[], const char *root, int out_w,
 }
 
 int target_start(struct target *t, char *const argv[], const char *root,
-                 const char *outpath, const char *errpath, char *const env[],
+                 const char *outpath, const char *errpath,
                  char *err, size_t errsize)
 {
 	int out[2];
@@ -123,7 +121,7 @@ int target_start(struct target *t, char *const argv[], const char *root,
 	if (t->pid == 0) {
 		if (out[0] >= 0)
 			close(out[0]);
-		keeper_main(argv, root, out[1], errpath, env);
+		keeper_main(argv, root, out[1], errpath);
 	}
 	close(out[1]);
 	t->out = out[0];

@@ -23,11 +23,10 @@ struct target {
 /*
  * Start argv with stdout on a pipe (t->out), or appended to outpath when
  * it is not NULL, and stderr appended to errpath.  When root is not
- * empty, the command runs chrooted there.  env, when not NULL, is added
- * to the environment ("RES_OPTIONS=...").
+ * empty, the command runs chrooted there.
  */
 int  target_start(struct target *t, char *const argv[], const char *root,
-                  const char *outpath, const char *errpath, char *const env[],
+                  const char *outpath, const char *errpath,
                   char *err, size_t errsize);
 /* Has the whole tree ended?  Reaps it when it has. */
 bool target_poll(struct target *t);
