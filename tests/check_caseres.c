@@ -7,19 +7,14 @@
 #include <string.h>
 #include "caseres.h"
 #include "suites.h"
-
-#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#include "testutil.h"
 
 /* caseres_write into a string the caller frees. */
 static char *write_text(const struct case_result *r)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *m = open_memstream(&buf, &size);
-	ck_assert_ptr_nonnull(m);
-	ck_assert_int_eq(caseres_write(m, r), 0);
-	ck_assert_int_eq(fclose(m), 0);
-	return buf;
+	struct memout m;
+	ck_assert_int_eq(caseres_write(memout_open(&m), r), 0);
+	return memout_text(&m);
 }
 
 /* Every field set, none to its initial value. */

@@ -1,46 +1,20 @@
 /*
  * check_dns.c - unit tests of dns_parse() and its name helpers.
  *
- * Messages are assembled byte by byte with the put_* helpers below, so
- * every test shows the wire layout it feeds in.  Malformed inputs each
- * assert the exact status, and the reason where it matters.
+ * Messages are assembled byte by byte with the put_* helpers below (the
+ * bytes and numbers from testutil.h, the DNS pieces here), so every test
+ * shows the wire layout it feeds in; the malformed tables list their bytes
+ * outright.  Malformed inputs each assert the exact status, and the reason
+ * where it matters.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "dns.h"
 #include "suites.h"
+#include "testutil.h"
 
 #define CLASS_IN 1
-
-struct wire {
-	uint8_t b[4096];
-	size_t  n;
-};
-
-static void put8(struct wire *w, unsigned v)
-{
-	ck_assert_uint_lt(w->n, sizeof w->b);
-	w->b[w->n++] = (uint8_t)v;
-}
-
-static void put16(struct wire *w, unsigned v)
-{
-	put8(w, v >> 8 & 0xff);
-	put8(w, v & 0xff);
-}
-
-static void put32(struct wire *w, uint32_t v)
-{
-	put16(w, v >> 16);
-	put16(w, v & 0xffff);
-}
-
-static void put_bytes(struct wire *w, const void *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		put8(w, ((const uint8_t *)p)[i]);
-}
 
 static void put_label(struct wire *w, const char *label)
 {
@@ -163,16 +137,11 @@ static void answer_start(struct wire *w, unsigned type)
 	put_ptr(w, 12);
 }
 
-/* The message alone in a heap block of its exact size, so that under
- * AddressSanitizer a read one byte past the end is caught, not hidden by
- * the rest of the wire buffer. */
+/* The message alone in a block of its exact size (see wire_exact). */
 static enum dns_status parse_len(const struct wire *w, size_t len,
                                  struct dns_msg *m, const char **why)
 {
-	uint8_t *exact = malloc(len ? len : 1);
-
-	ck_assert_ptr_nonnull(exact);
-	memcpy(exact, w->b, len);
+	uint8_t *exact = wire_exact(w, len);
 	enum dns_status st = dns_parse(exact, len, m, why);
 	free(exact);
 	return st;
@@ -585,191 +554,111 @@ START_TEST(test_header_truncated)
 }
 END_TEST
 
-START_TEST(test_label_past_end)
+/* A query header (id 10, one question), then these bytes where the
+ * question goes. */
+static const struct {
+	const char     *name;
+	uint8_t         q[16];
+	size_t          n;
+	enum dns_status st;
+	const char     *why;    /* NULL: any reason */
+} question_rows[] = {
+	{ "label-past-end", { 3, 'h', 'a' }, 3,
+	  DNS_TRUNCATED, "dns: question name: label past end" },
+	{ "pointer-to-itself", { 0xc0, 12, 0, DNS_T_A, 0, CLASS_IN }, 6,
+	  DNS_INVALID, "dns: question name: compression pointer not backwards" },
+	/* A label then a pointer back to that same name's start: a loop too. */
+	{ "pointer-loop-via-label",
+	  { 3, 'h', 'a', 't', 0xc0, 12, 0, DNS_T_A, 0, CLASS_IN }, 10,
+	  DNS_INVALID, NULL },
+	/* Past the type and class, at a real name. */
+	{ "forward-pointer",
+	  { 0xc0, 18, 0, DNS_T_A, 0, CLASS_IN, 3, 'h', 'a', 't', 3, 'c', 'o', 'm', 0 },
+	  15, DNS_INVALID, "dns: question name: compression pointer not backwards" },
+	{ "pointer-cut", { 0xc0 }, 1, DNS_TRUNCATED, NULL },
+};
+
+START_TEST(test_bad_question)
 {
-	struct wire w;
+	struct wire w = { .n = 0 };
 	struct dns_msg m;
 	const char *why = NULL;
 
-	w.n = 0;
 	put_header(&w, 10, 0x0100, 1, 0, 0, 0);
-	put8(&w, 3);
-	put_bytes(&w, "ha", 2);
-	ck_assert_int_eq(parse(&w, &m, &why), DNS_TRUNCATED);
-	ck_assert_str_eq(why, "dns: question name: label past end");
+	put_bytes(&w, question_rows[_i].q, question_rows[_i].n);
+	enum dns_status st = parse(&w, &m, &why);
+	ck_assert_msg(st == question_rows[_i].st, "%s: %s (%s)", question_rows[_i].name,
+	              dns_status_name(st), why ? why : "-");
+	ck_assert_ptr_nonnull(why);
+	if (question_rows[_i].why)
+		ck_assert_str_eq(why, question_rows[_i].why);
 	ck_assert_uint_eq(m.id, 10); /* the header survives */
 }
 END_TEST
 
-START_TEST(test_pointer_to_itself)
+/* One answer after answer_start(): its rdata starts at RDATA_AT, and its
+ * rdlength is the rdata's own length unless a row claims another. */
+#define RDATA_AT 37
+#define OWN      (~0u)
+
+static const struct {
+	const char     *name;
+	uint16_t        type;
+	uint8_t         rdata[16];
+	size_t          n;
+	unsigned        rdlength;
+	enum dns_status st;
+	const char     *why;    /* NULL: any reason */
+} rdata_rows[] = {
+	{ "a-0", DNS_T_A, { 0 }, 0, OWN,
+	  DNS_INVALID, "dns: answer A: rdata length not 4" },
+	{ "a-3", DNS_T_A, { 1, 1, 1 }, 3, OWN,
+	  DNS_INVALID, "dns: answer A: rdata length not 4" },
+	{ "a-5", DNS_T_A, { 1, 1, 1, 1, 1 }, 5, OWN,
+	  DNS_INVALID, "dns: answer A: rdata length not 4" },
+	{ "a-16", DNS_T_A, { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 }, 16, OWN,
+	  DNS_INVALID, "dns: answer A: rdata length not 4" },
+	{ "aaaa-4", DNS_T_AAAA, { 203, 0, 113, 203 }, 4, OWN,
+	  DNS_INVALID, "dns: answer AAAA: rdata length not 16" },
+	/* Claims one byte more than the message holds. */
+	{ "rdlength-past-end", DNS_T_A, { 203, 0, 113, 203 }, 4, 5,
+	  DNS_TRUNCATED, "dns: answer: rdata past end" },
+	{ "rdlength-far-past-end", DNS_T_A, { 203, 0, 113, 203 }, 4, 0xff05,
+	  DNS_TRUNCATED, NULL },
+	/* The pointer's last byte: in the message, not the rdata. */
+	{ "name-longer-than-rdlength", DNS_T_NS, { 3, 'n', 's', '1', 0xc0, 12 }, 6, 5,
+	  DNS_INVALID, "dns: answer rdata name: runs past rdlength" },
+	/* A stray byte inside the rdata. */
+	{ "name-shorter-than-rdlength", DNS_T_CNAME, { 0xc0, 12, 0 }, 3, OWN,
+	  DNS_INVALID, "dns: answer rdata: shorter than rdlength" },
+	{ "name-pointer-to-itself", DNS_T_PTR, { 0xc0, RDATA_AT }, 2, OWN,
+	  DNS_INVALID, NULL },
+	{ "mx-too-short", DNS_T_MX, { 10 }, 1, OWN,
+	  DNS_INVALID, "dns: answer MX: rdata too short" },
+};
+
+START_TEST(test_bad_rdata)
 {
 	struct wire w;
 	struct dns_msg m;
 	const char *why = NULL;
+	unsigned claim = rdata_rows[_i].rdlength;
 
-	w.n = 0;
-	put_header(&w, 11, 0x0100, 1, 0, 0, 0);
-	put_ptr(&w, 12);
-	put16(&w, DNS_T_A);
-	put16(&w, CLASS_IN);
-	ck_assert_int_eq(parse(&w, &m, &why), DNS_INVALID);
-	ck_assert_str_eq(why, "dns: question name: compression pointer not backwards");
-}
-END_TEST
-
-/* A label then a pointer back to that same name's start: a loop too. */
-START_TEST(test_pointer_loop_via_label)
-{
-	struct wire w;
-	struct dns_msg m;
-
-	w.n = 0;
-	put_header(&w, 11, 0x0100, 1, 0, 0, 0);
-	put_label(&w, "hat");
-	put_ptr(&w, 12);
-	put16(&w, DNS_T_A);
-	put16(&w, CLASS_IN);
-	ck_assert_int_eq(parse(&w, &m, NULL), DNS_INVALID);
-}
-END_TEST
-
-START_TEST(test_forward_pointer)
-{
-	struct wire w;
-	struct dns_msg m;
-	const char *why = NULL;
-
-	w.n = 0;
-	put_header(&w, 12, 0x0100, 1, 0, 0, 0);
-	put_ptr(&w, 18); /* past the type and class, at a real name */
-	put16(&w, DNS_T_A);
-	put16(&w, CLASS_IN);
-	put_name(&w, "hat.com");
-	ck_assert_int_eq(parse(&w, &m, &why), DNS_INVALID);
-	ck_assert_str_eq(why, "dns: question name: compression pointer not backwards");
-}
-END_TEST
-
-START_TEST(test_pointer_cut)
-{
-	struct wire w;
-	struct dns_msg m;
-
-	w.n = 0;
-	put_header(&w, 13, 0x0100, 1, 0, 0, 0);
-	put8(&w, 0xc0);
-	ck_assert_int_eq(parse(&w, &m, NULL), DNS_TRUNCATED);
-}
-END_TEST
-
-START_TEST(test_a_rdata_wrong_length)
-{
-	struct wire w;
-	struct dns_msg m;
-	static const size_t lens[] = { 0, 3, 5, 16 };
-	const char *why = NULL;
-
-	answer_start(&w, DNS_T_A);
-	size_t at = put_rr_head(&w, DNS_T_A, CLASS_IN);
-	for (size_t i = 0; i < lens[_i]; i++)
-		put8(&w, 1);
+	answer_start(&w, rdata_rows[_i].type);
+	size_t at = put_rr_head(&w, rdata_rows[_i].type, CLASS_IN);
+	ck_assert_uint_eq(w.n, RDATA_AT);
+	put_bytes(&w, rdata_rows[_i].rdata, rdata_rows[_i].n);
 	rdlength_fix(&w, at);
-	ck_assert_int_eq(parse(&w, &m, &why), DNS_INVALID);
-	ck_assert_str_eq(why, "dns: answer A: rdata length not 4");
-}
-END_TEST
-
-START_TEST(test_aaaa_rdata_wrong_length)
-{
-	struct wire w;
-	struct dns_msg m;
-	const char *why = NULL;
-
-	answer_start(&w, DNS_T_AAAA);
-	size_t at = put_rr_head(&w, DNS_T_AAAA, CLASS_IN);
-	put_bytes(&w, addr_a, 4);
-	rdlength_fix(&w, at);
-	ck_assert_int_eq(parse(&w, &m, &why), DNS_INVALID);
-	ck_assert_str_eq(why, "dns: answer AAAA: rdata length not 16");
-}
-END_TEST
-
-START_TEST(test_rdlength_past_end)
-{
-	struct wire w;
-	struct dns_msg m;
-	const char *why = NULL;
-
-	answer_start(&w, DNS_T_A);
-	size_t at = put_rr_head(&w, DNS_T_A, CLASS_IN);
-	put_bytes(&w, addr_a, 4);
-	rdlength_fix(&w, at);
-	w.b[at + 1] = 5; /* claims one byte more than the message holds */
-	ck_assert_int_eq(parse(&w, &m, &why), DNS_TRUNCATED);
-	ck_assert_str_eq(why, "dns: answer: rdata past end");
-	w.b[at] = 0xff;
-	ck_assert_int_eq(parse(&w, &m, NULL), DNS_TRUNCATED);
-}
-END_TEST
-
-START_TEST(test_rdata_name_longer_than_rdlength)
-{
-	struct wire w;
-	struct dns_msg m;
-	const char *why = NULL;
-
-	answer_start(&w, DNS_T_NS);
-	size_t at = put_rr_head(&w, DNS_T_NS, CLASS_IN);
-	put_label(&w, "ns1");
-	put_ptr(&w, 12);
-	rdlength_fix(&w, at);
-	w.b[at + 1] -= 1; /* the pointer's last byte: in the message, not the rdata */
-	ck_assert_int_eq(parse(&w, &m, &why), DNS_INVALID);
-	ck_assert_str_eq(why, "dns: answer rdata name: runs past rdlength");
-}
-END_TEST
-
-START_TEST(test_rdata_name_shorter_than_rdlength)
-{
-	struct wire w;
-	struct dns_msg m;
-	const char *why = NULL;
-
-	answer_start(&w, DNS_T_CNAME);
-	size_t at = put_rr_head(&w, DNS_T_CNAME, CLASS_IN);
-	put_ptr(&w, 12);
-	put8(&w, 0); /* a stray byte inside the rdata */
-	rdlength_fix(&w, at);
-	ck_assert_int_eq(parse(&w, &m, &why), DNS_INVALID);
-	ck_assert_str_eq(why, "dns: answer rdata: shorter than rdlength");
-}
-END_TEST
-
-START_TEST(test_rdata_name_pointer_to_itself)
-{
-	struct wire w;
-	struct dns_msg m;
-
-	answer_start(&w, DNS_T_PTR);
-	size_t at = put_rr_head(&w, DNS_T_PTR, CLASS_IN);
-	put_ptr(&w, w.n);
-	rdlength_fix(&w, at);
-	ck_assert_int_eq(parse(&w, &m, NULL), DNS_INVALID);
-}
-END_TEST
-
-START_TEST(test_mx_too_short)
-{
-	struct wire w;
-	struct dns_msg m;
-	const char *why = NULL;
-
-	answer_start(&w, DNS_T_MX);
-	size_t at = put_rr_head(&w, DNS_T_MX, CLASS_IN);
-	put8(&w, 10);
-	rdlength_fix(&w, at);
-	ck_assert_int_eq(parse(&w, &m, &why), DNS_INVALID);
-	ck_assert_str_eq(why, "dns: answer MX: rdata too short");
+	if (claim != OWN) {
+		w.b[at] = (uint8_t)(claim >> 8);
+		w.b[at + 1] = (uint8_t)claim;
+	}
+	enum dns_status st = parse(&w, &m, &why);
+	ck_assert_msg(st == rdata_rows[_i].st, "%s: %s (%s)", rdata_rows[_i].name,
+	              dns_status_name(st), why ? why : "-");
+	ck_assert_ptr_nonnull(why);
+	if (rdata_rows[_i].why)
+		ck_assert_str_eq(why, rdata_rows[_i].why);
 }
 END_TEST
 
@@ -906,25 +795,14 @@ Suite *dns_suite(void)
 	suite_add_tcase(s, limits);
 
 	tcase_add_loop_test(bad, test_header_truncated, 0, 12);
-	tcase_add_test(bad, test_label_past_end);
-	tcase_add_test(bad, test_pointer_to_itself);
-	tcase_add_test(bad, test_pointer_loop_via_label);
-	tcase_add_test(bad, test_forward_pointer);
-	tcase_add_test(bad, test_pointer_cut);
-	tcase_add_loop_test(bad, test_a_rdata_wrong_length, 0, 4);
-	tcase_add_test(bad, test_aaaa_rdata_wrong_length);
-	tcase_add_test(bad, test_rdlength_past_end);
-	tcase_add_test(bad, test_rdata_name_longer_than_rdlength);
-	tcase_add_test(bad, test_rdata_name_shorter_than_rdlength);
-	tcase_add_test(bad, test_rdata_name_pointer_to_itself);
-	tcase_add_test(bad, test_mx_too_short);
+	tcase_add_loop_test(bad, test_bad_question, 0, NROWS(question_rows));
+	tcase_add_loop_test(bad, test_bad_rdata, 0, NROWS(rdata_rows));
 	tcase_add_test(bad, test_every_prefix_truncated);
 	tcase_add_test(bad, test_every_byte_mutated);
 	suite_add_tcase(s, bad);
 
 	TCase *types = tcase_create("Types");
-	tcase_add_loop_test(types, test_type_parse, 0,
-	                    (int)(sizeof type_rows / sizeof type_rows[0]));
+	tcase_add_loop_test(types, test_type_parse, 0, NROWS(type_rows));
 	tcase_add_test(types, test_type_round_trip);
 	suite_add_tcase(s, types);
 	return s;

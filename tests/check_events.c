@@ -13,6 +13,7 @@
 #include <string.h>
 #include "events.h"
 #include "suites.h"
+#include "testutil.h"
 
 /* ---- Building events ---- */
 
@@ -38,13 +39,9 @@ static struct wn_event mkevent(bool qr, const char *src, unsigned sport,
 static char *capture(void (*fn)(FILE *, const struct wn_event *, double),
                      const struct wn_event *e, double t_switch)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	ck_assert_ptr_nonnull(f);
-	fn(f, e, t_switch);
-	fclose(f);
-	return buf;
+	struct memout m;
+	fn(memout_open(&m), e, t_switch);
+	return memout_text(&m);
 }
 
 static int count_char(const char *s, char c)
@@ -150,11 +147,9 @@ static const struct jfield *jget(const struct jfield *f, int n, const char *key)
 
 START_TEST(tsv_header_columns)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	events_tsv_header(f);
-	fclose(f);
+	struct memout m;
+	events_tsv_header(memout_open(&m));
+	char *buf = memout_text(&m);
 	ck_assert_str_eq(buf, "time\tms_since_switch\tserver\tdirection\tsrc\tdst"
 	                 "\tproto\tid\tqname\tqtype\trcode\tanswers\n");
 	ck_assert_int_eq(count_char(buf, '\t'), 11);
@@ -251,9 +246,9 @@ END_TEST
  * what the printf format it replaced writes. */
 static char *tsv_reference(const struct wn_event *e, double t_switch)
 {
-	char src[64], dst[64], type[16], rel[32] = "", *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char src[64], dst[64], type[16], rel[32] = "";
+	struct memout m;
+	FILE *f = memout_open(&m);
 	if (t_switch >= 0)
 		snprintf(rel, sizeof rel, "%.3f", (e->t - t_switch) * 1000.0);
 	bool v6 = e->src.family == 6;   /* IPv6 endpoints are [addr]:port */
@@ -268,8 +263,7 @@ static char *tsv_reference(const struct wn_event *e, double t_switch)
 	        e->qname[0] ? e->qname : "-", dns_type_name(e->qtype, type, sizeof type),
 	        e->qr ? dns_rcode_name(e->rcode) : "-",
 	        e->answers[0] ? e->answers : "-");
-	fclose(f);
-	return buf;
+	return memout_text(&m);
 }
 
 static void tsv_same(const struct wn_event *e, double t_switch)

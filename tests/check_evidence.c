@@ -13,42 +13,7 @@
 #include <string.h>
 #include "evidence.h"
 #include "suites.h"
-
-#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-/* NULL when the texts are equal; else the first line where they differ
- * (a failing ck_assert_str_eq on a long text would overflow Check's
- * 4 KiB message limit and end the test without saying what differs). */
-static const char *text_diff(const char *got, const char *want, char *buf,
-                             size_t size)
-{
-	const char *g = got, *w = want, *gl = got, *wl = want;
-	unsigned line = 1;
-	if (strcmp(got, want) == 0)
-		return NULL;
-	for (; *g && *g == *w; g++, w++)
-		if (*g == '\n') {
-			line++;
-			gl = g + 1;
-			wl = w + 1;
-		}
-	size_t gn = strcspn(gl, "\n"), wn = strcspn(wl, "\n");
-	snprintf(buf, size, "line %u differs (column %td)\n  want: %.*s%s\n"
-	         "  got:  %.*s%s", line, g - gl + 1, (int)(wn < 400 ? wn : 400), wl,
-	         *wl ? "" : "(end of text)", (int)(gn < 400 ? gn : 400), gl,
-	         *gl ? "" : "(end of text)");
-	return buf;
-}
-
-#define ck_assert_text(got, want) do { \
-	char d_[1024]; \
-	const char *e_ = text_diff(got, want, d_, sizeof d_); \
-	ck_assert_msg(e_ == NULL, "%s", e_); \
-} while (0)
-
-#define ck_assert_has(text, needle) \
-	ck_assert_msg(strstr(text, needle) != NULL, "missing: %s\n--- in ---\n%.3000s", \
-	              needle, text)
+#include "testutil.h"
 
 /* ---- Shell quoting ---- */
 
@@ -260,13 +225,9 @@ static void late_case(struct case_result *r)
 
 static char *render(const struct evidence *e)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *m = open_memstream(&buf, &size);
-	ck_assert_ptr_nonnull(m);
-	evidence_report_md(m, e);
-	ck_assert_int_eq(fclose(m), 0);
-	return buf;
+	struct memout m;
+	evidence_report_md(memout_open(&m), e);
+	return memout_text(&m);
 }
 
 static const char files_section[] =
@@ -306,10 +267,8 @@ START_TEST(test_report_late)
 		.nsswitch = NULL, .nscd = false, .ev = e, .nev = 6, .max_rows = 0,
 	};
 	char *got = render(&x);
-	char *want = NULL;
-	size_t wsize = 0;
-	FILE *m = open_memstream(&want, &wsize);
-	ck_assert_ptr_nonnull(m);
+	struct memout w;
+	FILE *m = memout_open(&w);
 	fputs("# whichns evidence: res_loop/inplace/no-reload\n"
 	      "\n"
 	      "## Verdict: LATE (2 lookups late)\n"
@@ -354,7 +313,7 @@ START_TEST(test_report_late)
 	      "| 400.0 | other | response | a\\|b.hat.com | TYPE65 | x\\|y,z |\n"
 	      "\n", m);
 	fputs(files_section, m);
-	ck_assert_int_eq(fclose(m), 0);
+	char *want = memout_text(&w);
 	ck_assert_text(got, want);
 	free(want);
 	free(got);

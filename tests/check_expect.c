@@ -7,8 +7,7 @@
 #include <string.h>
 #include "expect.h"
 #include "suites.h"
-
-#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#include "testutil.h"
 
 /* Every entry as "name|VERDICT|why" lines: one text to compare. */
 static void dump(const struct expect *x, char *buf, size_t size)
@@ -97,16 +96,14 @@ END_TEST
 /* Many entries: the table grows and every entry stays findable. */
 START_TEST(test_many)
 {
-	char *text = NULL;
-	size_t size = 0;
-	FILE *m = open_memstream(&text, &size);
-	ck_assert_ptr_nonnull(m);
+	struct memout m;
+	FILE *f = memout_open(&m);
 	for (int i = 0; i < 300; i++)
-		fprintf(m, "case/%d %s reason %d\n", i, i % 2 ? "LATE" : "STALE", i);
-	fclose(m);
+		fprintf(f, "case/%d %s reason %d\n", i, i % 2 ? "LATE" : "STALE", i);
+	char *text = memout_text(&m);
 	struct expect x;
 	char err[128] = "";
-	ck_assert_int_eq(expect_parse(text, size, "e", &x, err, sizeof err), 0);
+	ck_assert_int_eq(expect_parse(text, m.size, "e", &x, err, sizeof err), 0);
 	ck_assert_uint_eq(x.n, 300);
 	for (int i = 0; i < 300; i++) {
 		char name[32], why[32];

@@ -2,15 +2,16 @@
  * check_packet.c - unit tests of pkt_decode() and the address helpers.
  *
  * Frames are stacked layer by layer with the put_* helpers (link, IP,
- * transport, DNS bytes), using the design's documentation addresses, so a
- * test reads as the frame it builds.  Malformed frames assert the exact
- * status.
+ * transport, DNS bytes; plain bytes and numbers from testutil.h), using
+ * the design's documentation addresses, so a test reads as the frame it
+ * builds.  Malformed frames assert the exact status.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "packet.h"
 #include "suites.h"
+#include "testutil.h"
 
 enum { UDP = 17, TCP = 6, ICMP = 1, CLIENT_PORT = 40000 };
 
@@ -27,29 +28,6 @@ static const uint8_t answer[] = {
 	0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
 	0x01, 0x2c, 0x00, 0x04, 203, 0, 113, 203,
 };
-
-struct wire {
-	uint8_t b[2048];
-	size_t  n;
-};
-
-static void put8(struct wire *w, unsigned v)
-{
-	ck_assert_uint_lt(w->n, sizeof w->b);
-	w->b[w->n++] = (uint8_t)v;
-}
-
-static void put16(struct wire *w, unsigned v)
-{
-	put8(w, v >> 8 & 0xff);
-	put8(w, v & 0xff);
-}
-
-static void put_bytes(struct wire *w, const void *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		put8(w, ((const uint8_t *)p)[i]);
-}
 
 static void put_eth(struct wire *w, unsigned ethertype)
 {
@@ -154,6 +132,20 @@ static void put_tcp_msg(struct wire *w, const uint8_t *dns, size_t n)
 	put_bytes(w, dns, n);
 }
 
+/* The client's UDP query to the server over IPv4 or IPv6, from the IP
+ * header on. */
+static void put_udp_query(struct wire *w, int ip)
+{
+	if (ip == 4)
+		put_ipv4(w, UDP, 8 + sizeof query, false);
+	else
+		put_ipv6(w, UDP, 8 + sizeof query);
+	put_udp(w, CLIENT_PORT, 53, query, sizeof query);
+}
+
+/* Where eth_udp4() puts the IPv4 and the UDP header. */
+enum { IP4_AT = 14, UDP4_AT = 14 + 20 };
+
 /* Ethernet, IPv4, UDP carrying one DNS message; returns the IPv4 offset. */
 static size_t eth_udp4(struct wire *w, unsigned sport, unsigned dport,
                        const uint8_t *dns, size_t n)
@@ -165,15 +157,19 @@ static size_t eth_udp4(struct wire *w, unsigned sport, unsigned dport,
 	return 14;
 }
 
-/* The frame alone in a heap block of its exact size, so that under
- * AddressSanitizer a read one byte past the capture is caught. */
+/* Overwrite the width-byte field at 'at' with v, in network byte order. */
+static void poke(struct wire *w, size_t at, size_t width, unsigned v)
+{
+	ck_assert_uint_le(at + width, w->n);
+	for (size_t i = width; i-- > 0; v >>= 8)
+		w->b[at + i] = (uint8_t)v;
+}
+
+/* The frame alone in a block of its exact size (see wire_exact). */
 static enum pkt_status decode_len(int linktype, const struct wire *w, size_t len,
                                   struct pkt_dns *p, const char **why)
 {
-	uint8_t *exact = malloc(len ? len : 1);
-
-	ck_assert_ptr_nonnull(exact);
-	memcpy(exact, w->b, len);
+	uint8_t *exact = wire_exact(w, len);
 	enum pkt_status st = pkt_decode(linktype, exact, len, p, why);
 	free(exact);
 	return st;
@@ -252,77 +248,70 @@ START_TEST(test_ethernet_ipv4_udp_answer)
 }
 END_TEST
 
-START_TEST(test_sll_ipv4_udp)
+/* Linux cooked captures, v1 and v2: the protocol field sits in another
+ * place in each, so the same bytes read as the other are no DNS. */
+static const struct {
+	int link, other;
+	void (*head)(struct wire *w, unsigned proto);
+} cooked_rows[] = {
+	{ PKT_LINK_LINUX_SLL, PKT_LINK_LINUX_SLL2, put_sll },
+	{ PKT_LINK_LINUX_SLL2, PKT_LINK_LINUX_SLL, put_sll2 },
+};
+
+START_TEST(test_cooked_ipv4_udp)
 {
 	struct wire w = { .n = 0 };
 	struct pkt_dns p;
 
-	put_sll(&w, 0x0800);
-	put_ipv4(&w, UDP, 8 + sizeof query, false);
-	put_udp(&w, CLIENT_PORT, 53, query, sizeof query);
-	ck_assert_int_eq(decode(PKT_LINK_LINUX_SLL, &w, &p, NULL), PKT_DNS);
+	cooked_rows[_i].head(&w, 0x0800);
+	put_udp_query(&w, 4);
+	ck_assert_int_eq(decode(cooked_rows[_i].link, &w, &p, NULL), PKT_DNS);
 	assert_v4_query(&p);
+	ck_assert_int_ne(decode(cooked_rows[_i].other, &w, &p, NULL), PKT_DNS);
 }
 END_TEST
 
-START_TEST(test_sll2_ipv4_udp)
+/* A bare IP packet: the link types that carry either version, and the
+ * ones for one version only. */
+static const struct {
+	int link, ip;
+} raw_rows[] = {
+	{ PKT_LINK_RAW, 6 }, { PKT_LINK_RAW_ALT, 6 }, { PKT_LINK_IPV6, 6 },
+	{ PKT_LINK_RAW, 4 }, { PKT_LINK_RAW_ALT, 4 }, { PKT_LINK_IPV4, 4 },
+};
+
+START_TEST(test_raw_ip_udp)
 {
 	struct wire w = { .n = 0 };
 	struct pkt_dns p;
 
-	put_sll2(&w, 0x0800);
-	put_ipv4(&w, UDP, 8 + sizeof query, false);
-	put_udp(&w, CLIENT_PORT, 53, query, sizeof query);
-	ck_assert_int_eq(decode(PKT_LINK_LINUX_SLL2, &w, &p, NULL), PKT_DNS);
-	assert_v4_query(&p);
-	/* The same bytes read as SLL put the protocol elsewhere. */
-	ck_assert_int_ne(decode(PKT_LINK_LINUX_SLL, &w, &p, NULL), PKT_DNS);
+	put_udp_query(&w, raw_rows[_i].ip);
+	ck_assert_int_eq(decode(raw_rows[_i].link, &w, &p, NULL), PKT_DNS);
+	if (raw_rows[_i].ip == 4)
+		assert_v4_query(&p);
+	else
+		assert_v6_query(&p);
 }
 END_TEST
 
-START_TEST(test_raw_ipv6_udp)
-{
-	static const int links[] = { PKT_LINK_RAW, PKT_LINK_RAW_ALT, PKT_LINK_IPV6 };
-	struct wire w = { .n = 0 };
-	struct pkt_dns p;
-
-	put_ipv6(&w, UDP, 8 + sizeof query);
-	put_udp(&w, CLIENT_PORT, 53, query, sizeof query);
-	ck_assert_int_eq(decode(links[_i], &w, &p, NULL), PKT_DNS);
-	assert_v6_query(&p);
-}
-END_TEST
-
-START_TEST(test_raw_ipv4_udp)
-{
-	static const int links[] = { PKT_LINK_RAW, PKT_LINK_RAW_ALT, PKT_LINK_IPV4 };
-	struct wire w = { .n = 0 };
-	struct pkt_dns p;
-
-	put_ipv4(&w, UDP, 8 + sizeof query, false);
-	put_udp(&w, CLIENT_PORT, 53, query, sizeof query);
-	ck_assert_int_eq(decode(links[_i], &w, &p, NULL), PKT_DNS);
-	assert_v4_query(&p);
-}
-END_TEST
+/* The address family word of BSD loopback, in either byte order. */
+static const struct {
+	uint32_t af;
+	int ip;
+} null_rows[] = {
+	{ 2, 4 }, { 10, 6 }, { 24, 6 }, { 28, 6 }, { 30, 6 },
+	{ __builtin_bswap32(2), 4 }, { __builtin_bswap32(30), 6 },
+};
 
 START_TEST(test_null_loopback)
 {
-	struct { uint32_t af; int v; } cases[] = {
-		{ 2, 4 }, { 10, 6 }, { 24, 6 }, { 28, 6 }, { 30, 6 },
-		{ __builtin_bswap32(2), 4 }, { __builtin_bswap32(30), 6 },
-	};
 	struct wire w = { .n = 0 };
 	struct pkt_dns p;
 
-	put_bytes(&w, &cases[_i].af, 4);
-	if (cases[_i].v == 4)
-		put_ipv4(&w, UDP, 8 + sizeof query, false);
-	else
-		put_ipv6(&w, UDP, 8 + sizeof query);
-	put_udp(&w, CLIENT_PORT, 53, query, sizeof query);
+	put_bytes(&w, &null_rows[_i].af, 4);
+	put_udp_query(&w, null_rows[_i].ip);
 	ck_assert_int_eq(decode(PKT_LINK_NULL, &w, &p, NULL), PKT_DNS);
-	ck_assert_int_eq(p.src.family, cases[_i].v);
+	ck_assert_int_eq(p.src.family, null_rows[_i].ip);
 	assert_query(&p, 0);
 }
 END_TEST
@@ -367,8 +356,7 @@ START_TEST(test_vlan_one_and_two_tags)
 
 	put_eth(&w, 0x8100);
 	put_vlan(&w, 100, 0x0800);
-	put_ipv4(&w, UDP, 8 + sizeof query, false);
-	put_udp(&w, CLIENT_PORT, 53, query, sizeof query);
+	put_udp_query(&w, 4);
 	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, NULL), PKT_DNS);
 	assert_v4_query(&p);
 
@@ -376,8 +364,7 @@ START_TEST(test_vlan_one_and_two_tags)
 	put_eth(&w, 0x88a8);
 	put_vlan(&w, 10, 0x8100);
 	put_vlan(&w, 100, 0x86dd);
-	put_ipv6(&w, UDP, 8 + sizeof query);
-	put_udp(&w, CLIENT_PORT, 53, query, sizeof query);
+	put_udp_query(&w, 6);
 	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, NULL), PKT_DNS);
 	assert_v6_query(&p);
 }
@@ -621,18 +608,16 @@ START_TEST(test_skips)
 	ck_assert_uint_eq(p.dport, 5353);
 
 	eth_udp4(&w, CLIENT_PORT, 53, query, sizeof query);
-	w.b[14 + 9] = ICMP;
+	poke(&w, IP4_AT + 9, 1, ICMP);
 	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_SKIP);
 	ck_assert_str_eq(why, "not udp or tcp");
 
 	eth_udp4(&w, CLIENT_PORT, 53, query, sizeof query);
-	w.b[12] = 0x08; /* ARP */
-	w.b[13] = 0x06;
+	poke(&w, 12, 2, 0x0806); /* ARP */
 	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_SKIP);
 
 	eth_udp4(&w, CLIENT_PORT, 53, query, sizeof query);
-	w.b[14 + 6] = 0x00; /* fragment offset 8 bytes */
-	w.b[14 + 7] = 0x01;
+	poke(&w, IP4_AT + 6, 2, 0x0001); /* fragment offset 8 bytes */
 	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_SKIP);
 	ck_assert_str_eq(why, "ipv4: not the first fragment");
 }
@@ -671,8 +656,7 @@ START_TEST(test_three_vlan_tags_unsupported)
 	put_vlan(&w, 1, 0x8100);
 	put_vlan(&w, 2, 0x8100);
 	put_vlan(&w, 3, 0x0800);
-	put_ipv4(&w, UDP, 8 + sizeof query, false);
-	put_udp(&w, CLIENT_PORT, 53, query, sizeof query);
+	put_udp_query(&w, 4);
 	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, NULL), PKT_UNSUPPORTED);
 }
 END_TEST
@@ -751,57 +735,65 @@ END_TEST
 
 /* Malformed */
 
+static const int unknown_links[] = { 105, 127, 9999, -1 };
+
 START_TEST(test_unknown_link_type)
 {
-	static const int links[] = { 105, 127, 9999, -1 };
 	struct wire w;
 	struct pkt_dns p;
 	const char *why = NULL;
 
 	eth_udp4(&w, CLIENT_PORT, 53, query, sizeof query);
-	ck_assert_int_eq(decode(links[_i], &w, &p, &why), PKT_UNSUPPORTED);
+	ck_assert_int_eq(decode(unknown_links[_i], &w, &p, &why), PKT_UNSUPPORTED);
 	ck_assert_str_eq(why, "link type");
 }
 END_TEST
 
+/* Each link header one byte short. */
+static const struct {
+	int link;
+	size_t len;
+} link_cut_rows[] = {
+	{ PKT_LINK_EN10MB, 13 }, { PKT_LINK_LINUX_SLL, 15 },
+	{ PKT_LINK_LINUX_SLL2, 19 }, { PKT_LINK_NULL, 3 }, { PKT_LINK_RAW, 0 },
+};
+
 START_TEST(test_link_headers_truncated)
 {
-	static const struct { int link; size_t len; } cases[] = {
-		{ PKT_LINK_EN10MB, 13 }, { PKT_LINK_LINUX_SLL, 15 },
-		{ PKT_LINK_LINUX_SLL2, 19 }, { PKT_LINK_NULL, 3 }, { PKT_LINK_RAW, 0 },
-	};
 	static const uint8_t zeros[32];
 	struct pkt_dns p;
 
-	ck_assert_int_eq(pkt_decode(cases[_i].link, zeros, cases[_i].len, &p, NULL),
-	                 PKT_TRUNCATED);
+	ck_assert_int_eq(pkt_decode(link_cut_rows[_i].link, zeros,
+	                            link_cut_rows[_i].len, &p, NULL), PKT_TRUNCATED);
 }
 END_TEST
 
-START_TEST(test_ipv4_ihl_below_5)
+/* The Ethernet UDP query with one header field overwritten is refused as
+ * invalid, for the reason given. */
+static void assert_udp4_field_invalid(size_t at, size_t width, unsigned v,
+                                      const char *reason)
 {
 	struct wire w;
 	struct pkt_dns p;
 	const char *why = NULL;
 
 	eth_udp4(&w, CLIENT_PORT, 53, query, sizeof query);
-	w.b[14] = (uint8_t)(0x40 | _i);
+	poke(&w, at, width, v);
 	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_INVALID);
-	ck_assert_str_eq(why, "ipv4 header: header length < 20");
+	ck_assert_str_eq(why, reason);
+}
+
+START_TEST(test_ipv4_ihl_below_5)
+{
+	assert_udp4_field_invalid(IP4_AT, 1, 0x40 | (unsigned)_i,
+	                          "ipv4 header: header length < 20");
 }
 END_TEST
 
 START_TEST(test_ipv4_total_below_header)
 {
-	struct wire w;
-	struct pkt_dns p;
-	const char *why = NULL;
-
-	eth_udp4(&w, CLIENT_PORT, 53, query, sizeof query);
-	w.b[16] = 0;
-	w.b[17] = (uint8_t)_i;
-	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_INVALID);
-	ck_assert_str_eq(why, "ipv4 header: total length < header length");
+	assert_udp4_field_invalid(IP4_AT + 2, 2, (unsigned)_i,
+	                          "ipv4 header: total length < header length");
 }
 END_TEST
 
@@ -821,41 +813,23 @@ END_TEST
 
 START_TEST(test_udp_length_below_8)
 {
-	struct wire w;
-	struct pkt_dns p;
-	const char *why = NULL;
-
-	eth_udp4(&w, CLIENT_PORT, 53, query, sizeof query);
-	w.b[14 + 20 + 4] = 0;
-	w.b[14 + 20 + 5] = (uint8_t)_i;
-	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_INVALID);
-	ck_assert_str_eq(why, "udp header: length < 8");
+	assert_udp4_field_invalid(UDP4_AT + 4, 2, (unsigned)_i,
+	                          "udp header: length < 8");
 }
 END_TEST
 
+/* One byte more than the IPv4 payload holds. */
 START_TEST(test_udp_length_beyond_ip)
 {
-	struct wire w;
-	struct pkt_dns p;
-	const char *why = NULL;
-
-	eth_udp4(&w, CLIENT_PORT, 53, query, sizeof query);
-	w.b[14 + 20 + 5] += 1;
-	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_INVALID);
-	ck_assert_str_eq(why, "udp header: length exceeds ip payload");
+	assert_udp4_field_invalid(UDP4_AT + 4, 2, 8 + sizeof query + 1,
+	                          "udp header: length exceeds ip payload");
 }
 END_TEST
 
+/* IPv4 leaves room for 7 bytes of UDP header. */
 START_TEST(test_udp_header_beyond_ip)
 {
-	struct wire w;
-	struct pkt_dns p;
-	const char *why = NULL;
-
-	eth_udp4(&w, CLIENT_PORT, 53, query, sizeof query);
-	w.b[17] = 20 + 7; /* IPv4 leaves room for 7 bytes of UDP header */
-	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_INVALID);
-	ck_assert_str_eq(why, "udp header");
+	assert_udp4_field_invalid(IP4_AT + 2, 2, 20 + 7, "udp header");
 }
 END_TEST
 
@@ -899,8 +873,7 @@ START_TEST(test_bad_dns_in_udp)
 	const char *why = NULL;
 
 	eth_udp4(&w, CLIENT_PORT, 53, query, sizeof query);
-	w.b[14 + 20 + 8 + 12] = 0xc0; /* question name: pointer to itself */
-	w.b[14 + 20 + 8 + 13] = 0x0c;
+	poke(&w, UDP4_AT + 8 + 12, 2, 0xc00c); /* question name: pointer to itself */
 	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_INVALID);
 	ck_assert_str_eq(why, "dns: question name: compression pointer not backwards");
 	ck_assert_uint_eq(p.nmsgs, 0);
@@ -938,11 +911,9 @@ Suite *packet_suite(void)
 
 	tcase_add_test(core, test_ethernet_ipv4_udp_query);
 	tcase_add_test(core, test_ethernet_ipv4_udp_answer);
-	tcase_add_test(core, test_sll_ipv4_udp);
-	tcase_add_test(core, test_sll2_ipv4_udp);
-	tcase_add_loop_test(core, test_raw_ipv6_udp, 0, 3);
-	tcase_add_loop_test(core, test_raw_ipv4_udp, 0, 3);
-	tcase_add_loop_test(core, test_null_loopback, 0, 7);
+	tcase_add_loop_test(core, test_cooked_ipv4_udp, 0, NROWS(cooked_rows));
+	tcase_add_loop_test(core, test_raw_ip_udp, 0, NROWS(raw_rows));
+	tcase_add_loop_test(core, test_null_loopback, 0, NROWS(null_rows));
 	tcase_add_test(core, test_ipv6_hop_by_hop);
 	tcase_add_test(core, test_ipv6_extension_chain);
 	tcase_add_test(core, test_vlan_one_and_two_tags);
@@ -966,8 +937,8 @@ Suite *packet_suite(void)
 	tcase_add_test(limits, test_every_tcp_prefix_flagged);
 	suite_add_tcase(s, limits);
 
-	tcase_add_loop_test(bad, test_unknown_link_type, 0, 4);
-	tcase_add_loop_test(bad, test_link_headers_truncated, 0, 5);
+	tcase_add_loop_test(bad, test_unknown_link_type, 0, NROWS(unknown_links));
+	tcase_add_loop_test(bad, test_link_headers_truncated, 0, NROWS(link_cut_rows));
 	tcase_add_loop_test(bad, test_ipv4_ihl_below_5, 0, 5);
 	tcase_add_loop_test(bad, test_ipv4_total_below_header, 0, 20);
 	tcase_add_test(bad, test_ip_version_mismatch);

@@ -12,8 +12,7 @@
 #include <string.h>
 #include "report.h"
 #include "suites.h"
-
-#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#include "testutil.h"
 
 /* ---- A strict JSON syntax checker (RFC 8259, no extensions) ---- */
 
@@ -414,69 +413,17 @@ static char *render(void (*fn)(FILE *, const struct run_info *,
                     const struct run_info *ri, const struct case_result *r,
                     size_t n)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *m = open_memstream(&buf, &size);
-	ck_assert_ptr_nonnull(m);
-	fn(m, ri, r, n);
-	ck_assert_int_eq(fclose(m), 0);
-	return buf;
+	struct memout m;
+	fn(memout_open(&m), ri, r, n);
+	return memout_text(&m);
 }
 
 static char *escape(void (*fn)(FILE *, const char *), const char *s)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *m = open_memstream(&buf, &size);
-	ck_assert_ptr_nonnull(m);
-	fn(m, s);
-	ck_assert_int_eq(fclose(m), 0);
-	return buf;
+	struct memout m;
+	fn(memout_open(&m), s);
+	return memout_text(&m);
 }
-
-static size_t count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
-
-#define ck_assert_has(text, needle) \
-	ck_assert_msg(strstr(text, needle) != NULL, "missing: %s\n--- in ---\n%.3000s", \
-	              needle, text)
-
-/* NULL when the texts are equal; else the first line where they differ.
- * Golden texts are compared with this rather than ck_assert_str_eq: a
- * failing ck_assert_str_eq on a long literal overflows Check's message
- * limit (4 KiB) and ends the test with "Message string too long", exit 2,
- * instead of showing the difference. */
-static const char *text_diff(const char *got, const char *want, char *buf,
-                             size_t size)
-{
-	const char *g = got, *w = want, *gl = got, *wl = want;
-	unsigned line = 1;
-	if (strcmp(got, want) == 0)
-		return NULL;
-	for (; *g && *g == *w; g++, w++)
-		if (*g == '\n') {
-			line++;
-			gl = g + 1;
-			wl = w + 1;
-		}
-	size_t gn = strcspn(gl, "\n"), wn = strcspn(wl, "\n");
-	snprintf(buf, size, "line %u differs (column %td)\n  want: %.*s%s\n"
-	         "  got:  %.*s%s", line, g - gl + 1, (int)(wn < 400 ? wn : 400), wl,
-	         *wl ? "" : "(end of text)", (int)(gn < 400 ? gn : 400), gl,
-	         *gl ? "" : "(end of text)");
-	return buf;
-}
-
-#define ck_assert_text(got, want) do { \
-	char d_[1024]; \
-	const char *e_ = text_diff(got, want, d_, sizeof d_); \
-	ck_assert_msg(e_ == NULL, "%s", e_); \
-} while (0)
 
 /* ---- Escapers ---- */
 
@@ -650,8 +597,8 @@ START_TEST(test_json_all_cases)
 	for (size_t k = 0; k < sizeof design_keys / sizeof design_keys[0]; k++) {
 		char key[64];
 		snprintf(key, sizeof key, "\n      \"%s\": ", design_keys[k]);
-		ck_assert_msg(count(got, key) == NREC, "key %s appears %zu times, "
-		              "want %d", design_keys[k], count(got, key), NREC);
+		ck_assert_msg(count_str(got, key) == NREC, "key %s appears %zu times, "
+		              "want %d", design_keys[k], count_str(got, key), NREC);
 	}
 	/* No expectation, no first query to new, no switch, no capture. */
 	ck_assert_has(got, "\"case\": \"getip/rename/default\"");
@@ -667,7 +614,7 @@ START_TEST(test_json_all_cases)
 	                   "\\tnew \\u0001\\u001f\"");
 	ck_assert_has(got, "\"error\": \"dnsmasq <old> exited & said \\\"no\\\"\"");
 	ck_assert_has(got, "\"outcome\": \"SKIP\"");
-	ck_assert_uint_eq(count(got, "\"complete\": false"), 2);
+	ck_assert_uint_eq(count_str(got, "\"complete\": false"), 2);
 	free(got);
 }
 END_TEST
@@ -845,10 +792,10 @@ START_TEST(test_junit)
 	ck_assert_xml(got);
 	ck_assert_has(got, "<testsuite name=\"whichns run&lt;1&gt;&amp;\" tests=\"6\" "
 	                   "failures=\"1\" errors=\"2\" skipped=\"1\" time=\"15.000\">");
-	ck_assert_uint_eq(count(got, "<testcase "), NREC);
-	ck_assert_uint_eq(count(got, "<failure "), 1);
-	ck_assert_uint_eq(count(got, "<error "), 2);
-	ck_assert_uint_eq(count(got, "<skipped "), 1);
+	ck_assert_uint_eq(count_str(got, "<testcase "), NREC);
+	ck_assert_uint_eq(count_str(got, "<failure "), 1);
+	ck_assert_uint_eq(count_str(got, "<error "), 2);
+	ck_assert_uint_eq(count_str(got, "<skipped "), 1);
 	ck_assert_has(got, "<testcase classname=\"whichns.repro\" "
 	                   "name=\"res_loop/inplace/no-reload\" time=\"2.500\">\n"
 	                   "      <failure message=\"verdict differs\">"
@@ -879,8 +826,8 @@ START_TEST(test_junit_error_and_skip)
 	char *got = render(report_junit, &ri, &r[R_ERROR], 2);
 	ck_assert_xml(got);
 	ck_assert_has(got, "tests=\"2\" failures=\"0\" errors=\"2\" skipped=\"0\" ");
-	ck_assert_uint_eq(count(got, "<error "), 2);
-	ck_assert_uint_eq(count(got, "<skipped "), 0);
+	ck_assert_uint_eq(count_str(got, "<error "), 2);
+	ck_assert_uint_eq(count_str(got, "<skipped "), 0);
 	ck_assert_has(got, "name=\"musl:getip/inplace/default\" time=\"2.500\">\n"
 	                   "      <error message=\"rootfs &lt;bookworm&gt; missing\"/>\n");
 	free(got);
@@ -1025,12 +972,9 @@ START_TEST(test_table)
 {
 	struct case_result r[NREC];
 	records(r);
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *m = open_memstream(&buf, &size);
-	ck_assert_ptr_nonnull(m);
-	report_table(m, r, 2);
-	fclose(m);
+	struct memout m;
+	report_table(memout_open(&m), r, 2);
+	char *buf = memout_text(&m);
 	ck_assert_text(buf,
 		"case                        verdict        expected     outcome "
 		"    old<sw    old>sw    new>sw   1st new  note\n"
@@ -1068,13 +1012,9 @@ static void grid_rec(struct case_result *r, const char *libc, const char *probe,
 
 static char *render_grid(const struct case_result *r, size_t n)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *m = open_memstream(&buf, &size);
-	ck_assert_ptr_nonnull(m);
-	report_grid(m, r, n);
-	ck_assert_int_eq(fclose(m), 0);
-	return buf;
+	struct memout m;
+	report_grid(memout_open(&m), r, n);
+	return memout_text(&m);
 }
 
 /* One C library: columns are update methods in order of first use, rows

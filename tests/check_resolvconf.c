@@ -6,9 +6,8 @@
 #include <string.h>
 #include "resolvconf.h"
 #include "suites.h"
+#include "testutil.h"
 #include "wnconst.h"
-
-#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const struct {
 	const char *name, *options, *expected;
@@ -58,24 +57,25 @@ START_TEST(test_render_new)
 END_TEST
 
 /* Old and new files have the same size, so a reader that notices the
- * switch noticed it by inode or time stamps, not by size. */
+ * switch noticed it by inode or time stamps, not by size: with IPv4
+ * servers and with IPv6 ones. */
 START_TEST(test_same_length)
 {
-	char old[512], new[512];
-	int no = resolvconf_render(old, sizeof old, "old", WN_OLD4,
-	                           render_rows[_i].options);
-	int nn = resolvconf_render(new, sizeof new, "new", WN_NEW4,
-	                           render_rows[_i].options);
-	ck_assert_int_gt(no, 0);
-	ck_assert_int_eq(no, nn);
-	ck_assert_uint_eq(strlen(old), strlen(new));
-	ck_assert_str_ne(old, new);
-	int o6 = resolvconf_render(old, sizeof old, "old", WN_OLD6,
-	                           render_rows[_i].options);
-	int n6 = resolvconf_render(new, sizeof new, "new", WN_NEW6,
-	                           render_rows[_i].options);
-	ck_assert_int_gt(o6, 0);
-	ck_assert_int_eq(o6, n6);
+	static const struct {
+		const char *old, *new_;
+	} servers[] = { { WN_OLD4, WN_NEW4 }, { WN_OLD6, WN_NEW6 } };
+
+	for (int k = 0; k < NROWS(servers); k++) {
+		char old[512], new[512];
+		int no = resolvconf_render(old, sizeof old, "old", servers[k].old,
+		                           render_rows[_i].options);
+		int nn = resolvconf_render(new, sizeof new, "new", servers[k].new_,
+		                           render_rows[_i].options);
+		ck_assert_int_gt(no, 0);
+		ck_assert_int_eq(no, nn);
+		ck_assert_uint_eq(strlen(old), strlen(new));
+		ck_assert_str_ne(old, new);
+	}
 }
 END_TEST
 

@@ -8,8 +8,25 @@
 #include <string.h>
 #include "scenario.h"
 #include "suites.h"
+#include "testutil.h"
 
-#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+/* The tails of the parser's messages: what it expected instead.  Tables of
+ * bad input below spell out the part that differs and end with one of these. */
+#define EXPECT_KEY "expected one of: probe, update, options, cache, libc, " \
+	"name, interval, window, before, switch-after, timeout, why, exec, " \
+	"trigger, trigger-every, fresh, fresh-for, only, or a [group] header"
+#define EXPECT_UPDATE \
+	"expected one of: inplace, rename, symlink, bind-inplace, bind-rename"
+#define EXPECT_OPTIONS "expected 'default' or resolv.conf option words " \
+	"joined by '+' (e.g. no-reload+single-request)"
+#define EXPECT_WORDS "expected a word of letters, digits and -_.+:"
+#define EXPECT_DURATION "expected a duration such as 100ms or 1.5s"
+#define EXPECT_COUNT "expected a count from 1 to 1000"
+#define EXPECT_PROBE "expected e.g. 'probe getip res_loop', or 'exec COMMAND'"
+#define EXPECT_COMMAND "expected a shell command"
+#define EXPECT_SHORTER "expected a shorter line"
+#define EXPECT_ONE "expected one of them"
+#define EXPECT_QTYPE "expected a query type such as MX or A"
 
 /* struct scn_file is large; keep it off the test's stack. */
 static struct scn_file *parse_ok(const char *text, size_t len)
@@ -27,31 +44,45 @@ static struct scn_file *parse_str(const char *text)
 	return parse_ok(text, strlen(text));
 }
 
-/* One line per case: every field scn_case_at fills in. */
-static char *list_cases(const struct scn_file *f)
+/* A case as one line of text: the listings below compare whole cases. */
+typedef void case_line_fn(FILE *out, const struct scn_case *c);
+
+/* Every field scn_case_at fills in for a probe case. */
+static void probe_line(FILE *out, const struct scn_case *c)
 {
-	char *out = NULL;
-	size_t size = 0;
-	FILE *m = open_memstream(&out, &size);
-	ck_assert_ptr_nonnull(m);
+	fprintf(out, "%s [%s] %s %s %s %s %s q=%s i=%u w=%u b=%u s=%u t=%u\n",
+	        c->name, c->group, c->probe, c->update, c->options, c->cache,
+	        c->libc, c->qname, c->interval_ms, c->window_ms, c->before,
+	        c->switch_after_ms, c->timeout_ms);
+}
+
+/* The fields of a command case. */
+static void exec_line(FILE *out, const struct scn_case *c)
+{
+	fprintf(out, "%s [%s] probe=%s exec=<%s> trigger=<%s>/%u "
+	        "fresh=<%s>/%u only=<%s>\n", c->name, c->group, c->probe,
+	        c->exec, c->trigger, c->trigger_ms, c->fresh, c->fresh_ms, c->only);
+}
+
+/* One line per case of f, in scn_case_at() order. */
+static char *list_cases(const struct scn_file *f, case_line_fn *line)
+{
+	struct memout m;
+	FILE *out = memout_open(&m);
 	for (size_t i = 0; i < scn_count(f); i++) {
 		struct scn_case c;
 		scn_case_at(f, i, &c);
-		fprintf(m, "%s [%s] %s %s %s %s %s q=%s i=%u w=%u b=%u s=%u t=%u\n",
-		        c.name, c.group, c.probe, c.update, c.options, c.cache,
-		        c.libc, c.qname, c.interval_ms, c.window_ms, c.before,
-		        c.switch_after_ms, c.timeout_ms);
+		line(out, &c);
 	}
-	fclose(m);
-	return out;
+	return memout_text(&m);
 }
 
-static void assert_cases(const char *text, const char *want)
+/* text parses, and its cases, one line each, are want. */
+static void assert_cases(case_line_fn *line, const char *text, const char *want)
 {
 	struct scn_file *f = parse_str(text);
-	char *got = list_cases(f);
-	ck_assert_msg(strcmp(got, want) == 0,
-	              "\n--- want ---\n%s--- got ---\n%s", want, got);
+	char *got = list_cases(f, line);
+	ck_assert_text(got, want);
 	free(got);
 	free(f);
 }
@@ -73,7 +104,7 @@ START_TEST(test_defaults_only)
 	ck_assert_str_eq(g->why, "");
 	ck_assert_uint_eq(scn_count(f), 1);
 	free(f);
-	assert_cases("probe getip\n",
+	assert_cases(probe_line, "probe getip\n",
 	             "getip/inplace/default [t] getip inplace default none "
 	             "host q=hat.com i=100 w=1500 b=3 s=1000 t=10000\n");
 }
@@ -82,7 +113,7 @@ END_TEST
 /* The seed's classic experiments: the probe varies fastest. */
 START_TEST(test_repro_matrix)
 {
-	assert_cases(
+	assert_cases(probe_line,
 		"# repro.scn\n"
 		"probe    getip res_loop\n"
 		"update   inplace rename\n"
@@ -124,7 +155,7 @@ static const char groups_text[] =
 
 START_TEST(test_groups)
 {
-	assert_cases(groups_text,
+	assert_cases(probe_line, groups_text,
 		"getip/rename/default [fast] getip rename default none host q=example.org i=50 w=2000 b=3 s=1000 t=10000\n"
 		"getip/symlink/default [fast] getip symlink default none host q=example.org i=50 w=2000 b=3 s=1000 t=10000\n"
 		"res_loop/inplace/default [slow] res_loop inplace default none host q=hat.com i=1500 w=2000 b=7 s=250 t=60000\n"
@@ -152,7 +183,7 @@ END_TEST
 
 START_TEST(test_comments_blank_lines)
 {
-	assert_cases(
+	assert_cases(probe_line,
 		"# leading comment\n"
 		"   # indented comment\n"
 		"\n"
@@ -170,10 +201,10 @@ END_TEST
 /* The last line needs no newline; a later line for the same key wins. */
 START_TEST(test_last_line_and_override)
 {
-	assert_cases("probe getip\nwindow 1s\nwindow 3s",
+	assert_cases(probe_line, "probe getip\nwindow 1s\nwindow 3s",
 	             "getip/inplace/default [t] getip inplace default none "
 	             "host q=hat.com i=100 w=3000 b=3 s=1000 t=10000\n");
-	assert_cases("probe a b\nprobe c",
+	assert_cases(probe_line, "probe a b\nprobe c",
 	             "c/inplace/default [t] c inplace default none "
 	             "host q=hat.com i=100 w=1500 b=3 s=1000 t=10000\n");
 }
@@ -284,34 +315,6 @@ END_TEST
 
 /* ---- Commands: groups that run exec instead of probes ---- */
 
-/* One line per case: the fields of a command case. */
-static char *list_exec_cases(const struct scn_file *f)
-{
-	char *out = NULL;
-	size_t size = 0;
-	FILE *m = open_memstream(&out, &size);
-	ck_assert_ptr_nonnull(m);
-	for (size_t i = 0; i < scn_count(f); i++) {
-		struct scn_case c;
-		scn_case_at(f, i, &c);
-		fprintf(m, "%s [%s] probe=%s exec=<%s> trigger=<%s>/%u "
-		        "fresh=<%s>/%u only=<%s>\n", c.name, c.group, c.probe,
-		        c.exec, c.trigger, c.trigger_ms, c.fresh, c.fresh_ms, c.only);
-	}
-	fclose(m);
-	return out;
-}
-
-static void assert_exec_cases(const char *text, const char *want)
-{
-	struct scn_file *f = parse_str(text);
-	char *got = list_exec_cases(f);
-	ck_assert_msg(strcmp(got, want) == 0,
-	              "\n--- want ---\n%s--- got ---\n%s", want, got);
-	free(got);
-	free(f);
-}
-
 /* Values of exec, trigger and fresh are the rest of the line as written:
  * inner spaces, quotes and '|' kept, the comment and trailing blanks not. */
 static const char exec_text[] =
@@ -334,7 +337,7 @@ static const char exec_text[] =
 START_TEST(test_exec_cases)
 {
 	/* The group's name is its one probe, so it names the cases. */
-	assert_exec_cases(exec_text,
+	assert_cases(exec_line, exec_text,
 		"getip/inplace/default [classic] probe=getip exec=<> trigger=<>/1000 fresh=<>/5000 only=<>\n"
 		"mail/inplace/default [mail] probe=mail exec=</usr/sbin/sendmail -bD  -q2s> trigger=<echo 'Subject: x' | /usr/sbin/sendmail root@hat.com>/2000 fresh=</usr/sbin/sendmail -q -v>/7500 only=<MX>\n"
 		"mail/rename/default [mail] probe=mail exec=</usr/sbin/sendmail -bD  -q2s> trigger=<echo 'Subject: x' | /usr/sbin/sendmail root@hat.com>/2000 fresh=</usr/sbin/sendmail -q -v>/7500 only=<MX>\n"
@@ -381,9 +384,9 @@ END_TEST
  * a file without headers is one command group named after the file. */
 START_TEST(test_exec_defaults)
 {
-	assert_exec_cases("exec sleep 5\n",
+	assert_cases(exec_line, "exec sleep 5\n",
 		"t/inplace/default [t] probe=t exec=<sleep 5> trigger=<>/1000 fresh=<>/5000 only=<>\n");
-	assert_exec_cases(
+	assert_cases(exec_line,
 		"only AAAA\ntrigger-every 250ms\nfresh-for 1m\ntrigger ping -c1 x\n"
 		"[a]\nexec a\n[b]\nprobe getip\nonly A6\n[c]\nexec c\ntrigger-every 3s\n",
 		"a/inplace/default [a] probe=a exec=<a> trigger=<ping -c1 x>/250 fresh=<>/60000 only=<AAAA>\n"
@@ -395,7 +398,7 @@ END_TEST
 /* A later line for the same key wins, for command keys too. */
 START_TEST(test_exec_override_line)
 {
-	assert_exec_cases("exec one\nexec two  words\nonly MX\nonly A\n",
+	assert_cases(exec_line, "exec one\nexec two  words\nonly MX\nonly A\n",
 		"t/inplace/default [t] probe=t exec=<two  words> trigger=<>/1000 fresh=<>/5000 only=<A>\n");
 }
 END_TEST
@@ -475,8 +478,8 @@ START_TEST(test_override)
 	                                   sizeof err), 0);
 	ck_assert_int_eq(scn_override_axis(f, SCN_UPDATE, "bind-inplace", err,
 	                                   sizeof err), 0);
-	char *got = list_cases(f);
-	ck_assert_str_eq(got,
+	char *got = list_cases(f, probe_line);
+	ck_assert_text(got,
 		"getip/bind-inplace/default [fast] getip bind-inplace default none host q=example.org i=50 w=2000 b=3 s=1000 t=10000\n"
 		"bullseye:getip/bind-inplace/default [fast] getip bind-inplace default none bullseye q=example.org i=50 w=2000 b=3 s=1000 t=10000\n"
 		"res_loop/bind-inplace/default [slow] res_loop bind-inplace default none host q=hat.com i=1500 w=2000 b=7 s=250 t=60000\n"
@@ -498,8 +501,8 @@ START_TEST(test_override_exec)
 	ck_assert_int_eq(scn_override_axis(f, SCN_LIBC, "host,bullseye", err,
 	                                   sizeof err), 0);
 	ck_assert_str_eq(err, "");
-	char *got = list_exec_cases(f);
-	ck_assert_str_eq(got,
+	char *got = list_cases(f, exec_line);
+	ck_assert_text(got,
 		"getip/inplace/default [classic] probe=getip exec=<> trigger=<>/1000 fresh=<>/5000 only=<>\n"
 		"bullseye:getip/inplace/default [classic] probe=getip exec=<> trigger=<>/1000 fresh=<>/5000 only=<>\n"
 		"mail/inplace/default [mail] probe=mail exec=<sendmail -bD> trigger=<>/1000 fresh=<>/5000 only=<>\n"
@@ -519,23 +522,18 @@ static const struct {
 	const char *csv, *err;
 } override_bad_rows[] = {
 	{ SCN_UPDATE, "rename,inplase",
-	  "--update: unknown update method 'inplase'; expected one of: "
-	  "inplace, rename, symlink, bind-inplace, bind-rename" },
+	  "--update: unknown update method 'inplase'; " EXPECT_UPDATE },
 	{ SCN_LIBC, "host,host", "--libc: 'host' is listed twice in 'libc'" },
 	{ SCN_LIBC, "", "--libc: 'libc' needs at least one value" },
 	{ SCN_LIBC, "host,glibc;2",
-	  "--libc: bad libc value 'glibc;2'; expected a word of letters, digits "
-	  "and -_.+:" },
+	  "--libc: bad libc value 'glibc;2'; " EXPECT_WORDS },
 	{ SCN_LIBC, "bullseye,host bookworm",
-	  "--libc: bad libc value 'host bookworm'; expected a word of letters, "
-	  "digits and -_.+:" },
+	  "--libc: bad libc value 'host bookworm'; " EXPECT_WORDS },
 	{ SCN_CACHE, ",", "--cache: 'cache' needs at least one value" },
 	{ SCN_OPTIONS, "no reload",
-	  "--options: bad options value 'no reload'; expected a word of "
-	  "letters, digits and -_.+:" },
+	  "--options: bad options value 'no reload'; " EXPECT_WORDS },
 	{ SCN_OPTIONS, "default,No-Reload",
-	  "--options: bad options value 'No-Reload'; expected 'default' or "
-	  "resolv.conf option words joined by '+' (e.g. no-reload+single-request)" },
+	  "--options: bad options value 'No-Reload'; " EXPECT_OPTIONS },
 	{ SCN_PROBE, "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q",
 	  "--probe: 'probe' has 17 values; at most 16" },
 	{ SCN_PROBE, "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s",
@@ -714,7 +712,6 @@ END_TEST
 #define T(s) s, sizeof(s) - 1
 #define A12 "aaaaaaaaaaaa"
 #define A48 A12 A12 A12 A12      /* one more than a word may have */
-#define EXPECT_WORDS "expected a word of letters, digits and -_.+:"
 #define C64  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define C256 C64 C64 C64 C64
 
@@ -725,47 +722,37 @@ static const struct {
 	const char *err;
 } bad_rows[] = {
 	{ "unknown-key", T("probe getip\ninterval 50ms\nprobes getip\n"),
-	  "t.scn:3: unknown key 'probes'; expected one of: probe, update, "
-	  "options, cache, libc, name, interval, window, before, switch-after, "
-	  "timeout, why, exec, trigger, trigger-every, fresh, fresh-for, only, "
-	  "or a [group] header" },
+	  "t.scn:3: unknown key 'probes'; " EXPECT_KEY },
 	{ "unknown-key-in-group", T("probe a\n[g]\n\n  Probe b\n"),
-	  "t.scn:4: unknown key 'Probe'; expected one of: probe, update, "
-	  "options, cache, libc, name, interval, window, before, switch-after, "
-	  "timeout, why, exec, trigger, trigger-every, fresh, fresh-for, only, "
-	  "or a [group] header" },
+	  "t.scn:4: unknown key 'Probe'; " EXPECT_KEY },
 	{ "update-typo", T("probe getip\n\nupdate inplace inplase\n"),
-	  "t.scn:3: unknown update method 'inplase'; expected one of: inplace, "
-	  "rename, symlink, bind-inplace, bind-rename" },
+	  "t.scn:3: unknown update method 'inplase'; " EXPECT_UPDATE },
 	{ "update-typo-in-group", T("probe a\n[g]\nprobe b\nupdate renmae\n"),
-	  "t.scn:4: unknown update method 'renmae'; expected one of: inplace, "
-	  "rename, symlink, bind-inplace, bind-rename" },
+	  "t.scn:4: unknown update method 'renmae'; " EXPECT_UPDATE },
 	{ "cache-unknown", T("probe getip\ncache redis\n"),
 	  "t.scn:2: unknown cache 'redis'; expected one of: none, nscd" },
 	{ "options-upper", T("probe getip\noptions No-Reload\n"),
-	  "t.scn:2: bad options value 'No-Reload'; expected 'default' or "
-	  "resolv.conf option words joined by '+' (e.g. no-reload+single-request)" },
+	  "t.scn:2: bad options value 'No-Reload'; " EXPECT_OPTIONS },
 	{ "options-empty-word", T("probe getip\noptions no-reload++rotate\n"),
-	  "t.scn:2: bad options value 'no-reload++rotate'; expected 'default' or "
-	  "resolv.conf option words joined by '+' (e.g. no-reload+single-request)" },
+	  "t.scn:2: bad options value 'no-reload++rotate'; " EXPECT_OPTIONS },
 	{ "duration-word", T("probe getip\ninterval fast\n"),
-	  "t.scn:2: bad interval 'fast'; expected a duration such as 100ms or 1.5s" },
+	  "t.scn:2: bad interval 'fast'; " EXPECT_DURATION },
 	{ "duration-unit", T("probe getip\n\n\nwindow 2h\n"),
-	  "t.scn:4: bad window '2h'; expected a duration such as 100ms or 1.5s" },
+	  "t.scn:4: bad window '2h'; " EXPECT_DURATION },
 	{ "duration-zero", T("switch-after 0ms\nprobe getip\n"),
-	  "t.scn:1: bad switch-after '0ms'; expected a duration such as 100ms or 1.5s" },
+	  "t.scn:1: bad switch-after '0ms'; " EXPECT_DURATION },
 	{ "duration-negative", T("probe getip\ntimeout -1s\n"),
-	  "t.scn:2: bad timeout '-1s'; expected a duration such as 100ms or 1.5s" },
+	  "t.scn:2: bad timeout '-1s'; " EXPECT_DURATION },
 	{ "duration-two-words", T("probe getip\nwindow 1 s\n"),
 	  "t.scn:2: 'window' takes exactly one value" },
 	{ "duration-missing", T("probe getip\ninterval\n"),
 	  "t.scn:2: 'interval' takes exactly one value" },
 	{ "before-zero", T("probe getip\nbefore 0\n"),
-	  "t.scn:2: bad before '0'; expected a count from 1 to 1000" },
+	  "t.scn:2: bad before '0'; " EXPECT_COUNT },
 	{ "before-big", T("probe getip\nbefore 1001\n"),
-	  "t.scn:2: bad before '1001'; expected a count from 1 to 1000" },
+	  "t.scn:2: bad before '1001'; " EXPECT_COUNT },
 	{ "before-junk", T("probe getip\nbefore 3x\n"),
-	  "t.scn:2: bad before '3x'; expected a count from 1 to 1000" },
+	  "t.scn:2: bad before '3x'; " EXPECT_COUNT },
 	{ "name-two-words", T("probe getip\nname hat com\n"),
 	  "t.scn:2: 'name' takes exactly one value" },
 	{ "name-bad", T("probe getip\nname hat/com\n"),
@@ -778,24 +765,19 @@ static const struct {
 	  "t.scn:5: group [a] is defined twice" },
 	{ "group-without-probe",
 	  T("[a]\nprobe getip\n\n[b]\nupdate rename\n[c]\nprobe x\n"),
-	  "t.scn:4: group [b] has no 'probe' line; expected e.g. "
-	  "'probe getip res_loop', or 'exec COMMAND'" },
+	  "t.scn:4: group [b] has no 'probe' line; " EXPECT_PROBE },
 	{ "file-without-probe", T("# nothing\n\nupdate rename\n"),
-	  "t.scn:1: group [t] has no 'probe' line; expected e.g. "
-	  "'probe getip res_loop', or 'exec COMMAND'" },
+	  "t.scn:1: group [t] has no 'probe' line; " EXPECT_PROBE },
 	{ "empty-file", T(""),
-	  "t.scn:1: group [t] has no 'probe' line; expected e.g. "
-	  "'probe getip res_loop', or 'exec COMMAND'" },
+	  "t.scn:1: group [t] has no 'probe' line; " EXPECT_PROBE },
 	{ "probe-without-values", T("\nprobe\n"),
 	  "t.scn:2: 'probe' needs at least one value" },
 	{ "values-17", T("probe a b c d e f g h i j k l m n o p q\n"),
 	  "t.scn:1: 'probe' has 17 values; at most 16" },
 	{ "values-18", T("\nprobe a b c d e f g h i j k l m n o p q r\n"),
 	  "t.scn:2: too many values; at most 16 per line" },
-	{ "word-too-long",
-	  T("probe " A48 "\n"),
-	  "t.scn:1: bad probe value '" A48 "'; "
-	  EXPECT_WORDS },
+	{ "word-too-long", T("probe " A48 "\n"),
+	  "t.scn:1: bad probe value '" A48 "'; " EXPECT_WORDS },
 	{ "word-bad-char", T("probe getip\nlibc glibc;2\n"),
 	  "t.scn:2: bad libc value 'glibc;2'; " EXPECT_WORDS },
 	{ "header-unclosed", T("probe x\n[abc\n"),
@@ -817,47 +799,44 @@ static const struct {
 	    "0123456789012345678901234567890123456789"
 	    "0123456789012345678901234567890123456789"
 	    "01234567\n"),
-	  "t.scn:2: 'why' is longer than 127 characters; expected a shorter line" },
+	  "t.scn:2: 'why' is longer than 127 characters; " EXPECT_SHORTER },
 	{ "why-empty", T("probe x\nwhy   # nothing to say\n"),
 	  "t.scn:2: 'why' needs a value; expected a sentence" },
 	{ "exec-empty", T("[m]\nexec\n"),
-	  "t.scn:2: 'exec' needs a value; expected a shell command" },
+	  "t.scn:2: 'exec' needs a value; " EXPECT_COMMAND },
 	{ "trigger-empty", T("[m]\nexec x\ntrigger \t\r\n"),
-	  "t.scn:3: 'trigger' needs a value; expected a shell command" },
+	  "t.scn:3: 'trigger' needs a value; " EXPECT_COMMAND },
 	{ "fresh-empty", T("[m]\nexec x\n\nfresh#\n"),
-	  "t.scn:4: 'fresh' needs a value; expected a shell command" },
+	  "t.scn:4: 'fresh' needs a value; " EXPECT_COMMAND },
 	{ "exec-too-long", T("[m]\nexec " C256 "\n"),
-	  "t.scn:2: 'exec' is longer than 255 characters; expected a shorter line" },
+	  "t.scn:2: 'exec' is longer than 255 characters; " EXPECT_SHORTER },
 	{ "trigger-too-long", T("[m]\nexec x\ntrigger " C256 C64 "\n"),
-	  "t.scn:3: 'trigger' is longer than 255 characters; expected a shorter line" },
+	  "t.scn:3: 'trigger' is longer than 255 characters; " EXPECT_SHORTER },
 	{ "fresh-too-long", T("exec x\nfresh " C256 "\n"),
-	  "t.scn:2: 'fresh' is longer than 255 characters; expected a shorter line" },
+	  "t.scn:2: 'fresh' is longer than 255 characters; " EXPECT_SHORTER },
 	{ "probe-and-exec", T("[m]\nprobe getip\nexec sleep 1\n"),
-	  "t.scn:1: group [m] has both 'probe' and 'exec'; expected one of them" },
+	  "t.scn:1: group [m] has both 'probe' and 'exec'; " EXPECT_ONE },
 	{ "probe-and-exec-no-groups", T("\nexec sleep 1\nprobe getip\n"),
-	  "t.scn:1: group [t] has both 'probe' and 'exec'; expected one of them" },
+	  "t.scn:1: group [t] has both 'probe' and 'exec'; " EXPECT_ONE },
 	/* A probe above the first header is in every group, exec ones too. */
 	{ "default-probe-exec-group", T("probe getip\n[classic]\n\n[mail]\nexec x\n"),
-	  "t.scn:4: group [mail] has both 'probe' and 'exec'; expected one of them" },
+	  "t.scn:4: group [mail] has both 'probe' and 'exec'; " EXPECT_ONE },
 	{ "only-lower", T("exec x\nonly mx\n"),
-	  "t.scn:2: bad only 'mx'; expected a query type such as MX or A" },
+	  "t.scn:2: bad only 'mx'; " EXPECT_QTYPE },
 	{ "only-mixed", T("exec x\nonly Aaaa\n"),
-	  "t.scn:2: bad only 'Aaaa'; expected a query type such as MX or A" },
+	  "t.scn:2: bad only 'Aaaa'; " EXPECT_QTYPE },
 	{ "only-dash", T("exec x\nonly M-X\n"),
-	  "t.scn:2: bad only 'M-X'; expected a query type such as MX or A" },
+	  "t.scn:2: bad only 'M-X'; " EXPECT_QTYPE },
 	{ "only-16", T("exec x\nonly ABCDEFGHIJKLMNOP\n"),
-	  "t.scn:2: bad only 'ABCDEFGHIJKLMNOP'; expected a query type such as "
-	  "MX or A" },
+	  "t.scn:2: bad only 'ABCDEFGHIJKLMNOP'; " EXPECT_QTYPE },
 	{ "only-two-words", T("exec x\nonly MX A\n"),
 	  "t.scn:2: 'only' takes exactly one value" },
 	{ "only-missing", T("exec x\nonly\n"),
 	  "t.scn:2: 'only' takes exactly one value" },
 	{ "trigger-every-zero", T("exec x\ntrigger-every 0s\n"),
-	  "t.scn:2: bad trigger-every '0s'; expected a duration such as 100ms "
-	  "or 1.5s" },
+	  "t.scn:2: bad trigger-every '0s'; " EXPECT_DURATION },
 	{ "fresh-for-word", T("exec x\nfresh-for soon\n"),
-	  "t.scn:2: bad fresh-for 'soon'; expected a duration such as 100ms "
-	  "or 1.5s" },
+	  "t.scn:2: bad fresh-for 'soon'; " EXPECT_DURATION },
 	{ "fresh-for-two-words", T("exec x\nfresh-for 5 s\n"),
 	  "t.scn:2: 'fresh-for' takes exactly one value" },
 	/* Only a sentence or a command may have more than 17 words. */
@@ -1002,8 +981,7 @@ Suite *scenario_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Shards");
-	tcase_add_loop_test(tc, test_parse_shard, 0,
-	                    (int)(sizeof shard_rows / sizeof shard_rows[0]));
+	tcase_add_loop_test(tc, test_parse_shard, 0, NROWS(shard_rows));
 	tcase_add_test(tc, test_shards_partition);
 	suite_add_tcase(s, tc);
 

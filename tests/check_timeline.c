@@ -8,19 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "suites.h"
+#include "testutil.h"
 #include "timeline.h"
 
 #define T0 1795663444.0
 
 static char *render(const struct timeline *tl, const char *title)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(timeline_write(f, tl, title), 0);
-	fclose(f);
-	return buf;
+	struct memout m;
+	ck_assert_int_eq(timeline_write(memout_open(&m), tl, title), 0);
+	return memout_text(&m);
 }
 
 static struct timeline *tl_new(double t_switch)
@@ -29,14 +26,6 @@ static struct timeline *tl_new(double t_switch)
 	ck_assert_ptr_nonnull(tl);
 	timeline_init(tl, t_switch);
 	return tl;
-}
-
-static int count(const char *s, const char *what)
-{
-	int n = 0;
-	for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
-		n++;
-	return n;
 }
 
 /*
@@ -148,18 +137,18 @@ START_TEST(small_timeline)
 	char *s = render(tl, "getip/inplace/default: FOLLOWED");
 	ASSERT_XML(s);
 	ck_assert(strstr(s, "<title>getip/inplace/default: FOLLOWED</title>"));
-	ck_assert_int_eq(count(s, "class=\"switch\""), 1);
-	ck_assert_int_eq(count(s, ">resolv.conf switched</text>"), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"switch\""), 1);
+	ck_assert_uint_eq(count_str(s, ">resolv.conf switched</text>"), 1);
 	ck_assert(strstr(s, ">old server</text>"));
 	ck_assert(strstr(s, ">new server</text>"));
 	ck_assert(strstr(s, ">other</text>"));
 	ck_assert(strstr(s, "seconds since the resolv.conf switch"));
 	/* Few messages far apart: one mark each, with a tooltip. */
-	ck_assert_int_eq(count(s, "class=\"m query old\""), 3);
-	ck_assert_int_eq(count(s, "class=\"m response old\""), 3);
-	ck_assert_int_eq(count(s, "class=\"m query new\""), 2);
-	ck_assert_int_eq(count(s, "class=\"m response new\""), 0);
-	ck_assert_int_eq(count(s, "class=\"m query other\""), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"m query old\""), 3);
+	ck_assert_uint_eq(count_str(s, "class=\"m response old\""), 3);
+	ck_assert_uint_eq(count_str(s, "class=\"m query new\""), 2);
+	ck_assert_uint_eq(count_str(s, "class=\"m response new\""), 0);
+	ck_assert_uint_eq(count_str(s, "class=\"m query other\""), 1);
 	ck_assert(strstr(s, "<title>1 query, old server, "));
 	ck_assert(strstr(s, ">3 q, 3 r</text>"));
 	free(s);
@@ -188,7 +177,7 @@ START_TEST(empty_timeline)
 	char *s = render(tl, "");
 	ASSERT_XML(s);
 	ck_assert(strstr(s, "no DNS messages"));
-	ck_assert_int_eq(count(s, "class=\"m "), 0);
+	ck_assert_uint_eq(count_str(s, "class=\"m "), 0);
 	free(s);
 	timeline_init(tl, T0);   /* a switch and nothing else */
 	s = render(tl, "");
@@ -208,16 +197,14 @@ START_TEST(from_events)
 		ev[i].qr = i % 2;
 		ev[i].server = i < 2 ? VD_OLD : VD_NEW;
 	}
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	ck_assert_int_eq(timeline_svg(f, ev, 4, T0 + 1.5, "t"), 0);
-	fclose(f);
+	struct memout m;
+	ck_assert_int_eq(timeline_svg(memout_open(&m), ev, 4, T0 + 1.5, "t"), 0);
+	char *buf = memout_text(&m);
 	ASSERT_XML(buf);
-	ck_assert_int_eq(count(buf, "class=\"m query old\""), 1);
-	ck_assert_int_eq(count(buf, "class=\"m response old\""), 1);
-	ck_assert_int_eq(count(buf, "class=\"m query new\""), 1);
-	ck_assert_int_eq(count(buf, "class=\"m response new\""), 1);
+	ck_assert_uint_eq(count_str(buf, "class=\"m query old\""), 1);
+	ck_assert_uint_eq(count_str(buf, "class=\"m response old\""), 1);
+	ck_assert_uint_eq(count_str(buf, "class=\"m query new\""), 1);
+	ck_assert_uint_eq(count_str(buf, "class=\"m response new\""), 1);
 	free(buf);
 }
 END_TEST
@@ -254,9 +241,9 @@ START_TEST(mark_cap)
 	}
 	char *s = render(tl, "big");
 	ASSERT_XML(s);
-	int marks = count(s, "class=\"m ");
-	ck_assert_int_gt(marks, 0);
-	ck_assert_int_le(marks, TL_MARKS_MAX);
+	size_t marks = count_str(s, "class=\"m ");
+	ck_assert_uint_gt(marks, 0);
+	ck_assert_uint_le(marks, TL_MARKS_MAX);
 	ck_assert_uint_lt(strlen(s), 600 * 1024);
 	ck_assert(strstr(s, "times binned"));
 	uint64_t total = 0;
@@ -294,8 +281,8 @@ START_TEST(binning_keeps_every_message)
 	ck_assert(tl->origin + TL_BINS * tl->width > T0 + 1e7);
 	char *s = render(tl, "wide");
 	ASSERT_XML(s);
-	ck_assert_int_eq(count(s, "class=\"m query old\""), 1);
-	ck_assert_int_eq(count(s, "class=\"m response other\""), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"m query old\""), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"m response other\""), 1);
 	free(s);
 	free(tl);
 }
@@ -308,7 +295,7 @@ START_TEST(same_instant)
 		timeline_add(tl, T0, VD_OLD, false);
 	char *s = render(tl, "one instant");
 	ASSERT_XML(s);
-	ck_assert_int_eq(count(s, "class=\"m query old\""), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"m query old\""), 1);
 	free(s);
 	free(tl);
 }

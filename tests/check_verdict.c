@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "suites.h"
+#include "testutil.h"
 #include "verdict.h"
 
 #define EV_MAX 64
@@ -288,8 +289,6 @@ START_TEST(test_retrans)       { check_row(&retrans_rows[_i]); } END_TEST
 START_TEST(test_other)         { check_row(&other_rows[_i]); } END_TEST
 START_TEST(test_app)           { check_row(&app_rows[_i]); } END_TEST
 START_TEST(test_boundary)      { check_row(&boundary_rows[_i]); } END_TEST
-
-#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* The reason says why, in words a support engineer can repeat. */
 static const struct {
