@@ -20,6 +20,8 @@ pct() {  # pct P < numbers: the P-th percentile (nearest rank)
 		print v[i] }'
 }
 
+ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f / %.0f ms", a * 1000, b * 1000 }'; }
+
 echo "bench: $runs runs of $(basename "$scn") on $(nproc) CPUs" >&2
 for i in $(seq "$runs"); do
 	start=$(date +%s.%N)
@@ -56,6 +58,6 @@ done
 printf '%-36s %s\n' \
 	"matrix run, median wall time" "$(printf '%.1f s' "$run_med")" \
 	"cases per second" "$rate" \
-	"per-case wall time, median / p95" "$(printf '%.0f / %.0f ms' "$(echo "$wall_med * 1000" | bc)" "$(echo "$wall_p95 * 1000" | bc)")" \
-	"per-case overhead, median / p95" "$(printf '%.0f / %.0f ms' "$(echo "$over_med * 1000" | bc)" "$(echo "$over_p95 * 1000" | bc)")" \
+	"per-case wall time, median / p95" "$(ms "$wall_med" "$wall_p95")" \
+	"per-case overhead, median / p95" "$(ms "$over_med" "$over_p95")" \
 	"verdicts identical across $runs runs" "$([ $changed -eq 0 ] && echo yes || echo NO)"
