@@ -3,6 +3,7 @@
  * create, snaplen, immediate mode, buffer, activate (negative = error,
  * positive = warning), compile, setfilter, freecode; stats at the end.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include "capture.h"
@@ -64,6 +65,10 @@ int capture_open(struct capture *c, const char *path, char *err, size_t errsize)
 		snprintf(err, errsize, "cannot write %s: %s", path, pcap_geterr(c->p));
 		goto out_close;
 	}
+	/* libpcap opens both without O_CLOEXEC: no child may inherit the
+	 * capture or the evidence file. */
+	fcntl(c->fd, F_SETFD, FD_CLOEXEC);
+	fcntl(fileno(pcap_dump_file(c->dump)), F_SETFD, FD_CLOEXEC);
 	return 0;
 out_close:
 	pcap_close(c->p);

@@ -34,7 +34,7 @@
 #include "topo.h"
 #include "wnconst.h"
 
-volatile int case_interrupted;
+volatile sig_atomic_t case_interrupted;
 
 /* WHICHNS_TRACE=1: phase times on stderr, to see where a case's time goes. */
 static void trace(const char *what, double t0)
@@ -376,6 +376,10 @@ static void decide(const struct case_spec *s, const struct observe *ob,
 			r->fresh_queries_new += e->server == VD_NEW;
 			continue;
 		}
+		/* The window is what was observed: a query in the moment it
+		 * took to stop the process is in the capture, not the verdict. */
+		if (e->t > t_end)
+			continue;
 		events_to_query(e, &q[nq++]);
 	}
 	/* Packets of different interfaces may reach us slightly out of time
@@ -472,8 +476,15 @@ static bool switch_now(void *arg)
 	return true;
 }
 
-int case_run(const struct case_spec *s, struct case_result *r)
+int case_run(const struct case_spec *spec, struct case_result *r)
 {
+	/* Below, s->casedir becomes /proc/self/fd/N: a descriptor of the case
+	 * folder opened before the view's mounts, so files still reach the
+	 * real folder when it lies under /var, /tmp or /run. */
+	struct case_spec local = *spec;
+	const struct case_spec *s = &local;
+	char dirpath[64];
+	int dirfd = -1;
 	struct defer undo = { 0 };
 	struct observe ob = { .only_qtype = s->only_qtype };
 	struct server srv[2] = {
@@ -512,12 +523,22 @@ int case_run(const struct case_spec *s, struct case_result *r)
 	if (topo_start(srv, &tc, &undo, err, errsize) != 0)
 		goto out;
 	trace("servers ready", r->t_start);
+	if ((dirfd = open(s->casedir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(err, errsize, "cannot open %s: %s", s->casedir, strerror(errno));
+		goto out;
+	}
+	snprintf(dirpath, sizeof dirpath, "/proc/self/fd/%d", dirfd);
+	local.casedir = dirpath;
 
 	/* 2. The process's own /etc/resolv.conf, pointing at the old server. */
 	if (view_setup(&view, s->root, s->update, rc_old, &undo, err, errsize) != 0)
 		goto out;
 	snprintf(path, sizeof path, "%s/resolv.conf.before", s->casedir);
-	view_save(&view, path);
+	if (view_save(&view, path) != 0) {
+		snprintf(err, errsize, "cannot keep the case's resolv.conf in %s: %s",
+		         path, strerror(errno));
+		goto out;
+	}
 	if (s->root[0] && s->bind_probes &&
 	    view_bind_dir(&view, s->bind_probes, "probes", &undo, err, errsize) != 0)
 		goto out;
@@ -592,7 +613,11 @@ int case_run(const struct case_spec *s, struct case_result *r)
 		r->dropped = drops;
 	capture_close(&cap);
 	snprintf(path, sizeof path, "%s/resolv.conf.after", s->casedir);
-	view_save(&view, path);
+	if (view_save(&view, path) != 0) {
+		snprintf(err, errsize, "cannot keep the case's resolv.conf in %s: %s",
+		         path, strerror(errno));
+		goto out;
+	}
 	snprintf(path, sizeof path, "%s/nsswitch.conf", view.etc);
 	nsswitch = cli_read_file(path, 64 << 10, NULL);
 	trace("process stopped", r->t_start);
@@ -601,8 +626,11 @@ int case_run(const struct case_spec *s, struct case_result *r)
 	snprintf(r->libc, sizeof r->libc, "%s", ob.libc[0] ? ob.libc : "unknown");
 	r->packets = ob.packets;
 	r->malformed = ob.malformed;
-	decide(s, &ob, &tgt, t_exit, t_end, t_fresh, r);
-	if (ob.unsupported[0])
+	r->window_end = round(t_end * 1e6) / 1e6;
+	decide(s, &ob, &tgt, t_exit, r->window_end, t_fresh, r);
+	/* A SKIP needs both the probe's word and its exit status 77: printed
+	 * text alone must not excuse a case from its expectation. */
+	if (ob.unsupported[0] && r->exit_code == 77)
 		snprintf(r->skip, sizeof r->skip, "the probe cannot run on %s: %s",
 		         r->libc, ob.unsupported);
 	write_events(s, &ob, r->switched ? r->switch_time : -1);
@@ -614,6 +642,8 @@ out:
 	free(ob.ev);
 	free(ob.ans);
 	free(nsswitch);
+	if (dirfd >= 0)
+		close(dirfd);
 	r->t_end = now_realtime();
 	r->complete = rc == 0;
 	return rc;

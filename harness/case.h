@@ -9,6 +9,7 @@
 #define WHICHNS_CASE_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 #include "caseres.h"
 #include "view.h"
@@ -41,6 +42,6 @@ struct case_spec {
 int case_run(const struct case_spec *spec, struct case_result *r);
 
 /* Set by the signal handler: stop the case and tear it down. */
-extern volatile int case_interrupted;
+extern volatile sig_atomic_t case_interrupted;
 
 #endif

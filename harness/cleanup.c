@@ -3,8 +3,10 @@
  *
  * Parent-death signals already end almost everything when a run is
  * SIGKILLed; this is the safety net for what slipped through (a process
- * that changed its credentials, which clears that signal).  It also
- * removes named network namespaces carrying the "whichns-" prefix.
+ * that changed its credentials, which clears that signal).  Every process
+ * a run starts carries CLEANUP_MARK=<runner pid>.<its start time>; only
+ * those whose runner is gone are ended.  It also removes named network
+ * namespaces carrying the "whichns-" prefix (whichns makes none itself).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -18,7 +20,43 @@
 #include "cleanup.h"
 #include "spawn.h"
 
-static int marked(pid_t pid)
+/* Field 22 of /proc/PID/stat: when the process started, in clock ticks
+ * since boot.  With the pid it names one process for good (pids are
+ * reused, start times with them are not).  0 when unreadable. */
+static unsigned long long start_time(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The command name may hold spaces and ')': count from the last ')'. */
+	char *p = strrchr(buf, ')');
+	unsigned long long t = 0;
+	for (int field = 2; p && *p; p++)
+		if (*p == ' ' && ++field == 22) {
+			t = strtoull(p + 1, NULL, 10);
+			break;
+		}
+	return t;
+}
+
+void cleanup_mark(void)
+{
+	char mark[64];
+	snprintf(mark, sizeof mark, "%d.%llu", (int)getpid(), start_time(getpid()));
+	setenv(CLEANUP_MARK, mark, 1);
+}
+
+/* Marked by a whichns run that no longer exists?  The runs still going
+ * are left alone: two runs, or a CI job beside a user, must not end each
+ * other's cases. */
+static int orphaned(pid_t pid)
 {
 	char path[64], buf[65536];
 	snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
@@ -31,10 +69,16 @@ static int marked(pid_t pid)
 		return 0;
 	buf[n] = '\0';
 	size_t marklen = strlen(CLEANUP_MARK);
-	for (ssize_t off = 0; off < n; off += (ssize_t)strlen(buf + off) + 1)
-		if (strncmp(buf + off, CLEANUP_MARK, marklen) == 0 &&
-		    buf[off + (ssize_t)marklen] == '=')
-			return 1;
+	for (ssize_t off = 0; off < n; off += (ssize_t)strlen(buf + off) + 1) {
+		if (strncmp(buf + off, CLEANUP_MARK, marklen) != 0 ||
+		    buf[off + (ssize_t)marklen] != '=')
+			continue;
+		int owner;
+		unsigned long long since;
+		if (sscanf(buf + off + marklen + 1, "%d.%llu", &owner, &since) != 2)
+			return 1;   /* marked, but not by a whichns that says who */
+		return owner <= 0 || start_time(owner) != since;
+	}
 	return 0;
 }
 
@@ -73,7 +117,7 @@ int cleanup_run(void)
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
 		pid_t pid = (pid_t)atoi(e->d_name);
-		if (pid == self || !marked(pid))
+		if (pid == self || !orphaned(pid))
 			continue;
 		if (kill(pid, SIGKILL) == 0) {
 			printf("ended process %d\n", (int)pid);

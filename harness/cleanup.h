@@ -10,7 +10,10 @@
 
 #define CLEANUP_MARK "WHICHNS_RUN"
 
-/* Returns how many processes it ended, or -1 when /proc is unreadable. */
+/* Mark this process's future children as this run's (sets CLEANUP_MARK). */
+void cleanup_mark(void);
+/* End marked processes whose run is gone.  Returns how many it ended, or
+ * -1 when /proc is unreadable. */
 int cleanup_run(void);
 
 #endif

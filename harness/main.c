@@ -410,7 +410,7 @@ static int cmd_run(int argc, char **argv)
 
 	if ((rc = check_environment()) != 0 || (rc = results_dir(&paths, &o)) != 0)
 		goto out;
-	setenv(CLEANUP_MARK, "1", 1);
+	cleanup_mark();
 	rc = runner_run(&o, cases, ncases);
 out:
 	free(cases);
@@ -469,7 +469,7 @@ static int exec_prepare(struct run_opts *o)
 		o->libc.cache = cache;
 	if ((rc = check_environment()) != 0 || (rc = results_dir(&paths, o)) != 0)
 		return rc;
-	setenv(CLEANUP_MARK, "1", 1);
+	cleanup_mark();
 	return 0;
 }
 

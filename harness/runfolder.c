@@ -22,7 +22,6 @@
 int runfolder_create(struct runfolder *rf, const char *results,
                      const char *prefix, char *err, size_t errsize)
 {
-	char latest[PATH_MAX + 16], tmp[PATH_MAX + 32];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -35,11 +34,7 @@ int runfolder_create(struct runfolder *rf, const char *results,
 		snprintf(err, errsize, "cannot create %s: %s", rf->dir, strerror(errno));
 		return -1;
 	}
-	/* results/latest is replaced atomically: never missing, never half. */
-	snprintf(latest, sizeof latest, "%s/latest", results);
-	snprintf(tmp, sizeof tmp, "%s.%d", latest, (int)getpid());
-	if (symlink(rf->id, tmp) == 0 && rename(tmp, latest) != 0)
-		unlink(tmp);
+	snprintf(rf->results, sizeof rf->results, "%s", results);
 	return 0;
 }
 
@@ -159,6 +154,13 @@ int runfolder_finish(struct runfolder *rf, const struct case_result *r,
 	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
 		bad_write |= write_report(rf->dir, reports[i].name, reports[i].fn,
 		                          &ri, r, n);
+	/* results/latest moves only to a folder with its reports written, and
+	 * atomically: never missing, never half. */
+	char latest[PATH_MAX + 16], tmp[PATH_MAX + 32];
+	snprintf(latest, sizeof latest, "%s/latest", rf->results);
+	snprintf(tmp, sizeof tmp, "%s.%d", latest, (int)getpid());
+	if (!bad_write && symlink(rf->id, tmp) == 0 && rename(tmp, latest) != 0)
+		unlink(tmp);
 	if (n > 0) {
 		report_table(stdout, r, n);
 		if (n > 1) {

@@ -16,6 +16,7 @@
 
 struct runfolder {
 	char   dir[PATH_MAX];
+	char   results[PATH_MAX];   /* the folder holding run folders */
 	char   id[96];
 	const char *expected_dir;   /* NULL: no expectations */
 	struct { char key[64]; bool found; struct expect x; } *base;

@@ -16,18 +16,57 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <stdint.h>
+#include <sys/prctl.h>
 #include "case.h"
 #include "dns.h"
 #include "evidence.h"
 #include "runner.h"
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop(int sig)
+/* In a case process: a SIGTERM from the runner (or its death) asks the
+ * case to tear down; case.c's ppoll() lets it in. */
+static void on_case_stop(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
 	case_interrupted = 1;
+}
+
+/* The runner takes its signals synchronously: blocked, then received with
+ * sigwaitinfo(), so a Ctrl-C cannot slip in between a check and a wait. */
+static void runner_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
+/* Reap a case process, or learn that a stop was asked for: returns the
+ * pid reaped, 0 after a stop signal, -1 when no child is left. */
+static pid_t next_event(const sigset_t *set, int *status)
+{
+	for (;;) {
+		pid_t pid = waitpid(-1, status, WNOHANG);
+		if (pid != 0)
+			return pid;
+		siginfo_t si;
+		int sig = sigwaitinfo(set, &si);
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+			return 0;
+		/* SIGCHLD (or EINTR): look again. */
+	}
+}
+
+/* A case process ends its case (SIGTERM, handled) when the runner dies,
+ * even by SIGKILL; its own children die with it. */
+static pid_t fork_case(void)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0 && (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent))
+		_exit(1);
+	return pid;
 }
 
 static void case_dirname(const struct scn_case *c, char *buf, size_t size)
@@ -72,7 +111,7 @@ static int save_result(const char *dir, const struct case_result *r)
  * asks each case to stop with SIGTERM; ppoll() in the case unblocks it. */
 static void case_process_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop };
+	struct sigaction sa = { .sa_handler = on_case_stop };
 	sigset_t block;
 
 	setpgid(0, 0);
@@ -220,20 +259,19 @@ int runner_run(const struct run_opts *o, const struct scn_case *cases, size_t n)
 		fprintf(stderr, "whichns: %zu case%s, %u at a time, evidence in %s\n",
 		        n, n == 1 ? "" : "s", o->jobs, rf.dir);
 
-	struct sigaction sa = { .sa_handler = on_stop };
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sigset_t sigs;
+	bool stop = false;
+	runner_signals(&sigs);
 
 	while (next < n || running > 0) {
-		while (!stop_requested && next < n && running < o->jobs) {
+		while (!stop && next < n && running < o->jobs) {
 			unsigned s;
 			for (s = 0; slots[s].pid; s++)
 				;
-			pid_t pid = fork();
+			pid_t pid = fork_case();
 			if (pid < 0) {
 				fprintf(stderr, "whichns: fork: %s\n", strerror(errno));
-				stop_requested = 1;
+				stop = true;
 				break;
 			}
 			if (pid == 0)
@@ -245,14 +283,14 @@ int runner_run(const struct run_opts *o, const struct scn_case *cases, size_t n)
 		}
 		if (running == 0)
 			break;
-		if (stop_requested && !signalled) {
+		int st;
+		pid_t pid = next_event(&sigs, &st);
+		if (pid == 0 && !signalled) {   /* Ctrl-C: every case tears down */
+			stop = signalled = true;
 			for (unsigned s = 0; s < o->jobs; s++)
 				if (slots[s].pid)
 					kill(slots[s].pid, SIGTERM);
-			signalled = true;
 		}
-		int st;
-		pid_t pid = wait(&st);
 		for (unsigned s = 0; pid > 0 && s < o->jobs; s++) {
 			if (slots[s].pid != pid)
 				continue;
@@ -271,7 +309,7 @@ int runner_run(const struct run_opts *o, const struct scn_case *cases, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (ran[i])
 			res[k++] = res[i];
-	struct finish_opts fo = { n, stop_requested || k < n, o->strict };
+	struct finish_opts fo = { n, stop || k < n, o->strict };
 	int rc = runfolder_finish(&rf, res, k, &fo);
 	runfolder_free(&rf);
 	free(ran);
@@ -364,6 +402,19 @@ static bool interrupted_shard(char *const dirs[], size_t ndirs)
 	return false;
 }
 
+/* A merged folder holds only links to case folders: remove them and it. */
+static void remove_links(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d));)
+		if (e->d_name[0] != '.')
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	rmdir(dir);
+}
+
 int runner_merge(const struct run_opts *o, char *const dirs[], size_t ndirs)
 {
 	struct runfolder rf = { .expected_dir = o->expected };
@@ -377,8 +428,10 @@ int runner_merge(const struct run_opts *o, char *const dirs[], size_t ndirs)
 		return EXIT_ENV;
 	}
 	for (size_t i = 0; i < ndirs; i++)
-		if (merge_one(&rf, dirs[i], &res, &n, &cap) != 0)
+		if (merge_one(&rf, dirs[i], &res, &n, &cap) != 0) {
+			remove_links(rf.dir);   /* a refused merge leaves nothing */
 			goto out;
+		}
 	qsort(res, n, sizeof *res, by_dir);
 	struct finish_opts fo = { n, interrupted_shard(dirs, ndirs), o->strict };
 	rc = runfolder_finish(&rf, res, n, &fo);
@@ -417,11 +470,9 @@ int runner_exec(const struct run_opts *o, const struct exec_job *job)
 	if (!o->quiet)
 		fprintf(stderr, "whichns: running %s; evidence in %s\n", r.command, dir);
 
-	struct sigaction sa = { .sa_handler = on_stop };
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	pid_t pid = fork();
+	sigset_t sigs;
+	runner_signals(&sigs);
+	pid_t pid = fork_case();
 	if (pid < 0) {
 		fprintf(stderr, "whichns: fork: %s\n", strerror(errno));
 		return EXIT_ENV;
@@ -440,15 +491,12 @@ int runner_exec(const struct run_opts *o, const struct exec_job *job)
 	}
 	setpgid(pid, pid);
 	int st;
-	bool signalled = false;
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR)
-			break;
-		if (stop_requested && !signalled) {
+	bool stop = false;
+	for (pid_t got; (got = next_event(&sigs, &st)) != pid && got >= 0;)
+		if (got == 0 && !stop) {   /* Ctrl-C: the case tears down */
+			stop = true;
 			kill(pid, SIGTERM);
-			signalled = true;
 		}
-	}
 	struct case_result got;
 	if (runfolder_read_case(dir, &got, err, sizeof err) != 0) {
 		got = r;
@@ -458,7 +506,7 @@ int runner_exec(const struct run_opts *o, const struct exec_job *job)
 	got.expected = job->expected;
 	if (!o->quiet)
 		progress(&got, 1, 1);
-	struct finish_opts fo = { 1, stop_requested != 0, false };
+	struct finish_opts fo = { 1, stop, false };
 	int rc = runfolder_finish(&rf, &got, 1, &fo);
 	runfolder_free(&rf);
 	return rc;

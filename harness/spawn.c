@@ -164,6 +164,33 @@ int spawn_run(char *const argv[], const char *input, char *errbuf,
 	return -1;
 }
 
+int spawn_wait(pid_t pid, unsigned timeout_ms)
+{
+	int st;
+	if (pid <= 0)
+		return -1;
+	/* A pidfd becomes readable when the process ends: wait for exactly
+	 * that, at most timeout_ms, instead of polling waitpid. */
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd >= 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		while (poll(&p, 1, (int)timeout_ms) < 0 && errno == EINTR)
+			;
+		close(fd);
+	}
+	pid_t r = waitpid(pid, &st, WNOHANG);
+	if (r == pid)
+		return st;
+	if (r < 0)
+		return -1;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return st;
+}
+
 int spawn_stop(pid_t pid, unsigned grace_ms)
 {
 	int st;
@@ -171,22 +198,6 @@ int spawn_stop(pid_t pid, unsigned grace_ms)
 		return -1;
 	if (waitpid(pid, &st, WNOHANG) == pid)
 		return st;
-	/* A pidfd becomes readable when the process ends: wait for exactly
-	 * that, at most grace_ms, instead of polling waitpid. */
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	kill(pid, SIGTERM);
-	if (fd >= 0) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		while (poll(&p, 1, (int)grace_ms) < 0 && errno == EINTR)
-			;
-		close(fd);
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return st;
-	}
-	kill(pid, SIGKILL);
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
-	}
-	return st;
+	return spawn_wait(pid, grace_ms);
 }

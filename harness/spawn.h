@@ -21,6 +21,9 @@ pid_t spawn_fork(void);
 int spawn_run(char *const argv[], const char *input, char *errbuf,
               size_t errsize);
 
+/* Wait up to timeout_ms for pid to end, then SIGKILL it; always reaps.
+ * Returns the wait status, or -1 when pid <= 0 or already reaped. */
+int spawn_wait(pid_t pid, unsigned timeout_ms);
 /* SIGTERM, wait up to grace_ms, then SIGKILL; always reaps.  Returns the
  * wait status, or -1 when pid <= 0 or already reaped. */
 int spawn_stop(pid_t pid, unsigned grace_ms);

@@ -20,6 +20,7 @@
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "cleanup.h"
 #include "spawn.h"
 #include "target.h"
 
@@ -31,18 +32,32 @@ static int status_code(int st)
 	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
+/*
+ * The process under test starts clean: only fds 0-2 (the capture socket
+ * and capture.pcap must never be within its reach), and a fixed
+ * environment, so that the caller's RES_OPTIONS, LOCALDOMAIN or
+ * LD_PRELOAD cannot change a verdict behind the scenario's back.
+ */
 static void run_command(char *const argv[], const char *root, int out_w,
                         const char *errpath)
 {
+	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+	                     "/usr/bin:/sbin:/bin";
+	char mark[128];
+	const char *run = getenv(CLEANUP_MARK);
+	snprintf(mark, sizeof mark, "%s=%s", CLEANUP_MARK, run ? run : "");
+	char *env[] = { path, "HOME=/root", "LC_ALL=C", mark, NULL };
+
 	dup2(out_w, 1);
 	spawn_append(2, errpath);
 	spawn_redirect(0, "/dev/null");
+	close_range(3, ~0U, 0);
 	if (root[0] && (chroot(root) != 0 || chdir("/") != 0)) {
 		fprintf(stderr, "whichns: cannot chroot to %s: %s\n", root,
 		        strerror(errno));
 		_exit(126);
 	}
-	execvp(argv[0], argv);
+	execvpe(argv[0], argv, env);
 	fprintf(stderr, "whichns: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }
@@ -221,12 +236,21 @@ bool target_poll(struct target *t)
 	return t->ended;
 }
 
+/*
+ * SIGKILL to our init: the kernel then kills every process of the PID
+ * namespace, and init's death completes only once they are all gone; the
+ * keeper reaps init and exits.  So when the keeper is reaped, nothing of
+ * the command is left to send a late packet.
+ */
 void target_stop(struct target *t)
 {
 	if (t->pid > 0 && !t->ended) {
-		kill(t->pid, SIGKILL);
-		while (waitpid(t->pid, &t->status, 0) < 0 && errno == EINTR)
-			;
+		pid_t init = first_child(t->pid);
+		if (init > 0)
+			kill(init, SIGKILL);
+		else
+			kill(t->pid, SIGKILL);   /* no init yet: the keeper alone */
+		t->status = spawn_wait(t->pid, 2000);
 		t->ended = true;
 	}
 	if (t->out >= 0) {

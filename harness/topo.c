@@ -94,6 +94,7 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 		"--pid-file=", "--user=root", "--group=root",
 		cfg->any_name ? any : NULL, NULL,
 	};
+	close_range(3, ~0U, 0);   /* nothing of the case's: only its logs */
 	execvp(argv[0], argv);
 	fprintf(stderr, "cannot run dnsmasq: %s\n", strerror(errno));
 	_exit(127);

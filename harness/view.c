@@ -150,13 +150,16 @@ int view_setup(struct view *v, const char *root, enum update_method m,
 	}
 	if (overlay(v, v->etc, "etc", d, err, errsize) != 0)
 		return -1;
-	/* A root filesystem is a shared cache: what a daemon writes under
-	 * /var (queues, pid files, statistics) must not outlive the case. */
-	if (root[0]) {
-		snprintf(v->var, sizeof v->var, "%s/var", root);
-		if (overlay(v, v->var, "var", d, err, errsize) != 0)
-			return -1;
-	}
+	/* What the process writes under /var (mail queues, pid files,
+	 * statistics) and /tmp must not outlive the case: not on the host,
+	 * and not in a root filesystem, which is a shared cache.  The case
+	 * writes its own files through a descriptor of its folder opened
+	 * before these mounts, so a results folder below them is safe. */
+	snprintf(v->var, sizeof v->var, "%s/var", root);
+	snprintf(v->tmp, sizeof v->tmp, "%s/tmp", root);
+	if (overlay(v, v->var, "var", d, err, errsize) != 0 ||
+	    overlay(v, v->tmp, "tmp", d, err, errsize) != 0)
+		return -1;
 	if (take_over(v, err, errsize) != 0)
 		return -1;
 	return first_write(v, text, d, err, errsize);
@@ -236,8 +239,16 @@ int view_switch(struct view *v, const char *text, char *err, size_t errsize)
 
 int view_save(const struct view *v, const char *path)
 {
-	char buf[4096];
-	int in = open(v->rc, O_RDONLY | O_CLOEXEC);
+	char buf[4096], link[PATH_MAX + 32];
+	const char *src = v->rc;
+	/* The symlink's target is absolute inside the process's root, so it
+	 * must not be followed from ours: read the file it names in the run
+	 * folder instead. */
+	if (v->method == UPD_SYMLINK) {
+		snprintf(link, sizeof link, "%s/resolv.conf.%u", v->run, v->generation);
+		src = link;
+	}
+	int in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return -1;
 	ssize_t n = read(in, buf, sizeof buf - 1);

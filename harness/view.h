@@ -22,7 +22,8 @@ struct view {
 	enum update_method method;
 	unsigned generation;      /* how many times the file was written */
 	char etc[PATH_MAX];       /* root + /etc */
-	char var[PATH_MAX];       /* root + /var, overlaid in a root filesystem */
+	char var[PATH_MAX];       /* root + /var and /tmp, overlaid: the */
+	char tmp[PATH_MAX];       /* process's writes there stay in the case */
 	char rc[PATH_MAX];        /* root + /etc/resolv.conf */
 	char runroot[PATH_MAX];   /* root + /run: a tmpfs of the case's own */
 	char run[PATH_MAX];       /* root + /run/whichns: link targets, bind sources */

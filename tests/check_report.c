@@ -359,6 +359,7 @@ static void records(struct case_result r[NREC])
 	       "server (125 ms after it); none to the old one");
 	c->switched = true;
 	c->switch_time = 1700000000.25;
+	c->window_end = 1700000001.75;
 	c->exit_code = -1;
 
 	c = &r[R_DIFFERS];
@@ -552,6 +553,7 @@ START_TEST(test_json_one_case)
 		"      \"queries_other_after\": 0,\n"
 		"      \"first_new_ms\": 125.0,\n"
 		"      \"switch_time\": 1700000000.250000,\n"
+		"      \"window_end\": 1700000001.750000,\n"
 		"      \"pcap\": \"001-getip_inplace_default/capture.pcap\",\n"
 		"      \"dir\": \"001-getip_inplace_default\",\n"
 		"      \"answers_old_after\": 0,\n"

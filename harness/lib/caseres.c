@@ -50,6 +50,7 @@ static const struct field fields[] = {
 	STR("reason", vd.reason), STR("app_note", vd.app_note),
 	NUM("expected", F_VERDICT, expected), STR("expected_why", expected_why),
 	NUM("switched", F_BOOL, switched), NUM("switch_time", F_DBL, switch_time),
+	NUM("window_end", F_DBL, window_end),
 	NUM("t_start", F_DBL, t_start), NUM("t_end", F_DBL, t_end),
 	NUM("observe_s", F_DBL, observe_s), NUM("dropped", F_ULL, dropped),
 	NUM("packets", F_UINT, packets), NUM("malformed", F_UINT, malformed),

@@ -34,6 +34,7 @@ struct case_result {
 	char     expected_why[CR_TEXT];
 	bool     switched;
 	double   switch_time;       /* epoch seconds, capture clock */
+	double   window_end;        /* queries after it are not in the verdict */
 	double   t_start, t_end;    /* of the case, wall clock */
 	double   observe_s;         /* probe start to end of window */
 	unsigned long long dropped;

@@ -96,9 +96,10 @@ static void json_case(FILE *f, const struct case_result *r)
 	else
 		fputs(",\n      \"first_new_ms\": null", f);
 	if (r->switched)
-		fprintf(f, ",\n      \"switch_time\": %.6f", r->switch_time);
+		fprintf(f, ",\n      \"switch_time\": %.6f,\n      \"window_end\": %.6f",
+		        r->switch_time, r->window_end);
 	else
-		fputs(",\n      \"switch_time\": null", f);
+		fputs(",\n      \"switch_time\": null,\n      \"window_end\": null", f);
 	json_kv_str(f, "pcap", r->pcap, true);
 	json_kv_str(f, "dir", r->dir, true);
 	fprintf(f, ",\n      \"answers_old_after\": %u", r->vd.answers_old_after);

@@ -141,7 +141,8 @@ else
 	for r in "$tmp"/res/latest/*/result.txt; do
 		d=$(dirname "$r"); name=$(basename "$d")
 		[ "$(field "$r" switched)" = yes ] || continue
-		"$W" decode --switch "$(field "$r" switch_time)" "$d/capture.pcap" >"$tmp/out" 2>"$tmp/sum"
+		win=$(awk -v a="$(field "$r" switch_time)" -v b="$(field "$r" window_end)" 'BEGIN { printf "%.6f", b - a }')
+		"$W" decode --switch "$(field "$r" switch_time)" --window "$win" "$d/capture.pcap" >"$tmp/out" 2>"$tmp/sum"
 		is "$(field "$tmp/sum" verdict) $(field "$tmp/sum" queries_old_before) $(field "$tmp/sum" queries_old_after) $(field "$tmp/sum" queries_new_after)" \
 			"$(field "$r" verdict) $(field "$r" queries_old_before) $(field "$r" queries_old_after) $(field "$r" queries_new_after)" \
 			"$name: decode gives the case's verdict and counts"

@@ -39,7 +39,7 @@ for c in bookworm_sendmail_inplace_default bookworm_sendmail_inplace_default_nsc
 	is "$(field "$r" libc)" "glibc 2.36" "$c: libc read from the daemon"
 	[ "$(field "$r" fresh_queries_new)" -gt 0 ] && [ "$(field "$r" fresh_queries_old)" -eq 0 ]
 	ok $? "$c: a fresh sendmail queried only the new server"
-	mx=$(tshark -r "$(dirname "$r")/capture.pcap" -Y "dns.flags.response == 0 && dns.qry.type == 15 && ip.dst == 198.51.100.10 && frame.time_epoch >= $(field "$r" switch_time)" 2>/dev/null | wc -l)
+	mx=$(tshark -r "$(dirname "$r")/capture.pcap" -Y "dns.flags.response == 0 && dns.qry.type == 15 && ip.dst == 198.51.100.10 && frame.time_epoch >= $(field "$r" switch_time) && frame.time_epoch <= $(field "$r" window_end)" 2>/dev/null | wc -l)
 	[ "$mx" -gt 0 ]; ok $? "$c: tshark sees the daemon's MX queries to the old server after the switch ($mx)"
 done
 
@@ -49,8 +49,10 @@ for r in "$run"/*/result.txt; do
 	[ -n "$(field "$r" only)" ] && continue
 	d=$(dirname "$r"); c=$(basename "$d")
 	sw=$(field "$r" switch_time)
-	count() { tshark -r "$d/capture.pcap" -Y "dns.flags.response == 0 && ip.dst == $1 && frame.time_epoch $2 $sw" 2>/dev/null | wc -l; }
-	got="$(count 198.51.100.10 '<') $(count 198.51.100.10 '>=') $(count 198.51.100.20 '>=')"
+	end=$(field "$r" window_end)
+	count() { tshark -r "$d/capture.pcap" -Y "dns.flags.response == 0 && ip.dst == $1 && $2" 2>/dev/null | wc -l; }
+	after="frame.time_epoch >= $sw && frame.time_epoch <= $end"
+	got="$(count 198.51.100.10 "frame.time_epoch < $sw") $(count 198.51.100.10 "$after") $(count 198.51.100.20 "$after")"
 	want="$(field "$r" queries_old_before) $(field "$r" queries_old_after) $(field "$r" queries_new_after)"
 	is "$got" "$want" "$c: tshark recounts old-before old-after new-after"
 done
