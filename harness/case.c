@@ -41,7 +41,7 @@ static void trace(const char *what, double t0)
 {
 	static int on = -1;
 	if (on < 0)
-		on = getenv("WHICHNS_TRACE") != NULL;
+		on = getenv("WHICHNS_TRACE") && strcmp(getenv("WHICHNS_TRACE"), "0") != 0;
 	if (on)
 		fprintf(stderr, "whichns[%d]: %7.1f ms %s\n", (int)getpid(),
 		        (now_realtime() - t0) * 1000, what);
@@ -127,7 +127,13 @@ static void on_line(struct observe *ob, const char *line)
 	if (from == VD_OTHER ||
 	    grow((void **)&ob->ans, &ob->anscap, ob->nans + 1, sizeof *ob->ans) != 0)
 		return;
-	ob->ans[ob->nans].t = now_realtime();
+	/* When the line starts with the lookup's own time (our probes print
+	 * "EPOCH<TAB>..."), that time counts; for any other program, when we
+	 * read it, which a buffered pipe may delay. */
+	char *end;
+	double t = strtod(line, &end);
+	bool stamped = end != line && *end == '\t' && t > 1e9 && t < 1e10;
+	ob->ans[ob->nans].t = stamped ? t : now_realtime();
 	ob->ans[ob->nans].from = from;
 	ob->nans++;
 }
@@ -280,7 +286,8 @@ static int nscd_start(const struct case_spec *s, struct view *v,
 	snprintf(dir, sizeof dir, "%s/nscd", v->runroot);
 	snprintf(sock, sizeof sock, "%s/socket", dir);
 	FILE *f = fopen(conf, "we");
-	if (!f || fputs(nscd_conf, f) < 0 || fclose(f) != 0 || mkdir(dir, 0755) != 0) {
+	bool bad = !f || fputs(nscd_conf, f) < 0;
+	if ((f && fclose(f) != 0) || bad || mkdir(dir, 0755) != 0) {
 		snprintf(err, errsize, "cannot prepare nscd in %s: %s", v->run,
 		         strerror(errno));
 		return -1;

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include "cli.h"
 #include "runfolder.h"
 
@@ -46,6 +47,12 @@ char *cli_read_file(const char *path, size_t max, size_t *len)
 			*len = n;
 	}
 	return buf;
+}
+
+int cli_is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 int cli_usage_error(const char *usage, const char *fmt, ...)

@@ -11,6 +11,9 @@
  * NULL with errno set on failure (EFBIG when too large).  Free it. */
 char *cli_read_file(const char *path, size_t max, size_t *len);
 
+/* Is p a directory (following links)? */
+int cli_is_dir(const char *p);
+
 /* "whichns: <message>" and the usage text on stderr; returns EXIT_USAGE. */
 __attribute__((format(printf, 2, 3)))
 int cli_usage_error(const char *usage, const char *fmt, ...);

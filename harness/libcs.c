@@ -1,18 +1,35 @@
 /* libcs.c - find a C library's root filesystem and probes; see libcs.h. */
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "cli.h"
 #include "libcs.h"
 
 static int libc_where(const struct libc_paths *p, const char *libc,
                       struct libc_env *env, char *err, size_t errsize);
 
-static bool is_dir(const char *p)
+int libc_hold(const struct libc_env *env, char *err, size_t errsize)
 {
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+	char lock[PATH_MAX + 8];
+	if (!env->root[0])
+		return 0;
+	snprintf(lock, sizeof lock, "%s.lock", env->root);
+	int fd = open(lock, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return 0;   /* a read-only cache: nobody can rebuild it either */
+	if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+		close(fd);
+		snprintf(err, errsize, "the root filesystem %s is being built right "
+		         "now (scripts/mkrootfs.sh); run again when it is done",
+		         env->root);
+		return -1;
+	}
+	return 0;   /* fd stays open: the lock lasts as long as the run */
 }
+
 
 /* nscd must match the C library it serves exactly (it uses glibc's
  * private symbols): the root filesystem's own, or for the host one
@@ -63,7 +80,7 @@ static int libc_where(const struct libc_paths *p, const char *libc,
 	}
 	if (strcmp(libc, "musl") == 0) {
 		snprintf(env->probes, sizeof env->probes, "%s", p->probes_musl);
-		if (is_dir(env->probes))
+		if (cli_is_dir(env->probes))
 			return 0;
 		snprintf(err, errsize, "no musl probes in %s: run 'make musl-probes' "
 		         "(needs Debian's musl-tools)", env->probes);
@@ -78,7 +95,7 @@ static int libc_where(const struct libc_paths *p, const char *libc,
 		return -1;
 	}
 	snprintf(env->probes, sizeof env->probes, "%s/probes/%s", p->cache, libc);
-	if (!is_dir(env->probes)) {
+	if (!cli_is_dir(env->probes)) {
 		snprintf(err, errsize, "no probes built for '%s' in %s: run "
 		         "'scripts/build-probes.sh %s'", libc, env->probes, libc);
 		return -1;

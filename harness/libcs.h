@@ -26,6 +26,12 @@ struct libc_env {
 	char nscd[PATH_MAX];      /* with want_nscd: nscd, as the case runs it */
 };
 
+/* Hold a shared lock on a root filesystem for as long as this process
+ * lives, so that scripts/mkrootfs.sh (which takes it exclusively) cannot
+ * replace the tree under running cases.  0, or -1 with err when the tree
+ * is being built right now. */
+int libc_hold(const struct libc_env *env, char *err, size_t errsize);
+
 /* 0, or -1 with a one-line err naming what is missing and the fix. */
 int libc_resolve(const struct libc_paths *p, const char *libc, bool want_nscd,
                  struct libc_env *env, char *err, size_t errsize);

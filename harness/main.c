@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "evidence.h"
 #include "runner.h"
 #include "scenario.h"
+#include "spawn.h"
 
 #ifndef WHICHNS_VERSION
 #define WHICHNS_VERSION "0.1"
@@ -61,7 +63,8 @@ static const char help_text[] =
 "Options of run:\n"
 "  -j, --jobs N        cases at a time (default: two per CPU, at most 16)\n"
 "  -f, --filter TERMS  only cases matching any comma-separated term (a part\n"
-"                      of the name or an axis value); repeat to narrow\n"
+"                      of the name, an axis value, or =NAME for exactly one\n"
+"                      case); repeat to narrow\n"
 "      --shard K/N     only slice K of N of the matrix\n"
 "      --strict        a case without an expected verdict fails\n"
 "  -q, --quiet         no progress lines\n"
@@ -93,25 +96,7 @@ static void self_dir(char *buf, size_t size)
 		*slash = '\0';
 }
 
-static int is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
 
-static int in_path(const char *prog)
-{
-	/* The same search execvp() will make when the case starts it. */
-	const char *path = getenv("PATH");
-	char buf[PATH_MAX], all[4096];
-	snprintf(all, sizeof all, "%s", path ? path : "/usr/bin:/bin");
-	for (char *save, *d = strtok_r(all, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		snprintf(buf, sizeof buf, "%s/%s", d, prog);
-		if (access(buf, X_OK) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 static int check_environment(void)
 {
@@ -124,7 +109,7 @@ static int check_environment(void)
 		{ "dnsmasq", "dnsmasq-base" }, { "ip", "iproute2" },
 	};
 	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
-		if (!in_path(need[i].prog)) {
+		if (!spawn_which(need[i].prog)) {
 			fprintf(stderr, "whichns: %s not found in PATH: install it with "
 			        "'apt-get install %s' (or run 'make deps')\n",
 			        need[i].prog, need[i].package);
@@ -132,11 +117,13 @@ static int check_environment(void)
 		}
 	pid_t pid = fork();
 	if (pid == 0)
-		_exit(unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID) == 0 ? 0 : 1);
+		_exit(unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID |
+		              CLONE_NEWUTS) == 0 ? 0 : 1);
 	int st = 0;
 	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		fprintf(stderr, "whichns: this system does not allow new network, "
-		        "mount and PID namespaces (unshare failed); whichns needs them\n");
+		        "mount, PID and UTS namespaces (unshare failed); whichns "
+		        "needs them\n");
 		return EXIT_ENV;
 	}
 	return 0;
@@ -152,8 +139,11 @@ static int check_probes(const struct libc_paths *lp, const struct scn_case *c,
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_MAX * 2], err[PATH_MAX + 200];
 		struct libc_env env;
+		/* Cases of one libc come together: hold each tree once. */
+		bool first_of_libc = i == 0 || strcmp(c[i].libc, c[i - 1].libc) != 0;
 		if (libc_resolve(lp, c[i].libc, strcmp(c[i].cache, "nscd") == 0, &env,
-		                 err, sizeof err) != 0) {
+		                 err, sizeof err) != 0 ||
+		    (first_of_libc && libc_hold(&env, err, sizeof err) != 0)) {
 			fprintf(stderr, "whichns: %s\n", err);
 			return EXIT_ENV;
 		}
@@ -191,12 +181,12 @@ static int find_paths(struct paths *p, struct run_opts *o, const char *fixtures_
 	self_dir(p->self, sizeof p->self);
 	snprintf(p->probes, sizeof p->probes, "%s/repro", p->self);
 	snprintf(p->musl, sizeof p->musl, "%s/repro-musl", p->self);
-	if (!is_dir(p->probes)) {
+	if (!cli_is_dir(p->probes)) {
 		snprintf(p->probes, sizeof p->probes, "%s", WHICHNS_LIBEXECDIR);
 		snprintf(p->musl, sizeof p->musl, "%s/musl", WHICHNS_LIBEXECDIR);
 	}
 	snprintf(guess, sizeof guess, "%s/../fixtures", p->self);
-	if (!is_dir(guess))
+	if (!cli_is_dir(guess))
 		snprintf(guess, sizeof guess, "%s", WHICHNS_DATADIR);
 	if (!realpath(fixtures_opt ? fixtures_opt : guess, p->fixtures)) {
 		fprintf(stderr, "whichns: fixtures folder %s: %s\n",
@@ -404,7 +394,7 @@ static int cmd_run(int argc, char **argv)
 	snprintf(self, sizeof self, "%s/whichns", paths.self);
 	char *head_argv[] = { self, (char *)"run", NULL };
 	evidence_shell_quote(head, sizeof head, head_argv);
-	evidence_shell_quote(tail, sizeof tail, argv + 1);
+	evidence_shell_quote(tail, sizeof tail, argv + optind);
 	o.rerun_head = head;
 	o.rerun_tail = tail;
 
@@ -475,6 +465,9 @@ static int exec_prepare(struct run_opts *o)
 
 int main(int argc, char **argv)
 {
+	/* A closed pipe (| head, an ip that died) is an error to report, not
+	 * a reason to die without tearing down. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2)
 		return usage_error("no command given");
 	const char *cmd = argv[1];

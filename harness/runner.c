@@ -182,8 +182,9 @@ static void case_child(const struct run_opts *o, const char *rundir,
 	char quoted[SCN_NAME_MAX + 8], rerun[2048];
 	char *name_argv[] = { (char *)(uintptr_t)c->name, NULL };
 	evidence_shell_quote(quoted, sizeof quoted, name_argv);
-	snprintf(rerun, sizeof rerun, "%s -f %s %s",
-	         o->rerun_head ? o->rerun_head : "whichns run", quoted,
+	/* Exactly this case: its libc, its whole name, the scenario files. */
+	snprintf(rerun, sizeof rerun, "%s --libc %s -f =%s %s",
+	         o->rerun_head ? o->rerun_head : "whichns run", c->libc, quoted,
 	         o->rerun_tail ? o->rerun_tail : "");
 	struct case_spec spec = {
 		.argv = argv, .root = env.root,

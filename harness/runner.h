@@ -24,7 +24,7 @@ struct run_opts {
 	bool        strict;       /* a case without expectation fails */
 	bool        quiet;        /* no progress lines */
 	const char *rerun_head;   /* "whichns run", quoted */
-	const char *rerun_tail;   /* the rest of the command line, quoted */
+	const char *rerun_tail;   /* the scenario files, quoted */
 };
 
 /* One case of any command (whichns exec).  spec's root, casedir,

@@ -66,13 +66,13 @@ pid_t spawn_fork(void)
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
 	}
 	return pid;
 }
 
-int spawn_redirect(int fd, const char *path)
+static int reopen(int fd, const char *path, int flags)
 {
-	int flags = fd == 0 ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC;
 	int nfd = open(path, flags | O_CLOEXEC, 0644);
 	if (nfd < 0)
 		return -1;
@@ -81,14 +81,14 @@ int spawn_redirect(int fd, const char *path)
 	return rc < 0 ? -1 : 0;
 }
 
+int spawn_redirect(int fd, const char *path)
+{
+	return reopen(fd, path, fd == 0 ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC);
+}
+
 int spawn_append(int fd, const char *path)
 {
-	int nfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (nfd < 0)
-		return -1;
-	int rc = dup2(nfd, fd);
-	close(nfd);
-	return rc < 0 ? -1 : 0;
+	return reopen(fd, path, O_WRONLY | O_CREAT | O_APPEND);
 }
 
 static void read_all(int fd, char *buf, size_t size)
@@ -116,15 +116,19 @@ static void read_all(int fd, char *buf, size_t size)
 int spawn_run(char *const argv[], const char *input, char *errbuf,
               size_t errsize)
 {
-	int in[2] = { -1, -1 }, out[2];
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 };
 	errbuf[0] = '\0';
-	if (pipe2(out, O_CLOEXEC) != 0 || (input && pipe2(in, O_CLOEXEC) != 0)) {
-		snprintf(errbuf, errsize, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	pid_t pid = spawn_fork();
-	if (pid < 0) {
-		snprintf(errbuf, errsize, "fork: %s", strerror(errno));
+	pid_t pid = -1;
+	if (pipe2(out, O_CLOEXEC) != 0 || (input && pipe2(in, O_CLOEXEC) != 0) ||
+	    (pid = spawn_fork()) < 0) {
+		snprintf(errbuf, errsize, "%s: %s", out[0] < 0 || (input && in[0] < 0)
+		         ? "pipe" : "fork", strerror(errno));
+		for (int i = 0; i < 2; i++) {
+			if (out[i] >= 0)
+				close(out[i]);
+			if (in[i] >= 0)
+				close(in[i]);
+		}
 		return -1;
 	}
 	if (pid == 0) {
@@ -151,9 +155,13 @@ int spawn_run(char *const argv[], const char *input, char *errbuf,
 	char tmp[1024];
 	read_all(out[0], tmp, sizeof tmp);
 	close(out[0]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			snprintf(errbuf, errsize, "waitpid: %s", strerror(errno));
+			return -1;
+		}
+	}
 	if (tmp[0])
 		snprintf(errbuf, errsize, "%s", tmp);
 	if (WIFEXITED(st))

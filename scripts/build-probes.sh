@@ -6,8 +6,9 @@
 #   scripts/build-probes.sh [--cache DIR] SUITE...
 #
 # Output: CACHE/probes/SUITE/, with a stamp of the sources' hash; rebuilt
-# only when repro/ changes.  The root filesystem itself is not modified:
-# sources and output are bind-mounted into it in a private mount namespace.
+# only when repro/ changes.  Sources and output are bind-mounted into the
+# root filesystem in a private mount namespace; all it gains is two empty
+# mount points, /mnt/src and /mnt/out.
 set -euo pipefail
 
 cache=${WHICHNS_CACHE:-/var/cache/whichns}

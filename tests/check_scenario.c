@@ -388,9 +388,9 @@ START_TEST(test_exec_defaults)
 		"t/inplace/default [t] probe=t exec=<sleep 5> trigger=<>/1000 fresh=<>/5000 only=<>\n");
 	assert_cases(exec_line,
 		"only AAAA\ntrigger-every 250ms\nfresh-for 1m\ntrigger ping -c1 x\n"
-		"[a]\nexec a\n[b]\nprobe getip\nonly A6\n[c]\nexec c\ntrigger-every 3s\n",
+		"[a]\nexec a\n[b]\nprobe getip\nonly SRV\n[c]\nexec c\ntrigger-every 3s\n",
 		"a/inplace/default [a] probe=a exec=<a> trigger=<ping -c1 x>/250 fresh=<>/60000 only=<AAAA>\n"
-		"getip/inplace/default [b] probe=getip exec=<> trigger=<ping -c1 x>/250 fresh=<>/60000 only=<A6>\n"
+		"getip/inplace/default [b] probe=getip exec=<> trigger=<ping -c1 x>/250 fresh=<>/60000 only=<SRV>\n"
 		"c/inplace/default [c] probe=c exec=<c> trigger=<ping -c1 x>/3000 fresh=<>/60000 only=<AAAA>\n");
 }
 END_TEST
@@ -403,10 +403,10 @@ START_TEST(test_exec_override_line)
 }
 END_TEST
 
-/* 'only' takes an upper-case type word; whether the type exists is for
- * dns_type_parse() to say when the run starts. */
+/* 'only' takes an upper-case type word that dns_type_parse() knows, so
+ * --check catches a wrong one before anything runs. */
 static const char *const only_ok_rows[] = {
-	"A", "MX", "AAAA", "PTR", "A6", "TYPE15", "ABCDEFGHIJKLMNO" /* 15 */,
+	"A", "MX", "AAAA", "PTR", "NS", "SRV", "TXT",
 };
 
 START_TEST(test_only_ok)
@@ -829,6 +829,10 @@ static const struct {
 	  "t.scn:2: bad only 'M-X'; " EXPECT_QTYPE },
 	{ "only-16", T("exec x\nonly ABCDEFGHIJKLMNOP\n"),
 	  "t.scn:2: bad only 'ABCDEFGHIJKLMNOP'; " EXPECT_QTYPE },
+	{ "only-unknown-type", T("exec x\nonly A6\n"),
+	  "t.scn:2: bad only 'A6'; " EXPECT_QTYPE },
+	{ "only-type-number", T("exec x\nonly TYPE15\n"),
+	  "t.scn:2: bad only 'TYPE15'; " EXPECT_QTYPE },
 	{ "only-two-words", T("exec x\nonly MX A\n"),
 	  "t.scn:2: 'only' takes exactly one value" },
 	{ "only-missing", T("exec x\nonly\n"),

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dns.h"
 #include "resolvconf.h"
 #include "scenario.h"
 
@@ -202,7 +203,9 @@ static int set_scalar(struct parser *p, struct scn_group *g, const char *key,
 		return 0;
 	}
 	if (strcmp(key, "only") == 0) {
-		bool ok = strlen(v) < sizeof g->only && *v;
+		uint16_t type;
+		bool ok = strlen(v) < sizeof g->only && *v &&
+		          dns_type_parse(v, &type) == 0;
 		for (const char *c = v; ok && *c; c++)
 			ok = isupper((unsigned char)*c) || isdigit((unsigned char)*c);
 		if (!ok)
@@ -494,6 +497,11 @@ int scn_case_matches(const struct scn_case *c, const char *filter)
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		const char *vals[] = { c->probe, c->update, c->options, c->cache,
 		                       c->libc, c->group };
+		if (t[0] == '=') {   /* "=NAME": this one case, nothing else */
+			if (strcmp(c->name, t + 1) == 0)
+				return 1;
+			continue;
+		}
 		if (strstr(c->name, t))
 			return 1;
 		for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)

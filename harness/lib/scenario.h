@@ -101,7 +101,8 @@ int scn_parse_duration(const char *s, unsigned *ms);
 
 /* Case selection: a filter is a comma-separated list of terms; a case is
  * selected when any term is part of its name or equals one of its axis
- * values.  NULL or "" selects everything.  (Several filters: all must
+ * values, or, for a term "=NAME", when NAME is its whole name.  NULL or ""
+ * selects everything.  (Several filters: all must
  * select the case, so "-f getip,ghbn -f rename" is (getip or ghbn) and
  * rename.) */
 int scn_case_matches(const struct scn_case *c, const char *filter);

@@ -7,14 +7,16 @@ need_root_and_namespaces
 
 res=$(mktemp -d /tmp/whichns-test.XXXXXX)
 trap 'rm -rf "$res"' EXIT
-x() { "$W" exec -q --results "$res" "$@" >/dev/null 2>"$res/err"; }
+x() { "$W" exec -q --results "$res" "$@" >/dev/null 2>"$res/err"; xs=$?; }
 last() { field "$res/latest/001-exec/result.txt" "$1"; }
 
 x --window 1s --interval 50ms -- "$top/build/repro/getip" -i 50 hat.com
 is "$(last verdict)" FOLLOWED "exec getip: FOLLOWED, as in make repro"
+is "$xs" 0 "exec getip: exit 0"
 x --options no-reload --window 1s --interval 50ms -- "$top/build/repro/getip" -i 50 hat.com
 is "$(last verdict)" STALE "exec getip with no-reload: STALE, as in make repro"
-is "$(last libc)" "glibc 2.36" "exec: libc reported by the probe"
+host_libc="glibc $(getconf GNU_LIBC_VERSION | cut -d' ' -f2)"
+is "$(last libc)" "$host_libc" "exec: libc reported by the probe"
 
 x --options no-reload --window 2s --interval 200ms -- /bin/sh -c 'while :; do getent hosts hat.com; sleep 0.2; done'
 is "$(last verdict)" FOLLOWED "a getent loop (new process per lookup) follows even with no-reload"
@@ -35,6 +37,7 @@ grep -q 'no query reached the old server' "$res/latest/001-exec/result.txt"; ok 
 
 "$W" exec -q --results "$res" --expect STALE --window 1s -- "$top/build/repro/getip" -i 50 hat.com >/dev/null 2>&1
 is "$?" 1 "--expect a verdict that differs: exit 1"
+is "$(last error)" "" "... because of the verdict, not an error"
 
 # A daemon that resolves only when asked, driven by a trigger: the real
 # sendmail of the bookworm root filesystem, MX lookups only.

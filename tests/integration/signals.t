@@ -7,10 +7,12 @@ need_root_and_namespaces
 res=$(mktemp -d /tmp/whichns-test.XXXXXX)
 trap 'rm -rf "$res"' EXIT
 scn="$top/fixtures/scenarios/repro.scn"
+# Until a case of the run in folder $1 is capturing (at most 10 s).
+under_way() { for _ in $(seq 100); do ls "$1"/*/*/capture.pcap >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 
 "$W" run -q --results "$res/int" "$scn" >/dev/null 2>&1 &
 pid=$!
-sleep 1
+under_way "$res/int"; ok $? "SIGINT: a case was under way"
 kill -INT "$pid"
 wait "$pid"
 is "$?" 130 "SIGINT: exit status 130"
@@ -22,7 +24,7 @@ is "$(leftovers)" "" "SIGINT: nothing left behind"
 # mounted inside it.
 "$W" run -q --results "$res/rootfs" --libc bookworm -f getip "$scn" >/dev/null 2>&1 &
 pid=$!
-sleep 1
+under_way "$res/rootfs"; ok $? "SIGINT in a root filesystem: a case was under way"
 kill -INT "$pid"
 wait "$pid"
 is "$?" 130 "SIGINT during root filesystem cases: exit status 130"
@@ -30,7 +32,7 @@ is "$(leftovers)" "" "SIGINT during root filesystem cases: nothing mounted or ru
 
 "$W" run -q --results "$res/kill" "$scn" >/dev/null 2>&1 &
 pid=$!
-sleep 1
+under_way "$res/kill"; ok $? "SIGKILL: a case was under way"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 "$W" cleanup >/dev/null
