@@ -391,19 +391,14 @@ static void decide(const struct case_spec *s, const struct observe *ob,
 	}
 	/* Packets of different interfaces may reach us slightly out of time
 	 * order; the verdict reads them in time order (stable for ties). */
-	if (vd_sort_queries(q, nq) != 0) {
-		snprintf(r->error, sizeof r->error, "out of memory");
-		free(q);
-		return;
-	}
-	vd_mark_retransmissions(q, nq);
 	struct vd_input in = {
-		.q = q, .nq = nq, .a = ob->ans, .na = ob->nans,
+		.a = ob->ans, .na = ob->nans,
 		.switched = r->switched, .t_switch = r->switch_time,
 		.t_end = t_end, .dropped = r->dropped,
 		.exited = t_exit > 0, .t_exit = t_exit,
 	};
-	verdict_decide(&in, &r->vd);
+	if (verdict_from_queries(q, nq, false, &in, &r->vd) != 0)
+		snprintf(r->error, sizeof r->error, "out of memory");
 	free(q);
 	r->exit_code = t->ended && t_exit > 0 ? (t->status >> 8) & 0xff : -1;
 }

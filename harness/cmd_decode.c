@@ -541,7 +541,12 @@ int cmd_decode(int argc, char **argv)
 		        "capture (%.6f to %.6f)\n", o.t_switch, d.st.t_first,
 		        d.st.t_last);
 	rc = EXIT_OK;
-	if (d.oom || (d.st.out_of_order && vd_sort_queries(d.q, d.nq) != 0)) {
+	struct vd_input in = {
+		.switched = true, .t_switch = o.t_switch,
+		.t_end = o.windowed ? o.t_switch + o.window : d.st.t_last,
+	};
+	if (d.oom || (o.switched && verdict_from_queries(d.q, d.nq, !d.st.out_of_order,
+	                                                 &in, &vr) != 0)) {
 		fprintf(stderr, "whichns: out of memory keeping %zu queries\n", d.nq);
 		if (o.outdir) {
 			fclose(od.ftsv);
@@ -549,14 +554,6 @@ int cmd_decode(int argc, char **argv)
 		}
 		rc = EXIT_ENV;
 		goto out;
-	}
-	if (o.switched) {
-		vd_mark_retransmissions(d.q, d.nq);
-		struct vd_input in = {
-			.q = d.q, .nq = d.nq, .switched = true, .t_switch = o.t_switch,
-			.t_end = o.windowed ? o.t_switch + o.window : d.st.t_last,
-		};
-		verdict_decide(&in, &vr);
 	}
 	if (o.outdir) {
 		if (outdir_finish(o.outdir, &od, &d, o.switched ? &vr : NULL) != 0)

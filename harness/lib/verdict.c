@@ -19,6 +19,18 @@ static const char *const names[] = {
 	[V_INCONCLUSIVE] = "INCONCLUSIVE", [V_NONE] = "NONE",
 };
 
+int verdict_from_queries(struct vd_query *q, size_t nq, bool sorted,
+                         struct vd_input *in, struct vd_result *out)
+{
+	if (!sorted && vd_sort_queries(q, nq) != 0)
+		return -1;
+	vd_mark_retransmissions(q, nq);
+	in->q = q;
+	in->nq = nq;
+	verdict_decide(in, out);
+	return 0;
+}
+
 const char *verdict_name(enum verdict v)
 {
 	return (unsigned)v <= V_NONE ? names[v] : "NONE";

@@ -64,6 +64,12 @@ int  vd_sort_queries(struct vd_query *q, size_t n);
 /* Mark queries that repeat an earlier one (same server, id, type, name). */
 void vd_mark_retransmissions(struct vd_query *q, size_t nq);
 void verdict_decide(const struct vd_input *in, struct vd_result *out);
+/* The whole way from queries as captured to a verdict, the same for a
+ * live case and a decoded file: time order (skipped when the caller knows
+ * q is sorted), resends marked, then verdict_decide() with in->q and
+ * in->nq set to q.  -1: out of memory (nothing decided). */
+int  verdict_from_queries(struct vd_query *q, size_t nq, bool sorted,
+                          struct vd_input *in, struct vd_result *out);
 
 const char *verdict_name(enum verdict v);
 /* Parses "FOLLOWED" etc. (case-insensitive); V_NONE when unknown. */

@@ -138,6 +138,7 @@ if [ "$(id -u)" -ne 0 ] || ! unshare -n -m -p -f true 2>/dev/null; then
 else
 	"$W" run -q --results "$tmp/res" -f getip/inplace/default "$top/fixtures/scenarios/repro.scn" >"$tmp/run.out" 2>&1
 	ok $? "whichns run getip/inplace/default"
+	compared=0
 	for r in "$tmp"/res/latest/*/result.txt; do
 		d=$(dirname "$r"); name=$(basename "$d")
 		[ "$(field "$r" switched)" = yes ] || continue
@@ -150,6 +151,8 @@ else
 		# switch time to the microsecond.
 		cmp -s <(cut -f1,3- "$tmp/out") <(cut -f1,3- "$d/events.tsv")
 		ok $? "$name: decode's timeline is the case's events.tsv"
+		compared=$((compared + 1))
 	done
+	[ "$compared" -gt 0 ]; ok $? "decode was compared with $compared switched case(s)"
 fi
 done_testing

@@ -32,10 +32,9 @@ field() { awk -F'\t' -v k="$2" '$1 == k { print $2 }' "$1"; }
 leftovers() {
 	local out=""
 	local pid
-	for pid in $(pgrep -x dnsmasq 2>/dev/null); do
-		tr "\\0" "\\n" 2>/dev/null < "/proc/$pid/environ" | grep -q '^WHICHNS_RUN=' &&
-			out+="dnsmasq:$pid "
-	done
+	# Case processes never exec, so they carry no mark: look for any
+	# whichns run still going (the tests run one at a time).
+	pgrep -f "^$W run" >/dev/null && out+="case-process "
 	for pid in $(ls /proc | grep -E '^[0-9]+$'); do
 		[ "$pid" = "$$" ] && continue
 		tr "\\0" "\\n" 2>/dev/null < "/proc/$pid/environ" | grep -q '^WHICHNS_RUN=' &&
@@ -44,6 +43,5 @@ leftovers() {
 	ip netns list 2>/dev/null | grep -q '^whichns' && out+="netns "
 	grep -qsE ' /etc(/resolv.conf)? ' /proc/mounts && out+="mount-over-etc "
 	grep -qs "${WHICHNS_CACHE:-/var/cache/whichns}/" /proc/mounts && out+="mount-in-rootfs "
-	grep -qs ' /run/whichns' /proc/mounts && out+="mount-on-run "
 	echo "$out"
 }
