@@ -526,6 +526,35 @@ START_TEST(test_hash_name)
 }
 END_TEST
 
+/* verdict_from_queries: the same verdict whatever order the capture
+ * delivered the queries in, resends still recognised after sorting. */
+START_TEST(test_from_queries_unsorted)
+{
+	struct vd_query in_order[6] = {
+		{ 1.0, VD_OLD, 1, 1, 7, false }, { 1.1, VD_OLD, 2, 1, 7, false },
+		{ 2.0, VD_OLD, 3, 1, 7, false }, { 2.05, VD_OLD, 3, 1, 7, false },
+		{ 2.2, VD_NEW, 4, 1, 7, false }, { 2.3, VD_NEW, 5, 1, 7, false },
+	};
+	struct vd_query shuffled[6] = {
+		in_order[4], in_order[0], in_order[3], in_order[5], in_order[2], in_order[1],
+	};
+	struct vd_input a = { .switched = true, .t_switch = 1.5, .t_end = 3.0 };
+	struct vd_input b = a;
+	struct vd_result ra, rb;
+	ck_assert_int_eq(verdict_from_queries(in_order, 6, true, &a, &ra), 0);
+	ck_assert_int_eq(verdict_from_queries(shuffled, 6, false, &b, &rb), 0);
+	ck_assert_int_eq(ra.v, V_LATE);
+	ck_assert_uint_eq(ra.late_by, 1);       /* 2.05 is a resend of 2.0 */
+	ck_assert_uint_eq(ra.queries_old_after, 2);
+	ck_assert_int_eq(rb.v, ra.v);
+	ck_assert_uint_eq(rb.late_by, ra.late_by);
+	ck_assert_uint_eq(rb.queries_old_after, ra.queries_old_after);
+	ck_assert_ptr_eq(b.q, shuffled);
+	for (size_t i = 1; i < 6; i++)
+		ck_assert(shuffled[i - 1].t <= shuffled[i].t);
+}
+END_TEST
+
 Suite *verdict_suite(void)
 {
 	Suite *s = suite_create("verdict");
@@ -536,6 +565,7 @@ Suite *verdict_suite(void)
 	tcase_add_loop_test(tc, test_reason, 0, NROWS(reason_rows));
 	tcase_add_test(tc, test_first_new_ms_exact);
 	tcase_add_test(tc, test_result_reset);
+	tcase_add_test(tc, test_from_queries_unsorted);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Inconclusive");
