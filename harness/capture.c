@@ -9,9 +9,12 @@
 #include "capture.h"
 
 #define SNAPLEN     65535
-/* The kernel ring holds snaplen-sized slots: 8 MB is 128 packets in
- * flight, far more than one process's DNS; ps_drop says if not. */
-#define BUFFER_SIZE (8 << 20)
+/* The kernel ring holds snaplen-sized slots: 2 MB is 32 packets in
+ * flight, five times the largest burst one process's DNS makes (res_loop:
+ * three queries and three answers); 256 KB (4 slots) dropped under load.
+ * Larger rings cost milliseconds per case to map and unmap.  ps_drop
+ * tells if it was ever too small. */
+#define BUFFER_SIZE (2 << 20)
 #define FILTER      "port 53"
 
 int capture_open(struct capture *c, const char *path, char *err, size_t errsize)
