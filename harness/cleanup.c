@@ -20,21 +20,28 @@
 #include "cleanup.h"
 #include "spawn.h"
 
+/* /proc/PID/NAME into buf, NUL-terminated; its length, or -1. */
+static ssize_t read_proc(pid_t pid, const char *name, char *buf, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
 /* Field 22 of /proc/PID/stat: when the process started, in clock ticks
  * since boot.  With the pid it names one process for good (pids are
  * reused, start times with them are not).  0 when unreadable. */
 static unsigned long long start_time(pid_t pid)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[1024];
+	if (read_proc(pid, "stat", buf, sizeof buf) <= 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	/* The command name may hold spaces and ')': count from the last ')'. */
 	char *p = strrchr(buf, ')');
 	unsigned long long t = 0;
@@ -58,16 +65,10 @@ void cleanup_mark(void)
  * other's cases. */
 static int orphaned(pid_t pid)
 {
-	char path[64], buf[65536];
-	snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
+	char buf[65536];
+	ssize_t n = read_proc(pid, "environ", buf, sizeof buf);
 	if (n <= 0)
 		return 0;
-	buf[n] = '\0';
 	size_t marklen = strlen(CLEANUP_MARK);
 	for (ssize_t off = 0; off < n; off += (ssize_t)strlen(buf + off) + 1) {
 		if (strncmp(buf + off, CLEANUP_MARK, marklen) != 0 ||

@@ -123,16 +123,15 @@ fail:
 /* A differing verdict as a diff against its baseline line. */
 static void print_diff(const struct case_result *r, bool first)
 {
-	char key[64];
+	char key[64], v[32];
 	expect_libc_key(r->libc, key, sizeof key);
 	const char *name = strchr(r->name, ':') ? strchr(r->name, ':') + 1 : r->name;
 	if (first)
 		fprintf(stderr, "whichns: measured verdicts that differ from the "
 		        "expected ones (fixtures/expected/LIBC):\n");
 	fprintf(stderr, "--- expected/%s\n+++ measured (%s/capture.pcap)\n"
-	        "-%s %s\n+%s %s%s%.0u  (%s)\n", key, r->dir, name,
-	        verdict_name(r->expected), name, verdict_name(r->vd.v),
-	        r->vd.v == V_LATE ? " " : "", r->vd.v == V_LATE ? r->vd.late_by : 0,
+	        "-%s %s\n+%s %s  (%s)\n", key, r->dir, name,
+	        verdict_name(r->expected), name, report_verdict_text(r, v, sizeof v),
 	        r->vd.reason);
 }
 

@@ -20,6 +20,7 @@
 #include "case.h"
 #include "dns.h"
 #include "evidence.h"
+#include "report.h"
 #include "runner.h"
 
 /* In a case process: a SIGTERM from the runner (or its death) asks the
@@ -212,14 +213,9 @@ static void case_child(const struct run_opts *o, const char *rundir,
 static void progress(const struct case_result *r, size_t done, size_t n)
 {
 	char v[32];
-	if (r->error[0])
-		snprintf(v, sizeof v, "ERROR");
-	else if (r->vd.v == V_LATE)
-		snprintf(v, sizeof v, "LATE %u", r->vd.late_by);
-	else
-		snprintf(v, sizeof v, "%s", verdict_name(r->vd.v));
-	fprintf(stderr, "[%zu/%zu] %s ... %s (%.2f s)%s%s\n", done, n, r->name, v,
-	        r->t_end - r->t_start, r->error[0] ? ": " : "", r->error);
+	fprintf(stderr, "[%zu/%zu] %s ... %s (%.2f s)%s%s\n", done, n, r->name,
+	        report_verdict_text(r, v, sizeof v), r->t_end - r->t_start,
+	        r->error[0] ? ": " : "", r->error);
 }
 
 /* Read back what case process i wrote; a crash becomes an error record. */

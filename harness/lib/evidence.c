@@ -7,6 +7,7 @@
  */
 #include <string.h>
 #include "evidence.h"
+#include "report.h"
 
 void evidence_shell_quote(char *buf, size_t size, char *const argv[])
 {
@@ -40,13 +41,6 @@ void evidence_shell_quote(char *buf, size_t size, char *const argv[])
 		}
 		n += (size_t)k;
 	}
-}
-
-/* Text inside a Markdown table cell: no pipes, no newlines. */
-static void cell(FILE *f, const char *s)
-{
-	for (; *s; s++)
-		fputs(*s == '|' ? "\\|" : *s == '\n' ? " " : (char[2]){ *s, 0 }, f);
 }
 
 static void fenced(FILE *f, const char *title, const char *text)
@@ -100,9 +94,9 @@ static void timeline(FILE *f, const struct evidence *e)
 			fputs("| **0** | | **resolv.conf switched** | | | |\n", f);
 		fprintf(f, "| %.1f | %s | %s | ", (ev->t - t0) * 1000.0,
 		        events_server_name(ev->server), ev->qr ? "response" : "query");
-		cell(f, ev->qname[0] ? ev->qname : "-");
+		report_md_cell(f, ev->qname[0] ? ev->qname : "-");
 		fprintf(f, " | %s | ", dns_type_name(ev->qtype, type, sizeof type));
-		cell(f, ev->qr ? (ev->answers[0] ? ev->answers : dns_rcode_name(ev->rcode)) : "");
+		report_md_cell(f, ev->qr ? (ev->answers[0] ? ev->answers : dns_rcode_name(ev->rcode)) : "");
 		fputs(" |\n", f);
 		shown++;
 	}

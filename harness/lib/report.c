@@ -147,7 +147,7 @@ static void numbers(char *buf, size_t size, const struct case_result *r)
 	         r->vd.queries_old_after, r->vd.queries_new_after, first);
 }
 
-static const char *verdict_text(const struct case_result *r, char *buf, size_t size)
+const char *report_verdict_text(const struct case_result *r, char *buf, size_t size)
 {
 	if (r->error[0] || !r->complete)
 		snprintf(buf, size, "ERROR");
@@ -161,7 +161,7 @@ static const char *verdict_text(const struct case_result *r, char *buf, size_t s
 }
 
 /* Text in a Markdown table cell: a '|' would end the cell. */
-static void md_cell(FILE *f, const char *s)
+void report_md_cell(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '|')
@@ -196,12 +196,12 @@ void report_md(FILE *f, const struct run_info *ri,
 		numbers(num, sizeof num, c);
 		const char *why = c->why[0] ? c->why : c->expected_why;
 		fputs("| ", f);
-		md_cell(f, c->name);
+		report_md_cell(f, c->name);
 		fprintf(f, " | %s | %s%s | %s | %s | %u / %u | ", c->libc,
-		        verdict_text(c, v, sizeof v), passed(c) ? "" : " ✗",
+		        report_verdict_text(c, v, sizeof v), passed(c) ? "" : " ✗",
 		        c->expected == V_NONE ? "—" : verdict_name(c->expected), num,
 		        c->vd.answers_old_after, c->vd.answers_new_after);
-		md_cell(f, why);
+		report_md_cell(f, why);
 		if (c->dir[0])
 			fprintf(f, " | [report](%s/report.md), [pcap](%s) |\n", c->dir, c->pcap);
 		else
@@ -234,7 +234,7 @@ void report_tap(FILE *f, const struct run_info *ri,
 			continue;
 		}
 		fprintf(f, "%s %zu - %s %s\n", passed(c) ? "ok" : "not ok", i + 1,
-		        c->name, verdict_text(c, v, sizeof v));
+		        c->name, report_verdict_text(c, v, sizeof v));
 		if (!passed(c)) {
 			fputs("  ---\n  message: ", f);
 			report_json_string(f, c->error[0] ? c->error : c->vd.reason);
@@ -290,7 +290,7 @@ void report_junit(FILE *f, const struct run_info *ri,
 			report_xml_text(f, c->name);
 			fprintf(f, " %s\n+", verdict_name(c->expected));
 			report_xml_text(f, c->name);
-			fprintf(f, " %s\n", verdict_text(c, v, sizeof v));
+			fprintf(f, " %s\n", report_verdict_text(c, v, sizeof v));
 			report_xml_text(f, c->vd.reason);
 			fputs("</failure>\n", f);
 		}
@@ -327,7 +327,7 @@ void report_table(FILE *f, const struct case_result *r, size_t n)
 		else if (c->vd.app_note[0])
 			snprintf(note, sizeof note, "cache: app view differs");
 		fprintf(f, "%-*s  %-14s %-12s %-7s %10u %9u %9u %9s  %s\n", (int)w,
-		        c->name, verdict_text(c, v, sizeof v),
+		        c->name, report_verdict_text(c, v, sizeof v),
 		        c->expected == V_NONE ? "-" : verdict_name(c->expected),
 		        report_outcome(c), c->vd.queries_old_before,
 		        c->vd.queries_old_after, c->vd.queries_new_after, first, note);
