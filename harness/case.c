@@ -427,8 +427,9 @@ static int observe_until(struct observe *ob, struct capture *cap,
 			return 1;
 		int gone = topo_server_gone(srv);
 		if (gone >= 0) {
-			snprintf(err, errsize, "the %s server (dnsmasq) exited during "
-			         "the case; see %s", srv[gone].label, srv[gone].errlog);
+			snprintf(err, errsize, "the %s server (dnsmasq) %s during "
+			         "the case; see %s", srv[gone].label, srv[gone].ended,
+			         srv[gone].errlog);
 			return -1;
 		}
 		if (trig)

@@ -42,6 +42,9 @@ static void servers_stop(void *arg)
 	for (int i = 0; i < 2; i++) {
 		spawn_stop(srv[i].pid, 500);
 		srv[i].pid = -1;
+		if (srv[i].errfd >= 0)
+			close(srv[i].errfd);
+		srv[i].errfd = -1;
 	}
 }
 
@@ -107,6 +110,11 @@ static int start_one(struct server *s, const struct topo_config *cfg,
 	snprintf(s->log, sizeof s->log, "%s/dnsmasq-%s.log", cfg->casedir, s->label);
 	snprintf(s->errlog, sizeof s->errlog, "%s/dnsmasq-%s.err", cfg->casedir,
 	         s->label);
+	/* Kept open: the case's mounts may later hide this path (a results
+	 * folder under /tmp), and how dnsmasq ended is written here. */
+	s->errfd = open(s->errlog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (s->errfd < 0)
+		goto out_err;
 	if (pipe2(ready, O_CLOEXEC) != 0)
 		goto out_err;
 	if (pipe2(go, O_CLOEXEC) != 0)
@@ -210,8 +218,8 @@ static int wait_ready(struct server srv[2], char *err, size_t errsize)
 		}
 		int gone = topo_server_gone(srv);
 		if (gone >= 0) {
-			snprintf(err, errsize, "dnsmasq for the %s server exited "
-			         "during start-up; see %s", srv[gone].label,
+			snprintf(err, errsize, "dnsmasq for the %s server %s during "
+			         "start-up; see %s", srv[gone].label, srv[gone].ended,
 			         srv[gone].errlog);
 			goto out;
 		}
@@ -240,6 +248,8 @@ int topo_start(struct server srv[2], const struct topo_config *cfg,
 		return -1;
 	}
 	srv[0].pid = srv[1].pid = -1;
+	srv[0].errfd = srv[1].errfd = -1;
+	srv[0].ended[0] = srv[1].ended[0] = '\0';
 	defer_push(d, servers_stop, srv, "stop dnsmasq");
 	for (int i = 0; i < 2; i++)
 		if (start_one(&srv[i], cfg, &go[i], err, errsize) != 0)
@@ -262,12 +272,30 @@ out:
 	return rc;
 }
 
+/* A wait status in words: "was killed by signal 9 (Killed)". */
+static void describe_end(int st, char *buf, size_t size)
+{
+	if (WIFSIGNALED(st))
+		snprintf(buf, size, "was killed by signal %d (%s)", WTERMSIG(st),
+		         strsignal(WTERMSIG(st)));
+	else if (WIFEXITED(st))
+		snprintf(buf, size, "exited with status %d", WEXITSTATUS(st));
+	else
+		snprintf(buf, size, "ended (wait status %#x)", (unsigned)st);
+}
+
 int topo_server_gone(struct server srv[2])
 {
 	for (int i = 0; i < 2; i++) {
 		int st;
-		if (srv[i].pid > 0 && waitpid(srv[i].pid, &st, WNOHANG) == srv[i].pid)
+		if (srv[i].pid > 0 && waitpid(srv[i].pid, &st, WNOHANG) == srv[i].pid) {
+			describe_end(st, srv[i].ended, sizeof srv[i].ended);
+			if (srv[i].errfd >= 0)
+				dprintf(srv[i].errfd, "whichns: this dnsmasq (the %s server, "
+				        "pid %d) %s during the case\n", srv[i].label,
+				        (int)srv[i].pid, srv[i].ended);
 			srv[i].pid = -1;
+		}
 		if (srv[i].pid < 0)
 			return i;
 	}

@@ -23,6 +23,9 @@ struct server {
 	pid_t pid;            /* dnsmasq (its namespace dies with it) */
 	char  log[PATH_MAX];  /* dnsmasq --log-queries */
 	char  errlog[PATH_MAX];
+	int   errfd;          /* errlog, opened before any mount can hide it */
+	char  ended[96];      /* how dnsmasq ended, once topo_server_gone() saw
+	                       * it: "was killed by signal 9 (Killed)" */
 };
 
 struct topo_config {
@@ -36,7 +39,9 @@ struct topo_config {
 int topo_start(struct server srv[2], const struct topo_config *cfg,
                struct defer *d, char *err, size_t errsize);
 
-/* Has a server exited?  Returns its index, or -1 while both run. */
+/* Has a server ended?  Returns its index, or -1 while both run.  The
+ * first time it sees one ended, it fills srv[i].ended and appends the
+ * same words to srv[i].errlog: a killed dnsmasq writes nothing itself. */
 int topo_server_gone(struct server srv[2]);
 
 #endif
