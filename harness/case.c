@@ -28,6 +28,7 @@
 #include "events.h"
 #include "evidence.h"
 #include "resolvconf.h"
+#include "sandbox.h"
 #include "spawn.h"
 #include "target.h"
 #include "timeline.h"
@@ -208,6 +209,12 @@ static int enter_namespaces(char *err, size_t errsize)
 		snprintf(err, errsize, "UTS namespace: %s", strerror(errno));
 		return -1;
 	}
+	/* System V IPC and POSIX message queues of the case's own: what the
+	 * process creates there ends with the case's last process. */
+	if (unshare(CLONE_NEWIPC) != 0) {
+		snprintf(err, errsize, "unshare(CLONE_NEWIPC): %s", strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -218,6 +225,7 @@ static int enter_namespaces(char *err, size_t errsize)
 
 struct triggers {
 	const struct case_spec *s;
+	const struct sandbox *sb;
 	struct target t[TRIGGERS_MAX];
 	double next;
 	char   log[4096];
@@ -236,7 +244,7 @@ static void triggers_tick(struct triggers *tr, double now)
 	if (i == TRIGGERS_MAX)
 		return;   /* the earlier ones still run: do not pile up */
 	target_stop(&tr->t[i]);   /* reaped already; closes what is left */
-	if (target_start(&tr->t[i], tr->s->trigger, tr->s->root, tr->log, tr->log,
+	if (target_start(&tr->t[i], tr->s->trigger, tr->sb, tr->log, tr->log,
 	                 err, sizeof err) != 0) {
 		FILE *f = fopen(tr->log, "ae");
 		if (f) {
@@ -276,9 +284,9 @@ static const char nscd_conf[] =
 	"shared hosts yes\n"
 	"max-db-size hosts 33554432\n";
 
-static int nscd_start(const struct case_spec *s, struct view *v,
-                      struct target *t, struct defer *d, char *err,
-                      size_t errsize)
+static int nscd_start(const struct case_spec *s, const struct sandbox *sb,
+                      struct view *v, struct target *t, struct defer *d,
+                      char *err, size_t errsize)
 {
 	char conf[PATH_MAX + 32], dir[PATH_MAX + 16], sock[PATH_MAX + 32],
 	     errpath[4096];
@@ -295,7 +303,7 @@ static int nscd_start(const struct case_spec *s, struct view *v,
 	snprintf(errpath, sizeof errpath, "%s/nscd.err", s->casedir);
 	char *argv[] = { (char *)(uintptr_t)s->nscd, "-F", "-f",
 	                 "/run/whichns/nscd.conf", NULL };
-	if (target_start(t, argv, s->root, errpath, errpath, err, errsize) != 0)
+	if (target_start(t, argv, sb, errpath, errpath, err, errsize) != 0)
 		return -1;
 	defer_push(d, stop_target, t, "stop nscd");
 	/* Ready when its socket takes a connection. */
@@ -496,11 +504,12 @@ int case_run(const struct case_spec *spec, struct case_result *r)
 		{ .label = "new", .addr4 = WN_NEW4, .addr6 = WN_NEW6, .veth = "w-new",
 		  .mac_client = "02:77:6e:14:00:02", .mac_server = "02:77:6e:14:00:14" },
 	};
+	struct sandbox sb;
 	struct view view;
 	struct capture cap = { 0 };
 	struct target tgt = { .pid = -1, .out = -1 }, nscd = { .pid = -1, .out = -1 },
 	              fresh = { .pid = -1, .out = -1 };
-	struct triggers trig = { .s = s };
+	struct triggers trig = { .s = s, .sb = &sb };
 	for (int i = 0; i < TRIGGERS_MAX; i++)
 		trig.t[i].pid = trig.t[i].out = -1;
 	char rc_old[512], rc_new[512], path[4096];
@@ -533,8 +542,10 @@ int case_run(const struct case_spec *spec, struct case_result *r)
 	snprintf(dirpath, sizeof dirpath, "/proc/self/fd/%d", dirfd);
 	local.casedir = dirpath;
 
-	/* 2. The process's own /etc/resolv.conf, pointing at the old server. */
-	if (view_setup(&view, s->root, s->update, rc_old, &undo, err, errsize) != 0)
+	/* 2. The sandbox, and in it the process's own /etc/resolv.conf,
+	 * pointing at the old server. */
+	if (sandbox_build(&sb, s->root, s->keep_secrets, &undo, err, errsize) != 0 ||
+	    view_setup(&view, sb.root, s->update, rc_old, &undo, err, errsize) != 0)
 		goto out;
 	snprintf(path, sizeof path, "%s/resolv.conf.before", s->casedir);
 	if (view_save(&view, path) != 0) {
@@ -553,13 +564,13 @@ int case_run(const struct case_spec *spec, struct case_result *r)
 		goto out;
 	defer_push(&undo, close_capture, &cap, "close capture");
 	trace("capture", r->t_start);
-	if (s->nscd && nscd_start(s, &view, &nscd, &undo, err, errsize) != 0)
+	if (s->nscd && nscd_start(s, &sb, &view, &nscd, &undo, err, errsize) != 0)
 		goto out;
 	if (!(ob.out = case_file(s, "process.out", err, errsize)))
 		goto out;
 	defer_push(&undo, close_file, ob.out, "close process.out");
 	snprintf(path, sizeof path, "%s/process.err", s->casedir);
-	if (target_start(&tgt, s->argv, s->root, NULL, path, err, errsize) != 0)
+	if (target_start(&tgt, s->argv, &sb, NULL, path, err, errsize) != 0)
 		goto out;
 	defer_push(&undo, stop_target, &tgt, "stop the process");
 	snprintf(trig.log, sizeof trig.log, "%s/trigger.log", s->casedir);
@@ -600,7 +611,7 @@ int case_run(const struct case_spec *spec, struct case_result *r)
 		snprintf(path, sizeof path, "%s/fresh.err", s->casedir);
 		snprintf(out, sizeof out, "%s/fresh.out", s->casedir);
 		t_fresh = r->fresh_time = round(now_realtime() * 1e6) / 1e6;
-		if (target_start(&fresh, s->fresh, s->root, out, path, err,
+		if (target_start(&fresh, s->fresh, &sb, out, path, err,
 		                 errsize) != 0)
 			goto out;
 		defer_push(&undo, stop_target, &fresh, "stop the fresh process");

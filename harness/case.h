@@ -3,7 +3,8 @@
  *
  * Owns: the life of a case, from namespaces to verdict, in case_run().
  * Never: runs in the caller's namespaces; case_run() unshares its own
- * network and mount namespaces, so call it in a process of its own.
+ * network, mount, UTS and IPC namespaces, so call it in a process of its
+ * own.
  */
 #ifndef WHICHNS_CASE_H
 #define WHICHNS_CASE_H
@@ -34,6 +35,7 @@ struct case_spec {
 	unsigned    fresh_ms;     /* at most this long */
 	uint16_t    only_qtype;   /* the verdict counts only this query type */
 	const char *nscd;         /* run this nscd (path in the root) in the case */
+	bool        keep_secrets; /* show /etc/shadow and host keys unmasked */
 	const char *rerun;        /* the whichns command that runs it again */
 };
 

@@ -2,7 +2,7 @@
  * target.c - the command under test in a PID namespace of its own.
  *
  * keeper (our child, parent PID namespace)
- *   init (PID 1 of the new namespace: mounts /proc, reaps orphans)
+ *   init (PID 1 of the new namespace: enters the sandbox, reaps orphans)
  *     command
  * When the command and everything it started have ended, init exits with
  * the command's status and keeper passes it on.  Ending keeper ends init
@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cleanup.h"
+#include "sandbox.h"
 #include "spawn.h"
 #include "target.h"
 
@@ -38,8 +39,7 @@ static int status_code(int st)
  * environment, so that the caller's RES_OPTIONS, LOCALDOMAIN or
  * LD_PRELOAD cannot change a verdict behind the scenario's back.
  */
-static void run_command(char *const argv[], const char *root, int out_w,
-                        const char *errpath)
+static void run_command(char *const argv[], int out_w, int err_w)
 {
 	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
 	                     "/usr/bin:/sbin:/bin";
@@ -49,35 +49,40 @@ static void run_command(char *const argv[], const char *root, int out_w,
 	char *env[] = { path, "HOME=/root", "LC_ALL=C", mark, NULL };
 
 	dup2(out_w, 1);
-	spawn_append(2, errpath);
+	dup2(err_w, 2);
 	spawn_redirect(0, "/dev/null");
 	close_range(3, ~0U, 0);
-	if (root[0] && (chroot(root) != 0 || chdir("/") != 0)) {
-		fprintf(stderr, "whichns: cannot chroot to %s: %s\n", root,
-		        strerror(errno));
-		_exit(126);
-	}
 	execvpe(argv[0], argv, env);
 	fprintf(stderr, "whichns: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }
 
-static void init_main(char *const argv[], const char *root, int out_w,
+/* PID 1 of the command's namespace: enters the sandbox (its /proc, its
+ * root, its privileges) in a mount namespace of its own, so the case
+ * keeps its view; then starts the command and reaps whatever ends. */
+static void init_main(char *const argv[], const struct sandbox *sb, int out_w,
                       const char *errpath)
 {
-	char proc[4096];
-	/* A /proc of this PID namespace, in a mount namespace of its own
-	 * so the harness keeps its own /proc. */
-	snprintf(proc, sizeof proc, "%s/proc", root);
-	if (unshare(CLONE_NEWNS) == 0 &&
-	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) == 0)
-		mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	char err[512];
+	int err_w = open(errpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (err_w < 0)
+		_exit(125);
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0) {
+		dprintf(err_w, "whichns: private mount namespace: %s\n", strerror(errno));
+		_exit(125);
+	}
+	if (sandbox_enter(sb, err, sizeof err) != 0) {
+		dprintf(err_w, "whichns: sandbox: %s\n", err);
+		_exit(125);
+	}
 	pid_t cmd = spawn_fork();
 	if (cmd < 0)
 		_exit(125);
 	if (cmd == 0)
-		run_command(argv, root, out_w, errpath);
+		run_command(argv, out_w, err_w);
 	close(out_w);
+	close(err_w);
 	int code = 125, st;
 	for (;;) {
 		pid_t r = wait(&st);
@@ -88,7 +93,7 @@ static void init_main(char *const argv[], const char *root, int out_w,
 	}
 }
 
-static void keeper_main(char *const argv[], const char *root, int out_w,
+static void keeper_main(char *const argv[], const struct sandbox *sb, int out_w,
                         const char *errpath)
 {
 	if (unshare(CLONE_NEWPID) != 0) {
@@ -99,7 +104,7 @@ static void keeper_main(char *const argv[], const char *root, int out_w,
 	if (init < 0)
 		_exit(125);
 	if (init == 0)
-		init_main(argv, root, out_w, errpath);
+		init_main(argv, sb, out_w, errpath);
 	close(out_w);
 	int st;
 	while (waitpid(init, &st, 0) < 0 && errno == EINTR)
@@ -107,7 +112,7 @@ static void keeper_main(char *const argv[], const char *root, int out_w,
 	_exit(status_code(st));
 }
 
-int target_start(struct target *t, char *const argv[], const char *root,
+int target_start(struct target *t, char *const argv[], const struct sandbox *sb,
                  const char *outpath, const char *errpath,
                  char *err, size_t errsize)
 {
@@ -136,7 +141,7 @@ int target_start(struct target *t, char *const argv[], const char *root,
 	if (t->pid == 0) {
 		if (out[0] >= 0)
 			close(out[0]);
-		keeper_main(argv, root, out[1], errpath);
+		keeper_main(argv, sb, out[1], errpath);
 	}
 	close(out[1]);
 	t->out = out[0];
@@ -162,7 +167,7 @@ static pid_t first_child(pid_t pid)
 
 /* glibc says "... release version 2.36." inside libc.so.6 itself.  The
  * file is opened through map_files, so it is the very file mapped, even
- * in a chroot (whose paths in maps are relative to our root, not its). */
+ * in the sandbox (whose paths in maps are relative to its root, not ours). */
 static int glibc_version(pid_t pid, const char *range, char *buf, size_t size)
 {
 	static const char needle[] = "release version ";

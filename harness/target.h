@@ -4,14 +4,15 @@
  * Owns: a PID namespace whose init is ours, so that everything the
  * command starts (a daemon that forks and detaches included) is found and
  * ended with it; its stdout pipe; its exit status.
- * Never: runs the command outside the case's network and mount
- * namespaces.
+ * Never: runs the command outside the case's network namespace, its
+ * IPC namespace or its sandbox.
  */
 #ifndef WHICHNS_TARGET_H
 #define WHICHNS_TARGET_H
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include "sandbox.h"
 
 struct target {
 	pid_t pid;          /* our keeper in the parent PID namespace */
@@ -21,11 +22,10 @@ struct target {
 };
 
 /*
- * Start argv with stdout on a pipe (t->out), or appended to outpath when
- * it is not NULL, and stderr appended to errpath.  When root is not
- * empty, the command runs chrooted there.
+ * Start argv inside the sandbox sb, with stdout on a pipe (t->out), or
+ * appended to outpath when it is not NULL, and stderr appended to errpath.
  */
-int  target_start(struct target *t, char *const argv[], const char *root,
+int  target_start(struct target *t, char *const argv[], const struct sandbox *sb,
                   const char *outpath, const char *errpath,
                   char *err, size_t errsize);
 /* Has the whole tree ended?  Reaps it when it has. */

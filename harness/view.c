@@ -2,11 +2,12 @@
  * view.c - a private /etc/resolv.conf that behaves like the real thing.
  *
  * A bind mount of a single file would pin its inode and hide a rename, so
- * the whole /etc is an overlay: the process sees the host's /etc, and the
- * case's own resolv.conf in the upper layer, where in-place rewrites keep
- * the inode and renames make a new one, exactly as on a host.  The bind
- * methods then deliberately add the single-file bind mount that container
- * runtimes use, with its real consequences.
+ * the file lives in the sandbox's /etc, an overlay of the host's (or a
+ * root filesystem's): the case's own resolv.conf is in the upper layer,
+ * where in-place rewrites keep the inode and renames make a new one,
+ * exactly as on a host.  The bind methods then deliberately add the
+ * single-file bind mount that container runtimes use, with its real
+ * consequences.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -113,22 +114,6 @@ fail_rc:
 	return -1;
 }
 
-/* Overlay dir with an upper layer in the case's /run: writes stay there. */
-static int overlay(struct view *v, char *dir, const char *name, struct defer *d,
-                   char *err, size_t errsize)
-{
-	char upper[PATH_MAX + 32], work[PATH_MAX + 32], opts[3 * PATH_MAX + 128];
-	snprintf(upper, sizeof upper, "%s/%s-upper", v->run, name);
-	snprintf(work, sizeof work, "%s/%s-work", v->run, name);
-	if (mkdir(upper, 0755) != 0 || mkdir(work, 0755) != 0) {
-		snprintf(err, errsize, "cannot create %s: %s", upper, strerror(errno));
-		return -1;
-	}
-	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", dir,
-	         upper, work);
-	return xmount("overlay", dir, "overlay", 0, opts, d, err, errsize);
-}
-
 int view_setup(struct view *v, const char *root, enum update_method m,
                const char *text, struct defer *d, char *err, size_t errsize)
 {
@@ -140,26 +125,10 @@ int view_setup(struct view *v, const char *root, enum update_method m,
 	snprintf(v->runroot, sizeof v->runroot, "%s/run", root);
 	snprintf(v->run, sizeof v->run, "%s/run/whichns", root);
 
-	/* /run first: the overlay's upper and work dirs live in it. */
-	if (xmount("tmpfs", v->runroot, "tmpfs", MS_NOSUID | MS_NODEV,
-	           "mode=0755,size=16m", d, err, errsize) != 0)
-		return -1;
 	if (mkdir(v->run, 0755) != 0) {
 		snprintf(err, errsize, "cannot create %s: %s", v->run, strerror(errno));
 		return -1;
 	}
-	if (overlay(v, v->etc, "etc", d, err, errsize) != 0)
-		return -1;
-	/* What the process writes under /var (mail queues, pid files,
-	 * statistics) and /tmp must not outlive the case: not on the host,
-	 * and not in a root filesystem, which is a shared cache.  The case
-	 * writes its own files through a descriptor of its folder opened
-	 * before these mounts, so a results folder below them is safe. */
-	snprintf(v->var, sizeof v->var, "%s/var", root);
-	snprintf(v->tmp, sizeof v->tmp, "%s/tmp", root);
-	if (overlay(v, v->var, "var", d, err, errsize) != 0 ||
-	    overlay(v, v->tmp, "tmp", d, err, errsize) != 0)
-		return -1;
 	if (take_over(v, err, errsize) != 0)
 		return -1;
 	return first_write(v, text, d, err, errsize);

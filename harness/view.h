@@ -1,11 +1,10 @@
 /*
  * view.h - the /etc/resolv.conf a case's process sees, and its switch.
  *
- * Owns: the private mounts that give the process its own /etc (an overlay
- * of the real /etc, or of a root filesystem's) and /run (a tmpfs, which
- * also gives a case its own nscd socket), and the five update methods.
- * Never: writes the host's /etc; it must run in a private mount namespace
- * whose root is a slave of the host's.
+ * Owns: the case's resolv.conf in the sandbox's /etc (an overlay, see
+ * sandbox.h), the files behind it in the sandbox's /run/whichns, and the
+ * five update methods.
+ * Never: writes the host's /etc; it works only inside a sandbox tree.
  */
 #ifndef WHICHNS_VIEW_H
 #define WHICHNS_VIEW_H
@@ -18,14 +17,12 @@ enum update_method {
 };
 
 struct view {
-	char root[PATH_MAX];      /* "" for the host, or a root filesystem */
+	char root[PATH_MAX];      /* the sandbox's tree, as the case sees it */
 	enum update_method method;
 	unsigned generation;      /* how many times the file was written */
 	char etc[PATH_MAX];       /* root + /etc */
-	char var[PATH_MAX];       /* root + /var and /tmp, overlaid: the */
-	char tmp[PATH_MAX];       /* process's writes there stay in the case */
 	char rc[PATH_MAX];        /* root + /etc/resolv.conf */
-	char runroot[PATH_MAX];   /* root + /run: a tmpfs of the case's own */
+	char runroot[PATH_MAX];   /* root + /run: the sandbox's own tmpfs */
 	char run[PATH_MAX];       /* root + /run/whichns: link targets, bind sources */
 	char source[PATH_MAX];    /* the file a bind mount shows */
 	char bound[PATH_MAX + 32];/* a folder bound in by view_bind_dir */
@@ -33,7 +30,7 @@ struct view {
 
 int view_method_parse(const char *name, enum update_method *m);
 
-/* Mount the view under root ("" = /) and write the first resolv.conf. */
+/* Take over resolv.conf in the sandbox tree root; write the first one. */
 int view_setup(struct view *v, const char *root, enum update_method m,
                const char *text, struct defer *d, char *err, size_t errsize);
 /* Show host folder dir read-only at /run/whichns/NAME inside the view. */

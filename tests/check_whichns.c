@@ -7,7 +7,7 @@ int main(void)
 	Suite *(*suites[])(void) = {
 		dns_suite, packet_suite, verdict_suite, resolvconf_suite,
 		scenario_suite, expect_suite, caseres_suite, report_suite,
-		events_suite, timeline_suite, evidence_suite,
+		events_suite, timeline_suite, evidence_suite, shadow_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

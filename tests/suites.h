@@ -14,5 +14,6 @@ Suite *report_suite(void);
 Suite *events_suite(void);
 Suite *timeline_suite(void);
 Suite *evidence_suite(void);
+Suite *shadow_suite(void);
 
 #endif

@@ -1,0 +1,45 @@
+/*
+ * sandbox.h - what the process under test can see, and what it can change.
+ *
+ * Owns: the tree the process sees as "/" (the host's or a root
+ * filesystem's, bound read-only, with throw-away overlays where daemons
+ * write, a /run of its own, a minimal /dev, a read-only sysfs of the
+ * case's network namespace, secrets masked), and, in each process that
+ * enters it, a /proc of its PID namespace with the host-wide parts
+ * read-only or masked, pivot_root into the tree, a session of its own,
+ * a bounded capability set, no new privileges, and no kernel keyrings.
+ * Never: mounts outside the case's private mount namespace, or lets a
+ * write of the process reach the host (doc/sandbox.md lists each layer
+ * and why it is there).
+ *
+ * The tree is built once per case, in the case's mount namespace, and
+ * shared by every process of the case (the process under test, its
+ * triggers, the fresh process, nscd), as the processes of one machine
+ * share a filesystem.  The case itself keeps its own view of the host (it
+ * writes the results folder); only processes that enter see the sandbox.
+ */
+#ifndef WHICHNS_SANDBOX_H
+#define WHICHNS_SANDBOX_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include "defer.h"
+
+struct sandbox {
+	char root[PATH_MAX];     /* the process's "/" as the case sees it */
+	char cwd[PATH_MAX];      /* where the process starts, inside it */
+};
+
+/* Build the tree from src ("" or "/" for the host's own, or a root
+ * filesystem).  keep_secrets: show /etc/shadow and the host keys as they
+ * are.  Call in a private mount namespace whose "/" is a slave. */
+int sandbox_build(struct sandbox *sb, const char *src, bool keep_secrets,
+                  struct defer *d, char *err, size_t errsize);
+
+/* In a process that is PID 1 of a new PID namespace and has just
+ * unshared its mount namespace: mount its /proc, pivot into the tree,
+ * start a new session, and drop every privilege but the kept set.  Its
+ * children inherit all of it.  On failure err says which step failed. */
+int sandbox_enter(const struct sandbox *sb, char *err, size_t errsize);
+
+#endif
