@@ -90,13 +90,15 @@ deps:
 	@scripts/deps.sh
 
 # The sendmail experiment runs in a bookworm root filesystem (built once,
-# about a minute, cached); nscd for the host's glibc is unpacked, never
-# installed.
+# about a minute, cached), with the probes compiled inside it; nscd for the
+# host's glibc is unpacked, never installed.  Every step a run needs is a
+# prerequisite here, so an empty $(WHICHNS_CACHE) works.
 repro: deps all repro-prep
 	./$(WHICHNS) run fixtures/scenarios/repro.scn
 
 repro-prep:
 	@scripts/mkrootfs.sh bookworm
+	@scripts/build-probes.sh bookworm
 	@scripts/get-nscd.sh
 
 # Regression across C libraries: Debian root filesystems (cached in
