@@ -14,7 +14,7 @@
  * bad input below spell out the part that differs and end with one of these. */
 #define EXPECT_KEY "expected one of: probe, update, options, cache, libc, " \
 	"name, interval, window, before, switch-after, timeout, why, exec, " \
-	"trigger, trigger-every, fresh, fresh-for, only, or a [group] header"
+	"trigger, trigger-every, fresh, fresh-for, only, secrets, or a [group] header"
 #define EXPECT_UPDATE \
 	"expected one of: inplace, rename, symlink, bind-inplace, bind-rename"
 #define EXPECT_OPTIONS "expected 'default' or resolv.conf option words " \
@@ -89,6 +89,23 @@ static void assert_cases(case_line_fn *line, const char *text, const char *want)
 
 /* ---- Core ---- */
 
+/* A group may ask for the host's secrets; the others keep them masked. */
+START_TEST(test_secrets_per_group)
+{
+	struct scn_file *f = parse_str("probe getip\n[shown]\nprobe getip\n"
+	                               "secrets shown\n[masked]\nprobe getip\n"
+	                               "secrets masked\n");
+	struct scn_case c;
+	scn_case_at(f, 0, &c);
+	ck_assert_str_eq(c.group, "shown");
+	ck_assert(c.secrets_shown);
+	scn_case_at(f, 1, &c);
+	ck_assert_str_eq(c.group, "masked");
+	ck_assert(!c.secrets_shown);
+	free(f);
+}
+END_TEST
+
 START_TEST(test_defaults_only)
 {
 	struct scn_file *f = parse_str("probe getip\n");
@@ -103,6 +120,9 @@ START_TEST(test_defaults_only)
 	ck_assert_str_eq(g->axis[SCN_LIBC].v[0], "host");
 	ck_assert_str_eq(g->why, "");
 	ck_assert_uint_eq(scn_count(f), 1);
+	struct scn_case c;
+	scn_case_at(f, 0, &c);
+	ck_assert(!c.secrets_shown);   /* masked unless asked */
 	free(f);
 	assert_cases(probe_line, "probe getip\n",
 	             "getip/inplace/default [t] getip inplace default none "
@@ -757,6 +777,10 @@ static const struct {
 	  "t.scn:2: 'name' takes exactly one value" },
 	{ "name-bad", T("probe getip\nname hat/com\n"),
 	  "t.scn:2: bad name 'hat/com'; expected a domain name" },
+	{ "secrets-bad", T("probe getip\nsecrets yes\n"),
+	  "t.scn:2: bad secrets 'yes'; expected masked or shown" },
+	{ "secrets-two", T("probe getip\nsecrets shown masked\n"),
+	  "t.scn:2: 'secrets' takes exactly one value" },
 	{ "duplicate-value", T("probe getip res_loop getip\n"),
 	  "t.scn:1: 'getip' is listed twice in 'probe'" },
 	{ "duplicate-update", T("probe a\nupdate rename inplace rename\n"),
@@ -964,6 +988,7 @@ Suite *scenario_suite(void)
 
 	tc = tcase_create("Core");
 	tcase_add_test(tc, test_defaults_only);
+	tcase_add_test(tc, test_secrets_per_group);
 	tcase_add_test(tc, test_repro_matrix);
 	tcase_add_test(tc, test_groups);
 	tcase_add_test(tc, test_group_fields);

@@ -28,7 +28,7 @@ static const char *const axis_names[SCN_AXES] = {
 static const char *const scalar_keys[] = {
 	"name", "interval", "window", "before", "switch-after", "timeout", "why",
 	"exec", "trigger", "fresh", "trigger-every", "fresh-for", "only",
-	NULL,
+	"secrets", NULL,
 };
 /* Keys whose value is the rest of the line, as written. */
 static const char *const text_keys[] = { "why", "exec", "trigger", "fresh", NULL };
@@ -214,6 +214,12 @@ static int set_scalar(struct parser *p, struct scn_group *g, const char *key,
 		strcpy(g->only, v);
 		return 0;
 	}
+	if (strcmp(key, "secrets") == 0) {
+		if (strcmp(v, "masked") != 0 && strcmp(v, "shown") != 0)
+			return fail(p, "bad secrets '%s'; expected masked or shown", v);
+		g->secrets_shown = strcmp(v, "shown") == 0;
+		return 0;
+	}
 	if (strcmp(key, "before") == 0) {
 		char *end;
 		errno = 0;
@@ -325,7 +331,7 @@ static int parse_line(struct parser *p, struct scn_group *g, char *line)
 	return fail(p, "unknown key '%s'; expected one of: probe, update, "
 	            "options, cache, libc, name, interval, window, before, "
 	            "switch-after, timeout, why, exec, trigger, trigger-every, "
-	            "fresh, fresh-for, only, or a [group] header", key);
+	            "fresh, fresh-for, only, secrets, or a [group] header", key);
 }
 
 int scn_parse(const char *text, size_t len, const char *path,
@@ -477,6 +483,7 @@ void scn_case_at(const struct scn_file *f, size_t i, struct scn_case *c)
 	strcpy(c->trigger, g->trigger);
 	strcpy(c->fresh, g->fresh);
 	strcpy(c->only, g->only);
+	c->secrets_shown = g->secrets_shown;
 	c->trigger_ms = g->trigger_ms;
 	c->fresh_ms = g->fresh_ms;
 	snprintf(c->name, sizeof c->name, "%s%s%s/%s/%s%s%s",

@@ -12,6 +12,7 @@
 #ifndef WHICHNS_SCENARIO_H
 #define WHICHNS_SCENARIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SCN_VALUES_MAX 16
@@ -45,6 +46,7 @@ struct scn_group {
 	char     exec[SCN_TEXT_MAX], trigger[SCN_TEXT_MAX], fresh[SCN_TEXT_MAX];
 	unsigned trigger_ms, fresh_ms;
 	char     only[16];
+	bool     secrets_shown;            /* /etc/shadow and host keys unmasked */
 	unsigned line;                     /* where the group starts */
 };
 
@@ -66,6 +68,7 @@ struct scn_case {
 	char     exec[SCN_TEXT_MAX], trigger[SCN_TEXT_MAX], fresh[SCN_TEXT_MAX];
 	unsigned trigger_ms, fresh_ms;
 	char     only[16];
+	bool     secrets_shown;
 };
 
 /*
