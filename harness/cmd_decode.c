@@ -3,11 +3,13 @@
  * Wireshark, a case's capture.pcap) to the timeline of a case's events.tsv
  * and, given the switch time, the verdict a case would give it.
  *
- * Owns: reading the file through libpcap (pcap and pcapng, no privilege),
- * the per-packet loop, and decode's outputs.
- * Never: keeps a record per message.  Each packet is decoded, written and
- * forgotten; only the queries (24 bytes each) are kept, and only when a
- * verdict is asked for, so millions of packets cost little memory.
+ * Owns: bringing the file into memory (mapped, or read when it is a pipe),
+ * the per-packet loop over capfile.h's packets into flow.h (each packet
+ * decoded by its own interface's link type; TCP reassembled), and
+ * decode's outputs.
+ * Never: keeps a record per message.  Each message is decoded, written
+ * and forgotten; only the queries (24 bytes each) are kept, and only when
+ * a verdict is asked for, so millions of packets cost little memory.
  *
  * The verdict is decided as case.c decides it (queries only, capture
  * order, retransmissions marked, verdict_decide()); what a file cannot
@@ -15,21 +17,27 @@
  * out, so the wire verdict is what decode gives.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <pcap/pcap.h>
+#include "capfile.h"
 #include "cli.h"
 #include "commands.h"
 #include "events.h"
+#include "flow.h"
 #include "runfolder.h"
 #include "timeline.h"
 
 #define OUT_BUFFER (1 << 20)
+#define LINKS_SHOWN 8           /* link types named in the summary */
 
 static const char usage_text[] =
 "usage: whichns decode [--old addr]... [--new addr]... [--switch time]\n"
@@ -40,7 +48,11 @@ static const char help_text[] =
 "\n"
 "Decode the DNS messages of a capture file (pcap or pcapng, from tcpdump,\n"
 "Wireshark or a case's capture.pcap) into the timeline of a case's\n"
-"events.tsv; with --switch, the verdict a case would give it.\n"
+"events.tsv; with --switch, the verdict a case would give it.  Each packet\n"
+"is decoded by the link type of its own interface (Ethernet, Linux cooked\n"
+"SLL and SLL2, raw IP, BSD loopback); DNS over TCP is reassembled per\n"
+"stream, any number of messages per segment.  A message the capture cut\n"
+"short (snaplen) counts with what is there, its answers marked [cut].\n"
 "\n"
 "  --old ADDR        an address of the old server (repeatable, at most 2)\n"
 "  --new ADDR        an address of the new server (repeatable, at most 2)\n"
@@ -57,10 +69,14 @@ static const char help_text[] =
 "  -o DIR            write DIR/events.tsv, events.json, timeline.svg and\n"
 "                    decode.txt instead of the timeline on stdout\n"
 "\n"
-"The summary (packets, queries per server, malformed packets, verdict)\n"
-"goes to stderr, or to DIR/decode.txt.  Exit status: 0 decoded (a\n"
-"truncated capture or one without DNS is a warning); 2 bad usage or a file\n"
-"that is not a capture; 3 output could not be written.\n";
+"The summary (packets, queries per server, messages cut short, malformed\n"
+"packets, verdict) goes to stderr, or to DIR/decode.txt.\n"
+"\n"
+"Exit status: 0 decoded (a capture that ends inside a packet, or one\n"
+"without DNS, is a warning); 2 bad usage, a file that is not a capture, a\n"
+"damaged capture (a record that contradicts itself: what came before it\n"
+"is decoded and written, then decode stops) or a packet on a link type\n"
+"decode does not read; 3 output could not be written, or out of memory.\n";
 
 struct decode_opts {
 	const char *file, *outdir;
@@ -71,31 +87,31 @@ struct decode_opts {
 	const char *only;
 };
 
+/* What decode adds to flow's counts (flow_stats()). */
 struct decode_stats {
-	unsigned long long packets, messages, partial, beyond_window;
+	unsigned long long packets, messages, beyond_window, untimed;
 	unsigned long long queries[3], responses[3];   /* by enum vd_server */
-	unsigned long long by_status[PKT_UNSUPPORTED + 1];
-	unsigned long long first_bad_packet;
-	const char *first_bad_why;
-	enum pkt_status first_bad_status;
 	double t_first, t_last;
 	bool   out_of_order;
-	char   cut[PCAP_ERRBUF_SIZE + 64];  /* why reading stopped early */
-	bool   truncated;
+	enum capfile_format format;
+	int    links[LINKS_SHOWN];  /* link types seen, in order */
+	size_t nlinks;
+	char   cut[256];            /* truncated: where the file ended */
+	char   damaged[512];        /* damaged: why reading stopped */
 };
 
 struct decoder {
 	const struct decode_opts *o;
-	int    linktype;
 	FILE  *tsv, *json;          /* either may be NULL */
 	struct timeline *tl;        /* NULL: no picture */
 	struct vd_query *q;
 	size_t nq, qcap;
 	bool   oom;
 	struct decode_stats st;
-	/* Reused for every packet: no allocation in the loop. */
-	struct pkt_dns  pkt;
-	struct wn_event ev[PKT_MSGS_MAX];
+	struct flow *flow;
+	int    link_ok;             /* the last link type found readable */
+	/* Reused for every message: no allocation in the loop. */
+	struct wn_event ev;
 };
 
 #define usage_error(...) cli_usage_error(usage_text, __VA_ARGS__)
@@ -203,61 +219,97 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 	return 0;
 }
 
-static bool link_supported(int dlt)
+/* The file's bytes: mapped when it is a regular file, read into memory
+ * when it is a pipe or a device.  Returns 0, or EXIT_USAGE / EXIT_ENV
+ * with the message printed. */
+struct capture_bytes {
+	uint8_t *p;
+	size_t   len;
+	bool     mapped;
+};
+
+static int read_all(int fd, const char *file, struct capture_bytes *cb)
 {
-	switch (dlt) {
-	case PKT_LINK_NULL: case PKT_LINK_EN10MB: case PKT_LINK_RAW:
-	case PKT_LINK_RAW_ALT: case PKT_LINK_LINUX_SLL: case PKT_LINK_LINUX_SLL2:
-	case PKT_LINK_IPV4: case PKT_LINK_IPV6:
-		return true;
+	size_t cap = 0;
+	for (;;) {
+		if (cb->len == cap) {
+			size_t ncap = cap ? cap * 2 : 1 << 20;
+			uint8_t *np = realloc(cb->p, ncap);
+			if (!np) {
+				fprintf(stderr, "whichns: %s: out of memory after %zu bytes\n",
+				        file, cb->len);
+				return EXIT_ENV;
+			}
+			cb->p = np;
+			cap = ncap;
+		}
+		ssize_t n = read(fd, cb->p + cb->len, cap - cb->len);
+		if (n == 0)
+			return 0;
+		if (n < 0 && errno != EINTR) {
+			fprintf(stderr, "whichns: cannot read %s: %s\n", file, strerror(errno));
+			return EXIT_USAGE;
+		}
+		if (n > 0)
+			cb->len += (size_t)n;
 	}
-	return false;
 }
 
-static pcap_t *open_capture(const char *file, int *status)
+static int capture_load(const char *file, struct capture_bytes *cb)
 {
-	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	FILE *fp = fopen(file, "rbe");
 	struct stat sb;
+	int rc = 0, fd = open(file, O_RDONLY | O_CLOEXEC);
 
-	*status = EXIT_USAGE;
-	if (!fp) {
+	memset(cb, 0, sizeof *cb);
+	if (fd < 0 || fstat(fd, &sb) != 0) {
 		fprintf(stderr, "whichns: cannot read %s: %s\n", file, strerror(errno));
-		return NULL;
+		rc = EXIT_USAGE;
+	} else if (S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "whichns: cannot read %s: %s\n", file, strerror(EISDIR));
+		rc = EXIT_USAGE;
+	} else if (S_ISREG(sb.st_mode) && sb.st_size > 0) {
+		void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			fprintf(stderr, "whichns: cannot read %s: %s\n", file, strerror(errno));
+			rc = EXIT_USAGE;
+		} else {
+			madvise(p, (size_t)sb.st_size, MADV_SEQUENTIAL);
+			cb->p = p;
+			cb->len = (size_t)sb.st_size;
+			cb->mapped = true;
+		}
+	} else if (!S_ISREG(sb.st_mode)) {
+		rc = read_all(fd, file, cb);
 	}
-	/* libpcap's words for these ("truncated dump file") would mislead. */
-	if (fstat(fileno(fp), &sb) == 0 && (S_ISDIR(sb.st_mode) ||
-	    (S_ISREG(sb.st_mode) && sb.st_size == 0))) {
-		if (S_ISDIR(sb.st_mode))
-			fprintf(stderr, "whichns: cannot read %s: %s\n", file,
-			        strerror(EISDIR));
-		else
-			fprintf(stderr, "whichns: %s: empty file, not a capture\n", file);
-		fclose(fp);
-		return NULL;
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0 && cb->len == 0) {
+		fprintf(stderr, "whichns: %s: empty file, not a capture\n", file);
+		rc = EXIT_USAGE;
 	}
-	/* Nanoseconds where the file has them; microsecond files give the
-	 * same doubles as a case computes from tv_usec. */
-	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp,
-	                PCAP_TSTAMP_PRECISION_NANO, ebuf);
-	if (!p) {
-		fprintf(stderr, "whichns: %s: not a capture file libpcap can read "
-		        "(%s)\n", file, ebuf);
-		fclose(fp);
-		return NULL;
-	}
-	int dlt = pcap_datalink(p);
-	if (!link_supported(dlt)) {
-		const char *name = pcap_datalink_val_to_name(dlt);
-		fprintf(stderr, "whichns: %s: link type %s (%d) is not decoded; "
-		        "Ethernet, Linux cooked (SLL, SLL2), raw IP and BSD loopback "
-		        "are\n", file, name ? name : "unknown", dlt);
-		pcap_close(p);   /* closes fp */
-		return NULL;
-	}
-	*status = 0;
-	return p;
+	return rc;
 }
+
+static void capture_unload(struct capture_bytes *cb)
+{
+	if (cb->mapped)
+		munmap(cb->p, cb->len);
+	else
+		free(cb->p);
+	memset(cb, 0, sizeof *cb);
+}
+
+/* libpcap's name for a link type, LINKTYPE_ and DLT_ values alike. */
+static const char *link_name(int linktype)
+{
+	const char *name = pkt_link_name(linktype);
+	if (!name)
+		name = pcap_datalink_val_to_name(linktype);
+	return name ? name : "unknown";
+}
+
+static const char link_readable[] =
+	"Ethernet, Linux cooked (SLL, SLL2), raw IP and BSD loopback are";
 
 static int keep_query(struct decoder *d, const struct wn_event *e)
 {
@@ -300,37 +352,82 @@ static void on_event(struct decoder *d, const struct wn_event *e)
 		d->oom = true;
 }
 
-static void on_packet(struct decoder *d, const struct pcap_pkthdr *h,
-                      const uint8_t *bytes)
+static void on_message(void *ctx, const struct flow_msg *fm)
+{
+	struct decoder *d = ctx;
+
+	events_from_msg(fm->f, fm->m, fm->t, &d->o->servers, &d->ev);
+	on_event(d, &d->ev);
+}
+
+static void link_seen(struct decode_stats *st, int linktype)
+{
+	for (size_t i = 0; i < st->nlinks; i++)
+		if (st->links[i] == linktype)
+			return;
+	if (st->nlinks < LINKS_SHOWN)
+		st->links[st->nlinks++] = linktype;
+}
+
+/* false: the packet's link type is not one decode reads, and reading
+ * stops there (st->damaged says why). */
+static bool on_packet(struct decoder *d, const struct capfile *cf,
+                      const struct capfile_pkt *pkt)
 {
 	struct decode_stats *st = &d->st;
-	const char *why;
-	/* tv_usec holds nanoseconds: the file was opened with nanosecond
-	 * precision. */
-	double t = (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e9;
+	double t = st->t_last;
 
+	if (pkt->linktype != d->link_ok) {
+		if (!pkt_link_supported(pkt->linktype)) {
+			snprintf(st->damaged, sizeof st->damaged, "packet %llu is on "
+			         "interface %u (section %u) of link type %s (%d), which "
+			         "decode does not read; %s", st->packets + 1, pkt->iface,
+			         cf->sections, link_name(pkt->linktype), pkt->linktype,
+			         link_readable);
+			return false;
+		}
+		d->link_ok = pkt->linktype;
+		link_seen(st, pkt->linktype);
+	}
+	if (pkt->has_time)
+		t = (double)pkt->sec + (double)pkt->nsec / 1e9;
+	else
+		st->untimed++;   /* a simple packet block: the time before it */
 	if (st->packets++ == 0)
 		st->t_first = st->t_last = t;
 	if (t > st->t_last)
 		st->t_last = t;
 	if (t < st->t_first)
 		st->t_first = t;
-	enum pkt_status s = pkt_decode(d->linktype, bytes, h->caplen, &d->pkt, &why);
-	st->by_status[s <= PKT_UNSUPPORTED ? s : PKT_UNSUPPORTED]++;
-	if (s == PKT_DNS && d->pkt.partial)
-		st->partial++;
-	if ((s != PKT_DNS && s != PKT_SKIP) || (s == PKT_DNS && d->pkt.partial)) {
-		if (!st->first_bad_why) {
-			st->first_bad_packet = st->packets;
-			st->first_bad_why = why ? why : "?";
-			st->first_bad_status = s;
-		}
+	flow_frame(d->flow, pkt->linktype, pkt->data, pkt->caplen, t);
+	return true;
+}
+
+/* Every packet of the file through the flow.  Returns 0, or EXIT_USAGE
+ * when reading had to stop (the message printed). */
+static int read_packets(struct decoder *d, struct capfile *cf)
+{
+	const char *file = d->o->file;
+	struct capfile_pkt pkt;
+	enum capfile_status cs;
+
+	while ((cs = capfile_next(cf, &pkt)) == CAPFILE_PACKET)
+		if (!on_packet(d, cf, &pkt))
+			break;
+	flow_finish(d->flow);
+	if (cs == CAPFILE_TRUNCATED) {
+		snprintf(d->st.cut, sizeof d->st.cut, "after %llu packets: %s (at "
+		         "byte %zu)", d->st.packets, cf->why, cf->err_off);
+		fprintf(stderr, "whichns: %s: truncated %s\n", file, d->st.cut);
+	} else if (cs == CAPFILE_BAD) {
+		snprintf(d->st.damaged, sizeof d->st.damaged, "after %llu packets, "
+		         "at byte %zu: %s", d->st.packets, cf->err_off, cf->why);
 	}
-	if (s != PKT_DNS)
-		return;
-	size_t n = events_from_frame(&d->pkt, t, &d->o->servers, d->ev);
-	for (size_t i = 0; i < n; i++)
-		on_event(d, &d->ev[i]);
+	if (d->st.damaged[0]) {
+		fprintf(stderr, "whichns: %s: damaged %s\n", file, d->st.damaged);
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 static void print_servers(FILE *f, const char *key, const struct pkt_addr *a,
@@ -343,43 +440,63 @@ static void print_servers(FILE *f, const char *key, const struct pkt_addr *a,
 	fputc('\n', f);
 }
 
-/* "key<TAB>value" lines, as a case's result.txt, so the same tools read
- * both. */
-static void write_summary(FILE *f, const struct decoder *d,
-                          const struct vd_result *vr)
+/* The file and what was in it. */
+static void write_counts(FILE *f, const struct decoder *d,
+                         const struct flow_stats *fs)
 {
 	const struct decode_opts *o = d->o;
 	const struct decode_stats *st = &d->st;
-	const char *link = pcap_datalink_val_to_name(d->linktype);
 
 	fprintf(f, "file\t%s\n", o->file);
-	fprintf(f, "link\t%s\n", link ? link : "unknown");
+	fprintf(f, "format\t%s\n", capfile_format_name(st->format));
+	fputs("link\t", f);
+	for (size_t i = 0; i < st->nlinks; i++)
+		fprintf(f, "%s%s", i ? "," : "", link_name(st->links[i]));
+	fputs(st->nlinks ? "\n" : "none\n", f);
 	fprintf(f, "packets\t%llu\n", st->packets);
-	if (st->truncated)
-		fprintf(f, "truncated\tyes: %s\n", st->cut);
-	else
-		fputs("truncated\tno\n", f);
+	fprintf(f, "truncated\t%s%s\n", st->cut[0] ? "yes: " : "no", st->cut);
+	fprintf(f, "damaged\t%s%s\n", st->damaged[0] ? "yes: " : "no", st->damaged);
 	if (st->packets)
 		fprintf(f, "first_packet\t%.6f\nlast_packet\t%.6f\n",
 		        st->t_first, st->t_last);
+	if (st->untimed)
+		fprintf(f, "untimed\t%llu simple packet blocks have no time: each "
+		        "took the time of the packet before it\n", st->untimed);
 	print_servers(f, "old", o->servers.old, o->servers.nold);
 	print_servers(f, "new", o->servers.new, o->servers.nnew);
 	fprintf(f, "dns_messages\t%llu\n", st->messages);
+	fprintf(f, "dns_messages_cut\t%llu\n", (unsigned long long)fs->cut);
 	for (int s = VD_OLD; s <= VD_OTHER; s++)
 		fprintf(f, "queries_%s\t%llu\n", events_server_name(s), st->queries[s]);
 	for (int s = VD_OLD; s <= VD_OTHER; s++)
 		fprintf(f, "responses_%s\t%llu\n", events_server_name(s),
 		        st->responses[s]);
-	fprintf(f, "not_dns\t%llu\n", st->by_status[PKT_SKIP]);
-	fprintf(f, "malformed\t%llu\n", st->by_status[PKT_TRUNCATED] +
-	        st->by_status[PKT_INVALID] + st->by_status[PKT_UNSUPPORTED]);
+	fprintf(f, "not_dns\t%llu\n", (unsigned long long)fs->not_dns);
+	fprintf(f, "malformed\t%llu\n", (unsigned long long)(fs->bad[PKT_TRUNCATED] +
+	        fs->bad[PKT_INVALID] + fs->bad[PKT_UNSUPPORTED]));
 	for (int s = PKT_TRUNCATED; s <= PKT_UNSUPPORTED; s++)
-		fprintf(f, "malformed_%s\t%llu\n", pkt_status_name(s), st->by_status[s]);
-	fprintf(f, "tcp_partial\t%llu\n", st->partial);
-	if (st->first_bad_why)
+		fprintf(f, "malformed_%s\t%llu\n", pkt_status_name(s),
+		        (unsigned long long)fs->bad[s]);
+	fprintf(f, "tcp_segments\t%llu\ntcp_retransmitted\t%llu\n"
+	        "tcp_out_of_order\t%llu\ntcp_lost\t%llu\n",
+	        (unsigned long long)fs->tcp.segments,
+	        (unsigned long long)fs->tcp.retransmitted,
+	        (unsigned long long)fs->tcp.held, (unsigned long long)fs->tcp.lost);
+	if (fs->first_bad_packet)
 		fprintf(f, "first_malformed\tpacket %llu: %s: %s\n",
-		        st->first_bad_packet, pkt_status_name(st->first_bad_status),
-		        st->first_bad_why);
+		        (unsigned long long)fs->first_bad_packet,
+		        pkt_status_name(fs->first_bad_status), fs->first_bad_why);
+}
+
+/* "key<TAB>value" lines, as a case's result.txt, so the same tools read
+ * both. */
+static void write_summary(FILE *f, const struct decoder *d,
+                          const struct flow_stats *fs, const struct vd_result *vr)
+{
+	const struct decode_opts *o = d->o;
+	const struct decode_stats *st = &d->st;
+
+	write_counts(f, d, fs);
 	if (!vr) {
 		fputs("verdict\tnone: give --switch TIME for a verdict\n", f);
 		return;
@@ -456,8 +573,8 @@ static int outdir_open(const char *dir, struct outdir *od)
 	return 0;
 }
 
-static int outdir_finish(const char *dir, struct outdir *od,
-                         const struct decoder *d, const struct vd_result *vr)
+static int outdir_finish(const char *dir, struct outdir *od, const struct decoder *d,
+                         const struct flow_stats *fs, const struct vd_result *vr)
 {
 	int rc = close_out(od->ftsv, od->tsv) | close_out(od->fjson, od->json);
 	FILE *f = open_out(dir, "timeline.svg", od->svg, sizeof od->svg);
@@ -475,105 +592,135 @@ static int outdir_finish(const char *dir, struct outdir *od,
 	rc |= close_out(f, od->svg);
 	if (!(f = open_out(dir, "decode.txt", od->txt, sizeof od->txt)))
 		return -1;
-	write_summary(f, d, vr);
+	write_summary(f, d, fs, vr);
 	return rc | close_out(f, od->txt);
 }
 
-int cmd_decode(int argc, char **argv)
+/* The capture in memory and its reader: 0, or an exit status with the
+ * message printed. */
+static int capture_open(const char *file, struct capture_bytes *cb,
+                        struct capfile *cf)
 {
-	struct decode_opts o;
-	struct decoder d = { .o = &o };
-	struct outdir od = { 0 };
-	struct vd_result vr;
-	int rc = parse_args(argc, argv, &o);
+	int rc = capture_load(file, cb);
 
 	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	pcap_t *p = open_capture(o.file, &rc);
-	if (!p)
 		return rc;
-	d.linktype = pcap_datalink(p);
+	if (capfile_open(cf, cb->p, cb->len) != 0)
+		fprintf(stderr, "whichns: %s: not a capture file: %s\n", file, cf->why);
+	else if (cf->format == CAPFILE_PCAP && !pkt_link_supported(cf->linktype))
+		fprintf(stderr, "whichns: %s: link type %s (%d) is not decoded; %s\n",
+		        file, link_name(cf->linktype), cf->linktype, link_readable);
+	else
+		return 0;
+	capture_unload(cb);
+	return EXIT_USAGE;
+}
 
-	if (o.outdir) {
-		d.tl = malloc(sizeof *d.tl);
-		if (!d.tl || outdir_open(o.outdir, &od) != 0) {
-			if (!d.tl)
-				fprintf(stderr, "whichns: out of memory\n");
-			free(d.tl);
-			pcap_close(p);
+/* Where the events go: -o DIR's files, or stdout. */
+static int outputs_open(struct decoder *d, struct outdir *od)
+{
+	const struct decode_opts *o = d->o;
+
+	if (o->outdir) {
+		d->tl = malloc(sizeof *d->tl);
+		if (!d->tl) {
+			fprintf(stderr, "whichns: out of memory\n");
 			return EXIT_ENV;
 		}
-		timeline_init(d.tl, o.switched ? o.t_switch : -1);
-		d.tsv = od.ftsv;
-		d.json = od.fjson;
+		if (outdir_open(o->outdir, od) != 0)
+			return EXIT_ENV;
+		timeline_init(d->tl, o->switched ? o->t_switch : -1);
+		d->tsv = od->ftsv;
+		d->json = od->fjson;
 	} else {
 		setvbuf(stdout, NULL, _IOFBF, OUT_BUFFER);
-		if (o.json)
-			d.json = stdout;
+		if (o->json)
+			d->json = stdout;
 		else
-			d.tsv = stdout;
+			d->tsv = stdout;
 	}
-	if (d.tsv)
-		events_tsv_header(d.tsv);
+	if (d->tsv)
+		events_tsv_header(d->tsv);
+	return 0;
+}
 
-	struct pcap_pkthdr *h;
-	const u_char *bytes;
-	int st;
-	while ((st = pcap_next_ex(p, &h, &bytes)) == 1)
-		on_packet(&d, h, bytes);
-	if (st == PCAP_ERROR) {
-		const char *msg = pcap_geterr(p);
-		d.st.truncated = true;
-		snprintf(d.st.cut, sizeof d.st.cut, "after %llu packets: %s",
-		         d.st.packets, msg);
-		fprintf(stderr, "whichns: %s: %s after %llu packets: %s\n", o.file,
-		        strstr(msg, "truncated") ? "truncated" : "unreadable",
-		        d.st.packets, msg);
-	}
-	pcap_close(p);
-
-	if (d.st.messages == 0)
-		fprintf(stderr, "whichns: no DNS messages in %s (%llu packet%s)\n",
-		        o.file, d.st.packets, d.st.packets == 1 ? "" : "s");
-	if (o.switched && d.st.packets &&
-	    (o.t_switch < d.st.t_first || o.t_switch > d.st.t_last))
-		fprintf(stderr, "whichns: warning: --switch %.6f is outside the "
-		        "capture (%.6f to %.6f)\n", o.t_switch, d.st.t_first,
-		        d.st.t_last);
-	rc = EXIT_OK;
+/* The verdict, the summary and the last of the outputs. */
+static int decode_finish(struct decoder *d, struct outdir *od)
+{
+	const struct decode_opts *o = d->o;
+	const struct flow_stats *fs = flow_stats(d->flow);
+	struct vd_result vr;
 	struct vd_input in = {
-		.switched = true, .t_switch = o.t_switch,
-		.t_end = o.windowed ? o.t_switch + o.window : d.st.t_last,
+		.switched = true, .t_switch = o->t_switch,
+		.t_end = o->windowed ? o->t_switch + o->window : d->st.t_last,
 	};
-	if (d.oom || (o.switched && verdict_from_queries(d.q, d.nq, !d.st.out_of_order,
-	                                                 &in, &vr) != 0)) {
-		fprintf(stderr, "whichns: out of memory keeping %zu queries\n", d.nq);
-		if (o.outdir) {
-			fclose(od.ftsv);
-			fclose(od.fjson);
+
+	if (d->st.messages == 0)
+		fprintf(stderr, "whichns: no DNS messages in %s (%llu packet%s)\n",
+		        o->file, d->st.packets, d->st.packets == 1 ? "" : "s");
+	if (o->switched && d->st.packets &&
+	    (o->t_switch < d->st.t_first || o->t_switch > d->st.t_last))
+		fprintf(stderr, "whichns: warning: --switch %.6f is outside the "
+		        "capture (%.6f to %.6f)\n", o->t_switch, d->st.t_first,
+		        d->st.t_last);
+	if (d->oom || (o->switched && verdict_from_queries(d->q, d->nq,
+	                                  !d->st.out_of_order, &in, &vr) != 0)) {
+		fprintf(stderr, "whichns: out of memory keeping %zu queries\n", d->nq);
+		if (o->outdir) {
+			fclose(od->ftsv);
+			fclose(od->fjson);
 		}
-		rc = EXIT_ENV;
-		goto out;
+		return EXIT_ENV;
 	}
-	if (o.outdir) {
-		if (outdir_finish(o.outdir, &od, &d, o.switched ? &vr : NULL) != 0)
-			rc = EXIT_ENV;
-		else if (o.switched)
-			printf("%s: %s (%u to old before, %u to old after, %u to new "
-			       "after)\n", o.outdir, verdict_name(vr.v),
-			       vr.queries_old_before, vr.queries_old_after,
-			       vr.queries_new_after);
-		else
-			printf("%s: %llu DNS messages decoded\n", o.outdir, d.st.messages);
-	} else {
+	if (!o->outdir) {
+		int rc = EXIT_OK;
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "whichns: cannot write the timeline: %s\n",
 			        strerror(errno));
 			rc = EXIT_ENV;
 		}
-		write_summary(stderr, &d, o.switched ? &vr : NULL);
+		write_summary(stderr, d, fs, o->switched ? &vr : NULL);
+		return rc;
 	}
-out:
+	if (outdir_finish(o->outdir, od, d, fs, o->switched ? &vr : NULL) != 0)
+		return EXIT_ENV;
+	if (o->switched)
+		printf("%s: %s (%u to old before, %u to old after, %u to new "
+		       "after)\n", o->outdir, verdict_name(vr.v),
+		       vr.queries_old_before, vr.queries_old_after,
+		       vr.queries_new_after);
+	else
+		printf("%s: %llu DNS messages decoded\n", o->outdir, d->st.messages);
+	return EXIT_OK;
+}
+
+int cmd_decode(int argc, char **argv)
+{
+	struct decode_opts o;
+	struct decoder d = { .o = &o, .link_ok = -1 };
+	struct outdir od = { 0 };
+	struct capture_bytes cb;
+	struct capfile cf;
+	int rc = parse_args(argc, argv, &o);
+
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if ((rc = capture_open(o.file, &cb, &cf)) != 0)
+		return rc;
+	d.st.format = cf.format;
+	if (cf.format == CAPFILE_PCAP)
+		link_seen(&d.st, cf.linktype);
+	if (!(d.flow = flow_new(on_message, &d))) {
+		fprintf(stderr, "whichns: out of memory\n");
+		rc = EXIT_ENV;
+	} else if ((rc = outputs_open(&d, &od)) == 0) {
+		int read_rc = read_packets(&d, &cf);
+		rc = decode_finish(&d, &od);
+		if (rc == EXIT_OK)
+			rc = read_rc;
+	}
+	capture_unload(&cb);
+	flow_free(d.flow);
 	free(d.tl);
 	free(d.q);
 	return rc;

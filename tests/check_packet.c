@@ -552,7 +552,8 @@ START_TEST(test_bytes_past_ip_length_ignored)
 }
 END_TEST
 
-/* snaplen shorter than the datagram: what was decoded is kept in out. */
+/* snaplen shorter than the datagram: a message cut after its id and
+ * flags counts with what is there, marked cut; before them it is not one. */
 START_TEST(test_snaplen_cuts_dns)
 {
 	struct wire w;
@@ -560,12 +561,34 @@ START_TEST(test_snaplen_cuts_dns)
 	const char *why = NULL;
 
 	eth_udp4(&w, 53, CLIENT_PORT, answer, sizeof answer);
-	w.n -= 4;
-	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_TRUNCATED);
-	ck_assert_str_eq(why, "dns: answer: rdata past end");
+	w.n -= 4;   /* in the answer's address */
+	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_DNS);
+	ck_assert_str_eq(why, "dns: message cut by the capture");
 	assert_addrs(&p, "198.51.100.10", "198.51.100.2");
 	ck_assert_uint_eq(p.sport, 53);
+	ck_assert_uint_eq(p.nmsgs, 1);
+	ck_assert(!p.partial);
+	ck_assert(p.msgs[0].cut && p.msgs[0].qr);
+	ck_assert(p.msgs[0].has_question);
+	ck_assert_str_eq(p.msgs[0].qname, "hat.com");
+	ck_assert_uint_eq(p.msgs[0].nanswers, 0);
+
+	eth_udp4(&w, CLIENT_PORT, 53, query, sizeof query);
+	w.n = UDP4_AT + 8 + 6;   /* the id, the flags and the question count */
+	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_DNS);
+	ck_assert(p.msgs[0].cut && !p.msgs[0].qr && !p.msgs[0].has_question);
+	ck_assert_uint_eq(p.msgs[0].id, 0xbeef);
+
+	w.n = UDP4_AT + 8 + DNS_ID_FLAGS_LEN - 1;
+	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_TRUNCATED);
+	ck_assert_str_eq(why, "dns: header");
 	ck_assert_uint_eq(p.nmsgs, 0);
+
+	/* Cut on the wire (the UDP length says so), not by the capture:
+	 * malformed, not cut. */
+	eth_udp4(&w, 53, CLIENT_PORT, answer, sizeof answer - 4);
+	ck_assert_int_eq(decode(PKT_LINK_EN10MB, &w, &p, &why), PKT_TRUNCATED);
+	ck_assert_str_eq(why, "dns: answer: rdata past end");
 
 	/* A TCP segment cut by the capture right after a whole message. */
 	tcp_start(&w);
@@ -638,11 +661,18 @@ START_TEST(test_ipv6_fragments)
 	ck_assert_int_eq(decode(PKT_LINK_RAW, &w, &p, &why), PKT_SKIP);
 	ck_assert_str_eq(why, "ipv6: not the first fragment");
 
-	/* A first fragment whose UDP datagram goes on: truncated, not invalid. */
+	/* A first fragment whose UDP datagram goes on: cut short, as by a
+	 * snaplen, not invalid. */
 	w.b[40 + 3] = 1;                 /* M flag, offset 0 */
 	w.b[4] = 0;
 	w.b[5] = 8 + 8 + 12;             /* the fragment holds the DNS header only */
 	w.n = 40 + 8 + 8 + 12;
+	ck_assert_int_eq(decode(PKT_LINK_RAW, &w, &p, &why), PKT_DNS);
+	ck_assert(p.msgs[0].cut);
+	ck_assert_uint_eq(p.msgs[0].qdcount, 1);
+	ck_assert(!p.msgs[0].has_question);
+	w.b[5] = 8 + 8 + 2;              /* ... or not even the flags */
+	w.n = 40 + 8 + 8 + 2;
 	ck_assert_int_eq(decode(PKT_LINK_RAW, &w, &p, &why), PKT_TRUNCATED);
 }
 END_TEST
@@ -693,24 +723,35 @@ static int frame_build(int shape, struct wire *w)
 	}
 }
 
-/* Every cut of a valid frame stops at a field it announced. */
+/* Every cut of a valid frame stops at a field it announced, until the
+ * DNS id and flags are there; from then on it is the answer, cut. */
 START_TEST(test_every_frame_prefix_truncated)
 {
 	struct wire w;
 	struct pkt_dns p;
 	int link = frame_build(_i, &w);
+	size_t dns_at = w.n - sizeof answer;
 
 	ck_assert_int_eq(decode(link, &w, &p, NULL), PKT_DNS);
+	ck_assert(!p.msgs[0].cut);
 	for (size_t len = 0; len < w.n; len++) {
 		const char *why = NULL;
 		enum pkt_status st = decode_len(link, &w, len, &p, &why);
-		ck_assert_msg(st == PKT_TRUNCATED, "shape %d prefix %zu of %zu: %s (%s)",
-		              _i, len, w.n, pkt_status_name(st), why ? why : "-");
+		bool counts = len >= dns_at + DNS_ID_FLAGS_LEN;
+		ck_assert_msg(st == (counts ? PKT_DNS : PKT_TRUNCATED),
+		              "shape %d prefix %zu of %zu: %s (%s)", _i, len, w.n,
+		              pkt_status_name(st), why ? why : "-");
+		if (counts) {
+			ck_assert(p.msgs[0].cut && p.msgs[0].qr);
+			ck_assert_uint_eq(p.msgs[0].id, 0xbeef);
+			ck_assert_uint_eq(p.msgs[0].nanswers, 0);
+		}
 	}
 }
 END_TEST
 
-/* A TCP frame cut anywhere is never a whole PKT_DNS. */
+/* A TCP frame cut anywhere is never a whole PKT_DNS: the message the
+ * cut falls in is marked cut, or what follows is marked lost. */
 START_TEST(test_every_tcp_prefix_flagged)
 {
 	struct wire w;
@@ -720,14 +761,22 @@ START_TEST(test_every_tcp_prefix_flagged)
 	put_tcp_msg(&w, answer, sizeof answer);
 	put_tcp_msg(&w, query, sizeof query);
 	tcp_done(&w);
+	size_t first = w.n - 4 - sizeof answer - sizeof query;   /* its prefix */
+	size_t second = first + 2 + sizeof answer;
 	for (size_t len = 0; len < w.n; len++) {
 		const char *why = NULL;
 		enum pkt_status st = decode_len(PKT_LINK_EN10MB, &w, len, &p, &why);
-		if (st == PKT_DNS)
-			ck_assert_msg(p.partial && p.nmsgs == 1, "prefix %zu", len);
-		else
-			ck_assert_msg(st == PKT_TRUNCATED, "prefix %zu: %s", len,
-			              pkt_status_name(st));
+		size_t want = len >= second + 2 + DNS_ID_FLAGS_LEN ? 2
+		            : len >= first + 2 + DNS_ID_FLAGS_LEN ? 1 : 0;
+		ck_assert_msg(st == (want ? PKT_DNS : PKT_TRUNCATED), "prefix %zu: %s",
+		              len, pkt_status_name(st));
+		ck_assert_uint_eq(p.nmsgs, want);
+		if (want == 1) {   /* the second is lost, the first cut or whole */
+			ck_assert_msg(p.partial, "prefix %zu", len);
+			ck_assert_msg(p.msgs[0].cut == (len < second), "prefix %zu", len);
+		} else if (want == 2) {
+			ck_assert_msg(p.msgs[1].cut && !p.partial, "prefix %zu", len);
+		}
 		ck_assert_ptr_nonnull(why);
 	}
 }

@@ -210,11 +210,14 @@ static void name_read(struct cursor *c, char out[static DNS_NAME_MAX],
 	c->off = next;
 }
 
+/* The id and flags are kept even when the rest of the header is cut
+ * off, so a message cut short by the capture still says whether it is a
+ * query; the cursor then fails at the counts. */
 static void header_read(struct cursor *c, struct dns_msg *m)
 {
 	static const char why[] = "dns: header";
 
-	if (!have(c, 12, why))
+	if (!have(c, DNS_ID_FLAGS_LEN, why))
 		return;
 	m->id = get16(c, why);
 	uint16_t f = get16(c, why);
@@ -225,6 +228,8 @@ static void header_read(struct cursor *c, struct dns_msg *m)
 	m->rd     = f >> 8 & 1;
 	m->ra     = f >> 7 & 1;
 	m->rcode  = f & 0xf;
+	if (!have(c, 12 - DNS_ID_FLAGS_LEN, why))
+		return;
 	m->qdcount = get16(c, why);
 	m->ancount = get16(c, why);
 	m->nscount = get16(c, why);

@@ -15,6 +15,8 @@
 #define DNS_NAME_MAX    256 /* presentation form of a name, with NUL */
 #define DNS_RDATA_MAX   300 /* presentation form of one record's data */
 #define DNS_ANSWERS_MAX 16  /* answers kept; more are counted, not kept */
+#define DNS_ID_FLAGS_LEN 4  /* the id and the flags: enough to tell a query
+                             * from a response */
 
 enum dns_status {
 	DNS_OK = 0,
@@ -43,6 +45,13 @@ struct dns_msg {
 	bool     qr;          /* false = query, true = response */
 	uint8_t  opcode, rcode;
 	bool     tc, rd, ra, aa;
+	/* Set by the caller (packet.c), never by dns_parse(): the capture
+	 * holds only the first bytes of this message (snaplen, or an IP
+	 * fragment not reassembled).  What was there is kept: the id and
+	 * flags always, the counts once the 12-byte header is there,
+	 * has_question once the whole question is, and nanswers counts the
+	 * whole answers; the rest of the message is unknown. */
+	bool     cut;
 	uint16_t qdcount, ancount, nscount, arcount;
 	bool     has_question;
 	char     qname[DNS_NAME_MAX]; /* "hat.com", "." for the root */
@@ -56,7 +65,8 @@ struct dns_msg {
  * On failure, *why (if why is not NULL) points to a static string naming
  * the field that failed, e.g. "dns: header", "dns: question name: label
  * past end"; on DNS_OK it is set to NULL.  On failure the fields decoded
- * before the failing one are kept (the header, once 12 bytes are there)
+ * before the failing one are kept (the id and flags once DNS_ID_FLAGS_LEN
+ * bytes are there, the counts once 12 are, the question once it is whole)
  * and nanswers counts only whole answers; the rest is not to be used.
  * Bytes after the last record are ignored.
  * A name whose escaped presentation form is wider than DNS_NAME_MAX - 1

@@ -44,45 +44,54 @@ enum vd_server events_classify(const struct wn_servers *s, const struct pkt_addr
 	return VD_OTHER;
 }
 
+/* A message the capture cut short ends in EV_CUT_MARK, always: room for
+ * it is kept. */
 static void join_answers(const struct dns_msg *m, char *buf, size_t size)
 {
-	size_t n = 0;
+	size_t n = 0, room = m->cut ? size - sizeof EV_CUT_MARK : size;
 	buf[0] = '\0';
 	for (size_t i = 0; i < m->nanswers; i++) {
 		const char *d = m->answers[i].data;
 		if (!*d)
 			continue;
-		int k = snprintf(buf + n, size - n, "%s%s", n ? "," : "", d);
-		if (k < 0 || (size_t)k >= size - n) {
+		int k = snprintf(buf + n, room - n, "%s%s", n ? "," : "", d);
+		if (k < 0 || (size_t)k >= room - n) {
 			buf[n] = '\0';   /* keep whole answers only */
-			return;
+			break;
 		}
 		n += (size_t)k;
 	}
+	if (m->cut)
+		snprintf(buf + n, size - n, "%s%s", n ? "," : "", EV_CUT_MARK);
+}
+
+void events_from_msg(const struct pkt_flow *f, const struct dns_msg *m,
+                     double t, const struct wn_servers *s, struct wn_event *e)
+{
+	e->t = t;
+	e->src = f->src;
+	e->dst = f->dst;
+	e->sport = f->sport;
+	e->dport = f->dport;
+	e->proto = f->proto;
+	e->id = m->id;
+	e->qr = m->qr;
+	snprintf(e->qname, sizeof e->qname, "%s",
+	         m->has_question ? m->qname : "");
+	e->qtype = m->has_question ? m->qtype : 0;
+	e->rcode = m->rcode;
+	join_answers(m, e->answers, sizeof e->answers);
+	e->server = events_classify(s, m->qr ? &f->src : &f->dst);
 }
 
 size_t events_from_frame(const struct pkt_dns *p, double t,
                          const struct wn_servers *s,
                          struct wn_event out[PKT_MSGS_MAX])
 {
-	for (size_t i = 0; i < p->nmsgs; i++) {
-		const struct dns_msg *m = &p->msgs[i];
-		struct wn_event *e = &out[i];
-		e->t = t;
-		e->src = p->src;
-		e->dst = p->dst;
-		e->sport = p->sport;
-		e->dport = p->dport;
-		e->proto = p->proto;
-		e->id = m->id;
-		e->qr = m->qr;
-		snprintf(e->qname, sizeof e->qname, "%s",
-		         m->has_question ? m->qname : "");
-		e->qtype = m->has_question ? m->qtype : 0;
-		e->rcode = m->rcode;
-		join_answers(m, e->answers, sizeof e->answers);
-		e->server = events_classify(s, m->qr ? &p->src : &p->dst);
-	}
+	struct pkt_flow f = { p->src, p->dst, p->sport, p->dport, p->proto };
+
+	for (size_t i = 0; i < p->nmsgs; i++)
+		events_from_msg(&f, &p->msgs[i], t, s, &out[i]);
 	return p->nmsgs;
 }
 

@@ -13,6 +13,9 @@
 #include "verdict.h"
 
 #define EV_ANSWERS_MAX 512
+/* Last in the answers of a message the capture cut short (dns_msg.cut):
+ * the answers shown are the whole ones captured, more may have followed. */
+#define EV_CUT_MARK "[cut]"
 
 struct wn_servers {
 	struct pkt_addr old[2], new[2];
@@ -39,6 +42,9 @@ void events_default_servers(struct wn_servers *s);
 int  events_add_server(struct wn_servers *s, enum vd_server which, const char *addr);
 enum vd_server events_classify(const struct wn_servers *s, const struct pkt_addr *a);
 
+/* The event of message m of flow f, seen at time t. */
+void events_from_msg(const struct pkt_flow *f, const struct dns_msg *m,
+                     double t, const struct wn_servers *s, struct wn_event *e);
 /* One event per message of a decoded frame; returns how many. */
 size_t events_from_frame(const struct pkt_dns *p, double t,
                          const struct wn_servers *s,

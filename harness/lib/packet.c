@@ -2,8 +2,9 @@
  * packet.c - peel one captured frame down to the DNS messages it carries.
  *
  * Owns: the link layers of packet.h, IPv4 and IPv6 (extension headers
- * walked, fragments not reassembled), UDP and TCP with the RFC 1035 4.2.2
- * length prefix, and the mapping of dns_parse() results onto pkt_status.
+ * walked, fragments not reassembled), UDP and TCP headers, a DNS message
+ * cut by the capture, the one-frame RFC 1035 4.2.2 walk of pkt_decode(),
+ * and the mapping of dns_parse() results onto pkt_status.
  * Never: reads a byte it has not bounds-checked, trusts a length field
  * beyond what was captured, reassembles anything, or makes a system call.
  *
@@ -105,7 +106,8 @@ static bool raw_strip(struct decode *d, int *ipver)
 }
 
 /* BSD loopback: the address family in the capturing host's byte order,
- * which need not be ours; the values are small, so a swapped one shows. */
+ * which need not be ours (OpenBSD's LOOP: network order); the values are
+ * small, so a swapped one shows. */
 static bool null_strip(struct decode *d, int *ipver)
 {
 	uint32_t af;
@@ -142,6 +144,7 @@ static bool link_strip(struct decode *d, int linktype, int *ipver)
 	case PKT_LINK_IPV6:
 		return raw_strip(d, ipver);
 	case PKT_LINK_NULL:
+	case PKT_LINK_LOOP:
 		return null_strip(d, ipver);
 	}
 	return stop(d, PKT_UNSUPPORTED, "link type");
@@ -155,7 +158,8 @@ static void addr_set(struct pkt_addr *a, int family, const uint8_t *p)
 	memcpy(a->a, p, family == 4 ? 4 : 16);
 }
 
-static bool ipv4_strip(struct decode *d, struct transport *t, struct pkt_dns *out)
+static bool ipv4_strip(struct decode *d, struct transport *t,
+                       struct pkt_addr *src, struct pkt_addr *dst)
 {
 	const uint8_t *p = d->s.p;
 
@@ -171,8 +175,8 @@ static bool ipv4_strip(struct decode *d, struct transport *t, struct pkt_dns *ou
 		return stop(d, PKT_INVALID, "ipv4 header: total length < header length");
 	if (d->s.len < hlen)
 		return stop(d, PKT_TRUNCATED, "ipv4 options");
-	addr_set(&out->src, 4, p + 12);
-	addr_set(&out->dst, 4, p + 16);
+	addr_set(src, 4, p + 12);
+	addr_set(dst, 4, p + 16);
 	uint16_t frag = be16(p + 6);
 	if (frag & 0x1fff)
 		return stop(d, PKT_SKIP, "ipv4: not the first fragment");
@@ -239,7 +243,8 @@ static bool ipv6_ext_walk(struct decode *d, struct transport *t, uint8_t next)
 	}
 }
 
-static bool ipv6_strip(struct decode *d, struct transport *t, struct pkt_dns *out)
+static bool ipv6_strip(struct decode *d, struct transport *t,
+                       struct pkt_addr *src, struct pkt_addr *dst)
 {
 	const uint8_t *p = d->s.p;
 
@@ -247,8 +252,8 @@ static bool ipv6_strip(struct decode *d, struct transport *t, struct pkt_dns *ou
 		return stop(d, PKT_TRUNCATED, "ipv6 header");
 	if (p[0] >> 4 != 6)
 		return stop(d, PKT_INVALID, "ipv6 header: version not 6");
-	addr_set(&out->src, 6, p + 8);
-	addr_set(&out->dst, 6, p + 24);
+	addr_set(src, 6, p + 8);
+	addr_set(dst, 6, p + 24);
 	size_t present = d->s.len - 40;
 	/* Payload length 0 is a jumbogram or an offloaded send: the capture
 	 * is then the only length there is. */
@@ -259,73 +264,167 @@ static bool ipv6_strip(struct decode *d, struct transport *t, struct pkt_dns *ou
 }
 
 static bool ip_strip(struct decode *d, int ipver, struct transport *t,
-                     struct pkt_dns *out)
+                     struct pkt_addr *src, struct pkt_addr *dst)
 {
-	return ipver == 4 ? ipv4_strip(d, t, out) : ipv6_strip(d, t, out);
+	return ipver == 4 ? ipv4_strip(d, t, src, dst) : ipv6_strip(d, t, src, dst);
 }
 
-/* Transport layers and DNS. */
+/* Transport layers. */
 
-static enum pkt_status from_dns(enum dns_status st)
+static uint32_t be32(const uint8_t *p)
 {
-	return st == DNS_OK ? PKT_DNS : st == DNS_TRUNCATED ? PKT_TRUNCATED : PKT_INVALID;
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 static bool ports_read(struct decode *d, const struct transport *t,
-                       struct pkt_dns *out)
+                       struct pkt_flow *f)
 {
-	out->proto = t->proto;
-	out->sport = be16(t->s.p);
-	out->dport = be16(t->s.p + 2);
-	if (out->sport != DNS_PORT && out->dport != DNS_PORT)
+	f->proto = t->proto;
+	f->sport = be16(t->s.p);
+	f->dport = be16(t->s.p + 2);
+	if (f->sport != DNS_PORT && f->dport != DNS_PORT)
 		return stop(d, PKT_SKIP, "not port 53");
 	return true;
 }
 
-static bool udp_decode(struct decode *d, struct transport *t, struct pkt_dns *out)
+/* A first fragment holds less than the datagram claims: that is the
+ * capture's shortfall, as a snaplen cut is, not a lie of the header. */
+static bool udp_strip(struct decode *d, struct transport *t, struct pkt_seg *seg)
 {
-	const char *dwhy = NULL;
-
-	if (!need(d, t, 8, "udp header") || !ports_read(d, t, out))
+	if (!need(d, t, 8, "udp header") || !ports_read(d, t, &seg->f))
 		return false;
 	size_t ulen = be16(t->s.p + 4);
 	if (ulen < 8)
 		return stop(d, PKT_INVALID, "udp header: length < 8");
 	if (ulen > t->claimed && !t->more)
 		return stop(d, PKT_INVALID, "udp header: length exceeds ip payload");
-	size_t n = (ulen < t->s.len ? ulen : t->s.len) - 8;
-	enum dns_status st = dns_parse(t->s.p + 8, n, &out->msgs[0], &dwhy);
-	if (st != DNS_OK)
-		return stop(d, from_dns(st), dwhy);
-	out->nmsgs = 1;
+	seg->p = t->s.p + 8;
+	seg->present = (ulen < t->s.len ? ulen : t->s.len) - 8;
+	seg->claimed = ulen - 8;
 	return true;
 }
 
-/* One or more length-prefixed messages; see packet.h for why complete
- * messages survive a bad one after them. */
-static bool tcp_messages(struct decode *d, const struct transport *t,
+static bool tcp_strip(struct decode *d, struct transport *t, struct pkt_seg *seg)
+{
+	if (!need(d, t, 20, "tcp header") || !ports_read(d, t, &seg->f))
+		return false;
+	size_t hlen = (t->s.p[12] >> 4) * 4u;
+	if (hlen < 20)
+		return stop(d, PKT_INVALID, "tcp header: data offset < 5");
+	if (!need(d, t, hlen, "tcp options"))
+		return false;
+	seg->seq = be32(t->s.p + 4);
+	/* FIN, SYN and RST are the low three bits of the flags byte. */
+	seg->tcp_flags = t->s.p[13] & (PKT_TCP_FIN | PKT_TCP_SYN | PKT_TCP_RST);
+	transport_advance(t, hlen);
+	seg->p = t->s.p;
+	seg->present = t->s.len;
+	seg->claimed = t->claimed;
+	return true;
+}
+
+static bool transport_strip(struct decode *d, struct transport *t,
+                            struct pkt_seg *seg)
+{
+	switch (t->proto) {
+	case 17: return udp_strip(d, t, seg);
+	case 6:  return tcp_strip(d, t, seg);
+	}
+	seg->f.proto = t->proto;
+	return stop(d, PKT_SKIP, "not udp or tcp");
+}
+
+bool pkt_link_supported(int linktype)
+{
+	return pkt_link_name(linktype) != NULL;
+}
+
+const char *pkt_link_name(int linktype)
+{
+	switch (linktype) {
+	case PKT_LINK_NULL:       return "NULL";
+	case PKT_LINK_EN10MB:     return "EN10MB";
+	case PKT_LINK_RAW:
+	case PKT_LINK_RAW_ALT:    return "RAW";
+	case PKT_LINK_LOOP:       return "LOOP";
+	case PKT_LINK_LINUX_SLL:  return "LINUX_SLL";
+	case PKT_LINK_IPV4:       return "IPV4";
+	case PKT_LINK_IPV6:       return "IPV6";
+	case PKT_LINK_LINUX_SLL2: return "LINUX_SLL2";
+	}
+	return NULL;
+}
+
+enum pkt_status pkt_segment(int linktype, const uint8_t *frame, size_t caplen,
+                            struct pkt_seg *seg, const char **why)
+{
+	struct decode d = { { frame, caplen }, PKT_DNS, NULL };
+	struct transport t = { 0 };
+	int ipver = 0;
+
+	memset(seg, 0, sizeof *seg);
+	if (link_strip(&d, linktype, &ipver) &&
+	    ip_strip(&d, ipver, &t, &seg->f.src, &seg->f.dst))
+		transport_strip(&d, &t, seg);
+	if (why)
+		*why = d.why;
+	return d.st;
+}
+
+/* DNS. */
+
+static enum pkt_status from_dns(enum dns_status st)
+{
+	return st == DNS_OK ? PKT_DNS : st == DNS_TRUNCATED ? PKT_TRUNCATED : PKT_INVALID;
+}
+
+enum pkt_status pkt_dns_message(const uint8_t *p, size_t present, size_t claimed,
+                                struct dns_msg *m, const char **why)
+{
+	const char *dwhy = NULL;
+	enum dns_status st = dns_parse(p, present, m, &dwhy);
+
+	if (st == DNS_TRUNCATED && present < claimed && present >= DNS_ID_FLAGS_LEN) {
+		m->cut = true;
+		dwhy = "dns: message cut by the capture";
+		st = DNS_OK;
+	}
+	if (why)
+		*why = dwhy;
+	return from_dns(st);
+}
+
+/* One frame alone (pkt_decode): the length-prefixed messages that start
+ * at the segment's start; see packet.h for why complete messages survive
+ * a bad one after them.  A message cut by the capture counts, and ends
+ * the segment: what follows it was not captured. */
+static bool tcp_messages(struct decode *d, const struct pkt_seg *seg,
                          struct pkt_dns *out)
 {
-	struct span s = t->s;
-	size_t claimed = t->claimed;
+	struct span s = { seg->p, seg->present };
+	size_t claimed = seg->claimed;
 	enum pkt_status st = PKT_DNS;
-	const char *why = NULL;
+	const char *why = NULL, *cut = NULL;
 
 	while (st == PKT_DNS && s.len > 0) {
 		size_t n = s.len < 2 ? 0 : be16(s.p);
+		struct dns_msg *m = &out->msgs[out->nmsgs];
 		if (out->nmsgs == PKT_MSGS_MAX) {
 			st = PKT_TRUNCATED;
 			why = "tcp: more messages than PKT_MSGS_MAX, rest not decoded";
-		} else if (s.len < 2 || s.len - 2 < n) {
+		} else if (claimed < 2 || claimed - 2 < n) {
 			st = PKT_TRUNCATED;
-			why = claimed >= 2 && claimed - 2 >= n
-			    ? "tcp: message cut by the capture"
-			    : "tcp: message continues in another segment (not reassembled)";
+			why = "tcp: message continues in another segment (not reassembled)";
+		} else if (s.len < 2) {
+			st = PKT_TRUNCATED;
+			why = "tcp: message cut by the capture";
 		} else {
-			st = from_dns(dns_parse(s.p + 2, n, &out->msgs[out->nmsgs], &why));
+			size_t have = s.len - 2 < n ? s.len - 2 : n;
+			st = pkt_dns_message(s.p + 2, have, n, m, &why);
 			if (st == PKT_DNS) {
 				out->nmsgs++;
-				advance(&s, 2 + n);
+				cut = m->cut ? why : cut;
+				advance(&s, 2 + have);
 				claimed -= 2 + n;
 			}
 		}
@@ -334,8 +433,10 @@ static bool tcp_messages(struct decode *d, const struct transport *t,
 		st = PKT_TRUNCATED;
 		why = "tcp: payload cut by the capture";
 	}
-	if (st == PKT_DNS)
+	if (st == PKT_DNS) {
+		d->why = cut;
 		return true;
+	}
 	if (out->nmsgs == 0)
 		return stop(d, st, why);
 	out->partial = true;
@@ -343,49 +444,30 @@ static bool tcp_messages(struct decode *d, const struct transport *t,
 	return true;
 }
 
-static bool tcp_decode(struct decode *d, struct transport *t, struct pkt_dns *out)
-{
-	if (!need(d, t, 20, "tcp header") || !ports_read(d, t, out))
-		return false;
-	size_t hlen = (t->s.p[12] >> 4) * 4u;
-	if (hlen < 20)
-		return stop(d, PKT_INVALID, "tcp header: data offset < 5");
-	if (!need(d, t, hlen, "tcp options"))
-		return false;
-	transport_advance(t, hlen);
-	if (t->claimed == 0)
-		return stop(d, PKT_SKIP, "tcp: no payload");
-	return tcp_messages(d, t, out);
-}
-
-static bool transport_decode(struct decode *d, struct transport *t,
-                             struct pkt_dns *out)
-{
-	switch (t->proto) {
-	case 17: return udp_decode(d, t, out);
-	case 6:  return tcp_decode(d, t, out);
-	}
-	out->proto = t->proto;
-	return stop(d, PKT_SKIP, "not udp or tcp");
-}
-
 enum pkt_status pkt_decode(int linktype, const uint8_t *frame, size_t caplen,
                            struct pkt_dns *out, const char **why)
 {
 	struct decode d = { { frame, caplen }, PKT_DNS, NULL };
-	struct transport t = { 0 };
-	int ipver = 0;
+	struct pkt_seg seg;
 
 	/* msgs[] is left alone: dns_parse() clears each one it fills. */
-	memset(&out->src, 0, sizeof out->src);
-	memset(&out->dst, 0, sizeof out->dst);
-	out->sport = out->dport = 0;
-	out->proto = 0;
 	out->nmsgs = 0;
 	out->partial = false;
-
-	if (link_strip(&d, linktype, &ipver) && ip_strip(&d, ipver, &t, out))
-		transport_decode(&d, &t, out);
+	d.st = pkt_segment(linktype, frame, caplen, &seg, &d.why);
+	out->src = seg.f.src;
+	out->dst = seg.f.dst;
+	out->sport = seg.f.sport;
+	out->dport = seg.f.dport;
+	out->proto = seg.f.proto;
+	if (d.st == PKT_DNS && seg.f.proto == 17) {
+		d.st = pkt_dns_message(seg.p, seg.present, seg.claimed,
+		                       &out->msgs[0], &d.why);
+		out->nmsgs = d.st == PKT_DNS;
+	} else if (d.st == PKT_DNS && seg.claimed == 0) {
+		stop(&d, PKT_SKIP, "tcp: no payload");
+	} else if (d.st == PKT_DNS) {
+		tcp_messages(&d, &seg, out);
+	}
 	if (why)
 		*why = d.why;
 	return d.st;
