@@ -185,7 +185,8 @@ static FILE *case_file(const struct case_spec *s, const char *name, char *err,
 	snprintf(path, sizeof path, "%s/%s", s->casedir, name);
 	FILE *f = fopen(path, "we");
 	if (!f)
-		snprintf(err, errsize, "cannot write %s: %s", path, strerror(errno));
+		snprintf(err, errsize, "cannot write %s in the case folder: %s",
+		         name, strerror(errno));
 	return f;
 }
 
@@ -320,8 +321,9 @@ static int nscd_start(const struct case_spec *s, const struct sandbox *sb,
 			break;
 		poll(NULL, 0, 5);
 	}
-	snprintf(err, errsize, "nscd (%s) did not open %s; see %s", s->nscd, sock,
-	         errpath);
+	snprintf(err, errsize, "nscd (%s) did not open its socket "
+	         "/run/nscd/socket within 5 s; see nscd.err in the case folder",
+	         s->nscd);
 	return -1;
 }
 
