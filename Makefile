@@ -168,6 +168,14 @@ $(GEN_CAPTURE): tests/gen_capture.c
 	$(CC) $(ALL_CFLAGS) $(PCAP_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PCAP_LIBS)
 integration: $(GEN_CAPTURE)
 
+# The capture corpus of tests/captures/: decode.t checks that it is what
+# this program writes, then compares decode's counts with tshark's.
+GEN_CORPUS := $(B)/tests/gen_corpus
+$(GEN_CORPUS): tests/gen_corpus.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(OPT) $(CFLAGS) -o $@ $< $(LDFLAGS)
+integration: $(GEN_CORPUS)
+
 # whichns decode against tshark on a million-packet capture.
 .PHONY: bench-decode
 bench-decode: $(WHICHNS) $(GEN_CAPTURE)

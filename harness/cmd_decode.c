@@ -74,9 +74,10 @@ static const char help_text[] =
 "\n"
 "Exit status: 0 decoded (a capture that ends inside a packet, or one\n"
 "without DNS, is a warning); 2 bad usage, a file that is not a capture, a\n"
-"damaged capture (a record that contradicts itself: what came before it\n"
-"is decoded and written, then decode stops) or a packet on a link type\n"
-"decode does not read; 3 output could not be written, or out of memory.\n";
+"damaged capture (a record that contradicts itself) or a packet on a link\n"
+"type decode does not read: the packets before it are decoded and the\n"
+"outputs written, then decode stops (\"stopped\" in the summary); 3 output\n"
+"could not be written, or out of memory.\n";
 
 struct decode_opts {
 	const char *file, *outdir;
@@ -97,7 +98,7 @@ struct decode_stats {
 	int    links[LINKS_SHOWN];  /* link types seen, in order */
 	size_t nlinks;
 	char   cut[256];            /* truncated: where the file ended */
-	char   damaged[512];        /* damaged: why reading stopped */
+	char   stopped[512];        /* why reading stopped before the end */
 };
 
 struct decoder {
@@ -309,7 +310,7 @@ static const char *link_name(int linktype)
 }
 
 static const char link_readable[] =
-	"Ethernet, Linux cooked (SLL, SLL2), raw IP and BSD loopback are";
+	"it reads Ethernet, Linux cooked SLL and SLL2, raw IP and BSD loopback";
 
 static int keep_query(struct decoder *d, const struct wn_event *e)
 {
@@ -370,7 +371,7 @@ static void link_seen(struct decode_stats *st, int linktype)
 }
 
 /* false: the packet's link type is not one decode reads, and reading
- * stops there (st->damaged says why). */
+ * stops there (st->stopped says why). */
 static bool on_packet(struct decoder *d, const struct capfile *cf,
                       const struct capfile_pkt *pkt)
 {
@@ -379,11 +380,13 @@ static bool on_packet(struct decoder *d, const struct capfile *cf,
 
 	if (pkt->linktype != d->link_ok) {
 		if (!pkt_link_supported(pkt->linktype)) {
-			snprintf(st->damaged, sizeof st->damaged, "packet %llu is on "
+			snprintf(st->stopped, sizeof st->stopped, "packet %llu is on "
 			         "interface %u (section %u) of link type %s (%d), which "
-			         "decode does not read; %s", st->packets + 1, pkt->iface,
+			         "decode does not read (%s); to decode the others: "
+			         "tshark -r %s -Y 'frame.interface_id != %u' -w "
+			         "OTHERS.pcapng", st->packets + 1, pkt->iface,
 			         cf->sections, link_name(pkt->linktype), pkt->linktype,
-			         link_readable);
+			         link_readable, d->o->file, pkt->iface);
 			return false;
 		}
 		d->link_ok = pkt->linktype;
@@ -420,11 +423,12 @@ static int read_packets(struct decoder *d, struct capfile *cf)
 		         "byte %zu)", d->st.packets, cf->why, cf->err_off);
 		fprintf(stderr, "whichns: %s: truncated %s\n", file, d->st.cut);
 	} else if (cs == CAPFILE_BAD) {
-		snprintf(d->st.damaged, sizeof d->st.damaged, "after %llu packets, "
-		         "at byte %zu: %s", d->st.packets, cf->err_off, cf->why);
+		snprintf(d->st.stopped, sizeof d->st.stopped, "damaged at byte %zu: "
+		         "%s", cf->err_off, cf->why);
 	}
-	if (d->st.damaged[0]) {
-		fprintf(stderr, "whichns: %s: damaged %s\n", file, d->st.damaged);
+	if (d->st.stopped[0]) {
+		fprintf(stderr, "whichns: %s: stopped after %llu packets: %s\n", file,
+		        d->st.packets, d->st.stopped);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -455,7 +459,10 @@ static void write_counts(FILE *f, const struct decoder *d,
 	fputs(st->nlinks ? "\n" : "none\n", f);
 	fprintf(f, "packets\t%llu\n", st->packets);
 	fprintf(f, "truncated\t%s%s\n", st->cut[0] ? "yes: " : "no", st->cut);
-	fprintf(f, "damaged\t%s%s\n", st->damaged[0] ? "yes: " : "no", st->damaged);
+	if (st->stopped[0])
+		fprintf(f, "stopped\tafter %llu packets: %s\n", st->packets, st->stopped);
+	else
+		fputs("stopped\tno\n", f);
 	if (st->packets)
 		fprintf(f, "first_packet\t%.6f\nlast_packet\t%.6f\n",
 		        st->t_first, st->t_last);
@@ -608,7 +615,7 @@ static int capture_open(const char *file, struct capture_bytes *cb,
 	if (capfile_open(cf, cb->p, cb->len) != 0)
 		fprintf(stderr, "whichns: %s: not a capture file: %s\n", file, cf->why);
 	else if (cf->format == CAPFILE_PCAP && !pkt_link_supported(cf->linktype))
-		fprintf(stderr, "whichns: %s: link type %s (%d) is not decoded; %s\n",
+		fprintf(stderr, "whichns: %s: link type %s (%d) is not decoded (%s)\n",
 		        file, link_name(cf->linktype), cf->linktype, link_readable);
 	else
 		return 0;

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # whichns decode: synthetic captures on every link type (no root needed),
-# truncated and foreign files, and, where a case can run, the same verdict
-# and counts from a case's capture.pcap as the case itself gave.
+# truncated and foreign files, the capture corpus of tests/captures
+# (pcapng with several interfaces, snaplen cuts, DNS over TCP in every
+# shape) counted as tshark counts it, damaged files refused, and, where a
+# case can run, the same verdict and counts from a case's capture.pcap as
+# the case itself gave.
 . "$(dirname "$0")/lib.sh"
 G="$top/build/tests/gen_capture"
+GC="$top/build/tests/gen_corpus"
 [ -x "$W" ] || { echo "Bail out! $W not built (run make)"; exit 1; }
 [ -x "$G" ] || { echo "Bail out! $G not built (run make $G)"; exit 1; }
+[ -x "$GC" ] || { echo "Bail out! $GC not built (run make $GC)"; exit 1; }
+have_tshark() { command -v tshark >/dev/null; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+no_tshark="tshark not installed (scripts/deps.sh installs it)"
 tmp=$(mktemp -d /tmp/whichns-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -132,7 +140,84 @@ expect 2 "^whichns: decode needs a capture file" "no file" -- "$W" decode
 "$W" decode --switch "$sw" --old 198.51.100.20 --new 198.51.100.10 "$c" >/dev/null 2>"$tmp/sum"
 is "$(field "$tmp/sum" verdict)" INCONCLUSIVE "--old/--new swapped: no query to 'old' before the switch"
 
-# 12. A real case: decode agrees with the case on its own capture.
+# 12. The corpus: what tests/gen_corpus.c writes, and tshark's counts.
+C="$top/tests/captures"
+"$GC" "$tmp/corpus"
+diff -r -x README.md "$C" "$tmp/corpus" >"$tmp/diff" 2>&1
+ok $? "tests/captures is what tests/gen_corpus.c writes (else: $GC tests/captures)"
+sed 's/^/# /' "$tmp/diff" | head -5
+# tshark's messages: one dns.id per message, several to a frame.
+tshark_msgs() { tshark "$@" -Y dns -T fields -e dns.id 2>/dev/null | tr ',' '\n' | grep -c .; }
+compared=0
+for f in "$C"/*.pcap "$C"/*.pcapng; do
+	name=$(basename "$f")
+	"$W" decode "$f" >"$tmp/out" 2>"$tmp/sum"
+	is "$?" 0 "$name: exit 0"
+	msgs=$(field "$tmp/sum" dns_messages)
+	is "$(events "$tmp/out")" "$msgs" "$name: one event per message ($msgs)"
+	is "$(field "$tmp/sum" malformed) $(field "$tmp/sum" stopped)" "0 no" "$name: nothing malformed, read to the end"
+	if ! have_tshark; then skip "$name: $no_tshark"; continue; fi
+	opts=()
+	case $name in   # see tests/captures/README.md
+	tcp-reorder*) opts=(-o tcp.reassemble_out_of_order:TRUE) ;;
+	esac
+	is "$msgs" "$(tshark_msgs "${opts[@]}" -r "$f")" "$name: as many DNS messages as tshark counts"
+	is "$(field "$tmp/sum" packets)" "$(tshark -r "$f" 2>/dev/null | wc -l)" "$name: as many packets as tshark reads"
+	compared=$((compared + 1))
+done
+have_tshark && { [ "$compared" -ge 10 ]; ok $? "tshark recounted $compared captures"; }
+
+# What each file was made to show (tests/captures/README.md).
+sum() { "$W" decode "$C/$1" >"$tmp/out" 2>"$tmp/sum"; }
+sum multi-link.pcapng
+is "$(field "$tmp/sum" link)" "EN10MB,LINUX_SLL,RAW,LINUX_SLL2,NULL,IPV4,IPV6,LOOP" "multi-link: every interface by its own link type"
+is "$(field "$tmp/sum" packets) $(field "$tmp/sum" dns_messages) $(field "$tmp/sum" queries_old) $(field "$tmp/sum" queries_new)" \
+	"73 72 18 18" "multi-link: 73 packets, 72 DNS messages, 18 queries to each server"
+sum multi-snaplen.pcapng
+is "$(field "$tmp/sum" dns_messages) $(field "$tmp/sum" dns_messages_cut)" "40 10" "multi-snaplen: 40 messages, the 10 answers of the short interface cut"
+grep -qx '.*	response	.*	hat.com	A	NOERROR	\[cut\]' "$tmp/out"; ok $? "multi-snaplen: a cut answer keeps its question, its answers marked [cut]"
+sum snaplen60.pcap
+is "$(field "$tmp/sum" dns_messages) $(field "$tmp/sum" dns_messages_cut) $(field "$tmp/sum" queries_old) $(field "$tmp/sum" queries_new)" \
+	"6 6 1 2" "snaplen 60: every message cut, and still 3 queries (a query is a query)"
+sum snaplen60-raw.pcap
+is "$(awk -F'\t' '$4 == "query" && $9 == "hat.com"' "$tmp/out" | wc -l) $(field "$tmp/sum" dns_messages_cut)" "3 3" \
+	"snaplen 60 on raw IP: the queries whole, the 3 answers cut"
+sum tcp-seven.pcap
+is "$(field "$tmp/sum" dns_messages) $(cut -f1 "$tmp/out" | sort | uniq -c | awk '$1 == 7' | wc -l)" "14 2" \
+	"tcp-seven: 7 queries in one segment, 7 answers in one"
+sum tcp-split.pcap
+is "$(field "$tmp/sum" dns_messages) $(field "$tmp/sum" tcp_lost)" "6 0" "tcp-split: 6 messages put together, nothing lost"
+sum tcp-reorder.pcap
+is "$(field "$tmp/sum" dns_messages) $(awk -F'\t' 'NR > 1 { print $8 }' "$tmp/out" | sort | uniq -d | tr '\n' ' ')" "5 800 801 " \
+	"tcp-reorder: 5 messages, each once (800 and 801: query and answer)"
+[ "$(field "$tmp/sum" tcp_retransmitted)" -ge 1 ] && [ "$(field "$tmp/sum" tcp_out_of_order)" -ge 1 ]
+ok $? "tcp-reorder: segments sent again and out of order counted"
+sum tcp-snaplen.pcap
+is "$(field "$tmp/sum" dns_messages) $(field "$tmp/sum" dns_messages_cut)" "4 1" "tcp-snaplen: the cut message counts, the stream goes on"
+sum sections.pcapng
+grep -q '^untimed	1 ' "$tmp/sum"; ok $? "sections: the simple packet block has no time, and the summary says so"
+
+# 13. Damaged files: the packets before the damage decoded, then exit 2
+#     with the reason; a file cut short is a warning.
+for d in "block-length-odd.pcapng:block length 61 is not a multiple of 4" \
+         "block-lengths-differ.pcapng:block length 88 at its start, 4 at its end" \
+         "interface-unknown.pcapng:packet on interface 3, but the section describes 1" \
+         "interface-usb.pcapng:packet 5 is on interface 1 .* of link type USB_LINUX \(189\), which decode does not read" \
+         "record-huge.pcap:packet record of 2147483647 bytes, more than 262144"; do
+	f=${d%%:*} why=${d#*:}
+	"$W" decode "$C/damaged/$f" >"$tmp/out" 2>"$tmp/err"
+	is "$?" 2 "$f: exit 2"
+	grep -qE "^whichns: $C/damaged/$f: stopped after [0-9]+ packets: .*$why" "$tmp/err"; ok $? "$f: one line says where and why"
+	[ "$(events "$tmp/out")" -ge 2 ]; ok $? "$f: the packets before it decoded"
+done
+"$W" decode "$C/damaged/file-cut.pcapng" >"$tmp/out" 2>"$tmp/err"
+is "$? $(events "$tmp/out")" "0 4" "file-cut: exit 0, the 4 messages before the cut"
+grep -q "^whichns: $C/damaged/file-cut.pcapng: truncated after 4 packets: block of 88 bytes cut short" "$tmp/err"; ok $? "file-cut: the warning says where"
+"$W" decode "$C/damaged/link-usb.pcap" >"$tmp/out" 2>"$tmp/err"
+is "$?" 2 "link-usb.pcap: exit 2"
+grep -q "link type USB_LINUX (189) is not decoded" "$tmp/err"; ok $? "link-usb.pcap: says which link type"
+
+# 14. A real case: decode agrees with the case on its own capture.
 if [ "$(id -u)" -ne 0 ] || ! unshare -n -m -p -f true 2>/dev/null; then
 	n=$((n + 1)); echo "ok $n # SKIP a real case needs root and namespaces"
 else
