@@ -1,14 +1,16 @@
 /*
- * getip - getaddrinfo(NAME) in a loop: the seed's classic experiment.
+ * getip - getaddrinfo(NAME) in a loop: the first of the classic experiments.
  *
- * Models a long-running daemon that resolves through NSS.  The seed saw
- * it stay on the old server until restarted (resolv.conf read once, RHEL 5/6)
- * unless nscd was running.  Per RESOLVER-FACTS.md, glibc 2.26 and later stat
+ * Models a long-running daemon that resolves through NSS.  The classic
+ * experiments (the stale-resolver investigation this project reproduces)
+ * saw it stay on the old server until restarted (resolv.conf read once,
+ * glibc of RHEL 5/6) unless nscd was running.  glibc 2.26 and later stat
  * resolv.conf before each lookup and reload it (unless "options no-reload"),
- * and musl re-reads the file on every lookup: this probe shows which holds.
+ * and musl re-reads the file on every lookup (doc/resolvers.md): this probe
+ * shows which holds.
  *
- * -f inet (default: A, as the seed did), inet6 (AAAA), unspec (A and AAAA,
- * printed as QTYPE "ANY").
+ * -f inet (default: A, as the classic experiments did), inet6 (AAAA), unspec
+ * (A and AAAA, printed as QTYPE "ANY").
  */
 #include <netdb.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  *
  * Older daemons still call it.  In glibc it shares getaddrinfo's path
  * (NSS, nscd, and since 2.26 the stat-and-reload of resolv.conf before each
- * lookup: RESOLVER-FACTS.md, "glibc"), but it keeps its own static state, so
+ * lookup: doc/resolvers.md), but it keeps its own static state, so
  * it is measured on its own rather than assumed to match getip.
  */
 #include <netdb.h>

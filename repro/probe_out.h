@@ -7,7 +7,7 @@
  * on bad usage.  Never: links harness code, caches answers, or touches the
  * resolver's configuration: each probe alone decides how it resolves.
  *
- * Output (TSV on stdout, see DESIGN.md):
+ * Output (TSV on stdout; doc/design.md, "Probes"):
  *   #libc	glibc 2.36
  *   #probe	PROBE	API	PID
  *   EPOCH	API	QNAME	QTYPE	STATUS	ANSWERS

@@ -1,10 +1,11 @@
 /*
  * res_loop - res_query() for A, MX and NS of NAME in a loop, with a
- * res_close() + res_init() every R rounds: the seed's second experiment.
+ * res_close() + res_init() every R rounds: the second of the classic
+ * experiments.
  *
- * The seed saw this loop follow a resolv.conf change only at its explicit
- * res_init(), nscd or not (res_* never goes through nscd).  Per
- * RESOLVER-FACTS.md, glibc 2.26 and later also reload before each res_query
+ * The classic experiments saw this loop follow a resolv.conf change only at
+ * its explicit res_init(), nscd or not (res_* never goes through nscd).  Per
+ * doc/resolvers.md, glibc 2.26 and later also reload before each res_query
  * while the program has not changed _res, and an explicit res_init() re-reads
  * the file even with "options no-reload"; musl reads the file on every lookup
  * and its res_init() does nothing.  "#reinit" lines date each re-read, so the

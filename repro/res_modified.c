@@ -1,15 +1,17 @@
 /*
  * res_modified - res_search() for MX in a loop after changing _res the way
- * sendmail does: the seed's unexplained sendmail case, without sendmail.
+ * sendmail does: the sendmail case of the classic experiments, which they
+ * could not explain, without sendmail.
  *
  * sendmail's main.c calls res_init(), sets RES_NOALIASES, clears RES_DEBUG
- * (unless debugging) and keeps _res.retry/_res.retrans, which its domain.c
- * writes back before lookups.  Per RESOLVER-FACTS.md, glibc 2.26 and later
- * stop reloading resolv.conf for good in a thread whose _res the program
- * changed (resolv_context.c, replicated_configuration_matches), so MX lookups
- * should stay on the old server until restart; musl's _res is a dummy and it
- * reads the file on every lookup.  The retry/retrans writes keep their
- * values (as sendmail's defaults do): the options bit is the change.
+ * (unless debugging) and keeps _res.retry/_res.retrans, which its queue.c,
+ * srvrsmtp.c and savemail.c write back before deliveries.  Per
+ * doc/resolvers.md, glibc 2.26 and later never reload resolv.conf in a
+ * thread whose _res the program changed (resolv_context.c,
+ * replicated_configuration_matches), so MX lookups should stay on the old
+ * server until restart; musl's _res is a dummy and it reads the file on
+ * every lookup.  The retry/retrans writes keep their values (as sendmail's
+ * defaults do): the options bit is the change.
  */
 #include <netinet/in.h>
 #include <arpa/nameser.h>

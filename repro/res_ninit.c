@@ -3,7 +3,7 @@
  * res_nquery() for A in a loop.
  *
  * Models threaded daemons that keep a private resolver state.  Per
- * RESOLVER-FACTS.md, glibc never reloads such a state: the program must
+ * doc/resolvers.md, glibc never reloads such a state: the program must
  * res_nclose() and res_ninit() again, so this probe should stay on the old
  * server after the switch.  musl has no res_ninit/res_nquery: there the probe
  * says "#unsupported" and exits 77 (can't run here, not a failure).

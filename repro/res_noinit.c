@@ -2,9 +2,9 @@
  * res_noinit - res_query() for A in a loop, never calling res_init().
  *
  * The control for res_loop: the resolver initialises itself on first use.
- * Per RESOLVER-FACTS.md, glibc 2.26 and later then reload resolv.conf before
- * each res_query (the seed's glibc 2.5/2.12 read it once, so the program
- * stayed on the old server), and musl reads it on every lookup.
+ * Per doc/resolvers.md, glibc 2.26 and later then reload resolv.conf before
+ * each res_query (glibc 2.5/2.12 of the classic experiments read it once, so
+ * the program stayed on the old server), and musl reads it on every lookup.
  */
 #include <netinet/in.h>
 #include <arpa/nameser.h>

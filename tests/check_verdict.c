@@ -1,5 +1,5 @@
 /*
- * check_verdict.c - the verdict rules of DESIGN.md "Verdicts".
+ * check_verdict.c - the verdict rules of doc/design.md, "Verdicts".
  *
  * Cases are written as event strings and their results compared as one
  * canonical line, so a failure prints the whole picture side by side.

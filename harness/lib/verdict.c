@@ -1,5 +1,6 @@
 /*
- * verdict.c - the verdict rules of DESIGN.md, applied to observations.
+ * verdict.c - the verdict rules of doc/design.md ("Verdicts"), applied
+ * to observations.
  *
  * A "lookup" is a query message that is not a retransmission: the verdict
  * speaks of lookups so that a resend after a lost answer does not turn

@@ -1,7 +1,8 @@
 /*
  * verdict.h - from what the wire and the process showed to a verdict.
  *
- * Owns: the rules of DESIGN.md "Verdicts" and the numbers behind them.
+ * Owns: the verdict rules (doc/design.md, "Verdicts") and the numbers
+ * behind them.
  * Never: looks at what a probe is "known" to do, at the expected verdict,
  * or at anything but the observations handed in.
  */

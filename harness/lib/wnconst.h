@@ -1,5 +1,6 @@
 /*
- * wnconst.h - the fixed addresses and answers of DESIGN.md.
+ * wnconst.h - the fixed addresses and answers of every case
+ * (doc/design.md, "Addresses").
  *
  * Documentation ranges only (RFC 5737, RFC 3849): nothing here can reach
  * a real host even if a packet escaped the namespaces.
