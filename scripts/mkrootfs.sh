@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # mkrootfs.sh - build and cache the Debian root filesystems whichns chroots
-# into to run probes under other glibc versions (see DESIGN.md, "Root
-# filesystems").
+# into to run probes under other glibc versions (see doc/design.md, "C
+# libraries and root filesystems").
 #
 #   scripts/mkrootfs.sh [--cache DIR] [--list] [--force] SUITE...
 #

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The classic experiments end to end: real dnsmasq, real namespaces, real
-# capture.  Verdicts must match the issue's table, tshark must agree with
-# the counts, and the host must be exactly as before.
+# capture.  Verdicts must match README.md's table ("What `make repro`
+# shows"), tshark must agree with the counts, and the host must be exactly
+# as before.
 . "$(dirname "$0")/lib.sh"
 need_root_and_namespaces
 
@@ -24,8 +25,9 @@ for c in res_loop_inplace_no-reload res_loop_rename_no-reload; do
 	[ "$late" -gt 0 ] 2>/dev/null
 	ok $? "$c reports how late ($late lookups)"
 done
-# nscd: getip follows even with no-reload (nscd calls res_init itself);
-# res_query never goes through nscd.
+# nscd: getip follows even with no-reload (nscd flushes its cache, and the
+# lookup after it goes to a worker that has not resolved yet and reads the
+# new file: doc/resolvers.md, "nscd"); res_query never goes through nscd.
 for c in getip_inplace_no-reload_nscd getip_rename_default_nscd; do
 	is "$(field "$run"/*-"$c"/result.txt verdict)" FOLLOWED "$c is FOLLOWED"
 done
