@@ -262,12 +262,12 @@ static void triggers_stop(void *arg)
 		target_stop(&tr->t[i]);
 }
 
-/* Debian's defaults for hosts, but one worker thread: each worker keeps
- * its own resolver state, so with several the server a lookup reaches
- * depends on which worker the scheduler picks, and no verdict repeats. */
+/* Debian's defaults for hosts.  "threads 1" asks for one worker, but
+ * nscd starts at least one per database (five), each with its own
+ * resolver state: which worker answers after a switch is the
+ * scheduler's choice (doc/resolvers.md, "nscd"). */
 static const char nscd_conf[] =
-	"# whichns: the nscd of one case (Debian's defaults for hosts,\n"
-	"# one worker thread so that results repeat)\n"
+	"# whichns: the nscd of one case (Debian's defaults for hosts)\n"
 	"debug-level 0\n"
 	"threads 1\n"
 	"max-threads 1\n"

@@ -579,7 +579,7 @@ START_TEST(test_json_one_case)
 }
 END_TEST
 
-/* DESIGN.md "Output contract": these keys in every case object. */
+/* doc/design.md, "summary.json": these keys in every case object. */
 static const char *const design_keys[] = {
 	"case", "probe", "libc", "update", "options", "cache", "verdict",
 	"expected", "queries_old_before", "queries_old_after",

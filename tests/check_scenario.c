@@ -130,7 +130,7 @@ START_TEST(test_defaults_only)
 }
 END_TEST
 
-/* The seed's classic experiments: the probe varies fastest. */
+/* The classic experiments (fixtures/scenarios/repro.scn): the probe varies fastest. */
 START_TEST(test_repro_matrix)
 {
 	assert_cases(probe_line,
