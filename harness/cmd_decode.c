@@ -38,6 +38,7 @@
 
 #define OUT_BUFFER (1 << 20)
 #define LINKS_SHOWN 8           /* link types named in the summary */
+#define DROP_BEHIND (32 << 20)  /* mapped bytes read before they are let go */
 
 static const char usage_text[] =
 "usage: whichns decode [--old addr]... [--new addr]... [--switch time]\n"
@@ -220,9 +221,11 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 	return 0;
 }
 
-/* The file's bytes: mapped when it is a regular file, read into memory
- * when it is a pipe or a device.  Returns 0, or EXIT_USAGE / EXIT_ENV
- * with the message printed. */
+/* The file's bytes: mapped when it is a regular file (no copy; like any
+ * mapped reader, decode dies of SIGBUS if another process truncates the
+ * file under it), read into memory when it is a pipe or a device.
+ * capture_load() returns 0, or EXIT_USAGE / EXIT_ENV with the message
+ * printed. */
 struct capture_bytes {
 	uint8_t *p;
 	size_t   len;
@@ -254,6 +257,15 @@ static int read_all(int fd, const char *file, struct capture_bytes *cb)
 		if (n > 0)
 			cb->len += (size_t)n;
 	}
+}
+
+static void capture_unload(struct capture_bytes *cb)
+{
+	if (cb->mapped)
+		munmap(cb->p, cb->len);
+	else
+		free(cb->p);
+	memset(cb, 0, sizeof *cb);
 }
 
 static int capture_load(const char *file, struct capture_bytes *cb)
@@ -288,16 +300,9 @@ static int capture_load(const char *file, struct capture_bytes *cb)
 		fprintf(stderr, "whichns: %s: empty file, not a capture\n", file);
 		rc = EXIT_USAGE;
 	}
+	if (rc)
+		capture_unload(cb);
 	return rc;
-}
-
-static void capture_unload(struct capture_bytes *cb)
-{
-	if (cb->mapped)
-		munmap(cb->p, cb->len);
-	else
-		free(cb->p);
-	memset(cb, 0, sizeof *cb);
 }
 
 /* libpcap's name for a link type, LINKTYPE_ and DLT_ values alike. */
@@ -407,16 +412,26 @@ static bool on_packet(struct decoder *d, const struct capfile *cf,
 }
 
 /* Every packet of the file through the flow.  Returns 0, or EXIT_USAGE
- * when reading had to stop (the message printed). */
-static int read_packets(struct decoder *d, struct capfile *cf)
+ * when reading had to stop (the message printed).  Mapped pages already
+ * read are let go as it goes (nothing points into them once their
+ * packet is decoded), so a capture of gigabytes does not stay resident. */
+static int read_packets(struct decoder *d, struct capfile *cf,
+                        const struct capture_bytes *cb)
 {
 	const char *file = d->o->file;
 	struct capfile_pkt pkt;
 	enum capfile_status cs;
+	size_t let_go = 0, page = (size_t)sysconf(_SC_PAGESIZE);
 
-	while ((cs = capfile_next(cf, &pkt)) == CAPFILE_PACKET)
+	while ((cs = capfile_next(cf, &pkt)) == CAPFILE_PACKET) {
 		if (!on_packet(d, cf, &pkt))
 			break;
+		if (cb->mapped && cf->off - let_go >= DROP_BEHIND) {
+			size_t upto = cf->off / page * page;
+			madvise(cb->p + let_go, upto - let_go, MADV_DONTNEED);
+			let_go = upto;
+		}
+	}
 	flow_finish(d->flow);
 	if (cs == CAPFILE_TRUNCATED) {
 		snprintf(d->st.cut, sizeof d->st.cut, "after %llu packets: %s (at "
@@ -721,7 +736,7 @@ int cmd_decode(int argc, char **argv)
 		fprintf(stderr, "whichns: out of memory\n");
 		rc = EXIT_ENV;
 	} else if ((rc = outputs_open(&d, &od)) == 0) {
-		int read_rc = read_packets(&d, &cf);
+		int read_rc = read_packets(&d, &cf, &cb);
 		rc = decode_finish(&d, &od);
 		if (rc == EXIT_OK)
 			rc = read_rc;

@@ -1,5 +1,6 @@
 /*
- * check_packet.c - unit tests of pkt_decode() and the address helpers.
+ * check_packet.c - unit tests of pkt_decode(), pkt_segment(),
+ * pkt_dns_message() and the address and link type helpers.
  *
  * Frames are stacked layer by layer with the put_* helpers (link, IP,
  * transport, DNS bytes; plain bytes and numbers from testutil.h), using
@@ -782,6 +783,132 @@ START_TEST(test_every_tcp_prefix_flagged)
 }
 END_TEST
 
+/* pkt_segment(): the transport payload as captured and as claimed, the
+ * sequence number and the flags reassembly needs. */
+START_TEST(test_segment_tcp_and_udp)
+{
+	struct wire w;
+	struct pkt_seg seg;
+	const char *why = "unset";
+
+	tcp_start(&w);
+	w.b[14 + 20 + 13] = 0x13;        /* FIN SYN ACK */
+	put_tcp_msg(&w, query, sizeof query);
+	tcp_done(&w);
+	uint8_t *exact = wire_exact(&w, w.n - 5);   /* the capture cut 5 bytes */
+	ck_assert_int_eq(pkt_segment(PKT_LINK_EN10MB, exact, w.n - 5, &seg, &why), PKT_DNS);
+	ck_assert_ptr_null(why);
+	ck_assert_uint_eq(seg.f.proto, TCP);
+	ck_assert_uint_eq(seg.f.sport, CLIENT_PORT);
+	ck_assert_uint_eq(seg.seq, 1);
+	ck_assert_uint_eq(seg.tcp_flags, PKT_TCP_FIN | PKT_TCP_SYN);
+	ck_assert(seg.p == exact + 14 + 20 + 20);
+	ck_assert_uint_eq(seg.claimed, 2 + sizeof query);
+	ck_assert_uint_eq(seg.present, 2 + sizeof query - 5);
+	free(exact);
+
+	tcp_start(&w);                   /* no payload: still a segment */
+	tcp_done(&w);
+	ck_assert_int_eq(pkt_segment(PKT_LINK_EN10MB, w.b, w.n, &seg, &why), PKT_DNS);
+	ck_assert_uint_eq(seg.claimed, 0);
+
+	eth_udp4(&w, 53, CLIENT_PORT, answer, sizeof answer);
+	ck_assert_int_eq(pkt_segment(PKT_LINK_EN10MB, w.b, w.n - 1, &seg, &why), PKT_DNS);
+	ck_assert_uint_eq(seg.f.proto, UDP);
+	ck_assert_uint_eq(seg.claimed, sizeof answer);
+	ck_assert_uint_eq(seg.present, sizeof answer - 1);
+	ck_assert(seg.p == w.b + UDP4_AT + 8);
+
+	eth_udp4(&w, CLIENT_PORT, 5353, query, sizeof query);
+	ck_assert_int_eq(pkt_segment(PKT_LINK_EN10MB, w.b, w.n, &seg, &why), PKT_SKIP);
+	ck_assert_uint_eq(seg.f.dport, 5353);
+}
+END_TEST
+
+/* pkt_dns_message(): whole, cut by the capture (counts once the id and
+ * flags are there), cut on the wire (malformed). */
+static const struct {
+	size_t present, claimed;
+	enum pkt_status st;
+	bool cut;
+} message_rows[] = {
+	{ sizeof answer, sizeof answer, PKT_DNS, false },
+	{ sizeof answer, sizeof answer + 9, PKT_DNS, false },   /* the rest ignored */
+	{ sizeof answer - 1, sizeof answer, PKT_DNS, true },
+	{ 12, sizeof answer, PKT_DNS, true },
+	{ DNS_ID_FLAGS_LEN, sizeof answer, PKT_DNS, true },
+	{ DNS_ID_FLAGS_LEN - 1, sizeof answer, PKT_TRUNCATED, false },
+	{ 0, sizeof answer, PKT_TRUNCATED, false },
+	{ sizeof answer - 1, sizeof answer - 1, PKT_TRUNCATED, false },
+	{ 11, 11, PKT_TRUNCATED, false },
+};
+
+START_TEST(test_dns_message_cut)
+{
+	struct dns_msg m;
+	const char *why = "unset";
+	struct wire w = { .n = 0 };
+
+	put_bytes(&w, answer, sizeof answer);
+	uint8_t *exact = wire_exact(&w, message_rows[_i].present);
+	enum pkt_status st = pkt_dns_message(exact, message_rows[_i].present,
+	                                     message_rows[_i].claimed, &m, &why);
+	ck_assert_int_eq(st, message_rows[_i].st);
+	if (st == PKT_DNS) {
+		ck_assert(m.cut == message_rows[_i].cut);
+		ck_assert_uint_eq(m.id, 0xbeef);
+		ck_assert(m.qr);
+		if (m.cut)
+			ck_assert_str_eq(why, "dns: message cut by the capture");
+		else
+			ck_assert_ptr_null(why);
+	} else {
+		ck_assert_ptr_nonnull(why);
+	}
+	free(exact);
+}
+END_TEST
+
+static const struct {
+	int link;
+	const char *name;
+} link_rows[] = {
+	{ PKT_LINK_NULL, "NULL" }, { PKT_LINK_EN10MB, "EN10MB" },
+	{ PKT_LINK_RAW, "RAW" }, { PKT_LINK_RAW_ALT, "RAW" }, { PKT_LINK_LOOP, "LOOP" },
+	{ PKT_LINK_LINUX_SLL, "LINUX_SLL" }, { PKT_LINK_IPV4, "IPV4" },
+	{ PKT_LINK_IPV6, "IPV6" }, { PKT_LINK_LINUX_SLL2, "LINUX_SLL2" },
+	{ 189, NULL }, { 105, NULL }, { -1, NULL }, { 65535, NULL },
+};
+
+START_TEST(test_link_names)
+{
+	const char *name = pkt_link_name(link_rows[_i].link);
+	if (link_rows[_i].name)
+		ck_assert_str_eq(name, link_rows[_i].name);
+	else
+		ck_assert_ptr_null(name);
+	ck_assert(pkt_link_supported(link_rows[_i].link) == (link_rows[_i].name != NULL));
+}
+END_TEST
+
+/* OpenBSD's loopback: the address family in network byte order. */
+START_TEST(test_loop_link)
+{
+	struct wire w = { .n = 0 };
+	struct pkt_dns p;
+
+	put32(&w, 2);
+	put_udp_query(&w, 4);
+	ck_assert_int_eq(decode(PKT_LINK_LOOP, &w, &p, NULL), PKT_DNS);
+	assert_query(&p, 0);
+	w.n = 0;
+	put32(&w, 24);
+	put_udp_query(&w, 6);
+	ck_assert_int_eq(decode(PKT_LINK_LOOP, &w, &p, NULL), PKT_DNS);
+	ck_assert_int_eq(p.src.family, 6);
+}
+END_TEST
+
 /* Malformed */
 
 static const int unknown_links[] = { 105, 127, 9999, -1 };
@@ -971,6 +1098,10 @@ Suite *packet_suite(void)
 	tcase_add_test(core, test_tcp_no_payload_skipped);
 	tcase_add_test(core, test_addr_helpers);
 	tcase_add_test(core, test_status_names);
+	tcase_add_test(core, test_segment_tcp_and_udp);
+	tcase_add_loop_test(core, test_dns_message_cut, 0, NROWS(message_rows));
+	tcase_add_loop_test(core, test_link_names, 0, NROWS(link_rows));
+	tcase_add_test(core, test_loop_link);
 	suite_add_tcase(s, core);
 
 	tcase_add_test(limits, test_tcp_prefix_cut_after_complete);

@@ -5,6 +5,9 @@
 
 Suite *dns_suite(void);
 Suite *packet_suite(void);
+Suite *capfile_suite(void);
+Suite *tcpdns_suite(void);
+Suite *flow_suite(void);
 Suite *verdict_suite(void);
 Suite *resolvconf_suite(void);
 Suite *scenario_suite(void);
