@@ -76,7 +76,8 @@ static int duration(const char *opt, const char *v, unsigned *ms)
 	return 0;
 }
 
-int cmd_exec(int argc, char **argv, int (*prepare)(struct run_opts *))
+int cmd_exec(int argc, char **argv,
+             int (*prepare)(struct run_opts *, const struct exec_job *))
 {
 	enum { O_LIBC = 256, O_UPDATE, O_OPTIONS, O_NSCD, O_BEFORE, O_SW_AFTER,
 	       O_SW_AT, O_WINDOW, O_TIMEOUT, O_INTERVAL, O_TRIGGER, O_TRIG_EVERY,
@@ -225,7 +226,7 @@ int cmd_exec(int argc, char **argv, int (*prepare)(struct run_opts *))
 	evidence_shell_quote(rerun, sizeof rerun, full);
 	free(full);
 	job.spec.rerun = rerun;
-	if ((rc = prepare(&o)) != 0)
+	if ((rc = prepare(&o, &job)) != 0)
 		return rc;
 	return runner_exec(&o, &job);
 }

@@ -131,22 +131,35 @@ static int check_environment(void)
 
 
 
+/* A case's C library (and its nscd, when asked) must be there before
+ * anything starts, and its root filesystem held so that it is not rebuilt
+ * under the run: run and exec ask exactly this.  0, or EXIT_ENV said. */
+static int check_libc(const struct libc_paths *lp, const char *libc,
+                      bool want_nscd, bool hold, struct libc_env *env)
+{
+	char err[PATH_MAX + 200];
+	if (libc_resolve(lp, libc, want_nscd, env, err, sizeof err) != 0 ||
+	    (hold && libc_hold(env, err, sizeof err) != 0)) {
+		fprintf(stderr, "whichns: %s\n", err);
+		return EXIT_ENV;
+	}
+	return 0;
+}
+
 /* The libc and probe of every case must exist before anything starts:
  * returns 0, or the exit status to stop with. */
 static int check_probes(const struct libc_paths *lp, const struct scn_case *c,
                         size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		char path[PATH_MAX * 2], err[PATH_MAX + 200];
+		char path[PATH_MAX * 2];
 		struct libc_env env;
 		/* Cases of one libc come together: hold each tree once. */
 		bool first_of_libc = i == 0 || strcmp(c[i].libc, c[i - 1].libc) != 0;
-		if (libc_resolve(lp, c[i].libc, strcmp(c[i].cache, "nscd") == 0, &env,
-		                 err, sizeof err) != 0 ||
-		    (first_of_libc && libc_hold(&env, err, sizeof err) != 0)) {
-			fprintf(stderr, "whichns: %s\n", err);
-			return EXIT_ENV;
-		}
+		int rc = check_libc(lp, c[i].libc, strcmp(c[i].cache, "nscd") == 0,
+		                    first_of_libc, &env);
+		if (rc != 0)
+			return rc;
 		uint16_t qtype;
 		if (c[i].only[0] && dns_type_parse(c[i].only, &qtype) != 0) {
 			fprintf(stderr, "whichns: case %s: unknown query type '%s' in "
@@ -208,9 +221,9 @@ static int find_paths(struct paths *p, struct run_opts *o, const char *fixtures_
 static int results_dir(struct paths *p, struct run_opts *o)
 {
 	if (mkdir(o->results, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "whichns: cannot create %s: %s\n", o->results,
-		        strerror(errno));
-		return EXIT_ENV;
+		struct wfault f = { 0 };
+		runfolder_fault_set(&f, "create", o->results, errno);
+		return runfolder_fault_print(&f, FAULT_NOTHING_RAN);
 	}
 	if (!realpath(o->results, p->results)) {
 		fprintf(stderr, "whichns: %s: %s\n", o->results, strerror(errno));
@@ -445,10 +458,12 @@ static int cmd_merge(int argc, char **argv)
 	return runner_merge(&o, argv + optind, (size_t)(argc - optind));
 }
 
-/* exec's paths and checks, once cmd_exec.c has parsed its arguments. */
-static int exec_prepare(struct run_opts *o)
+/* exec's paths and checks, once cmd_exec.c has parsed its arguments:
+ * the same as run's, in the same order. */
+static int exec_prepare(struct run_opts *o, const struct exec_job *job)
 {
 	static struct paths paths;
+	struct libc_env env;
 	int rc;
 	const char *results = o->results, *cache = o->libc.cache;
 	if ((rc = find_paths(&paths, o, NULL)) != 0)
@@ -457,7 +472,9 @@ static int exec_prepare(struct run_opts *o)
 		o->results = results;
 	if (cache)
 		o->libc.cache = cache;
-	if ((rc = check_environment()) != 0 || (rc = results_dir(&paths, o)) != 0)
+	if ((rc = check_libc(&o->libc, job->libc, job->spec.nscd != NULL, true,
+	                     &env)) != 0 ||
+	    (rc = check_environment()) != 0 || (rc = results_dir(&paths, o)) != 0)
 		return rc;
 	cleanup_mark();
 	return 0;

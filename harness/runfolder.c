@@ -1,8 +1,11 @@
 /*
  * runfolder.c - the run folder and its reports.
  *
- * Reports are written to a temporary name and renamed into place, so a
- * reader (or a crash) never sees half a summary presented as complete.
+ * Reports are written to a temporary name, flushed to the disk and
+ * renamed into place, so a reader (or a crash) never sees half a summary
+ * presented as complete.  A write the results folder refuses (full, read
+ * only, failing disk) is told in one line naming the path and errno, and
+ * the run claims no summary: it has none.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,8 +22,63 @@
 /* result.txt and expected files are a few KB; anything far larger is not ours. */
 #define RESULT_FILE_MAX (4u << 20)
 
+void runfolder_fault_set(struct wfault *f, const char *what, const char *path,
+                         int errnum)
+{
+	if (f->errnum)
+		return;   /* the first fault is the one to tell */
+	f->errnum = errnum ? errnum : EIO;
+	snprintf(f->what, sizeof f->what, "%s", what);
+	snprintf(f->path, sizeof f->path, "%s", path);
+}
+
+int runfolder_fault_print(const struct wfault *f, const char *outcome)
+{
+	const char *fix;
+	switch (f->errnum) {
+	case ENOSPC: case EDQUOT:
+		fix = "free space there, or pass another --results folder"; break;
+	case EROFS: case EACCES: case EPERM:
+		fix = "pass a writable --results folder"; break;
+	case EIO:
+		fix = "the disk failed (see dmesg); pass another --results folder"; break;
+	default:
+		fix = "pass another --results folder"; break;
+	}
+	fprintf(stderr, "whichns: cannot %s %s: %s; %s (%s)\n", f->what, f->path,
+	        strerror(f->errnum), outcome, fix);
+	return EXIT_ENV;
+}
+
+int runfolder_write(const char *path, int (*fn)(FILE *, const void *),
+                    const void *ctx, struct wfault *f)
+{
+	char tmp[PATH_MAX + 80];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *fp = fopen(tmp, "we");
+	if (!fp) {
+		runfolder_fault_set(f, "write", path, errno);
+		return -1;
+	}
+	/* errno of the first failing call: stdio keeps writing after one. */
+	int e = 0;
+	errno = 0;
+	if (fn(fp, ctx) != 0 || ferror(fp) || fflush(fp) != 0 ||
+	    fsync(fileno(fp)) != 0)
+		e = errno ? errno : EIO;
+	if (fclose(fp) != 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, path) != 0)
+		e = errno;
+	if (!e)
+		return 0;
+	unlink(tmp);
+	runfolder_fault_set(f, "write", path, e);
+	return -1;
+}
+
 int runfolder_create(struct runfolder *rf, const char *results,
-                     const char *prefix, char *err, size_t errsize)
+                     const char *prefix, struct wfault *f)
 {
 	time_t now = time(NULL);
 	struct tm tm;
@@ -31,13 +89,12 @@ int runfolder_create(struct runfolder *rf, const char *results,
 	snprintf(rf->id + n, sizeof rf->id - (size_t)n, "-%d", (int)getpid());
 	snprintf(rf->dir, sizeof rf->dir, "%s/%s", results, rf->id);
 	if ((mkdir(results, 0755) != 0 && errno != EEXIST) || mkdir(rf->dir, 0755) != 0) {
-		snprintf(err, errsize, "cannot create %s: %s", rf->dir, strerror(errno));
+		runfolder_fault_set(f, "create", rf->dir, errno);
 		return -1;
 	}
 	snprintf(rf->results, sizeof rf->results, "%s", results);
 	return 0;
 }
-
 
 int runfolder_read_case(const char *casedir, struct case_result *r,
                         char *err, size_t errsize)
@@ -99,25 +156,18 @@ void runfolder_expect(struct runfolder *rf, struct case_result *r)
 typedef void (*report_fn)(FILE *, const struct run_info *,
                           const struct case_result *, size_t);
 
-static int write_report(const char *dir, const char *name, report_fn fn,
-                        const struct run_info *ri, const struct case_result *r,
-                        size_t n)
+struct report_job {
+	report_fn fn;
+	const struct run_info *ri;
+	const struct case_result *r;
+	size_t n;
+};
+
+static int write_one_report(FILE *f, const void *arg)
 {
-	char path[PATH_MAX + 32], tmp[PATH_MAX + 40];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "we");
-	if (!f)
-		goto fail;
-	fn(f, ri, r, n);
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		goto fail;
-	}
+	const struct report_job *j = arg;
+	j->fn(f, j->ri, j->r, j->n);
 	return 0;
-fail:
-	fprintf(stderr, "whichns: cannot write %s: %s\n", path, strerror(errno));
-	return -1;
 }
 
 /* A differing verdict as a diff against its baseline line. */
@@ -135,31 +185,54 @@ static void print_diff(const struct case_result *r, bool first)
 	        r->vd.reason);
 }
 
+static const struct { const char *name; report_fn fn; } reports[] = {
+	{ "summary.json", report_json }, { "summary.md", report_md },
+	{ "results.tap", report_tap }, { "junit.xml", report_junit },
+};
+#define NREPORTS (sizeof reports / sizeof reports[0])
+
+/* Every report, or none: a half set would pass for a finished run.
+ * results/latest moves only to a folder with its reports written, and
+ * atomically: never missing, never half.  0, or -1 with f set. */
+static int write_reports(struct runfolder *rf, const struct run_info *ri,
+                         const struct case_result *r, size_t n,
+                         struct wfault *f)
+{
+	char path[PATH_MAX + 32], latest[PATH_MAX + 16], tmp[PATH_MAX + 32];
+	size_t i;
+	for (i = 0; i < NREPORTS; i++) {
+		struct report_job j = { reports[i].fn, ri, r, n };
+		snprintf(path, sizeof path, "%s/%s", rf->dir, reports[i].name);
+		if (runfolder_write(path, write_one_report, &j, f) != 0)
+			goto undo;
+	}
+	snprintf(latest, sizeof latest, "%s/latest", rf->results);
+	snprintf(tmp, sizeof tmp, "%s.%d", latest, (int)getpid());
+	if (symlink(rf->id, tmp) == 0 && rename(tmp, latest) == 0)
+		return 0;
+	runfolder_fault_set(f, "write", latest, errno);
+	unlink(tmp);
+undo:
+	while (i-- > 0) {
+		snprintf(path, sizeof path, "%s/%s", rf->dir, reports[i].name);
+		unlink(path);
+	}
+	return -1;
+}
+
 int runfolder_finish(struct runfolder *rf, const struct case_result *r,
                      size_t n, const struct finish_opts *fo)
 {
-	static const struct { const char *name; report_fn fn; } reports[] = {
-		{ "summary.json", report_json }, { "summary.md", report_md },
-		{ "results.tap", report_tap }, { "junit.xml", report_junit },
-	};
 	struct utsname u;
 	char host[400] = "";
 	size_t differs = 0, errors = 0, unclassified = 0;
+	struct wfault fault = { 0 };
 
 	if (uname(&u) == 0)
 		snprintf(host, sizeof host, "%s %s %s", u.sysname, u.release, u.machine);
-	struct run_info ri = { rf->id, host, fo->interrupted, fo->planned };
-	int bad_write = 0;
-	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
-		bad_write |= write_report(rf->dir, reports[i].name, reports[i].fn,
-		                          &ri, r, n);
-	/* results/latest moves only to a folder with its reports written, and
-	 * atomically: never missing, never half. */
-	char latest[PATH_MAX + 16], tmp[PATH_MAX + 32];
-	snprintf(latest, sizeof latest, "%s/latest", rf->results);
-	snprintf(tmp, sizeof tmp, "%s.%d", latest, (int)getpid());
-	if (!bad_write && symlink(rf->id, tmp) == 0 && rename(tmp, latest) != 0)
-		unlink(tmp);
+	struct run_info ri = { rf->id, host, fo->incomplete || fo->interrupted,
+	                       fo->planned };
+	int bad_write = write_reports(rf, &ri, r, n, &fault);
 	if (n > 0) {
 		report_table(stdout, r, n);
 		if (n > 1) {
@@ -176,14 +249,16 @@ int runfolder_finish(struct runfolder *rf, const struct case_result *r,
 		else if (r[i].expected == V_NONE && !r[i].skip[0])
 			unclassified++;
 	}
+	if (bad_write)   /* the last word: no summary.md to point at */
+		return runfolder_fault_print(&fault, "the table above is all "
+		                             "there is: no summary was written");
 	fprintf(stderr, "whichns: %zu of %zu cases ran; %zu differ from their "
 	        "expectation, %zu unclassified, %zu could not run. Evidence: %s/summary.md\n",
 	        n, fo->planned, differs, unclassified, errors, rf->dir);
 	if (fo->interrupted)
 		return EXIT_INTERRUPTED;
-	if (bad_write)
-		return EXIT_ENV;
-	return differs || errors || (fo->strict && unclassified) ? EXIT_DIFFERS : EXIT_OK;
+	return differs || errors || fo->incomplete || (fo->strict && unclassified)
+	       ? EXIT_DIFFERS : EXIT_OK;
 }
 
 void runfolder_free(struct runfolder *rf)

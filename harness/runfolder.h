@@ -3,14 +3,16 @@
  * reports, whether its cases were just run or merged from shards.
  *
  * Owns: run ids, results/latest, reading case records back, applying
- * expected verdicts, the exit status of a run.
- * Never: runs a case.
+ * expected verdicts, the exit status of a run, and the one line that says
+ * the results folder refused a write.
+ * Never: runs a case; claims a summary it could not write.
  */
 #ifndef WHICHNS_RUNFOLDER_H
 #define WHICHNS_RUNFOLDER_H
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include "caseres.h"
 #include "expect.h"
 
@@ -23,15 +25,39 @@ struct runfolder {
 	size_t nbase;
 };
 
-/* Exit codes of DESIGN.md. */
+/* Exit codes, as README.md and whichns(1) document them. */
 enum {
 	EXIT_OK = 0, EXIT_DIFFERS = 1, EXIT_USAGE = 2, EXIT_ENV = 3,
 	EXIT_INTERRUPTED = 130,
 };
 
-/* Make results/<prefix><time>-<pid>/ and point results/latest at it. */
+/* A write the results folder refused (ENOSPC, EIO, EROFS, EDQUOT...):
+ * what was being done, to which path, and errno.  The run cannot keep its
+ * evidence, so it stops: exit 3, and no summary is claimed. */
+struct wfault {
+	int  errnum;              /* 0: no fault */
+	char what[16];            /* "create", "write" */
+	char path[PATH_MAX + 64];
+};
+
+void runfolder_fault_set(struct wfault *f, const char *what, const char *path,
+                         int errnum);
+/* The one line of a fault: path, errno text, outcome (what became of the
+ * run), what to do.  Returns EXIT_ENV. */
+int  runfolder_fault_print(const struct wfault *f, const char *outcome);
+#define FAULT_NOTHING_RAN "nothing ran"
+#define FAULT_STOPPED "the run stopped, every case torn down, and wrote no summary"
+
+
+/* Write path whole or not at all: fn writes to a temporary file, which is
+ * flushed to the disk (so an EIO of the write-back shows here, not
+ * never) and renamed into place.  0, or -1 with f set. */
+int  runfolder_write(const char *path, int (*fn)(FILE *, const void *),
+                     const void *ctx, struct wfault *f);
+
+/* Make results/<prefix><time>-<pid>/.  0, or -1 with f set. */
 int  runfolder_create(struct runfolder *rf, const char *results,
-                      const char *prefix, char *err, size_t errsize);
+                      const char *prefix, struct wfault *f);
 /* Read <casedir>/result.txt. */
 int  runfolder_read_case(const char *casedir, struct case_result *r,
                          char *err, size_t errsize);
@@ -40,10 +66,14 @@ void runfolder_expect(struct runfolder *rf, struct case_result *r);
 
 struct finish_opts {
 	size_t planned;       /* cases the run meant to run */
-	bool   interrupted;
+	bool   incomplete;    /* not every planned case is here (exit 1) */
+	bool   interrupted;   /* this process was stopped by a signal (exit 130) */
 	bool   strict;        /* no expectation counts as a difference */
 };
-/* Write the reports, print the table and grid; returns the exit status. */
+/* Write the reports, point results/latest at them, print the table and
+ * grid; returns the exit status.  When a report cannot be written, the
+ * ones written are removed again, latest stays, and the last line is the
+ * fault's (exit 3). */
 int  runfolder_finish(struct runfolder *rf, const struct case_result *r,
                       size_t n, const struct finish_opts *fo);
 void runfolder_free(struct runfolder *rf);

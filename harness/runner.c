@@ -5,6 +5,11 @@
  * sits in a process group of its own, so a Ctrl-C reaches only this
  * process, which then asks every case to tear down (SIGTERM) and still
  * writes an honest, incomplete summary.
+ *
+ * A case process that cannot write its folder (a full, read-only or
+ * failing disk) cannot write down why either: it tells the runner through
+ * a slot of memory they share (struct wfault), and the runner stops the
+ * whole run with that one line and exit 3, writing no summary.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -92,20 +98,17 @@ static void fill_identity(struct case_result *r, const struct scn_case *c,
 	snprintf(r->pcap, sizeof r->pcap, "%s/capture.pcap", sub);
 }
 
-static int save_result(const char *dir, const struct case_result *r)
+static int write_result(FILE *f, const void *r)
 {
-	char path[PATH_MAX + 16], tmp[PATH_MAX + 32];
-	snprintf(path, sizeof path, "%s/result.txt", dir);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "we");
-	if (!f)
-		return -1;
-	int bad = caseres_write(f, r);
-	if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return caseres_write(f, r);
+}
+
+/* One struct wfault per job slot, shared with the case processes. */
+static struct wfault *faults_map(size_t n)
+{
+	void *p = mmap(NULL, n * sizeof(struct wfault), PROT_READ | PROT_WRITE,
+	               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
 }
 
 /* The signals of a case process: Ctrl-C reaches only the runner, which
@@ -124,25 +127,29 @@ static void case_process_signals(void)
 	sigprocmask(SIG_BLOCK, &block, NULL);
 }
 
-/* Run spec in its folder and save the record: never returns. */
+/* Run spec in its folder and save the record: never returns.  When the
+ * folder refuses a write, fault says which and why. */
 static void case_process(struct case_spec *spec, const char *update,
-                         bool env_ok, struct case_result *r)
+                         bool env_ok, struct case_result *r, struct wfault *fault)
 {
-	if (mkdir(spec->casedir, 0755) != 0)
-		snprintf(r->error, sizeof r->error, "cannot create %s: %s",
-		         spec->casedir, strerror(errno));
-	else if (!env_ok)
+	char path[PATH_MAX + 16];
+	if (mkdir(spec->casedir, 0755) != 0) {
+		runfolder_fault_set(fault, "create", spec->casedir, errno);
+		_exit(1);
+	}
+	if (!env_ok)
 		;   /* r->error says what is missing */
 	else if (view_method_parse(update, &spec->update) != 0)
 		snprintf(r->error, sizeof r->error, "unknown update method %s", update);
 	else
 		case_run(spec, r);
-	_exit(save_result(spec->casedir, r) == 0 ? 0 : 1);
+	snprintf(path, sizeof path, "%s/result.txt", spec->casedir);
+	_exit(runfolder_write(path, write_result, r, fault) == 0 ? 0 : 1);
 }
 
 /* A scenario case in its process: never returns. */
 static void case_child(const struct run_opts *o, const char *rundir,
-                       const struct scn_case *c)
+                       const struct scn_case *c, struct wfault *fault)
 {
 	struct case_result r;
 	char dir[PATH_MAX], sub[SCN_NAME_MAX + 8], probe[PATH_MAX], interval[16],
@@ -207,7 +214,7 @@ static void case_child(const struct run_opts *o, const char *rundir,
 	}
 	if (c->only[0] && dns_type_parse(c->only, &spec.only_qtype) != 0)
 		snprintf(r.error, sizeof r.error, "unknown query type '%s'", c->only);
-	case_process(&spec, c->update, env_ok == 0 && !r.error[0], &r);
+	case_process(&spec, c->update, env_ok == 0 && !r.error[0], &r, fault);
 }
 
 static void progress(const struct case_result *r, size_t done, size_t n)
@@ -234,30 +241,41 @@ static void collect(struct runfolder *rf, const struct scn_case *c, int status,
 	runfolder_expect(rf, r);
 }
 
+struct slot { pid_t pid; size_t idx; };
+
+/* Ask every running case to tear down (SIGTERM: its handler does). */
+static void stop_cases(const struct slot *slots, unsigned jobs)
+{
+	for (unsigned s = 0; s < jobs; s++)
+		if (slots[s].pid)
+			kill(slots[s].pid, SIGTERM);
+}
+
 int runner_run(const struct run_opts *o, const struct scn_case *cases, size_t n)
 {
 	struct runfolder rf = { .expected_dir = o->expected };
-	struct { pid_t pid; size_t idx; } *slots = calloc(o->jobs, sizeof *slots);
+	struct slot *slots = calloc(o->jobs, sizeof *slots);
+	struct wfault *faults = faults_map(o->jobs);
+	struct wfault fault = { 0 };   /* the first, which stops the run */
 	struct case_result *res = calloc(n ? n : 1, sizeof *res);
 	bool *ran = calloc(n ? n : 1, sizeof *ran);
-	char err[PATH_MAX + 64];
 	size_t next = 0, running = 0, done = 0;
-	bool signalled = false;
+	bool stop = false, signalled = false, forkfail = false;
+	int rc = EXIT_ENV;
 
-	if (!slots || !res || !ran) {
+	if (!slots || !faults || !res || !ran) {
 		fprintf(stderr, "whichns: out of memory\n");
-		return EXIT_ENV;
+		goto out;
 	}
-	if (runfolder_create(&rf, o->results, "", err, sizeof err) != 0) {
-		fprintf(stderr, "whichns: %s\n", err);
-		return EXIT_ENV;
+	if (runfolder_create(&rf, o->results, "", &fault) != 0) {
+		rc = runfolder_fault_print(&fault, FAULT_NOTHING_RAN);
+		goto out;
 	}
 	if (!o->quiet)
 		fprintf(stderr, "whichns: %zu case%s, %u at a time, evidence in %s\n",
 		        n, n == 1 ? "" : "s", o->jobs, rf.dir);
 
 	sigset_t sigs;
-	bool stop = false;
 	runner_signals(&sigs);
 
 	while (next < n || running > 0) {
@@ -265,14 +283,15 @@ int runner_run(const struct run_opts *o, const struct scn_case *cases, size_t n)
 			unsigned s;
 			for (s = 0; slots[s].pid; s++)
 				;
+			memset(&faults[s], 0, sizeof faults[s]);
 			pid_t pid = fork_case();
 			if (pid < 0) {
 				fprintf(stderr, "whichns: fork: %s\n", strerror(errno));
-				stop = true;
+				stop = forkfail = true;
 				break;
 			}
 			if (pid == 0)
-				case_child(o, rf.dir, &cases[next]);
+				case_child(o, rf.dir, &cases[next], &faults[s]);
 			setpgid(pid, pid);  /* both sides: no race with Ctrl-C */
 			slots[s].pid = pid;
 			slots[s].idx = next++;
@@ -284,21 +303,30 @@ int runner_run(const struct run_opts *o, const struct scn_case *cases, size_t n)
 		pid_t pid = next_event(&sigs, &st);
 		if (pid == 0 && !signalled) {   /* Ctrl-C: every case tears down */
 			stop = signalled = true;
-			for (unsigned s = 0; s < o->jobs; s++)
-				if (slots[s].pid)
-					kill(slots[s].pid, SIGTERM);
+			stop_cases(slots, o->jobs);
 		}
 		for (unsigned s = 0; pid > 0 && s < o->jobs; s++) {
 			if (slots[s].pid != pid)
 				continue;
+			slots[s].pid = 0;
+			running--;
+			if (faults[s].errnum && !fault.errnum) {
+				fault = faults[s];   /* the folder refused: stop all */
+				stop = true;
+				stop_cases(slots, o->jobs);
+			}
+			if (fault.errnum)
+				continue;   /* a run that stops on a fault reports nothing */
 			size_t i = slots[s].idx;
 			collect(&rf, &cases[i], st, &res[i]);
 			ran[i] = true;
-			slots[s].pid = 0;
-			running--;
 			if (!o->quiet)
 				progress(&res[i], ++done, n);
 		}
+	}
+	if (fault.errnum) {
+		rc = runfolder_fault_print(&fault, FAULT_STOPPED);
+		goto out;
 	}
 
 	/* Only cases that ran go in the reports, in matrix order. */
@@ -306,9 +334,14 @@ int runner_run(const struct run_opts *o, const struct scn_case *cases, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (ran[i])
 			res[k++] = res[i];
-	struct finish_opts fo = { n, stop || k < n, o->strict };
-	int rc = runfolder_finish(&rf, res, k, &fo);
+	struct finish_opts fo = { n, k < n, signalled, o->strict };
+	rc = runfolder_finish(&rf, res, k, &fo);
+	if (forkfail && rc != EXIT_INTERRUPTED)
+		rc = EXIT_ENV;
+out:
 	runfolder_free(&rf);
+	if (faults)
+		munmap(faults, o->jobs * sizeof *faults);
 	free(ran);
 	free(res);
 	free(slots);
@@ -321,19 +354,22 @@ static int by_dir(const void *a, const void *b)
 	return strcmp(x->dir, y->dir);
 }
 
-/* Add the cases of one shard's run folder, linking their folders in. */
+/* Add the cases of one shard's run folder, linking their folders in.
+ * Returns 0, EXIT_USAGE (said why), or EXIT_ENV with fault set. */
 static int merge_one(struct runfolder *rf, const char *src,
-                     struct case_result **res, size_t *n, size_t *cap)
+                     struct case_result **res, size_t *n, size_t *cap,
+                     struct wfault *fault)
 {
 	char abs[PATH_MAX], err[PATH_MAX + 64];
+	int rc = EXIT_USAGE;
 	if (!realpath(src, abs)) {
 		fprintf(stderr, "whichns: merge: %s: %s\n", src, strerror(errno));
-		return -1;
+		return EXIT_USAGE;
 	}
 	DIR *d = opendir(abs);
 	if (!d) {
 		fprintf(stderr, "whichns: merge: cannot read %s: %s\n", abs, strerror(errno));
-		return -1;
+		return EXIT_USAGE;
 	}
 	size_t found = 0;
 	for (struct dirent *e; (e = readdir(d));) {
@@ -345,8 +381,11 @@ static int merge_one(struct runfolder *rf, const char *src,
 		if (*n == *cap) {
 			*cap = *cap ? *cap * 2 : 64;
 			void *nr = realloc(*res, *cap * sizeof **res);
-			if (!nr)
+			if (!nr) {
+				fprintf(stderr, "whichns: out of memory\n");
+				rc = EXIT_ENV;
 				goto fail;
+			}
 			*res = nr;
 		}
 		struct case_result *r = &(*res)[*n];
@@ -356,9 +395,13 @@ static int merge_one(struct runfolder *rf, const char *src,
 		}
 		snprintf(link, sizeof link, "%s/%s", rf->dir, e->d_name);
 		if (symlink(casedir, link) != 0) {
-			fprintf(stderr, "whichns: merge: %s appears in two runs (%s): "
-			        "merge the shards of one matrix only\n", e->d_name,
-			        strerror(errno));
+			if (errno == EEXIST) {
+				fprintf(stderr, "whichns: merge: %s appears in two runs: "
+				        "merge the shards of one matrix only\n", e->d_name);
+			} else {
+				runfolder_fault_set(fault, "write", link, errno);
+				rc = EXIT_ENV;
+			}
 			goto fail;
 		}
 		runfolder_expect(rf, r);
@@ -369,34 +412,39 @@ static int merge_one(struct runfolder *rf, const char *src,
 	if (found == 0) {
 		fprintf(stderr, "whichns: merge: %s holds no case folders (with "
 		        "result.txt): is it a run folder?\n", abs);
-		return -1;
+		return EXIT_USAGE;
 	}
 	return 0;
 fail:
 	closedir(d);
-	return -1;
+	return rc;
 }
 
-/* A shard that was interrupted makes the merged run incomplete too. */
-static bool interrupted_shard(char *const dirs[], size_t ndirs)
+/* A shard that was interrupted, or that never wrote its reports (killed,
+ * or its disk refused), leaves the merged run incomplete: say which. */
+static bool incomplete_shards(char *const dirs[], size_t ndirs)
 {
+	bool any = false;
 	for (size_t i = 0; i < ndirs; i++) {
 		char path[PATH_MAX + 16], line[256];
 		snprintf(path, sizeof path, "%s/summary.json", dirs[i]);
 		FILE *f = fopen(path, "re");
-		bool bad = !f;
+		bool cut = false;
 		while (f && fgets(line, sizeof line, f))
-			if (strncmp(line, "  \"complete\": false", 20) == 0)
-				bad = true;
+			if (strstr(line, "\"complete\": false"))
+				cut = true;
 		if (f)
 			fclose(f);
-		if (bad) {
-			fprintf(stderr, "whichns: merge: %s is not a complete run "
-			        "(no summary.json, or interrupted)\n", dirs[i]);
-			return true;
-		}
+		if (f && !cut)
+			continue;
+		fprintf(stderr, "whichns: merge: %s %s: the merged run is incomplete; "
+		        "run that shard again\n", dirs[i], f
+		        ? "was interrupted (its summary.json says \"complete\": false)"
+		        : "has no summary.json (its run was killed, or could not "
+		          "write its reports)");
+		any = true;
 	}
-	return false;
+	return any;
 }
 
 /* A merged folder holds only links to case folders: remove them and it. */
@@ -416,21 +464,24 @@ int runner_merge(const struct run_opts *o, char *const dirs[], size_t ndirs)
 {
 	struct runfolder rf = { .expected_dir = o->expected };
 	struct case_result *res = NULL;
+	struct wfault fault = { 0 };
 	size_t n = 0, cap = 0;
-	char err[PATH_MAX + 64];
-	int rc = EXIT_USAGE;
+	int rc;
 
-	if (runfolder_create(&rf, o->results, "merged-", err, sizeof err) != 0) {
-		fprintf(stderr, "whichns: %s\n", err);
-		return EXIT_ENV;
-	}
+	if (runfolder_create(&rf, o->results, "merged-", &fault) != 0)
+		return runfolder_fault_print(&fault, FAULT_NOTHING_RAN);
 	for (size_t i = 0; i < ndirs; i++)
-		if (merge_one(&rf, dirs[i], &res, &n, &cap) != 0) {
+		if ((rc = merge_one(&rf, dirs[i], &res, &n, &cap, &fault)) != 0) {
 			remove_links(rf.dir);   /* a refused merge leaves nothing */
+			if (fault.errnum)
+				rc = runfolder_fault_print(&fault, "the merge stopped "
+				                           "and wrote no summary");
 			goto out;
 		}
 	qsort(res, n, sizeof *res, by_dir);
-	struct finish_opts fo = { n, interrupted_shard(dirs, ndirs), o->strict };
+	/* An incomplete shard is cases that did not run (exit 1), never an
+	 * interrupt of this merge (130). */
+	struct finish_opts fo = { n, incomplete_shards(dirs, ndirs), false, o->strict };
 	rc = runfolder_finish(&rf, res, n, &fo);
 out:
 	runfolder_free(&rf);
@@ -438,31 +489,43 @@ out:
 	return rc;
 }
 
+/* exec's case identity, as run's fill_identity gives a scenario case. */
+static void exec_identity(struct case_result *r, const struct exec_job *job)
+{
+	caseres_init(r);
+	snprintf(r->name, sizeof r->name, "%s", job->name);
+	snprintf(r->group, sizeof r->group, "exec");
+	snprintf(r->probe, sizeof r->probe, "%s", job->argv[0]);
+	snprintf(r->update, sizeof r->update, "%s", job->update);
+	snprintf(r->options, sizeof r->options, "%s", job->spec.options);
+	snprintf(r->cache, sizeof r->cache, "%s", job->spec.nscd ? "nscd" : "none");
+	snprintf(r->libc_axis, sizeof r->libc_axis, "%s", job->libc);
+	snprintf(r->dir, sizeof r->dir, "001-exec");
+	snprintf(r->pcap, sizeof r->pcap, "001-exec/capture.pcap");
+	if (job->only[0])
+		snprintf(r->only, sizeof r->only, "%s", job->only);
+	evidence_shell_quote(r->command, sizeof r->command, job->argv);
+}
+
 /* whichns exec: one case, any command. */
 int runner_exec(const struct run_opts *o, const struct exec_job *job)
 {
 	struct runfolder rf = { .expected_dir = NULL };
+	struct wfault *fault = faults_map(1), first = { 0 };
 	struct case_result r;
 	char err[PATH_MAX + 64], dir[PATH_MAX + 16];
 	struct libc_env env;
+	int rc = EXIT_ENV;
 
-	if (runfolder_create(&rf, o->results, "exec-", err, sizeof err) != 0) {
-		fprintf(stderr, "whichns: %s\n", err);
+	if (!fault) {
+		fprintf(stderr, "whichns: out of memory\n");
 		return EXIT_ENV;
 	}
-	caseres_init(&r);
-	snprintf(r.name, sizeof r.name, "%s", job->name);
-	snprintf(r.group, sizeof r.group, "exec");
-	snprintf(r.probe, sizeof r.probe, "%s", job->argv[0]);
-	snprintf(r.update, sizeof r.update, "%s", job->update);
-	snprintf(r.options, sizeof r.options, "%s", job->spec.options);
-	snprintf(r.cache, sizeof r.cache, "%s", job->spec.nscd ? "nscd" : "none");
-	snprintf(r.libc_axis, sizeof r.libc_axis, "%s", job->libc);
-	snprintf(r.dir, sizeof r.dir, "001-exec");
-	snprintf(r.pcap, sizeof r.pcap, "001-exec/capture.pcap");
-	if (job->only[0])
-		snprintf(r.only, sizeof r.only, "%s", job->only);
-	evidence_shell_quote(r.command, sizeof r.command, job->argv);
+	if (runfolder_create(&rf, o->results, "exec-", &first) != 0) {
+		rc = runfolder_fault_print(&first, FAULT_NOTHING_RAN);
+		goto out;
+	}
+	exec_identity(&r, job);
 	snprintf(dir, sizeof dir, "%s/001-exec", rf.dir);
 	if (!o->quiet)
 		fprintf(stderr, "whichns: running %s; evidence in %s\n", r.command, dir);
@@ -472,7 +535,7 @@ int runner_exec(const struct run_opts *o, const struct exec_job *job)
 	pid_t pid = fork_case();
 	if (pid < 0) {
 		fprintf(stderr, "whichns: fork: %s\n", strerror(errno));
-		return EXIT_ENV;
+		goto out;
 	}
 	if (pid == 0) {
 		case_process_signals();
@@ -484,7 +547,7 @@ int runner_exec(const struct run_opts *o, const struct exec_job *job)
 		spec.casedir = dir;
 		spec.fixtures = o->fixtures;
 		spec.nscd = job->spec.nscd && env_ok == 0 ? env.nscd : NULL;
-		case_process(&spec, job->update, env_ok == 0, &r);
+		case_process(&spec, job->update, env_ok == 0, &r, fault);
 	}
 	setpgid(pid, pid);
 	int st;
@@ -494,6 +557,10 @@ int runner_exec(const struct run_opts *o, const struct exec_job *job)
 			stop = true;
 			kill(pid, SIGTERM);
 		}
+	if (fault->errnum) {
+		rc = runfolder_fault_print(fault, FAULT_STOPPED);
+		goto out;
+	}
 	struct case_result got;
 	if (runfolder_read_case(dir, &got, err, sizeof err) != 0) {
 		got = r;
@@ -503,8 +570,10 @@ int runner_exec(const struct run_opts *o, const struct exec_job *job)
 	got.expected = job->expected;
 	if (!o->quiet)
 		progress(&got, 1, 1);
-	struct finish_opts fo = { 1, stop, false };
-	int rc = runfolder_finish(&rf, &got, 1, &fo);
+	struct finish_opts fo = { 1, stop, stop, false };
+	rc = runfolder_finish(&rf, &got, 1, &fo);
+out:
 	runfolder_free(&rf);
+	munmap(fault, sizeof *fault);
 	return rc;
 }

@@ -23,6 +23,17 @@ expect 2 "typo.scn:2: unknown update method 'inplase'; expected one of: inplace"
 printf 'probe nosuchprobe\n' >"$tmp/probe.scn"
 expect 2 "probe 'nosuchprobe'.*not found" "unknown probe" -- "$W" run "$tmp/probe.scn"
 
+# An unknown C library: exec checks it up front exactly as run does (one
+# check, one message, exit 3), before any run folder exists.
+printf 'probe getip\n' >"$tmp/getip.scn"
+expect 3 "no root filesystem for libc 'nonexistent'" "run --libc nonexistent" -- \
+	"$W" run --results "$tmp/rl" --libc nonexistent "$tmp/getip.scn"
+cp "$tmp/err" "$tmp/err.run"
+expect 3 "no root filesystem for libc 'nonexistent'" "exec --libc nonexistent" -- \
+	"$W" exec --results "$tmp/rl" --libc nonexistent -- /bin/true
+is "$(cat "$tmp/err")" "$(cat "$tmp/err.run")" "exec --libc nonexistent: the same line as run's"
+[ ! -e "$tmp/rl" ]; ok $? "exec --libc nonexistent: no run folder made"
+
 "$W" --help | grep -q '^usage: whichns run'; ok $? "--help prints usage"
 
 # The man page's synopsis says what --help says (words compared, layout not).

@@ -29,4 +29,31 @@ is "$?" 2 "merging the same shard twice is refused"
 grep -q 'appears in two runs' "$res/err"; ok $? "... and says so"
 "$W" merge --results "$res/m3" /tmp >/dev/null 2>"$res/err"
 is "$?" 2 "merging a folder that is no run is refused"
+
+# A shard that was interrupted, or killed before it wrote its reports: the
+# merge says which shard, marks the merged run incomplete and exits 1
+# (cases did not run), never 130 (nobody interrupted the merge).
+saved() { for _ in $(seq 100); do ls "$1"/*/*/result.txt >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+"$W" run -q --results "$res/si" --shard 2/2 "${sel[@]}" "$scn" >/dev/null 2>&1 &
+pid=$!
+saved "$res/si"; ok $? "interrupted shard: a case was saved"
+kill -INT "$pid"
+wait "$pid"
+is "$?" 130 "interrupted shard: the shard itself exits 130"
+"$W" merge --results "$res/mi" "$res/s1/latest" "$res/si/latest" >/dev/null 2>"$res/err"
+is "$?" 1 "merge with an interrupted shard: exit 1"
+grep -q "merge: $res/si/latest was interrupted .*the merged run is incomplete; run that shard again" "$res/err"
+ok $? "merge with an interrupted shard: names the shard"
+grep -q '"complete": false' "$res/mi/latest/summary.json"; ok $? "merge with an interrupted shard: the merged summary is incomplete"
+
+"$W" run -q --results "$res/sk" --shard 2/2 "${sel[@]}" "$scn" >/dev/null 2>&1 &
+pid=$!
+saved "$res/sk"; ok $? "killed shard: a case was saved"
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+for _ in $(seq 50); do [ -z "$(leftovers)" ] && break; sleep 0.2; done
+killed=$(ls -d "$res"/sk/2*/)
+"$W" merge --results "$res/mk" "$res/s1/latest" "$killed" >/dev/null 2>"$res/err"
+is "$?" 1 "merge with a killed shard: exit 1"
+grep -q "has no summary.json (its run was killed" "$res/err"; ok $? "merge with a killed shard: says it has no summary.json"
 done_testing
