@@ -43,7 +43,7 @@ LIBW      := $(B)/libwhichns.a
 CHECKBIN  := $(B)/tests/check_whichns
 
 .PHONY: all repro repro-prep check unit integration regress bench install uninstall clean deps musl-probes \
-        asan noopt help
+        asan noopt help fuzz fuzz-build
 all: $(WHICHNS) $(PROBES)
 
 help:
@@ -53,6 +53,7 @@ help:
 	@echo "make regress    run the default matrix across every C library root filesystem"
 	@echo "make bench      measure speed and stability of the host matrix"
 	@echo "make asan       unit tests under -fsanitize=address,undefined"
+	@echo "make fuzz       libFuzzer on every parser of outside bytes, FUZZ_SECONDS (60) each"
 	@echo "make install    install whichns, probes, fixtures and the man page under PREFIX"
 
 $(B)/%.o: %.c
@@ -180,3 +181,37 @@ integration: $(GEN_CORPUS)
 .PHONY: bench-decode
 bench-decode: $(WHICHNS) $(GEN_CAPTURE)
 	scripts/bench-decode.sh
+
+# Fuzzing (clang's libFuzzer, ASan+UBSan): one target per fuzz/fuzz_NAME.c,
+# seeds in fuzz/corpus/NAME/; fuzz/README.md says how to add one.
+# FUZZ_TARGETS picks some (make fuzz FUZZ_TARGETS="dns packet"), each runs
+# FUZZ_SECONDS (0: the seeds once).  Objects, corpora and findings go to
+# $(B)/fuzz, never into the tree.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_ALL     := $(patsubst fuzz/fuzz_%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_DIR     := $(B)/fuzz
+FUZZ_CFLAGS  := $(STD) $(filter-out -Wno-format-truncation,$(WARN)) -O1 -g \
+                -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=all -Iharness/lib -MMD -MP
+FUZZ_LIB     := $(FUZZ_DIR)/libwhichns.a
+
+fuzz-build:
+	@scripts/deps.sh fuzz
+	@$(if $(filter-out $(FUZZ_ALL),$(FUZZ_TARGETS)),echo "fuzz: no target \
+	    '$(filter-out $(FUZZ_ALL),$(FUZZ_TARGETS))'; expected some of: $(FUZZ_ALL)" >&2; exit 2)
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+
+fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_LIB): $(LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) -lm

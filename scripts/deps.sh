@@ -3,12 +3,18 @@
 # missing.  Idempotent and quiet when everything is present.
 #   scripts/deps.sh            build, run and test on this machine
 #   scripts/deps.sh regress    also what C-library regression needs
+#   scripts/deps.sh fuzz       also clang and its libFuzzer runtime (make fuzz)
 set -euo pipefail
 
 pkgs=(gcc make libc6-dev pkg-config libpcap-dev check iproute2 dnsmasq-base
       debootstrap tshark libxml2-utils perl groff-base)
 if [ "${1:-}" = regress ]; then
 	pkgs+=(musl-tools)
+fi
+# libFuzzer is in libclang-rt-14-dev (through libclang-rt-dev), which
+# clang only recommends and apt-get here does not install.
+if [ "${1:-}" = fuzz ]; then
+	pkgs+=(clang libclang-rt-dev)
 fi
 
 missing=()
