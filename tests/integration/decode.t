@@ -67,6 +67,8 @@ if command -v tshark >/dev/null; then
 	"$W" decode --switch "$sw" "$tmp/c.pcapng" >"$tmp/ng" 2>/dev/null
 	"$W" decode --switch "$sw" "$c" >"$tmp/plain" 2>/dev/null
 	cmp -s "$tmp/ng" "$tmp/plain"; ok $? "pcapng gives the same timeline as pcap"
+else
+	skip "tshark recount and pcapng: $no_tshark"
 fi
 
 # 5. JSON: one object a line, the same events.
