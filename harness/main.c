@@ -80,9 +80,11 @@ static const char help_text[] =
 "      --expected DIR  expected verdicts (default: FIXTURES/expected)\n"
 "\n"
 "Exit status: 0 every verdict as expected; 1 a verdict differs from its\n"
-"expectation or a case could not run; 2 bad usage or bad input; 3 the\n"
-"environment cannot run it (not root, no namespaces, a missing program);\n"
-"130 interrupted (the summary says which cases ran).\n";
+"expectation or a case could not run (for merge: a shard was interrupted\n"
+"or killed); 2 bad usage or bad input; 3 the environment cannot run it\n"
+"(not root, no namespaces, a missing program or C library, a results\n"
+"folder that refuses a write: one line names the path and the error, and\n"
+"no summary is written); 130 interrupted (the summary says which cases ran).\n";
 
 #define usage_error(...) cli_usage_error(usage_text, __VA_ARGS__)
 

@@ -967,6 +967,18 @@ START_TEST(test_md_cells)
 	ck_assert_has(got, "\n\n1 cases, 0 as expected, 1 not.\n");
 	ck_assert_has(got, "\n- **musl:getip/inplace/default**: no rootfs\n");
 	free(got);
+
+	/* A case that ended early (a dnsmasq killed) wrote no report.md:
+	 * the evidence cell links its folder, never a missing file. */
+	c = &r[R_OK];
+	c->complete = false;
+	strcpy(c->error, "the old server (dnsmasq) was killed by signal 9 (Killed)");
+	got = render(report_md, &ri, c, 1);
+	ck_assert_has(got, " | [folder](001-getip_inplace_default/) |\n");
+	ck_assert_ptr_null(strstr(got, "report.md"));
+	ck_assert_has(got, "\n- **a|b/inplace/default**: the old server (dnsmasq) "
+	                   "was killed by signal 9 (Killed);");
+	free(got);
 }
 END_TEST
 

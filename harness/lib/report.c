@@ -202,8 +202,12 @@ void report_md(FILE *f, const struct run_info *ri,
 		        c->expected == V_NONE ? "—" : verdict_name(c->expected), num,
 		        c->vd.answers_old_after, c->vd.answers_new_after);
 		report_md_cell(f, why);
-		if (c->dir[0])
+		/* A case that did not run to its end wrote no report.md (and
+		 * perhaps no capture): its folder holds what there is. */
+		if (c->dir[0] && c->complete)
 			fprintf(f, " | [report](%s/report.md), [pcap](%s) |\n", c->dir, c->pcap);
+		else if (c->dir[0])
+			fprintf(f, " | [folder](%s/) |\n", c->dir);
 		else
 			fputs(" | — |\n", f);
 	}
