@@ -134,19 +134,24 @@ static size_t directives(const uint8_t *data, size_t size, const char *tag,
 	return n;
 }
 
-/* "#l a,b,c": --libc a,b,c replaces every group's libc axis. */
+/* "#l a,b,c": --libc a,b,c replaces every group's libc axis.  A refused
+ * value may leave the axes half replaced (whichns then stops), so each
+ * one is tried on a copy and kept only when accepted. */
 static void check_libc_option(struct scn_file *f, const uint8_t *data, size_t size)
 {
+	static struct scn_file copy;
 	char d[4][SCN_TEXT_MAX], err[512];
 	size_t n = directives(data, size, "#l ", d, 4);
 
 	for (size_t i = 0; i < n; i++) {
+		copy = *f;
 		err[0] = '\0';
-		if (scn_override_axis(f, SCN_LIBC, d[i], err, sizeof err) != 0) {
+		if (scn_override_axis(&copy, SCN_LIBC, d[i], err, sizeof err) != 0) {
 			FUZZ_CHECK(strncmp(err, "--libc: ", 8) == 0 && !strchr(err, '\n'),
 			           "--libc error '%s'", err);
 			continue;
 		}
+		*f = copy;
 		for (size_t g = 0; g < f->ngroups; g++)
 			for (size_t v = 0; v < f->groups[g].axis[SCN_LIBC].n; v++)
 				FUZZ_CHECK(strstr(d[i], f->groups[g].axis[SCN_LIBC].v[v]) != NULL,
@@ -171,8 +176,13 @@ static void check_selection(const struct scn_file *f, const uint8_t *data,
 		FUZZ_CHECK(scn_case_matches(&c, c.probe), "-f %s leaves out %s",
 		           c.probe, c.name);
 		for (size_t k = 0; k < nf; k++) {
+			char more[2 * SCN_TEXT_MAX + SCN_NAME_MAX];
 			int m = scn_case_matches(&c, d[k]);
 			FUZZ_CHECK(m == 0 || m == 1, "scn_case_matches gave %d", m);
+			/* A term selects its case whatever the terms before it. */
+			snprintf(more, sizeof more, "%s,=%s", d[k], c.name);
+			FUZZ_CHECK(scn_case_matches(&c, more), "-f %s leaves out %s",
+			           more, c.name);
 		}
 	}
 	size_t ns = directives(data, size, "#s ", d, 4);

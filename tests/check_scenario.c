@@ -488,6 +488,29 @@ START_TEST(test_filter)
 }
 END_TEST
 
+/* However long the filter (-f with many "=NAME" terms), its last term
+ * counts: a filter cut to a buffer's size would drop terms unseen. */
+START_TEST(test_filter_long)
+{
+	struct scn_file *f = parse_str(groups_text);
+	struct scn_case c;
+	char filter[1024] = "", got[64] = "";
+	for (int i = 0; i < 100; i++)
+		strcat(filter, "zzz,");
+	scn_case_at(f, 1, &c);
+	strcat(filter, "=");
+	strcat(filter, c.name);
+	for (size_t i = 0; i < scn_count(f); i++) {
+		scn_case_at(f, i, &c);
+		if (scn_case_matches(&c, filter))
+			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%zu",
+			         got[0] ? " " : "", i);
+	}
+	ck_assert_str_eq(got, "1");
+	free(f);
+}
+END_TEST
+
 /* ---- Overrides from the command line (--libc host,bullseye) ---- */
 
 START_TEST(test_override)
@@ -1016,6 +1039,7 @@ Suite *scenario_suite(void)
 
 	tc = tcase_create("Filters");
 	tcase_add_loop_test(tc, test_filter, 0, NROWS(filter_rows));
+	tcase_add_test(tc, test_filter_long);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Overrides");

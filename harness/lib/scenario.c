@@ -494,25 +494,35 @@ void scn_case_at(const struct scn_file *f, size_t i, struct scn_case *c)
 	         strcmp(c->cache, "none") ? c->cache : "");
 }
 
+/* Is s exactly the n bytes at t? */
+static int equals(const char *s, const char *t, size_t n)
+{
+	return strlen(s) == n && memcmp(s, t, n) == 0;
+}
+
+/* Terms are read in place, not copied: a filter of any length (many
+ * "=NAME" terms) keeps all of them. */
 int scn_case_matches(const struct scn_case *c, const char *filter)
 {
 	if (!filter || !*filter)
 		return 1;
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", filter);
-	char *save;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		const char *vals[] = { c->probe, c->update, c->options, c->cache,
-		                       c->libc, c->group };
-		if (t[0] == '=') {   /* "=NAME": this one case, nothing else */
-			if (strcmp(c->name, t + 1) == 0)
+	const char *vals[] = { c->probe, c->update, c->options, c->cache,
+	                       c->libc, c->group };
+	for (const char *t = filter; *t; t += *t == ',') {
+		size_t n = strcspn(t, ",");
+		const char *term = t;
+		t += n;
+		if (n == 0)
+			continue;
+		if (term[0] == '=') {   /* "=NAME": this one case, nothing else */
+			if (equals(c->name, term + 1, n - 1))
 				return 1;
 			continue;
 		}
-		if (strstr(c->name, t))
+		if (memmem(c->name, strlen(c->name), term, n))
 			return 1;
 		for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
-			if (strcmp(vals[i], t) == 0)
+			if (equals(vals[i], term, n))
 				return 1;
 	}
 	return 0;
