@@ -17,6 +17,8 @@ int resolvconf_options_valid(const char *options)
 {
 	if (strcmp(options, "default") == 0)
 		return 0;
+	if (strlen(options) > RESOLVCONF_OPTIONS_MAX)
+		return -1;
 	size_t word = 0;
 	for (const char *p = options;; p++) {
 		if (*p == '+' || *p == '\0') {
@@ -39,7 +41,7 @@ int resolvconf_render(char *buf, size_t size, const char *label,
 {
 	if (resolvconf_options_valid(options) != 0)
 		return -1;
-	char opts[256] = "";
+	char opts[RESOLVCONF_OPTIONS_MAX + 1] = "";
 	if (strcmp(options, "default") != 0) {
 		if (strlen(options) >= sizeof opts)
 			return -1;

@@ -19,7 +19,11 @@
 int resolvconf_render(char *buf, size_t size, const char *label,
                       const char *server, const char *options);
 
-/* 0 when every '+'-joined word is a plausible option ("ndots:2"). */
+#define RESOLVCONF_OPTIONS_MAX 255 /* characters of an options value */
+
+/* 0 when every '+'-joined word is a plausible option ("ndots:2") and the
+ * whole value is at most RESOLVCONF_OPTIONS_MAX characters: what passes
+ * this check always renders. */
 int resolvconf_options_valid(const char *options);
 
 #endif
