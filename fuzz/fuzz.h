@@ -76,4 +76,29 @@ static inline char *fuzz_mem_text(struct fuzz_mem *m)
 	return m->buf;
 }
 
+/* Where s stops being UTF-8 (RFC 3629: no overlong forms, surrogates or
+ * code points past U+10FFFF), or n when all of it is. */
+static inline size_t fuzz_utf8_prefix(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = u[i], k = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1
+		           : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 9;
+		if (k == 9 || n - i - 1 < k)
+			return i;
+		unsigned lo = 0x80, hi = 0xbf;
+		if (c == 0xe0) lo = 0xa0;
+		if (c == 0xed) hi = 0x9f;
+		if (c == 0xf0) lo = 0x90;
+		if (c == 0xf4) hi = 0x8f;
+		for (unsigned j = 1; j <= k; j++) {
+			if (u[i + j] < (j == 1 ? lo : 0x80) || u[i + j] > (j == 1 ? hi : 0xbf))
+				return i;
+		}
+		i += 1 + k;
+	}
+	return n;
+}
+
 #endif

@@ -1,6 +1,7 @@
 /*
  * fuzz_caseres.c - caseres_parse() on any text: a case's result.txt, which
- * "whichns merge" reads back from run folders it is handed.
+ * "whichns merge" reads back from run folders it is handed, and the
+ * machine-readable reports merge writes from it.
  *
  * libfuzzer: -max_len=8192
  *
@@ -8,9 +9,12 @@
  * - a rejected text gets one line of error and accepted text a case name;
  * - every text field of the record is a C string within its field;
  * - the text form goes both ways: what caseres_write() writes from a
- *   parsed record parses again, and writes the very same text.
+ *   parsed record parses again, and writes the very same text;
+ * - what merge writes from it, summary.json and junit.xml (report.h), is
+ *   UTF-8 with no raw control character, whatever bytes the record had.
  */
 #include "caseres.h"
+#include "report.h"
 #include "fuzz.h"
 
 static void check_strings(const struct case_result *r)
@@ -43,6 +47,34 @@ static char *written(const struct case_result *r)
 	return fuzz_mem_text(&m);
 }
 
+/* What "whichns merge" writes from the record: summary.json and
+ * junit.xml must be UTF-8 (what their readers require) with no raw
+ * control character, whatever bytes the record holds. */
+static void check_reports(const struct case_result *r)
+{
+	struct run_info ri = { "fuzz", "Linux", false, 1 };
+	void (*writers[])(FILE *, const struct run_info *,
+	                  const struct case_result *, size_t) = {
+		report_json, report_junit,
+	};
+	const char *names[] = { "summary.json", "junit.xml" };
+
+	for (size_t w = 0; w < 2; w++) {
+		struct fuzz_mem m;
+		writers[w](fuzz_mem_open(&m), &ri, r, 1);
+		char *text = fuzz_mem_text(&m);
+		size_t bad = fuzz_utf8_prefix(text, m.size);
+		FUZZ_CHECK(bad == m.size, "%s is not UTF-8 at byte %zu (0x%02x)",
+		           names[w], bad, (unsigned char)text[bad]);
+		for (size_t i = 0; i < m.size; i++)
+			FUZZ_CHECK((unsigned char)text[i] >= 0x20 || text[i] == '\n' ||
+			           (w == 1 && text[i] == '\t'),
+			           "%s has raw byte 0x%02x at %zu", names[w],
+			           (unsigned char)text[i], i);
+		free(text);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct case_result r, again;   /* large: off the stack */
@@ -55,6 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check_strings(&r);
+	check_reports(&r);
 
 	char *text = written(&r);
 	int rc = caseres_parse(text, strlen(text), &again, err, sizeof err);

@@ -428,6 +428,31 @@ static char *escape(void (*fn)(FILE *, const char *), const char *s)
 
 /* ---- Escapers ---- */
 
+#define FFFD "\xef\xbf\xbd"   /* U+FFFD REPLACEMENT CHARACTER in UTF-8 */
+
+/* NULL when s is UTF-8 (RFC 3629); else where it stops being. */
+static const char *utf8_error(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	while (*u) {
+		int n = *u < 0x80 ? 0 : *u >= 0xc2 && *u <= 0xdf ? 1
+		      : *u >= 0xe0 && *u <= 0xef ? 2 : *u >= 0xf0 && *u <= 0xf4 ? 3 : -1;
+		unsigned cp = n == 0 ? *u : n == 1 ? *u & 0x1fu : n == 2 ? *u & 0x0fu : *u & 0x07u;
+		if (n < 0)
+			return (const char *)u;
+		for (int i = 1; i <= n; i++) {
+			if ((u[i] & 0xc0) != 0x80)
+				return (const char *)u;
+			cp = cp << 6 | (u[i] & 0x3fu);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return (const char *)u;
+		u += n + 1;
+	}
+	return NULL;
+}
+
 static const struct {
 	const char *in, *want;
 } json_rows[] = {
@@ -440,7 +465,13 @@ static const struct {
 	{ "\x01\x08\x0c\x1f", "\"\\u0001\\u0008\\u000c\\u001f\"" },
 	{ " \x7f~", "\" \x7f~\"" },
 	{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },   /* UTF-8 passes through */
+	{ "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"" },
 	{ "</script>", "\"</script>\"" },
+	/* Not UTF-8 (Latin-1, cut, overlong, a surrogate): U+FFFD a byte. */
+	{ "caf\xe9", "\"caf" FFFD "\"" },
+	{ "\xe2\x82", "\"" FFFD FFFD "\"" },
+	{ "\xc0\xaf", "\"" FFFD FFFD "\"" },
+	{ "\xed\xa0\x80!", "\"" FFFD FFFD FFFD "!\"" },
 };
 
 START_TEST(test_json_string)
@@ -452,7 +483,8 @@ START_TEST(test_json_string)
 }
 END_TEST
 
-/* Every byte from 1 to 255 in one string still makes valid JSON. */
+/* Every byte from 1 to 255 in one string still makes valid JSON, and
+ * UTF-8, as JSON must be (RFC 8259 8.1). */
 START_TEST(test_json_string_all_bytes)
 {
 	char in[256];
@@ -461,6 +493,22 @@ START_TEST(test_json_string_all_bytes)
 	in[255] = '\0';
 	char *got = escape(report_json_string, in);
 	ck_assert_json(got);
+	ck_assert_msg(utf8_error(got) == NULL, "not UTF-8 at offset %td",
+	              utf8_error(got) - got);
+	free(got);
+}
+END_TEST
+
+/* The same for XML text: a document that is not UTF-8 is not XML. */
+START_TEST(test_xml_text_all_bytes)
+{
+	char in[256];
+	for (int i = 1; i < 256; i++)
+		in[i - 1] = (char)i;
+	in[255] = '\0';
+	char *got = escape(report_xml_text, in);
+	ck_assert_msg(utf8_error(got) == NULL, "not UTF-8 at offset %td",
+	              utf8_error(got) - got);
 	free(got);
 }
 END_TEST
@@ -475,6 +523,8 @@ static const struct {
 	{ "\r", "" },
 	{ "line\nnext\ttab", "line\nnext\ttab" },
 	{ "caf\xc3\xa9", "caf\xc3\xa9" },
+	{ "caf\xe9 \xff", "caf" FFFD " " FFFD },
+	{ "\xef\xbf\xbe", FFFD FFFD FFFD },   /* U+FFFE: not an XML character */
 };
 
 START_TEST(test_xml_text)
@@ -1155,6 +1205,7 @@ Suite *report_suite(void)
 	tcase_add_loop_test(tc, test_json_string, 0, NROWS(json_rows));
 	tcase_add_test(tc, test_json_string_all_bytes);
 	tcase_add_loop_test(tc, test_xml_text, 0, NROWS(xml_rows));
+	tcase_add_test(tc, test_xml_text_all_bytes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Core");

@@ -24,12 +24,52 @@ static bool passed(const struct case_result *r)
 	return strcmp(o, "ok") == 0 || strcmp(o, "SKIP") == 0;
 }
 
+/* The length of the UTF-8 character at s (RFC 3629: no overlong form,
+ * surrogate or code point past U+10FFFF; nor U+FFFE or U+FFFF, which XML
+ * forbids), or 0 when the bytes there are not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned c = s[0], n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2
+	           : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	unsigned lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+	unsigned hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+
+	for (unsigned i = 1; i < n; i++)   /* a NUL fails here: it ends s */
+		if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xbf))
+			return 0;
+	if (n == 3 && c == 0xef && s[1] == 0xbf && s[2] >= 0xbe)
+		return 0;
+	return n;
+}
+
+/* Text from outside (a command line, a scenario's "why", what a probe
+ * printed) may be in any encoding; summary.json and junit.xml must be
+ * UTF-8, so a byte that does not start a UTF-8 character becomes U+FFFD.
+ * Returns how many bytes of s were written, or 0 for an ASCII byte,
+ * which the caller escapes. */
+static size_t put_non_ascii(FILE *f, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[0] < 0x80)
+		return 0;
+	size_t n = utf8_len(u);
+	if (n == 0) {
+		fputs("\xef\xbf\xbd", f);
+		return 1;
+	}
+	fwrite(s, 1, n, f);
+	return n;
+}
+
 void report_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
+		size_t n = put_non_ascii(f, s);
+		if (n)
+			s += n - 1;
+		else if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c == '\n')
 			fputs("\\n", f);
@@ -47,6 +87,11 @@ void report_xml_text(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t n = put_non_ascii(f, s);
+		if (n) {
+			s += n - 1;
+			continue;
+		}
 		switch (c) {
 		case '<':  fputs("&lt;", f); break;
 		case '>':  fputs("&gt;", f); break;
