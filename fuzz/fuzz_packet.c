@@ -9,7 +9,8 @@
  * frame, then the frame:
  *   bytes 0-1  link type (LINKTYPE_ value, big-endian: 1 Ethernet,
  *              113 SLL, 276 SLL2, 101 raw, 0 BSD loopback, ...)
- *   bytes 2-5  capture time, seconds (big-endian)
+ *   bytes 2-5  capture time, seconds (big-endian, signed: a pcapng
+ *              interface's time offset can put it before 1970)
  *   bytes 6-9  fraction of a second in nanoseconds (big-endian, mod 1e9)
  *   bytes 10-  the frame as captured (caplen = what is left)
  * fuzz/seedgen.c writes seeds in this form from capture files.
@@ -158,7 +159,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < PREFIX)
 		return 0;
 	int linktype = data[0] << 8 | data[1];
-	double t = be32(data + 2) + (be32(data + 6) % 1000000000u) / 1e9;
+	double t = (int32_t)be32(data + 2) + (be32(data + 6) % 1000000000u) / 1e9;
 	enum pkt_status st = pkt_decode(linktype, data + PREFIX, size - PREFIX, &p, &why);
 	check_decoded(st, &p, why);
 	check_segment(linktype, data + PREFIX, size - PREFIX, st);

@@ -13,7 +13,7 @@
  * - on success it returns the text's length, and the text is the label
  *   line, one nameserver line and, unless "default", one options line of
  *   the '+'-joined words separated by spaces;
- * - valid options that fit render into a large buffer.
+ * - options the check passes always render into a large enough buffer.
  */
 #include "fuzz.h"
 #include "resolvconf.h"
