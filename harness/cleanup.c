@@ -1,9 +1,11 @@
 /*
  * cleanup.c - end the processes of a run that could not tear down.
  *
- * Parent-death signals already end almost everything when a run is
- * SIGKILLed; this is the safety net for what slipped through (a process
- * that changed its credentials, which clears that signal).  Every process
+ * Parent-death signals already end everything when a run is SIGKILLed
+ * (tests/integration/reliability.t kills runs at random moments and finds
+ * nothing left, without calling cleanup); this is the safety net for what
+ * could slip through (a process that changed its credentials, which
+ * clears that signal).  Every process
  * a run starts carries CLEANUP_MARK=<runner pid>.<its start time>; only
  * those whose runner is gone are ended.  It also removes named network
  * namespaces carrying the "whichns-" prefix (whichns makes none itself).
