@@ -28,7 +28,8 @@ static const char exec_usage[] =
 "                    [--window DUR] [--timeout DUR] [--interval DUR]\n"
 "                    [--trigger CMD] [--trigger-every DUR] [--fresh CMD]\n"
 "                    [--fresh-for DUR] [--only TYPE] [--expect VERDICT]\n"
-"                    [--name NAME] [--results DIR] [--cache DIR] [-q]\n"
+"                    [--name NAME] [--secrets] [--results DIR] [--cache DIR]\n"
+"                    [-q]\n"
 "                    -- command [arg ...]\n";
 
 static const char exec_help[] =
@@ -59,6 +60,8 @@ static const char exec_help[] =
 "  --only TYPE         the verdict counts queries of this type only (MX, A...)\n"
 "  --expect VERDICT    exit 1 unless the verdict is this\n"
 "  --name NAME         the case's name in reports (default: exec)\n"
+"  --secrets           show COMMAND /etc/shadow, /etc/gshadow and the host\n"
+"                      keys as they are (masked by default)\n"
 "\n"
 "DUR is 250ms, 1.5s, 2m.  Exit status as for whichns run.\n";
 
@@ -81,7 +84,8 @@ int cmd_exec(int argc, char **argv,
 {
 	enum { O_LIBC = 256, O_UPDATE, O_OPTIONS, O_NSCD, O_BEFORE, O_SW_AFTER,
 	       O_SW_AT, O_WINDOW, O_TIMEOUT, O_INTERVAL, O_TRIGGER, O_TRIG_EVERY,
-	       O_FRESH, O_FRESH_FOR, O_ONLY, O_EXPECT, O_NAME, O_RESULTS, O_CACHE };
+	       O_FRESH, O_FRESH_FOR, O_ONLY, O_EXPECT, O_NAME, O_RESULTS, O_CACHE,
+	       O_SECRETS };
 	static const struct option opts[] = {
 		{ "libc", required_argument, NULL, O_LIBC },
 		{ "update", required_argument, NULL, O_UPDATE },
@@ -100,6 +104,7 @@ int cmd_exec(int argc, char **argv,
 		{ "only", required_argument, NULL, O_ONLY },
 		{ "expect", required_argument, NULL, O_EXPECT },
 		{ "name", required_argument, NULL, O_NAME },
+		{ "secrets", no_argument, NULL, O_SECRETS },
 		{ "results", required_argument, NULL, O_RESULTS },
 		{ "cache", required_argument, NULL, O_CACHE },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -189,6 +194,7 @@ int cmd_exec(int argc, char **argv,
 				return bad("--name", optarg, "a short name without '/'");
 			job.name = optarg;
 			break;
+		case O_SECRETS: job.spec.keep_secrets = true; break;
 		case O_RESULTS: o.results = optarg; break;
 		case O_CACHE: o.libc.cache = optarg; break;
 		case 'q': o.quiet = true; break;

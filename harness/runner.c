@@ -201,6 +201,7 @@ static void case_child(const struct run_opts *o, const char *rundir,
 		.interval_ms = c->interval_ms, .window_ms = c->window_ms,
 		.before = c->before, .switch_after_ms = c->switch_after_ms,
 		.timeout_ms = c->timeout_ms, .nscd = env.nscd[0] ? env.nscd : NULL,
+		.keep_secrets = c->secrets_shown,
 		.rerun = rerun,
 	};
 	if (c->exec[0]) {

@@ -79,6 +79,13 @@ for i in "${!names[@]}"; do
 	fi
 done
 
+# Asked for, the secrets are shown as they are: the same lines as the host's.
+"$W" exec -q --results "$res/secrets" --secrets --switch-at 300ms --window 300ms \
+	-- /bin/sh -c 'getent hosts hat.com >/dev/null; sha256sum < /etc/shadow; sleep 30' \
+	>/dev/null 2>&1
+is "$(cut -d' ' -f1 "$res/secrets/latest/001-exec/process.out")" \
+   "$(sha256sum < /etc/shadow | cut -d' ' -f1)" "--secrets: the process reads the host's /etc/shadow"
+
 echo "# results in $res"
 is "$(leftovers)" "" "nothing left behind"
 done_testing
