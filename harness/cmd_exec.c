@@ -39,7 +39,7 @@ static const char exec_help[] =
 "switches its resolv.conf; gives the verdict from the capture.\n"
 "\n"
 "  --libc L            host (default), musl, or a root filesystem (bullseye,\n"
-"                      bookworm, trixie, sid): COMMAND runs chrooted there\n"
+"                      bookworm, trixie, sid): that tree is COMMAND's /\n"
 "  --update M          inplace (default), rename, symlink, bind-inplace,\n"
 "                      bind-rename\n"
 "  --options O         resolv.conf options: default, or words joined by '+'\n"
