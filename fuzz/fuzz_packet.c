@@ -7,8 +7,8 @@
  *
  * Input: a 10-byte prefix standing for what a capture file says about the
  * frame, then the frame:
- *   bytes 0-1  link type (LINKTYPE_ value, big-endian: 1 Ethernet,
- *              113 SLL, 276 SLL2, 101 raw, 0 BSD loopback, ...)
+ *   bytes 0-1  link type (big-endian: 1 Ethernet, 113 SLL, 276 SLL2,
+ *              101 or 12 raw IP, 0 BSD loopback, ...)
  *   bytes 2-5  capture time, seconds (big-endian, signed: a pcapng
  *              interface's time offset can put it before 1970)
  *   bytes 6-9  fraction of a second in nanoseconds (big-endian, mod 1e9)
