@@ -36,7 +36,7 @@ PROG_OBJS := $(PROG_SRCS:%.c=$(B)/%.o)
 PROBES    := $(patsubst repro/%.c,$(B)/repro/%,$(filter-out repro/probe_out.c,$(wildcard repro/*.c)))
 TEST_SRCS := $(sort $(wildcard tests/check_*.c))
 TEST_OBJS := $(TEST_SRCS:%.c=$(B)/%.o)
-TEST_OBJS += $(B)/tests/testutil.o
+TEST_OBJS += $(B)/tests/testutil.o $(B)/tests/wellformed.o
 
 WHICHNS   := $(B)/whichns
 LIBW      := $(B)/libwhichns.a

@@ -14,6 +14,7 @@ Suite *scenario_suite(void);
 Suite *expect_suite(void);
 Suite *caseres_suite(void);
 Suite *report_suite(void);
+Suite *escape_suite(void);
 Suite *events_suite(void);
 Suite *timeline_suite(void);
 Suite *evidence_suite(void);

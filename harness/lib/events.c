@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "events.h"
-#include "report.h"
+#include "escape.h"
 #include "wnconst.h"
 
 const char *events_server_name(enum vd_server s)
@@ -253,7 +253,7 @@ void events_tsv(FILE *f, const struct wn_event *e, double t_switch)
 static void json_str_or_null(FILE *f, const char *s)
 {
 	if (*s)
-		report_json_string(f, s);
+		escape_json_string(f, s);
 	else
 		fputs("null", f);
 }
@@ -268,9 +268,9 @@ void events_json(FILE *f, const struct wn_event *e, double t_switch)
 		fputs("null", f);
 	fprintf(f, ",\"server\":\"%s\",\"direction\":\"%s\",\"src\":",
 	        events_server_name(e->server), e->qr ? "response" : "query");
-	report_json_string(f, pkt_addr_str(&e->src, src, sizeof src));
+	escape_json_string(f, pkt_addr_str(&e->src, src, sizeof src));
 	fprintf(f, ",\"sport\":%u,\"dst\":", e->sport);
-	report_json_string(f, pkt_addr_str(&e->dst, dst, sizeof dst));
+	escape_json_string(f, pkt_addr_str(&e->dst, dst, sizeof dst));
 	fprintf(f, ",\"dport\":%u,\"proto\":\"%s\",\"id\":%u,\"qname\":", e->dport,
 	        e->proto == 6 ? "tcp" : "udp", e->id);
 	/* Names come from the wire: dns.c escapes odd bytes as \DDD, which

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 #include "evidence.h"
-#include "report.h"
+#include "escape.h"
 
 void evidence_shell_quote(char *buf, size_t size, char *const argv[])
 {
@@ -94,9 +94,9 @@ static void timeline(FILE *f, const struct evidence *e)
 			fputs("| **0** | | **resolv.conf switched** | | | |\n", f);
 		fprintf(f, "| %.1f | %s | %s | ", (ev->t - t0) * 1000.0,
 		        events_server_name(ev->server), ev->qr ? "response" : "query");
-		report_md_cell(f, ev->qname[0] ? ev->qname : "-");
+		escape_md_cell(f, ev->qname[0] ? ev->qname : "-");
 		fprintf(f, " | %s | ", dns_type_name(ev->qtype, type, sizeof type));
-		report_md_cell(f, ev->qr ? (ev->answers[0] ? ev->answers : dns_rcode_name(ev->rcode)) : "");
+		escape_md_cell(f, ev->qr ? (ev->answers[0] ? ev->answers : dns_rcode_name(ev->rcode)) : "");
 		fputs(" |\n", f);
 		shown++;
 	}

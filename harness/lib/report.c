@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <string.h>
+#include "escape.h"
 #include "report.h"
 
 const char *report_outcome(const struct case_result *r)
@@ -24,101 +25,19 @@ static bool passed(const struct case_result *r)
 	return strcmp(o, "ok") == 0 || strcmp(o, "SKIP") == 0;
 }
 
-/* The length of the UTF-8 character at s (RFC 3629: no overlong form,
- * surrogate or code point past U+10FFFF; nor U+FFFE or U+FFFF, which XML
- * forbids), or 0 when the bytes there are not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned c = s[0], n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2
-	           : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-	unsigned lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
-	unsigned hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
-
-	for (unsigned i = 1; i < n; i++)   /* a NUL fails here: it ends s */
-		if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xbf))
-			return 0;
-	if (n == 3 && c == 0xef && s[1] == 0xbf && s[2] >= 0xbe)
-		return 0;
-	return n;
-}
-
-/* Text from outside (a command line, a scenario's "why", what a probe
- * printed) may be in any encoding; summary.json and junit.xml must be
- * UTF-8, so a byte that does not start a UTF-8 character becomes U+FFFD.
- * Returns how many bytes of s were written, or 0 for an ASCII byte,
- * which the caller escapes. */
-static size_t put_non_ascii(FILE *f, const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	if (u[0] < 0x80)
-		return 0;
-	size_t n = utf8_len(u);
-	if (n == 0) {
-		fputs("\xef\xbf\xbd", f);
-		return 1;
-	}
-	fwrite(s, 1, n, f);
-	return n;
-}
-
-void report_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		size_t n = put_non_ascii(f, s);
-		if (n)
-			s += n - 1;
-		else if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-void report_xml_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		size_t n = put_non_ascii(f, s);
-		if (n) {
-			s += n - 1;
-			continue;
-		}
-		switch (c) {
-		case '<':  fputs("&lt;", f); break;
-		case '>':  fputs("&gt;", f); break;
-		case '&':  fputs("&amp;", f); break;
-		case '"':  fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		default:
-			/* XML 1.0 forbids most control characters outright. */
-			if (c >= 0x20 || c == '\n' || c == '\t')
-				fputc(c, f);
-		}
-	}
-}
-
 static void json_kv_str(FILE *f, const char *k, const char *v, bool null_if_empty)
 {
 	fprintf(f, ",\n      \"%s\": ", k);
 	if (null_if_empty && !*v)
 		fputs("null", f);
 	else
-		report_json_string(f, v);
+		escape_json_string(f, v);
 }
 
 static void json_case(FILE *f, const struct case_result *r)
 {
 	fputs("    {\n      \"case\": ", f);
-	report_json_string(f, r->name);
+	escape_json_string(f, r->name);
 	json_kv_str(f, "group", r->group, false);
 	json_kv_str(f, "probe", r->probe, false);
 	json_kv_str(f, "libc", r->libc, false);
@@ -171,9 +90,9 @@ void report_json(FILE *f, const struct run_info *ri,
                  const struct case_result *r, size_t n)
 {
 	fputs("{\n  \"run\": ", f);
-	report_json_string(f, ri->run);
+	escape_json_string(f, ri->run);
 	fputs(",\n  \"host\": ", f);
-	report_json_string(f, ri->host ? ri->host : "");
+	escape_json_string(f, ri->host ? ri->host : "");
 	fprintf(f, ",\n  \"complete\": %s,\n  \"planned\": %zu,\n  \"cases\": [\n",
 	        ri->interrupted ? "false" : "true", ri->planned);
 	for (size_t i = 0; i < n; i++) {
@@ -206,16 +125,6 @@ const char *report_verdict_text(const struct case_result *r, char *buf, size_t s
 }
 
 /* Text in a Markdown table cell: a '|' would end the cell. */
-void report_md_cell(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '|')
-			fputs("\\|", f);
-		else
-			fputc(*s == '\n' ? ' ' : *s, f);
-	}
-}
-
 void report_md(FILE *f, const struct run_info *ri,
                const struct case_result *r, size_t n)
 {
@@ -241,12 +150,12 @@ void report_md(FILE *f, const struct run_info *ri,
 		numbers(num, sizeof num, c);
 		const char *why = c->why[0] ? c->why : c->expected_why;
 		fputs("| ", f);
-		report_md_cell(f, c->name);
+		escape_md_cell(f, c->name);
 		fprintf(f, " | %s | %s%s | %s | %s | %u / %u | ", c->libc,
 		        report_verdict_text(c, v, sizeof v), passed(c) ? "" : " ✗",
 		        c->expected == V_NONE ? "—" : verdict_name(c->expected), num,
 		        c->vd.answers_old_after, c->vd.answers_new_after);
-		report_md_cell(f, why);
+		escape_md_cell(f, why);
 		/* A case that did not run to its end wrote no report.md (and
 		 * perhaps no capture): its folder holds what there is. */
 		if (c->dir[0] && c->complete)
@@ -286,11 +195,11 @@ void report_tap(FILE *f, const struct run_info *ri,
 		        c->name, report_verdict_text(c, v, sizeof v));
 		if (!passed(c)) {
 			fputs("  ---\n  message: ", f);
-			report_json_string(f, c->error[0] ? c->error : c->vd.reason);
+			escape_json_string(f, c->error[0] ? c->error : c->vd.reason);
 			fputs("\n  found: ", f);
-			report_json_string(f, verdict_name(c->vd.v));
+			escape_json_string(f, verdict_name(c->vd.v));
 			fputs("\n  wanted: ", f);
-			report_json_string(f, verdict_name(c->expected));
+			escape_json_string(f, verdict_name(c->expected));
 			fputs("\n  ...\n", f);
 		}
 	}
@@ -314,37 +223,37 @@ void report_junit(FILE *f, const struct run_info *ri,
 	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
 	fputs("<testsuites>\n  <testsuite name=\"whichns ", f);
-	report_xml_text(f, ri->run);
+	escape_xml_text(f, ri->run);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
 	        "time=\"%.3f\">\n", n, failures, errors, skipped, total);
 	for (size_t i = 0; i < n; i++) {
 		const struct case_result *c = &r[i];
 		char v[32];
 		fputs("    <testcase classname=\"whichns.", f);
-		report_xml_text(f, c->group[0] ? c->group : "case");
+		escape_xml_text(f, c->group[0] ? c->group : "case");
 		fputs("\" name=\"", f);
-		report_xml_text(f, c->name);
+		escape_xml_text(f, c->name);
 		fprintf(f, "\" time=\"%.3f\">\n", c->t_end - c->t_start);
 		if (!c->complete || c->error[0]) {
 			fputs("      <error message=\"", f);
-			report_xml_text(f, c->error[0] ? c->error : "incomplete");
+			escape_xml_text(f, c->error[0] ? c->error : "incomplete");
 			fputs("\"/>\n", f);
 		} else if (c->skip[0]) {
 			fputs("      <skipped message=\"", f);
-			report_xml_text(f, c->skip);
+			escape_xml_text(f, c->skip);
 			fputs("\"/>\n", f);
 		} else if (!caseres_matches(c)) {
 			fputs("      <failure message=\"verdict differs\">", f);
 			fputc('-', f);
-			report_xml_text(f, c->name);
+			escape_xml_text(f, c->name);
 			fprintf(f, " %s\n+", verdict_name(c->expected));
-			report_xml_text(f, c->name);
+			escape_xml_text(f, c->name);
 			fprintf(f, " %s\n", report_verdict_text(c, v, sizeof v));
-			report_xml_text(f, c->vd.reason);
+			escape_xml_text(f, c->vd.reason);
 			fputs("</failure>\n", f);
 		}
 		fputs("      <system-out>", f);
-		report_xml_text(f, c->vd.reason);
+		escape_xml_text(f, c->vd.reason);
 		fputs("</system-out>\n    </testcase>\n", f);
 	}
 	fputs("  </testsuite>\n</testsuites>\n", f);

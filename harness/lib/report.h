@@ -40,10 +40,5 @@ const char *report_outcome(const struct case_result *r);
 /* A case's verdict in a word or two: "LATE 3", "SKIP", "ERROR", "STALE". */
 const char *report_verdict_text(const struct case_result *r, char *buf,
                                 size_t size);
-/* Text inside a Markdown table cell: '|' escaped, newlines as spaces. */
-void report_md_cell(FILE *f, const char *s);
-/* Escapers (exposed for tests). */
-void report_json_string(FILE *f, const char *s);
-void report_xml_text(FILE *f, const char *s);
 
 #endif

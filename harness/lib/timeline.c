@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "report.h"
+#include "escape.h"
 #include "timeline.h"
 
 /* Layout, in pixels. */
@@ -320,11 +320,11 @@ int timeline_write(FILE *f, const struct timeline *tl, const char *title)
 	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 	        "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n"
 	        "<title>", W_TOTAL, H_TOTAL, W_TOTAL, H_TOTAL);
-	report_xml_text(f, title);
+	escape_xml_text(f, title);
 	fprintf(f, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n"
 	        "<text x=\"%d\" y=\"22\" font-size=\"15\" font-weight=\"bold\">",
 	        W_TOTAL, H_TOTAL, W_LEFT);
-	report_xml_text(f, title);
+	escape_xml_text(f, title);
 	fputs("</text>\n", f);
 	draw_lanes(f, tl);
 	if (tl->t_min > tl->t_max)
