@@ -4,6 +4,7 @@
 #include <check.h>
 
 Suite *dns_suite(void);
+Suite *dnsquery_suite(void);
 Suite *packet_suite(void);
 Suite *capfile_suite(void);
 Suite *tcpdns_suite(void);

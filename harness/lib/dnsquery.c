@@ -16,7 +16,9 @@ int dns_build_query(uint8_t *buf, size_t size, uint16_t id, const char *name,
 	while (*name) {
 		const char *dot = strchr(name, '.');
 		size_t l = dot ? (size_t)(dot - name) : strlen(name);
-		if (l == 0 || l > 63 || off + 1 + l > 12 + 255 ||
+		/* At most 255 bytes on the wire with the root's zero byte
+		 * (RFC 1035 2.3.4), as dns_parse() reads it. */
+		if (l == 0 || l > 63 || off + 1 + l + 1 > 12 + 255 ||
 		    size - off < 1 + l + 1 + 4)
 			return -1;
 		buf[off++] = (uint8_t)l;
