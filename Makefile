@@ -42,7 +42,7 @@ WHICHNS   := $(B)/whichns
 LIBW      := $(B)/libwhichns.a
 CHECKBIN  := $(B)/tests/check_whichns
 
-.PHONY: all repro repro-prep check unit integration regress bench install uninstall clean deps musl-probes \
+.PHONY: all repro repro-prep check unit lib-calls integration regress bench install uninstall clean deps musl-probes \
         asan noopt help fuzz fuzz-build
 all: $(WHICHNS) $(PROBES)
 
@@ -53,6 +53,7 @@ help:
 	@echo "make regress    run the default matrix across every C library root filesystem"
 	@echo "make bench      measure speed and stability of the host matrix"
 	@echo "make asan       unit tests under -fsanitize=address,undefined"
+	@echo "make lib-calls  check that libwhichns.a calls nothing beyond its allow-list (part of unit)"
 	@echo "make fuzz       libFuzzer on every parser of outside bytes, FUZZ_SECONDS (60) each"
 	@echo "make install    install whichns, probes, fixtures and the man page under PREFIX"
 
@@ -120,7 +121,25 @@ bench: all
 	scripts/bench.sh
 	$(MAKE) bench-decode
 
-unit: $(CHECKBIN)
+# harness/lib/ is pure (doc/design.md, "Layering"): libwhichns.a may call
+# only these from outside itself.  lib-calls names any other call and the
+# object that makes it, and fails; add a function here only if it makes
+# no system call.
+LIB_CALLS_OK := \
+	malloc calloc realloc free memcpy memmove memset memcmp memchr memmem \
+	strlen strnlen strcmp strncmp strcasecmp strncasecmp strchr strrchr \
+	strstr strspn strcspn strcpy strncpy strtok strtok_r \
+	strtod strtol strtoul strtoll strtoull __errno_location \
+	__ctype_b_loc __ctype_tolower_loc __ctype_toupper_loc \
+	snprintf vsnprintf inet_ntop inet_pton \
+	fprintf vfprintf fputc putc fputs fwrite ferror \
+	fmin fmax fabs floor ceil round lround pow log10 \
+	__divti3 __udivti3 __modti3 __umodti3
+NM ?= nm
+lib-calls: $(LIBW)
+	@NM=$(NM) scripts/lib-calls.sh $(LIBW) $(LIB_CALLS_OK)
+
+unit: lib-calls $(CHECKBIN)
 	CK_FORK=yes ./$(CHECKBIN)
 
 integration: all repro-prep
