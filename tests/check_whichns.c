@@ -8,7 +8,7 @@ int main(void)
 		dns_suite, dnsquery_suite, packet_suite, capfile_suite, tcpdns_suite, flow_suite,
 		verdict_suite, resolvconf_suite,
 		scenario_suite, expect_suite, caseres_suite, escape_suite, report_suite,
-		events_suite, timeline_suite, evidence_suite, shadow_suite,
+		events_suite, timeline_suite, evidence_suite, shadow_suite, libcname_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -20,5 +20,6 @@ Suite *events_suite(void);
 Suite *timeline_suite(void);
 Suite *evidence_suite(void);
 Suite *shadow_suite(void);
+Suite *libcname_suite(void);
 
 #endif

@@ -1,0 +1,58 @@
+/*
+ * libcname.h - which C library a mapped file is, and its version, in the
+ * one form whichns names C libraries everywhere: "glibc 2.36",
+ * "musl 1.2.3" ("NAME VERSION"; "NAME unknown" when the file does not say).
+ *
+ * The probes print this form themselves ("#libc" line, repro/probe_libc.c,
+ * from gnu_get_libc_version() or musl's loader); for any other program
+ * target_libc() (harness/target.c) reads the process's memory map and
+ * hands the mapped library's path and bytes to this module.  Both read
+ * the same string the library carries, so they agree
+ * (tests/integration/libc.t shows it).  The string keys the expected
+ * verdicts (fixtures/expected/glibc-2.36, musl-1.2.3: expect_libc_key),
+ * so changing its form changes which baseline applies.
+ *
+ * Owns: telling glibc and musl apart by a mapped file's path, and
+ * finding the version in the file's bytes.  Never: opens or reads a file
+ * (its caller does), or reads a byte outside the buffer it is given.
+ */
+#ifndef WHICHNS_LIBCNAME_H
+#define WHICHNS_LIBCNAME_H
+
+#include <stddef.h>
+
+enum libc_family { LIBC_OTHER = 0, LIBC_GLIBC, LIBC_MUSL };
+
+/* At most this many characters in a version: longer is not a version. */
+#define LIBCNAME_VERSION_MAX 31
+
+/*
+ * The C library a file is, from its path as /proc/PID/maps shows it:
+ * glibc's libc.so.6, or before glibc 2.34 libc-2.NN.so; musl's loader,
+ * which is its libc too: ld-musl-ARCH.so.1, libc.musl-ARCH.so.1
+ * (Alpine), or a libc.so in a directory whose path says musl (Debian's
+ * /usr/lib/x86_64-linux-musl/libc.so, /usr/lib/musl/lib/libc.so).
+ * LIBC_OTHER for anything else (the dynamic loader of glibc included).
+ */
+enum libc_family libcname_family(const char *path);
+
+/*
+ * The version a library file of family fam carries, copied into ver
+ * (NUL-terminated); 0, or -1 when the bytes hold none (ver is then "").
+ *   glibc: its banner, "... release version 2.36.": the digits and dots
+ *          after "release version ", the sentence's last dot left out.
+ *   musl:  the version string its loader prints as "Version %s" (the
+ *          file has no banner around it): the first string between NUL
+ *          bytes that reads MAJOR.MINOR.PATCH followed by nothing or by
+ *          letters, digits, '-', '_', '+' (as "1.2.3", "1.2.4-git-5-g1a2b"),
+ *          not by another '.' (so "127.0.0.1" is not taken for one).
+ */
+int libcname_version(enum libc_family fam, const unsigned char *data,
+                     size_t len, char *ver, size_t size);
+
+/* "glibc 2.36", or "glibc unknown" when version is NULL or empty, into
+ * buf; -1 (buf "") for LIBC_OTHER or when it does not fit, else 0. */
+int libcname_format(enum libc_family fam, const char *version,
+                    char *buf, size_t size);
+
+#endif
