@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include "cli.h"
-#include "runfolder.h"
+#include "exitcodes.h"
 
 char *cli_read_file(const char *path, size_t max, size_t *len)
 {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "commands.h"
-#include "runfolder.h"
+#include "exitcodes.h"
 #include "spawn.h"
 
 static const char bundle_usage[] =

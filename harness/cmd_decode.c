@@ -33,7 +33,7 @@
 #include "commands.h"
 #include "events.h"
 #include "flow.h"
-#include "runfolder.h"
+#include "exitcodes.h"
 #include "timeline.h"
 
 #define OUT_BUFFER (1 << 20)

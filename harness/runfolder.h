@@ -3,8 +3,8 @@
  * reports, whether its cases were just run or merged from shards.
  *
  * Owns: run ids, results/latest, reading case records back, applying
- * expected verdicts, the exit status of a run, and the one line that says
- * the results folder refused a write.
+ * expected verdicts, the exit status of a run (exitcodes.h), and the one
+ * line that says the results folder refused a write.
  * Never: runs a case; claims a summary it could not write.
  */
 #ifndef WHICHNS_RUNFOLDER_H
@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "caseres.h"
+#include "exitcodes.h"
 #include "expect.h"
 
 struct runfolder {
@@ -23,12 +24,6 @@ struct runfolder {
 	const char *expected_dir;   /* NULL: no expectations */
 	struct { char key[64]; bool found; struct expect x; } *base;
 	size_t nbase;
-};
-
-/* Exit codes, as README.md and whichns(1) document them. */
-enum {
-	EXIT_OK = 0, EXIT_DIFFERS = 1, EXIT_USAGE = 2, EXIT_ENV = 3,
-	EXIT_INTERRUPTED = 130,
 };
 
 /* A write the results folder refused (ENOSPC, EIO, EROFS, EDQUOT...):

@@ -1,0 +1,16 @@
+/*
+ * exitcodes.h - the exit statuses of every whichns command, as README.md,
+ * doc/design.md ("Exit codes") and whichns(1) document them.
+ */
+#ifndef WHICHNS_EXITCODES_H
+#define WHICHNS_EXITCODES_H
+
+enum {
+	EXIT_OK = 0,            /* as expected; decoded, written, done */
+	EXIT_DIFFERS = 1,       /* a verdict differs, a case could not run, a shard is missing */
+	EXIT_USAGE = 2,         /* bad usage or bad input */
+	EXIT_ENV = 3,           /* the environment cannot run it */
+	EXIT_INTERRUPTED = 130, /* interrupted: every case torn down */
+};
+
+#endif
