@@ -17,10 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cleanup.h"
+#include "libcname.h"
 #include "sandbox.h"
 #include "spawn.h"
 #include "target.h"
@@ -165,40 +168,36 @@ static pid_t first_child(pid_t pid)
 	return (pid_t)child;
 }
 
-/* glibc says "... release version 2.36." inside libc.so.6 itself.  The
- * file is opened through map_files, so it is the very file mapped, even
- * in the sandbox (whose paths in maps are relative to its root, not ours). */
-static int glibc_version(pid_t pid, const char *range, char *buf, size_t size)
+/* Largest library file target_libc maps to read its version. */
+#define LIBC_FILE_MAX (64u << 20)
+
+/*
+ * The name and version of the C library mapped at range in pid's memory
+ * (fam says which: lib/libcname.h reads the bytes).  The file is opened
+ * through map_files, so it is the very file mapped, even in the sandbox
+ * (whose paths in maps are relative to its root, not ours).  A file that
+ * cannot be read or has no version still names its C library:
+ * "musl unknown".
+ */
+static int libc_of_file(pid_t pid, const char *range, enum libc_family fam,
+                        char *buf, size_t size)
 {
-	static const char needle[] = "release version ";
-	char path[128], chunk[65536 + sizeof needle];
+	char path[128], ver[LIBCNAME_VERSION_MAX + 1] = "";
+	struct stat st;
 	snprintf(path, sizeof path, "/proc/%d/map_files/%s", (int)pid, range);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return -1;
-	size_t keep = 0, n;
-	int rc = -1;
-	while (rc != 0 && (n = fread(chunk + keep, 1, sizeof chunk - keep - 1, f)) > 0) {
-		size_t len = keep + n;
-		for (size_t i = 0; i + sizeof needle + 8 < len; i++) {
-			if (memcmp(chunk + i, needle, sizeof needle - 1) != 0)
-				continue;
-			const char *v = chunk + i + sizeof needle - 1;
-			size_t k = 0;
-			while (k < 16 && ((v[k] >= '0' && v[k] <= '9') || v[k] == '.'))
-				k++;
-			while (k > 0 && v[k - 1] == '.')
-				k--;
-			snprintf(buf, size, "glibc %.*s", (int)k, v);
-			rc = 0;
-			break;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0 &&
+	    (unsigned long long)st.st_size <= LIBC_FILE_MAX) {
+		size_t len = (size_t)st.st_size;
+		void *data = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (data != MAP_FAILED) {
+			libcname_version(fam, data, len, ver, sizeof ver);
+			munmap(data, len);
 		}
-		/* Keep a tail so a needle across two reads is still found. */
-		keep = len < sizeof needle + 16 ? len : sizeof needle + 16;
-		memmove(chunk, chunk + len - keep, keep);
 	}
-	fclose(f);
-	return rc;
+	if (fd >= 0)
+		close(fd);
+	return libcname_format(fam, ver, buf, size);
 }
 
 int target_libc(const struct target *t, char *buf, size_t size)
@@ -213,22 +212,16 @@ int target_libc(const struct target *t, char *buf, size_t size)
 	if (!f)
 		return -1;
 	int rc = -1;
-	while (rc != 0 && fgets(line, sizeof line, f)) {
+	enum libc_family fam = LIBC_OTHER;
+	while (fam == LIBC_OTHER && fgets(line, sizeof line, f)) {
 		char *lib = strchr(line, '/');
 		if (!lib)
 			continue;
 		lib[strcspn(lib, "\n")] = '\0';
 		line[strcspn(line, " ")] = '\0';   /* the address range */
-		const char *base = strrchr(lib, '/') + 1;
-		/* libc.so.6, or before glibc 2.34 the file it links to: libc-2.31.so */
-		if (strcmp(base, "libc.so.6") == 0 ||
-		    (strncmp(base, "libc-2.", 7) == 0 && strstr(base, ".so")))
-			rc = glibc_version(cmd, line, buf, size);
-		else if (strstr(lib, "ld-musl") || strstr(lib, "libc.musl") ||
-		         strstr(lib, "-linux-musl/libc.so")) {
-			snprintf(buf, size, "musl");
-			rc = 0;
-		}
+		fam = libcname_family(lib);
+		if (fam != LIBC_OTHER)
+			rc = libc_of_file(cmd, line, fam, buf, size);
 	}
 	fclose(f);
 	return rc;

@@ -31,7 +31,8 @@ int  target_start(struct target *t, char *const argv[], const struct sandbox *sb
 /* Has the whole tree ended?  Reaps it when it has. */
 bool target_poll(struct target *t);
 /* Which C library the command has loaded, read from its memory map and
- * the library file itself ("glibc 2.36", "musl"); 0, or -1 when unknown. */
+ * the library file itself, in the form the probes print ("glibc 2.36",
+ * "musl 1.2.3": lib/libcname.h); 0, or -1 when it has none we know. */
 int  target_libc(const struct target *t, char *buf, size_t size);
 /* End the whole tree now (SIGKILL to its PID namespace) and reap. */
 void target_stop(struct target *t);
