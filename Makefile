@@ -33,7 +33,10 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
 # The program: privileged modules (namespaces, mounts, processes, capture).
 PROG_SRCS := $(sort $(wildcard harness/*.c))
 PROG_OBJS := $(PROG_SRCS:%.c=$(B)/%.o)
-PROBES    := $(patsubst repro/%.c,$(B)/repro/%,$(filter-out repro/probe_out.c,$(wildcard repro/*.c)))
+# Probes: repro/*.c, each one program, sharing repro/probe_*.c.
+PROBE_SHARED := $(sort $(wildcard repro/probe_*.c))
+PROBE_DEPS   := $(PROBE_SHARED) $(wildcard repro/probe_*.h)
+PROBES    := $(patsubst repro/%.c,$(B)/repro/%,$(filter-out $(PROBE_SHARED),$(wildcard repro/*.c)))
 TEST_SRCS := $(sort $(wildcard tests/check_*.c))
 TEST_OBJS := $(TEST_SRCS:%.c=$(B)/%.o)
 TEST_OBJS += $(B)/tests/testutil.o $(B)/tests/wellformed.o
@@ -77,9 +80,9 @@ $(WHICHNS): $(PROG_OBJS) $(LIBW)
 	$(CC) $(ALL_CFLAGS) -o $@ $(PROG_OBJS) $(LIBW) $(ALL_LDFLAGS) $(PCAP_LIBS) -lm
 
 # Probes are deliberately plain: no harness code, only libc (+libresolv).
-$(B)/repro/%: repro/%.c repro/probe_out.c repro/probe_out.h
+$(B)/repro/%: repro/%.c $(PROBE_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(STD) $(WARN) $(OPT) $(CFLAGS) -o $@ $< repro/probe_out.c $(LDFLAGS) -lresolv
+	$(CC) $(STD) $(WARN) $(OPT) $(CFLAGS) -o $@ $< $(PROBE_SHARED) $(LDFLAGS) -lresolv
 
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
@@ -177,9 +180,9 @@ clean:
 # Probes for musl (Debian's musl-tools): run on the host, no chroot.
 MUSL_PROBES := $(patsubst $(B)/repro/%,$(B)/repro-musl/%,$(PROBES))
 musl-probes: $(MUSL_PROBES)
-$(B)/repro-musl/%: repro/%.c repro/probe_out.c repro/probe_out.h
+$(B)/repro-musl/%: repro/%.c $(PROBE_DEPS)
 	@mkdir -p $(@D)
-	musl-gcc $(STD) $(WARN) $(OPT) -o $@ $< repro/probe_out.c
+	musl-gcc $(STD) $(WARN) $(OPT) -o $@ $< $(PROBE_SHARED)
 
 # Synthetic captures for decode's integration test and benchmark.
 GEN_CAPTURE := $(B)/tests/gen_capture

@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "probe_cli.h"
 #include "probe_out.h"
 
 static int family = AF_INET;

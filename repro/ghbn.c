@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 
+#include "probe_cli.h"
 #include "probe_out.h"
 
 static void lookup(const char *name)

@@ -1,14 +1,13 @@
 /*
- * probe_out.h - what every probe shares: the command line, the lookup
- * loop's pacing, the output lines the harness reads, libc identification,
- * and turning resolver results into answer lists and status words.
+ * probe_out.h - the lines a probe prints, which the harness reads: the
+ * header, one line per lookup, events, and the words and answer lists
+ * that go into them (turning resolver results into both).
  *
- * Owns: stdout (line-buffered, one line per event) and the process's exit
- * on bad usage.  Never: links harness code, caches answers, or touches the
- * resolver's configuration: each probe alone decides how it resolves.
+ * Owns: stdout (line-buffered, one line per event) and the exit after
+ * "#unsupported".  Never: links harness code, or caches answers.
  *
  * Output (TSV on stdout; doc/design.md, "Probes"):
- *   #libc	glibc 2.36
+ *   #libc	glibc 2.36               (probe_libc.h)
  *   #probe	PROBE	API	PID
  *   EPOCH	API	QNAME	QTYPE	STATUS	ANSWERS
  *   #EVENT	EPOCH                    (e.g. #reinit)
@@ -22,48 +21,12 @@
 #include <stddef.h>
 #include <time.h>
 
-#define PROBE_EXIT_USAGE       2
 #define PROBE_EXIT_UNSUPPORTED 77
 
-struct probe_opts {
-	long interval_ms;  /* pause between rounds, default 100 */
-	long count;        /* stop after this many rounds; 0 = no limit */
-	long duration_ms;  /* stop this long after the start; 0 = no limit */
-	const char *name;  /* the name to resolve */
-};
-
-struct probe_info {
-	const char *prog;  /* probe name, as in "#probe" */
-	const char *api;   /* the API column of every lookup line */
-	/* Probe-specific options: getopt letters (must not clash with
-	 * i, n, d, h), their usage text, and a handler that returns 0, or -1
-	 * after probe_bad_arg() named the bad value.  May all be NULL. */
-	const char *opts;
-	const char *usage;
-	const char *help;
-	int (*option)(int opt, const char *arg);
-};
-
-/*
- * Parse the command line (exit 2 on a bad one, 0 after -h), make stdout
- * line-buffered, print "#libc" and "#probe", and start the clock that -d
- * counts from.
- */
-void probe_start(int argc, char *argv[], const struct probe_info *info,
-                 struct probe_opts *o);
-
-/* For option handlers: print one line naming the bad value; returns -1. */
-int probe_bad_arg(const char *what, const char *arg);
-/* Parse a decimal number in [min, max]; -1 (after probe_bad_arg) if not. */
-int probe_parse_long(const char *what, const char *arg, long min, long max,
-                     long *out);
-
-/*
- * Call before each round with the number of rounds done so far.  Returns 1
- * at once for the first round; afterwards sleeps the interval and returns 1,
- * or returns 0 when -n or -d says stop (sleeping out the rest of -d first).
- */
-int probe_next(const struct probe_opts *o, unsigned long done);
+/* Make stdout line-buffered and print "#libc" and "#probe"; api and name
+ * (kept, not copied) fill the API and QNAME columns of lookup lines. */
+void probe_out_begin(const char *prog, const char *api, const char *name,
+                     const char *libc);
 
 /* Comma-separated answers, escaped so no field can break a TSV line. */
 struct probe_answers {

@@ -17,6 +17,7 @@
 #include <netdb.h>
 #include <resolv.h>
 
+#include "probe_cli.h"
 #include "probe_out.h"
 
 static long reinit_every = 5;  /* rounds; 0 = never */

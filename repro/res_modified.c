@@ -19,6 +19,7 @@
 #include <resolv.h>
 #include <stdio.h>
 
+#include "probe_cli.h"
 #include "probe_out.h"
 
 int main(int argc, char *argv[])

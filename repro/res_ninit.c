@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "probe_cli.h"
 #include "probe_out.h"
 
 int main(int argc, char *argv[])

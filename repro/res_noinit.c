@@ -11,6 +11,7 @@
 #include <netdb.h>
 #include <resolv.h>
 
+#include "probe_cli.h"
 #include "probe_out.h"
 
 int main(int argc, char *argv[])

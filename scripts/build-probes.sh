@@ -43,8 +43,8 @@ for suite in "$@"; do
 		chroot "$1" /bin/sh -ec "
 			cd /mnt/src
 			for f in *.c; do
-				[ \$f = probe_out.c ] && continue
-				gcc $4 -o /mnt/out/\${f%.c} \$f probe_out.c -lresolv
+				case \$f in probe_*) continue ;; esac
+				gcc $4 -o /mnt/out/\${f%.c} \$f probe_*.c -lresolv
 			done"
 	' sh "$root" "$top/repro" "$tmp" "$CFLAGS" 2>"$tmp.log"; then
 		cat "$tmp.log" >&2
