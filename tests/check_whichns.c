@@ -9,6 +9,8 @@ int main(void)
 		verdict_suite, resolvconf_suite,
 		scenario_suite, expect_suite, caseres_suite, escape_suite, report_suite,
 		events_suite, timeline_suite, evidence_suite, shadow_suite, libcname_suite,
+		evtsv_suite,
+		job_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

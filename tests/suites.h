@@ -21,5 +21,7 @@ Suite *timeline_suite(void);
 Suite *evidence_suite(void);
 Suite *shadow_suite(void);
 Suite *libcname_suite(void);
+Suite *evtsv_suite(void);
+Suite *job_suite(void);
 
 #endif
