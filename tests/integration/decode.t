@@ -12,7 +12,6 @@ GC="$top/build/tests/gen_corpus"
 [ -x "$G" ] || { echo "Bail out! $G not built (run make $G)"; exit 1; }
 [ -x "$GC" ] || { echo "Bail out! $GC not built (run make $GC)"; exit 1; }
 have_tshark() { command -v tshark >/dev/null; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 no_tshark="tshark not installed (scripts/deps.sh installs it)"
 tmp=$(mktemp -d /tmp/whichns-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -68,7 +67,7 @@ if command -v tshark >/dev/null; then
 	"$W" decode --switch "$sw" "$c" >"$tmp/plain" 2>/dev/null
 	cmp -s "$tmp/ng" "$tmp/plain"; ok $? "pcapng gives the same timeline as pcap"
 else
-	skip "tshark recount and pcapng: $no_tshark"
+	skip "tshark recount and pcapng: $no_tshark" 2
 fi
 
 # 5. JSON: one object a line, the same events.
@@ -78,6 +77,8 @@ if command -v python3 >/dev/null; then
 	python3 -c 'import json, sys
 for line in open(sys.argv[1]): json.loads(line)' "$tmp/json"
 	ok $? "json: every line is a JSON object"
+else
+	skip "json: every line is a JSON object: python3 not installed"
 fi
 grep -q '"server":"new","direction":"query"' "$tmp/json"; ok $? "json: server and direction"
 
@@ -92,6 +93,8 @@ is "$(field "$tmp/dir/decode.txt" verdict)" FOLLOWED "-o: decode.txt has the ver
 grep -q 'FOLLOWED' "$tmp/stdout"; ok $? "-o: one line on stdout with the verdict"
 if command -v xmllint >/dev/null; then
 	xmllint --noout "$tmp/dir/timeline.svg" 2>/dev/null; ok $? "-o: timeline.svg is well-formed XML"
+else
+	skip "-o: timeline.svg is well-formed XML: xmllint not installed"
 fi
 grep -q 'resolv.conf switched' "$tmp/dir/timeline.svg"; ok $? "-o: timeline.svg marks the switch"
 
@@ -158,7 +161,7 @@ for f in "$C"/*.pcap "$C"/*.pcapng; do
 	msgs=$(field "$tmp/sum" dns_messages)
 	is "$(events "$tmp/out")" "$msgs" "$name: one event per message ($msgs)"
 	is "$(field "$tmp/sum" malformed) $(field "$tmp/sum" stopped)" "0 no" "$name: nothing malformed, read to the end"
-	if ! have_tshark; then skip "$name: $no_tshark"; continue; fi
+	if ! have_tshark; then skip "$name: $no_tshark" 2; continue; fi
 	opts=()
 	case $name in   # see tests/captures/README.md
 	tcp-reorder*) opts=(-o tcp.reassemble_out_of_order:TRUE) ;;
@@ -167,7 +170,8 @@ for f in "$C"/*.pcap "$C"/*.pcapng; do
 	is "$(field "$tmp/sum" packets)" "$(tshark -r "$f" 2>/dev/null | wc -l)" "$name: as many packets as tshark reads"
 	compared=$((compared + 1))
 done
-have_tshark && { [ "$compared" -ge 10 ]; ok $? "tshark recounted $compared captures"; }
+if have_tshark; then [ "$compared" -ge 10 ]; ok $? "tshark recounted $compared captures"
+else skip "tshark recounts the corpus: $no_tshark"; fi
 
 # What each file was made to show (tests/captures/README.md).
 sum() { "$W" decode "$C/$1" >"$tmp/out" 2>"$tmp/sum"; }
@@ -221,7 +225,7 @@ grep -q "link type USB_LINUX (189) is not decoded" "$tmp/err"; ok $? "link-usb.p
 
 # 14. A real case: decode agrees with the case on its own capture.
 if [ "$(id -u)" -ne 0 ] || ! unshare -n -m -p -f true 2>/dev/null; then
-	n=$((n + 1)); echo "ok $n # SKIP a real case needs root and namespaces"
+	skip "a real case needs root and namespaces" 4   # the run, 2 per case, the count
 else
 	"$W" run -q --results "$tmp/res" -f getip/inplace/default "$top/fixtures/scenarios/repro.scn" >"$tmp/run.out" 2>&1
 	ok $? "whichns run getip/inplace/default"
