@@ -2,12 +2,19 @@
 #include <stdio.h>
 #include "defer.h"
 
+static void run_step(struct defer *d, defer_fn fn, void *arg, const char *what)
+{
+	if (d->trace)
+		d->trace(d->trace_ctx, what);
+	fn(arg);
+}
+
 int defer_push(struct defer *d, defer_fn fn, void *arg, const char *what)
 {
 	if (d->n == DEFER_MAX) {
 		/* Never lose an undo: if it cannot wait, do it now. */
 		fprintf(stderr, "whichns: undo stack full at '%s'\n", what);
-		fn(arg);
+		run_step(d, fn, arg, what);
 		return -1;
 	}
 	d->step[d->n].fn = fn;
@@ -21,6 +28,6 @@ void defer_run(struct defer *d)
 {
 	while (d->n > 0) {
 		d->n--;
-		d->step[d->n].fn(d->step[d->n].arg);
+		run_step(d, d->step[d->n].fn, d->step[d->n].arg, d->step[d->n].what);
 	}
 }
