@@ -6,7 +6,7 @@ int main(void)
 {
 	Suite *(*suites[])(void) = {
 		dns_suite, dnsquery_suite, packet_suite, capfile_suite, tcpdns_suite, flow_suite,
-		verdict_suite, resolvconf_suite,
+		verdict_suite, observe_suite, resolvconf_suite,
 		scenario_suite, expect_suite, caseres_suite, escape_suite, report_suite,
 		events_suite, timeline_suite, evidence_suite, shadow_suite, libcname_suite,
 		evtsv_suite,

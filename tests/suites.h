@@ -10,6 +10,7 @@ Suite *capfile_suite(void);
 Suite *tcpdns_suite(void);
 Suite *flow_suite(void);
 Suite *verdict_suite(void);
+Suite *observe_suite(void);
 Suite *resolvconf_suite(void);
 Suite *scenario_suite(void);
 Suite *expect_suite(void);

@@ -1,0 +1,171 @@
+/* observe.c - a case's observations and the rules read from them; see
+ * observe.h. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "observe.h"
+#include "wnconst.h"
+
+void observe_init(struct observe *o, uint16_t only_qtype)
+{
+	memset(o, 0, sizeof *o);
+	events_default_servers(&o->servers);
+	o->only_qtype = only_qtype;
+}
+
+void observe_free(struct observe *o)
+{
+	free(o->ev);
+	free(o->ans);
+	o->ev = NULL;
+	o->ans = NULL;
+	o->nev = o->evcap = o->nans = o->anscap = 0;
+}
+
+/* Room for n elements of size bytes in *p; -1 when out of memory. */
+static int grow(void **p, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : 256;
+	while (ncap <= n)
+		ncap *= 2;
+	void *np = realloc(*p, ncap * size);
+	if (!np)
+		return -1;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+void observe_event(struct observe *o, const struct wn_event *e)
+{
+	if (grow((void **)&o->ev, &o->evcap, o->nev + 1, sizeof *o->ev) != 0)
+		return;
+	o->ev[o->nev++] = *e;
+	if (!e->qr && e->server == VD_OLD &&
+	    (!o->only_qtype || e->qtype == o->only_qtype) &&
+	    o->old_queries++ == 0)
+		o->t_first_old = e->t;
+}
+
+void observe_frame(struct observe *o, int linktype, const uint8_t *frame,
+                   size_t caplen, double t)
+{
+	struct pkt_dns p;
+	struct wn_event ev[PKT_MSGS_MAX];
+	const char *why;
+
+	o->packets++;
+	o->t_last_packet = t;
+	enum pkt_status st = pkt_decode(linktype, frame, caplen, &p, &why);
+	if ((st != PKT_DNS && st != PKT_SKIP) || (st == PKT_DNS && p.partial))
+		o->malformed++;   /* counted and reported, never trusted */
+	if (st != PKT_DNS)
+		return;
+	size_t n = events_from_frame(&p, t, &o->servers, ev);
+	for (size_t i = 0; i < n; i++)
+		observe_event(o, &ev[i]);
+}
+
+void observe_line(struct observe *o, const char *line, double t_read)
+{
+	if (strncmp(line, "#libc\t", 6) == 0) {
+		snprintf(o->libc, sizeof o->libc, "%s", line + 6);
+		return;
+	}
+	if (strncmp(line, "#unsupported\t", 13) == 0) {
+		snprintf(o->unsupported, sizeof o->unsupported, "%s", line + 13);
+		return;
+	}
+	enum vd_server from = VD_OTHER;
+	if (strstr(line, WN_ANSWER_OLD4) || strstr(line, WN_ANSWER_OLD6) ||
+	    strstr(line, WN_NAME_OLD))
+		from = VD_OLD;
+	else if (strstr(line, WN_ANSWER_NEW4) || strstr(line, WN_ANSWER_NEW6) ||
+	         strstr(line, WN_NAME_NEW))
+		from = VD_NEW;
+	if (from == VD_OTHER ||
+	    grow((void **)&o->ans, &o->anscap, o->nans + 1, sizeof *o->ans) != 0)
+		return;
+	/* When the line starts with the lookup's own time (our probes print
+	 * "EPOCH<TAB>..."), that time counts; for any other program, when it
+	 * was read, which a buffered pipe may delay. */
+	char *end;
+	double t = strtod(line, &end);
+	bool stamped = end != line && *end == '\t' && t > 1e9 && t < 1e10;
+	o->ans[o->nans].t = stamped ? t : t_read;
+	o->ans[o->nans].from = from;
+	o->nans++;
+}
+
+void observe_output(struct observe *o, const char *buf, size_t n,
+                    double t_read)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] == '\n' || o->linelen == sizeof o->line - 1) {
+			o->line[o->linelen] = '\0';
+			observe_line(o, o->line, t_read);
+			o->linelen = 0;
+		}
+		if (buf[i] != '\n')
+			o->line[o->linelen++] = buf[i];
+	}
+}
+
+bool observe_ready_to_switch(const struct observe *o,
+                             const struct observe_switch *sw, double now)
+{
+	double quiet = sw->interval_ms ? fmin(fmax(sw->interval_ms / 4.0, 5), 50)
+	                               : 20;
+	if ((now - o->t_last_packet) * 1000 < quiet)
+		return false;
+	if (sw->switch_at_ms)   /* a fixed time after the start, lookups or not */
+		return (now - sw->t_run) * 1000 >= sw->switch_at_ms;
+	if (o->old_queries == 0)
+		return false;
+	return o->old_queries >= sw->before ||
+	       (now - o->t_first_old) * 1000 >= sw->switch_after_ms;
+}
+
+size_t observe_window_queries(const struct observe *o,
+                              const struct observe_window *w,
+                              struct vd_query *q, unsigned *fresh_old,
+                              unsigned *fresh_new)
+{
+	size_t nq = 0;
+	for (size_t i = 0; i < o->nev; i++) {
+		const struct wn_event *e = &o->ev[i];
+		if (e->qr || (o->only_qtype && e->qtype != o->only_qtype))
+			continue;
+		if (w->t_fresh > 0 && e->t >= w->t_fresh) {
+			*fresh_old += e->server == VD_OLD;
+			*fresh_new += e->server == VD_NEW;
+			continue;
+		}
+		/* The window is what was observed: a query in the moment it
+		 * took to stop the process is in the capture, not the verdict. */
+		if (e->t > w->t_end)
+			continue;
+		events_to_query(e, &q[nq++]);
+	}
+	return nq;
+}
+
+int observe_decide(const struct observe *o, const struct observe_window *w,
+                   struct vd_input *in, struct vd_result *out,
+                   unsigned *fresh_old, unsigned *fresh_new)
+{
+	struct vd_query *q = calloc(o->nev + 1, sizeof *q);
+	if (!q)
+		return -1;
+	size_t nq = observe_window_queries(o, w, q, fresh_old, fresh_new);
+	in->a = o->ans;
+	in->na = o->nans;
+	in->t_end = w->t_end;
+	/* Frames of different interfaces may arrive slightly out of time
+	 * order; verdict_from_queries() reads them in time order. */
+	int rc = verdict_from_queries(q, nq, false, in, out);
+	free(q);
+	return rc;
+}

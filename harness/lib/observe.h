@@ -1,0 +1,103 @@
+/*
+ * observe.h - what a case sees while its process runs, and which of it
+ * the verdict counts (doc/design.md, "The switch", "The window", "The
+ * application view").
+ *
+ * Owns: the events of every DNS message captured; the application view
+ * (each answer the process printed, from which server's data, dated); the
+ * probe's own words (#libc, #unsupported); when to switch (a quiet moment,
+ * after enough queries to the old server); and the window filter (which
+ * queries enter the verdict, which are the fresh process's).
+ * Never: reads a clock, a pipe or a capture, or makes a system call: the
+ * caller hands in frames with their capture time and output with the time
+ * it was read, so every rule here is testable with made-up times.
+ */
+#ifndef WHICHNS_OBSERVE_H
+#define WHICHNS_OBSERVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "events.h"
+#include "verdict.h"
+
+#define OBSERVE_LINE_MAX 4096   /* a longer output line is read in pieces */
+
+struct observe {
+	struct wn_servers servers;
+	struct wn_event  *ev;  size_t nev, evcap;    /* every DNS message */
+	struct vd_answer *ans; size_t nans, anscap;  /* the application view */
+	uint16_t only_qtype;      /* 0, or the only query type that counts */
+	unsigned old_queries;     /* queries (of only_qtype) to the old server */
+	double   t_first_old;     /* ... the first of them */
+	double   t_last_packet;   /* the last frame captured, DNS or not */
+	unsigned packets, malformed;
+	char     libc[64];        /* "#libc" line: the C library, as printed */
+	char     unsupported[200];/* "#unsupported" line: why it cannot run */
+	char     line[OBSERVE_LINE_MAX];   /* output line being read */
+	size_t   linelen;
+};
+
+/* Empty, with the whichns servers; only_qtype 0 counts every type. */
+void observe_init(struct observe *o, uint16_t only_qtype);
+void observe_free(struct observe *o);
+
+/* One captured frame of caplen bytes on a link of type linktype, captured
+ * at time t: decoded one frame alone (pkt_decode), one event per DNS
+ * message.  A frame that is not DNS, or only partly, counts in
+ * malformed, never in the verdict. */
+void observe_frame(struct observe *o, int linktype, const uint8_t *frame,
+                   size_t caplen, double t);
+/* One DNS message, as observe_frame() hands on each. */
+void observe_event(struct observe *o, const struct wn_event *e);
+
+/* n bytes of the process's stdout, read at t_read.  Each line ends at
+ * '\n' or after OBSERVE_LINE_MAX - 1 bytes; a last line without its '\n'
+ * waits for more. */
+void observe_output(struct observe *o, const char *buf, size_t n,
+                    double t_read);
+/* One line of output, read at t_read.  A line with an address or name of
+ * one server's data is an answer from that server (the old one's when it
+ * has both), dated by the lookup's own time when the line starts with
+ * "EPOCH<TAB>" (as the probes print it), else by t_read. */
+void observe_line(struct observe *o, const char *line, double t_read);
+
+/* When to switch resolv.conf (a case's settings). */
+struct observe_switch {
+	double   t_run;            /* the process started */
+	unsigned interval_ms;      /* how often it looks up; 0: unknown */
+	unsigned switch_at_ms;     /* nonzero: this long after t_run */
+	unsigned before;           /* ... else after this many old queries */
+	unsigned switch_after_ms;  /* ... or this long after the first one */
+};
+
+/* Whether to switch at time now: only in a quiet moment (no frame for a
+ * quarter of the interval, 5 to 50 ms; 20 ms when the interval is
+ * unknown), so that no lookup straddles the switch; then at switch_at_ms,
+ * or once a query reached the old server and either `before` of them
+ * have or switch_after_ms has passed since the first. */
+bool observe_ready_to_switch(const struct observe *o,
+                             const struct observe_switch *sw, double now);
+
+/* Which queries the verdict counts. */
+struct observe_window {
+	double t_end;     /* window_end: a later query is in the capture only */
+	double t_fresh;   /* > 0: the fresh process started then */
+};
+
+/* The queries (QR=0, of only_qtype if set) until the fresh process
+ * started and up to t_end, into q (room for o->nev), in capture order;
+ * returns how many.  Those from t_fresh on are the fresh process's and
+ * are counted by server in fresh_old and fresh_new instead. */
+size_t observe_window_queries(const struct observe *o,
+                              const struct observe_window *w,
+                              struct vd_query *q, unsigned *fresh_old,
+                              unsigned *fresh_new);
+/* The verdict from the window's queries and the application view:
+ * in carries the switch, the drops and the process's exit; its q, a
+ * and t_end are filled here.  -1: out of memory (nothing decided). */
+int observe_decide(const struct observe *o, const struct observe_window *w,
+                   struct vd_input *in, struct vd_result *out,
+                   unsigned *fresh_old, unsigned *fresh_new);
+
+#endif

@@ -1,0 +1,576 @@
+/*
+ * check_observe.c - what a case reads from its observations
+ * (doc/design.md, "The switch", "The window", "The application view"):
+ * how each output line is dated, when the switch may happen, and which
+ * queries the verdict counts.
+ *
+ * Observations are written as timelines in the language of
+ * check_verdict.c, with the steps a case adds (query types, responses,
+ * the fresh process, the end of the window), and results are compared as
+ * one canonical line, so a failure shows the whole picture.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dnsquery.h"
+#include "observe.h"
+#include "suites.h"
+#include "testutil.h"
+#include "wnconst.h"
+
+/*
+ * One token per step:
+ *   o n x       a query of type A to the old / new / another server
+ *   o:MX ...    the same, of that type (any name dns_type_parse knows)
+ *   o+ n+       a resend of the previous query to that server (same id)
+ *   ro rn       a response from the old / new server
+ *   O N         the process prints an answer with old / new data, the
+ *               line starting with its own time ("EPOCH<TAB>...")
+ *   |           the switch, half a step after the previous event
+ *   fresh       the fresh process starts half a step after the previous
+ *               event; fresh@: exactly at the next event
+ *   end         the window ends half a step after the previous event;
+ *               end@: exactly at the next event
+ * Events are 250 ms apart from T0 (exact in binary).  Without "end" the
+ * window closes a second after the last event.
+ */
+#define T0   1795663444.0
+#define STEP 0.25
+
+struct tl {
+	struct observe        ob;
+	struct observe_window w;
+	struct vd_input       in;
+	double                t_last;   /* the last event */
+};
+
+static void tl_query(struct tl *tl, const char *w, double t, uint16_t *next_id)
+{
+	struct wn_event e = { .t = t, .qtype = DNS_T_A };
+	bool resp = w[0] == 'r';
+	char to = w[resp];
+	const char *type = strchr(w, ':');
+
+	e.qr = resp;
+	e.server = to == 'o' ? VD_OLD : to == 'n' ? VD_NEW : VD_OTHER;
+	snprintf(e.qname, sizeof e.qname, "%s", WN_QNAME);
+	if (type)
+		ck_assert_msg(dns_type_parse(type + 1, &e.qtype) == 0,
+		              "bad type in '%s'", w);
+	e.id = (*next_id)++;
+	if (w[resp + 1] == '+') {   /* the same id as the last to that server */
+		size_t j = tl->ob.nev;
+		while (j > 0 && tl->ob.ev[j - 1].server != e.server)
+			j--;
+		ck_assert_msg(j > 0, "'%s' resends nothing", w);
+		e.id = tl->ob.ev[j - 1].id;
+	}
+	observe_event(&tl->ob, &e);
+}
+
+static bool is_query(const char *w)
+{
+	const char *p = w + (w[0] == 'r' && w[1]);
+	return strchr("onx", p[0]) && p[0] &&
+	       (!p[1] || p[1] == ':' || (p[1] == '+' && !p[2]));
+}
+
+/* only_qtype: 0 for every type. */
+static void tl_build(struct tl *tl, const char *spec, uint16_t only_qtype)
+{
+	char buf[512], *save;
+	double t = T0;
+	bool have_end = false, end_next = false, fresh_next = false;
+	uint16_t next_id = 100;
+
+	memset(tl, 0, sizeof *tl);
+	observe_init(&tl->ob, only_qtype);
+	ck_assert_uint_lt(strlen(spec), sizeof buf);
+	strcpy(buf, spec);
+	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (strcmp(w, "|") == 0) {
+			tl->in.switched = true;
+			tl->in.t_switch = t + STEP / 2;
+		} else if (strcmp(w, "end") == 0 || strcmp(w, "end@") == 0) {
+			have_end = true;
+			end_next = w[3] == '@';
+			tl->w.t_end = t + STEP / 2;
+		} else if (strcmp(w, "fresh") == 0 || strcmp(w, "fresh@") == 0) {
+			fresh_next = w[5] == '@';
+			tl->w.t_fresh = t + STEP / 2;
+		} else if (strcmp(w, "O") == 0 || strcmp(w, "N") == 0) {
+			char line[128];
+			t += STEP;
+			snprintf(line, sizeof line, "%.6f\tgetaddrinfo\t%s\tA\tok\t%s",
+			         t, WN_QNAME, *w == 'O' ? WN_ANSWER_OLD4 : WN_ANSWER_NEW4);
+			observe_line(&tl->ob, line, t + 5);   /* read late */
+		} else if (is_query(w)) {
+			t += STEP;
+			if (end_next)
+				tl->w.t_end = t;
+			if (fresh_next)
+				tl->w.t_fresh = t;
+			end_next = fresh_next = false;
+			tl_query(tl, w, t, &next_id);
+		} else {
+			ck_abort_msg("bad token '%s' in '%s'", w, spec);
+		}
+	}
+	if (!have_end)
+		tl->w.t_end = t + 1.0;
+	tl->t_last = t;
+}
+
+/* Queries as tokens again ("o:MX" for a type other than A). */
+static void tokens(char *buf, size_t size, const struct vd_query *q, size_t n)
+{
+	size_t k = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		char tb[16];
+		const char *tn = q[i].qtype == DNS_T_A ? "" :
+		                 dns_type_name(q[i].qtype, tb, sizeof tb);
+		k += (size_t)snprintf(buf + k, size - k, "%s%s%s%s", k ? " " : "",
+		                      q[i].to == VD_OLD ? "o" : q[i].to == VD_NEW ? "n" : "x",
+		                      tn[0] ? ":" : "", tn);
+		ck_assert_uint_lt(k, size);
+	}
+}
+
+/* ---- The window filter ---- */
+
+struct window_row {
+	const char *name;
+	const char *only;       /* "" for every type */
+	const char *events;
+	const char *counted;    /* the queries the verdict gets, as tokens */
+	unsigned    fresh_old, fresh_new;
+};
+
+static const struct window_row window_rows[] = {
+	{ "every query in the window", "", "o o | n n", "o o n n", 0, 0 },
+	{ "responses are not queries", "", "o ro o ro | n rn", "o o n", 0, 0 },
+	{ "other servers counted too", "", "x o | x n", "x o x n", 0, 0 },
+	{ "resends counted (the verdict marks them)", "", "o o+ | n n+",
+	  "o o n n", 0, 0 },
+	{ "nothing after window_end", "", "o | n end n o", "o n", 0, 0 },
+	{ "a query at window_end counts", "", "o | n end@ n o", "o n n", 0, 0 },
+	{ "only the chosen type", "MX", "o o:MX x:MX | n n:MX o:NS",
+	  "o:MX x:MX n:MX", 0, 0 },
+	{ "the fresh process's queries apart", "",
+	  "o | n end n fresh o n n", "o n", 1, 2 },
+	{ "a query at t_fresh is the fresh process's", "",
+	  "o | n end fresh@ o", "o n", 1, 0 },
+	{ "fresh counts only the chosen type", "MX",
+	  "o:MX | n:MX end fresh o n n:MX o:MX x:MX ro:MX", "o:MX n:MX", 1, 1 },
+	{ "fresh before window_end cuts the window", "",
+	  "o | n fresh n o end n", "o n", 1, 2 },
+	{ "no queries", "", "O | N", "", 0, 0 },
+};
+
+START_TEST(test_window)
+{
+	const struct window_row *row = &window_rows[_i];
+	uint16_t only = 0;
+	struct tl tl;
+	if (row->only[0])
+		ck_assert_int_eq(dns_type_parse(row->only, &only), 0);
+	tl_build(&tl, row->events, only);
+
+	struct vd_query *q = calloc(tl.ob.nev + 1, sizeof *q);
+	unsigned fo = 0, fn = 0;
+	ck_assert_ptr_nonnull(q);
+	size_t n = observe_window_queries(&tl.ob, &tl.w, q, &fo, &fn);
+	char got[512], want[512];
+	tokens(got, sizeof got - 32, q, n);
+	snprintf(got + strlen(got), 32, " fresh=%u,%u", fo, fn);
+	snprintf(want, sizeof want, "%s fresh=%u,%u", row->counted,
+	         row->fresh_old, row->fresh_new);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: '%s'\n  want: %s\n  got:  %s",
+	              row->name, row->events, want, got);
+	/* Every counted query is one of the events, in capture order. */
+	for (size_t i = 1; i < n; i++)
+		ck_assert(q[i - 1].t < q[i].t);
+	free(q);
+	observe_free(&tl.ob);
+}
+END_TEST
+
+/* ---- From the window to a verdict ---- */
+
+struct decide_row {
+	const char *only;
+	const char *events;
+	const char *want;   /* verdict before=o,n after=o,n answers=o,n/o,n fresh=o,n */
+};
+
+static const struct decide_row decide_rows[] = {
+	{ "", "o o o | n n n",
+	  "FOLLOWED before=3,0 after=0,3 answers=0,0/0,0 fresh=0,0" },
+	{ "", "o O o O | n N o O end o o",
+	  "MIXED before=2,0 after=1,1 answers=2,0/1,1 fresh=0,0" },
+	{ "", "o o | o o end n n n",
+	  "STALE before=2,0 after=2,0 answers=0,0/0,0 fresh=0,0" },
+	{ "MX", "o:MX o | o n:MX n:MX o",
+	  "FOLLOWED before=1,0 after=0,2 answers=0,0/0,0 fresh=0,0" },
+	{ "MX", "o:MX o:MX | o:MX o:MX end fresh n:MX o",
+	  "STALE before=2,0 after=2,0 answers=0,0/0,0 fresh=0,1" },
+	{ "", "n n | n",
+	  "INCONCLUSIVE before=0,2 after=0,1 answers=0,0/0,0 fresh=0,0" },
+};
+
+START_TEST(test_decide)
+{
+	const struct decide_row *row = &decide_rows[_i];
+	uint16_t only = 0;
+	struct tl tl;
+	struct vd_result r;
+	unsigned fo = 0, fn = 0;
+	if (row->only[0])
+		ck_assert_int_eq(dns_type_parse(row->only, &only), 0);
+	tl_build(&tl, row->events, only);
+	ck_assert_int_eq(observe_decide(&tl.ob, &tl.w, &tl.in, &r, &fo, &fn), 0);
+	char got[256];
+	snprintf(got, sizeof got, "%s before=%u,%u after=%u,%u answers=%u,%u/%u,%u "
+	         "fresh=%u,%u", verdict_name(r.v), r.queries_old_before,
+	         r.queries_new_before, r.queries_old_after, r.queries_new_after,
+	         r.answers_old_before, r.answers_new_before, r.answers_old_after,
+	         r.answers_new_after, fo, fn);
+	ck_assert_msg(strcmp(got, row->want) == 0, "'%s'\n  want: %s\n  got:  %s",
+	              row->events, row->want, got);
+	ck_assert(tl.in.t_end == tl.w.t_end);
+	observe_free(&tl.ob);
+}
+END_TEST
+
+/* Captures from two interfaces arrive slightly out of time order: the
+ * verdict reads the window in time order all the same. */
+START_TEST(test_decide_out_of_order)
+{
+	struct tl tl;
+	struct vd_result r;
+	unsigned fo = 0, fn = 0;
+	tl_build(&tl, "o o | n n", 0);
+	struct wn_event late = tl.ob.ev[1];   /* an old query, captured late */
+	late.t = T0 + 2 * STEP + 3 * STEP / 4;   /* after the switch, before n */
+	late.id = 7;
+	observe_event(&tl.ob, &late);
+	ck_assert_int_eq(observe_decide(&tl.ob, &tl.w, &tl.in, &r, &fo, &fn), 0);
+	ck_assert_str_eq(verdict_name(r.v), "LATE");
+	ck_assert_uint_eq(r.late_by, 1);
+	observe_free(&tl.ob);
+}
+END_TEST
+
+/* ---- When to switch ---- */
+
+struct switch_row {
+	const char *name;
+	const char *only;
+	const char *events;
+	struct observe_switch sw;   /* t_run is T0 */
+	double      now_ms;         /* after the last event (T0 if none) */
+	bool        want;
+};
+
+#define SW(interval, at, before, after) { T0, interval, at, before, after }
+
+static const struct switch_row switch_rows[] = {
+	{ "enough queries, quiet", "", "o o o", SW(50, 0, 3, 1000), 13, true },
+	{ "enough queries, not quiet yet", "", "o o o", SW(50, 0, 3, 1000), 12, false },
+	{ "too few queries, too soon", "", "o o", SW(50, 0, 3, 1000), 13, false },
+	{ "too few queries, long enough", "", "o o", SW(50, 0, 3, 250), 13, true },
+	{ "one query, long enough", "", "o", SW(50, 0, 3, 250), 251, true },
+	{ "one query, not yet long enough", "", "o", SW(50, 0, 3, 250), 249, false },
+	{ "no query to the old server", "", "n n n x", SW(50, 0, 1, 0), 1000, false },
+	{ "responses are not queries", "", "ro ro ro", SW(50, 0, 1, 0), 1000, false },
+	{ "only the chosen type counts", "MX", "o o o", SW(50, 0, 1, 0), 1000, false },
+	{ "the chosen type", "MX", "o o o:MX", SW(50, 0, 1, 0), 1000, true },
+	{ "before counts only the chosen type", "MX", "o:MX o o",
+	  SW(50, 0, 2, 10000), 1000, false },
+	{ "quiet: a quarter of the interval", "", "o", SW(200, 0, 1, 0), 49, false },
+	{ "quiet: a quarter, passed", "", "o", SW(200, 0, 1, 0), 51, true },
+	{ "quiet: at most 50 ms", "", "o", SW(1000, 0, 1, 0), 51, true },
+	{ "quiet: at least 5 ms", "", "o", SW(4, 0, 1, 0), 4, false },
+	{ "quiet: at least 5 ms, passed", "", "o", SW(4, 0, 1, 0), 6, true },
+	{ "quiet: 20 ms when the interval is unknown", "", "o", SW(0, 0, 1, 0),
+	  19, false },
+	{ "quiet: 20 ms, passed", "", "o", SW(0, 0, 1, 0), 21, true },
+	{ "switch-at: lookups or not", "", "", SW(50, 500, 3, 0), 501, true },
+	{ "switch-at: not yet", "", "o o o o", SW(50, 1500, 3, 0), 400, false },
+	{ "switch-at: waits for quiet", "", "n n", SW(50, 500, 3, 0), 1, false },
+	{ "switch-at: quiet", "", "n n", SW(50, 500, 3, 0), 13, true },
+};
+
+START_TEST(test_switch)
+{
+	const struct switch_row *row = &switch_rows[_i];
+	uint16_t only = 0;
+	struct tl tl;
+	if (row->only[0])
+		ck_assert_int_eq(dns_type_parse(row->only, &only), 0);
+	tl_build(&tl, row->events, only);
+	/* Each event came in a frame of its own, the last one at its time:
+	 * the quiet moment is measured from it (test_frames checks that
+	 * every frame, DNS or not, sets t_last_packet). */
+	if (tl.ob.nev)
+		tl.ob.t_last_packet = tl.ob.ev[tl.ob.nev - 1].t;
+	double now = tl.t_last + row->now_ms / 1000;
+	ck_assert_msg(observe_ready_to_switch(&tl.ob, &row->sw, now) == row->want,
+	              "%s: '%s' at +%g ms: want %s", row->name, row->events,
+	              row->now_ms, row->want ? "switch" : "wait");
+	observe_free(&tl.ob);
+}
+END_TEST
+
+/* ---- Output lines ---- */
+
+#define T_READ 1795663454.0   /* when the case read the line */
+
+struct line_row {
+	const char *line;
+	const char *want;   /* "old@T", "new@T", "libc=...", "unsupported=...", "-" */
+};
+
+static const struct line_row line_rows[] = {
+	/* Stamped by the probe: the lookup's own time. */
+	{ "1795663444.500000\tgetaddrinfo\that.com\tA\tok\t203.0.113.203",
+	  "old@1795663444.500000" },
+	{ "1795663444.5\tgetaddrinfo\that.com\tAAAA\tok\t2001:db8:203::204",
+	  "new@1795663444.500000" },
+	{ "1795663444.25\tres_query\that.com\tMX\tok\t10 mail-203.hat.com",
+	  "old@1795663444.250000" },
+	{ "1795663444\tres_query\that.com\tNS\tok\tns-204.hat.com",
+	  "new@1795663444.000000" },
+	/* Not stamped: when it was read. */
+	{ "203.0.113.203", "old@1795663454.000000" },
+	{ "answer: ns-204.hat.com", "new@1795663454.000000" },
+	{ "1795663444.5 203.0.113.203", "old@1795663454.000000" },    /* no tab */
+	{ "x1795663444.5\t203.0.113.203", "old@1795663454.000000" },
+	{ "999999999.5\t203.0.113.204", "new@1795663454.000000" },    /* < 1e9 */
+	{ "10000000000.5\t203.0.113.204", "new@1795663454.000000" },  /* > 1e10 */
+	{ "\t203.0.113.204", "new@1795663454.000000" },
+	/* Both servers' data: the old one's. */
+	{ "203.0.113.204,203.0.113.203", "old@1795663454.000000" },
+	/* The probe's own words. */
+	{ "#libc\tglibc 2.36", "libc=glibc 2.36" },
+	{ "#unsupported\tno res_ninit", "unsupported=no res_ninit" },
+	{ "#libc glibc 2.36", "-" },
+	/* Nothing of either server's data. */
+	{ "", "-" },
+	{ "1795663444.5\tgetaddrinfo\that.com\tA\tNXDOMAIN\t", "-" },
+	{ "server 198.51.100.10", "-" },
+	{ "#reinit\t1795663444.5", "-" },
+	{ "203.0.113.20", "-" },
+};
+
+static void line_canon(const struct observe *o, char *buf, size_t size)
+{
+	if (o->nans)
+		snprintf(buf, size, "%s@%.6f", o->ans[0].from == VD_OLD ? "old" :
+		         o->ans[0].from == VD_NEW ? "new" : "other", o->ans[0].t);
+	else if (o->libc[0])
+		snprintf(buf, size, "libc=%s", o->libc);
+	else if (o->unsupported[0])
+		snprintf(buf, size, "unsupported=%s", o->unsupported);
+	else
+		snprintf(buf, size, "-");
+}
+
+START_TEST(test_line)
+{
+	struct observe o;
+	char got[256];
+	observe_init(&o, 0);
+	observe_line(&o, line_rows[_i].line, T_READ);
+	ck_assert_uint_le(o.nans, 1);
+	line_canon(&o, got, sizeof got);
+	ck_assert_msg(strcmp(got, line_rows[_i].want) == 0,
+	              "'%s'\n  want: %s\n  got:  %s", line_rows[_i].line,
+	              line_rows[_i].want, got);
+	observe_free(&o);
+}
+END_TEST
+
+/* Output arrives in pieces: a line is read once its '\n' is there, dated
+ * (when unstamped) by the read that completed it. */
+START_TEST(test_output_pieces)
+{
+	struct observe o;
+	observe_init(&o, 0);
+	observe_output(&o, "17956634", 8, T_READ);
+	observe_output(&o, "44.5\t203.0.113.203\n203.0.113.2", 30, T_READ + 1);
+	ck_assert_uint_eq(o.nans, 1);
+	observe_output(&o, "04\nlast 203.0.113.203", 21, T_READ + 2);
+	ck_assert_uint_eq(o.nans, 2);
+	ck_assert(o.ans[0].from == VD_OLD && o.ans[0].t == 1795663444.5);
+	ck_assert(o.ans[1].from == VD_NEW && o.ans[1].t == T_READ + 2);
+	/* A last line without its '\n' is not read (yet). */
+	observe_output(&o, "", 0, T_READ + 3);
+	ck_assert_uint_eq(o.nans, 2);
+	observe_output(&o, "\n", 1, T_READ + 4);
+	ck_assert_uint_eq(o.nans, 3);
+	ck_assert(o.ans[2].from == VD_OLD && o.ans[2].t == T_READ + 4);
+	observe_free(&o);
+}
+END_TEST
+
+/* A line longer than the buffer is read in pieces of OBSERVE_LINE_MAX - 1
+ * bytes: each piece on its own, no byte lost between them, nothing
+ * written past the buffer. */
+START_TEST(test_output_long_line)
+{
+	static char buf[4 * OBSERVE_LINE_MAX];
+	struct observe o;
+	observe_init(&o, 0);
+	memset(buf, 'a', sizeof buf);
+	/* The first piece ends with an old answer, the second starts with a
+	 * new one, the third and fourth are cut through an old one (neither
+	 * half counts). */
+	size_t piece = OBSERVE_LINE_MAX - 1;
+	memcpy(buf + piece - 13, WN_ANSWER_OLD4, 13);
+	memcpy(buf + piece, WN_ANSWER_NEW4, 13);
+	memcpy(buf + 3 * piece - 6, WN_ANSWER_OLD4, 13);
+	buf[3 * piece + 100] = '\n';
+	observe_output(&o, buf, 3 * piece + 101, T_READ);
+	ck_assert_uint_eq(o.nans, 2);
+	ck_assert(o.ans[0].from == VD_OLD);
+	ck_assert(o.ans[1].from == VD_NEW);
+	ck_assert_uint_eq(o.linelen, 0);
+	observe_free(&o);
+}
+END_TEST
+
+/* ---- Frames ---- */
+
+/* A raw IPv4 frame of one UDP datagram. */
+static size_t frame_udp4(uint8_t *f, size_t size, const char *src,
+                         const char *dst, unsigned sport, unsigned dport,
+                         const uint8_t *payload, size_t plen)
+{
+	struct pkt_addr s, d;
+	ck_assert_uint_ge(size, 28 + plen);
+	ck_assert_int_eq(pkt_addr_parse(src, &s), 0);
+	ck_assert_int_eq(pkt_addr_parse(dst, &d), 0);
+	memset(f, 0, 28);
+	f[0] = 0x45;
+	f[2] = (uint8_t)((28 + plen) >> 8);
+	f[3] = (uint8_t)(28 + plen);
+	f[8] = 64;
+	f[9] = 17;
+	memcpy(f + 12, s.a, 4);
+	memcpy(f + 16, d.a, 4);
+	f[20] = (uint8_t)(sport >> 8);
+	f[21] = (uint8_t)sport;
+	f[22] = (uint8_t)(dport >> 8);
+	f[23] = (uint8_t)dport;
+	f[24] = (uint8_t)((8 + plen) >> 8);
+	f[25] = (uint8_t)(8 + plen);
+	memcpy(f + 28, payload, plen);
+	return 28 + plen;
+}
+
+START_TEST(test_frames)
+{
+	struct observe o;
+	uint8_t q[512], f[600];
+	observe_init(&o, DNS_T_MX);
+
+	/* An MX query to the old server: an event, and it counts. */
+	int qn = dns_build_query(q, sizeof q, 0x1234, WN_QNAME, DNS_T_MX);
+	ck_assert_int_gt(qn, 0);
+	size_t n = frame_udp4(f, sizeof f, WN_CLIENT4, WN_OLD4, 40000, 53, q,
+	                      (size_t)qn);
+	observe_frame(&o, PKT_LINK_RAW, f, n, T0 + 1);
+	ck_assert_uint_eq(o.packets, 1);
+	ck_assert_uint_eq(o.nev, 1);
+	ck_assert_uint_eq(o.old_queries, 1);
+	ck_assert(o.t_first_old == T0 + 1 && o.t_last_packet == T0 + 1);
+	ck_assert(o.ev[0].server == VD_OLD && !o.ev[0].qr);
+
+	/* An A query to the old server: an event, not of the chosen type. */
+	qn = dns_build_query(q, sizeof q, 0x1235, WN_QNAME, DNS_T_A);
+	n = frame_udp4(f, sizeof f, WN_CLIENT4, WN_OLD4, 40000, 53, q, (size_t)qn);
+	observe_frame(&o, PKT_LINK_RAW, f, n, T0 + 2);
+	ck_assert_uint_eq(o.nev, 2);
+	ck_assert_uint_eq(o.old_queries, 1);
+	ck_assert(o.t_first_old == T0 + 1 && o.t_last_packet == T0 + 2);
+
+	/* Not DNS: traffic for the quiet moment, no event, not malformed. */
+	n = frame_udp4(f, sizeof f, WN_CLIENT4, WN_OLD4, 40000, 5353, q,
+	               (size_t)qn);
+	observe_frame(&o, PKT_LINK_RAW, f, n, T0 + 3);
+	ck_assert_uint_eq(o.packets, 3);
+	ck_assert_uint_eq(o.nev, 2);
+	ck_assert_uint_eq(o.malformed, 0);
+	ck_assert(o.t_last_packet == T0 + 3);
+
+	/* Cut short: counted as malformed, never as an event. */
+	observe_frame(&o, PKT_LINK_RAW, f, 20, T0 + 4);
+	ck_assert_uint_eq(o.packets, 4);
+	ck_assert_uint_eq(o.malformed, 1);
+	ck_assert_uint_eq(o.nev, 2);
+	ck_assert(o.t_last_packet == T0 + 4);
+
+	/* A query to the new server. */
+	qn = dns_build_query(q, sizeof q, 0x1236, WN_QNAME, DNS_T_MX);
+	n = frame_udp4(f, sizeof f, WN_CLIENT4, WN_NEW4, 40000, 53, q, (size_t)qn);
+	observe_frame(&o, PKT_LINK_RAW, f, n, T0 + 5);
+	ck_assert_uint_eq(o.nev, 3);
+	ck_assert(o.ev[2].server == VD_NEW);
+	ck_assert_uint_eq(o.old_queries, 1);
+	observe_free(&o);
+	ck_assert_ptr_null(o.ev);
+}
+END_TEST
+
+/* Many events: the arrays grow, nothing is lost. */
+START_TEST(test_many_events)
+{
+	struct observe o;
+	observe_init(&o, 0);
+	for (unsigned i = 0; i < 5000; i++) {
+		struct wn_event e = { .t = T0 + i, .server = VD_OLD, .qtype = DNS_T_A,
+		                      .id = (uint16_t)i };
+		observe_event(&o, &e);
+		observe_line(&o, WN_ANSWER_NEW4, T0 + i);
+	}
+	ck_assert_uint_eq(o.nev, 5000);
+	ck_assert_uint_eq(o.nans, 5000);
+	ck_assert_uint_eq(o.old_queries, 5000);
+	ck_assert(o.ev[4999].t == T0 + 4999 && o.ans[4999].t == T0 + 4999);
+	observe_free(&o);
+}
+END_TEST
+
+Suite *observe_suite(void)
+{
+	Suite *s = suite_create("observe");
+	TCase *tc;
+
+	tc = tcase_create("Window");
+	tcase_add_loop_test(tc, test_window, 0, NROWS(window_rows));
+	tcase_add_loop_test(tc, test_decide, 0, NROWS(decide_rows));
+	tcase_add_test(tc, test_decide_out_of_order);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Switch");
+	tcase_add_loop_test(tc, test_switch, 0, NROWS(switch_rows));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Output");
+	tcase_add_loop_test(tc, test_line, 0, NROWS(line_rows));
+	tcase_add_test(tc, test_output_pieces);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Frames");
+	tcase_add_test(tc, test_frames);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	tcase_add_test(tc, test_output_long_line);
+	tcase_add_test(tc, test_many_events);
+	suite_add_tcase(s, tc);
+	return s;
+}
