@@ -1,8 +1,11 @@
 /*
- * case.c - the life of one case, top to bottom in case_run():
- * set up (namespaces, servers, view, capture), run the process, switch
- * resolv.conf at a quiet moment, observe the window, decide from the
- * capture, tear down (the undo stack, newest first).
+ * case.c - the life of one case, top to bottom in case_run(): set up
+ * (namespaces, servers, sandbox, view, capture), run the process, switch
+ * resolv.conf at a quiet moment, observe the window, stop, run a fresh
+ * process, decide from the capture, tear down (the undo stack, newest
+ * first).  Each phase is a function of its own, in the order it runs;
+ * what to make of the observations (when to switch, which queries count)
+ * is lib/observe.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +30,7 @@
 #include "defer.h"
 #include "events.h"
 #include "evidence.h"
+#include "observe.h"
 #include "resolvconf.h"
 #include "sandbox.h"
 #include "spawn.h"
@@ -48,146 +52,40 @@ static void trace(const char *what, double t0)
 		        (now_realtime() - t0) * 1000, what);
 }
 
-/* What the case has seen so far. */
-struct observe {
-	struct wn_servers servers;
-	struct wn_event  *ev;  size_t nev, evcap;
-	struct vd_answer *ans; size_t nans, anscap;
-	unsigned old_queries;
-	double   t_first_old, t_last_packet;
-	unsigned packets, malformed;
-	FILE    *out;             /* the process's stdout, kept as it came */
-	char     line[4096];
-	size_t   linelen;
-	char     libc[64];
-	char     unsupported[200]; /* the probe said it cannot run here */
-	uint16_t only_qtype;       /* the switch waits for these queries */
-	double   t_run;            /* the process started */
-};
-
-static int grow(void **p, size_t *cap, size_t n, size_t size)
+/* Each undo step, as the undo stack runs it (ctx: the case's start). */
+static void trace_undo(void *ctx, const char *what)
 {
-	if (n < *cap)
-		return 0;
-	size_t ncap = *cap ? *cap * 2 : 256;
-	void *np = realloc(*p, ncap * size);
-	if (!np)
-		return -1;
-	*p = np;
-	*cap = ncap;
-	return 0;
+	char line[160];
+	snprintf(line, sizeof line, "undo: %s", what);
+	trace(line, *(const double *)ctx);
 }
 
-static void on_packet(void *ctx, const struct pcap_pkthdr *h,
-                      const uint8_t *bytes, int linktype)
+/* Undo steps: each may run after a partial setup, or after the case
+ * already did it (defer.h), so each does nothing the second time. */
+static void close_file(void *arg)
 {
-	struct observe *ob = ctx;
-	struct pkt_dns p;
-	const char *why;
-	double t = (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6;
-
-	ob->packets++;
-	ob->t_last_packet = t;
-	enum pkt_status st = pkt_decode(linktype, bytes, h->caplen, &p, &why);
-	if ((st != PKT_DNS && st != PKT_SKIP) || (st == PKT_DNS && p.partial))
-		ob->malformed++;   /* counted and reported, never trusted */
-	if (st != PKT_DNS)
-		return;
-	if (grow((void **)&ob->ev, &ob->evcap, ob->nev + PKT_MSGS_MAX,
-	         sizeof *ob->ev) != 0)
-		return;
-	size_t n = events_from_frame(&p, t, &ob->servers, ob->ev + ob->nev);
-	for (size_t i = 0; i < n; i++) {
-		const struct wn_event *e = &ob->ev[ob->nev + i];
-		if (!e->qr && e->server == VD_OLD &&
-		    (!ob->only_qtype || e->qtype == ob->only_qtype) &&
-		    ob->old_queries++ == 0)
-			ob->t_first_old = t;
-	}
-	ob->nev += n;
+	FILE **f = arg;
+	if (*f)
+		fclose(*f);
+	*f = NULL;
 }
 
-/* The application view: which server's data did the process print? */
-static void on_line(struct observe *ob, const char *line)
+static void close_fd(void *arg)
 {
-	if (strncmp(line, "#libc\t", 6) == 0) {
-		snprintf(ob->libc, sizeof ob->libc, "%s", line + 6);
-		return;
-	}
-	if (strncmp(line, "#unsupported\t", 13) == 0) {
-		snprintf(ob->unsupported, sizeof ob->unsupported, "%s", line + 13);
-		return;
-	}
-	enum vd_server from = VD_OTHER;
-	if (strstr(line, WN_ANSWER_OLD4) || strstr(line, WN_ANSWER_OLD6) ||
-	    strstr(line, WN_NAME_OLD))
-		from = VD_OLD;
-	else if (strstr(line, WN_ANSWER_NEW4) || strstr(line, WN_ANSWER_NEW6) ||
-	         strstr(line, WN_NAME_NEW))
-		from = VD_NEW;
-	if (from == VD_OTHER ||
-	    grow((void **)&ob->ans, &ob->anscap, ob->nans + 1, sizeof *ob->ans) != 0)
-		return;
-	/* When the line starts with the lookup's own time (our probes print
-	 * "EPOCH<TAB>..."), that time counts; for any other program, when we
-	 * read it, which a buffered pipe may delay. */
-	char *end;
-	double t = strtod(line, &end);
-	bool stamped = end != line && *end == '\t' && t > 1e9 && t < 1e10;
-	ob->ans[ob->nans].t = stamped ? t : now_realtime();
-	ob->ans[ob->nans].from = from;
-	ob->nans++;
+	int *fd = arg;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
-static void read_output(struct observe *ob, int fd)
+static void close_capture(void *arg)
 {
-	char buf[4096];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) > 0) {
-		fwrite(buf, 1, (size_t)n, ob->out);
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == '\n' || ob->linelen == sizeof ob->line - 1) {
-				ob->line[ob->linelen] = '\0';
-				on_line(ob, ob->line);
-				ob->linelen = 0;
-			} else {
-				ob->line[ob->linelen++] = buf[i];
-			}
-		}
-	}
+	capture_close(arg);
 }
 
-/* Switch only between lookups: after enough of them reached the old
- * server, and when the wire has been quiet for a moment, so that no
- * lookup straddles the switch. */
-static bool ready_to_switch(const struct observe *ob, const struct case_spec *s,
-                            double now)
+static void stop_target(void *arg)
 {
-	double quiet = s->interval_ms ? fmin(fmax(s->interval_ms / 4.0, 5), 50) : 20;
-	if ((now - ob->t_last_packet) * 1000 < quiet)
-		return false;
-	if (s->switch_at_ms)   /* a fixed time after the start, lookups or not */
-		return (now - ob->t_run) * 1000 >= s->switch_at_ms;
-	if (ob->old_queries == 0)
-		return false;
-	return ob->old_queries >= s->before ||
-	       (now - ob->t_first_old) * 1000 >= s->switch_after_ms;
-}
-
-static void close_file(void *arg) { fclose(arg); }
-static void close_capture(void *arg) { capture_close(arg); }
-static void stop_target(void *arg) { target_stop(arg); }
-
-static FILE *case_file(const struct case_spec *s, const char *name, char *err,
-                       size_t errsize)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", s->casedir, name);
-	FILE *f = fopen(path, "we");
-	if (!f)
-		snprintf(err, errsize, "cannot write %s in the case folder: %s",
-		         name, strerror(errno));
-	return f;
+	target_stop(arg);
 }
 
 static int enter_namespaces(char *err, size_t errsize)
@@ -327,159 +225,118 @@ static int nscd_start(const struct case_spec *s, const struct sandbox *sb,
 	return -1;
 }
 
-static void write_events(const struct case_spec *s, const struct observe *ob,
-                         double t_switch)
-{
-	char err[256];
-	FILE *f = case_file(s, "events.tsv", err, sizeof err);
-	if (!f)
-		return;
-	events_tsv_header(f);
-	for (size_t i = 0; i < ob->nev; i++)
-		events_tsv(f, &ob->ev[i], t_switch);
-	fclose(f);
-}
-
-
-/* report.md: the case's evidence in one readable file. */
-static void write_report(const struct case_spec *s, const struct observe *ob,
-                         const struct case_result *r, const char *nsswitch)
-{
-	char path[4096 + 32], kernel[300] = "", err[256];
-	struct utsname u;
-	if (uname(&u) == 0)
-		snprintf(kernel, sizeof kernel, "%s %s %s", u.sysname, u.release, u.machine);
-	snprintf(path, sizeof path, "%s/resolv.conf.before", s->casedir);
-	char *before = cli_read_file(path, 64 << 10, NULL);
-	snprintf(path, sizeof path, "%s/resolv.conf.after", s->casedir);
-	char *after = cli_read_file(path, 64 << 10, NULL);
-	struct evidence e = {
-		.r = r, .rerun = s->rerun, .kernel = kernel, .rc_before = before,
-		.rc_after = after, .nsswitch = nsswitch, .nscd = s->nscd != NULL,
-		.ev = ob->ev, .nev = ob->nev, .max_rows = 400,
-	};
-	FILE *f = case_file(s, "report.md", err, sizeof err);
-	if (f) {
-		evidence_report_md(f, &e);
-		fclose(f);
-	}
-	if ((f = case_file(s, "timeline.svg", err, sizeof err))) {
-		timeline_svg(f, ob->ev, ob->nev, r->switched ? r->switch_time : -1,
-		             r->name);
-		fclose(f);
-	}
-	free(before);
-	free(after);
-}
-
-/* The verdict from the wire: queries (of the chosen type) until the fresh
- * process started; the fresh process's queries are counted apart. */
-static void decide(const struct case_spec *s, const struct observe *ob,
-                   const struct target *t, double t_exit, double t_end,
-                   double t_fresh, struct case_result *r)
-{
-	size_t nq = 0;
-	struct vd_query *q = calloc(ob->nev + 1, sizeof *q);
-	if (!q) {
-		snprintf(r->error, sizeof r->error, "out of memory");
-		return;
-	}
-	for (size_t i = 0; i < ob->nev; i++) {
-		const struct wn_event *e = &ob->ev[i];
-		if (e->qr || (s->only_qtype && e->qtype != s->only_qtype))
-			continue;
-		if (t_fresh > 0 && e->t >= t_fresh) {
-			r->fresh_queries_old += e->server == VD_OLD;
-			r->fresh_queries_new += e->server == VD_NEW;
-			continue;
-		}
-		/* The window is what was observed: a query in the moment it
-		 * took to stop the process is in the capture, not the verdict. */
-		if (e->t > t_end)
-			continue;
-		events_to_query(e, &q[nq++]);
-	}
-	/* Packets of different interfaces may reach us slightly out of time
-	 * order; the verdict reads them in time order (stable for ties). */
-	struct vd_input in = {
-		.a = ob->ans, .na = ob->nans,
-		.switched = r->switched, .t_switch = r->switch_time,
-		.t_end = t_end, .dropped = r->dropped,
-		.exited = t_exit > 0, .t_exit = t_exit,
-	};
-	if (verdict_from_queries(q, nq, false, &in, &r->vd) != 0)
-		snprintf(r->error, sizeof r->error, "out of memory");
-	free(q);
-	r->exit_code = t->ended && t_exit > 0 ? (t->status >> 8) & 0xff : -1;
-}
-
-/* Observe until deadline, the process ends, or something fails.  Returns
- * 1 when the process ended, 0 at the deadline, -1 on failure (err set). */
-static int observe_until(struct observe *ob, struct capture *cap,
-                         struct target *tgt, struct server srv[2],
-                         struct triggers *trig, double deadline,
-                         bool (*stop_early)(void *), void *ctx,
-                         char *err, size_t errsize)
-{
-	sigset_t unblocked;
-	sigemptyset(&unblocked);
-	for (;;) {
-		double now = now_realtime();
-		if (case_interrupted) {
-			snprintf(err, errsize, "interrupted");
-			return -1;
-		}
-		if (stop_early && stop_early(ctx))
-			return 0;
-		if (now >= deadline)
-			return 0;
-		if (target_poll(tgt))
-			return 1;
-		int gone = topo_server_gone(srv);
-		if (gone >= 0) {
-			snprintf(err, errsize, "the %s server (dnsmasq) %s during "
-			         "the case; see %s", srv[gone].label, srv[gone].ended,
-			         srv[gone].errlog);
-			return -1;
-		}
-		if (trig)
-			triggers_tick(trig, now);
-		struct pollfd pfd[2] = {
-			{ .fd = cap->fd, .events = POLLIN },
-			{ .fd = tgt->out, .events = POLLIN },
-		};
-		struct timespec ts = { 0, 5 * 1000 * 1000 };
-		if (ppoll(pfd, 2, &ts, &unblocked) < 0 && errno != EINTR) {
-			snprintf(err, errsize, "poll: %s", strerror(errno));
-			return -1;
-		}
-		if (capture_dispatch(cap, on_packet, ob) < 0) {
-			snprintf(err, errsize, "capture: %s", pcap_geterr(cap->p));
-			return -1;
-		}
-		read_output(ob, tgt->out);
-	}
-}
-
-struct switch_ctx {
-	const struct case_spec *s;
-	struct observe *ob;
-	struct view *view;
+/* Everything one case holds while it runs.  Whatever must be undone is
+ * on `undo` from the moment it exists; the rest is freed by case_free. */
+struct case_state {
+	struct case_spec    s;       /* s.casedir becomes /proc/self/fd/N */
 	struct case_result *r;
-	const char *text;
-	char *err;
-	size_t errsize;
-	int failed;
+	char               *err;     /* r->error */
+	size_t              errsize;
+	struct defer        undo;
+	char    rc_old[512], rc_new[512];   /* the two resolv.conf texts */
+	int     dirfd;               /* the case folder, opened before mounts */
+	char    dirpath[64];
+	struct server  srv[2];
+	struct sandbox sb;
+	struct view    view;
+	struct capture cap;
+	struct observe ob;           /* what the capture and the output show */
+	FILE          *out;          /* process.out: stdout, kept as it came */
+	struct target  tgt, nscd, fresh;
+	struct triggers trig;
+	struct observe_switch sw;    /* when to switch */
+	bool    switch_failed;
+	double  t_end, t_exit, t_fresh;
+	char   *nsswitch;            /* the sandbox's nsswitch.conf, for report.md */
 };
 
-/* Called in the loop before the switch: switch when the moment is right. */
-static bool switch_now(void *arg)
+static const struct server servers[2] = {
+	{ .label = "old", .addr4 = WN_OLD4, .addr6 = WN_OLD6, .veth = "w-old",
+	  .mac_client = "02:77:6e:0a:00:02", .mac_server = "02:77:6e:0a:00:0a" },
+	{ .label = "new", .addr4 = WN_NEW4, .addr6 = WN_NEW6, .veth = "w-new",
+	  .mac_client = "02:77:6e:14:00:02", .mac_server = "02:77:6e:14:00:14" },
+};
+
+static void case_init(struct case_state *c, const struct case_spec *spec,
+                      struct case_result *r)
 {
-	struct switch_ctx *c = arg;
-	if (!ready_to_switch(c->ob, c->s, now_realtime()))
+	static const struct target none = { .pid = -1, .out = -1 };
+	memset(c, 0, sizeof *c);
+	c->s = *spec;
+	c->r = r;
+	c->err = r->error;
+	c->errsize = sizeof r->error;
+	c->undo.trace = trace_undo;
+	c->undo.trace_ctx = &r->t_start;
+	c->dirfd = -1;
+	memcpy(c->srv, servers, sizeof servers);
+	c->tgt = c->nscd = c->fresh = none;
+	c->trig.s = &c->s;
+	c->trig.sb = &c->sb;
+	for (int i = 0; i < TRIGGERS_MAX; i++)
+		c->trig.t[i] = none;
+	observe_init(&c->ob, spec->only_qtype);
+}
+
+static void case_free(struct case_state *c)
+{
+	observe_free(&c->ob);
+	free(c->nsswitch);
+	c->nsswitch = NULL;
+}
+
+/* name in the case folder, to write; the error names the file, not
+ * /proc/self/fd/N. */
+static FILE *case_file(const struct case_state *c, const char *name,
+                       char *err, size_t errsize)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", c->s.casedir, name);
+	FILE *f = fopen(path, "we");
+	if (!f)
+		snprintf(err, errsize, "cannot write %s in the case folder: %s",
+		         name, strerror(errno));
+	return f;
+}
+
+/* resolv.conf as the process would read it now, into name. */
+static int keep_resolv_conf(const struct case_state *c, const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", c->s.casedir, name);
+	if (view_save(&c->view, path) == 0)
+		return 0;
+	snprintf(c->err, c->errsize, "cannot keep the case's resolv.conf as %s "
+	         "in the case folder: %s", name, strerror(errno));
+	return -1;
+}
+
+static void on_packet(void *ctx, const struct pcap_pkthdr *h,
+                      const uint8_t *bytes, int linktype)
+{
+	double t = (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6;
+	observe_frame(ctx, linktype, bytes, h->caplen, t);
+}
+
+/* The process's stdout: kept in process.out, and read for the
+ * application view. */
+static void read_output(struct case_state *c, int fd)
+{
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		fwrite(buf, 1, (size_t)n, c->out);
+		observe_output(&c->ob, buf, (size_t)n, now_realtime());
+	}
+}
+
+/* Called in the loop before the switch: switch when the moment is right. */
+static bool switch_now(struct case_state *c)
+{
+	if (!observe_ready_to_switch(&c->ob, &c->sw, now_realtime()))
 		return false;
-	if (view_switch(c->view, c->text, c->err, c->errsize) != 0) {
-		c->failed = 1;
+	if (view_switch(&c->view, c->rc_new, c->err, c->errsize) != 0) {
+		c->switch_failed = true;
 		return true;
 	}
 	/* On the capture's own resolution (microseconds), so result.txt
@@ -489,177 +346,307 @@ static bool switch_now(void *arg)
 	return true;
 }
 
-int case_run(const struct case_spec *spec, struct case_result *r)
+/* Watch process t (with triggers, if trig) until deadline, until it ends,
+ * until stop_early says so, or until something fails.  Returns 1 when the
+ * process ended, 0 at the deadline or when stopped early, -1 on failure
+ * (the error is set). */
+static int watch(struct case_state *c, struct target *t, struct triggers *trig,
+                 double deadline, bool (*stop_early)(struct case_state *))
 {
-	/* Below, s->casedir becomes /proc/self/fd/N: a descriptor of the case
-	 * folder opened before the view's mounts, so files still reach the
-	 * real folder when it lies under /var, /tmp or /run. */
-	struct case_spec local = *spec;
-	const struct case_spec *s = &local;
-	char dirpath[64];
-	int dirfd = -1;
-	struct defer undo = { 0 };
-	struct observe ob = { .only_qtype = s->only_qtype };
-	struct server srv[2] = {
-		{ .label = "old", .addr4 = WN_OLD4, .addr6 = WN_OLD6, .veth = "w-old",
-		  .mac_client = "02:77:6e:0a:00:02", .mac_server = "02:77:6e:0a:00:0a" },
-		{ .label = "new", .addr4 = WN_NEW4, .addr6 = WN_NEW6, .veth = "w-new",
-		  .mac_client = "02:77:6e:14:00:02", .mac_server = "02:77:6e:14:00:14" },
-	};
-	struct sandbox sb;
-	struct view view;
-	struct capture cap = { 0 };
-	struct target tgt = { .pid = -1, .out = -1 }, nscd = { .pid = -1, .out = -1 },
-	              fresh = { .pid = -1, .out = -1 };
-	struct triggers trig = { .s = s, .sb = &sb };
-	for (int i = 0; i < TRIGGERS_MAX; i++)
-		trig.t[i].pid = trig.t[i].out = -1;
-	char rc_old[512], rc_new[512], path[4096];
-	char *err = r->error;
-	size_t errsize = sizeof r->error;
-	double t_end = 0, t_exit = 0, t_fresh = 0;
-	char *nsswitch = NULL;
-	int rc = -1, st;
-
-	r->t_start = now_realtime();
-	events_default_servers(&ob.servers);
-	if (resolvconf_render(rc_old, sizeof rc_old, "old", WN_OLD4, s->options) < 0 ||
-	    resolvconf_render(rc_new, sizeof rc_new, "new", WN_NEW4, s->options) < 0) {
-		snprintf(err, errsize, "bad resolv.conf options '%s'", s->options);
-		goto out;
+	sigset_t unblocked;
+	sigemptyset(&unblocked);
+	for (;;) {
+		double now = now_realtime();
+		if (case_interrupted) {
+			snprintf(c->err, c->errsize, "interrupted");
+			return -1;
+		}
+		if ((stop_early && stop_early(c)) || now >= deadline)
+			return 0;
+		if (target_poll(t))
+			return 1;
+		int gone = topo_server_gone(c->srv);
+		if (gone >= 0) {
+			snprintf(c->err, c->errsize, "the %s server (dnsmasq) %s during "
+			         "the case; see %s", c->srv[gone].label,
+			         c->srv[gone].ended, c->srv[gone].errlog);
+			return -1;
+		}
+		if (trig)
+			triggers_tick(trig, now);
+		struct pollfd pfd[2] = {
+			{ .fd = c->cap.fd, .events = POLLIN },
+			{ .fd = t->out, .events = POLLIN },
+		};
+		struct timespec ts = { 0, 5 * 1000 * 1000 };
+		if (ppoll(pfd, 2, &ts, &unblocked) < 0 && errno != EINTR) {
+			snprintf(c->err, c->errsize, "poll: %s", strerror(errno));
+			return -1;
+		}
+		if (capture_dispatch(&c->cap, on_packet, &c->ob) < 0) {
+			snprintf(c->err, c->errsize, "capture: %s", pcap_geterr(c->cap.p));
+			return -1;
+		}
+		read_output(c, t->out);
 	}
+}
 
-	/* 1. Namespaces and servers. */
-	if (enter_namespaces(err, errsize) != 0)
-		goto out;
-	struct topo_config tc = { s->fixtures, s->casedir, s->any_name,
+/* 1. Namespaces and servers; then the case folder as a descriptor, so
+ * that files still reach the real folder when the view's mounts cover
+ * it (a folder under /var, /tmp or /run). */
+static int start_servers(struct case_state *c)
+{
+	if (enter_namespaces(c->err, c->errsize) != 0)
+		return -1;
+	struct topo_config tc = { c->s.fixtures, c->s.casedir, c->s.any_name,
 	                          spawn_which("ip"), spawn_which("dnsmasq") };
-	if (topo_start(srv, &tc, &undo, err, errsize) != 0)
-		goto out;
-	trace("servers ready", r->t_start);
-	if ((dirfd = open(s->casedir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		snprintf(err, errsize, "cannot open %s: %s", s->casedir, strerror(errno));
-		goto out;
+	if (topo_start(c->srv, &tc, &c->undo, c->err, c->errsize) != 0)
+		return -1;
+	trace("servers ready", c->r->t_start);
+	c->dirfd = open(c->s.casedir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->dirfd < 0) {
+		snprintf(c->err, c->errsize, "cannot open %s: %s", c->s.casedir,
+		         strerror(errno));
+		return -1;
 	}
-	snprintf(dirpath, sizeof dirpath, "/proc/self/fd/%d", dirfd);
-	local.casedir = dirpath;
+	defer_push(&c->undo, close_fd, &c->dirfd, "close the case folder");
+	snprintf(c->dirpath, sizeof c->dirpath, "/proc/self/fd/%d", c->dirfd);
+	c->s.casedir = c->dirpath;
+	return 0;
+}
 
-	/* 2. The sandbox, and in it the process's own /etc/resolv.conf,
-	 * pointing at the old server. */
-	if (sandbox_build(&sb, s->root, s->keep_secrets, &undo, err, errsize) != 0 ||
-	    view_setup(&view, sb.root, s->update, rc_old, &undo, err, errsize) != 0)
-		goto out;
-	snprintf(path, sizeof path, "%s/resolv.conf.before", s->casedir);
-	if (view_save(&view, path) != 0) {
-		snprintf(err, errsize, "cannot keep the case's resolv.conf in %s: %s",
-		         path, strerror(errno));
-		goto out;
-	}
+/* 2. The sandbox, and in it the process's own /etc/resolv.conf,
+ * pointing at the old server. */
+static int build_sandbox(struct case_state *c)
+{
+	const struct case_spec *s = &c->s;
+	if (sandbox_build(&c->sb, s->root, s->keep_secrets, &c->undo, c->err,
+	                  c->errsize) != 0 ||
+	    view_setup(&c->view, c->sb.root, s->update, c->rc_old, &c->undo,
+	               c->err, c->errsize) != 0 ||
+	    keep_resolv_conf(c, "resolv.conf.before") != 0)
+		return -1;
 	if (s->root[0] && s->bind_probes &&
-	    view_bind_dir(&view, s->bind_probes, "probes", &undo, err, errsize) != 0)
-		goto out;
-	trace("view", r->t_start);
+	    view_bind_dir(&c->view, s->bind_probes, "probes", &c->undo, c->err,
+	                  c->errsize) != 0)
+		return -1;
+	trace("view", c->r->t_start);
+	return 0;
+}
 
-	/* 3. Capture, then nscd and the process, so every lookup is on the wire. */
+/* 3. Capture, then nscd and the process, so every lookup is on the wire. */
+static int start_process(struct case_state *c)
+{
+	const struct case_spec *s = &c->s;
+	char path[4096];
 	snprintf(path, sizeof path, "%s/capture.pcap", s->casedir);
-	if (capture_open(&cap, path, err, errsize) != 0)
-		goto out;
-	defer_push(&undo, close_capture, &cap, "close capture");
-	trace("capture", r->t_start);
-	if (s->nscd && nscd_start(s, &sb, &view, &nscd, &undo, err, errsize) != 0)
-		goto out;
-	if (!(ob.out = case_file(s, "process.out", err, errsize)))
-		goto out;
-	defer_push(&undo, close_file, ob.out, "close process.out");
+	if (capture_open(&c->cap, path, c->err, c->errsize) != 0)
+		return -1;
+	defer_push(&c->undo, close_capture, &c->cap, "close capture");
+	trace("capture", c->r->t_start);
+	if (s->nscd && nscd_start(s, &c->sb, &c->view, &c->nscd, &c->undo,
+	                          c->err, c->errsize) != 0)
+		return -1;
+	if (!(c->out = case_file(c, "process.out", c->err, c->errsize)))
+		return -1;
+	defer_push(&c->undo, close_file, &c->out, "close process.out");
 	snprintf(path, sizeof path, "%s/process.err", s->casedir);
-	if (target_start(&tgt, s->argv, &sb, NULL, path, err, errsize) != 0)
-		goto out;
-	defer_push(&undo, stop_target, &tgt, "stop the process");
-	snprintf(trig.log, sizeof trig.log, "%s/trigger.log", s->casedir);
-	defer_push(&undo, triggers_stop, &trig, "stop triggers");
-	double t_run = ob.t_run = now_realtime();
-	trace("process started", r->t_start);
+	if (target_start(&c->tgt, s->argv, &c->sb, NULL, path, c->err,
+	                 c->errsize) != 0)
+		return -1;
+	defer_push(&c->undo, stop_target, &c->tgt, "stop the process");
+	snprintf(c->trig.log, sizeof c->trig.log, "%s/trigger.log", s->casedir);
+	defer_push(&c->undo, triggers_stop, &c->trig, "stop triggers");
+	c->sw = (struct observe_switch){
+		.t_run = now_realtime(), .interval_ms = s->interval_ms,
+		.switch_at_ms = s->switch_at_ms, .before = s->before,
+		.switch_after_ms = s->switch_after_ms,
+	};
+	trace("process started", c->r->t_start);
+	return 0;
+}
 
-	/* 4. Observe; switch at a quiet moment; observe the window. */
-	struct switch_ctx sw = { s, &ob, &view, r, rc_new, err, errsize, 0 };
-	st = observe_until(&ob, &cap, &tgt, srv, &trig, t_run + s->timeout_ms / 1000.0,
-	                   switch_now, &sw, err, errsize);
-	if (st < 0 || sw.failed)
-		goto out;
-	if (st == 0 && r->switched) {
-		t_end = r->switch_time + s->window_ms / 1000.0;
-		st = observe_until(&ob, &cap, &tgt, srv, &trig, t_end, NULL, NULL,
-		                   err, errsize);
+/* 4. Observe; switch at a quiet moment (or stop at the timeout); observe
+ * the window.  The window ends at window_end, or when the process ends. */
+static int switch_and_window(struct case_state *c)
+{
+	const struct case_spec *s = &c->s;
+	int st = watch(c, &c->tgt, &c->trig, c->sw.t_run + s->timeout_ms / 1000.0,
+	               switch_now);
+	if (st < 0 || c->switch_failed)
+		return -1;
+	if (st == 0 && c->r->switched) {
+		c->t_end = c->r->switch_time + s->window_ms / 1000.0;
+		st = watch(c, &c->tgt, &c->trig, c->t_end, NULL);
 		if (st < 0)
-			goto out;
+			return -1;
 	}
 	if (st == 1)
-		t_exit = now_realtime();
-	if (!t_end)
-		t_end = now_realtime();
-	if (!ob.libc[0])
-		target_libc(&tgt, ob.libc, sizeof ob.libc);
+		c->t_exit = now_realtime();
+	if (!c->t_end)
+		c->t_end = now_realtime();
+	if (!c->ob.libc[0])
+		target_libc(&c->tgt, c->ob.libc, sizeof c->ob.libc);
+	return 0;
+}
 
-	/* 5. Stop the process and its triggers; take what is in flight. */
-	read_output(&ob, tgt.out);
-	target_stop(&tgt);
-	triggers_stop(&trig);
-	r->observe_s = now_realtime() - t_run;
-	capture_dispatch(&cap, on_packet, &ob);
+/* 5. Stop the process and its triggers; take in what is in flight. */
+static void stop_process(struct case_state *c)
+{
+	read_output(c, c->tgt.out);
+	target_stop(&c->tgt);
+	triggers_stop(&c->trig);
+	c->r->observe_s = now_realtime() - c->sw.t_run;
+	capture_dispatch(&c->cap, on_packet, &c->ob);
+}
 
-	/* 6. A freshly started process, after the switch, counted apart. */
-	if (s->fresh) {
-		char out[4096 + 16];
-		snprintf(path, sizeof path, "%s/fresh.err", s->casedir);
-		snprintf(out, sizeof out, "%s/fresh.out", s->casedir);
-		t_fresh = r->fresh_time = round(now_realtime() * 1e6) / 1e6;
-		if (target_start(&fresh, s->fresh, &sb, out, path, err,
-		                 errsize) != 0)
-			goto out;
-		defer_push(&undo, stop_target, &fresh, "stop the fresh process");
-		r->fresh_ran = true;
-		if (observe_until(&ob, &cap, &fresh, srv, NULL, t_fresh + s->fresh_ms / 1000.0,
-		                  NULL, NULL, err, errsize) < 0)
-			goto out;
-		target_stop(&fresh);
-		capture_dispatch(&cap, on_packet, &ob);
-	}
+/* 6. A freshly started process, after the window, counted apart. */
+static int run_fresh(struct case_state *c)
+{
+	const struct case_spec *s = &c->s;
+	char out[4096 + 16], errpath[4096 + 16];
+	snprintf(out, sizeof out, "%s/fresh.out", s->casedir);
+	snprintf(errpath, sizeof errpath, "%s/fresh.err", s->casedir);
+	c->t_fresh = c->r->fresh_time = round(now_realtime() * 1e6) / 1e6;
+	if (target_start(&c->fresh, s->fresh, &c->sb, out, errpath, c->err,
+	                 c->errsize) != 0)
+		return -1;
+	defer_push(&c->undo, stop_target, &c->fresh, "stop the fresh process");
+	c->r->fresh_ran = true;
+	if (watch(c, &c->fresh, NULL, c->t_fresh + s->fresh_ms / 1000.0,
+	          NULL) < 0)
+		return -1;
+	target_stop(&c->fresh);
+	capture_dispatch(&c->cap, on_packet, &c->ob);
+	return 0;
+}
+
+/* 7. Close the capture, keep resolv.conf as the case leaves it, and
+ * decide from the capture, with the process's output beside it. */
+static int decide(struct case_state *c)
+{
+	struct case_result *r = c->r;
 	uint64_t drops = 0;
-	if (capture_drops(&cap, &drops) == 0)
+	if (capture_drops(&c->cap, &drops) == 0)
 		r->dropped = drops;
-	capture_close(&cap);
-	snprintf(path, sizeof path, "%s/resolv.conf.after", s->casedir);
-	if (view_save(&view, path) != 0) {
-		snprintf(err, errsize, "cannot keep the case's resolv.conf in %s: %s",
-		         path, strerror(errno));
-		goto out;
-	}
-	snprintf(path, sizeof path, "%s/nsswitch.conf", view.etc);
-	nsswitch = cli_read_file(path, 64 << 10, NULL);
+	capture_close(&c->cap);
+	if (keep_resolv_conf(c, "resolv.conf.after") != 0)
+		return -1;
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/nsswitch.conf", c->view.etc);
+	c->nsswitch = cli_read_file(path, 64 << 10, NULL);
 	trace("process stopped", r->t_start);
 
-	/* 7. Decide from the capture, with the process's output beside it. */
-	snprintf(r->libc, sizeof r->libc, "%s", ob.libc[0] ? ob.libc : "unknown");
-	r->packets = ob.packets;
-	r->malformed = ob.malformed;
-	r->window_end = round(t_end * 1e6) / 1e6;
-	decide(s, &ob, &tgt, t_exit, r->window_end, t_fresh, r);
+	snprintf(r->libc, sizeof r->libc, "%s", c->ob.libc[0] ? c->ob.libc : "unknown");
+	r->packets = c->ob.packets;
+	r->malformed = c->ob.malformed;
+	r->window_end = round(c->t_end * 1e6) / 1e6;
+	struct observe_window w = { .t_end = r->window_end, .t_fresh = c->t_fresh };
+	struct vd_input in = {
+		.switched = r->switched, .t_switch = r->switch_time,
+		.dropped = r->dropped, .exited = c->t_exit > 0, .t_exit = c->t_exit,
+	};
+	if (observe_decide(&c->ob, &w, &in, &r->vd, &r->fresh_queries_old,
+	                   &r->fresh_queries_new) != 0)
+		snprintf(c->err, c->errsize, "out of memory");
+	r->exit_code = c->tgt.ended && c->t_exit > 0 ?
+	               (c->tgt.status >> 8) & 0xff : -1;
 	/* A SKIP needs both the probe's word and its exit status 77: printed
 	 * text alone must not excuse a case from its expectation. */
-	if (ob.unsupported[0] && r->exit_code == 77)
+	if (c->ob.unsupported[0] && r->exit_code == 77)
 		snprintf(r->skip, sizeof r->skip, "the probe cannot run on %s: %s",
-		         r->libc, ob.unsupported);
-	write_events(s, &ob, r->switched ? r->switch_time : -1);
-	write_report(s, &ob, r, nsswitch);
+		         r->libc, c->ob.unsupported);
+	return 0;
+}
+
+/* events.tsv: every DNS message of the capture, decoded.  The evidence
+ * files are the case's best effort: a failure leaves the verdict alone. */
+static void write_events(const struct case_state *c)
+{
+	char err[256];
+	FILE *f = case_file(c, "events.tsv", err, sizeof err);
+	if (!f)
+		return;
+	events_tsv_header(f);
+	for (size_t i = 0; i < c->ob.nev; i++)
+		events_tsv(f, &c->ob.ev[i], c->r->switched ? c->r->switch_time : -1);
+	fclose(f);
+}
+
+/* report.md and timeline.svg: the case's evidence in readable files. */
+static void write_report(const struct case_state *c)
+{
+	const struct case_result *r = c->r;
+	char path[4096 + 32], kernel[300] = "", err[256];
+	struct utsname u;
+	if (uname(&u) == 0)
+		snprintf(kernel, sizeof kernel, "%s %s %s", u.sysname, u.release, u.machine);
+	snprintf(path, sizeof path, "%s/resolv.conf.before", c->s.casedir);
+	char *before = cli_read_file(path, 64 << 10, NULL);
+	snprintf(path, sizeof path, "%s/resolv.conf.after", c->s.casedir);
+	char *after = cli_read_file(path, 64 << 10, NULL);
+	struct evidence e = {
+		.r = r, .rerun = c->s.rerun, .kernel = kernel, .rc_before = before,
+		.rc_after = after, .nsswitch = c->nsswitch, .nscd = c->s.nscd != NULL,
+		.ev = c->ob.ev, .nev = c->ob.nev, .max_rows = 400,
+	};
+	FILE *f = case_file(c, "report.md", err, sizeof err);
+	if (f) {
+		evidence_report_md(f, &e);
+		fclose(f);
+	}
+	if ((f = case_file(c, "timeline.svg", err, sizeof err))) {
+		timeline_svg(f, c->ob.ev, c->ob.nev, r->switched ? r->switch_time : -1,
+		             r->name);
+		fclose(f);
+	}
+	free(before);
+	free(after);
+}
+
+int case_run(const struct case_spec *spec, struct case_result *r)
+{
+	struct case_state c;
+	int rc = -1;
+
+	r->t_start = now_realtime();
+	case_init(&c, spec, r);
+	if (resolvconf_render(c.rc_old, sizeof c.rc_old, "old", WN_OLD4,
+	                      spec->options) < 0 ||
+	    resolvconf_render(c.rc_new, sizeof c.rc_new, "new", WN_NEW4,
+	                      spec->options) < 0) {
+		snprintf(c.err, c.errsize, "bad resolv.conf options '%s'",
+		         spec->options);
+		goto out;
+	}
+	/* 1. Namespaces and servers. */
+	if (start_servers(&c) != 0)
+		goto out;
+	/* 2. The sandbox and the process's resolv.conf. */
+	if (build_sandbox(&c) != 0)
+		goto out;
+	/* 3. Capture, then nscd, then the process. */
+	if (start_process(&c) != 0)
+		goto out;
+	/* 4. Observe, switch at a quiet moment, observe the window. */
+	if (switch_and_window(&c) != 0)
+		goto out;
+	/* 5. Stop the process. */
+	stop_process(&c);
+	/* 6. The fresh process, when the case has one. */
+	if (spec->fresh && run_fresh(&c) != 0)
+		goto out;
+	/* 7. Decide from the capture; write the evidence. */
+	if (decide(&c) != 0)
+		goto out;
+	write_events(&c);
+	write_report(&c);
 	rc = 0;
 out:
-	defer_run(&undo);
+	/* The teardown: every undo, newest first, whatever happened above. */
+	defer_run(&c.undo);
 	trace("torn down", r->t_start);
-	free(ob.ev);
-	free(ob.ans);
-	free(nsswitch);
-	if (dirfd >= 0)
-		close(dirfd);
+	case_free(&c);
 	r->t_end = now_realtime();
 	r->complete = rc == 0;
 	return rc;
