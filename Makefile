@@ -68,11 +68,11 @@ $(LIBW): $(LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
-# The install paths are compiled into main.o: rebuild it when they change.
+# The install paths are compiled into preflight.o: rebuild it when they change.
 $(B)/.paths: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DATADIR) $(LIBEXECDIR)' | cmp -s - $@ || echo '$(DATADIR) $(LIBEXECDIR)' > $@
-$(B)/harness/main.o: $(B)/.paths
+$(B)/harness/preflight.o: $(B)/.paths
 .PHONY: FORCE
 FORCE:
 

@@ -7,20 +7,18 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
-#include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "commands.h"
 #include "dns.h"
-#include "evidence.h"
+#include "exitcodes.h"
+#include "preflight.h"
 #include "resolvconf.h"
-#include "runner.h"
 #include "scenario.h"
+#include "view.h"
 
 static const char exec_usage[] =
 "usage: whichns exec [--libc L] [--update M] [--options O] [--nscd]\n"
@@ -65,6 +63,48 @@ static const char exec_help[] =
 "\n"
 "DUR is 250ms, 1.5s, 2m.  Exit status as for whichns run.\n";
 
+enum { O_LIBC = 256, O_UPDATE, O_OPTIONS, O_NSCD, O_BEFORE, O_SW_AFTER,
+       O_SW_AT, O_WINDOW, O_TIMEOUT, O_INTERVAL, O_TRIGGER, O_TRIG_EVERY,
+       O_FRESH, O_FRESH_FOR, O_ONLY, O_EXPECT, O_NAME, O_RESULTS, O_CACHE,
+       O_SECRETS };
+
+static const struct option exec_opts[] = {
+	{ "libc", required_argument, NULL, O_LIBC },
+	{ "update", required_argument, NULL, O_UPDATE },
+	{ "options", required_argument, NULL, O_OPTIONS },
+	{ "nscd", no_argument, NULL, O_NSCD },
+	{ "before", required_argument, NULL, O_BEFORE },
+	{ "switch-after", required_argument, NULL, O_SW_AFTER },
+	{ "switch-at", required_argument, NULL, O_SW_AT },
+	{ "window", required_argument, NULL, O_WINDOW },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "interval", required_argument, NULL, O_INTERVAL },
+	{ "trigger", required_argument, NULL, O_TRIGGER },
+	{ "trigger-every", required_argument, NULL, O_TRIG_EVERY },
+	{ "fresh", required_argument, NULL, O_FRESH },
+	{ "fresh-for", required_argument, NULL, O_FRESH_FOR },
+	{ "only", required_argument, NULL, O_ONLY },
+	{ "expect", required_argument, NULL, O_EXPECT },
+	{ "name", required_argument, NULL, O_NAME },
+	{ "secrets", no_argument, NULL, O_SECRETS },
+	{ "results", required_argument, NULL, O_RESULTS },
+	{ "cache", required_argument, NULL, O_CACHE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The options that take a duration, and the job's field each sets. */
+static const struct { int opt; const char *name; size_t off; } durations[] = {
+	{ O_SW_AFTER, "--switch-after", offsetof(struct job, switch_after_ms) },
+	{ O_SW_AT, "--switch-at", offsetof(struct job, switch_at_ms) },
+	{ O_WINDOW, "--window", offsetof(struct job, window_ms) },
+	{ O_TIMEOUT, "--timeout", offsetof(struct job, timeout_ms) },
+	{ O_INTERVAL, "--interval", offsetof(struct job, interval_ms) },
+	{ O_TRIG_EVERY, "--trigger-every", offsetof(struct job, trigger_ms) },
+	{ O_FRESH_FOR, "--fresh-for", offsetof(struct job, fresh_ms) },
+};
+
 static int bad(const char *what, const char *value, const char *expected)
 {
 	fprintf(stderr, "whichns: exec: bad %s '%s': expected %s\n", what, value,
@@ -72,167 +112,114 @@ static int bad(const char *what, const char *value, const char *expected)
 	return EXIT_USAGE;
 }
 
-static int duration(const char *opt, const char *v, unsigned *ms)
+/* Option c: 1 when it is a duration (set or said bad in *rc), else 0. */
+static int duration_option(int c, const char *v, struct job *j, int *rc)
 {
-	if (scn_parse_duration(v, ms) != 0 || *ms == 0)
-		return bad(opt, v, "a duration such as 500ms, 2s or 1m");
+	for (size_t i = 0; i < sizeof durations / sizeof durations[0]; i++) {
+		if (durations[i].opt != c)
+			continue;
+		unsigned *ms = (unsigned *)(void *)((char *)j + durations[i].off);
+		*rc = scn_parse_duration(v, ms) != 0 || *ms == 0
+		      ? bad(durations[i].name, v, "a duration such as 500ms, 2s or 1m")
+		      : 0;
+		return 1;
+	}
 	return 0;
 }
 
-int cmd_exec(int argc, char **argv,
-             int (*prepare)(struct run_opts *, const struct exec_job *))
+/* One option into the job or the run's options: 0, -1 after --help, or
+ * an exit status (said). */
+static int exec_option(int c, char *v, struct job *j, struct run_opts *o)
 {
-	enum { O_LIBC = 256, O_UPDATE, O_OPTIONS, O_NSCD, O_BEFORE, O_SW_AFTER,
-	       O_SW_AT, O_WINDOW, O_TIMEOUT, O_INTERVAL, O_TRIGGER, O_TRIG_EVERY,
-	       O_FRESH, O_FRESH_FOR, O_ONLY, O_EXPECT, O_NAME, O_RESULTS, O_CACHE,
-	       O_SECRETS };
-	static const struct option opts[] = {
-		{ "libc", required_argument, NULL, O_LIBC },
-		{ "update", required_argument, NULL, O_UPDATE },
-		{ "options", required_argument, NULL, O_OPTIONS },
-		{ "nscd", no_argument, NULL, O_NSCD },
-		{ "before", required_argument, NULL, O_BEFORE },
-		{ "switch-after", required_argument, NULL, O_SW_AFTER },
-		{ "switch-at", required_argument, NULL, O_SW_AT },
-		{ "window", required_argument, NULL, O_WINDOW },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "interval", required_argument, NULL, O_INTERVAL },
-		{ "trigger", required_argument, NULL, O_TRIGGER },
-		{ "trigger-every", required_argument, NULL, O_TRIG_EVERY },
-		{ "fresh", required_argument, NULL, O_FRESH },
-		{ "fresh-for", required_argument, NULL, O_FRESH_FOR },
-		{ "only", required_argument, NULL, O_ONLY },
-		{ "expect", required_argument, NULL, O_EXPECT },
-		{ "name", required_argument, NULL, O_NAME },
-		{ "secrets", no_argument, NULL, O_SECRETS },
-		{ "results", required_argument, NULL, O_RESULTS },
-		{ "cache", required_argument, NULL, O_CACHE },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct run_opts o = { 0 };
-	struct exec_job job = {
-		.name = "exec", .libc = "host", .update = "inplace", .expected = V_NONE,
-		.spec = { .options = "default", .any_name = true, .before = 3,
-		          .switch_after_ms = 2000, .window_ms = 5000, .timeout_ms = 30000,
-		          .trigger_ms = 1000, .fresh_ms = 5000 },
-	};
-	static char *trigger[] = { "/bin/sh", "-c", NULL, NULL };
-	static char *fresh[] = { "/bin/sh", "-c", NULL, NULL };
 	enum update_method m;
-	int c, rc;
+	uint16_t qtype;
+	char *end;
+	long n;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
-		switch (c) {
-		case O_LIBC: job.libc = optarg; break;
-		case O_UPDATE:
-			if (view_method_parse(optarg, &m) != 0)
-				return bad("--update", optarg, "inplace, rename, symlink, "
-				           "bind-inplace or bind-rename");
-			job.update = optarg;
-			break;
-		case O_OPTIONS:
-			if (resolvconf_options_valid(optarg) != 0)
-				return bad("--options", optarg, "default or resolv.conf "
-				           "option words joined by '+'");
-			job.spec.options = optarg;
-			break;
-		case O_NSCD: job.spec.nscd = "yes"; break;
-		case O_BEFORE: {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || end == optarg || n < 1 || n > 10000)
-				return bad("--before", optarg, "a count from 1 to 10000");
-			job.spec.before = (unsigned)n;
-			break;
-		}
-		case O_SW_AFTER:
-			if ((rc = duration("--switch-after", optarg, &job.spec.switch_after_ms)))
-				return rc;
-			break;
-		case O_SW_AT:
-			if ((rc = duration("--switch-at", optarg, &job.spec.switch_at_ms)))
-				return rc;
-			break;
-		case O_WINDOW:
-			if ((rc = duration("--window", optarg, &job.spec.window_ms)))
-				return rc;
-			break;
-		case O_TIMEOUT:
-			if ((rc = duration("--timeout", optarg, &job.spec.timeout_ms)))
-				return rc;
-			break;
-		case O_INTERVAL:
-			if ((rc = duration("--interval", optarg, &job.spec.interval_ms)))
-				return rc;
-			break;
-		case O_TRIGGER: trigger[2] = optarg; job.spec.trigger = trigger; break;
-		case O_TRIG_EVERY:
-			if ((rc = duration("--trigger-every", optarg, &job.spec.trigger_ms)))
-				return rc;
-			break;
-		case O_FRESH: fresh[2] = optarg; job.spec.fresh = fresh; break;
-		case O_FRESH_FOR:
-			if ((rc = duration("--fresh-for", optarg, &job.spec.fresh_ms)))
-				return rc;
-			break;
-		case O_ONLY:
-			if (dns_type_parse(optarg, &job.spec.only_qtype) != 0)
-				return bad("--only", optarg, "a query type: A, AAAA, MX, NS, "
-				           "PTR, TXT, CNAME, SOA, SRV");
-			snprintf(job.only, sizeof job.only, "%s", optarg);
-			break;
-		case O_EXPECT:
-			job.expected = verdict_parse(optarg);
-			if (job.expected == V_NONE)
-				return bad("--expect", optarg, "FOLLOWED, LATE, STALE, MIXED, "
-				           "SILENT or INCONCLUSIVE");
-			break;
-		case O_NAME:
-			if (!*optarg || strlen(optarg) > 100 || strchr(optarg, '/'))
-				return bad("--name", optarg, "a short name without '/'");
-			job.name = optarg;
-			break;
-		case O_SECRETS: job.spec.keep_secrets = true; break;
-		case O_RESULTS: o.results = optarg; break;
-		case O_CACHE: o.libc.cache = optarg; break;
-		case 'q': o.quiet = true; break;
-		case 'h': fputs(exec_usage, stdout); fputs(exec_help, stdout); return EXIT_OK;
-		default: fputs(exec_usage, stderr); return EXIT_USAGE;
-		}
+	if (duration_option(c, v, j, &rc))
+		return rc;
+	switch (c) {
+	case O_LIBC: j->libc = v; return 0;
+	case O_UPDATE:
+		j->update = v;
+		return view_method_parse(v, &m) == 0 ? 0 : bad("--update", v,
+		       "inplace, rename, symlink, bind-inplace or bind-rename");
+	case O_OPTIONS:
+		j->options = v;
+		return resolvconf_options_valid(v) == 0 ? 0 : bad("--options", v,
+		       "default or resolv.conf option words joined by '+'");
+	case O_NSCD: j->nscd = true; return 0;
+	case O_BEFORE:
+		n = strtol(v, &end, 10);
+		if (*end || end == v || n < 1 || n > 10000)
+			return bad("--before", v, "a count from 1 to 10000");
+		j->before = (unsigned)n;
+		return 0;
+	case O_TRIGGER: j->trigger = v; return 0;
+	case O_FRESH: j->fresh = v; return 0;
+	case O_ONLY:
+		j->only = v;
+		return dns_type_parse(v, &qtype) == 0 ? 0 : bad("--only", v,
+		       "a query type: A, AAAA, MX, NS, PTR, TXT, CNAME, SOA, SRV");
+	case O_EXPECT:
+		j->expected = verdict_parse(v);
+		return j->expected != V_NONE ? 0 : bad("--expect", v, "FOLLOWED, "
+		       "LATE, STALE, MIXED, SILENT or INCONCLUSIVE");
+	case O_NAME:
+		j->name = v;
+		return *v && strlen(v) <= 100 && !strchr(v, '/') ? 0
+		       : bad("--name", v, "a short name without '/'");
+	case O_SECRETS: j->keep_secrets = true; return 0;
+	case O_RESULTS: o->results = v; return 0;
+	case O_CACHE: o->libc.cache = v; return 0;
+	case 'q': o->quiet = true; return 0;
+	case 'h': fputs(exec_usage, stdout); fputs(exec_help, stdout); return -1;
 	}
+	fputs(exec_usage, stderr);
+	return EXIT_USAGE;
+}
+
+/* The command and what must hold of it before anything starts. */
+static int exec_command(int argc, char **argv, struct job *j)
+{
 	if (optind >= argc) {
 		fprintf(stderr, "whichns: exec needs a command after its options "
 		        "(whichns exec [options] -- command [args])\n");
 		fputs(exec_usage, stderr);
 		return EXIT_USAGE;
 	}
-	job.argv = argv + optind;
-	if (strcmp(job.libc, "host") == 0 && strchr(job.argv[0], '/') &&
-	    access(job.argv[0], X_OK) != 0) {
-		fprintf(stderr, "whichns: exec: cannot run %s: %s\n", job.argv[0],
+	/* The rerun line in report.md: this very command line. */
+	job_exec_command(j, argv + optind, argv);
+	if (strcmp(j->libc, "host") == 0 && strchr(j->argv[0], '/') &&
+	    access(j->argv[0], X_OK) != 0) {
+		fprintf(stderr, "whichns: exec: cannot run %s: %s\n", j->argv[0],
 		        strerror(errno));
 		return EXIT_USAGE;
 	}
-	if (job.spec.nscd && strcmp(job.libc, "musl") == 0) {
+	if (j->nscd && strcmp(j->libc, "musl") == 0) {
 		fprintf(stderr, "whichns: exec: --nscd needs a glibc; musl has no nscd\n");
 		return EXIT_USAGE;
 	}
-	/* report.md says how to run it again: this very command. */
-	static char rerun[4096];
-	char **full = calloc((size_t)argc + 2, sizeof *full);
-	if (!full) {
-		fprintf(stderr, "whichns: out of memory\n");
-		return EXIT_ENV;
-	}
-	full[0] = "whichns";
-	for (int i = 0; i < argc; i++)
-		full[i + 1] = argv[i];
-	evidence_shell_quote(rerun, sizeof rerun, full);
-	free(full);
-	job.spec.rerun = rerun;
-	if ((rc = prepare(&o, &job)) != 0)
+	return 0;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	static struct preflight_paths paths;
+	static struct job job;
+	struct run_opts o = { .prefix = "exec-", .jobs = 1 };
+	int c, rc;
+
+	job_exec_defaults(&job);
+	while ((c = getopt_long(argc, argv, "+qh", exec_opts, NULL)) != -1)
+		if ((rc = exec_option(c, optarg, &job, &o)) != 0)
+			return rc < 0 ? EXIT_OK : rc;
+	if ((rc = exec_command(argc, argv, &job)) != 0 ||
+	    (rc = preflight_paths(&paths, &o, NULL)) != 0)
 		return rc;
-	return runner_exec(&o, &job);
+	o.expected = NULL;   /* exec's expectation is --expect, nothing else */
+	if ((rc = preflight_run(&paths, &o, &job, 1)) != 0)
+		return rc;
+	return runner_run(&o, &job, 1);
 }

@@ -1,0 +1,43 @@
+/* jobspec.c - a job made into a case_spec in its case process; see jobspec.h. */
+#include <stdio.h>
+#include <string.h>
+#include "dns.h"
+#include "jobspec.h"
+
+int jobspec_make(struct jobspec *js, const struct job *j,
+                 const struct libc_paths *lp, const char *fixtures,
+                 const char *rundir, struct case_result *r)
+{
+	struct libc_env *env = &js->env;
+
+	memset(js, 0, sizeof *js);
+	snprintf(js->casedir, sizeof js->casedir, "%s/%s", rundir, j->dir);
+	job_identity(j, r);
+	if (libc_resolve(lp, j->libc, j->nscd, env, r->error, sizeof r->error) != 0)
+		return -1;
+	job_command(j, env->root, env->probes, &js->cmd);
+	snprintf(r->command, sizeof r->command, "%s", js->cmd.command);
+	js->spec = (struct case_spec){
+		.argv = js->cmd.argv, .root = env->root,
+		/* A root filesystem sees our probes only when they are bound in. */
+		.bind_probes = j->kind == JOB_PROBE ? env->probes : NULL,
+		.fixtures = fixtures, .casedir = js->casedir, .options = j->options,
+		.any_name = job_any_name(j), .interval_ms = j->interval_ms,
+		.window_ms = j->window_ms, .before = j->before,
+		.switch_after_ms = j->switch_after_ms, .timeout_ms = j->timeout_ms,
+		.switch_at_ms = j->switch_at_ms,
+		.trigger = js->cmd.trigger, .trigger_ms = j->trigger_ms,
+		.fresh = js->cmd.fresh, .fresh_ms = j->fresh_ms,
+		.nscd = j->nscd ? env->nscd : NULL,
+		.keep_secrets = j->keep_secrets, .rerun = j->rerun,
+	};
+	if (view_method_parse(j->update, &js->spec.update) != 0) {
+		snprintf(r->error, sizeof r->error, "unknown update method %s", j->update);
+		return -1;
+	}
+	if (j->only[0] && dns_type_parse(j->only, &js->spec.only_qtype) != 0) {
+		snprintf(r->error, sizeof r->error, "unknown query type '%s'", j->only);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * jobspec.h - a job made into the spec its case process runs.
+ *
+ * Owns: resolving a job's C library where the case runs (libc_resolve:
+ * its root filesystem, its probes, its nscd), reading its update method
+ * and query type, and filling the case record's identity and command.
+ * Never: forks or runs anything; the runner calls it in the case process,
+ * and case_run() runs the spec.
+ */
+#ifndef WHICHNS_JOBSPEC_H
+#define WHICHNS_JOBSPEC_H
+
+#include <limits.h>
+#include "case.h"
+#include "job.h"
+#include "libcs.h"
+
+struct jobspec {
+	struct libc_env  env;
+	struct job_cmd   cmd;
+	char             casedir[PATH_MAX];
+	struct case_spec spec;     /* points into env, cmd, casedir and the job */
+};
+
+/* The case of j in the run folder rundir: js and the identity and command
+ * of r (caseres_init'ed by the caller).  0, or -1 with r->error saying why
+ * the case cannot run; js->casedir is set either way. */
+int jobspec_make(struct jobspec *js, const struct job *j,
+                 const struct libc_paths *lp, const char *fixtures,
+                 const char *rundir, struct case_result *r);
+
+#endif

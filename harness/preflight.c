@@ -1,0 +1,180 @@
+/*
+ * preflight.c - paths and the checks before a run; see preflight.h.
+ *
+ * Checks what it can before anything privileged happens, so a mistake
+ * costs one clear line and a documented exit status, never a half-made
+ * run.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cleanup.h"
+#include "cli.h"
+#include "dns.h"
+#include "exitcodes.h"
+#include "preflight.h"
+#include "runfolder.h"
+#include "spawn.h"
+
+#ifndef WHICHNS_DATADIR
+#define WHICHNS_DATADIR "/usr/local/share/whichns"
+#endif
+#ifndef WHICHNS_LIBEXECDIR
+#define WHICHNS_LIBEXECDIR "/usr/local/libexec/whichns"
+#endif
+
+/* The folder this program lives in, to find build/repro and fixtures. */
+static void self_dir(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+}
+
+int preflight_paths(struct preflight_paths *p, struct run_opts *o,
+                    const char *fixtures_opt)
+{
+	char guess[PATH_MAX + 16];
+	self_dir(p->self, sizeof p->self);
+	snprintf(p->probes, sizeof p->probes, "%s/repro", p->self);
+	snprintf(p->musl, sizeof p->musl, "%s/repro-musl", p->self);
+	if (!cli_is_dir(p->probes)) {
+		snprintf(p->probes, sizeof p->probes, "%s", WHICHNS_LIBEXECDIR);
+		snprintf(p->musl, sizeof p->musl, "%s/musl", WHICHNS_LIBEXECDIR);
+	}
+	snprintf(guess, sizeof guess, "%s/../fixtures", p->self);
+	if (!cli_is_dir(guess))
+		snprintf(guess, sizeof guess, "%s", WHICHNS_DATADIR);
+	if (!realpath(fixtures_opt ? fixtures_opt : guess, p->fixtures)) {
+		fprintf(stderr, "whichns: fixtures folder %s: %s\n",
+		        fixtures_opt ? fixtures_opt : guess, strerror(errno));
+		return EXIT_USAGE;
+	}
+	snprintf(p->expected, sizeof p->expected, "%s/expected", p->fixtures);
+	o->fixtures = p->fixtures;
+	if (!o->expected)
+		o->expected = p->expected;
+	if (!o->libc.probes_host)
+		o->libc.probes_host = p->probes;
+	if (!o->libc.probes_musl)
+		o->libc.probes_musl = p->musl;
+	if (!o->libc.cache)
+		o->libc.cache = getenv("WHICHNS_CACHE") ? getenv("WHICHNS_CACHE")
+		                                        : "/var/cache/whichns";
+	if (!o->results)
+		o->results = "results";
+	return 0;
+}
+
+int preflight_results(struct preflight_paths *p, struct run_opts *o)
+{
+	if (mkdir(o->results, 0755) != 0 && errno != EEXIST) {
+		struct wfault f = { 0 };
+		runfolder_fault_set(&f, "create", o->results, errno);
+		return runfolder_fault_print(&f, FAULT_NOTHING_RAN);
+	}
+	if (!realpath(o->results, p->results)) {
+		fprintf(stderr, "whichns: %s: %s\n", o->results, strerror(errno));
+		return EXIT_ENV;
+	}
+	o->results = p->results;
+	return 0;
+}
+
+/* Root, the programs every case runs, and the namespaces it makes. */
+static int check_host(void)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "whichns: must run as root: it creates network and "
+		        "mount namespaces (try: sudo whichns ...)\n");
+		return EXIT_ENV;
+	}
+	static const struct { const char *prog, *package; } need[] = {
+		{ "dnsmasq", "dnsmasq-base" }, { "ip", "iproute2" },
+	};
+	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+		if (!spawn_which(need[i].prog)) {
+			fprintf(stderr, "whichns: %s not found in PATH: install it with "
+			        "'apt-get install %s' (or run 'make deps')\n",
+			        need[i].prog, need[i].package);
+			return EXIT_ENV;
+		}
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID |
+		              CLONE_NEWUTS) == 0 ? 0 : 1);
+	int st = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "whichns: this system does not allow new network, "
+		        "mount, PID and UTS namespaces (unshare failed); whichns "
+		        "needs them\n");
+		return EXIT_ENV;
+	}
+	return 0;
+}
+
+/* A job's C library (and its nscd, when asked) must be there, and its
+ * root filesystem held so that it is not rebuilt under the run (hold).
+ * 0, or EXIT_ENV said. */
+static int check_libc(const struct libc_paths *lp, const struct job *j,
+                      bool hold, struct libc_env *env)
+{
+	char err[PATH_MAX + 200];
+	if (libc_resolve(lp, j->libc, j->nscd, env, err, sizeof err) != 0 ||
+	    (hold && libc_hold(env, err, sizeof err) != 0)) {
+		fprintf(stderr, "whichns: %s\n", err);
+		return EXIT_ENV;
+	}
+	return 0;
+}
+
+/* Every job's C library, query type and probe: 0, or the exit status. */
+static int check_jobs(const struct libc_paths *lp, const struct job *jobs,
+                      size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct job *j = &jobs[i];
+		char path[PATH_MAX * 2];
+		struct libc_env env;
+		uint16_t qtype;
+		/* Cases of one libc come together: hold each tree once. */
+		bool first_of_libc = i == 0 || strcmp(j->libc, jobs[i - 1].libc) != 0;
+		int rc = check_libc(lp, j, first_of_libc, &env);
+		if (rc != 0)
+			return rc;
+		if (j->only[0] && dns_type_parse(j->only, &qtype) != 0) {
+			fprintf(stderr, "whichns: case %s: unknown query type '%s' in "
+			        "'only'; expected A, AAAA, MX, NS, PTR, ...\n", j->name,
+			        j->only);
+			return EXIT_USAGE;
+		}
+		if (j->kind != JOB_PROBE)
+			continue;   /* a command, not one of our probes */
+		snprintf(path, sizeof path, "%s/%s", env.probes, j->probe);
+		if (access(path, X_OK) != 0) {
+			fprintf(stderr, "whichns: probe '%s' (case %s) not found in %s: "
+			        "build it with 'make' or name another --probes folder\n",
+			        j->probe, j->name, env.probes);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+int preflight_run(struct preflight_paths *p, struct run_opts *o,
+                  const struct job *jobs, size_t n)
+{
+	int rc;
+	if ((rc = check_jobs(&o->libc, jobs, n)) != 0 || (rc = check_host()) != 0 ||
+	    (rc = preflight_results(p, o)) != 0)
+		return rc;
+	cleanup_mark();
+	return 0;
+}

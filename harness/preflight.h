@@ -1,0 +1,46 @@
+/*
+ * preflight.h - what must hold before a run starts: where whichns's own
+ * files are, and that this machine can run the cases asked for.
+ *
+ * Owns: finding the probes and fixtures (next to the binary in a build
+ * tree, else where "make install" put them), the results folder, and the
+ * checks run and exec make once their arguments are good: each case's C
+ * library, nscd, query type and probe; root, the programs a case needs,
+ * and namespaces.  Each check that fails says so in one line and gives
+ * the exit status to stop with.
+ * Never: starts a case, or anything a failed check would have to undo
+ * (a root filesystem it holds stays held only for this process's life).
+ */
+#ifndef WHICHNS_PREFLIGHT_H
+#define WHICHNS_PREFLIGHT_H
+
+#include <limits.h>
+#include "job.h"
+#include "runner.h"
+
+struct preflight_paths {
+	char self[PATH_MAX];             /* the folder of this binary */
+	char probes[PATH_MAX], musl[PATH_MAX + 8];
+	char fixtures[PATH_MAX], expected[PATH_MAX + 16], results[PATH_MAX];
+};
+
+/* Fill in what o leaves NULL: the fixtures folder (fixtures_opt, else
+ * found), expected verdicts, probes, the cache ($WHICHNS_CACHE or
+ * /var/cache/whichns) and results ("results").  o then points into p.
+ * 0, or EXIT_USAGE (said) when the fixtures folder is not there. */
+int preflight_paths(struct preflight_paths *p, struct run_opts *o,
+                    const char *fixtures_opt);
+
+/* Create o->results and make it absolute: case processes write their
+ * folders by absolute path.  0, or EXIT_ENV (said). */
+int preflight_results(struct preflight_paths *p, struct run_opts *o);
+
+/* run's and exec's checks, in this order: every job's C library (each
+ * root filesystem held against a rebuild for this process's life), its
+ * nscd, query type and probe; root, dnsmasq and ip, namespaces; the
+ * results folder.  Then marks this process's descendants for "whichns
+ * cleanup".  0, or the exit status to stop with (said). */
+int preflight_run(struct preflight_paths *p, struct run_opts *o,
+                  const struct job *jobs, size_t n);
+
+#endif
