@@ -257,8 +257,9 @@ static const struct server servers[2] = {
 	  .mac_client = "02:77:6e:14:00:02", .mac_server = "02:77:6e:14:00:14" },
 };
 
-static void case_init(struct case_state *c, const struct case_spec *spec,
-                      struct case_result *r)
+/* -1: out of memory (the error is set; case_free() is still right). */
+static int case_init(struct case_state *c, const struct case_spec *spec,
+                     struct case_result *r)
 {
 	static const struct target none = { .pid = -1, .out = -1 };
 	memset(c, 0, sizeof *c);
@@ -275,7 +276,11 @@ static void case_init(struct case_state *c, const struct case_spec *spec,
 	c->trig.sb = &c->sb;
 	for (int i = 0; i < TRIGGERS_MAX; i++)
 		c->trig.t[i] = none;
-	observe_init(&c->ob, spec->only_qtype);
+	if (observe_init(&c->ob, spec->only_qtype) != 0) {
+		snprintf(c->err, c->errsize, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 static void case_free(struct case_state *c)
@@ -530,6 +535,7 @@ static int decide(struct case_state *c)
 	if (capture_drops(&c->cap, &drops) == 0)
 		r->dropped = drops;
 	capture_close(&c->cap);
+	observe_finish(&c->ob);
 	if (keep_resolv_conf(c, "resolv.conf.after") != 0)
 		return -1;
 	char path[PATH_MAX + 32];
@@ -610,7 +616,8 @@ int case_run(const struct case_spec *spec, struct case_result *r)
 	int rc = -1;
 
 	r->t_start = now_realtime();
-	case_init(&c, spec, r);
+	if (case_init(&c, spec, r) != 0)
+		goto out;
 	if (resolvconf_render(c.rc_old, sizeof c.rc_old, "old", WN_OLD4,
 	                      spec->options) < 0 ||
 	    resolvconf_render(c.rc_new, sizeof c.rc_new, "new", WN_NEW4,

@@ -85,7 +85,7 @@ static void tl_build(struct tl *tl, const char *spec, uint16_t only_qtype)
 	uint16_t next_id = 100;
 
 	memset(tl, 0, sizeof *tl);
-	observe_init(&tl->ob, only_qtype);
+	ck_assert_int_eq(observe_init(&tl->ob, only_qtype), 0);
 	ck_assert_uint_lt(strlen(spec), sizeof buf);
 	strcpy(buf, spec);
 	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
@@ -382,7 +382,7 @@ START_TEST(test_line)
 {
 	struct observe o;
 	char got[256];
-	observe_init(&o, 0);
+	ck_assert_int_eq(observe_init(&o, 0), 0);
 	observe_line(&o, line_rows[_i].line, T_READ);
 	ck_assert_uint_le(o.nans, 1);
 	line_canon(&o, got, sizeof got);
@@ -398,7 +398,7 @@ END_TEST
 START_TEST(test_output_pieces)
 {
 	struct observe o;
-	observe_init(&o, 0);
+	ck_assert_int_eq(observe_init(&o, 0), 0);
 	observe_output(&o, "17956634", 8, T_READ);
 	observe_output(&o, "44.5\t203.0.113.203\n203.0.113.2", 30, T_READ + 1);
 	ck_assert_uint_eq(o.nans, 1);
@@ -423,7 +423,7 @@ START_TEST(test_output_long_line)
 {
 	static char buf[4 * OBSERVE_LINE_MAX];
 	struct observe o;
-	observe_init(&o, 0);
+	ck_assert_int_eq(observe_init(&o, 0), 0);
 	memset(buf, 'a', sizeof buf);
 	/* The first piece ends with an old answer, the second starts with a
 	 * new one, the third and fourth are cut through an old one (neither
@@ -475,7 +475,7 @@ START_TEST(test_frames)
 {
 	struct observe o;
 	uint8_t q[512], f[600];
-	observe_init(&o, DNS_T_MX);
+	ck_assert_int_eq(observe_init(&o, DNS_T_MX), 0);
 
 	/* An MX query to the old server: an event, and it counts. */
 	int qn = dns_build_query(q, sizeof q, 0x1234, WN_QNAME, DNS_T_MX);
@@ -525,11 +525,86 @@ START_TEST(test_frames)
 }
 END_TEST
 
+/* A TCP segment of the client's stream to the old server, raw IPv4. */
+static void tcp_frame(struct wire *w, uint32_t seq, const uint8_t *data,
+                      size_t n)
+{
+	struct pkt_addr s, d;
+	ck_assert_int_eq(pkt_addr_parse(WN_CLIENT4, &s), 0);
+	ck_assert_int_eq(pkt_addr_parse(WN_OLD4, &d), 0);
+	w->n = 0;
+	put8(w, 0x45);
+	put8(w, 0);
+	put16(w, (unsigned)(40 + n));
+	put32(w, 0x4000);
+	put8(w, 64);
+	put8(w, 6);
+	put16(w, 0);
+	put_bytes(w, s.a, 4);
+	put_bytes(w, d.a, 4);
+	put16(w, 40000);
+	put16(w, 53);
+	put32(w, seq);
+	put32(w, 0);
+	put8(w, 5 << 4);
+	put8(w, 0x18);   /* PSH, ACK */
+	put16(w, 65535);
+	put32(w, 0);
+	put_bytes(w, data, n);
+}
+
+/* DNS over TCP as decode reads it: six queries in one segment (more
+ * than one frame alone decodes), one split across two segments (dated
+ * by the second), and a message the capture ended in the middle of
+ * (lost, counted as malformed once the capture is finished). */
+START_TEST(test_frames_tcp)
+{
+	struct observe o;
+	struct wire w;
+	uint8_t stream[1024], q[512];
+	size_t k = 0;
+	ck_assert_int_eq(observe_init(&o, 0), 0);
+	int qn = dns_build_query(q, sizeof q, 1, WN_QNAME, DNS_T_A);
+	ck_assert_int_gt(qn, 0);
+	for (int i = 0; i < 8; i++) {
+		stream[k++] = 0;
+		stream[k++] = (uint8_t)qn;
+		q[1] = (uint8_t)(i + 1);   /* ids 1..8 */
+		memcpy(stream + k, q, (size_t)qn);
+		k += (size_t)qn;
+	}
+	size_t six = 6 * (2 + (size_t)qn), half = 2 + (size_t)qn / 2;
+
+	tcp_frame(&w, 1000, stream, six);
+	observe_frame(&o, PKT_LINK_RAW, w.b, w.n, T0 + 1);
+	ck_assert_uint_eq(o.nev, 6);
+	ck_assert_uint_eq(o.old_queries, 6);
+	ck_assert_uint_eq(o.ev[5].id, 6);
+
+	tcp_frame(&w, 1000 + (uint32_t)six, stream + six, half);
+	observe_frame(&o, PKT_LINK_RAW, w.b, w.n, T0 + 2);
+	ck_assert_uint_eq(o.nev, 6);
+	tcp_frame(&w, 1000 + (uint32_t)(six + half), stream + six + half,
+	          2 + (size_t)qn - half + 5);   /* and 5 bytes of the 8th */
+	observe_frame(&o, PKT_LINK_RAW, w.b, w.n, T0 + 3);
+	ck_assert_uint_eq(o.nev, 7);
+	ck_assert_uint_eq(o.ev[6].id, 7);
+	ck_assert(o.ev[6].t == T0 + 3 && o.ev[6].server == VD_OLD);
+	ck_assert_uint_eq(o.packets, 3);
+	ck_assert_uint_eq(o.malformed, 0);
+
+	observe_finish(&o);
+	ck_assert_uint_eq(o.nev, 7);
+	ck_assert_uint_eq(o.malformed, 1);
+	observe_free(&o);
+}
+END_TEST
+
 /* Many events: the arrays grow, nothing is lost. */
 START_TEST(test_many_events)
 {
 	struct observe o;
-	observe_init(&o, 0);
+	ck_assert_int_eq(observe_init(&o, 0), 0);
 	for (unsigned i = 0; i < 5000; i++) {
 		struct wn_event e = { .t = T0 + i, .server = VD_OLD, .qtype = DNS_T_A,
 		                      .id = (uint16_t)i };
@@ -566,6 +641,7 @@ Suite *observe_suite(void)
 
 	tc = tcase_create("Frames");
 	tcase_add_test(tc, test_frames);
+	tcase_add_test(tc, test_frames_tcp);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

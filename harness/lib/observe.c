@@ -6,15 +6,27 @@
 #include "observe.h"
 #include "wnconst.h"
 
-void observe_init(struct observe *o, uint16_t only_qtype)
+static void on_message(void *ctx, const struct flow_msg *fm)
+{
+	struct observe *o = ctx;
+	struct wn_event e;
+	events_from_msg(fm->f, fm->m, fm->t, &o->servers, &e);
+	observe_event(o, &e);
+}
+
+int observe_init(struct observe *o, uint16_t only_qtype)
 {
 	memset(o, 0, sizeof *o);
 	events_default_servers(&o->servers);
 	o->only_qtype = only_qtype;
+	o->flow = flow_new(on_message, o);
+	return o->flow ? 0 : -1;
 }
 
 void observe_free(struct observe *o)
 {
+	flow_free(o->flow);
+	o->flow = NULL;
 	free(o->ev);
 	free(o->ans);
 	o->ev = NULL;
@@ -49,23 +61,27 @@ void observe_event(struct observe *o, const struct wn_event *e)
 		o->t_first_old = e->t;
 }
 
+/* Counted and reported, never trusted. */
+static void count_malformed(struct observe *o)
+{
+	const struct flow_stats *st = flow_stats(o->flow);
+	o->malformed = (unsigned)(st->bad[PKT_TRUNCATED] + st->bad[PKT_INVALID] +
+	                          st->bad[PKT_UNSUPPORTED]);
+}
+
 void observe_frame(struct observe *o, int linktype, const uint8_t *frame,
                    size_t caplen, double t)
 {
-	struct pkt_dns p;
-	struct wn_event ev[PKT_MSGS_MAX];
-	const char *why;
-
 	o->packets++;
 	o->t_last_packet = t;
-	enum pkt_status st = pkt_decode(linktype, frame, caplen, &p, &why);
-	if ((st != PKT_DNS && st != PKT_SKIP) || (st == PKT_DNS && p.partial))
-		o->malformed++;   /* counted and reported, never trusted */
-	if (st != PKT_DNS)
-		return;
-	size_t n = events_from_frame(&p, t, &o->servers, ev);
-	for (size_t i = 0; i < n; i++)
-		observe_event(o, &ev[i]);
+	flow_frame(o->flow, linktype, frame, caplen, t);
+	count_malformed(o);
+}
+
+void observe_finish(struct observe *o)
+{
+	flow_finish(o->flow);
+	count_malformed(o);
 }
 
 void observe_line(struct observe *o, const char *line, double t_read)

@@ -19,35 +19,44 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "events.h"
+#include "flow.h"
 #include "verdict.h"
 
 #define OBSERVE_LINE_MAX 4096   /* a longer output line is read in pieces */
 
 struct observe {
 	struct wn_servers servers;
+	struct flow      *flow;   /* frames to messages, TCP reassembled */
 	struct wn_event  *ev;  size_t nev, evcap;    /* every DNS message */
 	struct vd_answer *ans; size_t nans, anscap;  /* the application view */
 	uint16_t only_qtype;      /* 0, or the only query type that counts */
 	unsigned old_queries;     /* queries (of only_qtype) to the old server */
 	double   t_first_old;     /* ... the first of them */
 	double   t_last_packet;   /* the last frame captured, DNS or not */
-	unsigned packets, malformed;
+	unsigned packets;         /* frames captured */
+	unsigned malformed;       /* frames, messages or TCP stream bytes that
+	                           * did not decode (flow_stats) */
 	char     libc[64];        /* "#libc" line: the C library, as printed */
 	char     unsupported[200];/* "#unsupported" line: why it cannot run */
 	char     line[OBSERVE_LINE_MAX];   /* output line being read */
 	size_t   linelen;
 };
 
-/* Empty, with the whichns servers; only_qtype 0 counts every type. */
-void observe_init(struct observe *o, uint16_t only_qtype);
+/* Empty, with the whichns servers; only_qtype 0 counts every type.
+ * -1: out of memory (observe_free() is still right). */
+int  observe_init(struct observe *o, uint16_t only_qtype);
 void observe_free(struct observe *o);
 
 /* One captured frame of caplen bytes on a link of type linktype, captured
- * at time t: decoded one frame alone (pkt_decode), one event per DNS
- * message.  A frame that is not DNS, or only partly, counts in
- * malformed, never in the verdict. */
+ * at time t.  Frames go through flow.h as "whichns decode" reads a file:
+ * UDP datagrams one by one, TCP streams reassembled, one event per DNS
+ * message, at the time of the frame that completed it.  What does not
+ * decode counts in malformed, never in the verdict. */
 void observe_frame(struct observe *o, int linktype, const uint8_t *frame,
                    size_t caplen, double t);
+/* The capture ended: what TCP streams still hold is handed on, or
+ * counted as lost. */
+void observe_finish(struct observe *o);
 /* One DNS message, as observe_frame() hands on each. */
 void observe_event(struct observe *o, const struct wn_event *e);
 

@@ -13,17 +13,17 @@
  * there: it is a query or a response on the wire.  It is handed on with
  * dns_msg.cut set and what was captured filled in (pkt_dns_message).
  *
- * pkt_decode() sees one frame alone (a case's live capture decodes this
- * way): a TCP segment's length-prefixed messages (RFC 1035 4.2.2) decode
- * only when they start at the segment's start, and at most PKT_MSGS_MAX
- * of them.
+ * pkt_decode() sees one frame alone (the fuzzer and the unit tests read
+ * frames this way): a TCP segment's length-prefixed messages (RFC 1035
+ * 4.2.2) decode only when they start at the segment's start, and at most
+ * PKT_MSGS_MAX of them.
  * When some decode and a later one is malformed, continues in another
  * segment or is past PKT_MSGS_MAX, the result is still PKT_DNS with the
  * complete messages in msgs[], partial set and *why naming what was lost:
  * dropping messages that were fully on the wire would lose evidence.
  * With no message the result is the failure itself (PKT_TRUNCATED or
- * PKT_INVALID).  A capture file is decoded through flow.h instead, which
- * has no such limits.
+ * PKT_INVALID).  Captures, a case's live one and a file alike, are
+ * decoded through flow.h instead, which has no such limits.
  */
 #ifndef WHICHNS_PACKET_H
 #define WHICHNS_PACKET_H
