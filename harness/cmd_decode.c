@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <pcap/pcap.h>
 #include "capfile.h"
+#include "caseres.h"
 #include "cli.h"
 #include "commands.h"
 #include "events.h"
@@ -511,7 +512,7 @@ static void write_counts(FILE *f, const struct decoder *d,
 }
 
 /* "key<TAB>value" lines, as a case's result.txt, so the same tools read
- * both. */
+ * both: the verdict's fields are result.txt's own (caseres_write_wire). */
 static void write_summary(FILE *f, const struct decoder *d,
                           const struct flow_stats *fs, const struct vd_result *vr)
 {
@@ -532,21 +533,7 @@ static void write_summary(FILE *f, const struct decoder *d,
 	if (st->out_of_order)
 		fputs("note\tqueries were out of time order in the file; sorted "
 		      "by time for the verdict\n", f);
-	fprintf(f, "verdict\t%s\n", verdict_name(vr->v));
-	fprintf(f, "late_by\t%u\n", vr->late_by);
-	fprintf(f, "queries_old_before\t%u\nqueries_new_before\t%u\n"
-	        "queries_other_before\t%u\nqueries_old_after\t%u\n"
-	        "queries_new_after\t%u\nqueries_other_after\t%u\n"
-	        "lookups_old_after\t%u\nlookups_new_after\t%u\n",
-	        vr->queries_old_before, vr->queries_new_before,
-	        vr->queries_other_before, vr->queries_old_after,
-	        vr->queries_new_after, vr->queries_other_after,
-	        vr->lookups_old_after, vr->lookups_new_after);
-	if (vr->first_new_ms >= 0)
-		fprintf(f, "first_new_ms\t%.6f\n", vr->first_new_ms);
-	else
-		fputs("first_new_ms\tnone\n", f);
-	fprintf(f, "reason\t%s\n", vr->reason);
+	caseres_write_wire(f, vr);   /* the same keys and forms as result.txt */
 }
 
 static FILE *open_out(const char *dir, const char *name, char *path, size_t size)

@@ -207,6 +207,40 @@ START_TEST(test_lines_in_order)
 }
 END_TEST
 
+/* decode's summary: the wire fields of the table, in its order, written
+ * as result.txt writes them, and nothing of the case around them. */
+START_TEST(test_wire)
+{
+	struct case_result r;
+	fill(&r);
+	struct memout m;
+	ck_assert_int_eq(caseres_write_wire(memout_open(&m), &r.vd), 0);
+	char *text = memout_text(&m);
+	ck_assert_text(text,
+		"verdict\tLATE\n"
+		"late_by\t2\n"
+		"queries_old_before\t3\n"
+		"queries_new_before\t4\n"
+		"queries_other_before\t5\n"
+		"queries_old_after\t6\n"
+		"queries_new_after\t7\n"
+		"queries_other_after\t8\n"
+		"lookups_old_after\t9\n"
+		"lookups_new_after\t10\n"
+		"first_new_ms\t123.500000\n"
+		"reason\t2 more lookups to the old server, then only the new one\n");
+	/* Each line is the one result.txt has. */
+	char *full = write_text(&r);
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char want[512];
+		snprintf(want, sizeof want, "\n%s\n", line);
+		ck_assert_has(full, want);
+	}
+	free(full);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_init)
 {
 	struct case_result r;
@@ -451,6 +485,7 @@ Suite *caseres_suite(void)
 	tcase_add_test(tc, test_initial_text);
 	tcase_add_test(tc, test_lines_in_order);
 	tcase_add_test(tc, test_init);
+	tcase_add_test(tc, test_wire);
 	tcase_add_test(tc, test_partial);
 	tcase_add_test(tc, test_unknown_keys);
 	tcase_add_test(tc, test_flatten);

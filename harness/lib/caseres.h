@@ -2,8 +2,9 @@
  * caseres.h - the record of one case: what was run and what was measured.
  *
  * Owns: the struct every report is written from, and its text form
- * (result.txt in the case folder: "key<TAB>value" lines), which is what a
- * case process hands to the runner and what "whichns merge" reads back.
+ * (result.txt in the case folder: "key<TAB>value" lines, kvrec.h), which
+ * is what a case process hands to the runner and what "whichns merge"
+ * reads back.
  * Never: decides a verdict (verdict.c does) or opens files.
  */
 #ifndef WHICHNS_CASERES_H
@@ -48,6 +49,10 @@ void caseres_init(struct case_result *r);
 bool caseres_matches(const struct case_result *r);
 /* Text form.  write: returns 0 or -1 on a stream error. */
 int  caseres_write(FILE *f, const struct case_result *r);
+/* The verdict's fields a capture alone gives, as result.txt writes them:
+ * verdict, late_by, queries_*, lookups_*, first_new_ms, reason (decode's
+ * summary).  0, or -1 on a stream error. */
+int  caseres_write_wire(FILE *f, const struct vd_result *vd);
 /* Parse the text form; -1 with err "LINE: what" on bad input. */
 int  caseres_parse(const char *text, size_t len, struct case_result *r,
                    char *err, size_t errsize);
