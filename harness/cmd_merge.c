@@ -20,6 +20,10 @@
 #include "exitcodes.h"
 #include "preflight.h"
 #include "runfolder.h"
+#include "runrec.h"
+
+/* run.txt is a few lines; anything far larger is not one. */
+#define RUN_FILE_MAX (64u << 10)
 
 #define usage_error(...) cli_usage_error(whichns_usage, __VA_ARGS__)
 
@@ -95,28 +99,41 @@ fail:
 	return rc;
 }
 
+/* Why a shard's run folder does not hold its whole run, from its run.txt
+ * (written last of its reports); NULL when it does. */
+static const char *shard_cut(const char *dir, char *why, size_t size)
+{
+	char path[PATH_MAX + 16], err[200];
+	struct run_record rec;
+	size_t len;
+	snprintf(path, sizeof path, "%s/run.txt", dir);
+	char *text = cli_read_file(path, RUN_FILE_MAX, &len);
+	if (!text)
+		snprintf(why, size, "has no run.txt (its run was killed, or could "
+		         "not write its reports)");
+	else if (runrec_parse(text, len, &rec, err, sizeof err) != 0)
+		snprintf(why, size, "has a run.txt that is not one: %s", err);
+	else if (!rec.complete)
+		snprintf(why, size, "was interrupted (its run.txt says complete no: "
+		         "%llu of %llu cases ran)", rec.cases, rec.planned);
+	else
+		why = NULL;
+	free(text);
+	return why;
+}
+
 /* A shard that was interrupted, or that never wrote its reports (killed,
  * or its disk refused), leaves the merged run incomplete: say which. */
 static bool incomplete_shards(char *const dirs[], size_t ndirs)
 {
 	bool any = false;
 	for (size_t i = 0; i < ndirs; i++) {
-		char path[PATH_MAX + 16], line[256];
-		snprintf(path, sizeof path, "%s/summary.json", dirs[i]);
-		FILE *f = fopen(path, "re");
-		bool cut = false;
-		while (f && fgets(line, sizeof line, f))
-			if (strstr(line, "\"complete\": false"))
-				cut = true;
-		if (f)
-			fclose(f);
-		if (f && !cut)
+		char buf[256];
+		const char *why = shard_cut(dirs[i], buf, sizeof buf);
+		if (!why)
 			continue;
 		fprintf(stderr, "whichns: merge: %s %s: the merged run is incomplete; "
-		        "run that shard again\n", dirs[i], f
-		        ? "was interrupted (its summary.json says \"complete\": false)"
-		        : "has no summary.json (its run was killed, or could not "
-		          "write its reports)");
+		        "run that shard again\n", dirs[i], why);
 		any = true;
 	}
 	return any;

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "report.h"
 #include "runfolder.h"
+#include "runrec.h"
 
 /* result.txt and expected files are a few KB; anything far larger is not ours. */
 #define RESULT_FILE_MAX (4u << 20)
@@ -185,9 +186,11 @@ static void print_diff(const struct case_result *r, bool first)
 	        r->vd.reason);
 }
 
+/* run.txt comes last: a run folder with one has every report. */
 static const struct { const char *name; report_fn fn; } reports[] = {
 	{ "summary.json", report_json }, { "summary.md", report_md },
 	{ "results.tap", report_tap }, { "junit.xml", report_junit },
+	{ "run.txt", runrec_report },
 };
 #define NREPORTS (sizeof reports / sizeof reports[0])
 

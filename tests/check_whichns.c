@@ -11,6 +11,7 @@ int main(void)
 		events_suite, timeline_suite, evidence_suite, shadow_suite, libcname_suite,
 		evtsv_suite,
 		job_suite,
+		runrec_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -24,5 +24,6 @@ Suite *shadow_suite(void);
 Suite *libcname_suite(void);
 Suite *evtsv_suite(void);
 Suite *job_suite(void);
+Suite *runrec_suite(void);
 
 #endif

@@ -36,7 +36,7 @@ infs() {
 }
 one_line() { is "$(wc -l <"$tmp/err")" 1 "$1: one line on stderr"; [ "$(wc -l <"$tmp/err")" -eq 1 ] || sed 's/^/#   /' "$tmp/err"; }
 no_summary() {
-	! grep -qE '/summary\.(md|json)$|/results\.tap$|/junit\.xml$|^\./latest$' "$tmp/files"
+	! grep -qE '/summary\.(md|json)$|/results\.tap$|/junit\.xml$|/run\.txt$|^\./latest$' "$tmp/files"
 	ok $? "$1: no summary written, results/latest not pointed"
 	! grep -qE 'Evidence|summary\.md' "$tmp/err"; ok $? "$1: no summary claimed (no 'Evidence', no summary.md)"
 }
@@ -78,12 +78,14 @@ grep -q "Read-only file system" "$tmp/err"; ok $? "read-only, exec: says so"
 # The fsync() of every file written is checked as every write is.
 
 # 5. Every case saved, then no room for the reports: a filesystem with
-# five inodes fewer than one case and its reports take (the reports are
-# four files and results/latest).
+# as many inodes fewer than one case and its reports take as the reports
+# need (five files, summary.json first, and results/latest).
 infs size=8m 0 -- run -q -f =getip/inplace/default "$scn"
 is "$st" 0 "reports fit: exit 0"
 used=$(wc -l <"$tmp/files")   # entries under r/, "." included
-infs "size=8m,nr_inodes=$((used + 1 - 5))" 0 -- run -q -f =getip/inplace/default "$scn"
+reports=$(grep -cE '^\./[^/]+/(summary\.json|summary\.md|results\.tap|junit\.xml|run\.txt)$|^\./latest$' "$tmp/files")
+is "$reports" 6 "reports fit: five reports and results/latest"
+infs "size=8m,nr_inodes=$((used + 1 - reports))" 0 -- run -q -f =getip/inplace/default "$scn"
 is "$st" 3 "no room for the reports: exit 3"
 one_line "no room for the reports"
 grep -qE "^whichns: cannot write $mnt/r/[^ ]+/summary\.json: No space left on device; the table above" "$tmp/err"

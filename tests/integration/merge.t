@@ -24,6 +24,8 @@ is "$((n1 + n2))" "$(echo "$full" | wc -l)" "the shards hold every case once ($n
 ok $? "merge exits 0"
 is "$(verdicts "$res/m/latest")" "$full" "merged verdicts equal the full run's"
 grep -q '"complete": true' "$res/m/latest/summary.json"; ok $? "the merged summary is complete"
+is "$(field "$res/m/latest/run.txt" complete) $(field "$res/m/latest/run.txt" cases)" \
+	"yes $(echo "$full" | wc -l)" "the merged run.txt says complete, with every case"
 "$W" merge --results "$res/m2" "$res/s1/latest" "$res/s1/latest" >/dev/null 2>"$res/err"
 is "$?" 2 "merging the same shard twice is refused"
 grep -q 'appears in two runs' "$res/err"; ok $? "... and says so"
@@ -45,6 +47,7 @@ is "$?" 1 "merge with an interrupted shard: exit 1"
 grep -q "merge: $res/si/latest was interrupted .*the merged run is incomplete; run that shard again" "$res/err"
 ok $? "merge with an interrupted shard: names the shard"
 grep -q '"complete": false' "$res/mi/latest/summary.json"; ok $? "merge with an interrupted shard: the merged summary is incomplete"
+is "$(field "$res/si/latest/run.txt" complete)" no "the interrupted shard's run.txt says complete no"
 
 "$W" run -q --results "$res/sk" --shard 2/2 "${sel[@]}" "$scn" >/dev/null 2>&1 &
 pid=$!
@@ -55,5 +58,5 @@ for _ in $(seq 50); do [ -z "$(leftovers)" ] && break; sleep 0.2; done
 killed=$(ls -d "$res"/sk/2*/)
 "$W" merge --results "$res/mk" "$res/s1/latest" "$killed" >/dev/null 2>"$res/err"
 is "$?" 1 "merge with a killed shard: exit 1"
-grep -q "has no summary.json (its run was killed" "$res/err"; ok $? "merge with a killed shard: says it has no summary.json"
+grep -q "has no run.txt (its run was killed" "$res/err"; ok $? "merge with a killed shard: says it has no run.txt"
 done_testing

@@ -1,0 +1,37 @@
+/*
+ * runrec.h - run.txt: what a run folder says of itself, for programs.
+ *
+ * Owns: the run record written with a run's reports ("key<TAB>value"
+ * lines, kvrec.h): its id, its host, whether every planned case ran, how
+ * many were planned and how many are in the reports.  "whichns merge"
+ * reads it to tell a shard that was interrupted (complete no) from one
+ * killed before it wrote its reports (no run.txt).
+ * Never: opens files; nor does anything read summary.json's formatting
+ * to learn these.
+ */
+#ifndef WHICHNS_RUNREC_H
+#define WHICHNS_RUNREC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "report.h"
+
+struct run_record {
+	char run[96];
+	char host[400];
+	bool complete;                 /* every planned case ran */
+	unsigned long long planned;    /* cases the run meant to run */
+	unsigned long long cases;      /* cases in its reports */
+};
+
+int  runrec_write(FILE *f, const struct run_record *rec);
+/* run.txt of the run ri whose reports hold r[0..n): a report like those
+ * of report.h, so that it is written with them, all or none. */
+void runrec_report(FILE *f, const struct run_info *ri,
+                   const struct case_result *r, size_t n);
+/* 0, or -1 with err "line N: what", or "no 'run' line". */
+int  runrec_parse(const char *text, size_t len, struct run_record *rec,
+                  char *err, size_t errsize);
+
+#endif

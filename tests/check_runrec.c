@@ -1,0 +1,105 @@
+/*
+ * check_runrec.c - run.txt, a run's record: written with the reports,
+ * read back by merge, and refused when it is not one.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runrec.h"
+#include "suites.h"
+#include "testutil.h"
+
+static char *report_text(const struct run_info *ri, size_t n)
+{
+	struct memout m;
+	runrec_report(memout_open(&m), ri, NULL, n);
+	return memout_text(&m);
+}
+
+START_TEST(test_report)
+{
+	struct run_info ri = { "20260127-101500-4242", "Linux 6.1.0 x86_64", false, 12 };
+	char *text = report_text(&ri, 12);
+	ck_assert_text(text, "run\t20260127-101500-4242\n"
+	                     "host\tLinux 6.1.0 x86_64\n"
+	                     "complete\tyes\n"
+	                     "planned\t12\n"
+	                     "cases\t12\n");
+	free(text);
+	/* Interrupted, or a shard cut short: not complete. */
+	ri.interrupted = true;
+	ri.host = NULL;
+	text = report_text(&ri, 5);
+	ck_assert_text(text, "run\t20260127-101500-4242\nhost\t\ncomplete\tno\n"
+	                     "planned\t12\ncases\t5\n");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_round_trip)
+{
+	struct run_record a = { .complete = true, .planned = 300, .cases = 299 };
+	memset(a.run, 'r', sizeof a.run - 1);      /* the longest each holds */
+	memset(a.host, 'h', sizeof a.host - 1);
+	struct memout m;
+	ck_assert_int_eq(runrec_write(memout_open(&m), &a), 0);
+	char *text = memout_text(&m), err[200] = "";
+	struct run_record b;
+	ck_assert_msg(runrec_parse(text, strlen(text), &b, err, sizeof err) == 0, "%s", err);
+	ck_assert_str_eq(b.run, a.run);
+	ck_assert_str_eq(b.host, a.host);
+	ck_assert(b.complete);
+	ck_assert_uint_eq(b.planned, 300);
+	ck_assert_uint_eq(b.cases, 299);
+	free(text);
+}
+END_TEST
+
+/* A newer whichns may add keys; a record that never says complete is not. */
+START_TEST(test_partial)
+{
+	const char text[] = "run\tmerged-1\nwhat\tnew\n\nplanned\t3\n";
+	struct run_record r;
+	char err[200] = "";
+	ck_assert_int_eq(runrec_parse(text, strlen(text), &r, err, sizeof err), 0);
+	ck_assert_str_eq(r.run, "merged-1");
+	ck_assert(!r.complete);
+	ck_assert_uint_eq(r.planned, 3);
+}
+END_TEST
+
+static const struct { const char *text, *err; } bad_rows[] = {
+	{ "", "no 'run' line" },
+	{ "complete\tyes\n", "no 'run' line" },
+	{ "run\tx\ncomplete\ttrue\n", "line 2: bad value for complete" },
+	{ "run\tx\nplanned\t-1\n", "line 2: bad value for planned" },
+	{ "run\tx\ncases\t12 cases\n", "line 2: bad value for cases" },
+	{ "run\tx\ncomplete yes\n", "line 2: expected key<TAB>value" },
+	{ "run\t" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+	  "line 1: bad value for run" },
+};
+
+START_TEST(test_malformed)
+{
+	struct run_record r;
+	char err[200] = "";
+	const char *text = bad_rows[_i].text;
+	ck_assert_int_eq(runrec_parse(text, strlen(text), &r, err, sizeof err), -1);
+	ck_assert_str_eq(err, bad_rows[_i].err);
+}
+END_TEST
+
+Suite *runrec_suite(void)
+{
+	Suite *s = suite_create("runrec");
+	TCase *tc = tcase_create("Core");
+	tcase_add_test(tc, test_report);
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_partial);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Malformed");
+	tcase_add_loop_test(tc, test_malformed, 0, NROWS(bad_rows));
+	suite_add_tcase(s, tc);
+	return s;
+}
