@@ -58,6 +58,17 @@ held_namespaces() {
 # Every namespace in use when the test began.
 ns_before=$(readlink /proc/[0-9]*/ns/{net,mnt,ipc,pid,uts} 2>/dev/null | sort -u)
 
+# Host mounts a run must never leave: over /etc or /etc/resolv.conf, or in
+# a cached root filesystem.  A tree that scripts/mkrootfs.sh is building
+# (SUITE.tmp-PID) has /proc and /sys of its own mounted: not a run's.
+host_mounts() {
+	awk -v cache="${WHICHNS_CACHE:-/var/cache/whichns}/" '
+		$2 == "/etc" || $2 == "/etc/resolv.conf" { print "mount-over-etc:" $2 }
+		index($2, cache) == 1 && $2 !~ /\.tmp-[0-9]+\// { print "mount-in-rootfs:" $2 }
+	' /proc/self/mounts | sort -u
+}
+mounts_before=$(host_mounts)
+
 # The processes of this test's runs: whichns itself and the processes it
 # started, by this test's mark, and the processes marked with the
 # WHICHNS_RUN of one of those runs (the process under test, nscd,
@@ -82,8 +93,9 @@ test_pids() {
 
 # What a run must never leave behind: a process of this test's runs
 # ("process:PID(NAME)"), a namespace one of them holds that was not there
-# when the test began ("namespace:net:[N]"), a mount over the host's /etc,
-# or a mount in a cached root filesystem.  Empty when there is none.
+# when the test began ("namespace:net:[N]"), a mount over the host's /etc
+# or in a cached root filesystem that was not there when the test began
+# ("mount-over-etc:/etc").  Empty when there is none.
 leftovers() {
 	local out="" pids p
 	pids=$(test_pids | sort -un)
@@ -94,7 +106,8 @@ leftovers() {
 	for p in $(held_namespaces $pids | grep -vxF -f <(printf '%s\n' "${ns_before:-none}")); do
 		out+="namespace:$p "
 	done
-	grep -qsE ' /etc(/resolv.conf)? ' /proc/mounts && out+="mount-over-etc "
-	grep -qs "${WHICHNS_CACHE:-/var/cache/whichns}/" /proc/mounts && out+="mount-in-rootfs "
+	for p in $(host_mounts | grep -vxF -f <(printf '%s\n' "${mounts_before:-none}")); do
+		out+="$p "
+	done
 	echo "$out"
 }
