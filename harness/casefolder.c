@@ -1,12 +1,32 @@
-/* casefolder.c - read a finished case back; see casefolder.h. */
+/*
+ * casefolder.c - read a finished case back and write its report; see
+ * casefolder.h.
+ *
+ * The report is made from the folder's own files, never from what the
+ * case process held in memory: what report.md shows is what anyone can
+ * check in the folder beside it.
+ */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
 #include "casefolder.h"
+#include "cli.h"
+#include "evidence.h"
+#include "evtsv.h"
+#include "timeline.h"
+
+/* A case's events.tsv holds a line per DNS message; a case watches for
+ * seconds, so this bounds it far above anything real. */
+#define EVENTS_FILE_MAX (256u << 20)
+#define CONF_FILE_MAX   (64u << 10)
 
 int casefolder_finish(struct runfolder *rf, const struct job *j, int status,
                       struct case_result *r, struct wfault *f)
 {
-	char dir[PATH_MAX], err[PATH_MAX + 64];
+	char dir[PATH_MAX + JOB_DIR_MAX], err[PATH_MAX + 64];
 	snprintf(dir, sizeof dir, "%s/%s", rf->dir, j->dir);
 	if (runfolder_read_case(dir, r, err, sizeof err) != 0) {
 		caseres_init(r);
@@ -18,6 +38,89 @@ int casefolder_finish(struct runfolder *rf, const struct job *j, int status,
 		r->expected = j->expected;
 	else
 		runfolder_expect(rf, r);
-	(void)f;
+	/* A case that did not run to its end has no report: its folder
+	 * holds what there is (summary.md links the folder). */
+	if (!r->complete)
+		return 0;
+	return casefolder_render(dir, r, j->rerun, f);
+}
+
+static int write_report(FILE *f, const void *e)
+{
+	evidence_report_md(f, e);
 	return 0;
+}
+
+struct picture {
+	const struct case_result *r;
+	const struct wn_event *ev;
+	size_t nev;
+};
+
+static int write_timeline(FILE *f, const void *arg)
+{
+	const struct picture *p = arg;
+	return timeline_svg(f, p->ev, p->nev, p->r->switched ? p->r->switch_time : -1,
+	                    p->r->name);
+}
+
+/* The folder's events; none (and a line on stderr) when events.tsv is
+ * missing or not one whichns wrote: the report then says 0 messages,
+ * while result.txt keeps the counts. */
+static struct wn_event *read_events(const char *dir, size_t *n)
+{
+	char path[PATH_MAX + JOB_DIR_MAX + 16], err[256];
+	struct wn_event *ev = NULL;
+	size_t len;
+	*n = 0;
+	snprintf(path, sizeof path, "%s/events.tsv", dir);
+	char *text = cli_read_file(path, EVENTS_FILE_MAX, &len);
+	if (!text)
+		fprintf(stderr, "whichns: cannot read %s: %s; its report shows no "
+		        "messages\n", path, strerror(errno));
+	else if (evtsv_parse(text, len, &ev, n, err, sizeof err) != 0)
+		fprintf(stderr, "whichns: %s: %s; its report shows no messages\n",
+		        path, err);
+	free(text);
+	return ev;
+}
+
+static char *read_conf(const char *dir, const char *name)
+{
+	char path[PATH_MAX + JOB_DIR_MAX + 32];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return cli_read_file(path, CONF_FILE_MAX, NULL);
+}
+
+int casefolder_render(const char *dir, const struct case_result *r,
+                      const char *rerun, struct wfault *f)
+{
+	char path[PATH_MAX + JOB_DIR_MAX + 16], kernel[300] = "";
+	struct utsname u;
+	size_t nev;
+	struct wn_event *ev = read_events(dir, &nev);
+	char *before = read_conf(dir, "resolv.conf.before"),
+	     *after = read_conf(dir, "resolv.conf.after"),
+	     *nsswitch = read_conf(dir, "nsswitch.conf");
+
+	if (uname(&u) == 0)
+		snprintf(kernel, sizeof kernel, "%s %s %s", u.sysname, u.release,
+		         u.machine);
+	struct evidence e = {
+		.r = r, .rerun = rerun, .kernel = kernel,
+		.rc_before = before, .rc_after = after, .nsswitch = nsswitch,
+		.nscd = strcmp(r->cache, "nscd") == 0,
+		.ev = ev, .nev = nev, .max_rows = 400,
+	};
+	struct picture p = { r, ev, nev };
+	snprintf(path, sizeof path, "%s/report.md", dir);
+	int rc = runfolder_write(path, write_report, &e, f);
+	snprintf(path, sizeof path, "%s/timeline.svg", dir);
+	if (rc == 0)
+		rc = runfolder_write(path, write_timeline, &p, f);
+	free(before);
+	free(after);
+	free(nsswitch);
+	free(ev);
+	return rc;
 }
