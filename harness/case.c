@@ -21,7 +21,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "capture.h"
@@ -29,13 +28,11 @@
 #include "case.h"
 #include "defer.h"
 #include "events.h"
-#include "evidence.h"
 #include "observe.h"
 #include "resolvconf.h"
 #include "sandbox.h"
 #include "spawn.h"
 #include "target.h"
-#include "timeline.h"
 #include "topo.h"
 #include "wnconst.h"
 
@@ -579,35 +576,16 @@ static void write_events(const struct case_state *c)
 	fclose(f);
 }
 
-/* report.md and timeline.svg: the case's evidence in readable files. */
-static void write_report(const struct case_state *c)
+/* nsswitch.conf as the process saw it, beside resolv.conf's copies, for
+ * report.md (the runner writes it once the expected verdict is known). */
+static void keep_nsswitch(const struct case_state *c)
 {
-	const struct case_result *r = c->r;
-	char path[4096 + 32], kernel[300] = "", err[256];
-	struct utsname u;
-	if (uname(&u) == 0)
-		snprintf(kernel, sizeof kernel, "%s %s %s", u.sysname, u.release, u.machine);
-	snprintf(path, sizeof path, "%s/resolv.conf.before", c->s.casedir);
-	char *before = cli_read_file(path, 64 << 10, NULL);
-	snprintf(path, sizeof path, "%s/resolv.conf.after", c->s.casedir);
-	char *after = cli_read_file(path, 64 << 10, NULL);
-	struct evidence e = {
-		.r = r, .rerun = c->s.rerun, .kernel = kernel, .rc_before = before,
-		.rc_after = after, .nsswitch = c->nsswitch, .nscd = c->s.nscd != NULL,
-		.ev = c->ob.ev, .nev = c->ob.nev, .max_rows = 400,
-	};
-	FILE *f = case_file(c, "report.md", err, sizeof err);
+	char err[256];
+	FILE *f = c->nsswitch ? case_file(c, "nsswitch.conf", err, sizeof err) : NULL;
 	if (f) {
-		evidence_report_md(f, &e);
+		fputs(c->nsswitch, f);
 		fclose(f);
 	}
-	if ((f = case_file(c, "timeline.svg", err, sizeof err))) {
-		timeline_svg(f, c->ob.ev, c->ob.nev, r->switched ? r->switch_time : -1,
-		             r->name);
-		fclose(f);
-	}
-	free(before);
-	free(after);
 }
 
 int case_run(const struct case_spec *spec, struct case_result *r)
@@ -647,7 +625,7 @@ int case_run(const struct case_spec *spec, struct case_result *r)
 	if (decide(&c) != 0)
 		goto out;
 	write_events(&c);
-	write_report(&c);
+	keep_nsswitch(&c);
 	rc = 0;
 out:
 	/* The teardown: every undo, newest first, whatever happened above. */
