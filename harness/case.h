@@ -36,7 +36,6 @@ struct case_spec {
 	uint16_t    only_qtype;   /* the verdict counts only this query type */
 	const char *nscd;         /* run this nscd (path in the root) in the case */
 	bool        keep_secrets; /* show /etc/shadow and host keys unmasked */
-	const char *rerun;        /* the whichns command that runs it again */
 };
 
 /* Run the case; fills r.  Returns 0 when the case ran (whatever its

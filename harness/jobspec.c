@@ -29,7 +29,7 @@ int jobspec_make(struct jobspec *js, const struct job *j,
 		.trigger = js->cmd.trigger, .trigger_ms = j->trigger_ms,
 		.fresh = js->cmd.fresh, .fresh_ms = j->fresh_ms,
 		.nscd = j->nscd ? env->nscd : NULL,
-		.keep_secrets = j->keep_secrets, .rerun = j->rerun,
+		.keep_secrets = j->keep_secrets,
 	};
 	if (view_method_parse(j->update, &js->spec.update) != 0) {
 		snprintf(r->error, sizeof r->error, "unknown update method %s", j->update);
