@@ -444,45 +444,49 @@ END_TEST
 
 /* ---- Frames ---- */
 
-/* A raw IPv4 frame of one UDP datagram. */
-static size_t frame_udp4(uint8_t *f, size_t size, const char *src,
-                         const char *dst, unsigned sport, unsigned dport,
-                         const uint8_t *payload, size_t plen)
+/* A raw IPv4 header from src to dst, l4len bytes of protocol proto after it. */
+static void put_ipv4(struct wire *w, unsigned proto, size_t l4len,
+                     const char *src, const char *dst)
 {
 	struct pkt_addr s, d;
-	ck_assert_uint_ge(size, 28 + plen);
 	ck_assert_int_eq(pkt_addr_parse(src, &s), 0);
 	ck_assert_int_eq(pkt_addr_parse(dst, &d), 0);
-	memset(f, 0, 28);
-	f[0] = 0x45;
-	f[2] = (uint8_t)((28 + plen) >> 8);
-	f[3] = (uint8_t)(28 + plen);
-	f[8] = 64;
-	f[9] = 17;
-	memcpy(f + 12, s.a, 4);
-	memcpy(f + 16, d.a, 4);
-	f[20] = (uint8_t)(sport >> 8);
-	f[21] = (uint8_t)sport;
-	f[22] = (uint8_t)(dport >> 8);
-	f[23] = (uint8_t)dport;
-	f[24] = (uint8_t)((8 + plen) >> 8);
-	f[25] = (uint8_t)(8 + plen);
-	memcpy(f + 28, payload, plen);
-	return 28 + plen;
+	w->n = 0;
+	put8(w, 0x45);
+	put8(w, 0);
+	put16(w, (unsigned)(20 + l4len));
+	put32(w, 0x4000);
+	put8(w, 64);
+	put8(w, proto);
+	put16(w, 0);
+	put_bytes(w, s.a, 4);
+	put_bytes(w, d.a, 4);
+}
+
+/* One UDP datagram from the client to dst. */
+static void udp_frame(struct wire *w, const char *dst, unsigned dport,
+                      const uint8_t *payload, size_t n)
+{
+	put_ipv4(w, 17, 8 + n, WN_CLIENT4, dst);
+	put16(w, 40000);
+	put16(w, dport);
+	put16(w, (unsigned)(8 + n));
+	put16(w, 0);
+	put_bytes(w, payload, n);
 }
 
 START_TEST(test_frames)
 {
 	struct observe o;
-	uint8_t q[512], f[600];
+	uint8_t q[512];
+	struct wire w;
 	ck_assert_int_eq(observe_init(&o, DNS_T_MX), 0);
 
 	/* An MX query to the old server: an event, and it counts. */
 	int qn = dns_build_query(q, sizeof q, 0x1234, WN_QNAME, DNS_T_MX);
 	ck_assert_int_gt(qn, 0);
-	size_t n = frame_udp4(f, sizeof f, WN_CLIENT4, WN_OLD4, 40000, 53, q,
-	                      (size_t)qn);
-	observe_frame(&o, PKT_LINK_RAW, f, n, T0 + 1);
+	udp_frame(&w, WN_OLD4, 53, q, (size_t)qn);
+	observe_frame(&o, PKT_LINK_RAW, w.b, w.n, T0 + 1);
 	ck_assert_uint_eq(o.packets, 1);
 	ck_assert_uint_eq(o.nev, 1);
 	ck_assert_uint_eq(o.old_queries, 1);
@@ -491,23 +495,22 @@ START_TEST(test_frames)
 
 	/* An A query to the old server: an event, not of the chosen type. */
 	qn = dns_build_query(q, sizeof q, 0x1235, WN_QNAME, DNS_T_A);
-	n = frame_udp4(f, sizeof f, WN_CLIENT4, WN_OLD4, 40000, 53, q, (size_t)qn);
-	observe_frame(&o, PKT_LINK_RAW, f, n, T0 + 2);
+	udp_frame(&w, WN_OLD4, 53, q, (size_t)qn);
+	observe_frame(&o, PKT_LINK_RAW, w.b, w.n, T0 + 2);
 	ck_assert_uint_eq(o.nev, 2);
 	ck_assert_uint_eq(o.old_queries, 1);
 	ck_assert(o.t_first_old == T0 + 1 && o.t_last_packet == T0 + 2);
 
 	/* Not DNS: traffic for the quiet moment, no event, not malformed. */
-	n = frame_udp4(f, sizeof f, WN_CLIENT4, WN_OLD4, 40000, 5353, q,
-	               (size_t)qn);
-	observe_frame(&o, PKT_LINK_RAW, f, n, T0 + 3);
+	udp_frame(&w, WN_OLD4, 5353, q, (size_t)qn);
+	observe_frame(&o, PKT_LINK_RAW, w.b, w.n, T0 + 3);
 	ck_assert_uint_eq(o.packets, 3);
 	ck_assert_uint_eq(o.nev, 2);
 	ck_assert_uint_eq(o.malformed, 0);
 	ck_assert(o.t_last_packet == T0 + 3);
 
 	/* Cut short: counted as malformed, never as an event. */
-	observe_frame(&o, PKT_LINK_RAW, f, 20, T0 + 4);
+	observe_frame(&o, PKT_LINK_RAW, w.b, 20, T0 + 4);
 	ck_assert_uint_eq(o.packets, 4);
 	ck_assert_uint_eq(o.malformed, 1);
 	ck_assert_uint_eq(o.nev, 2);
@@ -515,8 +518,8 @@ START_TEST(test_frames)
 
 	/* A query to the new server. */
 	qn = dns_build_query(q, sizeof q, 0x1236, WN_QNAME, DNS_T_MX);
-	n = frame_udp4(f, sizeof f, WN_CLIENT4, WN_NEW4, 40000, 53, q, (size_t)qn);
-	observe_frame(&o, PKT_LINK_RAW, f, n, T0 + 5);
+	udp_frame(&w, WN_NEW4, 53, q, (size_t)qn);
+	observe_frame(&o, PKT_LINK_RAW, w.b, w.n, T0 + 5);
 	ck_assert_uint_eq(o.nev, 3);
 	ck_assert(o.ev[2].server == VD_NEW);
 	ck_assert_uint_eq(o.old_queries, 1);
@@ -529,19 +532,7 @@ END_TEST
 static void tcp_frame(struct wire *w, uint32_t seq, const uint8_t *data,
                       size_t n)
 {
-	struct pkt_addr s, d;
-	ck_assert_int_eq(pkt_addr_parse(WN_CLIENT4, &s), 0);
-	ck_assert_int_eq(pkt_addr_parse(WN_OLD4, &d), 0);
-	w->n = 0;
-	put8(w, 0x45);
-	put8(w, 0);
-	put16(w, (unsigned)(40 + n));
-	put32(w, 0x4000);
-	put8(w, 64);
-	put8(w, 6);
-	put16(w, 0);
-	put_bytes(w, s.a, 4);
-	put_bytes(w, d.a, 4);
+	put_ipv4(w, 6, 20 + n, WN_CLIENT4, WN_OLD4);
 	put16(w, 40000);
 	put16(w, 53);
 	put32(w, seq);
