@@ -145,7 +145,7 @@ lib-calls: $(LIBW)
 unit: lib-calls $(CHECKBIN)
 	CK_FORK=yes ./$(CHECKBIN)
 
-integration: all repro-prep
+integration: all repro-prep musl-probes
 	prove -v tests/integration/*.t
 
 check: deps all unit integration

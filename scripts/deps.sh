@@ -2,15 +2,13 @@
 # deps.sh - install the Debian packages whichns needs, and only those
 # missing.  Idempotent and quiet when everything is present.
 #   scripts/deps.sh            build, run and test on this machine
-#   scripts/deps.sh regress    also what C-library regression needs
+#   scripts/deps.sh regress    what C-library regression needs (the same)
 #   scripts/deps.sh fuzz       also clang and its libFuzzer runtime (make fuzz)
 set -euo pipefail
 
+# musl-tools: the integration tests run musl probes too (libc.t).
 pkgs=(gcc make libc6-dev pkg-config libpcap-dev check iproute2 dnsmasq-base
-      debootstrap tshark libxml2-utils perl groff-base)
-if [ "${1:-}" = regress ]; then
-	pkgs+=(musl-tools)
-fi
+      debootstrap tshark libxml2-utils perl groff-base musl-tools)
 # libFuzzer is in libclang-rt-14-dev (through libclang-rt-dev), which
 # clang only recommends and apt-get here does not install.
 if [ "${1:-}" = fuzz ]; then
