@@ -11,25 +11,6 @@
 #include "suites.h"
 #include "testutil.h"
 
-static struct wn_event event(bool qr, const char *src, unsigned sport,
-                             const char *dst, unsigned dport)
-{
-	struct wn_event e;
-	memset(&e, 0, sizeof e);
-	e.t = 1795663950.327489;
-	ck_assert_int_eq(pkt_addr_parse(src, &e.src), 0);
-	ck_assert_int_eq(pkt_addr_parse(dst, &e.dst), 0);
-	e.sport = (uint16_t)sport;
-	e.dport = (uint16_t)dport;
-	e.proto = 17;
-	e.id = 4242;
-	e.qr = qr;
-	snprintf(e.qname, sizeof e.qname, "hat.com");
-	e.qtype = DNS_T_A;
-	e.server = qr ? VD_OLD : VD_NEW;
-	return e;
-}
-
 /* events_tsv()'s line for e, without its newline. */
 static char *line_of(const struct wn_event *e, double t_switch)
 {
@@ -49,30 +30,30 @@ static struct wn_event round_trip_rows[9];
 static void make_rows(void)
 {
 	struct wn_event *r = round_trip_rows;
-	r[0] = event(false, "198.51.100.2", 40000, "198.51.100.10", 53);
-	r[1] = event(true, "198.51.100.10", 53, "198.51.100.2", 40000);
+	r[0] = mkevent(false, "198.51.100.2", 40000, "198.51.100.10", 53);
+	r[1] = mkevent(true, "198.51.100.10", 53, "198.51.100.2", 40000);
 	snprintf(r[1].answers, sizeof r[1].answers, "203.0.113.203");
-	r[2] = event(false, "2001:db8:100::2", 1, "2001:db8:100::10", 53);
+	r[2] = mkevent(false, "2001:db8:100::2", 1, "2001:db8:100::10", 53);
 	r[2].qtype = DNS_T_AAAA;
 	r[2].proto = 6;
-	r[3] = event(true, "2001:db8:100::20", 53, "2001:db8:100::2", 65535);
+	r[3] = mkevent(true, "2001:db8:100::20", 53, "2001:db8:100::2", 65535);
 	r[3].rcode = 3;                     /* NXDOMAIN, no answers */
 	r[3].server = VD_NEW;
-	r[4] = event(false, "198.51.100.2", 5353, "192.0.2.1", 53);
+	r[4] = mkevent(false, "198.51.100.2", 5353, "192.0.2.1", 53);
 	r[4].server = VD_OTHER;
 	r[4].qtype = 65;                    /* no name: TYPE65 */
 	r[4].id = 0;
-	r[5] = event(true, "198.51.100.10", 53, "198.51.100.2", 1);
+	r[5] = mkevent(true, "198.51.100.10", 53, "198.51.100.2", 1);
 	r[5].qname[0] = '\0';               /* no question: "-" and TYPE0 */
 	r[5].qtype = 0;
 	r[5].rcode = 15;                    /* RCODE15 */
-	r[6] = event(true, "198.51.100.10", 53, "198.51.100.2", 1);
+	r[6] = mkevent(true, "198.51.100.10", 53, "198.51.100.2", 1);
 	snprintf(r[6].answers, sizeof r[6].answers, "mail-203.hat.com,%s", EV_CUT_MARK);
 	r[6].qtype = DNS_T_MX;
-	r[7] = event(false, "198.51.100.2", 1, "198.51.100.10", 53);
+	r[7] = mkevent(false, "198.51.100.2", 1, "198.51.100.10", 53);
 	r[7].t = -12.5;                     /* a pcapng offset before 1970 */
 	snprintf(r[7].qname, sizeof r[7].qname, "we\\009ird\\032name.");
-	r[8] = event(false, "198.51.100.2", 1, "198.51.100.10", 53);
+	r[8] = mkevent(false, "198.51.100.2", 1, "198.51.100.10", 53);
 	memset(r[8].qname, 'a', sizeof r[8].qname - 1);   /* the longest name */
 	r[8].qname[sizeof r[8].qname - 1] = '\0';
 }

@@ -77,3 +77,22 @@ uint8_t *wire_exact(const struct wire *w, size_t len)
 	memcpy(exact, w->b, len);
 	return exact;
 }
+
+struct wn_event mkevent(bool qr, const char *src, unsigned sport,
+                        const char *dst, unsigned dport)
+{
+	struct wn_event e;
+	memset(&e, 0, sizeof e);
+	e.t = 1795663950.327489;
+	ck_assert_int_eq(pkt_addr_parse(src, &e.src), 0);
+	ck_assert_int_eq(pkt_addr_parse(dst, &e.dst), 0);
+	e.sport = (uint16_t)sport;
+	e.dport = (uint16_t)dport;
+	e.proto = 17;
+	e.id = 57133;
+	e.qr = qr;
+	snprintf(e.qname, sizeof e.qname, "hat.com");
+	e.qtype = DNS_T_A;
+	e.server = qr ? VD_OLD : VD_NEW;
+	return e;
+}

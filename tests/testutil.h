@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "events.h"
 
 #define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -67,5 +68,12 @@ void put_bytes(struct wire *w, const void *p, size_t n);
  * under AddressSanitizer a read one byte past the end is caught, not
  * hidden by the rest of the buffer.  The caller frees it. */
 uint8_t *wire_exact(const struct wire *w, size_t len);
+
+/* ---- Events ---- */
+
+/* A UDP query (qr false, to the old server) or response (qr true, from
+ * the new one) for hat.com A, id 57133, at a fixed time. */
+struct wn_event mkevent(bool qr, const char *src, unsigned sport,
+                        const char *dst, unsigned dport);
 
 #endif
