@@ -37,12 +37,12 @@ static int status_code(int st)
 }
 
 /*
- * The process under test starts clean: only fds 0-2 (the capture socket
- * and capture.pcap must never be within its reach), and a fixed
- * environment, so that the caller's RES_OPTIONS, LOCALDOMAIN or
- * LD_PRELOAD cannot change a verdict behind the scenario's back.
+ * The process under test starts clean: only fds 0-2, as init set them
+ * (init_fds), and a fixed environment, so that the caller's RES_OPTIONS,
+ * LOCALDOMAIN or LD_PRELOAD cannot change a verdict behind the
+ * scenario's back.
  */
-static void run_command(char *const argv[], int out_w, int err_w)
+static void run_command(char *const argv[])
 {
 	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
 	                     "/usr/bin:/sbin:/bin";
@@ -51,13 +51,31 @@ static void run_command(char *const argv[], int out_w, int err_w)
 	snprintf(mark, sizeof mark, "%s=%s", CLEANUP_MARK, run ? run : "");
 	char *env[] = { path, "HOME=/root", "LC_ALL=C", mark, NULL };
 
-	dup2(out_w, 1);
-	dup2(err_w, 2);
-	spawn_redirect(0, "/dev/null");
-	close_range(3, ~0U, 0);
 	execvpe(argv[0], argv, env);
 	fprintf(stderr, "whichns: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
+}
+
+/*
+ * init keeps no descriptor of the case: the command runs as the same
+ * user with the same capabilities, so it can open every descriptor of
+ * init through /proc/1/fd, and one of the case's (its folder, the
+ * capture, the caller's terminal) would lead out of the sandbox.  init
+ * holds /dev/null, the command's stdout and its stderr as 0-2, nothing
+ * else.  -1 when one of them cannot be set up.
+ */
+static int init_fds(int out_w, const char *errpath)
+{
+	int err_w = open(errpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (err_w < 0)
+		return -1;
+	/* Above 2 first, so that neither dup2 below closes the other. */
+	int o = fcntl(out_w, F_DUPFD_CLOEXEC, 3), e = fcntl(err_w, F_DUPFD_CLOEXEC, 3);
+	if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 ||
+	    spawn_redirect(0, "/dev/null") != 0)
+		return -1;
+	close_range(3, ~0U, 0);
+	return 0;
 }
 
 /* PID 1 of the command's namespace: enters the sandbox (its /proc, its
@@ -67,25 +85,24 @@ static void init_main(char *const argv[], const struct sandbox *sb, int out_w,
                       const char *errpath)
 {
 	char err[512];
-	int err_w = open(errpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (err_w < 0)
+	if (init_fds(out_w, errpath) != 0)
 		_exit(125);
 	if (unshare(CLONE_NEWNS) != 0 ||
 	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0) {
-		dprintf(err_w, "whichns: private mount namespace: %s\n", strerror(errno));
+		dprintf(2, "whichns: private mount namespace: %s\n", strerror(errno));
 		_exit(125);
 	}
 	if (sandbox_enter(sb, err, sizeof err) != 0) {
-		dprintf(err_w, "whichns: sandbox: %s\n", err);
+		dprintf(2, "whichns: sandbox: %s\n", err);
 		_exit(125);
 	}
 	pid_t cmd = spawn_fork();
 	if (cmd < 0)
 		_exit(125);
 	if (cmd == 0)
-		run_command(argv, out_w, err_w);
-	close(out_w);
-	close(err_w);
+		run_command(argv);
+	close(1);
+	close(2);
 	int code = 125, st;
 	for (;;) {
 		pid_t r = wait(&st);
