@@ -169,7 +169,11 @@ static int overlay(const char *root, const char *path, char *err,
 		fail("cannot create %s: %s", upper, strerror(errno));
 	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", dir,
 	         upper, work);
-	return xmount("overlay", dir, "overlay", 0, opts, err, errsize);
+	/* nodev: an overlay does not inherit its lower layer's, and a device
+	 * node anywhere under it (a cached root filesystem's dev/console,
+	 * a node left in /tmp) would reach the host's device. */
+	return xmount("overlay", dir, "overlay", MS_NOSUID | MS_NODEV, opts,
+	              err, errsize);
 }
 
 /* A file to bind a node on, or a link: the minimal /dev of bubblewrap. */
