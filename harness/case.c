@@ -24,7 +24,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "capture.h"
-#include "cli.h"
 #include "case.h"
 #include "defer.h"
 #include "events.h"
@@ -535,9 +534,7 @@ static int decide(struct case_state *c)
 	observe_finish(&c->ob);
 	if (keep_resolv_conf(c, "resolv.conf.after") != 0)
 		return -1;
-	char path[PATH_MAX + 32];
-	snprintf(path, sizeof path, "%s/nsswitch.conf", c->view.etc);
-	c->nsswitch = cli_read_file(path, 64 << 10, NULL);
+	c->nsswitch = view_read(&c->view, "/etc/nsswitch.conf", 64 << 10);
 	trace("process stopped", r->t_start);
 
 	snprintf(r->libc, sizeof r->libc, "%s", c->ob.libc[0] ? c->ob.libc : "unknown");

@@ -12,10 +12,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/openat2.h>
 #include "view.h"
 
 static const char *const method_names[] = {
@@ -34,11 +37,47 @@ int view_method_parse(const char *name, enum update_method *m)
 	return -1;
 }
 
-/* Write text to path: O_TRUNC keeps an existing inode (in-place edit). */
-static int write_file(const char *path, const char *text, int extra_flags)
+/*
+ * Once the process under test runs, it owns the sandbox's /etc and /run:
+ * it may have made any name there a symlink ("/etc/resolv.conf ->
+ * /etc/passwd", "/run/whichns -> /etc").  Followed from the case's root,
+ * the host's, such a link would make a switch write a host file, or a
+ * copy of the evidence read one.  So every path the switch and the
+ * copies use is resolved as the process would resolve it: inside the
+ * tree (openat2, RESOLVE_IN_ROOT on the tree's descriptor).
+ */
+static int open_in(const struct view *v, const char *path, int flags)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | extra_flags,
-	              0644);
+	struct open_how how = {
+		.flags = (unsigned long long)(flags | O_CLOEXEC),
+		.mode = flags & O_CREAT ? 0644 : 0,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	return (int)syscall(SYS_openat2, v->rootfd, path, &how, sizeof how);
+}
+
+/* The folder of path inside the tree, as a descriptor, and path's last
+ * name in *base: for renameat and symlinkat, which do not follow it. */
+static int parent_in(const struct view *v, const char *path, const char **base)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 0, path);
+	*base = slash ? slash + 1 : path;
+	return open_in(v, dir[0] ? dir : "/", O_PATH | O_DIRECTORY);
+}
+
+static void close_rootfd(void *arg)
+{
+	int *fd = arg;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Write text to path: O_TRUNC keeps an existing inode (in-place edit). */
+static int write_fd(int fd, const char *text)
+{
 	if (fd < 0)
 		return -1;
 	size_t len = strlen(text);
@@ -49,6 +88,20 @@ static int write_file(const char *path, const char *text, int extra_flags)
 		return -1;
 	}
 	return 0;
+}
+
+static int write_file(const char *path, const char *text, int extra_flags)
+{
+	return write_fd(open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	                     extra_flags, 0644), text);
+}
+
+/* The same, for a path inside the tree (see open_in). */
+static int write_in(const struct view *v, const char *path, const char *text,
+                    int extra_flags)
+{
+	return write_fd(open_in(v, path, O_WRONLY | O_CREAT | O_TRUNC |
+	                        extra_flags), text);
 }
 
 static void undo_umount(void *arg)
@@ -120,11 +173,16 @@ int view_setup(struct view *v, const char *root, enum update_method m,
 	memset(v, 0, sizeof *v);
 	snprintf(v->root, sizeof v->root, "%s", root);
 	v->method = m;
-	snprintf(v->etc, sizeof v->etc, "%s/etc", root);
 	snprintf(v->rc, sizeof v->rc, "%s/etc/resolv.conf", root);
 	snprintf(v->runroot, sizeof v->runroot, "%s/run", root);
 	snprintf(v->run, sizeof v->run, "%s/run/whichns", root);
 
+	v->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (v->rootfd < 0) {
+		snprintf(err, errsize, "cannot open %s: %s", root, strerror(errno));
+		return -1;
+	}
+	defer_push(d, close_rootfd, &v->rootfd, "close the sandbox's root");
 	if (mkdir(v->run, 0755) != 0) {
 		snprintf(err, errsize, "cannot create %s: %s", v->run, strerror(errno));
 		return -1;
@@ -153,51 +211,81 @@ int view_bind_dir(struct view *v, const char *dir, const char *name,
 	return 0;
 }
 
-/* Write a new file beside target and rename it over target. */
-static int replace_by_rename(const char *target, const char *text)
+/* The paths the switch uses, inside the tree (see open_in). */
+#define RC_IN     "/etc/resolv.conf"
+#define SOURCE_IN "/run/whichns/resolv.conf"
+
+/* Write a new file beside target and rename it over target, both inside
+ * the tree. */
+static int replace_by_rename(const struct view *v, const char *target,
+                             const char *text)
 {
-	char tmp[PATH_MAX + 16];
+	char tmp[PATH_MAX];
+	const char *base, *tmpbase;
 	snprintf(tmp, sizeof tmp, "%s.whichns-new", target);
-	if (write_file(tmp, text, O_EXCL) != 0)
+	int dir = parent_in(v, target, &base);
+	if (dir < 0)
 		return -1;
-	if (rename(tmp, target) != 0) {
+	tmpbase = tmp + (base - target);
+	int rc = write_fd(openat(dir, tmpbase, O_WRONLY | O_CREAT | O_EXCL |
+	                         O_NOFOLLOW | O_CLOEXEC, 0644), text);
+	if (rc == 0 && renameat(dir, tmpbase, dir, base) != 0) {
 		int saved = errno;
-		unlink(tmp);
+		unlinkat(dir, tmpbase, 0);
 		errno = saved;
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	int saved = errno;
+	close(dir);
+	errno = saved;
+	return rc;
+}
+
+/* A new target file resolv.conf.N, and a new link to it renamed over
+ * /etc/resolv.conf, as systemd-resolved does. */
+static int replace_link(const struct view *v)
+{
+	char target[64];
+	const char *base;
+	snprintf(target, sizeof target, "/run/whichns/resolv.conf.%u",
+	         v->generation);
+	int dir = parent_in(v, RC_IN, &base);
+	if (dir < 0)
+		return -1;
+	int rc = symlinkat(target, dir, "resolv.conf.whichns-link");
+	if (rc == 0)
+		rc = renameat(dir, "resolv.conf.whichns-link", dir, base);
+	int saved = errno;
+	close(dir);
+	errno = saved;
+	return rc;
 }
 
 int view_switch(struct view *v, const char *text, char *err, size_t errsize)
 {
-	char path[PATH_MAX + 32], target[64], link[PATH_MAX + 16];
+	char path[64];
 	int rc = -1;
 
 	v->generation++;
 	switch (v->method) {
 	case UPD_INPLACE:
-		rc = write_file(v->rc, text, 0);
+		rc = write_in(v, RC_IN, text, 0);
 		break;
 	case UPD_RENAME:
-		rc = replace_by_rename(v->rc, text);
+		rc = replace_by_rename(v, RC_IN, text);
 		break;
 	case UPD_SYMLINK:
-		snprintf(path, sizeof path, "%s/resolv.conf.%u", v->run, v->generation);
-		snprintf(target, sizeof target, "/run/whichns/resolv.conf.%u",
+		snprintf(path, sizeof path, "/run/whichns/resolv.conf.%u",
 		         v->generation);
-		snprintf(link, sizeof link, "%s.whichns-link", v->rc);
-		rc = write_file(path, text, O_EXCL);
+		rc = write_in(v, path, text, O_EXCL);
 		if (rc == 0)
-			rc = symlink(target, link);
-		if (rc == 0)
-			rc = rename(link, v->rc);
+			rc = replace_link(v);
 		break;
 	case UPD_BIND_INPLACE:
-		rc = write_file(v->source, text, 0);
+		rc = write_in(v, SOURCE_IN, text, 0);
 		break;
 	case UPD_BIND_RENAME:
-		rc = replace_by_rename(v->source, text);
+		rc = replace_by_rename(v, SOURCE_IN, text);
 		break;
 	}
 	if (rc != 0)
@@ -206,24 +294,38 @@ int view_switch(struct view *v, const char *text, char *err, size_t errsize)
 	return rc;
 }
 
+char *view_read(const struct view *v, const char *path, size_t max)
+{
+	int fd = open_in(v, path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	char *buf = NULL;
+	/* A regular file only: a FIFO or a device put there would block the
+	 * case or read without end. */
+	if (fstat(fd, &st) != 0)
+		;
+	else if (!S_ISREG(st.st_mode))
+		errno = EINVAL;
+	else if ((buf = malloc(max + 1))) {
+		size_t n = 0;
+		ssize_t r;
+		while (n < max && (r = read(fd, buf + n, max - n)) > 0)
+			n += (size_t)r;
+		buf[n] = '\0';
+	}
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return buf;
+}
+
 int view_save(const struct view *v, const char *path)
 {
-	char buf[4096], link[PATH_MAX + 32];
-	const char *src = v->rc;
-	/* The symlink's target is absolute inside the process's root, so it
-	 * must not be followed from ours: read the file it names in the run
-	 * folder instead. */
-	if (v->method == UPD_SYMLINK) {
-		snprintf(link, sizeof link, "%s/resolv.conf.%u", v->run, v->generation);
-		src = link;
-	}
-	int in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
+	char *text = view_read(v, RC_IN, 4095);
+	if (!text)
 		return -1;
-	ssize_t n = read(in, buf, sizeof buf - 1);
-	close(in);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return write_file(path, buf, 0);
+	int rc = write_file(path, text, 0);
+	free(text);
+	return rc;
 }

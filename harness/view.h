@@ -4,7 +4,9 @@
  * Owns: the case's resolv.conf in the sandbox's /etc (an overlay, see
  * sandbox.h), the files behind it in the sandbox's /run/whichns, and the
  * five update methods.
- * Never: writes the host's /etc; it works only inside a sandbox tree.
+ * Never: writes the host's /etc; it works only inside a sandbox tree,
+ * and once the process runs, it resolves every path there as the process
+ * would (a symlink the process made cannot lead it to a host file).
  */
 #ifndef WHICHNS_VIEW_H
 #define WHICHNS_VIEW_H
@@ -20,12 +22,12 @@ struct view {
 	char root[PATH_MAX];      /* the sandbox's tree, as the case sees it */
 	enum update_method method;
 	unsigned generation;      /* how many times the file was written */
-	char etc[PATH_MAX];       /* root + /etc */
 	char rc[PATH_MAX];        /* root + /etc/resolv.conf */
 	char runroot[PATH_MAX];   /* root + /run: the sandbox's own tmpfs */
 	char run[PATH_MAX];       /* root + /run/whichns: link targets, bind sources */
 	char source[PATH_MAX];    /* the file a bind mount shows */
 	char bound[PATH_MAX + 32];/* a folder bound in by view_bind_dir */
+	int  rootfd;              /* root, open: paths resolved inside it */
 };
 
 int view_method_parse(const char *name, enum update_method *m);
@@ -40,5 +42,9 @@ int view_bind_dir(struct view *v, const char *dir, const char *name,
 int view_switch(struct view *v, const char *text, char *err, size_t errsize);
 /* Copy what the process would read now into path (for the evidence). */
 int view_save(const struct view *v, const char *path);
+/* The regular file at path ("/etc/nsswitch.conf") as the process would
+ * resolve it (symlinks stay inside the tree), at most max bytes,
+ * NUL-terminated; NULL with errno set.  Free it. */
+char *view_read(const struct view *v, const char *path, size_t max);
 
 #endif
