@@ -18,12 +18,13 @@ msq_before=$(ipcs -q | grep -c '^0x')
 swappiness=$(cat /proc/sys/vm/swappiness)
 host_name=$(hostname)
 shadow_lines=$(grep -c : /etc/shadow)
+mknod "/tmp/$T-zero" c 1 5   # a host device node (/dev/zero's) in a folder the case overlays
 
 # Should the sandbox ever fail, put back what an attempt could change.
 restore() {
 	kill "$victim" 2>/dev/null
 	[ -n "${KEEP:-}" ] || rm -rf "$res"
-	rm -rf "/root/$T" "/usr/local/$T" "/opt/$T" "/home/$T" "/$T" "/$T-rw" "/dev/shm/$T" "/tmp/$T-node"
+	rm -rf "/root/$T" "/usr/local/$T" "/opt/$T" "/home/$T" "/$T" "/$T-rw" "/dev/shm/$T" "/tmp/$T-node" "/tmp/$T-zero" "/tmp/$T-rc"
 	[ "$(cat /proc/sys/vm/swappiness)" = "$swappiness" ] || echo "$swappiness" > /proc/sys/vm/swappiness
 	[ "$(hostname)" = "$host_name" ] || hostname "$host_name"
 	echo "$ifs_before" | while IFS=: read -r f v; do
@@ -35,6 +36,11 @@ names=() cmds=() musts=() reached=()
 attempt() { names+=("$1"); cmds+=("$2"); musts+=("$3"); reached+=("$4"); }
 
 # attempt NAME  WHAT-IT-RUNS-IN-THE-SANDBOX (exit 0: it worked there)  must|may (must it fail there?)  A-HOST-CHECK-THAT-IS-TRUE-WHEN-IT-REACHED-THE-HOST
+# (the first two must run before the switch at 1500 ms: they lay links for whichns's own switch and copies to follow)
+attempt "the switch follows a link out" "rm -f /etc/resolv.conf && ln -s /tmp/$T-rc /etc/resolv.conf" may "[ -e /tmp/$T-rc ]"
+attempt "the evidence copies a host file" "rm -f /etc/nsswitch.conf && ln -s /etc/shadow /etc/nsswitch.conf" may "grep -q '^root:' $res/latest/001-exec/nsswitch.conf && ! grep -q whichns-masked $res/latest/001-exec/nsswitch.conf"
+attempt "a case descriptor via /proc"  "for f in /proc/[0-9]*/fd/*; do [ -d \"\$f/\" ] && touch \"\$f/$T-fd\"; done; exit 1" may "find $res -name $T-fd | grep -q ."
+attempt "a host device node in /tmp"  "[ \$(head -c 1 /tmp/$T-zero | wc -c) -eq 1 ]"       must false
 attempt "write /root"                 "touch /root/$T"                                    may  "[ -e /root/$T ]"
 attempt "write /usr/local"            "mkdir /usr/local/$T"                               may  "[ -e /usr/local/$T ]"
 attempt "write /opt"                  "mkdir /opt/$T"                                     may  "[ -e /opt/$T ]"
