@@ -68,6 +68,18 @@ const char whichns_help[] =
 "folder that refuses a write: one line names the path and the error, and\n"
 "no summary is written); 130 interrupted (the summary says which cases ran).\n";
 
+static const char cleanup_help[] =
+"usage: whichns cleanup\n"
+"\n"
+"Ends the processes a killed run left behind: only those marked in their\n"
+"environment as started by a whichns run that no longer exists, so runs\n"
+"still going are left alone.  Also removes named network namespaces\n"
+"starting with \"whichns-\".\n"
+"\n"
+"Exit status: 0 done (each process ended is named, or \"nothing of\n"
+"whichns's was left behind\"); 2 bad usage; 3 not root, or /proc\n"
+"unreadable.\n";
+
 #define usage_error(...) cli_usage_error(whichns_usage, __VA_ARGS__)
 
 int main(int argc, char **argv)
@@ -99,6 +111,11 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "exec") == 0)
 		return cmd_exec(argc - 1, argv + 1);
 	if (strcmp(cmd, "cleanup") == 0) {
+		if (argc == 3 && (strcmp(argv[2], "--help") == 0 ||
+		                  strcmp(argv[2], "-h") == 0)) {
+			fputs(cleanup_help, stdout);
+			return EXIT_OK;
+		}
 		if (argc > 2)
 			return usage_error("cleanup takes no arguments");
 		if (geteuid() != 0) {
