@@ -60,6 +60,10 @@ static const char exec_help[] =
 "  --name NAME         the case's name in reports (default: exec)\n"
 "  --secrets           show COMMAND /etc/shadow, /etc/gshadow and the host\n"
 "                      keys as they are (masked by default)\n"
+"  --results DIR       where the run folder goes (default: results)\n"
+"  --cache DIR         root filesystems and their probes\n"
+"                      (default: $WHICHNS_CACHE or /var/cache/whichns)\n"
+"  -q, --quiet         no progress lines\n"
 "\n"
 "DUR is 250ms, 1.5s, 2m.  Exit status as for whichns run.\n";
 
