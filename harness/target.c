@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -203,14 +202,19 @@ static int libc_of_file(pid_t pid, const char *range, enum libc_family fam,
 	struct stat st;
 	snprintf(path, sizeof path, "/proc/%d/map_files/%s", (int)pid, range);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0 &&
-	    (unsigned long long)st.st_size <= LIBC_FILE_MAX) {
-		size_t len = (size_t)st.st_size;
-		void *data = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (data != MAP_FAILED) {
-			libcname_version(fam, data, len, ver, sizeof ver);
-			munmap(data, len);
-		}
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0 && (unsigned long long)st.st_size <= LIBC_FILE_MAX) {
+		/* Read, not mapped: the process may truncate a file it mapped
+		 * (one in its /tmp), and a mapping would then end the case with
+		 * SIGBUS; a read just gets fewer bytes. */
+		size_t len = (size_t)st.st_size, n = 0;
+		unsigned char *data = malloc(len);
+		ssize_t r;
+		while (data && n < len && (r = pread(fd, data + n, len - n, (off_t)n)) > 0)
+			n += (size_t)r;
+		if (data)
+			libcname_version(fam, data, n, ver, sizeof ver);
+		free(data);
 	}
 	if (fd >= 0)
 		close(fd);
