@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "evidence.h"
 #include "evtsv.h"
+#include "spawn.h"
 #include "timeline.h"
 
 /* A case's events.tsv holds a line per DNS message; a case watches for
@@ -26,13 +27,14 @@
 int casefolder_finish(struct runfolder *rf, const struct job *j, int status,
                       struct case_result *r, struct wfault *f)
 {
-	char dir[PATH_MAX + JOB_DIR_MAX], err[PATH_MAX + 64];
+	char dir[PATH_MAX + JOB_DIR_MAX], err[PATH_MAX + 64], how[64];
 	snprintf(dir, sizeof dir, "%s/%s", rf->dir, j->dir);
 	if (runfolder_read_case(dir, r, err, sizeof err) != 0) {
 		caseres_init(r);
 		job_identity(j, r);
-		snprintf(r->error, sizeof r->error, "the case process ended (wait "
-		         "status %d) without a readable result: %s", status, err);
+		spawn_describe_end(status, how, sizeof how);
+		snprintf(r->error, sizeof r->error, "the case process %s without a "
+		         "readable result: %s", how, err);
 	}
 	if (j->expected != V_NONE)
 		r->expected = j->expected;

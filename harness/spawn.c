@@ -209,3 +209,14 @@ int spawn_stop(pid_t pid, unsigned grace_ms)
 	kill(pid, SIGTERM);
 	return spawn_wait(pid, grace_ms);
 }
+
+void spawn_describe_end(int st, char *buf, size_t size)
+{
+	if (WIFSIGNALED(st))
+		snprintf(buf, size, "was killed by signal %d (%s)", WTERMSIG(st),
+		         strsignal(WTERMSIG(st)));
+	else if (WIFEXITED(st))
+		snprintf(buf, size, "exited with status %d", WEXITSTATUS(st));
+	else
+		snprintf(buf, size, "ended (wait status %#x)", (unsigned)st);
+}

@@ -27,6 +27,9 @@ int spawn_wait(pid_t pid, unsigned timeout_ms);
 /* SIGTERM, wait up to grace_ms, then SIGKILL; always reaps.  Returns the
  * wait status, or -1 when pid <= 0 or already reaped. */
 int spawn_stop(pid_t pid, unsigned grace_ms);
+/* Wait status st in words, into buf: "was killed by signal 9 (Killed)",
+ * "exited with status 3". */
+void spawn_describe_end(int st, char *buf, size_t size);
 
 /* Reopen fd onto path (O_WRONLY|O_CREAT|O_TRUNC, or O_RDONLY for fd 0). */
 int spawn_redirect(int fd, const char *path);

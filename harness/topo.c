@@ -272,24 +272,12 @@ out:
 	return rc;
 }
 
-/* A wait status in words: "was killed by signal 9 (Killed)". */
-static void describe_end(int st, char *buf, size_t size)
-{
-	if (WIFSIGNALED(st))
-		snprintf(buf, size, "was killed by signal %d (%s)", WTERMSIG(st),
-		         strsignal(WTERMSIG(st)));
-	else if (WIFEXITED(st))
-		snprintf(buf, size, "exited with status %d", WEXITSTATUS(st));
-	else
-		snprintf(buf, size, "ended (wait status %#x)", (unsigned)st);
-}
-
 int topo_server_gone(struct server srv[2])
 {
 	for (int i = 0; i < 2; i++) {
 		int st;
 		if (srv[i].pid > 0 && waitpid(srv[i].pid, &st, WNOHANG) == srv[i].pid) {
-			describe_end(st, srv[i].ended, sizeof srv[i].ended);
+			spawn_describe_end(st, srv[i].ended, sizeof srv[i].ended);
 			if (srv[i].errfd >= 0)
 				dprintf(srv[i].errfd, "whichns: this dnsmasq (the %s server, "
 				        "pid %d) %s during the case\n", srv[i].label,
