@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -84,7 +85,11 @@ static void init_main(char *const argv[], const struct sandbox *sb, int out_w,
                       const char *errpath)
 {
 	char err[512];
-	if (init_fds(out_w, errpath) != 0)
+	/* Not dumpable: the command (same uid, no CAP_SYS_PTRACE) cannot
+	 * read init's /proc/1/environ (the caller's whole environment, its
+	 * tokens with it), its memory or its descriptors.  The command gets
+	 * dumpable back with its execve. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 || init_fds(out_w, errpath) != 0)
 		_exit(125);
 	if (unshare(CLONE_NEWNS) != 0 ||
 	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0) {

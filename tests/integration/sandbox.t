@@ -40,6 +40,7 @@ attempt() { names+=("$1"); cmds+=("$2"); musts+=("$3"); reached+=("$4"); }
 attempt "the switch follows a link out" "rm -f /etc/resolv.conf && ln -s /tmp/$T-rc /etc/resolv.conf" may "[ -e /tmp/$T-rc ]"
 attempt "the evidence copies a host file" "rm -f /etc/nsswitch.conf && ln -s /etc/shadow /etc/nsswitch.conf" may "grep -q '^root:' $res/latest/001-exec/nsswitch.conf && ! grep -q whichns-masked $res/latest/001-exec/nsswitch.conf"
 attempt "a case descriptor via /proc"  "for f in /proc/[0-9]*/fd/*; do [ -d \"\$f/\" ] && touch \"\$f/$T-fd\"; done; exit 1" may "find $res -name $T-fd | grep -q ."
+attempt "read the caller's environment" "tr '\\0' '\\n' < /proc/1/environ | grep -q '^WNESC_ENV='"  must false
 attempt "a host device node in /tmp"  "[ \$(head -c 1 /tmp/$T-zero | wc -c) -eq 1 ]"       must false
 attempt "write /root"                 "touch /root/$T"                                    may  "[ -e /root/$T ]"
 attempt "write /usr/local"            "mkdir /usr/local/$T"                               may  "[ -e /usr/local/$T ]"
@@ -68,7 +69,7 @@ for c in "${cmds[@]}"; do
 done
 script+="; echo attempts-done; getent hosts hat.com >/dev/null; sleep 30"
 
-"$W" exec -q --results "$res" --switch-at 1500ms --window 1s --timeout 10s \
+WNESC_ENV=$T-secret "$W" exec -q --results "$res" --switch-at 1500ms --window 1s --timeout 10s \
 	-- /bin/sh -c "$script" >/dev/null 2>"$res/err"
 is "$?" 0 "the case with every escape attempt ran"
 out="$res/latest/001-exec/process.out"
