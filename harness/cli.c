@@ -12,6 +12,15 @@ char *cli_read_file(const char *path, size_t max, size_t *len)
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return NULL;
+	char *buf = cli_read_stream(f, max, len);
+	int saved = errno;
+	fclose(f);
+	errno = saved;
+	return buf;
+}
+
+char *cli_read_stream(FILE *f, size_t max, size_t *len)
+{
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap + 1);
 	for (size_t k; buf; n += k) {
@@ -40,7 +49,6 @@ char *cli_read_file(const char *path, size_t max, size_t *len)
 		buf = NULL;
 		errno = EIO;
 	}
-	fclose(f);
 	if (buf) {
 		buf[n] = '\0';
 		if (len)

@@ -6,10 +6,13 @@
 #define WHICHNS_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* The whole file, NUL-terminated, at most max bytes (more: an error).
  * NULL with errno set on failure (EFBIG when too large).  Free it. */
 char *cli_read_file(const char *path, size_t max, size_t *len);
+/* The same, from the stream f (left open). */
+char *cli_read_stream(FILE *f, size_t max, size_t *len);
 
 /* Is p a directory (following links)? */
 int cli_is_dir(const char *p);

@@ -12,7 +12,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
+#include <dirent.h>
+#include <fnmatch.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include <linux/audit.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include "cli.h"
 #include "sandbox.h"
@@ -93,8 +95,8 @@ static const struct { enum proc_op_kind kind; const char *name; } proc_ops[] = {
 static const char *const shadow_files[] = {
 	"/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-",
 };
-static const char *const secret_globs[] = {
-	"/etc/ssh/ssh_host_*_key",
+static const struct { const char *dir, *pattern; } secret_keys[] = {
+	{ "/etc/ssh", "ssh_host_*_key" },
 };
 
 /*
@@ -240,48 +242,96 @@ static int tree_op_apply(const char *root, const struct tree_op *op,
 	fail("unknown sandbox step %d", (int)op->kind);
 }
 
-/* Rewrite a shadow file in the case's /etc with its secrets masked (the
- * write lands in the overlay's upper layer, never on the host). */
-static int mask_shadow(const char *path, char *err, size_t errsize)
+int sandbox_open_in(int rootfd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)(flags | O_CLOEXEC),
+		.mode = flags & O_CREAT ? 0644 : 0,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+}
+
+/*
+ * Rewrite a shadow file of the tree with its secrets masked.  The path
+ * is resolved inside the tree, as the process will resolve it: a
+ * /etc/shadow that is a link to an absolute path must not lead to the
+ * host's file of that name.  The write lands in an overlay's upper
+ * layer; a link into a read-only part of the tree cannot be masked, and
+ * the case stops rather than show it.
+ */
+static int mask_shadow(int rootfd, const char *path, char *err, size_t errsize)
 {
 	size_t len;
-	char *text = cli_read_file(path, 16 << 20, &len);
-	if (!text)
+	struct stat st;
+	char *text = NULL;
+	int fd = sandbox_open_in(rootfd, path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
 		return errno == ENOENT ? 0 : (snprintf(err, errsize,
-		       "cannot read %s: %s", path, strerror(errno)), -1);
-	FILE *f = fopen(path, "we");
+		       "cannot read %s in the sandbox: %s", path, strerror(errno)), -1);
+	FILE *in = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "r") : NULL;
+	if (in) {
+		text = cli_read_stream(in, 16 << 20, &len);
+		fclose(in);
+	} else {
+		close(fd);
+		errno = EINVAL;   /* a FIFO or a device: not a shadow file */
+	}
+	if (!text)
+		fail("cannot read %s in the sandbox: %s", path, strerror(errno));
+	fd = sandbox_open_in(rootfd, path, O_WRONLY | O_TRUNC);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	int rc = f ? shadow_mask(text, len, f) : -1;
-	if (f && fclose(f) != 0)
+	int saved = errno;
+	if (f ? fclose(f) != 0 : (fd >= 0 && close(fd) != 0))
 		rc = -1;
+	else
+		errno = saved;
 	free(text);
 	if (rc < 0)
-		fail("cannot mask %s: %s", path, strerror(errno));
+		fail("cannot mask %s in the sandbox (whichns exec --secrets, or "
+		     "'secrets shown', shows it as it is): %s", path, strerror(errno));
 	return 0;
+}
+
+/* Remove the private keys in the tree's dir named like pattern. */
+static int remove_keys(int rootfd, const char *dir, const char *pattern,
+                       char *err, size_t errsize)
+{
+	int fd = sandbox_open_in(rootfd, dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : (snprintf(err,
+		       errsize, "cannot read %s in the sandbox: %s", dir,
+		       strerror(errno)), -1);
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		fail("cannot read %s in the sandbox: %s", dir, strerror(errno));
+	}
+	int rc = 0;
+	for (struct dirent *e; rc == 0 && (e = readdir(d));)
+		if (fnmatch(pattern, e->d_name, 0) == 0 &&
+		    unlinkat(dirfd(d), e->d_name, 0) != 0) {
+			snprintf(err, errsize, "cannot hide %s/%s in the sandbox: %s",
+			         dir, e->d_name, strerror(errno));
+			rc = -1;
+		}
+	closedir(d);
+	return rc;
 }
 
 static int hide_secrets(const char *root, char *err, size_t errsize)
 {
-	char path[PATH_MAX + 32];
-	for (size_t i = 0; i < N(shadow_files); i++) {
-		snprintf(path, sizeof path, "%s%s", root, shadow_files[i]);
-		if (mask_shadow(path, err, errsize) != 0)
-			return -1;
-	}
-	for (size_t i = 0; i < N(secret_globs); i++) {
-		glob_t g;
-		snprintf(path, sizeof path, "%s%s", root, secret_globs[i]);
-		if (glob(path, 0, NULL, &g) != 0)
-			continue;
-		for (size_t k = 0; k < g.gl_pathc; k++)
-			if (unlink(g.gl_pathv[k]) != 0) {
-				snprintf(err, errsize, "cannot hide %s: %s", g.gl_pathv[k],
-				         strerror(errno));
-				globfree(&g);
-				return -1;
-			}
-		globfree(&g);
-	}
-	return 0;
+	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), rc = 0;
+	if (rootfd < 0)
+		fail("cannot open %s: %s", root, strerror(errno));
+	for (size_t i = 0; rc == 0 && i < N(shadow_files); i++)
+		rc = mask_shadow(rootfd, shadow_files[i], err, errsize);
+	for (size_t i = 0; rc == 0 && i < N(secret_keys); i++)
+		rc = remove_keys(rootfd, secret_keys[i].dir, secret_keys[i].pattern,
+		                 err, errsize);
+	close(rootfd);
+	return rc;
 }
 
 int sandbox_build(struct sandbox *sb, const char *src, bool keep_secrets,

@@ -36,6 +36,12 @@ struct sandbox {
 int sandbox_build(struct sandbox *sb, const char *src, bool keep_secrets,
                   struct defer *d, char *err, size_t errsize);
 
+/* Open path ("/etc/shadow") of the tree whose root is open as rootfd,
+ * resolved as a process whose "/" that is would resolve it: every
+ * symlink stays inside the tree (openat2, RESOLVE_IN_ROOT).  O_CLOEXEC is
+ * added; a file created gets mode 0644.  -1 with errno set. */
+int sandbox_open_in(int rootfd, const char *path, int flags);
+
 /* In a process that is PID 1 of a new PID namespace and has just
  * unshared its mount namespace: mount its /proc, pivot into the tree,
  * start a new session, and drop every privilege but the kept set.  Its

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-#include <linux/openat2.h>
+#include "cli.h"
+#include "sandbox.h"
 #include "view.h"
 
 static const char *const method_names[] = {
@@ -48,12 +48,7 @@ int view_method_parse(const char *name, enum update_method *m)
  */
 static int open_in(const struct view *v, const char *path, int flags)
 {
-	struct open_how how = {
-		.flags = (unsigned long long)(flags | O_CLOEXEC),
-		.mode = flags & O_CREAT ? 0644 : 0,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	return (int)syscall(SYS_openat2, v->rootfd, path, &how, sizeof how);
+	return sandbox_open_in(v->rootfd, path, flags);
 }
 
 /* The folder of path inside the tree, as a descriptor, and path's last
@@ -300,29 +295,24 @@ char *view_read(const struct view *v, const char *path, size_t max)
 	if (fd < 0)
 		return NULL;
 	struct stat st;
-	char *buf = NULL;
 	/* A regular file only: a FIFO or a device put there would block the
 	 * case or read without end. */
-	if (fstat(fd, &st) != 0)
-		;
-	else if (!S_ISREG(st.st_mode))
+	FILE *f = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "r") : NULL;
+	if (!f) {
+		close(fd);
 		errno = EINVAL;
-	else if ((buf = malloc(max + 1))) {
-		size_t n = 0;
-		ssize_t r;
-		while (n < max && (r = read(fd, buf + n, max - n)) > 0)
-			n += (size_t)r;
-		buf[n] = '\0';
+		return NULL;
 	}
+	char *text = cli_read_stream(f, max, NULL);
 	int saved = errno;
-	close(fd);
+	fclose(f);
 	errno = saved;
-	return buf;
+	return text;
 }
 
 int view_save(const struct view *v, const char *path)
 {
-	char *text = view_read(v, RC_IN, 4095);
+	char *text = view_read(v, RC_IN, 64 << 10);
 	if (!text)
 		return -1;
 	int rc = write_file(path, text, 0);
