@@ -146,7 +146,7 @@ unit: lib-calls $(CHECKBIN)
 	CK_FORK=yes ./$(CHECKBIN)
 
 integration: all repro-prep musl-probes
-	prove -v tests/integration/*.t
+	B=$(B) prove -v tests/integration/*.t
 
 check: deps all unit integration
 

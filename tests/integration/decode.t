@@ -6,8 +6,8 @@
 # case can run, the same verdict and counts from a case's capture.pcap as
 # the case itself gave.
 . "$(dirname "$0")/lib.sh"
-G="$top/build/tests/gen_capture"
-GC="$top/build/tests/gen_corpus"
+G="$top/$B/tests/gen_capture"
+GC="$top/$B/tests/gen_corpus"
 [ -x "$W" ] || { echo "Bail out! $W not built (run make)"; exit 1; }
 [ -x "$G" ] || { echo "Bail out! $G not built (run make $G)"; exit 1; }
 [ -x "$GC" ] || { echo "Bail out! $GC not built (run make $GC)"; exit 1; }

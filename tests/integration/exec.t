@@ -10,10 +10,10 @@ trap 'rm -rf "$res"' EXIT
 x() { "$W" exec -q --results "$res" "$@" >/dev/null 2>"$res/err"; xs=$?; }
 last() { field "$res/latest/001-exec/result.txt" "$1"; }
 
-x --window 1s --interval 50ms -- "$top/build/repro/getip" -i 50 hat.com
+x --window 1s --interval 50ms -- "$top/$B/repro/getip" -i 50 hat.com
 is "$(last verdict)" FOLLOWED "exec getip: FOLLOWED, as in make repro"
 is "$xs" 0 "exec getip: exit 0"
-x --options no-reload --window 1s --interval 50ms -- "$top/build/repro/getip" -i 50 hat.com
+x --options no-reload --window 1s --interval 50ms -- "$top/$B/repro/getip" -i 50 hat.com
 is "$(last verdict)" STALE "exec getip with no-reload: STALE, as in make repro"
 host_libc="glibc $(getconf GNU_LIBC_VERSION | cut -d' ' -f2)"
 is "$(last libc)" "$host_libc" "exec: libc reported by the probe"
@@ -35,7 +35,7 @@ x --switch-at 300ms --window 1s --timeout 2s -- /bin/sh -c 'sleep 30'
 is "$(last verdict)" INCONCLUSIVE "a program that never resolves is INCONCLUSIVE"
 grep -q 'no query reached the old server' "$res/latest/001-exec/result.txt"; ok $? "... and says no query reached the old server"
 
-"$W" exec -q --results "$res" --expect STALE --window 1s -- "$top/build/repro/getip" -i 50 hat.com >/dev/null 2>&1
+"$W" exec -q --results "$res" --expect STALE --window 1s -- "$top/$B/repro/getip" -i 50 hat.com >/dev/null 2>&1
 is "$?" 1 "--expect a verdict that differs: exit 1"
 is "$(last error)" "" "... because of the verdict, not an error"
 

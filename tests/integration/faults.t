@@ -95,7 +95,7 @@ grep -q '^getip/inplace/default  *FOLLOWED' "$tmp/out"; ok $? "no room for the r
 
 # 6. A dnsmasq killed in a running case.
 "$W" exec -q --results "$tmp/kill" --window 20s --interval 100ms -- \
-	"$top/build/repro/getip" -i 100 hat.com >/dev/null 2>&1 &
+	"$top/$B/repro/getip" -i 100 hat.com >/dev/null 2>&1 &
 runner=$!
 victim=""
 for _ in $(seq 100); do

@@ -3,7 +3,8 @@
 # a check that cannot run here is reported with skip, never left out.
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-W="$top/build/whichns"
+B="${B:-build}"
+W="$top/$B/whichns"
 n=0
 failed=0
 

@@ -38,12 +38,12 @@ same_name() {
 }
 
 glibc_want="glibc $(getconf GNU_LIBC_VERSION | cut -d' ' -f2)"
-same_name host "$top/build/repro" "$glibc_want"
+same_name host "$top/$B/repro" "$glibc_want"
 # A program that is no probe: /bin/sh looking up through getent.
 other=$(libc_of host sh /bin/sh -c 'while :; do getent hosts hat.com; sleep 0.05; done')
 is "$other" "$glibc_want" "host: a shell loop's libc, from its memory map"
 
-musl_probes="$top/build/repro-musl"
+musl_probes="$top/$B/repro-musl"
 if [ -x "$musl_probes/getip" ]; then
 	loader=$(readelf -l "$musl_probes/getip" | sed -n 's/.*interpreter: \(.*\)\]$/\1/p')
 	musl_want="musl $("$loader" 2>&1 | sed -n 's/^Version //p')"
