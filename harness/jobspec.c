@@ -13,7 +13,8 @@ int jobspec_make(struct jobspec *js, const struct job *j,
 	memset(js, 0, sizeof *js);
 	snprintf(js->casedir, sizeof js->casedir, "%s/%s", rundir, j->dir);
 	job_identity(j, r);
-	if (libc_resolve(lp, j->libc, j->nscd, env, r->error, sizeof r->error) != 0)
+	if (libc_resolve(lp, j->libc, j->kind == JOB_PROBE, j->nscd, env,
+	                 r->error, sizeof r->error) != 0)
 		return -1;
 	job_command(j, env->root, env->probes, &js->cmd);
 	snprintf(r->command, sizeof r->command, "%s", js->cmd.command);

@@ -9,7 +9,8 @@
 #include "libcs.h"
 
 static int libc_where(const struct libc_paths *p, const char *libc,
-                      struct libc_env *env, char *err, size_t errsize);
+                      bool want_probes, struct libc_env *env, char *err,
+                      size_t errsize);
 
 int libc_hold(const struct libc_env *env, char *err, size_t errsize)
 {
@@ -58,10 +59,11 @@ static int find_nscd(const struct libc_paths *p, const char *libc,
 	return -1;
 }
 
-int libc_resolve(const struct libc_paths *p, const char *libc, bool want_nscd,
+int libc_resolve(const struct libc_paths *p, const char *libc,
+                 bool want_probes, bool want_nscd,
                  struct libc_env *env, char *err, size_t errsize)
 {
-	int rc = libc_where(p, libc, env, err, errsize);
+	int rc = libc_where(p, libc, want_probes, env, err, errsize);
 	env->nscd[0] = '\0';
 	if (rc == 0 && want_nscd)
 		rc = find_nscd(p, libc, env, err, errsize);
@@ -69,7 +71,8 @@ int libc_resolve(const struct libc_paths *p, const char *libc, bool want_nscd,
 }
 
 static int libc_where(const struct libc_paths *p, const char *libc,
-                      struct libc_env *env, char *err, size_t errsize)
+                      bool want_probes, struct libc_env *env, char *err,
+                      size_t errsize)
 {
 	char stamp[PATH_MAX + 32];
 
@@ -80,7 +83,7 @@ static int libc_where(const struct libc_paths *p, const char *libc,
 	}
 	if (strcmp(libc, "musl") == 0) {
 		snprintf(env->probes, sizeof env->probes, "%s", p->probes_musl);
-		if (cli_is_dir(env->probes))
+		if (!want_probes || cli_is_dir(env->probes))
 			return 0;
 		snprintf(err, errsize, "no musl probes in %s: run 'make musl-probes' "
 		         "(needs Debian's musl-tools)", env->probes);
@@ -95,7 +98,7 @@ static int libc_where(const struct libc_paths *p, const char *libc,
 		return -1;
 	}
 	snprintf(env->probes, sizeof env->probes, "%s/probes/%s", p->cache, libc);
-	if (!cli_is_dir(env->probes)) {
+	if (want_probes && !cli_is_dir(env->probes)) {
 		snprintf(err, errsize, "no probes built for '%s' in %s: run "
 		         "'scripts/build-probes.sh %s'", libc, env->probes, libc);
 		return -1;

@@ -6,6 +6,12 @@
  *
  * Owns: turning a libc axis value into a root and a probe folder, and
  * saying what to run when one is missing.  Never: builds anything.
+ *
+ * The probes are needed only when a case runs one: a command of
+ * "whichns exec" or a scenario's exec line brings its own program, so
+ * --libc musl then needs no probes at all (the program brings its own C
+ * library; the value only labels the case), and a root filesystem needs
+ * its tree but not the probes built in it.
  */
 #ifndef WHICHNS_LIBCS_H
 #define WHICHNS_LIBCS_H
@@ -32,8 +38,11 @@ struct libc_env {
  * is being built right now. */
 int libc_hold(const struct libc_env *env, char *err, size_t errsize);
 
-/* 0, or -1 with a one-line err naming what is missing and the fix. */
-int libc_resolve(const struct libc_paths *p, const char *libc, bool want_nscd,
+/* want_probes: the case runs one of our probes, so they must be built
+ * for this C library (env->probes is set either way).  0, or -1 with a
+ * one-line err naming what is missing and the fix. */
+int libc_resolve(const struct libc_paths *p, const char *libc,
+                 bool want_probes, bool want_nscd,
                  struct libc_env *env, char *err, size_t errsize);
 
 #endif

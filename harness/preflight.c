@@ -127,7 +127,8 @@ static int check_libc(const struct libc_paths *lp, const struct job *j,
                       bool hold, struct libc_env *env)
 {
 	char err[PATH_MAX + 200];
-	if (libc_resolve(lp, j->libc, j->nscd, env, err, sizeof err) != 0 ||
+	if (libc_resolve(lp, j->libc, j->kind == JOB_PROBE, j->nscd, env, err,
+	                 sizeof err) != 0 ||
 	    (hold && libc_hold(env, err, sizeof err) != 0)) {
 		fprintf(stderr, "whichns: %s\n", err);
 		return EXIT_ENV;
