@@ -1,7 +1,8 @@
 /*
  * check_libcname.c - a C library's name and version from its path and
  * bytes: the families, the version rules of glibc and musl, bounds, and
- * the host's own libc.so.6 read as gnu_get_libc_version() says it.
+ * the host's own libc.so.6 read as gnu_get_libc_version() says it; a
+ * /proc/PID/maps line; a program's interpreter (ELF PT_INTERP, "#!").
  */
 #include <check.h>
 #include <gnu/libc-version.h>
@@ -202,6 +203,177 @@ START_TEST(test_host_glibc)
 }
 END_TEST
 
+
+static const struct {
+	const char *line, *range, *path;   /* range NULL: not a maps line */
+} maps_lines[] = {
+	{ "7f01c0000000-7f01c0028000 r--p 00000000 08:01 1311 /usr/lib/x86_64-linux-gnu/libc.so.6\n",
+	  "7f01c0000000-7f01c0028000", "/usr/lib/x86_64-linux-gnu/libc.so.6" },
+	{ "55d0a0a00000-55d0a0a21000 rw-p 00000000 00:00 0                          [heap]",
+	  "55d0a0a00000-55d0a0a21000", "[heap]" },
+	{ "7ffd1000-7ffd2000 rw-p 00000000 00:00 0\n", "7ffd1000-7ffd2000", "" },
+	{ "7f00-7f10 r-xp 00000000 00:1f 42 /tmp/my lib.so (deleted)\n",
+	  "7f00-7f10", "/tmp/my lib.so (deleted)" },
+	{ "7f00-7f10 r-xp 00000000 00:1f\n", NULL, NULL },        /* no inode */
+	{ "7f00 r-xp 00000000 00:1f 42 /x\n", NULL, NULL },        /* no end */
+	{ "7f00-7f10-7f20 r-xp 0 0 0 /x\n", NULL, NULL },
+	{ "-7f10 r-xp 0 0 0 /x\n", NULL, NULL },
+	{ "7f00- r-xp 0 0 0 /x\n", NULL, NULL },
+	{ "xyz-7f10 r-xp 0 0 0 /x\n", NULL, NULL },
+	{ "", NULL, NULL },
+};
+
+START_TEST(test_maps_line)
+{
+	char range[64] = "junk";
+	const char *path = NULL;
+	size_t plen = 0;
+	int rc = libcname_maps_line(maps_lines[_i].line, range, sizeof range,
+	                            &path, &plen);
+	if (!maps_lines[_i].range) {
+		ck_assert_msg(rc == -1, "'%s' taken for a maps line", maps_lines[_i].line);
+		return;
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(range, maps_lines[_i].range);
+	ck_assert_uint_eq(plen, strlen(maps_lines[_i].path));
+	ck_assert_int_eq(strncmp(path, maps_lines[_i].path, plen), 0);
+}
+END_TEST
+
+START_TEST(test_maps_range_fits)
+{
+	const char *path;
+	size_t plen;
+	char range[10];   /* 9 characters and the NUL */
+	ck_assert_int_eq(libcname_maps_line("7f00-7f10 r 0 0 0 /x", range, 10, &path, &plen), 0);
+	ck_assert_int_eq(libcname_maps_line("7f00-7f100 r 0 0 0 /x", range, 10, &path, &plen), -1);
+}
+END_TEST
+
+/* A little ELF file: header, program headers (the last PT_INTERP when
+ * interp is not NULL), then the interpreter's path.  bits 32 or 64,
+ * big-endian or not.  Returns its length. */
+static size_t mkelf(unsigned char *b, size_t cap, int bits, int big,
+                    const char *interp)
+{
+	size_t eh = bits == 64 ? 64 : 52, ph = bits == 64 ? 56 : 32;
+	size_t nph = interp ? 2 : 1, ioff = eh + nph * ph;
+	size_t ilen = interp ? strlen(interp) + 1 : 0, len = ioff + ilen;
+	ck_assert_uint_le(len, cap);
+	memset(b, 0, len);
+	memcpy(b, "\x7f" "ELF", 4);
+	b[4] = bits == 64 ? 2 : 1;
+	b[5] = big ? 2 : 1;
+#define PUT(off, n, v) do { unsigned long long v_ = (v); \
+	for (size_t i_ = 0; i_ < (n); i_++) \
+		b[(off) + (big ? (n) - 1 - i_ : i_)] = (unsigned char)(v_ >> (8 * i_)); \
+	} while (0)
+	PUT(bits == 64 ? 32 : 28, bits == 64 ? 8 : 4, eh);   /* e_phoff */
+	PUT(bits == 64 ? 54 : 42, 2, ph);                    /* e_phentsize */
+	PUT(bits == 64 ? 56 : 44, 2, nph);                   /* e_phnum */
+	PUT(eh, 4, 6);                                       /* PT_PHDR */
+	if (interp) {
+		size_t at = eh + ph;
+		PUT(at, 4, 3);                                   /* PT_INTERP */
+		PUT(at + (bits == 64 ? 8 : 4), bits == 64 ? 8 : 4, ioff);
+		PUT(at + (bits == 64 ? 32 : 16), bits == 64 ? 8 : 4, ilen);
+		memcpy(b + ioff, interp, ilen);
+	}
+#undef PUT
+	return len;
+}
+
+START_TEST(test_interp_elf)
+{
+	static const char *musl = "/lib/ld-musl-x86_64.so.1";
+	unsigned char b[512];
+	char out[64];
+	for (int bits = 32; bits <= 64; bits += 32)
+		for (int big = 0; big <= 1; big++) {
+			size_t len = mkelf(b, sizeof b, bits, big, musl);
+			ck_assert_int_eq(libcname_interp(b, len, out, sizeof out), 1);
+			ck_assert_str_eq(out, musl);
+			len = mkelf(b, sizeof b, bits, big, NULL);
+			ck_assert_int_eq(libcname_interp(b, len, out, sizeof out), 0);
+			ck_assert_str_eq(out, "");
+		}
+	/* An interpreter longer than the buffer is none. */
+	size_t len = mkelf(b, sizeof b, 64, 0, musl);
+	ck_assert_int_eq(libcname_interp(b, len, out, 10), -1);
+	ck_assert_str_eq(out, "");
+	/* A PT_INTERP pointing past the end. */
+	b[64 + 56 + 8] = 0xff;
+	ck_assert_int_eq(libcname_interp(b, len, out, sizeof out), -1);
+}
+END_TEST
+
+/* Every prefix, alone in a block of its own size: no read past it, and
+ * the answer is "cut short" until the whole path is in. */
+START_TEST(test_interp_prefixes)
+{
+	unsigned char b[512];
+	char out[64];
+	size_t len = mkelf(b, sizeof b, 64, 0, "/lib64/ld-linux-x86-64.so.2");
+	for (size_t n = 0; n <= len; n++) {
+		struct wire w = { .n = 0 };
+		put_bytes(&w, b, n);
+		uint8_t *exact = wire_exact(&w, n);
+		int rc = libcname_interp(exact, n, out, sizeof out);
+		free(exact);
+		if (n == len) {
+			ck_assert_int_eq(rc, 1);
+			ck_assert_str_eq(out, "/lib64/ld-linux-x86-64.so.2");
+		} else {
+			ck_assert_msg(rc == -1 || (rc == 1 && n == len - 1),
+			              "%zu of %zu bytes: %d '%s'", n, len, rc, out);
+		}
+	}
+}
+END_TEST
+
+static const struct {
+	const char *name, *bytes;
+	size_t len;
+	int rc;
+	const char *want;
+} interps[] = {
+	{ "shell script", B("#!/bin/sh\necho hi\n"), 1, "/bin/sh" },
+	{ "env with args", B("#! /usr/bin/env python3\n"), 1, "/usr/bin/env" },
+	{ "script cut short", B("#!/usr/bi"), -1, "" },
+	{ "empty #!", B("#!\n"), -1, "" },
+	{ "text", B("hello world\n"), 0, "" },
+	{ "short text", B("he"), 0, "" },
+	{ "cut ELF magic", B("\x7f" "EL"), -1, "" },
+	{ "ELF, no class", B("\x7f" "ELF\0\0\0\0"), -1, "" },
+	{ "one #", B("#"), -1, "" },
+	{ "empty", "", 0, -1, "" },
+};
+
+START_TEST(test_interp_table)
+{
+	char out[64] = "junk";
+	int rc = libcname_interp((const unsigned char *)interps[_i].bytes,
+	                         interps[_i].len, out, sizeof out);
+	ck_assert_msg(rc == interps[_i].rc, "%s: %d", interps[_i].name, rc);
+	ck_assert_str_eq(out, interps[_i].want);
+}
+END_TEST
+
+/* This test program itself: what readelf calls its interpreter. */
+START_TEST(test_interp_self)
+{
+	unsigned char b[4096];
+	char out[256];
+	FILE *f = fopen("/proc/self/exe", "rb");
+	ck_assert_ptr_nonnull(f);
+	size_t n = fread(b, 1, sizeof b, f);
+	fclose(f);
+	ck_assert_int_eq(libcname_interp(b, n, out, sizeof out), 1);
+	ck_assert_msg(strstr(out, "/ld-linux") != NULL, "interpreter %s", out);
+}
+END_TEST
+
 Suite *libcname_suite(void)
 {
 	Suite *s = suite_create("libcname");
@@ -210,10 +382,16 @@ Suite *libcname_suite(void)
 	tcase_add_loop_test(tc, test_version, 0, NROWS(versions));
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_host_glibc);
+	tcase_add_loop_test(tc, test_maps_line, 0, NROWS(maps_lines));
+	tcase_add_loop_test(tc, test_interp_table, 0, NROWS(interps));
+	tcase_add_test(tc, test_interp_elf);
+	tcase_add_test(tc, test_interp_self);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Limits");
 	tcase_add_test(tc, test_prefixes);
 	tcase_add_test(tc, test_small_buffer);
+	tcase_add_test(tc, test_maps_range_fits);
+	tcase_add_test(tc, test_interp_prefixes);
 	suite_add_tcase(s, tc);
 	return s;
 }

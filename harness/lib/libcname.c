@@ -160,3 +160,145 @@ int libcname_format(enum libc_family fam, const char *version,
 	}
 	return 0;
 }
+
+static int is_hex(unsigned char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Skip the field at *p (no spaces) and the spaces after it: 0, or -1
+ * when there is no field. */
+static int skip_field(const char **p)
+{
+	const char *s = *p;
+	if (!*s || *s == ' ' || *s == '\n')
+		return -1;
+	while (*s && *s != ' ' && *s != '\n')
+		s++;
+	while (*s == ' ')
+		s++;
+	*p = s;
+	return 0;
+}
+
+int libcname_maps_line(const char *line, char *range, size_t rsize,
+                       const char **path, size_t *pathlen)
+{
+	size_t k = 0;
+	int dash = 0;
+	while (is_hex((unsigned char)line[k]) || (line[k] == '-' && !dash++))
+		k++;
+	if (dash != 1 || k < 3 || line[k] != ' ' || k >= rsize ||
+	    !is_hex((unsigned char)line[0]) || line[k - 1] == '-')
+		return -1;
+	memcpy(range, line, k);
+	range[k] = '\0';
+	const char *p = line + k;
+	while (*p == ' ')
+		p++;
+	/* perms, offset, device, inode */
+	for (int i = 0; i < 4; i++)
+		if (skip_field(&p) != 0)
+			return -1;
+	*path = p;
+	*pathlen = strcspn(p, "\n");
+	return 0;
+}
+
+/* An unsigned number of n bytes at data[off], in the file's byte order. */
+static unsigned long long elf_num(const unsigned char *data, size_t off,
+                                  size_t n, int big)
+{
+	unsigned long long v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = (v << 8) | data[off + (big ? i : n - 1 - i)];
+	return v;
+}
+
+/* The "#!" line's first word. */
+static int script_interp(const unsigned char *data, size_t len,
+                         char *interp, size_t size)
+{
+	size_t off = 2, k;
+	while (len - off > 0 && (data[off] == ' ' || data[off] == '\t'))
+		off++;
+	for (k = 0; len - off > k; k++)
+		if (data[off + k] == ' ' || data[off + k] == '\t' ||
+		    data[off + k] == '\n' || data[off + k] == '\0')
+			break;
+	if (len - off == k || k == 0 || k >= size)
+		return -1;   /* cut short, empty or too long */
+	memcpy(interp, data + off, k);
+	interp[k] = '\0';
+	return 1;
+}
+
+/* PT_INTERP of an ELF file: the layout of the header and of one program
+ * header, for 32 and 64 bits. */
+static const struct elf_layout {
+	size_t phoff, phoff_n, phentsize, phnum, ehsize;
+	size_t p_offset, p_filesz, p_n, phsize;
+} elf32 = { 28, 4, 42, 44, 52, 4, 16, 4, 32 },
+  elf64 = { 32, 8, 54, 56, 64, 8, 32, 8, 56 };
+
+static int elf_interp(const unsigned char *data, size_t len,
+                      char *interp, size_t size)
+{
+	const struct elf_layout *l = data[4] == 1 ? &elf32 : data[4] == 2 ? &elf64 : NULL;
+	int big = data[5] == 2;
+	if (!l || (data[5] != 1 && data[5] != 2))
+		return -1;
+	if (len < l->ehsize)
+		return -1;
+	unsigned long long phoff = elf_num(data, l->phoff, l->phoff_n, big);
+	size_t entsize = (size_t)elf_num(data, l->phentsize, 2, big);
+	size_t phnum = (size_t)elf_num(data, l->phnum, 2, big);
+	if (phnum == 0)
+		return 0;
+	if (entsize < l->phsize || phoff > len)
+		return -1;
+	for (size_t i = 0; i < phnum; i++) {
+		size_t at = (size_t)phoff;
+		if ((len - at) / entsize <= i)
+			return -1;   /* the program headers go on past len */
+		at += i * entsize;
+		if (elf_num(data, at, 4, big) != 3)   /* PT_INTERP */
+			continue;
+		unsigned long long off = elf_num(data, at + l->p_offset, l->p_n, big);
+		unsigned long long n = elf_num(data, at + l->p_filesz, l->p_n, big);
+		if (off > len || n > len - off || n == 0)
+			return -1;
+		const unsigned char *nul = memchr(data + off, '\0', (size_t)n);
+		size_t k = nul ? (size_t)(nul - (data + off)) : (size_t)n;
+		if (k == 0 || k >= size)
+			return -1;
+		memcpy(interp, data + off, k);
+		interp[k] = '\0';
+		return 1;
+	}
+	return 0;   /* static */
+}
+
+int libcname_interp(const unsigned char *data, size_t len, char *interp,
+                    size_t size)
+{
+	static const unsigned char magic[4] = { 0x7f, 'E', 'L', 'F' };
+	if (size == 0)
+		return -1;
+	interp[0] = '\0';
+	if (!data)
+		return -1;
+	if (len >= 2 && data[0] == '#' && data[1] == '!')
+		return script_interp(data, len, interp, size);
+	if (len < 4)   /* too short to tell, if it may yet become either */
+		return memcmp(data, magic, len) == 0 ||
+		       (len == 1 && data[0] == '#') ? -1 : 0;
+	if (memcmp(data, magic, 4) != 0)
+		return 0;
+	if (len < 6)
+		return -1;
+	int rc = elf_interp(data, len, interp, size);
+	if (rc < 0)
+		interp[0] = '\0';
+	return rc;
+}

@@ -50,6 +50,30 @@ enum libc_family libcname_family(const char *path);
 int libcname_version(enum libc_family fam, const unsigned char *data,
                      size_t len, char *ver, size_t size);
 
+/*
+ * One line of /proc/PID/maps, "START-END PERMS OFFSET DEV INODE   PATH":
+ * the address range copied into range (as /proc/PID/map_files names the
+ * mapping, "7f01c0000000-7f01c0028000") and *path pointing at the path
+ * in line ("" for an anonymous mapping; the trailing newline is not part
+ * of it, and line is not changed: *path runs to the newline or the end,
+ * *pathlen says how far).  0, or -1 when the line is not of that form or
+ * the range does not fit.
+ */
+int libcname_maps_line(const char *line, char *range, size_t rsize,
+                       const char **path, size_t *pathlen);
+
+/*
+ * What a program file needs to start, from its first len bytes: the
+ * ELF program interpreter (PT_INTERP, "/lib/ld-musl-x86_64.so.1": a
+ * dynamic loader, which names the program's C library), or a script's
+ * "#!" interpreter (its first word).  1 with interp set; 0 when it needs
+ * none (an ELF without PT_INTERP: static; or neither ELF nor script);
+ * -1 when the answer lies beyond len, or the file is malformed (interp
+ * is then "").  ELF32 and ELF64, either byte order.
+ */
+int libcname_interp(const unsigned char *data, size_t len, char *interp,
+                    size_t size);
+
 /* "glibc 2.36", or "glibc unknown" when version is NULL or empty, into
  * buf; -1 (buf "") for LIBC_OTHER or when it does not fit, else 0. */
 int libcname_format(enum libc_family fam, const char *version,
