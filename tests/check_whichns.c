@@ -12,6 +12,7 @@ int main(void)
 		evtsv_suite,
 		job_suite,
 		runrec_suite,
+		sha256_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -25,5 +25,6 @@ Suite *libcname_suite(void);
 Suite *evtsv_suite(void);
 Suite *job_suite(void);
 Suite *runrec_suite(void);
+Suite *sha256_suite(void);
 
 #endif
