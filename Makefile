@@ -68,6 +68,19 @@ $(LIBW): $(LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
+# The version, with the git commit when built from a checkout ("0.1 (git
+# 1a2b3c4-dirty)"), else the plain version (a tarball): only version.o
+# has it, rebuilt when it changes.
+VERSION  := 0.1
+GIT_REV  := $(if $(wildcard .git),$(shell git rev-parse --short HEAD 2>/dev/null))
+GIT_DIRTY := $(if $(GIT_REV),$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty))
+VERSION_STR := $(VERSION)$(if $(GIT_REV), (git $(GIT_REV)$(GIT_DIRTY)))
+$(B)/.version: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION_STR)' | cmp -s - $@ || echo '$(VERSION_STR)' > $@
+$(B)/harness/lib/version.o: $(B)/.version
+$(B)/harness/lib/version.o: ALL_CFLAGS += -DWHICHNS_VERSION='"$(VERSION_STR)"'
+
 # The install paths are compiled into preflight.o: rebuild it when they change.
 $(B)/.paths: FORCE
 	@mkdir -p $(@D)

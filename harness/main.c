@@ -13,10 +13,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "exitcodes.h"
-
-#ifndef WHICHNS_VERSION
-#define WHICHNS_VERSION "0.1"
-#endif
+#include "version.h"
 
 const char whichns_usage[] =
 "usage: whichns run [-j jobs] [-f filter] [--shard K/N] [--strict] [-q]\n"
@@ -97,7 +94,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (strcmp(cmd, "--version") == 0) {
-		printf("whichns %s\n", WHICHNS_VERSION);
+		printf("whichns %s\n", whichns_version);
 		return EXIT_OK;
 	}
 	if (strcmp(cmd, "run") == 0)
