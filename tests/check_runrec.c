@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "runrec.h"
+#include "version.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -20,19 +21,22 @@ static char *report_text(const struct run_info *ri, size_t n)
 START_TEST(test_report)
 {
 	struct run_info ri = { "20260127-101500-4242", "Linux 6.1.0 x86_64", false, 12 };
-	char *text = report_text(&ri, 12);
-	ck_assert_text(text, "run\t20260127-101500-4242\n"
-	                     "host\tLinux 6.1.0 x86_64\n"
-	                     "complete\tyes\n"
-	                     "planned\t12\n"
-	                     "cases\t12\n");
+	char *text = report_text(&ri, 12), want[512];
+	snprintf(want, sizeof want, "run\t20260127-101500-4242\n"
+	         "host\tLinux 6.1.0 x86_64\n"
+	         "version\t%s\n"
+	         "complete\tyes\n"
+	         "planned\t12\n"
+	         "cases\t12\n", whichns_version);
+	ck_assert_text(text, want);
 	free(text);
 	/* Interrupted, or a shard cut short: not complete. */
 	ri.interrupted = true;
 	ri.host = NULL;
 	text = report_text(&ri, 5);
-	ck_assert_text(text, "run\t20260127-101500-4242\nhost\t\ncomplete\tno\n"
-	                     "planned\t12\ncases\t5\n");
+	snprintf(want, sizeof want, "run\t20260127-101500-4242\nhost\t\n"
+	         "version\t%s\ncomplete\tno\nplanned\t12\ncases\t5\n", whichns_version);
+	ck_assert_text(text, want);
 	free(text);
 }
 END_TEST

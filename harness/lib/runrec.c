@@ -3,12 +3,14 @@
 #include <string.h>
 #include "kvrec.h"
 #include "runrec.h"
+#include "version.h"
 
 #define RR(f) offsetof(struct run_record, f)
 
 static const struct kv_field fields[] = {
 	{ "run", KV_STR, RR(run), sizeof ((struct run_record *)0)->run, 0 },
 	{ "host", KV_STR, RR(host), sizeof ((struct run_record *)0)->host, 0 },
+	{ "version", KV_STR, RR(version), sizeof ((struct run_record *)0)->version, 0 },
 	{ "complete", KV_BOOL, RR(complete), 0, 0 },
 	{ "planned", KV_ULL, RR(planned), 0, 0 },
 	{ "cases", KV_ULL, RR(cases), 0, 0 },
@@ -28,6 +30,7 @@ void runrec_report(FILE *f, const struct run_info *ri,
 	(void)r;
 	snprintf(rec.run, sizeof rec.run, "%s", ri->run);
 	snprintf(rec.host, sizeof rec.host, "%s", ri->host ? ri->host : "");
+	snprintf(rec.version, sizeof rec.version, "%s", whichns_version);
 	runrec_write(f, &rec);
 }
 

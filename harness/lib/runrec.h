@@ -20,6 +20,7 @@
 struct run_record {
 	char run[96];
 	char host[400];
+	char version[128];             /* whichns --version of its writer */
 	bool complete;                 /* every planned case ran */
 	unsigned long long planned;    /* cases the run meant to run */
 	unsigned long long cases;      /* cases in its reports */
