@@ -105,6 +105,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		return usage_error("run needs at least one scenario file");
 	a->files = argv + optind;
 	a->nfiles = argc - optind;
+	a->o.scenarios = a->files;
+	a->o.nscenarios = (size_t)a->nfiles;
 	return 0;
 }
 

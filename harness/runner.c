@@ -26,6 +26,7 @@
 #include "jobspec.h"
 #include "report.h"
 #include "runner.h"
+#include "scenfiles.h"
 
 /* In a case process: a SIGTERM from the runner (or its death) asks the
  * case to tear down; case.c's ppoll() lets it in. */
@@ -262,6 +263,13 @@ int runner_run(const struct run_opts *o, const struct job *jobs, size_t n)
 	if (runfolder_create(&run.rf, o->results, o->prefix ? o->prefix : "",
 	                     &run.fault) != 0) {
 		rc = runfolder_fault_print(&run.fault, FAULT_NOTHING_RAN);
+		goto out;
+	}
+	if (o->nscenarios && scenfiles_keep(run.rf.dir, o->scenarios,
+	                                    o->nscenarios, &run.fault) != 0) {
+		rc = run.fault.errnum ? runfolder_fault_print(&run.fault,
+		                                              FAULT_NOTHING_RAN)
+		                      : EXIT_USAGE;
 		goto out;
 	}
 	banner(&run);

@@ -23,6 +23,9 @@ struct run_opts {
 	unsigned    jobs;         /* cases at a time */
 	bool        strict;       /* a case without expectation fails */
 	bool        quiet;        /* no progress lines */
+	char *const *scenarios;   /* run: its scenario files, kept in the run
+	                           * folder (scenfiles.h); exec, merge: none */
+	size_t      nscenarios;
 };
 
 /* Run jobs[0..n) in a new run folder, in the order given, and write its
