@@ -13,6 +13,7 @@ int main(void)
 		job_suite,
 		runrec_suite,
 		sha256_suite,
+		scrub_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -26,5 +26,6 @@ Suite *evtsv_suite(void);
 Suite *job_suite(void);
 Suite *runrec_suite(void);
 Suite *sha256_suite(void);
+Suite *scrub_suite(void);
 
 #endif

@@ -1,0 +1,29 @@
+/*
+ * scrub.h - text with the absolute paths of one machine taken out.
+ *
+ * Owns: rewriting a text so that it names no folder of the machine that
+ * wrote it: each rule's path (a whole path, or the start of one) becomes
+ * the rule's stand-in ("." for the run folder, "~" for the home folder,
+ * "<probes>"...), and an absolute path to a program named whichns that
+ * is run with arguments ("/src/build/whichns run ...") becomes plain
+ * "whichns", the command an installed whichns answers to.
+ * Never: touches a path that only starts like a rule's (/work/main2 is not
+ * /work/main), or one inside a longer path (/x/work/main).
+ */
+#ifndef WHICHNS_SCRUB_H
+#define WHICHNS_SCRUB_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct scrub_rule {
+	const char *from;   /* an absolute path, without a trailing '/' */
+	const char *to;     /* what stands for it */
+};
+
+/* text[0..len) to f, rewritten; the longest rule that matches wins.
+ * Returns how many paths were rewritten. */
+size_t scrub_text(FILE *f, const char *text, size_t len,
+                  const struct scrub_rule *rules, size_t nrules);
+
+#endif
