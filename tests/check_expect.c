@@ -261,6 +261,28 @@ static const struct {
 	{ "", "" },
 };
 
+/* A diff says where each side came from: the file, or the command line. */
+START_TEST(test_diff)
+{
+	struct memout m;
+	expect_diff(memout_open(&m), "/src/fixtures/expected/glibc-2.36",
+	            "results/r/001-x/capture.pcap", "getip/inplace/default",
+	            V_STALE, "LATE 2", "2 more lookups");
+	char *got = memout_text(&m);
+	ck_assert_str_eq(got, "--- expected (/src/fixtures/expected/glibc-2.36)\n"
+	                      "+++ measured (results/r/001-x/capture.pcap)\n"
+	                      "-getip/inplace/default STALE\n"
+	                      "+getip/inplace/default LATE 2  (2 more lookups)\n");
+	free(got);
+	expect_diff(memout_open(&m), "--expect on the command line", "c.pcap",
+	            "exec", V_FOLLOWED, "INCONCLUSIVE", "never switched");
+	got = memout_text(&m);
+	ck_assert_has(got, "--- expected (--expect on the command line)\n");
+	ck_assert_ptr_null(strstr(got, "fixtures"));
+	free(got);
+}
+END_TEST
+
 START_TEST(test_libc_key)
 {
 	char buf[64];
@@ -292,6 +314,7 @@ Suite *expect_suite(void)
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_many);
 	tcase_add_test(tc, test_len_respected);
+	tcase_add_test(tc, test_diff);
 	tcase_add_loop_test(tc, test_libc_key, 0, NROWS(key_rows));
 	suite_add_tcase(s, tc);
 

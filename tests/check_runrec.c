@@ -20,22 +20,31 @@ static char *report_text(const struct run_info *ri, size_t n)
 
 START_TEST(test_report)
 {
-	struct run_info ri = { "20260127-101500-4242", "Linux 6.1.0 x86_64", false, 12 };
+	struct run_info ri = { .run = "20260127-101500-4242",
+	                       .host = "Linux 6.1.0 x86_64", .planned = 12,
+	                       .shard_k = 2, .shard_n = 3, .matrix = 36 };
 	char *text = report_text(&ri, 12), want[512];
 	snprintf(want, sizeof want, "run\t20260127-101500-4242\n"
 	         "host\tLinux 6.1.0 x86_64\n"
 	         "version\t%s\n"
 	         "complete\tyes\n"
 	         "planned\t12\n"
-	         "cases\t12\n", whichns_version);
+	         "cases\t12\n"
+	         "shard_k\t2\n"
+	         "shard_n\t3\n"
+	         "matrix\t36\n", whichns_version);
 	ck_assert_text(text, want);
 	free(text);
 	/* Interrupted, or a shard cut short: not complete. */
 	ri.interrupted = true;
 	ri.host = NULL;
+	ri.shard_k = ri.shard_n = 0;
+	ri.matrix = 0;
 	text = report_text(&ri, 5);
+	/* A run that is not a shard is shard 1/1 of its planned cases. */
 	snprintf(want, sizeof want, "run\t20260127-101500-4242\nhost\t\n"
-	         "version\t%s\ncomplete\tno\nplanned\t12\ncases\t5\n", whichns_version);
+	         "version\t%s\ncomplete\tno\nplanned\t12\ncases\t5\n"
+	         "shard_k\t1\nshard_n\t1\nmatrix\t12\n", whichns_version);
 	ck_assert_text(text, want);
 	free(text);
 }
@@ -43,7 +52,8 @@ END_TEST
 
 START_TEST(test_round_trip)
 {
-	struct run_record a = { .complete = true, .planned = 300, .cases = 299 };
+	struct run_record a = { .complete = true, .planned = 300, .cases = 299,
+	                        .shard_k = 7, .shard_n = 9, .matrix = 2700 };
 	memset(a.run, 'r', sizeof a.run - 1);      /* the longest each holds */
 	memset(a.host, 'h', sizeof a.host - 1);
 	struct memout m;
@@ -56,6 +66,9 @@ START_TEST(test_round_trip)
 	ck_assert(b.complete);
 	ck_assert_uint_eq(b.planned, 300);
 	ck_assert_uint_eq(b.cases, 299);
+	ck_assert_uint_eq(b.shard_k, 7);
+	ck_assert_uint_eq(b.shard_n, 9);
+	ck_assert_uint_eq(b.matrix, 2700);
 	free(text);
 }
 END_TEST
@@ -70,6 +83,9 @@ START_TEST(test_partial)
 	ck_assert_str_eq(r.run, "merged-1");
 	ck_assert(!r.complete);
 	ck_assert_uint_eq(r.planned, 3);
+	/* Written before shards were recorded: 0/0, which merge skips. */
+	ck_assert_uint_eq(r.shard_n, 0);
+	ck_assert_uint_eq(r.matrix, 0);
 }
 END_TEST
 
@@ -80,6 +96,10 @@ static const struct { const char *text, *err; } bad_rows[] = {
 	{ "run\tx\nplanned\t-1\n", "line 2: bad value for planned" },
 	{ "run\tx\ncases\t12 cases\n", "line 2: bad value for cases" },
 	{ "run\tx\ncomplete yes\n", "line 2: expected key<TAB>value" },
+	{ "run\tx\nshard_k\t3\nshard_n\t2\n", "shard 3/2 is not one" },
+	{ "run\tx\nshard_k\t0\nshard_n\t2\n", "shard 0/2 is not one" },
+	{ "run\tx\nshard_k\t1\n", "shard 1/0 is not one" },
+	{ "run\tx\nshard_n\t-2\n", "line 2: bad value for shard_n" },
 	{ "run\t" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
 	  "line 1: bad value for run" },
 };

@@ -13,6 +13,14 @@ void expect_libc_key(const char *libc, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
+void expect_diff(FILE *f, const char *source, const char *measured,
+                 const char *name, enum verdict expected, const char *found,
+                 const char *reason)
+{
+	fprintf(f, "--- expected (%s)\n+++ measured (%s)\n-%s %s\n+%s %s  (%s)\n",
+	        source, measured, name, verdict_name(expected), name, found, reason);
+}
+
 int expect_parse(const char *text, size_t len, const char *source,
                  struct expect *x, char *err, size_t errsize)
 {

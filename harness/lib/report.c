@@ -16,74 +16,150 @@ const char *report_outcome(const struct case_result *r)
 		return "ERROR";
 	if (r->skip[0])
 		return "SKIP";
-	return caseres_matches(r) ? "ok" : "DIFFERS";
+	if (!caseres_matches(r))
+		return "DIFFERS";
+	/* The evidence could not decide: a pass only when that was asked
+	 * for (an expected INCONCLUSIVE), else an outcome of its own. */
+	if (r->vd.v == V_INCONCLUSIVE && r->expected != V_INCONCLUSIVE)
+		return "INCONCLUSIVE";
+	return "ok";
 }
 
+static bool is_outcome(const struct case_result *r, const char *o)
+{
+	return strcmp(report_outcome(r), o) == 0;
+}
+
+bool report_passed(const struct run_info *ri, const struct case_result *r)
+{
+	if (is_outcome(r, "SKIP"))
+		return true;
+	if (is_outcome(r, "INCONCLUSIVE"))
+		return !ri->strict;
+	if (is_outcome(r, "ok"))
+		return !ri->need_expected || r->expected != V_NONE;
+	return false;
+}
+
+/* "ok" in the table, the Markdown and TAP's test lines: as expected, or
+ * skipped; never an INCONCLUSIVE, whatever --strict says. */
 static bool passed(const struct case_result *r)
 {
 	const char *o = report_outcome(r);
 	return strcmp(o, "ok") == 0 || strcmp(o, "SKIP") == 0;
 }
 
-static void json_kv_str(FILE *f, const char *k, const char *v, bool null_if_empty)
+/* Between the keys of a case object: summary.json puts one a line
+ * (JSON_SEP), --json keeps the object on one line (", "). */
+#define JSON_SEP ",\n      "
+
+static void json_key(FILE *f, const char *sep, const char *k)
 {
-	fprintf(f, ",\n      \"%s\": ", k);
+	fprintf(f, "%s\"%s\": ", sep, k);
+}
+
+static void json_str(FILE *f, const char *sep, const char *k, const char *v,
+                     bool null_if_empty)
+{
+	json_key(f, sep, k);
 	if (null_if_empty && !*v)
 		fputs("null", f);
 	else
 		escape_json_string(f, v);
 }
 
+static void json_uint(FILE *f, const char *sep, const char *k, unsigned long long v)
+{
+	json_key(f, sep, k);
+	fprintf(f, "%llu", v);
+}
+
+/* The keys after "case", in doc/design.md's order ("summary.json"). */
+static void json_case_keys(FILE *f, const char *sep, const struct case_result *r)
+{
+	json_str(f, sep, "group", r->group, false);
+	json_str(f, sep, "probe", r->probe, false);
+	json_str(f, sep, "libc", r->libc, false);
+	json_str(f, sep, "update", r->update, false);
+	json_str(f, sep, "options", r->options, false);
+	json_str(f, sep, "cache", r->cache, false);
+	json_str(f, sep, "command", r->command, true);
+	json_str(f, sep, "verdict", verdict_name(r->vd.v), false);
+	json_str(f, sep, "expected", r->expected == V_NONE ? "" :
+	         verdict_name(r->expected), true);
+	json_str(f, sep, "outcome", report_outcome(r), false);
+	json_uint(f, sep, "late_by", r->vd.late_by);
+	json_uint(f, sep, "queries_old_before", r->vd.queries_old_before);
+	json_uint(f, sep, "queries_new_before", r->vd.queries_new_before);
+	json_uint(f, sep, "queries_old_after", r->vd.queries_old_after);
+	json_uint(f, sep, "queries_new_after", r->vd.queries_new_after);
+	json_uint(f, sep, "queries_other_after", r->vd.queries_other_after);
+	json_key(f, sep, "first_new_ms");
+	if (r->vd.first_new_ms >= 0)
+		fprintf(f, "%.1f", r->vd.first_new_ms);
+	else
+		fputs("null", f);
+	json_key(f, sep, "switch_time");
+	if (r->switched)
+		fprintf(f, "%.6f", r->switch_time);
+	else
+		fputs("null", f);
+	json_key(f, sep, "window_end");
+	if (r->switched)
+		fprintf(f, "%.6f", r->window_end);
+	else
+		fputs("null", f);
+	json_str(f, sep, "pcap", r->pcap, true);
+	json_str(f, sep, "dir", r->dir, true);
+	json_uint(f, sep, "answers_old_after", r->vd.answers_old_after);
+	json_uint(f, sep, "answers_new_after", r->vd.answers_new_after);
+	json_str(f, sep, "reason", r->vd.reason, false);
+	json_str(f, sep, "why", r->why[0] ? r->why : r->expected_why, true);
+	json_str(f, sep, "app_note", r->vd.app_note, true);
+	json_str(f, sep, "error", r->error, true);
+	json_str(f, sep, "skip", r->skip, true);
+	json_str(f, sep, "only", r->only, true);
+	json_key(f, sep, "fresh");
+	if (r->fresh_ran)
+		fprintf(f, "{\"queries_old\": %u, \"queries_new\": %u}",
+		        r->fresh_queries_old, r->fresh_queries_new);
+	else
+		fputs("null", f);
+	json_uint(f, sep, "dropped", r->dropped);
+	json_uint(f, sep, "malformed", r->malformed);
+	json_key(f, sep, "exit_code");
+	fprintf(f, "%d", r->exit_code);
+	json_key(f, sep, "wall_s");
+	fprintf(f, "%.3f", r->t_end - r->t_start);
+	json_key(f, sep, "complete");
+	fputs(r->complete ? "true" : "false", f);
+}
+
 static void json_case(FILE *f, const struct case_result *r)
 {
 	fputs("    {\n      \"case\": ", f);
 	escape_json_string(f, r->name);
-	json_kv_str(f, "group", r->group, false);
-	json_kv_str(f, "probe", r->probe, false);
-	json_kv_str(f, "libc", r->libc, false);
-	json_kv_str(f, "update", r->update, false);
-	json_kv_str(f, "options", r->options, false);
-	json_kv_str(f, "cache", r->cache, false);
-	json_kv_str(f, "command", r->command, true);
-	json_kv_str(f, "verdict", verdict_name(r->vd.v), false);
-	json_kv_str(f, "expected", r->expected == V_NONE ? "" :
-	            verdict_name(r->expected), true);
-	json_kv_str(f, "outcome", report_outcome(r), false);
-	fprintf(f, ",\n      \"late_by\": %u", r->vd.late_by);
-	fprintf(f, ",\n      \"queries_old_before\": %u", r->vd.queries_old_before);
-	fprintf(f, ",\n      \"queries_new_before\": %u", r->vd.queries_new_before);
-	fprintf(f, ",\n      \"queries_old_after\": %u", r->vd.queries_old_after);
-	fprintf(f, ",\n      \"queries_new_after\": %u", r->vd.queries_new_after);
-	fprintf(f, ",\n      \"queries_other_after\": %u", r->vd.queries_other_after);
-	if (r->vd.first_new_ms >= 0)
-		fprintf(f, ",\n      \"first_new_ms\": %.1f", r->vd.first_new_ms);
+	json_case_keys(f, JSON_SEP, r);
+	fputs("\n    }", f);
+}
+
+void report_json_line(FILE *f, const struct run_info *ri,
+                      const struct case_result *r)
+{
+	fputs("{\"run\": ", f);
+	escape_json_string(f, ri->run);
+	json_str(f, ", ", "case", r->name, false);
+	json_case_keys(f, ", ", r);
+	fputs("}\n", f);
+}
+
+/* The shard: "K/N", or null when the run did not record one. */
+static void json_shard(FILE *f, const struct run_info *ri)
+{
+	if (ri->shard_n)
+		fprintf(f, "\"%u/%u\"", ri->shard_k, ri->shard_n);
 	else
-		fputs(",\n      \"first_new_ms\": null", f);
-	if (r->switched)
-		fprintf(f, ",\n      \"switch_time\": %.6f,\n      \"window_end\": %.6f",
-		        r->switch_time, r->window_end);
-	else
-		fputs(",\n      \"switch_time\": null,\n      \"window_end\": null", f);
-	json_kv_str(f, "pcap", r->pcap, true);
-	json_kv_str(f, "dir", r->dir, true);
-	fprintf(f, ",\n      \"answers_old_after\": %u", r->vd.answers_old_after);
-	fprintf(f, ",\n      \"answers_new_after\": %u", r->vd.answers_new_after);
-	json_kv_str(f, "reason", r->vd.reason, false);
-	json_kv_str(f, "why", r->why[0] ? r->why : r->expected_why, true);
-	json_kv_str(f, "app_note", r->vd.app_note, true);
-	json_kv_str(f, "error", r->error, true);
-	json_kv_str(f, "skip", r->skip, true);
-	json_kv_str(f, "only", r->only, true);
-	if (r->fresh_ran)
-		fprintf(f, ",\n      \"fresh\": {\"queries_old\": %u, \"queries_new\": %u}",
-		        r->fresh_queries_old, r->fresh_queries_new);
-	else
-		fputs(",\n      \"fresh\": null", f);
-	fprintf(f, ",\n      \"dropped\": %llu", r->dropped);
-	fprintf(f, ",\n      \"malformed\": %u", r->malformed);
-	fprintf(f, ",\n      \"exit_code\": %d", r->exit_code);
-	fprintf(f, ",\n      \"wall_s\": %.3f", r->t_end - r->t_start);
-	fprintf(f, ",\n      \"complete\": %s\n    }", r->complete ? "true" : "false");
+		fputs("null", f);
 }
 
 void report_json(FILE *f, const struct run_info *ri,
@@ -93,8 +169,11 @@ void report_json(FILE *f, const struct run_info *ri,
 	escape_json_string(f, ri->run);
 	fputs(",\n  \"host\": ", f);
 	escape_json_string(f, ri->host ? ri->host : "");
-	fprintf(f, ",\n  \"complete\": %s,\n  \"planned\": %zu,\n  \"cases\": [\n",
+	fprintf(f, ",\n  \"complete\": %s,\n  \"planned\": %zu,\n  \"shard\": ",
 	        ri->interrupted ? "false" : "true", ri->planned);
+	json_shard(f, ri);
+	fprintf(f, ",\n  \"matrix\": %zu,\n  \"strict\": %s,\n  \"cases\": [\n",
+	        ri->matrix ? ri->matrix : ri->planned, ri->strict ? "true" : "false");
 	for (size_t i = 0; i < n; i++) {
 		json_case(f, &r[i]);
 		fputs(i + 1 < n ? ",\n" : "\n", f);
@@ -124,20 +203,30 @@ const char *report_verdict_text(const struct case_result *r, char *buf, size_t s
 	return buf;
 }
 
-/* Text in a Markdown table cell: a '|' would end the cell. */
+/* After a verdict in summary.md: ✗ fails, ? could not decide. */
+static const char *mark(const struct run_info *ri, const struct case_result *c)
+{
+	if (!report_passed(ri, c))
+		return " ✗";
+	return is_outcome(c, "INCONCLUSIVE") ? " ?" : "";
+}
+
 void report_md(FILE *f, const struct run_info *ri,
                const struct case_result *r, size_t n)
 {
-	size_t ok = 0;
-	for (size_t i = 0; i < n; i++)
-		ok += passed(&r[i]);
+	size_t ok = 0, unsure = 0;
+	for (size_t i = 0; i < n; i++) {
+		ok += passed(&r[i]) && report_passed(ri, &r[i]);
+		unsure += is_outcome(&r[i], "INCONCLUSIVE") && report_passed(ri, &r[i]);
+	}
 	fprintf(f, "# whichns run %s\n\n", ri->run);
 	if (ri->host)
 		fprintf(f, "Host: %s\n\n", ri->host);
 	if (ri->interrupted)
 		fprintf(f, "**Interrupted: %zu of %zu planned cases ran. These "
 		        "results are incomplete.**\n\n", n, ri->planned);
-	fprintf(f, "%zu cases, %zu as expected, %zu not.\n\n", n, ok, n - ok);
+	fprintf(f, "%zu cases, %zu as expected, %zu inconclusive, %zu not.\n\n",
+	        n, ok, unsure, n - ok - unsure);
 	fputs("Verdicts come from capture.pcap of each case; queries are counted "
 	      "as old before / old after / new after the switch, then the time "
 	      "from the switch to the first query to the new server.\n\n", f);
@@ -152,7 +241,7 @@ void report_md(FILE *f, const struct run_info *ri,
 		fputs("| ", f);
 		escape_md_cell(f, c->name);
 		fprintf(f, " | %s | %s%s | %s | %s | %u / %u | ", c->libc,
-		        report_verdict_text(c, v, sizeof v), passed(c) ? "" : " ✗",
+		        report_verdict_text(c, v, sizeof v), mark(ri, c),
 		        c->expected == V_NONE ? "—" : verdict_name(c->expected), num,
 		        c->vd.answers_old_after, c->vd.answers_new_after);
 		escape_md_cell(f, why);
@@ -180,22 +269,53 @@ void report_md(FILE *f, const struct run_info *ri,
 	}
 }
 
+/* Outside text on one TAP line: a newline would end it, so every control
+ * character becomes a space (the UTF-8 rules of JSON do not apply: TAP
+ * is read as bytes). */
+static void tap_text(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+}
+
+/* Why a case fails, for TAP's message and JUnit's failure. */
+static const char *fail_message(const struct run_info *ri,
+                                const struct case_result *c)
+{
+	if (c->error[0])
+		return c->error;
+	if (is_outcome(c, "ok") && ri->need_expected)
+		return "no expected verdict for this case (--strict)";
+	return c->vd.reason;
+}
+
+/* TAP version 13: Test::Harness 3.44 (Debian 12's prove) refuses 14, and
+ * nothing here needs 14 (no subtests). */
 void report_tap(FILE *f, const struct run_info *ri,
                 const struct case_result *r, size_t n)
 {
-	fprintf(f, "TAP version 14\n1..%zu\n", ri->interrupted ? n : ri->planned);
+	fprintf(f, "TAP version 13\n1..%zu\n", ri->interrupted ? n : ri->planned);
 	for (size_t i = 0; i < n; i++) {
 		const struct case_result *c = &r[i];
 		char v[32];
-		if (strcmp(report_outcome(c), "SKIP") == 0) {   /* an error wins */
-			fprintf(f, "ok %zu - %s # SKIP %s\n", i + 1, c->name, c->skip);
+		bool pass = report_passed(ri, c);
+		if (is_outcome(c, "SKIP")) {   /* an error wins */
+			fprintf(f, "ok %zu - %s # SKIP ", i + 1, c->name);
+			tap_text(f, c->skip);
+			fputc('\n', f);
 			continue;
 		}
-		fprintf(f, "%s %zu - %s %s\n", passed(c) ? "ok" : "not ok", i + 1,
+		if (is_outcome(c, "INCONCLUSIVE") && pass) {   /* seen, not passed */
+			fprintf(f, "ok %zu - %s # SKIP inconclusive: ", i + 1, c->name);
+			tap_text(f, c->vd.reason);
+			fputc('\n', f);
+			continue;
+		}
+		fprintf(f, "%s %zu - %s %s\n", pass ? "ok" : "not ok", i + 1,
 		        c->name, report_verdict_text(c, v, sizeof v));
-		if (!passed(c)) {
+		if (!pass) {
 			fputs("  ---\n  message: ", f);
-			escape_json_string(f, c->error[0] ? c->error : c->vd.reason);
+			escape_json_string(f, fail_message(ri, c));
 			fputs("\n  found: ", f);
 			escape_json_string(f, verdict_name(c->vd.v));
 			fputs("\n  wanted: ", f);
@@ -204,7 +324,45 @@ void report_tap(FILE *f, const struct run_info *ri,
 		}
 	}
 	if (ri->interrupted)
-		fputs("Bail out! interrupted\n", f);
+		fprintf(f, "Bail out! incomplete: %zu of %zu planned cases ran\n",
+		        n, ri->planned);
+}
+
+/* One testcase's verdict element, if any: error, skipped or failure. */
+static void junit_outcome(FILE *f, const struct run_info *ri,
+                          const struct case_result *c)
+{
+	char v[32];
+	bool pass = report_passed(ri, c);
+	if (is_outcome(c, "ERROR")) {
+		fputs("      <error message=\"", f);
+		escape_xml_text(f, c->error[0] ? c->error : "incomplete");
+		fputs("\"/>\n", f);
+	} else if (is_outcome(c, "SKIP") || (is_outcome(c, "INCONCLUSIVE") && pass)) {
+		fputs("      <skipped message=\"", f);
+		if (c->skip[0])
+			escape_xml_text(f, c->skip);
+		else {
+			fputs("inconclusive: ", f);
+			escape_xml_text(f, c->vd.reason);
+		}
+		fputs("\"/>\n", f);
+	} else if (is_outcome(c, "DIFFERS")) {
+		fputs("      <failure message=\"verdict differs\">", f);
+		fputc('-', f);
+		escape_xml_text(f, c->name);
+		fprintf(f, " %s\n+", verdict_name(c->expected));
+		escape_xml_text(f, c->name);
+		fprintf(f, " %s\n", report_verdict_text(c, v, sizeof v));
+		escape_xml_text(f, c->vd.reason);
+		fputs("</failure>\n", f);
+	} else if (!pass) {   /* INCONCLUSIVE, or no expectation, under --strict */
+		fprintf(f, "      <failure message=\"%s\">",
+		        is_outcome(c, "INCONCLUSIVE") ? "inconclusive (--strict)"
+		        : "no expected verdict (--strict)");
+		escape_xml_text(f, fail_message(ri, c));
+		fputs("</failure>\n", f);
+	}
 }
 
 void report_junit(FILE *f, const struct run_info *ri,
@@ -213,12 +371,14 @@ void report_junit(FILE *f, const struct run_info *ri,
 	size_t failures = 0, errors = 0, skipped = 0;
 	double total = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!r[i].complete || r[i].error[0])
+		if (is_outcome(&r[i], "ERROR"))
 			errors++;
-		else if (r[i].skip[0])
+		else if (is_outcome(&r[i], "SKIP"))
 			skipped++;
-		else if (!caseres_matches(&r[i]))
+		else if (!report_passed(ri, &r[i]))
 			failures++;
+		else if (is_outcome(&r[i], "INCONCLUSIVE"))
+			skipped++;
 		total += r[i].t_end - r[i].t_start;
 	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
@@ -228,30 +388,12 @@ void report_junit(FILE *f, const struct run_info *ri,
 	        "time=\"%.3f\">\n", n, failures, errors, skipped, total);
 	for (size_t i = 0; i < n; i++) {
 		const struct case_result *c = &r[i];
-		char v[32];
 		fputs("    <testcase classname=\"whichns.", f);
 		escape_xml_text(f, c->group[0] ? c->group : "case");
 		fputs("\" name=\"", f);
 		escape_xml_text(f, c->name);
 		fprintf(f, "\" time=\"%.3f\">\n", c->t_end - c->t_start);
-		if (!c->complete || c->error[0]) {
-			fputs("      <error message=\"", f);
-			escape_xml_text(f, c->error[0] ? c->error : "incomplete");
-			fputs("\"/>\n", f);
-		} else if (c->skip[0]) {
-			fputs("      <skipped message=\"", f);
-			escape_xml_text(f, c->skip);
-			fputs("\"/>\n", f);
-		} else if (!caseres_matches(c)) {
-			fputs("      <failure message=\"verdict differs\">", f);
-			fputc('-', f);
-			escape_xml_text(f, c->name);
-			fprintf(f, " %s\n+", verdict_name(c->expected));
-			escape_xml_text(f, c->name);
-			fprintf(f, " %s\n", report_verdict_text(c, v, sizeof v));
-			escape_xml_text(f, c->vd.reason);
-			fputs("</failure>\n", f);
-		}
+		junit_outcome(f, ri, c);
 		fputs("      <system-out>", f);
 		escape_xml_text(f, c->vd.reason);
 		fputs("</system-out>\n    </testcase>\n", f);
@@ -265,7 +407,7 @@ void report_table(FILE *f, const struct case_result *r, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (strlen(r[i].name) > w)
 			w = strlen(r[i].name);
-	fprintf(f, "%-*s  %-14s %-12s %-7s %10s %9s %9s %9s  %s\n", (int)w, "case",
+	fprintf(f, "%-*s  %-14s %-12s %-12s %9s %9s %9s %9s  %s\n", (int)w, "case",
 	        "verdict", "expected", "outcome", "old<sw", "old>sw", "new>sw",
 	        "1st new", "note");
 	for (size_t i = 0; i < n; i++) {
@@ -284,7 +426,7 @@ void report_table(FILE *f, const struct case_result *r, size_t n)
 			snprintf(note, sizeof note, "%s queries only", c->only);
 		else if (c->vd.app_note[0])
 			snprintf(note, sizeof note, "cache: app view differs");
-		fprintf(f, "%-*s  %-14s %-12s %-7s %10u %9u %9u %9s  %s\n", (int)w,
+		fprintf(f, "%-*s  %-14s %-12s %-12s %9u %9u %9u %9s  %s\n", (int)w,
 		        c->name, report_verdict_text(c, v, sizeof v),
 		        c->expected == V_NONE ? "-" : verdict_name(c->expected),
 		        report_outcome(c), c->vd.queries_old_before,

@@ -14,6 +14,9 @@ static const struct kv_field fields[] = {
 	{ "complete", KV_BOOL, RR(complete), 0, 0 },
 	{ "planned", KV_ULL, RR(planned), 0, 0 },
 	{ "cases", KV_ULL, RR(cases), 0, 0 },
+	{ "shard_k", KV_UINT, RR(shard_k), 0, 0 },
+	{ "shard_n", KV_UINT, RR(shard_n), 0, 0 },
+	{ "matrix", KV_ULL, RR(matrix), 0, 0 },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
@@ -26,7 +29,10 @@ void runrec_report(FILE *f, const struct run_info *ri,
                    const struct case_result *r, size_t n)
 {
 	struct run_record rec = { .complete = !ri->interrupted,
-	                          .planned = ri->planned, .cases = n };
+	                          .planned = ri->planned, .cases = n,
+	                          .shard_k = ri->shard_n ? ri->shard_k : 1,
+	                          .shard_n = ri->shard_n ? ri->shard_n : 1,
+	                          .matrix = ri->matrix ? ri->matrix : ri->planned };
 	(void)r;
 	snprintf(rec.run, sizeof rec.run, "%s", ri->run);
 	snprintf(rec.host, sizeof rec.host, "%s", ri->host ? ri->host : "");
@@ -43,6 +49,12 @@ int runrec_parse(const char *text, size_t len, struct run_record *rec,
 		return -1;
 	if (!rec->run[0]) {
 		snprintf(err, errsize, "no 'run' line");
+		return -1;
+	}
+	if ((rec->shard_n || rec->shard_k) &&
+	    (rec->shard_k < 1 || rec->shard_k > rec->shard_n)) {
+		snprintf(err, errsize, "shard %u/%u is not one", rec->shard_k,
+		         rec->shard_n);
 		return -1;
 	}
 	return 0;

@@ -3,9 +3,11 @@
  *
  * Owns: the run record written with a run's reports ("key<TAB>value"
  * lines, kvrec.h): its id, its host, whether every planned case ran, how
- * many were planned and how many are in the reports.  "whichns merge"
+ * many were planned and how many are in the reports, which shard of how
+ * many it is and how many cases the whole matrix has.  "whichns merge"
  * reads it to tell a shard that was interrupted (complete no) from one
- * killed before it wrote its reports (no run.txt).
+ * killed before it wrote its reports (no run.txt), and to find a shard
+ * that is missing.
  * Never: opens files; nor does anything read summary.json's formatting
  * to learn these.
  */
@@ -24,6 +26,9 @@ struct run_record {
 	bool complete;                 /* every planned case ran */
 	unsigned long long planned;    /* cases the run meant to run */
 	unsigned long long cases;      /* cases in its reports */
+	unsigned shard_k, shard_n;     /* slice K of N; 0/0 in a record written
+	                                * before shards were recorded */
+	unsigned long long matrix;     /* cases of the matrix, before sharding */
 };
 
 int  runrec_write(FILE *f, const struct run_record *rec);
@@ -31,7 +36,8 @@ int  runrec_write(FILE *f, const struct run_record *rec);
  * of report.h, so that it is written with them, all or none. */
 void runrec_report(FILE *f, const struct run_info *ri,
                    const struct case_result *r, size_t n);
-/* 0, or -1 with err "line N: what", or "no 'run' line". */
+/* 0, or -1 with err "line N: what", "no 'run' line", or "shard K/N
+ * is not one". */
 int  runrec_parse(const char *text, size_t len, struct run_record *rec,
                   char *err, size_t errsize);
 
