@@ -4,6 +4,8 @@
 # libraries and root filesystems").
 #
 #   scripts/mkrootfs.sh [--cache DIR] [--list] [--force] SUITE...
+#   scripts/mkrootfs.sh --recipe SUITE...   (each suite's recipe line: what
+#                                            decides reuse; a CI cache key)
 #
 # Each SUITE (bullseye, bookworm, trixie, sid, or "all") becomes
 # CACHE/SUITE, built with
@@ -67,6 +69,8 @@ from $MIRROR.
                now $DEFAULT_CACHE)
   --list       print each suite's state (ready/missing/stale) and glibc version
   --force      rebuild even if the tree is ready
+  --recipe     print each suite's recipe line (what decides whether a cached
+               tree is reused) and exit: a key for a CI cache of the trees
   -h, --help   this text
 
 Progress goes to stderr; debootstrap's output to CACHE/SUITE.log.
@@ -534,6 +538,7 @@ DEFAULT_CACHE=${WHICHNS_CACHE:-/var/cache/whichns}/rootfs
 CACHE=$DEFAULT_CACHE
 LIST=0
 FORCE=0
+RECIPE=0
 declare -a ARGS=()
 
 while (($#)); do
@@ -541,6 +546,7 @@ while (($#)); do
     -h | --help) usage; exit 0 ;;
     --list) LIST=1 ;;
     --force) FORCE=1 ;;
+    --recipe) RECIPE=1 ;;
     --cache)
         (($# >= 2)) || die 2 "--cache needs a directory"
         CACHE=$2
@@ -575,6 +581,11 @@ done
 
 CACHE=$(readlink -m -- "$CACHE")
 
+if ((RECIPE)); then
+    ((${#UNIQUE[@]})) || UNIQUE=("${SUITES[@]}")
+    for s in "${UNIQUE[@]}"; do recipe_line "$s"; done
+    exit 0
+fi
 if ((LIST)); then
     ((${#UNIQUE[@]})) || UNIQUE=("${SUITES[@]}")
     list_suites "${UNIQUE[@]}"
