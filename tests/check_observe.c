@@ -24,9 +24,12 @@
  *   o n x       a query of type A to the old / new / another server
  *   o:MX ...    the same, of that type (any name dns_type_parse knows)
  *   o+ n+       a resend of the previous query to that server (same id)
- *   ro rn       a response from the old / new server
+ *   o= n=       a new query with the previous query's id (after its answer)
+ *   ro rn       a response from the old / new server to the last query to
+ *               it (every query from 198.51.100.2:40000, UDP)
  *   O N         the process prints an answer with old / new data, the
  *               line starting with its own time ("EPOCH<TAB>...")
+ *   O_ N_       the same without a time of its own, read at this step
  *   |           the switch, half a step after the previous event
  *   fresh       the fresh process starts half a step after the previous
  *               event; fresh@: exactly at the next event
@@ -47,24 +50,36 @@ struct tl {
 
 static void tl_query(struct tl *tl, const char *w, double t, uint16_t *next_id)
 {
-	struct wn_event e = { .t = t, .qtype = DNS_T_A };
+	struct wn_event e = { .t = t, .qtype = DNS_T_A, .proto = 17 };
 	bool resp = w[0] == 'r';
 	char to = w[resp];
 	const char *type = strchr(w, ':');
+	struct pkt_addr client, server;
 
 	e.qr = resp;
 	e.server = to == 'o' ? VD_OLD : to == 'n' ? VD_NEW : VD_OTHER;
+	ck_assert_int_eq(pkt_addr_parse(WN_CLIENT4, &client), 0);
+	ck_assert_int_eq(pkt_addr_parse(to == 'o' ? WN_OLD4 : to == 'n' ? WN_NEW4
+	                                : "192.0.2.53", &server), 0);
+	e.src = resp ? server : client;
+	e.dst = resp ? client : server;
+	e.sport = resp ? 53 : 40000;
+	e.dport = resp ? 40000 : 53;
 	snprintf(e.qname, sizeof e.qname, "%s", WN_QNAME);
 	if (type)
 		ck_assert_msg(dns_type_parse(type + 1, &e.qtype) == 0,
 		              "bad type in '%s'", w);
 	e.id = (*next_id)++;
-	if (w[resp + 1] == '+') {   /* the same id as the last to that server */
+	/* o+ (a resend) and o= (a client that keeps its id) repeat the id of
+	 * the last query to that server; a response answers it. */
+	if (w[resp + 1] == '+' || w[resp + 1] == '=' || resp) {
 		size_t j = tl->ob.nev;
-		while (j > 0 && tl->ob.ev[j - 1].server != e.server)
+		while (j > 0 && (tl->ob.ev[j - 1].server != e.server ||
+		                 tl->ob.ev[j - 1].qr))
 			j--;
-		ck_assert_msg(j > 0, "'%s' resends nothing", w);
-		e.id = tl->ob.ev[j - 1].id;
+		ck_assert_msg(resp || j > 0, "'%s' resends nothing", w);
+		if (j > 0)
+			e.id = tl->ob.ev[j - 1].id;
 	}
 	observe_event(&tl->ob, &e);
 }
@@ -73,7 +88,7 @@ static bool is_query(const char *w)
 {
 	const char *p = w + (w[0] == 'r' && w[1]);
 	return strchr("onx", p[0]) && p[0] &&
-	       (!p[1] || p[1] == ':' || (p[1] == '+' && !p[2]));
+	       (!p[1] || p[1] == ':' || ((p[1] == '+' || p[1] == '=') && !p[2]));
 }
 
 /* only_qtype: 0 for every type. */
@@ -105,6 +120,12 @@ static void tl_build(struct tl *tl, const char *spec, uint16_t only_qtype)
 			snprintf(line, sizeof line, "%.6f\tgetaddrinfo\t%s\tA\tok\t%s",
 			         t, WN_QNAME, *w == 'O' ? WN_ANSWER_OLD4 : WN_ANSWER_NEW4);
 			observe_line(&tl->ob, line, t + 5);   /* read late */
+		} else if (strcmp(w, "O_") == 0 || strcmp(w, "N_") == 0) {
+			char line[128];
+			t += STEP;
+			snprintf(line, sizeof line, "%s has address %s", WN_QNAME,
+			         *w == 'O' ? WN_ANSWER_OLD4 : WN_ANSWER_NEW4);
+			observe_line(&tl->ob, line, t);   /* dated when read */
 		} else if (is_query(w)) {
 			t += STEP;
 			if (end_next)
@@ -263,6 +284,73 @@ START_TEST(test_decide_out_of_order)
 }
 END_TEST
 
+/* The counting rule through a case's path (events, responses matched to
+ * their queries, the window): a client that keeps one id on one socket
+ * makes a lookup per answered query; a resend after no answer is none. */
+static const struct {
+	const char *events, *want;
+} lookup_rows[] = {
+	{ "o ro o= ro o= ro | o= ro o= ro o= ro",
+	  "STALE late_by=0 after=3,0 lookups=3,0" },
+	{ "o ro o= ro o= ro | o= ro o= ro n rn n= rn",
+	  "LATE late_by=2 after=2,2 lookups=2,2" },
+	{ "o ro o= ro | o o+ o+ ro n rn",
+	  "LATE late_by=1 after=3,1 lookups=1,1" },
+	{ "o ro o= | o+ ro",
+	  "SILENT late_by=0 after=1,0 lookups=0,0" },
+	/* the same id after an answer is a new lookup, not a resend */
+	{ "o ro o= ro | o+ ro",
+	  "STALE late_by=0 after=1,0 lookups=1,0" },
+	/* responses after window_end still say which query was answered */
+	{ "o ro | o end ro o=", "STALE late_by=0 after=1,0 lookups=1,0" },
+};
+
+START_TEST(test_decide_lookups)
+{
+	struct tl tl;
+	struct vd_result r;
+	unsigned fo = 0, fn = 0;
+	char got[160];
+	tl_build(&tl, lookup_rows[_i].events, 0);
+	ck_assert_int_eq(observe_decide(&tl.ob, &tl.w, &tl.in, &r, &fo, &fn), 0);
+	snprintf(got, sizeof got, "%s late_by=%u after=%u,%u lookups=%u,%u",
+	         verdict_name(r.v), r.late_by, r.queries_old_after,
+	         r.queries_new_after, r.lookups_old_after, r.lookups_new_after);
+	ck_assert_msg(strcmp(got, lookup_rows[_i].want) == 0,
+	              "'%s'\n  want: %s\n  got:  %s", lookup_rows[_i].events,
+	              lookup_rows[_i].want, got);
+	observe_free(&tl.ob);
+}
+END_TEST
+
+/* A block-buffered program prints answers it got before the switch after
+ * it: read after the switch, they never make a cache claim; stamped
+ * ones do. */
+static const struct {
+	const char *events, *note;
+} app_rows[] = {
+	{ "o O_ o O_ | O_ O_", "" },
+	{ "o O_ o O_ | n rn N_ N_", "" },
+	{ "o O o O | O", "the process got old answers after the switch with no "
+	  "query to the old server: answered from a cache" },
+	{ "o O o O | N", "the process got new answers with no query to the new "
+	  "server on the wire: answered by a cache" },
+};
+
+START_TEST(test_decide_app)
+{
+	struct tl tl;
+	struct vd_result r;
+	unsigned fo = 0, fn = 0;
+	tl_build(&tl, app_rows[_i].events, 0);
+	ck_assert_int_eq(observe_decide(&tl.ob, &tl.w, &tl.in, &r, &fo, &fn), 0);
+	ck_assert_msg(strcmp(r.app_note, app_rows[_i].note) == 0,
+	              "'%s'\n  want: '%s'\n  got:  '%s'", app_rows[_i].events,
+	              app_rows[_i].note, r.app_note);
+	observe_free(&tl.ob);
+}
+END_TEST
+
 /* ---- When to switch ---- */
 
 struct switch_row {
@@ -274,7 +362,8 @@ struct switch_row {
 	bool        want;
 };
 
-#define SW(interval, at, before, after) { T0, interval, at, before, after }
+#define SW(interval, at, nbefore, after) { .t_run = T0, .interval_ms = interval, \
+	.switch_at_ms = at, .before = nbefore, .switch_after_ms = after }
 
 static const struct switch_row switch_rows[] = {
 	{ "enough queries, quiet", "", "o o o", SW(50, 0, 3, 1000), 13, true },
@@ -317,10 +406,66 @@ START_TEST(test_switch)
 	if (tl.ob.nev)
 		tl.ob.t_last_packet = tl.ob.ev[tl.ob.nev - 1].t;
 	double now = tl.t_last + row->now_ms / 1000;
-	ck_assert_msg(observe_ready_to_switch(&tl.ob, &row->sw, now) == row->want,
+	struct observe_switch sw = row->sw;
+	ck_assert_msg(observe_ready_to_switch(&tl.ob, &sw, now) == row->want,
 	              "%s: '%s' at +%g ms: want %s", row->name, row->events,
 	              row->now_ms, row->want ? "switch" : "wait");
 	observe_free(&tl.ob);
+}
+END_TEST
+
+/* A process that is never quiet: a frame every pace_ms.  The switch
+ * is due at due_ms; it waits for a quiet moment at most
+ * observe_max_wait_ms(), then comes anyway and says it was forced. */
+static const struct {
+	const char *name;
+	unsigned    interval_ms, pace_ms, due_ms;
+	double      want_ms;   /* the switch, after the start */
+	bool        forced;
+} forced_rows[] = {
+	{ "every 5 ms, interval known", 5, 5, 500, 700, true },
+	{ "every 2 ms, interval unknown", 0, 2, 500, 700, true },
+	{ "every 10 ms, interval 200 ms: waits 400 ms", 200, 10, 500, 900, true },
+	{ "every 100 ms: quiet in time", 100, 100, 500, 525, false },
+};
+
+START_TEST(test_switch_forced)
+{
+	struct observe o;
+	struct observe_switch sw = { .t_run = T0, .interval_ms =
+	                             forced_rows[_i].interval_ms,
+	                             .switch_at_ms = forced_rows[_i].due_ms };
+	ck_assert_int_eq(observe_init(&o, 0), 0);
+	double got = -1;
+	for (unsigned ms = 0; ms <= 5000 && got < 0; ms++) {
+		double now = T0 + ms / 1000.0;
+		if (ms % forced_rows[_i].pace_ms == 0)
+			o.t_last_packet = now;   /* a frame just came */
+		if (observe_ready_to_switch(&o, &sw, now))
+			got = ms;
+	}
+	/* Times in whole ms are not exact in binary: a step later is fine. */
+	ck_assert_msg(got >= forced_rows[_i].want_ms &&
+	              got <= forced_rows[_i].want_ms + 1 && sw.forced ==
+	              forced_rows[_i].forced, "%s: switched at %g ms (want %g), "
+	              "forced %d", forced_rows[_i].name, got,
+	              forced_rows[_i].want_ms, sw.forced);
+	ck_assert(sw.t_due == T0 + forced_rows[_i].due_ms / 1000.0);
+	observe_free(&o);
+}
+END_TEST
+
+START_TEST(test_switch_limits)
+{
+	struct observe_switch sw = { .interval_ms = 0 };
+	ck_assert_uint_eq(observe_quiet_ms(&sw), 20);
+	ck_assert_uint_eq(observe_max_wait_ms(&sw), 200);
+	sw.interval_ms = 50;
+	ck_assert_uint_eq(observe_quiet_ms(&sw), 13);    /* 12.5, rounded up */
+	ck_assert_uint_eq(observe_max_wait_ms(&sw), 200);
+	sw.interval_ms = 1000;
+	ck_assert_uint_eq(observe_quiet_ms(&sw), 50);
+	ck_assert_uint_eq(observe_max_wait_ms(&sw), 2000);
 }
 END_TEST
 
@@ -330,7 +475,8 @@ END_TEST
 
 struct line_row {
 	const char *line;
-	const char *want;   /* "old@T", "new@T", "libc=...", "unsupported=...", "-" */
+	const char *want;   /* "old@T", "new@T" ("... read": dated when read),
+	                     * "libc=...", "unsupported=...", "-" */
 };
 
 static const struct line_row line_rows[] = {
@@ -344,15 +490,15 @@ static const struct line_row line_rows[] = {
 	{ "1795663444\tres_query\that.com\tNS\tok\tns-204.hat.com",
 	  "new@1795663444.000000" },
 	/* Not stamped: when it was read. */
-	{ "203.0.113.203", "old@1795663454.000000" },
-	{ "answer: ns-204.hat.com", "new@1795663454.000000" },
-	{ "1795663444.5 203.0.113.203", "old@1795663454.000000" },    /* no tab */
-	{ "x1795663444.5\t203.0.113.203", "old@1795663454.000000" },
-	{ "999999999.5\t203.0.113.204", "new@1795663454.000000" },    /* < 1e9 */
-	{ "10000000000.5\t203.0.113.204", "new@1795663454.000000" },  /* > 1e10 */
-	{ "\t203.0.113.204", "new@1795663454.000000" },
+	{ "203.0.113.203", "old@1795663454.000000 read" },
+	{ "answer: ns-204.hat.com", "new@1795663454.000000 read" },
+	{ "1795663444.5 203.0.113.203", "old@1795663454.000000 read" },    /* no tab */
+	{ "x1795663444.5\t203.0.113.203", "old@1795663454.000000 read" },
+	{ "999999999.5\t203.0.113.204", "new@1795663454.000000 read" },    /* < 1e9 */
+	{ "10000000000.5\t203.0.113.204", "new@1795663454.000000 read" },  /* > 1e10 */
+	{ "\t203.0.113.204", "new@1795663454.000000 read" },
 	/* Both servers' data: the old one's. */
-	{ "203.0.113.204,203.0.113.203", "old@1795663454.000000" },
+	{ "203.0.113.204,203.0.113.203", "old@1795663454.000000 read" },
 	/* The probe's own words. */
 	{ "#libc\tglibc 2.36", "libc=glibc 2.36" },
 	{ "#unsupported\tno res_ninit", "unsupported=no res_ninit" },
@@ -368,8 +514,9 @@ static const struct line_row line_rows[] = {
 static void line_canon(const struct observe *o, char *buf, size_t size)
 {
 	if (o->nans)
-		snprintf(buf, size, "%s@%.6f", o->ans[0].from == VD_OLD ? "old" :
-		         o->ans[0].from == VD_NEW ? "new" : "other", o->ans[0].t);
+		snprintf(buf, size, "%s@%.6f%s", o->ans[0].from == VD_OLD ? "old" :
+		         o->ans[0].from == VD_NEW ? "new" : "other", o->ans[0].t,
+		         o->ans[0].stamped ? "" : " read");
 	else if (o->libc[0])
 		snprintf(buf, size, "libc=%s", o->libc);
 	else if (o->unsupported[0])
@@ -619,10 +766,14 @@ Suite *observe_suite(void)
 	tcase_add_loop_test(tc, test_window, 0, NROWS(window_rows));
 	tcase_add_loop_test(tc, test_decide, 0, NROWS(decide_rows));
 	tcase_add_test(tc, test_decide_out_of_order);
+	tcase_add_loop_test(tc, test_decide_lookups, 0, NROWS(lookup_rows));
+	tcase_add_loop_test(tc, test_decide_app, 0, NROWS(app_rows));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Switch");
 	tcase_add_loop_test(tc, test_switch, 0, NROWS(switch_rows));
+	tcase_add_loop_test(tc, test_switch_forced, 0, NROWS(forced_rows));
+	tcase_add_test(tc, test_switch_limits);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Output");

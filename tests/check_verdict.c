@@ -16,9 +16,19 @@
 
 /*
  * A small timeline language, one token per step:
- *   o n x    a query to the old / new / another server (a fresh id)
- *   o+ n+    a resend of the previous query to that server (same id)
- *   O N      an answer the process printed with old / new data
+ *   o n x    a query to the old / new / another server: a fresh id, type A,
+ *            from the client's socket 1, answered 1 ms later
+ *   o+ n+    the previous query to that server got no answer: resent
+ *            (same id, socket, name and type)
+ *   o= n=    the same id as the previous query to that server, same
+ *            socket, after its answer: a client that never changes its id
+ *   o~ n~    the same id as the previous query to that server, which got
+ *            no answer, but from another socket (an id collision)
+ *   o& n&    AAAA for the same name from the same socket, 0.1 ms after the
+ *            previous query to that server (glibc's and musl's pair)
+ *   o% n%    the same from another socket (Go's pair)
+ *   O N      an answer the process printed with old / new data, stamped
+ *            with its own time; o_ n_ the same dated when read
  *   |        the switch, half a step after the previous event
  *   @        the switch, exactly at the time of the next event
  *   exit     the process ends half a step after the previous event
@@ -26,17 +36,75 @@
  *   drop=K   the capture dropped K packets
  * Events are 250 ms apart from t = 1000 s, so every time is exact in
  * binary and first_new_ms comes out as a whole number.  Without "end"
- * the window closes a second after the last event.
+ * the window closes a second after the last event.  The responses are
+ * handed to vd_note_response() in time order among the queries, as a case
+ * and decode do.
  */
 #define T0   1000.0
 #define STEP 0.25
+#define PAIR 0.0001   /* the second query of a pair */
+#define RTT  0.001    /* every answer comes this long after its query */
 
 struct timeline {
 	struct vd_query  q[EV_MAX];
+	bool             answered[EV_MAX];
 	struct vd_answer a[EV_MAX];
 	struct vd_input  in;
 	size_t nq, na;
 };
+
+/* The queries (each answered or not) to vd_note_response() and back,
+ * responses and queries merged in time order. */
+static void feed(struct timeline *tl)
+{
+	struct vd_query qs[EV_MAX], resp[EV_MAX];
+	size_t nr = 0, n = 0, k = 0;
+
+	memcpy(qs, tl->q, tl->nq * sizeof *qs);
+	for (size_t i = 0; i < tl->nq; i++)
+		if (tl->answered[i]) {
+			resp[nr] = qs[i];
+			resp[nr++].t = qs[i].t + RTT;
+		}
+	for (size_t i = 0; i < tl->nq; i++) {
+		while (k < nr && resp[k].t <= qs[i].t)
+			vd_note_response(tl->q, n, &resp[k++]);
+		tl->q[n] = qs[i];
+		tl->q[n++].t_answered = 0;
+	}
+	while (k < nr)
+		vd_note_response(tl->q, n, &resp[k++]);
+}
+
+static void add_query(struct timeline *tl, const char *w, const char *spec,
+                      double *t, uint16_t *next_id)
+{
+	enum vd_server to = w[0] == 'o' ? VD_OLD : w[0] == 'n' ? VD_NEW : VD_OTHER;
+	char how = w[1];
+	size_t j = tl->nq;
+	while (j > 0 && tl->q[j - 1].to != to)
+		j--;
+	ck_assert_msg(!strchr("+=~", how) || !how || j > 0,
+	              "'%s' repeats nothing in '%s'", w, spec);
+	ck_assert_uint_lt(tl->nq, EV_MAX);
+	struct vd_query *q = &tl->q[tl->nq];
+	*q = (struct vd_query){ .to = to, .id = (*next_id)++, .qtype = 1,
+	                        .qname_hash = vd_hash_name("hat.com"),
+	                        .client = 1, .client_addr = 1 };
+	*t += how == '&' || how == '%' ? PAIR : STEP;
+	q->t = *t;
+	if (how == '+' || how == '=' || how == '~')
+		q->id = tl->q[j - 1].id;
+	if (how == '+' || how == '~')
+		tl->answered[j - 1] = false;
+	if (how == '~')
+		q->client = 3;
+	if (how == '&' || how == '%')
+		q->qtype = 28;
+	if (how == '%')
+		q->client = 2;
+	tl->answered[tl->nq++] = true;
+}
 
 static void build(struct timeline *tl, const char *spec)
 {
@@ -63,35 +131,22 @@ static void build(struct timeline *tl, const char *spec)
 			tl->in.t_end = t + STEP / 2;
 		} else if (strncmp(w, "drop=", 5) == 0) {
 			tl->in.dropped = strtoull(w + 5, NULL, 10);
-		} else if (strcmp(w, "O") == 0 || strcmp(w, "N") == 0) {
+		} else if (strchr("ON", w[0]) && (!w[1] || !strcmp(w + 1, "_"))) {
 			ck_assert_uint_lt(tl->na, EV_MAX);
 			t += STEP;
 			tl->a[tl->na++] = (struct vd_answer){
-				t, *w == 'O' ? VD_OLD : VD_NEW };
-		} else if (strchr("onx", w[0]) && (!w[1] || !strcmp(w + 1, "+"))) {
-			ck_assert_uint_lt(tl->nq, EV_MAX);
-			enum vd_server to = w[0] == 'o' ? VD_OLD :
-			                    w[0] == 'n' ? VD_NEW : VD_OTHER;
-			uint16_t id = next_id++;
-			if (w[1] == '+') {
-				size_t j = tl->nq;
-				while (j > 0 && tl->q[j - 1].to != to)
-					j--;
-				ck_assert_msg(j > 0, "'%s' resends nothing in '%s'",
-				              w, spec);
-				id = tl->q[j - 1].id;
-			}
-			t += STEP;
-			tl->q[tl->nq++] = (struct vd_query){
-				.t = t, .to = to, .id = id, .qtype = 1,
-				.qname_hash = vd_hash_name("hat.com") };
+				t, *w == 'O' ? VD_OLD : VD_NEW, !w[1] };
+		} else if (w[0] && strchr("onx", w[0]) &&
+		           (!w[1] || (strchr("+=~&%", w[1]) && !w[2]))) {
+			add_query(tl, w, spec, &t, &next_id);
 		} else {
 			ck_abort_msg("bad token '%s' in '%s'", w, spec);
 		}
 	}
 	if (!have_end)
 		tl->in.t_end = t + 1.0;
-	vd_mark_retransmissions(tl->q, tl->nq);
+	feed(tl);
+	vd_mark_lookups(tl->q, tl->nq);
 	tl->in.q = tl->q;
 	tl->in.nq = tl->nq;
 	tl->in.a = tl->a;
@@ -225,6 +280,46 @@ static const struct row retrans_rows[] = {
 	  "first_new_ms=125 answers=0,0/0,0" },
 };
 
+/* What a program asked, whatever its ids: a client that never changes
+ * its id (each query answered) makes a lookup each time; a query re-sent
+ * after no answer does not; an id that collides from another socket is
+ * another lookup; a getaddrinfo's A and AAAA in flight together (one
+ * socket or two) are one. */
+static const struct row lookup_rows[] = {
+	{ "fixed-id-stale", "o o= o= | o= o= o=",
+	  "STALE late_by=0 before=3,0,0 after=3,0,0 lookups=3,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	{ "fixed-id-late", "o o= o= | o= o= n n= n=",
+	  "LATE late_by=2 before=3,0,0 after=2,3,0 lookups=2,3 "
+	  "first_new_ms=625 answers=0,0/0,0" },
+	{ "fixed-id-followed", "o o= o= | n n= n=",
+	  "FOLLOWED late_by=0 before=3,0,0 after=0,3,0 lookups=0,3 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+	{ "fixed-id-lost-answer", "o o= | o= o+ o=",
+	  "STALE late_by=0 before=2,0,0 after=3,0,0 lookups=2,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	{ "resent-then-new", "o o | o o+ o+ n",
+	  "LATE late_by=1 before=2,0,0 after=3,1,0 lookups=1,1 "
+	  "first_new_ms=875 answers=0,0/0,0" },
+	{ "id-collision-other-socket", "o o | o o~ n",
+	  "LATE late_by=2 before=2,0,0 after=2,1,0 lookups=2,1 "
+	  "first_new_ms=625 answers=0,0/0,0" },
+	{ "a-aaaa-one-socket", "o o& o o& | o o& n n& n n&",
+	  "LATE late_by=1 before=4,0,0 after=2,4,0 lookups=1,2 "
+	  "first_new_ms=375 answers=0,0/0,0" },
+	{ "a-aaaa-two-sockets", "o o% | o o% o o% n n%",
+	  "LATE late_by=2 before=2,0,0 after=4,2,0 lookups=2,1 "
+	  "first_new_ms=625 answers=0,0/0,0" },
+	{ "a-aaaa-stale", "o o& | o o& o o&",
+	  "STALE late_by=0 before=2,0,0 after=4,0,0 lookups=2,0 "
+	  "first_new_ms=none answers=0,0/0,0" },
+	/* The pair's AAAA goes to the server its A went to: another server's
+	 * query is a lookup of its own. */
+	{ "pair-split-servers", "o o | o n&",
+	  "LATE late_by=1 before=2,0,0 after=1,1,0 lookups=1,1 "
+	  "first_new_ms=125 answers=0,0/0,0" },
+};
+
 static const struct row other_rows[] = {
 	{ "other-then-new", "o o o | x n x n",
 	  "FOLLOWED late_by=0 before=3,0,0 after=0,2,2 lookups=0,2 "
@@ -286,6 +381,7 @@ static void check_row(const struct row *r)
 START_TEST(test_core)          { check_row(&core_rows[_i]); } END_TEST
 START_TEST(test_inconclusive)  { check_row(&inconclusive_rows[_i]); } END_TEST
 START_TEST(test_retrans)       { check_row(&retrans_rows[_i]); } END_TEST
+START_TEST(test_lookups)       { check_row(&lookup_rows[_i]); } END_TEST
 START_TEST(test_other)         { check_row(&other_rows[_i]); } END_TEST
 START_TEST(test_app)           { check_row(&app_rows[_i]); } END_TEST
 START_TEST(test_boundary)      { check_row(&boundary_rows[_i]); } END_TEST
@@ -304,7 +400,16 @@ static const struct {
 	  "1 more lookup to the old server, then only the new one (first "
 	  "375 ms after the switch)" },
 	{ "o o | o o+ o",
-	  "2 lookups after the switch, all to the old server" },
+	  "2 lookups after the switch, all to the old server (3 query "
+	  "messages: resends and a lookup's other record types are not "
+	  "lookups)" },
+	{ "o o& | o o& o o&",
+	  "2 lookups after the switch, all to the old server (4 query "
+	  "messages: resends and a lookup's other record types are not "
+	  "lookups)" },
+	{ "o o | o+",
+	  "no lookup on the wire after the switch (1 query message: resends "
+	  "and a lookup's other record types are not lookups)" },
 	{ "o o | o", "1 lookup after the switch, all to the old server" },
 	{ "o o | n o o",
 	  "after the switch 2 lookups to the old and 1 to the new server, "
@@ -352,7 +457,35 @@ static const struct {
 	{ "o O o O | n O N",
 	  "the process got old answers after the switch with no query to "
 	  "the old server: answered from a cache" },
+	/* Lines dated when read prove nothing: a block-buffered program
+	 * flushes answers it got before the switch after it. */
+	{ "o O_ o O_ | N_", "" },
+	{ "o O_ o O_ | n O_ N_", "" },
+	{ "o O_ o O_ | n N_ O", "the process got old answers after the switch "
+	  "with no query to the old server: answered from a cache" },
 };
+
+/* Which dating the application view had, in words for report.md. */
+static const struct {
+	const char *events, *dating;
+	unsigned unstamped;
+} dating_rows[] = {
+	{ "o o | n", "", 0 },
+	{ "o O o O | n N", "the program stamps its lines", 0 },
+	{ "o O_ o O_ | n N_", "dated when read; a buffered program may have "
+	  "written them earlier, so no cache claim is made from them", 3 },
+	{ "o O o O_ | n N", "some lines stamped by the program, the others "
+	  "dated when read; only the stamped ones can support a cache claim", 1 },
+};
+
+START_TEST(test_app_dating)
+{
+	struct vd_result r;
+	decide(dating_rows[_i].events, &r);
+	ck_assert_str_eq(vd_app_dating(&r), dating_rows[_i].dating);
+	ck_assert_uint_eq(r.answers_unstamped, dating_rows[_i].unstamped);
+}
+END_TEST
 
 START_TEST(test_app_note)
 {
@@ -376,7 +509,7 @@ START_TEST(test_first_new_ms_exact)
 	struct vd_input in = { .q = q, .nq = 5, .switched = true,
 	                       .t_switch = 10.75, .t_end = 20.0 };
 	struct vd_result r;
-	vd_mark_retransmissions(q, 5);
+	vd_mark_lookups(q, 5);
 	verdict_decide(&in, &r);
 	ck_assert_int_eq(r.v, V_LATE);
 	ck_assert_uint_eq(r.late_by, 1);
@@ -398,7 +531,7 @@ START_TEST(test_result_reset)
 }
 END_TEST
 
-/* ---- vd_mark_retransmissions ---- */
+/* ---- vd_mark_lookups ---- */
 
 static void fill_distinct(struct vd_query *q, size_t n, double t0)
 {
@@ -414,17 +547,20 @@ START_TEST(test_retrans_same_key)
 	fill_distinct(q, 3, 1.0);
 	q[2].id = q[0].id;
 	q[1].retrans = true;      /* stale flags are cleared */
-	vd_mark_retransmissions(q, 3);
+	vd_mark_lookups(q, 3);
 	ck_assert(!q[0].retrans);
 	ck_assert(!q[1].retrans);
 	ck_assert(q[2].retrans);
 }
 END_TEST
 
-/* Any one difference makes it a new lookup. */
+/* Any one difference makes it a new lookup, and so does an answer to
+ * the first before the second was sent. */
 START_TEST(test_retrans_differs)
 {
-	static const char *const what[] = { "id", "qtype", "name", "server" };
+	static const char *const what[] = {
+		"id", "qtype", "name", "server", "socket", "answer before it",
+	};
 	struct vd_query q[2];
 	fill_distinct(q, 2, 1.0);
 	q[1].id = q[0].id;
@@ -433,19 +569,97 @@ START_TEST(test_retrans_differs)
 	case 1: q[1].qtype = 28; break;
 	case 2: q[1].qname_hash = vd_hash_name("hat.org"); break;
 	case 3: q[1].to = VD_NEW; break;
+	case 4: q[1].client = 9; break;
+	case 5: q[0].t_answered = q[1].t - 0.001; break;
 	}
-	vd_mark_retransmissions(q, 2);
+	vd_mark_lookups(q, 2);
 	ck_assert_msg(!q[1].retrans, "a different %s was taken for a resend",
 	              what[_i]);
+}
+END_TEST
+
+/* An answer that comes after the resend does not make the resend new. */
+START_TEST(test_retrans_answer_after)
+{
+	struct vd_query q[2];
+	fill_distinct(q, 2, 1.0);
+	q[1].id = q[0].id;
+	q[0].t_answered = q[1].t + 0.001;
+	vd_mark_lookups(q, 2);
+	ck_assert(q[1].retrans);
+}
+END_TEST
+
+/* vd_note_response: the latest query of the same question from the same
+ * endpoint, its first response; nothing else. */
+START_TEST(test_note_response)
+{
+	struct vd_query q[4], r;
+	fill_distinct(q, 4, 1.0);
+	q[1].id = q[3].id = q[0].id;      /* q[0], q[1], q[3]: one question */
+	r = q[0];
+	r.t = 2.0;
+	vd_note_response(q, 4, &r);
+	ck_assert(q[3].t_answered == 2.0);
+	ck_assert(q[0].t_answered == 0 && q[1].t_answered == 0);
+	r.t = 2.5;                        /* a second response: the first counts */
+	vd_note_response(q, 4, &r);
+	ck_assert(q[3].t_answered == 2.0 && q[1].t_answered == 0);
+	struct vd_query other = r;
+	other.client = 5;                 /* to another socket: none of them */
+	vd_note_response(q, 4, &other);
+	other = r;
+	other.qtype = 28;
+	vd_note_response(q, 4, &other);
+	ck_assert(q[0].t_answered == 0);
+	vd_note_response(q, 0, &r);       /* no queries: nothing to do */
+}
+END_TEST
+
+/* A process that looks up every 10 ms: each round is a lookup, with its
+ * A and AAAA together, whether the answers come before the next round
+ * (rtt 1 ms) or after it (rtt 25 ms). */
+START_TEST(test_fast_pace)
+{
+	static const double rtt[] = { 0.001, 0.025 };
+	enum { ROUNDS = 40 };
+	struct vd_query q[2 * ROUNDS], resp[2 * ROUNDS];
+	size_t n = 0, k = 0;
+	for (size_t i = 0; i < 2 * ROUNDS; i++) {
+		double t = 100.0 + (double)(i / 2) * 0.010 + (double)(i % 2) * 0.0001;
+		resp[i] = (struct vd_query){
+			.t = t + rtt[_i], .to = i / 2 < ROUNDS / 2 ? VD_OLD : VD_NEW,
+			.id = (uint16_t)(7 + i), .qtype = i % 2 ? 28 : 1,
+			.qname_hash = vd_hash_name("hat.com"), .client = 1,
+			.client_addr = 1 };
+	}
+	for (size_t i = 0; i < 2 * ROUNDS; i++) {
+		double t = resp[i].t - rtt[_i];
+		while (k < 2 * ROUNDS && resp[k].t <= t)
+			vd_note_response(q, n, &resp[k++]);
+		q[n] = resp[i];
+		q[n++].t = t;
+	}
+	while (k < 2 * ROUNDS)
+		vd_note_response(q, n, &resp[k++]);
+	struct vd_input in = { .switched = true, .t_switch = 100.0 - 0.005 +
+	                       (ROUNDS / 2 - 4) * 0.010, .t_end = 200.0 };
+	struct vd_result r;
+	ck_assert_int_eq(verdict_from_queries(q, n, true, &in, &r), 0);
+	ck_assert_msg(r.v == V_LATE && r.late_by == 4 && r.queries_old_after == 8 &&
+	              r.lookups_new_after == ROUNDS / 2,
+	              "rtt %g: %s late_by=%u old_after=%u lookups_new=%u",
+	              rtt[_i], verdict_name(r.v), r.late_by, r.queries_old_after,
+	              r.lookups_new_after);
 }
 END_TEST
 
 START_TEST(test_retrans_empty)
 {
 	struct vd_query q[1] = { { .t = 1.0, .retrans = true } };
-	vd_mark_retransmissions(q, 0);
+	vd_mark_lookups(q, 0);
 	ck_assert(q[0].retrans);  /* nq = 0: nothing touched */
-	vd_mark_retransmissions(q, 1);
+	vd_mark_lookups(q, 1);
 	ck_assert(!q[0].retrans);
 }
 END_TEST
@@ -456,12 +670,12 @@ START_TEST(test_retrans_lookback_count)
 	struct vd_query q[70];
 	fill_distinct(q, 70, 1.0);
 	q[64].id = q[0].id;       /* 64 queries after the original */
-	vd_mark_retransmissions(q, 65);
+	vd_mark_lookups(q, 65);
 	ck_assert_msg(q[64].retrans, "a resend 64 queries back was missed");
 
 	fill_distinct(q, 70, 1.0);
 	q[65].id = q[0].id;       /* 65 queries after the original */
-	vd_mark_retransmissions(q, 66);
+	vd_mark_lookups(q, 66);
 	ck_assert_msg(!q[65].retrans, "lookback reached past 64 queries");
 }
 END_TEST
@@ -473,10 +687,10 @@ START_TEST(test_retrans_lookback_time)
 	fill_distinct(q, 2, 100.0);
 	q[1].id = q[0].id;
 	q[1].t = 110.0;
-	vd_mark_retransmissions(q, 2);
+	vd_mark_lookups(q, 2);
 	ck_assert(q[1].retrans);
 	q[1].t = 110.5;
-	vd_mark_retransmissions(q, 2);
+	vd_mark_lookups(q, 2);
 	ck_assert(!q[1].retrans);
 }
 END_TEST
@@ -530,11 +744,13 @@ END_TEST
  * delivered the queries in, resends still recognised after sorting. */
 START_TEST(test_from_queries_unsorted)
 {
+#define Q(time, server, qid) { .t = time, .to = server, .id = qid, .qtype = 1, \
+                             .qname_hash = 7, .client = 1, .client_addr = 1 }
 	struct vd_query in_order[6] = {
-		{ 1.0, VD_OLD, 1, 1, 7, false }, { 1.1, VD_OLD, 2, 1, 7, false },
-		{ 2.0, VD_OLD, 3, 1, 7, false }, { 2.05, VD_OLD, 3, 1, 7, false },
-		{ 2.2, VD_NEW, 4, 1, 7, false }, { 2.3, VD_NEW, 5, 1, 7, false },
+		Q(1.0, VD_OLD, 1), Q(1.1, VD_OLD, 2), Q(2.0, VD_OLD, 3),
+		Q(2.05, VD_OLD, 3), Q(2.2, VD_NEW, 4), Q(2.3, VD_NEW, 5),
 	};
+#undef Q
 	struct vd_query shuffled[6] = {
 		in_order[4], in_order[0], in_order[3], in_order[5], in_order[2], in_order[1],
 	};
@@ -574,8 +790,12 @@ Suite *verdict_suite(void)
 
 	tc = tcase_create("Retransmissions");
 	tcase_add_loop_test(tc, test_retrans, 0, NROWS(retrans_rows));
+	tcase_add_loop_test(tc, test_lookups, 0, NROWS(lookup_rows));
 	tcase_add_test(tc, test_retrans_same_key);
-	tcase_add_loop_test(tc, test_retrans_differs, 0, 4);
+	tcase_add_loop_test(tc, test_retrans_differs, 0, 6);
+	tcase_add_test(tc, test_retrans_answer_after);
+	tcase_add_test(tc, test_note_response);
+	tcase_add_loop_test(tc, test_fast_pace, 0, 2);
 	tcase_add_test(tc, test_retrans_empty);
 	suite_add_tcase(s, tc);
 
@@ -586,6 +806,7 @@ Suite *verdict_suite(void)
 	tc = tcase_create("Application");
 	tcase_add_loop_test(tc, test_app, 0, NROWS(app_rows));
 	tcase_add_loop_test(tc, test_app_note, 0, NROWS(note_rows));
+	tcase_add_loop_test(tc, test_app_dating, 0, NROWS(dating_rows));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

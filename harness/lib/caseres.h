@@ -36,6 +36,8 @@ struct case_result {
 	bool     switched;
 	double   switch_time;       /* epoch seconds, capture clock */
 	double   window_end;        /* queries after it are not in the verdict */
+	bool     switch_forced;     /* switched without a quiet moment */
+	unsigned switch_quiet_ms;   /* the quiet moment the switch waited for */
 	double   t_start, t_end;    /* of the case, wall clock */
 	double   observe_s;         /* probe start to end of window */
 	unsigned long long dropped;

@@ -95,14 +95,46 @@ size_t events_from_frame(const struct pkt_dns *p, double t,
 	return p->nmsgs;
 }
 
+/* FNV-1a over an endpoint: the address, then port and protocol (0 and 0
+ * for the address alone). */
+static uint32_t endpoint_hash(const struct pkt_addr *a, uint16_t port,
+                              uint8_t proto)
+{
+	uint8_t tail[4] = { (uint8_t)(port >> 8), (uint8_t)port, proto,
+	                    (uint8_t)a->family };
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < (a->family == 6 ? 16u : 4u); i++)
+		h = (h ^ a->a[i]) * 16777619u;
+	for (size_t i = 0; i < sizeof tail; i++)
+		h = (h ^ tail[i]) * 16777619u;
+	return h;
+}
+
 void events_to_query(const struct wn_event *e, struct vd_query *q)
 {
+	/* The client is a query's source and a response's destination. */
+	const struct pkt_addr *cl = e->qr ? &e->dst : &e->src;
+	uint16_t cport = e->qr ? e->dport : e->sport;
+
+	memset(q, 0, sizeof *q);
 	q->t = e->t;
 	q->to = e->server;
 	q->id = e->id;
 	q->qtype = e->qtype;
 	q->qname_hash = vd_hash_name(e->qname);
-	q->retrans = false;
+	q->client = endpoint_hash(cl, cport, e->proto);
+	q->client_addr = endpoint_hash(cl, 0, 0);
+}
+
+void events_note_message(const struct wn_event *e, struct vd_query *q,
+                         size_t *nq)
+{
+	struct vd_query m;
+	events_to_query(e, &m);
+	if (e->qr)
+		vd_note_response(q, *nq, &m);
+	else
+		q[(*nq)++] = m;
 }
 
 void events_tsv_header(FILE *f)

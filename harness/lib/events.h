@@ -49,8 +49,16 @@ void events_from_msg(const struct pkt_flow *f, const struct dns_msg *m,
 size_t events_from_frame(const struct pkt_dns *p, double t,
                          const struct wn_servers *s,
                          struct wn_event out[PKT_MSGS_MAX]);
-/* The query a vd_* verdict needs from a query event. */
+/* What a vd_* verdict needs from an event: a query's own fields, or a
+ * response's (the client endpoint then is its destination), as
+ * vd_note_response() takes it. */
 void events_to_query(const struct wn_event *e, struct vd_query *q);
+/* The one way from messages in capture order to the queries a verdict
+ * counts, shared by a case (observe.c) and decode: a query is added at
+ * q[*nq] (room for it is the caller's), a response marks the query it
+ * answers (vd_note_response). */
+void events_note_message(const struct wn_event *e, struct vd_query *q,
+                         size_t *nq);
 
 void events_tsv_header(FILE *f);
 /* t_switch < 0: no switch, the relative column is empty. */

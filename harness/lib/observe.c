@@ -106,12 +106,15 @@ void observe_line(struct observe *o, const char *line, double t_read)
 		return;
 	/* When the line starts with the lookup's own time (our probes print
 	 * "EPOCH<TAB>..."), that time counts; for any other program, when it
-	 * was read, which a buffered pipe may delay. */
+	 * was read: an upper bound only, since a block-buffered program
+	 * flushes lines long after it wrote them, so the verdict never
+	 * claims a cache from such a line (vd_answer.stamped). */
 	char *end;
 	double t = strtod(line, &end);
 	bool stamped = end != line && *end == '\t' && t > 1e9 && t < 1e10;
 	o->ans[o->nans].t = stamped ? t : t_read;
 	o->ans[o->nans].from = from;
+	o->ans[o->nans].stamped = stamped;
 	o->nans++;
 }
 
@@ -129,19 +132,50 @@ void observe_output(struct observe *o, const char *buf, size_t n,
 	}
 }
 
-bool observe_ready_to_switch(const struct observe *o,
-                             const struct observe_switch *sw, double now)
+static double quiet_ms(const struct observe_switch *sw)
 {
-	double quiet = sw->interval_ms ? fmin(fmax(sw->interval_ms / 4.0, 5), 50)
-	                               : 20;
-	if ((now - o->t_last_packet) * 1000 < quiet)
-		return false;
+	return sw->interval_ms ? fmin(fmax(sw->interval_ms / 4.0, 5), 50) : 20;
+}
+
+unsigned observe_quiet_ms(const struct observe_switch *sw)
+{
+	return (unsigned)ceil(quiet_ms(sw));
+}
+
+unsigned observe_max_wait_ms(const struct observe_switch *sw)
+{
+	return sw->interval_ms > 100 ? 2 * sw->interval_ms : 200;
+}
+
+/* The switch is due (quiet or not): at switch_at_ms, or once enough
+ * queries reached the old server. */
+static bool switch_due(const struct observe *o, const struct observe_switch *sw,
+                       double now)
+{
 	if (sw->switch_at_ms)   /* a fixed time after the start, lookups or not */
 		return (now - sw->t_run) * 1000 >= sw->switch_at_ms;
 	if (o->old_queries == 0)
 		return false;
 	return o->old_queries >= sw->before ||
 	       (now - o->t_first_old) * 1000 >= sw->switch_after_ms;
+}
+
+bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
+                             double now)
+{
+	if (!switch_due(o, sw, now))
+		return false;
+	if (sw->t_due == 0)
+		sw->t_due = now;
+	if ((now - o->t_last_packet) * 1000 >= quiet_ms(sw))
+		return true;
+	/* Never quiet (a process looking up every few ms): switch anyway,
+	 * and say so, rather than wait until the timeout. */
+	if ((now - sw->t_due) * 1000 >= observe_max_wait_ms(sw)) {
+		sw->forced = true;
+		return true;
+	}
+	return false;
 }
 
 size_t observe_window_queries(const struct observe *o,
@@ -152,8 +186,12 @@ size_t observe_window_queries(const struct observe *o,
 	size_t nq = 0;
 	for (size_t i = 0; i < o->nev; i++) {
 		const struct wn_event *e = &o->ev[i];
-		if (e->qr || (o->only_qtype && e->qtype != o->only_qtype))
+		if (o->only_qtype && e->qtype != o->only_qtype)
 			continue;
+		if (e->qr) {   /* which queries were answered, and when */
+			events_note_message(e, q, &nq);
+			continue;
+		}
 		if (w->t_fresh > 0 && e->t >= w->t_fresh) {
 			*fresh_old += e->server == VD_OLD;
 			*fresh_new += e->server == VD_NEW;
@@ -163,7 +201,7 @@ size_t observe_window_queries(const struct observe *o,
 		 * took to stop the process is in the capture, not the verdict. */
 		if (e->t > w->t_end)
 			continue;
-		events_to_query(e, &q[nq++]);
+		events_note_message(e, q, &nq);
 	}
 	return nq;
 }

@@ -71,22 +71,33 @@ void observe_output(struct observe *o, const char *buf, size_t n,
  * "EPOCH<TAB>" (as the probes print it), else by t_read. */
 void observe_line(struct observe *o, const char *line, double t_read);
 
-/* When to switch resolv.conf (a case's settings). */
+/* When to switch resolv.conf (a case's settings, and the state of the
+ * wait for a quiet moment). */
 struct observe_switch {
 	double   t_run;            /* the process started */
 	unsigned interval_ms;      /* how often it looks up; 0: unknown */
 	unsigned switch_at_ms;     /* nonzero: this long after t_run */
 	unsigned before;           /* ... else after this many old queries */
 	unsigned switch_after_ms;  /* ... or this long after the first one */
+	/* Set by observe_ready_to_switch(): */
+	double   t_due;            /* when the switch became due; 0: not yet */
+	bool     forced;           /* it came without a quiet moment */
 };
 
-/* Whether to switch at time now: only in a quiet moment (no frame for a
- * quarter of the interval, 5 to 50 ms; 20 ms when the interval is
- * unknown), so that no lookup straddles the switch; then at switch_at_ms,
- * or once a query reached the old server and either `before` of them
- * have or switch_after_ms has passed since the first. */
-bool observe_ready_to_switch(const struct observe *o,
-                             const struct observe_switch *sw, double now);
+/* Whether to switch at time now.  The switch is due at switch_at_ms, or
+ * once a query reached the old server and either `before` of them have
+ * or switch_after_ms has passed since the first.  Then it waits for a
+ * quiet moment (no frame for observe_quiet_ms()), so that no lookup
+ * straddles the switch, but at most observe_max_wait_ms() after it became
+ * due: a process that is never that quiet is switched anyway, and
+ * sw->forced says so.  Called again and again with a later now. */
+bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
+                             double now);
+/* The quiet moment: a quarter of the interval, 5 to 50 ms; 20 ms when
+ * the interval is unknown. */
+unsigned observe_quiet_ms(const struct observe_switch *sw);
+/* The longest wait for it: two intervals, at least 200 ms. */
+unsigned observe_max_wait_ms(const struct observe_switch *sw);
 
 /* Which queries the verdict counts. */
 struct observe_window {

@@ -2,10 +2,10 @@
  * verdict.c - the verdict rules of doc/design.md ("Verdicts"), applied
  * to observations.
  *
- * A "lookup" is a query message that is not a retransmission: the verdict
- * speaks of lookups so that a resend after a lost answer does not turn
- * FOLLOWED into MIXED; the queries_* counts keep every message, so that
- * anyone can recount them from capture.pcap.
+ * The verdict speaks of lookups, what a program asked (verdict.h): a
+ * resend after a lost answer does not turn FOLLOWED into MIXED, and a
+ * getaddrinfo's A+AAAA pair is one lookup, not two.  The queries_* counts
+ * keep every message, so that anyone can recount them from capture.pcap.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -25,7 +25,7 @@ int verdict_from_queries(struct vd_query *q, size_t nq, bool sorted,
 {
 	if (!sorted && vd_sort_queries(q, nq) != 0)
 		return -1;
-	vd_mark_retransmissions(q, nq);
+	vd_mark_lookups(q, nq);
 	in->q = q;
 	in->nq = nq;
 	verdict_decide(in, out);
@@ -55,26 +55,98 @@ uint32_t vd_hash_name(const char *name)
 	return h;
 }
 
-/* Resends come within a few seconds and a few queries of the original:
- * looking back a bounded distance keeps this linear on large captures. */
-#define RETRANS_LOOKBACK 64
-#define RETRANS_SECONDS  10.0
+/* Resends come within a few seconds and a few queries of the original,
+ * and so do the answers and the other queries of a lookup: looking back
+ * a bounded distance keeps this linear on large captures. */
+#define LOOKBACK         64
+#define LOOKBACK_SECONDS 10.0
+/* The queries of one lookup leave together (glibc and musl send A and
+ * AAAA back to back, Go on two sockets at the same moment); a query sent
+ * this long after one still unanswered is not taken for its partner. */
+#define LOOKUP_SECONDS   1.0
 
-void vd_mark_retransmissions(struct vd_query *q, size_t nq)
+static bool same_question(const struct vd_query *a, const struct vd_query *b)
+{
+	return a->to == b->to && a->id == b->id && a->qtype == b->qtype &&
+	       a->qname_hash == b->qname_hash && a->client == b->client;
+}
+
+void vd_note_response(struct vd_query *q, size_t nq, const struct vd_query *r)
+{
+	size_t lo = nq > LOOKBACK ? nq - LOOKBACK : 0;
+	for (size_t j = nq; j-- > lo;) {
+		if (r->t - q[j].t > LOOKBACK_SECONDS)
+			return;
+		if (same_question(&q[j], r)) {
+			if (q[j].t_answered == 0)
+				q[j].t_answered = r->t;
+			return;   /* the latest one: an answered one takes no more */
+		}
+	}
+}
+
+/* Was query p still waiting for its answer when q was sent? */
+static bool unanswered_at(const struct vd_query *p, const struct vd_query *q)
+{
+	return p->t_answered == 0 || p->t_answered > q->t;
+}
+
+/* A retransmission: the latest query with the same question from the same
+ * endpoint had no answer yet.  After an answered one, a new lookup, even
+ * with the same ID (a client that never changes it). */
+static bool is_retrans(const struct vd_query *q, size_t i)
+{
+	size_t lo = i > LOOKBACK ? i - LOOKBACK : 0;
+	for (size_t j = i; j-- > lo;) {
+		if (q[i].t - q[j].t > LOOKBACK_SECONDS)
+			return false;
+		if (same_question(&q[j], &q[i]))
+			return unanswered_at(&q[j], &q[i]);
+	}
+	return false;
+}
+
+/* Same server, client address and name: a query that may belong to the
+ * same lookup as p, unless p is a resend. */
+static bool same_asker(const struct vd_query *p, const struct vd_query *q)
+{
+	return !p->retrans && p->to == q->to && p->client_addr == q->client_addr &&
+	       p->qname_hash == q->qname_hash;
+}
+
+/* Part of an earlier lookup: sent while a query of the latest lookup for
+ * the same name, to the same server, from the same client address (any
+ * port: Go uses a socket per type) was in flight, within LOOKUP_SECONDS of
+ * its first query, and of a type that lookup does not have yet. */
+static bool joins_lookup(const struct vd_query *q, size_t i)
+{
+	size_t lo = i > LOOKBACK ? i - LOOKBACK : 0, head = i;
+	for (size_t j = i; j-- > lo;) {
+		if (q[i].t - q[j].t > LOOKUP_SECONDS)
+			break;
+		if (same_asker(&q[j], &q[i]) && !q[j].joined) {
+			head = j;   /* the latest lookup's first query */
+			break;
+		}
+	}
+	if (head == i)
+		return false;
+	bool in_flight = false;
+	for (size_t k = head; k < i; k++) {
+		if (!same_asker(&q[k], &q[i]))
+			continue;
+		if (q[k].qtype == q[i].qtype)
+			return false;   /* that lookup has this type: a new one */
+		in_flight |= unanswered_at(&q[k], &q[i]);
+	}
+	return in_flight;
+}
+
+void vd_mark_lookups(struct vd_query *q, size_t nq)
 {
 	for (size_t i = 0; i < nq; i++) {
-		q[i].retrans = false;
-		size_t lo = i > RETRANS_LOOKBACK ? i - RETRANS_LOOKBACK : 0;
-		for (size_t j = i; j-- > lo;) {
-			if (q[i].t - q[j].t > RETRANS_SECONDS)
-				break;
-			if (q[j].to == q[i].to && q[j].id == q[i].id &&
-			    q[j].qtype == q[i].qtype &&
-			    q[j].qname_hash == q[i].qname_hash) {
-				q[i].retrans = true;
-				break;
-			}
-		}
+		q[i].retrans = is_retrans(q, i);
+		q[i].joined = !q[i].retrans && joins_lookup(q, i);
 	}
 }
 
@@ -113,7 +185,7 @@ static void count_queries(const struct vd_input *in, struct vd_result *r)
 			: (q->to == VD_OLD ? &r->queries_old_before :
 			   q->to == VD_NEW ? &r->queries_new_before : &r->queries_other_before);
 		(*c)++;
-		if (after && !q->retrans) {
+		if (after && !q->retrans && !q->joined) {
 			if (q->to == VD_OLD)
 				r->lookups_old_after++;
 			else if (q->to == VD_NEW)
@@ -124,15 +196,30 @@ static void count_queries(const struct vd_input *in, struct vd_result *r)
 	}
 }
 
-static void count_answers(const struct vd_input *in, struct vd_result *r)
+/* Answers after the switch that the program dated itself: only those can
+ * show a cache answered (a buffered program flushes earlier lines late). */
+struct stamped_after {
+	unsigned old_after, new_after;
+};
+
+static void count_answers(const struct vd_input *in, struct vd_result *r,
+                          struct stamped_after *st)
 {
 	for (size_t i = 0; i < in->na; i++) {
 		const struct vd_answer *a = &in->a[i];
 		bool after = in->switched && a->t >= in->t_switch;
+		if (a->from != VD_OLD && a->from != VD_NEW)
+			continue;
 		if (a->from == VD_OLD)
 			(*(after ? &r->answers_old_after : &r->answers_old_before))++;
-		else if (a->from == VD_NEW)
+		else
 			(*(after ? &r->answers_new_after : &r->answers_new_before))++;
+		if (!a->stamped)
+			r->answers_unstamped++;
+		else if (after && a->from == VD_OLD)
+			st->old_after++;
+		else if (after)
+			st->new_after++;
 	}
 }
 
@@ -144,7 +231,8 @@ static enum verdict decide_wire(const struct vd_input *in, struct vd_result *r)
 
 	for (size_t i = 0; i < in->nq; i++) {
 		const struct vd_query *q = &in->q[i];
-		if (q->t < in->t_switch || q->retrans || q->to == VD_OTHER)
+		if (q->t < in->t_switch || q->retrans || q->joined ||
+		    q->to == VD_OTHER)
 			continue;
 		if (q->to == VD_NEW)
 			seen_new = true;
@@ -161,6 +249,20 @@ static enum verdict decide_wire(const struct vd_input *in, struct vd_result *r)
 		return V_MIXED;
 	r->late_by = old_first;
 	return old_first ? V_LATE : V_FOLLOWED;
+}
+
+/* The reason counts lookups; when the query messages after the switch
+ * are more, it says how many and why, so that the numbers beside it
+ * (queries_*_after, recountable from the capture) do not contradict it. */
+static void describe_messages(struct vd_result *r)
+{
+	unsigned msgs = r->queries_old_after + r->queries_new_after;
+	unsigned lookups = r->lookups_old_after + r->lookups_new_after;
+	size_t n = strlen(r->reason);
+	if (msgs > lookups && n < sizeof r->reason)
+		snprintf(r->reason + n, sizeof r->reason - n, " (%u query "
+		         "message%s: resends and a lookup's other record types are "
+		         "not lookups)", msgs, msgs == 1 ? "" : "s");
 }
 
 static void describe(const struct vd_input *in, struct vd_result *r)
@@ -195,30 +297,51 @@ static void describe(const struct vd_input *in, struct vd_result *r)
 		break;
 	case V_INCONCLUSIVE:
 	case V_NONE:
-		break;
+		return;
 	}
+	describe_messages(r);
 }
 
 /* The application view disagrees with the wire when the process got
- * answers from a server the wire says it did not ask: a cache. */
-static void note_app_view(const struct vd_result *r, char *buf, size_t size)
+ * answers from a server the wire says it did not ask: a cache.  Only
+ * lines the program dated itself count: a line dated when it was read
+ * may have been written before the switch. */
+static void note_app_view(const struct vd_result *r,
+                          const struct stamped_after *st, char *buf,
+                          size_t size)
 {
 	buf[0] = '\0';
-	if (r->answers_new_after && !r->queries_new_after)
+	if (st->new_after && !r->queries_new_after)
 		snprintf(buf, size, "the process got new answers with no query to "
 		         "the new server on the wire: answered by a cache");
-	else if (r->answers_old_after && !r->queries_old_after)
+	else if (st->old_after && !r->queries_old_after)
 		snprintf(buf, size, "the process got old answers after the switch "
 		         "with no query to the old server: answered from a cache");
 }
 
+const char *vd_app_dating(const struct vd_result *r)
+{
+	unsigned n = r->answers_old_before + r->answers_new_before +
+	             r->answers_old_after + r->answers_new_after;
+	if (n == 0)
+		return "";
+	if (r->answers_unstamped == 0)
+		return "the program stamps its lines";
+	if (r->answers_unstamped == n)
+		return "dated when read; a buffered program may have written them "
+		       "earlier, so no cache claim is made from them";
+	return "some lines stamped by the program, the others dated when read; "
+	       "only the stamped ones can support a cache claim";
+}
+
 void verdict_decide(const struct vd_input *in, struct vd_result *r)
 {
+	struct stamped_after st = { 0, 0 };
 	memset(r, 0, sizeof *r);
 	r->first_new_ms = -1;
 	count_queries(in, r);
-	count_answers(in, r);
-	note_app_view(r, r->app_note, sizeof r->app_note);
+	count_answers(in, r, &st);
+	note_app_view(r, &st, r->app_note, sizeof r->app_note);
 
 	r->v = V_INCONCLUSIVE;
 	if (in->dropped) {

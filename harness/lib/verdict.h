@@ -20,19 +20,41 @@ enum verdict {
 
 enum vd_server { VD_OLD, VD_NEW, VD_OTHER };
 
-/* One DNS query message (QR=0) seen on the wire. */
+/*
+ * One DNS query message (QR=0) seen on the wire, or (for
+ * vd_note_response) a response described by the same fields.
+ *
+ * The counting rule (doc/design.md, "Verdicts", "Retransmissions" and
+ * "Lookups"), the same for a live case and a decoded file:
+ * - a retransmission is a query re-sent while the earlier one with the
+ *   same server, client endpoint (address, port, protocol), ID, name and
+ *   type had no answer yet; a query after an answered one is new;
+ * - a lookup is what a program asked: the first transmissions one call
+ *   has in flight together for one name to one server from one client
+ *   address, one per type (getaddrinfo's A and AAAA, on one socket or
+ *   two), count once.
+ */
 struct vd_query {
 	double         t;        /* capture time, epoch seconds */
+	double         t_answered; /* the first response matched; 0: none */
 	enum vd_server to;
 	uint16_t       id, qtype;
 	uint32_t       qname_hash;
-	bool           retrans;  /* set by vd_mark_retransmissions() */
+	uint32_t       client;   /* hash of the client endpoint: address,
+	                          * port, protocol (events_to_query) */
+	uint32_t       client_addr; /* hash of the client address alone */
+	bool           retrans;  /* set by vd_mark_lookups() */
+	bool           joined;   /* ... part of a lookup an earlier query began */
 };
 
 /* One answer the process printed, classified by which server's data. */
 struct vd_answer {
 	double         t;
 	enum vd_server from;
+	bool           stamped;  /* t is the program's own time ("EPOCH<TAB>");
+	                          * false: when whichns read the line, an upper
+	                          * bound only (a buffered program wrote it
+	                          * earlier), never evidence for a cache */
 };
 
 struct vd_input {
@@ -51,10 +73,12 @@ struct vd_result {
 	unsigned late_by;          /* LATE: lookups to old before the first to new */
 	unsigned queries_old_before, queries_new_before, queries_other_before;
 	unsigned queries_old_after, queries_new_after, queries_other_after;
-	unsigned lookups_old_after, lookups_new_after; /* retransmissions left out */
+	unsigned lookups_old_after, lookups_new_after; /* lookups: retransmissions
+	                            * and the other types of a lookup left out */
 	double   first_new_ms;     /* switch to first query to new; < 0: none */
 	unsigned answers_old_before, answers_new_before;
 	unsigned answers_old_after, answers_new_after;
+	unsigned answers_unstamped; /* of those, dated when read, not stamped */
 	char     reason[256];      /* why INCONCLUSIVE, or what the numbers say */
 	char     app_note[160];    /* where the application view disagrees */
 };
@@ -62,12 +86,19 @@ struct vd_result {
 /* Sort by capture time, stable (equal times keep their order): captures
  * from several interfaces can be out of order.  -1: out of memory. */
 int  vd_sort_queries(struct vd_query *q, size_t n);
-/* Mark queries that repeat an earlier one (same server, id, type, name). */
-void vd_mark_retransmissions(struct vd_query *q, size_t nq);
+/* A response r (to: the server it came from, client: the endpoint it
+ * went to, t: its capture time) answers the latest query of q[0..nq) with
+ * the same server, client endpoint, id, name and type: that query's
+ * t_answered is set, by its first response only.  Queries are in capture
+ * order; responses are handed in as they come. */
+void vd_note_response(struct vd_query *q, size_t nq, const struct vd_query *r);
+/* Mark retransmissions and the queries that join an earlier lookup (the
+ * rule above), on queries in time order with t_answered set. */
+void vd_mark_lookups(struct vd_query *q, size_t nq);
 void verdict_decide(const struct vd_input *in, struct vd_result *out);
 /* The whole way from queries as captured to a verdict, the same for a
  * live case and a decoded file: time order (skipped when the caller knows
- * q is sorted), resends marked, then verdict_decide() with in->q and
+ * q is sorted), vd_mark_lookups(), then verdict_decide() with in->q and
  * in->nq set to q.  -1: out of memory (nothing decided). */
 int  verdict_from_queries(struct vd_query *q, size_t nq, bool sorted,
                           struct vd_input *in, struct vd_result *out);
@@ -76,5 +107,8 @@ const char *verdict_name(enum verdict v);
 /* Parses "FOLLOWED" etc. (case-insensitive); V_NONE when unknown. */
 enum verdict verdict_parse(const char *s);
 uint32_t vd_hash_name(const char *name);
+/* How the application view was dated, in words for report.md: "" when the
+ * process printed no answer. */
+const char *vd_app_dating(const struct vd_result *r);
 
 #endif
