@@ -25,7 +25,7 @@
  * - partial only on PKT_DNS from TCP; a DNS frame has port 53 on one
  *   side and two addresses of one family;
  * - every decoded name is a C string within its buffer;
- * - one event per message; its events.tsv line has 12 fields and one
+ * - one event per message; its events.tsv line has 13 fields and one
  *   newline, its time columns are what printf's %.6f and %.3f give; its
  *   JSON line is one object on one line with no raw control character.
  */
@@ -124,7 +124,7 @@ static void check_tsv(const struct wn_event *e)
 	FUZZ_CHECK(len == m.size, "events.tsv line has a NUL byte");
 	FUZZ_CHECK(len > 0 && line[len - 1] == '\n' && count_char(line, '\n') == 1,
 	           "events.tsv line is not one line: %s", line);
-	FUZZ_CHECK(count_char(line, '\t') == 11, "events.tsv line has %zu tabs: %s",
+	FUZZ_CHECK(count_char(line, '\t') == 12, "events.tsv line has %zu tabs: %s",
 	           count_char(line, '\t'), line);
 	snprintf(want, sizeof want, "%.6f\t%.3f\t", e->t, (e->t - T_SWITCH) * 1000.0);
 	FUZZ_CHECK(strncmp(line, want, strlen(want)) == 0,

@@ -369,6 +369,7 @@ static void on_message(void *ctx, const struct flow_msg *fm)
 
 static void link_seen(struct decode_stats *st, int linktype)
 {
+	d->ev.frame = d->st.packets;   /* the frame being read (1-based) */
 	for (size_t i = 0; i < st->nlinks; i++)
 		if (st->links[i] == linktype)
 			return;

@@ -132,8 +132,8 @@ START_TEST(tsv_header_columns)
 	events_tsv_header(memout_open(&m));
 	char *buf = memout_text(&m);
 	ck_assert_str_eq(buf, "time\tms_since_switch\tserver\tdirection\tsrc\tdst"
-	                 "\tproto\tid\tqname\tqtype\trcode\tanswers\n");
-	ck_assert_int_eq(count_char(buf, '\t'), 11);
+	                 "\tproto\tid\tqname\tqtype\trcode\tanswers\tframe\n");
+	ck_assert_int_eq(count_char(buf, '\t'), 12);
 	free(buf);
 }
 END_TEST
@@ -144,7 +144,7 @@ START_TEST(tsv_query)
 	char *s = capture(events_tsv, &e, 1795663950.444018);
 	ck_assert_str_eq(s, "1795663950.327489\t-116.529\tnew\tquery\t"
 	                 "198.51.100.2:57125\t198.51.100.20:53\tudp\t57133\t"
-	                 "hat.com\tA\t-\t-\n");
+	                 "hat.com\tA\t-\t-\t\n");
 	free(s);
 }
 END_TEST
@@ -159,8 +159,8 @@ START_TEST(tsv_response_ipv6_tcp_no_switch)
 	char *s = capture(events_tsv, &e, -1);
 	ck_assert_str_eq(s, "1795663950.327489\t\told\tresponse\t"
 	                 "[2001:db8:100::10]:53\t[2001:db8:100::2]:40000\ttcp\t57133\t"
-	                 "hat.com\tAAAA\tNXDOMAIN\t2001:db8:203::203,2001:db8:203::1\n");
-	ck_assert_int_eq(count_char(s, '\t'), 11);
+	                 "hat.com\tAAAA\tNXDOMAIN\t2001:db8:203::203,2001:db8:203::1\t\n");
+	ck_assert_int_eq(count_char(s, '\t'), 12);
 	free(s);
 }
 END_TEST
@@ -174,9 +174,9 @@ START_TEST(json_query_fields)
 	                 "\"src\":\"198.51.100.2\",\"sport\":57125,"
 	                 "\"dst\":\"198.51.100.20\",\"dport\":53,\"proto\":\"udp\","
 	                 "\"id\":57133,\"qname\":\"hat.com\",\"qtype\":\"A\","
-	                 "\"rcode\":null,\"answers\":null}\n");
+	                 "\"rcode\":null,\"answers\":null,\"frame\":null}\n");
 	struct jfield f[20];
-	ck_assert_int_eq(jparse(s, f, 20), 14);
+	ck_assert_int_eq(jparse(s, f, 20), 15);
 	free(s);
 }
 END_TEST
@@ -187,10 +187,11 @@ START_TEST(json_response_fields)
 	e.proto = 6;
 	e.qtype = 65;
 	snprintf(e.answers, sizeof e.answers, "203.0.113.203");
+	e.frame = 4242;
 	char *s = capture(events_json, &e, -1);
 	struct jfield f[20];
 	int n = jparse(s, f, 20);
-	ck_assert_int_eq(n, 14);
+	ck_assert_int_eq(n, 15);
 	ck_assert(jget(f, n, "ms_since_switch")->is_null);
 	ck_assert_str_eq(jget(f, n, "server")->str, "old");
 	ck_assert_str_eq(jget(f, n, "direction")->str, "response");
@@ -202,6 +203,7 @@ START_TEST(json_response_fields)
 	ck_assert_str_eq(jget(f, n, "qtype")->str, "TYPE65");
 	ck_assert_str_eq(jget(f, n, "rcode")->str, "NOERROR");
 	ck_assert_str_eq(jget(f, n, "answers")->str, "203.0.113.203");
+	ck_assert(jget(f, n, "frame")->num == 4242);
 	ck_assert(jget(f, n, "time")->num > 1795663950.3274 &&
 	          jget(f, n, "time")->num < 1795663950.3276);
 	free(s);
@@ -216,7 +218,7 @@ START_TEST(json_no_question)
 	char *s = capture(events_json, &e, -1);
 	struct jfield f[20];
 	int n = jparse(s, f, 20);
-	ck_assert_int_eq(n, 14);
+	ck_assert_int_eq(n, 15);
 	ck_assert(jget(f, n, "qname")->is_null);
 	ck_assert(jget(f, n, "qtype")->is_null);
 	free(s);
@@ -233,7 +235,7 @@ static char *tsv_reference(const struct wn_event *e, double t_switch)
 	if (t_switch >= 0)
 		snprintf(rel, sizeof rel, "%.3f", (e->t - t_switch) * 1000.0);
 	bool v6 = e->src.family == 6;   /* IPv6 endpoints are [addr]:port */
-	fprintf(f, "%.6f\t%s\t%s\t%s\t%s%s%s:%u\t%s%s%s:%u\t%s\t%u\t%s\t%s\t%s\t%s\n",
+	fprintf(f, "%.6f\t%s\t%s\t%s\t%s%s%s:%u\t%s%s%s:%u\t%s\t%u\t%s\t%s\t%s\t%s\t",
 	        e->t, rel, events_server_name(e->server),
 	        e->qr ? "response" : "query",
 	        v6 ? "[" : "", pkt_addr_str(&e->src, src, sizeof src), v6 ? "]" : "",
@@ -244,6 +246,9 @@ static char *tsv_reference(const struct wn_event *e, double t_switch)
 	        e->qname[0] ? e->qname : "-", dns_type_name(e->qtype, type, sizeof type),
 	        e->qr ? dns_rcode_name(e->rcode) : "-",
 	        e->answers[0] ? e->answers : "-");
+	if (e->frame)
+		fprintf(f, "%llu", (unsigned long long)e->frame);
+	fputc('\n', f);
 	return memout_text(&m);
 }
 
@@ -282,6 +287,7 @@ START_TEST(tsv_numbers_match_printf)
 		double sw = e.t + ((double)(r >> 40) - (double)(1u << 23)) / 1e6;
 		tsv_same(&e, i % 5 ? sw : -1);
 		e.sport = (uint16_t)r;
+		e.frame = i % 3 ? r >> (r % 64) : 0;   /* 0: the column is empty */
 	}
 }
 END_TEST
@@ -303,7 +309,7 @@ START_TEST(json_escapes_hostile_name)
 		char *s = capture(events_json, &e, 1795663950.0);
 		struct jfield f[20];
 		int n = jparse(s, f, 20);
-		ck_assert_msg(n == 14, "not one JSON object: %s", s);
+		ck_assert_msg(n == 15, "not one JSON object: %s", s);
 		ck_assert_str_eq(jget(f, n, "qname")->str, names[i]);
 		ck_assert_str_eq(jget(f, n, "answers")->str + 3, names[i]);
 		ck_assert_int_eq(count_char(s, '\n'), 1);   /* one line */

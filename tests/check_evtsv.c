@@ -31,11 +31,14 @@ static void make_rows(void)
 {
 	struct wn_event *r = round_trip_rows;
 	r[0] = mkevent(false, "198.51.100.2", 40000, "198.51.100.10", 53);
+	r[0].frame = 1;
 	r[1] = mkevent(true, "198.51.100.10", 53, "198.51.100.2", 40000);
+	r[1].frame = UINT64_MAX;            /* the widest frame number */
 	snprintf(r[1].answers, sizeof r[1].answers, "203.0.113.203");
 	r[2] = mkevent(false, "2001:db8:100::2", 1, "2001:db8:100::10", 53);
 	r[2].qtype = DNS_T_AAAA;
 	r[2].proto = 6;
+	r[2].frame = 1234567;
 	r[3] = mkevent(true, "2001:db8:100::20", 53, "2001:db8:100::2", 65535);
 	r[3].rcode = 3;                     /* NXDOMAIN, no answers */
 	r[3].server = VD_NEW;
@@ -82,6 +85,7 @@ START_TEST(test_round_trip)
 		ck_assert_str_eq(got.answers, want->answers);
 		ck_assert_int_eq(got.rcode, want->qr ? want->rcode : 0);
 		ck_assert_double_eq_tol(got.t, want->t, 1e-6);
+		ck_assert_uint_eq(got.frame, want->frame);
 		free(line);
 		free(again);
 	}
@@ -129,42 +133,69 @@ START_TEST(test_header_only)
 }
 END_TEST
 
+/* A file written before the frame column reads, frame 0. */
+START_TEST(test_old_file)
+{
+	const char *text = "time\tms_since_switch\tserver\tdirection\tsrc\tdst\tproto"
+	                   "\tid\tqname\tqtype\trcode\tanswers\n"
+	                   "1795663950.327489\t-0.500\told\tquery\t198.51.100.2:4000\t"
+	                   "198.51.100.10:53\tudp\t42\that.com\tMX\t-\t-\n";
+	struct wn_event *ev;
+	size_t n;
+	char err[200] = "";
+	ck_assert_msg(evtsv_parse(text, strlen(text), &ev, &n, err, sizeof err) == 0,
+	              "%s", err);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ev[0].frame, 0);
+	ck_assert_int_eq(ev[0].qtype, DNS_T_MX);
+	ck_assert_int_eq(ev[0].id, 42);
+	free(ev);
+}
+END_TEST
+
 /* ---- Malformed ---- */
 
 #define GOOD_Q "1795663950.327489\t-0.500\told\tquery\t198.51.100.2:4000\t" \
-               "198.51.100.10:53\tudp\t42\that.com\tA\t-\t-"
+               "198.51.100.10:53\tudp\t42\that.com\tA\t-\t-\t7"
 
 static const struct { const char *line, *err; } bad_rows[] = {
 	{ "", "fewer columns" },
 	{ GOOD_Q "\textra", "more columns" },
+	{ GOOD_Q "\t", "more columns" },
 	{ "1795663950.327489\t\told\tquery", "fewer columns" },
-	{ "x\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad time 'x'" },
-	{ "nan\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad time" },
-	{ "1e999\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad time" },
-	{ " 1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad time" },
-	{ "1\tabc\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad ms_since_switch" },
-	{ "1\t\tOLD\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad server" },
-	{ "1\t\told\tanswer\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad direction" },
-	{ "1\t\told\tquery\t1.2.3.4\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad src" },
-	{ "1\t\told\tquery\t1.2.3.4:65536\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad src" },
-	{ "1\t\told\tquery\t1.2.3.4:-1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad src" },
-	{ "1\t\told\tquery\t1.2.3.4:\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad src" },
-	{ "1\t\told\tquery\t2001:db8::1:53\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad src" },
-	{ "1\t\told\tquery\t[1.2.3.4]:53\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad src" },
-	{ "1\t\told\tquery\t[]:53\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad src" },
-	{ "1\t\told\tquery\t[2001:db8::1:53\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad src" },
-	{ "1\t\told\tquery\t1.2.3.4:1\t999.2.3.4:53\tudp\t1\ta\tA\t-\t-", "bad dst" },
-	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tsctp\t1\ta\tA\t-\t-", "bad proto" },
-	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t65536\ta\tA\t-\t-", "bad id" },
-	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t+1\ta\tA\t-\t-", "bad id" },
-	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\t\tA\t-\t-", "bad qname" },
-	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tBOGUS\t-\t-", "bad qtype" },
-	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tTYPE65536\t-\t-", "bad qtype" },
-	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tTYPE\t-\t-", "bad qtype" },
-	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\tNOERROR\t-", "bad rcode" },
-	{ "1\t\told\tresponse\t1.2.3.4:53\t1.2.3.4:1\tudp\t1\ta\tA\t-\t-", "bad rcode" },
-	{ "1\t\told\tresponse\t1.2.3.4:53\t1.2.3.4:1\tudp\t1\ta\tA\tRCODE16\t-", "bad rcode" },
-	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t", "bad answers" },
+	{ "x\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad time 'x'" },
+	{ "nan\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad time" },
+	{ "1e999\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad time" },
+	{ " 1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad time" },
+	{ "1\tabc\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad ms_since_switch" },
+	{ "1\t\tOLD\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad server" },
+	{ "1\t\told\tanswer\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad direction" },
+	{ "1\t\told\tquery\t1.2.3.4\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad src" },
+	{ "1\t\told\tquery\t1.2.3.4:65536\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad src" },
+	{ "1\t\told\tquery\t1.2.3.4:-1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad src" },
+	{ "1\t\told\tquery\t1.2.3.4:\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad src" },
+	{ "1\t\told\tquery\t2001:db8::1:53\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad src" },
+	{ "1\t\told\tquery\t[1.2.3.4]:53\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad src" },
+	{ "1\t\told\tquery\t[]:53\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad src" },
+	{ "1\t\told\tquery\t[2001:db8::1:53\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad src" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t999.2.3.4:53\tudp\t1\ta\tA\t-\t-\t1", "bad dst" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tsctp\t1\ta\tA\t-\t-\t1", "bad proto" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t65536\ta\tA\t-\t-\t1", "bad id" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t+1\ta\tA\t-\t-\t1", "bad id" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\t\tA\t-\t-\t1", "bad qname" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tBOGUS\t-\t-\t1", "bad qtype" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tTYPE65536\t-\t-\t1", "bad qtype" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tTYPE\t-\t-\t1", "bad qtype" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\tNOERROR\t-\t1", "bad rcode" },
+	{ "1\t\told\tresponse\t1.2.3.4:53\t1.2.3.4:1\tudp\t1\ta\tA\t-\t-\t1", "bad rcode" },
+	{ "1\t\told\tresponse\t1.2.3.4:53\t1.2.3.4:1\tudp\t1\ta\tA\tRCODE16\t-\t1", "bad rcode" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t\t1", "bad answers" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-", "fewer columns" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t0", "bad frame '0'" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t07", "bad frame" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t+7", "bad frame" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t7x", "bad frame" },
+	{ "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\ta\tA\t-\t-\t18446744073709551616", "bad frame" },
 };
 
 START_TEST(test_malformed)
@@ -184,16 +215,16 @@ START_TEST(test_too_long)
 	struct wn_event e;
 	char err[200];
 	snprintf(line, sizeof line, "1\t\told\tquery\t1.2.3.4:1\t1.2.3.4:53\tudp\t1\t"
-	         "%0*d\tA\t-\t-", DNS_NAME_MAX, 0);
+	         "%0*d\tA\t-\t-\t", DNS_NAME_MAX, 0);
 	ck_assert_int_eq(evtsv_parse_line(line, strlen(line), &e, err, sizeof err), -1);
 	ck_assert_has(err, "bad qname");
 	snprintf(line, sizeof line, "1\t\told\tresponse\t1.2.3.4:53\t1.2.3.4:1\tudp\t1\t"
-	         "a\tA\tNOERROR\t%0*d", EV_ANSWERS_MAX, 0);
+	         "a\tA\tNOERROR\t%0*d\t", EV_ANSWERS_MAX, 0);
 	ck_assert_int_eq(evtsv_parse_line(line, strlen(line), &e, err, sizeof err), -1);
 	ck_assert_has(err, "bad answers");
 	/* Exactly what fits is taken. */
 	snprintf(line, sizeof line, "1\t\told\tresponse\t1.2.3.4:53\t1.2.3.4:1\tudp\t1\t"
-	         "a\tA\tNOERROR\t%0*d", EV_ANSWERS_MAX - 1, 0);
+	         "a\tA\tNOERROR\t%0*d\t", EV_ANSWERS_MAX - 1, 0);
 	ck_assert_int_eq(evtsv_parse_line(line, strlen(line), &e, err, sizeof err), 0);
 	ck_assert_uint_eq(strlen(e.answers), EV_ANSWERS_MAX - 1);
 }
@@ -212,7 +243,7 @@ START_TEST(test_bounds)
 	ck_assert_int_eq(evtsv_parse_line(exact, len, &e, err, sizeof err), 0);
 	ck_assert_str_eq(e.qname, "hat.com");
 	ck_assert_int_eq(evtsv_parse_line(exact, len - 2, &e, err, sizeof err), -1);
-	exact[len - 9] = '\0';   /* inside "hat.com" */
+	exact[len - 11] = '\0';   /* inside "hat.com" */
 	ck_assert_int_eq(evtsv_parse_line(exact, len, &e, err, sizeof err), -1);
 	ck_assert_has(err, "bad qname");
 	free(exact);
@@ -222,12 +253,16 @@ END_TEST
 static const struct { const char *text, *err; } bad_files[] = {
 	{ "", "empty" },
 	{ "time\tserver\n", "line 1: not the events.tsv header" },
-	{ "time\tms_since_switch\tserver\tdirection\tsrc\tdst\tproto\tid\tqname\tqtype\trcode\tanswers",
+	{ "time\tms_since_switch\tserver\tdirection\tsrc\tdst\tproto\tid\tqname\tqtype\trcode\tanswers\tframe",
 	  "line 1: no newline" },
-	{ "time\tms_since_switch\tserver\tdirection\tsrc\tdst\tproto\tid\tqname\tqtype\trcode\tanswers\n"
+	{ "time\tms_since_switch\tserver\tdirection\tsrc\tdst\tproto\tid\tqname\tqtype\trcode\tanswers\tframe\n"
 	  GOOD_Q "\n" GOOD_Q, "line 3: no newline" },
-	{ "time\tms_since_switch\tserver\tdirection\tsrc\tdst\tproto\tid\tqname\tqtype\trcode\tanswers\n"
+	{ "time\tms_since_switch\tserver\tdirection\tsrc\tdst\tproto\tid\tqname\tqtype\trcode\tanswers\tframe\n"
 	  GOOD_Q "\n\n", "line 3: fewer columns" },
+	/* A file from before the frame column: its lines have none. */
+	{ "time\tms_since_switch\tserver\tdirection\tsrc\tdst\tproto\tid\tqname\tqtype\trcode\tanswers\n"
+	  GOOD_Q "\n", "line 2: more columns" },
+	{ "time\tms_since_switch\tserver\tdirection\tsrc\tdst\tproto\tid\tqname\tqtype\trcode\tanswers\tframe\tmore\n", "line 1: not the events.tsv header" },
 };
 
 START_TEST(test_bad_file)
@@ -250,6 +285,7 @@ Suite *evtsv_suite(void)
 	tcase_add_loop_test(tc, test_round_trip, 0, NROWS(round_trip_rows));
 	tcase_add_test(tc, test_file);
 	tcase_add_test(tc, test_header_only);
+	tcase_add_test(tc, test_old_file);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Malformed");
 	tcase_add_loop_test(tc, test_malformed, 0, NROWS(bad_rows));

@@ -82,6 +82,7 @@ void events_from_msg(const struct pkt_flow *f, const struct dns_msg *m,
 	e->rcode = m->rcode;
 	join_answers(m, e->answers, sizeof e->answers);
 	e->server = events_classify(s, m->qr ? &f->src : &f->dst);
+	e->frame = 0;
 }
 
 size_t events_from_frame(const struct pkt_dns *p, double t,
@@ -140,7 +141,7 @@ void events_note_message(const struct wn_event *e, struct vd_query *q,
 void events_tsv_header(FILE *f)
 {
 	fputs("time\tms_since_switch\tserver\tdirection\tsrc\tdst\tproto\tid"
-	      "\tqname\tqtype\trcode\tanswers\n", f);
+	      "\tqname\tqtype\trcode\tanswers\tframe\n", f);
 }
 
 /*
@@ -278,6 +279,9 @@ void events_tsv(FILE *f, const struct wn_event *e, double t_switch)
 	put_str(&l, e->qr ? dns_rcode_name(e->rcode) : "-");
 	put_char(&l, '\t');
 	put_str(&l, e->answers[0] ? e->answers : "-");
+	put_char(&l, '\t');
+	if (e->frame)
+		put_uint(&l, e->frame);
 	put_char(&l, '\n');
 	fwrite(l.buf, 1, l.n, f);
 }
@@ -315,5 +319,10 @@ void events_json(FILE *f, const struct wn_event *e, double t_switch)
 	json_str_or_null(f, e->qr ? dns_rcode_name(e->rcode) : "");
 	fputs(",\"answers\":", f);
 	json_str_or_null(f, e->answers);
+	fputs(",\"frame\":", f);
+	if (e->frame)
+		fprintf(f, "%llu", (unsigned long long)e->frame);
+	else
+		fputs("null", f);
 	fputs("}\n", f);
 }

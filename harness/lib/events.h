@@ -34,6 +34,9 @@ struct wn_event {
 	uint8_t  rcode;
 	char     answers[EV_ANSWERS_MAX];  /* comma-separated rdata */
 	enum vd_server server;  /* the DNS server side of the exchange */
+	uint64_t frame;         /* 1-based frame number in the capture, as
+	                         * Wireshark numbers them (for a TCP message,
+	                         * the frame that completed it); 0: unknown */
 };
 
 /* The whichns servers (both address families). */
@@ -42,10 +45,11 @@ void events_default_servers(struct wn_servers *s);
 int  events_add_server(struct wn_servers *s, enum vd_server which, const char *addr);
 enum vd_server events_classify(const struct wn_servers *s, const struct pkt_addr *a);
 
-/* The event of message m of flow f, seen at time t. */
+/* The event of message m of flow f, seen at time t; its frame is 0 (the
+ * caller, who counts frames, sets it). */
 void events_from_msg(const struct pkt_flow *f, const struct dns_msg *m,
                      double t, const struct wn_servers *s, struct wn_event *e);
-/* One event per message of a decoded frame; returns how many. */
+/* One event per message of a decoded frame; returns how many (frame 0). */
 size_t events_from_frame(const struct pkt_dns *p, double t,
                          const struct wn_servers *s,
                          struct wn_event out[PKT_MSGS_MAX]);
@@ -61,7 +65,8 @@ void events_note_message(const struct wn_event *e, struct vd_query *q,
                          size_t *nq);
 
 void events_tsv_header(FILE *f);
-/* t_switch < 0: no switch, the relative column is empty. */
+/* t_switch < 0: no switch, the relative column is empty.  The last column
+ * is the frame number, empty when it is 0 (unknown). */
 void events_tsv(FILE *f, const struct wn_event *e, double t_switch);
 /* The same fields as one JSON object on one line (JSON Lines): absent
  * values (a query's rcode, no answers, no switch) are null. */

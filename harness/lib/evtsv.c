@@ -8,16 +8,20 @@
 #include "evtsv.h"
 
 enum { C_TIME, C_MS, C_SERVER, C_DIR, C_SRC, C_DST, C_PROTO, C_ID, C_QNAME,
-       C_QTYPE, C_RCODE, C_ANSWERS, NCOLS };
+       C_QTYPE, C_RCODE, C_ANSWERS, C_FRAME, NCOLS };
 
 static const char *const col_names[NCOLS] = {
 	"time", "ms_since_switch", "server", "direction", "src", "dst", "proto",
-	"id", "qname", "qtype", "rcode", "answers",
+	"id", "qname", "qtype", "rcode", "answers", "frame",
 };
 
-/* The header events_tsv_header() writes; check_evtsv.c holds them equal. */
+/* The header events_tsv_header() writes; check_evtsv.c holds them equal.
+ * Files written before the frame column have the shorter header, and
+ * read as events of frame 0 (unknown). */
 static const char header[] = "time\tms_since_switch\tserver\tdirection\tsrc"
-                             "\tdst\tproto\tid\tqname\tqtype\trcode\tanswers";
+                             "\tdst\tproto\tid\tqname\tqtype\trcode\tanswers"
+                             "\tframe";
+static const size_t header_old_len = sizeof header - sizeof "\tframe";
 
 /* A column, NUL-terminated in buf; -1 when it does not fit. */
 struct col {
@@ -107,6 +111,24 @@ static int parse_rcode(const struct col *c, uint8_t *rcode)
 	return -1;
 }
 
+/* Empty (unknown), or a frame number as events_tsv() writes it: no sign,
+ * no leading zero. */
+static int parse_frame(const struct col *c, uint64_t *frame)
+{
+	char buf[24], *end;
+	*frame = 0;
+	if (c->n == 0)
+		return 0;
+	if (col_copy(c, buf, sizeof buf) != 0 || !(buf[0] >= '1' && buf[0] <= '9'))
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(buf, &end, 10);
+	if (*end || errno)
+		return -1;
+	*frame = v;
+	return 0;
+}
+
 /* "-" is how events_tsv() writes none. */
 static int parse_text(const struct col *c, char *buf, size_t size)
 {
@@ -158,21 +180,25 @@ static int parse_col(int i, const struct col *c, struct wn_event *e)
 		return e->qr ? parse_rcode(c, &e->rcode) : col_is(c, "-") ? 0 : -1;
 	case C_ANSWERS:
 		return parse_text(c, e->answers, sizeof e->answers);
+	case C_FRAME:
+		return parse_frame(c, &e->frame);
 	}
 	return -1;
 }
 
-int evtsv_parse_line(const char *line, size_t len, struct wn_event *e,
-                     char *err, size_t errsize)
+/* A line of the first ncols columns (NCOLS, or C_FRAME for a file
+ * written before the frame column). */
+static int parse_line(const char *line, size_t len, int ncols,
+                      struct wn_event *e, char *err, size_t errsize)
 {
 	size_t off = 0;
 	memset(e, 0, sizeof *e);
-	for (int i = 0; i < NCOLS; i++) {
+	for (int i = 0; i < ncols; i++) {
 		const char *tab = memchr(line + off, '\t', len - off);
 		struct col c = { line + off, tab ? (size_t)(tab - (line + off)) : len - off };
-		if ((i < NCOLS - 1) != (tab != NULL)) {
+		if ((i < ncols - 1) != (tab != NULL)) {
 			snprintf(err, errsize, "%s columns; expected %d",
-			         tab ? "more" : "fewer", NCOLS);
+			         tab ? "more" : "fewer", ncols);
 			return -1;
 		}
 		if (memchr(c.p, '\0', c.n) || parse_col(i, &c, e) != 0) {
@@ -185,10 +211,17 @@ int evtsv_parse_line(const char *line, size_t len, struct wn_event *e,
 	return 0;
 }
 
+int evtsv_parse_line(const char *line, size_t len, struct wn_event *e,
+                     char *err, size_t errsize)
+{
+	return parse_line(line, len, NCOLS, e, err, errsize);
+}
+
 int evtsv_parse(const char *text, size_t len, struct wn_event **ev, size_t *n,
                 char *err, size_t errsize)
 {
 	size_t lines = 0, off = 0, lineno = 0;
+	int ncols = NCOLS;
 	char why[200];
 
 	*ev = NULL;
@@ -208,12 +241,14 @@ int evtsv_parse(const char *text, size_t len, struct wn_event **ev, size_t *n,
 			goto bad;
 		}
 		if (lineno == 1) {
-			if (l != sizeof header - 1 || memcmp(text, header, l) != 0) {
+			if (l == header_old_len && memcmp(text, header, l) == 0) {
+				ncols = C_FRAME;
+			} else if (l != sizeof header - 1 || memcmp(text, header, l) != 0) {
 				snprintf(err, errsize, "line 1: not the events.tsv header");
 				goto bad;
 			}
-		} else if (evtsv_parse_line(text + off, l, &(*ev)[(*n)++], why,
-		                            sizeof why) != 0) {
+		} else if (parse_line(text + off, l, ncols, &(*ev)[(*n)++], why,
+		                      sizeof why) != 0) {
 			snprintf(err, errsize, "line %zu: %s", lineno, why);
 			goto bad;
 		}

@@ -16,12 +16,14 @@
 #include <stddef.h>
 #include "events.h"
 
-/* One line of len bytes (no newline) into *e.  0, or -1 with err saying
- * which column is wrong. */
+/* One line of len bytes (no newline), every column events_tsv() writes
+ * today, into *e.  0, or -1 with err saying which column is wrong. */
 int evtsv_parse_line(const char *line, size_t len, struct wn_event *e,
                      char *err, size_t errsize);
 
-/* A whole events.tsv: its header line, then one event a line.  0 with
+/* A whole events.tsv: its header line, then one event a line; a file
+ * written before the frame column (its header ends in "answers") reads
+ * as events of frame 0.  0 with
  * *ev (malloc'ed; the caller frees it, NULL when n is 0) and *n; or -1
  * with err "line N: what", and *ev NULL. */
 int evtsv_parse(const char *text, size_t len, struct wn_event **ev, size_t *n,

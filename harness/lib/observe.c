@@ -11,6 +11,7 @@ static void on_message(void *ctx, const struct flow_msg *fm)
 	struct observe *o = ctx;
 	struct wn_event e;
 	events_from_msg(fm->f, fm->m, fm->t, &o->servers, &e);
+	e.frame = o->packets;   /* the frame being handed in (1-based) */
 	observe_event(o, &e);
 }
 
