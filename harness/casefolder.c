@@ -59,11 +59,16 @@ struct picture {
 	size_t nev;
 };
 
+/* The picture greys what the verdict does not count, by the same scope
+ * as report.md's table, and says the verdict in its title. */
 static int write_timeline(FILE *f, const void *arg)
 {
 	const struct picture *p = arg;
-	return timeline_svg(f, p->ev, p->nev, p->r->switched ? p->r->switch_time : -1,
-	                    p->r->name);
+	struct tl_scope sc;
+	char title[1024];
+	evidence_scope(p->r, &sc);
+	evidence_picture_title(title, sizeof title, p->r);
+	return timeline_svg(f, p->ev, p->nev, &sc, title);
 }
 
 /* The folder's events; none (and a line on stderr) when events.tsv is

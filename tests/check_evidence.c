@@ -13,6 +13,7 @@
 #include <string.h>
 #include "evidence.h"
 #include "suites.h"
+#include "timeline.h"
 #include "testutil.h"
 
 /* ---- Shell quoting ---- */
@@ -192,6 +193,8 @@ static void events(struct wn_event e[6])
 	e[3] = ev(250, VD_NEW, false, "hat.com", 28, 0, "");
 	e[4] = ev(250.5, VD_NEW, true, "hat.com", 28, 3, "");
 	e[5] = ev(400, VD_OTHER, true, "a|b.hat.com", 65, 0, "x|y,z");
+	for (int i = 0; i < 6; i++)   /* frames of capture.pcap */
+		e[i].frame = (uint64_t)(3 * i + 1);
 }
 
 static void late_case(struct case_result *r)
@@ -220,6 +223,7 @@ static void late_case(struct case_result *r)
 	strcpy(r->expected_why, "res_init() rereads the file");
 	r->switched = true;
 	r->switch_time = T_SWITCH;
+	r->window_end = T_SWITCH + 0.5;
 	r->complete = true;
 }
 
@@ -234,8 +238,11 @@ static const char files_section[] =
 	"## Files\n"
 	"\n"
 	"- `capture.pcap`: every DNS packet of the case (libpcap, Linux cooked)\n"
-	"- `timeline.svg`: the queries over time, by server, the switch marked\n"
-	"- `events.tsv`: each DNS message decoded, with ms since the switch\n"
+	"- `timeline.svg`: the messages over time, by server, what the verdict "
+	"counts in colour, the rest grey; the switch, the window's end and a "
+	"fresh process marked\n"
+	"- `events.tsv`: each DNS message decoded, with ms since the switch and "
+	"its frame number\n"
 	"- `process.out`, `process.err`: the process's own output\n"
 	"- `dnsmasq-old.log`, `dnsmasq-new.log`: each server's query log\n"
 	"- `resolv.conf.before`, `resolv.conf.after`\n"
@@ -247,11 +254,21 @@ static const char files_section[] =
 	"server is 198.51.100.10 (answers 203.0.113.203), the new one " \
 	"198.51.100.20 (answers 203.0.113.204).\n\n"
 
+#define CHART \
+	"<img src=\"timeline.svg\" width=\"900\" alt=\"DNS messages over time, " \
+	"by server\">\n\n"
+
 #define TIMELINE_HEAD(rel) \
-	"![queries over time](timeline.svg)\n\n" \
-	"## Timeline\n\nTimes in ms relative to " rel ".\n\n" \
-	"| ms | server | message | name | type | answer |\n" \
-	"|---:|---|---|---|---|---|\n"
+	"## Timeline\n\nTimes in ms relative to " rel "; `frame` is the packet's " \
+	"number in `capture.pcap` as Wireshark shows it (for a message over TCP, " \
+	"the frame that completed it).  `verdict` says whether the verdict " \
+	"counts a query.\n\n" \
+	"| frame | ms | server | message | verdict | name | type | answer |\n" \
+	"|---:|---:|---|---|---|---|---|---|\n"
+
+#define SWITCH_ROW "| | **0.0** | | **resolv.conf switched** | | | | |\n"
+#define END_ROW "| | **500.0** | | **window end: later queries are in the " \
+	"capture, not in the verdict** | | | | |\n"
 
 START_TEST(test_report_late)
 {
@@ -277,6 +294,7 @@ START_TEST(test_report_late)
 	      "\n"
 	      "Expected: LATE — res_init() rereads the file.\n"
 	      "\n"
+	      CHART
 	      "| | old server | new server | other |\n"
 	      "|---|---|---|---|\n"
 	      "| queries before the switch | 3 | 0 | 1 |\n"
@@ -286,12 +304,22 @@ START_TEST(test_report_late)
 	      "First query to the new server: 250 ms after the switch.\n"
 	      "\n"
 	      CAPTURE_NOTE
+	      TIMELINE_HEAD("the switch")
+	      "| 1 | -200.0 | old | query | counted | hat.com | A |  |\n"
+	      "| 4 | -199.0 | old | response |  | hat.com | A | 203.0.113.203 |\n"
+	      SWITCH_ROW
+	      "| 7 | 100.0 | old | query | counted | hat.com | MX |  |\n"
+	      "| 10 | 250.0 | new | query | counted | hat.com | AAAA |  |\n"
+	      "| 13 | 250.5 | new | response |  | hat.com | AAAA | NXDOMAIN |\n"
+	      "| 16 | 400.0 | other | response |  | a\\|b.hat.com | TYPE65 | x\\|y,z |\n"
+	      END_ROW
+	      "\n"
 	      "## What ran\n"
 	      "\n"
 	      "- process under test: `/usr/libexec/whichns/res_loop -i 50 hat.com`\n"
 	      "- to run it again: `whichns run -f 'res_loop/inplace/no-reload' repro.scn`\n"
 	      "- resolv.conf update method: inplace; options: no-reload\n"
-	      "- switch time (capture clock): 1700000000.500000\n"
+	      "- switch time (capture clock): 1700000000.500000; window end: 1700000001.000000\n"
 	      "- process exit: still running; ended by whichns\n"
 	      "\n"
 	      "## Environment\n"
@@ -302,16 +330,7 @@ START_TEST(test_report_late)
 	      "\n"
 	      "resolv.conf before the switch:\n\n```\nnameserver 198.51.100.10\n```\n\n"
 	      "resolv.conf after the switch:\n\n```\nnameserver 198.51.100.20\n```\n\n"
-	      "nsswitch.conf:\n\n```\n(not available)\n```\n\n"
-	      TIMELINE_HEAD("the switch")
-	      "| -200.0 | old | query | hat.com | A |  |\n"
-	      "| -199.0 | old | response | hat.com | A | 203.0.113.203 |\n"
-	      "| **0** | | **resolv.conf switched** | | | |\n"
-	      "| 100.0 | old | query | hat.com | MX |  |\n"
-	      "| 250.0 | new | query | hat.com | AAAA |  |\n"
-	      "| 250.5 | new | response | hat.com | AAAA | NXDOMAIN |\n"
-	      "| 400.0 | other | response | a\\|b.hat.com | TYPE65 | x\\|y,z |\n"
-	      "\n", m);
+	      "nsswitch.conf:\n\n```\n(not available)\n```\n\n", m);
 	fputs(files_section, m);
 	char *want = memout_text(&w);
 	ck_assert_text(got, want);
@@ -326,9 +345,11 @@ static const struct {
 	double ms[4];
 	const char *rows;   /* ms column, 'S' for the marker */
 } marker_rows[] = {
-	{ { -30, -20, -10, 10 }, "-30.0 -20.0 -10.0 S 10.0" },
-	{ { -30, 0, 10, 20 }, "-30.0 S 0.0 10.0 20.0" },     /* at the switch: after */
-	{ { -30, -0.1, 0.1, 20 }, "-30.0 -0.1 S 0.1 20.0" },
+	{ { -30, -20, -10, 10 }, "-30.0 -20.0 -10.0 S 10.0 E" },
+	{ { -30, 0, 10, 20 }, "-30.0 S 0.0 10.0 20.0 E" },     /* at the switch: after */
+	{ { -30, -0.1, 0.1, 20 }, "-30.0 -0.1 S 0.1 20.0 E" },
+	{ { -30, 0.1, 500, 501 }, "-30.0 S 0.1 500.0 E 501.0" }, /* at the end: before */
+	{ { 1, 2, 3, 4 }, "S 1.0 2.0 3.0 4.0 E" },            /* none before the switch */
 };
 
 START_TEST(test_marker_place)
@@ -340,16 +361,19 @@ START_TEST(test_marker_place)
 		e[i] = ev(marker_rows[_i].ms[i], VD_OLD, false, "hat.com", 1, 0, "");
 	struct evidence x = { .r = &r, .ev = e, .nev = 4 };
 	char *got = render(&x);
-	const char *t = strstr(got, "|---:|---|---|---|---|---|\n");
+	const char *t = strstr(got, "|---:|---:|---|---|---|---|---|---|\n");
 	ck_assert_ptr_nonnull(t);
 	char rows[128] = "";
 	for (t = strchr(t, '\n') + 1; strncmp(t, "| ", 2) == 0; t = strchr(t, '\n') + 1) {
 		size_t n = strlen(rows);
-		if (strncmp(t, "| **0** | | **resolv.conf switched** |", 38) == 0)
+		const char *ms = t + 4;   /* after "| | ": these events have no frame */
+		if (strncmp(t, SWITCH_ROW, strlen(SWITCH_ROW)) == 0)
 			snprintf(rows + n, sizeof rows - n, "%sS", n ? " " : "");
+		else if (strncmp(t, END_ROW, strlen(END_ROW)) == 0)
+			snprintf(rows + n, sizeof rows - n, "%sE", n ? " " : "");
 		else
 			snprintf(rows + n, sizeof rows - n, "%s%.*s", n ? " " : "",
-			         (int)strcspn(t + 2, " "), t + 2);
+			         (int)strcspn(ms, " "), ms);
 	}
 	ck_assert_str_eq(rows, marker_rows[_i].rows);
 	free(got);
@@ -362,30 +386,31 @@ static const struct {
 	size_t max;
 	const char *tail;   /* the timeline after its header */
 } cut_rows[] = {
-	{ 1, "| -200.0 | old | query | hat.com | A |  |\n"
-	     "| … | | 5 more messages in events.tsv | | | |\n\n" },
-	{ 2, "| -200.0 | old | query | hat.com | A |  |\n"
-	     "| -199.0 | old | response | hat.com | A | 203.0.113.203 |\n"
-	     "| … | | 4 more messages in events.tsv | | | |\n\n" },
-	{ 3, "| -200.0 | old | query | hat.com | A |  |\n"
-	     "| -199.0 | old | response | hat.com | A | 203.0.113.203 |\n"
-	     "| **0** | | **resolv.conf switched** | | | |\n"
-	     "| 100.0 | old | query | hat.com | MX |  |\n"
-	     "| … | | 3 more messages in events.tsv | | | |\n\n" },
-	{ 5, "| -200.0 | old | query | hat.com | A |  |\n"
-	     "| -199.0 | old | response | hat.com | A | 203.0.113.203 |\n"
-	     "| **0** | | **resolv.conf switched** | | | |\n"
-	     "| 100.0 | old | query | hat.com | MX |  |\n"
-	     "| 250.0 | new | query | hat.com | AAAA |  |\n"
-	     "| 250.5 | new | response | hat.com | AAAA | NXDOMAIN |\n"
-	     "| … | | 1 more messages in events.tsv | | | |\n\n" },
-	{ 6, "| -200.0 | old | query | hat.com | A |  |\n"
-	     "| -199.0 | old | response | hat.com | A | 203.0.113.203 |\n"
-	     "| **0** | | **resolv.conf switched** | | | |\n"
-	     "| 100.0 | old | query | hat.com | MX |  |\n"
-	     "| 250.0 | new | query | hat.com | AAAA |  |\n"
-	     "| 250.5 | new | response | hat.com | AAAA | NXDOMAIN |\n"
-	     "| 400.0 | other | response | a\\|b.hat.com | TYPE65 | x\\|y,z |\n\n" },
+	{ 1, "| 1 | -200.0 | old | query | counted | hat.com | A |  |\n"
+	     "| | … | | 5 more messages in events.tsv | | | | |\n\n" },
+	{ 2, "| 1 | -200.0 | old | query | counted | hat.com | A |  |\n"
+	     "| 4 | -199.0 | old | response |  | hat.com | A | 203.0.113.203 |\n"
+	     "| | … | | 4 more messages in events.tsv | | | | |\n\n" },
+	{ 3, "| 1 | -200.0 | old | query | counted | hat.com | A |  |\n"
+	     "| 4 | -199.0 | old | response |  | hat.com | A | 203.0.113.203 |\n"
+	     SWITCH_ROW
+	     "| 7 | 100.0 | old | query | counted | hat.com | MX |  |\n"
+	     "| | … | | 3 more messages in events.tsv | | | | |\n\n" },
+	{ 5, "| 1 | -200.0 | old | query | counted | hat.com | A |  |\n"
+	     "| 4 | -199.0 | old | response |  | hat.com | A | 203.0.113.203 |\n"
+	     SWITCH_ROW
+	     "| 7 | 100.0 | old | query | counted | hat.com | MX |  |\n"
+	     "| 10 | 250.0 | new | query | counted | hat.com | AAAA |  |\n"
+	     "| 13 | 250.5 | new | response |  | hat.com | AAAA | NXDOMAIN |\n"
+	     "| | … | | 1 more messages in events.tsv | | | | |\n\n" },
+	{ 6, "| 1 | -200.0 | old | query | counted | hat.com | A |  |\n"
+	     "| 4 | -199.0 | old | response |  | hat.com | A | 203.0.113.203 |\n"
+	     SWITCH_ROW
+	     "| 7 | 100.0 | old | query | counted | hat.com | MX |  |\n"
+	     "| 10 | 250.0 | new | query | counted | hat.com | AAAA |  |\n"
+	     "| 13 | 250.5 | new | response |  | hat.com | AAAA | NXDOMAIN |\n"
+	     "| 16 | 400.0 | other | response |  | a\\|b.hat.com | TYPE65 | x\\|y,z |\n"
+	     END_ROW "\n" },
 };
 
 START_TEST(test_max_rows)
@@ -400,7 +425,7 @@ START_TEST(test_max_rows)
 	const char *t = strstr(got, head);
 	ck_assert_ptr_nonnull(t);
 	t += strlen(head);
-	const char *end = strstr(t, "## Files\n");
+	const char *end = strstr(t, "## What ran\n");
 	ck_assert_ptr_nonnull(end);
 	char tail[1024];
 	snprintf(tail, sizeof tail, "%.*s", (int)(end - t), t);
@@ -424,11 +449,12 @@ START_TEST(test_no_switch)
 	struct evidence x = { .r = &r, .ev = e, .nev = 2 };
 	char *got = render(&x);
 	ck_assert_has(got, "## Verdict: INCONCLUSIVE\n\nresolv.conf was never switched.\n\n"
-	                   "| | old server |");
+	                   CHART "| | old server |");
 	ck_assert_has(got, TIMELINE_HEAD("the first packet")
-	                   "| 0.0 | old | query | hat.com | A |  |\n"
-	                   "| 1.0 | old | response | hat.com | A | 203.0.113.203 |\n\n"
-	                   "## Files\n");
+	                   "| 1 | 0.0 | old | query | counted | hat.com | A |  |\n"
+	                   "| 4 | 1.0 | old | response |  | hat.com | A | 203.0.113.203 |\n\n"
+	                   "## What ran\n");
+	ck_assert_ptr_null(strstr(got, "window end"));
 	ck_assert_ptr_null(strstr(got, "switched**"));
 	ck_assert_ptr_null(strstr(got, "switch time"));
 	ck_assert_ptr_null(strstr(got, "First query to the new server"));
@@ -442,7 +468,7 @@ START_TEST(test_no_switch)
 	r.command[0] = '\0';
 	x.nev = 0;
 	got = render(&x);
-	ck_assert_has(got, TIMELINE_HEAD("the first packet") "\n## Files\n");
+	ck_assert_has(got, TIMELINE_HEAD("the first packet") "\n## What ran\n");
 	ck_assert_has(got, "- process under test: `?`\n");
 	free(got);
 }
@@ -459,7 +485,7 @@ START_TEST(test_error_and_skip)
 	char *got = render(&x);
 	ck_assert_has(got, "# whichns evidence: res_loop/inplace/no-reload\n\n"
 	                   "**The case could not run:** dnsmasq (old) exited with "
-	                   "status 2\n\n" CAPTURE_NOTE "## What ran\n");
+	                   "status 2\n\n" CHART CAPTURE_NOTE "## Timeline\n");
 	ck_assert_ptr_null(strstr(got, "## Verdict"));
 	ck_assert_ptr_null(strstr(got, "| | old server |"));
 	ck_assert_ptr_null(strstr(got, "not shown"));
@@ -474,7 +500,7 @@ START_TEST(test_error_and_skip)
 	got = render(&x);
 	ck_assert_has(got, "# whichns evidence: res_loop/inplace/no-reload\n\n"
 	                   "**Skipped:** the probe cannot run on musl 1.2.3: no "
-	                   "res_init\n\n" CAPTURE_NOTE "## What ran\n");
+	                   "res_init\n\n" CHART CAPTURE_NOTE "## Timeline\n");
 	ck_assert_ptr_null(strstr(got, "## Verdict"));
 	ck_assert_ptr_null(strstr(got, "| | old server |"));
 	free(got);
@@ -540,7 +566,7 @@ START_TEST(test_why_note_exit)
 	ck_assert_has(got, "## Verdict: FOLLOWED\n\nall lookups after the switch "
 	                   "went to the new server.\n\nApplication view: the process "
 	                   "printed old answers twice.\n\nWhy: glibc reloads a "
-	                   "changed file.\n\n| | old server |");
+	                   "changed file.\n\n" CHART "| | old server |");
 	ck_assert_has(got, "- process exit: ended by itself during the case\n");
 	free(got);
 
@@ -548,9 +574,101 @@ START_TEST(test_why_note_exit)
 	r.expected = V_STALE;
 	r.expected_why[0] = '\0';
 	got = render(&x);
-	ck_assert_has(got, "\n\nExpected: STALE.\n\n| | old server |");
+	ck_assert_has(got, "\n\nExpected: STALE.\n\n" CHART "| | old server |");
 	ck_assert_ptr_null(strstr(got, "Why:"));
 	free(got);
+}
+END_TEST
+
+/* --only MX and a fresh process: the verdict column, the markers in time
+ * order (the fresh process after the window's end), and the chart's alt
+ * text agree with what the verdict counts. */
+START_TEST(test_only_and_fresh)
+{
+	struct case_result r;
+	struct wn_event e[6];
+	late_case(&r);
+	strcpy(r.only, "MX");
+	r.fresh_ran = true;
+	r.fresh_time = T_SWITCH + 0.6;
+	e[0] = ev(-100, VD_OLD, false, "hat.com", DNS_T_MX, 0, "");
+	e[1] = ev(100, VD_NEW, false, "client.hat.com", DNS_T_AAAA, 0, "");
+	e[2] = ev(100.5, VD_NEW, true, "client.hat.com", DNS_T_AAAA, 0, "2001:db8::1");
+	e[3] = ev(550, VD_OLD, false, "hat.com", DNS_T_MX, 0, "");
+	e[4] = ev(650, VD_NEW, false, "hat.com", DNS_T_MX, 0, "");
+	e[5] = ev(651, VD_NEW, false, "hat.com", DNS_T_A, 0, "");
+	struct evidence x = { .r = &r, .ev = e, .nev = 6 };
+	char *got = render(&x);
+	ck_assert_has(got, "<img src=\"timeline.svg\" width=\"900\" alt=\"DNS "
+	                   "messages over time, by server; grey: not counted (only "
+	                   "MX queries count)\">\n\n");
+	ck_assert_has(got,
+	    "| | -100.0 | old | query | counted | hat.com | MX |  |\n"
+	    SWITCH_ROW
+	    "| | 100.0 | new | query | no: not of the counted type | client.hat.com | AAAA |  |\n"
+	    "| | 100.5 | new | response |  | client.hat.com | AAAA | 2001:db8::1 |\n"
+	    END_ROW
+	    "| | 550.0 | old | query | no: after the window | hat.com | MX |  |\n"
+	    "| | **600.0** | | **fresh process started** | | | | |\n"
+	    "| | 650.0 | new | query | fresh process | hat.com | MX |  |\n"
+	    "| | 651.0 | new | query | fresh process, not counted | hat.com | A |  |\n\n");
+	ck_assert_has(got, "- fresh process started (capture clock): 1700000001.100000\n");
+	free(got);
+}
+END_TEST
+
+/* timeline.svg's title: the verdict, its reason, the counted numbers. */
+START_TEST(test_picture_title)
+{
+	struct case_result r;
+	char buf[1024];
+	late_case(&r);
+	evidence_picture_title(buf, sizeof buf, &r);
+	ck_assert_str_eq(buf, "res_loop/inplace/no-reload: LATE 2\n2 lookups went "
+	                 "to the old server before the first to the new one\n"
+	                 "counted queries: old server 3 before the switch, 2 after; "
+	                 "new server 4 after (the first 250 ms after it)");
+	r.vd.v = V_STALE;
+	r.vd.first_new_ms = -1;
+	strcpy(r.only, "MX");
+	r.fresh_ran = true;
+	r.fresh_queries_new = 1;
+	strcpy(r.vd.reason, "7 lookups after the switch, all to the old server");
+	evidence_picture_title(buf, sizeof buf, &r);
+	ck_assert_str_eq(buf, "res_loop/inplace/no-reload: STALE\n7 lookups after "
+	                 "the switch, all to the old server\nMX queries only: old "
+	                 "server 3 before the switch, 2 after; new server 4 after\n"
+	                 "fresh process after the window: 0 to the old server, 1 to "
+	                 "the new");
+	strcpy(r.error, "dnsmasq (old) exited with status 2");
+	evidence_picture_title(buf, sizeof buf, &r);
+	ck_assert_str_eq(buf, "res_loop/inplace/no-reload: could not run\n"
+	                 "dnsmasq (old) exited with status 2");
+	/* A small buffer: cut, terminated. */
+	r.error[0] = '\0';
+	evidence_picture_title(buf, 20, &r);
+	ck_assert_uint_eq(strlen(buf), 19);
+}
+END_TEST
+
+/* A scope from the record: only a switched case has a window end. */
+START_TEST(test_scope)
+{
+	struct case_result r;
+	struct tl_scope sc;
+	late_case(&r);
+	strcpy(r.only, "MX");
+	evidence_scope(&r, &sc);
+	ck_assert(sc.t_switch == T_SWITCH && sc.t_end == T_SWITCH + 0.5);
+	ck_assert(sc.t_fresh < 0);
+	ck_assert_int_eq(sc.only_qtype, DNS_T_MX);
+	r.switched = false;
+	strcpy(r.only, "BOGUS");   /* not a type: every type counts */
+	r.fresh_ran = true;
+	r.fresh_time = T_SWITCH + 1;
+	evidence_scope(&r, &sc);
+	ck_assert(sc.t_switch < 0 && sc.t_end < 0 && sc.t_fresh == T_SWITCH + 1);
+	ck_assert_int_eq(sc.only_qtype, 0);
 }
 END_TEST
 
@@ -571,6 +689,9 @@ Suite *evidence_suite(void)
 	tcase_add_test(tc, test_error_and_skip);
 	tcase_add_loop_test(tc, test_fresh, 0, NROWS(fresh_rows));
 	tcase_add_test(tc, test_why_note_exit);
+	tcase_add_test(tc, test_only_and_fresh);
+	tcase_add_test(tc, test_picture_title);
+	tcase_add_test(tc, test_scope);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

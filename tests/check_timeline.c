@@ -128,12 +128,12 @@ START_TEST(small_timeline)
 {
 	struct timeline *tl = tl_new(T0 + 1);
 	for (int i = 0; i < 3; i++) {
-		timeline_add(tl, T0 + i * 0.3, VD_OLD, false);
-		timeline_add(tl, T0 + i * 0.3 + 0.001, VD_OLD, true);
+		timeline_add(tl, T0 + i * 0.3, VD_OLD, false, DNS_T_A);
+		timeline_add(tl, T0 + i * 0.3 + 0.001, VD_OLD, true, DNS_T_A);
 	}
 	for (int i = 0; i < 2; i++)
-		timeline_add(tl, T0 + 1.2 + i * 0.3, VD_NEW, false);
-	timeline_add(tl, T0 + 1.5, VD_OTHER, false);
+		timeline_add(tl, T0 + 1.2 + i * 0.3, VD_NEW, false, DNS_T_A);
+	timeline_add(tl, T0 + 1.5, VD_OTHER, false, DNS_T_A);
 	char *s = render(tl, "getip/inplace/default: FOLLOWED");
 	ASSERT_XML(s);
 	ck_assert(strstr(s, "<title>getip/inplace/default: FOLLOWED</title>"));
@@ -149,8 +149,15 @@ START_TEST(small_timeline)
 	ck_assert_uint_eq(count_str(s, "class=\"m query new\""), 2);
 	ck_assert_uint_eq(count_str(s, "class=\"m response new\""), 0);
 	ck_assert_uint_eq(count_str(s, "class=\"m query other\""), 1);
-	ck_assert(strstr(s, "<title>1 query, old server, "));
-	ck_assert(strstr(s, ">3 q, 3 r</text>"));
+	ck_assert(strstr(s, "<title>1 query counted, old server, "));
+	ck_assert(strstr(s, ">3 counted</text>"));
+	ck_assert(strstr(s, ">3 responses</text>"));
+	ck_assert(strstr(s, ">0 not counted</text>"));
+	/* No window end, no fresh process: neither marked nor shaded. */
+	ck_assert(!strstr(s, "window-end"));
+	ck_assert(!strstr(s, "fresh"));
+	ck_assert(!strstr(s, "after-window"));
+	ck_assert(strstr(s, "width=\"900\""));
 	free(s);
 	free(tl);
 }
@@ -159,8 +166,8 @@ END_TEST
 START_TEST(no_switch_no_line)
 {
 	struct timeline *tl = tl_new(-1);
-	timeline_add(tl, T0, VD_OLD, false);
-	timeline_add(tl, T0 + 2, VD_OLD, false);
+	timeline_add(tl, T0, VD_OLD, false, DNS_T_A);
+	timeline_add(tl, T0 + 2, VD_OLD, false, DNS_T_A);
 	char *s = render(tl, "x");
 	ASSERT_XML(s);
 	ck_assert(!strstr(s, "resolv.conf switched"));
@@ -198,7 +205,8 @@ START_TEST(from_events)
 		ev[i].server = i < 2 ? VD_OLD : VD_NEW;
 	}
 	struct memout m;
-	ck_assert_int_eq(timeline_svg(memout_open(&m), ev, 4, T0 + 1.5, "t"), 0);
+	struct tl_scope sc = { .t_switch = T0 + 1.5, .t_end = -1, .t_fresh = -1 };
+	ck_assert_int_eq(timeline_svg(memout_open(&m), ev, 4, &sc, "t"), 0);
 	char *buf = memout_text(&m);
 	ASSERT_XML(buf);
 	ck_assert_uint_eq(count_str(buf, "class=\"m query old\""), 1);
@@ -209,12 +217,142 @@ START_TEST(from_events)
 }
 END_TEST
 
+
+/* The window rule of observe_window_queries(), row by row. */
+START_TEST(rows_follow_the_window)
+{
+	struct tl_scope sc = { .t_switch = T0, .t_end = T0 + 6, .t_fresh = T0 + 6.01,
+	                       .only_qtype = DNS_T_MX };
+	static const struct {
+		double dt;
+		enum vd_server to;
+		bool qr;
+		uint16_t type;
+		enum tl_row row;
+	} cases[] = {
+		{ -1,   VD_OLD,   false, DNS_T_MX,   TL_OLD_Q },    /* before: counted */
+		{ 1,    VD_OLD,   false, DNS_T_MX,   TL_OLD_Q },
+		{ 1,    VD_NEW,   false, DNS_T_AAAA, TL_NEW_X },    /* not --only's type */
+		{ 1,    VD_NEW,   true,  DNS_T_AAAA, TL_NEW_RX },
+		{ 1,    VD_NEW,   true,  DNS_T_MX,   TL_NEW_R },
+		{ 6,    VD_NEW,   false, DNS_T_MX,   TL_NEW_Q },    /* at the end: counted */
+		{ 6.005, VD_NEW,  false, DNS_T_MX,   TL_NEW_X },    /* after it: not */
+		{ 6.005, VD_OTHER, false, DNS_T_MX,  TL_OTHER_X },
+		{ 1,    VD_OTHER, false, DNS_T_MX,   TL_OTHER_Q },
+		{ 6.01, VD_NEW,   false, DNS_T_MX,   TL_FRESH_NEW }, /* the fresh process */
+		{ 7,    VD_OLD,   false, DNS_T_MX,   TL_FRESH_OLD },
+		{ 7,    VD_NEW,   false, DNS_T_A,    TL_FRESH_X },
+		{ 7,    VD_OTHER, false, DNS_T_MX,   TL_FRESH_X },
+		{ 7,    VD_NEW,   true,  DNS_T_MX,   TL_FRESH_R },
+	};
+	for (int i = 0; i < NROWS(cases); i++)
+		ck_assert_msg(timeline_row(&sc, T0 + cases[i].dt, cases[i].to, cases[i].qr,
+		                           cases[i].type) == cases[i].row, "case %d", i);
+	/* No scope: every query counts, whenever and whatever its type. */
+	struct tl_scope none = { .t_switch = T0, .t_end = -1, .t_fresh = -1 };
+	ck_assert_int_eq(timeline_row(&none, T0 + 1e6, VD_NEW, false, DNS_T_PTR), TL_NEW_Q);
+}
+END_TEST
+
+/* The sendmail case in small: --only MX, the trigger's and the fresh
+ * process's other lookups reach the new server; the verdict is STALE.
+ * The picture must not show a counted query to the new server. */
+START_TEST(only_greys_the_rest)
+{
+	struct tl_scope sc = { .t_switch = T0, .t_end = T0 + 6, .t_fresh = T0 + 6.01,
+	                       .only_qtype = DNS_T_MX };
+	struct timeline *tl = tl_new(-1);
+	timeline_init_scope(tl, &sc);
+	for (int i = 0; i < 9; i++)    /* MX to the old server, before and after */
+		timeline_add(tl, T0 - 2 + i * 0.6, VD_OLD, false, DNS_T_MX);
+	for (int i = 0; i < 8; i++)    /* AAAA and A to the new one after */
+		timeline_add(tl, T0 + 0.5 + i * 0.6, VD_NEW, false,
+		             i % 2 ? DNS_T_A : DNS_T_AAAA);
+	timeline_add(tl, T0 + 6.2, VD_NEW, false, DNS_T_MX);   /* fresh: MX new */
+	timeline_add(tl, T0 + 6.1, VD_NEW, false, DNS_T_A);    /* fresh: A new */
+	char *s = render(tl, "sendmail/inplace/default: STALE\n7 lookups after "
+	                     "the switch, all to the old server");
+	ASSERT_XML(s);
+	ck_assert_uint_eq(count_str(s, "class=\"m query new\""), 0);
+	ck_assert_uint_eq(count_str(s, "class=\"m uncounted new\""), 8);
+	ck_assert_uint_eq(count_str(s, "class=\"m query old\""), 9);
+	ck_assert_uint_eq(count_str(s, "class=\"m query fresh-new\""), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"m uncounted fresh\""), 1);
+	ck_assert(strstr(s, ">0 counted</text>"));      /* the new server's */
+	ck_assert(strstr(s, ">8 not counted</text>"));
+	ck_assert(strstr(s, ">1 to new</text>"));
+	ck_assert(strstr(s, ">fresh process</text>"));
+	ck_assert_uint_eq(count_str(s, "<line class=\"window-end\""), 1);
+	ck_assert_uint_eq(count_str(s, "<line class=\"fresh-start\""), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"after-window\""), 1);
+	/* The verdict in <title> and drawn, one line each. */
+	ck_assert(strstr(s, "<title>sendmail/inplace/default: STALE \xe2\x80\x94 7 lookups"));
+	ck_assert(strstr(s, "<text class=\"title\" x=\"10\" y=\"22\" font-size=\"15\" "
+	                    "font-weight=\"bold\">sendmail/inplace/default: STALE</text>"));
+	ck_assert(strstr(s, ">7 lookups after the switch, all to the old server</text>"));
+	free(s);
+	free(tl);
+}
+END_TEST
+
+/* x of the first <line class="CLS" in s. */
+static double line_x(const char *s, const char *cls)
+{
+	char key[64];
+	snprintf(key, sizeof key, "<line class=\"%s\" x1=\"", cls);
+	const char *p = strstr(s, key);
+	ck_assert_msg(p != NULL, "no %s line", cls);
+	return strtod(p + strlen(key), NULL);
+}
+
+/* The last packet came a second after the switch; the window ran six:
+ * the axis goes on to the window's end. */
+START_TEST(axis_reaches_window_end)
+{
+	struct tl_scope sc = { .t_switch = T0, .t_end = T0 + 6, .t_fresh = -1 };
+	struct timeline *tl = tl_new(-1);
+	timeline_init_scope(tl, &sc);
+	timeline_add(tl, T0 - 2, VD_OLD, false, DNS_T_A);
+	timeline_add(tl, T0 + 1, VD_NEW, false, DNS_T_A);
+	char *s = render(tl, "nscd: FOLLOWED");
+	ASSERT_XML(s);
+	ck_assert(strstr(s, ">6</text>"));               /* a tick at 6 s */
+	double end = line_x(s, "window-end"), sw = line_x(s, "switch");
+	ck_assert(end > sw);
+	ck_assert(end <= 170 + TL_COLUMNS);             /* inside the plot */
+	ck_assert(end > 170 + TL_COLUMNS * 0.9);        /* ... near its right edge */
+	ck_assert(!strstr(s, "fresh-start"));
+	free(s);
+	/* Without a window end the axis stops near the last packet. */
+	timeline_init(tl, T0);
+	timeline_add(tl, T0 - 2, VD_OLD, false, DNS_T_A);
+	timeline_add(tl, T0 + 1, VD_NEW, false, DNS_T_A);
+	s = render(tl, "x");
+	ck_assert(!strstr(s, ">6</text>"));
+	free(s);
+	free(tl);
+}
+END_TEST
+
+/* At most five title lines; a sixth is left out, not drawn over the lanes. */
+START_TEST(title_lines_bounded)
+{
+	struct timeline *tl = tl_new(T0);
+	char *s = render(tl, "a\nb\nc\nd\ne\nf");
+	ASSERT_XML(s);
+	ck_assert_uint_eq(count_str(s, "<text class=\"title\""), 5);
+	ck_assert(!strstr(s, ">f</text>"));
+	free(s);
+	free(tl);
+}
+END_TEST
+
 /* ---- Escaping ---- */
 
 START_TEST(title_escaped)
 {
 	struct timeline *tl = tl_new(T0);
-	timeline_add(tl, T0 - 1, VD_OLD, false);
+	timeline_add(tl, T0 - 1, VD_OLD, false, DNS_T_A);
 	char *s = render(tl, "<script>alert(1)</script> & \"q\" 'a' \x01\x1f");
 	ASSERT_XML(s);
 	ck_assert(!strstr(s, "<script"));
@@ -233,11 +371,14 @@ END_TEST
 START_TEST(mark_cap)
 {
 	struct timeline *tl = tl_new(T0 + 500);
+	struct tl_scope sc = { T0 + 500, T0 + 700, T0 + 800, DNS_T_MX };
+	timeline_init_scope(tl, &sc);   /* every row in use */
 	uint32_t r = 12345;
 	for (int i = 0; i < 1000000; i++) {
 		r = r * 1103515245u + 12345u;
 		timeline_add(tl, T0 + (r >> 8) % 1000000 / 1000.0,
-		             (enum vd_server)(i % 3), (r >> 4) & 1);
+		             (enum vd_server)(i % 3), (r >> 4) & 1,
+		             (r >> 5) & 1 ? DNS_T_MX : DNS_T_A);
 	}
 	char *s = render(tl, "big");
 	ASSERT_XML(s);
@@ -247,19 +388,21 @@ START_TEST(mark_cap)
 	ck_assert_uint_lt(strlen(s), 600 * 1024);
 	ck_assert(strstr(s, "times binned"));
 	uint64_t total = 0;
-	for (int l = 0; l < TL_LANES; l++)
-		total += tl->total[l][0] + tl->total[l][1];
+	for (int row = 0; row < TL_ROWS; row++)
+		total += tl->total[row];
 	ck_assert_uint_eq(total, 1000000);
+	for (int row = 0; row < TL_ROWS; row++)
+		ck_assert_msg(tl->total[row] > 0, "row %d empty", row);
 	free(s);
 	free(tl);
 }
 END_TEST
 
-static uint64_t bin_sum(const struct timeline *tl, int lane, int kind)
+static uint64_t bin_sum(const struct timeline *tl, enum tl_row row)
 {
 	uint64_t n = 0;
 	for (size_t i = 0; i < TL_BINS; i++)
-		n += tl->bins[lane][kind][i];
+		n += tl->bins[row][i];
 	return n;
 }
 
@@ -269,14 +412,14 @@ START_TEST(binning_keeps_every_message)
 	struct timeline *tl = tl_new(-1);
 	int n = TL_EXACT_MAX + 5000;
 	for (int i = 0; i < n; i++)   /* backwards in time */
-		timeline_add(tl, T0 + 100 - i * 0.01, VD_NEW, i % 2);
-	timeline_add(tl, T0 - 1e6, VD_OLD, false);    /* far left */
-	timeline_add(tl, T0 + 1e7, VD_OTHER, true);   /* far right */
+		timeline_add(tl, T0 + 100 - i * 0.01, VD_NEW, i % 2, DNS_T_A);
+	timeline_add(tl, T0 - 1e6, VD_OLD, false, DNS_T_A);    /* far left */
+	timeline_add(tl, T0 + 1e7, VD_OTHER, true, DNS_T_A);   /* far right */
 	ck_assert(tl->binned);
 	ck_assert_uint_eq(tl->nexact, 0);
-	ck_assert_uint_eq(bin_sum(tl, 1, 0) + bin_sum(tl, 1, 1), (uint64_t)n);
-	ck_assert_uint_eq(bin_sum(tl, 0, 0), 1);
-	ck_assert_uint_eq(bin_sum(tl, 2, 1), 1);
+	ck_assert_uint_eq(bin_sum(tl, TL_NEW_Q) + bin_sum(tl, TL_NEW_R), (uint64_t)n);
+	ck_assert_uint_eq(bin_sum(tl, TL_OLD_Q), 1);
+	ck_assert_uint_eq(bin_sum(tl, TL_OTHER_R), 1);
 	ck_assert(tl->origin <= T0 - 1e6);
 	ck_assert(tl->origin + TL_BINS * tl->width > T0 + 1e7);
 	char *s = render(tl, "wide");
@@ -292,7 +435,7 @@ START_TEST(same_instant)
 {
 	struct timeline *tl = tl_new(T0);
 	for (int i = 0; i < TL_EXACT_MAX + 10; i++)
-		timeline_add(tl, T0, VD_OLD, false);
+		timeline_add(tl, T0, VD_OLD, false, DNS_T_A);
 	char *s = render(tl, "one instant");
 	ASSERT_XML(s);
 	ck_assert_uint_eq(count_str(s, "class=\"m query old\""), 1);
@@ -309,7 +452,7 @@ START_TEST(stream_error_reported)
 	FILE *f = fmemopen(buf, sizeof buf, "r");   /* writes fail */
 	ck_assert_ptr_nonnull(f);
 	struct timeline *tl = tl_new(T0);
-	timeline_add(tl, T0, VD_NEW, false);
+	timeline_add(tl, T0, VD_NEW, false, DNS_T_A);
 	ck_assert_int_eq(timeline_write(f, tl, "x"), -1);
 	fclose(f);
 	free(tl);
@@ -319,9 +462,9 @@ END_TEST
 START_TEST(not_finite_ignored)
 {
 	struct timeline *tl = tl_new(T0);
-	timeline_add(tl, __builtin_nan(""), VD_OLD, false);
-	timeline_add(tl, __builtin_inf(), VD_OLD, false);
-	ck_assert_uint_eq(tl->total[0][0], 0);
+	timeline_add(tl, __builtin_nan(""), VD_OLD, false, DNS_T_A);
+	timeline_add(tl, __builtin_inf(), VD_OLD, false, DNS_T_A);
+	ck_assert_uint_eq(tl->total[TL_OLD_Q], 0);
 	char *s = render(tl, "x");
 	ASSERT_XML(s);
 	free(s);
@@ -337,6 +480,10 @@ Suite *timeline_suite(void)
 	tcase_add_test(tc, no_switch_no_line);
 	tcase_add_test(tc, empty_timeline);
 	tcase_add_test(tc, from_events);
+	tcase_add_test(tc, rows_follow_the_window);
+	tcase_add_test(tc, only_greys_the_rest);
+	tcase_add_test(tc, axis_reaches_window_end);
+	tcase_add_test(tc, title_lines_bounded);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Escaping");
 	tcase_add_test(tc, title_escaped);

@@ -1,13 +1,16 @@
 /*
  * evidence.c - write report.md for one case.
  *
- * The verdict comes first with the numbers behind it, then the raw
- * material (files, timeline), so a reader can check the claim without
- * taking it on trust: the capture is beside the report.
+ * The verdict comes first, then the picture and the numbers behind it,
+ * then the raw material (every message with its frame number, what ran,
+ * the files), so a reader can check the claim without taking it on
+ * trust: the capture is beside the report.  Each section is a function
+ * of its own: a new line goes in the section it belongs to.
  */
 #include <string.h>
 #include "evidence.h"
 #include "escape.h"
+#include "timeline.h"
 
 void evidence_shell_quote(char *buf, size_t size, char *const argv[])
 {
@@ -73,73 +76,213 @@ static void numbers(FILE *f, const struct case_result *r)
 		        : "it made no lookup");
 }
 
+/* The scope of the verdict's window (observe.h), for the picture and the
+ * table alike. */
+void evidence_scope(const struct case_result *r, struct tl_scope *sc)
+{
+	uint16_t type = 0;
+	sc->t_switch = r->switched ? r->switch_time : -1;
+	sc->t_end = r->switched && r->window_end > 0 ? r->window_end : -1;
+	sc->t_fresh = r->fresh_ran && r->fresh_time > 0 ? r->fresh_time : -1;
+	sc->only_qtype = r->only[0] && dns_type_parse(r->only, &type) == 0 ? type : 0;
+}
+
+/* Whether the verdict counts a message, in the words of the table. */
+static const char *counts_cell(const struct tl_scope *sc, const struct wn_event *ev)
+{
+	enum tl_row row = timeline_row(sc, ev->t, ev->server, ev->qr, ev->qtype);
+	bool type_ok = !sc->only_qtype || ev->qtype == sc->only_qtype;
+	switch (row) {
+	case TL_OLD_Q: case TL_NEW_Q: case TL_OTHER_Q:
+		return "counted";
+	case TL_OLD_X: case TL_NEW_X: case TL_OTHER_X:
+		return type_ok ? "no: after the window" : "no: not of the counted type";
+	case TL_FRESH_OLD: case TL_FRESH_NEW:
+		return "fresh process";
+	case TL_FRESH_X:
+		return "fresh process, not counted";
+	case TL_FRESH_R:
+		return "fresh process";
+	default:
+		return "";
+	}
+}
+
+/* The switch, the window's end and the fresh process's start, as rows
+ * of the table: each before the first message at (strict: after) it. */
+struct marker {
+	double      t;
+	bool        strict;
+	const char *label;
+};
+
+static size_t markers(const struct tl_scope *sc, struct marker m[3])
+{
+	size_t n = 0;
+	if (sc->t_switch >= 0)
+		m[n++] = (struct marker){ sc->t_switch, false, "resolv.conf switched" };
+	if (sc->t_end >= 0)
+		m[n++] = (struct marker){ sc->t_end, true, "window end: later "
+		                          "queries are in the capture, not in the verdict" };
+	if (sc->t_fresh > 0)
+		m[n++] = (struct marker){ sc->t_fresh, false, "fresh process started" };
+	for (size_t i = 1; i < n; i++)   /* by time: insertion sort of three */
+		for (size_t j = i; j > 0 && m[j].t < m[j - 1].t; j--) {
+			struct marker x = m[j];
+			m[j] = m[j - 1];
+			m[j - 1] = x;
+		}
+	return n;
+}
+
+static void marker_row(FILE *f, const struct marker *m, double t0)
+{
+	fprintf(f, "| | **%.1f** | | **%s** | | | | |\n", (m->t - t0) * 1000.0,
+	        m->label);
+}
+
+static void timeline_row_md(FILE *f, const struct wn_event *ev, double t0,
+                            const struct tl_scope *sc)
+{
+	char type[16];
+	if (ev->frame)
+		fprintf(f, "| %llu ", (unsigned long long)ev->frame);
+	else
+		fputs("| ", f);
+	fprintf(f, "| %.1f | %s | %s | %s | ", (ev->t - t0) * 1000.0,
+	        events_server_name(ev->server), ev->qr ? "response" : "query",
+	        counts_cell(sc, ev));
+	escape_md_cell(f, ev->qname[0] ? ev->qname : "-");
+	fprintf(f, " | %s | ", dns_type_name(ev->qtype, type, sizeof type));
+	escape_md_cell(f, ev->qr ? (ev->answers[0] ? ev->answers : dns_rcode_name(ev->rcode)) : "");
+	fputs(" |\n", f);
+}
+
 static void timeline(FILE *f, const struct evidence *e)
 {
-	size_t shown = 0;
+	struct tl_scope sc;
+	struct marker m[3];
+	size_t nm, k = 0, shown = 0;
 	double t0 = e->r->switched ? e->r->switch_time : (e->nev ? e->ev[0].t : 0);
-	fprintf(f, "## Timeline\n\nTimes in ms relative to %s.\n\n",
+
+	evidence_scope(e->r, &sc);
+	nm = markers(&sc, m);
+	fprintf(f, "## Timeline\n\nTimes in ms relative to %s; `frame` is the "
+	        "packet's number in `capture.pcap` as Wireshark shows it (for a "
+	        "message over TCP, the frame that completed it).  `verdict` says "
+	        "whether the verdict counts a query.\n\n",
 	        e->r->switched ? "the switch" : "the first packet");
-	fputs("| ms | server | message | name | type | answer |\n"
-	      "|---:|---|---|---|---|---|\n", f);
+	fputs("| frame | ms | server | message | verdict | name | type | answer |\n"
+	      "|---:|---:|---|---|---|---|---|---|\n", f);
 	for (size_t i = 0; i < e->nev; i++) {
 		const struct wn_event *ev = &e->ev[i];
-		char type[16];
 		if (e->max_rows && shown == e->max_rows) {
-			fprintf(f, "| … | | %zu more messages in events.tsv | | | |\n",
+			fprintf(f, "| | … | | %zu more messages in events.tsv | | | | |\n",
 			        e->nev - i);
+			nm = k;   /* the markers after them are not shown either */
 			break;
 		}
-		if (e->r->switched && i > 0 && e->ev[i - 1].t < e->r->switch_time &&
-		    ev->t >= e->r->switch_time)
-			fputs("| **0** | | **resolv.conf switched** | | | |\n", f);
-		fprintf(f, "| %.1f | %s | %s | ", (ev->t - t0) * 1000.0,
-		        events_server_name(ev->server), ev->qr ? "response" : "query");
-		escape_md_cell(f, ev->qname[0] ? ev->qname : "-");
-		fprintf(f, " | %s | ", dns_type_name(ev->qtype, type, sizeof type));
-		escape_md_cell(f, ev->qr ? (ev->answers[0] ? ev->answers : dns_rcode_name(ev->rcode)) : "");
-		fputs(" |\n", f);
+		for (; k < nm && (m[k].strict ? ev->t > m[k].t : ev->t >= m[k].t); k++)
+			marker_row(f, &m[k], t0);
+		timeline_row_md(f, ev, t0, &sc);
 		shown++;
 	}
+	for (; k < nm; k++)   /* after the last message: e.g. a silent window */
+		marker_row(f, &m[k], t0);
 	fputc('\n', f);
 }
 
-void evidence_report_md(FILE *f, const struct evidence *e)
+void evidence_picture_title(char *buf, size_t size, const struct case_result *r)
 {
-	const struct case_result *r = e->r;
-	fprintf(f, "# whichns evidence: %s\n\n", r->name);
+	const struct vd_result *v = &r->vd;
+	char verdict[32];
+	size_t n;
+
+	if (r->error[0]) {
+		snprintf(buf, size, "%s: could not run\n%s", r->name, r->error);
+		return;
+	}
+	if (r->skip[0]) {
+		snprintf(buf, size, "%s: SKIP\n%s", r->name, r->skip);
+		return;
+	}
+	if (v->v == V_LATE)
+		snprintf(verdict, sizeof verdict, "LATE %u", v->late_by);
+	else
+		snprintf(verdict, sizeof verdict, "%s", verdict_name(v->v));
+	snprintf(buf, size, "%s: %s\n%s\n%s queries%s: old server %u before the "
+	         "switch, %u after; new server %u after", r->name, verdict,
+	         v->reason, r->only[0] ? r->only : "counted", r->only[0] ? " only" : "",
+	         v->queries_old_before, v->queries_old_after, v->queries_new_after);
+	n = strlen(buf);
+	if (v->first_new_ms >= 0 && n < size)
+		snprintf(buf + n, size - n, " (the first %.0f ms after it)",
+		         v->first_new_ms);
+	n = strlen(buf);
+	if (r->fresh_ran && n < size)
+		snprintf(buf + n, size - n, "\nfresh process after the window: %u to "
+		         "the old server, %u to the new", r->fresh_queries_old,
+		         r->fresh_queries_new);
+}
+
+/* The verdict, the expectation and why; or why there is none. */
+static void verdict_section(FILE *f, const struct case_result *r)
+{
 	if (r->error[0]) {
 		fprintf(f, "**The case could not run:** %s\n\n", r->error);
-	} else if (r->skip[0]) {
-		fprintf(f, "**Skipped:** %s\n\n", r->skip);
-	} else {
-		fprintf(f, "## Verdict: %s", verdict_name(r->vd.v));
-		if (r->vd.v == V_LATE)
-			fprintf(f, " (%u lookups late)", r->vd.late_by);
-		fprintf(f, "\n\n%s.\n\n", r->vd.reason);
-		if (r->vd.app_note[0])
-			fprintf(f, "Application view: %s.\n\n", r->vd.app_note);
-		if (r->expected != V_NONE)
-			fprintf(f, "Expected: %s%s%s.\n\n", verdict_name(r->expected),
-			        r->expected_why[0] ? " — " : "", r->expected_why);
-		else if (r->why[0])
-			fprintf(f, "Why: %s.\n\n", r->why);
-		numbers(f, r);
+		return;
 	}
-	fputs("Verdicts are computed from the packets in `capture.pcap` (beside this "
-	      "report; open it in Wireshark or `tshark -r capture.pcap`). The old "
-	      "server is 198.51.100.10 (answers 203.0.113.203), the new one "
-	      "198.51.100.20 (answers 203.0.113.204).\n\n", f);
+	if (r->skip[0]) {
+		fprintf(f, "**Skipped:** %s\n\n", r->skip);
+		return;
+	}
+	fprintf(f, "## Verdict: %s", verdict_name(r->vd.v));
+	if (r->vd.v == V_LATE)
+		fprintf(f, " (%u lookups late)", r->vd.late_by);
+	fprintf(f, "\n\n%s.\n\n", r->vd.reason);
+	if (r->vd.app_note[0])
+		fprintf(f, "Application view: %s.\n\n", r->vd.app_note);
+	if (r->expected != V_NONE)
+		fprintf(f, "Expected: %s%s%s.\n\n", verdict_name(r->expected),
+		        r->expected_why[0] ? " — " : "", r->expected_why);
+	else if (r->why[0])
+		fprintf(f, "Why: %s.\n\n", r->why);
+}
 
+/* An <img> with its width, which Markdown renderers keep (a bare ![]()
+ * is shrunk to the text column). */
+static void chart(FILE *f, const struct case_result *r)
+{
+	fputs("<img src=\"timeline.svg\" width=\"900\" alt=\"DNS messages over "
+	      "time, by server", f);
+	if (r->only[0]) {
+		fputs("; grey: not counted (only ", f);
+		escape_xml_text(f, r->only);
+		fputs(" queries count)", f);
+	}
+	fputs("\">\n\n", f);
+}
+
+static void what_ran(FILE *f, const struct evidence *e)
+{
+	const struct case_result *r = e->r;
 	fputs("## What ran\n\n", f);
 	fprintf(f, "- process under test: `%s`\n", r->command[0] ? r->command : "?");
 	if (e->rerun)
 		fprintf(f, "- to run it again: `%s`\n", e->rerun);
 	fprintf(f, "- resolv.conf update method: %s; options: %s\n", r->update, r->options);
 	if (r->switched)
-		fprintf(f, "- switch time (capture clock): %.6f\n", r->switch_time);
+		fprintf(f, "- switch time (capture clock): %.6f; window end: %.6f\n",
+		        r->switch_time, r->window_end);
+	if (r->fresh_ran)
+		fprintf(f, "- fresh process started (capture clock): %.6f\n", r->fresh_time);
 	fprintf(f, "- process exit: %s\n\n",
 	        r->exit_code >= 0 ? "ended by itself during the case" : "still running; ended by whichns");
+}
 
+static void environment(FILE *f, const struct evidence *e)
+{
+	const struct case_result *r = e->r;
 	fputs("## Environment\n\n", f);
 	fprintf(f, "- kernel: %s\n- C library (read from the process): %s\n"
 	        "- nscd: %s\n\n", e->kernel ? e->kernel : "?", r->libc,
@@ -148,12 +291,32 @@ void evidence_report_md(FILE *f, const struct evidence *e)
 	fenced(f, "resolv.conf before the switch", e->rc_before);
 	fenced(f, "resolv.conf after the switch", e->rc_after);
 	fenced(f, "nsswitch.conf", e->nsswitch);
-	fputs("![queries over time](timeline.svg)\n\n", f);
+}
+
+/* Verdict, chart, numbers, timeline, then what ran and the environment:
+ * the claim first, then what proves it, then the setting. */
+void evidence_report_md(FILE *f, const struct evidence *e)
+{
+	const struct case_result *r = e->r;
+	fprintf(f, "# whichns evidence: %s\n\n", r->name);
+	verdict_section(f, r);
+	chart(f, r);
+	if (!r->error[0] && !r->skip[0])
+		numbers(f, r);
+	fputs("Verdicts are computed from the packets in `capture.pcap` (beside this "
+	      "report; open it in Wireshark or `tshark -r capture.pcap`). The old "
+	      "server is 198.51.100.10 (answers 203.0.113.203), the new one "
+	      "198.51.100.20 (answers 203.0.113.204).\n\n", f);
 	timeline(f, e);
+	what_ran(f, e);
+	environment(f, e);
 	fputs("## Files\n\n"
 	      "- `capture.pcap`: every DNS packet of the case (libpcap, Linux cooked)\n"
-	      "- `timeline.svg`: the queries over time, by server, the switch marked\n"
-	      "- `events.tsv`: each DNS message decoded, with ms since the switch\n"
+	      "- `timeline.svg`: the messages over time, by server, what the verdict "
+	      "counts in colour, the rest grey; the switch, the window's end and a "
+	      "fresh process marked\n"
+	      "- `events.tsv`: each DNS message decoded, with ms since the switch "
+	      "and its frame number\n"
 	      "- `process.out`, `process.err`: the process's own output\n"
 	      "- `dnsmasq-old.log`, `dnsmasq-new.log`: each server's query log\n"
 	      "- `resolv.conf.before`, `resolv.conf.after`\n"

@@ -1,9 +1,11 @@
 /*
  * evidence.h - report.md: one case's evidence, readable without whichns.
  *
- * Owns: the report a support engineer attaches to a ticket: what ran and
- * how to run it again, on what, the verdict with its numbers and reason,
- * and the timeline of every DNS message around the switch.
+ * Owns: the report a support engineer attaches to a ticket, in this
+ * order: the verdict with its reason, the picture (timeline.svg), the
+ * numbers, every DNS message around the switch with its frame number in
+ * capture.pcap and whether the verdict counts it, what ran and how to
+ * run it again, and the environment; and the picture's title.
  * Never: opens files or decides anything; it writes what it is given.
  */
 #ifndef WHICHNS_EVIDENCE_H
@@ -26,6 +28,14 @@ struct evidence {
 };
 
 void evidence_report_md(FILE *f, const struct evidence *e);
+
+/* Which queries the verdict of r counts (its switch, window end, fresh
+ * process and --only type), as timeline.h draws them. */
+struct tl_scope;
+void evidence_scope(const struct case_result *r, struct tl_scope *sc);
+/* timeline.svg's title for r: "NAME: VERDICT", the reason, the counted
+ * queries per server, and the fresh process's, one a line. */
+void evidence_picture_title(char *buf, size_t size, const struct case_result *r);
 
 /* Quote argv for a POSIX shell into buf ("a 'b c'"); truncates safely. */
 void evidence_shell_quote(char *buf, size_t size, char *const argv[]);

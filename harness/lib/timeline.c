@@ -3,7 +3,9 @@
  *
  * Accumulation and drawing are apart: timeline_add() only counts, so a
  * million-message capture costs the same memory as a small one, and
- * timeline_write() folds whatever it has into pixel columns.
+ * timeline_write() folds whatever it has into pixel columns.  Each
+ * message is put in its row (counted or not, fresh or not) as it comes,
+ * so the picture greys exactly what the verdict leaves out.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -12,57 +14,127 @@
 #include "timeline.h"
 
 /* Layout, in pixels. */
-#define W_LEFT   120
-#define W_RIGHT  30
-#define W_TOTAL  (W_LEFT + TL_COLUMNS + W_RIGHT)
-#define H_TOP    56
-#define H_LANE   64
-#define H_AXIS   46
-#define H_LEGEND 56
-#define H_TOTAL  (H_TOP + TL_LANES * H_LANE + H_AXIS + H_LEGEND)
-#define MARK_MIN 3   /* narrowest mark, so a lone message stays visible */
+#define W_LEFT    170
+#define W_RIGHT   (TL_WIDTH - W_LEFT - TL_COLUMNS)
+#define H_TITLE   22       /* baseline of the heading */
+#define H_LINE    18       /* each further title line */
+#define H_LABELS  44       /* the marker labels above the lanes */
+#define H_AXIS    46
+#define H_LEGEND  56
+#define TITLE_MAX 5        /* lines */
+#define MARK_MIN  3        /* narrowest mark, so a lone message stays visible */
 
-static const char *const lane_color[TL_LANES] = { "#d95f02", "#1b9e77", "#8c8c8c" };
-static const char *const lane_label[TL_LANES] = { "old server", "new server", "other" };
-static const char *const lane_class[TL_LANES] = { "old", "new", "other" };
+#define C_OLD     "#d95f02"
+#define C_NEW     "#1b9e77"
+#define C_OTHER   "#7570b3"
+#define C_UNCOUNT "#bdbdbd"
+#define C_FRESH   "#2166ac"
+#define C_END     "#444444"
+
+enum lane { L_OLD, L_NEW, L_OTHER, L_FRESH, NLANES };
+
+static const struct {
+	const char *label, *color, *bg;
+	int height;
+} lanes[NLANES] = {
+	{ "old server",    C_OLD,   "#f4f4f4", 68 },
+	{ "new server",    C_NEW,   "#ffffff", 68 },
+	{ "other",         C_OTHER, "#f4f4f4", 68 },
+	{ "fresh process", C_FRESH, "#eef3f9", 84 },
+};
+
+enum kind { K_QUERY, K_UNCOUNTED, K_RESPONSE };
+
+/* Each row: its lane, its centre from the lane's top, what it holds. */
+static const struct row_def {
+	enum lane   lane;
+	int         y;
+	enum kind   kind;
+	const char *color, *cls, *what;   /* class "m CLS"; tooltips say what */
+} rows[TL_ROWS] = {
+	[TL_OLD_Q]     = { L_OLD,   16, K_QUERY,     C_OLD,     "query old",            "counted" },
+	[TL_OLD_X]     = { L_OLD,   38, K_UNCOUNTED, C_UNCOUNT, "uncounted old",        "not counted" },
+	[TL_OLD_RX]    = { L_OLD,   57, K_RESPONSE,  C_UNCOUNT, "response old uncounted", "of an uncounted type" },
+	[TL_OLD_R]     = { L_OLD,   57, K_RESPONSE,  C_OLD,     "response old",         "" },
+	[TL_NEW_Q]     = { L_NEW,   16, K_QUERY,     C_NEW,     "query new",            "counted" },
+	[TL_NEW_X]     = { L_NEW,   38, K_UNCOUNTED, C_UNCOUNT, "uncounted new",        "not counted" },
+	[TL_NEW_RX]    = { L_NEW,   57, K_RESPONSE,  C_UNCOUNT, "response new uncounted", "of an uncounted type" },
+	[TL_NEW_R]     = { L_NEW,   57, K_RESPONSE,  C_NEW,     "response new",         "" },
+	[TL_OTHER_Q]   = { L_OTHER, 16, K_QUERY,     C_OTHER,   "query other",          "counted" },
+	[TL_OTHER_X]   = { L_OTHER, 38, K_UNCOUNTED, C_UNCOUNT, "uncounted other",      "not counted" },
+	[TL_OTHER_RX]  = { L_OTHER, 57, K_RESPONSE,  C_UNCOUNT, "response other uncounted", "of an uncounted type" },
+	[TL_OTHER_R]   = { L_OTHER, 57, K_RESPONSE,  C_OTHER,   "response other",       "" },
+	[TL_FRESH_OLD] = { L_FRESH, 14, K_QUERY,     C_OLD,     "query fresh-old",      "counted, to the old server" },
+	[TL_FRESH_NEW] = { L_FRESH, 36, K_QUERY,     C_NEW,     "query fresh-new",      "counted, to the new server" },
+	[TL_FRESH_X]   = { L_FRESH, 56, K_UNCOUNTED, C_UNCOUNT, "uncounted fresh",      "not counted" },
+	[TL_FRESH_R]   = { L_FRESH, 74, K_RESPONSE,  "#8c8c8c", "response fresh",       "" },
+};
+
+void timeline_init_scope(struct timeline *tl, const struct tl_scope *sc)
+{
+	memset(tl, 0, sizeof *tl);
+	tl->sc = *sc;
+	tl->t_min = INFINITY;
+	tl->t_max = -INFINITY;
+}
 
 void timeline_init(struct timeline *tl, double t_switch)
 {
-	memset(tl, 0, sizeof *tl);
-	tl->t_switch = t_switch;
-	tl->t_min = INFINITY;
-	tl->t_max = -INFINITY;
+	struct tl_scope sc = { .t_switch = t_switch, .t_end = -1, .t_fresh = -1 };
+	timeline_init_scope(tl, &sc);
+}
+
+/* observe_window_queries()'s rule: from the fresh process's start, its
+ * queries; else a query after the window's end or of another type than
+ * --only is in the capture, not in the verdict. */
+enum tl_row timeline_row(const struct tl_scope *sc, double t,
+                         enum vd_server server, bool qr, uint16_t qtype)
+{
+	int base = server == VD_OLD ? TL_OLD_Q : server == VD_NEW ? TL_NEW_Q
+	                                                        : TL_OTHER_Q;
+	bool type_ok = !sc->only_qtype || qtype == sc->only_qtype;
+
+	if (sc->t_fresh > 0 && t >= sc->t_fresh) {
+		if (qr)
+			return TL_FRESH_R;
+		if (type_ok && server != VD_OTHER)
+			return server == VD_OLD ? TL_FRESH_OLD : TL_FRESH_NEW;
+		return TL_FRESH_X;
+	}
+	if (qr)
+		return (enum tl_row)(base + (type_ok ? TL_OLD_R : TL_OLD_RX));
+	if (!type_ok || (sc->t_end >= 0 && t > sc->t_end))
+		return (enum tl_row)(base + TL_OLD_X);
+	return (enum tl_row)base;
 }
 
 /* Double the bins' span to the right: pairs of bins become one. */
 static void widen_right(struct timeline *tl)
 {
-	for (int l = 0; l < TL_LANES; l++)
-		for (int k = 0; k < 2; k++) {
-			uint64_t *b = tl->bins[l][k];
-			for (size_t i = 0; i < TL_BINS / 2; i++)
-				b[i] = b[2 * i] + b[2 * i + 1];
-			memset(b + TL_BINS / 2, 0, TL_BINS / 2 * sizeof *b);
-		}
+	for (int r = 0; r < TL_ROWS; r++) {
+		uint64_t *b = tl->bins[r];
+		for (size_t i = 0; i < TL_BINS / 2; i++)
+			b[i] = b[2 * i] + b[2 * i + 1];
+		memset(b + TL_BINS / 2, 0, TL_BINS / 2 * sizeof *b);
+	}
 	tl->width *= 2;
 }
 
 /* Double it to the left: the old span becomes the right half. */
 static void widen_left(struct timeline *tl)
 {
-	for (int l = 0; l < TL_LANES; l++)
-		for (int k = 0; k < 2; k++) {
-			uint64_t *b = tl->bins[l][k];
-			/* Downwards: slot i reads slots at or below i. */
-			for (size_t i = TL_BINS; i-- > TL_BINS / 2;)
-				b[i] = b[2 * i - TL_BINS] + b[2 * i - TL_BINS + 1];
-			memset(b, 0, TL_BINS / 2 * sizeof *b);
-		}
+	for (int r = 0; r < TL_ROWS; r++) {
+		uint64_t *b = tl->bins[r];
+		/* Downwards: slot i reads slots at or below i. */
+		for (size_t i = TL_BINS; i-- > TL_BINS / 2;)
+			b[i] = b[2 * i - TL_BINS] + b[2 * i - TL_BINS + 1];
+		memset(b, 0, TL_BINS / 2 * sizeof *b);
+	}
 	tl->origin -= TL_BINS * tl->width;
 	tl->width *= 2;
 }
 
-static void bin_add(struct timeline *tl, double t, int lane, int kind)
+static void bin_add(struct timeline *tl, double t, int row)
 {
 	/* Each widening doubles the span, so this ends within ~2000 rounds
 	 * for any finite t; the bound only guards against a broken width. */
@@ -76,7 +148,7 @@ static void bin_add(struct timeline *tl, double t, int lane, int kind)
 			widen_right(tl);
 			continue;
 		}
-		tl->bins[lane][kind][(size_t)i]++;
+		tl->bins[row][(size_t)i]++;
 		return;
 	}
 }
@@ -91,18 +163,18 @@ static void start_binning(struct timeline *tl)
 	if (!(tl->width > 0))
 		tl->width = 1e-3;
 	for (size_t i = 0; i < tl->nexact; i++)
-		bin_add(tl, tl->exact[i].t, tl->exact[i].lane, tl->exact[i].response);
+		bin_add(tl, tl->exact[i].t, tl->exact[i].row);
 	tl->nexact = 0;
 }
 
-void timeline_add(struct timeline *tl, double t, enum vd_server lane,
-                  bool response)
+void timeline_add(struct timeline *tl, double t, enum vd_server server,
+                  bool qr, uint16_t qtype)
 {
-	int l = lane == VD_OLD ? 0 : lane == VD_NEW ? 1 : 2, k = response;
+	int row = timeline_row(&tl->sc, t, server, qr, qtype);
 
 	if (!isfinite(t))
 		return;
-	tl->total[l][k]++;
+	tl->total[row]++;
 	if (t < tl->t_min)
 		tl->t_min = t;
 	if (t > tl->t_max)
@@ -110,15 +182,15 @@ void timeline_add(struct timeline *tl, double t, enum vd_server lane,
 	if (!tl->binned && tl->nexact == TL_EXACT_MAX)
 		start_binning(tl);
 	if (tl->binned) {
-		bin_add(tl, t, l, k);
+		bin_add(tl, t, row);
 		return;
 	}
-	tl->exact[tl->nexact++] = (struct tl_mark){ t, (uint8_t)l, (uint8_t)k };
+	tl->exact[tl->nexact++] = (struct tl_mark){ t, (uint8_t)row };
 }
 
 void timeline_add_event(struct timeline *tl, const struct wn_event *e)
 {
-	timeline_add(tl, e->t, e->server, e->qr);
+	timeline_add(tl, e->t, e->server, e->qr, e->qtype);
 }
 
 /* Drawing. */
@@ -126,7 +198,10 @@ void timeline_add_event(struct timeline *tl, const struct wn_event *e)
 struct frame {
 	double ref;        /* x = 0: the switch, or the first message */
 	double lo, hi;     /* shown range, seconds relative to ref */
-	uint64_t (*cols)[2][TL_COLUMNS];
+	int    top;        /* y of the first lane */
+	int    lane_y[NLANES + 1];   /* each lane's top; [NLANES]: the bottom */
+	bool   fresh;      /* the fresh process's lane is drawn */
+	uint64_t (*cols)[TL_COLUMNS];
 };
 
 static double x_of(const struct frame *fr, double rel)
@@ -134,25 +209,24 @@ static double x_of(const struct frame *fr, double rel)
 	return W_LEFT + (rel - fr->lo) / (fr->hi - fr->lo) * TL_COLUMNS;
 }
 
-static void col_add(struct frame *fr, double t, int lane, int kind, uint64_t n)
+static void col_add(struct frame *fr, double t, int row, uint64_t n)
 {
 	double c = (t - fr->ref - fr->lo) / (fr->hi - fr->lo) * TL_COLUMNS;
 	size_t i = c <= 0 ? 0 : c >= TL_COLUMNS - 1 ? TL_COLUMNS - 1 : (size_t)c;
-	fr->cols[lane][kind][i] += n;
+	fr->cols[row][i] += n;
 }
 
 static void fold_columns(const struct timeline *tl, struct frame *fr)
 {
 	for (size_t i = 0; i < tl->nexact; i++)
-		col_add(fr, tl->exact[i].t, tl->exact[i].lane, tl->exact[i].response, 1);
+		col_add(fr, tl->exact[i].t, tl->exact[i].row, 1);
 	if (!tl->binned)
 		return;
-	for (int l = 0; l < TL_LANES; l++)
-		for (int k = 0; k < 2; k++)
-			for (size_t i = 0; i < TL_BINS; i++)
-				if (tl->bins[l][k][i])
-					col_add(fr, tl->origin + (i + 0.5) * tl->width,
-					        l, k, tl->bins[l][k][i]);
+	for (int r = 0; r < TL_ROWS; r++)
+		for (size_t i = 0; i < TL_BINS; i++)
+			if (tl->bins[r][i])
+				col_add(fr, tl->origin + (i + 0.5) * tl->width, r,
+				        tl->bins[r][i]);
 }
 
 /* 1, 2-9, 10-99, 100+: a mark grows with the decade of its count. */
@@ -161,12 +235,30 @@ static int level(uint64_t n)
 	return n == 0 ? 0 : n < 10 ? 1 + (n > 1) : n < 100 ? 3 : 4;
 }
 
-static void draw_row(FILE *f, const struct frame *fr, int lane, int kind,
-                     bool titles)
+static double mark_height(enum kind k, int lv)
 {
-	const uint64_t *c = fr->cols[lane][kind];
-	double ymid = H_TOP + lane * H_LANE + (kind ? 44 : 22);
-	double colw = 1.0; /* one column per pixel */
+	return k == K_QUERY ? 12 + 2 * lv : k == K_UNCOUNTED ? 8 + 2 * lv : 5 + lv;
+}
+
+static void mark_title(FILE *f, const struct frame *fr, int row, uint64_t n,
+                       size_t i, size_t j)
+{
+	const struct row_def *d = &rows[row];
+	double span = (fr->hi - fr->lo) / TL_COLUMNS;
+	bool one = n == 1;
+	const char *what = d->kind == K_RESPONSE ? (one ? "response" : "responses")
+	                                         : (one ? "query" : "queries");
+	fprintf(f, "><title>%llu %s%s%s, %s, %.3f s to %.3f s</title></rect>\n",
+	        (unsigned long long)n, what, *d->what ? " " : "", d->what,
+	        lanes[d->lane].label, fr->lo + (double)i * span,
+	        fr->lo + (double)j * span);
+}
+
+static void draw_row(FILE *f, const struct frame *fr, int row, bool titles)
+{
+	const struct row_def *d = &rows[row];
+	const uint64_t *c = fr->cols[row];
+	double ymid = fr->lane_y[d->lane] + d->y;
 
 	for (size_t i = 0; i < TL_COLUMNS;) {
 		int lv = level(c[i]);
@@ -178,26 +270,19 @@ static void draw_row(FILE *f, const struct frame *fr, int lane, int kind,
 		uint64_t n = 0;
 		for (; j < TL_COLUMNS && level(c[j]) == lv; j++)
 			n += c[j];
-		double h = kind ? 5 + lv : 12 + 2 * lv;
-		double w = (double)(j - i) * colw, x = W_LEFT + (double)i * colw;
+		double h = mark_height(d->kind, lv);
+		double w = (double)(j - i), x = W_LEFT + (double)i;  /* a column a pixel */
 		if (w < MARK_MIN) {
 			x -= (MARK_MIN - w) / 2;
 			w = MARK_MIN;
 		}
-		fprintf(f, "<rect class=\"m %s %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-		        "height=\"%.1f\" fill=\"%s\"%s", kind ? "response" : "query",
-		        lane_class[lane], x, ymid - h / 2, w, h, lane_color[lane],
-		        kind ? " fill-opacity=\"0.6\"" : "");
-		if (titles) {
-			double span = (fr->hi - fr->lo) / TL_COLUMNS;
-			const char *what = kind ? (n == 1 ? "response" : "responses")
-			                        : (n == 1 ? "query" : "queries");
-			fprintf(f, "><title>%llu %s, %s, %.3f s to %.3f s</title></rect>\n",
-			        (unsigned long long)n, what, lane_label[lane],
-			        fr->lo + (double)i * span, fr->lo + (double)j * span);
-		} else {
+		fprintf(f, "<rect class=\"m %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		        "height=\"%.1f\" fill=\"%s\"%s", d->cls, x, ymid - h / 2, w, h,
+		        d->color, d->kind == K_RESPONSE ? " fill-opacity=\"0.6\"" : "");
+		if (titles)
+			mark_title(f, fr, row, n, i, j);
+		else
 			fputs("/>\n", f);
-		}
 		i = j;
 	}
 }
@@ -211,7 +296,7 @@ static double tick_step(double range)
 
 static void draw_axis(FILE *f, const struct frame *fr, bool switched)
 {
-	double y = H_TOP + TL_LANES * H_LANE;
+	double y = fr->lane_y[NLANES];
 	double step = tick_step(fr->hi - fr->lo);
 	int decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
 
@@ -235,69 +320,128 @@ static void draw_axis(FILE *f, const struct frame *fr, bool switched)
 	        switched ? "the resolv.conf switch" : "the first DNS message");
 }
 
-static void draw_legend(FILE *f, const struct timeline *tl)
+static void swatch(FILE *f, int x, double y, const char *color, const char *label)
 {
-	double y = H_TOP + TL_LANES * H_LANE + H_AXIS + 16;
-	int x = W_LEFT;
+	fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"10\" height=\"10\" "
+	        "fill=\"%s\"/><text x=\"%d\" y=\"%.1f\">%s</text>\n",
+	        x, y - 9, color, x + 15, y, label);
+}
+
+static void draw_legend(FILE *f, const struct timeline *tl, const struct frame *fr)
+{
+	double y = fr->lane_y[NLANES] + H_AXIS + 16;
+	int x = 10;
 
 	fputs("<g class=\"legend\">\n", f);
-	for (int l = 0; l < TL_LANES; l++, x += 110)
-		fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"10\" height=\"10\" "
-		        "fill=\"%s\"/><text x=\"%d\" y=\"%.1f\">%s</text>\n",
-		        x, y - 9, lane_color[l], x + 15, y, lane_label[l]);
+	swatch(f, x, y, C_OLD, "old server");
+	swatch(f, x += 95, y, C_NEW, "new server");
+	swatch(f, x += 100, y, C_OTHER, "other");
+	swatch(f, x += 65, y, C_UNCOUNT, "not counted by the verdict");
+	x += 190;
 	fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"3\" height=\"16\" fill=\"#555\"/>"
 	        "<text x=\"%d\" y=\"%.1f\">query</text>\n", x, y - 12, x + 8, y);
-	x += 60;
+	x += 55;
 	fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"3\" height=\"7\" fill=\"#555\" "
 	        "fill-opacity=\"0.6\"/><text x=\"%d\" y=\"%.1f\">response</text>\n",
 	        x, y - 7, x + 8, y);
-	fprintf(f, "<text x=\"%d\" y=\"%.1f\" fill=\"#555\">one mark per pixel "
-	        "column per row, taller for more messages (1, 2-9, 10-99, 100+)%s"
-	        "</text>\n", W_LEFT, y + 20,
-	        tl->binned ? "; times binned to fit" : "");
+	fprintf(f, "<text x=\"10\" y=\"%.1f\" fill=\"#555\">one mark per pixel "
+	        "column per row, taller for more messages (1, 2-9, 10-99, 100+)%s%s"
+	        "</text>\n", y + 20, tl->binned ? "; times binned to fit" : "",
+	        tl->sc.t_end >= 0 ? "; shaded: after the window, not in the verdict"
+	                          : "");
 	fputs("</g>\n", f);
 }
 
-static void draw_lanes(FILE *f, const struct timeline *tl)
+/* Each row's count at its height, right of the lane's name. */
+static void draw_captions(FILE *f, const struct timeline *tl,
+                          const struct frame *fr, enum lane l)
 {
-	for (int l = 0; l < TL_LANES; l++) {
-		int y = H_TOP + l * H_LANE;
-		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-		        "fill=\"%s\"/>\n", W_LEFT, y, TL_COLUMNS, H_LANE,
-		        l % 2 ? "#ffffff" : "#f4f4f4");
-		fprintf(f, "<text class=\"lane\" x=\"%d\" y=\"%d\" text-anchor=\"end\" "
-		        "font-weight=\"bold\" fill=\"%s\">%s</text>\n",
-		        W_LEFT - 8, y + 26, lane_color[l], lane_label[l]);
-		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
-		        "font-size=\"10\" fill=\"#555\">%llu q, %llu r</text>\n",
-		        W_LEFT - 8, y + 44, (unsigned long long)tl->total[l][0],
-		        (unsigned long long)tl->total[l][1]);
+	for (int r = 0; r < TL_ROWS; r++) {
+		const struct row_def *d = &rows[r];
+		uint64_t n = tl->total[r];
+		const char *what;
+		if (d->lane != l || r == TL_OLD_RX || r == TL_NEW_RX || r == TL_OTHER_RX)
+			continue;
+		if (d->kind == K_RESPONSE && l != L_FRESH)
+			n += tl->total[r - 1];   /* _R and _RX share a row */
+		what = d->kind == K_RESPONSE ? "responses"
+		     : d->kind == K_UNCOUNTED ? "not counted"
+		     : r == TL_FRESH_OLD ? "to old" : r == TL_FRESH_NEW ? "to new"
+		     : "counted";
+		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"10\" "
+		        "fill=\"%s\">%llu %s</text>\n", W_LEFT - 6, fr->lane_y[l] + d->y + 4,
+		        d->kind == K_UNCOUNTED ? "#888" : "#555",
+		        (unsigned long long)n, what);
 	}
 }
 
-static void draw_switch(FILE *f, const struct frame *fr)
+static void draw_lanes(FILE *f, const struct timeline *tl, const struct frame *fr)
 {
-	double x = x_of(fr, 0);
-	fprintf(f, "<line class=\"switch\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
-	        "y2=\"%d\" stroke=\"#c00\" stroke-width=\"1.5\" "
-	        "stroke-dasharray=\"5,3\"/>\n<text x=\"%.1f\" y=\"%d\" "
-	        "text-anchor=\"middle\" fill=\"#c00\">resolv.conf switched</text>\n",
-	        x, H_TOP - 6, x, H_TOP + TL_LANES * H_LANE, x, H_TOP - 10);
+	for (int l = 0; l < NLANES; l++) {
+		if (l == L_FRESH && !fr->fresh)
+			continue;
+		int y = fr->lane_y[l];
+		fprintf(f, "<rect class=\"lane %s\" x=\"0\" y=\"%d\" width=\"%d\" "
+		        "height=\"%d\" fill=\"%s\"/>\n", l == L_OLD ? "old" :
+		        l == L_NEW ? "new" : l == L_OTHER ? "other" : "fresh",
+		        y, TL_WIDTH, lanes[l].height, lanes[l].bg);
+		fprintf(f, "<text class=\"lane\" x=\"8\" y=\"%d\" font-weight=\"bold\" "
+		        "fill=\"%s\">%s</text>\n", y + 20, lanes[l].color,
+		        lanes[l].label);
+		draw_captions(f, tl, fr, (enum lane)l);
+	}
 }
 
-/* The shown range: every message and the switch, with a little margin. */
+/* A labelled vertical line at time t (absolute); level 0 puts the label
+ * just above the lanes, level 1 above that. */
+static void draw_marker(FILE *f, const struct frame *fr, double t,
+                        const char *cls, const char *color, const char *dash,
+                        const char *anchor, int level, const char *label)
+{
+	double x = x_of(fr, t - fr->ref);
+	double dx = strcmp(anchor, "end") == 0 ? -3 : strcmp(anchor, "start") == 0 ? 3 : 0;
+	int ylab = fr->top - 8 - 16 * level;
+	fprintf(f, "<line class=\"%s\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+	        "stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"%s\"/>\n"
+	        "<text class=\"label\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" "
+	        "fill=\"%s\">%s</text>\n", cls, x, ylab + 4, x, fr->lane_y[NLANES],
+	        color, dash, x + dx, ylab, anchor, color, label);
+}
+
+/* After the window's end: in the capture, not in the verdict. */
+static void draw_shade(FILE *f, const struct frame *fr, double t_end)
+{
+	double x = x_of(fr, t_end - fr->ref), right = W_LEFT + TL_COLUMNS;
+	if (x >= right)
+		return;
+	fprintf(f, "<rect class=\"after-window\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+	        "height=\"%d\" fill=\"#000\" fill-opacity=\"0.07\"/>\n", x, fr->top,
+	        right - x, fr->lane_y[NLANES] - fr->top);
+}
+
+static void widen_to(double *lo, double *hi, double v)
+{
+	*lo = fmin(*lo, v);
+	*hi = fmax(*hi, v);
+}
+
+/* The shown range: every message, the switch, the window's end and the
+ * fresh process's start, with a little margin. */
 static void frame_range(const struct timeline *tl, struct frame *fr)
 {
-	bool any = tl->t_min <= tl->t_max, switched = tl->t_switch >= 0;
+	const struct tl_scope *sc = &tl->sc;
+	bool any = tl->t_min <= tl->t_max, switched = sc->t_switch >= 0;
 	double lo, hi;
 
-	fr->ref = switched ? tl->t_switch : any ? tl->t_min : 0;
+	fr->ref = switched ? sc->t_switch : any ? tl->t_min : 0;
 	lo = any ? tl->t_min - fr->ref : 0;
 	hi = any ? tl->t_max - fr->ref : 0;
-	if (switched) {
-		lo = fmin(lo, 0);
-		hi = fmax(hi, 0);
-	}
+	if (switched)
+		widen_to(&lo, &hi, 0);
+	if (sc->t_end >= 0 && (switched || any))
+		widen_to(&lo, &hi, sc->t_end - fr->ref);
+	if (fr->fresh && (switched || any))
+		widen_to(&lo, &hi, sc->t_fresh - fr->ref);
 	double pad = (hi - lo) * 0.03;
 	if (pad < 1e-3)
 		pad = hi - lo < 1e-3 ? 0.5e-3 : 1e-3;
@@ -305,53 +449,110 @@ static void frame_range(const struct timeline *tl, struct frame *fr)
 	fr->hi = hi + pad;
 }
 
+/* The title's lines, '\n' apart: at most TITLE_MAX, each cut at 300 bytes. */
+static int title_lines(const char *title, char line[TITLE_MAX][301])
+{
+	int n = 0;
+	const char *p = title ? title : "";
+	do {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		snprintf(line[n++], 301, "%.*s", len > 300 ? 300 : (int)len, p);
+		p = nl ? nl + 1 : NULL;
+	} while (p && n < TITLE_MAX);
+	return n;
+}
+
+static void draw_title(FILE *f, char line[TITLE_MAX][301], int n)
+{
+	fputs("<title>", f);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputs(" \xe2\x80\x94 ", f);   /* an em dash */
+		escape_xml_text(f, line[i]);
+	}
+	fprintf(f, "</title>\n<rect width=\"%d\" height=\"100%%\" fill=\"#fff\"/>\n",
+	        TL_WIDTH);
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "<text class=\"title\" x=\"10\" y=\"%d\"%s>", H_TITLE + i * H_LINE,
+		        i ? "" : " font-size=\"15\" font-weight=\"bold\"");
+		escape_xml_text(f, line[i]);
+		fputs("</text>\n", f);
+	}
+}
+
+static void layout(const struct timeline *tl, struct frame *fr, int ntitle)
+{
+	fr->fresh = tl->sc.t_fresh > 0;
+	fr->top = H_TITLE + (ntitle - 1) * H_LINE + H_LABELS;
+	int y = fr->top;
+	for (int l = 0; l < NLANES; l++) {
+		fr->lane_y[l] = y;
+		if (l != L_FRESH || fr->fresh)
+			y += lanes[l].height;
+	}
+	fr->lane_y[NLANES] = y;
+}
+
+static void draw_markers(FILE *f, const struct timeline *tl, const struct frame *fr)
+{
+	if (tl->sc.t_end >= 0)
+		draw_shade(f, fr, tl->sc.t_end);
+	if (tl->sc.t_switch >= 0)
+		draw_marker(f, fr, tl->sc.t_switch, "switch", "#c00", "5,3", "middle",
+		            0, "resolv.conf switched");
+	if (tl->sc.t_end >= 0)
+		draw_marker(f, fr, tl->sc.t_end, "window-end", C_END, "2,2", "end", 1,
+		            "window end");
+	if (fr->fresh)
+		draw_marker(f, fr, tl->sc.t_fresh, "fresh-start", C_FRESH, "6,2",
+		            "start", 1, "fresh process starts");
+}
+
 int timeline_write(FILE *f, const struct timeline *tl, const char *title)
 {
 	struct frame fr;
-	bool switched = tl->t_switch >= 0;
+	char line[TITLE_MAX][301];
+	int ntitle = title_lines(title, line);
 
-	fr.cols = calloc(TL_LANES, sizeof *fr.cols);
+	fr.cols = calloc(TL_ROWS, sizeof *fr.cols);
 	if (!fr.cols)
 		return -1;
+	layout(tl, &fr, ntitle);
 	frame_range(tl, &fr);
 	fold_columns(tl, &fr);
 
+	int height = fr.lane_y[NLANES] + H_AXIS + H_LEGEND;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-	        "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n"
-	        "<title>", W_TOTAL, H_TOTAL, W_TOTAL, H_TOTAL);
-	escape_xml_text(f, title);
-	fprintf(f, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n"
-	        "<text x=\"%d\" y=\"22\" font-size=\"15\" font-weight=\"bold\">",
-	        W_TOTAL, H_TOTAL, W_LEFT);
-	escape_xml_text(f, title);
-	fputs("</text>\n", f);
-	draw_lanes(f, tl);
+	        "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
+	        TL_WIDTH, height, TL_WIDTH, height);
+	draw_title(f, line, ntitle);
+	draw_lanes(f, tl, &fr);
 	if (tl->t_min > tl->t_max)
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
-		        "fill=\"#555\">no DNS messages</text>\n",
-		        W_LEFT + TL_COLUMNS / 2, H_TOP + TL_LANES * H_LANE / 2);
+		        "fill=\"#555\">no DNS messages</text>\n", W_LEFT + TL_COLUMNS / 2,
+		        (fr.top + fr.lane_y[NLANES]) / 2);
 	fputs("<g class=\"marks\">\n", f);
-	for (int l = 0; l < TL_LANES; l++)
-		for (int k = 0; k < 2; k++)
-			draw_row(f, &fr, l, k, !tl->binned);
+	for (int r = 0; r < TL_ROWS; r++)
+		if (rows[r].lane != L_FRESH || fr.fresh)
+			draw_row(f, &fr, r, !tl->binned);
 	fputs("</g>\n", f);
-	if (switched)
-		draw_switch(f, &fr);
-	draw_axis(f, &fr, switched);
-	draw_legend(f, tl);
+	draw_markers(f, tl, &fr);
+	draw_axis(f, &fr, tl->sc.t_switch >= 0);
+	draw_legend(f, tl, &fr);
 	fputs("</svg>\n", f);
 	free(fr.cols);
 	return ferror(f) ? -1 : 0;
 }
 
 int timeline_svg(FILE *f, const struct wn_event *ev, size_t n,
-                 double t_switch, const char *title)
+                 const struct tl_scope *sc, const char *title)
 {
 	struct timeline *tl = malloc(sizeof *tl);
 	if (!tl)
 		return -1;
-	timeline_init(tl, t_switch);
+	timeline_init_scope(tl, sc);
 	for (size_t i = 0; i < n; i++)
 		timeline_add_event(tl, &ev[i]);
 	int rc = timeline_write(f, tl, title);
