@@ -605,8 +605,9 @@ int cmd_bundle(int argc, char **argv)
 	snprintf(odir, sizeof odir, "%s", out);
 	snprintf(staging, sizeof staging, "%s/.whichns-bundle-XXXXXX", dirname(odir));
 	if (!mkdtemp(staging)) {
-		fprintf(stderr, "whichns: bundle: cannot create %s: %s\n", staging,
-		        strerror(errno));
+		fprintf(stderr, "whichns: bundle: cannot write %s: its folder refuses "
+		        "the staging folder %s: %s (name another with -o)\n", out,
+		        staging, strerror(errno));
 		return EXIT_ENV;
 	}
 	struct sigaction sa = { .sa_handler = on_signal };
