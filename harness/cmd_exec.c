@@ -6,6 +6,8 @@
  * the probes, and hand over the run folder.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -15,9 +17,11 @@
 #include "commands.h"
 #include "dns.h"
 #include "exitcodes.h"
+#include "libcs.h"
 #include "preflight.h"
 #include "resolvconf.h"
 #include "scenario.h"
+#include "target.h"
 #include "view.h"
 
 static const char exec_usage[] =
@@ -27,7 +31,7 @@ static const char exec_usage[] =
 "                    [--trigger CMD] [--trigger-every DUR] [--fresh CMD]\n"
 "                    [--fresh-for DUR] [--only TYPE] [--expect VERDICT]\n"
 "                    [--name NAME] [--secrets] [--results DIR] [--cache DIR]\n"
-"                    [-q]\n"
+"                    [--strict] [--json] [-q]\n"
 "                    -- command [arg ...]\n";
 
 static const char exec_help[] =
@@ -63,14 +67,22 @@ static const char exec_help[] =
 "  --results DIR       where the run folder goes (default: results)\n"
 "  --cache DIR         root filesystems and their probes\n"
 "                      (default: $WHICHNS_CACHE or /var/cache/whichns)\n"
+"  --strict            an INCONCLUSIVE verdict fails (exit 1, TAP not ok,\n"
+"                      JUnit failure) instead of exit 4 and a visible skip\n"
+"  --json              print the case as one JSON line on stdout (the object\n"
+"                      of summary.json's cases); the table is left out\n"
 "  -q, --quiet         no progress lines\n"
 "\n"
-"DUR is 250ms, 1.5s, 2m.  Exit status as for whichns run.\n";
+"The run folder is results/exec-TIME-PID; results/latest-exec points at\n"
+"the last one (results/latest is left to whichns run).\n"
+"DUR is 250ms, 1.5s, 2m.  Exit status as for whichns run: 0 as expected\n"
+"(or no --expect), 1 the verdict differs or the case could not run,\n"
+"4 INCONCLUSIVE (unless --expect INCONCLUSIVE), 2, 3, 130.\n";
 
 enum { O_LIBC = 256, O_UPDATE, O_OPTIONS, O_NSCD, O_BEFORE, O_SW_AFTER,
        O_SW_AT, O_WINDOW, O_TIMEOUT, O_INTERVAL, O_TRIGGER, O_TRIG_EVERY,
        O_FRESH, O_FRESH_FOR, O_ONLY, O_EXPECT, O_NAME, O_RESULTS, O_CACHE,
-       O_SECRETS };
+       O_SECRETS, O_STRICT, O_JSON };
 
 static const struct option exec_opts[] = {
 	{ "libc", required_argument, NULL, O_LIBC },
@@ -93,6 +105,8 @@ static const struct option exec_opts[] = {
 	{ "secrets", no_argument, NULL, O_SECRETS },
 	{ "results", required_argument, NULL, O_RESULTS },
 	{ "cache", required_argument, NULL, O_CACHE },
+	{ "strict", no_argument, NULL, O_STRICT },
+	{ "json", no_argument, NULL, O_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -177,6 +191,8 @@ static int exec_option(int c, char *v, struct job *j, struct run_opts *o)
 	case O_SECRETS: j->keep_secrets = true; return 0;
 	case O_RESULTS: o->results = v; return 0;
 	case O_CACHE: o->libc.cache = v; return 0;
+	case O_STRICT: o->strict = true; return 0;
+	case O_JSON: o->json = true; return 0;
 	case 'q': o->quiet = true; return 0;
 	case 'h': fputs(exec_usage, stdout); fputs(exec_help, stdout); return -1;
 	}
@@ -195,12 +211,6 @@ static int exec_command(int argc, char **argv, struct job *j)
 	}
 	/* The rerun line in report.md: this very command line. */
 	job_exec_command(j, argv + optind, argv);
-	if (strcmp(j->libc, "host") == 0 && strchr(j->argv[0], '/') &&
-	    access(j->argv[0], X_OK) != 0) {
-		fprintf(stderr, "whichns: exec: cannot run %s: %s\n", j->argv[0],
-		        strerror(errno));
-		return EXIT_USAGE;
-	}
 	if (j->nscd && strcmp(j->libc, "musl") == 0) {
 		fprintf(stderr, "whichns: exec: --nscd needs a glibc; musl has no nscd\n");
 		return EXIT_USAGE;
@@ -208,11 +218,49 @@ static int exec_command(int argc, char **argv, struct job *j)
 	return 0;
 }
 
+/*
+ * The command must be there in the tree that runs it, as it will be
+ * looked up (target_find: the path as given, else TARGET_PATH; an
+ * executable file; its ELF loader or "#!" interpreter there too): the
+ * host's tree for host and musl (a musl program brings its own C
+ * library), the root filesystem for a root filesystem's name.  No such
+ * program there is bad input (exit 2); a program whose loader the tree
+ * lacks needs another C library (exit 3).  The case checks again as it
+ * starts the command, and says why if it cannot (target_start).
+ */
+static int exec_program(const struct run_opts *o, const struct job *j)
+{
+	char err[PATH_MAX + 200], prog[PATH_MAX], in[PATH_MAX + 64] = "";
+	struct libc_env env;
+	int rootfd = -1;
+	if (libc_resolve(&o->libc, j->libc, false, false, &env, err, sizeof err) != 0)
+		return 0;   /* preflight_run says what is missing */
+	if (env.root[0]) {
+		rootfd = open(env.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0)
+			return 0;
+		snprintf(in, sizeof in, " inside the root filesystem %s (%s)",
+		         j->libc, env.root);
+	}
+	int rc = target_find(rootfd, j->argv[0], prog, sizeof prog, err, sizeof err);
+	if (rootfd >= 0)
+		close(rootfd);
+	if (rc == TARGET_NO_PROGRAM)
+		fprintf(stderr, "whichns: exec: cannot run the command%s: %s%s\n", in,
+		        err, in[0] ? "; the command runs with that tree as its /, so "
+		        "name it as it is there" : "");
+	else if (rc == TARGET_NO_INTERP)
+		fprintf(stderr, "whichns: exec: cannot run the command%s: %s; run it "
+		        "on a tree that has it (--libc host, musl or a root "
+		        "filesystem)\n", in, err);
+	return rc == 0 ? 0 : rc == TARGET_NO_INTERP ? EXIT_ENV : EXIT_USAGE;
+}
+
 int cmd_exec(int argc, char **argv)
 {
 	static struct preflight_paths paths;
 	static struct job job;
-	struct run_opts o = { .prefix = "exec-", .jobs = 1 };
+	struct run_opts o = { .prefix = "exec-", .latest = "latest-exec", .jobs = 1 };
 	int c, rc;
 
 	job_exec_defaults(&job);
@@ -220,7 +268,8 @@ int cmd_exec(int argc, char **argv)
 		if ((rc = exec_option(c, optarg, &job, &o)) != 0)
 			return rc < 0 ? EXIT_OK : rc;
 	if ((rc = exec_command(argc, argv, &job)) != 0 ||
-	    (rc = preflight_paths(&paths, &o, NULL)) != 0)
+	    (rc = preflight_paths(&paths, &o, NULL)) != 0 ||
+	    (rc = exec_program(&o, &job)) != 0)
 		return rc;
 	o.expected = NULL;   /* exec's expectation is --expect, nothing else */
 	if ((rc = preflight_run(&paths, &o, &job, 1)) != 0)

@@ -50,6 +50,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "shard", required_argument, NULL, 'S' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "probes", required_argument, NULL, 'P' },
 		{ "libc", required_argument, NULL, 'L' },
@@ -66,6 +67,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 
 	a->o.jobs = default_jobs();
 	a->o.prefix = "";
+	a->o.latest = "latest";
 	a->shard_k = a->shard_n = 1;
 	while ((c = getopt_long(argc, argv, "+j:f:qh", opts, NULL)) != -1) {
 		switch (c) {
@@ -87,6 +89,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			break;
 		case 's': a->o.strict = true; break;
 		case 'q': a->o.quiet = true; break;
+		case 'J': a->o.json = true; break;
 		case 'c': a->check_only = true; break;
 		case 'P': a->o.libc.probes_host = optarg; break;
 		case 'L': a->libc = optarg; break;
@@ -132,9 +135,10 @@ static int keep_case(const struct run_args *a, const struct scn_case *c,
 }
 
 /* Read every scenario, expand, filter and shard: all before anything
- * runs.  Returns 0 or an exit status (said). */
+ * runs.  *matrix: the cases before sharding.  Returns 0 or an exit
+ * status (said). */
 static int load_cases(const struct run_args *a, struct scn_case **out,
-                      size_t *nout)
+                      size_t *nout, size_t *matrix)
 {
 	static struct scn_file file;
 	struct scn_case *cases = NULL;
@@ -179,6 +183,7 @@ static int load_cases(const struct run_args *a, struct scn_case **out,
 			cases[kept++] = cases[i];
 	*out = cases;
 	*nout = kept;
+	*matrix = ncases;
 	return 0;
 }
 
@@ -223,10 +228,17 @@ int cmd_run(int argc, char **argv)
 
 	if (rc != 0)
 		return rc < 0 ? EXIT_OK : rc;
-	if ((rc = load_cases(&a, &cases, &ncases)) != 0)
+	if ((rc = load_cases(&a, &cases, &ncases, &a.o.matrix)) != 0)
 		return rc;
+	a.o.shard_k = a.shard_k;
+	a.o.shard_n = a.shard_n;
 	if (a.check_only) {
 		rc = list_cases(cases, ncases);
+	} else if (ncases == 0 && a.o.matrix > 0) {
+		fprintf(stderr, "whichns: shard %u/%u of %zu cases is empty: split "
+		        "them into at most %zu shards\n", a.shard_k, a.shard_n,
+		        a.o.matrix, a.o.matrix);
+		rc = EXIT_USAGE;
 	} else if (ncases == 0) {
 		fprintf(stderr, "whichns: no case matches%s\n",
 		        a.nfilters ? " the filters" : "");

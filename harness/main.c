@@ -16,7 +16,7 @@
 #include "version.h"
 
 const char whichns_usage[] =
-"usage: whichns run [-j jobs] [-f filter] [--shard K/N] [--strict] [-q]\n"
+"usage: whichns run [-j jobs] [-f filter] [--shard K/N] [--strict] [-q] [--json]\n"
 "                   [--check] [--libc list] [--probes dir] [--fixtures dir]\n"
 "                   [--cache dir] [--results dir] [--expected dir] scenario ...\n"
 "       whichns exec [options] -- command [arg ...]   (whichns exec --help)\n"
@@ -45,8 +45,11 @@ const char whichns_help[] =
 "                      of the name, an axis value, or =NAME for exactly one\n"
 "                      case); repeat to narrow\n"
 "      --shard K/N     only slice K of N of the matrix\n"
-"      --strict        a case without an expected verdict fails\n"
+"      --strict        a case without an expected verdict, or INCONCLUSIVE,\n"
+"                      fails (exit 1; TAP not ok, JUnit failure)\n"
 "  -q, --quiet         no progress lines\n"
+"      --json          one JSON line per case on stdout as it ends (the\n"
+"                      object of summary.json's cases, with \"run\"); no table\n"
 "      --check         validate the scenario files and exit (no root needed)\n"
 "      --libc LIST     C libraries to run on, comma-separated, instead of the\n"
 "                      scenario's: host, musl, or a root filesystem (bullseye,\n"
@@ -55,15 +58,19 @@ const char whichns_help[] =
 "      --cache DIR     root filesystems and their probes\n"
 "                      (default: $WHICHNS_CACHE or /var/cache/whichns)\n"
 "      --fixtures DIR  dnsmasq data, scenarios, expected verdicts\n"
-"      --results DIR   where run folders go (default: results)\n"
+"      --results DIR   where run folders go (default: results); results/latest\n"
+"                      points at the last run or merge, results/latest-exec\n"
+"                      at the last exec\n"
 "      --expected DIR  expected verdicts (default: FIXTURES/expected)\n"
 "\n"
 "Exit status: 0 every verdict as expected; 1 a verdict differs from its\n"
-"expectation or a case could not run (for merge: a shard was interrupted\n"
-"or killed); 2 bad usage or bad input; 3 the environment cannot run it\n"
-"(not root, no namespaces, a missing program or C library, a results\n"
+"expectation or a case could not run (for merge: a shard is missing, was\n"
+"interrupted or killed); 2 bad usage or bad input; 3 the environment cannot\n"
+"run it (not root, no namespaces, a missing program or C library, a results\n"
 "folder that refuses a write: one line names the path and the error, and\n"
-"no summary is written); 130 interrupted (the summary says which cases ran).\n";
+"no summary is written); 4 no case failed but one is INCONCLUSIVE (1 with\n"
+"--strict); 130 interrupted (the summary says which cases ran).  The worst\n"
+"wins: 130, 3, 1, 4.\n";
 
 static const char cleanup_help[] =
 "usage: whichns cleanup\n"

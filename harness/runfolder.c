@@ -79,7 +79,7 @@ int runfolder_write(const char *path, int (*fn)(FILE *, const void *),
 }
 
 int runfolder_create(struct runfolder *rf, const char *results,
-                     const char *prefix, struct wfault *f)
+                     const char *prefix, const char *latest, struct wfault *f)
 {
 	time_t now = time(NULL);
 	struct tm tm;
@@ -94,6 +94,7 @@ int runfolder_create(struct runfolder *rf, const char *results,
 		return -1;
 	}
 	snprintf(rf->results, sizeof rf->results, "%s", results);
+	snprintf(rf->latest, sizeof rf->latest, "%s", latest);
 	return 0;
 }
 
@@ -154,6 +155,19 @@ void runfolder_expect(struct runfolder *rf, struct case_result *r)
 	}
 }
 
+const char *runfolder_expect_source(const struct runfolder *rf,
+                                    const struct case_result *r)
+{
+	char key[64];
+	expect_libc_key(r->libc, key, sizeof key);
+	const char *colon = strchr(r->name, ':');
+	for (size_t i = 0; i < rf->nbase; i++)
+		if (rf->base[i].found && strcmp(rf->base[i].key, key) == 0 &&
+		    expect_find(&rf->base[i].x, colon ? colon + 1 : r->name))
+			return rf->base[i].x.source;
+	return "--expect on the command line";
+}
+
 typedef void (*report_fn)(FILE *, const struct run_info *,
                           const struct case_result *, size_t);
 
@@ -171,19 +185,19 @@ static int write_one_report(FILE *f, const void *arg)
 	return 0;
 }
 
-/* A differing verdict as a diff against its baseline line. */
-static void print_diff(const struct case_result *r, bool first)
+/* A differing verdict as a diff against the line it was expected by. */
+static void print_diff(const struct runfolder *rf, const struct case_result *r,
+                       bool first)
 {
-	char key[64], v[32];
-	expect_libc_key(r->libc, key, sizeof key);
+	char v[32], measured[PATH_MAX + 64];
 	const char *name = strchr(r->name, ':') ? strchr(r->name, ':') + 1 : r->name;
 	if (first)
 		fprintf(stderr, "whichns: measured verdicts that differ from the "
-		        "expected ones (fixtures/expected/LIBC):\n");
-	fprintf(stderr, "--- expected/%s\n+++ measured (%s/capture.pcap)\n"
-	        "-%s %s\n+%s %s  (%s)\n", key, r->dir, name,
-	        verdict_name(r->expected), name, report_verdict_text(r, v, sizeof v),
-	        r->vd.reason);
+		        "expected ones:\n");
+	snprintf(measured, sizeof measured, "%s/%s", rf->dir,
+	         r->pcap[0] ? r->pcap : r->dir);
+	expect_diff(stderr, runfolder_expect_source(rf, r), measured, name,
+	            r->expected, report_verdict_text(r, v, sizeof v), r->vd.reason);
 }
 
 /* run.txt comes last: a run folder with one has every report. */
@@ -209,7 +223,7 @@ static int write_reports(struct runfolder *rf, const struct run_info *ri,
 		if (runfolder_write(path, write_one_report, &j, f) != 0)
 			goto undo;
 	}
-	snprintf(latest, sizeof latest, "%s/latest", rf->results);
+	snprintf(latest, sizeof latest, "%s/%s", rf->results, rf->latest);
 	snprintf(tmp, sizeof tmp, "%s.%d", latest, (int)getpid());
 	if (symlink(rf->id, tmp) == 0 && rename(tmp, latest) == 0)
 		return 0;
@@ -223,20 +237,49 @@ undo:
 	return -1;
 }
 
+/* How many cases of each kind; the line that closes a run says them. */
+struct tally { size_t differs, errors, unsure, unclassified; };
+
+static void tally_cases(const struct runfolder *rf, const struct case_result *r,
+                        size_t n, struct tally *t)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *o = report_outcome(&r[i]);
+		if (strcmp(o, "ERROR") == 0)
+			t->errors++;
+		else if (strcmp(o, "DIFFERS") == 0)
+			print_diff(rf, &r[i], t->differs++ == 0);
+		else if (strcmp(o, "INCONCLUSIVE") == 0)
+			t->unsure++;
+		else if (strcmp(o, "ok") == 0 && r[i].expected == V_NONE)
+			t->unclassified++;
+		if (strcmp(o, "INCONCLUSIVE") == 0)
+			fprintf(stderr, "whichns: %s is INCONCLUSIVE: %s\n", r[i].name,
+			        r[i].vd.reason);
+	}
+}
+
 int runfolder_finish(struct runfolder *rf, const struct case_result *r,
                      size_t n, const struct finish_opts *fo)
 {
 	struct utsname u;
 	char host[400] = "";
-	size_t differs = 0, errors = 0, unclassified = 0;
+	struct tally t = { 0 };
 	struct wfault fault = { 0 };
 
 	if (uname(&u) == 0)
 		snprintf(host, sizeof host, "%s %s %s", u.sysname, u.release, u.machine);
-	struct run_info ri = { rf->id, host, fo->incomplete || fo->interrupted,
-	                       fo->planned };
+	struct run_info ri = {
+		.run = rf->id, .host = host,
+		.interrupted = fo->incomplete || fo->interrupted,
+		.planned = fo->planned, .strict = fo->strict,
+		.need_expected = fo->strict && rf->expected_dir != NULL,
+		.shard_k = fo->shard_k ? fo->shard_k : 1,
+		.shard_n = fo->shard_n ? fo->shard_n : 1,
+		.matrix = fo->matrix ? fo->matrix : fo->planned,
+	};
 	int bad_write = write_reports(rf, &ri, r, n, &fault);
-	if (n > 0) {
+	if (n > 0 && !fo->json) {
 		report_table(stdout, r, n);
 		if (n > 1) {
 			fputc('\n', stdout);
@@ -244,24 +287,20 @@ int runfolder_finish(struct runfolder *rf, const struct case_result *r,
 		}
 		fflush(stdout);
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (r[i].error[0] || !r[i].complete)
-			errors++;
-		else if (!caseres_matches(&r[i]))
-			print_diff(&r[i], differs++ == 0);
-		else if (r[i].expected == V_NONE && !r[i].skip[0])
-			unclassified++;
-	}
+	tally_cases(rf, r, n, &t);
 	if (bad_write)   /* the last word: no summary.md to point at */
 		return runfolder_fault_print(&fault, "the table above is all "
 		                             "there is: no summary was written");
 	fprintf(stderr, "whichns: %zu of %zu cases ran; %zu differ from their "
-	        "expectation, %zu unclassified, %zu could not run. Evidence: %s/summary.md\n",
-	        n, fo->planned, differs, unclassified, errors, rf->dir);
+	        "expectation, %zu inconclusive, %zu unclassified, %zu could not "
+	        "run. Evidence: %s/summary.md\n", n, fo->planned, t.differs,
+	        t.unsure, t.unclassified, t.errors, rf->dir);
 	if (fo->interrupted)
 		return EXIT_INTERRUPTED;
-	return differs || errors || fo->incomplete || (fo->strict && unclassified)
-	       ? EXIT_DIFFERS : EXIT_OK;
+	if (t.differs || t.errors || fo->incomplete ||
+	    (ri.need_expected && t.unclassified) || (fo->strict && t.unsure))
+		return EXIT_DIFFERS;
+	return t.unsure ? EXIT_INCONCLUSIVE : EXIT_OK;
 }
 
 void runfolder_free(struct runfolder *rf)

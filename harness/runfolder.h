@@ -2,9 +2,10 @@
  * runfolder.h - results/<run-id>/: creating it, and finishing it with the
  * reports, whether its cases were just run or merged from shards.
  *
- * Owns: run ids, results/latest, reading case records back, applying
- * expected verdicts, the exit status of a run (exitcodes.h), and the one
- * line that says the results folder refused a write.
+ * Owns: run ids, results/latest (run and merge) and results/latest-exec
+ * (exec), reading case records back, applying expected verdicts, the
+ * exit status of a run (exitcodes.h), and the one line that says the
+ * results folder refused a write.
  * Never: runs a case; claims a summary it could not write.
  */
 #ifndef WHICHNS_RUNFOLDER_H
@@ -21,6 +22,7 @@ struct runfolder {
 	char   dir[PATH_MAX];
 	char   results[PATH_MAX];   /* the folder holding run folders */
 	char   id[96];
+	char   latest[32];          /* the link to move: "latest", "latest-exec" */
 	const char *expected_dir;   /* NULL: no expectations */
 	struct { char key[64]; bool found; struct expect x; } *base;
 	size_t nbase;
@@ -50,22 +52,33 @@ int  runfolder_fault_print(const struct wfault *f, const char *outcome);
 int  runfolder_write(const char *path, int (*fn)(FILE *, const void *),
                      const void *ctx, struct wfault *f);
 
-/* Make results/<prefix><time>-<pid>/.  0, or -1 with f set. */
+/* Make results/<prefix><time>-<pid>/, whose reports will move
+ * results/<latest>.  0, or -1 with f set. */
 int  runfolder_create(struct runfolder *rf, const char *results,
-                      const char *prefix, struct wfault *f);
+                      const char *prefix, const char *latest,
+                      struct wfault *f);
 /* Read <casedir>/result.txt. */
 int  runfolder_read_case(const char *casedir, struct case_result *r,
                          char *err, size_t errsize);
 /* Set r->expected from the baseline of the libc the case reported. */
 void runfolder_expect(struct runfolder *rf, struct case_result *r);
+/* Where r's expected verdict came from, for a diff's label: the baseline
+ * file that holds the case, else "--expect on the command line". */
+const char *runfolder_expect_source(const struct runfolder *rf,
+                                    const struct case_result *r);
 
 struct finish_opts {
 	size_t planned;       /* cases the run meant to run */
 	bool   incomplete;    /* not every planned case is here (exit 1) */
 	bool   interrupted;   /* this process was stopped by a signal (exit 130) */
-	bool   strict;        /* no expectation counts as a difference */
+	bool   strict;        /* INCONCLUSIVE fails (exit 1, not 4); with a
+	                       * baseline folder, so does no expectation */
+	bool   json;          /* --json: stdout holds JSON Lines only (the
+	                       * runner wrote them), so no table or grid */
+	unsigned shard_k, shard_n; /* the run is slice K of N (1/1: all) */
+	size_t matrix;        /* cases of the whole matrix, before sharding */
 };
-/* Write the reports, point results/latest at them, print the table and
+/* Write the reports, point results/<latest> at them, print the table and
  * grid; returns the exit status.  When a report cannot be written, the
  * ones written are removed again, latest stays, and the last line is the
  * fault's (exit 3). */

@@ -209,6 +209,15 @@ static void start_cases(struct run *run)
 	}
 }
 
+/* --json: the case as it ends, one line, flushed, so a reader of the
+ * pipe sees each case at once. */
+static void json_line(const struct run *run, const struct case_result *r)
+{
+	struct run_info ri = { .run = run->rf.id };
+	report_json_line(stdout, &ri, r);
+	fflush(stdout);
+}
+
 /* Case process pid ended with wait status st: take its case in. */
 static void case_ended(struct run *run, pid_t pid, int st)
 {
@@ -232,6 +241,22 @@ static void case_ended(struct run *run, pid_t pid, int st)
 	run->ran[i] = true;
 	if (!run->o->quiet)
 		progress(&run->res[i], ++run->done, run->n);
+	if (run->o->json)
+		json_line(run, &run->res[i]);
+}
+
+/* A command that could not start (no such program in its tree, its
+ * loader missing, execve failing) is no verdict: each says why in one
+ * line, and the run exits 3 unless it was interrupted. */
+static int start_failures(const struct case_result *r, size_t n, int rc)
+{
+	bool any = false;
+	for (size_t i = 0; i < n; i++)
+		if (r[i].start_failed) {
+			fprintf(stderr, "whichns: %s: %s\n", r[i].name, r[i].error);
+			any = true;
+		}
+	return any && rc != EXIT_INTERRUPTED ? EXIT_ENV : rc;
 }
 
 /* The reports of the cases that ran, in the jobs' order. */
@@ -241,8 +266,14 @@ static int finish(struct run *run)
 	for (size_t i = 0; i < run->n; i++)
 		if (run->ran[i])
 			run->res[k++] = run->res[i];
-	struct finish_opts fo = { run->n, k < run->n, run->signalled, run->o->strict };
+	struct finish_opts fo = {
+		.planned = run->n, .incomplete = k < run->n,
+		.interrupted = run->signalled, .strict = run->o->strict,
+		.json = run->o->json, .shard_k = run->o->shard_k,
+		.shard_n = run->o->shard_n, .matrix = run->o->matrix,
+	};
 	int rc = runfolder_finish(&run->rf, run->res, k, &fo);
+	rc = start_failures(run->res, k, rc);
 	return run->forkfail && rc != EXIT_INTERRUPTED ? EXIT_ENV : rc;
 }
 
@@ -261,7 +292,7 @@ int runner_run(const struct run_opts *o, const struct job *jobs, size_t n)
 		goto out;
 	}
 	if (runfolder_create(&run.rf, o->results, o->prefix ? o->prefix : "",
-	                     &run.fault) != 0) {
+	                     o->latest ? o->latest : "latest", &run.fault) != 0) {
 		rc = runfolder_fault_print(&run.fault, FAULT_NOTHING_RAN);
 		goto out;
 	}
