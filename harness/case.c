@@ -344,6 +344,10 @@ static bool switch_now(struct case_state *c)
 	 * holds exactly the value every count was made against. */
 	c->r->switch_time = round(now_realtime() * 1e6) / 1e6;
 	c->r->switched = true;
+	/* A process never quiet long enough is switched anyway (observe.h);
+	 * the report says so: a lookup may straddle the switch. */
+	c->r->switch_forced = c->sw.forced;
+	c->r->switch_quiet_ms = observe_quiet_ms(&c->sw);
 	return true;
 }
 

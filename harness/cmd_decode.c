@@ -8,11 +8,13 @@
  * decoded by its own interface's link type; TCP reassembled), and
  * decode's outputs.
  * Never: keeps a record per message.  Each message is decoded, written
- * and forgotten; only the queries (24 bytes each) are kept, and only when
- * a verdict is asked for, so millions of packets cost little memory.
+ * and forgotten; only the queries (40 bytes each, with when each was
+ * answered) are kept, and only when a verdict is asked for, so millions
+ * of packets cost little memory.
  *
- * The verdict is decided as case.c decides it (queries only, capture
- * order, retransmissions marked, verdict_decide()); what a file cannot
+ * The verdict is decided as a case decides it (events_note_message() on
+ * each message, then verdict_from_queries(): the same lookups and
+ * retransmissions, the same rules); what a file cannot
  * tell (dropped packets, when the process ended, what it printed) is left
  * out, so the wire verdict is what decode gives.
  */
@@ -328,10 +330,9 @@ static int keep_query(struct decoder *d, const struct wn_event *e)
 		d->q = nq;
 		d->qcap = ncap;
 	}
-	events_to_query(e, &d->q[d->nq]);
-	if (d->nq && d->q[d->nq].t < d->q[d->nq - 1].t)
+	events_note_message(e, d->q, &d->nq);
+	if (d->nq > 1 && d->q[d->nq - 1].t < d->q[d->nq - 2].t)
 		d->st.out_of_order = true;
-	d->nq++;
 	return 0;
 }
 
@@ -348,9 +349,13 @@ static void on_event(struct decoder *d, const struct wn_event *e)
 		events_json(d->json, e, rel);
 	if (d->tl)
 		timeline_add_event(d->tl, e);
-	if (!o->switched || e->qr || d->oom ||
+	if (!o->switched || d->oom ||
 	    (o->only_qtype && e->qtype != o->only_qtype))
 		return;
+	if (e->qr) {   /* which kept query it answers, as a case does */
+		events_note_message(e, d->q, &d->nq);
+		return;
+	}
 	if (o->windowed && e->t > o->t_switch + o->window) {
 		d->st.beyond_window++;
 		return;
@@ -364,12 +369,12 @@ static void on_message(void *ctx, const struct flow_msg *fm)
 	struct decoder *d = ctx;
 
 	events_from_msg(fm->f, fm->m, fm->t, &d->o->servers, &d->ev);
+	d->ev.frame = d->st.packets;   /* the frame being read (1-based) */
 	on_event(d, &d->ev);
 }
 
 static void link_seen(struct decode_stats *st, int linktype)
 {
-	d->ev.frame = d->st.packets;   /* the frame being read (1-based) */
 	for (size_t i = 0; i < st->nlinks; i++)
 		if (st->links[i] == linktype)
 			return;
