@@ -28,6 +28,7 @@
 #include "defer.h"
 #include "events.h"
 #include "observe.h"
+#include "proctree.h"
 #include "resolvconf.h"
 #include "sandbox.h"
 #include "spawn.h"
@@ -239,11 +240,13 @@ struct case_state {
 	struct observe ob;           /* what the capture and the output show */
 	FILE          *out;          /* process.out: stdout, kept as it came */
 	struct target  tgt, nscd, fresh;
+	struct proctree procs;       /* the process's tree, sampled while it lives */
 	struct triggers trig;
 	struct observe_switch sw;    /* when to switch */
 	bool    switch_failed;
 	double  t_end, t_exit, t_fresh;
 	char   *nsswitch;            /* the sandbox's nsswitch.conf, for report.md */
+	enum procs_from libc_from;   /* how the tree's C library was told */
 };
 
 static const struct server servers[2] = {
@@ -282,6 +285,7 @@ static int case_init(struct case_state *c, const struct case_spec *spec,
 static void case_free(struct case_state *c)
 {
 	observe_free(&c->ob);
+	proctree_free(&c->procs);
 	free(c->nsswitch);
 	c->nsswitch = NULL;
 }
@@ -351,6 +355,20 @@ static bool switch_now(struct case_state *c)
 	return true;
 }
 
+/* The C library of each process of the tree, while they live: every
+ * PROCTREE_PERIOD, and soon after a DNS message (its sender is likely
+ * alive; the events from nev on are new).  Only the process under
+ * test's tree. */
+static void sample_tree(struct case_state *c, const struct target *t, size_t nev)
+{
+	if (t != &c->tgt)
+		return;
+	for (size_t i = nev; i < c->ob.nev; i++)
+		if (c->ob.ev[i].proto == 6)
+			c->procs.tcp = true;   /* DNS over TCP: its sockets too */
+	proctree_tick(&c->procs, target_init(t), now_realtime(), c->ob.nev > nev);
+}
+
 /* Watch process t (with triggers, if trig) until deadline, until it ends,
  * until stop_early says so, or until something fails.  Returns 1 when the
  * process ended, 0 at the deadline or when stopped early, -1 on failure
@@ -388,11 +406,13 @@ static int watch(struct case_state *c, struct target *t, struct triggers *trig,
 			snprintf(c->err, c->errsize, "poll: %s", strerror(errno));
 			return -1;
 		}
+		size_t nev = c->ob.nev;
 		if (capture_dispatch(&c->cap, on_packet, &c->ob) < 0) {
 			snprintf(c->err, c->errsize, "capture: %s", pcap_geterr(c->cap.p));
 			return -1;
 		}
 		read_output(c, t->out);
+		sample_tree(c, t, nev);
 	}
 }
 
@@ -439,6 +459,23 @@ static int build_sandbox(struct case_state *c)
 	return 0;
 }
 
+/* The command could not start (no such program in its tree, its loader
+ * missing, ...): an error naming the cause and the tree, not a verdict. */
+static int start_failed(struct case_state *c)
+{
+	char why[sizeof c->r->error];
+	if (!c->tgt.start_failed)
+		return -1;
+	snprintf(why, sizeof why, "%s", c->err);
+	if (c->s.root[0])
+		snprintf(c->err, c->errsize, "the command could not start: %s (inside "
+		         "the root filesystem %s)", why, c->s.root);
+	else
+		snprintf(c->err, c->errsize, "the command could not start: %s", why);
+	c->r->start_failed = true;
+	return -1;
+}
+
 /* 3. Capture, then nscd and the process, so every lookup is on the wire. */
 static int start_process(struct case_state *c)
 {
@@ -458,7 +495,7 @@ static int start_process(struct case_state *c)
 	snprintf(path, sizeof path, "%s/process.err", s->casedir);
 	if (target_start(&c->tgt, s->argv, &c->sb, NULL, path, c->err,
 	                 c->errsize) != 0)
-		return -1;
+		return start_failed(c);
 	defer_push(&c->undo, stop_target, &c->tgt, "stop the process");
 	snprintf(c->trig.log, sizeof c->trig.log, "%s/trigger.log", s->casedir);
 	defer_push(&c->undo, triggers_stop, &c->trig, "stop triggers");
@@ -467,6 +504,7 @@ static int start_process(struct case_state *c)
 		.switch_at_ms = s->switch_at_ms, .before = s->before,
 		.switch_after_ms = s->switch_after_ms,
 	};
+	sample_tree(c, &c->tgt, c->ob.nev);   /* the command, just executed */
 	trace("process started", c->r->t_start);
 	return 0;
 }
@@ -490,8 +528,8 @@ static int switch_and_window(struct case_state *c)
 		c->t_exit = now_realtime();
 	if (!c->t_end)
 		c->t_end = now_realtime();
-	if (!c->ob.libc[0])
-		target_libc(&c->tgt, c->ob.libc, sizeof c->ob.libc);
+	c->procs.t_next = 0;   /* the tree as the window leaves it */
+	sample_tree(c, &c->tgt, c->ob.nev);
 	return 0;
 }
 
@@ -526,6 +564,34 @@ static int run_fresh(struct case_state *c)
 	return 0;
 }
 
+/* The case's C library: the probe's own "#libc" line (the most exact),
+ * else the C library of the processes that sent its queries, as the
+ * samples tell them (lib/procs.h); every process of the tree beside it. */
+static void name_libc(struct case_state *c)
+{
+	struct case_result *r = c->r;
+	struct procs_query *q = calloc(c->ob.nev ? c->ob.nev : 1, sizeof *q);
+	size_t nq = 0;
+	char name[sizeof r->libc];
+	for (size_t i = 0; q && i < c->ob.nev; i++) {
+		const struct wn_event *e = &c->ob.ev[i];
+		if (!e->qr && (!c->t_fresh || e->t < c->t_fresh))
+			q[nq++] = (struct procs_query){ e->t, e->sport };
+	}
+	c->libc_from = procs_headline(&c->procs.tab, q, nq, PROCTREE_PERIOD,
+	                              name, sizeof name);
+	free(q);
+	procs_summary(&c->procs.tab, r->libc_tree, sizeof r->libc_tree);
+	char line[160];
+	snprintf(line, sizeof line, "process tree: %zu processes, %u samples, "
+	         "%.1f ms sampling", c->procs.tab.n, c->procs.samples,
+	         c->procs.busy_s * 1000);
+	trace(line, r->t_start);
+	snprintf(r->libc, sizeof r->libc, "%s", c->ob.libc[0] ? c->ob.libc : name);
+	snprintf(r->libc_from, sizeof r->libc_from, "%s",
+	         c->ob.libc[0] ? "probe" : procs_from_name(c->libc_from));
+}
+
 /* 7. Close the capture, keep resolv.conf as the case leaves it, and
  * decide from the capture, with the process's output beside it. */
 static int decide(struct case_state *c)
@@ -541,7 +607,7 @@ static int decide(struct case_state *c)
 	c->nsswitch = view_read(&c->view, "/etc/nsswitch.conf", 64 << 10);
 	trace("process stopped", r->t_start);
 
-	snprintf(r->libc, sizeof r->libc, "%s", c->ob.libc[0] ? c->ob.libc : "unknown");
+	name_libc(c);
 	r->packets = c->ob.packets;
 	r->malformed = c->ob.malformed;
 	r->window_end = round(c->t_end * 1e6) / 1e6;
@@ -574,6 +640,18 @@ static void write_events(const struct case_state *c)
 	events_tsv_header(f);
 	for (size_t i = 0; i < c->ob.nev; i++)
 		events_tsv(f, &c->ob.ev[i], c->r->switched ? c->r->switch_time : -1);
+	fclose(f);
+}
+
+/* processes.tsv: each process of the tree the samples saw, with its C
+ * library, and which the case's libc names.  Best effort, as events.tsv. */
+static void write_processes(const struct case_state *c)
+{
+	char err[256];
+	FILE *f = case_file(c, "processes.tsv", err, sizeof err);
+	if (!f)
+		return;
+	procs_tsv(f, &c->procs.tab, c->sw.t_run, c->libc_from);
 	fclose(f);
 }
 
@@ -626,6 +704,7 @@ int case_run(const struct case_spec *spec, struct case_result *r)
 	if (decide(&c) != 0)
 		goto out;
 	write_events(&c);
+	write_processes(&c);
 	keep_nsswitch(&c);
 	rc = 0;
 out:

@@ -250,9 +250,9 @@ static int exec_program(const struct run_opts *o, const struct job *j)
 		        err, in[0] ? "; the command runs with that tree as its /, so "
 		        "name it as it is there" : "");
 	else if (rc == TARGET_NO_INTERP)
-		fprintf(stderr, "whichns: exec: cannot run the command%s: %s; run it "
-		        "on a tree that has it (--libc host, musl or a root "
-		        "filesystem)\n", in, err);
+		fprintf(stderr, "whichns: exec: cannot run the command%s: %s; install "
+		        "it there, or run the command on a tree that has it "
+		        "(--libc)\n", in, err);
 	return rc == 0 ? 0 : rc == TARGET_NO_INTERP ? EXIT_ENV : EXIT_USAGE;
 }
 

@@ -8,12 +8,20 @@
  * the command's status and keeper passes it on.  Ending keeper ends init
  * (parent-death signal), and the kernel kills every process left in a PID
  * namespace whose init dies: nothing the command forked can escape.
+ *
+ * A command that cannot start must not become a verdict ("ended before
+ * the switch"): the command's child holds the write end of a pipe to the
+ * case, close-on-exec.  A successful execve closes it; a failure writes
+ * why, in one line, and so does init when the sandbox cannot be set up.
+ * target_start waits for one or the other.
  */
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,24 +44,58 @@ static int status_code(int st)
 	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
+/* Why the command could not start, to the case (fd: the pipe's write
+ * end), in one write (a line shorter than PIPE_BUF arrives whole). */
+static void say_start_failed(int fd, const char *why)
+{
+	ssize_t n = write(fd, why, strnlen(why, 1024));
+	(void)n;
+	dprintf(2, "whichns: %s\n", why);
+}
+
+/* execve's ENOEXEC as execvp treats it: a file without a "#!" line is a
+ * shell script. */
+static void exec_as_script(const char *prog, char *const argv[], char *const env[])
+{
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	char **sh = calloc(n + 2, sizeof *sh);
+	if (!sh)
+		return;
+	sh[0] = (char *)(uintptr_t)"/bin/sh";
+	sh[1] = (char *)(uintptr_t)prog;
+	for (size_t i = 1; i < n; i++)
+		sh[i + 1] = argv[i];
+	execve("/bin/sh", sh, env);
+	free(sh);
+}
+
 /*
  * The process under test starts clean: only fds 0-2, as init set them
  * (init_fds), and a fixed environment, so that the caller's RES_OPTIONS,
  * LOCALDOMAIN or LD_PRELOAD cannot change a verdict behind the
- * scenario's back.
+ * scenario's back.  fd 3 is the start pipe (close-on-exec).
  */
 static void run_command(char *const argv[])
 {
-	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
-	                     "/usr/bin:/sbin:/bin";
-	char mark[128];
+	static char path[] = "PATH=" TARGET_PATH;
+	char mark[128], prog[PATH_MAX], why[PATH_MAX + 200];
 	const char *run = getenv(CLEANUP_MARK);
 	snprintf(mark, sizeof mark, "%s=%s", CLEANUP_MARK, run ? run : "");
 	char *env[] = { path, "HOME=/root", "LC_ALL=C", mark, NULL };
 
-	execvpe(argv[0], argv, env);
-	fprintf(stderr, "whichns: cannot run %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
+	if (target_find(-1, argv[0], prog, sizeof prog, why, sizeof why) != 0) {
+		say_start_failed(3, why);
+		_exit(127);
+	}
+	execve(prog, argv, env);
+	int e = errno;
+	if (e == ENOEXEC)
+		exec_as_script(prog, argv, env);
+	snprintf(why, sizeof why, "%s: %s", prog, strerror(e));
+	say_start_failed(3, why);
+	_exit(e == ENOENT ? 127 : 126);
 }
 
 /*
@@ -61,20 +103,23 @@ static void run_command(char *const argv[])
  * user with the same capabilities, so it can open every descriptor of
  * init through /proc/1/fd, and one of the case's (its folder, the
  * capture, the caller's terminal) would lead out of the sandbox.  init
- * holds /dev/null, the command's stdout and its stderr as 0-2, nothing
- * else.  -1 when one of them cannot be set up.
+ * holds /dev/null, the command's stdout and its stderr as 0-2, and until
+ * the command is forked the start pipe as 3 (a pipe to the case, read
+ * only until the command's execve), nothing else.  -1 when one of them
+ * cannot be set up.
  */
-static int init_fds(int out_w, const char *errpath)
+static int init_fds(int out_w, const char *errpath, int start_w)
 {
 	int err_w = open(errpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (err_w < 0)
 		return -1;
-	/* Above 2 first, so that neither dup2 below closes the other. */
-	int o = fcntl(out_w, F_DUPFD_CLOEXEC, 3), e = fcntl(err_w, F_DUPFD_CLOEXEC, 3);
-	if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 ||
-	    spawn_redirect(0, "/dev/null") != 0)
+	/* Above 3 first, so that no dup below closes another. */
+	int o = fcntl(out_w, F_DUPFD_CLOEXEC, 4), e = fcntl(err_w, F_DUPFD_CLOEXEC, 4),
+	    x = fcntl(start_w, F_DUPFD_CLOEXEC, 4);
+	if (o < 0 || e < 0 || x < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 ||
+	    dup3(x, 3, O_CLOEXEC) < 0 || spawn_redirect(0, "/dev/null") != 0)
 		return -1;
-	close_range(3, ~0U, 0);
+	close_range(4, ~0U, 0);
 	return 0;
 }
 
@@ -82,31 +127,43 @@ static int init_fds(int out_w, const char *errpath)
  * root, its privileges) in a mount namespace of its own, so the case
  * keeps its view; then starts the command and reaps whatever ends. */
 static void init_main(char *const argv[], const struct sandbox *sb, int out_w,
-                      const char *errpath)
+                      const char *errpath, int start_w)
 {
-	char err[512];
+	char err[512], why[600];
 	/* Not dumpable: the command (same uid, no CAP_SYS_PTRACE) cannot
 	 * read init's /proc/1/environ (the caller's whole environment, its
 	 * tokens with it), its memory or its descriptors.  The command gets
 	 * dumpable back with its execve. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 || init_fds(out_w, errpath) != 0)
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 ||
+	    init_fds(out_w, errpath, start_w) != 0) {
+		snprintf(why, sizeof why, "its init could not set up its descriptors "
+		         "(%s)", strerror(errno));
+		ssize_t n = write(start_w, why, strlen(why));
+		(void)n;
 		_exit(125);
+	}
 	if (unshare(CLONE_NEWNS) != 0 ||
 	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0) {
-		dprintf(2, "whichns: private mount namespace: %s\n", strerror(errno));
+		snprintf(why, sizeof why, "private mount namespace: %s", strerror(errno));
+		say_start_failed(3, why);
 		_exit(125);
 	}
 	if (sandbox_enter(sb, err, sizeof err) != 0) {
-		dprintf(2, "whichns: sandbox: %s\n", err);
+		snprintf(why, sizeof why, "sandbox: %s", err);
+		say_start_failed(3, why);
 		_exit(125);
 	}
 	pid_t cmd = spawn_fork();
-	if (cmd < 0)
+	if (cmd < 0) {
+		snprintf(why, sizeof why, "fork: %s", strerror(errno));
+		say_start_failed(3, why);
 		_exit(125);
+	}
 	if (cmd == 0)
 		run_command(argv);
 	close(1);
 	close(2);
+	close(3);   /* the command's copy says whether it started */
 	int code = 125, st;
 	for (;;) {
 		pid_t r = wait(&st);
@@ -118,40 +175,94 @@ static void init_main(char *const argv[], const struct sandbox *sb, int out_w,
 }
 
 static void keeper_main(char *const argv[], const struct sandbox *sb, int out_w,
-                        const char *errpath)
+                        const char *errpath, int start_w)
 {
+	char why[200];
 	if (unshare(CLONE_NEWPID) != 0) {
-		fprintf(stderr, "whichns: unshare(CLONE_NEWPID): %s\n", strerror(errno));
+		snprintf(why, sizeof why, "unshare(CLONE_NEWPID): %s", strerror(errno));
+		ssize_t n = write(start_w, why, strlen(why));
+		(void)n;
 		_exit(125);
 	}
 	pid_t init = spawn_fork();
-	if (init < 0)
+	if (init < 0) {
+		snprintf(why, sizeof why, "fork: %s", strerror(errno));
+		ssize_t n = write(start_w, why, strlen(why));
+		(void)n;
 		_exit(125);
+	}
 	if (init == 0)
-		init_main(argv, sb, out_w, errpath);
+		init_main(argv, sb, out_w, errpath, start_w);
 	close(out_w);
+	close(start_w);
 	int st;
 	while (waitpid(init, &st, 0) < 0 && errno == EINTR)
 		;
 	_exit(status_code(st));
 }
 
+/* Wait for the start pipe's answer: "" when the command was executed
+ * (every write end closed without a word), else why it could not start.
+ * Gives up after 10 s, as if it had started (the case's timeout then
+ * says the rest). */
+static void read_start(int fd, char *why, size_t size)
+{
+	size_t n = 0;
+	why[0] = '\0';
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int r = poll(&p, 1, 10000);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		ssize_t k = read(fd, why + n, size - 1 - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+		if (n == size - 1)
+			break;
+	}
+	why[n] = '\0';
+	why[strcspn(why, "\n")] = '\0';
+}
+
+static int start_failed(struct target *t, char *err, size_t errsize,
+                        const char *why)
+{
+	snprintf(err, errsize, "%s", why);
+	target_stop(t);
+	t->start_failed = true;
+	return -1;
+}
+
 int target_start(struct target *t, char *const argv[], const struct sandbox *sb,
                  const char *outpath, const char *errpath,
                  char *err, size_t errsize)
 {
-	int out[2];
+	int out[2], start[2];
+	char why[1024];
 	memset(t, 0, sizeof *t);
 	t->out = -1;
+	if (pipe2(start, O_CLOEXEC) != 0) {
+		snprintf(err, errsize, "pipe: %s", strerror(errno));
+		return -1;
+	}
 	if (outpath) {
 		out[0] = -1;
 		out[1] = open(outpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (out[1] < 0) {
 			snprintf(err, errsize, "cannot write %s: %s", outpath, strerror(errno));
+			close(start[0]);
+			close(start[1]);
 			return -1;
 		}
 	} else if (pipe2(out, O_CLOEXEC) != 0) {
 		snprintf(err, errsize, "pipe: %s", strerror(errno));
+		close(start[0]);
+		close(start[1]);
 		return -1;
 	}
 	t->pid = spawn_fork();
@@ -160,18 +271,24 @@ int target_start(struct target *t, char *const argv[], const struct sandbox *sb,
 		if (out[0] >= 0)
 			close(out[0]);
 		close(out[1]);
+		close(start[0]);
+		close(start[1]);
 		return -1;
 	}
 	if (t->pid == 0) {
 		if (out[0] >= 0)
 			close(out[0]);
-		keeper_main(argv, sb, out[1], errpath);
+		close(start[0]);
+		keeper_main(argv, sb, out[1], errpath, start[1]);
 	}
 	close(out[1]);
+	close(start[1]);
 	t->out = out[0];
 	if (t->out >= 0)
 		fcntl(t->out, F_SETFL, O_NONBLOCK);
-	return 0;
+	read_start(start[0], why, sizeof why);
+	close(start[0]);
+	return why[0] ? start_failed(t, err, errsize, why) : 0;
 }
 
 /* The first child of pid, from /proc (the command under our init). */
@@ -189,68 +306,9 @@ static pid_t first_child(pid_t pid)
 	return (pid_t)child;
 }
 
-/* Largest library file target_libc maps to read its version. */
-#define LIBC_FILE_MAX (64u << 20)
-
-/*
- * The name and version of the C library mapped at range in pid's memory
- * (fam says which: lib/libcname.h reads the bytes).  The file is opened
- * through map_files, so it is the very file mapped, even in the sandbox
- * (whose paths in maps are relative to its root, not ours).  A file that
- * cannot be read or has no version still names its C library:
- * "musl unknown".
- */
-static int libc_of_file(pid_t pid, const char *range, enum libc_family fam,
-                        char *buf, size_t size)
+pid_t target_init(const struct target *t)
 {
-	char path[128], ver[LIBCNAME_VERSION_MAX + 1] = "";
-	struct stat st;
-	snprintf(path, sizeof path, "/proc/%d/map_files/%s", (int)pid, range);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > 0 && (unsigned long long)st.st_size <= LIBC_FILE_MAX) {
-		/* Read, not mapped: the process may truncate a file it mapped
-		 * (one in its /tmp), and a mapping would then end the case with
-		 * SIGBUS; a read just gets fewer bytes. */
-		size_t len = (size_t)st.st_size, n = 0;
-		unsigned char *data = malloc(len);
-		ssize_t r;
-		while (data && n < len && (r = pread(fd, data + n, len - n, (off_t)n)) > 0)
-			n += (size_t)r;
-		if (data)
-			libcname_version(fam, data, n, ver, sizeof ver);
-		free(data);
-	}
-	if (fd >= 0)
-		close(fd);
-	return libcname_format(fam, ver, buf, size);
-}
-
-int target_libc(const struct target *t, char *buf, size_t size)
-{
-	pid_t init = t->pid > 0 ? first_child(t->pid) : 0;
-	pid_t cmd = init > 0 ? first_child(init) : 0;
-	char path[64], line[PATH_MAX + 128];
-	if (cmd <= 0)
-		return -1;
-	snprintf(path, sizeof path, "/proc/%d/maps", (int)cmd);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return -1;
-	int rc = -1;
-	enum libc_family fam = LIBC_OTHER;
-	while (fam == LIBC_OTHER && fgets(line, sizeof line, f)) {
-		char *lib = strchr(line, '/');
-		if (!lib)
-			continue;
-		lib[strcspn(lib, "\n")] = '\0';
-		line[strcspn(line, " ")] = '\0';   /* the address range */
-		fam = libcname_family(lib);
-		if (fam != LIBC_OTHER)
-			rc = libc_of_file(cmd, line, fam, buf, size);
-	}
-	fclose(f);
-	return rc;
+	return t->pid > 0 && !t->ended ? first_child(t->pid) : 0;
 }
 
 bool target_poll(struct target *t)
@@ -281,4 +339,94 @@ void target_stop(struct target *t)
 		close(t->out);
 		t->out = -1;
 	}
+}
+
+/* path in the tree: inside rootfd's tree, or in our own view. */
+static int open_in(int rootfd, const char *path, int flags)
+{
+	return rootfd >= 0 ? sandbox_open_in(rootfd, path, flags)
+	                   : open(path, flags | O_CLOEXEC);
+}
+
+/* Is path a regular file with an execute bit?  0; -1 (with err) when
+ * there is nothing there; -2 (with err) when what is there cannot run. */
+static int executable(int rootfd, const char *path, char *err, size_t errsize)
+{
+	struct stat st;
+	int fd = open_in(rootfd, path, O_PATH);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int e = errno;
+		snprintf(err, errsize, "%s: %s", path, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		return e == ENOENT || e == ENOTDIR ? -1 : -2;
+	}
+	close(fd);
+	if (S_ISDIR(st.st_mode))
+		snprintf(err, errsize, "%s: %s", path, strerror(EISDIR));
+	else if (!S_ISREG(st.st_mode))
+		snprintf(err, errsize, "%s: not a regular file", path);
+	else if (!(st.st_mode & 0111))
+		snprintf(err, errsize, "%s: not executable (mode %04o)", path,
+		         (unsigned)(st.st_mode & 07777));
+	else
+		return 0;
+	return -2;
+}
+
+/* The interpreter prog names (ELF loader, "#!") must be in the tree. */
+static int interp_there(int rootfd, const char *prog, char *err, size_t errsize)
+{
+	unsigned char head[4096];
+	char interp[PATH_MAX], why[PATH_MAX + 64];
+	ssize_t n = -1;
+	int fd = open_in(rootfd, prog, O_RDONLY | O_NONBLOCK);
+	if (fd >= 0) {
+		n = pread(fd, head, sizeof head, 0);
+		close(fd);
+	}
+	/* Unreadable, cut short or malformed: let execve say. */
+	if (n < 0 || libcname_interp(head, (size_t)n, interp, sizeof interp) != 1)
+		return 0;
+	if (executable(rootfd, interp, why, sizeof why) == 0)
+		return 0;
+	snprintf(err, errsize, "%s: its interpreter %s is missing or unusable (%s)",
+	         prog, interp, why);
+	return TARGET_NO_INTERP;
+}
+
+int target_find(int rootfd, const char *argv0, char *prog, size_t size,
+                char *err, size_t errsize)
+{
+	char cand[PATH_MAX], why[PATH_MAX + 64], first[PATH_MAX + 64] = "";
+	prog[0] = '\0';
+	if (!argv0[0]) {
+		snprintf(err, errsize, "the command is empty");
+		return TARGET_NO_PROGRAM;
+	}
+	if (strchr(argv0, '/')) {
+		if (executable(rootfd, argv0, err, errsize) != 0)
+			return TARGET_NO_PROGRAM;
+		snprintf(prog, size, "%s", argv0);
+		return interp_there(rootfd, prog, err, errsize);
+	}
+	for (const char *d = TARGET_PATH; *d;) {
+		size_t k = strcspn(d, ":");
+		snprintf(cand, sizeof cand, "%.*s/%s", (int)k, d, argv0);
+		d += k + (d[k] == ':');
+		/* A file that cannot run: execvp goes on, and says so when
+		 * nothing else is found. */
+		int rc = executable(rootfd, cand, why, sizeof why);
+		if (rc == -2 && !first[0])
+			snprintf(first, sizeof first, "%s", why);
+		if (rc != 0)
+			continue;
+		snprintf(prog, size, "%s", cand);
+		return interp_there(rootfd, prog, err, errsize);
+	}
+	if (first[0])
+		snprintf(err, errsize, "%s", first);
+	else
+		snprintf(err, errsize, "%s: not found in PATH (%s)", argv0, TARGET_PATH);
+	return TARGET_NO_PROGRAM;
 }

@@ -14,26 +14,54 @@
 #include <sys/types.h>
 #include "sandbox.h"
 
+/* The PATH the command runs with, and in which a name without '/' is
+ * looked up (inside its tree). */
+#define TARGET_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 struct target {
 	pid_t pid;          /* our keeper in the parent PID namespace */
 	int   out;          /* read end of the command's stdout, nonblocking */
 	bool  ended;
 	int   status;       /* wait status of the command, once ended */
+	bool  start_failed; /* the command could not start (target_start's
+	                     * err says why); it is gone and reaped */
 };
+
+/* target_find's answers besides 0. */
+enum { TARGET_NO_PROGRAM = -1, TARGET_NO_INTERP = -2 };
+
+/*
+ * The program argv0 names, as the command's own start finds it: a name
+ * with '/' as it is (relative to the working directory, or with rootfd
+ * to the tree's root, where a command in a root filesystem starts), else
+ * the first executable file of that name in TARGET_PATH.  Paths resolve
+ * inside the tree whose root is open as rootfd (sandbox_open_in: a link
+ * cannot lead out of it), or with rootfd -1 in this process's own view.
+ * It must be a regular file with an execute bit, and the interpreter it
+ * names (its ELF dynamic loader, or a script's "#!" program) must be
+ * there too.  0 with its path in prog; TARGET_NO_PROGRAM or
+ * TARGET_NO_INTERP with err "PATH: why" (one line).
+ */
+int  target_find(int rootfd, const char *argv0, char *prog, size_t size,
+                 char *err, size_t errsize);
 
 /*
  * Start argv inside the sandbox sb, with stdout on a pipe (t->out), or
  * appended to outpath when it is not NULL, and stderr appended to errpath.
+ * Returns once the command has been executed (or after 10 s): when it
+ * could not start (no such program in the tree, not executable, its
+ * interpreter or loader missing, execve failing, or its sandbox not set
+ * up), -1 with t->start_failed and err saying why in one line
+ * ("/x: No such file or directory").
  */
 int  target_start(struct target *t, char *const argv[], const struct sandbox *sb,
                   const char *outpath, const char *errpath,
                   char *err, size_t errsize);
 /* Has the whole tree ended?  Reaps it when it has. */
 bool target_poll(struct target *t);
-/* Which C library the command has loaded, read from its memory map and
- * the library file itself, in the form the probes print ("glibc 2.36",
- * "musl 1.2.3": lib/libcname.h); 0, or -1 when it has none we know. */
-int  target_libc(const struct target *t, char *buf, size_t size);
+/* The init of the command's PID namespace (its processes are the
+ * init's descendants: proctree.h), or 0 when there is none (yet). */
+pid_t target_init(const struct target *t);
 /* End the whole tree now (SIGKILL to its PID namespace) and reap. */
 void target_stop(struct target *t);
 

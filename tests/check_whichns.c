@@ -14,6 +14,7 @@ int main(void)
 		runrec_suite,
 		sha256_suite,
 		scrub_suite,
+		procs_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

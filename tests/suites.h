@@ -27,5 +27,6 @@ Suite *job_suite(void);
 Suite *runrec_suite(void);
 Suite *sha256_suite(void);
 Suite *scrub_suite(void);
+Suite *procs_suite(void);
 
 #endif

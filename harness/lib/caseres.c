@@ -21,7 +21,9 @@
 static const struct kv_field fields[] = {
 	STR("case", name), STR("group", group), STR("probe", probe),
 	STR("update", update), STR("options", options), STR("cache", cache),
-	STR("libc_axis", libc_axis), STR("libc", libc), STR("command", command),
+	STR("libc_axis", libc_axis), STR("libc", libc),
+	STR("libc_from", libc_from), STR("libc_tree", libc_tree),
+	STR("command", command),
 	STR("dir", dir), STR("pcap", pcap), STR("error", error), STR("why", why),
 	STR("skip", skip), STR("only", only),
 	NUM("fresh_ran", KV_BOOL, fresh_ran),
@@ -53,7 +55,9 @@ static const struct kv_field fields[] = {
 	NUM("t_start", KV_DBL, t_start), NUM("t_end", KV_DBL, t_end),
 	NUM("observe_s", KV_DBL, observe_s), NUM("dropped", KV_ULL, dropped),
 	NUM("packets", KV_UINT, packets), NUM("malformed", KV_UINT, malformed),
-	NUM("exit_code", KV_INT, exit_code), NUM("complete", KV_BOOL, complete),
+	NUM("exit_code", KV_INT, exit_code),
+	NUM("start_failed", KV_BOOL, start_failed),
+	NUM("complete", KV_BOOL, complete),
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 

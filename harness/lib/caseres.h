@@ -20,6 +20,10 @@ struct case_result {
 	char     name[CR_TEXT], group[64], probe[64], update[32], options[64],
 	         cache[16], libc_axis[32];
 	char     libc[64];          /* as the process reported it */
+	char     libc_from[16];     /* how libc was told: probe, socket,
+	                             * alive, tree, none (lib/procs.h) */
+	char     libc_tree[CR_TEXT];/* every "comm: libc" of the tree */
+	bool     start_failed;      /* the command could not start (error) */
 	char     command[512];      /* what ran, shell-quoted */
 	char     dir[CR_TEXT];      /* case folder, relative to the run folder */
 	char     pcap[CR_TEXT];     /* relative to the run folder */

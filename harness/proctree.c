@@ -1,0 +1,332 @@
+/*
+ * proctree.c - sample the command's process tree from /proc; see
+ * proctree.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "libcname.h"
+#include "proctree.h"
+
+#define TREE_MAX 512          /* processes looked at in one sample */
+#define SOCKS_MAX 256         /* DNS-like sockets looked at in one sample */
+#define LIBC_FILE_MAX (64u << 20)
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A small /proc file into buf (NUL-terminated): its length, or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/* Append pid's children (every thread's) to out[*n..max). */
+static void children_of(pid_t pid, pid_t *out, size_t *n, size_t max)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%s/children", (int)pid,
+		         de->d_name);
+		if (read_small(path, buf, sizeof buf) <= 0)
+			continue;
+		for (char *p = buf, *end; *n < max; p = end) {
+			long c = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			if (c > 0)
+				out[(*n)++] = (pid_t)c;
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The C library files read so far in this case, by identity: a tree
+ * starts many processes on one libc.so.6 (getent per lookup), and
+ * reading its megabytes again for each would cost milliseconds. */
+#define KNOWN_MAX 8
+static struct known_libc {
+	dev_t dev; ino_t ino; off_t size; struct timespec mtime;
+	char name[PROCS_LIBC];
+} known[KNOWN_MAX];
+static size_t nknown;
+
+static struct known_libc *known_find(const struct stat *st)
+{
+	for (size_t i = 0; i < nknown; i++)
+		if (known[i].dev == st->st_dev && known[i].ino == st->st_ino &&
+		    known[i].size == st->st_size &&
+		    known[i].mtime.tv_sec == st->st_mtim.tv_sec &&
+		    known[i].mtime.tv_nsec == st->st_mtim.tv_nsec)
+			return &known[i];
+	return NULL;
+}
+
+static void known_add(const struct stat *st, const char *name)
+{
+	struct known_libc *k = &known[nknown < KNOWN_MAX ? nknown++ : KNOWN_MAX - 1];
+	*k = (struct known_libc){ st->st_dev, st->st_ino, st->st_size, st->st_mtim, "" };
+	snprintf(k->name, sizeof k->name, "%s", name);
+}
+
+/*
+ * The name and version of the C library mapped at range in pid's memory
+ * (fam says which: lib/libcname.h reads the bytes).  The file is opened
+ * through map_files, so it is the very file mapped, even in a root
+ * filesystem (whose paths in maps are the process's, not ours).  A file
+ * that cannot be read or has no version still names its C library:
+ * "musl unknown".
+ */
+static void libc_of_file(pid_t pid, const char *range, enum libc_family fam,
+                         char *buf, size_t size)
+{
+	char path[128], ver[LIBCNAME_VERSION_MAX + 1] = "";
+	struct stat st;
+	snprintf(path, sizeof path, "/proc/%d/map_files/%s", (int)pid, range);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	struct known_libc *k = ok ? known_find(&st) : NULL;
+	if (k) {
+		close(fd);
+		snprintf(buf, size, "%s", k->name);
+		return;
+	}
+	if (ok && st.st_size > 0 && (unsigned long long)st.st_size <= LIBC_FILE_MAX) {
+		/* Read, not mapped: the process may truncate a file it mapped
+		 * (one in its /tmp), and a mapping would then end the case
+		 * with SIGBUS; a read just gets fewer bytes. */
+		size_t len = (size_t)st.st_size, n = 0;
+		unsigned char *data = malloc(len);
+		ssize_t r;
+		while (data && n < len && (r = pread(fd, data + n, len - n, (off_t)n)) > 0)
+			n += (size_t)r;
+		if (data)
+			libcname_version(fam, data, n, ver, sizeof ver);
+		free(data);
+	}
+	if (fd >= 0)
+		close(fd);
+	libcname_format(fam, ver, buf, size);
+	if (ok && ver[0])
+		known_add(&st, buf);
+}
+
+/* No C library mapped: a static program ("static"), one whose loader
+ * has not mapped it yet ("": ask again next time), or unreadable. */
+static void libc_unmapped(pid_t pid, char *buf, size_t size)
+{
+	char path[64], interp[PATH_MAX];
+	unsigned char head[4096];
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? pread(fd, head, sizeof head, 0) : -1;
+	if (fd >= 0)
+		close(fd);
+	int rc = n >= 0 ? libcname_interp(head, (size_t)n, interp, sizeof interp) : -1;
+	snprintf(buf, size, "%s", rc == 0 ? "static" : rc == 1 ? "" : "unknown");
+}
+
+/* The C library pid has mapped, into buf ("" when not yet known). */
+static void libc_of(pid_t pid, char *buf, size_t size)
+{
+	char path[64], line[PATH_MAX + 128], range[64], lib[PATH_MAX];
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "re");
+	buf[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof line, f)) {
+		const char *p;
+		size_t plen;
+		if (libcname_maps_line(line, range, sizeof range, &p, &plen) != 0 ||
+		    plen == 0 || plen >= sizeof lib)
+			continue;
+		memcpy(lib, p, plen);
+		lib[plen] = '\0';
+		enum libc_family fam = libcname_family(lib);
+		if (fam != LIBC_OTHER) {
+			libc_of_file(pid, range, fam, buf, size);
+			break;
+		}
+	}
+	fclose(f);
+	if (!buf[0])
+		libc_unmapped(pid, buf, size);
+}
+
+/* What is read of a process once: its name, executable, PIDs. */
+static void read_process(struct proc_entry *e, const char *exe)
+{
+	char path[64], status[4096];
+	snprintf(e->exe, sizeof e->exe, "%s", exe);
+	snprintf(path, sizeof path, "/proc/%d/comm", e->pid);
+	if (read_small(path, e->comm, sizeof e->comm) > 0)
+		e->comm[strcspn(e->comm, "\n")] = '\0';
+	snprintf(path, sizeof path, "/proc/%d/status", e->pid);
+	ssize_t n = read_small(path, status, sizeof status);
+	if (n > 0) {
+		procs_status_field(status, (size_t)n, "NSpid:", &e->nspid);
+		procs_status_field(status, (size_t)n, "PPid:", &e->ppid);
+	}
+	libc_of(e->pid, e->libc, sizeof e->libc);
+}
+
+/* pid as seen now: a new entry, or the same one seen again. */
+static void seen(struct proc_table *tab, pid_t pid, bool leaf, double now)
+{
+	char path[64], exe[256];
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+	ssize_t k = readlink(path, exe, sizeof exe - 1);
+	if (k < 0)
+		return;   /* gone already, or a kernel thread */
+	exe[k] = '\0';
+	struct proc_entry *e = procs_find(tab, pid);
+	if (e && strcmp(e->exe, exe) != 0) {
+		e->ended = true;   /* an execve: a new program in the same process */
+		e = NULL;
+	}
+	if (!e) {
+		if (!(e = procs_add(tab, pid, now)))
+			return;
+		read_process(e, exe);
+	} else if (!e->libc[0]) {
+		libc_of(pid, e->libc, sizeof e->libc);   /* the loader was not done */
+	}
+	e->t_last = now;
+	if (leaf) {
+		if (!e->leaf_first)
+			e->leaf_first = now;
+		e->leaf_last = now;
+	}
+}
+
+struct dns_sock { unsigned long inode; uint16_t lport, rport; };
+
+/* The case's sockets that DNS may go through: connected to port 53, or
+ * UDP and unconnected (musl sends from one).  The case shares the
+ * command's network namespace, so its own /proc/self/net is theirs.
+ * The TCP tables only with tcp (DNS over TCP was captured): reading one
+ * walks the kernel's whole TCP hash, about 0.8 ms, where UDP's takes
+ * 0.02 ms. */
+static size_t dns_sockets(struct dns_sock *out, size_t max, bool tcp)
+{
+	static const struct { const char *path; bool udp; } tabs[] = {
+		{ "/proc/self/net/udp", true }, { "/proc/self/net/udp6", true },
+		{ "/proc/self/net/tcp", false }, { "/proc/self/net/tcp6", false },
+	};
+	char line[512];
+	size_t n = 0;
+	for (size_t t = 0; t < sizeof tabs / sizeof tabs[0]; t++) {
+		if (!tabs[t].udp && !tcp)
+			continue;
+		FILE *f = fopen(tabs[t].path, "re");
+		while (f && fgets(line, sizeof line, f) && n < max) {
+			struct dns_sock s;
+			if (procs_net_line(line, &s.inode, &s.lport, &s.rport) == 0 &&
+			    s.inode && (s.rport == 53 || (tabs[t].udp && s.rport == 0)))
+				out[n++] = s;
+		}
+		if (f)
+			fclose(f);
+	}
+	return n;
+}
+
+/* Which of e's descriptors are among socks. */
+static void match_sockets(struct proc_entry *e, const struct dns_sock *socks,
+                          size_t n)
+{
+	char path[64], link[64];
+	snprintf(path, sizeof path, "/proc/%d/fd", e->pid);
+	DIR *d = opendir(path);
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		unsigned long inode;
+		char fdpath[300];
+		snprintf(fdpath, sizeof fdpath, "%s/%s", path, de->d_name);
+		ssize_t k = readlink(fdpath, link, sizeof link - 1);
+		if (k <= 0)
+			continue;
+		link[k] = '\0';
+		if (sscanf(link, "socket:[%lu]", &inode) != 1)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			if (socks[i].inode != inode)
+				continue;
+			if (socks[i].rport == 53)
+				e->dns_socket = true;
+			else
+				procs_add_port(e, socks[i].lport);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+static void sample(struct proctree *pt, pid_t init, double now)
+{
+	static pid_t pids[TREE_MAX];
+	static struct dns_sock socks[SOCKS_MAX];
+	size_t n = 0;
+	pt->tab.init_pid = init;
+	children_of(init, pids, &n, TREE_MAX);
+	for (size_t i = 0; i < n; i++) {
+		size_t before = n;
+		children_of(pids[i], pids, &n, TREE_MAX);
+		seen(&pt->tab, pids[i], n == before, now);
+	}
+	/* Whatever was not seen now has ended. */
+	for (size_t i = 0; i < pt->tab.n; i++) {
+		struct proc_entry *e = &pt->tab.p[i];
+		bool live = false;
+		for (size_t k = 0; k < n && !live; k++)
+			live = pids[k] == e->pid;
+		if (!live)
+			e->ended = true;
+	}
+	size_t ns = dns_sockets(socks, SOCKS_MAX, pt->tcp);
+	for (size_t i = 0; ns && i < pt->tab.n; i++)
+		if (!pt->tab.p[i].ended)
+			match_sockets(&pt->tab.p[i], socks, ns);
+}
+
+void proctree_tick(struct proctree *pt, pid_t init, double now, bool soon)
+{
+	if (init <= 0 || (now < pt->t_next &&
+	                  !(soon && now >= pt->t_next - PROCTREE_PERIOD + 0.01)))
+		return;
+	double t0 = mono();
+	sample(pt, init, now);
+	pt->samples++;
+	pt->t_next = now + PROCTREE_PERIOD;
+	pt->busy_s += mono() - t0;
+}
+
+void proctree_free(struct proctree *pt)
+{
+	procs_free(&pt->tab);
+}

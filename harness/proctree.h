@@ -1,0 +1,41 @@
+/*
+ * proctree.h - the processes of the command's tree, sampled while they
+ * live, each with the C library it has loaded.
+ *
+ * Owns: walking the tree under the init of the command's PID namespace
+ * (/proc/PID/task/TID/children), reading each new process once (its
+ * name, executable, PID in its namespace, and its C library from its
+ * memory map and the library file, opened through /proc/PID/map_files
+ * so that a root filesystem's file is the one read), noticing an execve
+ * (the executable changed: a new entry), and which of them hold a
+ * socket that DNS went through (their descriptors against the case's
+ * /proc/net socket tables).  What to make of it is lib/procs.h's.
+ * Never: writes to a process, stops it, or reads more than the first
+ * time (only new processes, and sockets only while one talks DNS).
+ */
+#ifndef WHICHNS_PROCTREE_H
+#define WHICHNS_PROCTREE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "procs.h"
+
+/* How often the tree is sampled while the case runs (seconds). */
+#define PROCTREE_PERIOD 0.05
+
+struct proctree {
+	struct proc_table tab;
+	double   t_next;      /* the next periodic sample */
+	unsigned samples;
+	double   busy_s;      /* time spent sampling, for WHICHNS_TRACE */
+	bool     tcp;         /* DNS over TCP was captured: look at TCP
+	                       * sockets too (set by the case) */
+};
+
+/* Sample now when the period has passed, or when soon (a DNS message
+ * was just captured: its sender is likely alive) and at least 10 ms
+ * went by since the last sample.  init: target_init() of the command. */
+void proctree_tick(struct proctree *pt, pid_t init, double now, bool soon);
+void proctree_free(struct proctree *pt);
+
+#endif
