@@ -605,13 +605,13 @@ START_TEST(test_only_and_fresh)
 	ck_assert_has(got,
 	    "| | -100.0 | old | query | counted | hat.com | MX |  |\n"
 	    SWITCH_ROW
-	    "| | 100.0 | new | query | no: not of the counted type | client.hat.com | AAAA |  |\n"
+	    "| | 100.0 | new | query | no: not MX | client.hat.com | AAAA |  |\n"
 	    "| | 100.5 | new | response |  | client.hat.com | AAAA | 2001:db8::1 |\n"
 	    END_ROW
 	    "| | 550.0 | old | query | no: after the window | hat.com | MX |  |\n"
 	    "| | **600.0** | | **fresh process started** | | | | |\n"
 	    "| | 650.0 | new | query | fresh process | hat.com | MX |  |\n"
-	    "| | 651.0 | new | query | fresh process, not counted | hat.com | A |  |\n\n");
+	    "| | 651.0 | new | query | fresh process; not MX | hat.com | A |  |\n\n");
 	ck_assert_has(got, "- fresh process started (capture clock): 1700000001.100000\n");
 	free(got);
 }

@@ -87,24 +87,34 @@ void evidence_scope(const struct case_result *r, struct tl_scope *sc)
 	sc->only_qtype = r->only[0] && dns_type_parse(r->only, &type) == 0 ? type : 0;
 }
 
-/* Whether the verdict counts a message, in the words of the table. */
-static const char *counts_cell(const struct tl_scope *sc, const struct wn_event *ev)
+/* Whether the verdict counts a query, in the words of the table: the
+ * rule timeline.svg draws by (timeline_row). */
+static void counts_cell(FILE *f, const struct tl_scope *sc,
+                        const struct wn_event *ev)
 {
 	enum tl_row row = timeline_row(sc, ev->t, ev->server, ev->qr, ev->qtype);
+	char buf[16];
 	bool type_ok = !sc->only_qtype || ev->qtype == sc->only_qtype;
+
+	if (ev->qr)
+		return;
+	const char *only = dns_type_name(sc->only_qtype, buf, sizeof buf);
 	switch (row) {
 	case TL_OLD_Q: case TL_NEW_Q: case TL_OTHER_Q:
-		return "counted";
-	case TL_OLD_X: case TL_NEW_X: case TL_OTHER_X:
-		return type_ok ? "no: after the window" : "no: not of the counted type";
+		fputs("counted", f);
+		break;
 	case TL_FRESH_OLD: case TL_FRESH_NEW:
-		return "fresh process";
+		fputs("fresh process", f);
+		break;
 	case TL_FRESH_X:
-		return "fresh process, not counted";
-	case TL_FRESH_R:
-		return "fresh process";
+		fprintf(f, "fresh process; %s%s", type_ok ? "other server" : "not ",
+		        type_ok ? "" : only);
+		break;
 	default:
-		return "";
+		if (type_ok)
+			fputs("no: after the window", f);
+		else
+			fprintf(f, "no: not %s", only);
 	}
 }
 
@@ -149,9 +159,10 @@ static void timeline_row_md(FILE *f, const struct wn_event *ev, double t0,
 		fprintf(f, "| %llu ", (unsigned long long)ev->frame);
 	else
 		fputs("| ", f);
-	fprintf(f, "| %.1f | %s | %s | %s | ", (ev->t - t0) * 1000.0,
-	        events_server_name(ev->server), ev->qr ? "response" : "query",
-	        counts_cell(sc, ev));
+	fprintf(f, "| %.1f | %s | %s | ", (ev->t - t0) * 1000.0,
+	        events_server_name(ev->server), ev->qr ? "response" : "query");
+	counts_cell(f, sc, ev);
+	fputs(" | ", f);
 	escape_md_cell(f, ev->qname[0] ? ev->qname : "-");
 	fprintf(f, " | %s | ", dns_type_name(ev->qtype, type, sizeof type));
 	escape_md_cell(f, ev->qr ? (ev->answers[0] ? ev->answers : dns_rcode_name(ev->rcode)) : "");
