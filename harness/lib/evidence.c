@@ -291,6 +291,30 @@ static void what_ran(FILE *f, const struct evidence *e)
 	        r->exit_code >= 0 ? "ended by itself during the case" : "still running; ended by whichns");
 }
 
+/* Which processes the C library above is that of (lib/procs.h), and
+ * every process of the tree with its own (processes.tsv has each). */
+static void process_libcs(FILE *f, const struct case_result *r)
+{
+	static const struct { const char *from, *words; } how[] = {
+		{ "probe", "as the probe printed it (its #libc line)" },
+		{ "socket", "of the processes whose sockets sent the queries" },
+		{ "alive", "of the processes alive when the queries were captured" },
+		{ "tree", "of every process of the tree (no query to tell by)" },
+	};
+	const char *words = NULL;
+	for (size_t i = 0; i < sizeof how / sizeof how[0]; i++)
+		if (strcmp(r->libc_from, how[i].from) == 0)
+			words = how[i].words;
+	if (!words && !r->libc_tree[0])
+		return;
+	if (words)
+		fprintf(f, "The C library above is the one %s.  ", words);
+	if (r->libc_tree[0])
+		fprintf(f, "The processes of the tree, each with its C library "
+		        "(`processes.tsv` lists every one): %s.", r->libc_tree);
+	fputs("\n\n", f);
+}
+
 static void environment(FILE *f, const struct evidence *e)
 {
 	const struct case_result *r = e->r;
@@ -299,6 +323,7 @@ static void environment(FILE *f, const struct evidence *e)
 	        "- nscd: %s\n\n", e->kernel ? e->kernel : "?", r->libc,
 	        e->nscd ? "ran in the case (its queries are on the wire too)"
 	                : "not running in the case");
+	process_libcs(f, r);
 	fenced(f, "resolv.conf before the switch", e->rc_before);
 	fenced(f, "resolv.conf after the switch", e->rc_after);
 	fenced(f, "nsswitch.conf", e->nsswitch);
@@ -329,6 +354,8 @@ void evidence_report_md(FILE *f, const struct evidence *e)
 	      "- `events.tsv`: each DNS message decoded, with ms since the switch "
 	      "and its frame number\n"
 	      "- `process.out`, `process.err`: the process's own output\n"
+	      "- `processes.tsv`: each process of the tree, its executable and "
+	      "C library, and which sent the queries\n"
 	      "- `dnsmasq-old.log`, `dnsmasq-new.log`: each server's query log\n"
 	      "- `resolv.conf.before`, `resolv.conf.after`\n"
 	      "- `result.txt`: every number above, one per line\n", f);
