@@ -1,11 +1,14 @@
 /*
  * cmd_merge.c - whichns merge: the run folders of shards joined into one.
  *
- * A CI job matrix can split a run (--shard K/N); merge links every case
- * folder of the shards into a new run folder, applies the expected
- * verdicts again and writes the reports as for one run.  A shard that was
- * interrupted or killed leaves the merged run incomplete, and merge says
- * which.
+ * A CI job matrix can split a run (--shard K/N); merge copies every case
+ * folder of the shards into a new run folder (copies, not links: the
+ * merged run survives the shards' folders being moved or deleted, as CI
+ * artifacts are), applies the expected verdicts again and writes the
+ * reports as for one run.  Each shard's run.txt says which shard of how
+ * many it is and how large the matrix is: a shard that is missing, was
+ * interrupted or was killed leaves the merged run incomplete (exit 1),
+ * and merge says which.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include "preflight.h"
 #include "runfolder.h"
 #include "runrec.h"
+#include "spawn.h"
 
 /* run.txt is a few lines; anything far larger is not one. */
 #define RUN_FILE_MAX (64u << 10)
@@ -33,7 +37,30 @@ static int by_dir(const void *a, const void *b)
 	return strcmp(x->dir, y->dir);
 }
 
-/* Add the cases of one shard's run folder, linking their folders in.
+/* Copy case folder src to dst (which must not exist).  0, or -1 with
+ * errno set (EEXIST: dst exists; else read from cp's message) and err
+ * holding that message. */
+static int copy_case(char *src, char *dst, char *err, size_t errsize)
+{
+	static const struct { const char *text; int errnum; } why[] = {
+		{ "No space left", ENOSPC }, { "Disk quota", EDQUOT },
+		{ "Read-only", EROFS }, { "Permission denied", EACCES },
+	};
+	char *cp[] = { "cp", "-a", "--", src, dst, NULL };
+	if (access(dst, F_OK) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	if (spawn_run(cp, NULL, err, errsize) == 0)
+		return 0;
+	errno = EIO;
+	for (size_t i = 0; i < sizeof why / sizeof why[0]; i++)
+		if (strstr(err, why[i].text))
+			errno = why[i].errnum;
+	return -1;
+}
+
+/* Add the cases of one shard's run folder, copying their folders in.
  * Returns 0, EXIT_USAGE (said why), or EXIT_ENV with fault set. */
 static int merge_one(struct runfolder *rf, const char *src,
                      struct case_result **res, size_t *n, size_t *cap,
@@ -52,7 +79,8 @@ static int merge_one(struct runfolder *rf, const char *src,
 	}
 	size_t found = 0;
 	for (struct dirent *e; (e = readdir(d));) {
-		char casedir[PATH_MAX + 256], link[PATH_MAX + 256], probe[PATH_MAX + 300];
+		char casedir[PATH_MAX + 256], copy[PATH_MAX + 256], probe[PATH_MAX + 300],
+		     cperr[512];
 		snprintf(casedir, sizeof casedir, "%s/%s", abs, e->d_name);
 		snprintf(probe, sizeof probe, "%s/result.txt", casedir);
 		if (e->d_name[0] == '.' || access(probe, R_OK) != 0)
@@ -72,13 +100,14 @@ static int merge_one(struct runfolder *rf, const char *src,
 			fprintf(stderr, "whichns: merge: %s\n", err);
 			goto fail;
 		}
-		snprintf(link, sizeof link, "%s/%s", rf->dir, e->d_name);
-		if (symlink(casedir, link) != 0) {
+		snprintf(copy, sizeof copy, "%s/%s", rf->dir, e->d_name);
+		if (copy_case(casedir, copy, cperr, sizeof cperr) != 0) {
 			if (errno == EEXIST) {
 				fprintf(stderr, "whichns: merge: %s appears in two runs: "
 				        "merge the shards of one matrix only\n", e->d_name);
 			} else {
-				runfolder_fault_set(fault, "write", link, errno);
+				fprintf(stderr, "whichns: merge: cp: %s\n", cperr);
+				runfolder_fault_set(fault, "write", copy, errno);
 				rc = EXIT_ENV;
 			}
 			goto fail;
@@ -99,57 +128,157 @@ fail:
 	return rc;
 }
 
-/* Why a shard's run folder does not hold its whole run, from its run.txt
- * (written last of its reports); NULL when it does. */
-static const char *shard_cut(const char *dir, char *why, size_t size)
+/* What merge knows of a shard from its run.txt (written last of its
+ * reports). */
+struct shard {
+	const char *dir;
+	bool have;                 /* a run.txt that parses */
+	struct run_record rec;
+	char cut[256];             /* why it does not hold its whole run */
+};
+
+/* Why a shard's run folder does not hold its whole run; NULL when it
+ * does. */
+static const char *shard_read(struct shard *sh, char *why, size_t size)
 {
 	char path[PATH_MAX + 16], err[200];
-	struct run_record rec;
 	size_t len;
-	snprintf(path, sizeof path, "%s/run.txt", dir);
+	snprintf(path, sizeof path, "%s/run.txt", sh->dir);
 	char *text = cli_read_file(path, RUN_FILE_MAX, &len);
+	sh->have = false;
 	if (!text)
 		snprintf(why, size, "has no run.txt (its run was killed, or could "
 		         "not write its reports)");
-	else if (runrec_parse(text, len, &rec, err, sizeof err) != 0)
+	else if (runrec_parse(text, len, &sh->rec, err, sizeof err) != 0)
 		snprintf(why, size, "has a run.txt that is not one: %s", err);
-	else if (!rec.complete)
+	else if ((sh->have = true, !sh->rec.complete))
 		snprintf(why, size, "was interrupted (its run.txt says complete no: "
-		         "%llu of %llu cases ran)", rec.cases, rec.planned);
+		         "%llu of %llu cases ran)", sh->rec.cases, sh->rec.planned);
 	else
 		why = NULL;
 	free(text);
 	return why;
 }
 
+static void read_shards(struct shard *sh, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!shard_read(&sh[i], sh[i].cut, sizeof sh[i].cut))
+			sh[i].cut[0] = '\0';
+}
+
 /* A shard that was interrupted, or that never wrote its reports (killed,
  * or its disk refused), leaves the merged run incomplete: say which. */
-static bool incomplete_shards(char *const dirs[], size_t ndirs)
+static bool cut_shards(const struct shard *sh, size_t n)
 {
 	bool any = false;
-	for (size_t i = 0; i < ndirs; i++) {
-		char buf[256];
-		const char *why = shard_cut(dirs[i], buf, sizeof buf);
-		if (!why)
+	for (size_t i = 0; i < n; i++) {
+		if (!sh[i].cut[0])
 			continue;
 		fprintf(stderr, "whichns: merge: %s %s: the merged run is incomplete; "
-		        "run that shard again\n", dirs[i], why);
+		        "run that shard again\n", sh[i].dir, sh[i].cut);
 		any = true;
 	}
 	return any;
 }
 
-/* A merged folder holds only links to case folders: remove them and it. */
-static void remove_links(const char *dir)
+/* A record that names its shard (whichns before this one did not). */
+static bool knows_shard(const struct shard *sh)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	for (struct dirent *e; (e = readdir(d));)
-		if (e->d_name[0] != '.')
-			unlinkat(dirfd(d), e->d_name, 0);
-	closedir(d);
-	rmdir(dir);
+	return sh->have && sh->rec.shard_n > 0;
+}
+
+/* The shards must be slices of one matrix, each once.  0, or EXIT_USAGE
+ * (said).  *matrix: its size (0: no shard said). */
+static int same_matrix(const struct shard *sh, size_t n, unsigned long long *matrix)
+{
+	const struct shard *first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!knows_shard(&sh[i]))
+			continue;
+		if (!first)
+			first = &sh[i];
+		if (sh[i].rec.shard_n != first->rec.shard_n ||
+		    sh[i].rec.matrix != first->rec.matrix) {
+			fprintf(stderr, "whichns: merge: %s is shard %u/%u of %llu cases, "
+			        "%s shard %u/%u of %llu: merge the shards of one matrix "
+			        "only\n", first->dir, first->rec.shard_k,
+			        first->rec.shard_n, first->rec.matrix, sh[i].dir,
+			        sh[i].rec.shard_k, sh[i].rec.shard_n, sh[i].rec.matrix);
+			return EXIT_USAGE;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (knows_shard(&sh[j]) && sh[j].rec.shard_k == sh[i].rec.shard_k) {
+				fprintf(stderr, "whichns: merge: %s and %s are both shard "
+				        "%u/%u: merge each shard once\n", sh[j].dir,
+				        sh[i].dir, sh[i].rec.shard_k, sh[i].rec.shard_n);
+				return EXIT_USAGE;
+			}
+	}
+	*matrix = first ? first->rec.matrix : 0;
+	return 0;
+}
+
+/* The shards of 1..N that no run.txt names, said in one line (at most
+ * the first 10 numbers); true when any is missing. */
+static bool missing_shards(const struct shard *sh, size_t n,
+                           unsigned long long matrix)
+{
+	const struct shard *any = NULL;
+	char list[160] = "";
+	size_t len = 0, missing = 0;
+	for (size_t i = 0; i < n && !any; i++)
+		if (knows_shard(&sh[i]))
+			any = &sh[i];
+	if (!any)
+		return false;
+	for (unsigned k = 1; k <= any->rec.shard_n && missing < 10; k++) {
+		size_t i;
+		for (i = 0; i < n && !(knows_shard(&sh[i]) && sh[i].rec.shard_k == k); i++)
+			;
+		if (i < n)
+			continue;
+		missing++;
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%u/%u",
+		                        len ? ", " : "", k, any->rec.shard_n);
+		if (len >= sizeof list)
+			len = sizeof list - 1;
+	}
+	if (missing)
+		fprintf(stderr, "whichns: merge: shard%s %s%s of the %llu-case matrix "
+		        "%s missing: the merged run is incomplete; merge the run "
+		        "folder of every shard\n", missing > 1 ? "s" : "", list,
+		        missing == 10 ? ", ..." : "", matrix, missing > 1 ? "are" : "is");
+	return missing > 0;
+}
+
+/* A refused merge leaves nothing: its folder holds copies only. */
+static void remove_merged(char *dir)
+{
+	char err[256];
+	char *rm[] = { "rm", "-rf", "--", dir, NULL };
+	if (spawn_run(rm, NULL, err, sizeof err) != 0)
+		fprintf(stderr, "whichns: merge: could not remove %s: %s\n", dir, err);
+}
+
+/* Every shard's cases into rf.  0, or an exit status (said). */
+static int merge_cases(struct runfolder *rf, char *const dirs[], size_t ndirs,
+                       struct case_result **res, size_t *n)
+{
+	struct wfault fault = { 0 };
+	size_t cap = 0;
+	for (size_t i = 0; i < ndirs; i++) {
+		int rc = merge_one(rf, dirs[i], res, n, &cap, &fault);
+		if (rc == 0)
+			continue;
+		remove_merged(rf->dir);
+		if (fault.errnum)
+			rc = runfolder_fault_print(&fault, "the merge stopped and "
+			                           "wrote no summary");
+		return rc;
+	}
+	qsort(*res, *n, sizeof **res, by_dir);
+	return 0;
 }
 
 static int merge(const struct run_opts *o, char *const dirs[], size_t ndirs)
@@ -157,30 +286,43 @@ static int merge(const struct run_opts *o, char *const dirs[], size_t ndirs)
 	struct runfolder rf = { .expected_dir = o->expected };
 	struct case_result *res = NULL;
 	struct wfault fault = { 0 };
-	size_t n = 0, cap = 0;
+	unsigned long long matrix = 0;
+	size_t n = 0;
 	int rc;
 
-	if (runfolder_create(&rf, o->results, "merged-", &fault) != 0)
-		return runfolder_fault_print(&fault, FAULT_NOTHING_RAN);
+	struct shard *sh = calloc(ndirs, sizeof *sh);
+	if (!sh) {
+		fprintf(stderr, "whichns: out of memory\n");
+		return EXIT_ENV;
+	}
 	for (size_t i = 0; i < ndirs; i++)
-		if ((rc = merge_one(&rf, dirs[i], &res, &n, &cap, &fault)) != 0) {
-			remove_links(rf.dir);   /* a refused merge leaves nothing */
-			if (fault.errnum)
-				rc = runfolder_fault_print(&fault, "the merge stopped "
-				                           "and wrote no summary");
-			goto out;
-		}
-	qsort(res, n, sizeof *res, by_dir);
-	/* An incomplete shard is cases that did not run (exit 1), never an
-	 * interrupt of this merge (130). */
-	struct finish_opts fo = { n, incomplete_shards(dirs, ndirs), false, o->strict };
+		sh[i].dir = dirs[i];
+	read_shards(sh, ndirs);
+	if ((rc = same_matrix(sh, ndirs, &matrix)) != 0)
+		goto out_shards;
+	if (runfolder_create(&rf, o->results, "merged-", "latest", &fault) != 0) {
+		rc = runfolder_fault_print(&fault, FAULT_NOTHING_RAN);
+		goto out_shards;
+	}
+	if ((rc = merge_cases(&rf, dirs, ndirs, &res, &n)) != 0)
+		goto out;
+	/* A missing or incomplete shard is cases that did not run (exit 1),
+	 * never an interrupt of this merge (130). */
+	bool cut = cut_shards(sh, ndirs);
+	bool missing = missing_shards(sh, ndirs, matrix);
+	struct finish_opts fo = {
+		.planned = matrix > n ? (size_t)matrix : n,
+		.incomplete = cut || missing || matrix > n, .strict = o->strict,
+		.shard_k = 1, .shard_n = 1, .matrix = matrix > n ? (size_t)matrix : n,
+	};
 	rc = runfolder_finish(&rf, res, n, &fo);
 out:
 	runfolder_free(&rf);
 	free(res);
+out_shards:
+	free(sh);
 	return rc;
 }
-
 
 int cmd_merge(int argc, char **argv)
 {

@@ -290,11 +290,14 @@ static const char *fail_message(const struct run_info *ri,
 }
 
 /* TAP version 13: Test::Harness 3.44 (Debian 12's prove) refuses 14, and
- * nothing here needs 14 (no subtests). */
+ * nothing here needs 14 (no subtests).  The plan is every planned case,
+ * so a run that is incomplete (interrupted, a shard missing) fails twice
+ * over: fewer tests than planned, then "Bail out!" (prove says
+ * "Result: FAIL" and exits 255). */
 void report_tap(FILE *f, const struct run_info *ri,
                 const struct case_result *r, size_t n)
 {
-	fprintf(f, "TAP version 13\n1..%zu\n", ri->interrupted ? n : ri->planned);
+	fprintf(f, "TAP version 13\n1..%zu\n", ri->planned > n ? ri->planned : n);
 	for (size_t i = 0; i < n; i++) {
 		const struct case_result *c = &r[i];
 		char v[32];

@@ -17,18 +17,48 @@ ok $? "shard 1/2 passes"
 "$W" run -q --results "$res/s2" --shard 2/2 "${sel[@]}" "$scn" >/dev/null 2>&1
 ok $? "shard 2/2 passes"
 full=$(verdicts "$res/full/latest")
-n1=$(find "$res/s1/latest/" -mindepth 1 -maxdepth 1 -type d | wc -l)
-n2=$(find "$res/s2/latest/" -mindepth 1 -maxdepth 1 -type d | wc -l)
+n1=$(ls "$res"/s1/latest/*/result.txt | wc -l)
+n2=$(ls "$res"/s2/latest/*/result.txt | wc -l)
 is "$((n1 + n2))" "$(echo "$full" | wc -l)" "the shards hold every case once ($n1 + $n2)"
+total=$(echo "$full" | wc -l)
+is "$(field "$res/s1/latest/run.txt" shard_k)/$(field "$res/s1/latest/run.txt" shard_n) $(field "$res/s1/latest/run.txt" matrix)" \
+	"1/2 $total" "a shard's run.txt names its shard and the matrix size"
+grep -q "\"shard\": \"2/2\",\$" "$res/s2/latest/summary.json" &&
+	grep -q "\"matrix\": $total,\$" "$res/s2/latest/summary.json"
+ok $? "a shard's summary.json names its shard and the matrix size"
 "$W" merge --results "$res/m" "$res/s1/latest" "$res/s2/latest" >/dev/null 2>&1
 ok $? "merge exits 0"
 is "$(verdicts "$res/m/latest")" "$full" "merged verdicts equal the full run's"
 grep -q '"complete": true' "$res/m/latest/summary.json"; ok $? "the merged summary is complete"
 is "$(field "$res/m/latest/run.txt" complete) $(field "$res/m/latest/run.txt" cases)" \
-	"yes $(echo "$full" | wc -l)" "the merged run.txt says complete, with every case"
+	"yes $total" "the merged run.txt says complete, with every case"
+prove "$res/m/latest/results.tap" >/dev/null 2>&1; ok $? "Debian's prove passes the merged results.tap"
+
+# The merged run holds copies, not links: CI moves artifacts around.
+is "$(find "$res/m/latest/" -type l | wc -l)" 0 "the merged run folder holds no links"
+mv "$res/s1" "$res/s1x" && mv "$res/s2" "$res/s2x"
+good=0; for d in "$res"/m/latest/*/; do [ -s "$d/report.md" ] && [ -s "$d/capture.pcap" ] && good=$((good + 1)); done
+is "$good" "$total" "with the shards moved away, every merged case folder has its report and capture"
+mv "$res/s1x" "$res/s1" && mv "$res/s2x" "$res/s2"
+
+# One shard of two is not the matrix: exit 1, one line naming the
+# missing shard, a summary that says incomplete, and a TAP that fails.
+"$W" merge --results "$res/m1" "$res/s1/latest" >/dev/null 2>"$res/err"
+is "$?" 1 "merging one shard of two: exit 1"
+grep -q "merge: shard 2/2 of the $total-case matrix is missing: the merged run is incomplete" "$res/err"
+ok $? "merging one shard of two: names the missing shard"
+grep -q '"complete": false' "$res/m1/latest/summary.json"; ok $? "merging one shard of two: the summary is incomplete"
+grep -q "of $total cases ran" "$res/err"; ok $? "merging one shard of two: says how many of the matrix ran"
+prove "$res/m1/latest/results.tap" >/dev/null 2>&1
+[ "$?" -ne 0 ]; ok $? "merging one shard of two: prove fails the TAP"
+
 "$W" merge --results "$res/m2" "$res/s1/latest" "$res/s1/latest" >/dev/null 2>"$res/err"
 is "$?" 2 "merging the same shard twice is refused"
-grep -q 'appears in two runs' "$res/err"; ok $? "... and says so"
+grep -q 'are both shard 1/2: merge each shard once' "$res/err"; ok $? "... and says so"
+"$W" run -q --results "$res/s3" --shard 2/3 "${sel[@]}" "$scn" >/dev/null 2>&1
+"$W" merge --results "$res/m4" "$res/s1/latest" "$res/s3/latest" >/dev/null 2>"$res/err"
+is "$?" 2 "merging shards of different splits is refused"
+grep -q 'merge the shards of one matrix only' "$res/err"; ok $? "... and says so"
 "$W" merge --results "$res/m3" /tmp >/dev/null 2>"$res/err"
 is "$?" 2 "merging a folder that is no run is refused"
 
