@@ -19,7 +19,7 @@ ok $? "the case's diff is printed (expected STALE, measured FOLLOWED)"
 grep -q 'not ok .* getip/rename/default' "$res/a/latest/results.tap"; ok $? "TAP has it as not ok"
 # prove 3.44 knows TAP 13; our TAP 14 uses nothing newer, so a wrapper
 # that names version 13 lets prove read it.
-prove -e "sed 1s/14\$/13/" "$res/a/latest/results.tap" >/dev/null 2>&1
+prove "$res/a/latest/results.tap" >/dev/null 2>&1
 is "$?" 1 "prove reads results.tap and sees the failure"
 grep -q '<failure message="verdict differs">' "$res/a/latest/junit.xml"; ok $? "JUnit has the failure"
 xmllint --noout "$res/a/latest/junit.xml"; ok $? "junit.xml is well-formed"
@@ -30,7 +30,7 @@ xmllint --noout "$res/a/latest/junit.xml"; ok $? "junit.xml is well-formed"
 wait $p1; s1=$?
 wait $p2; s2=$?
 is "$s1 $s2" "0 0" "two runs at once both pass"
-prove -e "sed 1s/14\$/13/" "$res/b/latest/results.tap" >/dev/null 2>&1
+prove "$res/b/latest/results.tap" >/dev/null 2>&1
 ok $? "prove reads a passing results.tap as passing"
 is "$(leftovers)" "" "nothing left behind"
 done_testing

@@ -8,7 +8,7 @@ need_root_and_namespaces
 res=$(mktemp -d /tmp/whichns-test.XXXXXX)
 trap 'rm -rf "$res"' EXIT
 x() { "$W" exec -q --results "$res" "$@" >/dev/null 2>"$res/err"; xs=$?; }
-last() { field "$res/latest/001-exec/result.txt" "$1"; }
+last() { field "$res/latest-exec/001-exec/result.txt" "$1"; }
 
 x --window 1s --interval 50ms -- "$top/$B/repro/getip" -i 50 hat.com
 is "$(last verdict)" FOLLOWED "exec getip: FOLLOWED, as in make repro"
@@ -26,14 +26,14 @@ case "$(last libc)" in "glibc "*) ok 0 "libc read from the process's memory map 
 
 x --switch-at 300ms --window 1s -- /bin/sh -c 'getent hosts hat.com; exit 0'
 is "$(last verdict)" INCONCLUSIVE "a program that exits before the switch is INCONCLUSIVE"
-grep -q 'ended before the switch' "$res/latest/001-exec/result.txt"; ok $? "... and says why"
+grep -q 'ended before the switch' "$res/latest-exec/001-exec/result.txt"; ok $? "... and says why"
 
 x --switch-at 300ms --window 1s -- /bin/sh -c 'getent hosts hat.com; sleep 30'
 is "$(last verdict)" SILENT "a program that resolves once and waits is SILENT"
 
 x --switch-at 300ms --window 1s --timeout 2s -- /bin/sh -c 'sleep 30'
 is "$(last verdict)" INCONCLUSIVE "a program that never resolves is INCONCLUSIVE"
-grep -q 'no query reached the old server' "$res/latest/001-exec/result.txt"; ok $? "... and says no query reached the old server"
+grep -q 'no query reached the old server' "$res/latest-exec/001-exec/result.txt"; ok $? "... and says no query reached the old server"
 
 "$W" exec -q --results "$res" --expect STALE --window 1s -- "$top/$B/repro/getip" -i 50 hat.com >/dev/null 2>&1
 is "$?" 1 "--expect a verdict that differs: exit 1"
@@ -49,11 +49,11 @@ is "$(last verdict)" STALE "the sendmail daemon's own MX lookups stay on the old
 ok $? "a freshly started sendmail asks the new server"
 
 for f in report.md timeline.svg capture.pcap events.tsv; do
-	[ -s "$res/latest/001-exec/$f" ]; ok $? "exec folder has $f"
+	[ -s "$res/latest-exec/001-exec/$f" ]; ok $? "exec folder has $f"
 done
-[ -e "$res/latest/001-exec/process.out" ]; ok $? "exec folder has process.out (the daemon printed nothing)"
-grep -q 'to run it again' "$res/latest/001-exec/report.md"; ok $? "report.md says how to run it again"
-out=$("$W" bundle "$res/latest") && tar tzf "$out" | grep -q '001-exec/report.md'
+[ -e "$res/latest-exec/001-exec/process.out" ]; ok $? "exec folder has process.out (the daemon printed nothing)"
+grep -q 'to run it again' "$res/latest-exec/001-exec/report.md"; ok $? "report.md says how to run it again"
+out=$("$W" bundle "$res/latest-exec") && tar tzf "$out" | grep -q '001-exec/report.md'
 ok $? "bundle packs the run folder with its report"
 
 "$W" exec --window zz -- /bin/true >/dev/null 2>"$res/err"

@@ -18,7 +18,7 @@ libc_of() {
 	local libc=$1 label=$2; shift 2
 	"$W" exec -q --libc "$libc" --results "$tmp/$label" --window 300ms \
 		--interval 50ms -- "$@" >/dev/null 2>"$tmp/$label.err"
-	field "$tmp/$label/latest/001-exec/result.txt" libc
+	field "$tmp/$label/latest-exec/001-exec/result.txt" libc
 }
 
 # same_name LIBC PROBES WANT: the probe's own line and its memory map
@@ -26,13 +26,13 @@ libc_of() {
 same_name() {
 	local libc=$1 probes=$2 want=$3 own line mapped
 	own=$(libc_of "$libc" "$libc-own" "$probes/getip" -i 50 hat.com)
-	line=$(sed -n 's/^#libc\t//p' "$tmp/$libc-own/latest/001-exec/process.out")
+	line=$(sed -n 's/^#libc\t//p' "$tmp/$libc-own/latest-exec/001-exec/process.out")
 	is "$line" "$own" "$libc: the case names the libc of the probe's #libc line"
 	is "$own" "$want" "$libc: the probe says what the C library says of itself"
 	# The same probe with its output thrown away: no "#libc" line reaches
 	# whichns, which reads the name from the process's memory map.
 	mapped=$(libc_of "$libc" "$libc-map" /bin/sh -c "exec $probes/getip -i 50 hat.com >/dev/null")
-	[ ! -s "$tmp/$libc-map/latest/001-exec/process.out" ]
+	[ ! -s "$tmp/$libc-map/latest-exec/001-exec/process.out" ]
 	ok $? "$libc: a probe whose output is thrown away prints nothing to whichns"
 	is "$mapped" "$own" "$libc: the memory map gives the probe's own name"
 }

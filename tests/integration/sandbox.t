@@ -38,7 +38,7 @@ attempt() { names+=("$1"); cmds+=("$2"); musts+=("$3"); reached+=("$4"); }
 # attempt NAME  WHAT-IT-RUNS-IN-THE-SANDBOX (exit 0: it worked there)  must|may (must it fail there?)  A-HOST-CHECK-THAT-IS-TRUE-WHEN-IT-REACHED-THE-HOST
 # (the first two must run before the switch at 1500 ms: they lay links for whichns's own switch and copies to follow)
 attempt "the switch follows a link out" "rm -f /etc/resolv.conf && ln -s /tmp/$T-rc /etc/resolv.conf" may "[ -e /tmp/$T-rc ]"
-attempt "the evidence copies a host file" "rm -f /etc/nsswitch.conf && ln -s /etc/shadow /etc/nsswitch.conf" may "grep -q '^root:' $res/latest/001-exec/nsswitch.conf && ! grep -q whichns-masked $res/latest/001-exec/nsswitch.conf"
+attempt "the evidence copies a host file" "rm -f /etc/nsswitch.conf && ln -s /etc/shadow /etc/nsswitch.conf" may "grep -q '^root:' $res/latest-exec/001-exec/nsswitch.conf && ! grep -q whichns-masked $res/latest-exec/001-exec/nsswitch.conf"
 attempt "a case descriptor via /proc"  "for f in /proc/[0-9]*/fd/*; do [ -d \"\$f/\" ] && touch \"\$f/$T-fd\"; done; exit 1" may "find $res -name $T-fd | grep -q ."
 attempt "read the caller's environment" "tr '\\0' '\\n' < /proc/1/environ | grep -q '^WNESC_ENV='"  must false
 attempt "a host device node in /tmp"  "[ \$(head -c 1 /tmp/$T-zero | wc -c) -eq 1 ]"       must false
@@ -72,7 +72,7 @@ script+="; echo attempts-done; getent hosts hat.com >/dev/null; sleep 30"
 WNESC_ENV=$T-secret "$W" exec -q --results "$res" --switch-at 1500ms --window 1s --timeout 10s \
 	-- /bin/sh -c "$script" >/dev/null 2>"$res/err"
 is "$?" 0 "the case with every escape attempt ran"
-out="$res/latest/001-exec/process.out"
+out="$res/latest-exec/001-exec/process.out"
 grep -q attempts-done "$out"; ok $? "every attempt ran to its end inside the case"
 
 mapfile -t rcs < <(awk '$1 == "attempt" { print $2 }' "$out")
@@ -90,7 +90,7 @@ done
 "$W" exec -q --results "$res/secrets" --secrets --switch-at 300ms --window 300ms \
 	-- /bin/sh -c 'getent hosts hat.com >/dev/null; sha256sum < /etc/shadow; sleep 30' \
 	>/dev/null 2>&1
-is "$(cut -d' ' -f1 "$res/secrets/latest/001-exec/process.out")" \
+is "$(cut -d' ' -f1 "$res/secrets/latest-exec/001-exec/process.out")" \
    "$(sha256sum < /etc/shadow | cut -d' ' -f1)" "--secrets: the process reads the host's /etc/shadow"
 
 echo "# results in $res"
