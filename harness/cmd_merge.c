@@ -261,6 +261,29 @@ static void remove_merged(char *dir)
 		fprintf(stderr, "whichns: merge: could not remove %s: %s\n", dir, err);
 }
 
+/* The scenario files a run keeps (scenarios/, which its rerun lines
+ * name) are the same in every shard of one matrix: the first shard's
+ * come along.  0, or EXIT_ENV (said). */
+static int keep_scenarios(struct runfolder *rf, char *const dirs[], size_t ndirs)
+{
+	char src[PATH_MAX + 16], dst[PATH_MAX + 16], err[512];
+	snprintf(dst, sizeof dst, "%s/scenarios", rf->dir);
+	for (size_t i = 0; i < ndirs; i++) {
+		snprintf(src, sizeof src, "%s/scenarios", dirs[i]);
+		if (!cli_is_dir(src))
+			continue;
+		if (copy_case(src, dst, err, sizeof err) == 0)
+			return 0;
+		struct wfault fault = { 0 };
+		fprintf(stderr, "whichns: merge: cp: %s\n", err);
+		runfolder_fault_set(&fault, "write", dst, errno);
+		remove_merged(rf->dir);
+		return runfolder_fault_print(&fault, "the merge stopped and wrote "
+		                             "no summary");
+	}
+	return 0;
+}
+
 /* Every shard's cases into rf.  0, or an exit status (said). */
 static int merge_cases(struct runfolder *rf, char *const dirs[], size_t ndirs,
                        struct case_result **res, size_t *n)
@@ -278,7 +301,7 @@ static int merge_cases(struct runfolder *rf, char *const dirs[], size_t ndirs,
 		return rc;
 	}
 	qsort(*res, *n, sizeof **res, by_dir);
-	return 0;
+	return keep_scenarios(rf, dirs, ndirs);
 }
 
 static int merge(const struct run_opts *o, char *const dirs[], size_t ndirs)
