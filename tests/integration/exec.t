@@ -63,6 +63,6 @@ grep -q "bad --window 'zz'" "$res/err"; ok $? "bad duration: says which option"
 is "$?" 2 "no command: exit 2"
 "$W" exec -- /nonexistent/prog >/dev/null 2>"$res/err"
 is "$?" 2 "missing command: exit 2"
-grep -q "cannot run /nonexistent/prog" "$res/err"; ok $? "missing command: names it"
+grep -q "cannot run the command: /nonexistent/prog: No such file" "$res/err"; ok $? "missing command: names it"
 is "$(leftovers)" "" "nothing left behind"
 done_testing
