@@ -46,7 +46,7 @@
 static const char usage_text[] =
 "usage: whichns decode [--old addr]... [--new addr]... [--switch time]\n"
 "                      [--window seconds] [--only type] [--format tsv|json]\n"
-"                      [-o dir] file\n";
+"                      [--json] [-o dir] file|-\n";
 
 static const char help_text[] =
 "\n"
@@ -69,9 +69,17 @@ static const char help_text[] =
 "                    fresh process, its scenario's window)\n"
 "  --only TYPE       the verdict counts queries of this type only (MX, A...),\n"
 "                    as a case with \"only TYPE\" does\n"
-"  --format FMT      tsv (default, as events.tsv) or json (one object a line)\n"
+"  --format FMT      the timeline on stdout as tsv (default, as events.tsv) or\n"
+"                    json: JSON Lines, one object per message, its answers\n"
+"                    an array of strings and \"cut\" true when the capture cut\n"
+"                    the message short\n"
+"  --json            the same as --format json\n"
 "  -o DIR            write DIR/events.tsv, events.json, timeline.svg and\n"
-"                    decode.txt instead of the timeline on stdout\n"
+"                    decode.txt instead of the timeline on stdout; with\n"
+"                    --format or --json the timeline goes to stdout as well,\n"
+"                    and the one-line result to stderr\n"
+"  file              a capture file, or - for standard input\n"
+"                    (cat capture.pcap | whichns decode -)\n"
 "\n"
 "The summary (packets, queries per server, messages cut short, malformed\n"
 "packets, verdict) goes to stderr, or to DIR/decode.txt.\n"
@@ -87,6 +95,7 @@ struct decode_opts {
 	const char *file, *outdir;
 	struct wn_servers servers;
 	bool   switched, windowed, json;
+	bool   format_given;        /* --format or --json: stdout has the events */
 	double t_switch, window;
 	uint16_t only_qtype;        /* 0: every query type */
 	const char *only;
@@ -108,6 +117,7 @@ struct decode_stats {
 struct decoder {
 	const struct decode_opts *o;
 	FILE  *tsv, *json;          /* either may be NULL */
+	FILE  *out;                 /* -o DIR with --format/--json: stdout too */
 	struct timeline *tl;        /* NULL: no picture */
 	struct vd_query *q;
 	size_t nq, qcap;
@@ -154,6 +164,7 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 		{ "switch", required_argument, NULL, 's' },
 		{ "window", required_argument, NULL, 'w' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "only", required_argument, NULL, 'T' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -190,6 +201,10 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 				return usage_error("bad --format '%s': expected tsv or "
 				                   "json", optarg);
 			o->json = optarg[0] == 'j';
+			o->format_given = true;
+			break;
+		case 'J':
+			o->json = o->format_given = true;
 			break;
 		case 'T':
 			if (dns_type_parse(optarg, &o->only_qtype) != 0)
@@ -235,6 +250,17 @@ struct capture_bytes {
 	bool     mapped;
 };
 
+/* "-" is standard input; messages name it so. */
+static bool is_stdin(const char *file)
+{
+	return strcmp(file, "-") == 0;
+}
+
+static const char *shown(const char *file)
+{
+	return is_stdin(file) ? "standard input" : file;
+}
+
 static int read_all(int fd, const char *file, struct capture_bytes *cb)
 {
 	size_t cap = 0;
@@ -274,10 +300,16 @@ static void capture_unload(struct capture_bytes *cb)
 static int capture_load(const char *file, struct capture_bytes *cb)
 {
 	struct stat sb;
-	int rc = 0, fd = open(file, O_RDONLY | O_CLOEXEC);
+	int rc = 0, fd = is_stdin(file) ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
+	                                : open(file, O_RDONLY | O_CLOEXEC);
 
 	memset(cb, 0, sizeof *cb);
-	if (fd < 0 || fstat(fd, &sb) != 0) {
+	file = shown(file);
+	if (fd >= 0 && isatty(fd)) {
+		fprintf(stderr, "whichns: decode -: standard input is a terminal, not "
+		        "a capture: pipe one in (cat capture.pcap | whichns decode -)\n");
+		rc = EXIT_USAGE;
+	} else if (fd < 0 || fstat(fd, &sb) != 0) {
 		fprintf(stderr, "whichns: cannot read %s: %s\n", file, strerror(errno));
 		rc = EXIT_USAGE;
 	} else if (S_ISDIR(sb.st_mode)) {
@@ -347,6 +379,8 @@ static void on_event(struct decoder *d, const struct wn_event *e)
 		events_tsv(d->tsv, e, rel);
 	if (d->json)
 		events_json(d->json, e, rel);
+	if (d->out)
+		(o->json ? events_json : events_tsv)(d->out, e, rel);
 	if (d->tl)
 		timeline_add_event(d->tl, e);
 	if (!o->switched || d->oom ||
@@ -620,6 +654,7 @@ static int capture_open(const char *file, struct capture_bytes *cb,
 
 	if (rc)
 		return rc;
+	file = shown(file);
 	if (capfile_open(cf, cb->p, cb->len) != 0)
 		fprintf(stderr, "whichns: %s: not a capture file: %s\n", file, cf->why);
 	else if (cf->format == CAPFILE_PCAP && !pkt_link_supported(cf->linktype))
@@ -647,6 +682,12 @@ static int outputs_open(struct decoder *d, struct outdir *od)
 		timeline_init(d->tl, o->switched ? o->t_switch : -1);
 		d->tsv = od->ftsv;
 		d->json = od->fjson;
+		if (o->format_given) {
+			setvbuf(stdout, NULL, _IOFBF, OUT_BUFFER);
+			d->out = stdout;
+			if (!o->json)
+				events_tsv_header(stdout);
+		}
 	} else {
 		setvbuf(stdout, NULL, _IOFBF, OUT_BUFFER);
 		if (o->json)
@@ -699,13 +740,21 @@ static int decode_finish(struct decoder *d, struct outdir *od)
 	}
 	if (outdir_finish(o->outdir, od, d, fs, o->switched ? &vr : NULL) != 0)
 		return EXIT_ENV;
+	/* stdout carries the timeline too: the result line goes aside. */
+	FILE *say = d->out ? stderr : stdout;
+	if (d->out && (fflush(stdout) != 0 || ferror(stdout))) {
+		fprintf(stderr, "whichns: cannot write the timeline: %s\n",
+		        strerror(errno));
+		return EXIT_ENV;
+	}
 	if (o->switched)
-		printf("%s: %s (%u to old before, %u to old after, %u to new "
-		       "after)\n", o->outdir, verdict_name(vr.v),
-		       vr.queries_old_before, vr.queries_old_after,
-		       vr.queries_new_after);
+		fprintf(say, "%s: %s (%u to old before, %u to old after, %u to new "
+		        "after)\n", o->outdir, verdict_name(vr.v),
+		        vr.queries_old_before, vr.queries_old_after,
+		        vr.queries_new_after);
 	else
-		printf("%s: %llu DNS messages decoded\n", o->outdir, d->st.messages);
+		fprintf(say, "%s: %llu DNS messages decoded\n", o->outdir,
+		        d->st.messages);
 	return EXIT_OK;
 }
 

@@ -20,7 +20,7 @@ const char whichns_usage[] =
 "                   [--check] [--libc list] [--probes dir] [--fixtures dir]\n"
 "                   [--cache dir] [--results dir] [--expected dir] scenario ...\n"
 "       whichns exec [options] -- command [arg ...]   (whichns exec --help)\n"
-"       whichns decode [options] capture.pcap        (whichns decode --help)\n"
+"       whichns decode [options] capture.pcap|-      (whichns decode --help)\n"
 "       whichns merge [--results dir] [--expected dir] [--strict] rundir ...\n"
 "       whichns bundle [-o file.tar.gz] rundir\n"
 "       whichns cleanup\n"

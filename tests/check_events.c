@@ -37,8 +37,9 @@ static int count_char(const char *s, char c)
 
 struct jfield {
 	char key[32];
-	char str[1024];   /* decoded string value */
-	bool is_null, is_str;
+	char str[1024];   /* decoded string value; an array's, '\n' between */
+	bool is_null, is_str, is_arr, is_bool, b;
+	int  narr;        /* strings in an array */
 	double num;
 };
 
@@ -83,6 +84,26 @@ static bool jstr(const char **pp, char *out, size_t size)
 	return true;
 }
 
+/* An array of strings, as one string with '\n' between them. */
+static bool jarr(const char **pp, struct jfield *f)
+{
+	const char *p = *pp + 1;
+	size_t n = 0;
+	f->is_arr = true;
+	while (*p != ']') {
+		if (f->narr && *p++ != ',')
+			return false;
+		if (n && n + 1 < sizeof f->str)
+			f->str[n++] = '\n';
+		if (!jstr(&p, f->str + n, sizeof f->str - n))
+			return false;
+		n += strlen(f->str + n);
+		f->narr++;
+	}
+	*pp = p + 1;
+	return true;
+}
+
 /* Parse {"k":v,...}\n into f[]; returns the number of fields or -1. */
 static int jparse(const char *line, struct jfield *f, int max)
 {
@@ -100,6 +121,13 @@ static int jparse(const char *line, struct jfield *f, int max)
 			if (!jstr(&p, f[n].str, sizeof f[n].str))
 				return -1;
 			f[n].is_str = true;
+		} else if (*p == '[') {
+			if (!jarr(&p, &f[n]))
+				return -1;
+		} else if (strncmp(p, "true", 4) == 0 || strncmp(p, "false", 5) == 0) {
+			f[n].is_bool = true;
+			f[n].b = *p == 't';
+			p += f[n].b ? 4 : 5;
 		} else if (strncmp(p, "null", 4) == 0) {
 			f[n].is_null = true;
 			p += 4;
@@ -174,9 +202,9 @@ START_TEST(json_query_fields)
 	                 "\"src\":\"198.51.100.2\",\"sport\":57125,"
 	                 "\"dst\":\"198.51.100.20\",\"dport\":53,\"proto\":\"udp\","
 	                 "\"id\":57133,\"qname\":\"hat.com\",\"qtype\":\"A\","
-	                 "\"rcode\":null,\"answers\":null,\"frame\":null}\n");
+	                 "\"rcode\":null,\"answers\":[],\"cut\":false,\"frame\":null}\n");
 	struct jfield f[20];
-	ck_assert_int_eq(jparse(s, f, 20), 15);
+	ck_assert_int_eq(jparse(s, f, 20), 16);
 	free(s);
 }
 END_TEST
@@ -191,7 +219,7 @@ START_TEST(json_response_fields)
 	char *s = capture(events_json, &e, -1);
 	struct jfield f[20];
 	int n = jparse(s, f, 20);
-	ck_assert_int_eq(n, 15);
+	ck_assert_int_eq(n, 16);
 	ck_assert(jget(f, n, "ms_since_switch")->is_null);
 	ck_assert_str_eq(jget(f, n, "server")->str, "old");
 	ck_assert_str_eq(jget(f, n, "direction")->str, "response");
@@ -202,7 +230,10 @@ START_TEST(json_response_fields)
 	ck_assert_str_eq(jget(f, n, "proto")->str, "tcp");
 	ck_assert_str_eq(jget(f, n, "qtype")->str, "TYPE65");
 	ck_assert_str_eq(jget(f, n, "rcode")->str, "NOERROR");
+	ck_assert(jget(f, n, "answers")->is_arr);
+	ck_assert_int_eq(jget(f, n, "answers")->narr, 1);
 	ck_assert_str_eq(jget(f, n, "answers")->str, "203.0.113.203");
+	ck_assert(jget(f, n, "cut")->is_bool && !jget(f, n, "cut")->b);
 	ck_assert(jget(f, n, "frame")->num == 4242);
 	ck_assert(jget(f, n, "time")->num > 1795663950.3274 &&
 	          jget(f, n, "time")->num < 1795663950.3276);
@@ -218,7 +249,7 @@ START_TEST(json_no_question)
 	char *s = capture(events_json, &e, -1);
 	struct jfield f[20];
 	int n = jparse(s, f, 20);
-	ck_assert_int_eq(n, 15);
+	ck_assert_int_eq(n, 16);
 	ck_assert(jget(f, n, "qname")->is_null);
 	ck_assert(jget(f, n, "qtype")->is_null);
 	free(s);
@@ -306,11 +337,14 @@ START_TEST(json_escapes_hostile_name)
 		struct wn_event e = mkevent(true, "198.51.100.10", 53, "198.51.100.2", 1);
 		snprintf(e.qname, sizeof e.qname, "%s", names[i]);
 		snprintf(e.answers, sizeof e.answers, "10 %s", names[i]);
+		e.nanswers = 1;   /* one answer, commas and all, as events_from_msg says */
+		e.answer_at[0] = 0;
 		char *s = capture(events_json, &e, 1795663950.0);
 		struct jfield f[20];
 		int n = jparse(s, f, 20);
-		ck_assert_msg(n == 15, "not one JSON object: %s", s);
+		ck_assert_msg(n == 16, "not one JSON object: %s", s);
 		ck_assert_str_eq(jget(f, n, "qname")->str, names[i]);
+		ck_assert_int_eq(jget(f, n, "answers")->narr, 1);
 		ck_assert_str_eq(jget(f, n, "answers")->str + 3, names[i]);
 		ck_assert_int_eq(count_char(s, '\n'), 1);   /* one line */
 		free(s);
@@ -391,6 +425,67 @@ START_TEST(from_frame_classifies_by_server_side)
 }
 END_TEST
 
+/* "answers" is an array: an answer whose name holds a comma stays one
+ * (its bounds come from the message), and [cut] becomes "cut": true. */
+START_TEST(json_answers_array)
+{
+	static const uint8_t cli[4] = { 198, 51, 100, 2 }, old[4] = { 198, 51, 100, 10 };
+	static const uint8_t resp[] = {
+		0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0,
+		3, 'h', 'a', 't', 3, 'c', 'o', 'm', 0, 0, 12, 0, 1,
+		0xc0, 0x0c, 0, 12, 0, 1, 0, 0, 0, 60, 0, 6, 3, 'a', ',', 'b', 0xc0, 0x0c,
+		0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 203, 0, 113, 1,
+	};
+	struct wn_servers sv;
+	struct pkt_dns p;
+	struct wn_event ev[PKT_MSGS_MAX];
+	struct jfield f[20];
+	uint8_t frame[256];
+	const char *why;
+	events_default_servers(&sv);
+	size_t n = frame_ipv4(frame, old, cli, 53, 40000, resp, sizeof resp);
+	ck_assert_int_eq(pkt_decode(PKT_LINK_RAW, frame, n, &p, &why), PKT_DNS);
+	ck_assert_uint_eq(events_from_frame(&p, 6, &sv, ev), 1);
+	ck_assert_str_eq(ev[0].answers, "a,b.hat.com,203.0.113.1");
+	char *s = capture(events_json, &ev[0], -1);
+	int k = jparse(s, f, 20);
+	ck_assert_msg(k == 16, "not one JSON object: %s", s);
+	ck_assert_int_eq(jget(f, k, "answers")->narr, 2);
+	ck_assert_str_eq(jget(f, k, "answers")->str, "a,b.hat.com\n203.0.113.1");
+	ck_assert(!jget(f, k, "cut")->b);
+	free(s);
+
+	/* Cut short: the mark is not an answer. */
+	ev[0].cut = true;
+	snprintf(ev[0].answers + strlen(ev[0].answers), 16, ",%s", EV_CUT_MARK);
+	s = capture(events_json, &ev[0], -1);
+	k = jparse(s, f, 20);
+	ck_assert_str_eq(jget(f, k, "answers")->str, "a,b.hat.com\n203.0.113.1");
+	ck_assert(jget(f, k, "cut")->b);
+	free(s);
+}
+END_TEST
+
+/* An event read back from events.tsv knows only the commas and the mark. */
+START_TEST(json_answers_from_tsv)
+{
+	static const struct { const char *answers, *json; } rows[] = {
+		{ "", "\"answers\":[],\"cut\":false," },
+		{ "203.0.113.203,203.0.113.1", "\"answers\":[\"203.0.113.203\",\"203.0.113.1\"],\"cut\":false," },
+		{ "203.0.113.203,[cut]", "\"answers\":[\"203.0.113.203\"],\"cut\":true," },
+		{ "[cut]", "\"answers\":[],\"cut\":true," },
+		{ "x[cut]", "\"answers\":[\"x[cut]\"],\"cut\":false," },
+	};
+	for (int i = 0; i < NROWS(rows); i++) {
+		struct wn_event e = mkevent(true, "198.51.100.10", 53, "198.51.100.2", 1);
+		snprintf(e.answers, sizeof e.answers, "%s", rows[i].answers);
+		char *s = capture(events_json, &e, -1);
+		ck_assert_has(s, rows[i].json);
+		free(s);
+	}
+}
+END_TEST
+
 START_TEST(servers_limits)
 {
 	struct wn_servers s;
@@ -425,6 +520,8 @@ Suite *events_suite(void)
 	tcase_add_test(tc, json_no_question);
 	tcase_add_test(tc, from_frame_classifies_by_server_side);
 	tcase_add_test(tc, servers_limits);
+	tcase_add_test(tc, json_answers_array);
+	tcase_add_test(tc, json_answers_from_tsv);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Escaping");
 	tcase_add_test(tc, json_escapes_hostile_name);

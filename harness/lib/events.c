@@ -46,11 +46,15 @@ enum vd_server events_classify(const struct wn_servers *s, const struct pkt_addr
 
 /* A message the capture cut short ends in EV_CUT_MARK, always: room for
  * it is kept. */
-static void join_answers(const struct dns_msg *m, char *buf, size_t size)
+static void join_answers(const struct dns_msg *m, struct wn_event *e)
 {
+	char *buf = e->answers;
+	size_t size = sizeof e->answers;
 	size_t n = 0, room = m->cut ? size - sizeof EV_CUT_MARK : size;
 	buf[0] = '\0';
-	for (size_t i = 0; i < m->nanswers; i++) {
+	e->nanswers = 0;
+	e->cut = m->cut;
+	for (size_t i = 0; i < m->nanswers && i < DNS_ANSWERS_MAX; i++) {
 		const char *d = m->answers[i].data;
 		if (!*d)
 			continue;
@@ -59,6 +63,7 @@ static void join_answers(const struct dns_msg *m, char *buf, size_t size)
 			buf[n] = '\0';   /* keep whole answers only */
 			break;
 		}
+		e->answer_at[e->nanswers++] = (uint16_t)(n ? n + 1 : 0);
 		n += (size_t)k;
 	}
 	if (m->cut)
@@ -80,7 +85,7 @@ void events_from_msg(const struct pkt_flow *f, const struct dns_msg *m,
 	         m->has_question ? m->qname : "");
 	e->qtype = m->has_question ? m->qtype : 0;
 	e->rcode = m->rcode;
-	join_answers(m, e->answers, sizeof e->answers);
+	join_answers(m, e);
 	e->server = events_classify(s, m->qr ? &f->src : &f->dst);
 	e->frame = 0;
 }
@@ -294,6 +299,43 @@ static void json_str_or_null(FILE *f, const char *s)
 		fputs("null", f);
 }
 
+/* The answers as a JSON array, then "cut".  Their bounds come from
+ * answer_at; an event read back from events.tsv has only the commas. */
+static void json_answers(FILE *f, const struct wn_event *e)
+{
+	static const size_t mk = sizeof EV_CUT_MARK - 1;
+	char piece[EV_ANSWERS_MAX];
+	size_t len = strnlen(e->answers, sizeof e->answers), n = e->nanswers;
+	bool cut = e->cut || (len >= mk && memcmp(e->answers + len - mk,
+	                      EV_CUT_MARK, mk) == 0 &&
+	                      (len == mk || e->answers[len - mk - 1] == ','));
+	if (cut)   /* ",[cut]", or "[cut]" alone */
+		len = len > mk ? len - mk - 1 : 0;
+	if (n > DNS_ANSWERS_MAX)
+		n = DNS_ANSWERS_MAX;
+	fputs(",\"answers\":[", f);
+	for (size_t k = 0, at = 0, i = 0; at < len; k++) {
+		size_t end;
+		if (n) {
+			if (i == n || e->answer_at[i] > len)
+				break;
+			at = e->answer_at[i++];
+			end = i < n && e->answer_at[i] > at && e->answer_at[i] <= len
+			      ? e->answer_at[i] - 1u : len;
+		} else {
+			const char *comma = memchr(e->answers + at, ',', len - at);
+			end = comma ? (size_t)(comma - e->answers) : len;
+		}
+		memcpy(piece, e->answers + at, end - at);
+		piece[end - at] = '\0';
+		if (k)
+			fputc(',', f);
+		escape_json_string(f, piece);
+		at = end + 1;
+	}
+	fprintf(f, "],\"cut\":%s", cut ? "true" : "false");
+}
+
 void events_json(FILE *f, const struct wn_event *e, double t_switch)
 {
 	char src[64], dst[64], type[16];
@@ -317,8 +359,7 @@ void events_json(FILE *f, const struct wn_event *e, double t_switch)
 	                    ? dns_type_name(e->qtype, type, sizeof type) : "");
 	fputs(",\"rcode\":", f);
 	json_str_or_null(f, e->qr ? dns_rcode_name(e->rcode) : "");
-	fputs(",\"answers\":", f);
-	json_str_or_null(f, e->answers);
+	json_answers(f, e);
 	fputs(",\"frame\":", f);
 	if (e->frame)
 		fprintf(f, "%llu", (unsigned long long)e->frame);

@@ -33,6 +33,12 @@ struct wn_event {
 	uint16_t qtype;
 	uint8_t  rcode;
 	char     answers[EV_ANSWERS_MAX];  /* comma-separated rdata */
+	/* Where each answer starts in answers[] (a name may hold a comma);
+	 * nanswers 0 with answers[] set: not known (read from events.tsv). */
+	uint8_t  nanswers;
+	uint16_t answer_at[DNS_ANSWERS_MAX];
+	bool     cut;           /* the capture cut it short (answers end in
+	                         * EV_CUT_MARK): more may have followed */
 	enum vd_server server;  /* the DNS server side of the exchange */
 	uint64_t frame;         /* 1-based frame number in the capture, as
 	                         * Wireshark numbers them (for a TCP message,
@@ -69,7 +75,9 @@ void events_tsv_header(FILE *f);
  * is the frame number, empty when it is 0 (unknown). */
 void events_tsv(FILE *f, const struct wn_event *e, double t_switch);
 /* The same fields as one JSON object on one line (JSON Lines): absent
- * values (a query's rcode, no answers, no switch) are null. */
+ * values (a query's rcode, no switch) are null; "answers" is an array of
+ * strings (empty when none), without the [cut] mark, and "cut" says
+ * whether the capture cut the message short. */
 void events_json(FILE *f, const struct wn_event *e, double t_switch);
 
 const char *events_server_name(enum vd_server s);

@@ -98,6 +98,38 @@ else
 fi
 grep -q 'resolv.conf switched' "$tmp/dir/timeline.svg"; ok $? "-o: timeline.svg marks the switch"
 
+# 6b. Standard input ("-"), --json, answers as JSON arrays.
+cat "$c" | "$W" decode --switch "$sw" - >"$tmp/stdin.tsv" 2>"$tmp/stdin.sum"
+is "$?" 0 "decode - (a pipe): exit 0"
+"$W" decode --switch "$sw" "$c" 2>"$tmp/file.sum" | cmp -s - "$tmp/stdin.tsv"
+ok $? "decode - gives the timeline the file gives"
+is "$(grep -v '^file	' "$tmp/stdin.sum")" "$(grep -v '^file	' "$tmp/file.sum")" \
+	"decode - gives the summary and verdict the file gives"
+is "$(field "$tmp/stdin.sum" file)" "-" "the summary names the file as given (-)"
+"$W" decode --switch "$sw" - <"$c" | cmp -s - "$tmp/stdin.tsv"; ok $? "decode - < file (redirected)"
+expect 2 "^whichns: standard input: empty file, not a capture" "decode - with nothing on stdin" \
+	-- "$W" decode - </dev/null
+"$W" decode --json --switch "$sw" "$c" 2>/dev/null | cmp -s - "$tmp/json"
+ok $? "--json is --format json"
+if command -v python3 >/dev/null; then
+	python3 -c 'import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    assert isinstance(o["answers"], list) and all(isinstance(a, str) for a in o["answers"]), line
+    assert isinstance(o["cut"], bool) and not o["cut"], line
+    n += o["direction"] == "response" and len(o["answers"]) > 0
+assert n > 0, "no response with answers"' "$tmp/json"
+	ok $? "json: answers is an array of strings, cut a boolean"
+else
+	skip "json: answers is an array of strings: python3 not installed"
+fi
+grep -q '"answers":\["203.0.113.20[34]"\],"cut":false' "$tmp/json"; ok $? "json: a response's answers as an array"
+"$W" decode --json --switch "$sw" -o "$tmp/dirj" - <"$c" >"$tmp/stdout" 2>"$tmp/err"
+is "$?" 0 "-o DIR --json from stdin: exit 0"
+cmp -s "$tmp/stdout" "$tmp/dirj/events.json"; ok $? "-o DIR --json: the JSON lines on stdout too"
+grep -q "^$tmp/dirj: FOLLOWED" "$tmp/err"; ok $? "-o DIR --json: the result line on stderr"
+
 # 7. A truncated capture: the events before the cut, a warning, exit 0.
 "$W" decode "$c" >"$tmp/full" 2>/dev/null
 head -c 5000 "$c" >"$tmp/cut.pcap"
