@@ -212,6 +212,14 @@ $(GEN_CORPUS): tests/gen_corpus.c
 	$(CC) $(STD) $(WARN) $(OPT) $(CFLAGS) -o $@ $< $(LDFLAGS)
 integration: $(GEN_CORPUS)
 
+# DNS clients unlike any C library's resolver, for the counting test
+# (tests/integration/counting.t): plain C, no harness code.
+CLIENTS := $(patsubst tests/clients/%.c,$(B)/tests/%,$(wildcard tests/clients/*.c))
+$(CLIENTS): $(B)/tests/%: tests/clients/%.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(OPT) $(CFLAGS) -o $@ $< $(LDFLAGS)
+integration: $(CLIENTS)
+
 # whichns decode against tshark on a million-packet capture.
 .PHONY: bench-decode
 bench-decode: $(WHICHNS) $(GEN_CAPTURE)

@@ -27,6 +27,10 @@
  *   o& n&    AAAA for the same name from the same socket, 0.1 ms after the
  *            previous query to that server (glibc's and musl's pair)
  *   o% n%    the same from another socket (Go's pair)
+ *   o^ n^    AAAA from the same socket 3 ms after the previous query to
+ *            that server, after its answer (glibc's pair at times)
+ *   o/ n/    AAAA from another socket 3 ms after the previous query, after
+ *            its answer: a lookup of its own
  *   O N      an answer the process printed with old / new data, stamped
  *            with its own time; o_ n_ the same dated when read
  *   |        the switch, half a step after the previous event
@@ -91,7 +95,8 @@ static void add_query(struct timeline *tl, const char *w, const char *spec,
 	*q = (struct vd_query){ .to = to, .id = (*next_id)++, .qtype = 1,
 	                        .qname_hash = vd_hash_name("hat.com"),
 	                        .client = 1, .client_addr = 1 };
-	*t += how == '&' || how == '%' ? PAIR : STEP;
+	*t += how == '&' || how == '%' ? PAIR : how == '^' || how == '/' ? 3 * RTT
+	                                                             : STEP;
 	q->t = *t;
 	if (how == '+' || how == '=' || how == '~')
 		q->id = tl->q[j - 1].id;
@@ -99,9 +104,9 @@ static void add_query(struct timeline *tl, const char *w, const char *spec,
 		tl->answered[j - 1] = false;
 	if (how == '~')
 		q->client = 3;
-	if (how == '&' || how == '%')
+	if (how && strchr("&%^/", how))
 		q->qtype = 28;
-	if (how == '%')
+	if (how == '%' || how == '/')
 		q->client = 2;
 	tl->answered[tl->nq++] = true;
 }
@@ -137,7 +142,7 @@ static void build(struct timeline *tl, const char *spec)
 			tl->a[tl->na++] = (struct vd_answer){
 				t, *w == 'O' ? VD_OLD : VD_NEW, !w[1] };
 		} else if (w[0] && strchr("onx", w[0]) &&
-		           (!w[1] || (strchr("+=~&%", w[1]) && !w[2]))) {
+		           (!w[1] || (strchr("+=~&%^/", w[1]) && !w[2]))) {
 			add_query(tl, w, spec, &t, &next_id);
 		} else {
 			ck_abort_msg("bad token '%s' in '%s'", w, spec);
@@ -313,6 +318,12 @@ static const struct row lookup_rows[] = {
 	{ "a-aaaa-stale", "o o& | o o& o o&",
 	  "STALE late_by=0 before=2,0,0 after=4,0,0 lookups=2,0 "
 	  "first_new_ms=none answers=0,0/0,0" },
+	{ "a-then-aaaa-one-socket", "o o^ | o o^ n n^",
+	  "LATE late_by=1 before=2,0,0 after=2,2,0 lookups=1,1 "
+	  "first_new_ms=378 answers=0,0/0,0" },
+	{ "a-then-aaaa-two-sockets", "o o/ | o o/ n n/",
+	  "LATE late_by=2 before=2,0,0 after=2,2,0 lookups=2,2 "
+	  "first_new_ms=378 answers=0,0/0,0" },
 	/* The pair's AAAA goes to the server its A went to: another server's
 	 * query is a lookup of its own. */
 	{ "pair-split-servers", "o o | o n&",

@@ -253,6 +253,8 @@ static void verdict_section(FILE *f, const struct case_result *r)
 	fprintf(f, "\n\n%s.\n\n", r->vd.reason);
 	if (r->vd.app_note[0])
 		fprintf(f, "Application view: %s.\n\n", r->vd.app_note);
+	if (vd_app_dating(&r->vd)[0])   /* which lines can support a cache claim */
+		fprintf(f, "Application view dated: %s.\n\n", vd_app_dating(&r->vd));
 	if (r->expected != V_NONE)
 		fprintf(f, "Expected: %s%s%s.\n\n", verdict_name(r->expected),
 		        r->expected_why[0] ? " — " : "", r->expected_why);
@@ -285,6 +287,10 @@ static void what_ran(FILE *f, const struct evidence *e)
 	if (r->switched)
 		fprintf(f, "- switch time (capture clock): %.6f; window end: %.6f\n",
 		        r->switch_time, r->window_end);
+	if (r->switched && r->switch_forced)   /* observe_ready_to_switch() */
+		fprintf(f, "- switched without a quiet moment: the process is never "
+		        "quiet for %u ms; a lookup may straddle the switch\n",
+		        r->switch_quiet_ms);
 	if (r->fresh_ran)
 		fprintf(f, "- fresh process started (capture clock): %.6f\n", r->fresh_time);
 	fprintf(f, "- process exit: %s\n\n",

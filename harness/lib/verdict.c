@@ -61,8 +61,8 @@ uint32_t vd_hash_name(const char *name)
 #define LOOKBACK         64
 #define LOOKBACK_SECONDS 10.0
 /* The queries of one lookup leave together (glibc and musl send A and
- * AAAA back to back, Go on two sockets at the same moment); a query sent
- * this long after one still unanswered is not taken for its partner. */
+ * AAAA back to back, Go on two sockets at the same moment); a query this
+ * long after the lookup's first is not taken for a part of it. */
 #define LOOKUP_SECONDS   1.0
 
 static bool same_question(const struct vd_query *a, const struct vd_query *b)
@@ -114,10 +114,12 @@ static bool same_asker(const struct vd_query *p, const struct vd_query *q)
 	       p->qname_hash == q->qname_hash;
 }
 
-/* Part of an earlier lookup: sent while a query of the latest lookup for
- * the same name, to the same server, from the same client address (any
- * port: Go uses a socket per type) was in flight, within LOOKUP_SECONDS of
- * its first query, and of a type that lookup does not have yet. */
+/* Part of an earlier lookup: a query of a type the latest lookup for the
+ * same name, to the same server, from the same client address does not
+ * have yet, within LOOKUP_SECONDS of its first query, and either from the
+ * socket of one of its queries (glibc sends AAAA after A's answer at
+ * times, on the same socket) or while one of them was in flight (Go asks
+ * A and AAAA on two sockets at once). */
 static bool joins_lookup(const struct vd_query *q, size_t i)
 {
 	size_t lo = i > LOOKBACK ? i - LOOKBACK : 0, head = i;
@@ -131,15 +133,15 @@ static bool joins_lookup(const struct vd_query *q, size_t i)
 	}
 	if (head == i)
 		return false;
-	bool in_flight = false;
+	bool together = false;
 	for (size_t k = head; k < i; k++) {
 		if (!same_asker(&q[k], &q[i]))
 			continue;
 		if (q[k].qtype == q[i].qtype)
 			return false;   /* that lookup has this type: a new one */
-		in_flight |= unanswered_at(&q[k], &q[i]);
+		together |= q[k].client == q[i].client || unanswered_at(&q[k], &q[i]);
 	}
-	return in_flight;
+	return together;
 }
 
 void vd_mark_lookups(struct vd_query *q, size_t nq)

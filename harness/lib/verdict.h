@@ -29,10 +29,10 @@ enum vd_server { VD_OLD, VD_NEW, VD_OTHER };
  * - a retransmission is a query re-sent while the earlier one with the
  *   same server, client endpoint (address, port, protocol), ID, name and
  *   type had no answer yet; a query after an answered one is new;
- * - a lookup is what a program asked: the first transmissions one call
- *   has in flight together for one name to one server from one client
- *   address, one per type (getaddrinfo's A and AAAA, on one socket or
- *   two), count once.
+ * - a lookup is what a program asked: the queries of different types for
+ *   one name, to one server, from one client address, within a second,
+ *   that share a socket or are in flight together (getaddrinfo's A and
+ *   AAAA, on one socket or two), count once; retransmissions apart.
  */
 struct vd_query {
 	double         t;        /* capture time, epoch seconds */
