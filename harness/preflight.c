@@ -68,21 +68,56 @@ int preflight_paths(struct preflight_paths *p, struct run_opts *o,
 	if (!o->libc.cache)
 		o->libc.cache = getenv("WHICHNS_CACHE") ? getenv("WHICHNS_CACHE")
 		                                        : "/var/cache/whichns";
+	p->results_default = !o->results;
 	if (!o->results)
 		o->results = "results";
 	return 0;
 }
 
+/* ./results, when no --results named a folder: an installed whichns may
+ * run anywhere, and from / it would make /results. */
+static int default_results(const char *results)
+{
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof cwd)) {
+		fprintf(stderr, "whichns: the default results folder ./%s: the working "
+		        "folder cannot be named: %s; pass --results DIR\n", results,
+		        strerror(errno));
+		return EXIT_ENV;
+	}
+	if (strcmp(cwd, "/") == 0) {
+		fprintf(stderr, "whichns: the default results folder would be /%s, in "
+		        "the root folder: run from a folder of your own, or pass "
+		        "--results DIR\n", results);
+		return EXIT_USAGE;
+	}
+	if (mkdir(results, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "whichns: cannot create the default results folder "
+		        "%s/%s: %s; nothing ran (pass --results DIR naming a folder "
+		        "you can write)\n", cwd, results, strerror(errno));
+		return EXIT_ENV;
+	}
+	return 0;
+}
+
 int preflight_results(struct preflight_paths *p, struct run_opts *o)
 {
+	struct wfault f = { 0 };
+	int rc;
+	if (p->results_default && (rc = default_results(o->results)) != 0)
+		return rc;
 	if (mkdir(o->results, 0755) != 0 && errno != EEXIST) {
-		struct wfault f = { 0 };
 		runfolder_fault_set(&f, "create", o->results, errno);
 		return runfolder_fault_print(&f, FAULT_NOTHING_RAN);
 	}
 	if (!realpath(o->results, p->results)) {
 		fprintf(stderr, "whichns: %s: %s\n", o->results, strerror(errno));
 		return EXIT_ENV;
+	}
+	/* A folder that is there but read-only would fail the first case. */
+	if (access(p->results, W_OK | X_OK) != 0) {
+		runfolder_fault_set(&f, "write", p->results, errno);
+		return runfolder_fault_print(&f, FAULT_NOTHING_RAN);
 	}
 	o->results = p->results;
 	return 0;

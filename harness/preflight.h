@@ -15,6 +15,7 @@
 #define WHICHNS_PREFLIGHT_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include "job.h"
 #include "runner.h"
 
@@ -22,6 +23,7 @@ struct preflight_paths {
 	char self[PATH_MAX];             /* the folder of this binary */
 	char probes[PATH_MAX], musl[PATH_MAX + 8];
 	char fixtures[PATH_MAX], expected[PATH_MAX + 16], results[PATH_MAX];
+	bool results_default;            /* no --results: ./results */
 };
 
 /* Fill in what o leaves NULL: the fixtures folder (fixtures_opt, else
@@ -32,7 +34,11 @@ int preflight_paths(struct preflight_paths *p, struct run_opts *o,
                     const char *fixtures_opt);
 
 /* Create o->results and make it absolute: case processes write their
- * folders by absolute path.  0, or EXIT_ENV (said). */
+ * folders by absolute path.  The default, ./results, is made only where
+ * it can be: never in / (EXIT_USAGE: pass --results), and a working
+ * folder that refuses it is EXIT_ENV; a results folder that exists but
+ * cannot be written is EXIT_ENV too.  0, or the exit status (said, in
+ * one line naming the folder and --results). */
 int preflight_results(struct preflight_paths *p, struct run_opts *o);
 
 /* run's and exec's checks, in this order: every job's C library (each
