@@ -124,6 +124,22 @@ START_TEST(test_headline_alive)
 	m->leaf_first = m->leaf_last = 0;
 	ck_assert_int_eq(procs_headline(&t, q, 2, 0.05, buf, sizeof buf), PROCS_ALIVE);
 	ck_assert_str_eq(buf, "glibc 2.36 (m: musl 1.2.3)");
+	/* A shell seen once, just before it executed the resolver: alive
+	 * (within the slack) at its first query only, not at the other 9. */
+	struct proc_table t2 = { 0 };
+	struct procs_query q10[10];
+	for (int i = 0; i < 10; i++)
+		q10[i] = (struct procs_query){ 0.02 + 0.05 * i, (uint16_t)(100 + i) };
+	struct proc_entry *s2 = put(&t2, 20, "sh", "glibc 2.36", 0, 0);
+	struct proc_entry *g2 = put(&t2, 20, "getip", "musl 1.2.3", 0.015, 0.5);
+	s2->ended = true;
+	s2->leaf_first = s2->leaf_last = 0.001;
+	g2->leaf_first = 0.015;
+	g2->leaf_last = 0.5;
+	ck_assert_int_eq(procs_headline(&t2, q10, 10, 0.05, buf, sizeof buf), PROCS_ALIVE);
+	ck_assert_str_eq(buf, "musl 1.2.3");
+	ck_assert(!s2->sender && g2->sender);
+	procs_free(&t2);
 	/* No query: the whole tree. */
 	ck_assert_int_eq(procs_headline(&t, NULL, 0, 0.05, buf, sizeof buf), PROCS_TREE);
 	ck_assert_str_eq(buf, "glibc 2.36 (m: musl 1.2.3)");

@@ -174,20 +174,29 @@ static bool sent_a_query(const struct proc_entry *e, const struct procs_query *q
 	return false;
 }
 
-/* Alive (leaf: alive without a child) within slack of some query. */
-static bool alive_at_a_query(const struct proc_entry *e, const struct procs_query *q,
-                             size_t n, double slack, bool leaf)
+/* How many queries fell while e was alive (leaf: alive without a
+ * child), within slack of the samples that saw it. */
+static size_t queries_while_alive(const struct proc_entry *e,
+                                  const struct procs_query *q, size_t n,
+                                  double slack, bool leaf)
 {
 	double a = leaf ? e->leaf_first : e->t_first, b = leaf ? e->leaf_last : e->t_last;
+	size_t k = 0;
 	if (leaf && a == 0)
-		return false;
+		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (q[i].t >= a - slack && q[i].t <= b + slack)
-			return true;
-	return false;
+		k += q[i].t >= a - slack && q[i].t <= b + slack;
+	return k;
 }
 
-/* Mark the senders by the first rule that finds any. */
+/*
+ * Mark the senders by the first rule that finds any: a socket that sent
+ * a query; else the processes alive while the queries were sent, leaves
+ * first (a shell waiting for its child sends nothing), and of those the
+ * ones alive for at least half as many queries as the most (a shell
+ * seen once before it executed the resolver, 50 ms from its first
+ * query, is not named for the 20 queries after); else every process.
+ */
 static enum procs_from mark_senders(struct proc_table *tab,
                                     const struct procs_query *q, size_t n,
                                     double slack)
@@ -198,10 +207,15 @@ static enum procs_from mark_senders(struct proc_table *tab,
 	if (found)
 		return PROCS_SOCKET;
 	for (int leaf = 1; leaf >= 0; leaf--) {
-		for (size_t i = 0; i < tab->n; i++)
-			found += tab->p[i].sender =
-				alive_at_a_query(&tab->p[i], q, n, slack, leaf);
-		if (found)
+		size_t most = 0;
+		for (size_t i = 0; i < tab->n; i++) {
+			size_t k = queries_while_alive(&tab->p[i], q, n, slack, leaf);
+			most = k > most ? k : most;
+		}
+		for (size_t i = 0; most && i < tab->n; i++)
+			tab->p[i].sender = 2 * queries_while_alive(&tab->p[i], q, n,
+			                                           slack, leaf) >= most;
+		if (most)
 			return PROCS_ALIVE;
 	}
 	for (size_t i = 0; i < tab->n; i++)
