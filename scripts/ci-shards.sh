@@ -9,6 +9,7 @@
 #                                       filesystems and the probes inside them
 #   scripts/ci-shards.sh build          packages and build only (enough to merge)
 #   scripts/ci-shards.sh shard K/N      run slice K of N into RESULTS/shard-K/
+#                                       (its run folder, without the latest link)
 #   scripts/ci-shards.sh merge DIR...   merge the shards' run folders found under
 #                                       DIR... into RESULTS/merged/, copy its
 #                                       junit.xml, results.tap and summary.md
@@ -89,8 +90,12 @@ cmd_shard() {   # K/N
 	read -ra list <<<"$libcs"
 	rm -rf -- "$results/shard-$k"
 	mkdir -p -- "$results"
+	local rc=0
 	"$W" run -q --results "$results/shard-$k" --shard "$1" "${filter[@]}" \
-		--libc "$(IFS=,; echo "${list[*]}")" "$scenario"
+		--libc "$(IFS=,; echo "${list[*]}")" "$scenario" || rc=$?
+	# An artifact upload may follow the link and upload the run twice.
+	rm -f -- "$results/shard-$k/latest"
+	return "$rc"
 }
 
 # The run folders under DIR...: each folder holding a case folder (a
@@ -103,10 +108,11 @@ run_folders() {
 cmd_merge() {   # DIR...
 	local rc=0 folders
 	[ $# -gt 0 ] || die 2 "merge: which folders hold the shards?"
+	# Earlier merges under RESULTS would hold copies of the same cases.
+	rm -rf -- "$results/merged" "$results/one-shard"
+	mkdir -p -- "$results"
 	mapfile -t folders < <(run_folders "$@")
 	[ ${#folders[@]} -gt 0 ] || die 2 "merge: no run folder under $*"
-	rm -rf -- "$results/merged"
-	mkdir -p -- "$results"
 	"$W" merge --results "$results/merged" "${folders[@]}" || rc=$?
 	local run
 	run=$(readlink -f "$results/merged/latest" 2>/dev/null) || true
@@ -137,6 +143,7 @@ cmd_self_test() {   # [N]
 	# One shard alone must not pass for the whole matrix.
 	first=$(run_folders "$results/shard-1")
 	rc=0
+	rm -rf -- "$results/one-shard"
 	"$W" merge --results "$results/one-shard" "$first" >/dev/null 2>"$results/one-shard.err" || rc=$?
 	if [ "$rc" -ne 1 ] || ! grep -q "missing" "$results/one-shard.err"; then
 		say "merging shard 1 of $n alone exited $rc, not 1 with 'missing':"
