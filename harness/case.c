@@ -552,8 +552,15 @@ static int run_fresh(struct case_state *c)
 	snprintf(errpath, sizeof errpath, "%s/fresh.err", s->casedir);
 	c->t_fresh = c->r->fresh_time = round(now_realtime() * 1e6) / 1e6;
 	if (target_start(&c->fresh, s->fresh, &c->sb, out, errpath, c->err,
-	                 c->errsize) != 0)
+	                 c->errsize) != 0) {
+		if (c->fresh.start_failed) {
+			char why[sizeof c->r->error];
+			snprintf(why, sizeof why, "%s", c->err);
+			snprintf(c->err, c->errsize, "the fresh process could not "
+			         "start: %s", why);
+		}
 		return -1;
+	}
 	defer_push(&c->undo, stop_target, &c->fresh, "stop the fresh process");
 	c->r->fresh_ran = true;
 	if (watch(c, &c->fresh, NULL, c->t_fresh + s->fresh_ms / 1000.0,
