@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "version.h"
 #include "suites.h"
 #include "testutil.h"
 #include "wellformed.h"
@@ -109,6 +110,24 @@ static char *render(void (*fn)(FILE *, const struct run_info *,
 	return memout_text(&m);
 }
 
+/* summary.json with its "version" value (whichns --version, which a
+ * build sets) written VERSION, so that goldens hold. */
+static char *render_json(const struct run_info *ri, const struct case_result *r,
+                         size_t n)
+{
+	char *got = render(report_json, ri, r, n), want[256];
+	snprintf(want, sizeof want, "\n  \"version\": \"%s\",\n", whichns_version);
+	char *at = strstr(got, want);
+	ck_assert_msg(at != NULL, "no version line %s in:\n%.500s", want, got);
+	size_t head = (size_t)(at - got), len = strlen(got);
+	char *out = malloc(len + 16);
+	ck_assert_ptr_nonnull(out);
+	snprintf(out, len + 16, "%.*s\n  \"version\": \"VERSION\",\n%s", (int)head,
+	         got, at + strlen(want));
+	free(got);
+	return out;
+}
+
 /* ---- Outcome ---- */
 
 static const struct {
@@ -150,11 +169,12 @@ START_TEST(test_json_one_case)
 	struct run_info ri = { .run = "20261126-0330", .host = "Linux 6.1.0 x86_64",
 	                       .planned = 1, .shard_k = 2, .shard_n = 3, .matrix = 3 };
 	records(r);
-	char *got = render(report_json, &ri, &r[R_OK], 1);
+	char *got = render_json(&ri, &r[R_OK], 1);
 	ck_assert_text(got,
 		"{\n"
 		"  \"run\": \"20261126-0330\",\n"
 		"  \"host\": \"Linux 6.1.0 x86_64\",\n"
+		"  \"version\": \"VERSION\",\n"
 		"  \"complete\": true,\n"
 		"  \"planned\": 1,\n"
 		"  \"shard\": \"2/3\",\n"
@@ -220,9 +240,10 @@ START_TEST(test_json_all_cases)
 	struct case_result r[NREC];
 	struct run_info ri = { .run = "run \"1\"", .host = NULL, .interrupted = false, .planned = NREC };
 	records(r);
-	char *got = render(report_json, &ri, r, NREC);
+	char *got = render_json(&ri, r, NREC);
 	ck_assert_json(got);
 	ck_assert_has(got, "{\n  \"run\": \"run \\\"1\\\"\",\n  \"host\": \"\",\n"
+	                   "  \"version\": \"VERSION\",\n"
 	                   "  \"complete\": true,\n  \"planned\": 6,\n"
 	                   "  \"shard\": null,\n  \"matrix\": 6,\n"
 	                   "  \"strict\": false,\n  \"cases\": [\n");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "escape.h"
 #include "report.h"
+#include "version.h"
 
 const char *report_outcome(const struct case_result *r)
 {
@@ -169,6 +170,8 @@ void report_json(FILE *f, const struct run_info *ri,
 	escape_json_string(f, ri->run);
 	fputs(",\n  \"host\": ", f);
 	escape_json_string(f, ri->host ? ri->host : "");
+	fputs(",\n  \"version\": ", f);
+	escape_json_string(f, whichns_version);
 	fprintf(f, ",\n  \"complete\": %s,\n  \"planned\": %zu,\n  \"shard\": ",
 	        ri->interrupted ? "false" : "true", ri->planned);
 	json_shard(f, ri);
