@@ -244,6 +244,8 @@ static const char files_section[] =
 	"- `events.tsv`: each DNS message decoded, with ms since the switch and "
 	"its frame number\n"
 	"- `process.out`, `process.err`: the process's own output\n"
+	"- `processes.tsv`: each process of the tree, its executable and "
+	"C library, and which sent the queries\n"
 	"- `dnsmasq-old.log`, `dnsmasq-new.log`: each server's query log\n"
 	"- `resolv.conf.before`, `resolv.conf.after`\n"
 	"- `result.txt`: every number above, one per line\n";
@@ -253,6 +255,9 @@ static const char files_section[] =
 	"report; open it in Wireshark or `tshark -r capture.pcap`). The old " \
 	"server is 198.51.100.10 (answers 203.0.113.203), the new one " \
 	"198.51.100.20 (answers 203.0.113.204).\n\n"
+
+/* late_case()'s answers are stamped by the program (vd_app_dating). */
+#define DATED "Application view dated: the program stamps its lines.\n\n"
 
 #define CHART \
 	"<img src=\"timeline.svg\" width=\"900\" alt=\"DNS messages over time, " \
@@ -292,6 +297,7 @@ START_TEST(test_report_late)
 	      "\n"
 	      "2 lookups went to the old server before the first to the new one.\n"
 	      "\n"
+	      DATED
 	      "Expected: LATE — res_init() rereads the file.\n"
 	      "\n"
 	      CHART
@@ -449,7 +455,7 @@ START_TEST(test_no_switch)
 	struct evidence x = { .r = &r, .ev = e, .nev = 2 };
 	char *got = render(&x);
 	ck_assert_has(got, "## Verdict: INCONCLUSIVE\n\nresolv.conf was never switched.\n\n"
-	                   CHART "| | old server |");
+	                   DATED CHART "| | old server |");
 	ck_assert_has(got, TIMELINE_HEAD("the first packet")
 	                   "| 1 | 0.0 | old | query | counted | hat.com | A |  |\n"
 	                   "| 4 | 1.0 | old | response |  | hat.com | A | 203.0.113.203 |\n\n"
@@ -565,7 +571,7 @@ START_TEST(test_why_note_exit)
 	char *got = render(&x);
 	ck_assert_has(got, "## Verdict: FOLLOWED\n\nall lookups after the switch "
 	                   "went to the new server.\n\nApplication view: the process "
-	                   "printed old answers twice.\n\nWhy: glibc reloads a "
+	                   "printed old answers twice.\n\n" DATED "Why: glibc reloads a "
 	                   "changed file.\n\n" CHART "| | old server |");
 	ck_assert_has(got, "- process exit: ended by itself during the case\n");
 	free(got);

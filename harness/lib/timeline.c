@@ -18,7 +18,7 @@
 #define W_RIGHT   (TL_WIDTH - W_LEFT - TL_COLUMNS)
 #define H_TITLE   22       /* baseline of the heading */
 #define H_LINE    18       /* each further title line */
-#define H_LABELS  44       /* the marker labels above the lanes */
+#define H_LABELS  60       /* the marker labels above the lanes: 3 levels */
 #define H_AXIS    46
 #define H_LEGEND  56
 #define TITLE_MAX 5        /* lines */
@@ -364,7 +364,7 @@ static void draw_captions(FILE *f, const struct timeline *tl,
 			continue;
 		if (d->kind == K_RESPONSE && l != L_FRESH)
 			n += tl->total[r - 1];   /* _R and _RX share a row */
-		what = d->kind == K_RESPONSE ? "responses"
+		what = d->kind == K_RESPONSE ? (n == 1 ? "response" : "responses")
 		     : d->kind == K_UNCOUNTED ? "not counted"
 		     : r == TL_FRESH_OLD ? "to old" : r == TL_FRESH_NEW ? "to new"
 		     : "counted";
@@ -392,20 +392,23 @@ static void draw_lanes(FILE *f, const struct timeline *tl, const struct frame *f
 	}
 }
 
-/* A labelled vertical line at time t (absolute); level 0 puts the label
- * just above the lanes, level 1 above that. */
+/* A labelled vertical line at time t (absolute).  Each marker has a label
+ * level of its own (0 just above the lanes, 1 and 2 above that), so that
+ * labels of lines close in time never overlap; a label is centred on its
+ * line, moved inwards where the picture's edge would cut it. */
 static void draw_marker(FILE *f, const struct frame *fr, double t,
                         const char *cls, const char *color, const char *dash,
-                        const char *anchor, int level, const char *label)
+                        int level, const char *label)
 {
 	double x = x_of(fr, t - fr->ref);
-	double dx = strcmp(anchor, "end") == 0 ? -3 : strcmp(anchor, "start") == 0 ? 3 : 0;
+	double half = strlen(label) * 3.4 + 2;   /* ~6.7 px a character at 12 px */
+	double xt = fmax(W_LEFT + half, fmin(x, TL_WIDTH - 4 - half));
 	int ylab = fr->top - 8 - 16 * level;
 	fprintf(f, "<line class=\"%s\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
 	        "stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"%s\"/>\n"
-	        "<text class=\"label\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" "
+	        "<text class=\"label\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
 	        "fill=\"%s\">%s</text>\n", cls, x, ylab + 4, x, fr->lane_y[NLANES],
-	        color, dash, x + dx, ylab, anchor, color, label);
+	        color, dash, xt, ylab, color, label);
 }
 
 /* After the window's end: in the capture, not in the verdict. */
@@ -499,14 +502,14 @@ static void draw_markers(FILE *f, const struct timeline *tl, const struct frame 
 	if (tl->sc.t_end >= 0)
 		draw_shade(f, fr, tl->sc.t_end);
 	if (tl->sc.t_switch >= 0)
-		draw_marker(f, fr, tl->sc.t_switch, "switch", "#c00", "5,3", "middle",
-		            0, "resolv.conf switched");
+		draw_marker(f, fr, tl->sc.t_switch, "switch", "#c00", "5,3", 0,
+		            "resolv.conf switched");
 	if (tl->sc.t_end >= 0)
-		draw_marker(f, fr, tl->sc.t_end, "window-end", C_END, "2,2", "end", 1,
+		draw_marker(f, fr, tl->sc.t_end, "window-end", C_END, "2,2", 1,
 		            "window end");
 	if (fr->fresh)
-		draw_marker(f, fr, tl->sc.t_fresh, "fresh-start", C_FRESH, "6,2",
-		            "start", 1, "fresh process starts");
+		draw_marker(f, fr, tl->sc.t_fresh, "fresh-start", C_FRESH, "6,2", 2,
+		            "fresh process starts");
 }
 
 int timeline_write(FILE *f, const struct timeline *tl, const char *title)
