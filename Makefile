@@ -45,7 +45,7 @@ WHICHNS   := $(B)/whichns
 LIBW      := $(B)/libwhichns.a
 CHECKBIN  := $(B)/tests/check_whichns
 
-.PHONY: all repro repro-prep check unit lib-calls integration regress bench install uninstall clean deps musl-probes \
+.PHONY: all repro repro-prep check unit lib-calls integration regress bench install uninstall clean deps deps-check musl-probes \
         asan noopt help fuzz fuzz-build
 all: $(WHICHNS) $(PROBES)
 
@@ -107,6 +107,11 @@ $(CHECKBIN): $(TEST_OBJS) $(LIBW)
 deps:
 	@scripts/deps.sh
 
+# make check also needs a browser: pictures.t looks at timeline.svg in
+# headless Chromium.
+deps-check:
+	@scripts/deps.sh check
+
 # The sendmail experiment runs in a bookworm root filesystem (built once,
 # about a minute, cached), with the probes compiled inside it; nscd for the
 # host's glibc is unpacked, never installed.  Every step a run needs is a
@@ -161,7 +166,7 @@ unit: lib-calls $(CHECKBIN)
 integration: all repro-prep musl-probes
 	B=$(B) prove -v tests/integration/*.t
 
-check: deps all unit integration
+check: deps-check all unit integration
 
 asan:
 	$(MAKE) B=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \

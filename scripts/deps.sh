@@ -3,6 +3,8 @@
 # missing.  Idempotent and quiet when everything is present.
 #   scripts/deps.sh            build, run and test on this machine
 #   scripts/deps.sh regress    what C-library regression needs (the same)
+#   scripts/deps.sh check      also chromium (make check: pictures.t looks at
+#                              timeline.svg in a real browser, headless)
 #   scripts/deps.sh fuzz       also clang and its libFuzzer runtime (make fuzz)
 set -euo pipefail
 
@@ -13,6 +15,10 @@ pkgs=(gcc make libc6-dev pkg-config libpcap-dev check iproute2 dnsmasq-base
 # clang only recommends and apt-get here does not install.
 if [ "${1:-}" = fuzz ]; then
 	pkgs+=(clang libclang-rt-dev)
+fi
+# Debian 12's chromium: --headless --screenshot, no display needed.
+if [ "${1:-}" = check ]; then
+	pkgs+=(chromium)
 fi
 
 missing=()
