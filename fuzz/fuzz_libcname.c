@@ -1,7 +1,8 @@
 /*
- * fuzz_libcname.c - a C library file's bytes, as target_libc hands them
- * over: libcname_version() and libcname_format(); the same bytes as a
- * path for libcname_family().
+ * fuzz_libcname.c - a C library file's bytes, as harness/proctree.c
+ * hands them over: libcname_version() and libcname_format(); the same
+ * bytes as a program file for libcname_interp(), and as text for
+ * libcname_family() and libcname_maps_line().
  *
  * libfuzzer: -max_len=4096
  *
@@ -16,7 +17,12 @@
  *   "release version " for glibc, as a whole NUL-delimited string that
  *   starts with MAJOR.MINOR.PATCH for musl; LIBC_OTHER never finds one;
  * - libcname_format() gives "NAME VERSION" or "NAME unknown" when it
- *   fits, "" otherwise, and never for LIBC_OTHER.
+ *   fits, "" otherwise, and never for LIBC_OTHER;
+ * - libcname_interp() answers 1, 0 or -1; with 1 the interpreter is a
+ *   non-empty string of the bytes, NUL-terminated within its buffer,
+ *   else "";
+ * - libcname_maps_line() answers 0 or -1; with 0 the range is the
+ *   line's start, up to its first space, and the path lies in the line.
  */
 #include "fuzz.h"
 #include "libcname.h"
@@ -48,6 +54,44 @@ static void check_glibc(const uint8_t *data, size_t size, const char *ver)
 		FUZZ_CHECK((*p >= '0' && *p <= '9') || *p == '.',
 		           "glibc version '%s' has more than digits and dots", ver);
 	FUZZ_CHECK(ver[strlen(ver) - 1] != '.', "glibc version '%s' ends in a dot", ver);
+}
+
+static void check_interp(const uint8_t *data, size_t size, size_t isize)
+{
+	char *interp = malloc(isize ? isize : 1);
+	if (!interp)
+		abort();
+	int rc = libcname_interp(data, size, interp, isize);
+	FUZZ_CHECK(rc == 1 || rc == 0 || rc == -1, "interp returned %d", rc);
+	if (isize == 0) {
+		FUZZ_CHECK(rc == -1, "interp into a buffer of size 0: %d", rc);
+	} else {
+		FUZZ_CHECK(memchr(interp, '\0', isize) != NULL,
+		           "interp not NUL-terminated within %zu bytes", isize);
+		if (rc == 1)
+			FUZZ_CHECK(interp[0] && memmem(data, size, interp, strlen(interp)),
+			           "interp '%s' is not in the file", interp);
+		else
+			FUZZ_CHECK(interp[0] == '\0', "interp '%s' with %d", interp, rc);
+	}
+	free(interp);
+}
+
+static void check_maps_line(const char *line)
+{
+	char range[64];
+	const char *path = NULL;
+	size_t plen = 0;
+	int rc = libcname_maps_line(line, range, sizeof range, &path, &plen);
+	FUZZ_CHECK(rc == 0 || rc == -1, "maps_line returned %d", rc);
+	if (rc != 0)
+		return;
+	size_t rlen = strlen(range);
+	FUZZ_CHECK(rlen < sizeof range && strncmp(line, range, rlen) == 0 &&
+	           line[rlen] == ' ', "range '%s' is not the line's start", range);
+	size_t len = strlen(line);
+	FUZZ_CHECK(path >= line && (size_t)(path - line) <= len &&
+	           plen <= len - (size_t)(path - line), "path outside the line");
 }
 
 static void check_format(enum libc_family fam, const char *ver)
@@ -103,10 +147,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_format(fam, rc == 0 ? ver : "");
 
+	check_interp(file, size, vsize);
 	char *path = fuzz_text(data, size);
 	enum libc_family pf = libcname_family(path);
 	FUZZ_CHECK(pf == LIBC_OTHER || pf == LIBC_GLIBC || pf == LIBC_MUSL,
 	           "family %d", (int)pf);
+	check_maps_line(path);
 	free(path);
 	free(ver);
 	free(file);
