@@ -5,7 +5,7 @@
  *
  * This is the canonical form of a C library's name in whichns: the
  * harness reads the same string from the library file of any other
- * program (harness/lib/libcname.h, target_libc), and the expected
+ * program (harness/lib/libcname.h, harness/proctree.c), and the expected
  * verdicts are keyed by it (fixtures/expected/glibc-2.36, musl-1.2.3).
  * tests/integration/libc.t checks that both ways give the same string.
  *

@@ -162,7 +162,7 @@ END_TEST
 
 /* The bytes of the libc.so.6 this test runs on (found in its own memory
  * map) say what gnu_get_libc_version() says: the probes' way and
- * target_libc's way of naming glibc agree. */
+ * proctree.c's way of naming glibc agree. */
 START_TEST(test_host_glibc)
 {
 	char line[4096], path[4096] = "";

@@ -5,16 +5,18 @@
  *
  * The probes print this form themselves ("#libc" line, repro/probe_libc.c,
  * from gnu_get_libc_version() or musl's loader); for any other program
- * target_libc() (harness/target.c) reads the process's memory map and
- * hands the mapped library's path and bytes to this module.  Both read
+ * harness/proctree.c reads the memory map of each process of the tree
+ * and hands the mapped library's path and bytes to this module.  Both read
  * the same string the library carries, so they agree
  * (tests/integration/libc.t shows it).  The string keys the expected
  * verdicts (fixtures/expected/glibc-2.36, musl-1.2.3: expect_libc_key),
  * so changing its form changes which baseline applies.
  *
- * Owns: telling glibc and musl apart by a mapped file's path, and
- * finding the version in the file's bytes.  Never: opens or reads a file
- * (its caller does), or reads a byte outside the buffer it is given.
+ * Owns: telling glibc and musl apart by a mapped file's path, finding
+ * the version in the file's bytes, reading a /proc/PID/maps line, and a
+ * program's interpreter (its dynamic loader) from its first bytes.
+ * Never: opens or reads a file (its caller does), or reads a byte
+ * outside the buffer it is given.
  */
 #ifndef WHICHNS_LIBCNAME_H
 #define WHICHNS_LIBCNAME_H

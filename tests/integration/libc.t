@@ -2,7 +2,7 @@
 # One name for a C library.  A probe names its C library itself (its
 # "#libc" line, repro/probe_libc.c); for any other program whichns reads
 # it from the process's memory map and the mapped library file
-# (target_libc, harness/lib/libcname.c).  Both must give the same string,
+# (harness/proctree.c, harness/lib/libcname.c).  Both must give the same string,
 # the one the expected verdicts are keyed by ("glibc 2.36", "musl 1.2.3"),
 # and it must be what the C library says of itself outside whichns
 # (getconf for glibc, musl's loader run without arguments).
