@@ -52,16 +52,19 @@ static char *written(const struct case_result *r)
  * control character, whatever bytes the record holds. */
 static void check_reports(const struct case_result *r)
 {
-	struct run_info ri = { "fuzz", "Linux", false, 1 };
+	struct run_info ri = { .run = "fuzz", .host = "Linux", .planned = 1 };
 	void (*writers[])(FILE *, const struct run_info *,
 	                  const struct case_result *, size_t) = {
-		report_json, report_junit,
+		report_json, report_junit, NULL,
 	};
-	const char *names[] = { "summary.json", "junit.xml" };
+	const char *names[] = { "summary.json", "junit.xml", "a --json line" };
 
-	for (size_t w = 0; w < 2; w++) {
+	for (size_t w = 0; w < 3; w++) {
 		struct fuzz_mem m;
-		writers[w](fuzz_mem_open(&m), &ri, r, 1);
+		if (writers[w])
+			writers[w](fuzz_mem_open(&m), &ri, r, 1);
+		else
+			report_json_line(fuzz_mem_open(&m), &ri, r);
 		char *text = fuzz_mem_text(&m);
 		size_t bad = fuzz_utf8_prefix(text, m.size);
 		FUZZ_CHECK(bad == m.size, "%s is not UTF-8 at byte %zu (0x%02x)",
