@@ -411,16 +411,20 @@ static const struct {
 	  "1 more lookup to the old server, then only the new one (first "
 	  "375 ms after the switch)" },
 	{ "o o | o o+ o",
-	  "2 lookups after the switch, all to the old server (3 query "
-	  "messages: resends and a lookup's other record types are not "
-	  "lookups)" },
+	  "2 lookups after the switch, all to the old server; 3 query "
+	  "messages (a resend or a lookup's other record type is not a "
+	  "lookup)" },
 	{ "o o& | o o& o o&",
-	  "2 lookups after the switch, all to the old server (4 query "
-	  "messages: resends and a lookup's other record types are not "
-	  "lookups)" },
+	  "2 lookups after the switch, all to the old server; 4 query "
+	  "messages (a resend or a lookup's other record type is not a "
+	  "lookup)" },
+	{ "o o% | o o% n n%",
+	  "1 more lookup to the old server, then only the new one (first "
+	  "375 ms after the switch); 4 query messages (a resend or a lookup's "
+	  "other record type is not a lookup)" },
 	{ "o o | o+",
-	  "no lookup on the wire after the switch (1 query message: resends "
-	  "and a lookup's other record types are not lookups)" },
+	  "no lookup on the wire after the switch; 1 query message (a resend "
+	  "or a lookup's other record type is not a lookup)" },
 	{ "o o | o", "1 lookup after the switch, all to the old server" },
 	{ "o o | n o o",
 	  "after the switch 2 lookups to the old and 1 to the new server, "

@@ -262,9 +262,9 @@ static void describe_messages(struct vd_result *r)
 	unsigned lookups = r->lookups_old_after + r->lookups_new_after;
 	size_t n = strlen(r->reason);
 	if (msgs > lookups && n < sizeof r->reason)
-		snprintf(r->reason + n, sizeof r->reason - n, " (%u query "
-		         "message%s: resends and a lookup's other record types are "
-		         "not lookups)", msgs, msgs == 1 ? "" : "s");
+		snprintf(r->reason + n, sizeof r->reason - n, "; %u query "
+		         "message%s (a resend or a lookup's other record type is not "
+		         "a lookup)", msgs, msgs == 1 ? "" : "s");
 }
 
 static void describe(const struct vd_input *in, struct vd_result *r)
