@@ -6,8 +6,9 @@
  * Owns: the events of every DNS message captured; the application view
  * (each answer the process printed, from which server's data, dated); the
  * probe's own words (#libc, #unsupported); when to switch (a quiet moment,
- * after enough queries to the old server); and the window filter (which
- * queries enter the verdict, which are the fresh process's).
+ * after enough queries to the old server, but not waiting for it for
+ * ever); and the window filter (which queries enter the verdict, with
+ * whether each was answered; which are the fresh process's).
  * Never: reads a clock, a pipe or a capture, or makes a system call: the
  * caller hands in frames with their capture time and output with the time
  * it was read, so every rule here is testable with made-up times.
@@ -106,9 +107,10 @@ struct observe_window {
 };
 
 /* The queries (QR=0, of only_qtype if set) until the fresh process
- * started and up to t_end, into q (room for o->nev), in capture order;
- * returns how many.  Those from t_fresh on are the fresh process's and
- * are counted by server in fresh_old and fresh_new instead. */
+ * started and up to t_end, into q (room for o->nev), in capture order,
+ * each marked with when its answer came (events_note_message, as decode
+ * does); returns how many.  Those from t_fresh on are the fresh process's
+ * and are counted by server in fresh_old and fresh_new instead. */
 size_t observe_window_queries(const struct observe *o,
                               const struct observe_window *w,
                               struct vd_query *q, unsigned *fresh_old,
