@@ -109,19 +109,27 @@ static void add_rule(struct bundle *b, const char *path, const char *to)
 	}
 }
 
-/* The probes folder a case ran from, when its command is one of them. */
+/* The probes folder a case ran from, when its command is one of them,
+ * or the cache of the root filesystem it ran in. */
 static void add_case_probes(struct bundle *b, const char *casedir)
 {
 	struct case_result r;
 	char err[PATH_MAX + 300];
 	if (runfolder_read_case(casedir, &r, err, sizeof err) != 0 ||
-	    r.command[0] != '/' || !r.probe[0])
+	    !r.probe[0])
 		return;
+	/* A root filesystem's case: "chroot CACHE/rootfs/SUITE PROGRAM ...". */
+	char *root = strstr(r.command, "/rootfs/");
+	if (strncmp(r.command, "chroot /", 8) == 0 && root) {
+		*root = '\0';
+		add_rule(b, r.command + 7, "<cache>");
+		return;
+	}
 	char *sp = strchr(r.command, ' ');
 	if (sp)
 		*sp = '\0';
 	char *slash = strrchr(r.command, '/');
-	if (slash && strcmp(slash + 1, r.probe) == 0 &&
+	if (r.command[0] == '/' && slash && strcmp(slash + 1, r.probe) == 0 &&
 	    strncmp(r.command, "/run/whichns/", 13) != 0) {   /* in a sandbox */
 		*slash = '\0';
 		add_rule(b, r.command, "<probes>");
@@ -143,6 +151,7 @@ static void make_rules(struct bundle *b)
 		add_rule(b, p.probes, "<probes>");
 		add_rule(b, p.musl, "<probes-musl>");
 		add_rule(b, p.fixtures, "<fixtures>");
+		add_rule(b, o.libc.cache, "<cache>");
 	}
 	snprintf(repo, sizeof repo, "%s/..", p.self);
 	char mk[PATH_MAX + 32];
@@ -446,8 +455,9 @@ static int write_readme(struct bundle *b, const char *id, const char *made_by)
 		return fail(b, EXIT_ENV, 0, "out of memory for %s", "BUNDLE.md");
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	qsort(b->files, b->nfiles, sizeof *b->files, by_path);   /* cases in order */
 	fprintf(f, "# whichns bundle of run %s\n\n", id);
-	fprintf(f, "- run made by: whichns %s\n", made_by);
+	fprintf(f, "- run made by: %s\n", made_by);
 	fprintf(f, "- bundled by: whichns %s, %s\n\n", whichns_version, when);
 	fputs("## Check it\n\nIn this folder:\n\n    sha256sum -c SHA256SUMS\n\n"
 	      "SHA256SUMS covers every other file of the bundle.\n\n", f);
@@ -462,9 +472,10 @@ static int write_readme(struct bundle *b, const char *id, const char *made_by)
 	      "ran the cases: `.` is this folder (the run folder), `..` the "
 	      "folder above it, `<probes>` and `<probes-musl>` whichns's probe "
 	      "programs, `<fixtures>` its fixtures, `<repo>` its source tree, "
-	      "`<whichns-dir>` the folder of the whichns program, `~` the home "
-	      "folder, `<cwd>` the folder whichns bundle ran in.  Captures are "
-	      "as they were taken.\n", f);
+	      "`<whichns-dir>` the folder of the whichns program, `<cache>` its "
+	      "cache of root filesystems, `~` the home folder, `<cwd>` the "
+	      "folder whichns bundle ran in.  Captures are as they were "
+	      "taken.\n", f);
 	if (fclose(f) != 0) {
 		free(text);
 		return fail(b, EXIT_ENV, 0, "out of memory for %s", "BUNDLE.md");
@@ -519,10 +530,11 @@ static void made_by(const char *run, char *buf, size_t size)
 	char *text = cli_read_file(path, 1 << 20, &len);
 	if (text && runrec_parse(text, len, &rec, err, sizeof err) == 0 &&
 	    rec.version[0])
-		snprintf(buf, size, "%s", rec.version);
+		snprintf(buf, size, "whichns %s", rec.version);
 	else
-		snprintf(buf, size, "(not recorded: %s)", text ? "its run.txt has "
-		         "no version" : "it has no run.txt");
+		snprintf(buf, size, "a whichns whose version is not recorded (%s)",
+		         text ? "its run.txt has none: a run made before runs "
+		         "recorded it" : "the run folder has no run.txt");
 	free(text);
 }
 
