@@ -679,7 +679,13 @@ static int outputs_open(struct decoder *d, struct outdir *od)
 		}
 		if (outdir_open(o->outdir, od) != 0)
 			return EXIT_ENV;
-		timeline_init(d->tl, o->switched ? o->t_switch : -1);
+		/* The picture greys what the verdict leaves out (--only, --window). */
+		struct tl_scope sc = {
+			.t_switch = o->switched ? o->t_switch : -1,
+			.t_end = o->switched && o->windowed ? o->t_switch + o->window : -1,
+			.t_fresh = -1, .only_qtype = o->switched ? o->only_qtype : 0,
+		};
+		timeline_init_scope(d->tl, &sc);
 		d->tsv = od->ftsv;
 		d->json = od->fjson;
 		if (o->format_given) {

@@ -213,7 +213,7 @@ is "$(field "$tmp/sum" packets) $(field "$tmp/sum" dns_messages) $(field "$tmp/s
 	"73 72 18 18" "multi-link: 73 packets, 72 DNS messages, 18 queries to each server"
 sum multi-snaplen.pcapng
 is "$(field "$tmp/sum" dns_messages) $(field "$tmp/sum" dns_messages_cut)" "40 10" "multi-snaplen: 40 messages, the 10 answers of the short interface cut"
-grep -qx '.*	response	.*	hat.com	A	NOERROR	\[cut\]' "$tmp/out"; ok $? "multi-snaplen: a cut answer keeps its question, its answers marked [cut]"
+grep -qx '.*	response	.*	hat.com	A	NOERROR	\[cut\]	[1-9][0-9]*' "$tmp/out"; ok $? "multi-snaplen: a cut answer keeps its question, its answers marked [cut]"
 sum snaplen60.pcap
 is "$(field "$tmp/sum" dns_messages) $(field "$tmp/sum" dns_messages_cut) $(field "$tmp/sum" queries_old) $(field "$tmp/sum" queries_new)" \
 	"6 6 1 2" "snaplen 60: every message cut, and still 3 queries (a query is a query)"

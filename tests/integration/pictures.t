@@ -99,8 +99,11 @@ frame=$(echo "$row" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }')
 if command -v tshark >/dev/null; then
 	is "$(tshark -r "$sm/capture.pcap" -Y "frame.number == $frame" -T fields -e dns.qry.type -e ip.dst 2>/dev/null)" \
 		"15	198.51.100.10" "sendmail: report.md's frame $frame (its first counted MX query after the switch) is, for tshark, an MX query to the old server"
+	is "$(tail -n +2 "$sm/events.tsv" | cut -f13 | tr '\n' ' ')" \
+		"$(tshark -r "$sm/capture.pcap" -Y dns -T fields -e frame.number 2>/dev/null | tr '\n' ' ')" \
+		"sendmail: events.tsv's frame column is tshark's frame number of every DNS message"
 else
-	skip "tshark is not installed (apt-get install tshark)"
+	skip "tshark is not installed (apt-get install tshark)" 2
 fi
 
 # ---- getip with nscd: one lookup, then silence until the window's end ----
