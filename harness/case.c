@@ -366,7 +366,10 @@ static void sample_tree(struct case_state *c, const struct target *t, size_t nev
 	for (size_t i = nev; i < c->ob.nev; i++)
 		if (c->ob.ev[i].proto == 6)
 			c->procs.tcp = true;   /* DNS over TCP: its sockets too */
-	proctree_tick(&c->procs, target_init(t), now_realtime(), c->ob.nev > nev);
+	/* The init's pid is read from /proc once: this runs every 5 ms. */
+	pid_t init = t->ended ? 0 : c->procs.tab.init_pid ? c->procs.tab.init_pid
+	                                                  : target_init(t);
+	proctree_tick(&c->procs, init, now_realtime(), c->ob.nev > nev);
 }
 
 /* Watch process t (with triggers, if trig) until deadline, until it ends,
@@ -580,6 +583,7 @@ static void name_libc(struct case_state *c)
 	struct procs_query *q = calloc(c->ob.nev ? c->ob.nev : 1, sizeof *q);
 	size_t nq = 0;
 	char name[sizeof r->libc];
+	proctree_finish(&c->procs);
 	for (size_t i = 0; q && i < c->ob.nev; i++) {
 		const struct wn_event *e = &c->ob.ev[i];
 		if (!e->qr && (!c->t_fresh || e->t < c->t_fresh))
@@ -591,8 +595,8 @@ static void name_libc(struct case_state *c)
 	procs_summary(&c->procs.tab, r->libc_tree, sizeof r->libc_tree);
 	char line[160];
 	snprintf(line, sizeof line, "process tree: %zu processes, %u samples, "
-	         "%.1f ms sampling", c->procs.tab.n, c->procs.samples,
-	         c->procs.busy_s * 1000);
+	         "%.1f ms sampling, the longest %.1f ms", c->procs.tab.n,
+	         c->procs.samples, c->procs.busy_s * 1000, c->procs.max_s * 1000);
 	trace(line, r->t_start);
 	snprintf(r->libc, sizeof r->libc, "%s", c->ob.libc[0] ? c->ob.libc : name);
 	snprintf(r->libc_from, sizeof r->libc_from, "%s",

@@ -65,60 +65,17 @@ static void children_of(pid_t pid, pid_t *out, size_t *n, size_t max)
 		closedir(d);
 }
 
-/* The C library files read so far in this case, by identity: a tree
- * starts many processes on one libc.so.6 (getent per lookup), and
- * reading its megabytes again for each would cost milliseconds. */
-#define KNOWN_MAX 8
-static struct known_libc {
-	dev_t dev; ino_t ino; off_t size; struct timespec mtime;
-	char name[PROCS_LIBC];
-} known[KNOWN_MAX];
-static size_t nknown;
-
-static struct known_libc *known_find(const struct stat *st)
+/* The C library in the file open as fd, of family fam: "glibc 2.36",
+ * or "glibc unknown" when the file cannot be read or has no version.
+ * Read, not mapped: the process may truncate a file it mapped (one in
+ * its /tmp), and a mapping would then end the case with SIGBUS; a read
+ * just gets fewer bytes. */
+static void read_version(int fd, enum libc_family fam, char *buf, size_t size)
 {
-	for (size_t i = 0; i < nknown; i++)
-		if (known[i].dev == st->st_dev && known[i].ino == st->st_ino &&
-		    known[i].size == st->st_size &&
-		    known[i].mtime.tv_sec == st->st_mtim.tv_sec &&
-		    known[i].mtime.tv_nsec == st->st_mtim.tv_nsec)
-			return &known[i];
-	return NULL;
-}
-
-static void known_add(const struct stat *st, const char *name)
-{
-	struct known_libc *k = &known[nknown < KNOWN_MAX ? nknown++ : KNOWN_MAX - 1];
-	*k = (struct known_libc){ st->st_dev, st->st_ino, st->st_size, st->st_mtim, "" };
-	snprintf(k->name, sizeof k->name, "%s", name);
-}
-
-/*
- * The name and version of the C library mapped at range in pid's memory
- * (fam says which: lib/libcname.h reads the bytes).  The file is opened
- * through map_files, so it is the very file mapped, even in a root
- * filesystem (whose paths in maps are the process's, not ours).  A file
- * that cannot be read or has no version still names its C library:
- * "musl unknown".
- */
-static void libc_of_file(pid_t pid, const char *range, enum libc_family fam,
-                         char *buf, size_t size)
-{
-	char path[128], ver[LIBCNAME_VERSION_MAX + 1] = "";
+	char ver[LIBCNAME_VERSION_MAX + 1] = "";
 	struct stat st;
-	snprintf(path, sizeof path, "/proc/%d/map_files/%s", (int)pid, range);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	bool ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-	struct known_libc *k = ok ? known_find(&st) : NULL;
-	if (k) {
-		close(fd);
-		snprintf(buf, size, "%s", k->name);
-		return;
-	}
-	if (ok && st.st_size > 0 && (unsigned long long)st.st_size <= LIBC_FILE_MAX) {
-		/* Read, not mapped: the process may truncate a file it mapped
-		 * (one in its /tmp), and a mapping would then end the case
-		 * with SIGBUS; a read just gets fewer bytes. */
+	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
+	    (unsigned long long)st.st_size <= LIBC_FILE_MAX) {
 		size_t len = (size_t)st.st_size, n = 0;
 		unsigned char *data = malloc(len);
 		ssize_t r;
@@ -128,11 +85,60 @@ static void libc_of_file(pid_t pid, const char *range, enum libc_family fam,
 			libcname_version(fam, data, n, ver, sizeof ver);
 		free(data);
 	}
-	if (fd >= 0)
-		close(fd);
 	libcname_format(fam, ver, buf, size);
-	if (ok && ver[0])
-		known_add(&st, buf);
+}
+
+/* The file's index in pt->files, added (and its fd kept) when new; -1
+ * when the table is full. */
+static int file_index(struct proctree *pt, int fd, const struct stat *st,
+                      enum libc_family fam)
+{
+	for (size_t i = 0; i < pt->nfiles; i++) {
+		const struct proctree_file *f = &pt->files[i];
+		if (f->dev == st->st_dev && f->ino == st->st_ino &&
+		    f->size == st->st_size && f->fam == (int)fam &&
+		    f->mtime.tv_sec == st->st_mtim.tv_sec &&
+		    f->mtime.tv_nsec == st->st_mtim.tv_nsec) {
+			close(fd);
+			return (int)i;
+		}
+	}
+	if (pt->nfiles == PROCTREE_FILES)
+		return -1;
+	pt->files[pt->nfiles] = (struct proctree_file){
+		st->st_dev, st->st_ino, st->st_size, st->st_mtim, fd, (int)fam, "" };
+	return (int)pt->nfiles++;
+}
+
+/*
+ * The C library mapped at range in e's memory, of family fam.  The file
+ * is opened through map_files, so it is the very file mapped, even in a
+ * root filesystem (whose paths in maps are the process's, not ours).
+ * Its version is read once per file, after the case (proctree_finish):
+ * a glibc is 2 MB, and reading it here would stall the case for tens of
+ * milliseconds; until then e->libc says the family ("glibc unknown").
+ */
+static void libc_of_file(struct proctree *pt, struct proc_entry *e,
+                         const char *range, enum libc_family fam)
+{
+	char path[128];
+	struct stat st;
+	snprintf(path, sizeof path, "/proc/%d/map_files/%s", e->pid, range);
+	libcname_format(fam, "", e->libc, sizeof e->libc);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return;
+	}
+	int i = file_index(pt, fd, &st, fam);
+	if (i >= 0) {
+		e->libc_file = i + 1;
+		return;
+	}
+	read_version(fd, fam, e->libc, sizeof e->libc);   /* the table is full */
+	close(fd);
 }
 
 /* No C library mapped: a static program ("static"), one whose loader
@@ -150,13 +156,13 @@ static void libc_unmapped(pid_t pid, char *buf, size_t size)
 	snprintf(buf, size, "%s", rc == 0 ? "static" : rc == 1 ? "" : "unknown");
 }
 
-/* The C library pid has mapped, into buf ("" when not yet known). */
-static void libc_of(pid_t pid, char *buf, size_t size)
+/* The C library e has mapped, into e->libc ("" when not yet known). */
+static void libc_of(struct proctree *pt, struct proc_entry *e)
 {
 	char path[64], line[PATH_MAX + 128], range[64], lib[PATH_MAX];
-	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	snprintf(path, sizeof path, "/proc/%d/maps", e->pid);
 	FILE *f = fopen(path, "re");
-	buf[0] = '\0';
+	e->libc[0] = '\0';
 	if (!f)
 		return;
 	while (fgets(line, sizeof line, f)) {
@@ -169,17 +175,18 @@ static void libc_of(pid_t pid, char *buf, size_t size)
 		lib[plen] = '\0';
 		enum libc_family fam = libcname_family(lib);
 		if (fam != LIBC_OTHER) {
-			libc_of_file(pid, range, fam, buf, size);
+			libc_of_file(pt, e, range, fam);
 			break;
 		}
 	}
 	fclose(f);
-	if (!buf[0])
-		libc_unmapped(pid, buf, size);
+	if (!e->libc[0])
+		libc_unmapped(e->pid, e->libc, sizeof e->libc);
 }
 
 /* What is read of a process once: its name, executable, PIDs. */
-static void read_process(struct proc_entry *e, const char *exe)
+static void read_process(struct proctree *pt, struct proc_entry *e,
+                         const char *exe)
 {
 	char path[64], status[4096];
 	snprintf(e->exe, sizeof e->exe, "%s", exe);
@@ -192,12 +199,13 @@ static void read_process(struct proc_entry *e, const char *exe)
 		procs_status_field(status, (size_t)n, "NSpid:", &e->nspid);
 		procs_status_field(status, (size_t)n, "PPid:", &e->ppid);
 	}
-	libc_of(e->pid, e->libc, sizeof e->libc);
+	libc_of(pt, e);
 }
 
 /* pid as seen now: a new entry, or the same one seen again. */
-static void seen(struct proc_table *tab, pid_t pid, bool leaf, double now)
+static void seen(struct proctree *pt, pid_t pid, bool leaf, double now)
 {
+	struct proc_table *tab = &pt->tab;
 	char path[64], exe[256];
 	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
 	ssize_t k = readlink(path, exe, sizeof exe - 1);
@@ -212,9 +220,9 @@ static void seen(struct proc_table *tab, pid_t pid, bool leaf, double now)
 	if (!e) {
 		if (!(e = procs_add(tab, pid, now)))
 			return;
-		read_process(e, exe);
+		read_process(pt, e, exe);
 	} else if (!e->libc[0]) {
-		libc_of(pid, e->libc, sizeof e->libc);   /* the loader was not done */
+		libc_of(pt, e);   /* the loader was not done */
 	}
 	e->t_last = now;
 	if (leaf) {
@@ -297,7 +305,7 @@ static void sample(struct proctree *pt, pid_t init, double now)
 	for (size_t i = 0; i < n; i++) {
 		size_t before = n;
 		children_of(pids[i], pids, &n, TREE_MAX);
-		seen(&pt->tab, pids[i], n == before, now);
+		seen(pt, pids[i], n == before, now);
 	}
 	/* Whatever was not seen now has ended. */
 	for (size_t i = 0; i < pt->tab.n; i++) {
@@ -323,10 +331,33 @@ void proctree_tick(struct proctree *pt, pid_t init, double now, bool soon)
 	sample(pt, init, now);
 	pt->samples++;
 	pt->t_next = now + PROCTREE_PERIOD;
-	pt->busy_s += mono() - t0;
+	double took = mono() - t0;
+	pt->busy_s += took;
+	pt->max_s = took > pt->max_s ? took : pt->max_s;
+}
+
+void proctree_finish(struct proctree *pt)
+{
+	for (size_t i = 0; i < pt->nfiles; i++) {
+		struct proctree_file *f = &pt->files[i];
+		if (f->fd < 0)
+			continue;
+		read_version(f->fd, (enum libc_family)f->fam, f->name, sizeof f->name);
+		close(f->fd);
+		f->fd = -1;
+	}
+	for (size_t i = 0; i < pt->tab.n; i++) {
+		struct proc_entry *e = &pt->tab.p[i];
+		if (e->libc_file > 0 && (size_t)e->libc_file <= pt->nfiles)
+			snprintf(e->libc, sizeof e->libc, "%s", pt->files[e->libc_file - 1].name);
+	}
 }
 
 void proctree_free(struct proctree *pt)
 {
+	for (size_t i = 0; i < pt->nfiles; i++)
+		if (pt->files[i].fd >= 0)
+			close(pt->files[i].fd);
+	pt->nfiles = 0;
 	procs_free(&pt->tab);
 }

@@ -43,6 +43,8 @@ struct proc_entry {
 	uint16_t ports[PROCS_PORTS]; /* local ports of its other sockets */
 	size_t   nports;
 	bool     sender;         /* in the set the headline names */
+	int      libc_file;      /* the sampler's: 1 + which C library file
+	                          * libc will be read from; 0: none */
 };
 
 struct proc_table {
