@@ -308,7 +308,17 @@ static int copy_file(struct bundle *b, const char *src, const char *rel)
 	return rc;
 }
 
-/* src (a folder) to top/rel, links followed: merge links case folders. */
+/* A link the bundle follows: one in the run folder itself to a case
+ * folder (merge linked them before it copied them).  Any other could lead
+ * anywhere on the machine. */
+static bool case_link(const char *path, int depth)
+{
+	char probe[PATH_MAX * 2 + 16];
+	snprintf(probe, sizeof probe, "%s/result.txt", path);
+	return depth == 0 && access(probe, R_OK) == 0;
+}
+
+/* src (a folder) to top/rel; links followed only to merged case folders. */
 static int copy_tree(struct bundle *b, const char *src, const char *rel,
                      int depth)
 {
@@ -330,6 +340,11 @@ static int copy_tree(struct bundle *b, const char *src, const char *rel,
 			continue;
 		snprintf(s, sizeof s, "%s/%s", src, e->d_name);
 		snprintf(r, sizeof r, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name);
+		if (lstat(s, &st) == 0 && S_ISLNK(st.st_mode) && !case_link(s, depth)) {
+			fprintf(stderr, "whichns: bundle: left out %s: a link, not a "
+			        "case folder linked by merge\n", s);
+			continue;
+		}
 		if (stat(s, &st) != 0)
 			continue;   /* a dangling link: nothing to pack */
 		if (S_ISDIR(st.st_mode))

@@ -88,6 +88,15 @@ else
 	skip "merge copies case folders but not the shards' scenarios/ folder"
 fi
 
+# A link in the run folder that is not a merged case folder could lead
+# anywhere: left out, and said.
+ln -s / "$tmp/results/$id/outside"
+"$W" bundle -o "$tmp/l.tar.gz" "$tmp/results/$id" >/dev/null 2>"$tmp/err"
+is "$?" 0 "a run folder with a link to /: exit 0"
+is "$(tar tzf "$tmp/l.tar.gz" | grep -c outside)" 0 "... the link is not followed"
+grep -q "left out $tmp/results/$id/outside: a link" "$tmp/err"; ok $? "... and bundle says so"
+rm "$tmp/results/$id/outside"
+
 "$W" bundle "$tmp" >/dev/null 2>"$tmp/err"
 is "$?" 2 "not a run folder: exit 2"
 grep -q "is not a run folder" "$tmp/err"; ok $? "... and says so"
