@@ -631,16 +631,17 @@ int cmd_bundle(int argc, char **argv)
 	}
 	snprintf(odir, sizeof odir, "%s", out);
 	snprintf(staging, sizeof staging, "%s/.whichns-bundle-XXXXXX", dirname(odir));
+	/* From here on a signal ends the bundle through the cleanup below. */
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	if (!mkdtemp(staging)) {
 		fprintf(stderr, "whichns: bundle: cannot write %s: its folder refuses "
 		        "the staging folder %s: %s (name another with -o)\n", out,
 		        staging, strerror(errno));
 		return EXIT_ENV;
 	}
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	snprintf(b.top, sizeof b.top, "%s/%s", staging, id);
 	if (mkdir(b.top, 0755) != 0)
 		fail(&b, EXIT_ENV, errno, "cannot create %s", b.top);
