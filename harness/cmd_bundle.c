@@ -54,7 +54,9 @@ static const char bundle_help[] =
 "case again from the unpacked folder) and SHA256SUMS (check with\n"
 "'sha256sum -c SHA256SUMS' in the unpacked folder).  Absolute paths of\n"
 "this machine are replaced in the copies: '.' the run folder, '..' the\n"
-"folder above it, '<probes>', '<repo>', '<fixtures>', '~' (home).\n"
+"folder above it, '<probes>', '<repo>', '<fixtures>', '<cache>', '~'\n"
+"(home); BUNDLE.md lists them.  Links in the run folder are followed only\n"
+"to case folders (as merge made them); others are left out, and said.\n"
 "\n"
 "Exit status: 0 written; 2 bad usage, or not a run folder; 3 a file could\n"
 "not be read or written, or tar failed; 130 interrupted.\n";
