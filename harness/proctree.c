@@ -88,43 +88,47 @@ static void read_version(int fd, enum libc_family fam, char *buf, size_t size)
 	libcname_format(fam, ver, buf, size);
 }
 
-/* The file's index in pt->files, added (and its fd kept) when new; -1
- * when the table is full. */
-static int file_index(struct proctree *pt, int fd, const struct stat *st,
-                      enum libc_family fam)
+/* A mapped file, as one maps line names it. */
+struct mapped {
+	char range[64];
+	unsigned major, minor;
+	unsigned long ino;
+	enum libc_family fam;
+};
+
+/* The index in pt->files of the file m names, or -1. */
+static int file_known(const struct proctree *pt, const struct mapped *m)
 {
-	for (size_t i = 0; i < pt->nfiles; i++) {
+	for (size_t i = 0; m->ino && i < pt->nfiles; i++) {
 		const struct proctree_file *f = &pt->files[i];
-		if (f->dev == st->st_dev && f->ino == st->st_ino &&
-		    f->size == st->st_size && f->fam == (int)fam &&
-		    f->mtime.tv_sec == st->st_mtim.tv_sec &&
-		    f->mtime.tv_nsec == st->st_mtim.tv_nsec) {
-			close(fd);
+		if (f->major == m->major && f->minor == m->minor && f->ino == m->ino &&
+		    f->fam == (int)m->fam)
 			return (int)i;
-		}
 	}
-	if (pt->nfiles == PROCTREE_FILES)
-		return -1;
-	pt->files[pt->nfiles] = (struct proctree_file){
-		st->st_dev, st->st_ino, st->st_size, st->st_mtim, fd, (int)fam, "" };
-	return (int)pt->nfiles++;
+	return -1;
 }
 
 /*
- * The C library mapped at range in e's memory, of family fam.  The file
- * is opened through map_files, so it is the very file mapped, even in a
- * root filesystem (whose paths in maps are the process's, not ours).
- * Its version is read once per file, after the case (proctree_finish):
- * a glibc is 2 MB, and reading it here would stall the case for tens of
- * milliseconds; until then e->libc says the family ("glibc unknown").
+ * The C library file m in e's memory.  A file seen before (by device and
+ * inode) is not opened again; a new one is opened through map_files, so
+ * it is the very file mapped, even in a root filesystem (whose paths in
+ * maps are the process's, not ours), and kept open: its version is read
+ * once, after the case (proctree_finish), since a glibc is 2 MB and
+ * reading it here would stall the case for tens of milliseconds.  Until
+ * then e->libc says the family ("glibc unknown").
  */
 static void libc_of_file(struct proctree *pt, struct proc_entry *e,
-                         const char *range, enum libc_family fam)
+                         const struct mapped *m)
 {
 	char path[128];
 	struct stat st;
-	snprintf(path, sizeof path, "/proc/%d/map_files/%s", e->pid, range);
-	libcname_format(fam, "", e->libc, sizeof e->libc);
+	libcname_format(m->fam, "", e->libc, sizeof e->libc);
+	int i = file_known(pt, m);
+	if (i >= 0) {
+		e->libc_file = i + 1;
+		return;
+	}
+	snprintf(path, sizeof path, "/proc/%d/map_files/%s", e->pid, m->range);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -132,13 +136,14 @@ static void libc_of_file(struct proctree *pt, struct proc_entry *e,
 		close(fd);
 		return;
 	}
-	int i = file_index(pt, fd, &st, fam);
-	if (i >= 0) {
-		e->libc_file = i + 1;
+	if (pt->nfiles == PROCTREE_FILES) {   /* full: read it now */
+		read_version(fd, m->fam, e->libc, sizeof e->libc);
+		close(fd);
 		return;
 	}
-	read_version(fd, fam, e->libc, sizeof e->libc);   /* the table is full */
-	close(fd);
+	pt->files[pt->nfiles] = (struct proctree_file){
+		m->major, m->minor, m->ino, fd, (int)m->fam, "" };
+	e->libc_file = (int)++pt->nfiles;
 }
 
 /* No C library mapped: a static program ("static"), one whose loader
@@ -156,10 +161,14 @@ static void libc_unmapped(pid_t pid, char *buf, size_t size)
 	snprintf(buf, size, "%s", rc == 0 ? "static" : rc == 1 ? "" : "unknown");
 }
 
-/* The C library e has mapped, into e->libc ("" when not yet known). */
+/* The C library e has mapped, into e->libc ("" when not yet known).
+ * A process caught between its execve and its loader mapping the C
+ * library stays "" (asked again at the next sample), with its loader's
+ * file as the fallback should it end first. */
 static void libc_of(struct proctree *pt, struct proc_entry *e)
 {
-	char path[64], line[PATH_MAX + 128], range[64], lib[PATH_MAX];
+	char path[64], line[PATH_MAX + 128], lib[PATH_MAX];
+	struct mapped m, loader = { .fam = LIBC_OTHER };
 	snprintf(path, sizeof path, "/proc/%d/maps", e->pid);
 	FILE *f = fopen(path, "re");
 	e->libc[0] = '\0';
@@ -168,19 +177,26 @@ static void libc_of(struct proctree *pt, struct proc_entry *e)
 	while (fgets(line, sizeof line, f)) {
 		const char *p;
 		size_t plen;
-		if (libcname_maps_line(line, range, sizeof range, &p, &plen) != 0 ||
+		if (libcname_maps_line(line, m.range, sizeof m.range, &p, &plen) != 0 ||
+		    libcname_maps_file(line, &m.major, &m.minor, &m.ino) != 0 ||
 		    plen == 0 || plen >= sizeof lib)
 			continue;
 		memcpy(lib, p, plen);
 		lib[plen] = '\0';
-		enum libc_family fam = libcname_family(lib);
-		if (fam != LIBC_OTHER) {
-			libc_of_file(pt, e, range, fam);
+		if ((m.fam = libcname_family(lib)) != LIBC_OTHER) {
+			libc_of_file(pt, e, &m);
 			break;
 		}
+		if (loader.fam == LIBC_OTHER &&
+		    (m.fam = libcname_loader_family(lib)) != LIBC_OTHER)
+			loader = m;
 	}
 	fclose(f);
-	if (!e->libc[0])
+	if (!e->libc[0] && loader.fam != LIBC_OTHER) {
+		libc_of_file(pt, e, &loader);
+		e->libc[0] = '\0';   /* still pending: libc.so.6 says it better */
+	}
+	if (!e->libc[0] && loader.fam == LIBC_OTHER)
 		libc_unmapped(e->pid, e->libc, sizeof e->libc);
 }
 

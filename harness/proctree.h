@@ -19,7 +19,6 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
-#include <time.h>
 #include "procs.h"
 
 /* How often the tree is sampled while the case runs (seconds). */
@@ -29,7 +28,8 @@
  * proctree_finish reads its version. */
 #define PROCTREE_FILES 8
 struct proctree_file {
-	dev_t dev; ino_t ino; off_t size; struct timespec mtime;
+	unsigned major, minor;   /* its device and inode, as maps names them */
+	unsigned long ino;
 	int   fd;             /* -1 once read */
 	int   fam;            /* enum libc_family */
 	char  name[PROCS_LIBC];

@@ -41,6 +41,30 @@ START_TEST(test_family)
 }
 END_TEST
 
+static const struct {
+	const char *path;
+	enum libc_family fam;
+} loaders[] = {
+	{ "/lib64/ld-linux-x86-64.so.2", LIBC_GLIBC },
+	{ "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", LIBC_GLIBC },
+	{ "/lib/ld-linux-aarch64.so.1", LIBC_GLIBC },
+	{ "/lib/ld-linux.so.2", LIBC_GLIBC },
+	{ "/lib/x86_64-linux-gnu/ld-2.31.so", LIBC_GLIBC },     /* before 2.34 */
+	{ "/lib/ld-musl-x86_64.so.1", LIBC_MUSL },
+	{ "/usr/lib/x86_64-linux-gnu/libc.so.6", LIBC_OTHER },  /* a libc, no loader */
+	{ "/opt/ld-linux-notes.txt", LIBC_OTHER },
+	{ "/usr/bin/ld", LIBC_OTHER },
+	{ "", LIBC_OTHER },
+};
+
+START_TEST(test_loader_family)
+{
+	ck_assert_msg(libcname_loader_family(loaders[_i].path) == loaders[_i].fam,
+	              "%s: family %d", loaders[_i].path,
+	              (int)libcname_loader_family(loaders[_i].path));
+}
+END_TEST
+
 /* Bytes (with NULs: sizeof - 1 of a literal) and the version in them. */
 #define B(s) s, sizeof s - 1
 static const struct {
@@ -241,6 +265,28 @@ START_TEST(test_maps_line)
 }
 END_TEST
 
+START_TEST(test_maps_file)
+{
+	unsigned ma = 0, mi = 0;
+	unsigned long ino = 0;
+	ck_assert_int_eq(libcname_maps_file("7f00-7f10 r--p 00000000 08:1f 1311 /lib/libc.so.6\n",
+	                                    &ma, &mi, &ino), 0);
+	ck_assert_uint_eq(ma, 8);
+	ck_assert_uint_eq(mi, 31);
+	ck_assert_uint_eq(ino, 1311);
+	ck_assert_int_eq(libcname_maps_file("7f00-7f10 rw-p 00000000 00:00 0\n",
+	                                    &ma, &mi, &ino), 0);
+	ck_assert_uint_eq(ino, 0);
+	ck_assert_int_eq(libcname_maps_file("7f00-7f10 rw-p 00000000 00:00", &ma, &mi, &ino), -1);
+	ck_assert_int_eq(libcname_maps_file("7f00-7f10 rw-p 0 0800 5 /x", &ma, &mi, &ino), -1);
+	ck_assert_int_eq(libcname_maps_file("7f00-7f10 rw-p 0 08:01 5x /x", &ma, &mi, &ino), -1);
+	ck_assert_int_eq(libcname_maps_file("7f00-7f10 rw-p 0 fffffffff:01 5 /x", &ma, &mi, &ino), -1);
+	ck_assert_int_eq(libcname_maps_file("7f00-7f10 rw-p 0 08:01 "
+	                                    "99999999999999999999999 /x", &ma, &mi, &ino), -1);
+	ck_assert_int_eq(libcname_maps_file("", &ma, &mi, &ino), -1);
+}
+END_TEST
+
 START_TEST(test_maps_range_fits)
 {
 	const char *path;
@@ -379,10 +425,12 @@ Suite *libcname_suite(void)
 	Suite *s = suite_create("libcname");
 	TCase *tc = tcase_create("Core");
 	tcase_add_loop_test(tc, test_family, 0, NROWS(families));
+	tcase_add_loop_test(tc, test_loader_family, 0, NROWS(loaders));
 	tcase_add_loop_test(tc, test_version, 0, NROWS(versions));
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_host_glibc);
 	tcase_add_loop_test(tc, test_maps_line, 0, NROWS(maps_lines));
+	tcase_add_test(tc, test_maps_file);
 	tcase_add_loop_test(tc, test_interp_table, 0, NROWS(interps));
 	tcase_add_test(tc, test_interp_elf);
 	tcase_add_test(tc, test_interp_self);

@@ -39,6 +39,19 @@ enum libc_family libcname_family(const char *path)
 	return LIBC_OTHER;
 }
 
+enum libc_family libcname_loader_family(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	if (starts_with(base, "ld-linux") && strstr(base, ".so."))
+		return LIBC_GLIBC;
+	if (starts_with(base, "ld-2.") && strstr(base, ".so"))
+		return LIBC_GLIBC;
+	if (starts_with(base, "ld-musl-"))
+		return LIBC_MUSL;
+	return LIBC_OTHER;
+}
+
 /* Digits and dots at data[off..len), the last dot left out: their
  * count, or 0 when there are more than LIBCNAME_VERSION_MAX. */
 static size_t dotted_len(const unsigned char *data, size_t len, size_t off)
@@ -206,6 +219,54 @@ int libcname_maps_line(const char *line, char *range, size_t rsize,
 			return -1;
 	*path = p;
 	*pathlen = strcspn(p, "\n");
+	return 0;
+}
+
+/* A number of digits in base (16 or 10) at *p, up to 32 bits of it
+ * for base 16 and 64 for 10: 0 with *p after it, or -1. */
+static int parse_num(const char **p, unsigned base, unsigned long *v)
+{
+	const char *s = *p;
+	unsigned long n = 0;
+	int k = 0;
+	for (;; k++) {
+		unsigned d;
+		if (is_digit((unsigned char)s[k]))
+			d = (unsigned)(s[k] - '0');
+		else if (base == 16 && is_hex((unsigned char)s[k]))
+			d = (unsigned)((s[k] | 0x20) - 'a' + 10);
+		else
+			break;
+		if (n > (~0UL - d) / base || (base == 16 && n > 0xfffffffUL))
+			return -1;
+		n = n * base + d;
+	}
+	if (k == 0)
+		return -1;
+	*v = n;
+	*p = s + k;
+	return 0;
+}
+
+int libcname_maps_file(const char *line, unsigned *major, unsigned *minor,
+                       unsigned long *inode)
+{
+	const char *p = line;
+	unsigned long ma, mi, ino;
+	/* range, perms, offset */
+	for (int i = 0; i < 3; i++)
+		if (skip_field(&p) != 0)
+			return -1;
+	if (parse_num(&p, 16, &ma) != 0 || *p++ != ':' ||
+	    parse_num(&p, 16, &mi) != 0 || *p != ' ')
+		return -1;
+	while (*p == ' ')
+		p++;
+	if (parse_num(&p, 10, &ino) != 0 || (*p && *p != ' ' && *p != '\n'))
+		return -1;
+	*major = (unsigned)ma;
+	*minor = (unsigned)mi;
+	*inode = ino;
 	return 0;
 }
 

@@ -39,6 +39,16 @@ enum libc_family { LIBC_OTHER = 0, LIBC_GLIBC, LIBC_MUSL };
 enum libc_family libcname_family(const char *path);
 
 /*
+ * The C library whose dynamic loader a file is, from its path: glibc's
+ * ld-linux-ARCH.so.N (ld-2.NN.so before glibc 2.34), musl's
+ * ld-musl-ARCH.so.1; LIBC_OTHER for anything else.  The loader is mapped
+ * at execve, before it maps the C library, so a process caught in
+ * between is named from it (glibc's loader carries the same banner as
+ * its libc.so.6 since glibc 2.33).
+ */
+enum libc_family libcname_loader_family(const char *path);
+
+/*
  * The version a library file of family fam carries, copied into ver
  * (NUL-terminated); 0, or -1 when the bytes hold none (ver is then "").
  *   glibc: its banner, "... release version 2.36.": the digits and dots
@@ -63,6 +73,12 @@ int libcname_version(enum libc_family fam, const unsigned char *data,
  */
 int libcname_maps_line(const char *line, char *range, size_t rsize,
                        const char **path, size_t *pathlen);
+
+/* The device ("08:01", hex) and inode of the file a maps line names:
+ * 0, or -1 when the line is not of that form.  With its path, they tell
+ * one mapped file from another without opening it. */
+int libcname_maps_file(const char *line, unsigned *major, unsigned *minor,
+                       unsigned long *inode);
 
 /*
  * What a program file needs to start, from its first len bytes: the
