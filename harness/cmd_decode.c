@@ -629,13 +629,21 @@ static int outdir_finish(const char *dir, struct outdir *od, const struct decode
 	FILE *f = open_out(dir, "timeline.svg", od->svg, sizeof od->svg);
 	if (!f)
 		return -1;
-	char title[512];
+	char title[1024];
 	if (vr && vr->v == V_LATE)
 		snprintf(title, sizeof title, "%s: LATE %u", d->o->file, vr->late_by);
 	else if (vr)
 		snprintf(title, sizeof title, "%s: %s", d->o->file, verdict_name(vr->v));
 	else
 		snprintf(title, sizeof title, "%s", d->o->file);
+	if (vr) {   /* the reason and the numbers, a line each under it */
+		size_t n = strlen(title);
+		snprintf(title + n, sizeof title - n, "\n%s\n%s queries%s: old server "
+		         "%u before the switch, %u after; new server %u after",
+		         vr->reason, d->o->only ? d->o->only : "counted",
+		         d->o->only ? " only" : "", vr->queries_old_before,
+		         vr->queries_old_after, vr->queries_new_after);
+	}
 	if (timeline_write(f, d->tl, title) != 0)
 		rc = -1;
 	rc |= close_out(f, od->svg);
