@@ -22,7 +22,8 @@
  *   non-empty string of the bytes, NUL-terminated within its buffer,
  *   else "";
  * - libcname_maps_line() answers 0 or -1; with 0 the range is the
- *   line's start, up to its first space, and the path lies in the line.
+ *   line's start, up to its first space, and the path lies in the line;
+ *   libcname_maps_file() answers 0 or -1.
  */
 #include "fuzz.h"
 #include "libcname.h"
@@ -92,6 +93,13 @@ static void check_maps_line(const char *line)
 	size_t len = strlen(line);
 	FUZZ_CHECK(path >= line && (size_t)(path - line) <= len &&
 	           plen <= len - (size_t)(path - line), "path outside the line");
+	unsigned ma, mi;
+	unsigned long ino;
+	int frc = libcname_maps_file(line, &ma, &mi, &ino);
+	FUZZ_CHECK(frc == 0 || frc == -1, "maps_file returned %d", frc);
+	enum libc_family lf = libcname_loader_family(line);
+	FUZZ_CHECK(lf == LIBC_OTHER || lf == LIBC_GLIBC || lf == LIBC_MUSL,
+	           "loader family %d", (int)lf);
 }
 
 static void check_format(enum libc_family fam, const char *ver)
