@@ -140,7 +140,9 @@ static void triggers_tick(struct triggers *tr, double now)
 	if (i == TRIGGERS_MAX)
 		return;   /* the earlier ones still run: do not pile up */
 	target_stop(&tr->t[i]);   /* reaped already; closes what is left */
-	if (target_start(&tr->t[i], tr->s->trigger, tr->sb, tr->log, tr->log,
+	/* Not waiting for its execve (target_start does): a trigger starts
+	 * every trigger_ms while the case watches, and must not stall it. */
+	if (target_spawn(&tr->t[i], tr->s->trigger, tr->sb, tr->log, tr->log,
 	                 err, sizeof err) != 0) {
 		FILE *f = fopen(tr->log, "ae");
 		if (f) {

@@ -178,6 +178,8 @@ static void keeper_main(char *const argv[], const struct sandbox *sb, int out_w,
                         const char *errpath, int start_w)
 {
 	char why[200];
+	if (start_w < 0)   /* target_spawn: nobody waits for the word */
+		start_w = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (unshare(CLONE_NEWPID) != 0) {
 		snprintf(why, sizeof why, "unshare(CLONE_NEWPID): %s", strerror(errno));
 		ssize_t n = write(start_w, why, strlen(why));
@@ -238,57 +240,76 @@ static int start_failed(struct target *t, char *err, size_t errsize,
 	return -1;
 }
 
-int target_start(struct target *t, char *const argv[], const struct sandbox *sb,
-                 const char *outpath, const char *errpath,
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (p[i] >= 0)
+			close(p[i]);
+}
+
+/* target_start, and with wait false target_spawn (no start pipe: its
+ * init's fd 3 is /dev/null). */
+static int start(struct target *t, char *const argv[], const struct sandbox *sb,
+                 const char *outpath, const char *errpath, bool wait,
                  char *err, size_t errsize)
 {
-	int out[2], start[2];
+	int out[2] = { -1, -1 }, st[2] = { -1, -1 };
 	char why[1024];
 	memset(t, 0, sizeof *t);
 	t->out = -1;
-	if (pipe2(start, O_CLOEXEC) != 0) {
+	if (wait && pipe2(st, O_CLOEXEC) != 0) {
 		snprintf(err, errsize, "pipe: %s", strerror(errno));
 		return -1;
 	}
-	if (outpath) {
-		out[0] = -1;
-		out[1] = open(outpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-		if (out[1] < 0) {
-			snprintf(err, errsize, "cannot write %s: %s", outpath, strerror(errno));
-			close(start[0]);
-			close(start[1]);
-			return -1;
-		}
-	} else if (pipe2(out, O_CLOEXEC) != 0) {
+	if (outpath &&
+	    (out[1] = open(outpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
+		snprintf(err, errsize, "cannot write %s: %s", outpath, strerror(errno));
+		close_pair(st);
+		return -1;
+	}
+	if (!outpath && pipe2(out, O_CLOEXEC) != 0) {
 		snprintf(err, errsize, "pipe: %s", strerror(errno));
-		close(start[0]);
-		close(start[1]);
+		close_pair(st);
 		return -1;
 	}
 	t->pid = spawn_fork();
 	if (t->pid < 0) {
 		snprintf(err, errsize, "fork: %s", strerror(errno));
-		if (out[0] >= 0)
-			close(out[0]);
-		close(out[1]);
-		close(start[0]);
-		close(start[1]);
+		close_pair(out);
+		close_pair(st);
 		return -1;
 	}
 	if (t->pid == 0) {
 		if (out[0] >= 0)
 			close(out[0]);
-		close(start[0]);
-		keeper_main(argv, sb, out[1], errpath, start[1]);
+		if (st[0] >= 0)
+			close(st[0]);
+		keeper_main(argv, sb, out[1], errpath, st[1]);
 	}
 	close(out[1]);
-	close(start[1]);
 	t->out = out[0];
 	if (t->out >= 0)
 		fcntl(t->out, F_SETFL, O_NONBLOCK);
-	read_start(start[0], why, sizeof why);
-	close(start[0]);
+	if (!wait)
+		return 0;
+	close(st[1]);
+	read_start(st[0], why, sizeof why);
+	close(st[0]);
 	return why[0] ? start_failed(t, err, errsize, why) : 0;
+}
+
+int target_start(struct target *t, char *const argv[], const struct sandbox *sb,
+                 const char *outpath, const char *errpath,
+                 char *err, size_t errsize)
+{
+	return start(t, argv, sb, outpath, errpath, true, err, errsize);
+}
+
+int target_spawn(struct target *t, char *const argv[], const struct sandbox *sb,
+                 const char *outpath, const char *errpath,
+                 char *err, size_t errsize)
+{
+	return start(t, argv, sb, outpath, errpath, false, err, errsize);
 }
 
 /* The first child of pid, from /proc (the command under our init). */

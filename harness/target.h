@@ -57,6 +57,12 @@ int  target_find(int rootfd, const char *argv0, char *prog, size_t size,
 int  target_start(struct target *t, char *const argv[], const struct sandbox *sb,
                   const char *outpath, const char *errpath,
                   char *err, size_t errsize);
+/* target_start without waiting for the command's execve: for commands
+ * started again and again while the case watches (triggers), which
+ * must not stall it; a failure to start is then only in errpath. */
+int  target_spawn(struct target *t, char *const argv[], const struct sandbox *sb,
+                  const char *outpath, const char *errpath,
+                  char *err, size_t errsize);
 /* Has the whole tree ended?  Reaps it when it has. */
 bool target_poll(struct target *t);
 /* The init of the command's PID namespace (its processes are the
