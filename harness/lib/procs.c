@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "procs.h"
+#include "textfield.h"
 
 struct proc_entry *procs_find(struct proc_table *tab, int pid)
 {
@@ -85,20 +86,6 @@ static int net_endpoint(const char **p)
 	return port;
 }
 
-/* Skip one field (no spaces) and the spaces after it. */
-static int net_skip(const char **p)
-{
-	const char *s = *p;
-	if (!*s || *s == ' ' || *s == '\n')
-		return -1;
-	while (*s && *s != ' ' && *s != '\n')
-		s++;
-	while (*s == ' ')
-		s++;
-	*p = s;
-	return 0;
-}
-
 int procs_net_line(const char *line, unsigned long *inode, uint16_t *lport,
                    uint16_t *rport)
 {
@@ -118,7 +105,7 @@ int procs_net_line(const char *line, unsigned long *inode, uint16_t *lport,
 		return -1;
 	/* st, tx:rx, tr:tm, retrnsmt, uid, timeout, then the inode */
 	for (int i = 0; i < 6; i++)
-		if (net_skip(&p) != 0)
+		if (textfield_skip(&p) != 0)
 			return -1;
 	unsigned long v = 0;
 	for (k = 0; p[k] >= '0' && p[k] <= '9'; k++) {
