@@ -5,13 +5,6 @@
 tmp=$(mktemp -d /tmp/whichns-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-expect() {  # expect STATUS PATTERN DESCRIPTION -- command...
-	local want=$1 pat=$2 what=$3; shift 4
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	is "$?" "$want" "$what: exit $want"
-	grep -qE "$pat" "$tmp/err"; ok $? "$what: says '$pat'"
-}
-
 expect 2 "unknown command 'frobnicate'" "unknown command" -- "$W" frobnicate
 expect 2 "bad --jobs 'zero'" "bad --jobs" -- "$W" run -j zero x.scn
 expect 2 "needs at least one scenario" "no scenario" -- "$W" run
