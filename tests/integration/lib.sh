@@ -30,6 +30,13 @@ expect() {
 	is "$?" "$want" "$what: exit $want"
 	grep -qE "$pat" "$tmp/err"; ok $? "$what: says '$pat'"
 }
+# A check that calls a command that does not exist must not pass by
+# saying nothing: bash runs this (in a subshell) instead, and prove
+# fails the file.
+command_not_found_handle() {
+	echo "Bail out! the test called '$1', which does not exist (line ${BASH_LINENO[0]})"
+	return 127
+}
 done_testing() { echo "1..$n"; [ "$failed" -eq 0 ]; }
 
 need_root_and_namespaces() {
