@@ -277,6 +277,7 @@ int runfolder_finish(struct runfolder *rf, const struct case_result *r,
 		.shard_k = fo->shard_k ? fo->shard_k : 1,
 		.shard_n = fo->shard_n ? fo->shard_n : 1,
 		.matrix = fo->matrix ? fo->matrix : fo->planned,
+		.matrix_id = fo->matrix_id,
 	};
 	int bad_write = write_reports(rf, &ri, r, n, &fault);
 	if (n > 0 && !fo->json) {

@@ -167,7 +167,8 @@ START_TEST(test_json_one_case)
 {
 	struct case_result r[NREC];
 	struct run_info ri = { .run = "20261126-0330", .host = "Linux 6.1.0 x86_64",
-	                       .planned = 1, .shard_k = 2, .shard_n = 3, .matrix = 3 };
+	                       .planned = 1, .shard_k = 2, .shard_n = 3, .matrix = 3,
+	                       .matrix_id = "0123456789abcdef" };
 	records(r);
 	char *got = render_json(&ri, &r[R_OK], 1);
 	ck_assert_text(got,
@@ -179,6 +180,7 @@ START_TEST(test_json_one_case)
 		"  \"planned\": 1,\n"
 		"  \"shard\": \"2/3\",\n"
 		"  \"matrix\": 3,\n"
+		"  \"matrix_id\": \"0123456789abcdef\",\n"
 		"  \"strict\": false,\n"
 		"  \"cases\": [\n"
 		"    {\n"
@@ -246,6 +248,7 @@ START_TEST(test_json_all_cases)
 	                   "  \"version\": \"VERSION\",\n"
 	                   "  \"complete\": true,\n  \"planned\": 6,\n"
 	                   "  \"shard\": null,\n  \"matrix\": 6,\n"
+	                   "  \"matrix_id\": null,\n"
 	                   "  \"strict\": false,\n  \"cases\": [\n");
 	for (size_t k = 0; k < sizeof design_keys / sizeof design_keys[0]; k++) {
 		char key[64];
@@ -572,6 +575,7 @@ START_TEST(test_json_shard)
 	ck_assert_utf8(got);
 	ck_assert_has(got, "\"complete\": false,\n  \"planned\": 18,\n"
 	                   "  \"shard\": \"1/1\",\n  \"matrix\": 18,\n"
+	                   "  \"matrix_id\": null,\n"
 	                   "  \"strict\": true,\n");
 	free(got);
 	got = render(report_tap, &ri, r, 2);

@@ -175,8 +175,14 @@ void report_json(FILE *f, const struct run_info *ri,
 	fprintf(f, ",\n  \"complete\": %s,\n  \"planned\": %zu,\n  \"shard\": ",
 	        ri->interrupted ? "false" : "true", ri->planned);
 	json_shard(f, ri);
-	fprintf(f, ",\n  \"matrix\": %zu,\n  \"strict\": %s,\n  \"cases\": [\n",
-	        ri->matrix ? ri->matrix : ri->planned, ri->strict ? "true" : "false");
+	fprintf(f, ",\n  \"matrix\": %zu,\n  \"matrix_id\": ",
+	        ri->matrix ? ri->matrix : ri->planned);
+	if (ri->matrix_id && ri->matrix_id[0])
+		escape_json_string(f, ri->matrix_id);
+	else
+		fputs("null", f);
+	fprintf(f, ",\n  \"strict\": %s,\n  \"cases\": [\n",
+	        ri->strict ? "true" : "false");
 	for (size_t i = 0; i < n; i++) {
 		json_case(f, &r[i]);
 		fputs(i + 1 < n ? ",\n" : "\n", f);
