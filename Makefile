@@ -81,11 +81,12 @@ $(B)/.version: FORCE
 $(B)/harness/lib/version.o: $(B)/.version
 $(B)/harness/lib/version.o: ALL_CFLAGS += -DWHICHNS_VERSION='"$(VERSION_STR)"'
 
-# The install paths are compiled into preflight.o: rebuild it when they change.
+# The install paths are compiled into preflight.o and cmd_bundle.o (its
+# rerun lines name the installed probes): rebuild them when they change.
 $(B)/.paths: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DATADIR) $(LIBEXECDIR)' | cmp -s - $@ || echo '$(DATADIR) $(LIBEXECDIR)' > $@
-$(B)/harness/preflight.o: $(B)/.paths
+$(B)/harness/preflight.o $(B)/harness/cmd_bundle.o: $(B)/.paths
 .PHONY: FORCE
 FORCE:
 
