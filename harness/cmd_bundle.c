@@ -253,7 +253,9 @@ static char *point_reruns(const struct bundle *b, const char *text, size_t len,
 	return out;
 }
 
-/* The bytes to write for a file: a text's scrubbed, the rest as read. */
+/* The bytes to write for a file: a text's scrubbed, the rest as read.
+ * Takes data: returns it, or the scrubbed copy with data freed; NULL
+ * (data freed) when out of memory. */
 static char *bundled_bytes(const struct bundle *b, char *data, size_t len,
                            size_t *outlen)
 {
@@ -267,6 +269,7 @@ static char *bundled_bytes(const struct bundle *b, char *data, size_t len,
 	FILE *m = open_memstream(&out, outlen);
 	if (!m) {
 		free(pointed);
+		free(data);
 		return NULL;
 	}
 	scrub_text_commands(m, pointed ? pointed : data, pointed ? plen : len,
@@ -328,11 +331,9 @@ static int copy_file(struct bundle *b, const char *src, const char *rel)
 	char *data = cli_read_file(src, FILE_MAX, &len);
 	if (!data)
 		return fail(b, EXIT_ENV, errno, "cannot read %s", src);
-	char *out = bundled_bytes(b, data, len, &outlen);
-	if (!out) {
-		free(data);
+	char *out = bundled_bytes(b, data, len, &outlen);   /* frees data */
+	if (!out)
 		return fail(b, EXIT_ENV, 0, "out of memory copying %s", src);
-	}
 	int rc = put_file(b, rel, out, outlen);
 	free(out);
 	return rc;

@@ -47,7 +47,8 @@ static int copy_case(char *src, char *dst, char *err, size_t errsize)
 		{ "No space left", ENOSPC }, { "Disk quota", EDQUOT },
 		{ "Read-only", EROFS }, { "Permission denied", EACCES },
 	};
-	char *cp[] = { "cp", "-a", "--", src, dst, NULL };
+	/* cp's messages in English, which why[] reads. */
+	char *cp[] = { "env", "LC_ALL=C", "cp", "-a", "--", src, dst, NULL };
 	if (access(dst, F_OK) == 0) {
 		errno = EEXIST;
 		return -1;

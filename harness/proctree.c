@@ -316,6 +316,8 @@ static void sample(struct proctree *pt, pid_t init, double now)
 	/* Whatever was not seen now has ended. */
 	for (size_t i = 0; i < pt->tab.n; i++) {
 		struct proc_entry *e = &pt->tab.p[i];
+		if (e->ended)
+			continue;
 		bool live = false;
 		for (size_t k = 0; k < n && !live; k++)
 			live = pids[k] == e->pid;

@@ -260,10 +260,15 @@ enum procs_from procs_headline(struct proc_table *tab,
 		char item[PROCS_LIBC + 24];
 		if (!e->sender || strcmp(libc_of(e), main_libc) == 0)
 			continue;
+		bool named = false;   /* this command with this C library */
+		for (size_t j = 0; j < i && !named; j++)
+			named = tab->p[j].sender &&
+			        strcmp(tab->p[j].comm, e->comm) == 0 &&
+			        strcmp(libc_of(&tab->p[j]), libc_of(e)) == 0;
+		if (named)
+			continue;
 		snprintf(item, sizeof item, "%s%s: %s", first ? " (" : ", ", e->comm,
 		         libc_of(e));
-		if (strstr(buf, item + 2))
-			continue;   /* this command with this C library is named */
 		size_t keep = len;
 		if (!append(buf, size, &len, item) || size - len <= 1) {
 			buf[keep] = '\0';
