@@ -25,6 +25,8 @@ progs=$top/fixtures/zoo/programs.txt
 [[ -r $progs ]] || { echo "zoo-table: no $progs" >&2; exit 2; }
 
 get() { awk -F'\t' -v k="$2" '$1 == k { print $2; exit }' "$1"; }
+# The stamp is KEY=VALUE lines (scripts/mkrootfs.sh).
+sget() { awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }' "$1"; }
 
 # program text: PROG[group:key]
 declare -A PROG=()
@@ -43,8 +45,8 @@ done <"$progs"
 
 # package versions from the stamp: VER[package]
 declare -A VER=()
-for pv in $(get "$stamp" extra_versions); do VER[${pv%%=*}]=${pv#*=}; done
-glibc=$(get "$stamp" glibc)
+for pv in $(sget "$stamp" extra_versions); do VER[${pv%%=*}]=${pv#*=}; done
+glibc=$(sget "$stamp" glibc)
 
 # verdicts: V[group:update:options], D[...] the case folder
 declare -A V=() D=() SEEN=()
