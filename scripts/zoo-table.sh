@@ -49,7 +49,7 @@ for pv in $(sget "$stamp" extra_versions); do VER[${pv%%=*}]=${pv#*=}; done
 glibc=$(sget "$stamp" glibc)
 
 # verdicts: V[group:update:options], D[...] the case folder
-declare -A V=() D=() SEEN=()
+declare -A V=() D=() SEEN=() FO=() FN=()
 for r in "$run"/*/result.txt; do
 	grp=$(get "$r" group)
 	key=$grp:$(get "$r" update):$(get "$r" options)
@@ -58,7 +58,21 @@ for r in "$run"/*/result.txt; do
 	V[$key]=$v
 	D[$key]=$(basename "$(dirname "$r")")
 	SEEN[$grp]=1
+	if [[ $(get "$r" fresh_ran) == yes ]]; then
+		FO[$grp]=$((${FO[$grp]:-0} + $(get "$r" fresh_queries_old)))
+		FN[$grp]=$((${FN[$grp]:-0} + $(get "$r" fresh_queries_new)))
+	fi
 done
+
+# Which server the fresh processes (a restart) of a group queried.
+restart() { # GROUP
+	local o=${FO[$1]:-} n=${FN[$1]:-}
+	if [[ -z $o ]]; then printf -- '-'
+	elif ((o == 0 && n == 0)); then printf 'no lookup'
+	elif ((o == 0)); then printf 'new server'
+	elif ((n == 0)); then printf 'old server'
+	else printf 'both servers'; fi
+}
 
 cell() { # GROUP UPDATE OPTIONS
 	local k=$1:$2:$3
@@ -90,19 +104,23 @@ at \`/opt/whichns-zoo\` by \`scripts/build-zoo.sh\`).  Verdicts are defined
 in [design.md](design.md#verdicts): FOLLOWED, LATE (some lookups still to
 the old server, then the new one), STALE, MIXED, SILENT (no lookup after
 the switch).  Each verdict links to its case's report.md in the run that
-\`make zoo\` made (\`results/zoo\`).
+\`make zoo\` made (\`results/zoo\`).  "A restart" is what the same program
+started again after the window (the case's fresh process, counted apart
+from the verdict) queried, over the group's four cases; \`-\` where the
+group has none.  "What restores it" is from the sources (below); where a
+reload is the remedy, a group of its own measures it.
 
-| program | version | inplace, default | rename, default | inplace, no-reload | rename, no-reload | what restores it |
-|---|---|---|---|---|---|---|
+| program | version | inplace, default | rename, default | inplace, no-reload | rename, no-reload | a restart (fresh process) | what restores it |
+|---|---|---|---|---|---|---|---|
 EOF2
 for grp in "${GROUPS_IN_FILE[@]}"; do
 	[[ -n ${SEEN[$grp]:-} ]] || continue
 	pkg=${PROG[$grp:package]:-}
-	printf '| [%s](#%s) | %s %s | %s | %s | %s | %s | %s |\n' \
+	printf '| [%s](#%s) | %s %s | %s | %s | %s | %s | %s | %s |\n' \
 		"${PROG[$grp:program]:-$grp}" "$grp" "$pkg" "${VER[$pkg]:-?}" \
 		"$(cell "$grp" inplace default)" "$(cell "$grp" rename default)" \
 		"$(cell "$grp" inplace no-reload)" "$(cell "$grp" rename no-reload)" \
-		"${PROG[$grp:restores]:-}"
+		"$(restart "$grp")" "${PROG[$grp:restores]:-}"
 done
 for grp in "${!SEEN[@]}"; do
 	[[ -n ${PROG[$grp:program]:-} ]] || echo "zoo-table: group $grp has no entry in $progs" >&2

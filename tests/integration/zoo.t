@@ -46,7 +46,7 @@ printf 'glibc=2.36\nextra_versions=python3=3.11.2-1+b1 nginx=1.22.1\n' >"$tmp/st
 "$top/scripts/zoo-table.sh" "$tmp/run" "$tmp/stamp" >"$tmp/zoo.md" 2>"$tmp/err"
 ok $? "zoo-table.sh writes a table"
 row=$(grep '^| \[python3 socket.getaddrinfo()\](#python-gai)' "$tmp/zoo.md")
-is "$row" "| [python3 socket.getaddrinfo()](#python-gai) | python3 3.11.2-1+b1 | [FOLLOWED](../results/zoo/001-a/report.md) | [LATE](../results/zoo/002-b/report.md) | [STALE](../results/zoo/003-c/report.md) | not run | nothing (default); a restart (no-reload) |" \
+is "$row" "| [python3 socket.getaddrinfo()](#python-gai) | python3 3.11.2-1+b1 | [FOLLOWED](../results/zoo/001-a/report.md) | [LATE](../results/zoo/002-b/report.md) | [STALE](../results/zoo/003-c/report.md) | not run | - | nothing (default); a restart (no-reload) |" \
 	"its row: version, verdicts linked to their cases, LATE without N, a missing case 'not run'"
 grep -q '^### python-gai$' "$tmp/zoo.md" && grep -q 'Modules/socketmodule.c' "$tmp/zoo.md"
 ok $? "the explanation with its source is there"
@@ -60,6 +60,12 @@ ok $? "a different LATE N gives the same file"
 mk 002-b python-gai rename default STALE 0
 "$top/scripts/zoo-table.sh" "$tmp/run" "$tmp/stamp" 2>/dev/null | cmp -s - "$tmp/zoo.md"
 is "$?" 1 "a changed verdict changes the file"
+printf 'fresh_ran\tyes\nfresh_queries_old\t0\nfresh_queries_new\t3\n' >>"$tmp/run/001-a/result.txt"
+"$top/scripts/zoo-table.sh" "$tmp/run" "$tmp/stamp" 2>/dev/null | grep -q '^| \[python3.* | not run | new server | '
+ok $? "a fresh process that queried only the new server: 'new server' in the restart column"
+printf 'fresh_ran\tyes\nfresh_queries_old\t2\nfresh_queries_new\t0\n' >>"$tmp/run/003-c/result.txt"
+"$top/scripts/zoo-table.sh" "$tmp/run" "$tmp/stamp" 2>/dev/null | grep -q '^| \[python3.* | not run | both servers | '
+ok $? "fresh processes of one group that queried both: 'both servers'"
 "$top/scripts/zoo-table.sh" "$tmp/nothing" "$tmp/stamp" >/dev/null 2>&1
 is "$?" 2 "no run folder: exit 2"
 done_testing
