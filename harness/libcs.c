@@ -13,10 +13,11 @@ static int libc_where(const struct libc_paths *p, const char *libc,
                       size_t errsize);
 
 /* The C libraries a case can run on: the host's, musl, and the Debian
- * suites scripts/mkrootfs.sh builds (its SUITES; the Makefile's too).
- * errors.t checks that the two lists agree. */
+ * suites scripts/mkrootfs.sh builds (its SUITES, then its EXTRA_SUITES:
+ * bookworm-zoo, the zoo's daemons on bookworm).  errors.t checks that
+ * the lists agree. */
 static const char *const known[] = {
-	"host", "musl", "bullseye", "bookworm", "trixie", "sid",
+	"host", "musl", "bullseye", "bookworm", "trixie", "sid", "bookworm-zoo",
 };
 #define NKNOWN (sizeof known / sizeof known[0])
 
@@ -28,7 +29,7 @@ static bool libc_known(const char *libc)
 	return false;
 }
 
-/* "host, musl, ..., trixie or sid" */
+/* "host, musl, ..., sid or bookworm-zoo" */
 static void known_list(char *buf, size_t size)
 {
 	size_t n = 0;

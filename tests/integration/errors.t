@@ -20,7 +20,7 @@ expect 2 "probe 'nosuchprobe'.*not found" "unknown probe" -- "$W" run "$tmp/prob
 # known names): exec checks it up front exactly as run does (one check,
 # one message), before any run folder exists.
 printf 'probe getip\n' >"$tmp/getip.scn"
-known="host, musl, bullseye, bookworm, trixie or sid"
+known="host, musl, bullseye, bookworm, trixie, sid or bookworm-zoo"
 expect 2 "^whichns: unknown C library 'nonexistent' .*: expected $known\$" "run --libc nonexistent" -- \
 	"$W" run --results "$tmp/rl" --libc nonexistent "$tmp/getip.scn"
 is "$(wc -l <"$tmp/err")" 1 "run --libc nonexistent: one line"
@@ -33,13 +33,13 @@ is "$(wc -l <"$tmp/err")" 1 "exec --libc nosuchlibc: one line"
 is "$(cat "$tmp/err")" "$(cat "$tmp/err.run")" "exec --libc nonexistent: the same line as run's"
 [ ! -e "$tmp/rl" ]; ok $? "exec --libc nonexistent: no run folder made"
 # The names listed are the host, musl and the suites mkrootfs.sh builds.
-suites=$(sed -n 's/^readonly SUITES=(\(.*\))$/\1/p' "$top/scripts/mkrootfs.sh")
+suites=$(sed -n 's/^readonly \(EXTRA_\)\{0,1\}SUITES=(\(.*\))$/\2/p' "$top/scripts/mkrootfs.sh" | paste -sd' ')
 names=(host musl $suites) mk_names=""
 for ((i = 0; i < ${#names[@]}; i++)); do
 	sep=", "; [ $i -eq 0 ] && sep=""; [ $i -eq $((${#names[@]} - 1)) ] && sep=" or "
 	mk_names+="$sep${names[i]}"
 done
-is "$mk_names" "$known" "the names listed are host, musl and mkrootfs.sh's SUITES"
+is "$mk_names" "$known" "the names listed are host, musl and mkrootfs.sh's SUITES and EXTRA_SUITES"
 # A known suite whose tree is not built: the environment (exit 3), with
 # the command that builds it.
 mkdir "$tmp/nocache"
