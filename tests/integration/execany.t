@@ -90,10 +90,14 @@ else
 fi
 
 # A getent per lookup (glibc), each living milliseconds: named glibc.
-x --window 1s --interval 100ms -- /bin/sh -c 'while :; do getent hosts hat.com; sleep 0.1; done'
+# The sampler sees some of them (5 of about 25 here when idle, fewer on a
+# loaded machine: CI once saw fewer than 3 in a 1 s window); each one seen
+# is a line.
+x --window 2s --interval 100ms -- /bin/sh -c 'while :; do getent hosts hat.com; sleep 0.1; done'
 case "$(last libc)" in "glibc "*) ok 0 "a getent loop: $(last libc)" ;; *) ok 1 "a getent loop: $(last libc)" ;; esac
-[ "$(grep -c $'\tgetent\t' "$tmp/res/latest-exec/001-exec/processes.tsv")" -ge 3 ]
-ok $? "processes.tsv has a line for each getent it saw"
+getents=$(grep -c $'\tgetent\t' "$tmp/res/latest-exec/001-exec/processes.tsv")
+[ "$getents" -ge 2 ]
+ok $? "processes.tsv has a line for each getent it saw ($getents)"
 
 # Commands that cannot start.
 rootfs="${WHICHNS_CACHE:-/var/cache/whichns}/rootfs/bookworm"
