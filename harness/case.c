@@ -342,13 +342,19 @@ static bool switch_now(struct case_state *c)
 {
 	if (!observe_ready_to_switch(&c->ob, &c->sw, now_realtime()))
 		return false;
+	/* The moment the change begins, read before it: a reader watching
+	 * the file (nscd's inotify) can query the new server within 0.1 ms
+	 * of the write, before a clock read after it (CI saw such a query
+	 * counted before the switch, and a SILENT).  Writing the few bytes
+	 * takes microseconds, after a quiet moment.  On the capture's own
+	 * resolution (microseconds), so result.txt holds exactly the value
+	 * every count was made against. */
+	double t = round(now_realtime() * 1e6) / 1e6;
 	if (view_switch(&c->view, c->rc_new, c->err, c->errsize) != 0) {
 		c->switch_failed = true;
 		return true;
 	}
-	/* On the capture's own resolution (microseconds), so result.txt
-	 * holds exactly the value every count was made against. */
-	c->r->switch_time = round(now_realtime() * 1e6) / 1e6;
+	c->r->switch_time = t;
 	c->r->switched = true;
 	/* A process never quiet long enough is switched anyway (observe.h);
 	 * the report says so: a lookup may straddle the switch. */
