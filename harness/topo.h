@@ -44,4 +44,26 @@ int topo_start(struct server srv[2], const struct topo_config *cfg,
  * same words to srv[i].errlog: a killed dnsmasq writes nothing itself. */
 int topo_server_gone(struct server srv[2]);
 
+/* A side network namespace of the case, nscd's (WN_NSCD4, WN_NSCD6),
+ * linked to the case's, which
+ * forwards its queries to the servers: so each query on the wire says
+ * who sent it (lib/paths.h).  The caller fills the first fields. */
+struct topo_side {
+	const char *label;          /* "nscd" */
+	const char *addr4, *addr6;  /* its address on its link */
+	const char *veth;           /* the case's side of its link */
+	const char *mac_case, *mac_side;
+	int case_fd, side_fd;       /* the two namespaces, O_CLOEXEC */
+};
+
+/* Make it, link it, and wait until both servers answer from it; undos
+ * go on d.  Called in the case's namespace, after topo_start(). */
+int topo_side_start(struct topo_side *n, struct server srv[2],
+                    const struct topo_config *cfg, struct defer *d,
+                    char *err, size_t errsize);
+/* Move this (single-threaded) process into the side's namespace, so
+ * that what it forks starts there, and back.  -1 with errno. */
+int topo_side_enter(const struct topo_side *n);
+int topo_side_leave(const struct topo_side *n);
+
 #endif

@@ -12,6 +12,7 @@
  *   |             the switch, half a step after the previous message
  *   fresh         the fresh process starts half a step after it
  *   end           the window ends half a step after it
+ *   triggers      the case has triggers (anywhere in the line)
  * Each sender keeps one socket (port 40000, nscd 41000), each query a
  * new id.  Without "end" the window closes a second after the last one.
  */
@@ -92,6 +93,8 @@ static void build(struct cap *c, const char *tl)
 			c->in.t_switch = last + STEP / 2;
 		} else if (strcmp(w, "fresh") == 0) {
 			c->s.t_fresh = last + STEP / 2;
+		} else if (strcmp(w, "triggers") == 0) {
+			c->s.triggers = true;
 		} else if (strcmp(w, "end") == 0) {
 			c->in.t_end = last + STEP / 2;
 			end = true;
@@ -161,6 +164,11 @@ static const struct {
 	  "MX (process): STALE; A/AAAA (via nscd): FOLLOWED; MX (fresh process): "
 	  "STALE; A/AAAA (fresh process via nscd): FOLLOWED"
 	  " | 1/1/0 1/0 | 1/0/1 0/1 | 0/1/0 1/0 | 0/0/1 0/1" },
+	/* With triggers, the process's address is theirs too: its path
+	 * says so. */
+	{ "triggers Po:MX r Co r | Po:MX r Cn r",
+	  "MX (process and its triggers): STALE; A/AAAA (via nscd): FOLLOWED"
+	  " | 1/1/0 1/0 | 1/0/1 0/1" },
 	/* Another server's queries are no lookup to either. */
 	{ "Po r | Px r Pn r", "A/AAAA (process): FOLLOWED | 1/0/1 0/1" },
 	/* No switch: every path INCONCLUSIVE. */
@@ -225,6 +233,13 @@ START_TEST(test_sender)
 	ck_assert_int_eq(paths_sender(&c.s, &c.ev[2]), PS_PROCESS);
 	ck_assert_int_eq(paths_sender(&c.s, &c.ev[3]), PS_PROCESS);
 	ck_assert_int_eq(paths_sender(&c.s, &c.ev[4]), PS_FRESH_NSCD);
+	/* With triggers, the process's address is theirs too; nscd's and the
+	 * fresh process's paths stay as they are. */
+	c.s.triggers = true;
+	ck_assert_int_eq(paths_sender(&c.s, &c.ev[2]), PS_PROCESS_TRIGGERS);
+	ck_assert_int_eq(paths_sender(&c.s, &c.ev[0]), PS_NSCD);
+	ck_assert_int_eq(paths_sender(&c.s, &c.ev[4]), PS_FRESH_NSCD);
+	c.s.triggers = false;
 	/* IPv6 source: nscd's other address. */
 	addr(WN_NSCD6, &c.ev[0].src);
 	ck_assert_int_eq(paths_sender(&c.s, &c.ev[0]), PS_NSCD);

@@ -14,11 +14,11 @@
 
 static const char *const labels[PS_COUNT] = {
 	[PS_PROCESS] = "process", [PS_NSCD] = "via nscd",
-	[PS_FRESH] = "fresh process", [PS_FRESH_NSCD] = "fresh process via nscd",
+	[PS_PROCESS_TRIGGERS] = "process and its triggers", [PS_FRESH] = "fresh process", [PS_FRESH_NSCD] = "fresh process via nscd",
 };
 static const char *const names[PS_COUNT] = {
 	[PS_PROCESS] = "process", [PS_NSCD] = "nscd",
-	[PS_FRESH] = "fresh", [PS_FRESH_NSCD] = "fresh-nscd",
+	[PS_PROCESS_TRIGGERS] = "process+triggers", [PS_FRESH] = "fresh", [PS_FRESH_NSCD] = "fresh-nscd",
 };
 
 const char *paths_sender_label(enum path_sender s)
@@ -49,7 +49,9 @@ enum path_sender paths_sender(const struct path_senders *s,
 	bool fresh = s->t_fresh > 0 && e->t >= s->t_fresh;
 	if (fresh)
 		return nscd ? PS_FRESH_NSCD : PS_FRESH;
-	return nscd ? PS_NSCD : PS_PROCESS;
+	if (nscd)
+		return PS_NSCD;
+	return s->triggers ? PS_PROCESS_TRIGGERS : PS_PROCESS;
 }
 
 /* A and AAAA are one group: one getaddrinfo asks both, as one lookup. */
@@ -65,6 +67,13 @@ const char *paths_types(uint16_t qtype, char *buf, size_t size)
 	snprintf(buf, size, "%s", g == DNS_T_A ? "A/AAAA"
 	         : dns_type_name(g, tmp, sizeof tmp));
 	return buf;
+}
+
+/* The senders of the window (not the fresh process's): their queries
+ * after window_end are in the capture, not in a verdict. */
+static bool windowed(enum path_sender s)
+{
+	return s != PS_FRESH && s != PS_FRESH_NSCD;
 }
 
 struct path_key {
@@ -88,7 +97,7 @@ static size_t list_paths(const struct wn_event *ev, size_t nev,
 		for (size_t i = 0; i < nev; i++) {
 			const struct wn_event *e = &ev[i];
 			if (e->qr || paths_sender(s, e) != snd ||
-			    ((snd == PS_PROCESS || snd == PS_NSCD) && e->t > t_end))
+			    (windowed((enum path_sender)snd) && e->t > t_end))
 				continue;
 			uint16_t g = group_of(e->qtype);
 			bool seen = false;
@@ -118,12 +127,11 @@ static size_t path_queries(const struct wn_event *ev, size_t nev,
                            const struct path_key *k, struct vd_query *q)
 {
 	size_t nq = 0;
-	bool windowed = k->sender == PS_PROCESS || k->sender == PS_NSCD;
 	for (size_t i = 0; i < nev; i++) {
 		const struct wn_event *e = &ev[i];
 		if (group_of(e->qtype) != k->group || paths_sender(s, e) != k->sender)
 			continue;
-		if (!e->qr && windowed && e->t > t_end)
+		if (!e->qr && windowed(k->sender) && e->t > t_end)
 			continue;
 		events_note_message(e, q, &nq);
 	}

@@ -1,8 +1,9 @@
 /*
  * paths.h - a verdict per resolution path (doc/design.md, "Paths").
  *
- * A path is who sent a query on the wire (the process under test, nscd
- * on its behalf, the fresh process, or nscd for the fresh process) and
+ * A path is who sent a query on the wire (the process under test, with
+ * its triggers when the case has some, nscd on its behalf, the fresh
+ * process, or nscd for the fresh process) and
  * which type of record it asked for (A and AAAA together, as one
  * getaddrinfo asks them; every other type on its own).  The verdict
  * rules (verdict_decide, the one function) are applied to each path's
@@ -24,10 +25,13 @@
 #include "events.h"
 #include "verdict.h"
 
-#define PATHS_MAX 6
+#define PATHS_MAX 10
 
 enum path_sender {
 	PS_PROCESS,      /* the process under test, from its own address */
+	PS_PROCESS_TRIGGERS, /* the same, in a case with triggers: they run
+	                  * beside it, in its namespace (they talk to it over
+	                  * its loopback), so they share its address */
 	PS_NSCD,         /* nscd, from its own address, before the fresh one */
 	PS_FRESH,        /* the fresh process, itself */
 	PS_FRESH_NSCD,   /* nscd, once the fresh process started */
@@ -37,6 +41,7 @@ enum path_sender {
 /* How senders are told apart. */
 struct path_senders {
 	struct pkt_addr nscd[2]; size_t nnscd;  /* nscd's source addresses */
+	bool   triggers;  /* the case has triggers (PS_PROCESS_TRIGGERS) */
 	double t_fresh;   /* > 0: the fresh process started then */
 };
 
@@ -56,9 +61,11 @@ struct vd_path {
 /* The sender of event e (a query's source, a response's destination). */
 enum path_sender paths_sender(const struct path_senders *s,
                               const struct wn_event *e);
-/* "process", "via nscd", "fresh process", "fresh process via nscd". */
+/* "process", "process and its triggers", "via nscd", "fresh process",
+ * "fresh process via nscd". */
 const char *paths_sender_label(enum path_sender s);
-/* "process", "nscd", "fresh", "fresh-nscd": one word, for result.txt
+/* "process", "process+triggers", "nscd", "fresh", "fresh-nscd": one
+ * word, for result.txt
  * and JSON.  paths_sender_parse: PS_COUNT when unknown. */
 const char *paths_sender_name(enum path_sender s);
 enum path_sender paths_sender_parse(const char *s);
@@ -67,7 +74,7 @@ const char *paths_types(uint16_t qtype, char *buf, size_t size);
 
 /*
  * The paths of events ev[0..nev) (capture order), at most max, in the
- * order process, nscd, fresh, fresh via nscd, each sender's groups in the
+ * order of enum path_sender, each sender's groups in the
  * order their first query came; each decided by verdict_from_queries()
  * on its own queries (those of the window, up to in->t_end; the fresh
  * ones up to the end of the capture) with in's switch, drops and exit.
