@@ -293,6 +293,10 @@ static const char *const bad[] = {
 	"process MX STALE 0 0 0 0 0 0 0 1e300 x",
 	"process TYPE65535TYPE65535 STALE 0 0 0 0 0 0 0 -1.000 x",  /* too long */
 	"process  MX STALE 0 0 0 0 0 0 0 -1.000 x",     /* an empty word */
+	/* A tab in a word would come back from result.txt as a space (found
+	 * by fuzz_caseres). */
+	"fresh-nscd only\tA/AAAA FOLLOWED 0 0 0 0 2 0 2 1.000 x",
+	"nscd MX\x01 STALE 0 0 0 0 0 0 0 -1.000 x",
 };
 
 START_TEST(test_parse_bad)

@@ -6,6 +6,7 @@
  * lookups are marked among its own queries: an nscd A lookup is not
  * joined to the process's MX, and a getaddrinfo's A+AAAA stay one.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,12 +224,16 @@ void paths_format(const struct vd_path *p, char *buf, size_t size)
 }
 
 /* The next space-separated word of *s into buf (size bytes); -1 when
- * there is none or it does not fit. */
+ * there is none, it does not fit, or it holds a control character (a
+ * tab would come back from result.txt as a space: another word). */
 static int word(const char **s, char *buf, size_t size)
 {
 	size_t n = strcspn(*s, " ");
 	if (n == 0 || n >= size)
 		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (iscntrl((unsigned char)(*s)[i]))
+			return -1;
 	memcpy(buf, *s, n);
 	buf[n] = '\0';
 	*s += n;
