@@ -1,11 +1,14 @@
 /*
  * topo.h - the network of one case: a client namespace (the caller's own,
  * already unshared) joined by veth links to two server namespaces, each
- * running one dnsmasq in the foreground.
+ * running one dnsmasq in the foreground; with nscd, a side namespace for
+ * it, linked to the client namespace, which forwards its packets.
  *
- * Owns: server namespaces, veth links, addresses, dnsmasq processes and
- * the check that each answers.  Never: touches the host's namespace; it
- * must be called from inside a fresh network namespace.
+ * Owns: server and side namespaces, veth links, addresses, routes,
+ * forwarding in the client namespace, dnsmasq processes and the check
+ * that each answers (from the side's address too).
+ * Never: touches the host's namespace; it must be called from inside a
+ * fresh network namespace.
  */
 #ifndef WHICHNS_TOPO_H
 #define WHICHNS_TOPO_H
