@@ -83,8 +83,8 @@ struct path_key {
 };
 
 /* The paths of the capture's queries, in order (sender, then the first
- * query of each group); up to max, the rest counted in *more (up to
- * ALL_MAX paths are told apart; a capture with more says so as many). */
+ * query of each group); up to max, the rest counted in *more.  ALL_MAX
+ * paths are told apart; beyond them, each query counts one more. */
 #define ALL_MAX 64
 
 static size_t list_paths(const struct wn_event *ev, size_t nev,

@@ -81,7 +81,9 @@ const char *paths_types(uint16_t qtype, char *buf, size_t size);
  * The fresh senders start after the switch (vd_input.started_after) and
  * run once, so their paths are not INCONCLUSIVE for lack of a query
  * before it or for ending.  Returns how many were written to out,
- * *more how many did not fit (may be NULL); -1: out of memory.
+ * *more how many did not fit (may be NULL; paths beyond the 64th are
+ * not told apart, and each of their queries counts as one more);
+ * -1: out of memory.
  */
 int paths_decide(const struct wn_event *ev, size_t nev,
                  const struct path_senders *s, const struct vd_input *in,
