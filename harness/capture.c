@@ -18,7 +18,7 @@
 /* Each DNS packet once, as it crosses the case's namespace's edge: a
  * query as it leaves (for a server), a response as it arrives (from
  * one).  nscd's packets are forwarded through the case's namespace
- * (topo_nscd_start), so they pass two of its interfaces; the copy on
+ * (topo_side_start), so they pass two of its interfaces; the copy on
  * nscd's link (a query coming in, a response going out) is left out. */
 #define FILTER      "(outbound and dst port 53) or (inbound and src port 53)"
 

@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
-#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -398,11 +397,18 @@ int topo_side_start(struct topo_side *n, struct server srv[2],
 	n->case_fd = n->side_fd = -1;
 	defer_push(d, side_close, n, "close a side network namespace");
 	n->case_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (n->case_fd < 0 || unshare(CLONE_NEWNET) != 0 ||
-	    (n->side_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0 ||
-	    setns(n->case_fd, CLONE_NEWNET) != 0) {
+	if (n->case_fd < 0 || unshare(CLONE_NEWNET) != 0) {
 		snprintf(err, errsize, "the %s network namespace: %s", n->label,
 		         strerror(errno));
+		return -1;
+	}
+	/* Back into the case's at once, whatever happens: the case's own
+	 * sockets and children must not start in the side's. */
+	n->side_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int open_errno = errno;
+	if (topo_side_leave(n) != 0 || n->side_fd < 0) {
+		snprintf(err, errsize, "the %s network namespace: %s", n->label,
+		         strerror(n->side_fd < 0 ? open_errno : errno));
 		return -1;
 	}
 	if (forward_on(err, errsize) != 0)
