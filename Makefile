@@ -45,7 +45,7 @@ WHICHNS   := $(B)/whichns
 LIBW      := $(B)/libwhichns.a
 CHECKBIN  := $(B)/tests/check_whichns
 
-.PHONY: all repro repro-prep check unit lib-calls integration regress bench install uninstall clean deps deps-check musl-probes \
+.PHONY: all repro repro-prep check unit lib-calls integration regress zoo bench install uninstall clean deps deps-check musl-probes \
         asan noopt help fuzz fuzz-build
 all: $(WHICHNS) $(PROBES)
 
@@ -54,6 +54,7 @@ help:
 	@echo "make repro      install missing packages, build, run the classic experiments"
 	@echo "make check      install missing packages, build, run unit and integration tests"
 	@echo "make regress    run the default matrix across every C library root filesystem"
+	@echo "make zoo        real daemons and runtimes (bookworm-zoo root filesystem), writes and checks doc/zoo.md"
 	@echo "make bench      measure speed and stability of the host matrix"
 	@echo "make asan       unit tests under -fsanitize=address,undefined"
 	@echo "make lib-calls  check that libwhichns.a calls nothing beyond its allow-list (part of unit)"
@@ -81,11 +82,12 @@ $(B)/.version: FORCE
 $(B)/harness/lib/version.o: $(B)/.version
 $(B)/harness/lib/version.o: ALL_CFLAGS += -DWHICHNS_VERSION='"$(VERSION_STR)"'
 
-# The install paths are compiled into preflight.o: rebuild it when they change.
+# The install paths are compiled into preflight.o and cmd_bundle.o (its
+# rerun lines name the installed probes): rebuild them when they change.
 $(B)/.paths: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DATADIR) $(LIBEXECDIR)' | cmp -s - $@ || echo '$(DATADIR) $(LIBEXECDIR)' > $@
-$(B)/harness/preflight.o: $(B)/.paths
+$(B)/harness/preflight.o $(B)/harness/cmd_bundle.o: $(B)/.paths
 .PHONY: FORCE
 FORCE:
 
@@ -137,6 +139,26 @@ regress:
 	scripts/mkrootfs.sh $(filter $(SUITES),$(LIBCS))
 	scripts/build-probes.sh $(filter $(SUITES),$(LIBCS))
 	./$(WHICHNS) run --libc $(subst $(space),$(comma),$(strip $(LIBCS))) fixtures/scenarios/matrix.scn
+
+# The daemon and runtime zoo (doc/zoo.md): real Debian packages in the
+# bookworm-zoo root filesystem (built once, about 5 minutes, cached like the
+# others), the zoo's programs compiled inside it, both zoo scenario files
+# run against fixtures/expected/zoo, then doc/zoo.md written again from the
+# run and compared with the committed one.  Fails when a verdict differs
+# from the baseline or from doc/zoo.md (git diff doc/zoo.md shows which).
+ZOO_SCN    := fixtures/scenarios/zoo.scn fixtures/scenarios/zoo-postfix.scn
+ZOO_CACHE  := $(or $(WHICHNS_CACHE),/var/cache/whichns)
+ZOO_JOBS   ?= 2
+zoo: all
+	@scripts/mkrootfs.sh bookworm-zoo
+	@scripts/build-zoo.sh bookworm-zoo
+	@rc=0; ./$(WHICHNS) run -j $(ZOO_JOBS) --expected fixtures/expected/zoo $(ZOO_SCN) || rc=$$?; \
+	run=$$(readlink results/latest); ln -sfn "$$run" results/zoo; \
+	cp doc/zoo.md $(B)/zoo.md.committed 2>/dev/null || : > $(B)/zoo.md.committed; \
+	scripts/zoo-table.sh results/zoo $(ZOO_CACHE)/rootfs/bookworm-zoo/.whichns-stamp > doc/zoo.md; \
+	if ! cmp -s doc/zoo.md $(B)/zoo.md.committed; then \
+		echo "make zoo: doc/zoo.md changed from the committed table (git diff doc/zoo.md)" >&2; rc=1; fi; \
+	exit $$rc
 
 bench: all
 	scripts/bench.sh

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cleanup.h"
+#include "cli.h"
 #include "spawn.h"
 
 /* /proc/PID/NAME into buf, NUL-terminated; its length, or -1. */
@@ -27,13 +28,7 @@ static ssize_t read_proc(pid_t pid, const char *name, char *buf, size_t size)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, size - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n;
+	return cli_read_small(path, buf, size);
 }
 
 /* Field 22 of /proc/PID/stat: when the process started, in clock ticks

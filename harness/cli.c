@@ -1,9 +1,11 @@
 /* cli.c - file reading and usage errors shared by the subcommands. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "cli.h"
 #include "exitcodes.h"
 
@@ -73,4 +75,15 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
 	fputc('\n', stderr);
 	fputs(usage, stderr);
 	return EXIT_USAGE;
+}
+
+ssize_t cli_read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
 }

@@ -12,9 +12,14 @@
  * name no folder of the machine that ran it (scrub.h): the run folder is
  * ".", the folder above it "..", the probes "<probes>", whichns's source
  * tree "<repo>", the home folder "~", and the rerun lines name
- * scenarios/ instead of the files as the run was given them.
- * Never: changes the run folder; leaves its staging folder behind (it
- * lives beside the output and is removed whatever happens).
+ * scenarios/ instead of the files as the run was given them.  In the
+ * commands (report.md's rerun and process lines, result.txt's command)
+ * those stand-ins are shell words instead, which a pasted line expands
+ * ("${WHICHNS_PROBES:-/usr/local/libexec/whichns}"), never "<probes>",
+ * which a shell reads as a redirection.
+ * Never: changes the run folder (an output inside it is refused before
+ * anything is written); leaves its staging folder behind (it lives
+ * beside the output and is removed whatever happens).
  */
 #include <dirent.h>
 #include <stdarg.h>
@@ -58,8 +63,13 @@ static const char bundle_help[] =
 "(home); BUNDLE.md lists them.  Links in the run folder are followed only\n"
 "to case folders (as merge made them); others are left out, and said.\n"
 "\n"
-"Exit status: 0 written; 2 bad usage, or not a run folder; 3 a file could\n"
-"not be read or written, or tar failed; 130 interrupted.\n";
+"In the commands (the rerun lines), they are shell words that a pasted line\n"
+"expands instead: \"${WHICHNS_PROBES:-...}\", \"${WHICHNS_CACHE:-...}\",\n"
+"\"${WHICHNS_REPO:?...}\" and so on.\n"
+"\n"
+"Exit status: 0 written; 2 bad usage, not a run folder, or an output in a\n"
+"folder that does not exist or inside the run folder; 3 a file could not\n"
+"be read or written, or tar failed; 130 interrupted.\n";
 
 #define FILE_MAX  (4ull << 30)   /* a capture far larger is not a case's */
 #define DEPTH_MAX 8              /* folders in folders (and links) */
@@ -84,7 +94,25 @@ struct bundle {
 
 /* ---- Stand-ins for this machine's paths ---- */
 
-static void add_rule(struct bundle *b, const char *path, const char *to)
+/* The stand-ins of a pasted command: what whichns would use (the
+ * installed folders; WHICHNS_CACHE as whichns reads it), or a clear stop
+ * where nothing can be guessed. */
+#define SH_PROBES   "\"${WHICHNS_PROBES:-" WHICHNS_LIBEXECDIR "}\""
+#define SH_MUSL     "\"${WHICHNS_PROBES_MUSL:-" WHICHNS_LIBEXECDIR "/musl}\""
+#define SH_FIXTURES "\"${WHICHNS_FIXTURES:-" WHICHNS_DATADIR "}\""
+#define SH_CACHE    "\"${WHICHNS_CACHE:-/var/cache/whichns}\""
+#define SH_REPO     "\"${WHICHNS_REPO:?set it to a whichns source folder}\""
+#define SH_SELF     "\"${WHICHNS_DIR:?set it to the folder of a whichns program}\""
+#define SH_CWD      "\"${WHICHNS_CWD:?set it to the folder whichns bundle ran in}\""
+#define SH_HOME     "\"$HOME\""
+
+/* The lines whose text after the mark is a command (scrub.h). */
+static const char *const command_marks[] = {
+	"to run it again: `", "process under test: `", "command\t", NULL,
+};
+
+static void add_rule(struct bundle *b, const char *path, const char *to,
+                     const char *sh)
 {
 	char real[PATH_MAX];
 	if (!path || path[0] != '/' || b->nrules + 2 > RULES_MAX)
@@ -107,7 +135,7 @@ static void add_rule(struct bundle *b, const char *path, const char *to)
 			continue;
 		}
 		b->rule_text[b->nrules] = s;
-		b->rules[b->nrules++] = (struct scrub_rule){ s, to };
+		b->rules[b->nrules++] = (struct scrub_rule){ s, to, sh };
 	}
 }
 
@@ -124,7 +152,7 @@ static void add_case_probes(struct bundle *b, const char *casedir)
 	char *root = strstr(r.command, "/rootfs/");
 	if (strncmp(r.command, "chroot /", 8) == 0 && root) {
 		*root = '\0';
-		add_rule(b, r.command + 7, "<cache>");
+		add_rule(b, r.command + 7, "<cache>", SH_CACHE);
 		return;
 	}
 	char *sp = strchr(r.command, ' ');
@@ -134,7 +162,7 @@ static void add_case_probes(struct bundle *b, const char *casedir)
 	if (r.command[0] == '/' && slash && strcmp(slash + 1, r.probe) == 0 &&
 	    strncmp(r.command, "/run/whichns/", 13) != 0) {   /* in a sandbox */
 		*slash = '\0';
-		add_rule(b, r.command, "<probes>");
+		add_rule(b, r.command, "<probes>", SH_PROBES);
 	}
 }
 
@@ -146,26 +174,26 @@ static void make_rules(struct bundle *b)
 	struct run_opts o = { 0 };
 	char parent[PATH_MAX], repo[PATH_MAX + 8], cwd[PATH_MAX];
 
-	add_rule(b, b->run, ".");
+	add_rule(b, b->run, ".", NULL);
 	snprintf(parent, sizeof parent, "%s", b->run);
-	add_rule(b, dirname(parent), "..");
+	add_rule(b, dirname(parent), "..", NULL);
 	if (preflight_paths(&p, &o, NULL) == 0) {
-		add_rule(b, p.probes, "<probes>");
-		add_rule(b, p.musl, "<probes-musl>");
-		add_rule(b, p.fixtures, "<fixtures>");
-		add_rule(b, o.libc.cache, "<cache>");
+		add_rule(b, p.probes, "<probes>", SH_PROBES);
+		add_rule(b, p.musl, "<probes-musl>", SH_MUSL);
+		add_rule(b, p.fixtures, "<fixtures>", SH_FIXTURES);
+		add_rule(b, o.libc.cache, "<cache>", SH_CACHE);
 	}
 	snprintf(repo, sizeof repo, "%s/..", p.self);
 	char mk[PATH_MAX + 32];
 	snprintf(mk, sizeof mk, "%s/harness/cmd_bundle.c", repo);
 	if (access(mk, F_OK) == 0)
-		add_rule(b, repo, "<repo>");
-	add_rule(b, p.self, "<whichns-dir>");
+		add_rule(b, repo, "<repo>", SH_REPO);
+	add_rule(b, p.self, "<whichns-dir>", SH_SELF);
 	const char *home = getenv("HOME");
 	if (home && strcmp(home, "/") != 0)
-		add_rule(b, home, "~");
+		add_rule(b, home, "~", SH_HOME);
 	if (getcwd(cwd, sizeof cwd) && strcmp(cwd, "/") != 0)
-		add_rule(b, cwd, "<cwd>");
+		add_rule(b, cwd, "<cwd>", SH_CWD);
 	DIR *d = opendir(b->run);
 	for (struct dirent *e; d && (e = readdir(d));) {
 		char casedir[PATH_MAX * 2];
@@ -225,7 +253,9 @@ static char *point_reruns(const struct bundle *b, const char *text, size_t len,
 	return out;
 }
 
-/* The bytes to write for a file: a text's scrubbed, the rest as read. */
+/* The bytes to write for a file: a text's scrubbed, the rest as read.
+ * Takes data: returns it, or the scrubbed copy with data freed; NULL
+ * (data freed) when out of memory. */
 static char *bundled_bytes(const struct bundle *b, char *data, size_t len,
                            size_t *outlen)
 {
@@ -239,10 +269,11 @@ static char *bundled_bytes(const struct bundle *b, char *data, size_t len,
 	FILE *m = open_memstream(&out, outlen);
 	if (!m) {
 		free(pointed);
+		free(data);
 		return NULL;
 	}
-	scrub_text(m, pointed ? pointed : data, pointed ? plen : len, b->rules,
-	           b->nrules);
+	scrub_text_commands(m, pointed ? pointed : data, pointed ? plen : len,
+	                    b->rules, b->nrules, command_marks);
 	if (fclose(m) != 0) {
 		free(out);
 		out = NULL;
@@ -300,11 +331,9 @@ static int copy_file(struct bundle *b, const char *src, const char *rel)
 	char *data = cli_read_file(src, FILE_MAX, &len);
 	if (!data)
 		return fail(b, EXIT_ENV, errno, "cannot read %s", src);
-	char *out = bundled_bytes(b, data, len, &outlen);
-	if (!out) {
-		free(data);
+	char *out = bundled_bytes(b, data, len, &outlen);   /* frees data */
+	if (!out)
 		return fail(b, EXIT_ENV, 0, "out of memory copying %s", src);
-	}
 	int rc = put_file(b, rel, out, outlen);
 	free(out);
 	return rc;
@@ -493,6 +522,20 @@ static int write_readme(struct bundle *b, const char *id, const char *made_by)
 	      "cache of root filesystems, `~` the home folder, `<cwd>` the "
 	      "folder whichns bundle ran in.  Captures are as they were "
 	      "taken.\n", f);
+	fputs("\nIn the commands (the rerun lines above, report.md's \"process "
+	      "under test\" and \"to run it again\", result.txt's `command`) "
+	      "they are shell words instead, so that a line pasted into a "
+	      "shell runs; set the variable to use another folder:\n\n"
+	      "| stand-in | in a command | unset |\n|---|---|---|\n"
+	      "| `<probes>` | `" SH_PROBES "` | the installed probes |\n"
+	      "| `<probes-musl>` | `" SH_MUSL "` | the installed musl probes |\n"
+	      "| `<fixtures>` | `" SH_FIXTURES "` | the installed fixtures |\n"
+	      "| `<cache>` | `" SH_CACHE "` | whichns's own default (whichns "
+	      "reads WHICHNS_CACHE too) |\n"
+	      "| `<repo>` | `" SH_REPO "` | the line stops, saying so |\n"
+	      "| `<whichns-dir>` | `" SH_SELF "` | the line stops, saying so |\n"
+	      "| `<cwd>` | `" SH_CWD "` | the line stops, saying so |\n"
+	      "| `~` | `" SH_HOME "` | |\n", f);
 	if (fclose(f) != 0) {
 		free(text);
 		return fail(b, EXIT_ENV, 0, "out of memory for %s", "BUNDLE.md");
@@ -591,6 +634,33 @@ static int pack(struct bundle *b, char *staging, char *id, char *out)
 	return 0;
 }
 
+/* The output's folder must exist, and lie outside the run folder: the
+ * staging folder is made beside the output, and a bundle must never
+ * change the run folder (nor pack itself).  0, or EXIT_USAGE (said). */
+static int check_output(const char *run, const char *out)
+{
+	char dir[PATH_MAX + 16], real[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", out);
+	const char *d = dirname(dir);
+	bool found = realpath(d, real) != NULL;
+	if (!found && errno != ENOENT && errno != ENOTDIR)
+		return 0;   /* unreadable: mkdtemp below says why (exit 3) */
+	if (!found || !cli_is_dir(real)) {
+		fprintf(stderr, "whichns: bundle: cannot write %s: its folder %s %s "
+		        "(create it, or name another with -o)\n", out, d,
+		        !found && errno == ENOENT ? "does not exist" : "is not a folder");
+		return EXIT_USAGE;
+	}
+	size_t n = strlen(run);
+	if (strncmp(real, run, n) == 0 && (real[n] == '\0' || real[n] == '/')) {
+		fprintf(stderr, "whichns: bundle: cannot write %s: the output is "
+		        "inside the run folder it packs (%s); put it elsewhere\n",
+		        out, run);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int cmd_bundle(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -631,6 +701,9 @@ int cmd_bundle(int argc, char **argv)
 		snprintf(outbuf, sizeof outbuf, "%s.tar.gz", b.run);
 		out = outbuf;
 	}
+	int rc = check_output(b.run, out);
+	if (rc != 0)
+		return rc;
 	snprintf(odir, sizeof odir, "%s", out);
 	snprintf(staging, sizeof staging, "%s/.whichns-bundle-XXXXXX", dirname(odir));
 	/* From here on a signal ends the bundle through the cleanup below. */

@@ -16,7 +16,10 @@
  * each message, then verdict_from_queries(): the same lookups and
  * retransmissions, the same rules); what a file cannot
  * tell (dropped packets, when the process ended, what it printed) is left
- * out, so the wire verdict is what decode gives.
+ * out, so the wire verdict is what decode gives.  With --case DIR the
+ * case's result.txt tells what the file cannot: the switch, the window's
+ * end, the --only type, when the fresh process started and the packets
+ * the capture lost, so a case's own folder decodes to the case's verdict.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +40,7 @@
 #include "events.h"
 #include "flow.h"
 #include "exitcodes.h"
+#include "runfolder.h"
 #include "timeline.h"
 
 #define OUT_BUFFER (1 << 20)
@@ -45,8 +49,9 @@
 
 static const char usage_text[] =
 "usage: whichns decode [--old addr]... [--new addr]... [--switch time]\n"
-"                      [--window seconds] [--only type] [--format tsv|json]\n"
-"                      [--json] [-o dir] file|-\n";
+"                      [--window seconds] [--only type] [--fresh time]\n"
+"                      [--format tsv|json] [--json] [-o dir] file|-\n"
+"       whichns decode --case dir [options] [file|-]\n";
 
 static const char help_text[] =
 "\n"
@@ -62,13 +67,23 @@ static const char help_text[] =
 "  --new ADDR        an address of the new server (repeatable, at most 2)\n"
 "                    (neither given: whichns's own, 198.51.100.10 and .20\n"
 "                    and their IPv6 twins)\n"
+"  --case DIR        a case folder: its capture.pcap is the file (unless one\n"
+"                    is named), and its result.txt gives --switch\n"
+"                    (switch_time), the window's end (window_end), --only\n"
+"                    (only) and --fresh (fresh_time), so decode counts what\n"
+"                    the case counted and gives the case's wire verdict;\n"
+"                    each option given as well overrides its value\n"
 "  --switch TIME     when resolv.conf was switched, epoch seconds on the\n"
 "                    capture's clock (switch_time in a case's result.txt)\n"
 "  --window SECONDS  count queries only this long after the switch\n"
-"                    (default: to the end of the capture; for a case with a\n"
-"                    fresh process, its scenario's window)\n"
+"                    (default: to the end of the capture, or with --case to\n"
+"                    the case's window_end; decode knows no scenario, so\n"
+"                    without --case give the case's window yourself)\n"
 "  --only TYPE       the verdict counts queries of this type only (MX, A...),\n"
 "                    as a case with \"only TYPE\" does\n"
+"  --fresh TIME      a fresh process started at TIME (fresh_time in\n"
+"                    result.txt): queries from then on are counted apart,\n"
+"                    not in the verdict, as a case counts them\n"
 "  --format FMT      the timeline on stdout as tsv (default, as events.tsv) or\n"
 "                    json: JSON Lines, one object per message, its answers\n"
 "                    an array of strings and \"cut\" true when the capture cut\n"
@@ -96,14 +111,21 @@ struct decode_opts {
 	struct wn_servers servers;
 	bool   switched, windowed, json;
 	bool   format_given;        /* --format or --json: stdout has the events */
+	bool   freshed;             /* --fresh, or a case's fresh process */
 	double t_switch, window;
+	double t_end;               /* windowed: queries after it are not counted */
+	double t_fresh;             /* freshed: queries from it on count apart */
 	uint16_t only_qtype;        /* 0: every query type */
 	const char *only;
+	const char *casedir;        /* --case: where the defaults came from */
+	unsigned long long dropped; /* --case: packets the case's capture lost */
+	char   case_only[16];       /* --case: its "only" type, kept here */
+	char   case_pcap[4096];     /* --case: DIR/capture.pcap */
 };
 
 /* What decode adds to flow's counts (flow_stats()). */
 struct decode_stats {
-	unsigned long long packets, messages, beyond_window, untimed;
+	unsigned long long packets, messages, beyond_window, untimed, fresh;
 	unsigned long long queries[3], responses[3];   /* by enum vd_server */
 	double t_first, t_last;
 	bool   out_of_order;
@@ -156,6 +178,53 @@ static int add_server(struct wn_servers *s, enum vd_server which,
 	return 0;
 }
 
+/* --case DIR: what its result.txt says, where no option said it.  The
+ * window's end is kept as the case wrote it (window_end), not as switch
+ * plus a duration, so a query at its very edge falls where it fell. */
+static int from_case(struct decode_opts *o)
+{
+	static struct case_result r;   /* large: not on the stack */
+	char err[PATH_MAX + 256];
+
+	if (!cli_is_dir(o->casedir))
+		return usage_error("--case %s: not a folder: give a case folder "
+		                   "(one with result.txt and capture.pcap)",
+		                   o->casedir);
+	caseres_init(&r);
+	if (runfolder_read_case(o->casedir, &r, err, sizeof err) != 0)
+		return usage_error("--case %s: %s: give a case folder (one with "
+		                   "result.txt and capture.pcap)", o->casedir, err);
+	if (!o->file) {
+		snprintf(o->case_pcap, sizeof o->case_pcap, "%s/capture.pcap",
+		         o->casedir);
+		o->file = o->case_pcap;
+	}
+	if (!o->switched && r.switched && r.switch_time > 0) {
+		o->switched = true;
+		o->t_switch = r.switch_time;
+	}
+	if (!o->switched)
+		return 0;   /* the case never switched: no verdict to match */
+	o->dropped = r.dropped;
+	if (!o->windowed && r.window_end > o->t_switch) {
+		o->t_end = r.window_end;
+		o->window = r.window_end - o->t_switch;
+	}
+	if (!o->only && r.only[0]) {
+		snprintf(o->case_only, sizeof o->case_only, "%s", r.only);
+		if (dns_type_parse(o->case_only, &o->only_qtype) != 0)
+			return usage_error("--case %s: result.txt's only '%s' is not a "
+			                   "query type: give --only TYPE", o->casedir,
+			                   r.only);
+		o->only = o->case_only;
+	}
+	if (!o->freshed && r.fresh_ran && r.fresh_time > 0) {
+		o->freshed = true;
+		o->t_fresh = r.fresh_time;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct decode_opts *o)
 {
 	static const struct option opts[] = {
@@ -166,6 +235,8 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 		{ "format", required_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "only", required_argument, NULL, 'T' },
+		{ "fresh", required_argument, NULL, 'f' },
+		{ "case", required_argument, NULL, 'C' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -196,6 +267,14 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 				                   "> 0", optarg);
 			o->windowed = true;
 			break;
+		case 'f':
+			if (parse_seconds(optarg, &o->t_fresh) != 0)
+				return usage_error("bad --fresh '%s': expected epoch "
+				                   "seconds such as 1795663450.850095",
+				                   optarg);
+			o->freshed = true;
+			break;
+		case 'C': o->casedir = optarg; break;
 		case 'F':
 			if (strcmp(optarg, "tsv") != 0 && strcmp(optarg, "json") != 0)
 				return usage_error("bad --format '%s': expected tsv or "
@@ -225,15 +304,23 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind == argc)
-		return usage_error("decode needs a capture file");
+	if (optind == argc && !o->casedir)
+		return usage_error("decode needs a capture file (or --case DIR)");
 	if (argc - optind > 1)
 		return usage_error("decode takes one capture file, not %d",
 		                   argc - optind);
-	if ((o->windowed || o->only) && !o->switched)
+	if ((o->windowed || o->only || o->freshed) && !o->switched &&
+	    !o->casedir)
 		return usage_error("--%s is about the verdict: give --switch TIME "
-		                   "too", o->windowed ? "window" : "only");
-	o->file = argv[optind];
+		                   "too", o->windowed ? "window" :
+		                   o->only ? "only" : "fresh");
+	o->file = optind < argc ? argv[optind] : NULL;
+	if (o->casedir && (rc = from_case(o)) != 0)
+		return rc;
+	if (o->windowed)
+		o->t_end = o->t_switch + o->window;
+	else if (o->switched && o->t_end > o->t_switch)
+		o->windowed = true;   /* the case's window_end */
 	if (!o->servers.nold && !o->servers.nnew)
 		events_default_servers(&o->servers);
 	return 0;
@@ -390,7 +477,11 @@ static void on_event(struct decoder *d, const struct wn_event *e)
 		events_note_message(e, d->q, &d->nq);
 		return;
 	}
-	if (o->windowed && e->t > o->t_switch + o->window) {
+	if (o->freshed && e->t >= o->t_fresh) {
+		d->st.fresh++;   /* the fresh process's, counted apart */
+		return;
+	}
+	if (o->windowed && e->t > o->t_end) {
 		d->st.beyond_window++;
 		return;
 	}
@@ -567,9 +658,15 @@ static void write_summary(FILE *f, const struct decoder *d,
 	fprintf(f, "switch_time\t%.6f\n", o->t_switch);
 	if (o->only)
 		fprintf(f, "only\t%s\n", o->only);
+	if (o->casedir)
+		fprintf(f, "case\t%s\n", o->casedir);
 	if (o->windowed)
-		fprintf(f, "window_s\t%g\nqueries_beyond_window\t%llu\n", o->window,
+		fprintf(f, "window_s\t%g\nwindow_end\t%.6f\n"
+		        "queries_beyond_window\t%llu\n", o->window, o->t_end,
 		        st->beyond_window);
+	if (o->freshed)
+		fprintf(f, "fresh_time\t%.6f\nqueries_fresh\t%llu\n", o->t_fresh,
+		        st->fresh);
 	if (st->out_of_order)
 		fputs("note\tqueries were out of time order in the file; sorted "
 		      "by time for the verdict\n", f);
@@ -690,8 +787,9 @@ static int outputs_open(struct decoder *d, struct outdir *od)
 		/* The picture greys what the verdict leaves out (--only, --window). */
 		struct tl_scope sc = {
 			.t_switch = o->switched ? o->t_switch : -1,
-			.t_end = o->switched && o->windowed ? o->t_switch + o->window : -1,
-			.t_fresh = -1, .only_qtype = o->switched ? o->only_qtype : 0,
+			.t_end = o->switched && o->windowed ? o->t_end : -1,
+			.t_fresh = o->switched && o->freshed ? o->t_fresh : -1,
+			.only_qtype = o->switched ? o->only_qtype : 0,
 		};
 		timeline_init_scope(d->tl, &sc);
 		d->tsv = od->ftsv;
@@ -722,7 +820,8 @@ static int decode_finish(struct decoder *d, struct outdir *od)
 	struct vd_result vr;
 	struct vd_input in = {
 		.switched = true, .t_switch = o->t_switch,
-		.t_end = o->windowed ? o->t_switch + o->window : d->st.t_last,
+		.t_end = o->windowed ? o->t_end : d->st.t_last,
+		.dropped = o->dropped,
 	};
 
 	if (d->st.messages == 0)

@@ -20,6 +20,7 @@
 #include "libcs.h"
 #include "preflight.h"
 #include "resolvconf.h"
+#include "sandbox.h"
 #include "scenario.h"
 #include "target.h"
 #include "view.h"
@@ -42,9 +43,11 @@ static const char exec_help[] =
 "\n"
 "  --libc L            host (default); musl: COMMAND is a musl program, run\n"
 "                      on the host's tree (it brings its own C library); or\n"
-"                      a root filesystem (bullseye, bookworm, trixie, sid):\n"
+"                      a root filesystem (bullseye, bookworm, trixie, sid,\n"
+"                      bookworm-zoo):\n"
 "                      that tree is COMMAND's /, and COMMAND is looked up\n"
-"                      in it\n"
+"                      in it.  Another name is bad usage (exit 2); a suite\n"
+"                      not built yet exits 3 (scripts/mkrootfs.sh SUITE)\n"
 "  --update M          inplace (default), rename, symlink, bind-inplace,\n"
 "                      bind-rename\n"
 "  --options O         resolv.conf options: default, or words joined by '+'\n"
@@ -222,6 +225,27 @@ static int exec_command(int argc, char **argv, struct job *j)
 	return 0;
 }
 
+/* A program there on the host, in a folder the case replaces with its own
+ * (/dev/shm, /run, ...; sandbox.h), is not there in the case: the
+ * environment (exit 3), said up front with where to put it instead.  On
+ * the host's tree the real path counts (a link into /dev/shm is hidden
+ * too); in a root filesystem, the path as it is named there. */
+static int hidden_program(bool in_rootfs, const char *prog)
+{
+	char real[PATH_MAX];
+	const char *path = prog, *dir;
+	if (!in_rootfs && realpath(prog, real) && strcmp(real, prog) != 0)
+		path = real;
+	if (!(dir = sandbox_replaced_dir(path)))
+		return 0;
+	fprintf(stderr, "whichns: exec: cannot run the command: %s%s%s: %s in "
+	        "the case (the case has its own %s, without the host's files; "
+	        "put the program elsewhere, e.g. under your home folder)\n", prog,
+	        path == prog ? "" : " -> ", path == prog ? "" : path,
+	        strerror(ENOENT), dir);
+	return EXIT_ENV;
+}
+
 /*
  * The command must be there in the tree that runs it, as it will be
  * looked up (target_find: the path as given, else TARGET_PATH; an
@@ -229,7 +253,8 @@ static int exec_command(int argc, char **argv, struct job *j)
  * host's tree for host and musl (a musl program brings its own C
  * library), the root filesystem for a root filesystem's name.  No such
  * program there is bad input (exit 2); a program whose loader the tree
- * lacks needs another C library (exit 3).  The case checks again as it
+ * lacks needs another C library (exit 3), and so does one in a folder
+ * the case replaces (hidden_program).  The case checks again as it
  * starts the command, and says why if it cannot (target_start).
  */
 static int exec_program(const struct run_opts *o, const struct job *j)
@@ -249,6 +274,8 @@ static int exec_program(const struct run_opts *o, const struct job *j)
 	int rc = target_find(rootfd, j->argv[0], prog, sizeof prog, err, sizeof err);
 	if (rootfd >= 0)
 		close(rootfd);
+	if (rc == 0)
+		return hidden_program(env.root[0] != '\0', prog);
 	if (rc == TARGET_NO_PROGRAM)
 		fprintf(stderr, "whichns: exec: cannot run the command%s: %s%s\n", in,
 		        err, in[0] ? "; the command runs with that tree as its /, so "

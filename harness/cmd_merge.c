@@ -6,9 +6,10 @@
  * merged run survives the shards' folders being moved or deleted, as CI
  * artifacts are), applies the expected verdicts again and writes the
  * reports as for one run.  Each shard's run.txt says which shard of how
- * many it is and how large the matrix is: a shard that is missing, was
- * interrupted or was killed leaves the merged run incomplete (exit 1),
- * and merge says which.
+ * many it is, how large the matrix is and which matrix it is (matrix_id,
+ * a digest of its case names): shards of two matrices are refused, even
+ * of one size; a shard that is missing, was interrupted or was killed
+ * leaves the merged run incomplete (exit 1), and merge says which.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -46,7 +47,8 @@ static int copy_case(char *src, char *dst, char *err, size_t errsize)
 		{ "No space left", ENOSPC }, { "Disk quota", EDQUOT },
 		{ "Read-only", EROFS }, { "Permission denied", EACCES },
 	};
-	char *cp[] = { "cp", "-a", "--", src, dst, NULL };
+	/* cp's messages in English, which why[] reads. */
+	char *cp[] = { "env", "LC_ALL=C", "cp", "-a", "--", src, dst, NULL };
 	if (access(dst, F_OK) == 0) {
 		errno = EEXIST;
 		return -1;
@@ -188,9 +190,19 @@ static bool knows_shard(const struct shard *sh)
 	return sh->have && sh->rec.shard_n > 0;
 }
 
+/* Two shards' matrices have other cases (both named them: a record
+ * written before matrices were named is not compared). */
+static bool other_cases(const struct shard *a, const struct shard *b)
+{
+	return a->rec.matrix_id[0] && b->rec.matrix_id[0] &&
+	       strcmp(a->rec.matrix_id, b->rec.matrix_id) != 0;
+}
+
 /* The shards must be slices of one matrix, each once.  0, or EXIT_USAGE
- * (said).  *matrix: its size (0: no shard said). */
-static int same_matrix(const struct shard *sh, size_t n, unsigned long long *matrix)
+ * (said).  *matrix: its size (0: no shard said); id: its identity ("":
+ * no shard said). */
+static int same_matrix(const struct shard *sh, size_t n, unsigned long long *matrix,
+                       char id[static RUNREC_MATRIX_ID_LEN + 1])
 {
 	const struct shard *first = NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -208,6 +220,17 @@ static int same_matrix(const struct shard *sh, size_t n, unsigned long long *mat
 			return EXIT_USAGE;
 		}
 		for (size_t j = 0; j < i; j++)
+			if (knows_shard(&sh[j]) && other_cases(&sh[j], &sh[i])) {
+				fprintf(stderr, "whichns: merge: %s is shard %u/%u of matrix "
+				        "%s, %s shard %u/%u of matrix %s (other cases, or "
+				        "other filters): merge the shards of one matrix "
+				        "only\n", sh[j].dir, sh[j].rec.shard_k,
+				        sh[j].rec.shard_n, sh[j].rec.matrix_id, sh[i].dir,
+				        sh[i].rec.shard_k, sh[i].rec.shard_n,
+				        sh[i].rec.matrix_id);
+				return EXIT_USAGE;
+			}
+		for (size_t j = 0; j < i; j++)
 			if (knows_shard(&sh[j]) && sh[j].rec.shard_k == sh[i].rec.shard_k) {
 				fprintf(stderr, "whichns: merge: %s and %s are both shard "
 				        "%u/%u: merge each shard once\n", sh[j].dir,
@@ -216,6 +239,10 @@ static int same_matrix(const struct shard *sh, size_t n, unsigned long long *mat
 			}
 	}
 	*matrix = first ? first->rec.matrix : 0;
+	id[0] = '\0';
+	for (size_t i = 0; i < n && !id[0]; i++)
+		if (knows_shard(&sh[i]))
+			snprintf(id, RUNREC_MATRIX_ID_LEN + 1, "%s", sh[i].rec.matrix_id);
 	return 0;
 }
 
@@ -310,6 +337,7 @@ static int merge(const struct run_opts *o, char *const dirs[], size_t ndirs)
 	struct case_result *res = NULL;
 	struct wfault fault = { 0 };
 	unsigned long long matrix = 0;
+	char matrix_id[RUNREC_MATRIX_ID_LEN + 1];
 	size_t n = 0;
 	int rc;
 
@@ -321,7 +349,7 @@ static int merge(const struct run_opts *o, char *const dirs[], size_t ndirs)
 	for (size_t i = 0; i < ndirs; i++)
 		sh[i].dir = dirs[i];
 	read_shards(sh, ndirs);
-	if ((rc = same_matrix(sh, ndirs, &matrix)) != 0)
+	if ((rc = same_matrix(sh, ndirs, &matrix, matrix_id)) != 0)
 		goto out_shards;
 	if (runfolder_create(&rf, o->results, "merged-", "latest", &fault) != 0) {
 		rc = runfolder_fault_print(&fault, FAULT_NOTHING_RAN);
@@ -337,6 +365,7 @@ static int merge(const struct run_opts *o, char *const dirs[], size_t ndirs)
 		.planned = matrix > n ? (size_t)matrix : n,
 		.incomplete = cut || missing || matrix > n, .strict = o->strict,
 		.shard_k = 1, .shard_n = 1, .matrix = matrix > n ? (size_t)matrix : n,
+		.matrix_id = matrix_id[0] ? matrix_id : NULL,
 	};
 	rc = runfolder_finish(&rf, res, n, &fo);
 out:

@@ -18,6 +18,7 @@
 #include "exitcodes.h"
 #include "preflight.h"
 #include "runner.h"
+#include "runrec.h"
 #include "scenario.h"
 
 #define usage_error(...) cli_usage_error(whichns_usage, __VA_ARGS__)
@@ -135,10 +136,12 @@ static int keep_case(const struct run_args *a, const struct scn_case *c,
 }
 
 /* Read every scenario, expand, filter and shard: all before anything
- * runs.  *matrix: the cases before sharding.  Returns 0 or an exit
- * status (said). */
+ * runs.  *matrix: the cases before sharding; id: their identity
+ * (runrec.h), so that merge tells shards of two matrices apart.
+ * Returns 0 or an exit status (said). */
 static int load_cases(const struct run_args *a, struct scn_case **out,
-                      size_t *nout, size_t *matrix)
+                      size_t *nout, size_t *matrix,
+                      char id[static RUNREC_MATRIX_ID_LEN + 1])
 {
 	static struct scn_file file;
 	struct scn_case *cases = NULL;
@@ -176,6 +179,11 @@ static int load_cases(const struct run_args *a, struct scn_case **out,
 		free(cases);
 		return rc;
 	}
+	struct sha256 h;
+	runrec_matrix_init(&h);
+	for (size_t i = 0; i < ncases; i++)
+		runrec_matrix_add(&h, cases[i].name);
+	runrec_matrix_id(&h, id);
 	/* Sharding after filtering, so shards stay even. */
 	size_t kept = 0;
 	for (size_t i = 0; i < ncases; i++)
@@ -223,13 +231,15 @@ int cmd_run(int argc, char **argv)
 	struct run_args a = { 0 };
 	struct scn_case *cases;
 	struct job *jobs = NULL;
+	static char matrix_id[RUNREC_MATRIX_ID_LEN + 1];
 	size_t ncases;
 	int rc = parse_args(argc, argv, &a);
 
 	if (rc != 0)
 		return rc < 0 ? EXIT_OK : rc;
-	if ((rc = load_cases(&a, &cases, &ncases, &a.o.matrix)) != 0)
+	if ((rc = load_cases(&a, &cases, &ncases, &a.o.matrix, matrix_id)) != 0)
 		return rc;
+	a.o.matrix_id = matrix_id;
 	a.o.shard_k = a.shard_k;
 	a.o.shard_n = a.shard_n;
 	if (a.check_only) {

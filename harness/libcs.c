@@ -12,6 +12,34 @@ static int libc_where(const struct libc_paths *p, const char *libc,
                       bool want_probes, struct libc_env *env, char *err,
                       size_t errsize);
 
+/* The C libraries a case can run on: the host's, musl, and the Debian
+ * suites scripts/mkrootfs.sh builds (its SUITES, then its EXTRA_SUITES:
+ * bookworm-zoo, the zoo's daemons on bookworm).  errors.t checks that
+ * the lists agree. */
+static const char *const known[] = {
+	"host", "musl", "bullseye", "bookworm", "trixie", "sid", "bookworm-zoo",
+};
+#define NKNOWN (sizeof known / sizeof known[0])
+
+static bool libc_known(const char *libc)
+{
+	for (size_t i = 0; i < NKNOWN; i++)
+		if (strcmp(libc, known[i]) == 0)
+			return true;
+	return false;
+}
+
+/* "host, musl, ..., sid or bookworm-zoo" */
+static void known_list(char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < NKNOWN && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s",
+		                      i == 0 ? "" : i + 1 == NKNOWN ? " or " : ", ",
+		                      known[i]);
+}
+
 int libc_hold(const struct libc_env *env, char *err, size_t errsize)
 {
 	char lock[PATH_MAX + 8];
@@ -63,6 +91,14 @@ int libc_resolve(const struct libc_paths *p, const char *libc,
                  bool want_probes, bool want_nscd,
                  struct libc_env *env, char *err, size_t errsize)
 {
+	char names[128];
+	if (!libc_known(libc)) {
+		memset(env, 0, sizeof *env);
+		known_list(names, sizeof names);
+		snprintf(err, errsize, "unknown C library '%s' (--libc, or a "
+		         "scenario's libc line): expected %s", libc, names);
+		return LIBC_UNKNOWN;
+	}
 	int rc = libc_where(p, libc, want_probes, env, err, errsize);
 	env->nscd[0] = '\0';
 	if (rc == 0 && want_nscd)
@@ -93,8 +129,7 @@ static int libc_where(const struct libc_paths *p, const char *libc,
 	snprintf(stamp, sizeof stamp, "%s/.whichns-stamp", env->root);
 	if (access(stamp, R_OK) != 0) {
 		snprintf(err, errsize, "no root filesystem for libc '%s' in %s/rootfs: "
-		         "run 'scripts/mkrootfs.sh %s' (host, musl, bullseye, bookworm, "
-		         "trixie and sid are known)", libc, p->cache, libc);
+		         "run 'scripts/mkrootfs.sh %s'", libc, p->cache, libc);
 		return -1;
 	}
 	snprintf(env->probes, sizeof env->probes, "%s/probes/%s", p->cache, libc);

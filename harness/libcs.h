@@ -38,9 +38,14 @@ struct libc_env {
  * is being built right now. */
 int libc_hold(const struct libc_env *env, char *err, size_t errsize);
 
+/* libc_resolve()'s answer for a name that is no C library a case can
+ * run on: bad usage (exit 2), where -1 is a known one not built (exit 3). */
+#define LIBC_UNKNOWN (-2)
+
 /* want_probes: the case runs one of our probes, so they must be built
- * for this C library (env->probes is set either way).  0, or -1 with a
- * one-line err naming what is missing and the fix. */
+ * for this C library (env->probes is set either way).  0; -1 with a
+ * one-line err naming what is missing and the fix; or LIBC_UNKNOWN with
+ * a one-line err listing the names that are known. */
 int libc_resolve(const struct libc_paths *p, const char *libc,
                  bool want_probes, bool want_nscd,
                  struct libc_env *env, char *err, size_t errsize);

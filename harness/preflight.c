@@ -157,16 +157,16 @@ static int check_host(void)
 
 /* A job's C library (and its nscd, when asked) must be there, and its
  * root filesystem held so that it is not rebuilt under the run (hold).
- * 0, or EXIT_ENV said. */
+ * 0, or EXIT_ENV said (EXIT_USAGE for a name that is no C library). */
 static int check_libc(const struct libc_paths *lp, const struct job *j,
                       bool hold, struct libc_env *env)
 {
 	char err[PATH_MAX + 200];
-	if (libc_resolve(lp, j->libc, j->kind == JOB_PROBE, j->nscd, env, err,
-	                 sizeof err) != 0 ||
-	    (hold && libc_hold(env, err, sizeof err) != 0)) {
+	int rc = libc_resolve(lp, j->libc, j->kind == JOB_PROBE, j->nscd, env,
+	                      err, sizeof err);
+	if (rc != 0 || (hold && libc_hold(env, err, sizeof err) != 0)) {
 		fprintf(stderr, "whichns: %s\n", err);
-		return EXIT_ENV;
+		return rc == LIBC_UNKNOWN ? EXIT_USAGE : EXIT_ENV;
 	}
 	return 0;
 }

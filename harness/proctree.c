@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "cli.h"
 #include "libcname.h"
 #include "proctree.h"
 
@@ -27,17 +28,6 @@ static double mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A small /proc file into buf (NUL-terminated): its length, or -1. */
-static ssize_t read_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, size - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n;
-}
 
 /* Append pid's children (every thread's) to out[*n..max). */
 static void children_of(pid_t pid, pid_t *out, size_t *n, size_t max)
@@ -51,7 +41,7 @@ static void children_of(pid_t pid, pid_t *out, size_t *n, size_t max)
 			continue;
 		snprintf(path, sizeof path, "/proc/%d/task/%s/children", (int)pid,
 		         de->d_name);
-		if (read_small(path, buf, sizeof buf) <= 0)
+		if (cli_read_small(path, buf, sizeof buf) <= 0)
 			continue;
 		for (char *p = buf, *end; *n < max; p = end) {
 			long c = strtol(p, &end, 10);
@@ -207,10 +197,10 @@ static void read_process(struct proctree *pt, struct proc_entry *e,
 	char path[64], status[4096];
 	snprintf(e->exe, sizeof e->exe, "%s", exe);
 	snprintf(path, sizeof path, "/proc/%d/comm", e->pid);
-	if (read_small(path, e->comm, sizeof e->comm) > 0)
+	if (cli_read_small(path, e->comm, sizeof e->comm) > 0)
 		e->comm[strcspn(e->comm, "\n")] = '\0';
 	snprintf(path, sizeof path, "/proc/%d/status", e->pid);
-	ssize_t n = read_small(path, status, sizeof status);
+	ssize_t n = cli_read_small(path, status, sizeof status);
 	if (n > 0) {
 		procs_status_field(status, (size_t)n, "NSpid:", &e->nspid);
 		procs_status_field(status, (size_t)n, "PPid:", &e->ppid);
@@ -326,6 +316,8 @@ static void sample(struct proctree *pt, pid_t init, double now)
 	/* Whatever was not seen now has ended. */
 	for (size_t i = 0; i < pt->tab.n; i++) {
 		struct proc_entry *e = &pt->tab.p[i];
+		if (e->ended)
+			continue;
 		bool live = false;
 		for (size_t k = 0; k < n && !live; k++)
 			live = pids[k] == e->pid;

@@ -12,7 +12,9 @@
  * socket that DNS went through (their descriptors against the case's
  * /proc/net socket tables).  What to make of it is lib/procs.h's.
  * Never: writes to a process, stops it, or reads more than the first
- * time (only new processes, and sockets only while one talks DNS).
+ * time (only new processes; a process's sockets only while the case's
+ * socket tables hold one DNS may use: one to port 53, or an unconnected
+ * UDP socket).
  */
 #ifndef WHICHNS_PROCTREE_H
 #define WHICHNS_PROCTREE_H

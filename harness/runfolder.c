@@ -277,6 +277,7 @@ int runfolder_finish(struct runfolder *rf, const struct case_result *r,
 		.shard_k = fo->shard_k ? fo->shard_k : 1,
 		.shard_n = fo->shard_n ? fo->shard_n : 1,
 		.matrix = fo->matrix ? fo->matrix : fo->planned,
+		.matrix_id = fo->matrix_id,
 	};
 	int bad_write = write_reports(rf, &ri, r, n, &fault);
 	if (n > 0 && !fo->json) {
@@ -291,10 +292,11 @@ int runfolder_finish(struct runfolder *rf, const struct case_result *r,
 	if (bad_write)   /* the last word: no summary.md to point at */
 		return runfolder_fault_print(&fault, "the table above is all "
 		                             "there is: no summary was written");
-	fprintf(stderr, "whichns: %zu of %zu cases ran; %zu differ from their "
+	fprintf(stderr, "whichns: %zu of %zu case%s ran; %zu differ from their "
 	        "expectation, %zu inconclusive, %zu unclassified, %zu could not "
-	        "run. Evidence: %s/summary.md\n", n, fo->planned, t.differs,
-	        t.unsure, t.unclassified, t.errors, rf->dir);
+	        "run. Evidence: %s/summary.md\n", n, fo->planned,
+	        fo->planned == 1 ? "" : "s", t.differs, t.unsure, t.unclassified,
+	        t.errors, rf->dir);
 	if (fo->interrupted)
 		return EXIT_INTERRUPTED;
 	if (t.differs || t.errors || fo->incomplete ||

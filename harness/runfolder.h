@@ -77,6 +77,7 @@ struct finish_opts {
 	                       * runner wrote them), so no table or grid */
 	unsigned shard_k, shard_n; /* the run is slice K of N (1/1: all) */
 	size_t matrix;        /* cases of the whole matrix, before sharding */
+	const char *matrix_id; /* its identity (runrec.h); NULL: not known */
 };
 /* Write the reports, point results/<latest> at them, print the table and
  * grid; returns the exit status.  When a report cannot be written, the

@@ -26,6 +26,7 @@
 #include "jobspec.h"
 #include "report.h"
 #include "runner.h"
+#include "runrec.h"
 #include "scenfiles.h"
 
 /* In a case process: a SIGTERM from the runner (or its death) asks the
@@ -266,11 +267,19 @@ static int finish(struct run *run)
 	for (size_t i = 0; i < run->n; i++)
 		if (run->ran[i])
 			run->res[k++] = run->res[i];
+	/* exec's jobs are its whole matrix; a run names its own. */
+	char id[RUNREC_MATRIX_ID_LEN + 1];
+	struct sha256 h;
+	runrec_matrix_init(&h);
+	for (size_t i = 0; i < run->n; i++)
+		runrec_matrix_add(&h, run->jobs[i].name);
+	runrec_matrix_id(&h, id);
 	struct finish_opts fo = {
 		.planned = run->n, .incomplete = k < run->n,
 		.interrupted = run->signalled, .strict = run->o->strict,
 		.json = run->o->json, .shard_k = run->o->shard_k,
 		.shard_n = run->o->shard_n, .matrix = run->o->matrix,
+		.matrix_id = run->o->matrix_id ? run->o->matrix_id : id,
 	};
 	int rc = runfolder_finish(&run->rf, run->res, k, &fo);
 	rc = start_failures(run->res, k, rc);

@@ -33,6 +33,8 @@ struct run_opts {
 	bool        json;         /* a JSON line per case on stdout, nothing else */
 	unsigned    shard_k, shard_n; /* the jobs are slice K of N (0: 1/1) */
 	size_t      matrix;       /* cases of the whole matrix, before sharding */
+	const char *matrix_id;    /* its identity (runrec.h); NULL: the jobs'
+	                           * names, when they are the whole matrix */
 };
 
 /* Run jobs[0..n) in a new run folder, in the order given, and write its

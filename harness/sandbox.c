@@ -64,6 +64,27 @@ static const struct tree_op tree_ops[] = {
 	{ T_SYSFS,   "/sys",  NULL },
 };
 
+/* Under dir, or dir itself? */
+static bool path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+const char *sandbox_replaced_dir(const char *path)
+{
+	/* /dev's own mounts first: the most precise name.  /proc is the
+	 * PID namespace's, mounted by sandbox_enter(). */
+	static const char *const others[] = { "/dev/shm", "/dev/pts", "/proc" };
+	for (size_t i = 0; i < 2; i++)
+		if (path_under(path, others[i]))
+			return others[i];
+	for (size_t i = 0; i < sizeof tree_ops / sizeof tree_ops[0]; i++)
+		if (tree_ops[i].kind != T_OVERLAY && path_under(path, tree_ops[i].path))
+			return tree_ops[i].path;
+	return path_under(path, others[2]) ? others[2] : NULL;
+}
+
 /* Host /dev nodes bound into the minimal /dev (read-only mounts, so
  * their host inodes cannot be chmod-ed or chown-ed from inside). */
 static const char *const dev_nodes[] = {

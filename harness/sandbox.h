@@ -42,6 +42,13 @@ int sandbox_build(struct sandbox *sb, const char *src, bool keep_secrets,
  * added; a file created gets mode 0644.  -1 with errno set. */
 int sandbox_open_in(int rootfd, const char *path, int flags);
 
+/* The folder of the tree that the case replaces with one of its own
+ * ("/dev/shm", "/dev", "/run", "/sys", "/proc") and that holds path (an
+ * absolute path as the host sees it), so that the case does not see the
+ * host's file there; NULL when the case sees the host's (the overlays
+ * show it too). */
+const char *sandbox_replaced_dir(const char *path);
+
 /* In a process that is PID 1 of a new PID namespace and has just
  * unshared its mount namespace: mount its /proc, pivot into the tree,
  * start a new session, and drop every privilege but the kept set.  Its

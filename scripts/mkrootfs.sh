@@ -7,7 +7,7 @@
 #   scripts/mkrootfs.sh --recipe SUITE...   (each suite's recipe line: what
 #                                            decides reuse; a CI cache key)
 #
-# Each SUITE (bullseye, bookworm, trixie, sid, or "all") becomes
+# Each SUITE (bullseye, bookworm, trixie, sid, or "all"; or bookworm-zoo) becomes
 # CACHE/SUITE, built with
 #   debootstrap --variant=minbase --include=gcc,libc6-dev,nscd,sendmail-bin
 # from http://deb.debian.org/debian.  A finished tree carries
@@ -16,6 +16,13 @@
 # rebuilt.  Builds go to CACHE/SUITE.tmp-PID and are renamed into place only
 # when complete, so an interrupted build never looks finished.  The
 # debootstrap output of the last build is CACHE/SUITE.log.
+#
+# bookworm-zoo (not part of "all") is the tree of the daemon and runtime zoo
+# (fixtures/scenarios/zoo.scn, doc/zoo.md): debootstrap of bookworm with gcc,
+# libc6-dev and nscd (no sendmail-bin: it conflicts with postfix), then
+# "apt-get install --no-install-recommends" of ZOO_PKGS inside the tree, with
+# services still refused by policy-rc.d.  Its recipe line names the base suite
+# and the extra packages; the four plain suites' recipes do not change.
 #
 # Services: debootstrap runs in two stages (--foreign, then --second-stage
 # inside the chroot) so that our /usr/sbin/policy-rc.d (exit 101) is in place
@@ -45,13 +52,20 @@ readonly RECIPE_VERSION=1
 readonly MIRROR=http://deb.debian.org/debian
 readonly VARIANT=minbase
 readonly SUITES=(bullseye bookworm trixie sid)
+# Trees with more than a suite: the Debian suite they are made from, and the
+# packages apt-get installs on top (not part of "all").
+readonly EXTRA_SUITES=(bookworm-zoo)
+declare -A BASE_SUITE=([bookworm-zoo]=bookworm)
+declare -A EXTRA_PKGS=([bookworm-zoo]="apache2 postfix nginx nodejs python3 python3-dnspython golang-go openjdk-17-jdk-headless libc-ares-dev libcurl4-openssl-dev curl")
+# The optional packages of such a tree (sendmail-bin conflicts with postfix).
+declare -A EXTRA_OPTIONAL=([bookworm-zoo]="nscd")
 # Always needed: probes are compiled inside the tree.
 readonly REQUIRED_PKGS=(gcc libc6-dev)
 # Wanted by later experiments; left out (and recorded) where a suite lacks them.
 readonly OPTIONAL_PKGS=(nscd sendmail-bin)
 readonly STAMP_NAME=.whichns-stamp
 # Seconds a first build took here; only used for the progress message.
-declare -A ESTIMATE=([bullseye]=75 [bookworm]=75 [trixie]=75 [sid]=75)
+declare -A ESTIMATE=([bullseye]=75 [bookworm]=75 [trixie]=75 [sid]=75 [bookworm-zoo]=600)
 
 CHROOT_ENV=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C
             DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true)
@@ -90,16 +104,30 @@ note() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
 # ---------------------------------------------------------------- recipe
 
-# Packages asked for, in order.
-wanted_pkgs() { printf '%s\n' "${REQUIRED_PKGS[@]}" "${OPTIONAL_PKGS[@]}"; }
+# Packages debootstrap is asked for, in order.
+wanted_pkgs() { # [SUITE]
+    if [[ -n ${1:-} && -n ${BASE_SUITE[$1]:-} ]]; then
+        # shellcheck disable=SC2086 # a list of words
+        printf '%s\n' "${REQUIRED_PKGS[@]}" ${EXTRA_OPTIONAL[$1]}
+    else
+        printf '%s\n' "${REQUIRED_PKGS[@]}" "${OPTIONAL_PKGS[@]}"
+    fi
+}
+
+# The Debian suite a tree is made from.
+base_suite() { printf '%s\n' "${BASE_SUITE[$1]:-$1}"; }
 
 # The one line that decides whether a cached tree is current.  Packages left
 # out because a suite lacks them don't change it: the recipe asks for them.
 recipe_line() { # SUITE
     local pkgs
-    pkgs=$(wanted_pkgs | paste -sd, -)
-    printf 'v%s suite=%s variant=%s mirror=%s packages=%s\n' \
+    pkgs=$(wanted_pkgs "$1" | paste -sd, -)
+    printf 'v%s suite=%s variant=%s mirror=%s packages=%s' \
         "$RECIPE_VERSION" "$1" "$VARIANT" "$MIRROR" "$pkgs"
+    if [[ -n ${BASE_SUITE[$1]:-} ]]; then
+        printf ' base=%s extra=%s' "${BASE_SUITE[$1]}" "${EXTRA_PKGS[$1]// /,}"
+    fi
+    printf '\n'
 }
 
 stamp_get() { # FILE KEY
@@ -286,6 +314,38 @@ write_policy_rc_d() { # ROOT
     chmod 755 "$1/usr/sbin/policy-rc.d"
 }
 
+EXTRA_SECONDS=0
+# apt-get install the tree's extra packages inside it (ROOT: the tree being
+# built).  /proc is mounted for the maintainer scripts (Java's
+# ca-certificates-java runs java) and unmounted again; policy-rc.d keeps
+# every service from starting.  postfix is preseeded as a local-only
+# "Internet Site": the zoo writes its own configuration into each case.
+install_extra() { # ROOT
+    local root=$1 t0=$SECONDS rc=0
+    step "apt-get install --no-install-recommends ${EXTRA_PKGS[$SUITE]}"
+    [[ -s $root/etc/resolv.conf ]] || cp -- /etc/resolv.conf "$root/etc/resolv.conf"
+    mount -t proc proc "$root/proc"
+    {
+        echo "=== apt-get install --no-install-recommends ${EXTRA_PKGS[$SUITE]}"
+        printf '%s\n' 'postfix postfix/main_mailer_type select Internet Site' \
+            'postfix postfix/mailname string client.hat.com' |
+            "${CHROOT_ENV[@]}" chroot "$root" debconf-set-selections
+        # shellcheck disable=SC2086 # a list of words
+        "${CHROOT_ENV[@]}" chroot "$root" apt-get update &&
+            "${CHROOT_ENV[@]}" chroot "$root" apt-get install -y --no-install-recommends \
+                ${EXTRA_PKGS[$SUITE]}
+    } >>"$CUR_LOG" 2>&1 </dev/null || rc=$?
+    kill_inside "$root" >/dev/null
+    umount -- "$root/proc" 2>/dev/null || umount -l -- "$root/proc" 2>/dev/null || true
+    EXTRA_SECONDS=$((SECONDS - t0))
+    if ((rc)); then
+        note "$SUITE: apt-get install of the extra packages failed with status $rc; see $CUR_LOG"
+        show_tail
+        return 1
+    fi
+    step "extra packages installed in $EXTRA_SECONDS s"
+}
+
 # Build SUITE into CACHE/SUITE.  Returns 0, 1 (build failed) or 3 (environment).
 build_suite() {
     local dir=$CACHE/$SUITE tmp=$CACHE/$SUITE.tmp-$$ stamp=$CACHE/$SUITE/$STAMP_NAME
@@ -330,10 +390,12 @@ build_suite() {
     } >"$CUR_LOG"
 
     # 1. Archive reachable?  One quick request gives a clear reason.
-    step "checking $MIRROR/dists/$SUITE"
-    if ! wget -nv -T 30 -t 2 -O /dev/null "$MIRROR/dists/$SUITE/InRelease" >>"$CUR_LOG" 2>&1; then
+    local base
+    base=$(base_suite "$SUITE")
+    step "checking $MIRROR/dists/$base"
+    if ! wget -nv -T 30 -t 2 -O /dev/null "$MIRROR/dists/$base/InRelease" >>"$CUR_LOG" 2>&1; then
         reason=$(net_reason)
-        unreachable "${reason:-download of $MIRROR/dists/$SUITE/InRelease failed}"
+        unreachable "${reason:-download of $MIRROR/dists/$base/InRelease failed}"
         return 3
     fi
 
@@ -341,16 +403,16 @@ build_suite() {
     #    package fails fast ("Couldn't find these debs"); retry without it.
     local -a pkgs left_out=()
     local mark attempt
-    mapfile -t pkgs < <(wanted_pkgs)
+    mapfile -t pkgs < <(wanted_pkgs "$SUITE")
     while :; do
         CUR_TMP=$tmp
         mkdir -m 755 "$tmp"
-        step "debootstrap --variant=$VARIANT --include=$(IFS=,; echo "${pkgs[*]}") $SUITE: download and unpack (whole build takes ~$estimate s; log $CUR_LOG)"
-        echo "=== debootstrap --foreign --variant=$VARIANT --include=$(IFS=,; echo "${pkgs[*]}") $SUITE $tmp $MIRROR" >>"$CUR_LOG"
+        step "debootstrap --variant=$VARIANT --include=$(IFS=,; echo "${pkgs[*]}") $base: download and unpack (whole build takes ~$estimate s; log $CUR_LOG)"
+        echo "=== debootstrap --foreign --variant=$VARIANT --include=$(IFS=,; echo "${pkgs[*]}") $base $tmp $MIRROR" >>"$CUR_LOG"
         mark=$(wc -l <"$CUR_LOG")
         rc=0
         run_stage env LC_ALL=C debootstrap --foreign --variant="$VARIANT" \
-            --include="$(IFS=,; echo "${pkgs[*]}")" "$SUITE" "$tmp" "$MIRROR" || rc=$?
+            --include="$(IFS=,; echo "${pkgs[*]}")" "$base" "$tmp" "$MIRROR" || rc=$?
         ((rc)) || break
 
         save_inner_log
@@ -403,6 +465,11 @@ build_suite() {
         return 1
     fi
 
+    # 3b. A tree with extra packages: apt-get them inside it.
+    if [[ -n ${EXTRA_PKGS[$SUITE]:-} ]]; then
+        install_extra "$tmp" || return 1
+    fi
+
     # 4. Nothing of it may stay running or mounted.
     local killed left
     killed=$(kill_inside "$tmp")
@@ -416,6 +483,8 @@ build_suite() {
         unmount_under "$tmp"
     fi
     write_policy_rc_d "$tmp" # debootstrap removes its own at the end
+    # The downloaded indexes go too (apt-get update inside the tree made them).
+    rm -rf --one-file-system -- "$tmp/var/lib/apt/lists/"*_dists_* 2>/dev/null || true
     # dpkg's full output (maintainer scripts, policy-rc.d refusals) goes into
     # our log; the downloaded .debs go (~100 MB a tree).
     save_inner_log
@@ -469,6 +538,12 @@ build_suite() {
         daemons+=("${prog##*/}=$path")
     done
 
+    local extra_versions=''
+    if [[ -n ${EXTRA_PKGS[$SUITE]:-} ]]; then
+        # shellcheck disable=SC2086 # a list of words
+        extra_versions=$("${CHROOT_ENV[@]}" chroot "$tmp" dpkg-query -W -f='${Package}=${Version} ' ${EXTRA_PKGS[$SUITE]} || true)
+        extra_versions=${extra_versions% }
+    fi
     local secs=$((SECONDS - T0)) debootstrap_version
     debootstrap_version=$(dpkg-query -W -f='${Version}' debootstrap 2>/dev/null || echo unknown)
     {
@@ -478,7 +553,14 @@ build_suite() {
         echo "suite=$SUITE"
         echo "variant=$VARIANT"
         echo "mirror=$MIRROR"
-        echo "packages=$(wanted_pkgs | paste -sd' ' -)"
+        echo "packages=$(wanted_pkgs "$SUITE" | paste -sd' ' -)"
+        if [[ -n ${EXTRA_PKGS[$SUITE]:-} ]]; then
+            echo "base=$base"
+            echo "extra=${EXTRA_PKGS[$SUITE]}"
+            echo "extra_versions=$extra_versions"
+            echo "extra_seconds=$EXTRA_SECONDS"
+            echo "size_mb=$(du -sm --one-file-system "$tmp" | cut -f1)"
+        fi
         echo "included=${pkgs[*]}"
         echo "left_out=${left_out[*]}"
         echo "versions=${versions% }"
@@ -565,10 +647,10 @@ declare -a TODO=()
 for a in "${ARGS[@]}"; do
     if [[ $a == all ]]; then
         TODO+=("${SUITES[@]}")
-    elif [[ " ${SUITES[*]} " == *" $a "* ]]; then
+    elif [[ " ${SUITES[*]} ${EXTRA_SUITES[*]} " == *" $a "* ]]; then
         TODO+=("$a")
     else
-        die 2 "unknown suite '$a' (known: ${SUITES[*]}, or all)"
+        die 2 "unknown suite '$a' (known: ${SUITES[*]} ${EXTRA_SUITES[*]}, or all)"
     fi
 done
 # Each suite once, in the order given.

@@ -332,8 +332,22 @@ START_TEST(test_full_length)
 	memset(a.command, 'c', sizeof a.command - 1);
 	memset(a.vd.reason, 'r', sizeof a.vd.reason - 1);
 	memset(a.libc, 'l', sizeof a.libc - 1);
+	/* A path's line: its longest words and numbers, and a reason as long
+	 * as the headline's (verdict.c's reasons may fill it). */
+	a.npaths = 1;
+	a.paths[0] = (struct vd_path){ .sender = PS_FRESH_NSCD,
+		.v = V_INCONCLUSIVE, .late_by = 4294967295u,
+		.queries_old_before = 4294967295u, .queries_new_before = 4294967295u,
+		.queries_old_after = 4294967295u, .queries_new_after = 4294967295u,
+		.lookups_old_after = 4294967295u, .lookups_new_after = 4294967295u,
+		.first_new_ms = 1e9 };
+	memset(a.paths[0].types, 'T', sizeof a.paths[0].types - 1);
+	memset(a.paths[0].reason, 'p', sizeof a.paths[0].reason - 1);
+	ck_assert_uint_eq(sizeof a.paths[0].reason, sizeof a.vd.reason);
 	char *text = write_text(&a);
 	struct case_result *b = parse_ok(text);
+	ck_assert_uint_eq(b->npaths, 1);
+	ck_assert_int_eq(memcmp(&a.paths[0], &b->paths[0], sizeof a.paths[0]), 0);
 	ck_assert_uint_eq(strlen(b->name), sizeof a.name - 1);
 	ck_assert_uint_eq(strlen(b->command), sizeof a.command - 1);
 	ck_assert_uint_eq(strlen(b->vd.reason), sizeof a.vd.reason - 1);

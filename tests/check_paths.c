@@ -136,10 +136,13 @@ static const struct {
 	const char *tl, *want;
 } rows[] = {
 	/* The sendmail-with-nscd case of issue 12: the daemon's own MX goes
-	 * to the old server, nscd's A/AAAA for the mail host to the new. */
+	 * to the old server, nscd's A/AAAA for the mail host to the new.
+	 * nscd's AAAA leaves 250 ms after the A's answer, beyond the pair's
+	 * 100 ms (verdict.h, "Lookups"): two lookups here; a pair within it
+	 * is one (test_lookups_per_path). */
 	{ "Po:MX r Co r Co:AAAA r | Po:MX r Cn r Cn:AAAA r Po:MX r",
 	  "MX (process): STALE; A/AAAA (via nscd): FOLLOWED"
-	  " | 1/2/0 2/0 | 2/0/2 0/1" },
+	  " | 1/2/0 2/0 | 2/0/2 0/2" },
 	/* One sender, one group: the path is the headline. */
 	{ "Po r Po r | Pn r Pn r", "A/AAAA (process): FOLLOWED | 2/0/2 0/2" },
 	{ "Po r | Po r Pn r Pn r", "A/AAAA (process): LATE 1 | 1/1/2 1/2" },

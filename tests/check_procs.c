@@ -162,6 +162,16 @@ START_TEST(test_headline_limits)
 	put(&t, 6, "b", "glibc 2.36", 0, 1);           /* named once */
 	ck_assert_int_eq(procs_headline(&t, NULL, 0, 0.05, buf, sizeof buf), PROCS_TREE);
 	ck_assert_str_eq(buf, "glibc 2.36 (a: musl 1.2.3, d: unknown, e: static)");
+	/* A name that ends another ("ba" after "a") is a command of its own. */
+	struct proc_table t3 = { 0 };
+	put(&t3, 1, "sh", "glibc 2.36", 0, 1);
+	put(&t3, 4, "cat", "glibc 2.36", 0, 1);
+	put(&t3, 5, "tr", "glibc 2.36", 0, 1);
+	put(&t3, 2, "bash", "musl 1.2.3", 0, 1);
+	put(&t3, 3, "sh", "musl 1.2.3", 0, 1);
+	ck_assert_int_eq(procs_headline(&t3, NULL, 0, 0.05, buf, sizeof buf), PROCS_TREE);
+	ck_assert_str_eq(buf, "glibc 2.36 (bash: musl 1.2.3, sh: musl 1.2.3)");
+	procs_free(&t3);
 	/* Cut at a whole entry, the parenthesis closed. */
 	procs_headline(&t, NULL, 0, 0.05, small, sizeof small);
 	ck_assert_str_eq(small, "glibc 2.36 (a: musl 1.2.3)");

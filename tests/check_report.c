@@ -167,7 +167,8 @@ START_TEST(test_json_one_case)
 {
 	struct case_result r[NREC];
 	struct run_info ri = { .run = "20261126-0330", .host = "Linux 6.1.0 x86_64",
-	                       .planned = 1, .shard_k = 2, .shard_n = 3, .matrix = 3 };
+	                       .planned = 1, .shard_k = 2, .shard_n = 3, .matrix = 3,
+	                       .matrix_id = "0123456789abcdef" };
 	records(r);
 	char *got = render_json(&ri, &r[R_OK], 1);
 	ck_assert_text(got,
@@ -179,6 +180,7 @@ START_TEST(test_json_one_case)
 		"  \"planned\": 1,\n"
 		"  \"shard\": \"2/3\",\n"
 		"  \"matrix\": 3,\n"
+		"  \"matrix_id\": \"0123456789abcdef\",\n"
 		"  \"strict\": false,\n"
 		"  \"cases\": [\n"
 		"    {\n"
@@ -248,6 +250,7 @@ START_TEST(test_json_all_cases)
 	                   "  \"version\": \"VERSION\",\n"
 	                   "  \"complete\": true,\n  \"planned\": 6,\n"
 	                   "  \"shard\": null,\n  \"matrix\": 6,\n"
+	                   "  \"matrix_id\": null,\n"
 	                   "  \"strict\": false,\n  \"cases\": [\n");
 	for (size_t k = 0; k < sizeof design_keys / sizeof design_keys[0]; k++) {
 		char key[64];
@@ -574,6 +577,7 @@ START_TEST(test_json_shard)
 	ck_assert_utf8(got);
 	ck_assert_has(got, "\"complete\": false,\n  \"planned\": 18,\n"
 	                   "  \"shard\": \"1/1\",\n  \"matrix\": 18,\n"
+	                   "  \"matrix_id\": null,\n"
 	                   "  \"strict\": true,\n");
 	free(got);
 	got = render(report_tap, &ri, r, 2);
@@ -699,9 +703,9 @@ START_TEST(test_md)
 		"| res_loop/inplace/no-reload | glibc 2.36 | LATE 2 ✗ | STALE | "
 		"3 / 2 / 4 / 625 | 0 / 0 |  | — |\n"
 		"| getip/rename/default | glibc 2.36 | INCONCLUSIVE ? | — | "
-		"2 / 0 / 0 / - | 0 / 0 |  | — |\n"
+		"2 / 0 / 0 / - | 0 / 0 | resolv.conf was never switched | — |\n"
 		"| getip/symlink/default | glibc 2.36 | ERROR ✗ | FOLLOWED | "
-		"0 / 0 / 0 / - | 0 / 0 |  | — |\n"
+		"0 / 0 / 0 / - | 0 / 0 | dnsmasq <old> exited & said \"no\" | — |\n"
 		"| musl:getip/inplace/default | musl 1.2.3 | SKIP | FOLLOWED | "
 		"0 / 0 / 0 / - | 0 / 0 |  | — |\n"
 		"| getip/bind-rename/default | glibc 2.36 | ERROR ✗ | — | "
@@ -723,7 +727,7 @@ START_TEST(test_md)
 	ri.interrupted = false;
 	got = render(report_md, &ri, r, 1);
 	ck_assert_ptr_null(strstr(got, "Interrupted"));
-	ck_assert_has(got, "\n\n1 cases, 1 as expected, 0 inconclusive, 0 not.\n");
+	ck_assert_has(got, "\n\n1 case, 1 as expected, 0 inconclusive, 0 not.\n");
 	free(got);
 }
 END_TEST
@@ -766,8 +770,8 @@ START_TEST(test_md_cells)
 	strcpy(c->error, "no rootfs");
 	got = render(report_md, &ri, c, 1);
 	ck_assert_has(got, "| musl:getip/inplace/default | musl 1.2.3 | ERROR ✗ | "
-	                   "FOLLOWED |");
-	ck_assert_has(got, "\n\n1 cases, 0 as expected, 0 inconclusive, 1 not.\n");
+	                   "FOLLOWED | 0 / 0 / 0 / - | 0 / 0 | no rootfs | — |\n");
+	ck_assert_has(got, "\n\n1 case, 0 as expected, 0 inconclusive, 1 not.\n");
 	ck_assert_has(got, "\n- **musl:getip/inplace/default**: no rootfs\n");
 	free(got);
 
@@ -865,6 +869,64 @@ START_TEST(test_paths)
 	report_table(memout_open(&m), r, 1);
 	got = memout_text(&m);
 	ck_assert_msg(strstr(got, "by path") == NULL, "%s", got);
+	free(got);
+}
+END_TEST
+
+/* An INCONCLUSIVE or ERROR case says why in summary.md's why cell and in
+ * the table's note column, not only under Details: shortened there (at a
+ * character's start, "…" after it), whole under Details.  A case with a
+ * verdict keeps its explanation; an INCONCLUSIVE that was expected says
+ * its reason too. */
+START_TEST(test_no_verdict_why)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { .run = "r", .host = NULL, .interrupted = false, .planned = 1 };
+	struct memout m;
+	records(r);
+	struct case_result *c = &r[R_NOEXP];
+	strcpy(c->why, "rename is slow here");
+	char *got = render(report_md, &ri, c, 1);
+	ck_assert_has(got, "| 2 / 0 / 0 / - | 0 / 0 | resolv.conf was never "
+	                   "switched | — |\n");
+	free(got);
+	report_table(memout_open(&m), c, 1);
+	got = memout_text(&m);
+	ck_assert_has(got, "        -  resolv.conf was never switched\n");
+	free(got);
+
+	/* 118 ASCII bytes, then "é" (2 bytes) across the 120th: the cut
+	 * keeps whole characters. */
+	char longr[200];
+	memset(longr, 'x', 118);
+	strcpy(longr + 118, "y\xc3\xa9zzzz");
+	strcpy(c->vd.reason, longr);
+	c->expected = V_INCONCLUSIVE;
+	got = render(report_md, &ri, c, 1);
+	char want[200];
+	snprintf(want, sizeof want, "| 0 / 0 | %.119s… | — |\n", longr);
+	ck_assert_has(got, want);
+	snprintf(want, sizeof want, "**: %s\n", longr);   /* whole in Details */
+	ck_assert_has(got, want);
+	free(got);
+	report_table(memout_open(&m), c, 1);
+	got = memout_text(&m);
+	snprintf(want, sizeof want, "  %.90s…\n", longr);
+	ck_assert_has(got, want);
+	free(got);
+
+	/* An ERROR: its error in the note column. */
+	report_table(memout_open(&m), &r[R_ERROR], 1);
+	got = memout_text(&m);
+	ck_assert_has(got, "  dnsmasq <old> exited & said \"no\"\n");
+	free(got);
+
+	/* A verdict: the explanation stays; a SKIP is not a missing verdict. */
+	got = render(report_md, &ri, &r[R_OK], 1);
+	ck_assert_has(got, "| 0 / 6 | glibc >= 2.26 reloads |");
+	free(got);
+	got = render(report_md, &ri, &r[R_SKIP], 1);
+	ck_assert_has(got, "| 0 / 0 |  | — |\n");
 	free(got);
 }
 END_TEST
@@ -1038,6 +1100,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_md_cells);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_paths);
+	tcase_add_test(tc, test_no_verdict_why);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Grid");

@@ -10,11 +10,11 @@
 #include "testutil.h"
 
 static const struct scrub_rule rules[] = {
-	{ "/work/main/results/20261127-053306-17048", "." },
-	{ "/work/main/results", ".." },
-	{ "/work/main/build/repro", "<probes>" },
-	{ "/work/main", "<repo>" },
-	{ "/home/ann", "~" },
+	{ "/work/main/results/20261127-053306-17048", ".", NULL },
+	{ "/work/main/results", "..", NULL },
+	{ "/work/main/build/repro", "<probes>", NULL },
+	{ "/work/main", "<repo>", NULL },
+	{ "/home/ann", "~", NULL },
 };
 
 static char *scrub(const char *in, size_t *n)
@@ -75,12 +75,58 @@ START_TEST(test_binary)
 }
 END_TEST
 
+/* In a command (after a mark), the shell forms: a pasted line must never
+ * read "<probes>/getip" as a redirection. */
+static const struct scrub_rule shell_rules[] = {
+	{ "/work/main/results/20261127-053306-17048", ".", NULL },
+	{ "/work/main/build/repro", "<probes>",
+	  "\"${WHICHNS_PROBES:-/usr/local/libexec/whichns}\"" },
+	{ "/work/main", "<repo>", "\"${WHICHNS_REPO:?a whichns source folder}\"" },
+	{ "/home/ann", "~", "\"$HOME\"" },
+};
+
+static const char *const marks[] = { "to run it again: `", "command\t", NULL };
+
+static const struct { const char *in, *out; size_t n; } shell_cases[] = {
+	{ "- to run it again: `/work/main/build/whichns exec -- "
+	  "/work/main/build/repro/getip -i 50 hat.com`\n",
+	  "- to run it again: `whichns exec -- "
+	  "\"${WHICHNS_PROBES:-/usr/local/libexec/whichns}\"/getip -i 50 hat.com`\n", 2 },
+	/* before the mark, and on other lines: the readable forms */
+	{ "| /work/main/build/repro/getip | to run it again: `/home/ann/x`\n"
+	  "/work/main/build/repro/getip\n",
+	  "| <probes>/getip | to run it again: `\"$HOME\"/x`\n<probes>/getip\n", 3 },
+	{ "command\t/work/main/x/y --conf /home/ann/a.conf\n",
+	  "command\t\"${WHICHNS_REPO:?a whichns source folder}\"/x/y --conf "
+	  "\"$HOME\"/a.conf\n", 2 },
+	/* a single-quoted word is closed and reopened around it */
+	{ "command\t'/home/ann/my dir/x' 'it'\\''s /home/ann'\n",
+	  "command\t''\"$HOME\"'/my dir/x' 'it'\\''s '\"$HOME\"''\n", 2 },
+	/* the run folder's "." needs no quoting */
+	{ "command\t/work/main/results/20261127-053306-17048/x\n", "command\t./x\n", 1 },
+	{ "no mark /home/ann\n", "no mark ~\n", 1 },
+};
+
+START_TEST(test_shell)
+{
+	struct memout m;
+	const char *in = shell_cases[_i].in;
+	size_t n = scrub_text_commands(memout_open(&m), in, strlen(in), shell_rules,
+	                               NROWS(shell_rules), marks);
+	char *got = memout_text(&m);
+	ck_assert_str_eq(got, shell_cases[_i].out);
+	ck_assert_uint_eq(n, shell_cases[_i].n);
+	free(got);
+}
+END_TEST
+
 Suite *scrub_suite(void)
 {
 	Suite *s = suite_create("scrub");
 	TCase *tc = tcase_create("Core");
 	tcase_add_loop_test(tc, test_scrub, 0, NROWS(cases));
 	tcase_add_test(tc, test_binary);
+	tcase_add_loop_test(tc, test_shell, 0, NROWS(shell_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

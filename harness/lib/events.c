@@ -81,6 +81,7 @@ void events_from_msg(const struct pkt_flow *f, const struct dns_msg *m,
 	e->proto = f->proto;
 	e->id = m->id;
 	e->qr = m->qr;
+	e->tc = m->tc;
 	snprintf(e->qname, sizeof e->qname, "%s",
 	         m->has_question ? m->qname : "");
 	e->qtype = m->has_question ? m->qtype : 0;
@@ -130,6 +131,8 @@ void events_to_query(const struct wn_event *e, struct vd_query *q)
 	q->qname_hash = vd_hash_name(e->qname);
 	q->client = endpoint_hash(cl, cport, e->proto);
 	q->client_addr = endpoint_hash(cl, 0, 0);
+	q->tcp = e->proto == 6;
+	q->tc = e->qr && e->tc;
 }
 
 void events_note_message(const struct wn_event *e, struct vd_query *q,

@@ -29,6 +29,8 @@ struct wn_event {
 	uint8_t  proto;
 	uint16_t id;
 	bool     qr;
+	bool     tc;            /* a response cut to fit UDP (the TC bit): the
+	                         * client asks again over TCP */
 	char     qname[DNS_NAME_MAX];
 	uint16_t qtype;
 	uint8_t  rcode;

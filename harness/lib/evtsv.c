@@ -43,16 +43,23 @@ static bool col_is(const struct col *c, const char *s)
 	return strlen(s) == c->n && memcmp(c->p, s, c->n) == 0;
 }
 
-/* A finite number that starts like one printf("%.Nf") writes. */
+/* Beyond any epoch time or millisecond offset a capture gives, and
+ * small enough that printf("%.6f") writes it back within parse_number's
+ * buffer. */
+#define NUMBER_MAX 1e15
+
+/* A number as printf("%.Nf") writes one: a sign, digits and a point
+ * only (no exponent, no hex), of a size events_tsv() can write back. */
 static int parse_number(const struct col *c, double *v)
 {
 	char buf[64], *end;
 	if (col_copy(c, buf, sizeof buf) != 0 || c->n == 0 ||
-	    !(buf[0] == '-' || (buf[0] >= '0' && buf[0] <= '9')))
+	    !(buf[0] == '-' || (buf[0] >= '0' && buf[0] <= '9')) ||
+	    strspn(buf + 1, "0123456789.") != c->n - 1)
 		return -1;
 	errno = 0;
 	*v = strtod(buf, &end);
-	return *end || errno || !isfinite(*v) ? -1 : 0;
+	return *end || errno || !(fabs(*v) < NUMBER_MAX) ? -1 : 0;
 }
 
 /* Decimal digits only, at most max. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "libcname.h"
+#include "textfield.h"
 
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
@@ -183,21 +184,6 @@ static int is_hex(unsigned char c)
 	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* Skip the field at *p (no spaces) and the spaces after it: 0, or -1
- * when there is no field. */
-static int skip_field(const char **p)
-{
-	const char *s = *p;
-	if (!*s || *s == ' ' || *s == '\n')
-		return -1;
-	while (*s && *s != ' ' && *s != '\n')
-		s++;
-	while (*s == ' ')
-		s++;
-	*p = s;
-	return 0;
-}
-
 int libcname_maps_line(const char *line, char *range, size_t rsize,
                        const char **path, size_t *pathlen)
 {
@@ -215,7 +201,7 @@ int libcname_maps_line(const char *line, char *range, size_t rsize,
 		p++;
 	/* perms, offset, device, inode */
 	for (int i = 0; i < 4; i++)
-		if (skip_field(&p) != 0)
+		if (textfield_skip(&p) != 0)
 			return -1;
 	*path = p;
 	*pathlen = strcspn(p, "\n");
@@ -255,7 +241,7 @@ int libcname_maps_file(const char *line, unsigned *major, unsigned *minor,
 	unsigned long ma, mi, ino;
 	/* range, perms, offset */
 	for (int i = 0; i < 3; i++)
-		if (skip_field(&p) != 0)
+		if (textfield_skip(&p) != 0)
 			return -1;
 	if (parse_num(&p, 16, &ma) != 0 || *p++ != ':' ||
 	    parse_num(&p, 16, &mi) != 0 || *p != ' ')

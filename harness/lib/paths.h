@@ -55,7 +55,7 @@ struct vd_path {
 	unsigned queries_old_after, queries_new_after;
 	unsigned lookups_old_after, lookups_new_after;
 	double   first_new_ms;     /* < 0: none */
-	char     reason[256];
+	char     reason[sizeof ((struct vd_result *)0)->reason]; /* whole */
 };
 
 /* The sender of event e (a query's source, a response's destination). */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "procs.h"
+#include "textfield.h"
 
 struct proc_entry *procs_find(struct proc_table *tab, int pid)
 {
@@ -85,20 +86,6 @@ static int net_endpoint(const char **p)
 	return port;
 }
 
-/* Skip one field (no spaces) and the spaces after it. */
-static int net_skip(const char **p)
-{
-	const char *s = *p;
-	if (!*s || *s == ' ' || *s == '\n')
-		return -1;
-	while (*s && *s != ' ' && *s != '\n')
-		s++;
-	while (*s == ' ')
-		s++;
-	*p = s;
-	return 0;
-}
-
 int procs_net_line(const char *line, unsigned long *inode, uint16_t *lport,
                    uint16_t *rport)
 {
@@ -118,7 +105,7 @@ int procs_net_line(const char *line, unsigned long *inode, uint16_t *lport,
 		return -1;
 	/* st, tx:rx, tr:tm, retrnsmt, uid, timeout, then the inode */
 	for (int i = 0; i < 6; i++)
-		if (net_skip(&p) != 0)
+		if (textfield_skip(&p) != 0)
 			return -1;
 	unsigned long v = 0;
 	for (k = 0; p[k] >= '0' && p[k] <= '9'; k++) {
@@ -273,10 +260,15 @@ enum procs_from procs_headline(struct proc_table *tab,
 		char item[PROCS_LIBC + 24];
 		if (!e->sender || strcmp(libc_of(e), main_libc) == 0)
 			continue;
+		bool named = false;   /* this command with this C library */
+		for (size_t j = 0; j < i && !named; j++)
+			named = tab->p[j].sender &&
+			        strcmp(tab->p[j].comm, e->comm) == 0 &&
+			        strcmp(libc_of(&tab->p[j]), libc_of(e)) == 0;
+		if (named)
+			continue;
 		snprintf(item, sizeof item, "%s%s: %s", first ? " (" : ", ", e->comm,
 		         libc_of(e));
-		if (strstr(buf, item + 2))
-			continue;   /* this command with this C library is named */
 		size_t keep = len;
 		if (!append(buf, size, &len, item) || size - len <= 1) {
 			buf[keep] = '\0';

@@ -207,8 +207,14 @@ void report_json(FILE *f, const struct run_info *ri,
 	fprintf(f, ",\n  \"complete\": %s,\n  \"planned\": %zu,\n  \"shard\": ",
 	        ri->interrupted ? "false" : "true", ri->planned);
 	json_shard(f, ri);
-	fprintf(f, ",\n  \"matrix\": %zu,\n  \"strict\": %s,\n  \"cases\": [\n",
-	        ri->matrix ? ri->matrix : ri->planned, ri->strict ? "true" : "false");
+	fprintf(f, ",\n  \"matrix\": %zu,\n  \"matrix_id\": ",
+	        ri->matrix ? ri->matrix : ri->planned);
+	if (ri->matrix_id && ri->matrix_id[0])
+		escape_json_string(f, ri->matrix_id);
+	else
+		fputs("null", f);
+	fprintf(f, ",\n  \"strict\": %s,\n  \"cases\": [\n",
+	        ri->strict ? "true" : "false");
 	for (size_t i = 0; i < n; i++) {
 		json_case(f, &r[i]);
 		fputs(i + 1 < n ? ",\n" : "\n", f);
@@ -238,6 +244,38 @@ const char *report_verdict_text(const struct case_result *r, char *buf, size_t s
 	return buf;
 }
 
+/* s, or its first max bytes cut at a character's start (outside text
+ * may be UTF-8) and "…" after them. */
+static void shorten(char *buf, size_t size, const char *s, size_t max)
+{
+	size_t len = strlen(s);
+	if (len <= max) {
+		snprintf(buf, size, "%s", s);
+		return;
+	}
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	snprintf(buf, size, "%.*s…", (int)max, s);
+}
+
+/* Why a case gave no verdict, for a cell of its own: the error of an
+ * ERROR, the reason of an INCONCLUSIVE, shortened to max bytes (the
+ * whole text is under Details); "" for any other case. */
+static const char *no_verdict_why(const struct case_result *c, char *buf,
+                                  size_t size, size_t max)
+{
+	const char *why = "";
+	if (c->error[0])
+		why = c->error;
+	else if (c->complete && !c->skip[0] && c->vd.v == V_INCONCLUSIVE)
+		why = c->vd.reason;
+	shorten(buf, size, why, max);
+	return buf;
+}
+
+#define MD_WHY_MAX 120      /* bytes of a reason in summary.md's why cell */
+#define TABLE_NOTE_MAX 90   /* ... in the terminal table's note column */
+
 /* After a verdict in summary.md: ✗ fails, ? could not decide. */
 static const char *mark(const struct run_info *ri, const struct case_result *c)
 {
@@ -260,8 +298,8 @@ void report_md(FILE *f, const struct run_info *ri,
 	if (ri->interrupted)
 		fprintf(f, "**Interrupted: %zu of %zu planned cases ran. These "
 		        "results are incomplete.**\n\n", n, ri->planned);
-	fprintf(f, "%zu cases, %zu as expected, %zu inconclusive, %zu not.\n\n",
-	        n, ok, unsure, n - ok - unsure);
+	fprintf(f, "%zu case%s, %zu as expected, %zu inconclusive, %zu not.\n\n",
+	        n, n == 1 ? "" : "s", ok, unsure, n - ok - unsure);
 	fputs("Verdicts come from capture.pcap of each case; queries are counted "
 	      "as old before / old after / new after the switch, then the time "
 	      "from the switch to the first query to the new server.\n\n", f);
@@ -269,10 +307,13 @@ void report_md(FILE *f, const struct run_info *ri,
 	      "after / new after / first new ms) | answers old/new after | "
 	      "why | evidence |\n|---|---|---|---|---|---|---|---|\n", f);
 	for (size_t i = 0; i < n; i++) {
-		char num[96], v[32];
+		char num[96], v[32], nv[MD_WHY_MAX + 8];
 		const struct case_result *c = &r[i];
 		numbers(num, sizeof num, c);
-		const char *why = c->why[0] ? c->why : c->expected_why;
+		/* No verdict: why not comes first (it is what the reader needs). */
+		const char *why = no_verdict_why(c, nv, sizeof nv, MD_WHY_MAX);
+		if (!why[0])
+			why = c->why[0] ? c->why : c->expected_why;
 		fputs("| ", f);
 		escape_md_cell(f, c->name);
 		fprintf(f, " | %s | %s%s | %s | %s | %u / %u | ", c->libc,
@@ -488,9 +529,9 @@ void report_table(FILE *f, const struct case_result *r, size_t n)
 		char v[32], first[16] = "-";
 		if (c->vd.first_new_ms >= 0)
 			snprintf(first, sizeof first, "%.0fms", c->vd.first_new_ms);
-		char note[96] = "";
-		if (c->error[0])
-			snprintf(note, sizeof note, "%.90s", c->error);
+		char note[TABLE_NOTE_MAX + 8] = "";
+		if (no_verdict_why(c, note, sizeof note, TABLE_NOTE_MAX)[0])
+			;   /* an ERROR's error, an INCONCLUSIVE's reason */
 		else if (c->fresh_ran)
 			snprintf(note, sizeof note, "%s queries only; fresh process: "
 			         "%u old, %u new", c->only[0] ? c->only : "all",

@@ -27,6 +27,7 @@ struct run_info {
 	                            * an expected verdict fails */
 	unsigned    shard_k, shard_n; /* slice K of N (0/0: not recorded) */
 	size_t      matrix;       /* cases of the whole matrix, before sharding */
+	const char *matrix_id;    /* its identity (runrec.h); NULL: not known */
 };
 
 void report_json(FILE *f, const struct run_info *ri,

@@ -1,5 +1,6 @@
 /* scrub.c - absolute paths out of a text; see scrub.h. */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include "scrub.h"
 
@@ -52,31 +53,87 @@ static const struct scrub_rule *match(const char *text, size_t len, size_t i,
 	return best;
 }
 
-size_t scrub_text(FILE *f, const char *text, size_t len,
-                  const struct scrub_rule *rules, size_t nrules)
+/* Where a command's single quotes stand after c (as a shell reads
+ * them, and as evidence_shell_quote writes them: '...', \'). */
+struct quoting { bool single, escaped; };
+
+static void quote_step(struct quoting *q, char c)
 {
-	size_t done = 0, from = 0, i = 0, k;
-	while (i < len) {
+	if (q->escaped)
+		q->escaped = false;
+	else if (q->single)
+		q->single = c != '\'';
+	else if (c == '\\')
+		q->escaped = true;
+	else if (c == '\'')
+		q->single = true;
+}
+
+/* text[start..end) to f; in a command (shell), the rules' shell forms,
+ * closing and reopening a single-quoted word around them. */
+static size_t scrub_span(FILE *f, const char *text, size_t start, size_t end,
+                         const struct scrub_rule *rules, size_t nrules,
+                         bool shell)
+{
+	struct quoting q = { 0 };
+	size_t done = 0, from = start, i = start, k;
+	while (i < end) {
 		if (text[i] != '/' || (i > 0 && path_byte(text[i - 1]))) {
-			i++;
+			quote_step(&q, text[i++]);
 			continue;
 		}
 		const struct scrub_rule *r = NULL;
 		const char *to;
-		if ((k = whichns_command(text, len, i)) != 0) {
+		if ((k = whichns_command(text, end, i)) != 0) {
 			to = "whichns";
-		} else if ((r = match(text, len, i, rules, nrules, &k)) != NULL) {
-			to = r->to;
+		} else if ((r = match(text, end, i, rules, nrules, &k)) != NULL) {
+			to = shell && r->sh ? r->sh : r->to;
 		} else {
-			i++;
+			quote_step(&q, text[i++]);
 			continue;
 		}
 		fwrite(text + from, 1, i - from, f);
-		fputs(to, f);
+		bool requote = shell && q.single && r && r->sh;
+		fprintf(f, requote ? "'%s'" : "%s", to);
 		i += k;
 		from = i;
 		done++;
 	}
-	fwrite(text + from, 1, len - from, f);
+	fwrite(text + from, 1, end - from, f);
 	return done;
+}
+
+/* Where the command of line[0..len) starts: after the first mark in it;
+ * len when there is none. */
+static size_t command_at(const char *line, size_t len, const char *const *marks)
+{
+	size_t at = len;
+	for (size_t m = 0; marks && marks[m]; m++) {
+		const char *p = memmem(line, len, marks[m], strlen(marks[m]));
+		if (p && (size_t)(p - line) + strlen(marks[m]) < at)
+			at = (size_t)(p - line) + strlen(marks[m]);
+	}
+	return at;
+}
+
+size_t scrub_text_commands(FILE *f, const char *text, size_t len,
+                           const struct scrub_rule *rules, size_t nrules,
+                           const char *const *marks)
+{
+	size_t done = 0, line = 0;
+	while (line < len) {
+		const char *nl = memchr(text + line, '\n', len - line);
+		size_t end = nl ? (size_t)(nl - text) + 1 : len;
+		size_t cmd = line + command_at(text + line, end - line, marks);
+		done += scrub_span(f, text, line, cmd, rules, nrules, false);
+		done += scrub_span(f, text, cmd, end, rules, nrules, true);
+		line = end;
+	}
+	return done;
+}
+
+size_t scrub_text(FILE *f, const char *text, size_t len,
+                  const struct scrub_rule *rules, size_t nrules)
+{
+	return scrub_text_commands(f, text, len, rules, nrules, NULL);
 }

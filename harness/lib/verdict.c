@@ -60,10 +60,16 @@ uint32_t vd_hash_name(const char *name)
  * a bounded distance keeps this linear on large captures. */
 #define LOOKBACK         64
 #define LOOKBACK_SECONDS 10.0
-/* The queries of one lookup leave together (glibc and musl send A and
- * AAAA back to back, Go on two sockets at the same moment); a query this
- * long after the lookup's first is not taken for a part of it. */
+/* Queries of other types in flight together are one lookup only when
+ * they leave within this long of the lookup's first query. */
 #define LOOKUP_SECONDS   1.0
+/* An A and an AAAA for one name are one lookup (what one getaddrinfo()
+ * sends) when the second leaves within this long of the first's sending
+ * or of its answer: a C library sends the second at once (Go and glibc
+ * within a millisecond, glibc's single-request options 0.2 ms after the
+ * first's answer), while a program's own next lookup comes after its
+ * code has run (doc/design.md, "Lookups"). */
+#define PAIR_SECONDS     0.1
 
 static bool same_question(const struct vd_query *a, const struct vd_query *b)
 {
@@ -78,8 +84,10 @@ void vd_note_response(struct vd_query *q, size_t nq, const struct vd_query *r)
 		if (r->t - q[j].t > LOOKBACK_SECONDS)
 			return;
 		if (same_question(&q[j], r)) {
-			if (q[j].t_answered == 0)
+			if (q[j].t_answered == 0) {
 				q[j].t_answered = r->t;
+				q[j].tc = r->tc;
+			}
 			return;   /* the latest one: an answered one takes no more */
 		}
 	}
@@ -107,48 +115,116 @@ static bool is_retrans(const struct vd_query *q, size_t i)
 }
 
 /* Same server, client address and name: a query that may belong to the
- * same lookup as p, unless p is a resend. */
+ * same lookup as p. */
 static bool same_asker(const struct vd_query *p, const struct vd_query *q)
 {
-	return !p->retrans && p->to == q->to && p->client_addr == q->client_addr &&
+	return p->to == q->to && p->client_addr == q->client_addr &&
 	       p->qname_hash == q->qname_hash;
+}
+
+/* A UDP answer with TC came, before q[i] was sent, to a UDP query of the
+ * same asker sent within LOOKUP_SECONDS of q[j]: q[j] itself, or the
+ * other query of its pair (glibc then asks both again over TCP). */
+static bool truncated_near(const struct vd_query *q, size_t j, size_t i)
+{
+	size_t lo = i > LOOKBACK ? i - LOOKBACK : 0;
+	for (size_t k = lo; k < i; k++)
+		if (!q[k].tcp && q[k].tc && same_asker(&q[k], &q[i]) &&
+		    q[k].t_answered <= q[i].t &&
+		    q[k].t - q[j].t <= LOOKUP_SECONDS &&
+		    q[j].t - q[k].t <= LOOKUP_SECONDS)
+			return true;
+	return false;
+}
+
+/* The same query over TCP after a truncated UDP answer: it continues the
+ * latest UDP query with the same server, client address, ID, name and
+ * type (the port differs: a TCP connection is a socket of its own). */
+static bool continues_over_tcp(const struct vd_query *q, size_t i)
+{
+	if (!q[i].tcp)
+		return false;
+	size_t lo = i > LOOKBACK ? i - LOOKBACK : 0;
+	for (size_t j = i; j-- > lo;) {
+		if (q[i].t - q[j].t > LOOKBACK_SECONDS)
+			return false;
+		if (!q[j].tcp && same_asker(&q[j], &q[i]) &&
+		    q[j].id == q[i].id && q[j].qtype == q[i].qtype)
+			return truncated_near(q, j, i);
+	}
+	return false;
+}
+
+static bool addr_type(uint16_t qtype)
+{
+	return qtype == 1 || qtype == 28;   /* A, AAAA */
+}
+
+/* q is the other half of p's A+AAAA pair: it left within PAIR_SECONDS of
+ * p's sending or of p's answer. */
+static bool pairs_with(const struct vd_query *p, const struct vd_query *q)
+{
+	if (!addr_type(p->qtype) || !addr_type(q->qtype) || p->qtype == q->qtype)
+		return false;
+	if (q->t - p->t <= PAIR_SECONDS)
+		return true;
+	return p->t_answered > 0 && p->t_answered <= q->t &&
+	       q->t - p->t_answered <= PAIR_SECONDS;
 }
 
 /* Part of an earlier lookup: a query of a type the latest lookup for the
  * same name, to the same server, from the same client address does not
- * have yet, within LOOKUP_SECONDS of its first query, and either from the
- * socket of one of its queries (glibc sends AAAA after A's answer at
- * times, on the same socket) or while one of them was in flight (Go asks
- * A and AAAA on two sockets at once). */
-static bool joins_lookup(const struct vd_query *q, size_t i)
+ * have yet, that is the A or AAAA paired with one of its queries
+ * (pairs_with: any socket), or was sent while one of its queries was in
+ * flight, within LOOKUP_SECONDS of its first.  answers: the capture
+ * holds answers from this server; without them, "in flight" cannot be
+ * told and only the pair counts. */
+static bool joins_lookup(const struct vd_query *q, size_t i, bool answers)
 {
 	size_t lo = i > LOOKBACK ? i - LOOKBACK : 0, head = i;
 	for (size_t j = i; j-- > lo;) {
-		if (q[i].t - q[j].t > LOOKUP_SECONDS)
+		if (q[i].t - q[j].t > LOOKBACK_SECONDS)
 			break;
-		if (same_asker(&q[j], &q[i]) && !q[j].joined) {
+		if (same_asker(&q[j], &q[i]) && !q[j].retrans && !q[j].joined) {
 			head = j;   /* the latest lookup's first query */
 			break;
 		}
 	}
 	if (head == i)
 		return false;
+	bool in_flight = answers && q[i].t - q[head].t <= LOOKUP_SECONDS;
 	bool together = false;
 	for (size_t k = head; k < i; k++) {
 		if (!same_asker(&q[k], &q[i]))
 			continue;
 		if (q[k].qtype == q[i].qtype)
 			return false;   /* that lookup has this type: a new one */
-		together |= q[k].client == q[i].client || unanswered_at(&q[k], &q[i]);
+		together |= pairs_with(&q[k], &q[i]) ||
+		            (in_flight && unanswered_at(&q[k], &q[i]));
 	}
 	return together;
 }
 
+/* Which servers answered at least one query in the capture. */
+static void servers_answering(const struct vd_query *q, size_t nq,
+                              bool answers[3])
+{
+	answers[VD_OLD] = answers[VD_NEW] = answers[VD_OTHER] = false;
+	for (size_t i = 0; i < nq; i++)
+		if (q[i].t_answered > 0 && (unsigned)q[i].to <= VD_OTHER)
+			answers[q[i].to] = true;
+}
+
 void vd_mark_lookups(struct vd_query *q, size_t nq)
 {
+	bool answers[3];
+	servers_answering(q, nq, answers);
 	for (size_t i = 0; i < nq; i++) {
-		q[i].retrans = is_retrans(q, i);
-		q[i].joined = !q[i].retrans && joins_lookup(q, i);
+		bool seen = (unsigned)q[i].to <= VD_OTHER && answers[q[i].to];
+		/* Without answers from its server, a repeat cannot be told
+		 * from a new lookup: it counts. */
+		q[i].retrans = seen && (is_retrans(q, i) || continues_over_tcp(q, i));
+		q[i].joined = !q[i].retrans && joins_lookup(q, i, seen);
 	}
 }
 
@@ -267,6 +343,36 @@ static void describe_messages(struct vd_result *r)
 		         "a lookup)", msgs, msgs == 1 ? "" : "s");
 }
 
+/* A server with queries in the capture and no answer to any of them (a
+ * capture of queries only): no query to it was taken for a resend. */
+static void note_no_responses(const struct vd_input *in, struct vd_result *r)
+{
+	bool asked[2] = { false, false }, answered[2] = { false, false };
+	for (size_t i = 0; i < in->nq; i++) {
+		const struct vd_query *q = &in->q[i];
+		if (q->to != VD_OLD && q->to != VD_NEW)
+			continue;
+		asked[q->to] = true;
+		answered[q->to] |= q->t_answered > 0;
+	}
+	r->no_responses_old = asked[VD_OLD] && !answered[VD_OLD];
+	r->no_responses_new = asked[VD_NEW] && !answered[VD_NEW];
+}
+
+/* After the reason, when lookups after the switch were counted without
+ * answers to tell resends from new lookups. */
+static void describe_no_responses(struct vd_result *r)
+{
+	bool old = r->no_responses_old && r->queries_old_after,
+	     new = r->no_responses_new && r->queries_new_after;
+	size_t n = strlen(r->reason);
+	if ((old || new) && n < sizeof r->reason)
+		snprintf(r->reason + n, sizeof r->reason - n, "; the capture holds "
+		         "no responses from the %s server: resends cannot be told "
+		         "from new lookups, each query counts (an A+AAAA pair once)",
+		         !new ? "old" : !old ? "new" : "old or new");
+}
+
 static void describe(const struct vd_input *in, struct vd_result *r)
 {
 	switch (r->v) {
@@ -342,6 +448,7 @@ void verdict_decide(const struct vd_input *in, struct vd_result *r)
 	memset(r, 0, sizeof *r);
 	r->first_new_ms = -1;
 	count_queries(in, r);
+	note_no_responses(in, r);
 	count_answers(in, r, &st);
 	note_app_view(r, &st, r->app_note, sizeof r->app_note);
 
@@ -371,8 +478,10 @@ void verdict_decide(const struct vd_input *in, struct vd_result *r)
 		         "the process ended %.0f ms after the switch, before the "
 		         "window closed (wire alone would say %s)",
 		         (in->t_exit - in->t_switch) * 1000.0, verdict_name(wire));
+		describe_no_responses(r);
 		return;
 	}
 	r->v = wire;
 	describe(in, r);
+	describe_no_responses(r);
 }

@@ -28,11 +28,20 @@ enum vd_server { VD_OLD, VD_NEW, VD_OTHER };
  * "Lookups"), the same for a live case and a decoded file:
  * - a retransmission is a query re-sent while the earlier one with the
  *   same server, client endpoint (address, port, protocol), ID, name and
- *   type had no answer yet; a query after an answered one is new;
- * - a lookup is what a program asked: the queries of different types for
- *   one name, to one server, from one client address, within a second,
- *   that share a socket or are in flight together (getaddrinfo's A and
- *   AAAA, on one socket or two), count once; retransmissions apart.
+ *   type had no answer yet, or the same query (server, client address,
+ *   ID, name, type) sent again over TCP after a truncated (TC) UDP
+ *   answer; a query after an answered one is new;
+ * - a lookup is what a program asked: an A and an AAAA for one name, to
+ *   one server, from one client address (any port), the second sent
+ *   within PAIR_SECONDS (0.1 s) of the first's sending or answer, count
+ *   once (getaddrinfo's pair, on one socket or two, together or one
+ *   after the other's answer); so do queries of other types for one name
+ *   in flight together (sent while another was unanswered, within a
+ *   second); retransmissions apart;
+ * - a server none of whose queries has an answer in the capture (a
+ *   capture of queries only): resends cannot be told from new lookups,
+ *   so none of its queries is a retransmission and only the A+AAAA pair
+ *   rule joins them (vd_result.no_responses_*).
  */
 struct vd_query {
 	double         t;        /* capture time, epoch seconds */
@@ -43,6 +52,10 @@ struct vd_query {
 	uint32_t       client;   /* hash of the client endpoint: address,
 	                          * port, protocol (events_to_query) */
 	uint32_t       client_addr; /* hash of the client address alone */
+	bool           tcp;      /* sent over TCP */
+	bool           tc;       /* its first response had TC set (truncated;
+	                          * the client retries over TCP); for
+	                          * vd_note_response(): the response's TC bit */
 	bool           retrans;  /* set by vd_mark_lookups() */
 	bool           joined;   /* ... part of a lookup an earlier query began */
 };
@@ -84,7 +97,10 @@ struct vd_result {
 	unsigned answers_old_before, answers_new_before;
 	unsigned answers_old_after, answers_new_after;
 	unsigned answers_unstamped; /* of those, dated when read, not stamped */
-	char     reason[256];      /* why INCONCLUSIVE, or what the numbers say */
+	bool     no_responses_old, no_responses_new; /* queries to that server,
+	                            * none answered in the capture: each counted
+	                            * as a lookup (the reason says so) */
+	char     reason[384];      /* why INCONCLUSIVE, or what the numbers say */
 	char     app_note[160];    /* where the application view disagrees */
 };
 
@@ -94,8 +110,8 @@ int  vd_sort_queries(struct vd_query *q, size_t n);
 /* A response r (to: the server it came from, client: the endpoint it
  * went to, t: its capture time) answers the latest query of q[0..nq) with
  * the same server, client endpoint, id, name and type: that query's
- * t_answered is set, by its first response only.  Queries are in capture
- * order; responses are handed in as they come. */
+ * t_answered (and tc, from r->tc) is set, by its first response only.
+ * Queries are in capture order; responses are handed in as they come. */
 void vd_note_response(struct vd_query *q, size_t nq, const struct vd_query *r);
 /* Mark retransmissions and the queries that join an earlier lookup (the
  * rule above), on queries in time order with t_answered set. */

@@ -66,6 +66,51 @@ grep -qF "to run it again: \`$rerun\`" "$u"/001-*/report.md; ok $? "report.md's 
 check=$(cd "$u" && "$W" run --check ${rerun#whichns run } 2>&1)
 is "$?" 0 "the rerun line parses from the unpacked bundle (run --check)"
 is "$check" "1 case: getip/inplace/default" "... and names exactly the case"
+# Pasted into a shell as it stands (whichns standing for an installed one).
+export W
+bash -n -c "$rerun"; ok $? "the rerun line pasted into bash -n parses"
+check=$(cd "$u" && bash -c 'whichns() { "$W" "$1" --check "${@:2}"; }; '"$rerun" 2>&1)
+is "$check" "1 case: getip/inplace/default" "... and pasted into bash -c, runs (run --check)"
+
+# exec lines name the probe, and a home folder's program whose path has a
+# space: in a command, shell words that expand, never "<probes>", which a
+# shell reads as a redirection (and as root truncates a file).
+probes=$(dirname "$W")/repro
+mkdir -p "$HOME/my bin" && cp "$probes/getip" "$HOME/my bin/getip"
+for what in "probe:$probes/getip" "home:$HOME/my bin/getip"; do
+	"$W" exec -q --results "$tmp/x-${what%%:*}" --window 600ms -- "${what#*:}" -i 50 hat.com >/dev/null 2>&1
+	ok $? "exec of the ${what%%:*} program"
+	"$W" bundle -o "$tmp/x-${what%%:*}.tar.gz" "$tmp/x-${what%%:*}/latest-exec" >/dev/null 2>"$tmp/err"
+	ok $? "... bundled"
+	mkdir "$tmp/ux-${what%%:*}" && tar -C "$tmp/ux-${what%%:*}" -xzf "$tmp/x-${what%%:*}.tar.gz"
+done
+xu=$(echo "$tmp"/ux-probe/exec-*)
+line=$(sed -n 's/^    \(whichns exec .*\)$/\1/p' "$xu/BUNDLE.md")
+is "$line" "whichns exec -q --results .. --window 600ms -- \"\${WHICHNS_PROBES:-$(sed -n 's/.*"\${WHICHNS_PROBES:-\([^}]*\)}.*/\1/p' "$xu/BUNDLE.md" | head -1)}\"/getip -i 50 hat.com" \
+	"the exec rerun line names the probes folder as a shell word ($line)"
+is "$(grep -h 'to run it again\|process under test\|^command' "$xu/BUNDLE.md" "$xu"/001-*/report.md "$xu"/001-*/result.txt | grep -c '[<>]')" 0 \
+	"no command in the bundle holds < or >"
+grep -qF '<probes>' "$xu/BUNDLE.md"; ok $? "BUNDLE.md still explains <probes> for the text that is not a command"
+grep -qF 'WHICHNS_PROBES' "$xu/BUNDLE.md" && grep -qF 'WHICHNS_CACHE' "$xu/BUNDLE.md" && grep -qF 'WHICHNS_REPO' "$xu/BUNDLE.md"
+ok $? "BUNDLE.md explains the variables"
+bash -n -c "$line"; ok $? "the exec rerun line pasted into bash -n parses"
+echo keep >"$xu/probes"
+args=$(cd "$xu" && WHICHNS_PROBES=/opt/p bash -c 'whichns() { printf "%s\n" "$@"; }; '"$line" 2>&1)
+is "$args" "$(printf '%s\n' exec -q --results .. --window 600ms -- /opt/p/getip -i 50 hat.com)" \
+	"pasted with WHICHNS_PROBES set, its words are the command's"
+is "$(cat "$xu/probes")" keep "... and a file named probes beside it is left alone"
+args=$(cd "$xu" && unset WHICHNS_PROBES && bash -c 'whichns() { printf "%s\n" "$@"; }; '"$line" 2>&1 | sed -n 8p)
+case "$args" in /*/libexec/whichns/getip) ok 0 "unset, the installed probes folder ($args)" ;;
+	*) ok 1 "unset, the installed probes folder ($args)" ;; esac
+(cd "$xu" && WHICHNS_PROBES=$probes bash -c 'whichns() { "$W" "$@"; }; '"$line" >/dev/null 2>&1)
+ok $? "pasted with WHICHNS_PROBES naming the probes, it runs the case again"
+is "$(ls -d "$tmp"/ux-probe/exec-*/ | wc -l)" 2 "... into the folder above the unpacked one (--results ..)"
+hu=$(echo "$tmp"/ux-home/exec-*)
+line=$(sed -n 's/^    \(whichns exec .*\)$/\1/p' "$hu/BUNDLE.md")
+args=$(cd "$hu" && HOME=/else bash -c 'whichns() { printf "%s\n" "$@"; }; '"$line" 2>&1 | sed -n 8p)
+is "$args" "/else/my bin/getip" "a quoted home path stays one word, under the home of whoever pastes it ($line)"
+hits=$(grep -rlF "$tmp" "$xu" "$hu" | tr '\n' ' ')
+is "$hits" "" "the exec bundles name no folder of the test"
 
 # A merged run: bundled whether merge links or copies its case folders.
 "$W" merge --results "$tmp/merged" "$tmp/results/latest" >/dev/null 2>&1
@@ -103,6 +148,23 @@ grep -q "is not a run folder" "$tmp/err"; ok $? "... and says so"
 "$W" bundle -o /proc/whichns.tar.gz "$tmp/results/latest" >/dev/null 2>"$tmp/err"
 is "$?" 3 "an output folder that refuses it: exit 3"
 is "$(wc -l <"$tmp/err")" 1 "... in one line: $(cat "$tmp/err")"
+"$W" bundle -o /nonexistent/x.tar.gz "$tmp/results/latest" >/dev/null 2>"$tmp/err"
+is "$?" 2 "an output folder that does not exist: exit 2"
+is "$(cat "$tmp/err")" "whichns: bundle: cannot write /nonexistent/x.tar.gz: its folder /nonexistent does not exist (create it, or name another with -o)" \
+	"... in one line naming the folder and the fix"
+
+# An output inside the run folder: refused before anything is written (a
+# bundle never changes the run folder; it failed on its own staging
+# folder, "nested too deep").
+before=$(cd "$tmp/results/$id" && find . -printf '%p %s %T@\n' | sort)
+for o in "$tmp/results/$id/x.tar.gz" "$tmp/results/latest/001-getip_inplace_default/x.tar.gz"; do
+	"$W" bundle -o "$o" "$tmp/results/latest" >/dev/null 2>"$tmp/err"
+	is "$?" 2 "an output inside the run folder: exit 2 (${o#$tmp/})"
+	is "$(wc -l <"$tmp/err")" 1 "... in one line"
+	grep -q "cannot write $o: the output is inside the run folder it packs ($tmp/results/$id); put it elsewhere" "$tmp/err"
+	ok $? "... saying so: $(cat "$tmp/err")"
+done
+is "$(cd "$tmp/results/$id" && find . -printf '%p %s %T@\n' | sort)" "$before" "... and the run folder is unchanged"
 
 is "$(leftovers)" "" "nothing left behind"
 done_testing

@@ -5,7 +5,9 @@
 # it every 1.5 s, in exec and in decode of the case's own capture; a
 # block-buffered program's late output makes no cache claim; a process
 # that looks up every 5 ms is switched on time, says so, and its
-# getaddrinfo A+AAAA pairs count once each.
+# getaddrinfo A+AAAA pairs count once each, also when glibc sends AAAA
+# from a new port after A's answer (single-request-reopen); a capture of
+# the queries only counts each query, and says so.
 . "$(dirname "$0")/lib.sh"
 need_root_and_namespaces
 FIXEDID="$top/$B/tests/fixedid"
@@ -91,6 +93,36 @@ ok $? "as many lookups as getaddrinfo calls the probe printed ($lk, $an)"
 dec
 is "$(dfield verdict) $(dfield lookups_new_after)" "$v $(last lookups_new_after)" \
 	"every 5 ms: decode of its capture says the same"
+
+# 5. glibc's options single-request-reopen: A from one port, then AAAA
+#    from a new port right after A's answer.  Each getaddrinfo is still
+#    one lookup (the old rule: two, as if each type were a call).
+x --options no-reload+single-request-reopen --interval 300ms --switch-at 2s \
+	--window 5s -- "$GETIP" -i 300 -f unspec hat.com
+is "$(last verdict)" STALE "single-request-reopen every 0.3 s: STALE"
+lk=$(last lookups_old_after); qs=$(last queries_old_after); an=$(last answers_old_after)
+[ "$lk" -ge 10 ] && [ "$qs" = $((2 * lk)) ] && [ $((an - lk)) -ge -1 ] && [ $((an - lk)) -le 1 ]
+ok $? "single-request-reopen: $lk lookups for $an getaddrinfo calls, $qs query messages"
+dec
+is "$(dfield lookups_old_after)" "$lk" "single-request-reopen: decode of its capture counts the same"
+
+# 6. A capture of the queries only (tcpdump 'dst port 53'): resends
+#    cannot be told from new lookups, so each query counts, and decode
+#    says why.  The fixed-ID client is STALE, not SILENT.
+x --interval 100ms --switch-at 2s --window 5s -- "$FIXEDID" -i 100 hat.com
+if command -v tshark >/dev/null; then
+	tshark -r "$d/capture.pcap" -Y 'dns.flags.response == 0' -F pcap \
+		-w "$res/queries.pcap" >/dev/null 2>&1
+	sw=$(last switch_time); we=$(last window_end)
+	"$W" decode --switch "$sw" --window "$(awk -v a="$sw" -v b="$we" 'BEGIN { printf "%.6f", b - a }')" \
+		"$res/queries.pcap" >/dev/null 2>"$res/sum"
+	is "$(dfield verdict) $(dfield lookups_old_after)" "STALE $(last queries_old_after)" \
+		"queries only, fixed ID: STALE, each query a lookup"
+	grep -q '^reason.*the capture holds no responses from the old server: resends cannot be told from new lookups' "$res/sum"
+	ok $? "queries only: the reason says each query counts, and why"
+else
+	skip "tshark not installed (scripts/deps.sh installs it)" 2
+fi
 
 is "$(leftovers)" "" "nothing left behind"
 done_testing

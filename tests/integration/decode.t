@@ -155,12 +155,6 @@ is "$?" 0 "no DNS: exit 0"
 grep -qx "whichns: no DNS messages in $tmp/ntp.pcap (20 packets)" "$tmp/err"; ok $? "no DNS: warns with the packet count"
 
 # 10. Bad input and bad usage: one line, exit 2.
-expect() {  # expect STATUS PATTERN DESCRIPTION -- command...
-	local want=$1 pat=$2 what=$3; shift 4
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	is "$?" "$want" "$what: exit $want"
-	grep -qE "$pat" "$tmp/err"; ok $? "$what: says '$pat'"
-}
 echo "not a capture" >"$tmp/text.pcap"
 expect 2 "^whichns: $tmp/text.pcap: not a capture file" "not a capture" -- "$W" decode "$tmp/text.pcap"
 expect 2 "^whichns: cannot read $tmp/none.pcap: No such file" "missing file" -- "$W" decode "$tmp/none.pcap"
@@ -277,5 +271,41 @@ else
 		compared=$((compared + 1))
 	done
 	[ "$compared" -gt 0 ]; ok $? "decode was compared with $compared switched case(s)"
+fi
+
+# 15. decode --case DIR: the case's switch, window end, --only and fresh
+#     process from its result.txt, so its own folder decodes to its
+#     verdict.  A perl loop (glibc's gethostbyname, A only) that keeps the
+#     old server (no-reload), and a fresh process that asks the new one
+#     after the window: counted, it would make the verdict LATE.
+"$W" decode --case "$tmp" >/dev/null 2>"$tmp/err"
+is "$?" 2 "decode --case of a folder without result.txt: exit 2"
+head -1 "$tmp/err" | grep -q "^whichns: --case $tmp: cannot read $tmp/result.txt: No such file"; ok $? "... a line naming the file"
+if [ "$(id -u)" -ne 0 ] || ! unshare -n -m -p -f true 2>/dev/null; then
+	skip "a real case needs root and namespaces" 6
+elif ! command -v perl >/dev/null; then
+	skip "no perl for the looking-up process" 6
+else
+	"$W" exec -q --results "$tmp/fr" --options no-reload --only A --window 2s \
+		--fresh 'getent ahostsv4 hat.com; sleep 0.5' --fresh-for 2s -- \
+		perl -e 'use Socket; while (1) { gethostbyname("hat.com"); select(undef, undef, undef, 0.2) }' \
+		>"$tmp/fr.out" 2>&1
+	ok $? "whichns exec --only A --fresh: exit 0"
+	d="$tmp/fr/latest-exec/001-exec" r="$tmp/fr/latest-exec/001-exec/result.txt"
+	[ "$(field "$r" only)" = A ] && [ "$(field "$r" fresh_ran)" = yes ] && [ "$(field "$r" fresh_queries_new)" -gt 0 ]
+	ok $? "... the case counted A only, and its fresh process asked the new server"
+	"$W" decode --case "$d" >/dev/null 2>"$tmp/sum"
+	is "$(field "$tmp/sum" verdict) $(field "$tmp/sum" late_by) $(field "$tmp/sum" queries_old_before) $(field "$tmp/sum" queries_old_after) $(field "$tmp/sum" queries_new_after)" \
+		"$(field "$r" verdict) $(field "$r" late_by) $(field "$r" queries_old_before) $(field "$r" queries_old_after) $(field "$r" queries_new_after)" \
+		"decode --case gives the case's verdict and counts ($(field "$r" verdict))"
+	is "$(field "$tmp/sum" only) $(field "$tmp/sum" fresh_time) $(field "$tmp/sum" window_end)" \
+		"A $(field "$r" fresh_time) $(field "$r" window_end)" "... from result.txt's only, fresh_time and window_end"
+	# Without --case the fresh process's queries are in the count.
+	"$W" decode --switch "$(field "$r" switch_time)" --only A "$d/capture.pcap" >/dev/null 2>"$tmp/sum"
+	[ "$(field "$tmp/sum" queries_new_after)" -gt "$(field "$r" queries_new_after)" ]
+	ok $? "without --case, the fresh process's queries are counted ($(field "$tmp/sum" verdict)): what --case is for"
+	"$W" decode --case "$d" --only AAAA >/dev/null 2>"$tmp/sum"
+	is "$(field "$tmp/sum" only) $(field "$tmp/sum" fresh_time)" "AAAA $(field "$r" fresh_time)" \
+		"an option given with --case overrides its value, the others stay"
 fi
 done_testing

@@ -5,13 +5,6 @@
 tmp=$(mktemp -d /tmp/whichns-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-expect() {  # expect STATUS PATTERN DESCRIPTION -- command...
-	local want=$1 pat=$2 what=$3; shift 4
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	is "$?" "$want" "$what: exit $want"
-	grep -qE "$pat" "$tmp/err"; ok $? "$what: says '$pat'"
-}
-
 expect 2 "unknown command 'frobnicate'" "unknown command" -- "$W" frobnicate
 expect 2 "bad --jobs 'zero'" "bad --jobs" -- "$W" run -j zero x.scn
 expect 2 "needs at least one scenario" "no scenario" -- "$W" run
@@ -23,16 +16,36 @@ expect 2 "typo.scn:2: unknown update method 'inplase'; expected one of: inplace"
 printf 'probe nosuchprobe\n' >"$tmp/probe.scn"
 expect 2 "probe 'nosuchprobe'.*not found" "unknown probe" -- "$W" run "$tmp/probe.scn"
 
-# An unknown C library: exec checks it up front exactly as run does (one
-# check, one message, exit 3), before any run folder exists.
+# A name that is no C library is bad usage (exit 2, one line listing the
+# known names): exec checks it up front exactly as run does (one check,
+# one message), before any run folder exists.
 printf 'probe getip\n' >"$tmp/getip.scn"
-expect 3 "no root filesystem for libc 'nonexistent'" "run --libc nonexistent" -- \
+known="host, musl, bullseye, bookworm, trixie, sid or bookworm-zoo"
+expect 2 "^whichns: unknown C library 'nonexistent' .*: expected $known\$" "run --libc nonexistent" -- \
 	"$W" run --results "$tmp/rl" --libc nonexistent "$tmp/getip.scn"
+is "$(wc -l <"$tmp/err")" 1 "run --libc nonexistent: one line"
 cp "$tmp/err" "$tmp/err.run"
-expect 3 "no root filesystem for libc 'nonexistent'" "exec --libc nonexistent" -- \
-	"$W" exec --results "$tmp/rl" --libc nonexistent -- /bin/true
+expect 2 "^whichns: unknown C library 'nosuchlibc' .*: expected $known\$" "exec --libc nosuchlibc" -- \
+	"$W" exec --results "$tmp/rl" --libc nosuchlibc -- /bin/true
+is "$(wc -l <"$tmp/err")" 1 "exec --libc nosuchlibc: one line"
+! grep -q mkrootfs "$tmp/err"; ok $? "exec --libc nosuchlibc: no mkrootfs hint (it cannot build that)"
+"$W" exec --results "$tmp/rl" --libc nonexistent -- /bin/true >/dev/null 2>"$tmp/err"
 is "$(cat "$tmp/err")" "$(cat "$tmp/err.run")" "exec --libc nonexistent: the same line as run's"
 [ ! -e "$tmp/rl" ]; ok $? "exec --libc nonexistent: no run folder made"
+# The names listed are the host, musl and the suites mkrootfs.sh builds.
+suites=$(sed -n 's/^readonly \(EXTRA_\)\{0,1\}SUITES=(\(.*\))$/\2/p' "$top/scripts/mkrootfs.sh" | paste -sd' ')
+names=(host musl $suites) mk_names=""
+for ((i = 0; i < ${#names[@]}; i++)); do
+	sep=", "; [ $i -eq 0 ] && sep=""; [ $i -eq $((${#names[@]} - 1)) ] && sep=" or "
+	mk_names+="$sep${names[i]}"
+done
+is "$mk_names" "$known" "the names listed are host, musl and mkrootfs.sh's SUITES and EXTRA_SUITES"
+# A known suite whose tree is not built: the environment (exit 3), with
+# the command that builds it.
+mkdir "$tmp/nocache"
+expect 3 "^whichns: no root filesystem for libc 'trixie' in $tmp/nocache/rootfs: run 'scripts/mkrootfs.sh trixie'\$" \
+	"exec --libc trixie, not built" -- "$W" exec --results "$tmp/rl" --cache "$tmp/nocache" --libc trixie -- /bin/true
+[ ! -e "$tmp/rl" ]; ok $? "exec --libc trixie, not built: no run folder made"
 
 "$W" --help | grep -q '^usage: whichns run'; ok $? "--help prints usage"
 

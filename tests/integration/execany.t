@@ -111,14 +111,38 @@ else
 fi
 
 # There on the host, but not in the sandbox (it has a /dev/shm of its
-# own): the up-front check passes, the start fails in the case.
+# own): said up front, with why and where to put it instead, before any
+# run folder; a link into /dev/shm, or a relative name, is the same.
 cp /bin/true "$shm/prog"
+ln -s "$shm/prog" "$tmp/link"
+hidden="No such file or directory in the case (the case has its own /dev/shm, without the host's files; put the program elsewhere, e.g. under your home folder)"
+runs=$(ls "$tmp/res" 2>/dev/null | wc -l)
 x -- "$shm/prog"
+is "$xs" 3 "a program in the host's /dev/shm: exit 3"
+is "$(cat "$tmp/err")" "whichns: exec: cannot run the command: $shm/prog: $hidden" "... one line: the case has its own /dev/shm"
+is "$(ls "$tmp/res" 2>/dev/null | wc -l)" "$runs" "... before any run folder"
+x -- ./link
+is "$xs $(cat "$tmp/err")" "3 whichns: exec: cannot run the command: ./link -> $shm/prog: $hidden" \
+	"a link into /dev/shm: exit 3, the line names both"
+mkdir -p "$tmp/runlike/run"   # a folder named run elsewhere is not /run
+cp /bin/true "$tmp/runlike/run/prog"
+x --switch-at 100ms --window 100ms -- "$tmp/runlike/run/prog"
+is "$xs" 4 "a program under $tmp/runlike/run runs (INCONCLUSIVE: it ends at once)"
+
+# Its interpreter there on the host, not in the case: the up-front check
+# passes, the start fails in the case, an error and no verdict.
+cp /bin/true "$shm/interp"
+printf '#!%s\n' "$shm/interp" >"$tmp/shm-script"
+chmod +x "$tmp/shm-script"
+x -- "$tmp/shm-script"
 is "$xs" 3 "a program that cannot start in the case: exit 3"
-grep -q "could not start: $shm/prog: No such file or directory" "$tmp/err"
+grep -q "could not start: $tmp/shm-script: its interpreter $shm/interp is missing or unusable ($shm/interp: No such file or directory)" "$tmp/err"
 ok $? "... a line naming it and the cause"
 is "$(last start_failed)" yes "... result.txt: start_failed"
 is "$(last verdict)" NONE "... and no verdict"
+grep -q "^whichns: 1 of 1 case ran;" "$tmp/err"; ok $? "... the closing line: '1 of 1 case ran'"
+awk '/^exec /' "$tmp/out" | grep -q "ERROR .*the command could not start: $tmp/shm-script"
+ok $? "... the table's note column says why"
 
 printf '#!/nonexistent/interp\n' >"$tmp/script"
 chmod +x "$tmp/script"

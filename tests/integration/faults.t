@@ -45,7 +45,8 @@ no_summary() {
 infs size=1m 1024 -- run -q -j 4 -f getip -f inplace,rename "$scn"
 is "$st" 3 "full filesystem: exit 3"
 one_line "full filesystem"
-grep -qE "^whichns: cannot write $mnt/r/[^ ]+/result\.txt: No space left on device; " "$tmp/err"
+# The first write of the run is its copy of the scenario file (scenarios/).
+grep -qE "^whichns: cannot write $mnt/r/[^ ]+/(result\.txt|scenarios/[^ ]+): No space left on device; " "$tmp/err"
 ok $? "full filesystem: names the path and 'No space left on device'"
 no_summary "full filesystem"
 is "$(leftovers)" "" "full filesystem: nothing left behind"
@@ -65,7 +66,8 @@ is "$(leftovers)" "" "filesystem filling mid-run: nothing left behind"
 infs size=1m,ro 0 -- run -q -f getip "$scn"
 is "$st" 3 "read-only: exit 3"
 one_line "read-only"
-grep -qE "^whichns: cannot create $mnt/r/[^ ]+: Read-only file system; nothing ran" "$tmp/err"
+# Found before anything runs: the results folder itself refuses writes.
+grep -qE "^whichns: cannot (write|create) $mnt/r[^ ]*: Read-only file system; nothing ran" "$tmp/err"
 ok $? "read-only: names the path and 'Read-only file system'"
 infs size=1m,ro 0 -- exec -q -- /bin/true
 is "$st" 3 "read-only, exec: exit 3"

@@ -21,6 +21,22 @@ skip() {   # skip REASON [COUNT]: COUNT checks (1) that cannot run here, said so
 	local i
 	for ((i = 0; i < ${2:-1}; i++)); do n=$((n + 1)); echo "ok $n # SKIP $1"; done
 }
+# expect STATUS PATTERN DESCRIPTION -- command...: two checks, the exit
+# status and a line of stderr matching PATTERN (the test's $tmp holds
+# the command's out and err).
+expect() {
+	local want=$1 pat=$2 what=$3; shift 4
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	is "$?" "$want" "$what: exit $want"
+	grep -qE "$pat" "$tmp/err"; ok $? "$what: says '$pat'"
+}
+# A check that calls a command that does not exist must not pass by
+# saying nothing: bash runs this (in a subshell) instead, and prove
+# fails the file.
+command_not_found_handle() {
+	echo "Bail out! the test called '$1', which does not exist (line ${BASH_LINENO[0]})"
+	return 127
+}
 done_testing() { echo "1..$n"; [ "$failed" -eq 0 ]; }
 
 need_root_and_namespaces() {

@@ -59,6 +59,39 @@ grep -q 'are both shard 1/2: merge each shard once' "$res/err"; ok $? "... and s
 "$W" merge --results "$res/m4" "$res/s1/latest" "$res/s3/latest" >/dev/null 2>"$res/err"
 is "$?" 2 "merging shards of different splits is refused"
 grep -q 'merge the shards of one matrix only' "$res/err"; ok $? "... and says so"
+
+# Shards of two matrices of one size (the same split, other filters):
+# each names its matrix (matrix_id: the first 16 hex digits of the
+# SHA-256 of its case names, one per line, in order, before sharding),
+# and merge refuses them in one line naming both shards.
+cat >"$res/two.scn" <<'EOF2'
+probe    getip res_loop
+update   inplace rename
+interval 50ms
+window   600ms
+EOF2
+mid() { "$W" run --check "$@" "$res/two.scn" | sed 's/^[0-9]* cases*: //; s/, /\n/g' |
+	while IFS= read -r c; do printf '%s\n' "$c"; done | sha256sum | cut -c1-16; }
+"$W" run -q --results "$res/g" --shard 1/2 -f getip "$res/two.scn" >/dev/null 2>&1
+ok $? "shard 1/2 of the getip matrix passes"
+"$W" run -q --results "$res/r" --shard 2/2 -f res_loop "$res/two.scn" >/dev/null 2>&1
+ok $? "shard 2/2 of the res_loop matrix passes"
+is "$(field "$res/g/latest/run.txt" matrix) $(field "$res/r/latest/run.txt" matrix)" "2 2" \
+	"both matrices have 2 cases"
+gid=$(field "$res/g/latest/run.txt" matrix_id)
+is "$gid" "$(mid -f getip)" "run.txt's matrix_id is the digest of the whole matrix's case names ($gid)"
+is "$(field "$res/r/latest/run.txt" matrix_id)" "$(mid -f res_loop)" "... for the other matrix too"
+grep -q "\"matrix_id\": \"$gid\",\$" "$res/g/latest/summary.json"; ok $? "summary.json names it too"
+is "$(field "$res/s1/latest/run.txt" matrix_id)" "$(field "$res/s2/latest/run.txt" matrix_id)" \
+	"the shards of one matrix have one matrix_id"
+is "$(field "$res/m/latest/run.txt" matrix_id)" "$(field "$res/s1/latest/run.txt" matrix_id)" \
+	"the merged run keeps it"
+"$W" merge --results "$res/m5" "$res/g/latest" "$res/r/latest" >/dev/null 2>"$res/err"
+is "$?" 2 "merging shards of two matrices of one size is refused"
+is "$(wc -l <"$res/err")" 1 "... in one line"
+grep -q "merge: $res/g/latest is shard 1/2 of matrix $gid, $res/r/latest shard 2/2 of matrix [0-9a-f]\{16\} .*merge the shards of one matrix only" "$res/err"
+ok $? "... naming both shards and their matrices: $(cat "$res/err")"
+[ ! -e "$res/m5/latest" ]; ok $? "... and writes no merged run"
 "$W" merge --results "$res/m3" /tmp >/dev/null 2>"$res/err"
 is "$?" 2 "merging a folder that is no run is refused"
 
