@@ -37,6 +37,11 @@ static void check_strings(const struct case_result *r)
 	FUZZ_CHECK_STR(r->expected_why);
 	FUZZ_CHECK_STR(r->vd.reason);
 	FUZZ_CHECK_STR(r->vd.app_note);
+	for (size_t i = 0; i < PATHS_MAX; i++) {
+		FUZZ_CHECK_STR(r->paths[i].types);
+		FUZZ_CHECK_STR(r->paths[i].reason);
+	}
+	FUZZ_CHECK(r->npaths <= PATHS_MAX, "more paths than paths[] holds");
 	FUZZ_CHECK(r->name[0] != '\0', "accepted without a case name");
 }
 

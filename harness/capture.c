@@ -15,7 +15,12 @@
  * Larger rings cost milliseconds per case to map and unmap.  ps_drop
  * tells if it was ever too small. */
 #define BUFFER_SIZE (2 << 20)
-#define FILTER      "port 53"
+/* Each DNS packet once, as it crosses the case's namespace's edge: a
+ * query as it leaves (for a server), a response as it arrives (from
+ * one).  nscd's packets are forwarded through the case's namespace
+ * (topo_side_start), so they pass two of its interfaces; the copy on
+ * nscd's link (a query coming in, a response going out) is left out. */
+#define FILTER      "(outbound and dst port 53) or (inbound and src port 53)"
 
 int capture_open(struct capture *c, const char *path, char *err, size_t errsize)
 {

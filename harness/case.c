@@ -28,6 +28,7 @@
 #include "defer.h"
 #include "events.h"
 #include "observe.h"
+#include "paths.h"
 #include "proctree.h"
 #include "resolvconf.h"
 #include "sandbox.h"
@@ -182,8 +183,12 @@ static const char nscd_conf[] =
 	"shared hosts yes\n"
 	"max-db-size hosts 33554432\n";
 
+/* nscd starts in its own network namespace (topo_side_start), so that
+ * its queries leave from its own address; its socket in the case's /run
+ * is a path, which every network namespace reaches. */
 static int nscd_start(const struct case_spec *s, const struct sandbox *sb,
-                      struct view *v, struct target *t, struct defer *d,
+                      struct view *v, const struct topo_side *ns,
+                      struct target *t, struct defer *d,
                       char *err, size_t errsize)
 {
 	char conf[PATH_MAX + 32], dir[PATH_MAX + 16], sock[PATH_MAX + 32],
@@ -201,9 +206,21 @@ static int nscd_start(const struct case_spec *s, const struct sandbox *sb,
 	snprintf(errpath, sizeof errpath, "%s/nscd.err", s->casedir);
 	char *argv[] = { (char *)(uintptr_t)s->nscd, "-F", "-f",
 	                 "/run/whichns/nscd.conf", NULL };
-	if (target_start(t, argv, sb, errpath, errpath, err, errsize) != 0)
+	if (topo_side_enter(ns) != 0) {
+		snprintf(err, errsize, "setns into nscd's network namespace: %s",
+		         strerror(errno));
 		return -1;
-	defer_push(d, stop_target, t, "stop nscd");
+	}
+	int started = target_start(t, argv, sb, errpath, errpath, err, errsize);
+	if (topo_side_leave(ns) != 0) {
+		snprintf(err, errsize, "setns back into the case's network "
+		         "namespace: %s", strerror(errno));
+		started = -1;
+	}
+	if (t->pid > 0)
+		defer_push(d, stop_target, t, "stop nscd");
+	if (started != 0)
+		return -1;
 	/* Ready when its socket takes a connection. */
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
@@ -236,6 +253,7 @@ struct case_state {
 	int     dirfd;               /* the case folder, opened before mounts */
 	char    dirpath[64];
 	struct server  srv[2];
+	struct topo_side nscd_net;   /* nscd's own network namespace */
 	struct sandbox sb;
 	struct view    view;
 	struct capture cap;
@@ -249,6 +267,16 @@ struct case_state {
 	double  t_end, t_exit, t_fresh;
 	char   *nsswitch;            /* the sandbox's nsswitch.conf, for report.md */
 	enum procs_from libc_from;   /* how the tree's C library was told */
+};
+
+/* nscd sends from an address of its own (paths.h).  The triggers stay in
+ * the case's namespace: they talk to the daemon over its loopback (a
+ * sendmail submission connects to 127.0.0.1:25), so they share the
+ * process's address, and its path says so. */
+static const struct topo_side nscd_side = {
+	.label = "nscd", .addr4 = WN_NSCD4, .addr6 = WN_NSCD6, .veth = "w-nscd",
+	.mac_case = "02:77:6e:03:00:02", .mac_side = "02:77:6e:03:00:03",
+	.case_fd = -1, .side_fd = -1,
 };
 
 static const struct server servers[2] = {
@@ -272,6 +300,7 @@ static int case_init(struct case_state *c, const struct case_spec *spec,
 	c->undo.trace_ctx = &r->t_start;
 	c->dirfd = -1;
 	memcpy(c->srv, servers, sizeof servers);
+	c->nscd_net = nscd_side;
 	c->tgt = c->nscd = c->fresh = none;
 	c->trig.s = &c->s;
 	c->trig.sb = &c->sb;
@@ -438,6 +467,9 @@ static int start_servers(struct case_state *c)
 	                          spawn_which("ip"), spawn_which("dnsmasq") };
 	if (topo_start(c->srv, &tc, &c->undo, c->err, c->errsize) != 0)
 		return -1;
+	if (c->s.nscd && topo_side_start(&c->nscd_net, c->srv, &tc, &c->undo,
+	                                 c->err, c->errsize) != 0)
+		return -1;
 	trace("servers ready", c->r->t_start);
 	c->dirfd = open(c->s.casedir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c->dirfd < 0) {
@@ -497,8 +529,8 @@ static int start_process(struct case_state *c)
 		return -1;
 	defer_push(&c->undo, close_capture, &c->cap, "close capture");
 	trace("capture", c->r->t_start);
-	if (s->nscd && nscd_start(s, &c->sb, &c->view, &c->nscd, &c->undo,
-	                          c->err, c->errsize) != 0)
+	if (s->nscd && nscd_start(s, &c->sb, &c->view, &c->nscd_net, &c->nscd,
+	                          &c->undo, c->err, c->errsize) != 0)
 		return -1;
 	if (!(c->out = case_file(c, "process.out", c->err, c->errsize)))
 		return -1;
@@ -611,6 +643,27 @@ static void name_libc(struct case_state *c)
 	         c->ob.libc[0] ? "probe" : procs_from_name(c->libc_from));
 }
 
+/* The verdict per resolution path (lib/paths.h): nscd is told by its
+ * own address, the fresh process by when it started. */
+static int decide_paths(struct case_state *c, const struct vd_input *in)
+{
+	struct path_senders ps = { .t_fresh = c->t_fresh };
+	if (c->s.nscd &&
+	    (pkt_addr_parse(WN_NSCD4, &ps.nscd[0]) != 0 ||
+	     pkt_addr_parse(WN_NSCD6, &ps.nscd[1]) != 0))
+		return -1;
+	ps.nnscd = c->s.nscd ? 2 : 0;
+	ps.triggers = c->s.trigger != NULL;
+	size_t more = 0;
+	int n = paths_decide(c->ob.ev, c->ob.nev, &ps, in, c->r->paths,
+	                     PATHS_MAX, &more);
+	if (n < 0)
+		return -1;
+	c->r->npaths = (unsigned)n;
+	c->r->paths_more = (unsigned)more;
+	return 0;
+}
+
 /* 7. Close the capture, keep resolv.conf as the case leaves it, and
  * decide from the capture, with the process's output beside it. */
 static int decide(struct case_state *c)
@@ -636,7 +689,8 @@ static int decide(struct case_state *c)
 		.dropped = r->dropped, .exited = c->t_exit > 0, .t_exit = c->t_exit,
 	};
 	if (observe_decide(&c->ob, &w, &in, &r->vd, &r->fresh_queries_old,
-	                   &r->fresh_queries_new) != 0)
+	                   &r->fresh_queries_new) != 0 ||
+	    decide_paths(c, &in) != 0)
 		snprintf(c->err, c->errsize, "out of memory");
 	r->exit_code = c->tgt.ended && c->t_exit > 0 ?
 	               (c->tgt.status >> 8) & 0xff : -1;

@@ -4,8 +4,9 @@
  * Owns: a PID namespace whose init is ours, so that everything the
  * command starts (a daemon that forks and detaches included) is found and
  * ended with it; its stdout pipe; its exit status.
- * Never: runs the command outside the case's network namespace, its
- * IPC namespace or its sandbox.
+ * Never: runs the command outside the case's network namespaces (its
+ * own, or the side one topo.h makes for nscd, which the caller enters
+ * before it starts nscd), its IPC namespace or its sandbox.
  */
 #ifndef WHICHNS_TARGET_H
 #define WHICHNS_TARGET_H

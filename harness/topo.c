@@ -52,7 +52,7 @@ static void servers_stop(void *arg)
 static void server_child(const struct server *s, const struct topo_config *cfg,
                          int ready_w, int go_r)
 {
-	char cmds[512], err[512], common[PATH_MAX], own[PATH_MAX], any[PATH_MAX];
+	char cmds[1024], err[512], common[PATH_MAX], own[PATH_MAX], any[PATH_MAX];
 	char listen[128], logopt[PATH_MAX + 32];
 
 	spawn_redirect(0, "/dev/null");
@@ -71,9 +71,13 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 	         "addr add %s/128 peer %s/128 dev eth0 nodad\n"
 	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
 	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
-	         "link set eth0 up\n",
+	         "link set eth0 up\n"
+	         /* nscd's own address, behind the case (topo_side_start) */
+	         "route add %s/32 via %s dev eth0 onlink\n"
+	         "route add %s/128 via %s dev eth0 onlink\n",
 	         s->addr4, WN_CLIENT4, s->addr6, WN_CLIENT6,
-	         WN_CLIENT4, s->mac_client, WN_CLIENT6, s->mac_client);
+	         WN_CLIENT4, s->mac_client, WN_CLIENT6, s->mac_client,
+	         WN_NSCD4, WN_CLIENT4, WN_NSCD6, WN_CLIENT6);
 	char *ip[] = { (char *)(uintptr_t)cfg->ip, "-batch", "-", NULL };
 	if (spawn_run(ip, cmds, err, sizeof err) != 0) {
 		fprintf(stderr, "ip -batch in the %s server namespace: %s\n",
@@ -288,4 +292,147 @@ int topo_server_gone(struct server srv[2])
 			return i;
 	}
 	return -1;
+}
+
+/*
+ * A side namespace (nscd's).  It is made by the case
+ * process itself (unshare, keep a descriptor, setns back), so it lives
+ * as long as that descriptor or the processes in it, and a killed case
+ * leaves nothing.  Its one link goes to the case's namespace, which
+ * forwards its packets to the servers: the capture there sees each of
+ * them once (capture.c keeps a query as it leaves for a server, a
+ * response as it arrives from one), with the side's own source address.
+ */
+static void side_close(void *arg)
+{
+	struct topo_side *n = arg;
+	for (int i = 0; i < 2; i++) {
+		int *fd = i ? &n->side_fd : &n->case_fd;
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+	}
+}
+
+/* Forwarding in the case's namespace only: /proc/sys/net is per network
+ * namespace, and this one was made for the case. */
+static int forward_on(char *err, size_t errsize)
+{
+	static const char *const knobs[] = {
+		"/proc/sys/net/ipv4/ip_forward",
+		"/proc/sys/net/ipv6/conf/all/forwarding",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		int fd = open(knobs[i], O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "1\n", 2) != 2) {
+			snprintf(err, errsize, "cannot turn on forwarding in the case's "
+			         "network namespace (%s): %s", knobs[i], strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+static int run_ip(const struct topo_config *cfg, const char *cmds,
+                  const char *where, char *err, size_t errsize)
+{
+	char out[512];
+	char *ip[] = { (char *)(uintptr_t)cfg->ip, "-batch", "-", NULL };
+	if (spawn_run(ip, cmds, out, sizeof out) != 0) {
+		snprintf(err, errsize, "ip -batch in %s: %s", where, out);
+		return -1;
+	}
+	return 0;
+}
+
+/* The link, from the case's end, then from the side's: this process is
+ * then in the side's namespace (unless the first half failed); the
+ * caller goes back. */
+static int side_link(const struct topo_side *n, const struct topo_config *cfg,
+                     char *err, size_t errsize)
+{
+	char cmds[1024], where[64];
+	snprintf(cmds, sizeof cmds,
+	         "link add %s address %s type veth peer name eth0 address %s "
+	         "netns /proc/%d/fd/%d\n"
+	         "addr add %s/32 peer %s/32 dev %s\n"
+	         "addr add %s/128 peer %s/128 dev %s nodad\n"
+	         "neigh add %s lladdr %s dev %s nud permanent\n"
+	         "neigh add %s lladdr %s dev %s nud permanent\n"
+	         "link set %s up\n",
+	         n->veth, n->mac_case, n->mac_side, (int)getpid(), n->side_fd,
+	         WN_CLIENT4, n->addr4, n->veth, WN_CLIENT6, n->addr6, n->veth,
+	         n->addr4, n->mac_side, n->veth, n->addr6, n->mac_side, n->veth,
+	         n->veth);
+	if (run_ip(cfg, cmds, "the client namespace", err, errsize) != 0)
+		return -1;
+	if (topo_side_enter(n) != 0) {
+		snprintf(err, errsize, "setns into the %s network namespace: %s",
+		         n->label, strerror(errno));
+		return -1;
+	}
+	snprintf(cmds, sizeof cmds,
+	         "link set lo up\n"
+	         "addr add %s/32 peer %s/32 dev eth0\n"
+	         "addr add %s/128 peer %s/128 dev eth0 nodad\n"
+	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
+	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
+	         "link set eth0 up\n"
+	         "route add default via %s dev eth0 onlink\n"
+	         "route add default via %s dev eth0 onlink\n",
+	         n->addr4, WN_CLIENT4, n->addr6, WN_CLIENT6,
+	         WN_CLIENT4, n->mac_case, WN_CLIENT6, n->mac_case,
+	         WN_CLIENT4, WN_CLIENT6);
+	snprintf(where, sizeof where, "the %s network namespace", n->label);
+	return run_ip(cfg, cmds, where, err, errsize);
+}
+
+int topo_side_start(struct topo_side *n, struct server srv[2],
+                    const struct topo_config *cfg, struct defer *d,
+                    char *err, size_t errsize)
+{
+	n->case_fd = n->side_fd = -1;
+	defer_push(d, side_close, n, "close a side network namespace");
+	n->case_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (n->case_fd < 0 || unshare(CLONE_NEWNET) != 0) {
+		snprintf(err, errsize, "the %s network namespace: %s", n->label,
+		         strerror(errno));
+		return -1;
+	}
+	/* Back into the case's at once, whatever happens: the case's own
+	 * sockets and children must not start in the side's. */
+	n->side_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int open_errno = errno;
+	if (topo_side_leave(n) != 0 || n->side_fd < 0) {
+		snprintf(err, errsize, "the %s network namespace: %s", n->label,
+		         strerror(n->side_fd < 0 ? open_errno : errno));
+		return -1;
+	}
+	if (forward_on(err, errsize) != 0)
+		return -1;
+	/* Link and configure it (side_link leaves this process in it), and
+	 * see both servers answer from its address before anything starts
+	 * in it: a broken route would look like a cache. */
+	int rc = side_link(n, cfg, err, errsize);
+	if (rc == 0)
+		rc = wait_ready(srv, err, errsize);
+	if (topo_side_leave(n) != 0) {
+		snprintf(err, errsize, "setns back into the case's network "
+		         "namespace: %s", strerror(errno));
+		return -1;
+	}
+	return rc;
+}
+
+int topo_side_enter(const struct topo_side *n)
+{
+	return setns(n->side_fd, CLONE_NEWNET);
+}
+
+int topo_side_leave(const struct topo_side *n)
+{
+	return setns(n->case_fd, CLONE_NEWNET);
 }

@@ -1,11 +1,14 @@
 /*
  * topo.h - the network of one case: a client namespace (the caller's own,
  * already unshared) joined by veth links to two server namespaces, each
- * running one dnsmasq in the foreground.
+ * running one dnsmasq in the foreground; with nscd, a side namespace for
+ * it, linked to the client namespace, which forwards its packets.
  *
- * Owns: server namespaces, veth links, addresses, dnsmasq processes and
- * the check that each answers.  Never: touches the host's namespace; it
- * must be called from inside a fresh network namespace.
+ * Owns: server and side namespaces, veth links, addresses, routes,
+ * forwarding in the client namespace, dnsmasq processes and the check
+ * that each answers (from the side's address too).
+ * Never: touches the host's namespace; it must be called from inside a
+ * fresh network namespace.
  */
 #ifndef WHICHNS_TOPO_H
 #define WHICHNS_TOPO_H
@@ -43,5 +46,27 @@ int topo_start(struct server srv[2], const struct topo_config *cfg,
  * first time it sees one ended, it fills srv[i].ended and appends the
  * same words to srv[i].errlog: a killed dnsmasq writes nothing itself. */
 int topo_server_gone(struct server srv[2]);
+
+/* A side network namespace of the case, nscd's (WN_NSCD4, WN_NSCD6),
+ * linked to the case's, which
+ * forwards its queries to the servers: so each query on the wire says
+ * who sent it (lib/paths.h).  The caller fills the first fields. */
+struct topo_side {
+	const char *label;          /* "nscd" */
+	const char *addr4, *addr6;  /* its address on its link */
+	const char *veth;           /* the case's side of its link */
+	const char *mac_case, *mac_side;
+	int case_fd, side_fd;       /* the two namespaces, O_CLOEXEC */
+};
+
+/* Make it, link it, and wait until both servers answer from it; undos
+ * go on d.  Called in the case's namespace, after topo_start(). */
+int topo_side_start(struct topo_side *n, struct server srv[2],
+                    const struct topo_config *cfg, struct defer *d,
+                    char *err, size_t errsize);
+/* Move this (single-threaded) process into the side's namespace, so
+ * that what it forks starts there, and back.  -1 with errno. */
+int topo_side_enter(const struct topo_side *n);
+int topo_side_leave(const struct topo_side *n);
 
 #endif

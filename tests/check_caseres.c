@@ -332,8 +332,22 @@ START_TEST(test_full_length)
 	memset(a.command, 'c', sizeof a.command - 1);
 	memset(a.vd.reason, 'r', sizeof a.vd.reason - 1);
 	memset(a.libc, 'l', sizeof a.libc - 1);
+	/* A path's line: its longest words and numbers, and a reason as long
+	 * as the headline's (verdict.c's reasons may fill it). */
+	a.npaths = 1;
+	a.paths[0] = (struct vd_path){ .sender = PS_FRESH_NSCD,
+		.v = V_INCONCLUSIVE, .late_by = 4294967295u,
+		.queries_old_before = 4294967295u, .queries_new_before = 4294967295u,
+		.queries_old_after = 4294967295u, .queries_new_after = 4294967295u,
+		.lookups_old_after = 4294967295u, .lookups_new_after = 4294967295u,
+		.first_new_ms = 1e9 };
+	memset(a.paths[0].types, 'T', sizeof a.paths[0].types - 1);
+	memset(a.paths[0].reason, 'p', sizeof a.paths[0].reason - 1);
+	ck_assert_uint_eq(sizeof a.paths[0].reason, sizeof a.vd.reason);
 	char *text = write_text(&a);
 	struct case_result *b = parse_ok(text);
+	ck_assert_uint_eq(b->npaths, 1);
+	ck_assert_int_eq(memcmp(&a.paths[0], &b->paths[0], sizeof a.paths[0]), 0);
 	ck_assert_uint_eq(strlen(b->name), sizeof a.name - 1);
 	ck_assert_uint_eq(strlen(b->command), sizeof a.command - 1);
 	ck_assert_uint_eq(strlen(b->vd.reason), sizeof a.vd.reason - 1);
@@ -415,6 +429,18 @@ static const struct {
 	{ "string-too-long", "case\t" L256 L256 L256 L256,
 	  "line 2: bad value for case" },
 	{ "no-tab", "verdict STALE", "line 2: expected key<TAB>value" },
+	{ "path-short", "path1\tnscd A/AAAA STALE 0 1 0 2", "line 2: bad value for path1" },
+	{ "path-sender", "path2\tsomeone MX STALE 0 0 0 0 0 0 0 -1.000 x",
+	  "line 2: bad value for path2" },
+	{ "path-count", "paths\t11\npath1\tnscd MX STALE 0 0 0 0 0 0 0 -1.000 x",
+	  "paths 11: at most 10" },
+	{ "path-missing", "paths\t2\npath1\tnscd MX STALE 0 0 0 0 0 0 0 -1.000 x",
+	  "paths 2, but path2 is missing" },
+	{ "path-extra", "paths\t1\npath2\tnscd MX STALE 0 0 0 0 0 0 0 -1.000 x",
+	  "paths 1, but path1 is missing" },
+	{ "path-beyond", "paths\t1\npath1\tnscd MX STALE 0 0 0 0 0 0 0 -1.000 x\n"
+	  "path3\tnscd NS STALE 0 0 0 0 0 0 0 -1.000 x",
+	  "paths 1, but path3 is there" },
 };
 
 START_TEST(test_malformed)
@@ -426,6 +452,37 @@ START_TEST(test_malformed)
 	ck_assert_msg(caseres_parse(text, strlen(text), &r, err, sizeof err) == -1,
 	              "%s: '%s' accepted", bad_rows[_i].name, bad_rows[_i].line);
 	ck_assert_str_eq(err, bad_rows[_i].err);
+}
+END_TEST
+
+/* The paths of a case, written and read back; unused slots not written. */
+START_TEST(test_paths_round_trip)
+{
+	struct case_result a;
+	fill(&a);
+	a.npaths = 2;
+	a.paths_more = 1;
+	a.paths[0] = (struct vd_path){ .sender = PS_PROCESS, .types = "MX",
+		.v = V_STALE, .queries_old_before = 2, .queries_old_after = 6,
+		.lookups_old_after = 6, .first_new_ms = -1,
+		.reason = "6 lookups after the switch, all to the old server" };
+	a.paths[1] = (struct vd_path){ .sender = PS_NSCD, .types = "A/AAAA",
+		.v = V_FOLLOWED, .queries_old_before = 3, .queries_new_after = 3,
+		.lookups_new_after = 3, .first_new_ms = 23.554, .reason = "first" };
+	char *text = write_text(&a);
+	ck_assert_has(text, "\npaths\t2\npaths_more\t1\npath1\tprocess MX STALE "
+	              "0 2 0 6 0 6 0 -1.000 6 lookups after the switch, all to "
+	              "the old server\npath2\tnscd A/AAAA FOLLOWED 0 3 0 0 3 0 3 "
+	              "23.554 first\nexpected\t");
+	ck_assert_int_eq(count_str(text, "\npath"), 4);
+	struct case_result *b = parse_ok(text);
+	ck_assert_uint_eq(b->npaths, 2);
+	ck_assert_uint_eq(b->paths_more, 1);
+	ck_assert_int_eq(memcmp(&a.paths[0], &b->paths[0], sizeof a.paths[0]), 0);
+	ck_assert_int_eq(memcmp(&a.paths[1], &b->paths[1], sizeof a.paths[1]), 0);
+	ck_assert_str_eq(b->paths[2].types, "");
+	free(b);
+	free(text);
 }
 END_TEST
 
@@ -482,6 +539,7 @@ Suite *caseres_suite(void)
 
 	tc = tcase_create("Core");
 	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_paths_round_trip);
 	tcase_add_test(tc, test_initial_text);
 	tcase_add_test(tc, test_lines_in_order);
 	tcase_add_test(tc, test_init);

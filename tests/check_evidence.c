@@ -624,6 +624,41 @@ START_TEST(test_only_and_fresh)
 END_TEST
 
 /* timeline.svg's title: the verdict, its reason, the counted numbers. */
+/* The verdict per path: a line under the verdict, and a table. */
+START_TEST(test_paths)
+{
+	struct case_result r;
+	late_case(&r);
+	r.npaths = 2;
+	r.paths_more = 1;
+	r.paths[0] = (struct vd_path){ .sender = PS_PROCESS, .types = "MX",
+		.v = V_STALE, .queries_old_before = 2, .queries_old_after = 6,
+		.lookups_old_after = 6, .first_new_ms = -1,
+		.reason = "6 lookups after the switch, all to the old server" };
+	r.paths[1] = (struct vd_path){ .sender = PS_NSCD, .types = "A/AAAA",
+		.v = V_LATE, .late_by = 1, .queries_old_before = 3,
+		.queries_old_after = 1, .queries_new_after = 3,
+		.lookups_old_after = 1, .lookups_new_after = 2, .first_new_ms = 23.5,
+		.reason = "a | b" };
+	struct evidence x = { .r = &r };
+	char *got = render(&x);
+	ck_assert_has(got, "By path: MX (process): STALE; A/AAAA (via nscd): "
+	              "LATE 1 (see \"Paths\" below).\n\n");
+	ck_assert_has(got, "|---|---|---|---|---|---|---|---|\n"
+	              "| MX (process) | STALE | 2 | 6 | 0 | 6 / 0 | — | 6 lookups "
+	              "after the switch, all to the old server |\n"
+	              "| A/AAAA (via nscd) | LATE 1 | 3 | 1 | 3 | 1 / 2 | 24 ms | "
+	              "a \\| b |\n\n1 more path not shown.\n");
+	free(got);
+	/* No paths (an older result.txt): no section. */
+	r.npaths = 0;
+	got = render(&x);
+	ck_assert_msg(strstr(got, "## Paths") == NULL && strstr(got, "By path") == NULL,
+	              "%s", got);
+	free(got);
+}
+END_TEST
+
 START_TEST(test_picture_title)
 {
 	struct case_result r;
@@ -696,6 +731,7 @@ Suite *evidence_suite(void)
 	tcase_add_loop_test(tc, test_fresh, 0, NROWS(fresh_rows));
 	tcase_add_test(tc, test_why_note_exit);
 	tcase_add_test(tc, test_only_and_fresh);
+	tcase_add_test(tc, test_paths);
 	tcase_add_test(tc, test_picture_title);
 	tcase_add_test(tc, test_scope);
 	suite_add_tcase(s, tc);

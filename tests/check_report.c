@@ -216,6 +216,8 @@ START_TEST(test_json_one_case)
 		"      \"skip\": null,\n"
 		"      \"only\": null,\n"
 		"      \"fresh\": null,\n"
+		"      \"paths\": [],\n"
+		"      \"paths_more\": 0,\n"
 		"      \"dropped\": 0,\n"
 		"      \"malformed\": 0,\n"
 		"      \"exit_code\": -1,\n"
@@ -290,7 +292,7 @@ START_TEST(test_json_only_fresh)
 	ck_assert_has(got, "\n      \"error\": null,\n      \"skip\": null,\n"
 	                   "      \"only\": \"MX\",\n"
 	                   "      \"fresh\": {\"queries_old\": 1, \"queries_new\": 2},\n"
-	                   "      \"dropped\": 0,\n");
+	                   "      \"paths\": [],\n");
 	free(got);
 
 	/* A fresh process that made no lookup still ran: zeros, not null. */
@@ -805,6 +807,72 @@ START_TEST(test_table)
 }
 END_TEST
 
+/* The sendmail-with-nscd case: two paths that disagree, in every format. */
+static void two_paths(struct case_result *r)
+{
+	strcpy(r->name, "bookworm:sendmail/inplace/default/nscd");
+	r->vd.v = V_STALE;
+	r->npaths = 2;
+	r->paths[0] = (struct vd_path){ .sender = PS_PROCESS_TRIGGERS,
+		.types = "MX", .v = V_STALE, .queries_old_before = 2,
+		.queries_old_after = 6, .lookups_old_after = 6, .first_new_ms = -1,
+		.reason = "6 lookups after the switch, all to the old server" };
+	r->paths[1] = (struct vd_path){ .sender = PS_NSCD, .types = "A/AAAA",
+		.v = V_LATE, .late_by = 1, .queries_old_before = 3,
+		.queries_old_after = 1, .queries_new_after = 3,
+		.lookups_old_after = 1, .lookups_new_after = 3, .first_new_ms = 23.5,
+		.reason = "1 more lookup | to the old server" };
+}
+
+START_TEST(test_paths)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { .run = "r", .host = "h", .planned = 2 };
+	records(r);
+	two_paths(&r[R_OK]);
+	char *got = render(report_json, &ri, &r[R_OK], 1);
+	ck_assert_json(got);
+	ck_assert_has(got, "\n      \"paths\": [{\"sender\": \"process+triggers\", "
+	              "\"types\": \"MX\", \"verdict\": \"STALE\", \"late_by\": 0, "
+	              "\"queries_old_before\": 2, \"queries_new_before\": 0, "
+	              "\"queries_old_after\": 6, \"queries_new_after\": 0, "
+	              "\"lookups_old_after\": 6, \"lookups_new_after\": 0, "
+	              "\"first_new_ms\": null, \"reason\": \"6 lookups after the "
+	              "switch, all to the old server\"}, {\"sender\": \"nscd\", "
+	              "\"types\": \"A/AAAA\", \"verdict\": \"LATE\", \"late_by\": 1, ");
+	ck_assert_has(got, "\"first_new_ms\": 23.5, \"reason\": \"1 more lookup | "
+	              "to the old server\"}],\n      \"paths_more\": 0,\n");
+	free(got);
+
+	got = render(report_md, &ri, r, 2);
+	ck_assert_has(got, "; by path: MX (process and its triggers): STALE; "
+	              "A/AAAA (via nscd): LATE 1\n");
+	free(got);
+
+	/* The terminal: the paths below the table, for the case whose paths
+	 * say more than its headline only. */
+	struct memout m;
+	report_table(memout_open(&m), r, 2);
+	got = memout_text(&m);
+	ck_assert_has(got, "\nby path (sender and record type; doc/design.md, "
+	              "\"Paths\"):\nbookworm:sendmail/inplace/default/nscd  "
+	              "MX (process and its triggers): STALE; A/AAAA (via nscd): "
+	              "LATE 1\n");
+	ck_assert_int_eq(count_str(got, "res_loop/inplace/no-reload"), 1);
+	free(got);
+
+	/* One path of the process itself that agrees: nothing more to say. */
+	records(r);
+	r[R_OK].npaths = 1;
+	r[R_OK].paths[0] = (struct vd_path){ .sender = PS_PROCESS,
+		.types = "A/AAAA", .v = r[R_OK].vd.v };
+	report_table(memout_open(&m), r, 1);
+	got = memout_text(&m);
+	ck_assert_msg(strstr(got, "by path") == NULL, "%s", got);
+	free(got);
+}
+END_TEST
+
 /* An INCONCLUSIVE or ERROR case says why in summary.md's why cell and in
  * the table's note column, not only under Details: shortened there (at a
  * character's start, "…" after it), whole under Details.  A case with a
@@ -1031,6 +1099,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_md);
 	tcase_add_test(tc, test_md_cells);
 	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_paths);
 	tcase_add_test(tc, test_no_verdict_why);
 	suite_add_tcase(s, tc);
 

@@ -453,6 +453,29 @@ START_TEST(test_other)         { check_row(&other_rows[_i]); } END_TEST
 START_TEST(test_app)           { check_row(&app_rows[_i]); } END_TEST
 START_TEST(test_boundary)      { check_row(&boundary_rows[_i]); } END_TEST
 
+/* A sender that began after the switch (a fresh process's path) is not
+ * held to rule 3; every other rule still applies. */
+START_TEST(test_started_after)
+{
+	struct timeline tl;
+	struct vd_result r;
+	build(&tl, "| n n");
+	verdict_decide(&tl.in, &r);
+	ck_assert_int_eq(r.v, V_INCONCLUSIVE);
+	tl.in.started_after = true;
+	verdict_decide(&tl.in, &r);
+	ck_assert_int_eq(r.v, V_FOLLOWED);
+	build(&tl, "| o");
+	tl.in.started_after = true;
+	verdict_decide(&tl.in, &r);
+	ck_assert_int_eq(r.v, V_STALE);
+	build(&tl, "| n drop=1");
+	tl.in.started_after = true;
+	verdict_decide(&tl.in, &r);
+	ck_assert_int_eq(r.v, V_INCONCLUSIVE);
+}
+END_TEST
+
 /* The reason says why, in words a support engineer can repeat. */
 static const struct {
 	const char *events, *reason;
@@ -1040,6 +1063,7 @@ Suite *verdict_suite(void)
 	tcase_add_test(tc, test_first_new_ms_exact);
 	tcase_add_test(tc, test_result_reset);
 	tcase_add_test(tc, test_from_queries_unsorted);
+	tcase_add_test(tc, test_started_after);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Inconclusive");

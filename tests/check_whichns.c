@@ -15,6 +15,7 @@ int main(void)
 		sha256_suite,
 		scrub_suite,
 		procs_suite,
+		paths_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -28,5 +28,6 @@ Suite *runrec_suite(void);
 Suite *sha256_suite(void);
 Suite *scrub_suite(void);
 Suite *procs_suite(void);
+Suite *paths_suite(void);
 
 #endif

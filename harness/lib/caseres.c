@@ -47,6 +47,12 @@ static const struct kv_field fields[] = {
 	NUM("answers_new_after", KV_UINT, vd.answers_new_after),
 	NUM("answers_unstamped", KV_UINT, vd.answers_unstamped),
 	WSTR("reason", vd.reason), STR("app_note", vd.app_note),
+	NUM("paths", KV_UINT, npaths), NUM("paths_more", KV_UINT, paths_more),
+	NUM("path1", KV_PATH, paths[0]), NUM("path2", KV_PATH, paths[1]),
+	NUM("path3", KV_PATH, paths[2]), NUM("path4", KV_PATH, paths[3]),
+	NUM("path5", KV_PATH, paths[4]), NUM("path6", KV_PATH, paths[5]),
+	NUM("path7", KV_PATH, paths[6]), NUM("path8", KV_PATH, paths[7]),
+	NUM("path9", KV_PATH, paths[8]), NUM("path10", KV_PATH, paths[9]),
 	NUM("expected", KV_VERDICT, expected), STR("expected_why", expected_why),
 	NUM("switched", KV_BOOL, switched), NUM("switch_time", KV_DBL, switch_time),
 	NUM("window_end", KV_DBL, window_end),
@@ -60,6 +66,7 @@ static const struct kv_field fields[] = {
 	NUM("complete", KV_BOOL, complete),
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
+_Static_assert(PATHS_MAX == 10, "a pathN line for each of paths[]");
 
 void caseres_init(struct case_result *r)
 {
@@ -98,5 +105,15 @@ int caseres_parse(const char *text, size_t len, struct case_result *r,
 		snprintf(err, errsize, "no 'case' line");
 		return -1;
 	}
+	if (r->npaths > PATHS_MAX) {
+		snprintf(err, errsize, "paths %u: at most %d", r->npaths, PATHS_MAX);
+		return -1;
+	}
+	for (unsigned i = 0; i < PATHS_MAX; i++)
+		if ((i < r->npaths) != (r->paths[i].types[0] != '\0')) {
+			snprintf(err, errsize, "paths %u, but path%u is %s", r->npaths,
+			         i + 1, i < r->npaths ? "missing" : "there");
+			return -1;
+		}
 	return 0;
 }

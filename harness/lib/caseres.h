@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "paths.h"
 #include "verdict.h"
 
 #define CR_TEXT 256
@@ -35,6 +36,10 @@ struct case_result {
 	double   fresh_time;        /* when it started (capture clock) */
 	unsigned fresh_queries_old, fresh_queries_new;
 	struct vd_result vd;
+	/* The verdict per resolution path (paths.h), beside the headline. */
+	unsigned npaths;
+	unsigned paths_more;        /* paths that did not fit in paths[] */
+	struct vd_path paths[PATHS_MAX];
 	enum verdict expected;      /* V_NONE: no expectation */
 	char     expected_why[CR_TEXT];
 	bool     switched;

@@ -76,6 +76,44 @@ static void numbers(FILE *f, const struct case_result *r)
 		        : "it made no lookup");
 }
 
+/* The verdict of each path (paths.h): who sent the queries, of which
+ * record type, judged by the same rules on those queries alone. */
+static void paths_table(FILE *f, const struct case_result *r)
+{
+	if (!r->npaths)
+		return;
+	fputs("## Paths\n\nThe same rules, applied to the queries of each sender "
+	      "and record type alone (A and AAAA together).  The process sends "
+	      "from 198.51.100.2 (with its triggers, which run beside it), nscd "
+	      "from 198.51.100.3 (its own network namespace); the fresh process "
+	      "is told by when it started.  Every type counts here, whatever "
+	      "the headline counts.\n\n"
+	      "| path | verdict | queries old before | old after | new after | "
+	      "lookups old / new after | first new | why |\n"
+	      "|---|---|---|---|---|---|---|---|\n", f);
+	for (unsigned i = 0; i < r->npaths && i < PATHS_MAX; i++) {
+		const struct vd_path *p = &r->paths[i];
+		char first[32] = "—";
+		if (p->first_new_ms >= 0)
+			snprintf(first, sizeof first, "%.0f ms", p->first_new_ms);
+		fputs("| ", f);
+		escape_md_cell(f, p->types);
+		fprintf(f, " (%s) | %s", paths_sender_label(p->sender),
+		        verdict_name(p->v));
+		if (p->v == V_LATE)
+			fprintf(f, " %u", p->late_by);
+		fprintf(f, " | %u | %u | %u | %u / %u | %s | ", p->queries_old_before,
+		        p->queries_old_after, p->queries_new_after,
+		        p->lookups_old_after, p->lookups_new_after, first);
+		escape_md_cell(f, p->reason);
+		fputs(" |\n", f);
+	}
+	if (r->paths_more)
+		fprintf(f, "\n%u more path%s not shown.\n", r->paths_more,
+		        r->paths_more == 1 ? "" : "s");
+	fputc('\n', f);
+}
+
 /* The scope of the verdict's window (observe.h), for the picture and the
  * table alike. */
 void evidence_scope(const struct case_result *r, struct tl_scope *sc)
@@ -251,6 +289,11 @@ static void verdict_section(FILE *f, const struct case_result *r)
 	if (r->vd.v == V_LATE)
 		fprintf(f, " (%u lookups late)", r->vd.late_by);
 	fprintf(f, "\n\n%s.\n\n", r->vd.reason);
+	if (r->npaths) {
+		char paths[1024];
+		fprintf(f, "By path: %s (see \"Paths\" below).\n\n",
+		        paths_summary(r->paths, r->npaths, paths, sizeof paths));
+	}
 	if (r->vd.app_note[0])
 		fprintf(f, "Application view: %s.\n\n", r->vd.app_note);
 	if (vd_app_dating(&r->vd)[0])   /* which lines can support a cache claim */
@@ -343,8 +386,10 @@ void evidence_report_md(FILE *f, const struct evidence *e)
 	fprintf(f, "# whichns evidence: %s\n\n", r->name);
 	verdict_section(f, r);
 	chart(f, r);
-	if (!r->error[0] && !r->skip[0])
+	if (!r->error[0] && !r->skip[0]) {
 		numbers(f, r);
+		paths_table(f, r);
+	}
 	fputs("Verdicts are computed from the packets in `capture.pcap` (beside this "
 	      "report; open it in Wireshark or `tshark -r capture.pcap`). The old "
 	      "server is 198.51.100.10 (answers 203.0.113.203), the new one "

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kvrec.h"
+#include "paths.h"
 #include "verdict.h"
 
 /* Values are one line: tabs and newlines become spaces on the way out. */
@@ -22,6 +23,8 @@ int kv_write(FILE *f, const struct kv_field *t, size_t n, const void *base,
 		const void *p = (const char *)base + fd->off;
 		if (only && !(fd->flags & only))
 			continue;
+		if (fd->type == KV_PATH && !((const struct vd_path *)p)->types[0])
+			continue;
 		fprintf(f, "%s\t", fd->key);
 		switch (fd->type) {
 		case KV_STR:     put_str(f, p); break;
@@ -31,6 +34,12 @@ int kv_write(FILE *f, const struct kv_field *t, size_t n, const void *base,
 		case KV_INT:     fprintf(f, "%d", *(const int *)p); break;
 		case KV_BOOL:    fputs(*(const bool *)p ? "yes" : "no", f); break;
 		case KV_VERDICT: fputs(verdict_name(*(const enum verdict *)p), f); break;
+		case KV_PATH: {
+			char line[KV_LINE_MAX];
+			paths_format(p, line, sizeof line);
+			put_str(f, line);
+			break;
+		}
 		}
 		fputc('\n', f);
 	}
@@ -80,6 +89,8 @@ static int set_field(const struct kv_field *fd, char *base, const char *v)
 	case KV_VERDICT:
 		*(enum verdict *)p = verdict_parse(v);
 		return *(enum verdict *)p == V_NONE && strcmp(v, "NONE") != 0 ? -1 : 0;
+	case KV_PATH:
+		return paths_parse(v, p);
 	}
 	return end == v || *end || errno ? -1 : 0;
 }

@@ -26,6 +26,8 @@ enum kv_type {
 	KV_INT,       /* int, -1000000 to 1000000 */
 	KV_BOOL,      /* bool: yes, no */
 	KV_VERDICT,   /* enum verdict: its name, NONE for none */
+	KV_PATH,      /* struct vd_path: paths_format's line; not written
+	               * when its types are empty (an unused slot) */
 };
 
 struct kv_field {

@@ -75,6 +75,37 @@ static void json_uint(FILE *f, const char *sep, const char *k, unsigned long lon
 	fprintf(f, "%llu", v);
 }
 
+/* "paths": one object a path (paths.h), on one line each; then
+ * "paths_more", the paths that did not fit. */
+static void json_paths(FILE *f, const char *sep, const struct case_result *r)
+{
+	json_key(f, sep, "paths");
+	fputc('[', f);
+	for (unsigned i = 0; i < r->npaths && i < PATHS_MAX; i++) {
+		const struct vd_path *p = &r->paths[i];
+		fputs(i ? ", {" : "{", f);
+		json_str(f, "", "sender", paths_sender_name(p->sender), false);
+		json_str(f, ", ", "types", p->types, false);
+		json_str(f, ", ", "verdict", verdict_name(p->v), false);
+		json_uint(f, ", ", "late_by", p->late_by);
+		json_uint(f, ", ", "queries_old_before", p->queries_old_before);
+		json_uint(f, ", ", "queries_new_before", p->queries_new_before);
+		json_uint(f, ", ", "queries_old_after", p->queries_old_after);
+		json_uint(f, ", ", "queries_new_after", p->queries_new_after);
+		json_uint(f, ", ", "lookups_old_after", p->lookups_old_after);
+		json_uint(f, ", ", "lookups_new_after", p->lookups_new_after);
+		json_key(f, ", ", "first_new_ms");
+		if (p->first_new_ms >= 0)
+			fprintf(f, "%.1f", p->first_new_ms);
+		else
+			fputs("null", f);
+		json_str(f, ", ", "reason", p->reason, false);
+		fputc('}', f);
+	}
+	fputc(']', f);
+	json_uint(f, sep, "paths_more", r->paths_more);
+}
+
 /* The keys after "case", in doc/design.md's order ("summary.json"). */
 static void json_case_keys(FILE *f, const char *sep, const struct case_result *r)
 {
@@ -126,6 +157,7 @@ static void json_case_keys(FILE *f, const char *sep, const struct case_result *r
 		        r->fresh_queries_old, r->fresh_queries_new);
 	else
 		fputs("null", f);
+	json_paths(f, sep, r);
 	json_uint(f, sep, "dropped", r->dropped);
 	json_uint(f, sep, "malformed", r->malformed);
 	json_key(f, sep, "exit_code");
@@ -309,6 +341,11 @@ void report_md(FILE *f, const struct run_info *ri,
 			fprintf(f, "; a fresh process afterwards queried the old server "
 			        "%u times and the new one %u times", c->fresh_queries_old,
 			        c->fresh_queries_new);
+		if (c->npaths) {
+			char paths[1024];
+			fprintf(f, "; by path: %s", paths_summary(c->paths, c->npaths,
+			                                          paths, sizeof paths));
+		}
 		fputc('\n', f);
 	}
 }
@@ -448,6 +485,36 @@ void report_junit(FILE *f, const struct run_info *ri,
 	fputs("  </testsuite>\n</testsuites>\n", f);
 }
 
+/* Do a case's paths say more than its headline?  When another sender
+ * than the process itself sent queries, or a path's verdict differs. */
+static bool paths_say_more(const struct case_result *c)
+{
+	if (c->error[0] || c->skip[0] || !c->complete)
+		return false;
+	for (unsigned i = 0; i < c->npaths && i < PATHS_MAX; i++)
+		if (c->paths[i].sender != PS_PROCESS || c->paths[i].v != c->vd.v)
+			return true;
+	return false;
+}
+
+/* Below the table: the paths of each case whose paths say more. */
+static void table_paths(FILE *f, const struct case_result *r, size_t n,
+                        size_t w)
+{
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		char paths[1024];
+		if (!paths_say_more(&r[i]))
+			continue;
+		if (!any)
+			fputs("\nby path (sender and record type; doc/design.md, "
+			      "\"Paths\"):\n", f);
+		any = true;
+		fprintf(f, "%-*s  %s\n", (int)w, r[i].name,
+		        paths_summary(r[i].paths, r[i].npaths, paths, sizeof paths));
+	}
+}
+
 void report_table(FILE *f, const struct case_result *r, size_t n)
 {
 	size_t w = 4;
@@ -479,6 +546,7 @@ void report_table(FILE *f, const struct case_result *r, size_t n)
 		        report_outcome(c), c->vd.queries_old_before,
 		        c->vd.queries_old_after, c->vd.queries_new_after, first, note);
 	}
+	table_paths(f, r, n, w);
 }
 
 /* Short verdict words keep the grid narrow enough for a terminal. */

@@ -467,7 +467,7 @@ void verdict_decide(const struct vd_input *in, struct vd_result *r)
 		           "was never switched");
 		return;
 	}
-	if (!r->queries_old_before) {
+	if (!r->queries_old_before && !in->started_after) {
 		snprintf(r->reason, sizeof r->reason,
 		         "no query reached the old server before the switch");
 		return;

@@ -79,6 +79,11 @@ struct vd_input {
 	uint64_t dropped;          /* packets the capture lost */
 	bool     exited;           /* the process ended before t_end */
 	double   t_exit;
+	bool     started_after;    /* the sender began after the switch (a
+	                            * fresh process's path, paths.h): it
+	                            * cannot have used the old file, so rule 3
+	                            * (a query to the old server before the
+	                            * switch) does not apply */
 };
 
 struct vd_result {

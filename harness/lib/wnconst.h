@@ -14,6 +14,11 @@
 #define WN_CLIENT6   "2001:db8:100::2"
 #define WN_OLD6      "2001:db8:100::10"
 #define WN_NEW6      "2001:db8:100::20"
+/* nscd, in a network namespace of its own routed through the case's:
+ * its queries leave from this address, so that each query on the wire
+ * says whether the process or nscd sent it (paths.h). */
+#define WN_NSCD4     "198.51.100.3"
+#define WN_NSCD6     "2001:db8:100::3"
 
 /* What each server answers: the application view tells them apart. */
 #define WN_ANSWER_OLD4 "203.0.113.203"

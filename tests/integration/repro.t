@@ -45,6 +45,31 @@ for c in bookworm_sendmail_inplace_default bookworm_sendmail_inplace_default_nsc
 	[ "$mx" -gt 0 ]; ok $? "$c: tshark sees the daemon's MX queries to the old server after the switch ($mx)"
 done
 
+# A verdict per path (doc/design.md, "Paths"): with nscd, the daemon's own
+# MX lookups stay on the old server while nscd's A/AAAA lookups for it
+# (nscd sends from 198.51.100.3) go to the new one.
+r=$(echo "$run"/*-bookworm_sendmail_inplace_default_nscd/result.txt)
+d=$(dirname "$r")
+path() { awk -F'\t' -v p="$2" '$1 ~ /^path[0-9]+$/ && index($2, p " ") == 1 { print $2 }' "$1"; }
+is "$(path "$r" "process+triggers MX" | cut -d' ' -f3)" STALE \
+	"sendmail with nscd: the MX path (the daemon's own resolver) is STALE"
+is "$(path "$r" "nscd A/AAAA" | cut -d' ' -f3)" FOLLOWED \
+	"sendmail with nscd: the A/AAAA path via nscd is FOLLOWED"
+grep -q '{"sender": "process+triggers", "types": "MX", "verdict": "STALE"' "$run/summary.json" &&
+	grep -q '{"sender": "nscd", "types": "A/AAAA", "verdict": "FOLLOWED"' "$run/summary.json"
+ok $? "summary.json has the case's paths"
+grep -q '^| A/AAAA (via nscd) | FOLLOWED |' "$d/report.md"; ok $? "report.md has the paths table"
+# tshark recounts the nscd path, and sees each of nscd's queries once
+# (they cross two interfaces of the case's namespace; the capture keeps
+# the copy leaving for the server).
+sw=$(field "$r" switch_time); end=$(field "$r" window_end)
+got=$(tshark -r "$d/capture.pcap" -Y "dns.flags.response == 0 && ip.src == 198.51.100.3 && ip.dst == 198.51.100.20 && (dns.qry.type == 1 || dns.qry.type == 28) && frame.time_epoch >= $sw && frame.time_epoch <= $end" 2>/dev/null | wc -l)
+is "$got" "$(path "$r" "nscd A/AAAA" | cut -d' ' -f8)" "tshark recounts nscd's A/AAAA queries to the new server after the switch"
+nq=$(tshark -r "$d/capture.pcap" -Y "dns.flags.response == 0 && ip.src == 198.51.100.3" 2>/dev/null | wc -l)
+[ "$nq" -gt 0 ]; ok $? "nscd's queries are on the wire from its own address ($nq)"
+dups=$(tshark -r "$d/capture.pcap" -Y "ip.src == 198.51.100.3 || ip.dst == 198.51.100.3" -T fields -e dns.flags.response -e udp.srcport -e udp.dstport -e dns.id -e dns.qry.type 2>/dev/null | sort | uniq -d)
+is "$dups" "" "each of nscd's messages is captured once"
+
 # Anyone can recount the numbers from the capture with tshark (all
 # queries; the sendmail cases count MX only and are checked above).
 for r in "$run"/*/result.txt; do
