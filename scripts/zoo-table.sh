@@ -11,7 +11,11 @@
 # verdicts only from the run's result.txt files.  The output holds no
 # counts, times or run id, so that the same verdicts give the same file:
 # `make zoo` compares it with the committed one.  LATE is written without
-# its N (the number of lookups depends on timing).
+# its N (the number of lookups depends on timing), and a restart (the
+# case's fresh process) as the server(s) it queried, not how often.
+# Two tables: the verdicts, one row per group; and "What restores it,
+# measured": per program, its restart and the groups that trigger a remedy
+# for it (programs.txt's remedy-for and action).
 # Exit: 0 written; 2 usage or a missing file.
 set -euo pipefail
 
@@ -28,8 +32,8 @@ get() { awk -F'\t' -v k="$2" '$1 == k { print $2; exit }' "$1"; }
 # The stamp is KEY=VALUE lines (scripts/mkrootfs.sh).
 sget() { awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }' "$1"; }
 
-# program text: PROG[group:key]
-declare -A PROG=()
+# program text: PROG[group:key]; REMEDIES[group]: the groups that remedy it
+declare -A PROG=() REMEDIES=()
 declare -a GROUPS_IN_FILE=()
 g=''
 while IFS= read -r line; do
@@ -41,6 +45,7 @@ while IFS= read -r line; do
 		GROUPS_IN_FILE+=("$g")
 	fi
 	PROG[$g:$key]=$val
+	[[ $key != remedy-for ]] || REMEDIES[$val]+="$g "
 done <"$progs"
 
 # package versions from the stamp: VER[package]
@@ -59,19 +64,41 @@ for r in "$run"/*/result.txt; do
 	D[$key]=$(basename "$(dirname "$r")")
 	SEEN[$grp]=1
 	if [[ $(get "$r" fresh_ran) == yes ]]; then
-		FO[$grp]=$((${FO[$grp]:-0} + $(get "$r" fresh_queries_old)))
-		FN[$grp]=$((${FN[$grp]:-0} + $(get "$r" fresh_queries_new)))
+		FO[$key]=$(get "$r" fresh_queries_old)
+		FN[$key]=$(get "$r" fresh_queries_new)
 	fi
 done
 
-# Which server the fresh processes (a restart) of a group queried.
-restart() { # GROUP
+# Which server the fresh process (a restart) of one case queried; empty
+# when the case had none.
+fresh_word() { # GROUP:UPDATE:OPTIONS
 	local o=${FO[$1]:-} n=${FN[$1]:-}
-	if [[ -z $o ]]; then printf -- '-'
+	if [[ -z $o ]]; then :
 	elif ((o == 0 && n == 0)); then printf 'no lookup'
 	elif ((o == 0)); then printf 'new server'
 	elif ((n == 0)); then printf 'old server'
 	else printf 'both servers'; fi
+}
+
+# The restarts of one option's cases (inplace and rename): one word when
+# they agree, else both; empty when neither had a fresh process.
+restart_opt() { # GROUP OPTIONS
+	local a b
+	a=$(fresh_word "$1:inplace:$2") b=$(fresh_word "$1:rename:$2")
+	if [[ $a == "$b" || -z $b ]]; then printf '%s' "$a"
+	elif [[ -z $a ]]; then printf '%s' "$b"
+	else printf 'inplace %s, rename %s' "$a" "$b"; fi
+}
+
+# The restart column of the verdict table: what the group's fresh
+# processes queried, per option where the options differ; - for none.
+restart() { # GROUP
+	local d n
+	d=$(restart_opt "$1" default) n=$(restart_opt "$1" no-reload)
+	if [[ -z $d && -z $n ]]; then printf -- '-'
+	elif [[ $d == "$n" || -z $n ]]; then printf '%s' "$d"
+	elif [[ -z $d ]]; then printf '%s' "$n"
+	else printf 'default: %s; no-reload: %s' "$d" "$n"; fi
 }
 
 cell() { # GROUP UPDATE OPTIONS
@@ -81,6 +108,37 @@ cell() { # GROUP UPDATE OPTIONS
 	else
 		printf '[%s](%s/%s/report.md)' "${V[$k]}" "$prefix" "${D[$k]}"
 	fi
+}
+
+# One option's two cases in one cell of the restore table: the verdict
+# (or, with "fresh", the restart's server) once when inplace and rename
+# agree, linked to the inplace case; "inplace X, rename Y" when not.
+opt_cell() { # GROUP OPTIONS verdict|fresh
+	local w=() l=() u k ran=''
+	for u in inplace rename; do
+		k=$1:$u:$2
+		[[ -n ${V[$k]:-} ]] || continue
+		ran=1
+		if [[ $3 == fresh ]]; then
+			[[ -n ${FO[$k]:-} ]] || continue   # this case had no fresh process
+			w+=("$(fresh_word "$k")")
+		else w+=("${V[$k]}"); fi
+		l+=("$prefix/${D[$k]}/report.md")
+	done
+	if [[ -z $ran ]]; then printf 'not run'
+	elif ((${#w[@]} == 0)); then printf -- '-'
+	elif ((${#w[@]} == 1)) || [[ ${w[0]} == "${w[1]}" ]]; then
+		printf '[%s](%s)' "${w[0]}" "${l[0]}"
+	else printf 'inplace [%s](%s), rename [%s](%s)' "${w[0]}" "${l[0]}" "${w[1]}" "${l[1]}"; fi
+}
+
+# Does any case of the group have a fresh process?
+has_fresh() { # GROUP
+	local k
+	for k in "$1:inplace:default" "$1:rename:default" "$1:inplace:no-reload" "$1:rename:no-reload"; do
+		[[ -z ${FO[$k]:-} ]] || return 0
+	done
+	return 1
 }
 
 cat <<EOF2
@@ -108,7 +166,8 @@ the switch).  Each verdict links to its case's report.md in the run that
 started again after the window (the case's fresh process, counted apart
 from the verdict) queried, over the group's four cases; \`-\` where the
 group has none.  "What restores it" is from the sources (below); where a
-reload is the remedy, a group of its own measures it.
+reload is the remedy, a group of its own measures it: the second table
+puts each program's restart beside those groups' verdicts.
 
 | program | version | inplace, default | rename, default | inplace, no-reload | rename, no-reload | a restart (fresh process) | what restores it |
 |---|---|---|---|---|---|---|---|
@@ -124,6 +183,49 @@ for grp in "${GROUPS_IN_FILE[@]}"; do
 done
 for grp in "${!SEEN[@]}"; do
 	[[ -n ${PROG[$grp:program]:-} ]] || echo "zoo-table: group $grp has no entry in $progs" >&2
+done
+
+cat <<EOF2
+
+## What restores it, measured
+
+Per program, each remedy measured as a case.  "A restart" is the
+program started again after the window (the case's fresh process, started
+as the group's exec line starts it, in the same overlay; for a daemon
+that resolves per request, \`fresh-daemon.sh\` makes the requests, since a
+case's triggers stop with the window): the server it queried.  A remedy
+triggered after the switch (a reload, a graceful restart) is a group of
+its own, whose verdict shows the remedy at work: the old server until the
+action, then the new one (LATE), or only the new one (FOLLOWED) when the
+program followed anyway.  One cell per option, over its inplace and rename
+cases (both written where they differ), linked to the inplace case.
+
+| program | remedy | measured by | default | no-reload |
+|---|---|---|---|---|
+EOF2
+restore_rows() { # GROUP
+	local base=$1 first=1 r
+	row() { # REMEDY MEASURED_BY GROUP verdict|fresh
+		local label=''
+		((first)) && label="[${PROG[$base:program]:-$base}](#$base)"
+		first=0
+		printf '| %s | %s | %s | %s | %s |\n' "$label" "$1" "$2" \
+			"$(opt_cell "$3" default "$4")" "$(opt_cell "$3" no-reload "$4")"
+	}
+	if has_fresh "$base"; then
+		row 'a restart' "[$base](#$base): its fresh process" "$base" fresh
+	fi
+	for r in ${REMEDIES[$base]:-}; do
+		[[ -n ${SEEN[$r]:-} ]] || continue
+		row "${PROG[$r:action]:-$r}" "[$r](#$r): its verdict" "$r" verdict
+		if has_fresh "$r"; then
+			row "a restart, after that" "[$r](#$r): its fresh process" "$r" fresh
+		fi
+	done
+}
+for grp in "${GROUPS_IN_FILE[@]}"; do
+	[[ -n ${SEEN[$grp]:-} && -z ${PROG[$grp:remedy-for]:-} ]] || continue
+	restore_rows "$grp"
 done
 echo
 echo '## How each one resolves, and why'

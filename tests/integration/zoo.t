@@ -64,8 +64,40 @@ printf 'fresh_ran\tyes\nfresh_queries_old\t0\nfresh_queries_new\t3\n' >>"$tmp/ru
 "$top/scripts/zoo-table.sh" "$tmp/run" "$tmp/stamp" 2>/dev/null | grep -q '^| \[python3.* | not run | new server | '
 ok $? "a fresh process that queried only the new server: 'new server' in the restart column"
 printf 'fresh_ran\tyes\nfresh_queries_old\t2\nfresh_queries_new\t0\n' >>"$tmp/run/003-c/result.txt"
-"$top/scripts/zoo-table.sh" "$tmp/run" "$tmp/stamp" 2>/dev/null | grep -q '^| \[python3.* | not run | both servers | '
-ok $? "fresh processes of one group that queried both: 'both servers'"
+"$top/scripts/zoo-table.sh" "$tmp/run" "$tmp/stamp" 2>/dev/null | grep -q '^| \[python3.* | not run | default: new server; no-reload: old server | '
+ok $? "fresh processes that queried different servers under each option: both named, per option"
+printf 'fresh_ran\tyes\nfresh_queries_old\t1\nfresh_queries_new\t1\n' >>"$tmp/run/002-b/result.txt"
+"$top/scripts/zoo-table.sh" "$tmp/run" "$tmp/stamp" 2>/dev/null | grep -q '^| \[python3.* | not run | default: inplace new server, rename both servers; no-reload: old server | '
+ok $? "and per update method where those differ: 'both servers' for one that queried both"
+
+# The restore table: a program's restart, then the groups that remedy it
+# (programs.txt: nginx-reload is remedy-for nginx-static).
+mkdir -p "$tmp/run2"
+mv "$tmp/run/001-a" "$tmp/run2/"
+mk() { # DIR GROUP UPDATE OPTIONS VERDICT [FRESH_OLD FRESH_NEW]
+	mkdir -p "$tmp/run2/$1"
+	printf 'case\tbookworm-zoo:%s/%s/%s\ngroup\t%s\nupdate\t%s\noptions\t%s\nverdict\t%s\nlate_by\t0\nreason\tx\n' \
+		"$2" "$3" "$4" "$2" "$3" "$4" "$5" >"$tmp/run2/$1/result.txt"
+	[[ -z ${6:-} ]] || printf 'fresh_ran\tyes\nfresh_queries_old\t%s\nfresh_queries_new\t%s\n' "$6" "$7" >>"$tmp/run2/$1/result.txt"
+}
+mk 005-e nginx-static inplace default SILENT 0 1
+mk 006-f nginx-static rename default SILENT 0 2
+mk 007-g nginx-reload inplace default FOLLOWED
+mk 008-h nginx-reload inplace no-reload STALE 0 1
+mk 009-i nginx-reload rename no-reload LATE 0 1
+mk 010-j curl-cache60 inplace default SILENT
+"$top/scripts/zoo-table.sh" "$tmp/run2" "$tmp/stamp" >"$tmp/zoo2.md" 2>/dev/null
+ok $? "zoo-table.sh writes both tables"
+restore=$(sed -n '/^## What restores it, measured/,/^## /p' "$tmp/zoo2.md" | grep '^| ')
+is "$(echo "$restore" | grep -c '^| \[python3 socket.getaddrinfo()\](#python-gai) | a restart | \[python-gai\](#python-gai): its fresh process | \[new server\](../results/zoo/001-a/report.md) | not run |$')" 1 \
+	"a program's restart: the server its fresh process queried, per option, linked to the case"
+is "$(echo "$restore" | grep -A2 '(#nginx-static) | a restart' | cut -d'|' -f2-)" \
+" [nginx, proxy_pass http://backend.hat.com:8080 (no resolver)](#nginx-static) | a restart | [nginx-static](#nginx-static): its fresh process | [new server](../results/zoo/005-e/report.md) | not run |
+  | a reload (SIGHUP to the master, what systemctl reload nginx does), every 2 s | [nginx-reload](#nginx-reload): its verdict | [FOLLOWED](../results/zoo/007-g/report.md) | inplace [STALE](../results/zoo/008-h/report.md), rename [LATE](../results/zoo/009-i/report.md) |
+  | a restart, after that | [nginx-reload](#nginx-reload): its fresh process | - | [new server](../results/zoo/008-h/report.md) |" \
+	"its remedy group below it: the action, its verdicts (inplace and rename apart where they differ), and the restart after it"
+echo "$restore" | grep -q 'curl-cache60'
+is "$?" 1 "a program with neither a restart nor a remedy group measured has no row"
 "$top/scripts/zoo-table.sh" "$tmp/nothing" "$tmp/stamp" >/dev/null 2>&1
 is "$?" 2 "no run folder: exit 2"
 done_testing
