@@ -1,7 +1,9 @@
 /*
  * check_timeline.c - timeline.svg: well-formed, the title escaped, the
  * switch and lanes present, one mark per message when few, a bounded
- * number of marks when millions, and no message lost when bins widen.
+ * number of marks when millions, and no message lost when bins widen;
+ * nscd's queries in rows of their own, drawn outlined, and the paths'
+ * verdicts under the title.
  */
 #include <check.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include "suites.h"
 #include "testutil.h"
 #include "timeline.h"
+#include "wnconst.h"
 
 #define T0 1795663444.0
 
@@ -444,6 +447,298 @@ START_TEST(same_instant)
 }
 END_TEST
 
+/* ---- Senders: the process's queries and nscd's, apart ---- */
+
+/* A message between a client address and a server (qr: a response, to
+ * the client). */
+static struct wn_event msg(double t, const char *client, enum vd_server to,
+                           bool qr, uint16_t qtype)
+{
+	struct wn_event e;
+	memset(&e, 0, sizeof e);
+	e.t = t;
+	e.qr = qr;
+	e.qtype = qtype;
+	e.server = to;
+	struct pkt_addr *c = qr ? &e.dst : &e.src, *srv = qr ? &e.src : &e.dst;
+	ck_assert_int_eq(pkt_addr_parse(client, c), 0);
+	ck_assert_int_eq(pkt_addr_parse(to == VD_OLD ? WN_OLD4 : to == VD_NEW ?
+	                                 WN_NEW4 : "192.0.2.53", srv), 0);
+	return e;
+}
+
+static struct path_senders nscd_senders(bool triggers, double t_fresh)
+{
+	struct path_senders ps = { .nnscd = 2, .triggers = triggers,
+	                           .t_fresh = t_fresh };
+	ck_assert_int_eq(pkt_addr_parse(WN_NSCD4, &ps.nscd[0]), 0);
+	ck_assert_int_eq(pkt_addr_parse(WN_NSCD6, &ps.nscd[1]), 0);
+	return ps;
+}
+
+static char *render_events(const struct wn_event *ev, size_t n,
+                           const struct tl_scope *sc, const struct tl_paths *tp,
+                           const char *title)
+{
+	struct memout m;
+	ck_assert_int_eq(timeline_svg_paths(memout_open(&m), ev, n, sc, tp, title), 0);
+	return memout_text(&m);
+}
+
+/* The element that starts with head: from it to its end ("</rect>" or
+ * "/>"), copied; NULL when there is none. */
+static char *element(const char *s, const char *head)
+{
+	const char *p = strstr(s, head);
+	if (!p)
+		return NULL;
+	const char *e = strstr(p, ">");
+	ck_assert_ptr_nonnull(e);
+	return strndup(p, (size_t)(e - p + 1));
+}
+
+/* The sendmail case in small: the process asks MX (counted, --only MX)
+ * and stays on the old server; nscd asks A for it, old before the switch,
+ * new after.  nscd's queries are in rows of their own, outlined. */
+START_TEST(nscd_drawn_apart)
+{
+	struct tl_scope sc = { .t_switch = T0, .t_end = T0 + 6, .t_fresh = -1,
+	                       .only_qtype = DNS_T_MX };
+	struct wn_event ev[] = {
+		msg(T0 - 1, WN_CLIENT4, VD_OLD, false, DNS_T_MX),
+		msg(T0 - 0.9, WN_CLIENT4, VD_OLD, true, DNS_T_MX),
+		msg(T0 - 1, WN_NSCD4, VD_OLD, false, DNS_T_A),
+		msg(T0 + 1, WN_CLIENT4, VD_OLD, false, DNS_T_MX),
+		msg(T0 + 2, WN_NSCD4, VD_NEW, false, DNS_T_A),
+		msg(T0 + 2.1, WN_NSCD6, VD_NEW, false, DNS_T_AAAA),
+		msg(T0 + 2.2, WN_NSCD4, VD_NEW, true, DNS_T_A),
+	};
+	struct tl_paths tp = { .senders = nscd_senders(false, 0) };
+	char *s = render_events(ev, NROWS(ev), &sc, &tp, "sendmail: STALE");
+	ASSERT_XML(s);
+	/* The process's MX: counted, solid; nscd's A and AAAA: not counted
+	 * (not MX), outlined, in its rows; none of them a counted new query. */
+	ck_assert_uint_eq(count_str(s, "class=\"m query old\""), 2);
+	ck_assert_uint_eq(count_str(s, "class=\"m uncounted old nscd\""), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"m uncounted new nscd\""), 2);
+	ck_assert_uint_eq(count_str(s, "class=\"m uncounted new\""), 0);
+	ck_assert_uint_eq(count_str(s, "class=\"m query new"), 0);
+	/* three outlined marks, and the legend's */
+	ck_assert_uint_eq(count_str(s, "fill-opacity=\"0.3\""), 4);
+	char *mark = element(s, "<rect class=\"m uncounted old nscd\"");
+	ck_assert_ptr_nonnull(mark);
+	ck_assert_msg(strstr(mark, "stroke=\"#bdbdbd\"") && strstr(mark, "fill-opacity=\"0.3\"")
+	              && strstr(mark, "width=\"5.0\""), "not outlined: %s", mark);
+	free(mark);
+	mark = element(s, "<rect class=\"m query old\"");
+	ck_assert_msg(!strstr(mark, "stroke="), "the process's mark is outlined: %s", mark);
+	free(mark);
+	ck_assert(strstr(s, "<title>1 query not counted, sent by nscd, new server, "));
+	/* Responses: both senders' in one row, never outlined. */
+	ck_assert_uint_eq(count_str(s, "class=\"m response new uncounted\""), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"m response new uncounted nscd\""), 0);
+	/* Each lane with messages names its senders' rows, in order. */
+	ck_assert_uint_eq(count_str(s, "class=\"sender own\""), 2);
+	ck_assert_uint_eq(count_str(s, "class=\"sender nscd\""), 2);
+	ck_assert_uint_eq(count_str(s, ">via nscd</text>"), 2);
+	ck_assert(strstr(s, ">process</text>") < strstr(s, ">via nscd</text>"));
+	ck_assert(strstr(s, ">2 not counted</text>"));   /* nscd's, new */
+	ck_assert(strstr(s, ">no messages</text>"));     /* the other lane */
+	/* The legend says which is which. */
+	ck_assert(strstr(s, "class=\"legend-senders\""));
+	ck_assert(strstr(s, ">sent by the process itself</text>"));
+	ck_assert(strstr(s, "sent by nscd on its behalf"));
+	free(s);
+}
+END_TEST
+
+/* A case without nscd's messages is drawn as it always was, senders told
+ * or not; a case with triggers names them once nscd splits the rows. */
+START_TEST(no_nscd_plain)
+{
+	struct tl_scope sc = { .t_switch = T0, .t_end = T0 + 6, .t_fresh = -1 };
+	struct wn_event ev[] = {
+		msg(T0 - 1, WN_CLIENT4, VD_OLD, false, DNS_T_A),
+		msg(T0 + 1, WN_CLIENT4, VD_NEW, false, DNS_T_A),
+		msg(T0 + 1.1, WN_CLIENT4, VD_NEW, true, DNS_T_A),
+	};
+	struct tl_paths tp = { .senders = nscd_senders(true, 0) };
+	char *plain = render_events(ev, NROWS(ev), &sc, NULL, "x");
+	char *told = render_events(ev, NROWS(ev), &sc, &tp, "x");
+	ck_assert_str_eq(told, plain);
+	ck_assert(!strstr(plain, "nscd"));
+	ck_assert(!strstr(plain, "sender"));
+	free(told);
+	free(plain);
+	ev[0] = msg(T0 - 1, WN_NSCD6, VD_OLD, false, DNS_T_A);
+	char *s = render_events(ev, NROWS(ev), &sc, &tp, "x");
+	ASSERT_XML(s);
+	ck_assert(strstr(s, ">and its triggers</text>"));
+	ck_assert(strstr(s, ">sent by the process or its triggers itself</text>"));
+	free(s);
+}
+END_TEST
+
+/* nscd alone on the wire (getip through nscd): only its rows, and the
+ * legend says the process sent none. */
+START_TEST(nscd_only)
+{
+	struct tl_scope sc = { .t_switch = T0, .t_end = T0 + 1, .t_fresh = -1 };
+	struct wn_event ev[] = {
+		msg(T0 - 1, WN_NSCD4, VD_OLD, false, DNS_T_A),
+		msg(T0 + 0.01, WN_NSCD4, VD_NEW, false, DNS_T_A),
+	};
+	struct tl_paths tp = { .senders = nscd_senders(false, 0) };
+	char *s = render_events(ev, NROWS(ev), &sc, &tp, "getip: FOLLOWED");
+	ASSERT_XML(s);
+	ck_assert_uint_eq(count_str(s, "class=\"m query new nscd\""), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"m query old nscd\""), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"sender own\""), 0);
+	ck_assert_uint_eq(count_str(s, "class=\"sender nscd\""), 2);
+	ck_assert(strstr(s, ">sent by the process itself (none here)</text>"));
+	free(s);
+}
+END_TEST
+
+/* From the fresh process's start, nscd's queries are the fresh
+ * process's, through nscd: the fresh lane's nscd rows. */
+START_TEST(fresh_nscd)
+{
+	struct tl_scope sc = { .t_switch = T0, .t_end = T0 + 6, .t_fresh = T0 + 6.5 };
+	struct wn_event ev[] = {
+		msg(T0 + 1, WN_NSCD4, VD_NEW, false, DNS_T_A),
+		msg(T0 + 7, WN_NSCD4, VD_NEW, false, DNS_T_A),
+		msg(T0 + 7.1, WN_CLIENT4, VD_NEW, false, DNS_T_A),
+		msg(T0 + 7.2, WN_CLIENT4, VD_OLD, false, DNS_T_A),
+	};
+	struct tl_paths tp = { .senders = nscd_senders(false, T0 + 6.5) };
+	char *s = render_events(ev, NROWS(ev), &sc, &tp, "x");
+	ASSERT_XML(s);
+	ck_assert_uint_eq(count_str(s, "class=\"m query new nscd\""), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"m query fresh-new nscd\""), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"m query fresh-new\""), 1);
+	ck_assert_uint_eq(count_str(s, "class=\"m query fresh-old\""), 1);
+	ck_assert(strstr(s, ">itself</text>"));
+	free(s);
+}
+END_TEST
+
+/* Beyond TL_EXACT_MAX messages, the bins keep each sender's apart. */
+START_TEST(nscd_binned)
+{
+	struct timeline *tl = tl_new(T0);
+	struct path_senders ps = nscd_senders(false, 0);
+	timeline_set_senders(tl, &ps);
+	for (int i = 0; i < TL_EXACT_MAX + 100; i++) {
+		struct wn_event e = msg(T0 + i * 0.001, i % 3 ? WN_CLIENT4 : WN_NSCD4,
+		                        VD_OLD, false, DNS_T_A);
+		timeline_add_event(tl, &e);
+	}
+	ck_assert(tl->binned);
+	uint64_t own = 0, nscd = 0;
+	for (size_t i = 0; i < TL_BINS; i++) {
+		own += tl->bins[TL_OLD_Q][i];
+		nscd += tl->bins[TL_ROWS + TL_OLD_Q][i];
+	}
+	ck_assert_uint_eq(nscd, (TL_EXACT_MAX + 100 + 2) / 3);
+	ck_assert_uint_eq(own + nscd, TL_EXACT_MAX + 100);
+	ck_assert_uint_eq(tl->total_nscd[TL_OLD_Q], nscd);
+	ck_assert_uint_eq(tl->total[TL_OLD_Q], own + nscd);
+	char *s = render(tl, "many");
+	ASSERT_XML(s);
+	ck_assert(count_str(s, "class=\"m query old nscd\"") > 0);
+	ck_assert(count_str(s, "class=\"m query old\"") > 0);
+	free(s);
+	free(tl);
+}
+END_TEST
+
+/* ---- Paths: their verdicts under the title ---- */
+
+static struct vd_path path(enum path_sender who, const char *types,
+                           enum verdict v)
+{
+	struct vd_path p;
+	memset(&p, 0, sizeof p);
+	p.sender = who;
+	snprintf(p.types, sizeof p.types, "%s", types);
+	p.v = v;
+	p.first_new_ms = -1;
+	return p;
+}
+
+/* The y of the first element that starts with head. */
+static int y_of(const char *s, const char *head)
+{
+	const char *p = strstr(s, head);
+	ck_assert_msg(p != NULL, "no %s", head);
+	p = strstr(p, " y=\"");
+	ck_assert_ptr_nonnull(p);
+	return atoi(p + 4);
+}
+
+START_TEST(paths_line)
+{
+	struct tl_scope sc = { .t_switch = T0, .t_end = T0 + 6, .t_fresh = -1 };
+	struct wn_event ev[] = { msg(T0 + 1, WN_CLIENT4, VD_OLD, false, DNS_T_MX) };
+	struct vd_path p[] = { path(PS_PROCESS, "MX", V_STALE),
+	                       path(PS_NSCD, "A/AAAA", V_FOLLOWED) };
+	struct tl_paths tp = { .senders = nscd_senders(false, 0), .paths = p,
+	                       .npaths = 2 };
+	char *s = render_events(ev, 1, &sc, &tp, "sendmail: STALE\nwhy");
+	ASSERT_XML(s);
+	ck_assert(strstr(s, "<title>sendmail: STALE \xe2\x80\x94 why \xe2\x80\x94 By path: "
+	                 "MX (process): STALE; A/AAAA (via nscd): FOLLOWED</title>"));
+	ck_assert_uint_eq(count_str(s, "<text class=\"paths\""), 1);
+	ck_assert(strstr(s, ">By path: MX (process): <tspan font-weight=\"bold\">STALE"
+	                 "</tspan>; A/AAAA (via nscd): <tspan font-weight=\"bold\">"
+	                 "FOLLOWED</tspan></text>"));
+	/* Under the title's lines, above the marker labels and the lanes. */
+	ck_assert_int_gt(y_of(s, "<text class=\"paths\""), y_of(s, "<text class=\"title\" x=\"10\" y=\"40\""));
+	ck_assert_int_gt(y_of(s, "<text class=\"label\""), y_of(s, "<text class=\"paths\"") + 10);
+	free(s);
+	/* One path: the headline says it; no line. */
+	tp.npaths = 1;
+	s = render_events(ev, 1, &sc, &tp, "sendmail: STALE");
+	ck_assert(!strstr(s, "By path"));
+	ck_assert(!strstr(s, "class=\"paths\""));
+	free(s);
+}
+END_TEST
+
+/* Ten long paths and more: wrapped at "; ", at most PATHS_LINES lines
+ * that fit the picture, the rest cut with an ellipsis; <title> has all. */
+START_TEST(paths_wrapped)
+{
+	struct tl_scope sc = { .t_switch = T0, .t_end = -1, .t_fresh = -1 };
+	struct vd_path p[PATHS_MAX];
+	for (int i = 0; i < PATHS_MAX; i++)
+		p[i] = path(PS_FRESH_NSCD, i % 2 ? "TYPE65535" : "A/AAAA", V_INCONCLUSIVE);
+	struct tl_paths tp = { .paths = p, .npaths = PATHS_MAX, .more = 3 };
+	char *s = render_events(NULL, 0, &sc, &tp, "x");
+	ASSERT_XML(s);
+	size_t lines = count_str(s, "<text class=\"paths\"");
+	ck_assert_uint_eq(lines, 4);
+	ck_assert(strstr(s, "; 3 more paths</title>"));
+	ck_assert(strstr(s, "\xe2\x80\xa6</text>"));   /* cut: an ellipsis */
+	/* Each drawn line at most 118 characters of text, tags aside. */
+	for (const char *q = strstr(s, "<text class=\"paths\""); q;
+	     q = strstr(q + 1, "<text class=\"paths\"")) {
+		size_t text = 0;
+		bool tag = false;
+		for (const char *c = strchr(q, '>') + 1; strncmp(c, "</text>", 7); c++) {
+			if (*c == '<' || *c == '>')
+				tag = *c == '<';
+			else if (!tag && ((unsigned char)*c & 0xc0) != 0x80)
+				text++;
+		}
+		ck_assert_uint_le(text, 120);
+		ck_assert_uint_gt(text, 60);
+	}
+	free(s);
+}
+END_TEST
+
 /* ---- Malformed ---- */
 
 START_TEST(stream_error_reported)
@@ -484,6 +779,15 @@ Suite *timeline_suite(void)
 	tcase_add_test(tc, only_greys_the_rest);
 	tcase_add_test(tc, axis_reaches_window_end);
 	tcase_add_test(tc, title_lines_bounded);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Senders");
+	tcase_add_test(tc, nscd_drawn_apart);
+	tcase_add_test(tc, no_nscd_plain);
+	tcase_add_test(tc, nscd_only);
+	tcase_add_test(tc, fresh_nscd);
+	tcase_add_test(tc, nscd_binned);
+	tcase_add_test(tc, paths_line);
+	tcase_add_test(tc, paths_wrapped);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Escaping");
 	tcase_add_test(tc, title_escaped);

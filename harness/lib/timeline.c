@@ -5,9 +5,17 @@
  * million-message capture costs the same memory as a small one, and
  * timeline_write() folds whatever it has into pixel columns.  Each
  * message is put in its row (counted or not, fresh or not) as it comes,
- * so the picture greys exactly what the verdict leaves out.
+ * so the picture greys exactly what the verdict leaves out; and in its
+ * sender's slot, so nscd's queries get rows of their own.
+ *
+ * Two layouts: without a query from nscd, each lane is as it always was
+ * (its name on its first row, rows at fixed heights, the `rows` table);
+ * with one, each lane has its name on a line of its own, then the rows of
+ * the process's queries (when it sent any), the rows of nscd's, and the
+ * responses of both (layout_split).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "escape.h"
@@ -23,6 +31,11 @@
 #define H_LEGEND  56
 #define TITLE_MAX 5        /* lines */
 #define MARK_MIN  3        /* narrowest mark, so a lone message stays visible */
+#define NSCD_MIN  5        /* an outlined mark: wide enough to look hollow */
+#define H_BAND    18       /* split layout: the lane's name above its rows */
+#define H_NSCD_LEGEND 20   /* the legend's line about senders */
+#define PATHS_LINES 4      /* the "By path" line, wrapped */
+#define PATHS_COLS  118    /* characters a line: about 830 px at 12 px */
 
 #define C_OLD     "#d95f02"
 #define C_NEW     "#1b9e77"
@@ -78,6 +91,24 @@ void timeline_init_scope(struct timeline *tl, const struct tl_scope *sc)
 	tl->t_max = -INFINITY;
 }
 
+void timeline_set_senders(struct timeline *tl, const struct path_senders *s)
+{
+	tl->senders = *s;
+}
+
+void timeline_set_paths(struct timeline *tl, const struct vd_path *p,
+                        size_t n, size_t more)
+{
+	tl->paths[0] = '\0';
+	if (n < 2)
+		return;
+	paths_summary(p, n, tl->paths, sizeof tl->paths);
+	size_t len = strlen(tl->paths);
+	if (more && len < sizeof tl->paths)
+		snprintf(tl->paths + len, sizeof tl->paths - len, "; %zu more "
+		         "path%s", more, more == 1 ? "" : "s");
+}
+
 void timeline_init(struct timeline *tl, double t_switch)
 {
 	struct tl_scope sc = { .t_switch = t_switch, .t_end = -1, .t_fresh = -1 };
@@ -111,7 +142,7 @@ enum tl_row timeline_row(const struct tl_scope *sc, double t,
 /* Double the bins' span to the right: pairs of bins become one. */
 static void widen_right(struct timeline *tl)
 {
-	for (int r = 0; r < TL_ROWS; r++) {
+	for (int r = 0; r < TL_SLOTS; r++) {
 		uint64_t *b = tl->bins[r];
 		for (size_t i = 0; i < TL_BINS / 2; i++)
 			b[i] = b[2 * i] + b[2 * i + 1];
@@ -123,7 +154,7 @@ static void widen_right(struct timeline *tl)
 /* Double it to the left: the old span becomes the right half. */
 static void widen_left(struct timeline *tl)
 {
-	for (int r = 0; r < TL_ROWS; r++) {
+	for (int r = 0; r < TL_SLOTS; r++) {
 		uint64_t *b = tl->bins[r];
 		/* Downwards: slot i reads slots at or below i. */
 		for (size_t i = TL_BINS; i-- > TL_BINS / 2;)
@@ -163,18 +194,21 @@ static void start_binning(struct timeline *tl)
 	if (!(tl->width > 0))
 		tl->width = 1e-3;
 	for (size_t i = 0; i < tl->nexact; i++)
-		bin_add(tl, tl->exact[i].t, tl->exact[i].row);
+		bin_add(tl, tl->exact[i].t, tl->exact[i].slot);
 	tl->nexact = 0;
 }
 
-void timeline_add(struct timeline *tl, double t, enum vd_server server,
-                  bool qr, uint16_t qtype)
+void timeline_add_from(struct timeline *tl, double t, enum vd_server server,
+                       bool qr, uint16_t qtype, bool nscd)
 {
 	int row = timeline_row(&tl->sc, t, server, qr, qtype);
+	int slot = row + (nscd ? TL_ROWS : 0);
 
 	if (!isfinite(t))
 		return;
 	tl->total[row]++;
+	if (nscd)
+		tl->total_nscd[row]++;
 	if (t < tl->t_min)
 		tl->t_min = t;
 	if (t > tl->t_max)
@@ -182,15 +216,23 @@ void timeline_add(struct timeline *tl, double t, enum vd_server server,
 	if (!tl->binned && tl->nexact == TL_EXACT_MAX)
 		start_binning(tl);
 	if (tl->binned) {
-		bin_add(tl, t, row);
+		bin_add(tl, t, slot);
 		return;
 	}
-	tl->exact[tl->nexact++] = (struct tl_mark){ t, (uint8_t)row };
+	tl->exact[tl->nexact++] = (struct tl_mark){ t, (uint8_t)slot };
+}
+
+void timeline_add(struct timeline *tl, double t, enum vd_server server,
+                  bool qr, uint16_t qtype)
+{
+	timeline_add_from(tl, t, server, qr, qtype, false);
 }
 
 void timeline_add_event(struct timeline *tl, const struct wn_event *e)
 {
-	timeline_add(tl, e->t, e->server, e->qr, e->qtype);
+	enum path_sender s = paths_sender(&tl->senders, e);
+	timeline_add_from(tl, e->t, e->server, e->qr, e->qtype,
+	                  s == PS_NSCD || s == PS_FRESH_NSCD);
 }
 
 /* Drawing. */
@@ -200,8 +242,13 @@ struct frame {
 	double lo, hi;     /* shown range, seconds relative to ref */
 	int    top;        /* y of the first lane */
 	int    lane_y[NLANES + 1];   /* each lane's top; [NLANES]: the bottom */
+	int    label_y[NLANES];      /* the baseline of each lane's name */
+	int    group_y[TL_VIA][NLANES]; /* split: each sender's first row; 0: none */
+	int    y[TL_SLOTS];          /* each drawn slot's centre; 0: not drawn */
 	bool   fresh;      /* the fresh process's lane is drawn */
-	uint64_t (*cols)[TL_COLUMNS];
+	bool   split;      /* nscd sent queries: rows per sender */
+	bool   own;        /* split: the process sent queries, its rows drawn */
+	uint64_t (*cols)[TL_COLUMNS];   /* TL_SLOTS of them */
 };
 
 static double x_of(const struct frame *fr, double rel)
@@ -209,20 +256,30 @@ static double x_of(const struct frame *fr, double rel)
 	return W_LEFT + (rel - fr->lo) / (fr->hi - fr->lo) * TL_COLUMNS;
 }
 
-static void col_add(struct frame *fr, double t, int row, uint64_t n)
+/* The slot a message is drawn in: responses (both senders') in the
+ * process's row, and everything there when nscd's rows are not drawn. */
+static int drawn_slot(const struct frame *fr, int slot)
+{
+	if (slot >= TL_ROWS &&
+	    (!fr->split || rows[slot - TL_ROWS].kind == K_RESPONSE))
+		return slot - TL_ROWS;
+	return slot;
+}
+
+static void col_add(struct frame *fr, double t, int slot, uint64_t n)
 {
 	double c = (t - fr->ref - fr->lo) / (fr->hi - fr->lo) * TL_COLUMNS;
 	size_t i = c <= 0 ? 0 : c >= TL_COLUMNS - 1 ? TL_COLUMNS - 1 : (size_t)c;
-	fr->cols[row][i] += n;
+	fr->cols[drawn_slot(fr, slot)][i] += n;
 }
 
 static void fold_columns(const struct timeline *tl, struct frame *fr)
 {
 	for (size_t i = 0; i < tl->nexact; i++)
-		col_add(fr, tl->exact[i].t, tl->exact[i].row, 1);
+		col_add(fr, tl->exact[i].t, tl->exact[i].slot, 1);
 	if (!tl->binned)
 		return;
-	for (int r = 0; r < TL_ROWS; r++)
+	for (int r = 0; r < TL_SLOTS; r++)
 		for (size_t i = 0; i < TL_BINS; i++)
 			if (tl->bins[r][i])
 				col_add(fr, tl->origin + (i + 0.5) * tl->width, r,
@@ -240,25 +297,46 @@ static double mark_height(enum kind k, int lv)
 	return k == K_QUERY ? 12 + 2 * lv : k == K_UNCOUNTED ? 8 + 2 * lv : 5 + lv;
 }
 
-static void mark_title(FILE *f, const struct frame *fr, int row, uint64_t n,
+static void mark_title(FILE *f, const struct frame *fr, int slot, uint64_t n,
                        size_t i, size_t j)
 {
-	const struct row_def *d = &rows[row];
+	const struct row_def *d = &rows[slot % TL_ROWS];
 	double span = (fr->hi - fr->lo) / TL_COLUMNS;
 	bool one = n == 1;
 	const char *what = d->kind == K_RESPONSE ? (one ? "response" : "responses")
 	                                         : (one ? "query" : "queries");
-	fprintf(f, "><title>%llu %s%s%s, %s, %.3f s to %.3f s</title></rect>\n",
+	fprintf(f, "><title>%llu %s%s%s%s, %s, %.3f s to %.3f s</title></rect>\n",
 	        (unsigned long long)n, what, *d->what ? " " : "", d->what,
-	        lanes[d->lane].label, fr->lo + (double)i * span,
-	        fr->lo + (double)j * span);
+	        slot >= TL_ROWS ? ", sent by nscd" : "", lanes[d->lane].label,
+	        fr->lo + (double)i * span, fr->lo + (double)j * span);
 }
 
-static void draw_row(FILE *f, const struct frame *fr, int row, bool titles)
+/* One mark: a bar in the row's colour; nscd's outlined, lightly filled. */
+static void draw_mark(FILE *f, const struct row_def *d, bool nscd, double x,
+                      double w, double ymid, double h)
 {
-	const struct row_def *d = &rows[row];
-	const uint64_t *c = fr->cols[row];
-	double ymid = fr->lane_y[d->lane] + d->y;
+	double min = nscd ? NSCD_MIN : MARK_MIN;
+	if (w < min) {
+		/* nscd's on whole pixels, so that its 2 px stroke covers whole
+		 * pixels in the server's own colour */
+		x -= nscd ? floor((min - w) / 2) : (min - w) / 2;
+		w = min;
+	}
+	fprintf(f, "<rect class=\"m %s%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+	        "height=\"%.1f\" fill=\"%s\"", d->cls, nscd ? " nscd" : "", x,
+	        ymid - h / 2, w, h, d->color);
+	if (nscd)
+		fprintf(f, " fill-opacity=\"0.3\" stroke=\"%s\" stroke-width=\"2\"",
+		        d->color);
+	else if (d->kind == K_RESPONSE)
+		fputs(" fill-opacity=\"0.6\"", f);
+}
+
+static void draw_row(FILE *f, const struct frame *fr, int slot, bool titles)
+{
+	const struct row_def *d = &rows[slot % TL_ROWS];
+	const uint64_t *c = fr->cols[slot];
+	double ymid = fr->y[slot];
 
 	for (size_t i = 0; i < TL_COLUMNS;) {
 		int lv = level(c[i]);
@@ -270,17 +348,11 @@ static void draw_row(FILE *f, const struct frame *fr, int row, bool titles)
 		uint64_t n = 0;
 		for (; j < TL_COLUMNS && level(c[j]) == lv; j++)
 			n += c[j];
-		double h = mark_height(d->kind, lv);
-		double w = (double)(j - i), x = W_LEFT + (double)i;  /* a column a pixel */
-		if (w < MARK_MIN) {
-			x -= (MARK_MIN - w) / 2;
-			w = MARK_MIN;
-		}
-		fprintf(f, "<rect class=\"m %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-		        "height=\"%.1f\" fill=\"%s\"%s", d->cls, x, ymid - h / 2, w, h,
-		        d->color, d->kind == K_RESPONSE ? " fill-opacity=\"0.6\"" : "");
+		/* a column a pixel */
+		draw_mark(f, d, slot >= TL_ROWS, W_LEFT + (double)i, (double)(j - i),
+		          ymid, mark_height(d->kind, lv));
 		if (titles)
-			mark_title(f, fr, row, n, i, j);
+			mark_title(f, fr, slot, n, i, j);
 		else
 			fputs("/>\n", f);
 		i = j;
@@ -327,6 +399,22 @@ static void swatch(FILE *f, int x, double y, const char *color, const char *labe
 	        x, y - 9, color, x + 15, y, label);
 }
 
+/* The split layout's line: which marks the process sent, which nscd. */
+static void legend_senders(FILE *f, const struct timeline *tl, bool own,
+                           double y)
+{
+	fprintf(f, "<g class=\"legend-senders\"><rect x=\"10\" y=\"%.1f\" "
+	        "width=\"5\" height=\"14\" fill=\"#555\"/><text x=\"22\" y=\"%.1f\">"
+	        "sent by the %s itself%s</text>\n", y - 11, y,
+	        tl->senders.triggers ? "process or its triggers" : "process",
+	        own ? "" : " (none here)");
+	fprintf(f, "<rect x=\"300\" y=\"%.1f\" width=\"5\" height=\"14\" "
+	        "fill=\"#555\" fill-opacity=\"0.3\" stroke=\"#555\" "
+	        "stroke-width=\"2\"/><text x=\"312\" y=\"%.1f\">sent by nscd "
+	        "on its behalf, from nscd's own address (rows: via nscd)</text></g>\n",
+	        y - 11, y);
+}
+
 static void draw_legend(FILE *f, const struct timeline *tl, const struct frame *fr)
 {
 	double y = fr->lane_y[NLANES] + H_AXIS + 16;
@@ -344,6 +432,10 @@ static void draw_legend(FILE *f, const struct timeline *tl, const struct frame *
 	fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"3\" height=\"7\" fill=\"#555\" "
 	        "fill-opacity=\"0.6\"/><text x=\"%d\" y=\"%.1f\">response</text>\n",
 	        x, y - 7, x + 8, y);
+	if (fr->split) {
+		y += H_NSCD_LEGEND;
+		legend_senders(f, tl, fr->own, y);
+	}
 	fprintf(f, "<text x=\"10\" y=\"%.1f\" fill=\"#555\">one mark per pixel "
 	        "column per row, taller for more messages (1, 2-9, 10-99, 100+)%s%s"
 	        "</text>\n", y + 20, tl->binned ? "; times binned to fit" : "",
@@ -352,26 +444,74 @@ static void draw_legend(FILE *f, const struct timeline *tl, const struct frame *
 	fputs("</g>\n", f);
 }
 
+/* How many messages a drawn slot holds: a response row both senders'
+ * (and, outside the fresh lane, both its types'). */
+static uint64_t slot_total(const struct timeline *tl, int slot)
+{
+	int r = slot % TL_ROWS;
+	const struct row_def *d = &rows[r];
+	if (d->kind == K_RESPONSE)
+		return tl->total[r] + (d->lane != L_FRESH ? tl->total[r - 1] : 0);
+	if (slot >= TL_ROWS)
+		return tl->total_nscd[r];
+	return tl->total[r] - tl->total_nscd[r];
+}
+
+/* Did the lane get any message, of any sender? */
+static bool lane_used(const struct timeline *tl, enum lane l)
+{
+	for (int r = 0; r < TL_ROWS; r++)
+		if (rows[r].lane == l && tl->total[r])
+			return true;
+	return false;
+}
+
 /* Each row's count at its height, right of the lane's name. */
 static void draw_captions(FILE *f, const struct timeline *tl,
                           const struct frame *fr, enum lane l)
 {
-	for (int r = 0; r < TL_ROWS; r++) {
+	for (int s = 0; s < TL_SLOTS; s++) {
+		int r = s % TL_ROWS;
 		const struct row_def *d = &rows[r];
-		uint64_t n = tl->total[r];
-		const char *what;
-		if (d->lane != l || r == TL_OLD_RX || r == TL_NEW_RX || r == TL_OTHER_RX)
+		if (d->lane != l || !fr->y[s] || r == TL_OLD_RX || r == TL_NEW_RX ||
+		    r == TL_OTHER_RX)
 			continue;
-		if (d->kind == K_RESPONSE && l != L_FRESH)
-			n += tl->total[r - 1];   /* _R and _RX share a row */
+		uint64_t n = slot_total(tl, s);
+		const char *what;
 		what = d->kind == K_RESPONSE ? (n == 1 ? "response" : "responses")
 		     : d->kind == K_UNCOUNTED ? "not counted"
 		     : r == TL_FRESH_OLD ? "to old" : r == TL_FRESH_NEW ? "to new"
 		     : "counted";
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"10\" "
-		        "fill=\"%s\">%llu %s</text>\n", W_LEFT - 6, fr->lane_y[l] + d->y + 4,
+		        "fill=\"%s\">%llu %s</text>\n", W_LEFT - 6, fr->y[s] + 4,
 		        d->kind == K_UNCOUNTED ? "#888" : "#555",
 		        (unsigned long long)n, what);
+	}
+}
+
+/* The split layout: each sender's rows named on the left, on its first
+ * two rows (the counted and the not counted). */
+static void draw_groups(FILE *f, const struct timeline *tl,
+                        const struct frame *fr, enum lane l)
+{
+	for (int via = 0; via < TL_VIA; via++) {
+		int y = fr->group_y[via][l];
+		const char *a = via ? "via nscd" : l == L_FRESH ? "itself" : "process";
+		const char *b = !via && l != L_FRESH && tl->senders.triggers
+		              ? "and its triggers" : "";
+		if (!y)
+			continue;
+		if (via && fr->group_y[0][l])   /* below the process's rows */
+			fprintf(f, "<line class=\"senders\" x1=\"8\" y1=\"%d\" "
+			        "x2=\"%d\" y2=\"%d\" stroke=\"#ccc\" "
+			        "stroke-dasharray=\"2,2\"/>\n", y - 10, TL_WIDTH, y - 10);
+		fprintf(f, "<text class=\"sender %s\" x=\"8\" y=\"%d\" font-size=\"10\" "
+		        "font-style=\"italic\" fill=\"#333\">%s</text>\n",
+		        via ? "nscd" : "own", y + 4, a);
+		if (*b)
+			fprintf(f, "<text class=\"sender own\" x=\"8\" y=\"%d\" "
+			        "font-size=\"10\" font-style=\"italic\" fill=\"#333\">%s"
+			        "</text>\n", y + 24, b);
 	}
 }
 
@@ -384,11 +524,17 @@ static void draw_lanes(FILE *f, const struct timeline *tl, const struct frame *f
 		fprintf(f, "<rect class=\"lane %s\" x=\"0\" y=\"%d\" width=\"%d\" "
 		        "height=\"%d\" fill=\"%s\"/>\n", l == L_OLD ? "old" :
 		        l == L_NEW ? "new" : l == L_OTHER ? "other" : "fresh",
-		        y, TL_WIDTH, lanes[l].height, lanes[l].bg);
+		        y, TL_WIDTH, fr->lane_y[l + 1] - y, lanes[l].bg);
 		fprintf(f, "<text class=\"lane\" x=\"8\" y=\"%d\" font-weight=\"bold\" "
-		        "fill=\"%s\">%s</text>\n", y + 20, lanes[l].color,
+		        "fill=\"%s\">%s</text>\n", fr->label_y[l], lanes[l].color,
 		        lanes[l].label);
 		draw_captions(f, tl, fr, (enum lane)l);
+		if (fr->split && !lane_used(tl, (enum lane)l))
+			fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
+			        "font-size=\"10\" fill=\"#888\">no messages</text>\n",
+			        W_LEFT - 6, fr->label_y[l]);
+		if (fr->split)
+			draw_groups(f, tl, fr, (enum lane)l);
 	}
 }
 
@@ -466,13 +612,82 @@ static int title_lines(const char *title, char line[TITLE_MAX][301])
 	return n;
 }
 
-static void draw_title(FILE *f, char line[TITLE_MAX][301], int n)
+/* "By path: " and the paths' verdicts, wrapped after a "; " into lines
+ * of at most PATHS_COLS bytes (a path longer than that is cut, never
+ * inside a UTF-8 character); what does not fit in PATHS_LINES ends
+ * in "…".  Returns the number of lines, 0 when there are no paths. */
+static int paths_lines(const char *paths, char line[PATHS_LINES][PATHS_COLS + 8])
+{
+	char text[TL_PATHS_TEXT + 16];
+	int n = 0;
+	if (!*paths)
+		return 0;
+	snprintf(text, sizeof text, "By path: %s", paths);
+	const char *p = text;
+	while (*p && n < PATHS_LINES) {
+		size_t len = strlen(p), take = len;
+		if (len > PATHS_COLS) {
+			take = 0;
+			for (size_t i = 0; i + 1 < PATHS_COLS; i++)
+				if (p[i] == ';' && p[i + 1] == ' ')
+					take = i + 1;
+			if (!take)
+				for (take = PATHS_COLS; take && ((unsigned char)p[take] & 0xc0) == 0x80;)
+					take--;
+		}
+		bool cut = n == PATHS_LINES - 1 && take < len;
+		snprintf(line[n++], PATHS_COLS + 8, "%.*s%s", (int)take, p,
+		         cut ? " \xe2\x80\xa6" : "");   /* an ellipsis */
+		for (p += take; *p == ' ';)
+			p++;
+	}
+	return n;
+}
+
+/* A line of paths, each path's verdict (after its last ": ") in bold. */
+static void path_line(FILE *f, const char *line)
+{
+	char part[PATHS_COLS + 8];
+	const char *p = line;
+	while (*p) {
+		const char *semi = strstr(p, "; ");
+		size_t len = semi ? (size_t)(semi - p) + 2 : strlen(p);
+		snprintf(part, sizeof part, "%.*s", (int)len, p);
+		char *colon = NULL;
+		for (char *c = strstr(part, ": "); c; c = strstr(c + 1, ": "))
+			colon = c;
+		if (colon) {
+			colon[1] = '\0';   /* "TYPES (who):" then " VERDICT; " */
+			escape_xml_text(f, part);
+			fputs(" <tspan font-weight=\"bold\">", f);
+			char *v = colon + 2, *end = v + strlen(v);
+			while (end > v && (end[-1] == ' ' || end[-1] == ';'))
+				end--;   /* the "; " after it, or the ";" a line ends in */
+			char sep[4];
+			snprintf(sep, sizeof sep, "%s", end);
+			*end = '\0';
+			escape_xml_text(f, v);
+			fprintf(f, "</tspan>%s", sep);
+		} else {
+			escape_xml_text(f, part);
+		}
+		p += len;
+	}
+}
+
+static void draw_title(FILE *f, char line[TITLE_MAX][301], int n,
+                       char pline[PATHS_LINES][PATHS_COLS + 8], int np,
+                       const char *paths)
 {
 	fputs("<title>", f);
 	for (int i = 0; i < n; i++) {
 		if (i)
 			fputs(" \xe2\x80\x94 ", f);   /* an em dash */
 		escape_xml_text(f, line[i]);
+	}
+	if (np) {
+		fputs(" \xe2\x80\x94 By path: ", f);
+		escape_xml_text(f, paths);
 	}
 	fprintf(f, "</title>\n<rect width=\"%d\" height=\"100%%\" fill=\"#fff\"/>\n",
 	        TL_WIDTH);
@@ -482,17 +697,77 @@ static void draw_title(FILE *f, char line[TITLE_MAX][301], int n)
 		escape_xml_text(f, line[i]);
 		fputs("</text>\n", f);
 	}
+	for (int i = 0; i < np; i++) {
+		fprintf(f, "<text class=\"paths\" x=\"10\" y=\"%d\" fill=\"#333\">",
+		        H_TITLE + (n + i) * H_LINE);
+		path_line(f, pline[i]);
+		fputs("</text>\n", f);
+	}
 }
 
-static void layout(const struct timeline *tl, struct frame *fr, int ntitle)
+/* Did via (0: the process, 1: nscd) send a query? */
+static bool sent_queries(const struct timeline *tl, int via)
+{
+	for (int r = 0; r < TL_ROWS; r++) {
+		uint64_t n = via ? tl->total_nscd[r] : tl->total[r] - tl->total_nscd[r];
+		if (rows[r].kind != K_RESPONSE && n)
+			return true;
+	}
+	return false;
+}
+
+/* A lane as it always was: its rows at the table's heights. */
+static int layout_plain(struct frame *fr, enum lane l)
+{
+	fr->label_y[l] = fr->lane_y[l] + 20;
+	for (int r = 0; r < TL_ROWS; r++)
+		if (rows[r].lane == l)
+			fr->y[r] = fr->lane_y[l] + rows[r].y;
+	return lanes[l].height;
+}
+
+/* A lane with rows per sender: its name on a band of its own, then each
+ * sender's query rows, then the responses; a lane without messages is
+ * its band alone.  Returns its height. */
+static int layout_split(const struct timeline *tl, struct frame *fr,
+                        enum lane l)
+{
+	int top = fr->lane_y[l], pos = H_BAND;
+	fr->label_y[l] = top + 14;
+	if (!lane_used(tl, l))
+		return H_BAND + 4;
+	for (int via = 0; via < TL_VIA; via++) {
+		if (!via && !fr->own)
+			continue;
+		for (int r = 0; r < TL_ROWS; r++) {
+			if (rows[r].lane != l || rows[r].kind == K_RESPONSE)
+				continue;
+			int pitch = rows[r].kind == K_QUERY ? 20 : 18;
+			fr->y[r + via * TL_ROWS] = top + pos + pitch / 2;
+			if (!fr->group_y[via][l])
+				fr->group_y[via][l] = top + pos + pitch / 2;
+			pos += pitch;
+		}
+	}
+	for (int r = 0; r < TL_ROWS; r++)
+		if (rows[r].lane == l && rows[r].kind == K_RESPONSE)
+			fr->y[r] = top + pos + 8;    /* _R and _RX: one row */
+	return pos + 16 + 4;
+}
+
+static void layout(const struct timeline *tl, struct frame *fr, int ntop)
 {
 	fr->fresh = tl->sc.t_fresh > 0;
-	fr->top = H_TITLE + (ntitle - 1) * H_LINE + H_LABELS;
+	fr->split = sent_queries(tl, 1);
+	fr->own = !fr->split || sent_queries(tl, 0);
+	fr->top = H_TITLE + (ntop - 1) * H_LINE + H_LABELS;
 	int y = fr->top;
 	for (int l = 0; l < NLANES; l++) {
 		fr->lane_y[l] = y;
-		if (l != L_FRESH || fr->fresh)
-			y += lanes[l].height;
+		if (l == L_FRESH && !fr->fresh)
+			continue;
+		y += fr->split ? layout_split(tl, fr, (enum lane)l)
+		               : layout_plain(fr, (enum lane)l);
 	}
 	fr->lane_y[NLANES] = y;
 }
@@ -514,32 +789,33 @@ static void draw_markers(FILE *f, const struct timeline *tl, const struct frame 
 
 int timeline_write(FILE *f, const struct timeline *tl, const char *title)
 {
-	struct frame fr;
-	char line[TITLE_MAX][301];
-	int ntitle = title_lines(title, line);
+	struct frame fr = { 0 };
+	char line[TITLE_MAX][301], pline[PATHS_LINES][PATHS_COLS + 8];
+	int ntitle = title_lines(title, line), np = paths_lines(tl->paths, pline);
 
-	fr.cols = calloc(TL_ROWS, sizeof *fr.cols);
+	fr.cols = calloc(TL_SLOTS, sizeof *fr.cols);
 	if (!fr.cols)
 		return -1;
-	layout(tl, &fr, ntitle);
+	layout(tl, &fr, ntitle + np);
 	frame_range(tl, &fr);
 	fold_columns(tl, &fr);
 
-	int height = fr.lane_y[NLANES] + H_AXIS + H_LEGEND;
+	int height = fr.lane_y[NLANES] + H_AXIS + H_LEGEND +
+	             (fr.split ? H_NSCD_LEGEND : 0);
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 	        "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
 	        TL_WIDTH, height, TL_WIDTH, height);
-	draw_title(f, line, ntitle);
+	draw_title(f, line, ntitle, pline, np, tl->paths);
 	draw_lanes(f, tl, &fr);
 	if (tl->t_min > tl->t_max)
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
 		        "fill=\"#555\">no DNS messages</text>\n", W_LEFT + TL_COLUMNS / 2,
 		        (fr.top + fr.lane_y[NLANES]) / 2);
 	fputs("<g class=\"marks\">\n", f);
-	for (int r = 0; r < TL_ROWS; r++)
-		if (rows[r].lane != L_FRESH || fr.fresh)
-			draw_row(f, &fr, r, !tl->binned);
+	for (int s = 0; s < TL_SLOTS; s++)
+		if (fr.y[s])
+			draw_row(f, &fr, s, !tl->binned);
 	fputs("</g>\n", f);
 	draw_markers(f, tl, &fr);
 	draw_axis(f, &fr, tl->sc.t_switch >= 0);
@@ -549,16 +825,27 @@ int timeline_write(FILE *f, const struct timeline *tl, const char *title)
 	return ferror(f) ? -1 : 0;
 }
 
-int timeline_svg(FILE *f, const struct wn_event *ev, size_t n,
-                 const struct tl_scope *sc, const char *title)
+int timeline_svg_paths(FILE *f, const struct wn_event *ev, size_t n,
+                       const struct tl_scope *sc, const struct tl_paths *tp,
+                       const char *title)
 {
 	struct timeline *tl = malloc(sizeof *tl);
 	if (!tl)
 		return -1;
 	timeline_init_scope(tl, sc);
+	if (tp) {
+		timeline_set_senders(tl, &tp->senders);
+		timeline_set_paths(tl, tp->paths, tp->npaths, tp->more);
+	}
 	for (size_t i = 0; i < n; i++)
 		timeline_add_event(tl, &ev[i]);
 	int rc = timeline_write(f, tl, title);
 	free(tl);
 	return rc;
+}
+
+int timeline_svg(FILE *f, const struct wn_event *ev, size_t n,
+                 const struct tl_scope *sc, const char *title)
+{
+	return timeline_svg_paths(f, ev, n, sc, NULL, title);
 }

@@ -11,6 +11,12 @@
  * lines, the time after the window is shaded, the axis reaches the
  * window's end whether or not a packet does, and the title (drawn and in
  * <title>) says the verdict and its numbers.
+ * When the case's senders are told (timeline_set_senders: nscd's address,
+ * paths.h), the queries nscd sent are drawn apart: each lane has rows of
+ * the process's queries and rows of nscd's (outlined marks), each group
+ * named, and the legend says which is which.  When the case has two
+ * paths or more (timeline_set_paths), their verdicts are a line under the
+ * title ("By path: MX (process): STALE; A/AAAA (via nscd): FOLLOWED").
  * Never: opens files (it writes to the caller's stream) or keeps one record
  * per message: memory and output stay bounded whatever the capture holds.
  * It does not decide a verdict: which queries count is the window rule of
@@ -28,6 +34,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "events.h"
+#include "paths.h"
 
 #define TL_EXACT_MAX 4096
 #define TL_BINS      4096
@@ -47,7 +54,15 @@ enum tl_row {
  * same row).  The fresh process's lane: its counted queries to the old
  * and the new server, the rest of its queries, its responses. */
 
-#define TL_MARKS_MAX (TL_ROWS * TL_COLUMNS)
+/* Who sent a message, as the picture tells senders apart: the process
+ * itself (with its triggers; in the fresh lane, the fresh process), or
+ * nscd on its behalf (paths.h's PS_NSCD and PS_FRESH_NSCD).  A message
+ * is kept in slot row + TL_ROWS * via. */
+#define TL_VIA   2
+#define TL_SLOTS (TL_ROWS * TL_VIA)
+
+#define TL_MARKS_MAX (TL_SLOTS * TL_COLUMNS)
+#define TL_PATHS_TEXT 1024     /* the "By path" line, before wrapping */
 
 /* Which queries the verdict counts (observe.h's window). */
 struct tl_scope {
@@ -59,19 +74,22 @@ struct tl_scope {
 
 struct tl_mark {
 	double  t;
-	uint8_t row;
+	uint8_t slot;               /* row + TL_ROWS * via */
 };
 
-/* About 600 KB: allocate it, don't put it on the stack. */
+/* About 1.1 MB: allocate it, don't put it on the stack. */
 struct timeline {
 	struct tl_scope sc;
+	struct path_senders senders;  /* nnscd 0: every message is the process's */
+	char     paths[TL_PATHS_TEXT];/* the per-path verdicts; "": not drawn */
 	double   t_min, t_max;      /* of every mark added */
-	uint64_t total[TL_ROWS];
+	uint64_t total[TL_ROWS];    /* every sender's */
+	uint64_t total_nscd[TL_ROWS]; /* of those, nscd's */
 	size_t   nexact;
 	bool     binned;            /* exact[] was folded into bins[] */
 	double   origin, width;     /* bin i: [origin + i*width, + width) */
 	struct tl_mark exact[TL_EXACT_MAX];
-	uint64_t bins[TL_ROWS][TL_BINS];
+	uint64_t bins[TL_SLOTS][TL_BINS];   /* [row]: the process's */
 };
 
 /* A switch at t_switch (< 0: none); every message counts. */
@@ -80,9 +98,20 @@ void timeline_init_scope(struct timeline *tl, const struct tl_scope *sc);
 /* The row of a message to server at time t (qr: a response). */
 enum tl_row timeline_row(const struct tl_scope *sc, double t,
                          enum vd_server server, bool qr, uint16_t qtype);
-/* One message at capture time t; marks may come in any time order. */
+/* Who sent what (paths_sender): nscd's messages are drawn apart.  Call
+ * before adding events; without it every message is the process's. */
+void timeline_set_senders(struct timeline *tl, const struct path_senders *s);
+/* The verdicts per path, drawn under the title (and in <title>) when there
+ * are two or more; more: the paths that did not fit in p. */
+void timeline_set_paths(struct timeline *tl, const struct vd_path *p,
+                        size_t n, size_t more);
+/* One message at capture time t; marks may come in any time order.
+ * timeline_add_from: nscd sent it (or it went to nscd). */
 void timeline_add(struct timeline *tl, double t, enum vd_server server,
                   bool qr, uint16_t qtype);
+void timeline_add_from(struct timeline *tl, double t, enum vd_server server,
+                       bool qr, uint16_t qtype, bool nscd);
+/* Its sender told by timeline_set_senders's addresses. */
 void timeline_add_event(struct timeline *tl, const struct wn_event *e);
 /* The SVG.  title is plain text (escaped here): its first line is the
  * heading, each further line ('\n' apart, at most 4) a line below it;
@@ -94,5 +123,17 @@ int  timeline_write(FILE *f, const struct timeline *tl, const char *title);
  * a stream error. */
 int  timeline_svg(FILE *f, const struct wn_event *ev, size_t n,
                   const struct tl_scope *sc, const char *title);
+
+/* A case's senders and paths, for timeline_svg_paths. */
+struct tl_paths {
+	struct path_senders senders;
+	const struct vd_path *paths;
+	size_t npaths, more;
+};
+/* timeline_svg, with who sent each message and the paths' verdicts (tp
+ * NULL: none, as timeline_svg). */
+int  timeline_svg_paths(FILE *f, const struct wn_event *ev, size_t n,
+                        const struct tl_scope *sc, const struct tl_paths *tp,
+                        const char *title);
 
 #endif
