@@ -118,8 +118,14 @@ deps-check:
 # about a minute, cached), with the probes compiled inside it; nscd for the
 # host's glibc is unpacked, never installed.  Every step a run needs is a
 # prerequisite here, so an empty $(WHICHNS_CACHE) works.
+# It ends with the investigation's four tests as a table
+# (scripts/investigation.sh, doc/investigation.md), printed whatever the
+# run's exit status, which stays make's.
 repro: deps all repro-prep
-	./$(WHICHNS) run fixtures/scenarios/repro.scn
+	@rc=0; ./$(WHICHNS) run fixtures/scenarios/repro.scn || rc=$$?; \
+	case $$rc in 0|1|4) scripts/investigation.sh results/latest || \
+		{ [ $$rc -ne 0 ] || rc=2; } ;; esac; \
+	exit $$rc
 
 repro-prep:
 	@scripts/mkrootfs.sh bookworm

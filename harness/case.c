@@ -163,7 +163,11 @@ static void triggers_stop(void *arg)
 /* Debian's defaults for hosts.  "threads 1" asks for one worker, but
  * nscd starts at least one per database (five), each with its own
  * resolver state: which worker answers after a switch is the
- * scheduler's choice (doc/resolvers.md, "nscd"). */
+ * scheduler's choice (doc/resolvers.md, "nscd").  "check-files hosts"
+ * is added by nscd_start: "yes" (Debian's default) makes nscd watch
+ * resolv.conf and call res_init() when it changes; "no" (cache
+ * "nscd-nocheck") leaves its resolver as it was read, as glibc's nscd
+ * before 2.9 always did. */
 static const char nscd_conf[] =
 	"# whichns: the nscd of one case (Debian's defaults for hosts)\n"
 	"debug-level 0\n"
@@ -178,7 +182,6 @@ static const char nscd_conf[] =
 	"positive-time-to-live hosts 3600\n"
 	"negative-time-to-live hosts 20\n"
 	"suggested-size hosts 211\n"
-	"check-files hosts yes\n"
 	"persistent hosts no\n"
 	"shared hosts yes\n"
 	"max-db-size hosts 33554432\n";
@@ -197,7 +200,8 @@ static int nscd_start(const struct case_spec *s, const struct sandbox *sb,
 	snprintf(dir, sizeof dir, "%s/nscd", v->runroot);
 	snprintf(sock, sizeof sock, "%s/socket", dir);
 	FILE *f = fopen(conf, "we");
-	bool bad = !f || fputs(nscd_conf, f) < 0;
+	bool bad = !f || fprintf(f, "%scheck-files hosts %s\n", nscd_conf,
+	                         s->nscd_nocheck ? "no" : "yes") < 0;
 	if ((f && fclose(f) != 0) || bad || mkdir(dir, 0755) != 0) {
 		snprintf(err, errsize, "cannot prepare nscd in %s: %s", v->run,
 		         strerror(errno));

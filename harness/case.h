@@ -35,6 +35,7 @@ struct case_spec {
 	unsigned    fresh_ms;     /* at most this long */
 	uint16_t    only_qtype;   /* the verdict counts only this query type */
 	const char *nscd;         /* run this nscd (path in the root) in the case */
+	bool        nscd_nocheck; /* its nscd.conf says "check-files hosts no" */
 	bool        keep_secrets; /* show /etc/shadow and host keys unmasked */
 };
 

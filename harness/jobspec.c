@@ -30,6 +30,7 @@ int jobspec_make(struct jobspec *js, const struct job *j,
 		.trigger = js->cmd.trigger, .trigger_ms = j->trigger_ms,
 		.fresh = js->cmd.fresh, .fresh_ms = j->fresh_ms,
 		.nscd = j->nscd ? env->nscd : NULL,
+		.nscd_nocheck = j->nscd_nocheck,
 		.keep_secrets = j->keep_secrets,
 	};
 	if (view_method_parse(j->update, &js->spec.update) != 0) {

@@ -329,7 +329,8 @@ START_TEST(test_axis_names)
 	ck_assert_str_eq(scn_axis_name(SCN_AXES), "?");
 	ck_assert_str_eq(scn_updates[0], "inplace");
 	ck_assert_ptr_null(scn_updates[5]);
-	ck_assert_ptr_null(scn_caches[2]);
+	ck_assert_str_eq(scn_caches[2], "nscd-nocheck");
+	ck_assert_ptr_null(scn_caches[3]);
 }
 END_TEST
 
@@ -773,7 +774,7 @@ static const struct {
 	{ "update-typo-in-group", T("probe a\n[g]\nprobe b\nupdate renmae\n"),
 	  "t.scn:4: unknown update method 'renmae'; " EXPECT_UPDATE },
 	{ "cache-unknown", T("probe getip\ncache redis\n"),
-	  "t.scn:2: unknown cache 'redis'; expected one of: none, nscd" },
+	  "t.scn:2: unknown cache 'redis'; expected one of: none, nscd, nscd-nocheck" },
 	{ "options-upper", T("probe getip\noptions No-Reload\n"),
 	  "t.scn:2: bad options value 'No-Reload'; " EXPECT_OPTIONS },
 	{ "options-empty-word", T("probe getip\noptions no-reload++rotate\n"),

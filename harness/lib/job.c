@@ -33,7 +33,8 @@ void job_from_scenario(struct job *j, const struct scn_case *c,
 	j->update = c->update;
 	j->options = c->options;
 	j->libc = c->libc;
-	j->nscd = strcmp(c->cache, "nscd") == 0;
+	j->nscd_nocheck = strcmp(c->cache, "nscd-nocheck") == 0;
+	j->nscd = j->nscd_nocheck || strcmp(c->cache, "nscd") == 0;
 	j->only = c->only;
 	j->why = c->why;
 	dir_name(j->dir, sizeof j->dir, c->seq, c->name);
@@ -113,7 +114,8 @@ void job_identity(const struct job *j, struct case_result *r)
 	snprintf(r->probe, sizeof r->probe, "%s", j->probe);
 	snprintf(r->update, sizeof r->update, "%s", j->update);
 	snprintf(r->options, sizeof r->options, "%s", j->options);
-	snprintf(r->cache, sizeof r->cache, "%s", j->nscd ? "nscd" : "none");
+	snprintf(r->cache, sizeof r->cache, "%s",
+	         j->nscd_nocheck ? "nscd-nocheck" : j->nscd ? "nscd" : "none");
 	snprintf(r->libc_axis, sizeof r->libc_axis, "%s", j->libc);
 	snprintf(r->dir, sizeof r->dir, "%s", j->dir);
 	snprintf(r->pcap, sizeof r->pcap, "%s/capture.pcap", j->dir);

@@ -37,7 +37,8 @@ enum job_kind {
 struct job {
 	/* Identity: the case record's fields of the same names. */
 	const char *name, *group, *probe, *update, *options, *libc;
-	bool        nscd;          /* run nscd in the case (cache "nscd") */
+	bool        nscd;          /* run nscd in the case (cache "nscd...") */
+	bool        nscd_nocheck;  /* ...with "check-files hosts no" */
 	const char *only;          /* "" or the query type the verdict counts */
 	const char *why;           /* "" or the scenario's sentence */
 	char        dir[JOB_DIR_MAX];   /* its folder in the run folder */

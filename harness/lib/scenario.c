@@ -18,7 +18,9 @@
 const char *const scn_updates[] = {
 	"inplace", "rename", "symlink", "bind-inplace", "bind-rename", NULL,
 };
-const char *const scn_caches[] = { "none", "nscd", NULL };
+/* "nscd-nocheck": nscd with "check-files hosts no", which does not watch
+ * resolv.conf (doc/resolvers.md, "nscd"). */
+const char *const scn_caches[] = { "none", "nscd", "nscd-nocheck", NULL };
 
 static const char *const axis_names[SCN_AXES] = {
 	[SCN_PROBE] = "probe", [SCN_UPDATE] = "update", [SCN_OPTIONS] = "options",

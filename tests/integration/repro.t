@@ -70,6 +70,37 @@ nq=$(tshark -r "$d/capture.pcap" -Y "dns.flags.response == 0 && ip.src == 198.51
 dups=$(tshark -r "$d/capture.pcap" -Y "ip.src == 198.51.100.3 || ip.dst == 198.51.100.3" -T fields -e dns.flags.response -e udp.srcport -e udp.dstport -e dns.id -e dns.qry.type 2>/dev/null | sort | uniq -d)
 is "$dups" "" "each of nscd's messages is captured once"
 
+# The investigation's table (scripts/investigation.sh, the end of make
+# repro): four rows, each read from its case's paths.
+inv="$top/scripts/investigation.sh"
+"$inv" "$run" >"$res/inv.out" 2>"$res/inv.err"
+ok $? "investigation.sh reads the run"
+is "$(grep -c '^[1-4]\. RHEL' "$res/inv.out")" 4 "the table has the investigation's four tests"
+is "$(grep -c '^| [1-4] |' "$run/investigation.md")" 4 "investigation.md has four rows"
+row() { awk -v n="$1." '$1 == n { on = 1; next } /^[1-9]\. / { on = 0 } on' "$res/inv.out"; }
+row 4 | grep -q "by path: *MX (sendmail's own resolver): STALE; A/AAAA (via nscd): FOLLOWED;"
+ok $? "row 4 (nscd on, RHEL 6.8): MX and A/AAAA apart, as measured"
+row 2 | grep -q "after a restart: MX FOLLOWED, A/AAAA via nscd"
+ok $? "row 2 (nscd on, RHEL 5.4): the restarted sendmail's MX and its lookups via nscd apart"
+r2=$(echo "$run"/*-bookworm_sendmail_inplace_no-reload_nscd-nocheck/result.txt)
+[ "$(path "$r2" "nscd A/AAAA" | cut -d' ' -f3)" != FOLLOWED ]
+ok $? "row 2: nscd with check-files hosts no does not follow the change"
+row 1 | grep -q '^ *reproduced: yes'; ok $? "row 1 reproduced (MX STALE, a restart FOLLOWED)"
+# The rows are decided by the measured paths: change a path and the row
+# changes with it.
+fake=$res/fake; mkdir "$fake"
+cp -r "$run"/*-bookworm_sendmail_inplace_no-reload "$run"/*-bookworm_sendmail_inplace_no-reload_nscd-nocheck "$run"/*-bookworm_sendmail_inplace_default_nscd "$fake"/
+sed -i 's/^\(path[0-9]*\tnscd A\/AAAA\) FOLLOWED/\1 STALE/' "$fake"/*-bookworm_sendmail_inplace_default_nscd/result.txt
+"$inv" "$fake" >"$res/fake.out" 2>&1
+grep -q '^ *reproduced: no: A/AAAA via nscd STALE' "$res/fake.out"
+ok $? "a row whose case measured otherwise says it is not reproduced"
+rm -r "$fake"/*-bookworm_sendmail_inplace_default_nscd "$fake/investigation.md"
+"$inv" "$fake" >"$res/fake.out" 2>&1
+is $? 2 "a run without one of the table's cases: exit 2"
+grep -q 'has no case bookworm:sendmail/inplace/default/nscd; run all of' "$res/fake.out"
+ok $? "... naming the missing case and what to run"
+[ ! -e "$fake/investigation.md" ]; ok $? "... and no half-written table"
+
 # Anyone can recount the numbers from the capture with tshark (all
 # queries; the sendmail cases count MX only and are checked above).
 for r in "$run"/*/result.txt; do
