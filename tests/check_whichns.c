@@ -16,6 +16,8 @@ int main(void)
 		scrub_suite,
 		procs_suite,
 		paths_suite,
+		envpolicy_suite,
+		earlyexit_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

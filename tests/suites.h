@@ -29,5 +29,7 @@ Suite *sha256_suite(void);
 Suite *scrub_suite(void);
 Suite *procs_suite(void);
 Suite *paths_suite(void);
+Suite *envpolicy_suite(void);
+Suite *earlyexit_suite(void);
 
 #endif

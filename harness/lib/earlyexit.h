@@ -1,0 +1,42 @@
+/*
+ * earlyexit.h - a command that failed before its first lookup.
+ *
+ * Owns: the rule that a process ending by itself with a non-zero status
+ * (or by a signal) before any query of the case is not a verdict but a
+ * case that could not run (doc/design.md, "Exit codes"), the words that
+ * say how it ended, and the last lines of its stderr as the reports show
+ * them.
+ * Never: reads files or waits for processes: the case hands in the
+ * status, the count and the text.
+ */
+#ifndef WHICHNS_EARLYEXIT_H
+#define WHICHNS_EARLYEXIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define EARLYEXIT_LINES 5   /* stderr lines the report shows */
+
+/*
+ * ended: the process ended by itself while the case watched; code: its
+ * exit code as the case's init passes it on (128 + N after signal N);
+ * queries: DNS queries of the case before it ended; skip: the probe
+ * said it cannot run here (a SKIP, not an error).  1 when the case could
+ * not run, with how ("exit 1"; "exit 137, SIGKILL" for 128 + N, as a
+ * shell says it: init cannot tell exit(137) from the signal) in how;
+ * else 0.
+ */
+int  earlyexit_check(bool ended, int code, size_t queries, bool skip,
+                     char *how, size_t hsize);
+
+/*
+ * The last `lines` non-empty lines of text (len bytes, not terminated),
+ * '\n'-separated, each cut to 300 bytes, control bytes and invalid
+ * bytes shown as '?'.  "" when there are none.
+ */
+void earlyexit_tail(const char *text, size_t len, unsigned lines,
+                    char *buf, size_t size);
+/* The last line of a tail (or of any text) into buf. */
+void earlyexit_last_line(const char *tail, char *buf, size_t size);
+
+#endif
