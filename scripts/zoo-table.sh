@@ -164,10 +164,11 @@ the old server, then the new one), STALE, MIXED, SILENT (no lookup after
 the switch).  Each verdict links to its case's report.md in the run that
 \`make zoo\` made (\`results/zoo\`).  "A restart" is what the same program
 started again after the window (the case's fresh process, counted apart
-from the verdict) queried, over the group's four cases; \`-\` where the
-group has none.  "What restores it" is from the sources (below); where a
-reload is the remedy, a group of its own measures it: the second table
-puts each program's restart beside those groups' verdicts.
+from the verdict) queried, over the group's cases, per option where the
+options differ; \`-\` where the group has none.  "What restores it" is
+from the sources (below); where a reload is the remedy, a group of its
+own measures it: the second table puts each program's restart beside
+those groups' verdicts.
 
 | program | version | inplace, default | rename, default | inplace, no-reload | rename, no-reload | a restart (fresh process) | what restores it |
 |---|---|---|---|---|---|---|---|
