@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include "capture.h"
 #include "case.h"
+#include "earlyexit.h"
 #include "defer.h"
 #include "events.h"
 #include "observe.h"
@@ -143,8 +144,8 @@ static void triggers_tick(struct triggers *tr, double now)
 	target_stop(&tr->t[i]);   /* reaped already; closes what is left */
 	/* Not waiting for its execve (target_start does): a trigger starts
 	 * every trigger_ms while the case watches, and must not stall it. */
-	if (target_spawn(&tr->t[i], tr->s->trigger, tr->sb, tr->log, tr->log,
-	                 err, sizeof err) != 0) {
+	if (target_spawn_env(&tr->t[i], tr->s->trigger, tr->s->env, tr->sb,
+	                     tr->log, tr->log, err, sizeof err) != 0) {
 		FILE *f = fopen(tr->log, "ae");
 		if (f) {
 			fprintf(f, "whichns: trigger: %s\n", err);
@@ -539,9 +540,15 @@ static int start_process(struct case_state *c)
 	if (!(c->out = case_file(c, "process.out", c->err, c->errsize)))
 		return -1;
 	defer_push(&c->undo, close_file, &c->out, "close process.out");
+	snprintf(path, sizeof path, "%s/env.txt", s->casedir);
+	if (s->env)
+		target_env_file(path, s->env);   /* best effort, as events.tsv */
 	snprintf(path, sizeof path, "%s/process.err", s->casedir);
-	if (target_start(&c->tgt, s->argv, &c->sb, NULL, path, c->err,
-	                 c->errsize) != 0)
+	int started = target_start_env(&c->tgt, s->argv, s->env, &c->sb, NULL,
+	                               path, c->err, c->errsize);
+	snprintf(c->r->program, sizeof c->r->program, "%s", c->tgt.prog);
+	snprintf(c->r->interpreter, sizeof c->r->interpreter, "%s", c->tgt.interp);
+	if (started != 0)
 		return start_failed(c);
 	defer_push(&c->undo, stop_target, &c->tgt, "stop the process");
 	snprintf(c->trig.log, sizeof c->trig.log, "%s/trigger.log", s->casedir);
@@ -598,8 +605,8 @@ static int run_fresh(struct case_state *c)
 	snprintf(out, sizeof out, "%s/fresh.out", s->casedir);
 	snprintf(errpath, sizeof errpath, "%s/fresh.err", s->casedir);
 	c->t_fresh = c->r->fresh_time = round(now_realtime() * 1e6) / 1e6;
-	if (target_start(&c->fresh, s->fresh, &c->sb, out, errpath, c->err,
-	                 c->errsize) != 0) {
+	if (target_start_env(&c->fresh, s->fresh, s->env, &c->sb, out, errpath,
+	                     c->err, c->errsize) != 0) {
 		if (c->fresh.start_failed) {
 			char why[sizeof c->r->error];
 			snprintf(why, sizeof why, "%s", c->err);
@@ -668,6 +675,28 @@ static int decide_paths(struct case_state *c, const struct vd_input *in)
 	return 0;
 }
 
+/* A command that ended by itself, failing, before any query of the case
+ * is no verdict (lib/earlyexit.h): an error that says how it ended and
+ * how its stderr ends; the runner exits 3 as for a start failure. */
+static void could_not_run(struct case_state *c)
+{
+	struct case_result *r = c->r;
+	char how[96], path[4096 + 16], tail[1024], last[320];
+	size_t queries = 0;
+	for (size_t i = 0; i < c->ob.nev; i++)
+		queries += !c->ob.ev[i].qr && c->ob.ev[i].t <= c->t_exit;
+	if (!earlyexit_check(c->t_exit > 0 && c->tgt.ended, r->exit_code, queries,
+	                     r->skip[0] != '\0', how, sizeof how))
+		return;
+	snprintf(path, sizeof path, "%s/process.err", c->s.casedir);
+	target_err_tail(path, tail, sizeof tail);
+	earlyexit_last_line(tail, last, sizeof last);
+	/* Short enough that the terminal table's note shows the line. */
+	snprintf(r->error, sizeof r->error, "could not run (%s; no lookup)%s%s",
+	         how, last[0] ? ": " : "; its stderr is empty", last);
+	r->start_failed = true;
+}
+
 /* 7. Close the capture, keep resolv.conf as the case leaves it, and
  * decide from the capture, with the process's output beside it. */
 static int decide(struct case_state *c)
@@ -703,6 +732,7 @@ static int decide(struct case_state *c)
 	if (c->ob.unsupported[0] && r->exit_code == 77)
 		snprintf(r->skip, sizeof r->skip, "the probe cannot run on %s: %s",
 		         r->libc, c->ob.unsupported);
+	could_not_run(c);
 	return 0;
 }
 

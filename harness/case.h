@@ -37,6 +37,9 @@ struct case_spec {
 	const char *nscd;         /* run this nscd (path in the root) in the case */
 	bool        nscd_nocheck; /* its nscd.conf says "check-files hosts no" */
 	bool        keep_secrets; /* show /etc/shadow and host keys unmasked */
+	const char *const *env;   /* the environment of the command, its
+	                           * triggers and fresh process (envpolicy.h);
+	                           * NULL: the fixed one */
 };
 
 /* Run the case; fills r.  Returns 0 when the case ran (whatever its

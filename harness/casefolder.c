@@ -17,6 +17,7 @@
 #include "evidence.h"
 #include "evtsv.h"
 #include "spawn.h"
+#include "target.h"
 #include "timeline.h"
 
 /* A case's events.tsv holds a line per DNS message; a case watches for
@@ -108,7 +109,13 @@ int casefolder_render(const char *dir, const struct case_result *r,
 	struct wn_event *ev = read_events(dir, &nev);
 	char *before = read_conf(dir, "resolv.conf.before"),
 	     *after = read_conf(dir, "resolv.conf.after"),
-	     *nsswitch = read_conf(dir, "nsswitch.conf");
+	     *nsswitch = read_conf(dir, "nsswitch.conf"),
+	     *environment = read_conf(dir, "env.txt");
+	char tail[1024] = "";
+	if (r->start_failed) {   /* could not run: how its stderr ends */
+		snprintf(path, sizeof path, "%s/process.err", dir);
+		target_err_tail(path, tail, sizeof tail);
+	}
 
 	if (uname(&u) == 0)
 		snprintf(kernel, sizeof kernel, "%s %s %s", u.sysname, u.release,
@@ -116,6 +123,7 @@ int casefolder_render(const char *dir, const struct case_result *r,
 	struct evidence e = {
 		.r = r, .rerun = rerun, .kernel = kernel,
 		.rc_before = before, .rc_after = after, .nsswitch = nsswitch,
+		.environment = environment, .stderr_tail = tail,
 		.nscd = strncmp(r->cache, "nscd", 4) == 0,
 		.ev = ev, .nev = nev, .max_rows = 400,
 	};
@@ -128,6 +136,7 @@ int casefolder_render(const char *dir, const struct case_result *r,
 	free(before);
 	free(after);
 	free(nsswitch);
+	free(environment);
 	free(ev);
 	return rc;
 }

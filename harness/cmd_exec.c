@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "commands.h"
+#include "envpolicy.h"
 #include "dns.h"
 #include "exitcodes.h"
 #include "libcs.h"
@@ -31,7 +32,8 @@ static const char exec_usage[] =
 "                    [--window DUR] [--timeout DUR] [--interval DUR]\n"
 "                    [--trigger CMD] [--trigger-every DUR] [--fresh CMD]\n"
 "                    [--fresh-for DUR] [--only TYPE] [--expect VERDICT]\n"
-"                    [--name NAME] [--secrets] [--results DIR] [--cache DIR]\n"
+"                    [--name NAME] [--secrets] [--env NAME=VALUE]\n"
+"                    [--keep-env | --clean-env] [--results DIR] [--cache DIR]\n"
 "                    [--strict] [--json] [-q]\n"
 "                    -- command [arg ...]\n";
 
@@ -71,6 +73,12 @@ static const char exec_help[] =
 "  --name NAME         the case's name in reports (default: exec)\n"
 "  --secrets           show COMMAND /etc/shadow, /etc/gshadow and the host\n"
 "                      keys as they are (masked by default)\n"
+"  --env NAME=VALUE    set a variable in COMMAND's environment (repeatable;\n"
+"                      RES_OPTIONS=... and the like are kept when set here)\n"
+"  --keep-env          COMMAND gets your environment without the variables\n"
+"                      that change name resolution (RES_OPTIONS, LOCALDOMAIN,\n"
+"                      HOSTALIASES, LD_PRELOAD, ...; the default)\n"
+"  --clean-env         COMMAND gets PATH, HOME=/root and LC_ALL=C only\n"
 "  --results DIR       where the run folder goes (default: results)\n"
 "  --cache DIR         root filesystems and their probes\n"
 "                      (default: $WHICHNS_CACHE or /var/cache/whichns)\n"
@@ -82,14 +90,17 @@ static const char exec_help[] =
 "\n"
 "The run folder is results/exec-TIME-PID; results/latest-exec points at\n"
 "the last one (results/latest is left to whichns run).\n"
+"COMMAND is looked up once, in the PATH it runs with; report.md and\n"
+"summary.json name the program that ran and its environment.  A COMMAND\n"
+"that exits non-zero (or is killed) before its first lookup could not run.\n"
 "DUR is 250ms, 1.5s, 2m.  Exit status as for whichns run: 0 as expected\n"
-"(or no --expect), 1 the verdict differs or the case could not run,\n"
-"4 INCONCLUSIVE (unless --expect INCONCLUSIVE), 2, 3, 130.\n";
+"(or no --expect), 1 the verdict differs, 3 COMMAND could not start or\n"
+"could not run, 4 INCONCLUSIVE (unless --expect INCONCLUSIVE), 2, 130.\n";
 
 enum { O_LIBC = 256, O_UPDATE, O_OPTIONS, O_NSCD, O_BEFORE, O_SW_AFTER,
        O_SW_AT, O_WINDOW, O_TIMEOUT, O_INTERVAL, O_TRIGGER, O_TRIG_EVERY,
        O_FRESH, O_FRESH_FOR, O_ONLY, O_EXPECT, O_NAME, O_RESULTS, O_CACHE,
-       O_SECRETS, O_STRICT, O_JSON };
+       O_SECRETS, O_STRICT, O_JSON, O_ENV, O_KEEP_ENV, O_CLEAN_ENV };
 
 static const struct option exec_opts[] = {
 	{ "libc", required_argument, NULL, O_LIBC },
@@ -114,6 +125,9 @@ static const struct option exec_opts[] = {
 	{ "cache", required_argument, NULL, O_CACHE },
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "env", required_argument, NULL, O_ENV },
+	{ "keep-env", no_argument, NULL, O_KEEP_ENV },
+	{ "clean-env", no_argument, NULL, O_CLEAN_ENV },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -148,6 +162,23 @@ static int duration_option(int c, const char *v, struct job *j, int *rc)
 		      ? bad(durations[i].name, v, "a duration such as 500ms, 2s or 1m")
 		      : 0;
 		return 1;
+	}
+	return 0;
+}
+
+/* --env NAME=VALUE: kept as given (it points into argv). */
+static int env_option(const char *v, struct job *j)
+{
+	char why[200];
+	if (envpolicy_assign_valid(v, why, sizeof why) != 0) {
+		fprintf(stderr, "whichns: exec: bad --env '%s': %s; expected "
+		        "NAME=VALUE\n", v, why);
+		return EXIT_USAGE;
+	}
+	if (envpolicy_add(&j->env, v) != 0) {
+		fprintf(stderr, "whichns: exec: too many --env; at most %d\n",
+		        ENVPOLICY_SET_MAX);
+		return EXIT_USAGE;
 	}
 	return 0;
 }
@@ -196,6 +227,9 @@ static int exec_option(int c, char *v, struct job *j, struct run_opts *o)
 		return *v && strlen(v) <= 100 && !strchr(v, '/') ? 0
 		       : bad("--name", v, "a short name without '/'");
 	case O_SECRETS: j->keep_secrets = true; return 0;
+	case O_ENV: return env_option(v, j);
+	case O_KEEP_ENV: j->env.mode = ENV_KEEP; return 0;
+	case O_CLEAN_ENV: j->env.mode = ENV_CLEAN; return 0;
 	case O_RESULTS: o->results = v; return 0;
 	case O_CACHE: o->libc.cache = v; return 0;
 	case O_STRICT: o->strict = true; return 0;
@@ -248,7 +282,8 @@ static int hidden_program(bool in_rootfs, const char *prog)
 
 /*
  * The command must be there in the tree that runs it, as it will be
- * looked up (target_find: the path as given, else TARGET_PATH; an
+ * looked up (target_find: the path as given, else in the PATH of the
+ * environment it will get, exec_env; an
  * executable file; its ELF loader or "#!" interpreter there too): the
  * host's tree for host and musl (a musl program brings its own C
  * library), the root filesystem for a root filesystem's name.  No such
@@ -257,7 +292,8 @@ static int hidden_program(bool in_rootfs, const char *prog)
  * the case replaces (hidden_program).  The case checks again as it
  * starts the command, and says why if it cannot (target_start).
  */
-static int exec_program(const struct run_opts *o, const struct job *j)
+static int exec_program(const struct run_opts *o, const struct job *j,
+                        const char *path)
 {
 	char err[PATH_MAX + 200], prog[PATH_MAX], in[PATH_MAX + 64] = "";
 	struct libc_env env;
@@ -271,7 +307,8 @@ static int exec_program(const struct run_opts *o, const struct job *j)
 		snprintf(in, sizeof in, " inside the root filesystem %s (%s)",
 		         j->libc, env.root);
 	}
-	int rc = target_find(rootfd, j->argv[0], prog, sizeof prog, err, sizeof err);
+	int rc = target_find(rootfd, j->argv[0], path, prog, sizeof prog, err,
+	                     sizeof err);
 	if (rootfd >= 0)
 		close(rootfd);
 	if (rc == 0)
@@ -287,8 +324,29 @@ static int exec_program(const struct run_opts *o, const struct job *j)
 	return rc == 0 ? 0 : rc == TARGET_NO_INTERP ? EXIT_ENV : EXIT_USAGE;
 }
 
+/* The environment COMMAND will get (lib/envpolicy.h; the case builds it
+ * the same way from the same variables), said on stderr when it is not
+ * simply the caller's: what it leaves out, what is set. */
+static void exec_env(const struct run_opts *o, const struct job *j,
+                     struct envpolicy_out *eo)
+{
+	char set[512];
+	envpolicy_build(&j->env, environ, NULL, eo);
+	envpolicy_set_text(&j->env, set, sizeof set);
+	if (o->quiet || (!eo->removed[0] && !set[0] && j->env.mode == ENV_KEEP))
+		return;
+	fprintf(stderr, "whichns: exec: the command's environment: %s%s%s%s\n",
+	        j->env.mode == ENV_CLEAN ? "clean (PATH, HOME, LC_ALL)" : "yours",
+	        eo->removed[0] ? " without " : "", eo->removed,
+	        eo->removed[0] ? " (they change name resolution; --env sets one)"
+	                       : "");
+	if (set[0])
+		fprintf(stderr, "whichns: exec: set for the command: %s\n", set);
+}
+
 int cmd_exec(int argc, char **argv)
 {
+	static struct envpolicy_out eo;   /* large */
 	static struct preflight_paths paths;
 	static struct job job;
 	struct run_opts o = { .prefix = "exec-", .latest = "latest-exec", .jobs = 1 };
@@ -300,7 +358,8 @@ int cmd_exec(int argc, char **argv)
 			return rc < 0 ? EXIT_OK : rc;
 	if ((rc = exec_command(argc, argv, &job)) != 0 ||
 	    (rc = preflight_paths(&paths, &o, NULL)) != 0 ||
-	    (rc = exec_program(&o, &job)) != 0)
+	    (exec_env(&o, &job, &eo),
+	     rc = exec_program(&o, &job, envpolicy_get(eo.env, "PATH"))) != 0)
 		return rc;
 	o.expected = NULL;   /* exec's expectation is --expect, nothing else */
 	if ((rc = preflight_run(&paths, &o, &job, 1)) != 0)

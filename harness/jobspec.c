@@ -1,8 +1,25 @@
 /* jobspec.c - a job made into a case_spec in its case process; see jobspec.h. */
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "cleanup.h"
 #include "dns.h"
 #include "jobspec.h"
+
+/* The command's environment (lib/envpolicy.h) from ours, which is the
+ * caller's, and what the record says of it. */
+static void command_env(struct jobspec *js, const struct job *j,
+                        struct case_result *r)
+{
+	const char *run = getenv(CLEANUP_MARK);
+	snprintf(js->mark, sizeof js->mark, "%s=%s", CLEANUP_MARK, run ? run : "");
+	envpolicy_build(&j->env, environ, js->mark, &js->cmdenv);
+	snprintf(r->env_policy, sizeof r->env_policy, "%s",
+	         envpolicy_mode_name(j->env.mode));
+	snprintf(r->env_removed, sizeof r->env_removed, "%s", js->cmdenv.removed);
+	envpolicy_set_text(&j->env, r->env_set, sizeof r->env_set);
+}
 
 int jobspec_make(struct jobspec *js, const struct job *j,
                  const struct libc_paths *lp, const char *fixtures,
@@ -17,6 +34,7 @@ int jobspec_make(struct jobspec *js, const struct job *j,
 	                 r->error, sizeof r->error) != 0)
 		return -1;
 	job_command(j, env->root, env->probes, &js->cmd);
+	command_env(js, j, r);
 	snprintf(r->command, sizeof r->command, "%s", js->cmd.command);
 	js->spec = (struct case_spec){
 		.argv = js->cmd.argv, .root = env->root,
@@ -32,6 +50,7 @@ int jobspec_make(struct jobspec *js, const struct job *j,
 		.nscd = j->nscd ? env->nscd : NULL,
 		.nscd_nocheck = j->nscd_nocheck,
 		.keep_secrets = j->keep_secrets,
+		.env = js->cmdenv.env,
 	};
 	if (view_method_parse(j->update, &js->spec.update) != 0) {
 		snprintf(r->error, sizeof r->error, "unknown update method %s", j->update);

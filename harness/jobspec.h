@@ -12,11 +12,14 @@
 
 #include <limits.h>
 #include "case.h"
+#include "envpolicy.h"
 #include "job.h"
 #include "libcs.h"
 
 struct jobspec {
 	struct libc_env  env;
+	struct envpolicy_out cmdenv;   /* the command's environment */
+	char             mark[128];    /* CLEANUP_MARK=..., in cmdenv */
 	struct job_cmd   cmd;
 	char             casedir[PATH_MAX];
 	struct case_spec spec;     /* points into env, cmd, casedir and the job */

@@ -31,6 +31,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cleanup.h"
+#include "earlyexit.h"
+#include "envpolicy.h"
 #include "libcname.h"
 #include "sandbox.h"
 #include "spawn.h"
@@ -71,24 +73,82 @@ static void exec_as_script(const char *prog, char *const argv[], char *const env
 	free(sh);
 }
 
+/* The "#!" interpreter of prog, for the report: "" for a program that is
+ * not a script; "/usr/bin/env NAME -> FOUND" when env looks NAME up in
+ * path (as env will, in the same environment). */
+static void find_interp(const char *prog, const char *path, char *buf,
+                        size_t size)
+{
+	unsigned char head[1024];
+	char interp[PATH_MAX], arg[PATH_MAX], found[PATH_MAX], why[PATH_MAX + 64];
+	ssize_t n = -1;
+	int fd = open(prog, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	buf[0] = '\0';
+	if (fd >= 0) {
+		n = pread(fd, head, sizeof head, 0);
+		close(fd);
+	}
+	if (n <= 0 || envpolicy_shebang(head, (size_t)n, interp, sizeof interp,
+	                                arg, sizeof arg) != 1)
+		return;
+	const char *base = strrchr(interp, '/');
+	base = base ? base + 1 : interp;
+	arg[strcspn(arg, " \t")] = '\0';
+	if (strcmp(base, "env") == 0 && arg[0] && arg[0] != '-' &&
+	    target_find(-1, arg, path, found, sizeof found, why, sizeof why) == 0)
+		snprintf(buf, size, "%s %s -> %s", interp, arg, found);
+	else
+		snprintf(buf, size, "%s", interp);
+}
+
+/* What is about to run, to the case through the start pipe (fd 3), one
+ * "\001prog\t..." and "\001interp\t..." line each: its absolute path
+ * (and the real one behind a link) and its interpreter.  A failure that
+ * follows is written after them, unmarked. */
+static void say_program(const char *prog, const char *path)
+{
+	char abs[PATH_MAX + 8], real[PATH_MAX], cwd[PATH_MAX], interp[PATH_MAX * 2],
+	     line[PATH_MAX * 3 + 64];
+	if (prog[0] != '/' && getcwd(cwd, sizeof cwd))
+		snprintf(abs, sizeof abs, "%s/%s", strcmp(cwd, "/") ? cwd : "",
+		         prog[0] == '.' && prog[1] == '/' ? prog + 2 : prog);
+	else
+		snprintf(abs, sizeof abs, "%s", prog);
+	bool link = realpath(prog, real) && strcmp(real, abs) != 0;
+	find_interp(prog, path, interp, sizeof interp);
+	int k = snprintf(line, sizeof line, "\001prog\t%s%s%s\n\001interp\t%s\n",
+	                 abs, link ? " -> " : "", link ? real : "", interp);
+	if (k > 0) {
+		ssize_t w = write(3, line, (size_t)k < sizeof line ? (size_t)k
+		                                                   : sizeof line - 1);
+		(void)w;
+	}
+}
+
 /*
- * The process under test starts clean: only fds 0-2, as init set them
- * (init_fds), and a fixed environment, so that the caller's RES_OPTIONS,
- * LOCALDOMAIN or LD_PRELOAD cannot change a verdict behind the
- * scenario's back.  fd 3 is the start pipe (close-on-exec).
+ * The process under test starts with only fds 0-2, as init set them
+ * (init_fds), and the environment env (lib/envpolicy.h: the caller's
+ * without the variables that change name resolution, or the fixed one,
+ * with what --env set), or with env NULL the fixed one.  The program is
+ * looked up once, here, with the PATH of that environment, and execve'd
+ * by the path found.  fd 3 is the start pipe (close-on-exec).
  */
-static void run_command(char *const argv[])
+static void run_command(char *const argv[], const char *const *given)
 {
 	static char path[] = "PATH=" TARGET_PATH;
 	char mark[128], prog[PATH_MAX], why[PATH_MAX + 200];
 	const char *run = getenv(CLEANUP_MARK);
 	snprintf(mark, sizeof mark, "%s=%s", CLEANUP_MARK, run ? run : "");
-	char *env[] = { path, "HOME=/root", "LC_ALL=C", mark, NULL };
+	char *fixed[] = { path, "HOME=/root", "LC_ALL=C", mark, NULL };
+	char *const *env = given ? (char *const *)(uintptr_t)given : fixed;
+	const char *search = envpolicy_get((const char *const *)env, "PATH");
 
-	if (target_find(-1, argv[0], prog, sizeof prog, why, sizeof why) != 0) {
+	if (target_find(-1, argv[0], search, prog, sizeof prog, why,
+	                sizeof why) != 0) {
 		say_start_failed(3, why);
 		_exit(127);
 	}
+	say_program(prog, search);
 	execve(prog, argv, env);
 	int e = errno;
 	if (e == ENOEXEC)
@@ -126,7 +186,8 @@ static int init_fds(int out_w, const char *errpath, int start_w)
 /* PID 1 of the command's namespace: enters the sandbox (its /proc, its
  * root, its privileges) in a mount namespace of its own, so the case
  * keeps its view; then starts the command and reaps whatever ends. */
-static void init_main(char *const argv[], const struct sandbox *sb, int out_w,
+static void init_main(char *const argv[], const char *const *env,
+                      const struct sandbox *sb, int out_w,
                       const char *errpath, int start_w)
 {
 	char err[512], why[600];
@@ -160,7 +221,7 @@ static void init_main(char *const argv[], const struct sandbox *sb, int out_w,
 		_exit(125);
 	}
 	if (cmd == 0)
-		run_command(argv);
+		run_command(argv, env);
 	close(1);
 	close(2);
 	close(3);   /* the command's copy says whether it started */
@@ -174,7 +235,8 @@ static void init_main(char *const argv[], const struct sandbox *sb, int out_w,
 	}
 }
 
-static void keeper_main(char *const argv[], const struct sandbox *sb, int out_w,
+static void keeper_main(char *const argv[], const char *const *env,
+                        const struct sandbox *sb, int out_w,
                         const char *errpath, int start_w)
 {
 	char why[200];
@@ -194,7 +256,7 @@ static void keeper_main(char *const argv[], const struct sandbox *sb, int out_w,
 		_exit(125);
 	}
 	if (init == 0)
-		init_main(argv, sb, out_w, errpath, start_w);
+		init_main(argv, env, sb, out_w, errpath, start_w);
 	close(out_w);
 	close(start_w);
 	int st;
@@ -228,7 +290,32 @@ static void read_start(int fd, char *why, size_t size)
 			break;
 	}
 	why[n] = '\0';
-	why[strcspn(why, "\n")] = '\0';
+}
+
+/* The start pipe's text: the "\001prog\t" and "\001interp\t" lines
+ * (say_program) into t; why keeps the first other line, the failure,
+ * or "" when there is none. */
+static void take_program(struct target *t, char *why)
+{
+	char *p = why, *fail = NULL;
+	while (*p) {
+		char *nl = p + strcspn(p, "\n");
+		char keep = *nl;
+		*nl = '\0';
+		if (strncmp(p, "\001prog\t", 6) == 0)
+			snprintf(t->prog, sizeof t->prog, "%s", p + 6);
+		else if (strncmp(p, "\001interp\t", 8) == 0)
+			snprintf(t->interp, sizeof t->interp, "%s", p + 8);
+		else if (!fail && *p)
+			fail = p;
+		if (!keep)
+			break;
+		p = nl + 1;
+	}
+	if (fail)
+		memmove(why, fail, strlen(fail) + 1);
+	else
+		why[0] = '\0';
 }
 
 static int start_failed(struct target *t, char *err, size_t errsize,
@@ -249,12 +336,12 @@ static void close_pair(int p[2])
 
 /* target_start, and with wait false target_spawn (no start pipe: its
  * init's fd 3 is /dev/null). */
-static int start(struct target *t, char *const argv[], const struct sandbox *sb,
-                 const char *outpath, const char *errpath, bool wait,
-                 char *err, size_t errsize)
+static int start(struct target *t, char *const argv[], const char *const *env,
+                 const struct sandbox *sb, const char *outpath,
+                 const char *errpath, bool wait, char *err, size_t errsize)
 {
 	int out[2] = { -1, -1 }, st[2] = { -1, -1 };
-	char why[1024];
+	char why[4096];
 	memset(t, 0, sizeof *t);
 	t->out = -1;
 	if (wait && pipe2(st, O_CLOEXEC) != 0) {
@@ -284,7 +371,7 @@ static int start(struct target *t, char *const argv[], const struct sandbox *sb,
 			close(out[0]);
 		if (st[0] >= 0)
 			close(st[0]);
-		keeper_main(argv, sb, out[1], errpath, st[1]);
+		keeper_main(argv, env, sb, out[1], errpath, st[1]);
 	}
 	close(out[1]);
 	t->out = out[0];
@@ -295,6 +382,7 @@ static int start(struct target *t, char *const argv[], const struct sandbox *sb,
 	close(st[1]);
 	read_start(st[0], why, sizeof why);
 	close(st[0]);
+	take_program(t, why);
 	return why[0] ? start_failed(t, err, errsize, why) : 0;
 }
 
@@ -302,14 +390,56 @@ int target_start(struct target *t, char *const argv[], const struct sandbox *sb,
                  const char *outpath, const char *errpath,
                  char *err, size_t errsize)
 {
-	return start(t, argv, sb, outpath, errpath, true, err, errsize);
+	return start(t, argv, NULL, sb, outpath, errpath, true, err, errsize);
 }
 
 int target_spawn(struct target *t, char *const argv[], const struct sandbox *sb,
                  const char *outpath, const char *errpath,
                  char *err, size_t errsize)
 {
-	return start(t, argv, sb, outpath, errpath, false, err, errsize);
+	return start(t, argv, NULL, sb, outpath, errpath, false, err, errsize);
+}
+
+int target_start_env(struct target *t, char *const argv[], const char *const *env,
+                     const struct sandbox *sb, const char *outpath,
+                     const char *errpath, char *err, size_t errsize)
+{
+	return start(t, argv, env, sb, outpath, errpath, true, err, errsize);
+}
+
+int target_spawn_env(struct target *t, char *const argv[], const char *const *env,
+                     const struct sandbox *sb, const char *outpath,
+                     const char *errpath, char *err, size_t errsize)
+{
+	return start(t, argv, env, sb, outpath, errpath, false, err, errsize);
+}
+
+void target_err_tail(const char *errpath, char *buf, size_t size)
+{
+	char text[8192];
+	ssize_t n = -1;
+	struct stat st;
+	buf[0] = '\0';
+	int fd = open(errpath, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0) {
+		off_t at = st.st_size > (off_t)sizeof text
+		           ? st.st_size - (off_t)sizeof text : 0;
+		n = pread(fd, text, sizeof text, at);
+	}
+	close(fd);
+	if (n > 0)
+		earlyexit_tail(text, (size_t)n, EARLYEXIT_LINES, buf, size);
+}
+
+int target_env_file(const char *path, const char *const *env)
+{
+	FILE *f = fopen(path, "we");
+	if (!f)
+		return -1;
+	envpolicy_show(f, env, CLEANUP_MARK);
+	return fclose(f) == 0 ? 0 : -1;
 }
 
 /* The first child of pid, from /proc (the command under our init). */
@@ -416,8 +546,8 @@ static int interp_there(int rootfd, const char *prog, char *err, size_t errsize)
 	return TARGET_NO_INTERP;
 }
 
-int target_find(int rootfd, const char *argv0, char *prog, size_t size,
-                char *err, size_t errsize)
+int target_find(int rootfd, const char *argv0, const char *path, char *prog,
+                size_t size, char *err, size_t errsize)
 {
 	char cand[PATH_MAX], why[PATH_MAX + 64], first[PATH_MAX + 64] = "";
 	prog[0] = '\0';
@@ -431,9 +561,12 @@ int target_find(int rootfd, const char *argv0, char *prog, size_t size,
 		snprintf(prog, size, "%s", argv0);
 		return interp_there(rootfd, prog, err, errsize);
 	}
-	for (const char *d = TARGET_PATH; *d;) {
+	if (!path)
+		path = TARGET_PATH;
+	for (const char *d = path; *d;) {
 		size_t k = strcspn(d, ":");
-		snprintf(cand, sizeof cand, "%.*s/%s", (int)k, d, argv0);
+		/* An empty entry is the working directory, as for execvp. */
+		snprintf(cand, sizeof cand, "%.*s%s%s", (int)k, d, k ? "/" : "./", argv0);
 		d += k + (d[k] == ':');
 		/* A file that cannot run: execvp goes on, and says so when
 		 * nothing else is found. */
@@ -448,6 +581,6 @@ int target_find(int rootfd, const char *argv0, char *prog, size_t size,
 	if (first[0])
 		snprintf(err, errsize, "%s", first);
 	else
-		snprintf(err, errsize, "%s: not found in PATH (%s)", argv0, TARGET_PATH);
+		snprintf(err, errsize, "%s: not found in PATH (%s)", argv0, path);
 	return TARGET_NO_PROGRAM;
 }

@@ -13,11 +13,13 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include "envpolicy.h"
 #include "sandbox.h"
 
-/* The PATH the command runs with, and in which a name without '/' is
- * looked up (inside its tree). */
-#define TARGET_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+/* The PATH of the fixed environment (nscd's, a scenario's commands'),
+ * and the one a name without '/' is looked up in when the environment
+ * has none. */
+#define TARGET_PATH ENVPOLICY_PATH
 
 struct target {
 	pid_t pid;          /* our keeper in the parent PID namespace */
@@ -26,6 +28,11 @@ struct target {
 	int   status;       /* wait status of the command, once ended */
 	bool  start_failed; /* the command could not start (target_start's
 	                     * err says why); it is gone and reaped */
+	/* What ran, as its start found it (target_start only): the
+	 * absolute path, "PATH -> REAL" when it is a link; and a "#!"
+	 * script's interpreter ("/usr/bin/env python3 -> /x/bin/python3"
+	 * when env looks it up), else "". */
+	char  prog[400], interp[400];
 };
 
 /* target_find's answers besides 0. */
@@ -35,7 +42,8 @@ enum { TARGET_NO_PROGRAM = -1, TARGET_NO_INTERP = -2 };
  * The program argv0 names, as the command's own start finds it: a name
  * with '/' as it is (relative to the working directory, or with rootfd
  * to the tree's root, where a command in a root filesystem starts), else
- * the first executable file of that name in TARGET_PATH.  Paths resolve
+ * the first executable file of that name in path (the PATH the command
+ * runs with; NULL: TARGET_PATH; an empty entry is the working directory).  Paths resolve
  * inside the tree whose root is open as rootfd (sandbox_open_in: a link
  * cannot lead out of it), or with rootfd -1 in this process's own view.
  * It must be a regular file with an execute bit, and the interpreter it
@@ -43,8 +51,8 @@ enum { TARGET_NO_PROGRAM = -1, TARGET_NO_INTERP = -2 };
  * there too.  0 with its path in prog; TARGET_NO_PROGRAM or
  * TARGET_NO_INTERP with err "PATH: why" (one line).
  */
-int  target_find(int rootfd, const char *argv0, char *prog, size_t size,
-                 char *err, size_t errsize);
+int  target_find(int rootfd, const char *argv0, const char *path, char *prog,
+                 size_t size, char *err, size_t errsize);
 
 /*
  * Start argv inside the sandbox sb, with stdout on a pipe (t->out), or
@@ -58,12 +66,21 @@ int  target_find(int rootfd, const char *argv0, char *prog, size_t size,
 int  target_start(struct target *t, char *const argv[], const struct sandbox *sb,
                   const char *outpath, const char *errpath,
                   char *err, size_t errsize);
+/* target_start with env (NULL-terminated, lib/envpolicy.h) as the
+ * command's environment, and its PATH for the lookup; target_start
+ * gives the fixed one (PATH=TARGET_PATH, HOME=/root, LC_ALL=C). */
+int  target_start_env(struct target *t, char *const argv[], const char *const *env,
+                      const struct sandbox *sb, const char *outpath,
+                      const char *errpath, char *err, size_t errsize);
 /* target_start without waiting for the command's execve: for commands
  * started again and again while the case watches (triggers), which
  * must not stall it; a failure to start is then only in errpath. */
 int  target_spawn(struct target *t, char *const argv[], const struct sandbox *sb,
                   const char *outpath, const char *errpath,
                   char *err, size_t errsize);
+int  target_spawn_env(struct target *t, char *const argv[], const char *const *env,
+                      const struct sandbox *sb, const char *outpath,
+                      const char *errpath, char *err, size_t errsize);
 /* Has the whole tree ended?  Reaps it when it has. */
 bool target_poll(struct target *t);
 /* The init of the command's PID namespace (its processes are the
@@ -71,5 +88,12 @@ bool target_poll(struct target *t);
 pid_t target_init(const struct target *t);
 /* End the whole tree now (SIGKILL to its PID namespace) and reap. */
 void target_stop(struct target *t);
+
+/* The last lines of the file errpath (the command's stderr), as
+ * lib/earlyexit.h shows them, into buf; "" when there are none. */
+void target_err_tail(const char *errpath, char *buf, size_t size);
+/* env as the reports show it (envpolicy_show, whichns's own mark left
+ * out) into the file path; 0 or -1 (errno). */
+int  target_env_file(const char *path, const char *const *env);
 
 #endif

@@ -573,7 +573,8 @@ START_TEST(test_why_note_exit)
 	                   "went to the new server.\n\nApplication view: the process "
 	                   "printed old answers twice.\n\n" DATED "Why: glibc reloads a "
 	                   "changed file.\n\n" CHART "| | old server |");
-	ck_assert_has(got, "- process exit: ended by itself during the case\n");
+	ck_assert_has(got, "- process exit: ended by itself during the case, "
+	                   "status 0\n");
 	free(got);
 
 	/* An expectation without a reason: the verdict word alone. */
@@ -713,6 +714,55 @@ START_TEST(test_scope)
 }
 END_TEST
 
+/* What ran and its environment (lib/envpolicy.h), and a command that
+ * could not run: its error first, then how its stderr ends. */
+START_TEST(test_program_env_could_not_run)
+{
+	struct case_result r;
+	late_case(&r);
+	strcpy(r.program, "/tmp/venv/bin/python3 -> /usr/bin/python3.11");
+	strcpy(r.interpreter, "/usr/bin/env python3 -> /tmp/venv/bin/python3");
+	strcpy(r.env_policy, "kept");
+	strcpy(r.env_removed, "LD_PRELOAD LOCALDOMAIN");
+	strcpy(r.env_set, "RES_OPTIONS=no-reload");
+	struct evidence x = { .r = &r, .environment = "PATH=/tmp/venv/bin\nAPI_TOKEN=***\n" };
+	char *got = render(&x);
+	ck_assert_has(got, "- program that ran: `/tmp/venv/bin/python3 -> /usr/bin/python3.11`\n"
+	                   "- its interpreter (`#!`): `/usr/bin/env python3 -> /tmp/venv/bin/python3`\n");
+	ck_assert_has(got, "- the process's environment: kept (the caller's, without "
+	                   "the variables that change name resolution)\n"
+	                   "- resolver variables removed: LD_PRELOAD LOCALDOMAIN\n"
+	                   "- set for this case (`--env`, `env`): RES_OPTIONS=no-reload\n\n"
+	                   "The environment the process got (`env.txt`; values of names "
+	                   "with TOKEN, PASSWORD, SECRET or KEY masked):\n\n```\n"
+	                   "PATH=/tmp/venv/bin\nAPI_TOKEN=***\n```\n");
+	ck_assert_msg(!strstr(got, "The last lines of its stderr"), "no tail asked");
+	free(got);
+
+	strcpy(r.env_policy, "clean");
+	r.env_removed[0] = r.env_set[0] = '\0';
+	strcpy(r.error, "could not run (exit 1; no lookup): ModuleNotFoundError: "
+	       "No module named 'x'");
+	r.start_failed = true;
+	r.exit_code = 1;
+	x.environment = NULL;
+	x.stderr_tail = "Traceback (most recent call last):\nModuleNotFoundError: "
+	                "No module named 'x'";
+	got = render(&x);
+	ck_assert_has(got, "**The case could not run:** could not run (exit 1; "
+	                   "no lookup): ModuleNotFoundError");
+	ck_assert_has(got, "The last lines of its stderr (`process.err`):\n\n```\n"
+	                   "Traceback (most recent call last):\nModuleNotFoundError: "
+	                   "No module named 'x'\n```\n");
+	ck_assert_has(got, "- the process's environment: clean (PATH, HOME=/root, "
+	                   "LC_ALL=C, and what was set below)\n"
+	                   "- resolver variables removed: none\n"
+	                   "- set for this case (`--env`, `env`): nothing\n");
+	ck_assert_has(got, "- process exit: ended by itself during the case, status 1\n");
+	free(got);
+}
+END_TEST
+
 Suite *evidence_suite(void)
 {
 	Suite *s = suite_create("evidence");
@@ -730,6 +780,7 @@ Suite *evidence_suite(void)
 	tcase_add_test(tc, test_error_and_skip);
 	tcase_add_loop_test(tc, test_fresh, 0, NROWS(fresh_rows));
 	tcase_add_test(tc, test_why_note_exit);
+	tcase_add_test(tc, test_program_env_could_not_run);
 	tcase_add_test(tc, test_only_and_fresh);
 	tcase_add_test(tc, test_paths);
 	tcase_add_test(tc, test_picture_title);

@@ -172,6 +172,25 @@ START_TEST(test_exec_rerun_limit)
 }
 END_TEST
 
+/* An --env whose name looks like a secret is written into the rerun line
+ * as a variable of the shell that runs it, never its value; other --env
+ * values, and the command's own words after "--", as given. */
+START_TEST(test_exec_rerun_secret_env)
+{
+	char *cmdline[] = { "exec", "--env", "API_TOKEN=s3cret", "--env",
+	                    "RES_OPTIONS=no-reload", "--env=db_password=x y",
+	                    "--", "prog", "--env", "MY_KEY=v", NULL };
+	struct job j;
+	job_exec_defaults(&j);
+	ck_assert_int_eq(j.env.mode, ENV_KEEP);
+	job_exec_command(&j, cmdline + 7, cmdline);
+	ck_assert_str_eq(j.rerun, "whichns exec --env API_TOKEN=\"${API_TOKEN:?}\" "
+	                 "--env RES_OPTIONS=no-reload "
+	                 "--env=db_password=\"${db_password:?}\" -- prog --env MY_KEY=v");
+	ck_assert_ptr_null(strstr(j.rerun, "s3cret"));
+}
+END_TEST
+
 START_TEST(test_identity)
 {
 	struct scn_case c = probe_case();
@@ -219,6 +238,7 @@ Suite *job_suite(void)
 	tcase_add_test(tc, test_scenario_command);
 	tcase_add_test(tc, test_probe_command);
 	tcase_add_test(tc, test_exec);
+	tcase_add_test(tc, test_exec_rerun_secret_env);
 	tcase_add_test(tc, test_identity);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Limits");

@@ -14,7 +14,8 @@
  * bad input below spell out the part that differs and end with one of these. */
 #define EXPECT_KEY "expected one of: probe, update, options, cache, libc, " \
 	"name, interval, window, before, switch-after, timeout, why, exec, " \
-	"trigger, trigger-every, fresh, fresh-for, only, secrets, or a [group] header"
+	"trigger, trigger-every, fresh, fresh-for, only, secrets, env, environment, " \
+	"or a [group] header"
 #define EXPECT_UPDATE \
 	"expected one of: inplace, rename, symlink, bind-inplace, bind-rename"
 #define EXPECT_OPTIONS "expected 'default' or resolv.conf option words " \
@@ -102,6 +103,29 @@ START_TEST(test_secrets_per_group)
 	scn_case_at(f, 1, &c);
 	ck_assert_str_eq(c.group, "masked");
 	ck_assert(!c.secrets_shown);
+	free(f);
+}
+END_TEST
+
+/* "env NAME=VALUE" per group (the defaults' lines too; a name given
+ * again replaces its value); "environment kept" instead of the clean one. */
+START_TEST(test_env_per_group)
+{
+	struct scn_file *f = parse_str("probe getip\nenv LANG=C.UTF-8\n[plain]\n"
+	                               "probe getip\n[set]\nprobe getip\n"
+	                               "env RES_OPTIONS=no-reload attempts:1\n"
+	                               "env LANG=C\nenvironment kept\n");
+	struct scn_case c;
+	scn_case_at(f, 0, &c);
+	ck_assert_str_eq(c.group, "plain");
+	ck_assert_uint_eq(c.nenv, 1);
+	ck_assert_str_eq(c.env[0], "LANG=C.UTF-8");
+	ck_assert(!c.env_kept);
+	scn_case_at(f, 1, &c);
+	ck_assert_uint_eq(c.nenv, 2);
+	ck_assert_str_eq(c.env[0], "LANG=C");
+	ck_assert_str_eq(c.env[1], "RES_OPTIONS=no-reload attempts:1");
+	ck_assert(c.env_kept);
 	free(f);
 }
 END_TEST
@@ -803,6 +827,17 @@ static const struct {
 	  "t.scn:2: bad name 'hat/com'; expected a domain name" },
 	{ "secrets-bad", T("probe getip\nsecrets yes\n"),
 	  "t.scn:2: bad secrets 'yes'; expected masked or shown" },
+	{ "env-bad", T("probe getip\nenv NOEQUALS\n"),
+	  "t.scn:2: bad env 'NOEQUALS': no '='" },
+	{ "env-name", T("probe getip\nenv A-B=1\n"),
+	  "t.scn:2: bad env 'A-B=1': the name must be letters, digits or '_' ('A-B' is not)" },
+	{ "env-empty", T("probe getip\nenv\n"),
+	  "t.scn:2: bad env '': no '='" },
+	{ "env-many", T("probe getip\nenv A=1\nenv B=1\nenv C=1\nenv D=1\nenv E=1\n"
+	                "env F=1\nenv G=1\nenv H=1\nenv I=1\n"),
+	  "t.scn:10: too many env lines; at most 8" },
+	{ "environment-bad", T("probe getip\nenvironment dirty\n"),
+	  "t.scn:2: bad environment 'dirty'; expected clean or kept" },
 	{ "secrets-two", T("probe getip\nsecrets shown masked\n"),
 	  "t.scn:2: 'secrets' takes exactly one value" },
 	{ "duplicate-value", T("probe getip res_loop getip\n"),
@@ -1013,6 +1048,7 @@ Suite *scenario_suite(void)
 	tc = tcase_create("Core");
 	tcase_add_test(tc, test_defaults_only);
 	tcase_add_test(tc, test_secrets_per_group);
+	tcase_add_test(tc, test_env_per_group);
 	tcase_add_test(tc, test_repro_matrix);
 	tcase_add_test(tc, test_groups);
 	tcase_add_test(tc, test_group_fields);

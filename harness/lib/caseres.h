@@ -26,6 +26,12 @@ struct case_result {
 	char     libc_tree[CR_TEXT];/* every "comm: libc" of the tree */
 	bool     start_failed;      /* the command could not start (error) */
 	char     command[512];      /* what ran, shell-quoted */
+	/* The program that ran, as its start found it (lib/envpolicy.h):
+	 * its absolute path ("PATH -> REAL" when a link), the "#!" script's
+	 * interpreter, and its environment: "kept" or "clean", the inherited
+	 * resolver variables removed, the assignments set on top. */
+	char     program[400], interpreter[400];
+	char     env_policy[16], env_removed[256], env_set[512];
 	char     dir[CR_TEXT];      /* case folder, relative to the run folder */
 	char     pcap[CR_TEXT];     /* relative to the run folder */
 	char     error[CR_TEXT];    /* the case could not run: why */

@@ -324,6 +324,10 @@ static void what_ran(FILE *f, const struct evidence *e)
 	const struct case_result *r = e->r;
 	fputs("## What ran\n\n", f);
 	fprintf(f, "- process under test: `%s`\n", r->command[0] ? r->command : "?");
+	if (r->program[0])   /* as its start looked it up (target.h) */
+		fprintf(f, "- program that ran: `%s`\n", r->program);
+	if (r->interpreter[0])
+		fprintf(f, "- its interpreter (`#!`): `%s`\n", r->interpreter);
 	if (e->rerun)
 		fprintf(f, "- to run it again: `%s`\n", e->rerun);
 	fprintf(f, "- resolv.conf update method: %s; options: %s\n", r->update, r->options);
@@ -336,8 +340,11 @@ static void what_ran(FILE *f, const struct evidence *e)
 		        r->switch_quiet_ms);
 	if (r->fresh_ran)
 		fprintf(f, "- fresh process started (capture clock): %.6f\n", r->fresh_time);
-	fprintf(f, "- process exit: %s\n\n",
-	        r->exit_code >= 0 ? "ended by itself during the case" : "still running; ended by whichns");
+	if (r->exit_code >= 0)
+		fprintf(f, "- process exit: ended by itself during the case, status "
+		        "%d\n\n", r->exit_code);
+	else
+		fputs("- process exit: still running; ended by whichns\n\n", f);
 }
 
 /* Which processes the C library above is that of (lib/procs.h), and
@@ -364,6 +371,29 @@ static void process_libcs(FILE *f, const struct case_result *r)
 	fputs("\n\n", f);
 }
 
+/* The command's environment (lib/envpolicy.h): which policy, what it
+ * removed, what was set on top, and the whole of it (env.txt). */
+static void command_env(FILE *f, const struct evidence *e)
+{
+	const struct case_result *r = e->r;
+	if (!r->env_policy[0])
+		return;
+	if (strcmp(r->env_policy, "clean") == 0)
+		fputs("- the process's environment: clean (PATH, HOME=/root, "
+		      "LC_ALL=C, and what was set below)\n", f);
+	else
+		fputs("- the process's environment: kept (the caller's, without the "
+		      "variables that change name resolution)\n", f);
+	fprintf(f, "- resolver variables removed: %s\n",
+	        r->env_removed[0] ? r->env_removed : "none");
+	fprintf(f, "- set for this case (`--env`, `env`): %s\n\n",
+	        r->env_set[0] ? r->env_set : "nothing");
+	if (e->environment)
+		fenced(f, "The environment the process got (`env.txt`; values of "
+		       "names with TOKEN, PASSWORD, SECRET or KEY masked)",
+		       e->environment);
+}
+
 static void environment(FILE *f, const struct evidence *e)
 {
 	const struct case_result *r = e->r;
@@ -373,6 +403,7 @@ static void environment(FILE *f, const struct evidence *e)
 	        e->nscd ? "ran in the case (its queries are on the wire too)"
 	                : "not running in the case");
 	process_libcs(f, r);
+	command_env(f, e);
 	fenced(f, "resolv.conf before the switch", e->rc_before);
 	fenced(f, "resolv.conf after the switch", e->rc_after);
 	fenced(f, "nsswitch.conf", e->nsswitch);
@@ -385,6 +416,9 @@ void evidence_report_md(FILE *f, const struct evidence *e)
 	const struct case_result *r = e->r;
 	fprintf(f, "# whichns evidence: %s\n\n", r->name);
 	verdict_section(f, r);
+	if (e->stderr_tail && e->stderr_tail[0])
+		fenced(f, "The last lines of its stderr (`process.err`)",
+		       e->stderr_tail);
 	chart(f, r);
 	if (!r->error[0] && !r->skip[0]) {
 		numbers(f, r);

@@ -21,6 +21,9 @@ struct evidence {
 	const char *rerun;        /* the whichns command line that ran it */
 	const char *kernel;       /* uname */
 	const char *rc_before, *rc_after, *nsswitch;  /* file contents */
+	const char *environment;  /* env.txt: the command's environment, or NULL */
+	const char *stderr_tail;  /* a command that could not run: the last
+	                           * lines of process.err, or NULL */
 	bool        nscd;         /* nscd ran in the case */
 	const struct wn_event *ev;
 	size_t      nev;

@@ -53,6 +53,9 @@ void job_from_scenario(struct job *j, const struct scn_case *c,
 	j->window_ms = c->window_ms;
 	j->timeout_ms = c->timeout_ms;
 	j->keep_secrets = c->secrets_shown;
+	j->env.mode = c->env_kept ? ENV_KEEP : ENV_CLEAN;
+	for (unsigned i = 0; i < c->nenv && i < SCN_ENV_MAX; i++)
+		envpolicy_add(&j->env, c->env[i]);
 	j->expected = V_NONE;
 
 	/* Exactly this case: its libc, its whole name, the same files. */
@@ -84,7 +87,29 @@ void job_exec_defaults(struct job *j)
 	j->switch_after_ms = 2000;
 	j->window_ms = 5000;
 	j->timeout_ms = 30000;
+	j->env.mode = ENV_KEEP;
 	j->expected = V_NONE;
+}
+
+/* words[i], an --env value (after "--env", or "--env=...") whose name
+ * looks like a secret (envpolicy_secret), as the rerun line writes it:
+ * NAME="${NAME:?}", taken from the shell that runs the line, never the
+ * value.  1 with it in buf, else 0. */
+static int secret_env_word(char *const *words, size_t i, char *buf, size_t size)
+{
+	const char *w = words[i], *pre = "";
+	if (strncmp(w, "--env=", 6) == 0) {
+		w += 6;
+		pre = "--env=";
+	} else if (i == 0 || strcmp(words[i - 1], "--env") != 0) {
+		return 0;
+	}
+	char why[160];
+	size_t k = strcspn(w, "=");
+	if (envpolicy_assign_valid(w, why, sizeof why) != 0 || !envpolicy_secret(w, k))
+		return 0;
+	snprintf(buf, size, "%s%.*s=\"${%.*s:?}\"", pre, (int)k, w, (int)k, w);
+	return 1;
 }
 
 void job_exec_command(struct job *j, char *const *argv, char *const *words)
@@ -94,11 +119,20 @@ void job_exec_command(struct job *j, char *const *argv, char *const *words)
 	size_t n = 0;
 	int k = snprintf(j->rerun, sizeof j->rerun, "whichns");
 	n = k > 0 ? (size_t)k : 0;
-	if (words[0] && n + 1 < sizeof j->rerun) {
-		j->rerun[n++] = ' ';
-		evidence_shell_quote(j->rerun + n, sizeof j->rerun - n, words);
-		if (!j->rerun[n])
-			j->rerun[n - 1] = '\0';   /* not even one word fit */
+	bool opts = true;   /* before "--": exec's own options */
+	for (size_t i = 0; words[i] && n + 1 < sizeof j->rerun; i++) {
+		char word[1024 + 8];
+		opts = opts && strcmp(words[i], "--") != 0;
+		if (!(opts && secret_env_word(words, i, word, sizeof word))) {
+			char *one[] = { words[i], NULL };
+			evidence_shell_quote(word, sizeof word, one);
+		}
+		k = snprintf(j->rerun + n, sizeof j->rerun - n, " %s", word);
+		if (k < 0 || (size_t)k >= sizeof j->rerun - n || !word[0]) {
+			j->rerun[n] = '\0';   /* whole words only */
+			break;
+		}
+		n += (size_t)k;
 	}
 }
 

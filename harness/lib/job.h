@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include "caseres.h"
+#include "envpolicy.h"
 #include "scenario.h"
 #include "verdict.h"
 
@@ -53,6 +54,10 @@ struct job {
 	unsigned    interval_ms;   /* how often it looks up; 0: unknown */
 	unsigned    before, switch_after_ms, switch_at_ms, window_ms, timeout_ms;
 	bool        keep_secrets;  /* show /etc/shadow and host keys unmasked */
+	struct envpolicy env;      /* the command's environment: clean for a
+	                            * scenario (unless "environment kept"),
+	                            * kept for exec; set[] points into the
+	                            * scenario case or the command line */
 	enum verdict expected;     /* given with the job (--expect); V_NONE:
 	                            * the baseline's, if any */
 	char        rerun[JOB_RERUN_MAX];   /* the whichns command for it alone */

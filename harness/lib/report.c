@@ -116,6 +116,11 @@ static void json_case_keys(FILE *f, const char *sep, const struct case_result *r
 	json_str(f, sep, "options", r->options, false);
 	json_str(f, sep, "cache", r->cache, false);
 	json_str(f, sep, "command", r->command, true);
+	json_str(f, sep, "program", r->program, true);
+	json_str(f, sep, "interpreter", r->interpreter, true);
+	json_str(f, sep, "env_policy", r->env_policy, true);
+	json_str(f, sep, "env_removed", r->env_removed, true);
+	json_str(f, sep, "env_set", r->env_set, true);
 	json_str(f, sep, "verdict", verdict_name(r->vd.v), false);
 	json_str(f, sep, "expected", r->expected == V_NONE ? "" :
 	         verdict_name(r->expected), true);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dns.h"
+#include "envpolicy.h"
 #include "resolvconf.h"
 #include "scenario.h"
 
@@ -30,10 +31,11 @@ static const char *const axis_names[SCN_AXES] = {
 static const char *const scalar_keys[] = {
 	"name", "interval", "window", "before", "switch-after", "timeout", "why",
 	"exec", "trigger", "fresh", "trigger-every", "fresh-for", "only",
-	"secrets", NULL,
+	"secrets", "env", "environment", NULL,
 };
 /* Keys whose value is the rest of the line, as written. */
-static const char *const text_keys[] = { "why", "exec", "trigger", "fresh", NULL };
+static const char *const text_keys[] = { "why", "exec", "trigger", "fresh",
+                                         "env", NULL };
 
 const char *scn_axis_name(enum scn_axis a)
 {
@@ -173,9 +175,32 @@ static int set_axis(struct parser *p, struct scn_group *g, enum scn_axis a,
 	return 0;
 }
 
+/* "env NAME=VALUE": the rest of the line; a name given again replaces
+ * its value. */
+static int set_env(struct parser *p, struct scn_group *g, const char *rest)
+{
+	char why[160];
+	if (envpolicy_assign_valid(rest, why, sizeof why) != 0)
+		return fail(p, "bad env '%s': %s", rest, why);
+	if (strlen(rest) >= sizeof g->env[0])
+		return fail(p, "'env' is longer than %zu characters; expected a "
+		            "shorter line", sizeof g->env[0] - 1);
+	size_t k = strcspn(rest, "=") + 1, i;
+	for (i = 0; i < g->nenv && strncmp(g->env[i], rest, k) != 0; i++)
+		;
+	if (i == SCN_ENV_MAX)
+		return fail(p, "too many env lines; at most %d", SCN_ENV_MAX);
+	strcpy(g->env[i], rest);
+	if (i == g->nenv)
+		g->nenv++;
+	return 0;
+}
+
 static int set_scalar(struct parser *p, struct scn_group *g, const char *key,
                       char **words, size_t nwords, const char *rest)
 {
+	if (strcmp(key, "env") == 0)
+		return set_env(p, g, rest);
 	/* Keys whose value is the rest of the line, as written. */
 	const struct { const char *key; char *field; size_t size; } text[] = {
 		{ "why", g->why, sizeof g->why },
@@ -220,6 +245,12 @@ static int set_scalar(struct parser *p, struct scn_group *g, const char *key,
 		if (strcmp(v, "masked") != 0 && strcmp(v, "shown") != 0)
 			return fail(p, "bad secrets '%s'; expected masked or shown", v);
 		g->secrets_shown = strcmp(v, "shown") == 0;
+		return 0;
+	}
+	if (strcmp(key, "environment") == 0) {
+		if (strcmp(v, "clean") != 0 && strcmp(v, "kept") != 0)
+			return fail(p, "bad environment '%s'; expected clean or kept", v);
+		g->env_kept = strcmp(v, "kept") == 0;
 		return 0;
 	}
 	if (strcmp(key, "before") == 0) {
@@ -333,7 +364,8 @@ static int parse_line(struct parser *p, struct scn_group *g, char *line)
 	return fail(p, "unknown key '%s'; expected one of: probe, update, "
 	            "options, cache, libc, name, interval, window, before, "
 	            "switch-after, timeout, why, exec, trigger, trigger-every, "
-	            "fresh, fresh-for, only, secrets, or a [group] header", key);
+	            "fresh, fresh-for, only, secrets, env, environment, or a [group] "
+	            "header", key);
 }
 
 int scn_parse(const char *text, size_t len, const char *path,
@@ -486,6 +518,9 @@ void scn_case_at(const struct scn_file *f, size_t i, struct scn_case *c)
 	strcpy(c->fresh, g->fresh);
 	strcpy(c->only, g->only);
 	c->secrets_shown = g->secrets_shown;
+	memcpy(c->env, g->env, sizeof c->env);
+	c->nenv = g->nenv;
+	c->env_kept = g->env_kept;
 	c->trigger_ms = g->trigger_ms;
 	c->fresh_ms = g->fresh_ms;
 	snprintf(c->name, sizeof c->name, "%s%s%s/%s/%s%s%s",

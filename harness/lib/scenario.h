@@ -21,6 +21,7 @@
 #define SCN_FILE_MAX   (1u << 20) /* a scenario file */
 #define SCN_TEXT_MAX   256 /* a command line */
 #define SCN_NAME_MAX   256 /* five axis words and separators fit */
+#define SCN_ENV_MAX    8   /* "env NAME=VALUE" lines of a group */
 
 enum scn_axis { SCN_PROBE, SCN_UPDATE, SCN_OPTIONS, SCN_CACHE, SCN_LIBC,
                 SCN_AXES };
@@ -47,6 +48,12 @@ struct scn_group {
 	unsigned trigger_ms, fresh_ms;
 	char     only[16];
 	bool     secrets_shown;            /* /etc/shadow and host keys unmasked */
+	/* The process's environment (lib/envpolicy.h): "env NAME=VALUE"
+	 * lines, and "environment kept" (the caller's, minus the resolver
+	 * variables) instead of the fixed one. */
+	char     env[SCN_ENV_MAX][SCN_TEXT_MAX];
+	unsigned nenv;
+	bool     env_kept;
 	unsigned line;                     /* where the group starts */
 };
 
@@ -69,6 +76,9 @@ struct scn_case {
 	unsigned trigger_ms, fresh_ms;
 	char     only[16];
 	bool     secrets_shown;
+	char     env[SCN_ENV_MAX][SCN_TEXT_MAX];
+	unsigned nenv;
+	bool     env_kept;
 };
 
 /*
