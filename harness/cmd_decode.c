@@ -19,7 +19,11 @@
  * out, so the wire verdict is what decode gives.  With --case DIR the
  * case's result.txt tells what the file cannot: the switch, the window's
  * end, the --only type, when the fresh process started and the packets
- * the capture lost, so a case's own folder decodes to the case's verdict.
+ * the capture lost, so a case's own folder decodes to the case's verdict;
+ * and its picture draws nscd's queries apart, as the case's does (a
+ * case's nscd has an address of its own; a capture from elsewhere has no
+ * sender decode could name).  Paths (paths.h) are not decided here:
+ * paths_decide() takes every message in memory, which decode never keeps.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +46,7 @@
 #include "exitcodes.h"
 #include "runfolder.h"
 #include "timeline.h"
+#include "wnconst.h"
 
 #define OUT_BUFFER (1 << 20)
 #define LINKS_SHOWN 8           /* link types named in the summary */
@@ -121,6 +126,7 @@ struct decode_opts {
 	unsigned long long dropped; /* --case: packets the case's capture lost */
 	char   case_only[16];       /* --case: its "only" type, kept here */
 	char   case_pcap[4096];     /* --case: DIR/capture.pcap */
+	struct path_senders senders;/* --case: nscd's address (nnscd 0: none) */
 };
 
 /* What decode adds to flow's counts (flow_stats()). */
@@ -199,6 +205,12 @@ static int from_case(struct decode_opts *o)
 		         o->casedir);
 		o->file = o->case_pcap;
 	}
+	/* Who sent what, for the picture, as the case's own (casefolder.c). */
+	if (pkt_addr_parse(WN_NSCD4, &o->senders.nscd[0]) == 0 &&
+	    pkt_addr_parse(WN_NSCD6, &o->senders.nscd[1]) == 0)
+		o->senders.nnscd = 2;
+	for (unsigned i = 0; i < r.npaths && i < PATHS_MAX; i++)
+		o->senders.triggers |= r.paths[i].sender == PS_PROCESS_TRIGGERS;
 	if (!o->switched && r.switched && r.switch_time > 0) {
 		o->switched = true;
 		o->t_switch = r.switch_time;
@@ -792,6 +804,9 @@ static int outputs_open(struct decoder *d, struct outdir *od)
 			.only_qtype = o->switched ? o->only_qtype : 0,
 		};
 		timeline_init_scope(d->tl, &sc);
+		struct path_senders ps = o->senders;   /* nnscd 0 without --case */
+		ps.t_fresh = sc.t_fresh > 0 ? sc.t_fresh : 0;
+		timeline_set_senders(d->tl, &ps);
 		d->tsv = od->ftsv;
 		d->json = od->fjson;
 		if (o->format_given) {

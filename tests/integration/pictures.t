@@ -10,10 +10,15 @@
 # give the fresh process its lane, reach the window's end, and say the
 # verdict in its title; report.md must put verdict, chart, numbers,
 # timeline (with the frame numbers tshark gives) and environment in that
-# order.  Then headless Chromium parses each SVG (--dump-dom) and takes a
-# screenshot, whose pixels are counted (pngcount.pl): not blank, the
-# heading drawn, and no counted-query colour in the new server's lane of
-# the STALE case.
+# order.  nscd runs in both, at its own address (198.51.100.3): its
+# queries must be drawn apart (rows of their own, outlined marks), as
+# many as events.tsv has from that address, and the sendmail case's
+# paths (who sent what: doc/design.md, "Paths") must be under the title,
+# as report.md says them.  Then headless Chromium parses each SVG
+# (--dump-dom) and takes a screenshot, whose pixels are counted
+# (pngcount.pl): not blank, the heading drawn, no counted-query colour in
+# the new server's lane of the STALE case, and nscd's mark in the getip
+# case outlined: the server's colour around it, none inside.
 #
 # Chromium never touches the host: it runs in a network namespace of its
 # own (unshare -n: no network at all), with a clean environment whose
@@ -57,6 +62,20 @@ lane_y() {
 }
 # caption FILE WHAT N: the Nth lane caption "K WHAT" (lanes: old, new, other, fresh)
 caption() { grep -o ">[0-9]* $2</text>" "$1" | sed -n "$3p" | tr -dc '0-9'; }
+# lane_captions FILE LANE WHAT: the counts "K WHAT" in that lane, top down
+# (with nscd's rows: the process's first, then nscd's)
+lane_captions() {
+	local top bottom
+	read -r top bottom < <(lane_y "$1" "$2")
+	grep -o "<text x=\"164\" y=\"[0-9]*\"[^>]*>[0-9]* $3</text>" "$1" |
+		awk -F'"' -v t="$top" -v b="$bottom" '$4 > t && $4 < b && match($0, />[0-9]+ /) { print substr($0, RSTART + 1, RLENGTH - 2) }' |
+		tr '\n' ' ' | sed 's/ $//'
+}
+# plain_text FILE CLASS: the drawn text of each <text class=CLASS>, tags
+# taken out, lines joined by a space
+plain_text() {
+	grep -o "<text class=\"$2\"[^>]*>.*</text>" "$1" | sed 's/<[^>]*>//g' | tr '\n' ' ' | sed 's/ $//'
+}
 
 # ---- sendmail with nscd: --only MX, STALE, a fresh process ----
 r="$sm/result.txt"; svg="$sm/timeline.svg"
@@ -78,9 +97,40 @@ uncounted=$(awk -F'\t' -v end="$(field "$r" window_end)" -v fresh="$(field "$r" 
 	"$sm/events.tsv" | wc -l)
 [ "$uncounted" -gt 0 ]
 ok $? "sendmail: the trigger's lookups reached the new server ($uncounted queries the verdict does not count)"
-is "$(caption "$svg" 'not counted' 2)" "$uncounted" "sendmail: the new server's lane shows them, as not counted"
+# Who sent them: nscd from its own address, the process and its triggers
+# from theirs.
+by_nscd=$(awk -F'\t' -v end="$(field "$r" window_end)" -v fresh="$(field "$r" fresh_time)" \
+	'NR > 1 && $3 == "new" && $4 == "query" && $1 < fresh && ($10 != "MX" || $1 > end) && $5 ~ /^198\.51\.100\.3:|^\[?2001:db8:100::3\]?:/' \
+	"$sm/events.tsv" | wc -l)
+[ "$by_nscd" -gt 0 ] && [ "$by_nscd" -lt "$uncounted" ]
+ok $? "sendmail: nscd sent $by_nscd of them, the process and its triggers the rest"
+is "$(lane_captions "$svg" new 'not counted')" "$((uncounted - by_nscd)) $by_nscd" \
+	"sendmail: the new server's lane shows them, as not counted, the process's and nscd's rows apart"
 is "$(count "$svg" 'class="m uncounted new"' | awk '{ print ($1 > 0) }')" 1 \
-	"sendmail: ... drawn grey"
+	"sendmail: ... the process's drawn grey"
+nscd_mark=$(grep -o '<rect class="m uncounted new nscd"[^>]*' "$svg" | head -n 1)
+case "$nscd_mark" in
+*'fill="#bdbdbd" fill-opacity="0.3" stroke="#bdbdbd" stroke-width="2"'*)
+	ok 0 "sendmail: ... nscd's grey too, outlined" ;;
+*)	ok 1 "sendmail: ... nscd's grey too, outlined: ${nscd_mark:-no mark}" ;;
+esac
+# The lanes nscd sent queries in: a server's, or the fresh process's.
+nscd_lanes=$(awk -F'\t' -v fresh="$(field "$r" fresh_time)" \
+	'NR > 1 && $4 == "query" && $5 ~ /^198\.51\.100\.3:|^\[?2001:db8:100::3\]?:/ { print ($1 >= fresh ? "fresh" : $3) }' \
+	"$sm/events.tsv" | sort -u | tr '\n' ' ')
+is "$(grep -c '<text class="sender nscd"[^>]*>via nscd</text>' "$svg")" "$(echo $nscd_lanes | wc -w)" \
+	"sendmail: nscd's rows are named in each lane it sent queries in ($nscd_lanes)"
+tr -d '\n' <"$svg" | grep -q '<g class="legend-senders">.*sent by the process or its triggers itself.*sent by nscd on its behalf'
+ok $? "sendmail: the legend says which marks the process (and its triggers) sent and which nscd"
+# The paths, as report.md says them, under the title and in <title>.
+paths=$(sed -n 's/^By path: \(.*\) (see "Paths" below)\.$/\1/p' "$sm/report.md")
+[ "$(field "$r" paths)" -gt 1 ] && [ -n "$paths" ]
+ok $? "sendmail: $(field "$r" paths) paths, report.md's line: $paths"
+case "$title" in
+*" — By path: $paths</title>") ok 0 "sendmail: <title> ends with the paths' verdicts" ;;
+*)	ok 1 "sendmail: <title> ends with the paths' verdicts: $title" ;;
+esac
+is "$(plain_text "$svg" paths)" "By path: $paths" "sendmail: ... and they are drawn under the title"
 is "$(caption "$svg" 'to new' 1)" "$(field "$r" fresh_queries_new)" \
 	"sendmail: the fresh process's lane counts its MX queries to the new server"
 [ "$(count "$svg" 'class="m query fresh-new"')" -gt 0 ]
@@ -118,12 +168,40 @@ end_x=$(line_x "$svg" window-end); right=$(marks_right "$svg")
 [ -n "$end_x" ] && [ "$end_x" -gt $((right + 100)) ] && [ "$end_x" -le 870 ]
 ok $? "getip/nscd: the axis reaches the window's end, far right of the last mark (end at x=$end_x, last mark ends at x=$right)"
 is "$(count "$svg" 'fresh')" 0 "getip/nscd: no fresh process, no fresh lane"
+# Every query on the wire is nscd's (getip asks nscd over its socket).
+q_nscd=$(awk -F'\t' 'NR > 1 && $4 == "query" && $5 ~ /^198\.51\.100\.3:|^\[?2001:db8:100::3\]?:/' "$gi/events.tsv" | wc -l)
+is "$q_nscd" "$(awk -F'\t' 'NR > 1 && $4 == "query"' "$gi/events.tsv" | wc -l)" \
+	"getip/nscd: every query in events.tsv is from nscd's address ($q_nscd)"
+is "$(lane_captions "$svg" old counted) $(lane_captions "$svg" new counted)" \
+	"$(field "$r" queries_old_before) $(field "$r" queries_new_after)" \
+	"getip/nscd: nscd's rows alone, counting its queries to each server"
+is "$(count "$svg" 'class="m query new nscd"') $(count "$svg" 'class="m query new"') $(count "$svg" 'class="sender own"')" \
+	"1 0 0" "getip/nscd: its query to the new server is drawn as nscd's; no row of the process's"
+grep -q '>sent by the process itself (none here)</text>' "$svg"
+ok $? "getip/nscd: the legend says the process sent none"
+is "$(field "$r" paths) $(count "$svg" 'By path')" "1 0" "getip/nscd: one path, no paths line"
+
+# ---- decode --case: the case's own capture, drawn the same way ----
+# marks FILE: each kind of mark (its class) with how many, one a line
+marks() { grep -o '<rect class="m [^"]*"' "$1" | sort | uniq -c; }
+# senders FILE: the names of the senders' rows, top down
+senders() { grep -o '<text class="sender [^>]*>[^<]*' "$1" | sed 's/.*>//' | tr '\n' '/'; }
+for c in "$sm" "$gi"; do
+	name=$(field "$c/result.txt" case)
+	"$W" decode --case "$c" -o "$tmp/decoded" >"$tmp/decode.out" 2>&1
+	ok $? "$name: decode --case runs on its folder"
+	is "$(marks "$tmp/decoded/timeline.svg")" "$(marks "$c/timeline.svg")" \
+		"$name: decode's timeline.svg has the case's marks, nscd's apart ($(marks "$c/timeline.svg" | grep -c nscd) kinds of nscd's)"
+	is "$(senders "$tmp/decoded/timeline.svg")" "$(senders "$c/timeline.svg")" \
+		"$name: ... and names the same senders' rows ($(senders "$c/timeline.svg"))"
+	rm -rf "$tmp/decoded"
+done
 
 # ---- In a real browser ----
 # WHICHNS_CHROMIUM names another browser binary (or none: the skip path).
 chromium=${WHICHNS_CHROMIUM-$(command -v chromium || command -v chromium-browser || true)}
 if ! [ -x "$chromium" ]; then
-	skip "no chromium to run (apt-get install chromium; make check installs it)${WHICHNS_CHROMIUM:+; WHICHNS_CHROMIUM=$WHICHNS_CHROMIUM}" 11
+	skip "no chromium to run (apt-get install chromium; make check installs it)${WHICHNS_CHROMIUM:+; WHICHNS_CHROMIUM=$WHICHNS_CHROMIUM}" 12
 	done_testing
 	exit
 fi
@@ -196,5 +274,13 @@ read -r n0 n1 < <(lane_y "$gi/timeline.svg" new)
 new_px=$(perl "$png" "$pic" 170 "$n0" 870 "$n1" '#1b9e77' 40)
 [ "$new_px" -gt 0 ]
 ok $? "getip/nscd: on screen, its new-server query is in the new server's colour ($new_px pixels)"
+# nscd's mark, outlined: the new server's colour on its 2-pixel border,
+# none inside it (a light fill).
+read -r mx my mw mh < <(grep -o '<rect class="m query new nscd" x="[0-9.]*" y="[0-9.]*" width="[0-9.]*" height="[0-9.]*"' \
+	"$gi/timeline.svg" | head -n 1 | awk -F'"' '{ printf "%d %d %d %d\n", $4, $6, $8, $10 }')
+read -r ring inside < <(perl "$png" "$pic" $((mx - 1)) $((my - 1)) $((mx + mw + 1)) $((my + mh + 1)) '#1b9e77' 40 \
+	$((mx + 1)) $((my + 1)) $((mx + mw - 1)) $((my + mh - 1)) '#1b9e77' 40 | tr '\n' ' ')
+[ "$ring" -gt $((2 * mh)) ] && [ "$inside" -eq 0 ]
+ok $? "getip/nscd: on screen, nscd's mark is outlined ($ring pixels of the colour around it, $inside inside)"
 is "$(ls -a /dev/shm | grep -c '^\.org\.chromium' || true)" "$shm_before" "Chromium left nothing in /dev/shm"
 done_testing
