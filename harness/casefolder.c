@@ -19,6 +19,7 @@
 #include "spawn.h"
 #include "target.h"
 #include "timeline.h"
+#include "wnconst.h"
 
 /* A case's events.tsv holds a line per DNS message; a case watches for
  * seconds, so this bounds it far above anything real. */
@@ -60,16 +61,37 @@ struct picture {
 	size_t nev;
 };
 
+/* Who sent the case's queries, as case.c told them for the paths:
+ * nscd's address is its own in every case (the process never has it, so
+ * a case without nscd has no message from it), the triggers are named
+ * when a path says so. */
+static void picture_senders(const struct case_result *r, struct tl_paths *tp)
+{
+	memset(tp, 0, sizeof *tp);
+	if (pkt_addr_parse(WN_NSCD4, &tp->senders.nscd[0]) == 0 &&
+	    pkt_addr_parse(WN_NSCD6, &tp->senders.nscd[1]) == 0)
+		tp->senders.nnscd = 2;
+	tp->senders.t_fresh = r->fresh_ran && r->fresh_time > 0 ? r->fresh_time : 0;
+	for (unsigned i = 0; i < r->npaths && i < PATHS_MAX; i++)
+		tp->senders.triggers |= r->paths[i].sender == PS_PROCESS_TRIGGERS;
+	tp->paths = r->paths;
+	tp->npaths = r->npaths < PATHS_MAX ? r->npaths : PATHS_MAX;
+	tp->more = r->paths_more;
+}
+
 /* The picture greys what the verdict does not count, by the same scope
- * as report.md's table, and says the verdict in its title. */
+ * as report.md's table, and says the verdict in its title; nscd's
+ * queries and the paths' verdicts are drawn apart (timeline.h). */
 static int write_timeline(FILE *f, const void *arg)
 {
 	const struct picture *p = arg;
 	struct tl_scope sc;
+	struct tl_paths tp;
 	char title[1024];
 	evidence_scope(p->r, &sc);
 	evidence_picture_title(title, sizeof title, p->r);
-	return timeline_svg(f, p->ev, p->nev, &sc, title);
+	picture_senders(p->r, &tp);
+	return timeline_svg_paths(f, p->ev, p->nev, &sc, &tp, title);
 }
 
 /* The folder's events; none (and a line on stderr) when events.tsv is
