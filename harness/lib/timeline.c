@@ -511,7 +511,7 @@ static void draw_groups(FILE *f, const struct timeline *tl,
 		if (*b)
 			fprintf(f, "<text class=\"sender own\" x=\"8\" y=\"%d\" "
 			        "font-size=\"10\" font-style=\"italic\" fill=\"#333\">%s"
-			        "</text>\n", y + 24, b);
+			        "</text>\n", y + 23, b);
 	}
 }
 
