@@ -6,9 +6,10 @@
  * of the tree (tree_ops, applied once per case) and the parts of /proc
  * that speak for the whole host (proc_ops, applied by each process that
  * enters).  The privileges follow in sandbox_enter(): a new session, the
- * capability bounding set cut to kept_caps, no new privileges, and a
- * seccomp filter for the only host-wide state those leave in reach, the
- * kernel keyrings.
+ * capability bounding set cut to kept_caps, limits on the files it
+ * writes and its core dumps, no new privileges, and a seccomp filter for
+ * the host-wide state those leave in reach (sandbox_filter.c: the kernel
+ * keyrings, module loads on its behalf, user namespaces).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,17 +21,17 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <linux/audit.h>
 #include <linux/capability.h>
-#include <linux/filter.h>
 #include <linux/openat2.h>
-#include <linux/seccomp.h>
 #include "cli.h"
 #include "sandbox.h"
+#include "sandbox_filter.h"
 #include "shadow.h"
+#include "wnconst.h"
 
 /* The case's private /run holds the tree and the overlays' upper layers;
  * the tree is STAGE/root, and the process never sees the rest of STAGE. */
@@ -122,16 +123,17 @@ static const struct { const char *dir, *pattern; } secret_keys[] = {
 
 /*
  * What a daemon needs, and no more (doc/sandbox.md says which daemon
- * needs which): the container runtimes' default set without CAP_MKNOD.
- * Everything else, CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_RAWIO,
- * CAP_SYS_BOOT, CAP_SYS_TIME, CAP_SYSLOG, CAP_NET_ADMIN, CAP_SYS_PTRACE
- * and CAP_DAC_READ_SEARCH among them, leaves the bounding set, so no
- * exec can bring it back.
+ * needs which): the container runtimes' default set without CAP_MKNOD
+ * and CAP_AUDIT_WRITE (which writes the host's audit log; no daemon
+ * measured needs it).  Everything else, CAP_SYS_ADMIN, CAP_SYS_MODULE,
+ * CAP_SYS_RAWIO, CAP_SYS_BOOT, CAP_SYS_TIME, CAP_SYSLOG, CAP_NET_ADMIN,
+ * CAP_SYS_PTRACE, CAP_SYS_RESOURCE and CAP_DAC_READ_SEARCH among them,
+ * leaves the bounding set, so no exec can bring it back.
  */
 static const int kept_caps[] = {
 	CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID, CAP_KILL,
 	CAP_SETGID, CAP_SETUID, CAP_SETPCAP, CAP_SETFCAP, CAP_NET_BIND_SERVICE,
-	CAP_NET_RAW, CAP_SYS_CHROOT, CAP_AUDIT_WRITE,
+	CAP_NET_RAW, CAP_SYS_CHROOT,
 };
 
 #define N(a) (sizeof (a) / sizeof (a)[0])
@@ -449,39 +451,25 @@ static int drop_caps(char *err, size_t errsize)
 	return 0;
 }
 
-/* The kernel keyrings are the host's (uid 0's keyring outlives any
- * case) and no capability guards them: keyctl, add_key and request_key
- * fail with EPERM, for 64-bit, x32 and 32-bit callers alike. */
-#define DENY(nr) \
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM)
-
-static int deny_keyrings(char *err, size_t errsize)
+/*
+ * Soft and hard limits alike: without CAP_SYS_RESOURCE the process cannot
+ * raise them again.  The size of each file it writes: its stdout and
+ * stderr are files of the results folder on the host (process.out...),
+ * and a write past the limit fails with EFBIG and raises SIGXFSZ, which
+ * ends a program that does not handle it (the report says so).  No core
+ * files: a crash's core would be written by the host's core handler.
+ */
+static int set_limits(char *err, size_t errsize)
 {
-#if defined(__x86_64__)
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 10, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 8),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, ~0x40000000u),   /* x32 */
-		DENY(SYS_keyctl), DENY(SYS_add_key), DENY(SYS_request_key),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		DENY(288), DENY(286), DENY(287),   /* i386 keyctl, add_key, request_key */
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	static const struct { int res; rlim_t max; const char *name; } lim[] = {
+		{ RLIMIT_FSIZE, (rlim_t)WN_FILE_MAX_MIB << 20, "RLIMIT_FSIZE" },
+		{ RLIMIT_CORE, 0, "RLIMIT_CORE" },
 	};
-#else
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		DENY(SYS_keyctl), DENY(SYS_add_key), DENY(SYS_request_key),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-#endif
-	struct sock_fprog prog = { .len = (unsigned short)N(f), .filter = f };
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0)
-		fail("cannot install the seccomp filter: %s", strerror(errno));
+	for (size_t i = 0; i < N(lim); i++) {
+		struct rlimit r = { lim[i].max, lim[i].max };
+		if (setrlimit(lim[i].res, &r) != 0)
+			fail("setrlimit(%s): %s", lim[i].name, strerror(errno));
+	}
 	return 0;
 }
 
@@ -490,7 +478,8 @@ int sandbox_enter(const struct sandbox *sb, char *err, size_t errsize)
 	/* A session of its own: no controlling terminal to push input into. */
 	if (setsid() < 0)
 		fail("setsid: %s", strerror(errno));
-	if (pivot(sb, err, errsize) != 0 || drop_caps(err, errsize) != 0)
+	if (pivot(sb, err, errsize) != 0 || set_limits(err, errsize) != 0 ||
+	    drop_caps(err, errsize) != 0)
 		return -1;
-	return deny_keyrings(err, errsize);
+	return sandbox_filter_install(err, errsize);
 }

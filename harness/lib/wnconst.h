@@ -33,4 +33,8 @@
 #define WN_QNAME     "hat.com"
 #define WN_HOSTNAME  "client.hat.com"   /* the case's own host name */
 
+/* The largest file a process of the sandbox may write (RLIMIT_FSIZE):
+ * its stdout and stderr are files of the results folder on the host. */
+#define WN_FILE_MAX_MIB 256
+
 #endif
