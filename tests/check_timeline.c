@@ -573,7 +573,7 @@ START_TEST(no_nscd_plain)
 	ev[0] = msg(T0 - 1, WN_NSCD6, VD_OLD, false, DNS_T_A);
 	char *s = render_events(ev, NROWS(ev), &sc, &tp, "x");
 	ASSERT_XML(s);
-	ck_assert(strstr(s, ">and its triggers</text>"));
+	ck_assert(strstr(s, ">+ triggers</text>"));
 	ck_assert(strstr(s, ">sent by the process or its triggers itself</text>"));
 	free(s);
 }

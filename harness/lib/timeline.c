@@ -498,7 +498,7 @@ static void draw_groups(FILE *f, const struct timeline *tl,
 		int y = fr->group_y[via][l];
 		const char *a = via ? "via nscd" : l == L_FRESH ? "itself" : "process";
 		const char *b = !via && l != L_FRESH && tl->senders.triggers
-		              ? "and its triggers" : "";
+		              ? "+ triggers" : "";
 		if (!y)
 			continue;
 		if (via && fr->group_y[0][l])   /* below the process's rows */
