@@ -58,11 +58,13 @@ grep -qxF -- "--- expected ($tmp/exp/$key)" "$tmp/err"; ok $? "the diff names th
 
 # 3. --json: one line per case on stdout, nothing else, valid UTF-8
 # even when the command line holds Latin-1.
-"$W" exec -q --json --timeout 2s --results "$tmp/r" -- sleep 100 "caf$(printf '\351')" >"$tmp/json" 2>/dev/null
+# (sh -c, so the byte is an argument that does not make the command fail
+# before its first lookup: that could not run, exit 3.)
+"$W" exec -q --json --timeout 2s --results "$tmp/r" -- sh -c 'sleep 100' "caf$(printf '\351')" >"$tmp/json" 2>/dev/null
 is "$?" 4 "exec --json: the same exit status"
 is "$(wc -l <"$tmp/json")" 1 "exec --json: one line on stdout"
 valid_json "$tmp/json"; ok $? "exec --json: the line is JSON, in valid UTF-8"
-grep -qF "\"command\": \"sleep 100 'caf$(printf '\357\277\275')'\"" "$tmp/json"
+grep -qF "\"command\": \"sh -c 'sleep 100' 'caf$(printf '\357\277\275')'\"" "$tmp/json"
 ok $? "exec --json: the Latin-1 byte is U+FFFD"
 utf8 "$tmp/r/latest-exec/summary.json" && valid_json <(tr -d '\n' <"$tmp/r/latest-exec/summary.json")
 ok $? "summary.json of that command line is valid UTF-8 JSON"
