@@ -264,6 +264,7 @@ struct case_state {
 	struct capture cap;
 	struct observe ob;           /* what the capture and the output show */
 	FILE          *out;          /* process.out: stdout, kept as it came */
+	size_t         out_len;      /* bytes in process.out (out_keep) */
 	struct target  tgt, nscd, fresh;
 	struct proctree procs;       /* the process's tree, sampled while it lives */
 	struct triggers trig;
@@ -359,6 +360,20 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h,
 	observe_frame(ctx, linktype, bytes, h->caplen, t);
 }
 
+/* process.out, a file on the host, stops at the size the sandbox lets a
+ * process's own files reach (WN_FILE_MAX_MIB, doc/sandbox.md); the rest
+ * is read for the application view and dropped, and the report says so. */
+static void out_keep(struct case_state *c, const char *buf, size_t n)
+{
+	const size_t max = (size_t)WN_FILE_MAX_MIB << 20;
+	size_t room = c->out_len < max ? max - c->out_len : 0;
+	size_t k = n < room ? n : room;
+	fwrite(buf, 1, k, c->out);
+	c->out_len += k;
+	if (k < n)
+		c->r->out_cut = true;
+}
+
 /* The process's stdout: kept in process.out, and read for the
  * application view. */
 static void read_output(struct case_state *c, int fd)
@@ -366,7 +381,7 @@ static void read_output(struct case_state *c, int fd)
 	char buf[4096];
 	ssize_t n;
 	while ((n = read(fd, buf, sizeof buf)) > 0) {
-		fwrite(buf, 1, (size_t)n, c->out);
+		out_keep(c, buf, (size_t)n);
 		observe_output(&c->ob, buf, (size_t)n, now_realtime());
 	}
 }

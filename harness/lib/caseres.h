@@ -58,6 +58,7 @@ struct case_result {
 	unsigned long long dropped;
 	unsigned packets, malformed;
 	int      exit_code;         /* process's, -1 while running at the end */
+	bool     out_cut;           /* process.out stopped at WN_FILE_MAX_MIB */
 	bool     complete;          /* false: interrupted or crashed */
 };
 

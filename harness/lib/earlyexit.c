@@ -10,6 +10,7 @@ static const char *signal_name(int sig)
 		[5] = "SIGTRAP", [6] = "SIGABRT", [7] = "SIGBUS", [8] = "SIGFPE",
 		[9] = "SIGKILL", [10] = "SIGUSR1", [11] = "SIGSEGV", [12] = "SIGUSR2",
 		[13] = "SIGPIPE", [14] = "SIGALRM", [15] = "SIGTERM",
+		[25] = "SIGXFSZ",   /* past the sandbox's file size limit */
 	};
 	return sig > 0 && sig < (int)(sizeof names / sizeof names[0]) ? names[sig]
 	                                                               : NULL;

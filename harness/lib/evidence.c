@@ -7,10 +7,12 @@
  * trust: the capture is beside the report.  Each section is a function
  * of its own: a new line goes in the section it belongs to.
  */
+#include <signal.h>
 #include <string.h>
 #include "evidence.h"
 #include "escape.h"
 #include "timeline.h"
+#include "wnconst.h"
 
 void evidence_shell_quote(char *buf, size_t size, char *const argv[])
 {
@@ -340,7 +342,18 @@ static void what_ran(FILE *f, const struct evidence *e)
 		        r->switch_quiet_ms);
 	if (r->fresh_ran)
 		fprintf(f, "- fresh process started (capture clock): %.6f\n", r->fresh_time);
-	if (r->exit_code >= 0)
+	if (r->out_cut)
+		fprintf(f, "- process.out: cut at %d MiB, the size the sandbox allows "
+		        "a file; what the process wrote to its stdout after that was "
+		        "read (for the application view) and dropped\n",
+		        WN_FILE_MAX_MIB);
+	if (r->exit_code == 128 + SIGXFSZ)   /* the sandbox's RLIMIT_FSIZE */
+		fprintf(f, "- process exit: ended during the case, status %d: "
+		        "SIGXFSZ, a file it wrote (its stderr, process.err, or one of "
+		        "its own) reached the %d MiB the sandbox allows a file; what "
+		        "it wrote after that is lost\n\n", r->exit_code,
+		        WN_FILE_MAX_MIB);
+	else if (r->exit_code >= 0)
 		fprintf(f, "- process exit: ended by itself during the case, status "
 		        "%d\n\n", r->exit_code);
 	else
