@@ -24,6 +24,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <grp.h>
+#include <pwd.h>
 #include <unistd.h>
 #include "dnsquery.h"
 #include "spawn.h"
@@ -48,12 +50,78 @@ static void servers_stop(void *arg)
 	}
 }
 
+/* The user dnsmasq drops to once it has bound its sockets and opened
+ * its log (--user, --group): Debian's dnsmasq-base makes "dnsmasq";
+ * "nobody" where it is missing.  0, or -1 when neither exists. */
+static int server_user(char *user, size_t usize, char *group, size_t gsize)
+{
+	static const char *const names[] = { "dnsmasq", "nobody" };
+	for (size_t i = 0; i < 2; i++) {
+		struct passwd *pw = getpwnam(names[i]);
+		struct group *gr = pw ? getgrgid(pw->pw_gid) : NULL;
+		if (pw && gr && pw->pw_uid != 0) {
+			snprintf(user, usize, "--user=%s", pw->pw_name);
+			snprintf(group, gsize, "--group=%s", gr->gr_name);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static volatile sig_atomic_t server_stopping;
+static void on_server_stop(int sig) { (void)sig; server_stopping = 1; }
+
+/*
+ * dnsmasq's parent-death signal does not survive its change of user, so
+ * it runs as PID 2 of a PID namespace of its own, whose init (PID 1, root,
+ * doing nothing but reap) keeps that signal: when this process ends,
+ * init is killed, and the kernel kills dnsmasq with the namespace.  This
+ * process, the one the case knows, ends when init does, with dnsmasq's
+ * status; on SIGTERM it ends init and then itself.  Never returns.
+ */
+static void server_keep(char *const argv[])
+{
+	struct sigaction sa = { .sa_handler = on_server_stop };
+	sigaction(SIGTERM, &sa, NULL);
+	close_range(3, ~0U, 0);   /* nothing of the case's: only its logs */
+	if (unshare(CLONE_NEWPID) != 0) {
+		fprintf(stderr, "unshare(CLONE_NEWPID): %s\n", strerror(errno));
+		_exit(3);
+	}
+	pid_t init = spawn_fork(), st_pid;
+	int st = 0, code = 0;
+	if (init == 0) {
+		pid_t d = spawn_fork();
+		if (d == 0) {
+			execvp(argv[0], argv);
+			fprintf(stderr, "cannot run dnsmasq: %s\n", strerror(errno));
+			_exit(127);
+		}
+		while ((st_pid = wait(&st)) > 0 || errno == EINTR)
+			if (st_pid == d)
+				code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		_exit(d < 0 ? 3 : code);
+	}
+	if (init < 0)
+		_exit(3);
+	while ((st_pid = waitpid(init, &st, 0)) < 0 && errno == EINTR)
+		if (server_stopping)
+			kill(init, SIGKILL);   /* the namespace, dnsmasq with it */
+	code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	if (server_stopping || (code > 128 && code < 128 + 32)) {
+		int sig = server_stopping ? SIGTERM : code - 128;
+		signal(sig, SIG_DFL);
+		raise(sig);   /* ended as dnsmasq did, for topo_server_gone */
+	}
+	_exit(code);
+}
+
 /* In the server child: never returns. */
 static void server_child(const struct server *s, const struct topo_config *cfg,
                          int ready_w, int go_r)
 {
 	char cmds[1024], err[512], common[PATH_MAX], own[PATH_MAX], any[PATH_MAX];
-	char listen[128], logopt[PATH_MAX + 32];
+	char listen[128], logopt[PATH_MAX + 32], user[300], group[300];
 
 	spawn_redirect(0, "/dev/null");
 	spawn_redirect(1, s->errlog);
@@ -93,18 +161,21 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 	snprintf(listen, sizeof listen, "--listen-address=%s,%s", s->addr4,
 	         s->addr6);
 	snprintf(logopt, sizeof logopt, "--log-facility=%s", s->log);
+	if (server_user(user, sizeof user, group, sizeof group) != 0) {
+		fprintf(stderr, "no user for dnsmasq to run as: neither 'dnsmasq' "
+		        "nor 'nobody' exists (apt-get install dnsmasq-base)\n");
+		_exit(3);
+	}
 	char *argv[] = {
 		(char *)(uintptr_t)cfg->dnsmasq, "--keep-in-foreground", common, own,
 		listen, logopt,
-		/* No pid file; stay root so the parent-death signal survives
-		 * (a credential change would clear it). */
-		"--pid-file=", "--user=root", "--group=root",
+		/* No pid file.  Root only to bind port 53 and open the log
+		 * (which it then hands to its user); it parses every packet the
+		 * process sends as that user, with no capability. */
+		"--pid-file=", user, group,
 		cfg->any_name ? any : NULL, NULL,
 	};
-	close_range(3, ~0U, 0);   /* nothing of the case's: only its logs */
-	execvp(argv[0], argv);
-	fprintf(stderr, "cannot run dnsmasq: %s\n", strerror(errno));
-	_exit(127);
+	server_keep(argv);
 }
 
 static int start_one(struct server *s, const struct topo_config *cfg,

@@ -154,6 +154,24 @@ grep -q '^still-running' "$big/process.err"; ok $? "the process goes on after it
 grep -q 'process.out: cut at 256 MiB' "$big/report.md"; ok $? "report.md says process.out was cut"
 rm -f "$big/process.out"
 
+# The two dnsmasq parse every packet the process sends: once bound, they
+# run as an unprivileged user with no capability (harness/topo.c).
+"$W" exec -q --results "$res/dns" --switch-at 2s --window 300ms -- /bin/sh -c \
+	'while :; do getent hosts hat.com >/dev/null; sleep 0.2; done' >/dev/null 2>&1 &
+exec_pid=$!
+dns=""
+for _ in $(seq 50); do
+	dns=$(pgrep -f -- "--log-facility=$res/dns/" | tr '\n' ' ')
+	[ "$(echo $dns | wc -w)" -ge 2 ] && break
+	sleep 0.1
+done
+dns_users=$(for p in $dns; do ps -o user= -p "$p"; done | sort -u | tr '\n' ' ')
+dns_caps=$(for p in $dns; do awk '/^CapEff/ { print $2 }' "/proc/$p/status"; done | sort -u | tr '\n' ' ')
+wait "$exec_pid"
+is "$(echo $dns | wc -w)" 2 "both dnsmasq seen while the case ran"
+ok "$([ -n "$dns_users" ] && ! echo "$dns_users" | grep -qw root; echo $?)" "dnsmasq runs as an unprivileged user (${dns_users:-none})"
+is "$dns_caps" "0000000000000000 " "dnsmasq holds no capability"
+
 echo "# results in $res"
 is "$(leftovers)" "" "nothing left behind"
 done_testing
