@@ -7,7 +7,9 @@
  * case's network namespace, secrets masked), and, in each process that
  * enters it, a /proc of its PID namespace with the host-wide parts
  * read-only or masked, pivot_root into the tree, a session of its own,
- * a bounded capability set, no new privileges, and no kernel keyrings.
+ * a bounded capability set, limits on its files' size and its cores, no
+ * new privileges, and the seccomp filter of sandbox_filter.h (no kernel
+ * keyrings, no module loads on its behalf, no user namespaces).
  * Never: mounts outside the case's private mount namespace, or lets a
  * write of the process reach the host (doc/sandbox.md lists each layer
  * and why it is there).

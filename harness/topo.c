@@ -3,9 +3,10 @@
  *
  * Each server child unshares its network namespace, tells the case it is
  * ready, waits while the case creates the veth pair into it, configures
- * its side and becomes dnsmasq.  The namespaces have no names: they live
- * exactly as long as their processes, so a killed run cannot leave one
- * behind.  Links are point-to-point /32 (and /128) peers: the client
+ * its side and starts dnsmasq, which drops to an unprivileged user once
+ * it has bound its sockets (server_keep).  The namespaces have no names:
+ * they live exactly as long as their processes, so a killed run cannot
+ * leave one behind.  Links are point-to-point /32 (and /128) peers: the client
  * reaches each server through its own link and nothing else is routed.
  * Neighbours are static: the first ARP request on a fresh veth is sent
  * before the link is active, is dropped, and would cost a one-second

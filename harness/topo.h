@@ -23,7 +23,8 @@ struct server {
 	const char *addr4, *addr6;
 	const char *veth;     /* client side of the link */
 	const char *mac_client, *mac_server; /* fixed: neighbours are static */
-	pid_t pid;            /* dnsmasq (its namespace dies with it) */
+	pid_t pid;            /* the process that keeps dnsmasq (topo.c,
+	                       * server_keep); the namespace dies with it */
 	char  log[PATH_MAX];  /* dnsmasq --log-queries */
 	char  errlog[PATH_MAX];
 	int   errfd;          /* errlog, opened before any mount can hide it */
