@@ -292,7 +292,7 @@ int runfolder_finish(struct runfolder *rf, const struct case_result *r,
 	if (bad_write)   /* the last word: no summary.md to point at */
 		return runfolder_fault_print(&fault, "the table above is all "
 		                             "there is: no summary was written");
-	fprintf(stderr, "whichns: %zu of %zu case%s ran; %zu differ from their "
+	fprintf(stderr, "whichns: %zu of %zu case%s finished; %zu differ from their "
 	        "expectation, %zu inconclusive, %zu unclassified, %zu could not "
 	        "run. Evidence: %s/summary.md\n", n, fo->planned,
 	        fo->planned == 1 ? "" : "s", t.differs, t.unsure, t.unclassified,

@@ -144,7 +144,7 @@ grep -q "could not start: $tmp/shm-script: its interpreter $shm/interp is missin
 ok $? "... a line naming it and the cause"
 is "$(last start_failed)" yes "... result.txt: start_failed"
 is "$(last verdict)" NONE "... and no verdict"
-grep -q "^whichns: 1 of 1 case ran;" "$tmp/err"; ok $? "... the closing line: '1 of 1 case ran'"
+grep -q "^whichns: 1 of 1 case finished;" "$tmp/err"; ok $? "... the closing line: '1 of 1 case finished'"
 awk '/^exec /' "$tmp/out" | grep -q "ERROR .*the command could not start: $tmp/shm-script"
 ok $? "... the table's note column says why"
 
