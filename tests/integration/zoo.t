@@ -74,18 +74,18 @@ ok $? "and per update method where those differ: 'both servers' for one that que
 # (programs.txt: nginx-reload is remedy-for nginx-static).
 mkdir -p "$tmp/run2"
 mv "$tmp/run/001-a" "$tmp/run2/"
-mk() { # DIR GROUP UPDATE OPTIONS VERDICT [FRESH_OLD FRESH_NEW]
+mk2() { # DIR GROUP UPDATE OPTIONS VERDICT [FRESH_OLD FRESH_NEW]
 	mkdir -p "$tmp/run2/$1"
 	printf 'case\tbookworm-zoo:%s/%s/%s\ngroup\t%s\nupdate\t%s\noptions\t%s\nverdict\t%s\nlate_by\t0\nreason\tx\n' \
 		"$2" "$3" "$4" "$2" "$3" "$4" "$5" >"$tmp/run2/$1/result.txt"
 	[[ -z ${6:-} ]] || printf 'fresh_ran\tyes\nfresh_queries_old\t%s\nfresh_queries_new\t%s\n' "$6" "$7" >>"$tmp/run2/$1/result.txt"
 }
-mk 005-e nginx-static inplace default SILENT 0 1
-mk 006-f nginx-static rename default SILENT 0 2
-mk 007-g nginx-reload inplace default FOLLOWED
-mk 008-h nginx-reload inplace no-reload STALE 0 1
-mk 009-i nginx-reload rename no-reload LATE 0 1
-mk 010-j curl-cache60 inplace default SILENT
+mk2 005-e nginx-static inplace default SILENT 0 1
+mk2 006-f nginx-static rename default SILENT 0 2
+mk2 007-g nginx-reload inplace default FOLLOWED
+mk2 008-h nginx-reload inplace no-reload STALE 0 1
+mk2 009-i nginx-reload rename no-reload LATE 0 1
+mk2 010-j curl-cache60 inplace default SILENT
 "$top/scripts/zoo-table.sh" "$tmp/run2" "$tmp/stamp" >"$tmp/zoo2.md" 2>/dev/null
 ok $? "zoo-table.sh writes both tables"
 restore=$(sed -n '/^## What restores it, measured/,/^## /p' "$tmp/zoo2.md" | grep '^| ')
