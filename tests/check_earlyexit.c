@@ -71,8 +71,30 @@ START_TEST(test_tail_limits)
 	big[sizeof big - 2] = '\n';
 	earlyexit_tail(big, strlen(big), 3, buf, sizeof buf);
 	ck_assert_uint_eq(strlen(buf), 300);   /* a line is cut to 300 bytes */
+	/* too little room: the newest line wins, the older is left out */
 	earlyexit_tail("abcdefghij\nk\n", 13, 2, small, sizeof small);
-	ck_assert_str_eq(small, "abcdefg");
+	ck_assert_str_eq(small, "k");
+	earlyexit_tail("abcdefghij\nklmnopqrst\n", 22, 2, small, sizeof small);
+	ck_assert_str_eq(small, "klmnopq");
+	/* five 300-byte lines and a short last one in 1024 bytes: the last
+	 * is there, whole, at the end */
+	{
+		static char many[2000];
+		size_t m = 0;
+		for (int i = 0; i < 4; i++) {
+			memset(many + m, '1' + i, 300);
+			m += 300;
+			many[m++] = '\n';
+		}
+		m += (size_t)sprintf(many + m, "FATAL: the real last line\n");
+		char tail[1024], line[320];
+		earlyexit_tail(many, m, 5, tail, sizeof tail);
+		earlyexit_last_line(tail, line, sizeof line);
+		ck_assert_str_eq(line, "FATAL: the real last line");
+		ck_assert_uint_lt(strlen(tail), sizeof tail);
+		ck_assert_ptr_null(strchr(tail, '1'));   /* the oldest left out */
+		ck_assert_ptr_nonnull(strchr(tail, '4'));
+	}
 	earlyexit_tail("a\n", 2, 1, small, 1);
 	ck_assert_str_eq(small, "");
 	/* not terminated: only len bytes are read */

@@ -76,10 +76,21 @@ void earlyexit_tail(const char *text, size_t len, unsigned lines,
 			break;
 		e = s - 1;
 	}
+	/* The newest lines are the ones that matter (the error is last):
+	 * leave out the oldest until the rest fits whole. */
+	size_t need = 0, keep = 0;
+	while (keep < n) {
+		size_t l = ends[keep] - starts[keep];
+		l = (l > 300 ? 300 : l) + (keep > 0);
+		if (need + l + 1 > size && keep > 0)
+			break;
+		need += l;
+		keep++;
+	}
 	size_t o = 0;
-	while (n > 0) {
-		n--;
-		put_line(text, starts[n], ends[n], buf, size, &o);
+	while (keep > 0) {
+		keep--;
+		put_line(text, starts[keep], ends[keep], buf, size, &o);
 	}
 }
 

@@ -32,7 +32,9 @@ int  earlyexit_check(bool ended, int code, size_t queries, bool skip,
 /*
  * The last `lines` non-empty lines of text (len bytes, not terminated),
  * '\n'-separated, each cut to 300 bytes, control bytes and invalid
- * bytes shown as '?'.  "" when there are none.
+ * bytes shown as '?'.  "" when there are none.  When they do not all fit
+ * in size bytes, the oldest are left out; the newest is cut only when
+ * it alone does not fit.
  */
 void earlyexit_tail(const char *text, size_t len, unsigned lines,
                     char *buf, size_t size);
