@@ -238,15 +238,17 @@ undo:
 }
 
 /* How many cases of each kind; the line that closes a run says them. */
-struct tally { size_t differs, errors, unsure, unclassified; };
+struct tally { size_t differs, errors, unrun, unsure, unclassified; };
 
 static void tally_cases(const struct runfolder *rf, const struct case_result *r,
                         size_t n, struct tally *t)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *o = report_outcome(&r[i]);
-		if (strcmp(o, "ERROR") == 0)
-			t->errors++;
+		if (strcmp(o, "ERROR") == 0 && r[i].start_failed)
+			t->unrun++;          /* the command could not start or run */
+		else if (strcmp(o, "ERROR") == 0)
+			t->errors++;         /* the harness failed: a server, the capture */
 		else if (strcmp(o, "DIFFERS") == 0)
 			print_diff(rf, &r[i], t->differs++ == 0);
 		else if (strcmp(o, "INCONCLUSIVE") == 0)
@@ -294,12 +296,12 @@ int runfolder_finish(struct runfolder *rf, const struct case_result *r,
 		                             "there is: no summary was written");
 	fprintf(stderr, "whichns: %zu of %zu case%s finished; %zu differ from their "
 	        "expectation, %zu inconclusive, %zu unclassified, %zu could not "
-	        "run. Evidence: %s/summary.md\n", n, fo->planned,
-	        fo->planned == 1 ? "" : "s", t.differs, t.unsure, t.unclassified,
-	        t.errors, rf->dir);
+	        "run, %zu failed in the harness. Evidence: %s/summary.md\n", n,
+	        fo->planned, fo->planned == 1 ? "" : "s", t.differs, t.unsure,
+	        t.unclassified, t.unrun, t.errors, rf->dir);
 	if (fo->interrupted)
 		return EXIT_INTERRUPTED;
-	if (t.differs || t.errors || fo->incomplete ||
+	if (t.differs || t.errors || t.unrun || fo->incomplete ||
 	    (ri.need_expected && t.unclassified) || (fo->strict && t.unsure))
 		return EXIT_DIFFERS;
 	return t.unsure ? EXIT_INCONCLUSIVE : EXIT_OK;
