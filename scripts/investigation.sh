@@ -56,15 +56,25 @@ path_verdict() {
 		END { if (!found) print "-" }' "$1/result.txt"
 }
 
-# What the row's paths say, in words.
+# The daemon's own path for a type: "process+triggers" in a case with
+# triggers (they share its address), else "process".
+own_verdict() {
+	local v
+	v=$(path_verdict "$1" process+triggers "$2")
+	[[ $v == - ]] && v=$(path_verdict "$1" process "$2")
+	printf '%s' "$v"
+}
+
+# What the row's paths say, in words.  "-": no such query was measured.
 row_paths() {
-	local d=$1 mx fmx nscd fnscd out
-	mx=$(path_verdict "$d" process+triggers MX)
-	[[ $mx == - ]] && mx=$(path_verdict "$d" process MX)
+	local d=$1 mx own fmx nscd fnscd out
+	mx=$(own_verdict "$d" MX)
+	own=$(own_verdict "$d" A/AAAA)
 	fmx=$(path_verdict "$d" fresh MX)
 	nscd=$(path_verdict "$d" nscd A/AAAA)
 	fnscd=$(path_verdict "$d" fresh-nscd A/AAAA)
 	out="MX (sendmail's own resolver): $mx"
+	out+="; A/AAAA (sendmail's own resolver and the submissions): $own"
 	[[ $(get "$d" cache) != none ]] && out+="; A/AAAA (via nscd): $nscd"
 	out+="; after a restart: MX $fmx"
 	[[ $(get "$d" cache) != none ]] && out+=", A/AAAA via nscd $fnscd"
@@ -75,11 +85,18 @@ row_paths() {
 # and what in the paths decides it.
 row_check() {
 	local n=$1 d=$2 mx fmx nscd fnscd
-	mx=$(path_verdict "$d" process+triggers MX)
-	[[ $mx == - ]] && mx=$(path_verdict "$d" process MX)
+	mx=$(own_verdict "$d" MX)
 	fmx=$(path_verdict "$d" fresh MX)
 	nscd=$(path_verdict "$d" nscd A/AAAA)
 	fnscd=$(path_verdict "$d" fresh-nscd A/AAAA)
+	# A path the row needs and the case did not measure decides nothing.
+	local need="$mx $fmx"
+	[[ $n == 2 ]] && need+=" $fnscd"
+	[[ $n == 4 ]] && need+=" $nscd"
+	if [[ " $need " == *" - "* ]]; then
+		echo "not measured: a path this row needs has no query in the case (MX $mx, after a restart MX $fmx, A/AAAA via nscd $nscd, after a restart via nscd $fnscd); see its report.md"
+		return
+	fi
 	case $n in
 	1 | 3)
 		if [[ $mx != FOLLOWED && $mx != - && $fmx == FOLLOWED ]]; then
@@ -97,7 +114,7 @@ row_check() {
 		fi ;;
 	4)
 		if [[ $nscd == FOLLOWED && $mx != FOLLOWED ]]; then
-			echo "partly: the host lookups through nscd follow without a restart ($nscd), sendmail's own MX lookups do not ($mx)"
+			echo "partly: the host lookups through nscd follow without a restart ($nscd), sendmail's own MX lookups do not ($mx), nor its own A/AAAA lookups ($(own_verdict "$d" A/AAAA), with the submissions')"
 		elif [[ $nscd == FOLLOWED ]]; then
 			echo "yes: A/AAAA via nscd $nscd, MX $mx"
 		else

@@ -78,8 +78,11 @@ ok $? "investigation.sh reads the run"
 is "$(grep -c '^[1-4]\. RHEL' "$res/inv.out")" 4 "the table has the investigation's four tests"
 is "$(grep -c '^| [1-4] |' "$run/investigation.md")" 4 "investigation.md has four rows"
 row() { awk -v n="$1." '$1 == n { on = 1; next } /^[1-9]\. / { on = 0 } on' "$res/inv.out"; }
-row 4 | grep -q "by path: *MX (sendmail's own resolver): STALE; A/AAAA (via nscd): FOLLOWED;"
+row 4 | grep "by path:" | grep -q "MX (sendmail's own resolver): STALE;.* A/AAAA (via nscd): FOLLOWED;"
 ok $? "row 4 (nscd on, RHEL 6.8): MX and A/AAAA apart, as measured"
+own=$(path "$(echo "$run"/*-bookworm_sendmail_inplace_default_nscd/result.txt)" "process+triggers A/AAAA" | cut -d' ' -f3)
+row 4 | grep -q "A/AAAA (sendmail's own resolver and the submissions): $own;"
+ok $? "row 4: the daemon's own A/AAAA path is in the table too ($own)"
 row 2 | grep -q "after a restart: MX FOLLOWED, A/AAAA via nscd"
 ok $? "row 2 (nscd on, RHEL 5.4): the restarted sendmail's MX and its lookups via nscd apart"
 r2=$(echo "$run"/*-bookworm_sendmail_inplace_no-reload_nscd-nocheck/result.txt)
@@ -94,6 +97,11 @@ sed -i 's/^\(path[0-9]*\tnscd A\/AAAA\) FOLLOWED/\1 STALE/' "$fake"/*-bookworm_s
 "$inv" "$fake" >"$res/fake.out" 2>&1
 grep -q '^ *reproduced: no: A/AAAA via nscd STALE' "$res/fake.out"
 ok $? "a row whose case measured otherwise says it is not reproduced"
+# A path a row needs and the case did not measure: "not measured", never yes.
+sed -i '/^path[0-9]*\tfresh MX /d' "$fake"/*-bookworm_sendmail_inplace_no-reload/result.txt
+"$inv" "$fake" >"$res/fake.out" 2>&1
+awk '$1 == "1." { on = 1; next } /^[1-9]\. / { on = 0 } on' "$res/fake.out" | grep -q '^ *reproduced: not measured'
+ok $? "a row whose case lacks a path it needs says 'not measured'"
 rm -r "$fake"/*-bookworm_sendmail_inplace_default_nscd "$fake/investigation.md"
 "$inv" "$fake" >"$res/fake.out" 2>&1
 is $? 2 "a run without one of the table's cases: exit 2"
