@@ -161,7 +161,9 @@ zoo: all
 	@rc=0; ./$(WHICHNS) run -j $(ZOO_JOBS) --expected fixtures/expected/zoo $(ZOO_SCN) || rc=$$?; \
 	run=$$(readlink results/latest); ln -sfn "$$run" results/zoo; \
 	cp doc/zoo.md $(B)/zoo.md.committed 2>/dev/null || : > $(B)/zoo.md.committed; \
-	scripts/zoo-table.sh results/zoo $(ZOO_CACHE)/rootfs/bookworm-zoo/.whichns-stamp > doc/zoo.md; \
+	if ! scripts/zoo-table.sh results/zoo $(ZOO_CACHE)/rootfs/bookworm-zoo/.whichns-stamp > $(B)/zoo.md.new; then \
+		echo "make zoo: scripts/zoo-table.sh failed; doc/zoo.md left as it was" >&2; exit 2; fi; \
+	mv $(B)/zoo.md.new doc/zoo.md; \
 	if ! cmp -s doc/zoo.md $(B)/zoo.md.committed; then \
 		echo "make zoo: doc/zoo.md changed from the committed table (git diff doc/zoo.md)" >&2; rc=1; fi; \
 	exit $$rc
