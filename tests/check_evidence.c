@@ -734,7 +734,8 @@ START_TEST(test_program_env_could_not_run)
 	                   "- resolver variables removed: LD_PRELOAD LOCALDOMAIN\n"
 	                   "- set for this case (`--env`, `env`): RES_OPTIONS=no-reload\n\n"
 	                   "The environment the process got (`env.txt`; values of names "
-	                   "with TOKEN, PASSWORD, SECRET or KEY masked):\n\n```\n"
+	                   "with TOKEN, PASSWORD, PASSWD, SECRET, KEY or CREDENTIAL "
+	                   "masked):\n\n```\n"
 	                   "PATH=/tmp/venv/bin\nAPI_TOKEN=***\n```\n");
 	ck_assert_msg(!strstr(got, "The last lines of its stderr"), "no tail asked");
 	free(got);

@@ -403,7 +403,8 @@ static void command_env(FILE *f, const struct evidence *e)
 	        r->env_set[0] ? r->env_set : "nothing");
 	if (e->environment)
 		fenced(f, "The environment the process got (`env.txt`; values of "
-		       "names with TOKEN, PASSWORD, SECRET or KEY masked)",
+		       "names with TOKEN, PASSWORD, PASSWD, SECRET, KEY or "
+		       "CREDENTIAL masked)",
 		       e->environment);
 }
 
