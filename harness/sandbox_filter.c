@@ -19,7 +19,12 @@
  *   clone() with CLONE_NEWUSER fail with EPERM, and clone3(), whose flags
  *   are in memory that seccomp cannot read, fails with ENOSYS, so that
  *   the C library falls back to clone() (glibc's pthread_create and
- *   posix_spawn do; container runtimes' filters do the same).
+ *   posix_spawn do; container runtimes' filters do the same);
+ * - io_uring, whose requests make the calls above without going through
+ *   this filter (IORING_OP_SOCKET creates any socket, an audit netlink
+ *   one included): io_uring_setup, io_uring_enter and io_uring_register
+ *   fail with ENOSYS, as on a kernel built without io_uring (Docker's
+ *   default profile does the same).
  * Socket, clone and ioctl arguments are plain integers, compared in the
  * low 32 bits the kernel uses (it takes family, type, protocol and the
  * ioctl command as int; CLONE_NEWUSER is a low bit).  A 32-bit program's
@@ -49,6 +54,11 @@
 
 #ifndef SYS_clone3
 #define SYS_clone3 435
+#endif
+#ifndef SYS_io_uring_setup   /* the same numbers on every architecture */
+#define SYS_io_uring_setup 425
+#define SYS_io_uring_enter 426
+#define SYS_io_uring_register 427
 #endif
 
 /* Where a jump goes: on (J0: the next instruction), or a label. */
@@ -133,18 +143,19 @@ static int resolve(struct prog *p)
 /* One ABI's system call numbers. */
 struct abi {
 	uint32_t keyctl, add_key, request_key, socket, socketpair, clone,
-	         unshare, clone3, ioctl;
+	         unshare, clone3, ioctl, uring_setup, uring_enter, uring_register;
 };
 
 static const struct abi abi_native = {
 	SYS_keyctl, SYS_add_key, SYS_request_key, SYS_socket, SYS_socketpair,
-	SYS_clone, SYS_unshare, SYS_clone3, SYS_ioctl,
+	SYS_clone, SYS_unshare, SYS_clone3, SYS_ioctl, SYS_io_uring_setup,
+	SYS_io_uring_enter, SYS_io_uring_register,
 };
 
 #if defined(__x86_64__)
 /* i386's numbers (arch/x86/entry/syscalls/syscall_32.tbl). */
 static const struct abi abi_i386 = {
-	288, 286, 287, 359, 360, 120, 310, 435, 54,
+	288, 286, 287, 359, 360, 120, 310, 435, 54, 425, 426, 427,
 };
 #endif
 
@@ -159,6 +170,9 @@ static void dispatch(struct prog *p, const struct abi *a)
 	if_eq(p, a->clone, NEWUSER);     /* flags: the first argument */
 	if_eq(p, a->unshare, NEWUSER);
 	if_eq(p, a->clone3, R_ENOSYS);
+	if_eq(p, a->uring_setup, R_ENOSYS);
+	if_eq(p, a->uring_enter, R_ENOSYS);
+	if_eq(p, a->uring_register, R_ENOSYS);
 	if_eq(p, a->ioctl, IOCTL);
 	ret(p, SECCOMP_RET_ALLOW);
 }

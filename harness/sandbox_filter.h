@@ -7,7 +7,8 @@
  * kernel keyrings, kernel modules the kernel loads on the process's
  * behalf (a socket family or protocol, a tty line discipline), and user
  * namespaces (which would let it mount file system types, and so load
- * their modules).  doc/sandbox.md lists each, and what it cannot stop.
+ * their modules); and io_uring, whose requests would make those calls
+ * (a socket above all) out of the filter's sight.  doc/sandbox.md lists each, and what it cannot stop.
  * Never: kills the process or logs: a denied call fails with the errno a
  * kernel without that feature gives, and the program goes on.
  */

@@ -84,6 +84,10 @@ attempt "set a tty line discipline"   "perl -e 'open(my \$f, \"+<\", \"/dev/ptmx
 attempt "unshare a user namespace"    "perl -e 'exit(syscall(272, 0x10000000) == 0 ? 0 : 1)'" must false
 attempt "clone a user namespace"      "perl -e 'my \$r = syscall(56, 0x10000011, 0, 0, 0, 0); exit 0 if \$r == 0; exit(\$r > 0 ? 0 : 1)'" must false
 attempt "clone3 a user namespace"     "perl -e 'my \$a = pack(\"Q8\", 0x10000000, 0, 0, 0, 17, 0, 0, 0); my \$r = syscall(435, \$a, 64); exit 0 if \$r == 0; exit(\$r > 0 ? 0 : 1)'" must false
+# io_uring makes the calls above (IORING_OP_SOCKET: any socket, an audit
+# one included) out of the filter's sight: io_uring_setup must fail with
+# ENOSYS, as where the kernel has no io_uring (exit 0: anything else).
+attempt "set up an io_uring"          "perl -e 'my \$p = \"\\0\" x 120; my \$r = syscall(425, 8, \$p); exit(\$r < 0 && \$!{ENOSYS} ? 1 : 0)'" must false
 # Limits: files of any size on the host's results file system; cores.
 attempt "no limit on a file's size"   '[ "$(ulimit -H -f)" = unlimited ]'                 must false
 attempt "core files"                  '[ "$(ulimit -H -c)" != 0 ]'                        must false
