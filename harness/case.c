@@ -556,8 +556,8 @@ static int start_process(struct case_state *c)
 		return -1;
 	defer_push(&c->undo, close_file, &c->out, "close process.out");
 	snprintf(path, sizeof path, "%s/env.txt", s->casedir);
-	if (s->env)
-		target_env_file(path, s->env);   /* best effort, as events.tsv */
+	if (s->env)   /* best effort, as events.tsv */
+		target_env_file(path, s->env, s->env_dropped);
 	snprintf(path, sizeof path, "%s/process.err", s->casedir);
 	int started = target_start_env(&c->tgt, s->argv, s->env, &c->sb, NULL,
 	                               path, c->err, c->errsize);

@@ -40,6 +40,8 @@ struct case_spec {
 	const char *const *env;   /* the environment of the command, its
 	                           * triggers and fresh process (envpolicy.h);
 	                           * NULL: the fixed one */
+	size_t      env_dropped;  /* the caller's variables left out of env
+	                           * past ENVPOLICY_MAX (env.txt says so) */
 };
 
 /* Run the case; fills r.  Returns 0 when the case ran (whatever its

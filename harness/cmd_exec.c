@@ -333,6 +333,10 @@ static void exec_env(const struct run_opts *o, const struct job *j,
 	char set[512];
 	envpolicy_build(&j->env, environ, NULL, eo);
 	envpolicy_set_text(&j->env, set, sizeof set);
+	if (eo->dropped)
+		fprintf(stderr, "whichns: exec: %zu of your variables not passed "
+		        "(the command gets at most %d of them)\n", eo->dropped,
+		        ENVPOLICY_MAX);
 	if (o->quiet || (!eo->removed[0] && !set[0] && j->env.mode == ENV_KEEP))
 		return;
 	fprintf(stderr, "whichns: exec: the command's environment: %s%s%s%s\n",

@@ -18,6 +18,7 @@ static void command_env(struct jobspec *js, const struct job *j,
 	snprintf(r->env_policy, sizeof r->env_policy, "%s",
 	         envpolicy_mode_name(j->env.mode));
 	snprintf(r->env_removed, sizeof r->env_removed, "%s", js->cmdenv.removed);
+	r->env_dropped = (unsigned)js->cmdenv.dropped;
 	envpolicy_set_text(&j->env, r->env_set, sizeof r->env_set);
 }
 
@@ -50,7 +51,7 @@ int jobspec_make(struct jobspec *js, const struct job *j,
 		.nscd = j->nscd ? env->nscd : NULL,
 		.nscd_nocheck = j->nscd_nocheck,
 		.keep_secrets = j->keep_secrets,
-		.env = js->cmdenv.env,
+		.env = js->cmdenv.env, .env_dropped = js->cmdenv.dropped,
 	};
 	if (view_method_parse(j->update, &js->spec.update) != 0) {
 		snprintf(r->error, sizeof r->error, "unknown update method %s", j->update);

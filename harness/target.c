@@ -433,12 +433,13 @@ void target_err_tail(const char *errpath, char *buf, size_t size)
 		earlyexit_tail(text, (size_t)n, EARLYEXIT_LINES, buf, size);
 }
 
-int target_env_file(const char *path, const char *const *env)
+int target_env_file(const char *path, const char *const *env,
+                    size_t dropped)
 {
 	FILE *f = fopen(path, "we");
 	if (!f)
 		return -1;
-	envpolicy_show(f, env, CLEANUP_MARK);
+	envpolicy_show(f, env, CLEANUP_MARK, dropped);
 	return fclose(f) == 0 ? 0 : -1;
 }
 

@@ -93,7 +93,9 @@ void target_stop(struct target *t);
  * lib/earlyexit.h shows them, into buf; "" when there are none. */
 void target_err_tail(const char *errpath, char *buf, size_t size);
 /* env as the reports show it (envpolicy_show, whichns's own mark left
- * out) into the file path; 0 or -1 (errno). */
-int  target_env_file(const char *path, const char *const *env);
+ * out, and the count of variables dropped) into the file path; 0 or -1
+ * (errno). */
+int  target_env_file(const char *path, const char *const *env,
+                     size_t dropped);
 
 #endif

@@ -116,8 +116,25 @@ START_TEST(test_limits)
 	ck_assert_int_eq(envpolicy_add(&p, "ONE_MORE=1"), -1);
 	envpolicy_build(&p, many, "M=1", &o);
 	ck_assert_ptr_null(o.env[o.n]);
-	ck_assert_uint_le(o.n, ENVPOLICY_MAX + 7);
-	ck_assert_uint_gt(o.dropped, 0);
+	ck_assert_uint_le(o.n, ENVPOLICY_MAX + ENVPOLICY_SET_MAX + 2);
+	/* the set ones and extra are all there, extra last */
+	ck_assert_str_eq(envpolicy_get(o.env, "V31"), "x");
+	ck_assert_str_eq(o.env[o.n - 1], "M=1");
+	/* MAX + 50 of the caller's, 32 of them set again: 18 too many */
+	ck_assert_uint_eq(o.dropped, 18);
+	ck_assert_str_eq(envpolicy_get(o.env, "V4127"), "x");
+	ck_assert_ptr_null(envpolicy_get(o.env, "V4128"));
+	/* ... and env.txt says so, last (after the set ones) */
+	{
+		struct memout m;
+		FILE *f = memout_open(&m);
+		envpolicy_show(f, o.env, "M", o.dropped);
+		char *text = memout_text(&m);
+		ck_assert_has(text, "\nV31=x\n# 18 more variables not passed: "
+		              "the command gets at most 4096 of yours\n");
+		ck_assert_msg(!strstr(text, "M=1"), "the mark is left out");
+		free(text);
+	}
 	/* removed[] fills up with "..." and stays terminated */
 	static char rnames[64][32];
 	static char *res[65];
@@ -154,13 +171,46 @@ START_TEST(test_show_masks)
 	                      "CTRL=a\tb\x7f", "WHICHNS_RUN=9", NULL };
 	struct memout m;
 	FILE *f = memout_open(&m);
-	envpolicy_show(f, env, "WHICHNS_RUN");
+	envpolicy_show(f, env, "WHICHNS_RUN", 0);
 	char *text = memout_text(&m);
 	ck_assert_text(text, "API_TOKEN=***\nPATH=/bin\nEMPTY_KEY=\nCTRL=a?b?\n");
 	free(text);
 	char one[8];
 	envpolicy_show_one(one, sizeof one, "LONGNAME=value");
 	ck_assert_str_eq(one, "LONGNAM");   /* cut, terminated */
+}
+END_TEST
+
+/* A value too long for env.txt's line is cut visibly, its length said. */
+START_TEST(test_show_cut)
+{
+	static char big[ENVPOLICY_SHOW_MAX + 100];
+	memcpy(big, "BIG=", 4);
+	memset(big + 4, 'v', sizeof big - 5);
+	size_t vlen = sizeof big - 5;
+	const char *env[] = { big, "AFTER=1", NULL };
+	struct memout m;
+	FILE *f = memout_open(&m);
+	envpolicy_show(f, env, NULL, 0);
+	char *text = memout_text(&m);
+	char mark[64];
+	snprintf(mark, sizeof mark, "v ... (cut, %zu bytes)\nAFTER=1\n", vlen);
+	ck_assert_has(text, mark);
+	ck_assert_uint_eq(strcspn(text, "\n"), ENVPOLICY_SHOW_MAX - 1);
+	free(text);
+	/* small buffers: the mark when it fits, a plain cut when not */
+	char one[40];
+	const char *forty = "NAME=0123456789abcdefghij0123456789abcdefghij";
+	envpolicy_show_one(one, sizeof one, forty);
+	ck_assert_str_eq(one, "NAME=0123456789abcd ... (cut, 40 bytes)");
+	envpolicy_show_one(one, 20, forty);
+	ck_assert_str_eq(one, "NAME=0123456789abcd");
+	/* a secret's value is "***": never cut, its length never said */
+	envpolicy_show_one(one, sizeof one, "API_TOKEN=0123456789abcdefghij0123456789");
+	ck_assert_str_eq(one, "API_TOKEN=***");
+	/* fits exactly: no mark */
+	envpolicy_show_one(one, 11, "NAME=01234");
+	ck_assert_str_eq(one, "NAME=01234");
 }
 END_TEST
 
@@ -234,6 +284,7 @@ Suite *envpolicy_suite(void)
 	tcase_add_test(core, test_keep_without_path);
 	tcase_add_loop_test(core, test_secret_names, 0, NROWS(secrets));
 	tcase_add_test(core, test_show_masks);
+	tcase_add_test(core, test_show_cut);
 	tcase_add_test(core, test_resolver_names);
 	suite_add_tcase(s, core);
 	TCase *lim = tcase_create("Limits");

@@ -739,6 +739,14 @@ START_TEST(test_program_env_could_not_run)
 	                   "PATH=/tmp/venv/bin\nAPI_TOKEN=***\n```\n");
 	ck_assert_msg(!strstr(got, "The last lines of its stderr"), "no tail asked");
 	free(got);
+	/* variables past ENVPOLICY_MAX: said, after what was set */
+	r.env_dropped = 7;
+	got = render(&x);
+	ck_assert_has(got, "- set for this case (`--env`, `env`): RES_OPTIONS=no-reload\n"
+	                   "- not passed: 7 more of the caller's variables (the "
+	                   "command gets at most 4096 of them)\n\n");
+	free(got);
+	r.env_dropped = 0;
 
 	strcpy(r.env_policy, "clean");
 	r.env_removed[0] = r.env_set[0] = '\0';

@@ -26,7 +26,7 @@ static const struct kv_field fields[] = {
 	STR("command", command),
 	STR("program", program), STR("interpreter", interpreter),
 	STR("env_policy", env_policy), STR("env_removed", env_removed),
-	STR("env_set", env_set),
+	STR("env_set", env_set), NUM("env_dropped", KV_UINT, env_dropped),
 	STR("dir", dir), STR("pcap", pcap), STR("error", error), STR("why", why),
 	STR("skip", skip), STR("only", only),
 	NUM("fresh_ran", KV_BOOL, fresh_ran),

@@ -32,6 +32,8 @@ struct case_result {
 	 * resolver variables removed, the assignments set on top. */
 	char     program[400], interpreter[400];
 	char     env_policy[16], env_removed[256], env_set[512];
+	unsigned env_dropped;       /* caller's variables past ENVPOLICY_MAX,
+	                             * not passed */
 	char     dir[CR_TEXT];      /* case folder, relative to the run folder */
 	char     pcap[CR_TEXT];     /* relative to the run folder */
 	char     error[CR_TEXT];    /* the case could not run: why */

@@ -145,7 +145,7 @@ static bool overridden(const struct envpolicy *p, const char *extra,
 
 static void push(struct envpolicy_out *o, const char *s)
 {
-	if (o->n < ENVPOLICY_MAX + 7)
+	if (o->n + 1 < sizeof o->env / sizeof o->env[0])
 		o->env[o->n++] = s;
 }
 
@@ -201,24 +201,37 @@ const char *envpolicy_get(const char *const *env, const char *name)
 void envpolicy_show_one(char *buf, size_t size, const char *s)
 {
 	size_t k = name_len(s), o = 0;
+	char cut[48] = "";
 	if (!size)
 		return;
 	bool secret = envpolicy_secret(s, k);
 	const char *v = s[k] ? s + k + 1 : "";
-	for (size_t i = 0; i < k && o + 1 < size; i++)
-		buf[o++] = s[i];
-	if (o + 1 < size)
-		buf[o++] = '=';
 	if (secret)
 		v = *v ? "***" : "";
-	for (; *v && o + 1 < size; v++)
+	/* A value that does not fit says so, and how long it is. */
+	size_t vlen = strlen(v), room = size - 1;
+	if (k + 1 + vlen > room) {
+		int c = snprintf(cut, sizeof cut, " ... (cut, %zu bytes)", vlen);
+		if (c < 0 || k + 1 + (size_t)c >= room)
+			cut[0] = '\0';   /* no room even for the mark */
+		else
+			room -= (size_t)c;
+	}
+	for (size_t i = 0; i < k && o < room; i++)
+		buf[o++] = s[i];
+	if (o < room)
+		buf[o++] = '=';
+	for (; *v && o < room; v++)
 		buf[o++] = (unsigned char)*v < 0x20 || *v == 0x7f ? '?' : *v;
+	for (const char *m = cut; *m && o + 1 < size; m++)
+		buf[o++] = *m;
 	buf[o] = '\0';
 }
 
-void envpolicy_show(FILE *f, const char *const *env, const char *skip)
+void envpolicy_show(FILE *f, const char *const *env, const char *skip,
+                    size_t dropped)
 {
-	char line[4096];
+	char line[ENVPOLICY_SHOW_MAX];
 	for (size_t i = 0; env[i]; i++) {
 		if (skip && strncmp(env[i], skip, strlen(skip)) == 0 &&
 		    env[i][strlen(skip)] == '=')
@@ -226,6 +239,9 @@ void envpolicy_show(FILE *f, const char *const *env, const char *skip)
 		envpolicy_show_one(line, sizeof line, env[i]);
 		fprintf(f, "%s\n", line);
 	}
+	if (dropped)
+		fprintf(f, "# %zu more variables not passed: the command gets at "
+		        "most %d of yours\n", dropped, ENVPOLICY_MAX);
 }
 
 void envpolicy_set_text(const struct envpolicy *p, char *buf, size_t size)

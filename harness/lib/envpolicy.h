@@ -21,7 +21,11 @@
 /* The fixed environment's PATH, and the PATH of a kept environment that
  * has none. */
 #define ENVPOLICY_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#define ENVPOLICY_MAX  1024   /* variables the command may get */
+/* The caller's variables the command may get; the rest are counted
+ * (envpolicy_out's dropped) and said, never passed.  The caller's own
+ * environment passed execve, so only its count matters here. */
+#define ENVPOLICY_MAX  4096
+#define ENVPOLICY_SHOW_MAX 4096  /* a shown "NAME=VALUE", its mark included */
 #define ENVPOLICY_SET_MAX 32  /* --env / "env" assignments of one case */
 
 enum envpolicy_mode {
@@ -37,8 +41,10 @@ struct envpolicy {
 
 struct envpolicy_out {
 	/* NULL-terminated; points into the caller's strings, set[] and the
-	 * static fixed entries; extra (CLEANUP_MARK's) last, when given. */
-	const char *env[ENVPOLICY_MAX + 8];
+	 * static fixed entries; extra (CLEANUP_MARK's) last, when given.
+	 * Room for all of them: ENVPOLICY_MAX of the caller's, PATH, the
+	 * set ones, extra and NULL. */
+	const char *env[ENVPOLICY_MAX + ENVPOLICY_SET_MAX + 3];
 	size_t      n;
 	size_t      dropped;       /* caller's entries past ENVPOLICY_MAX */
 	char        removed[256];  /* inherited resolver names, space-separated */
@@ -74,10 +80,15 @@ void envpolicy_build(const struct envpolicy *p, char *const *caller,
 const char *envpolicy_get(const char *const *env, const char *name);
 
 /* env as text, one "NAME=VALUE" a line, sorted as given; a secret's value
- * is "***" (its length kept out too), control bytes become '?'.  skip:
- * a name left out (whichns's own mark), or NULL. */
-void envpolicy_show(FILE *f, const char *const *env, const char *skip);
-/* One assignment as envpolicy_show writes it, into buf. */
+ * is "***" (its length kept out too), control bytes become '?'; a line
+ * longer than ENVPOLICY_SHOW_MAX - 1 bytes ends in " ... (cut, N bytes)",
+ * N the value's length.  skip: a name left out (whichns's own mark), or
+ * NULL.  dropped (envpolicy_out's): a last line "# N more variables not
+ * passed: ..." when not 0. */
+void envpolicy_show(FILE *f, const char *const *env, const char *skip,
+                    size_t dropped);
+/* One assignment as envpolicy_show writes it, into buf (size bytes: a
+ * value cut to fit ends in " ... (cut, N bytes)" when the mark fits). */
 void envpolicy_show_one(char *buf, size_t size, const char *assign);
 /* The explicit assignments of p, shown, joined by spaces, into buf
  * ("" for none); truncated with "..." when it does not fit. */

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include "evidence.h"
+#include "envpolicy.h"
 #include "escape.h"
 #include "timeline.h"
 #include "wnconst.h"
@@ -399,8 +400,13 @@ static void command_env(FILE *f, const struct evidence *e)
 		      "variables that change name resolution)\n", f);
 	fprintf(f, "- resolver variables removed: %s\n",
 	        r->env_removed[0] ? r->env_removed : "none");
-	fprintf(f, "- set for this case (`--env`, `env`): %s\n\n",
+	fprintf(f, "- set for this case (`--env`, `env`): %s\n",
 	        r->env_set[0] ? r->env_set : "nothing");
+	if (r->env_dropped)
+		fprintf(f, "- not passed: %u more of the caller's variables (the "
+		        "command gets at most %d of them)\n", r->env_dropped,
+		        ENVPOLICY_MAX);
+	fputc('\n', f);
 	if (e->environment)
 		fenced(f, "The environment the process got (`env.txt`; values of "
 		       "names with TOKEN, PASSWORD, PASSWD, SECRET, KEY or "
