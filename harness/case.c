@@ -700,8 +700,9 @@ static void could_not_run(struct case_state *c)
 	size_t queries = 0;
 	for (size_t i = 0; i < c->ob.nev; i++)
 		queries += !c->ob.ev[i].qr && c->ob.ev[i].t <= c->t_exit;
-	if (!earlyexit_check(c->t_exit > 0 && c->tgt.ended, r->exit_code, queries,
-	                     r->skip[0] != '\0', how, sizeof how))
+	if (!earlyexit_check(c->t_exit > 0 && c->tgt.ended, r->exit_code,
+	                     r->exit_signal, queries, r->skip[0] != '\0', how,
+	                     sizeof how))
 		return;
 	snprintf(path, sizeof path, "%s/process.err", c->s.casedir);
 	target_err_tail(path, tail, sizeof tail);
@@ -740,8 +741,14 @@ static int decide(struct case_state *c)
 	                   &r->fresh_queries_new) != 0 ||
 	    decide_paths(c, &in) != 0)
 		snprintf(c->err, c->errsize, "out of memory");
-	r->exit_code = c->tgt.ended && c->t_exit > 0 ?
-	               (c->tgt.status >> 8) & 0xff : -1;
+	r->exit_code = -1;
+	r->exit_signal = 0;
+	if (c->tgt.ended && c->t_exit > 0 && WIFSIGNALED(c->tgt.status)) {
+		r->exit_signal = WTERMSIG(c->tgt.status);
+		r->exit_code = 128 + r->exit_signal;
+	} else if (c->tgt.ended && c->t_exit > 0) {
+		r->exit_code = WEXITSTATUS(c->tgt.status);
+	}
 	/* A SKIP needs both the probe's word and its exit status 77: printed
 	 * text alone must not excuse a case from its expectation. */
 	if (c->ob.unsupported[0] && r->exit_code == 77)

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -38,7 +39,10 @@
 #include "spawn.h"
 #include "target.h"
 
-/* The exit code that carries a command's wait status through two exits. */
+/* The exit code that carries a command's wait status through two exits
+ * (the shell's 128 + N for signal N).  It cannot tell exit(139) from
+ * SIGSEGV: init also puts the command's own wait status in the page the
+ * case shares with it (struct target's said), which can. */
 static int status_code(int st)
 {
 	if (WIFEXITED(st))
@@ -188,7 +192,7 @@ static int init_fds(int out_w, const char *errpath, int start_w)
  * keeps its view; then starts the command and reaps whatever ends. */
 static void init_main(char *const argv[], const char *const *env,
                       const struct sandbox *sb, int out_w,
-                      const char *errpath, int start_w)
+                      const char *errpath, int start_w, int *said)
 {
 	char err[512], why[600];
 	/* Not dumpable: the command (same uid, no CAP_SYS_PTRACE) cannot
@@ -228,8 +232,10 @@ static void init_main(char *const argv[], const char *const *env,
 	int code = 125, st;
 	for (;;) {
 		pid_t r = wait(&st);
-		if (r == cmd)
+		if (r == cmd) {
 			code = status_code(st);
+			__atomic_store_n(said, st, __ATOMIC_SEQ_CST);
+		}
 		else if (r < 0 && errno == ECHILD)
 			_exit(code);
 	}
@@ -237,7 +243,7 @@ static void init_main(char *const argv[], const char *const *env,
 
 static void keeper_main(char *const argv[], const char *const *env,
                         const struct sandbox *sb, int out_w,
-                        const char *errpath, int start_w)
+                        const char *errpath, int start_w, int *said)
 {
 	char why[200];
 	if (start_w < 0)   /* target_spawn: nobody waits for the word */
@@ -256,7 +262,7 @@ static void keeper_main(char *const argv[], const char *const *env,
 		_exit(125);
 	}
 	if (init == 0)
-		init_main(argv, env, sb, out_w, errpath, start_w);
+		init_main(argv, env, sb, out_w, errpath, start_w, said);
 	close(out_w);
 	close(start_w);
 	int st;
@@ -318,6 +324,20 @@ static void take_program(struct target *t, char *why)
 		why[0] = '\0';
 }
 
+/* The command's own wait status, once the tree is reaped: what init said
+ * (-1: it reaped no command, e.g. the case ended it first), else the
+ * keeper's.  The page is then unmapped. */
+static void unshare_said(struct target *t)
+{
+	if (!t->said)
+		return;
+	int st = __atomic_load_n(t->said, __ATOMIC_SEQ_CST);
+	if (t->ended && st != -1)
+		t->status = st;
+	munmap(t->said, sizeof *t->said);
+	t->said = NULL;
+}
+
 static int start_failed(struct target *t, char *err, size_t errsize,
                         const char *why)
 {
@@ -344,19 +364,31 @@ static int start(struct target *t, char *const argv[], const char *const *env,
 	char why[4096];
 	memset(t, 0, sizeof *t);
 	t->out = -1;
+	/* Shared with keeper and init; the command's execve drops it. */
+	void *page = mmap(NULL, sizeof *t->said, PROT_READ | PROT_WRITE,
+	                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED) {
+		snprintf(err, errsize, "mmap: %s", strerror(errno));
+		return -1;
+	}
+	t->said = page;
+	*t->said = -1;
 	if (wait && pipe2(st, O_CLOEXEC) != 0) {
 		snprintf(err, errsize, "pipe: %s", strerror(errno));
+		unshare_said(t);
 		return -1;
 	}
 	if (outpath &&
 	    (out[1] = open(outpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
 		snprintf(err, errsize, "cannot write %s: %s", outpath, strerror(errno));
 		close_pair(st);
+		unshare_said(t);
 		return -1;
 	}
 	if (!outpath && pipe2(out, O_CLOEXEC) != 0) {
 		snprintf(err, errsize, "pipe: %s", strerror(errno));
 		close_pair(st);
+		unshare_said(t);
 		return -1;
 	}
 	t->pid = spawn_fork();
@@ -364,6 +396,7 @@ static int start(struct target *t, char *const argv[], const char *const *env,
 		snprintf(err, errsize, "fork: %s", strerror(errno));
 		close_pair(out);
 		close_pair(st);
+		unshare_said(t);
 		return -1;
 	}
 	if (t->pid == 0) {
@@ -371,7 +404,7 @@ static int start(struct target *t, char *const argv[], const char *const *env,
 			close(out[0]);
 		if (st[0] >= 0)
 			close(st[0]);
-		keeper_main(argv, env, sb, out[1], errpath, st[1]);
+		keeper_main(argv, env, sb, out[1], errpath, st[1], t->said);
 	}
 	close(out[1]);
 	t->out = out[0];
@@ -465,8 +498,10 @@ pid_t target_init(const struct target *t)
 
 bool target_poll(struct target *t)
 {
-	if (!t->ended && t->pid > 0 && waitpid(t->pid, &t->status, WNOHANG) == t->pid)
+	if (!t->ended && t->pid > 0 && waitpid(t->pid, &t->status, WNOHANG) == t->pid) {
 		t->ended = true;
+		unshare_said(t);
+	}
 	return t->ended;
 }
 
@@ -487,6 +522,7 @@ void target_stop(struct target *t)
 		t->status = spawn_wait(t->pid, 2000);
 		t->ended = true;
 	}
+	unshare_said(t);
 	if (t->out >= 0) {
 		close(t->out);
 		t->out = -1;

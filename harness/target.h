@@ -25,7 +25,10 @@ struct target {
 	pid_t pid;          /* our keeper in the parent PID namespace */
 	int   out;          /* read end of the command's stdout, nonblocking */
 	bool  ended;
-	int   status;       /* wait status of the command, once ended */
+	int   status;       /* wait status of the command, once ended:
+	                     * WIFSIGNALED when a signal killed it (not an
+	                     * exit status of 128 + N) */
+	int  *said;         /* where init puts it (shared), until reaped */
 	bool  start_failed; /* the command could not start (target_start's
 	                     * err says why); it is gone and reaped */
 	/* What ran, as its start found it (target_start only): the

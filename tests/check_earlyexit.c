@@ -12,29 +12,36 @@
 
 static const struct {
 	bool ended;
-	int code;
+	int code, sig;      /* sig: the signal that killed it, 0: it exited */
 	size_t queries;
 	bool skip;
 	int rc;
 	const char *how;
 } cases[] = {
-	{ true, 1, 0, false, 1, "exit 1" },
-	{ true, 127, 0, false, 1, "exit 127" },
-	{ true, 137, 0, false, 1, "exit 137, SIGKILL" },
-	{ true, 139, 0, false, 1, "exit 139, SIGSEGV" },
-	{ true, 200, 0, false, 1, "exit 200" },   /* no such signal */
-	{ true, 0, 0, false, 0, "" },       /* exit 0: INCONCLUSIVE, as before */
-	{ true, 1, 1, false, 0, "" },       /* it looked up: a verdict */
-	{ false, 1, 0, false, 0, "" },      /* still running */
-	{ true, -1, 0, false, 0, "" },      /* no status */
-	{ true, 77, 0, true, 0, "" },       /* a probe's SKIP */
+	{ true, 1, 0, 0, false, 1, "exit 1" },
+	{ true, 127, 0, 0, false, 1, "exit 127" },
+	{ true, 137, 9, 0, false, 1, "killed by signal 9, SIGKILL" },
+	{ true, 139, 11, 0, false, 1, "killed by signal 11, SIGSEGV" },
+	{ true, 153, 25, 0, false, 1, "killed by signal 25, SIGXFSZ" },
+	{ true, 0, 11, 0, false, 1, "killed by signal 11, SIGSEGV" },  /* code not read */
+	{ true, 162, 34, 0, false, 1, "killed by signal 34" },   /* unnamed */
+	/* exit(139) is an exit status, not SIGSEGV (sh -c 'exit 139') */
+	{ true, 139, 0, 0, false, 1, "exit 139" },
+	{ true, 137, 0, 0, false, 1, "exit 137" },
+	{ true, 200, 0, 0, false, 1, "exit 200" },
+	{ true, 0, 0, 0, false, 0, "" },       /* exit 0: INCONCLUSIVE, as before */
+	{ true, 1, 0, 1, false, 0, "" },       /* it looked up: a verdict */
+	{ true, 139, 11, 1, false, 0, "" },    /* killed after a lookup: a verdict */
+	{ false, 1, 0, 0, false, 0, "" },      /* still running */
+	{ true, -1, 0, 0, false, 0, "" },      /* no status */
+	{ true, 77, 0, 0, true, 0, "" },       /* a probe's SKIP */
 };
 
 START_TEST(test_check)
 {
 	char how[96] = "";
-	int rc = earlyexit_check(cases[_i].ended, cases[_i].code, cases[_i].queries,
-	                         cases[_i].skip, how, sizeof how);
+	int rc = earlyexit_check(cases[_i].ended, cases[_i].code, cases[_i].sig,
+	                         cases[_i].queries, cases[_i].skip, how, sizeof how);
 	ck_assert_int_eq(rc, cases[_i].rc);
 	if (rc)
 		ck_assert_str_eq(how, cases[_i].how);

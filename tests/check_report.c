@@ -226,6 +226,7 @@ START_TEST(test_json_one_case)
 		"      \"dropped\": 0,\n"
 		"      \"malformed\": 0,\n"
 		"      \"exit_code\": -1,\n"
+		"      \"exit_signal\": 0,\n"
 		"      \"wall_s\": 2.500,\n"
 		"      \"complete\": true\n"
 		"    }\n"

@@ -65,6 +65,7 @@ static const struct kv_field fields[] = {
 	NUM("observe_s", KV_DBL, observe_s), NUM("dropped", KV_ULL, dropped),
 	NUM("packets", KV_UINT, packets), NUM("malformed", KV_UINT, malformed),
 	NUM("exit_code", KV_INT, exit_code),
+	NUM("exit_signal", KV_INT, exit_signal),
 	NUM("out_cut", KV_BOOL, out_cut),
 	NUM("start_failed", KV_BOOL, start_failed),
 	NUM("complete", KV_BOOL, complete),

@@ -59,7 +59,10 @@ struct case_result {
 	double   observe_s;         /* probe start to end of window */
 	unsigned long long dropped;
 	unsigned packets, malformed;
-	int      exit_code;         /* process's, -1 while running at the end */
+	int      exit_code;         /* process's, -1 while running at the end;
+	                             * 128 + N when signal N killed it */
+	int      exit_signal;       /* that N; 0: it exited (exit_code is
+	                             * its status, 139 included) */
 	bool     out_cut;           /* process.out stopped at WN_FILE_MAX_MIB */
 	bool     complete;          /* false: interrupted or crashed */
 };

@@ -3,7 +3,7 @@
 #include <string.h>
 #include "earlyexit.h"
 
-static const char *signal_name(int sig)
+const char *earlyexit_signal_name(int sig)
 {
 	static const char *const names[] = {
 		[1] = "SIGHUP", [2] = "SIGINT", [3] = "SIGQUIT", [4] = "SIGILL",
@@ -16,17 +16,24 @@ static const char *signal_name(int sig)
 	                                                               : NULL;
 }
 
-int earlyexit_check(bool ended, int code, size_t queries, bool skip,
+int earlyexit_check(bool ended, int code, int sig, size_t queries, bool skip,
                     char *how, size_t hsize)
 {
-	if (!ended || code <= 0 || queries > 0 || skip)
+	if (!ended || (code <= 0 && sig <= 0) || queries > 0 || skip)
 		return 0;
-	const char *sig = code > 128 ? signal_name(code - 128) : NULL;
-	if (sig)
-		snprintf(how, hsize, "exit %d, %s", code, sig);
+	earlyexit_how(code, sig, how, hsize);
+	return 1;
+}
+
+void earlyexit_how(int code, int sig, char *how, size_t hsize)
+{
+	const char *name = earlyexit_signal_name(sig);
+	if (sig > 0 && name)
+		snprintf(how, hsize, "killed by signal %d, %s", sig, name);
+	else if (sig > 0)
+		snprintf(how, hsize, "killed by signal %d", sig);
 	else
 		snprintf(how, hsize, "exit %d", code);
-	return 1;
 }
 
 /* Copy the line text[s, e) into buf at *o, cut to 300 bytes, '?' for

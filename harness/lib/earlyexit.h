@@ -19,15 +19,19 @@
 
 /*
  * ended: the process ended by itself while the case watched; code: its
- * exit code as the case's init passes it on (128 + N after signal N);
- * queries: DNS queries of the case before it ended; skip: the probe
- * said it cannot run here (a SKIP, not an error).  1 when the case could
- * not run, with how ("exit 1"; "exit 137, SIGKILL" for 128 + N, as a
- * shell says it: init cannot tell exit(137) from the signal) in how;
- * else 0.
+ * exit status; sig: the signal that killed it, or 0 when it exited (a
+ * status of 128 + N is an exit, not signal N); queries: DNS queries of
+ * the case before it ended; skip: the probe said it cannot run here (a
+ * SKIP, not an error).  1 when the case could not run, with how
+ * (earlyexit_how) in how; else 0.
  */
-int  earlyexit_check(bool ended, int code, size_t queries, bool skip,
+int  earlyexit_check(bool ended, int code, int sig, size_t queries, bool skip,
                      char *how, size_t hsize);
+/* How it ended, in words: "exit 139" for an exit status, "killed by
+ * signal 11, SIGSEGV" when sig > 0 (code is then not read). */
+void earlyexit_how(int code, int sig, char *how, size_t hsize);
+/* "SIGSEGV" for 11..., NULL for a signal it does not name. */
+const char *earlyexit_signal_name(int sig);
 
 /*
  * The last `lines` non-empty lines of text (len bytes, not terminated),

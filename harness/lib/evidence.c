@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include "evidence.h"
+#include "earlyexit.h"
 #include "envpolicy.h"
 #include "escape.h"
 #include "timeline.h"
@@ -348,12 +349,15 @@ static void what_ran(FILE *f, const struct evidence *e)
 		        "a file; what the process wrote to its stdout after that was "
 		        "read (for the application view) and dropped\n",
 		        WN_FILE_MAX_MIB);
-	if (r->exit_code == 128 + SIGXFSZ)   /* the sandbox's RLIMIT_FSIZE */
-		fprintf(f, "- process exit: ended during the case, status %d: "
-		        "SIGXFSZ, a file it wrote (its stderr, process.err, or one of "
-		        "its own) reached the %d MiB the sandbox allows a file; what "
-		        "it wrote after that is lost\n\n", r->exit_code,
-		        WN_FILE_MAX_MIB);
+	char how[64];
+	earlyexit_how(r->exit_code, r->exit_signal, how, sizeof how);
+	if (r->exit_signal == SIGXFSZ)   /* the sandbox's RLIMIT_FSIZE */
+		fprintf(f, "- process exit: %s, during the case: a file it wrote "
+		        "(its stderr, process.err, or one of its own) reached the "
+		        "%d MiB the sandbox allows a file; what it wrote after that "
+		        "is lost\n\n", how, WN_FILE_MAX_MIB);
+	else if (r->exit_signal > 0)
+		fprintf(f, "- process exit: %s, during the case\n\n", how);
 	else if (r->exit_code >= 0)
 		fprintf(f, "- process exit: ended by itself during the case, status "
 		        "%d\n\n", r->exit_code);

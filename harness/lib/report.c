@@ -167,6 +167,8 @@ static void json_case_keys(FILE *f, const char *sep, const struct case_result *r
 	json_uint(f, sep, "malformed", r->malformed);
 	json_key(f, sep, "exit_code");
 	fprintf(f, "%d", r->exit_code);
+	json_key(f, sep, "exit_signal");
+	fprintf(f, "%d", r->exit_signal);
 	json_key(f, sep, "wall_s");
 	fprintf(f, "%.3f", r->t_end - r->t_start);
 	json_key(f, sep, "complete");

@@ -119,8 +119,20 @@ ok $? "... with sh's line"
 
 x --window 1s -- sh -c 'kill -9 $$'
 is "$xs" 3 "a program killed by a signal before any lookup: exit 3"
-grep -q '^whichns: exec: could not run (exit 137, SIGKILL; no lookup); its stderr is empty$' "$tmp/err"
+grep -q '^whichns: exec: could not run (killed by signal 9, SIGKILL; no lookup); its stderr is empty$' "$tmp/err"
 ok $? "... said as a signal"
+is "$(last exit_signal) $(last exit_code)" "9 137" "... result.txt: exit_signal 9 (exit_code 137, as a shell says it)"
+grep -q '^- process exit: killed by signal 9, SIGKILL, during the case$' "$(case_dir)/report.md"; ok $? "... and report.md"
+
+# An exit status above 128 is an exit status, not a signal.
+x --window 1s -- sh -c 'echo x >&2; exit 139'
+is "$xs" 3 "sh -c 'exit 139' before any lookup: exit 3"
+grep -q '^whichns: exec: could not run (exit 139; no lookup): x$' "$tmp/err"
+ok $? "... said as exit 139, not SIGSEGV ($(grep -m1 'could not run (' "$tmp/err"))"
+is "$(last exit_signal) $(last exit_code)" "0 139" "... result.txt: exit_code 139, exit_signal 0"
+grep -q '"exit_code": 139,' "$tmp/r/latest-exec/summary.json" && grep -q '"exit_signal": 0,' "$tmp/r/latest-exec/summary.json"
+ok $? "... and summary.json"
+grep -q '^- process exit: ended by itself during the case, status 139$' "$(case_dir)/report.md"; ok $? "... and report.md"
 
 # Still verdicts: a program that resolved, then failed; one that exits 0 early.
 x --switch-at 1s --window 500ms -- sh -c 'getent hosts hat.com; exit 1'

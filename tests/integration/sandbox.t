@@ -150,7 +150,7 @@ big_case() {   # NAME COMMAND
 }
 big_case big-err "exec head -c $(((256 + 8) << 20)) /dev/zero >&2"
 is "$(stat -c %s "$big/process.err" 2>&1)" $((256 << 20)) "the process's stderr stops at 256 MiB"
-grep -q 'status 153: SIGXFSZ' "$big/report.md"; ok $? "report.md says SIGXFSZ ended the process"
+grep -q 'process exit: killed by signal 25, SIGXFSZ, during the case: a file it wrote' "$big/report.md"; ok $? "report.md says SIGXFSZ ended the process"
 rm -f "$big/process.err"
 big_case big-out "head -c $(((256 + 8) << 20)) /dev/zero; echo still-running >&2; sleep 1"
 is "$(stat -c %s "$big/process.out" 2>&1)" $((256 << 20)) "process.out stops at 256 MiB"
