@@ -673,13 +673,10 @@ static void name_libc(struct case_state *c)
  * own address, the fresh process by when it started. */
 static int decide_paths(struct case_state *c, const struct vd_input *in)
 {
-	struct path_senders ps = { .t_fresh = c->t_fresh };
-	if (c->s.nscd &&
-	    (pkt_addr_parse(WN_NSCD4, &ps.nscd[0]) != 0 ||
-	     pkt_addr_parse(WN_NSCD6, &ps.nscd[1]) != 0))
+	struct path_senders ps;
+	if (paths_senders_set(&ps, c->s.nscd != NULL, c->s.trigger != NULL,
+	                      c->t_fresh) != 0)
 		return -1;
-	ps.nnscd = c->s.nscd ? 2 : 0;
-	ps.triggers = c->s.trigger != NULL;
 	size_t more = 0;
 	int n = paths_decide(c->ob.ev, c->ob.nev, &ps, in, c->r->paths,
 	                     PATHS_MAX, &more);

@@ -19,7 +19,6 @@
 #include "spawn.h"
 #include "target.h"
 #include "timeline.h"
-#include "wnconst.h"
 
 /* A case's events.tsv holds a line per DNS message; a case watches for
  * seconds, so this bounds it far above anything real. */
@@ -67,13 +66,14 @@ struct picture {
  * when a path says so. */
 static void picture_senders(const struct case_result *r, struct tl_paths *tp)
 {
+	bool triggers = false;
 	memset(tp, 0, sizeof *tp);
-	if (pkt_addr_parse(WN_NSCD4, &tp->senders.nscd[0]) == 0 &&
-	    pkt_addr_parse(WN_NSCD6, &tp->senders.nscd[1]) == 0)
-		tp->senders.nnscd = 2;
-	tp->senders.t_fresh = r->fresh_ran && r->fresh_time > 0 ? r->fresh_time : 0;
 	for (unsigned i = 0; i < r->npaths && i < PATHS_MAX; i++)
-		tp->senders.triggers |= r->paths[i].sender == PS_PROCESS_TRIGGERS;
+		triggers |= r->paths[i].sender == PS_PROCESS_TRIGGERS;
+	/* nscd's addresses in every case: a case without nscd has no
+	 * message from them. */
+	(void)paths_senders_set(&tp->senders, true, triggers,
+	                        r->fresh_ran ? r->fresh_time : 0);
 	tp->paths = r->paths;
 	tp->npaths = r->npaths < PATHS_MAX ? r->npaths : PATHS_MAX;
 	tp->more = r->paths_more;

@@ -252,6 +252,20 @@ START_TEST(test_sender)
 	for (unsigned s = 0; s < PS_COUNT; s++)
 		ck_assert_int_eq(paths_sender_parse(paths_sender_name(s)), s);
 	ck_assert_int_eq(paths_sender_parse("nscd2"), PS_COUNT);
+	/* paths_senders_set: nscd's two addresses only when it ran */
+	struct path_senders ps;
+	ck_assert_int_eq(paths_senders_set(&ps, true, true, 1e12), 0);
+	ck_assert_uint_eq(ps.nnscd, 2);
+	ck_assert(ps.triggers);
+	ck_assert(ps.t_fresh == 1e12);
+	addr(WN_NSCD4, &c.ev[0].src);
+	ck_assert_int_eq(paths_sender(&ps, &c.ev[0]), PS_NSCD);
+	addr(WN_NSCD6, &c.ev[0].src);
+	ck_assert_int_eq(paths_sender(&ps, &c.ev[0]), PS_NSCD);
+	ck_assert_int_eq(paths_senders_set(&ps, false, false, -1), 0);
+	ck_assert_uint_eq(ps.nnscd, 0);
+	ck_assert(!ps.triggers && ps.t_fresh == 0);
+	ck_assert_int_eq(paths_sender(&ps, &c.ev[0]), PS_PROCESS);
 	char b[16];
 	ck_assert_str_eq(paths_types(DNS_T_AAAA, b, sizeof b), "A/AAAA");
 	ck_assert_str_eq(paths_types(DNS_T_MX, b, sizeof b), "MX");

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "dns.h"
 #include "paths.h"
+#include "wnconst.h"
 
 static const char *const labels[PS_COUNT] = {
 	[PS_PROCESS] = "process", [PS_NSCD] = "via nscd",
@@ -38,6 +39,21 @@ enum path_sender paths_sender_parse(const char *s)
 		if (strcmp(s, names[i]) == 0)
 			return (enum path_sender)i;
 	return PS_COUNT;
+}
+
+int paths_senders_set(struct path_senders *s, bool nscd, bool triggers,
+                      double t_fresh)
+{
+	memset(s, 0, sizeof *s);
+	s->triggers = triggers;
+	s->t_fresh = t_fresh > 0 ? t_fresh : 0;
+	if (!nscd)
+		return 0;
+	if (pkt_addr_parse(WN_NSCD4, &s->nscd[0]) != 0 ||
+	    pkt_addr_parse(WN_NSCD6, &s->nscd[1]) != 0)
+		return -1;
+	s->nnscd = 2;
+	return 0;
 }
 
 enum path_sender paths_sender(const struct path_senders *s,

@@ -45,6 +45,12 @@ struct path_senders {
 	double t_fresh;   /* > 0: the fresh process started then */
 };
 
+/* A case's senders: nscd's own addresses (WN_NSCD4, WN_NSCD6) when it
+ * ran nscd, whether it had triggers, when its fresh process started
+ * (0: none).  Returns 0, or -1 when an address does not parse. */
+int paths_senders_set(struct path_senders *s, bool nscd, bool triggers,
+                      double t_fresh);
+
 /* One path's verdict, with the numbers behind it (as vd_result's). */
 struct vd_path {
 	enum path_sender sender;
