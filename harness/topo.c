@@ -117,6 +117,25 @@ static void server_keep(char *const argv[])
 	_exit(code);
 }
 
+/* The far end of a link to the case, as ip -batch commands: eth0 with
+ * its addresses (point to point with the case's), the case's end as a
+ * permanent neighbour (mac), up.  The caller adds its routes after the
+ * returned length, which leaves room for them in a 1024-byte buffer. */
+static int far_end_cmds(char *cmds, size_t size, const char *addr4,
+                        const char *addr6, const char *mac)
+{
+	int n = snprintf(cmds, size,
+	         "link set lo up\n"
+	         "addr add %s/32 peer %s/32 dev eth0\n"
+	         "addr add %s/128 peer %s/128 dev eth0 nodad\n"
+	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
+	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
+	         "link set eth0 up\n",
+	         addr4, WN_CLIENT4, addr6, WN_CLIENT6,
+	         WN_CLIENT4, mac, WN_CLIENT6, mac);
+	return n < 0 ? 0 : (size_t)n >= size ? (int)size - 1 : n;
+}
+
 /* In the server child: never returns. */
 static void server_child(const struct server *s, const struct topo_config *cfg,
                          int ready_w, int go_r)
@@ -134,18 +153,12 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 	char c = 'r';
 	if (write(ready_w, &c, 1) != 1 || read(go_r, &c, 1) != 1)
 		_exit(3);   /* the case gave up on us */
-	snprintf(cmds, sizeof cmds,
-	         "link set lo up\n"
-	         "addr add %s/32 peer %s/32 dev eth0\n"
-	         "addr add %s/128 peer %s/128 dev eth0 nodad\n"
-	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
-	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
-	         "link set eth0 up\n"
-	         /* nscd's own address, behind the case (topo_side_start) */
+	/* nscd's own address is behind the case (topo_side_start) */
+	int n = far_end_cmds(cmds, sizeof cmds, s->addr4, s->addr6,
+	                     s->mac_client);
+	snprintf(cmds + n, sizeof cmds - (size_t)n,
 	         "route add %s/32 via %s dev eth0 onlink\n"
 	         "route add %s/128 via %s dev eth0 onlink\n",
-	         s->addr4, WN_CLIENT4, s->addr6, WN_CLIENT6,
-	         WN_CLIENT4, s->mac_client, WN_CLIENT6, s->mac_client,
 	         WN_NSCD4, WN_CLIENT4, WN_NSCD6, WN_CLIENT6);
 	char *ip[] = { (char *)(uintptr_t)cfg->ip, "-batch", "-", NULL };
 	if (spawn_run(ip, cmds, err, sizeof err) != 0) {
@@ -446,17 +459,11 @@ static int side_link(const struct topo_side *n, const struct topo_config *cfg,
 		         n->label, strerror(errno));
 		return -1;
 	}
-	snprintf(cmds, sizeof cmds,
-	         "link set lo up\n"
-	         "addr add %s/32 peer %s/32 dev eth0\n"
-	         "addr add %s/128 peer %s/128 dev eth0 nodad\n"
-	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
-	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
-	         "link set eth0 up\n"
+	int len = far_end_cmds(cmds, sizeof cmds, n->addr4, n->addr6,
+	                       n->mac_case);
+	snprintf(cmds + len, sizeof cmds - (size_t)len,
 	         "route add default via %s dev eth0 onlink\n"
 	         "route add default via %s dev eth0 onlink\n",
-	         n->addr4, WN_CLIENT4, n->addr6, WN_CLIENT6,
-	         WN_CLIENT4, n->mac_case, WN_CLIENT6, n->mac_case,
 	         WN_CLIENT4, WN_CLIENT6);
 	snprintf(where, sizeof where, "the %s network namespace", n->label);
 	return run_ip(cfg, cmds, where, err, errsize);
