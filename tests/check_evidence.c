@@ -490,7 +490,7 @@ START_TEST(test_error_and_skip)
 	struct evidence x = { .r = &r, .kernel = "k", .rc_before = "", .nscd = true };
 	char *got = render(&x);
 	ck_assert_has(got, "# whichns evidence: res_loop/inplace/no-reload\n\n"
-	                   "**The case could not run:** dnsmasq (old) exited with "
+	                   "**The case failed in the harness:** dnsmasq (old) exited with "
 	                   "status 2\n\n" CHART CAPTURE_NOTE "## Timeline\n");
 	ck_assert_ptr_null(strstr(got, "## Verdict"));
 	ck_assert_ptr_null(strstr(got, "| | old server |"));
@@ -758,7 +758,7 @@ START_TEST(test_program_env_could_not_run)
 	x.stderr_tail = "Traceback (most recent call last):\nModuleNotFoundError: "
 	                "No module named 'x'";
 	got = render(&x);
-	ck_assert_has(got, "**The case could not run:** could not run (exit 1; "
+	ck_assert_has(got, "**No verdict:** could not run (exit 1; "
 	                   "no lookup): ModuleNotFoundError");
 	ck_assert_has(got, "The last lines of its stderr (`process.err`):\n\n```\n"
 	                   "Traceback (most recent call last):\nModuleNotFoundError: "

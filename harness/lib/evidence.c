@@ -281,8 +281,9 @@ void evidence_picture_title(char *buf, size_t size, const struct case_result *r)
 /* The verdict, the expectation and why; or why there is none. */
 static void verdict_section(FILE *f, const struct case_result *r)
 {
-	if (r->error[0]) {
-		fprintf(f, "**The case could not run:** %s\n\n", r->error);
+	if (r->error[0]) {   /* the command's failure, or the harness's */
+		fprintf(f, "**%s:** %s\n\n", r->start_failed ? "No verdict"
+		        : "The case failed in the harness", r->error);
 		return;
 	}
 	if (r->skip[0]) {

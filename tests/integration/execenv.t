@@ -107,7 +107,7 @@ is "$(last start_failed)" yes "... result.txt: start_failed"
 is "$(last exit_code)" 1 "... and its exit status"
 grep -q '^exec .*ERROR .*could not run (exit 1; no lookup): ModuleNotFoundError' "$tmp/out"
 ok $? "... the terminal table's note says it"
-grep -q '^\*\*The case could not run:\*\* could not run (exit 1; no lookup)' "$(case_dir)/report.md" &&
+grep -q '^\*\*No verdict:\*\* could not run (exit 1; no lookup)' "$(case_dir)/report.md" &&
 	grep -A6 '^The last lines of its stderr' "$(case_dir)/report.md" | grep -q '^Traceback (most recent call last):'
 ok $? "... report.md: the error, then the last lines of its stderr"
 grep -q '"outcome": "ERROR"' "$tmp/r/latest-exec/summary.json"; ok $? "... summary.json: ERROR, not a verdict"
@@ -148,6 +148,9 @@ is "$xs" 2 "--env without '=': exit 2"
 is "$(cat "$tmp/err")" "whichns: exec: bad --env 'NOEQUALS': no '='; expected NAME=VALUE" "... one line"
 x --env 1X=y -- /bin/true
 is "$xs" 2 "--env with a bad name: exit 2"
+x --keep-env --clean-env -- /bin/true
+is "$xs" 2 "--keep-env and --clean-env together: exit 2"
+is "$(cat "$tmp/err")" "whichns: exec: --keep-env and --clean-env say opposite things; give one of them" "... one line"
 is "$(ls "$tmp/r" | wc -l)" "$runs" "... before any run folder"
 
 # 9. A scenario group's env lines: run starts from the clean environment.

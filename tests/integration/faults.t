@@ -112,7 +112,7 @@ done
 sleep 1
 kill -KILL "$victim"
 wait "$runner"
-is "$?" 1 "dnsmasq killed: exit 1 (a case could not run)"
+is "$?" 1 "dnsmasq killed: exit 1 (a case failed in the harness)"
 res="$tmp/kill/latest-exec/001-exec"
 grep -q '"outcome": "ERROR"' "$tmp/kill/latest-exec/summary.json"; ok $? "dnsmasq killed: the case is an ERROR"
 field "$res/result.txt" error | grep -q "the old server (dnsmasq) was killed by signal 9 (Killed)"
