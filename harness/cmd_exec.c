@@ -183,6 +183,19 @@ static int env_option(const char *v, struct job *j)
 	return 0;
 }
 
+/* --keep-env or --clean-env: one of them (the same one twice is fine). */
+static int env_mode_option(enum envpolicy_mode m, struct job *j)
+{
+	if (j->env.mode_said && j->env.mode != m) {
+		fprintf(stderr, "whichns: exec: --keep-env and --clean-env say "
+		        "opposite things; give one of them\n");
+		return EXIT_USAGE;
+	}
+	j->env.mode = m;
+	j->env.mode_said = true;
+	return 0;
+}
+
 /* One option into the job or the run's options: 0, -1 after --help, or
  * an exit status (said). */
 static int exec_option(int c, char *v, struct job *j, struct run_opts *o)
@@ -228,8 +241,8 @@ static int exec_option(int c, char *v, struct job *j, struct run_opts *o)
 		       : bad("--name", v, "a short name without '/'");
 	case O_SECRETS: j->keep_secrets = true; return 0;
 	case O_ENV: return env_option(v, j);
-	case O_KEEP_ENV: j->env.mode = ENV_KEEP; return 0;
-	case O_CLEAN_ENV: j->env.mode = ENV_CLEAN; return 0;
+	case O_KEEP_ENV: return env_mode_option(ENV_KEEP, j);
+	case O_CLEAN_ENV: return env_mode_option(ENV_CLEAN, j);
 	case O_RESULTS: o->results = v; return 0;
 	case O_CACHE: o->libc.cache = v; return 0;
 	case O_STRICT: o->strict = true; return 0;

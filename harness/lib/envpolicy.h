@@ -35,6 +35,8 @@ enum envpolicy_mode {
 
 struct envpolicy {
 	enum envpolicy_mode mode;
+	bool        mode_said;                /* chosen by the user (exec's
+	                                       * --keep-env or --clean-env) */
 	const char *set[ENVPOLICY_SET_MAX];   /* "NAME=VALUE", in order */
 	size_t      nset;
 };
