@@ -56,8 +56,9 @@ path_verdict() {
 		END { if (!found) print "-" }' "$1/result.txt"
 }
 
-# The daemon's own path for a type: "process+triggers" in a case with
-# triggers (they share its address), else "process".
+# The paths a row speaks of, read once per case into globals ("-": no
+# such query was measured).  The daemon's own paths are "process+triggers"
+# in a case with triggers (they share its address), else "process".
 own_verdict() {
 	local v
 	v=$(path_verdict "$1" process+triggers "$2")
@@ -65,30 +66,30 @@ own_verdict() {
 	printf '%s' "$v"
 }
 
-# What the row's paths say, in words.  "-": no such query was measured.
+read_paths() {
+	local d=$1
+	MX=$(own_verdict "$d" MX)
+	OWN=$(own_verdict "$d" A/AAAA)
+	FMX=$(path_verdict "$d" fresh MX)
+	NSCD=$(path_verdict "$d" nscd A/AAAA)
+	FNSCD=$(path_verdict "$d" fresh-nscd A/AAAA)
+	CACHE=$(get "$d" cache)
+}
+
+# What the row's paths say, in words.
 row_paths() {
-	local d=$1 mx own fmx nscd fnscd out
-	mx=$(own_verdict "$d" MX)
-	own=$(own_verdict "$d" A/AAAA)
-	fmx=$(path_verdict "$d" fresh MX)
-	nscd=$(path_verdict "$d" nscd A/AAAA)
-	fnscd=$(path_verdict "$d" fresh-nscd A/AAAA)
-	out="MX (sendmail's own resolver): $mx"
-	out+="; A/AAAA (sendmail's own resolver and the submissions): $own"
-	[[ $(get "$d" cache) != none ]] && out+="; A/AAAA (via nscd): $nscd"
-	out+="; after a restart: MX $fmx"
-	[[ $(get "$d" cache) != none ]] && out+=", A/AAAA via nscd $fnscd"
+	local out="MX (sendmail's own resolver): $MX"
+	out+="; A/AAAA (sendmail's own resolver and the submissions): $OWN"
+	[[ $CACHE != none ]] && out+="; A/AAAA (via nscd): $NSCD"
+	out+="; after a restart: MX $FMX"
+	[[ $CACHE != none ]] && out+=", A/AAAA via nscd $FNSCD"
 	printf '%s' "$out"
 }
 
 # Does the case show what the test observed?  One line: yes/partly/no,
 # and what in the paths decides it.
 row_check() {
-	local n=$1 d=$2 mx fmx nscd fnscd
-	mx=$(own_verdict "$d" MX)
-	fmx=$(path_verdict "$d" fresh MX)
-	nscd=$(path_verdict "$d" nscd A/AAAA)
-	fnscd=$(path_verdict "$d" fresh-nscd A/AAAA)
+	local n=$1 mx=$MX fmx=$FMX nscd=$NSCD fnscd=$FNSCD
 	# A path the row needs and the case did not measure decides nothing.
 	local need="$mx $fmx"
 	[[ $n == 2 ]] && need+=" $fnscd"
@@ -99,13 +100,13 @@ row_check() {
 	fi
 	case $n in
 	1 | 3)
-		if [[ $mx != FOLLOWED && $mx != - && $fmx == FOLLOWED ]]; then
+		if [[ $mx != FOLLOWED && $fmx == FOLLOWED ]]; then
 			echo "yes: the running daemon's MX lookups stay on the old server ($mx), a restarted sendmail's go to the new one"
 		else
 			echo "no: MX $mx, after a restart MX $fmx"
 		fi ;;
 	2)
-		if [[ $fmx == FOLLOWED && $fnscd != FOLLOWED && $fnscd != - ]]; then
+		if [[ $fmx == FOLLOWED && $fnscd != FOLLOWED ]]; then
 			echo "partly: after a restart sendmail's own MX lookups go to the new server, but its host lookups through nscd do not all ($fnscd); nscd's cache and workers keep the old server"
 		elif [[ $fmx != FOLLOWED ]]; then
 			echo "yes: after a restart MX $fmx"
@@ -114,7 +115,7 @@ row_check() {
 		fi ;;
 	4)
 		if [[ $nscd == FOLLOWED && $mx != FOLLOWED ]]; then
-			echo "partly: the host lookups through nscd follow without a restart ($nscd), sendmail's own MX lookups do not ($mx), nor its own A/AAAA lookups ($(own_verdict "$d" A/AAAA), with the submissions')"
+			echo "partly: the host lookups through nscd follow without a restart ($nscd), sendmail's own MX lookups do not ($mx), nor its own A/AAAA lookups ($OWN, with the submissions')"
 		elif [[ $nscd == FOLLOWED ]]; then
 			echo "yes: A/AAAA via nscd $nscd, MX $mx"
 		else
@@ -148,8 +149,9 @@ for row in "${ROWS[@]}"; do
 		missing=1
 		continue
 	fi
-	paths=$(row_paths "$d")
-	check=$(row_check "$n" "$d")
+	read_paths "$d"
+	paths=$(row_paths)
+	check=$(row_check "$n")
 	rel=${d#"$run"/}
 	printf '%s. %s: "%s"\n' "$n" "$test" "$seen"
 	printf '   case:       %s (%s)\n' "$name" "$conf"
