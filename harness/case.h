@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include "caseres.h"
+#include "serverset.h"
 #include "view.h"
 
 struct case_spec {
@@ -23,6 +24,10 @@ struct case_spec {
 	const char *fixtures;
 	const char *casedir;      /* absolute; exists */
 	const char *options;      /* resolv.conf options axis value */
+	/* The servers (lib/serverset.h) and, for a set from files, the two
+	 * whole resolv.conf texts (NULL with the default pair). */
+	const struct serverset *servers;
+	const char *conf_old, *conf_new;
 	enum update_method update;
 	bool        any_name;     /* servers answer every name */
 	unsigned    interval_ms;  /* how often the process looks up (0: unknown) */
