@@ -21,6 +21,8 @@
 /* --- output ------------------------------------------------------------ */
 
 static const char *api, *qname;  /* columns of every lookup line */
+/* When the latest lookup began, on a clock no one sets (its duration). */
+static struct timespec began_mono;
 
 static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void emit(const char *fmt, ...)
@@ -43,16 +45,33 @@ void probe_out_begin(const char *prog, const char *api_name, const char *name,
 	emit("#probe\t%s\t%s\t%ld\n", prog, api, (long)getpid());
 }
 
-struct timespec probe_now(void)
+static struct timespec realtime(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return ts;
 }
 
+struct timespec probe_now(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &began_mono);
+	return realtime();
+}
+
+/* Milliseconds since the latest probe_now(), on the monotonic clock: a
+ * step of the real-time clock during a lookup does not enter it. */
+static double lookup_ms(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double ms = (double)(now.tv_sec - began_mono.tv_sec) * 1e3 +
+	            (double)(now.tv_nsec - began_mono.tv_nsec) / 1e6;
+	return ms > 0 ? ms : 0;
+}
+
 void probe_event(const char *event)
 {
-	struct timespec now = probe_now();
+	struct timespec now = realtime();
 	emit("#%s\t%lld.%06ld\n", event, (long long)now.tv_sec, now.tv_nsec / 1000);
 }
 
@@ -62,13 +81,20 @@ void probe_unsupported(const char *reason)
 	exit(PROBE_EXIT_UNSUPPORTED);
 }
 
+static void lookup_line(const struct timespec *t, double ms,
+                        const char *qtype, const char *status,
+                        const struct probe_answers *a)
+{
+	int none = !a || (a->len == 0 && !a->full);
+	emit("%lld.%06ld\t%s\t%s\t%s\t%s\t%s%s\tms=%.3f\n",
+	     (long long)t->tv_sec, t->tv_nsec / 1000, api, qname, qtype,
+	     status, none ? "-" : a->buf, a && a->full ? ",..." : "", ms);
+}
+
 void probe_lookup(const struct timespec *t, const char *qtype,
                   const char *status, const struct probe_answers *a)
 {
-	int none = !a || (a->len == 0 && !a->full);
-	emit("%lld.%06ld\t%s\t%s\t%s\t%s\t%s%s\n",
-	     (long long)t->tv_sec, t->tv_nsec / 1000, api, qname, qtype,
-	     status, none ? "-" : a->buf, a && a->full ? ",..." : "");
+	lookup_line(t, lookup_ms(), qtype, status, a);
 }
 
 void probe_answers_init(struct probe_answers *a)
@@ -272,6 +298,7 @@ void probe_res_result(const struct timespec *t, int type, int n, int herr,
 {
 	struct probe_answers ans;
 	const char *status;
+	double ms = lookup_ms();   /* the call's end, before the parsing */
 
 	probe_answers_init(&ans);
 	if (n < 0)
@@ -279,5 +306,5 @@ void probe_res_result(const struct timespec *t, int type, int n, int herr,
 	else  /* glibc returns the full length of a reply it had to cut */
 		status = parse_reply(answer, (size_t)n < size ? n : (int)size,
 		                     type, &ans);
-	probe_lookup(t, type_name(type), status, &ans);
+	lookup_line(t, ms, type_name(type), status, &ans);
 }

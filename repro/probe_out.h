@@ -9,11 +9,15 @@
  * Output (TSV on stdout; doc/design.md, "Probes"):
  *   #libc	glibc 2.36               (probe_libc.h)
  *   #probe	PROBE	API	PID
- *   EPOCH	API	QNAME	QTYPE	STATUS	ANSWERS
+ *   EPOCH	API	QNAME	QTYPE	STATUS	ANSWERS	ms=DURATION
  *   #EVENT	EPOCH                    (e.g. #reinit)
  *   #unsupported	REASON           (then exit 77)
  * EPOCH is CLOCK_REALTIME when the lookup started, so a lookup that was
  * on the wire before the resolv.conf switch is dated before it.
+ * DURATION is how long the call took, in milliseconds with three
+ * decimals, on CLOCK_MONOTONIC (from probe_now() to the line): the
+ * application's own view of a slow or dead server.  It comes last, so a
+ * reader of the first six columns (whichns before it) reads on.
  */
 #ifndef WHICHNS_PROBE_OUT_H
 #define WHICHNS_PROBE_OUT_H
@@ -37,14 +41,17 @@ struct probe_answers {
 void probe_answers_init(struct probe_answers *a);
 void probe_answers_add(struct probe_answers *a, const char *text);
 
-/* One lookup line, dated by started (CLOCK_REALTIME); a may be NULL. */
+/* One lookup line, dated by started (CLOCK_REALTIME, from probe_now(),
+ * called just before the lookup: its duration runs from that call to
+ * this one); a may be NULL. */
 void probe_lookup(const struct timespec *started, const char *qtype,
                   const char *status, const struct probe_answers *a);
 /* "#event<TAB>EPOCH", dated now. */
 void probe_event(const char *event);
 /* "#unsupported<TAB>reason", then exit 77. */
 void probe_unsupported(const char *reason) __attribute__((noreturn));
-/* Now, on the clock of the EPOCH column. */
+/* Now, on the clock of the EPOCH column: call it just before a lookup
+ * (it also starts the lookup's duration). */
 struct timespec probe_now(void);
 
 /* Status words: "ok", or the API's own error name. */
