@@ -17,6 +17,11 @@
 # when complete, so an interrupted build never looks finished.  The
 # debootstrap output of the last build is CACHE/SUITE.log.
 #
+# bookworm-resolved and trixie-resolved (not part of "all") are the trees of
+# the systemd-resolved stub (doc/resolved.md): the suite with gcc, libc6-dev
+# and nscd, then systemd-resolved and dbus installed the same way (systemd 252
+# and 257; nothing of them runs in the tree: a case starts resolved itself).
+#
 # bookworm-zoo (not part of "all") is the tree of the daemon and runtime zoo
 # (fixtures/scenarios/zoo.scn, doc/zoo.md): debootstrap of bookworm with gcc,
 # libc6-dev and nscd (no sendmail-bin: it conflicts with postfix), then
@@ -54,18 +59,20 @@ readonly VARIANT=minbase
 readonly SUITES=(bullseye bookworm trixie sid)
 # Trees with more than a suite: the Debian suite they are made from, and the
 # packages apt-get installs on top (not part of "all").
-readonly EXTRA_SUITES=(bookworm-zoo)
-declare -A BASE_SUITE=([bookworm-zoo]=bookworm)
-declare -A EXTRA_PKGS=([bookworm-zoo]="apache2 postfix nginx nodejs python3 python3-dnspython golang-go openjdk-17-jdk-headless libc-ares-dev libcurl4-openssl-dev curl")
+readonly EXTRA_SUITES=(bookworm-zoo bookworm-resolved trixie-resolved)
+declare -A BASE_SUITE=([bookworm-zoo]=bookworm [bookworm-resolved]=bookworm [trixie-resolved]=trixie)
+declare -A EXTRA_PKGS=([bookworm-zoo]="apache2 postfix nginx nodejs python3 python3-dnspython golang-go openjdk-17-jdk-headless libc-ares-dev libcurl4-openssl-dev curl"
+                       [bookworm-resolved]="systemd-resolved dbus" [trixie-resolved]="systemd-resolved dbus")
 # The optional packages of such a tree (sendmail-bin conflicts with postfix).
-declare -A EXTRA_OPTIONAL=([bookworm-zoo]="nscd")
+declare -A EXTRA_OPTIONAL=([bookworm-zoo]="nscd" [bookworm-resolved]="nscd" [trixie-resolved]="nscd")
 # Always needed: probes are compiled inside the tree.
 readonly REQUIRED_PKGS=(gcc libc6-dev)
 # Wanted by later experiments; left out (and recorded) where a suite lacks them.
 readonly OPTIONAL_PKGS=(nscd sendmail-bin)
 readonly STAMP_NAME=.whichns-stamp
 # Seconds a first build took here; only used for the progress message.
-declare -A ESTIMATE=([bullseye]=75 [bookworm]=75 [trixie]=75 [sid]=75 [bookworm-zoo]=600)
+declare -A ESTIMATE=([bullseye]=75 [bookworm]=75 [trixie]=75 [sid]=75 [bookworm-zoo]=600
+                     [bookworm-resolved]=120 [trixie-resolved]=120)
 
 CHROOT_ENV=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C
             DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true)
