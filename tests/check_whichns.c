@@ -18,6 +18,7 @@ int main(void)
 		paths_suite,
 		envpolicy_suite,
 		earlyexit_suite,
+		serverset_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

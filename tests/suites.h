@@ -31,5 +31,6 @@ Suite *procs_suite(void);
 Suite *paths_suite(void);
 Suite *envpolicy_suite(void);
 Suite *earlyexit_suite(void);
+Suite *serverset_suite(void);
 
 #endif

@@ -35,6 +35,8 @@
 #define SS_ADDRS_MAX  2     /* addresses of one server (the default pair) */
 #define SS_MARK_FIRST 203
 #define SS_TEXT_MAX   4096  /* a resolv.conf text, with the added options */
+#define SS_CONF_MAX   3584  /* a resolv.conf text serverset_from_texts()
+                             * takes: room is left for the options line */
 #define SS_ADDR_TEXT  46    /* INET6_ADDRSTRLEN */
 
 /* What a server does from the switch on (before it, every server is up). */
@@ -71,11 +73,24 @@ void serverset_default(struct serverset *set);
  * the files' names for errors.  -1 with one line in err, "FILE:LINE:
  * what is wrong; the fix", when a nameserver line has no address or one
  * that is not an IPv4 or IPv6 literal, a scope (fe80::1%eth0), a
- * loopback, unspecified or multicast address, or an address the case
- * itself uses (WN_CLIENT4/6, WN_NSCD4/6); "FILE: no nameserver line"
- * when a text has none; "FILE:LINE: more than SS_MAX servers" past the
- * limit.  Lines the C libraries ignore (comments, unknown keywords) are
- * kept and not checked.
+ * loopback, unspecified, link-local, IPv4-mapped or multicast address,
+ * or an address the case itself uses (WN_CLIENT4/6, WN_NSCD4/6); "FILE:
+ * no nameserver line" when a text has none; "FILE:LINE: more than SS_MAX
+ * servers" past the limit; a NUL byte (the texts are then C strings, as
+ * serverset_render() takes them); "FILE: N bytes" past SS_CONF_MAX.
+ * Lines the C libraries ignore (comments, unknown keywords) are kept and
+ * not checked.
+ *
+ * A nameserver line is one glibc 2.36 reads as one (res_init.c): the
+ * keyword at the start of the line, a space or tab, the address up to
+ * the next space, tab or the line's end, the rest ignored; so an
+ * indented "  nameserver X" is no nameserver line (glibc and musl both
+ * skip it).  Where glibc would drop a line that looks like a server
+ * (no address, a "\r" line end, an address inet_aton reads but
+ * inet_pton does not, such as 10.1 or 010.0.0.1), it is an error here.
+ * glibc and musl query only the first 3 servers of a file (MAXNS); the
+ * case still starts every one, so the capture shows which were asked.
+ * On -1, *set is unchanged.
  */
 int serverset_from_texts(struct serverset *set,
                          const char *old_text, size_t old_len,
@@ -84,14 +99,23 @@ int serverset_from_texts(struct serverset *set,
                          const char *name_new, char *err, size_t errsize);
 
 /* "ADDR=STATE" (STATE: up, down, refused, servfail, slow:DUR with DUR as
- * scn durations take it, "500ms", "2s"), for the server with that
- * address.  -1 with err naming the word and the fix when the address is
- * no server of the set or the state is unknown. */
+ * scn durations take it, "500ms", "2s", from 1 ms to 60 s), for the
+ * server with that address (or that label: "old=down").  -1 with err
+ * naming the word and the fix when the address is no server of the set
+ * (the message lists the set's) or the state is unknown. */
 int serverset_set_state(struct serverset *set, const char *word,
                         char *err, size_t errsize);
 /* "down", "slow:500ms", ...; buf holds at least 24 bytes. */
 const char *serverset_state_name(const struct ss_server *s, char *buf,
                                  size_t size);
+
+/* A server of one address, listed in the old file (before), the new one
+ * (after) or both, labelled "sK" and marked SS_MARK_FIRST + its index;
+ * an address the set has gets the flags added to its server's.  -1 when
+ * addr is not an IPv4 or IPv6 literal or the set holds SS_MAX servers.
+ * (decode --old/--new; no check of the address's kind.) */
+int serverset_add(struct serverset *set, const char *addr, bool before,
+                  bool after);
 
 /* Which server an address is: its index, or -1. */
 int serverset_find(const struct serverset *set, const struct pkt_addr *a);
@@ -106,9 +130,14 @@ int serverset_mark_of(const struct serverset *set, unsigned mark);
 /*
  * The text the case writes for one side (after: false for the old file):
  * the file's text as given (or, for the default pair, "# whichns: old
- * server" and the IPv4 nameserver line), then "options WORDS" when the
- * options axis value is not "default" ("+" joins words).  Returns the
- * length, or -1 when it does not fit in size or the options are bad.
+ * server" and the IPv4 nameserver line, byte for byte resolvconf_render()'s),
+ * then "options WORDS" when the options axis value is not "default" ("+"
+ * joins words), on a line of its own (a "\n" is added before it when the
+ * text does not end in one).  The texts are NUL-terminated; for a default
+ * set they are not read (NULL is fine).  Returns the length, or -1 when
+ * it does not fit in size, the options are bad, or a set from files has
+ * no text.  Any text serverset_from_texts() took renders into SS_TEXT_MAX
+ * bytes with any options resolvconf_options_valid() passes.
  */
 int serverset_render(const struct serverset *set, bool after,
                      const char *old_text, const char *new_text,
