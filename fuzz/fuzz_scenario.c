@@ -61,6 +61,25 @@ static void check_case(const struct scn_file *f, size_t i)
 	           c.options, c.name);
 }
 
+/* A group's resolv.conf lines and server states, as written. */
+static void render_servers(FILE *out, const struct scn_group *g)
+{
+	for (int after = 0; after < 2; after++) {
+		const char *t = g->conf[after];
+		while (*t) {
+			size_t l = strcspn(t, "\n");
+			fprintf(out, "resolv-%s %.*s\n", after ? "after" : "before",
+			        (int)l, t);
+			t += l + (t[l] == '\n');
+		}
+	}
+	for (size_t k = 0; k < g->nstate; k++) {
+		const char *st = g->state[k];
+		size_t a = strcspn(st, "=");
+		fprintf(out, "server %.*s %s\n", (int)a, st, st[a] ? st + a + 1 : "");
+	}
+}
+
 /* Write f back as scenario text: each group in full, so no value comes
  * from defaults and the text says everything the parse produced. */
 static void render(FILE *out, const struct scn_file *f)
@@ -88,6 +107,7 @@ static void render(FILE *out, const struct scn_file *f)
 		for (size_t k = 0; k < sizeof text / sizeof text[0]; k++)
 			if (text[k].val[0])
 				fprintf(out, "%s %s\n", text[k].key, text[k].val);
+		render_servers(out, g);
 	}
 }
 

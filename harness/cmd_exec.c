@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cli.h"
 #include "commands.h"
 #include "envpolicy.h"
 #include "dns.h"
@@ -23,6 +24,7 @@
 #include "resolvconf.h"
 #include "sandbox.h"
 #include "scenario.h"
+#include "serverset.h"
 #include "target.h"
 #include "view.h"
 
@@ -33,6 +35,8 @@ static const char exec_usage[] =
 "                    [--trigger CMD] [--trigger-every DUR] [--fresh CMD]\n"
 "                    [--fresh-for DUR] [--only TYPE] [--expect VERDICT]\n"
 "                    [--name NAME] [--secrets] [--env NAME=VALUE]\n"
+"                    [--before-conf FILE --after-conf FILE]\n"
+"                    [--server ADDR=STATE]\n"
 "                    [--keep-env | --clean-env] [--results DIR] [--cache DIR]\n"
 "                    [--strict] [--json] [-q]\n"
 "                    -- command [arg ...]\n";
@@ -40,7 +44,8 @@ static const char exec_usage[] =
 static const char exec_help[] =
 "\n"
 "Runs COMMAND (its whole process tree) in a case's namespaces against the\n"
-"two servers, which answer every name (old: 203.0.113.203, new: .204);\n"
+"servers, which answer every name (old: 203.0.113.203, new: .204, unless\n"
+"--before-conf and --after-conf name others);\n"
 "switches its resolv.conf; gives the verdict from the capture.\n"
 "\n"
 "  --libc L            host (default); musl: COMMAND is a musl program, run\n"
@@ -55,6 +60,14 @@ static const char exec_help[] =
 "  --options O         resolv.conf options: default, or words joined by '+'\n"
 "                      (no-reload, no-reload+single-request, ...)\n"
 "  --nscd              run nscd in the case (glibc only)\n"
+"  --before-conf FILE  the whole resolv.conf before the switch (any number\n"
+"                      of IPv4 and IPv6 nameservers, search, options): one\n"
+"                      server per address, each answering 203.0.113.M\n"
+"                      (M = 203, 204, ... in the order the files list them)\n"
+"  --after-conf FILE   ... and after it (both or neither)\n"
+"  --server ADDR=STATE what the server at ADDR does from the switch on: up,\n"
+"                      down (drops queries), refused, servfail, slow:DUR\n"
+"                      (repeatable; ADDR: 198.51.100.10 or .20 without files)\n"
 "  --before N          switch after N queries reached the old server (3)\n"
 "  --switch-after DUR  ... or this long after the first one (2s)\n"
 "  --switch-at DUR     switch this long after COMMAND started, lookups or not\n"
@@ -100,7 +113,8 @@ static const char exec_help[] =
 enum { O_LIBC = 256, O_UPDATE, O_OPTIONS, O_NSCD, O_BEFORE, O_SW_AFTER,
        O_SW_AT, O_WINDOW, O_TIMEOUT, O_INTERVAL, O_TRIGGER, O_TRIG_EVERY,
        O_FRESH, O_FRESH_FOR, O_ONLY, O_EXPECT, O_NAME, O_RESULTS, O_CACHE,
-       O_SECRETS, O_STRICT, O_JSON, O_ENV, O_KEEP_ENV, O_CLEAN_ENV };
+       O_SECRETS, O_STRICT, O_JSON, O_ENV, O_KEEP_ENV, O_CLEAN_ENV,
+       O_BEFORE_CONF, O_AFTER_CONF, O_SERVER };
 
 static const struct option exec_opts[] = {
 	{ "libc", required_argument, NULL, O_LIBC },
@@ -128,6 +142,9 @@ static const struct option exec_opts[] = {
 	{ "env", required_argument, NULL, O_ENV },
 	{ "keep-env", no_argument, NULL, O_KEEP_ENV },
 	{ "clean-env", no_argument, NULL, O_CLEAN_ENV },
+	{ "before-conf", required_argument, NULL, O_BEFORE_CONF },
+	{ "after-conf", required_argument, NULL, O_AFTER_CONF },
+	{ "server", required_argument, NULL, O_SERVER },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -196,6 +213,85 @@ static int env_mode_option(enum envpolicy_mode m, struct job *j)
 	return 0;
 }
 
+/* The files of --before-conf and --after-conf, as given and as read. */
+static const char *conf_path[2];
+static char *conf_text[2];
+
+/* --before-conf FILE (after: false) or --after-conf FILE: read now, once;
+ * checked with the other (exec_servers). */
+static int conf_option(bool after, const char *path, struct job *j)
+{
+	const char *opt = after ? "--after-conf" : "--before-conf";
+	size_t len;
+	if (conf_path[after]) {
+		fprintf(stderr, "whichns: exec: %s given twice; give one file\n", opt);
+		return EXIT_USAGE;
+	}
+	char *text = cli_read_file(path, SS_TEXT_MAX - RESOLVCONF_OPTIONS_MAX - 16,
+	                           &len);
+	if (!text) {
+		fprintf(stderr, "whichns: exec: cannot read %s %s: %s; expected a "
+		        "resolv.conf file of at most %d bytes\n", opt, path,
+		        errno == EFBIG ? "too large" : strerror(errno),
+		        SS_TEXT_MAX - RESOLVCONF_OPTIONS_MAX - 16);
+		return EXIT_USAGE;
+	}
+	if (memchr(text, '\0', len)) {
+		fprintf(stderr, "whichns: exec: %s %s holds a NUL byte; expected "
+		        "a resolv.conf text file\n", opt, path);
+		free(text);
+		return EXIT_USAGE;
+	}
+	conf_path[after] = path;
+	conf_text[after] = text;
+	*(after ? &j->conf_new : &j->conf_old) = text;
+	return 0;
+}
+
+/* --server ADDR=STATE, checked against the servers once all options are
+ * read (exec_servers). */
+static int server_option(const char *v, struct job *j)
+{
+	if (j->nstate == SS_MAX) {
+		fprintf(stderr, "whichns: exec: too many --server; at most %d\n",
+		        SS_MAX);
+		return EXIT_USAGE;
+	}
+	j->state[j->nstate++] = v;
+	return 0;
+}
+
+/* The servers the options make: both files or neither, each a
+ * resolv.conf whichns can build servers from, each --server naming one
+ * of them. */
+static int exec_servers(const struct job *j)
+{
+	struct serverset set;
+	char err[512];
+	if (!conf_path[0] != !conf_path[1]) {
+		fprintf(stderr, "whichns: exec: %s without %s; give the resolv.conf "
+		        "before and after the switch\n",
+		        conf_path[0] ? "--before-conf" : "--after-conf",
+		        conf_path[0] ? "--after-conf" : "--before-conf");
+		return EXIT_USAGE;
+	}
+	if (!conf_path[0])
+		serverset_default(&set);
+	else if (serverset_from_texts(&set, conf_text[0], strlen(conf_text[0]),
+	                              conf_path[0], conf_text[1],
+	                              strlen(conf_text[1]), conf_path[1], err,
+	                              sizeof err) != 0) {
+		fprintf(stderr, "whichns: exec: %s\n", err);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < j->nstate; i++)
+		if (serverset_set_state(&set, j->state[i], err, sizeof err) != 0) {
+			fprintf(stderr, "whichns: exec: --server %s\n", err);
+			return EXIT_USAGE;
+		}
+	return 0;
+}
+
 /* One option into the job or the run's options: 0, -1 after --help, or
  * an exit status (said). */
 static int exec_option(int c, char *v, struct job *j, struct run_opts *o)
@@ -243,6 +339,9 @@ static int exec_option(int c, char *v, struct job *j, struct run_opts *o)
 	case O_ENV: return env_option(v, j);
 	case O_KEEP_ENV: return env_mode_option(ENV_KEEP, j);
 	case O_CLEAN_ENV: return env_mode_option(ENV_CLEAN, j);
+	case O_BEFORE_CONF: return conf_option(false, v, j);
+	case O_AFTER_CONF: return conf_option(true, v, j);
+	case O_SERVER: return server_option(v, j);
 	case O_RESULTS: o->results = v; return 0;
 	case O_CACHE: o->libc.cache = v; return 0;
 	case O_STRICT: o->strict = true; return 0;
@@ -373,7 +472,8 @@ int cmd_exec(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+qh", exec_opts, NULL)) != -1)
 		if ((rc = exec_option(c, optarg, &job, &o)) != 0)
 			return rc < 0 ? EXIT_OK : rc;
-	if ((rc = exec_command(argc, argv, &job)) != 0 ||
+	if ((rc = exec_servers(&job)) != 0 ||
+	    (rc = exec_command(argc, argv, &job)) != 0 ||
 	    (rc = preflight_paths(&paths, &o, NULL)) != 0 ||
 	    (exec_env(&o, &job, &eo),
 	     rc = exec_program(&o, &job, envpolicy_get(eo.env, "PATH"))) != 0)

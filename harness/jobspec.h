@@ -22,6 +22,7 @@ struct jobspec {
 	char             mark[128];    /* CLEANUP_MARK=..., in cmdenv */
 	struct job_cmd   cmd;
 	char             casedir[PATH_MAX];
+	struct serverset servers;  /* the job's, states set */
 	struct case_spec spec;     /* points into env, cmd, casedir and the job */
 };
 

@@ -15,7 +15,7 @@
 #define EXPECT_KEY "expected one of: probe, update, options, cache, libc, " \
 	"name, interval, window, before, switch-after, timeout, why, exec, " \
 	"trigger, trigger-every, fresh, fresh-for, only, secrets, env, environment, " \
-	"or a [group] header"
+	"resolv-before, resolv-after, server, or a [group] header"
 #define EXPECT_UPDATE \
 	"expected one of: inplace, rename, symlink, bind-inplace, bind-rename"
 #define EXPECT_OPTIONS "expected 'default' or resolv.conf option words " \
@@ -990,6 +990,98 @@ START_TEST(test_len_respected)
 }
 END_TEST
 
+/* ---- Servers of a group's own: resolv.conf lines and states ---- */
+
+/* Each "resolv-before" line is a line of the file, as written; the
+ * group's cases are named apart by the group; the other groups keep the
+ * default pair and their names. */
+START_TEST(test_servers_group)
+{
+	struct scn_file *f = parse_str(
+		"probe getip\n"
+		"[classic]\n"
+		"[v6]\n"
+		"resolv-before nameserver 2001:db8:100::10\n"
+		"resolv-before search  example.com\n"
+		"resolv-after nameserver 2001:db8:100::20\n"
+		"server 2001:db8:100::10 down\n");
+	const struct scn_group *g = &f->groups[1];
+	ck_assert_str_eq(g->conf[0], "nameserver 2001:db8:100::10\n"
+	                             "search  example.com\n");
+	ck_assert_str_eq(g->conf[1], "nameserver 2001:db8:100::20\n");
+	ck_assert_uint_eq(g->nstate, 1);
+	ck_assert_str_eq(g->state[0], "2001:db8:100::10=down");
+	ck_assert_str_eq(f->groups[0].conf[0], "");
+	struct scn_case c;
+	scn_case_at(f, 0, &c);
+	ck_assert_str_eq(c.name, "getip/inplace/default");
+	ck_assert_str_eq(c.conf[0], "");
+	scn_case_at(f, 1, &c);
+	ck_assert_str_eq(c.name, "getip/inplace/default/v6");
+	ck_assert_str_eq(c.conf[1], "nameserver 2001:db8:100::20\n");
+	ck_assert_str_eq(c.state[0], "2001:db8:100::10=down");
+	ck_assert(scn_case_matches(&c, "v6"));
+	free(f);
+}
+END_TEST
+
+/* A state for the default pair is allowed, and names the group too. */
+START_TEST(test_servers_state_only)
+{
+	struct scn_file *f = parse_str("[down]\nprobe getip\n"
+	                               "server 198.51.100.10 slow:500ms\n");
+	struct scn_case c;
+	scn_case_at(f, 0, &c);
+	ck_assert_str_eq(c.name, "getip/inplace/default/down");
+	ck_assert_str_eq(c.conf[0], "");
+	free(f);
+}
+END_TEST
+
+/* Bad servers point at the scenario's line. */
+static const struct { const char *name, *text, *prefix, *has; } bad_servers[] = {
+	{ "before-only", "probe a\nresolv-before nameserver 192.0.2.1\n",
+	  "t.scn:2: group [t] has 'resolv-before' lines but no 'resolv-after' "
+	  "lines; expected the resolv.conf before and after the switch", "" },
+	{ "after-only", "probe a\n\nresolv-after nameserver 192.0.2.1\n",
+	  "t.scn:3: group [t] has 'resolv-after' lines but no 'resolv-before' "
+	  "lines", "" },
+	{ "bad-address", "probe a\nresolv-before nameserver 192.0.2.1\n"
+	  "resolv-before nameserver 192.0.2.300\n"
+	  "resolv-after nameserver 192.0.2.2\n", "t.scn:3: resolv-before", "192.0.2.300" },
+	{ "bad-address-after", "probe a\nresolv-before nameserver 192.0.2.1\n"
+	  "resolv-after search x\nresolv-after nameserver fe80::1%eth0\n",
+	  "t.scn:4: resolv-after", "fe80::1%eth0" },
+	{ "no-nameserver", "probe a\nresolv-before nameserver 192.0.2.1\n"
+	  "resolv-after search x\n", "t.scn:3: resolv-after", "nameserver" },
+	{ "state-unknown-server", "probe a\nserver 192.0.2.99 down\n",
+	  "t.scn:2: ", "192.0.2.99" },
+	{ "state-unknown", "probe a\nserver 198.51.100.10 sleepy\n",
+	  "t.scn:2: ", "sleepy" },
+	{ "state-one-word", "probe a\nserver 198.51.100.10\n",
+	  "t.scn:2: 'server' takes an address and a state; expected e.g. "
+	  "'server 198.51.100.10 down'", "" },
+	{ "resolv-empty", "probe a\nresolv-before\n",
+	  "t.scn:2: 'resolv-before' needs a value; expected a resolv.conf line "
+	  "such as 'nameserver 192.0.2.53'", "" },
+};
+
+START_TEST(test_servers_bad)
+{
+	struct scn_file *f = malloc(sizeof *f);
+	char err[512] = "";
+	ck_assert_ptr_nonnull(f);
+	const char *t = bad_servers[_i].text;
+	ck_assert_msg(scn_parse(t, strlen(t), "t.scn", f, err, sizeof err) == -1,
+	              "%s: accepted", bad_servers[_i].name);
+	ck_assert_msg(strncmp(err, bad_servers[_i].prefix,
+	                      strlen(bad_servers[_i].prefix)) == 0 &&
+	              strstr(err, bad_servers[_i].has) && !strchr(err, '\n'),
+	              "%s: got: %s", bad_servers[_i].name, err);
+	free(f);
+}
+END_TEST
+
 /* ---- Shards: every case in exactly one shard, shards even. ---- */
 
 static const struct { const char *text; int rc; unsigned k, n; } shard_rows[] = {
@@ -1059,6 +1151,9 @@ Suite *scenario_suite(void)
 	tcase_add_loop_test(tc, test_duration, 0, NROWS(duration_rows));
 	tcase_add_loop_test(tc, test_group_from_path, 0, NROWS(path_rows));
 	tcase_add_test(tc, test_axis_names);
+	tcase_add_test(tc, test_servers_group);
+	tcase_add_test(tc, test_servers_state_only);
+	tcase_add_loop_test(tc, test_servers_bad, 0, NROWS(bad_servers));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Commands");

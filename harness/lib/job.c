@@ -56,6 +56,12 @@ void job_from_scenario(struct job *j, const struct scn_case *c,
 	j->env.mode = c->env_kept ? ENV_KEEP : ENV_CLEAN;
 	for (unsigned i = 0; i < c->nenv && i < SCN_ENV_MAX; i++)
 		envpolicy_add(&j->env, c->env[i]);
+	if (c->conf[0][0]) {
+		j->conf_old = c->conf[0];
+		j->conf_new = c->conf[1];
+	}
+	for (size_t i = 0; i < c->nstate && i < SS_MAX; i++)
+		j->state[j->nstate++] = c->state[i];
 	j->expected = V_NONE;
 
 	/* Exactly this case: its libc, its whole name, the same files. */

@@ -19,6 +19,7 @@
 #include "caseres.h"
 #include "envpolicy.h"
 #include "scenario.h"
+#include "serverset.h"
 #include "verdict.h"
 
 #define JOB_RERUN_MAX 4096
@@ -58,6 +59,12 @@ struct job {
 	                            * scenario (unless "environment kept"),
 	                            * kept for exec; set[] points into the
 	                            * scenario case or the command line */
+	/* The servers (serverset.h): the whole resolv.conf texts before
+	 * and after the switch, NULL for the default pair; and the states
+	 * after the switch, "ADDR=STATE" each. */
+	const char *conf_old, *conf_new;
+	const char *state[SS_MAX];
+	size_t      nstate;
 	enum verdict expected;     /* given with the job (--expect); V_NONE:
 	                            * the baseline's, if any */
 	char        rerun[JOB_RERUN_MAX];   /* the whichns command for it alone */

@@ -31,11 +31,13 @@ static const char *const axis_names[SCN_AXES] = {
 static const char *const scalar_keys[] = {
 	"name", "interval", "window", "before", "switch-after", "timeout", "why",
 	"exec", "trigger", "fresh", "trigger-every", "fresh-for", "only",
-	"secrets", "env", "environment", NULL,
+	"secrets", "env", "environment", "resolv-before", "resolv-after",
+	"server", NULL,
 };
 /* Keys whose value is the rest of the line, as written. */
 static const char *const text_keys[] = { "why", "exec", "trigger", "fresh",
-                                         "env", NULL };
+                                         "env", "resolv-before",
+                                         "resolv-after", NULL };
 
 const char *scn_axis_name(enum scn_axis a)
 {
@@ -196,11 +198,60 @@ static int set_env(struct parser *p, struct scn_group *g, const char *rest)
 	return 0;
 }
 
+/* "resolv-before LINE": one line of the whole file, appended. */
+static int add_conf(struct parser *p, struct scn_group *g, bool after,
+                    const char *rest)
+{
+	const char *key = after ? "resolv-after" : "resolv-before";
+	char *text = g->conf[after];
+	size_t len = strlen(text), n = strlen(rest);
+	if (!*rest)
+		return fail(p, "'%s' needs a value; expected a resolv.conf line "
+		            "such as 'nameserver 192.0.2.53'", key);
+	if (n >= SCN_TEXT_MAX)
+		return fail(p, "'%s' is longer than %d characters; expected a "
+		            "shorter line", key, SCN_TEXT_MAX - 1);
+	if (g->nconf[after] == SCN_CONF_LINES)
+		return fail(p, "too many '%s' lines; at most %d", key,
+		            SCN_CONF_LINES);
+	if (n + 1 >= SS_TEXT_MAX - len)
+		return fail(p, "'%s' lines are longer than %d characters in all; "
+		            "expected a shorter resolv.conf", key, SS_TEXT_MAX - 1);
+	memcpy(text + len, rest, n);
+	text[len + n] = '\n';
+	text[len + n + 1] = '\0';
+	g->conf_line[after][g->nconf[after]++] = p->line;
+	return 0;
+}
+
+/* "server ADDR STATE": checked against the group's servers once the
+ * group is whole (check_servers). */
+static int add_state(struct parser *p, struct scn_group *g, char **words,
+                     size_t nwords)
+{
+	if (nwords != 2)
+		return fail(p, "'server' takes an address and a state; expected "
+		            "e.g. 'server 198.51.100.10 down'");
+	if (g->nstate == SCN_STATE_MAX)
+		return fail(p, "too many 'server' lines; at most %d", SCN_STATE_MAX);
+	int k = snprintf(g->state[g->nstate], sizeof g->state[0], "%s=%s",
+	                 words[0], words[1]);
+	if (k < 0 || (size_t)k >= sizeof g->state[0])
+		return fail(p, "bad server '%s %s'; expected an address and a "
+		            "state such as down or slow:500ms", words[0], words[1]);
+	g->state_line[g->nstate++] = p->line;
+	return 0;
+}
+
 static int set_scalar(struct parser *p, struct scn_group *g, const char *key,
                       char **words, size_t nwords, const char *rest)
 {
 	if (strcmp(key, "env") == 0)
 		return set_env(p, g, rest);
+	if (strncmp(key, "resolv-", 7) == 0)
+		return add_conf(p, g, strcmp(key, "resolv-after") == 0, rest);
+	if (strcmp(key, "server") == 0)
+		return add_state(p, g, words, nwords);
 	/* Keys whose value is the rest of the line, as written. */
 	const struct { const char *key; char *field; size_t size; } text[] = {
 		{ "why", g->why, sizeof g->why },
@@ -279,6 +330,57 @@ static int set_scalar(struct parser *p, struct scn_group *g, const char *key,
 		g->fresh_ms = ms;
 	else
 		g->timeout_ms = ms;
+	return 0;
+}
+
+/* An error of serverset.h on the text of "resolv-before" lines
+ * ("resolv-before:N: what" or "resolv-before: what") at the scenario's
+ * line it came from. */
+static int conf_fail(struct parser *p, const struct scn_group *g,
+                     const char *err)
+{
+	bool after = strncmp(err, "resolv-after", 12) == 0;
+	const char *at = err + strcspn(err, ":");
+	size_t digits = *at == ':' ? strspn(at + 1, "0123456789") : 0;
+	unsigned long n = digits ? strtoul(at + 1, NULL, 10) : 0;
+	if (n >= 1 && n <= g->nconf[after] && at[1 + digits] == ':') {
+		p->line = g->conf_line[after][n - 1];
+		at += 1 + digits;
+	} else {
+		p->line = g->nconf[after] ? g->conf_line[after][0] : g->line;
+	}
+	at += *at == ':';
+	return fail(p, "%s%s", after ? "resolv-after" : "resolv-before", at);
+}
+
+/* The group's servers as its cases will have them: both files or
+ * neither, servers that can be made from them (serverset.h), and each
+ * "server" line naming one of them with a state it knows. */
+static int check_servers(struct parser *p, const struct scn_group *g)
+{
+	struct serverset set;
+	char err[384];
+	if (!g->nconf[0] != !g->nconf[1]) {
+		bool after = g->nconf[1] != 0;
+		p->line = g->conf_line[after][0];
+		return fail(p, "group [%s] has '%s' lines but no '%s' lines; "
+		            "expected the resolv.conf before and after the switch",
+		            g->name, after ? "resolv-after" : "resolv-before",
+		            after ? "resolv-before" : "resolv-after");
+	}
+	if (!g->nconf[0])
+		serverset_default(&set);
+	else if (serverset_from_texts(&set, g->conf[0], strlen(g->conf[0]),
+	                              "resolv-before", g->conf[1],
+	                              strlen(g->conf[1]), "resolv-after",
+	                              err, sizeof err) != 0)
+		return conf_fail(p, g, err);
+	for (size_t i = 0; i < g->nstate; i++) {
+		if (serverset_set_state(&set, g->state[i], err, sizeof err) != 0) {
+			p->line = g->state_line[i];
+			return fail(p, "%s", err);
+		}
+	}
 	return 0;
 }
 
@@ -364,8 +466,9 @@ static int parse_line(struct parser *p, struct scn_group *g, char *line)
 	return fail(p, "unknown key '%s'; expected one of: probe, update, "
 	            "options, cache, libc, name, interval, window, before, "
 	            "switch-after, timeout, why, exec, trigger, trigger-every, "
-	            "fresh, fresh-for, only, secrets, env, environment, or a [group] "
-	            "header", key);
+	            "fresh, fresh-for, only, secrets, env, environment, "
+	            "resolv-before, resolv-after, server, or a [group] header",
+	            key);
 }
 
 int scn_parse(const char *text, size_t len, const char *path,
@@ -433,6 +536,8 @@ int scn_parse(const char *text, size_t len, const char *path,
 			            "e.g. 'probe getip res_loop', or 'exec COMMAND'",
 			            g->name);
 		}
+		if (check_servers(&p, g) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -523,12 +628,18 @@ void scn_case_at(const struct scn_file *f, size_t i, struct scn_case *c)
 	c->env_kept = g->env_kept;
 	c->trigger_ms = g->trigger_ms;
 	c->fresh_ms = g->fresh_ms;
-	snprintf(c->name, sizeof c->name, "%s%s%s/%s/%s%s%s",
+	memcpy(c->conf, g->conf, sizeof c->conf);
+	memcpy(c->state, g->state, sizeof c->state);
+	c->nstate = g->nstate;
+	/* A group with servers of its own names its cases apart. */
+	bool own = g->nconf[0] || g->nstate;
+	snprintf(c->name, sizeof c->name, "%s%s%s/%s/%s%s%s%s%s",
 	         strcmp(c->libc, "host") ? c->libc : "",
 	         strcmp(c->libc, "host") ? ":" : "",
 	         c->probe, c->update, c->options,
 	         strcmp(c->cache, "none") ? "/" : "",
-	         strcmp(c->cache, "none") ? c->cache : "");
+	         strcmp(c->cache, "none") ? c->cache : "",
+	         own ? "/" : "", own ? g->name : "");
 }
 
 /* Is s exactly the n bytes at t? */

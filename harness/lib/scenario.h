@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "serverset.h"
 
 #define SCN_VALUES_MAX 16
 #define SCN_WORD_MAX   48
@@ -22,6 +23,8 @@
 #define SCN_TEXT_MAX   256 /* a command line */
 #define SCN_NAME_MAX   256 /* five axis words and separators fit */
 #define SCN_ENV_MAX    8   /* "env NAME=VALUE" lines of a group */
+#define SCN_CONF_LINES 32  /* "resolv-before" (or -after) lines of a group */
+#define SCN_STATE_MAX  SS_MAX   /* "server ADDR STATE" lines of a group */
 
 enum scn_axis { SCN_PROBE, SCN_UPDATE, SCN_OPTIONS, SCN_CACHE, SCN_LIBC,
                 SCN_AXES };
@@ -54,6 +57,16 @@ struct scn_group {
 	char     env[SCN_ENV_MAX][SCN_TEXT_MAX];
 	unsigned nenv;
 	bool     env_kept;
+	/* The servers (lib/serverset.h): the whole resolv.conf before and
+	 * after the switch, one "resolv-before LINE" (or "resolv-after
+	 * LINE") per file line, and where each came from; none: the default
+	 * pair.  Each "server ADDR STATE" line, as "ADDR=STATE". */
+	char     conf[2][SS_TEXT_MAX];
+	size_t   nconf[2];
+	unsigned conf_line[2][SCN_CONF_LINES];
+	char     state[SCN_STATE_MAX][SCN_WORD_MAX * 2];
+	unsigned state_line[SCN_STATE_MAX];
+	size_t   nstate;
 	unsigned line;                     /* where the group starts */
 };
 
@@ -65,7 +78,9 @@ struct scn_file {
 
 struct scn_case {
 	unsigned seq;                      /* place in the whole expansion */
-	char     name[SCN_NAME_MAX];       /* probe/update/options[/cache] */
+	char     name[SCN_NAME_MAX];       /* probe/update/options[/cache]
+	                                    * [/GROUP: a group with servers of
+	                                    * its own] */
 	char     group[SCN_WORD_MAX];
 	char     probe[SCN_WORD_MAX], update[SCN_WORD_MAX],
 	         options[SCN_WORD_MAX], cache[SCN_WORD_MAX], libc[SCN_WORD_MAX];
@@ -79,6 +94,11 @@ struct scn_case {
 	char     env[SCN_ENV_MAX][SCN_TEXT_MAX];
 	unsigned nenv;
 	bool     env_kept;
+	/* The group's servers, as scn_group has them (empty: the default
+	 * pair, every server up). */
+	char     conf[2][SS_TEXT_MAX];
+	char     state[SCN_STATE_MAX][SCN_WORD_MAX * 2];
+	size_t   nstate;
 };
 
 /*

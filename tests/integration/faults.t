@@ -42,7 +42,7 @@ no_summary() {
 }
 
 # 1. Full from the start: each case fails at its first write.
-infs size=1m 1024 -- run -q -j 4 -f getip -f inplace,rename "$scn"
+infs size=1m 1024 -- run -q -j 4 -f getip -f inplace,rename -f matrix "$scn"
 is "$st" 3 "full filesystem: exit 3"
 one_line "full filesystem"
 # The first write of the run is its copy of the scenario file (scenarios/).
@@ -53,7 +53,7 @@ is "$(leftovers)" "" "full filesystem: nothing left behind"
 
 # 2. Full in the middle: some cases finish, the next write fails, the run
 # stops and tears down the cases still running.
-infs size=3m 2560 -- run -q -j 2 -f getip "$scn"
+infs size=3m 2560 -- run -q -j 2 -f getip -f matrix "$scn"
 is "$st" 3 "filesystem filling mid-run: exit 3"
 one_line "filesystem filling mid-run"
 grep -q "No space left on device" "$tmp/err"; ok $? "filesystem filling mid-run: says 'No space left on device'"
@@ -63,7 +63,7 @@ done_cases=$(grep -c '/result\.txt$' "$tmp/files")
 is "$(leftovers)" "" "filesystem filling mid-run: nothing left behind"
 
 # 3. Read-only.
-infs size=1m,ro 0 -- run -q -f getip "$scn"
+infs size=1m,ro 0 -- run -q -f getip -f matrix "$scn"
 is "$st" 3 "read-only: exit 3"
 one_line "read-only"
 # Found before anything runs: the results folder itself refuses writes.
@@ -82,12 +82,12 @@ grep -q "Read-only file system" "$tmp/err"; ok $? "read-only, exec: says so"
 # 5. Every case saved, then no room for the reports: a filesystem with
 # as many inodes fewer than one case and its reports take as the reports
 # need (five files, summary.json first, and results/latest).
-infs size=8m 0 -- run -q -f =getip/inplace/default "$scn"
+infs size=8m 0 -- run -q -f =getip/inplace/default -f matrix "$scn"
 is "$st" 0 "reports fit: exit 0"
 used=$(wc -l <"$tmp/files")   # entries under r/, "." included
 reports=$(grep -cE '^\./[^/]+/(summary\.json|summary\.md|results\.tap|junit\.xml|run\.txt)$|^\./latest$' "$tmp/files")
 is "$reports" 6 "reports fit: five reports and results/latest"
-infs "size=8m,nr_inodes=$((used + 1 - reports))" 0 -- run -q -f =getip/inplace/default "$scn"
+infs "size=8m,nr_inodes=$((used + 1 - reports))" 0 -- run -q -f =getip/inplace/default -f matrix "$scn"
 is "$st" 3 "no room for the reports: exit 3"
 one_line "no room for the reports"
 grep -qE "^whichns: cannot write $mnt/r/[^ ]+/summary\.json: No space left on device; the table above" "$tmp/err"

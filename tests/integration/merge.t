@@ -7,7 +7,7 @@ need_root_and_namespaces
 res=$(mktemp -d /tmp/whichns-test.XXXXXX)
 trap 'rm -rf "$res"' EXIT
 scn="$top/fixtures/scenarios/matrix.scn"
-sel=(-f getip,res_loop,res_ninit -f inplace,rename,bind-rename)
+sel=(-f getip,res_loop,res_ninit -f inplace,rename,bind-rename -f matrix)
 verdicts() { for r in "$1"/*/result.txt; do printf '%s %s\n' "$(field "$r" case)" "$(field "$r" verdict)"; done | sort; }
 
 "$W" run -q --results "$res/full" "${sel[@]}" "$scn" >/dev/null 2>&1
