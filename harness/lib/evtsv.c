@@ -158,7 +158,7 @@ static int parse_col(int i, const struct col *c, struct wn_event *e)
 	case C_MS:   /* made from time and the switch: checked, not kept */
 		return c->n == 0 ? 0 : parse_number(c, &ms);
 	case C_SERVER:
-		for (int s = VD_OLD; s <= VD_OTHER; s++)
+		for (int s = VD_OLD; s <= VD_KEPT; s++)
 			if (col_is(c, events_server_name((enum vd_server)s))) {
 				e->server = (enum vd_server)s;
 				return 0;

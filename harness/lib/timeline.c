@@ -121,6 +121,8 @@ void timeline_init(struct timeline *tl, double t_switch)
 enum tl_row timeline_row(const struct tl_scope *sc, double t,
                          enum vd_server server, bool qr, uint16_t qtype)
 {
+	/* A server both files list is drawn with the others: the verdict
+	 * does not count it. */
 	int base = server == VD_OLD ? TL_OLD_Q : server == VD_NEW ? TL_NEW_Q
 	                                                        : TL_OTHER_Q;
 	bool type_ok = !sc->only_qtype || qtype == sc->only_qtype;
@@ -128,7 +130,7 @@ enum tl_row timeline_row(const struct tl_scope *sc, double t,
 	if (sc->t_fresh > 0 && t >= sc->t_fresh) {
 		if (qr)
 			return TL_FRESH_R;
-		if (type_ok && server != VD_OTHER)
+		if (type_ok && (server == VD_OLD || server == VD_NEW))
 			return server == VD_OLD ? TL_FRESH_OLD : TL_FRESH_NEW;
 		return TL_FRESH_X;
 	}

@@ -207,20 +207,21 @@ static bool joins_lookup(const struct vd_query *q, size_t i, bool answers)
 
 /* Which servers answered at least one query in the capture. */
 static void servers_answering(const struct vd_query *q, size_t nq,
-                              bool answers[3])
+                              bool answers[VD_KEPT + 1])
 {
-	answers[VD_OLD] = answers[VD_NEW] = answers[VD_OTHER] = false;
+	for (int s = VD_OLD; s <= VD_KEPT; s++)
+		answers[s] = false;
 	for (size_t i = 0; i < nq; i++)
-		if (q[i].t_answered > 0 && (unsigned)q[i].to <= VD_OTHER)
+		if (q[i].t_answered > 0 && (unsigned)q[i].to <= VD_KEPT)
 			answers[q[i].to] = true;
 }
 
 void vd_mark_lookups(struct vd_query *q, size_t nq)
 {
-	bool answers[3];
+	bool answers[VD_KEPT + 1];
 	servers_answering(q, nq, answers);
 	for (size_t i = 0; i < nq; i++) {
-		bool seen = (unsigned)q[i].to <= VD_OTHER && answers[q[i].to];
+		bool seen = (unsigned)q[i].to <= VD_KEPT && answers[q[i].to];
 		/* Without answers from its server, a repeat cannot be told
 		 * from a new lookup: it counts. */
 		q[i].retrans = seen && (is_retrans(q, i) || continues_over_tcp(q, i));
@@ -259,15 +260,19 @@ static void count_queries(const struct vd_input *in, struct vd_result *r)
 		bool after = in->switched && q->t >= in->t_switch;
 		unsigned *c = after
 			? (q->to == VD_OLD ? &r->queries_old_after :
-			   q->to == VD_NEW ? &r->queries_new_after : &r->queries_other_after)
+			   q->to == VD_NEW ? &r->queries_new_after :
+			   q->to == VD_KEPT ? &r->queries_kept_after : &r->queries_other_after)
 			: (q->to == VD_OLD ? &r->queries_old_before :
-			   q->to == VD_NEW ? &r->queries_new_before : &r->queries_other_before);
+			   q->to == VD_NEW ? &r->queries_new_before :
+			   q->to == VD_KEPT ? &r->queries_kept_before : &r->queries_other_before);
 		(*c)++;
 		if (after && !q->retrans && !q->joined) {
 			if (q->to == VD_OLD)
 				r->lookups_old_after++;
 			else if (q->to == VD_NEW)
 				r->lookups_new_after++;
+			else if (q->to == VD_KEPT)
+				r->lookups_kept_after++;
 		}
 		if (after && q->to == VD_NEW && r->first_new_ms < 0)
 			r->first_new_ms = (q->t - in->t_switch) * 1000.0;
@@ -310,7 +315,7 @@ static enum verdict decide_wire(const struct vd_input *in, struct vd_result *r)
 	for (size_t i = 0; i < in->nq; i++) {
 		const struct vd_query *q = &in->q[i];
 		if (q->t < in->t_switch || q->retrans || q->joined ||
-		    q->to == VD_OTHER)
+		    q->to == VD_OTHER || q->to == VD_KEPT)
 			continue;
 		if (q->to == VD_NEW)
 			seen_new = true;
@@ -373,6 +378,18 @@ static void describe_no_responses(struct vd_result *r)
 		         !new ? "old" : !old ? "new" : "old or new");
 }
 
+/* Lookups to servers both files list are left out of the verdict: say
+ * how many, so that the reason and the numbers agree. */
+static void describe_kept(struct vd_result *r)
+{
+	size_t n = strlen(r->reason);
+	if (r->lookups_kept_after && n < sizeof r->reason)
+		snprintf(r->reason + n, sizeof r->reason - n, "; %u lookup%s to "
+		         "a server both files list, not counted (it says nothing "
+		         "of which file the process read)", r->lookups_kept_after,
+		         r->lookups_kept_after == 1 ? "" : "s");
+}
+
 static void describe(const struct vd_input *in, struct vd_result *r)
 {
 	switch (r->v) {
@@ -408,6 +425,7 @@ static void describe(const struct vd_input *in, struct vd_result *r)
 		return;
 	}
 	describe_messages(r);
+	describe_kept(r);
 }
 
 /* The application view disagrees with the wire when the process got
@@ -479,6 +497,12 @@ void verdict_decide(const struct vd_input *in, struct vd_result *r)
 		         "window closed (wire alone would say %s)",
 		         (in->t_exit - in->t_switch) * 1000.0, verdict_name(wire));
 		describe_no_responses(r);
+		return;
+	}
+	if (wire == V_SILENT && r->lookups_kept_after) {
+		snprintf(r->reason, sizeof r->reason, "every lookup after the "
+		         "switch (%u) went to a server both files list: that cannot "
+		         "tell which file the process read", r->lookups_kept_after);
 		return;
 	}
 	r->v = wire;

@@ -18,7 +18,11 @@ enum verdict {
 	V_NONE, /* not decided (case not run) */
 };
 
-enum vd_server { VD_OLD, VD_NEW, VD_OTHER };
+/* Which server a query went to: one only the old resolv.conf lists, one
+ * the new one lists (and the old one does not), one neither lists, or
+ * one both list ("kept": a query to it says nothing of which file the
+ * process read, so the verdict does not count it; serverset.h). */
+enum vd_server { VD_OLD, VD_NEW, VD_OTHER, VD_KEPT };
 
 /*
  * One DNS query message (QR=0) seen on the wire, or (for
@@ -91,6 +95,7 @@ struct vd_result {
 	unsigned late_by;          /* LATE: lookups to old before the first to new */
 	unsigned queries_old_before, queries_new_before, queries_other_before;
 	unsigned queries_old_after, queries_new_after, queries_other_after;
+	unsigned queries_kept_before, queries_kept_after, lookups_kept_after;
 	unsigned lookups_old_after, lookups_new_after; /* lookups: retransmissions
 	                            * and the other types of a lookup left out */
 	double   first_new_ms;     /* switch to first query to new; < 0: none */
