@@ -19,6 +19,8 @@ int main(void)
 		envpolicy_suite,
 		earlyexit_suite,
 		serverset_suite,
+		impact_suite,
+		servercount_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -32,5 +32,7 @@ Suite *paths_suite(void);
 Suite *envpolicy_suite(void);
 Suite *earlyexit_suite(void);
 Suite *serverset_suite(void);
+Suite *impact_suite(void);
+Suite *servercount_suite(void);
 
 #endif
