@@ -17,7 +17,8 @@
 
 /*
  * A small timeline language, one token per step:
- *   o n x    a query to the old / new / another server: a fresh id, type A,
+ *   o n x k  a query to the old / new / another server / a server both
+ *            files list ("kept"): a fresh id, type A,
  *            from the client's socket 1, answered 1 ms later
  *   o+ n+    the previous query to that server got no answer: resent
  *            (same id, socket, name and type)
@@ -93,7 +94,8 @@ static void feed(struct timeline *tl)
 static void add_query(struct timeline *tl, const char *w, const char *spec,
                       double *t, uint16_t *next_id)
 {
-	enum vd_server to = w[0] == 'o' ? VD_OLD : w[0] == 'n' ? VD_NEW : VD_OTHER;
+	enum vd_server to = w[0] == 'o' ? VD_OLD : w[0] == 'n' ? VD_NEW :
+	                    w[0] == 'k' ? VD_KEPT : VD_OTHER;
 	char how = w[1];
 	size_t j = tl->nq;
 	while (j > 0 && tl->q[j - 1].to != to)
@@ -158,7 +160,7 @@ static void build(struct timeline *tl, const char *spec)
 			t += STEP;
 			tl->a[tl->na++] = (struct vd_answer){
 				t, *w == 'O' ? VD_OLD : VD_NEW, !w[1] };
-		} else if (w[0] && strchr("onx", w[0]) &&
+		} else if (w[0] && strchr("onxk", w[0]) &&
 		           (!w[1] || (strchr("+=~&%^/>*#", w[1]) && !w[2]))) {
 			add_query(tl, w, spec, &t, &next_id);
 		} else {
@@ -443,6 +445,43 @@ static void check_row(const struct row *r)
 	              "%s: events '%s'\n  want: %s\n  got:  %s",
 	              r->name, r->events, r->expected, got);
 }
+
+/* A server both files list ("kept") is counted apart and not in the
+ * verdict: what the others show decides; only kept lookups after the
+ * switch cannot tell. */
+static const struct {
+	const char *name, *events, *verdict, *kept, *reason;
+} kept_rows[] = {
+	/* The failover: the dead old primary first, then the kept one. */
+	{ "old-then-kept", "o k o k | o k o k noresp=o", "STALE", "2,2,2",
+	  "2 lookups after the switch, all to the old server; 2 lookups to a "
+	  "server both files list, not counted (it says nothing of which file "
+	  "the process read); the capture holds no responses from the old "
+	  "server: resends cannot be told from new lookups, each query counts "
+	  "(an A+AAAA pair once)" },
+	{ "new-and-kept", "o k | n k n k", "FOLLOWED", "1,2,2", "" },
+	{ "kept-only", "o k | k k", "INCONCLUSIVE", "1,2,2",
+	  "every lookup after the switch (2) went to a server both files list: "
+	  "that cannot tell which file the process read" },
+	{ "kept-before-only", "k k | n", "INCONCLUSIVE", "2,0,0",
+	  "no query reached the old server before the switch" },
+};
+
+START_TEST(test_kept)
+{
+	struct vd_result r;
+	char kept[32];
+	decide(kept_rows[_i].events, &r);
+	snprintf(kept, sizeof kept, "%u,%u,%u", r.queries_kept_before,
+	         r.queries_kept_after, r.lookups_kept_after);
+	ck_assert_msg(strcmp(verdict_name(r.v), kept_rows[_i].verdict) == 0 &&
+	              strcmp(kept, kept_rows[_i].kept) == 0,
+	              "%s: got %s kept=%s", kept_rows[_i].name,
+	              verdict_name(r.v), kept);
+	if (kept_rows[_i].reason[0])
+		ck_assert_str_eq(r.reason, kept_rows[_i].reason);
+}
+END_TEST
 
 START_TEST(test_core)          { check_row(&core_rows[_i]); } END_TEST
 START_TEST(test_inconclusive)  { check_row(&inconclusive_rows[_i]); } END_TEST
@@ -1085,6 +1124,8 @@ Suite *verdict_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Other");
+	tcase_add_loop_test(tc, test_kept, 0,
+	                    sizeof kept_rows / sizeof kept_rows[0]);
 	tcase_add_loop_test(tc, test_other, 0, NROWS(other_rows));
 	suite_add_tcase(s, tc);
 
