@@ -400,6 +400,8 @@ END_TEST
 
 /* ---- Malformed ---- */
 
+#define SRV1 "198.51.100.10 old=yes new=no state=up before=1 after=0 " \
+             "lookups=0 answered=0 refused=0 servfail=0 other=0 none=0"
 #define L256 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 static const struct {
 	const char *name, *line, *err;
@@ -441,6 +443,15 @@ static const struct {
 	{ "path-beyond", "paths\t1\npath1\tnscd MX STALE 0 0 0 0 0 0 0 -1.000 x\n"
 	  "path3\tnscd NS STALE 0 0 0 0 0 0 0 -1.000 x",
 	  "paths 1, but path3 is there" },
+	{ "server-short", "server1\t198.51.100.10 old=yes new=no state=up",
+	  "line 2: bad value for server1" },
+	{ "server-count", "servers\t9", "servers 9: at most 8" },
+	{ "server-missing", "servers\t1", "servers 1, but server1 is missing" },
+	{ "server-beyond", "servers\t1\nserver1\t" SRV1 "\nserver2\t" SRV1,
+	  "servers 1, but server2 is there" },
+	{ "recovery", "impact_recovery\tsoon", "line 2: bad value for impact_recovery" },
+	{ "impact-nan", "impact_p95_after_ms\tnan",
+	  "line 2: bad value for impact_p95_after_ms" },
 };
 
 START_TEST(test_malformed)
@@ -482,6 +493,94 @@ START_TEST(test_paths_round_trip)
 	ck_assert_int_eq(memcmp(&a.paths[1], &b->paths[1], sizeof a.paths[1]), 0);
 	ck_assert_str_eq(b->paths[2].types, "");
 	free(b);
+	free(text);
+}
+END_TEST
+
+/* The servers and the application impact, written and read back; the
+ * unused server slots are not written. */
+START_TEST(test_servers_impact_round_trip)
+{
+	struct case_result a;
+	fill(&a);
+	a.nservers = 2;
+	a.servers[0] = (struct sc_server){ .addr = "2001:db8::53", .in_old = true,
+		.state = "down", .queries_before = 4, .queries_after = 12,
+		.lookups_after = 3, .no_response = 12 };
+	a.servers[1] = (struct sc_server){ .addr = "198.51.100.20", .in_new = true,
+		.state = "slow:500ms", .queries_after = 3, .lookups_after = 3,
+		.answered = 2, .refused = 1 };
+	a.impact_read = true;
+	a.impact.measured = true;
+	a.impact.before = (struct impact_side){ 20, 0, 20, 0.5, 1.25, 2 };
+	a.impact.after = (struct impact_side){ 5, 2, 5, 5000.125, 10000.5, 10001 };
+	a.impact.slow_after = 1;
+	a.impact.slow_bound_ms = 101.25;
+	a.impact.recovery = IMP_RECOVERED;
+	a.impact.recovered_ms = 10123.5;
+	a.impact.bad_lines = 7;
+	char *text = write_text(&a);
+	ck_assert_has(text, "\nservers\t2\nserver1\t2001:db8::53 old=yes new=no "
+	              "state=down before=4 after=12 lookups=3 answered=0 refused=0 "
+	              "servfail=0 other=0 none=12\nserver2\t198.51.100.20 old=no "
+	              "new=yes state=slow:500ms before=0 after=3 lookups=3 "
+	              "answered=2 refused=1 servfail=0 other=0 none=0\nimpact_read\t");
+	ck_assert_int_eq(count_str(text, "\nserver"), 3);
+	ck_assert_has(text, "\nimpact_median_after_ms\t5000.125000\n");
+	ck_assert_has(text, "\nimpact_recovery\trecovered\n");
+	struct case_result *b = parse_ok(text);
+	ck_assert_uint_eq(b->nservers, 2);
+	ck_assert_int_eq(memcmp(&a.servers[0], &b->servers[0], sizeof a.servers[0]), 0);
+	ck_assert_int_eq(memcmp(&a.servers[1], &b->servers[1], sizeof a.servers[1]), 0);
+	ck_assert_str_eq(b->servers[2].addr, "");
+	ck_assert(b->impact_read && b->impact.measured);
+	ck_assert_uint_eq(b->impact.before.lookups, 20);
+	ck_assert_double_eq(b->impact.before.p95_ms, 1.25);
+	ck_assert_uint_eq(b->impact.after.failed, 2);
+	ck_assert_double_eq(b->impact.after.max_ms, 10001);
+	ck_assert_uint_eq(b->impact.slow_after, 1);
+	ck_assert_double_eq(b->impact.slow_bound_ms, 101.25);
+	ck_assert_int_eq(b->impact.recovery, IMP_RECOVERED);
+	ck_assert_double_eq(b->impact.recovered_ms, 10123.5);
+	ck_assert_uint_eq(b->impact.bad_lines, 7);
+	char *again = write_text(b);
+	ck_assert_str_eq(again, text);
+	free(again);
+	free(b);
+	free(text);
+}
+END_TEST
+
+/* A result.txt from before the counts (bundles, merge of old runs):
+ * no server, the impact not read, its times unknown. */
+START_TEST(test_old_record)
+{
+	struct case_result *r = parse_ok("case\tx\nverdict\tSTALE\ncomplete\tyes\n");
+	ck_assert_uint_eq(r->nservers, 0);
+	ck_assert(!r->impact_read && !r->impact.measured);
+	ck_assert_int_eq(r->impact.recovery, IMP_NOT_MEASURED);
+	ck_assert_double_eq(r->impact.before.median_ms, -1);
+	ck_assert_double_eq(r->impact.recovered_ms, -1);
+	free(r);
+}
+END_TEST
+
+/* decode's summary: the servers' lines alone, as result.txt has them. */
+START_TEST(test_write_servers)
+{
+	struct sc_server s[2] = {
+		{ .addr = "198.51.100.10", .in_old = true, .queries_before = 1 },
+		{ .addr = "198.51.100.20", .in_new = true, .queries_after = 1,
+		  .lookups_after = 1, .answered = 1 },
+	};
+	struct memout m;
+	ck_assert_int_eq(caseres_write_servers(memout_open(&m), s, 2), 0);
+	char *text = memout_text(&m);
+	ck_assert_text(text, "servers\t2\n"
+		"server1\t198.51.100.10 old=yes new=no state=- before=1 after=0 "
+		"lookups=0 answered=0 refused=0 servfail=0 other=0 none=0\n"
+		"server2\t198.51.100.20 old=no new=yes state=- before=0 after=1 "
+		"lookups=1 answered=1 refused=0 servfail=0 other=0 none=0\n");
 	free(text);
 }
 END_TEST
@@ -540,6 +639,9 @@ Suite *caseres_suite(void)
 	tc = tcase_create("Core");
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_paths_round_trip);
+	tcase_add_test(tc, test_servers_impact_round_trip);
+	tcase_add_test(tc, test_old_record);
+	tcase_add_test(tc, test_write_servers);
 	tcase_add_test(tc, test_initial_text);
 	tcase_add_test(tc, test_lines_in_order);
 	tcase_add_test(tc, test_init);

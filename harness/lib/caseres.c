@@ -11,12 +11,15 @@
 
 /* The fields a capture alone gives: what decode's summary shares. */
 #define WIRE 1u
+/* The servers' lines (caseres_write_servers). */
+#define SRV  2u
 
 #define CR(f)         offsetof(struct case_result, f)
 #define STR(k, f)     { k, KV_STR, CR(f), sizeof(((struct case_result *)0)->f), 0 }
 #define NUM(k, t, f)  { k, t, CR(f), 0, 0 }
 #define WSTR(k, f)    { k, KV_STR, CR(f), sizeof(((struct case_result *)0)->f), WIRE }
 #define WNUM(k, t, f) { k, t, CR(f), 0, WIRE }
+#define SNUM(k, t, f) { k, t, CR(f), 0, SRV }
 
 static const struct kv_field fields[] = {
 	STR("case", name), STR("group", group), STR("probe", probe),
@@ -69,9 +72,34 @@ static const struct kv_field fields[] = {
 	NUM("out_cut", KV_BOOL, out_cut),
 	NUM("start_failed", KV_BOOL, start_failed),
 	NUM("complete", KV_BOOL, complete),
+	SNUM("servers", KV_UINT, nservers),
+	SNUM("server1", KV_SERVER, servers[0]), SNUM("server2", KV_SERVER, servers[1]),
+	SNUM("server3", KV_SERVER, servers[2]), SNUM("server4", KV_SERVER, servers[3]),
+	SNUM("server5", KV_SERVER, servers[4]), SNUM("server6", KV_SERVER, servers[5]),
+	SNUM("server7", KV_SERVER, servers[6]), SNUM("server8", KV_SERVER, servers[7]),
+	NUM("impact_read", KV_BOOL, impact_read),
+	NUM("impact_measured", KV_BOOL, impact.measured),
+	NUM("impact_lookups_before", KV_UINT, impact.before.lookups),
+	NUM("impact_failed_before", KV_UINT, impact.before.failed),
+	NUM("impact_timed_before", KV_UINT, impact.before.timed),
+	NUM("impact_median_before_ms", KV_DBL, impact.before.median_ms),
+	NUM("impact_p95_before_ms", KV_DBL, impact.before.p95_ms),
+	NUM("impact_max_before_ms", KV_DBL, impact.before.max_ms),
+	NUM("impact_lookups_after", KV_UINT, impact.after.lookups),
+	NUM("impact_failed_after", KV_UINT, impact.after.failed),
+	NUM("impact_timed_after", KV_UINT, impact.after.timed),
+	NUM("impact_median_after_ms", KV_DBL, impact.after.median_ms),
+	NUM("impact_p95_after_ms", KV_DBL, impact.after.p95_ms),
+	NUM("impact_max_after_ms", KV_DBL, impact.after.max_ms),
+	NUM("impact_slow_after", KV_UINT, impact.slow_after),
+	NUM("impact_slow_bound_ms", KV_DBL, impact.slow_bound_ms),
+	NUM("impact_recovery", KV_RECOVERY, impact.recovery),
+	NUM("impact_recovered_ms", KV_DBL, impact.recovered_ms),
+	NUM("impact_bad_lines", KV_UINT, impact.bad_lines),
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 _Static_assert(PATHS_MAX == 10, "a pathN line for each of paths[]");
+_Static_assert(SS_MAX == 8, "a serverN line for each of servers[]");
 
 void caseres_init(struct case_result *r)
 {
@@ -80,6 +108,7 @@ void caseres_init(struct case_result *r)
 	r->vd.first_new_ms = -1;
 	r->expected = V_NONE;
 	r->exit_code = -1;
+	impact_init(&r->impact);
 }
 
 bool caseres_matches(const struct case_result *r)
@@ -100,6 +129,15 @@ int caseres_write_wire(FILE *f, const struct vd_result *vd)
 	return kv_write(f, fields, NFIELDS, &r, WIRE);
 }
 
+int caseres_write_servers(FILE *f, const struct sc_server *s, size_t n)
+{
+	static struct case_result r;   /* large; decode writes one summary */
+	caseres_init(&r);
+	r.nservers = (unsigned)(n < SS_MAX ? n : SS_MAX);
+	memcpy(r.servers, s, r.nservers * sizeof *s);
+	return kv_write(f, fields, NFIELDS, &r, SRV);
+}
+
 int caseres_parse(const char *text, size_t len, struct case_result *r,
                   char *err, size_t errsize)
 {
@@ -118,6 +156,16 @@ int caseres_parse(const char *text, size_t len, struct case_result *r,
 		if ((i < r->npaths) != (r->paths[i].types[0] != '\0')) {
 			snprintf(err, errsize, "paths %u, but path%u is %s", r->npaths,
 			         i + 1, i < r->npaths ? "missing" : "there");
+			return -1;
+		}
+	if (r->nservers > SS_MAX) {
+		snprintf(err, errsize, "servers %u: at most %d", r->nservers, SS_MAX);
+		return -1;
+	}
+	for (unsigned i = 0; i < SS_MAX; i++)
+		if ((i < r->nservers) != (r->servers[i].addr[0] != '\0')) {
+			snprintf(err, errsize, "servers %u, but server%u is %s",
+			         r->nservers, i + 1, i < r->nservers ? "missing" : "there");
 			return -1;
 		}
 	return 0;

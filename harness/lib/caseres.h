@@ -12,7 +12,9 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "impact.h"
 #include "paths.h"
+#include "servercount.h"
 #include "verdict.h"
 
 #define CR_TEXT 256
@@ -48,6 +50,15 @@ struct case_result {
 	unsigned npaths;
 	unsigned paths_more;        /* paths that did not fit in paths[] */
 	struct vd_path paths[PATHS_MAX];
+	/* Each server of the case's set, counted (servercount.h); 0: a
+	 * record from before the counts. */
+	unsigned nservers;
+	struct sc_server servers[SS_MAX];
+	/* The application impact from the probe's lines (impact.h);
+	 * impact_read false: process.out was not read for it (a record from
+	 * before it, or a case that did not get that far). */
+	bool     impact_read;
+	struct app_impact impact;
 	enum verdict expected;      /* V_NONE: no expectation */
 	char     expected_why[CR_TEXT];
 	bool     switched;
@@ -76,6 +87,10 @@ int  caseres_write(FILE *f, const struct case_result *r);
  * verdict, late_by, queries_*, lookups_*, first_new_ms, reason (decode's
  * summary).  0, or -1 on a stream error. */
 int  caseres_write_wire(FILE *f, const struct vd_result *vd);
+/* The servers' lines alone ("servers", "server1".."serverN"), as
+ * result.txt writes them: for decode's summary.  0, or -1 on a stream
+ * error. */
+int  caseres_write_servers(FILE *f, const struct sc_server *s, size_t n);
 /* Parse the text form; -1 with err "LINE: what" on bad input. */
 int  caseres_parse(const char *text, size_t len, struct case_result *r,
                    char *err, size_t errsize);

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kvrec.h"
+#include "impact.h"
 #include "paths.h"
+#include "servercount.h"
 #include "verdict.h"
 
 /* Values are one line: tabs and newlines become spaces on the way out. */
@@ -25,6 +27,8 @@ int kv_write(FILE *f, const struct kv_field *t, size_t n, const void *base,
 			continue;
 		if (fd->type == KV_PATH && !((const struct vd_path *)p)->types[0])
 			continue;
+		if (fd->type == KV_SERVER && !((const struct sc_server *)p)->addr[0])
+			continue;
 		fprintf(f, "%s\t", fd->key);
 		switch (fd->type) {
 		case KV_STR:     put_str(f, p); break;
@@ -40,6 +44,15 @@ int kv_write(FILE *f, const struct kv_field *t, size_t n, const void *base,
 			put_str(f, line);
 			break;
 		}
+		case KV_SERVER: {
+			char line[KV_LINE_MAX];
+			servercount_format(p, line, sizeof line);
+			put_str(f, line);
+			break;
+		}
+		case KV_RECOVERY:
+			fputs(impact_recovery_name(*(const enum impact_recovery *)p), f);
+			break;
 		}
 		fputc('\n', f);
 	}
@@ -91,6 +104,10 @@ static int set_field(const struct kv_field *fd, char *base, const char *v)
 		return *(enum verdict *)p == V_NONE && strcmp(v, "NONE") != 0 ? -1 : 0;
 	case KV_PATH:
 		return paths_parse(v, p);
+	case KV_SERVER:
+		return servercount_parse(v, p);
+	case KV_RECOVERY:
+		return impact_recovery_parse(v, p);
 	}
 	return end == v || *end || errno ? -1 : 0;
 }

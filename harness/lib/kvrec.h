@@ -28,6 +28,9 @@ enum kv_type {
 	KV_VERDICT,   /* enum verdict: its name, NONE for none */
 	KV_PATH,      /* struct vd_path: paths_format's line; not written
 	               * when its types are empty (an unused slot) */
+	KV_SERVER,    /* struct sc_server: servercount_format's line; not
+	               * written when its address is empty (an unused slot) */
+	KV_RECOVERY,  /* enum impact_recovery: impact_recovery_name's words */
 };
 
 struct kv_field {
