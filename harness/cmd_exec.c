@@ -25,6 +25,7 @@
 #include "sandbox.h"
 #include "scenario.h"
 #include "serverset.h"
+#include "stubspec.h"
 #include "target.h"
 #include "view.h"
 
@@ -36,7 +37,7 @@ static const char exec_usage[] =
 "                    [--fresh-for DUR] [--only TYPE] [--expect VERDICT]\n"
 "                    [--name NAME] [--secrets] [--env NAME=VALUE]\n"
 "                    [--before-conf FILE --after-conf FILE]\n"
-"                    [--server ADDR=STATE]\n"
+"                    [--server ADDR=STATE] [--stub resolved[:SUITE][/HOW]]\n"
 "                    [--keep-env | --clean-env] [--results DIR] [--cache DIR]\n"
 "                    [--strict] [--json] [-q]\n"
 "                    -- command [arg ...]\n";
@@ -68,6 +69,14 @@ static const char exec_help[] =
 "  --server ADDR=STATE what the server at ADDR does from the switch on: up,\n"
 "                      down (drops queries), refused, servfail, slow:DUR\n"
 "                      (repeatable; ADDR: 198.51.100.10 or .20 without files)\n"
+"  --stub resolved[:SUITE][/HOW]\n"
+"                      COMMAND's resolv.conf says nameserver 127.0.0.53, where\n"
+"                      systemd-resolved from the tree SUITE-resolved listens\n"
+"                      (trixie: systemd 257, the default; bookworm: 252),\n"
+"                      asking the old server; the switch changes resolved's\n"
+"                      DNS= and HOW: reload (SIGHUP; trixie's default) or\n"
+"                      restart (bookworm's: 252 cannot reload).  The verdict\n"
+"                      is on resolved's upstream queries (doc/resolved.md)\n"
 "  --before N          switch after N queries reached the old server (3)\n"
 "  --switch-after DUR  ... or this long after the first one (2s)\n"
 "  --switch-at DUR     switch this long after COMMAND started, lookups or not\n"
@@ -114,13 +123,14 @@ enum { O_LIBC = 256, O_UPDATE, O_OPTIONS, O_NSCD, O_BEFORE, O_SW_AFTER,
        O_SW_AT, O_WINDOW, O_TIMEOUT, O_INTERVAL, O_TRIGGER, O_TRIG_EVERY,
        O_FRESH, O_FRESH_FOR, O_ONLY, O_EXPECT, O_NAME, O_RESULTS, O_CACHE,
        O_SECRETS, O_STRICT, O_JSON, O_ENV, O_KEEP_ENV, O_CLEAN_ENV,
-       O_BEFORE_CONF, O_AFTER_CONF, O_SERVER };
+       O_BEFORE_CONF, O_AFTER_CONF, O_SERVER, O_STUB };
 
 static const struct option exec_opts[] = {
 	{ "libc", required_argument, NULL, O_LIBC },
 	{ "update", required_argument, NULL, O_UPDATE },
 	{ "options", required_argument, NULL, O_OPTIONS },
 	{ "nscd", no_argument, NULL, O_NSCD },
+	{ "stub", required_argument, NULL, O_STUB },
 	{ "before", required_argument, NULL, O_BEFORE },
 	{ "switch-after", required_argument, NULL, O_SW_AFTER },
 	{ "switch-at", required_argument, NULL, O_SW_AT },
@@ -227,13 +237,11 @@ static int conf_option(bool after, const char *path, struct job *j)
 		fprintf(stderr, "whichns: exec: %s given twice; give one file\n", opt);
 		return EXIT_USAGE;
 	}
-	char *text = cli_read_file(path, SS_TEXT_MAX - RESOLVCONF_OPTIONS_MAX - 16,
-	                           &len);
+	char *text = cli_read_file(path, SS_CONF_MAX, &len);
 	if (!text) {
 		fprintf(stderr, "whichns: exec: cannot read %s %s: %s; expected a "
 		        "resolv.conf file of at most %d bytes\n", opt, path,
-		        errno == EFBIG ? "too large" : strerror(errno),
-		        SS_TEXT_MAX - RESOLVCONF_OPTIONS_MAX - 16);
+		        errno == EFBIG ? "too large" : strerror(errno), SS_CONF_MAX);
 		return EXIT_USAGE;
 	}
 	if (memchr(text, '\0', len)) {
@@ -292,6 +300,20 @@ static int exec_servers(const struct job *j)
 	return 0;
 }
 
+/* --stub: the words are checked now (lib/stubspec.h); the tree, when the
+ * case starts. */
+static int stub_option(char *v, struct job *j)
+{
+	struct stubspec sp;
+	char err[256];
+	if (stubspec_parse(v, &sp, err, sizeof err) != 0) {
+		fprintf(stderr, "whichns: exec: --stub: %s\n", err);
+		return EXIT_USAGE;
+	}
+	j->stub = v;
+	return 0;
+}
+
 /* One option into the job or the run's options: 0, -1 after --help, or
  * an exit status (said). */
 static int exec_option(int c, char *v, struct job *j, struct run_opts *o)
@@ -342,6 +364,7 @@ static int exec_option(int c, char *v, struct job *j, struct run_opts *o)
 	case O_BEFORE_CONF: return conf_option(false, v, j);
 	case O_AFTER_CONF: return conf_option(true, v, j);
 	case O_SERVER: return server_option(v, j);
+	case O_STUB: return stub_option(v, j);
 	case O_RESULTS: o->results = v; return 0;
 	case O_CACHE: o->libc.cache = v; return 0;
 	case O_STRICT: o->strict = true; return 0;

@@ -47,6 +47,40 @@ expect 3 "^whichns: no root filesystem for libc 'trixie' in $tmp/nocache/rootfs:
 	"exec --libc trixie, not built" -- "$W" exec --results "$tmp/rl" --cache "$tmp/nocache" --libc trixie -- /bin/true
 [ ! -e "$tmp/rl" ]; ok $? "exec --libc trixie, not built: no run folder made"
 
+# A resolv.conf pair (exec --before-conf/--after-conf, scenario keys):
+# one line naming the file and line, exit 2, before any run folder.
+printf 'nameserver 192.0.2.1\n' >"$tmp/good.conf"
+printf 'search example.com\nnameserver 192.0.2.300\n' >"$tmp/badaddr.conf"
+printf 'search example.com\noptions rotate\n' >"$tmp/none.conf"
+printf 'nameserver 127.0.0.53\n' >"$tmp/stub.conf"
+: >"$tmp/many.conf"
+for i in 1 2 3 4 5 6 7 8 9; do echo "nameserver 192.0.2.$i" >>"$tmp/many.conf"; done
+confbad() {   # STATUS PATTERN NAME ARGS...
+	local st=$1 pat=$2 name=$3; shift 3
+	expect "$st" "$pat" "$name" -- "$W" exec --results "$tmp/rc" "$@" -- /bin/true
+	is "$(wc -l <"$tmp/err")" 1 "$name: one line"
+	[ ! -e "$tmp/rc" ]; ok $? "$name: no run folder made"
+}
+confbad 2 "^whichns: exec: $tmp/badaddr.conf:2: .*192.0.2.300" "a bad nameserver address" \
+	--before-conf "$tmp/good.conf" --after-conf "$tmp/badaddr.conf"
+confbad 2 "^whichns: exec: $tmp/none.conf: .*nameserver" "a file without a nameserver" \
+	--before-conf "$tmp/none.conf" --after-conf "$tmp/good.conf"
+confbad 2 "^whichns: exec: $tmp/stub.conf:1: .*127.0.0.53" "a loopback stub" \
+	--before-conf "$tmp/good.conf" --after-conf "$tmp/stub.conf"
+confbad 2 "^whichns: exec: $tmp/many.conf:9: .*8" "more servers than a case has" \
+	--before-conf "$tmp/many.conf" --after-conf "$tmp/good.conf"
+confbad 2 "^whichns: exec: --before-conf without --after-conf" "one file of the pair" \
+	--before-conf "$tmp/good.conf"
+confbad 2 "^whichns: exec: cannot read --after-conf $tmp/nonexistent.conf" "a missing file" \
+	--before-conf "$tmp/good.conf" --after-conf "$tmp/nonexistent.conf"
+confbad 2 "^whichns: exec: --server .*192.0.2.99" "a state for no server" \
+	--server 192.0.2.99=down
+confbad 2 "^whichns: exec: --server .*sleepy" "an unknown state" \
+	--server 198.51.100.10=sleepy
+printf 'probe getip\nresolv-before nameserver 192.0.2.1\nresolv-after nameserver 2001:db8::1%%eth0\n' >"$tmp/conf.scn"
+expect 2 "^whichns: $tmp/conf.scn:3: resolv-after" "scenario: a scoped address names the scenario's line" -- \
+	"$W" run --check "$tmp/conf.scn"
+
 "$W" --help | grep -q '^usage: whichns run'; ok $? "--help prints usage"
 
 # The man page's synopsis says what --help says (words compared, layout not).
