@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include "capture.h"
 #include "case.h"
+#include "casecount.h"
 #include "earlyexit.h"
 #include "defer.h"
 #include "events.h"
@@ -738,6 +739,10 @@ static int decide(struct case_state *c)
 	                   &r->fresh_queries_new) != 0 ||
 	    decide_paths(c, &in) != 0)
 		snprintf(c->err, c->errsize, "out of memory");
+	/* Each server's counts and the application impact, beside the
+	 * verdict (casecount.h). */
+	casecount_fill(r, c->s.servers, c->ob.ev, c->ob.nev, c->s.only_qtype,
+	               c->out, c->s.casedir);
 	r->exit_code = -1;
 	r->exit_signal = 0;
 	if (c->tgt.ended && c->t_exit > 0 && WIFSIGNALED(c->tgt.status)) {
