@@ -10,6 +10,18 @@ res=$(mktemp -d /tmp/whichns-test.XXXXXX)
 trap 'rm -rf "$res"' EXIT
 scn="$top/fixtures/scenarios/repro.scn"
 
+# An IPv6 old/new pair gives the IPv4 pair's verdicts (matrix.scn's
+# [ipv6] against [matrix]): in every baseline, which the regression
+# checks against what each C library measured, each /ipv6 case has a
+# row and the verdict of the same case without it.
+for f in "$top"/fixtures/expected/glibc-* "$top"/fixtures/expected/musl-*; do
+	v6=$(awk '$1 ~ /\/ipv6$/ { n++ } END { print n + 0 }' "$f")
+	diff=$(awk '!/^#/ && NF >= 2 { v[$1] = $2 }
+		END { for (c in v) if (c ~ /\/ipv6$/) { b = c; sub(/\/ipv6$/, "", b);
+			if (v[b] != v[c]) print c " " v[c] " but " b " " v[b] } }' "$f")
+	is "$v6 $diff" "20 " "$(basename "$f"): 20 IPv6 cases, each with its IPv4 case's verdict"
+done
+
 cp -r "$top/fixtures/expected" "$res/exp"
 sed -i 's|^getip/rename/default  *FOLLOWED|getip/rename/default STALE|' "$res/exp/glibc-2.36"
 "$W" run -q --results "$res/a" --expected "$res/exp" -f getip -f default "$scn" >/dev/null 2>"$res/err"
