@@ -403,6 +403,9 @@ static const struct {
 	  "slow:DUR with DUR from 1ms to 60s, such as slow:500ms" },
 	{ "192.0.2.1=slow:61s", "server state '192.0.2.1=slow:61s': bad delay; "
 	  "give slow:DUR with DUR from 1ms to 60s, such as slow:500ms" },
+	{ "192.0.2.1\n=up", "server state '192.0.2.1?=up': 192.0.2.1? is not a "
+	  "server of this case; name one of 192.0.2.1 (s1), 2001:db8::53 (s2), "
+	  "192.0.2.2 (s3)" },
 	{ "192.0.2.1=slow:fast", "server state '192.0.2.1=slow:fast': bad delay; "
 	  "give slow:DUR with DUR from 1ms to 60s, such as slow:500ms" },
 };

@@ -333,30 +333,33 @@ int serverset_set_state(struct serverset *set, const char *word,
                         char *err, size_t errsize)
 {
 	char addr[SS_ADDR_TEXT + 16], list[SS_MAX * (SS_ADDR_TEXT + 24)];
+	char w[WORD_SHOWN + 4], a[WORD_SHOWN + 4];
 	const char *eq = strchr(word, '=');
 	enum ss_state st;
 	unsigned ms;
 	int i, rc;
 
+	shown(word, strlen(word), w);   /* outside bytes: one line, cut */
 	if (!eq || eq == word || (size_t)(eq - word) >= sizeof addr) {
-		snprintf(err, errsize, "server state '%.*s' is not ADDR=STATE; write "
-		         "it as 198.51.100.10=down", WORD_SHOWN, word);
+		snprintf(err, errsize, "server state '%s' is not ADDR=STATE; write "
+		         "it as 198.51.100.10=down", w);
 		return -1;
 	}
 	memcpy(addr, word, (size_t)(eq - word));
 	addr[eq - word] = '\0';
 	if ((i = find_word(set, addr)) < 0) {
 		list_servers(set, list, sizeof list);
-		snprintf(err, errsize, "server state '%.*s': %s is not a server of "
-		         "this case; name one of %s", WORD_SHOWN, word, addr, list);
+		snprintf(err, errsize, "server state '%s': %s is not a server of "
+		         "this case; name one of %s", w,
+		         shown(addr, strlen(addr), a), list);
 		return -1;
 	}
 	if ((rc = parse_state(eq + 1, &st, &ms)) != 0) {
 		snprintf(err, errsize, rc == -2 ?
-		         "server state '%.*s': bad delay; give slow:DUR with DUR "
+		         "server state '%s': bad delay; give slow:DUR with DUR "
 		         "from 1ms to 60s, such as slow:500ms" :
-		         "server state '%.*s': unknown state; use up, down, refused, "
-		         "servfail or slow:DUR (slow:500ms)", WORD_SHOWN, word);
+		         "server state '%s': unknown state; use up, down, refused, "
+		         "servfail or slow:DUR (slow:500ms)", w);
 		return -1;
 	}
 	set->s[i].state = st;
