@@ -660,6 +660,98 @@ START_TEST(test_paths)
 }
 END_TEST
 
+/* The servers by address: the headline names those queried after the
+ * switch, a table has each, and the application impact has its own
+ * section; a record without them (older) has neither. */
+START_TEST(test_servers_impact)
+{
+	struct case_result r;
+	late_case(&r);
+	r.nservers = 3;
+	r.servers[0] = (struct sc_server){ .addr = "198.51.100.10", .in_old = true,
+		.state = "down", .queries_before = 3, .queries_after = 3,
+		.lookups_after = 1, .no_response = 3 };
+	r.servers[1] = (struct sc_server){ .addr = "2001:db8::53", .in_old = true,
+		.in_new = true, .state = "slow:500ms", .queries_before = 1,
+		.queries_after = 12, .lookups_after = 6, .answered = 11, .servfail = 1 };
+	r.servers[2] = (struct sc_server){ .addr = "198.51.100.20|x", .in_new = true,
+		.state = "up" };
+	r.impact_read = true;
+	r.impact.measured = true;
+	r.impact.before = (struct impact_side){ 10, 0, 10, 0.5, 1.5, 2 };
+	r.impact.after = (struct impact_side){ 8, 2, 8, 501.5, 5000.5, 5001 };
+	r.impact.slow_after = 5;
+	r.impact.slow_bound_ms = 101.5;
+	r.impact.recovery = IMP_NEVER;
+	r.impact.bad_lines = 1;
+	struct evidence x = { .r = &r };
+	char *got = render(&x);
+	ck_assert_has(got, "2 lookups went to the old server before the first to "
+	              "the new one.\n\nQueried after the switch (queries): "
+	              "2001:db8::53 (12), 198.51.100.10 (3).\n\n");
+	ck_assert_has(got, "| server | in old file | in new file | after the "
+	              "switch | queries before | queries after | lookups after | "
+	              "outcome after |\n|---|---|---|---|---:|---:|---:|---|\n"
+	              "| 198.51.100.10 | yes | no | down | 3 | 3 | 1 | 3 no response |\n"
+	              "| 2001:db8::53 | yes | yes | slow:500ms | 1 | 12 | 6 | "
+	              "11 answered, 1 SERVFAIL |\n"
+	              "| 198.51.100.20\\|x | no | yes | up | 0 | 0 | 0 | — |\n\n");
+	ck_assert_has(got, "## Application impact\n\nnever recovered in the "
+	              "window: 2 of 8 lookups after it failed, 5 slow (median "
+	              "501.5 ms, max 5001.0 ms; before: median 0.5 ms, p95 1.5 ms)."
+	              "\n\n");
+	ck_assert_has(got, "| before the switch | 10 | 0 | 0.5 | 1.5 | 2.0 |\n"
+	              "| after the switch | 8 | 2 | 501.5 | 5000.5 | 5001.0 |\n\n"
+	              "Slow: longer than 101.5 ms (4 x the p95 before the switch, "
+	              "at least the p95 + 100 ms); ");
+	ck_assert_has(got, "1 line that began like a lookup line did not parse "
+	              "and was left out.\n\n");
+	free(got);
+
+	/* Any other program: said, without a table. */
+	r.impact.measured = false;
+	r.impact.recovery = IMP_NOT_MEASURED;
+	r.impact.before = r.impact.after = (struct impact_side){ 0, 0, 0, -1, -1, -1 };
+	got = render(&x);
+	ck_assert_has(got, "## Application impact\n\nnot measured (the program "
+	              "prints no probe lines).\n\nVerdicts are computed");
+	/* A set of its own: the note points at the table. */
+	ck_assert_has(got, "tshark -r capture.pcap`). The servers, by address, "
+	              "are in \"Servers\" above.\n\n");
+	free(got);
+
+	/* No server queried after the switch. */
+	for (int i = 0; i < 3; i++) {
+		r.servers[i].queries_after = 0;
+		r.servers[i].answered = r.servers[i].servfail = r.servers[i].no_response = 0;
+	}
+	got = render(&x);
+	ck_assert_has(got, "No server was queried after the switch.\n\n");
+	free(got);
+
+	/* The classic pair: the note names the two as before. */
+	r.nservers = 2;
+	snprintf(r.servers[0].addr, sizeof r.servers[0].addr, "198.51.100.10,2001:db8:100::10");
+	r.servers[0].in_new = false;
+	snprintf(r.servers[1].addr, sizeof r.servers[1].addr, "198.51.100.20,2001:db8:100::20");
+	r.servers[1].in_old = false;
+	got = render(&x);
+	ck_assert_has(got, CAPTURE_NOTE);
+	free(got);
+
+	/* An older record: nothing of either. */
+	r.nservers = 0;
+	r.impact_read = false;
+	got = render(&x);
+	ck_assert_has(got, CAPTURE_NOTE);
+	ck_assert_msg(strstr(got, "## Servers") == NULL &&
+	              strstr(got, "Queried after") == NULL &&
+	              strstr(got, "No server was") == NULL &&
+	              strstr(got, "## Application impact") == NULL, "%s", got);
+	free(got);
+}
+END_TEST
+
 START_TEST(test_picture_title)
 {
 	struct case_result r;
@@ -792,6 +884,7 @@ Suite *evidence_suite(void)
 	tcase_add_test(tc, test_program_env_could_not_run);
 	tcase_add_test(tc, test_only_and_fresh);
 	tcase_add_test(tc, test_paths);
+	tcase_add_test(tc, test_servers_impact);
 	tcase_add_test(tc, test_picture_title);
 	tcase_add_test(tc, test_scope);
 	suite_add_tcase(s, tc);

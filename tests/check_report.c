@@ -223,6 +223,8 @@ START_TEST(test_json_one_case)
 		"      \"fresh\": null,\n"
 		"      \"paths\": [],\n"
 		"      \"paths_more\": 0,\n"
+		"      \"servers\": null,\n"
+		"      \"impact\": null,\n"
 		"      \"dropped\": 0,\n"
 		"      \"malformed\": 0,\n"
 		"      \"exit_code\": -1,\n"
@@ -879,6 +881,82 @@ START_TEST(test_paths)
 }
 END_TEST
 
+/* Two servers (the old one down) and an impact that recovered. */
+static void servers_impact(struct case_result *c)
+{
+	c->nservers = 2;
+	c->servers[0] = (struct sc_server){ .addr = "198.51.100.10,2001:db8:100::10",
+		.in_old = true, .state = "down", .queries_before = 3,
+		.queries_after = 3, .lookups_after = 1, .no_response = 3 };
+	c->servers[1] = (struct sc_server){ .addr = "2001:db8::53", .in_new = true,
+		.state = "up", .queries_after = 6, .lookups_after = 6,
+		.answered = 5, .refused = 1 };
+	c->impact_read = true;
+	c->impact.measured = true;
+	c->impact.before = (struct impact_side){ 10, 0, 10, 0.5, 1.25, 2 };
+	c->impact.after = (struct impact_side){ 7, 1, 7, 0.75, 5000.5, 5000.5 };
+	c->impact.slow_after = 1;
+	c->impact.slow_bound_ms = 101.25;
+	c->impact.recovery = IMP_RECOVERED;
+	c->impact.recovered_ms = 5100;
+}
+
+START_TEST(test_servers_impact)
+{
+	struct case_result r[NREC];
+	struct run_info ri = { .run = "r", .host = "h", .planned = 1 };
+	records(r);
+	servers_impact(&r[R_OK]);
+	char *got = render(report_json, &ri, &r[R_OK], 1);
+	ck_assert_json(got);
+	ck_assert_has(got, "\n      \"servers\": [{\"addresses\": [\"198.51.100.10\", "
+	              "\"2001:db8:100::10\"], \"in_old\": true, \"in_new\": false, "
+	              "\"state\": \"down\", \"queries_before\": 3, \"queries_after\": 3, "
+	              "\"lookups_after\": 1, \"responses_after\": {\"answered\": 0, "
+	              "\"refused\": 0, \"servfail\": 0, \"other_rcode\": 0, \"none\": 3}}, "
+	              "{\"addresses\": [\"2001:db8::53\"], \"in_old\": false, ");
+	ck_assert_has(got, "\n      \"impact\": {\"measured\": true, "
+	              "\"lookups_before\": 10, \"failed_before\": 0, "
+	              "\"median_before_ms\": 0.500, \"p95_before_ms\": 1.250, "
+	              "\"max_before_ms\": 2.000, \"lookups_after\": 7, "
+	              "\"failed_after\": 1, \"median_after_ms\": 0.750, "
+	              "\"p95_after_ms\": 5000.500, \"max_after_ms\": 5000.500, "
+	              "\"slow_after\": 1, \"slow_bound_ms\": 101.250, "
+	              "\"recovery\": \"recovered\", \"recovered_ms\": 5100.000, "
+	              "\"bad_lines\": 0},\n");
+	free(got);
+
+	got = render(report_md, &ri, r, 1);
+	ck_assert_has(got, "; queried after the switch: 2001:db8::53 (6), "
+	              "198.51.100.10 (3); application impact: recovered 5100 ms "
+	              "after the switch: 1 of 7 lookups after it failed, 1 slow "
+	              "(median 0.8 ms, max 5000.5 ms; before: median 0.5 ms, "
+	              "p95 1.2 ms)\n");
+	free(got);
+
+	/* Not measured: a null impact's numbers, and nothing in summary.md. */
+	r[R_OK].impact.measured = false;
+	r[R_OK].impact.recovery = IMP_NOT_MEASURED;
+	r[R_OK].impact.before = (struct impact_side){ 0, 0, 0, -1, -1, -1 };
+	r[R_OK].impact.slow_bound_ms = -1;
+	got = render(report_json, &ri, &r[R_OK], 1);
+	ck_assert_json(got);
+	ck_assert_has(got, "\"median_before_ms\": null, \"p95_before_ms\": null, ");
+	ck_assert_has(got, "\"slow_bound_ms\": null, \"recovery\": \"not "
+	              "measured\", \"recovered_ms\": null, ");
+	free(got);
+	got = render(report_md, &ri, r, 1);
+	ck_assert_msg(strstr(got, "application impact") == NULL, "%s", got);
+	free(got);
+
+	/* An ERROR says nothing of servers. */
+	servers_impact(&r[R_ERROR]);
+	got = render(report_md, &ri, &r[R_ERROR], 1);
+	ck_assert_msg(strstr(got, "queried after") == NULL, "%s", got);
+	free(got);
+}
+END_TEST
+
 /* An INCONCLUSIVE or ERROR case says why in summary.md's why cell and in
  * the table's note column, not only under Details: shortened there (at a
  * character's start, "…" after it), whole under Details.  A case with a
@@ -1106,6 +1184,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_md_cells);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_paths);
+	tcase_add_test(tc, test_servers_impact);
 	tcase_add_test(tc, test_no_verdict_why);
 	suite_add_tcase(s, tc);
 

@@ -118,6 +118,83 @@ static void paths_table(FILE *f, const struct case_result *r)
 	fputc('\n', f);
 }
 
+/* Each server of the case by address (servercount.h): which file lists
+ * it, how it behaved after the switch, what it was asked and how it
+ * answered. */
+static void servers_table(FILE *f, const struct case_result *r)
+{
+	if (!r->nservers)
+		return;
+	fputs("## Servers\n\nEach server by address: which resolv.conf lists it, "
+	      "what it did from the switch on, the queries it got (every "
+	      "message, as `capture.pcap` has them; lookups: the verdict's rule "
+	      "on this server's queries alone), and how each query after the "
+	      "switch ended (its first response; answered: NOERROR or "
+	      "NXDOMAIN).\n\n"
+	      "| server | in old file | in new file | after the switch | "
+	      "queries before | queries after | lookups after | outcome after |\n"
+	      "|---|---|---|---|---:|---:|---:|---|\n", f);
+	for (unsigned i = 0; i < r->nservers && i < SS_MAX; i++) {
+		const struct sc_server *s = &r->servers[i];
+		char out[160];
+		fputs("| ", f);
+		escape_md_cell(f, s->addr);
+		fprintf(f, " | %s | %s | ", s->in_old ? "yes" : "no",
+		        s->in_new ? "yes" : "no");
+		escape_md_cell(f, s->state[0] ? s->state : "—");
+		fprintf(f, " | %u | %u | %u | %s |\n", s->queries_before,
+		        s->queries_after, s->lookups_after,
+		        servercount_outcome_text(s, out, sizeof out));
+	}
+	fputc('\n', f);
+}
+
+static void impact_row(FILE *f, const char *what, const struct impact_side *s)
+{
+	char med[32] = "—", p95[32] = "—", max[32] = "—";
+	if (s->median_ms >= 0) {
+		snprintf(med, sizeof med, "%.1f", s->median_ms);
+		snprintf(p95, sizeof p95, "%.1f", s->p95_ms);
+		snprintf(max, sizeof max, "%.1f", s->max_ms);
+	}
+	fprintf(f, "| %s | %u | %u | %s | %s | %s |\n", what, s->lookups,
+	        s->failed, med, p95, max);
+}
+
+/* The application impact from the probe's own lines (impact.h). */
+static void impact_section(FILE *f, const struct case_result *r)
+{
+	const struct app_impact *a = &r->impact;
+	char words[512];
+	if (!r->impact_read)
+		return;
+	fprintf(f, "## Application impact\n\n%s.\n\n",
+	        impact_summary(a, words, sizeof words));
+	if (!a->measured)
+		return;
+	fputs("From the probe's own lines in `process.out`: each lookup's start "
+	      "and duration (the `ms=` column), before and after the switch "
+	      "(lookups starting after the window's end left out); failed: a "
+	      "status other than `ok`.\n\n"
+	      "| | lookups | failed | median ms | p95 ms | max ms |\n"
+	      "|---|---:|---:|---:|---:|---:|\n", f);
+	impact_row(f, "before the switch", &a->before);
+	if (r->switched)
+		impact_row(f, "after the switch", &a->after);
+	fputc('\n', f);
+	if (a->slow_bound_ms >= 0)
+		fprintf(f, "Slow: longer than %.1f ms (%.0f x the p95 before the "
+		        "switch, at least the p95 + %.0f ms); recovered: from the "
+		        "start of the first lookup of the run of good ones (ok, not "
+		        "slow) that lasts to the window's end (doc/design.md, "
+		        "\"Application impact\").\n\n", a->slow_bound_ms,
+		        IMPACT_SLOW_FACTOR, IMPACT_SLOW_MARGIN_MS);
+	if (a->bad_lines)
+		fprintf(f, "%u line%s that began like a lookup line did not parse "
+		        "and %s left out.\n\n", a->bad_lines,
+		        a->bad_lines == 1 ? "" : "s", a->bad_lines == 1 ? "was" : "were");
+}
+
 /* The scope of the verdict's window (observe.h), for the picture and the
  * table alike. */
 void evidence_scope(const struct case_result *r, struct tl_scope *sc)
@@ -294,6 +371,14 @@ static void verdict_section(FILE *f, const struct case_result *r)
 	if (r->vd.v == V_LATE)
 		fprintf(f, " (%u lookups late)", r->vd.late_by);
 	fprintf(f, "\n\n%s.\n\n", r->vd.reason);
+	if (r->nservers && r->switched) {   /* by address (servercount.h) */
+		char after[512];
+		if (servercount_after_text(r->servers, r->nservers, after,
+		                           sizeof after)[0])
+			fprintf(f, "Queried after the switch (queries): %s.\n\n", after);
+		else
+			fputs("No server was queried after the switch.\n\n", f);
+	}
 	if (r->npaths) {
 		char paths[1024];
 		fprintf(f, "By path: %s (see \"Paths\" below).\n\n",
@@ -434,6 +519,17 @@ static void environment(FILE *f, const struct evidence *e)
 	fenced(f, "nsswitch.conf", e->nsswitch);
 }
 
+/* The classic pair of servers (serverset_default), or a record without
+ * servers (older): the capture note names the two. */
+static bool default_pair(const struct case_result *r)
+{
+	return r->nservers == 0 ||
+	       (r->nservers == 2 && r->servers[0].in_old && !r->servers[0].in_new &&
+	        strcmp(r->servers[0].addr, WN_OLD4 "," WN_OLD6) == 0 &&
+	        r->servers[1].in_new && !r->servers[1].in_old &&
+	        strcmp(r->servers[1].addr, WN_NEW4 "," WN_NEW6) == 0);
+}
+
 /* Verdict, chart, numbers, timeline, then what ran and the environment:
  * the claim first, then what proves it, then the setting. */
 void evidence_report_md(FILE *f, const struct evidence *e)
@@ -448,11 +544,16 @@ void evidence_report_md(FILE *f, const struct evidence *e)
 	if (!r->error[0] && !r->skip[0]) {
 		numbers(f, r);
 		paths_table(f, r);
+		servers_table(f, r);
+		impact_section(f, r);
 	}
 	fputs("Verdicts are computed from the packets in `capture.pcap` (beside this "
-	      "report; open it in Wireshark or `tshark -r capture.pcap`). The old "
-	      "server is 198.51.100.10 (answers 203.0.113.203), the new one "
-	      "198.51.100.20 (answers 203.0.113.204).\n\n", f);
+	      "report; open it in Wireshark or `tshark -r capture.pcap`). ", f);
+	if (default_pair(r))
+		fputs("The old server is 198.51.100.10 (answers 203.0.113.203), the "
+		      "new one 198.51.100.20 (answers 203.0.113.204).\n\n", f);
+	else
+		fputs("The servers, by address, are in \"Servers\" above.\n\n", f);
 	timeline(f, e);
 	what_ran(f, e);
 	environment(f, e);

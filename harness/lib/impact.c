@@ -1,6 +1,7 @@
 /* impact.c - the application impact, from probe lookup lines; see
  * impact.h and doc/design.md, "Application impact". */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "impact.h"
@@ -319,4 +320,62 @@ int impact_from_text(const char *text, size_t len, double t_switch,
 	impact_reader_free(r);
 	free(r);
 	return rc;
+}
+
+/* "median 3.0 ms, max 5003.0 ms" of one side, or "no timed lookup". */
+static void figures(const struct impact_side *s, bool p95, char *buf,
+                    size_t size)
+{
+	if (s->median_ms < 0)
+		snprintf(buf, size, "no timed lookup");
+	else if (p95)
+		snprintf(buf, size, "median %.1f ms, p95 %.1f ms", s->median_ms,
+		         s->p95_ms);
+	else
+		snprintf(buf, size, "median %.1f ms, max %.1f ms", s->median_ms,
+		         s->max_ms);
+}
+
+const char *impact_summary(const struct app_impact *a, char *buf, size_t size)
+{
+	char after[64], before[64];
+	unsigned n = a->after.lookups, failed = a->after.failed;
+	figures(&a->after, false, after, sizeof after);
+	figures(&a->before, true, before, sizeof before);
+	switch (a->recovery) {
+	case IMP_NOT_MEASURED:
+		snprintf(buf, size, "not measured (%s)",
+		         a->before.lookups + a->after.lookups
+		         ? "its lookup lines carry no duration: a probe built "
+		           "before whichns timed them"
+		         : "the program prints no probe lines");
+		break;
+	case IMP_NO_SWITCH:
+		snprintf(buf, size, "no switch to compare with: %u lookups, %u "
+		         "failed (%s)", a->before.lookups, a->before.failed, before);
+		break;
+	case IMP_NOT_AFFECTED:
+		snprintf(buf, size, "not affected: %u lookup%s after the switch, "
+		         "none failed or slow (%s; before: %s)", n, n == 1 ? "" : "s",
+		         after, before);
+		break;
+	case IMP_RECOVERED:
+	case IMP_NEVER:
+		if (n == 0) {
+			snprintf(buf, size, "never recovered in the window: no lookup "
+			         "after the switch finished (before: %s)", before);
+			break;
+		}
+		if (a->recovery == IMP_RECOVERED)
+			snprintf(buf, size, "recovered %.0f ms after the switch: ",
+			         a->recovered_ms);
+		else
+			snprintf(buf, size, "never recovered in the window: ");
+		size_t k = strlen(buf);
+		snprintf(buf + k, size - k, "%u of %u lookup%s after it failed, "
+		         "%u slow (%s; before: %s)", failed, n, n == 1 ? "" : "s",
+		         a->slow_after, after, before);
+		break;
+	}
+	return buf;
 }

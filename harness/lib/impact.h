@@ -94,6 +94,12 @@ int  impact_from_text(const char *text, size_t len, double t_switch,
  * one (EPOCH and a tab) but is broken. */
 int  impact_parse_line(const char *line, double *t, double *ms, bool *ok);
 
+/* In one sentence, for the reports: "recovered 10300 ms after the
+ * switch: 2 of 5 lookups after it failed, 1 slow (median 3.0 ms, max
+ * 5003.0 ms; before: median 5.0 ms, p95 10.0 ms)"; "not measured (the
+ * program prints no probe lines)" and so on. */
+const char *impact_summary(const struct app_impact *a, char *buf, size_t size);
+
 /* The empty record: not measured, every time unknown. */
 void impact_init(struct app_impact *a);
 /* "not measured", "not affected", "recovered", "never", "no switch". */

@@ -106,6 +106,89 @@ static void json_paths(FILE *f, const char *sep, const struct case_result *r)
 	json_uint(f, sep, "paths_more", r->paths_more);
 }
 
+/* A time in ms, or null when it is not known (< 0). */
+static void json_ms(FILE *f, const char *sep, const char *k, double v)
+{
+	json_key(f, sep, k);
+	if (v >= 0)
+		fprintf(f, "%.3f", v);
+	else
+		fputs("null", f);
+}
+
+/* "servers": one object a server (servercount.h), on one line each;
+ * null for a record without them (an older run, or no verdict). */
+static void json_servers(FILE *f, const char *sep, const struct case_result *r)
+{
+	json_key(f, sep, "servers");
+	if (!r->nservers) {
+		fputs("null", f);
+		return;
+	}
+	fputc('[', f);
+	for (unsigned i = 0; i < r->nservers && i < SS_MAX; i++) {
+		const struct sc_server *s = &r->servers[i];
+		fputs(i ? ", {\"addresses\": [" : "{\"addresses\": [", f);
+		for (const char *a = s->addr; *a;) {   /* "A,B": ["A", "B"] */
+			char one[sizeof s->addr];
+			size_t n = strcspn(a, ",");
+			snprintf(one, sizeof one, "%.*s", (int)n, a);
+			if (a != s->addr)
+				fputs(", ", f);
+			escape_json_string(f, one);
+			a += n + (a[n] == ',');
+		}
+		fputc(']', f);
+		fprintf(f, ", \"in_old\": %s, \"in_new\": %s",
+		        s->in_old ? "true" : "false", s->in_new ? "true" : "false");
+		json_str(f, ", ", "state", s->state, true);
+		json_uint(f, ", ", "queries_before", s->queries_before);
+		json_uint(f, ", ", "queries_after", s->queries_after);
+		json_uint(f, ", ", "lookups_after", s->lookups_after);
+		fprintf(f, ", \"responses_after\": {\"answered\": %u, \"refused\": "
+		        "%u, \"servfail\": %u, \"other_rcode\": %u, \"none\": %u}}",
+		        s->answered, s->refused, s->servfail, s->other_rcode,
+		        s->no_response);
+	}
+	fputc(']', f);
+}
+
+/* "impact": the application impact (impact.h) on one line; null when
+ * process.out was not read for it. */
+static void json_impact(FILE *f, const char *sep, const struct case_result *r)
+{
+	const struct app_impact *a = &r->impact;
+	const struct { const char *name; const struct impact_side *s; } side[] = {
+		{ "before", &a->before }, { "after", &a->after },
+	};
+	json_key(f, sep, "impact");
+	if (!r->impact_read) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "{\"measured\": %s", a->measured ? "true" : "false");
+	for (size_t i = 0; i < 2; i++) {
+		char k[32];
+		snprintf(k, sizeof k, "lookups_%s", side[i].name);
+		json_uint(f, ", ", k, side[i].s->lookups);
+		snprintf(k, sizeof k, "failed_%s", side[i].name);
+		json_uint(f, ", ", k, side[i].s->failed);
+		snprintf(k, sizeof k, "median_%s_ms", side[i].name);
+		json_ms(f, ", ", k, side[i].s->median_ms);
+		snprintf(k, sizeof k, "p95_%s_ms", side[i].name);
+		json_ms(f, ", ", k, side[i].s->p95_ms);
+		snprintf(k, sizeof k, "max_%s_ms", side[i].name);
+		json_ms(f, ", ", k, side[i].s->max_ms);
+	}
+	json_uint(f, ", ", "slow_after", a->slow_after);
+	json_ms(f, ", ", "slow_bound_ms", a->slow_bound_ms);
+	json_str(f, ", ", "recovery", impact_recovery_name(a->recovery), false);
+	json_ms(f, ", ", "recovered_ms", a->recovery == IMP_RECOVERED
+	                                 ? a->recovered_ms : -1);
+	json_uint(f, ", ", "bad_lines", a->bad_lines);
+	fputc('}', f);
+}
+
 /* The keys after "case", in doc/design.md's order ("summary.json"). */
 static void json_case_keys(FILE *f, const char *sep, const struct case_result *r)
 {
@@ -163,6 +246,8 @@ static void json_case_keys(FILE *f, const char *sep, const struct case_result *r
 	else
 		fputs("null", f);
 	json_paths(f, sep, r);
+	json_servers(f, sep, r);
+	json_impact(f, sep, r);
 	json_uint(f, sep, "dropped", r->dropped);
 	json_uint(f, sep, "malformed", r->malformed);
 	json_key(f, sep, "exit_code");
@@ -291,6 +376,22 @@ static const char *mark(const struct run_info *ri, const struct case_result *c)
 	return is_outcome(c, "INCONCLUSIVE") ? " ?" : "";
 }
 
+/* summary.md's details of a case with a verdict: the servers queried
+ * after the switch, and the application impact when measured. */
+static void details_servers_impact(FILE *f, const struct case_result *c)
+{
+	char buf[512];
+	if (c->error[0] || c->skip[0] || !c->complete)
+		return;
+	if (c->nservers && c->switched)
+		fprintf(f, "; queried after the switch: %s",
+		        servercount_after_text(c->servers, c->nservers, buf,
+		                               sizeof buf)[0] ? buf : "no server");
+	if (c->impact_read && c->impact.measured)
+		fprintf(f, "; application impact: %s",
+		        impact_summary(&c->impact, buf, sizeof buf));
+}
+
 void report_md(FILE *f, const struct run_info *ri,
                const struct case_result *r, size_t n)
 {
@@ -353,6 +454,7 @@ void report_md(FILE *f, const struct run_info *ri,
 			fprintf(f, "; by path: %s", paths_summary(c->paths, c->npaths,
 			                                          paths, sizeof paths));
 		}
+		details_servers_impact(f, c);
 		fputc('\n', f);
 	}
 }
