@@ -19,8 +19,12 @@
  * query as it leaves (for a server), a response as it arrives (from
  * one).  nscd's packets are forwarded through the case's namespace
  * (topo_side_start), so they pass two of its interfaces; the copy on
- * nscd's link (a query coming in, a response going out) is left out. */
-#define FILTER      "(outbound and dst port 53) or (inbound and src port 53)"
+ * nscd's link (a query coming in, a response going out) is left out.
+ * On the loopback every packet is seen once, as arriving: the queries
+ * to a local stub (systemd-resolved's 127.0.0.53, stub.h) are taken as
+ * they arrive, its answers by the rule for responses. */
+#define FILTER      "(outbound and dst port 53) or (inbound and src port 53)" \
+                    " or (inbound and dst host 127.0.0.53 and dst port 53)"
 
 int capture_open(struct capture *c, const char *path, char *err, size_t errsize)
 {

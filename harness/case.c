@@ -35,6 +35,7 @@
 #include "resolvconf.h"
 #include "sandbox.h"
 #include "spawn.h"
+#include "stub.h"
 #include "target.h"
 #include "topo.h"
 #include "wnconst.h"
@@ -267,6 +268,7 @@ struct case_state {
 	FILE          *out;          /* process.out: stdout, kept as it came */
 	size_t         out_len;      /* bytes in process.out (out_keep) */
 	struct target  tgt, nscd, fresh;
+	struct stub    stub;         /* systemd-resolved, with s.stub */
 	struct proctree procs;       /* the process's tree, sampled while it lives */
 	struct triggers trig;
 	struct observe_switch sw;    /* when to switch */
@@ -400,7 +402,8 @@ static bool switch_now(struct case_state *c)
 	 * resolution (microseconds), so result.txt holds exactly the value
 	 * every count was made against. */
 	double t = round(now_realtime() * 1e6) / 1e6;
-	if (view_switch(&c->view, c->rc_new, c->err, c->errsize) != 0) {
+	if (c->s.stub ? stub_switch(&c->stub, WN_NEW4, c->err, c->errsize) != 0
+	              : view_switch(&c->view, c->rc_new, c->err, c->errsize) != 0) {
 		c->switch_failed = true;
 		return true;
 	}
@@ -454,6 +457,11 @@ static int watch(struct case_state *c, struct target *t, struct triggers *trig,
 			snprintf(c->err, c->errsize, "the %s server (dnsmasq) %s during "
 			         "the case; see %s", c->srv[gone].label,
 			         c->srv[gone].ended, c->srv[gone].errlog);
+			return -1;
+		}
+		if (c->s.stub && stub_gone(&c->stub)) {
+			snprintf(c->err, c->errsize, "systemd-resolved %s during the "
+			         "case; see resolved.log", c->stub.ended);
 			return -1;
 		}
 		if (trig)
@@ -552,6 +560,9 @@ static int start_process(struct case_state *c)
 	trace("capture", c->r->t_start);
 	if (s->nscd && nscd_start(s, &c->sb, &c->view, &c->nscd_net, &c->nscd,
 	                          &c->undo, c->err, c->errsize) != 0)
+		return -1;
+	if (s->stub && stub_start(&c->stub, s->stub, s->stub_tree, WN_OLD4,
+	                          s->casedir, &c->undo, c->err, c->errsize) != 0)
 		return -1;
 	if (!(c->out = case_file(c, "process.out", c->err, c->errsize)))
 		return -1;
@@ -814,6 +825,16 @@ int case_run(const struct case_spec *spec, struct case_result *r)
 		         spec->options);
 		goto out;
 	}
+	/* With the stub, the process's file names it, before and after. */
+	if (spec->stub && (spec->conf_old ||
+	    resolvconf_render(c.rc_old, sizeof c.rc_old, "systemd-resolved stub",
+	                      STUB_ADDR4, spec->options) < 0 ||
+	    resolvconf_render(c.rc_new, sizeof c.rc_new, "systemd-resolved stub",
+	                      STUB_ADDR4, spec->options) < 0)) {
+		snprintf(c.err, c.errsize, "the resolved stub runs with the "
+		         "default pair of servers, not resolv.conf files");
+		goto out;
+	}
 	/* 1. Namespaces and servers. */
 	if (start_servers(&c) != 0)
 		goto out;
@@ -834,6 +855,8 @@ int case_run(const struct case_spec *spec, struct case_result *r)
 	/* 7. Decide from the capture; write the evidence. */
 	if (decide(&c) != 0)
 		goto out;
+	if (spec->stub && !r->why[0])
+		stub_note(&c.stub, r->why, sizeof r->why);
 	write_events(&c);
 	write_processes(&c);
 	keep_nsswitch(&c);

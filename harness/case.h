@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include "caseres.h"
 #include "serverset.h"
+#include "stubspec.h"
 #include "view.h"
 
 struct case_spec {
@@ -41,6 +42,10 @@ struct case_spec {
 	uint16_t    only_qtype;   /* the verdict counts only this query type */
 	const char *nscd;         /* run this nscd (path in the root) in the case */
 	bool        nscd_nocheck; /* its nscd.conf says "check-files hosts no" */
+	const struct stubspec *stub;  /* systemd-resolved as the process's
+	                           * stub (stub.h), from the root filesystem
+	                           * stub_tree; NULL: none */
+	const char *stub_tree;
 	bool        keep_secrets; /* show /etc/shadow and host keys unmasked */
 	const char *const *env;   /* the environment of the command, its
 	                           * triggers and fresh process (envpolicy.h);

@@ -43,6 +43,24 @@ static int job_servers(struct jobspec *js, const struct job *j,
 	return 0;
 }
 
+/* The job's resolved stub: its words (checked when the job was made) and
+ * its tree in the cache (stub.c says when it is not built). */
+static int job_stub(struct jobspec *js, const struct job *j,
+                    const struct libc_paths *lp, struct case_result *r)
+{
+	char name[64];
+	if (!j->stub)
+		return 0;
+	if (stubspec_parse(j->stub, &js->stub, r->error, sizeof r->error) != 0 ||
+	    stubspec_tree_name(&js->stub, name, sizeof name) < 0)
+		return -1;
+	snprintf(js->stub_tree, sizeof js->stub_tree, "%s/rootfs/%s", lp->cache,
+	         name);
+	js->spec.stub = &js->stub;
+	js->spec.stub_tree = js->stub_tree;
+	return 0;
+}
+
 int jobspec_make(struct jobspec *js, const struct job *j,
                  const struct libc_paths *lp, const char *fixtures,
                  const char *rundir, struct case_result *r)
@@ -77,7 +95,7 @@ int jobspec_make(struct jobspec *js, const struct job *j,
 	js->spec.servers = &js->servers;
 	js->spec.conf_old = j->conf_old;
 	js->spec.conf_new = j->conf_new;
-	if (job_servers(js, j, r) != 0)
+	if (job_servers(js, j, r) != 0 || job_stub(js, j, lp, r) != 0)
 		return -1;
 	if (view_method_parse(j->update, &js->spec.update) != 0) {
 		snprintf(r->error, sizeof r->error, "unknown update method %s", j->update);

@@ -23,6 +23,8 @@ struct jobspec {
 	struct job_cmd   cmd;
 	char             casedir[PATH_MAX];
 	struct serverset servers;  /* the job's, states set */
+	struct stubspec  stub;     /* with the job's stub */
+	char             stub_tree[PATH_MAX];
 	struct case_spec spec;     /* points into env, cmd, casedir and the job */
 };
 

@@ -21,6 +21,7 @@ int main(void)
 		serverset_suite,
 		impact_suite,
 		servercount_suite,
+		stubspec_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

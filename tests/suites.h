@@ -34,5 +34,6 @@ Suite *earlyexit_suite(void);
 Suite *serverset_suite(void);
 Suite *impact_suite(void);
 Suite *servercount_suite(void);
+Suite *stubspec_suite(void);
 
 #endif

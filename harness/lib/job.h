@@ -41,6 +41,8 @@ struct job {
 	const char *name, *group, *probe, *update, *options, *libc;
 	bool        nscd;          /* run nscd in the case (cache "nscd...") */
 	bool        nscd_nocheck;  /* ...with "check-files hosts no" */
+	const char *stub;          /* NULL, or "resolved[:SUITE][/HOW]": the
+	                            * process asks systemd-resolved (stubspec.h) */
 	const char *only;          /* "" or the query type the verdict counts */
 	const char *why;           /* "" or the scenario's sentence */
 	char        dir[JOB_DIR_MAX];   /* its folder in the run folder */
