@@ -256,10 +256,14 @@ struct case_state {
 	char               *err;     /* r->error */
 	size_t              errsize;
 	struct defer        undo;
-	char    rc_old[512], rc_new[512];   /* the two resolv.conf texts */
+	char    rc_old[SS_TEXT_MAX], rc_new[SS_TEXT_MAX];   /* the two
+	                             * resolv.conf texts */
 	int     dirfd;               /* the case folder, opened before mounts */
 	char    dirpath[64];
-	struct server  srv[2];
+	const struct serverset *set; /* spec->servers, or defset */
+	struct serverset defset;     /* the classic pair */
+	struct server  srv[TOPO_MAX];   /* the servers, then their twins */
+	size_t         nsrv;
 	struct topo_side nscd_net;   /* nscd's own network namespace */
 	struct sandbox sb;
 	struct view    view;
@@ -288,13 +292,6 @@ static const struct topo_side nscd_side = {
 	.case_fd = -1, .side_fd = -1,
 };
 
-static const struct server servers[2] = {
-	{ .label = "old", .addr4 = WN_OLD4, .addr6 = WN_OLD6, .veth = "w-old",
-	  .mac_client = "02:77:6e:0a:00:02", .mac_server = "02:77:6e:0a:00:0a" },
-	{ .label = "new", .addr4 = WN_NEW4, .addr6 = WN_NEW6, .veth = "w-new",
-	  .mac_client = "02:77:6e:14:00:02", .mac_server = "02:77:6e:14:00:14" },
-};
-
 /* -1: out of memory (the error is set; case_free() is still right). */
 static int case_init(struct case_state *c, const struct case_spec *spec,
                      struct case_result *r)
@@ -308,7 +305,10 @@ static int case_init(struct case_state *c, const struct case_spec *spec,
 	c->undo.trace = trace_undo;
 	c->undo.trace_ctx = &r->t_start;
 	c->dirfd = -1;
-	memcpy(c->srv, servers, sizeof servers);
+	if (!spec->servers)
+		serverset_default(&c->defset);
+	c->set = spec->servers ? spec->servers : &c->defset;
+	c->nsrv = topo_plan(c->srv, c->set);
 	c->nscd_net = nscd_side;
 	c->tgt = c->nscd = c->fresh = none;
 	c->trig.s = &c->s;
@@ -407,6 +407,18 @@ static bool switch_now(struct case_state *c)
 		c->switch_failed = true;
 		return true;
 	}
+	/* Each server's state from now on (topo.h): a signal or a route
+	 * each, microseconds; nothing when every server stays up. */
+	double t_states = now_realtime();
+	if (topo_apply_states(c->srv, c->nsrv, c->err, c->errsize) != 0) {
+		c->switch_failed = true;
+		return true;
+	}
+	char line[96];
+	snprintf(line, sizeof line, "switched in %.3f ms; server states in "
+	         "%.3f ms", (t_states - t) * 1000,
+	         (now_realtime() - t_states) * 1000);
+	trace(line, c->r->t_start);
 	c->r->switch_time = t;
 	c->r->switched = true;
 	/* A process never quiet long enough is switched anyway (observe.h);
@@ -452,11 +464,13 @@ static int watch(struct case_state *c, struct target *t, struct triggers *trig,
 			return 0;
 		if (target_poll(t))
 			return 1;
-		int gone = topo_server_gone(c->srv);
+		int gone = topo_server_gone(c->srv, c->nsrv);
 		if (gone >= 0) {
+			char addrs[128];
 			snprintf(c->err, c->errsize, "the %s server (dnsmasq) %s during "
-			         "the case; see %s", c->srv[gone].label,
-			         c->srv[gone].ended, c->srv[gone].errlog);
+			         "the case (%s); see %s", c->srv[gone].label,
+			         c->srv[gone].ended, topo_addrs(&c->srv[gone], addrs,
+			         sizeof addrs), c->srv[gone].errlog);
 			return -1;
 		}
 		if (c->s.stub && stub_gone(&c->stub)) {
@@ -494,10 +508,10 @@ static int start_servers(struct case_state *c)
 		return -1;
 	struct topo_config tc = { c->s.fixtures, c->s.casedir, c->s.any_name,
 	                          spawn_which("ip"), spawn_which("dnsmasq") };
-	if (topo_start(c->srv, &tc, &c->undo, c->err, c->errsize) != 0)
+	if (topo_start(c->srv, c->nsrv, &tc, &c->undo, c->err, c->errsize) != 0)
 		return -1;
-	if (c->s.nscd && topo_side_start(&c->nscd_net, c->srv, &tc, &c->undo,
-	                                 c->err, c->errsize) != 0)
+	if (c->s.nscd && topo_side_start(&c->nscd_net, c->srv, c->nsrv, &tc,
+	                                 &c->undo, c->err, c->errsize) != 0)
 		return -1;
 	trace("servers ready", c->r->t_start);
 	c->dirfd = open(c->s.casedir, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -817,12 +831,13 @@ int case_run(const struct case_spec *spec, struct case_result *r)
 	r->t_start = now_realtime();
 	if (case_init(&c, spec, r) != 0)
 		goto out;
-	if (resolvconf_render(c.rc_old, sizeof c.rc_old, "old", WN_OLD4,
-	                      spec->options) < 0 ||
-	    resolvconf_render(c.rc_new, sizeof c.rc_new, "new", WN_NEW4,
-	                      spec->options) < 0) {
-		snprintf(c.err, c.errsize, "bad resolv.conf options '%s'",
-		         spec->options);
+	if (serverset_render(c.set, false, spec->conf_old, spec->conf_new,
+	                     spec->options, c.rc_old, sizeof c.rc_old) < 0 ||
+	    serverset_render(c.set, true, spec->conf_old, spec->conf_new,
+	                     spec->options, c.rc_new, sizeof c.rc_new) < 0) {
+		snprintf(c.err, c.errsize, "bad resolv.conf options '%s', or a "
+		         "resolv.conf with them is longer than %d bytes",
+		         spec->options, SS_TEXT_MAX - 1);
 		goto out;
 	}
 	/* With the stub, the process's file names it, before and after. */

@@ -1,13 +1,17 @@
 /*
- * topo.c - two DNS servers in their own network namespaces.
+ * topo.c - the DNS servers of a case, each in its own network namespace.
  *
  * Each server child unshares its network namespace, tells the case it is
  * ready, waits while the case creates the veth pair into it, configures
  * its side and starts dnsmasq, which drops to an unprivileged user once
  * it has bound its sockets (server_keep).  The namespaces have no names:
  * they live exactly as long as their processes, so a killed run cannot
- * leave one behind.  Links are point-to-point /32 (and /128) peers: the client
- * reaches each server through its own link and nothing else is routed.
+ * leave one behind.  A server's link is point-to-point /32 (and /128)
+ * peers: the client reaches each server address through that server's
+ * own link, from the client's own address, and nothing else is routed.
+ * A twin (a server's stand-in from the switch on) has the same
+ * addresses on a link of its own, with routes of a higher metric that
+ * nothing uses until the switch removes the server's (topo_apply_states).
  * Neighbours are static: the first ARP request on a fresh veth is sent
  * before the link is active, is dropped, and would cost a one-second
  * retransmit per case.
@@ -22,33 +26,95 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <grp.h>
 #include <pwd.h>
 #include <unistd.h>
+#include "delayline.h"
+#include "dnsconf.h"
 #include "dnsquery.h"
 #include "spawn.h"
 #include "topo.h"
 #include "wnconst.h"
 
 #define READY_TIMEOUT_MS 5000
+#define TWIN_METRIC      1024   /* above the links' own (0; IPv6: 256) */
 
-/* Both servers at once: signal both, then reap both. */
+/* Every server at once: signal all, then reap all.  A stopped dnsmasq
+ * (state down) ends with its namespace's init like a running one. */
 static void servers_stop(void *arg)
 {
 	struct server *srv = arg;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < TOPO_MAX; i++)
 		if (srv[i].pid > 0)
 			kill(srv[i].pid, SIGTERM);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < TOPO_MAX; i++) {
 		spawn_stop(srv[i].pid, 500);
 		srv[i].pid = -1;
-		if (srv[i].errfd >= 0)
-			close(srv[i].errfd);
-		srv[i].errfd = -1;
+		int *fds[] = { &srv[i].errfd, &srv[i].pidfd_dnsmasq,
+		               &srv[i].pidfd_relay };
+		for (size_t k = 0; k < 3; k++) {
+			if (*fds[k] >= 0)
+				close(*fds[k]);
+			*fds[k] = -1;
+		}
 	}
+}
+
+size_t topo_plan(struct server *srv, const struct serverset *set)
+{
+	static const struct server none = {
+		.twin = -1, .of = -1, .pid = -1, .errfd = -1,
+		.pidfd_dnsmasq = -1, .pidfd_relay = -1,
+	};
+	size_t n = set->n < SS_MAX ? set->n : SS_MAX, m = n;
+	for (size_t i = 0; i < TOPO_MAX; i++)
+		srv[i] = none;
+	for (size_t i = 0; i < n; i++) {
+		const struct ss_server *ss = &set->s[i];
+		srv[i].ss = ss;
+		snprintf(srv[i].label, sizeof srv[i].label, "%s", ss->label);
+		if (ss->state == SS_REFUSED || ss->state == SS_SERVFAIL ||
+		    ss->state == SS_SLOW) {
+			srv[m] = srv[i];
+			srv[m].of = (int)i;
+			srv[m].kind = ss->state;
+			snprintf(srv[m].label, sizeof srv[m].label, "%.15s-after",
+			         ss->label);
+			srv[i].twin = (int)m++;
+		}
+	}
+	/* MACs from the index; the classic pair keeps its own (0a for .10,
+	 * 14 for .20). */
+	for (size_t i = 0; i < m; i++) {
+		unsigned b = i < n ? (strcmp(srv[i].label, "old") == 0 ? 0x0a :
+		                      strcmp(srv[i].label, "new") == 0 ? 0x14 :
+		                      0x20 + (unsigned)i) : 0x40 + (unsigned)i;
+		snprintf(srv[i].veth, sizeof srv[i].veth, "w-%.13s", srv[i].label);
+		snprintf(srv[i].mac_client, sizeof srv[i].mac_client,
+		         "02:77:6e:%02x:00:02", b);
+		snprintf(srv[i].mac_server, sizeof srv[i].mac_server,
+		         "02:77:6e:%02x:00:%02x", b, b);
+	}
+	return m;
+}
+
+const char *topo_addrs(const struct server *s, char *buf, size_t size)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t k = 0; s->ss && k < s->ss->naddrs && len < size; k++) {
+		int w = snprintf(buf + len, size - len, "%s%s", k ? ", " : "",
+		                 s->ss->addr[k]);
+		len += w > 0 ? (size_t)w : 0;
+	}
+	return buf;
 }
 
 /* The user dnsmasq drops to once it has bound its sockets and opened
@@ -61,8 +127,8 @@ static int server_user(char *user, size_t usize, char *group, size_t gsize)
 		struct passwd *pw = getpwnam(names[i]);
 		struct group *gr = pw ? getgrgid(pw->pw_gid) : NULL;
 		if (pw && gr && pw->pw_uid != 0) {
-			snprintf(user, usize, "--user=%s", pw->pw_name);
-			snprintf(group, gsize, "--group=%s", gr->gr_name);
+			snprintf(user, usize, "%s", pw->pw_name);
+			snprintf(group, gsize, "%s", gr->gr_name);
 			return 0;
 		}
 	}
@@ -72,6 +138,49 @@ static int server_user(char *user, size_t usize, char *group, size_t gsize)
 static volatile sig_atomic_t server_stopping;
 static void on_server_stop(int sig) { (void)sig; server_stopping = 1; }
 
+/* What runs in one namespace: one or two dnsmasq, and a slow twin's
+ * delay line. */
+struct keep {
+	char *const *argv[2];
+	const char *relay[SS_ADDRS_MAX];
+	size_t nrelay;
+	unsigned relay_ms;
+	const char *user, *group;
+};
+
+/* PID 1 of the server's PID namespace: start what k says, and end when
+ * the first of them ends, with its status, after killing the rest (the
+ * namespace holds nothing else). */
+static void server_init(const struct keep *k)
+{
+	int st = 0, code = -1;
+	pid_t p;
+	for (size_t i = 0; i < 3; i++) {
+		if (i < 2 ? !k->argv[i] : !k->nrelay)
+			continue;
+		pid_t c = spawn_fork();
+		if (c == 0 && i < 2) {
+			execvp(k->argv[i][0], k->argv[i]);
+			fprintf(stderr, "cannot run dnsmasq: %s\n", strerror(errno));
+			_exit(127);
+		}
+		if (c == 0) {
+			prctl(PR_SET_NAME, "delayline");
+			delayline_run(k->relay, k->nrelay, k->relay_ms, k->user,
+			              k->group);
+		}
+		if (c < 0)
+			_exit(3);
+	}
+	while ((p = wait(&st)) > 0 || errno == EINTR) {
+		if (p <= 0 || code >= 0)
+			continue;
+		code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		kill(-1, SIGKILL);   /* the others of the namespace */
+	}
+	_exit(code < 0 ? 3 : code);
+}
+
 /*
  * dnsmasq's parent-death signal does not survive its change of user, so
  * it runs as PID 2 of a PID namespace of its own, whose init (PID 1, root,
@@ -80,7 +189,7 @@ static void on_server_stop(int sig) { (void)sig; server_stopping = 1; }
  * process, the one the case knows, ends when init does, with dnsmasq's
  * status; on SIGTERM it ends init and then itself.  Never returns.
  */
-static void server_keep(char *const argv[])
+static void server_keep(const struct keep *k)
 {
 	struct sigaction sa = { .sa_handler = on_server_stop };
 	sigaction(SIGTERM, &sa, NULL);
@@ -91,18 +200,8 @@ static void server_keep(char *const argv[])
 	}
 	pid_t init = spawn_fork(), st_pid;
 	int st = 0, code = 0;
-	if (init == 0) {
-		pid_t d = spawn_fork();
-		if (d == 0) {
-			execvp(argv[0], argv);
-			fprintf(stderr, "cannot run dnsmasq: %s\n", strerror(errno));
-			_exit(127);
-		}
-		while ((st_pid = wait(&st)) > 0 || errno == EINTR)
-			if (st_pid == d)
-				code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		_exit(d < 0 ? 3 : code);
-	}
+	if (init == 0)
+		server_init(k);
 	if (init < 0)
 		_exit(3);
 	while ((st_pid = waitpid(init, &st, 0)) < 0 && errno == EINTR)
@@ -117,31 +216,123 @@ static void server_keep(char *const argv[])
 	_exit(code);
 }
 
-/* The far end of a link to the case, as ip -batch commands: eth0 with
- * its addresses (point to point with the case's), the case's end as a
- * permanent neighbour (mac), up.  The caller adds its routes after the
- * returned length, which leaves room for them in a 1024-byte buffer. */
-static int far_end_cmds(char *cmds, size_t size, const char *addr4,
-                        const char *addr6, const char *mac)
+static bool is_v6(const char *addr)
 {
-	int n = snprintf(cmds, size,
-	         "link set lo up\n"
-	         "addr add %s/32 peer %s/32 dev eth0\n"
-	         "addr add %s/128 peer %s/128 dev eth0 nodad\n"
-	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
-	         "neigh add %s lladdr %s dev eth0 nud permanent\n"
-	         "link set eth0 up\n",
-	         addr4, WN_CLIENT4, addr6, WN_CLIENT6,
-	         WN_CLIENT4, mac, WN_CLIENT6, mac);
-	return n < 0 ? 0 : (size_t)n >= size ? (int)size - 1 : n;
+	return strchr(addr, ':') != NULL;
+}
+
+/* The far end of a link to the case, as ip -batch commands: eth0 up,
+ * then the addresses (each point to point with the case's of its
+ * family: an IPv6 peer gets its route only when its address is added
+ * to a link that is up), the case's end as a permanent neighbour (mac).  The caller adds
+ * its routes after the returned length, which leaves room for them in a
+ * 1024-byte buffer. */
+static int far_end_cmds(char *cmds, size_t size, const char *const *addrs,
+                        size_t naddrs, const char *mac)
+{
+	size_t n = 0;
+	bool fam[2] = { false, false };
+	int w = snprintf(cmds, size, "link set lo up\nlink set eth0 up\n");
+	n = w > 0 ? (size_t)w : 0;
+	for (size_t k = 0; k < naddrs && n < size; k++) {
+		bool v6 = is_v6(addrs[k]);
+		w = snprintf(cmds + n, size - n, v6 ?
+		             "addr add %s/128 peer %s/128 dev eth0 nodad\n" :
+		             "addr add %s/32 peer %s/32 dev eth0\n",
+		             addrs[k], v6 ? WN_CLIENT6 : WN_CLIENT4);
+		n += w > 0 ? (size_t)w : 0;
+		if (n < size && !fam[v6]) {
+			w = snprintf(cmds + n, size - n, "neigh replace %s lladdr %s dev "
+			             "eth0 nud permanent\n", v6 ? WN_CLIENT6 : WN_CLIENT4,
+			             mac);
+			n += w > 0 ? (size_t)w : 0;
+		}
+		fam[v6] = true;
+	}
+	return n >= size ? (int)size - 1 : (int)n;
+}
+
+/* The routes back from a server's namespace to nscd's address, which
+ * is behind the case (topo_side_start), for each family it has. */
+static void server_routes(char *cmds, size_t size, const struct ss_server *ss)
+{
+	bool fam[2] = { false, false };
+	for (size_t k = 0; k < ss->naddrs; k++)
+		fam[is_v6(ss->addr[k])] = true;
+	size_t n = strlen(cmds);
+	if (fam[0] && n < size)
+		n += (size_t)snprintf(cmds + n, size - n, "route add %s/32 via %s "
+		                      "dev eth0 onlink\n", WN_NSCD4, WN_CLIENT4);
+	if (fam[1] && n < size)
+		snprintf(cmds + n, size - n, "route add %s/128 via %s dev eth0 "
+		         "onlink\n", WN_NSCD6, WN_CLIENT6);
+}
+
+/* The argument vectors of what runs in one server's namespace. */
+struct server_argv {
+	char common[PATH_MAX + 32], own[PATH_MAX + 32], listen[128],
+	     logopt[PATH_MAX + 32], user[80], group[80];
+	char *v[12], *up[12];
+	char uname[64], gname[64];
+};
+
+static void build_argv(struct server_argv *a, const struct server *s,
+                       const struct topo_config *cfg, struct keep *k)
+{
+	const struct ss_server *ss = s->ss;
+	size_t len = 0;
+	snprintf(a->common, sizeof a->common, "--conf-file=%s/dnsmasq/common.conf",
+	         cfg->fixtures);
+	snprintf(a->own, sizeof a->own, "--conf-file=%s", s->conf);
+	len = (size_t)snprintf(a->listen, sizeof a->listen, "--listen-address=");
+	if (s->kind == SS_SLOW)   /* the delay line has the server's */
+		snprintf(a->listen + len, sizeof a->listen - len, "127.0.0.1");
+	for (size_t i = 0; s->kind != SS_SLOW && i < ss->naddrs; i++)
+		len += (size_t)snprintf(a->listen + len, sizeof a->listen - len,
+		                        "%s%s", i ? "," : "", ss->addr[i]);
+	snprintf(a->logopt, sizeof a->logopt, "--log-facility=%s", s->log);
+	snprintf(a->user, sizeof a->user, "--user=%s", a->uname);
+	snprintf(a->group, sizeof a->group, "--group=%s", a->gname);
+	/* No pid file.  Root only to bind port 53 and open the log (which
+	 * it then hands to its user); it parses every packet the process
+	 * sends as that user, with no capability. */
+	char **v = a->v;
+	size_t i = 0;
+	v[i++] = (char *)(uintptr_t)cfg->dnsmasq;
+	v[i++] = "--keep-in-foreground";
+	if (s->kind != SS_SERVFAIL)   /* cache-size=0: DNSSEC needs a cache */
+		v[i++] = a->common;
+	v[i++] = a->own;
+	v[i++] = a->listen;
+	v[i++] = a->logopt;
+	v[i++] = "--pid-file=";
+	v[i++] = a->user;
+	v[i++] = a->group;
+	v[i] = NULL;
+	*k = (struct keep){ .argv = { a->v, NULL }, .user = a->uname,
+	                    .group = a->gname };
+	if (s->kind == SS_SERVFAIL) {   /* its upstream, answering NXDOMAIN */
+		char *up[] = { v[0], "--keep-in-foreground", a->common,
+		               DNSCONF_SERVFAIL_UPSTREAM, "--listen-address=127.0.0.1",
+		               a->logopt, "--pid-file=", a->user, a->group, NULL };
+		memcpy(a->up, up, sizeof up);
+		k->argv[1] = a->up;
+	}
+	if (s->kind == SS_SLOW) {
+		for (size_t j = 0; j < ss->naddrs; j++)
+			k->relay[j] = ss->addr[j];
+		k->nrelay = ss->naddrs;
+		k->relay_ms = ss->slow_ms;
+	}
 }
 
 /* In the server child: never returns. */
 static void server_child(const struct server *s, const struct topo_config *cfg,
                          int ready_w, int go_r)
 {
-	char cmds[1024], err[512], common[PATH_MAX], own[PATH_MAX], any[PATH_MAX];
-	char listen[128], logopt[PATH_MAX + 32], user[300], group[300];
+	char cmds[1024], err[512];
+	static struct server_argv a;
+	struct keep k;
 
 	spawn_redirect(0, "/dev/null");
 	spawn_redirect(1, s->errlog);
@@ -153,43 +344,50 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 	char c = 'r';
 	if (write(ready_w, &c, 1) != 1 || read(go_r, &c, 1) != 1)
 		_exit(3);   /* the case gave up on us */
-	/* nscd's own address is behind the case (topo_side_start) */
-	int n = far_end_cmds(cmds, sizeof cmds, s->addr4, s->addr6,
-	                     s->mac_client);
-	snprintf(cmds + n, sizeof cmds - (size_t)n,
-	         "route add %s/32 via %s dev eth0 onlink\n"
-	         "route add %s/128 via %s dev eth0 onlink\n",
-	         WN_NSCD4, WN_CLIENT4, WN_NSCD6, WN_CLIENT6);
+	const char *addrs[SS_ADDRS_MAX];
+	for (size_t i = 0; i < s->ss->naddrs && i < SS_ADDRS_MAX; i++)
+		addrs[i] = s->ss->addr[i];
+	far_end_cmds(cmds, sizeof cmds, addrs, s->ss->naddrs, s->mac_client);
+	server_routes(cmds, sizeof cmds, s->ss);
 	char *ip[] = { (char *)(uintptr_t)cfg->ip, "-batch", "-", NULL };
 	if (spawn_run(ip, cmds, err, sizeof err) != 0) {
 		fprintf(stderr, "ip -batch in the %s server namespace: %s\n",
 		        s->label, err);
 		_exit(3);
 	}
-	snprintf(common, sizeof common, "--conf-file=%s/dnsmasq/common.conf",
-	         cfg->fixtures);
-	snprintf(own, sizeof own, "--conf-file=%s/dnsmasq/%s.conf",
-	         cfg->fixtures, s->label);
-	snprintf(any, sizeof any, "--conf-file=%s/dnsmasq/%s-any.conf",
-	         cfg->fixtures, s->label);
-	snprintf(listen, sizeof listen, "--listen-address=%s,%s", s->addr4,
-	         s->addr6);
-	snprintf(logopt, sizeof logopt, "--log-facility=%s", s->log);
-	if (server_user(user, sizeof user, group, sizeof group) != 0) {
+	if (server_user(a.uname, sizeof a.uname, a.gname, sizeof a.gname) != 0) {
 		fprintf(stderr, "no user for dnsmasq to run as: neither 'dnsmasq' "
 		        "nor 'nobody' exists (apt-get install dnsmasq-base)\n");
 		_exit(3);
 	}
-	char *argv[] = {
-		(char *)(uintptr_t)cfg->dnsmasq, "--keep-in-foreground", common, own,
-		listen, logopt,
-		/* No pid file.  Root only to bind port 53 and open the log
-		 * (which it then hands to its user); it parses every packet the
-		 * process sends as that user, with no capability. */
-		"--pid-file=", user, group,
-		cfg->any_name ? any : NULL, NULL,
-	};
-	server_keep(argv);
+	build_argv(&a, s, cfg, &k);
+	server_keep(&k);
+}
+
+/* dnsmasq-LABEL.conf in the case folder (lib/dnsconf.h). */
+static int write_conf(struct server *s, const struct topo_config *cfg,
+                      char *err, size_t errsize)
+{
+	char text[2048], who[160], addrs[120];
+	int n;
+	snprintf(s->conf, sizeof s->conf, "%s/dnsmasq-%s.conf", cfg->casedir,
+	         s->label);
+	snprintf(who, sizeof who, "%s (%s)", s->of >= 0 ? s->label : s->label,
+	         topo_addrs(s, addrs, sizeof addrs));
+	if (s->kind == SS_REFUSED)
+		n = dnsconf_refused(text, sizeof text, who);
+	else if (s->kind == SS_SERVFAIL)
+		n = dnsconf_servfail(text, sizeof text, who, "127.0.0.1");
+	else
+		n = dnsconf_data(text, sizeof text, who, s->ss->mark, cfg->any_name);
+	FILE *f = n < 0 ? NULL : fopen(s->conf, "we");
+	bool bad = !f || fputs(text, f) < 0;
+	if ((f && fclose(f) != 0) || bad) {
+		snprintf(err, errsize, "cannot write %s: %s", s->conf,
+		         n < 0 ? "the server's mark is out of range" : strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int start_one(struct server *s, const struct topo_config *cfg,
@@ -199,6 +397,8 @@ static int start_one(struct server *s, const struct topo_config *cfg,
 	snprintf(s->log, sizeof s->log, "%s/dnsmasq-%s.log", cfg->casedir, s->label);
 	snprintf(s->errlog, sizeof s->errlog, "%s/dnsmasq-%s.err", cfg->casedir,
 	         s->label);
+	if (write_conf(s, cfg, err, errsize) != 0)
+		return -1;
 	/* Kept open: the case's mounts may later hide this path (a results
 	 * folder under /tmp), and how dnsmasq ended is written here. */
 	s->errfd = open(s->errlog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -237,27 +437,52 @@ out_err:
 	return -1;
 }
 
-static int link_client(struct server srv[2], const struct topo_config *cfg,
-                       char *err, size_t errsize)
+/* The case's end of one link: the server's (a twin's) addresses through
+ * it, from the case's own address of each family. */
+static int link_cmds(char *cmds, size_t size, const struct server *s)
 {
-	char cmds[1024], out[512];
+	int n = snprintf(cmds, size, "link add %s address %s type veth peer name "
+	                 "eth0 address %s netns %d\nlink set %s up\n", s->veth,
+	                 s->mac_client, s->mac_server, (int)s->pid, s->veth);
+	bool fam[2] = { false, false };
+	for (size_t k = 0; k < s->ss->naddrs && n > 0 && (size_t)n < size; k++) {
+		const char *a = s->ss->addr[k];
+		bool v6 = is_v6(a);
+		const char *me = v6 ? WN_CLIENT6 : WN_CLIENT4;
+		const char *len = v6 ? "128" : "32", *dad = v6 ? " nodad" : "";
+		if (s->of < 0) {
+			n += snprintf(cmds + n, size - (size_t)n, "addr add %s/%s peer "
+			              "%s/%s dev %s%s\n", me, len, a, len, s->veth, dad);
+		} else {   /* unused until the switch removes the server's route */
+			if (!fam[v6])
+				n += snprintf(cmds + n, size - (size_t)n, "addr add %s/%s "
+				              "dev %s%s\n", me, len, s->veth, dad);
+			n += snprintf(cmds + n, size - (size_t)n, "route add %s/%s dev %s "
+			              "src %s metric %d\n", a, len, s->veth, me, TWIN_METRIC);
+		}
+		fam[v6] = true;
+		if (n > 0 && (size_t)n < size)
+			n += snprintf(cmds + n, size - (size_t)n, "neigh replace %s lladdr "
+			              "%s dev %s nud permanent\n", a, s->mac_server,
+			              s->veth);
+	}
+	return n > 0 && (size_t)n < size ? n : -1;
+}
+
+static int link_client(struct server *srv, size_t nsrv,
+                       const struct topo_config *cfg, char *err, size_t errsize)
+{
+	char cmds[TOPO_MAX * 640], out[512];
 	int n = snprintf(cmds, sizeof cmds, "link set lo up\n");
-	for (int i = 0; i < 2; i++)
-		n += snprintf(cmds + n, sizeof cmds - (size_t)n,
-		              "link add %s address %s type veth peer name eth0 "
-		              "address %s netns %d\n"
-		              "addr add %s/32 peer %s/32 dev %s\n"
-		              "addr add %s/128 peer %s/128 dev %s nodad\n"
-		              "neigh add %s lladdr %s dev %s nud permanent\n"
-		              "neigh add %s lladdr %s dev %s nud permanent\n"
-		              "link set %s up\n",
-		              srv[i].veth, srv[i].mac_client, srv[i].mac_server,
-		              (int)srv[i].pid,
-		              WN_CLIENT4, srv[i].addr4, srv[i].veth,
-		              WN_CLIENT6, srv[i].addr6, srv[i].veth,
-		              srv[i].addr4, srv[i].mac_server, srv[i].veth,
-		              srv[i].addr6, srv[i].mac_server, srv[i].veth,
-		              srv[i].veth);
+	for (size_t i = 0; i < nsrv; i++) {
+		int w = link_cmds(cmds + n, sizeof cmds - (size_t)n, &srv[i]);
+		if (w < 0) {
+			snprintf(err, errsize, "the link commands of the %s server do "
+			         "not fit", srv[i].label);
+			return -1;
+		}
+		n += w;
+	}
 	char *ip[] = { (char *)(uintptr_t)cfg->ip, "-batch", "-", NULL };
 	if (spawn_run(ip, cmds, out, sizeof out) != 0) {
 		snprintf(err, errsize, "ip -batch in the client namespace: %s", out);
@@ -266,46 +491,91 @@ static int link_client(struct server srv[2], const struct topo_config *cfg,
 	return 0;
 }
 
-/* Ask each server for hat.com A until both answer: no sleep-and-hope.
- * A query sent before dnsmasq has bound its socket is lost, so resend,
- * quickly at first (start-up takes a few milliseconds), then backing off. */
-static int wait_ready(struct server srv[2], char *err, size_t errsize)
+/* One readiness check: a socket to one address of one server; a twin's
+ * is bound to its link (its routes are unused until the switch). */
+struct probe {
+	int    fd;
+	size_t srv, addr;
+	bool   answered;
+	struct sockaddr_storage to;
+	socklen_t tolen;
+};
+
+static int probe_open(struct probe *p, const struct server *s, size_t k)
 {
-	struct pollfd pfd[2];
-	struct sockaddr_in to[2];
-	bool answered[2] = { false, false };
+	const char *a = s->ss->addr[k];
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&p->to;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&p->to;
+	memset(&p->to, 0, sizeof p->to);
+	p->addr = k;
+	p->answered = false;
+	if (is_v6(a)) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(53);
+		inet_pton(AF_INET6, a, &a6->sin6_addr);
+		p->tolen = sizeof *a6;
+	} else {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons(53);
+		inet_pton(AF_INET, a, &a4->sin_addr);
+		p->tolen = sizeof *a4;
+	}
+	p->fd = socket(p->to.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (p->fd >= 0 && s->of >= 0 &&
+	    setsockopt(p->fd, SOL_SOCKET, SO_BINDTODEVICE, s->veth,
+	               (socklen_t)strlen(s->veth)) != 0) {
+		close(p->fd);
+		p->fd = -1;
+	}
+	return p->fd;
+}
+
+/* Ask each server (and each twin, with twins) for hat.com A on each of
+ * its addresses until all answer, whatever the answer (a twin's may be
+ * REFUSED): no sleep-and-hope.  A query sent before dnsmasq has bound
+ * its socket is lost, so resend, quickly at first (start-up takes a few
+ * milliseconds), then backing off. */
+static int wait_ready(struct server *srv, size_t n, bool twins,
+                      char *err, size_t errsize)
+{
+	struct probe p[TOPO_MAX * SS_ADDRS_MAX];
+	struct pollfd pfd[TOPO_MAX * SS_ADDRS_MAX];
+	size_t np = 0, left;
 	uint8_t q[64];
 	int qlen = dns_build_query(q, sizeof q, 0x5742, WN_QNAME, 1);
 	int rc = -1, wait_ms = 1;
 
-	for (int i = 0; i < 2; i++) {
-		pfd[i].fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		pfd[i].events = POLLIN;
-		memset(&to[i], 0, sizeof to[i]);
-		to[i].sin_family = AF_INET;
-		to[i].sin_port = htons(53);
-		inet_pton(AF_INET, srv[i].addr4, &to[i].sin_addr);
-	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < srv[i].ss->naddrs; k++) {
+			if (srv[i].of >= 0 && !twins)
+				continue;
+			p[np].srv = i;
+			pfd[np].fd = probe_open(&p[np], &srv[i], k);
+			pfd[np++].events = POLLIN;
+		}
+	left = np;
 	double deadline = now_realtime() + READY_TIMEOUT_MS / 1000.0;
 	while (now_realtime() < deadline) {
-		for (int i = 0; i < 2; i++)
-			if (!answered[i] && pfd[i].fd >= 0)
-				sendto(pfd[i].fd, q, (size_t)qlen, 0,
-				       (struct sockaddr *)&to[i], sizeof to[i]);
-		poll(pfd, 2, wait_ms);
+		for (size_t i = 0; i < np; i++)
+			if (!p[i].answered && p[i].fd >= 0)
+				sendto(p[i].fd, q, (size_t)qlen, 0,
+				       (struct sockaddr *)&p[i].to, p[i].tolen);
+		poll(pfd, np, wait_ms);
 		wait_ms = wait_ms < 16 ? wait_ms * 2 : 20;
-		for (int i = 0; i < 2; i++) {
+		for (size_t i = 0; i < np; i++) {
 			uint8_t buf[512];
 			while ((pfd[i].revents & POLLIN) &&
 			       recv(pfd[i].fd, buf, sizeof buf, 0) >= 12)
-				if (buf[0] == q[0] && buf[1] == q[1])
-					answered[i] = true;
+				if (buf[0] == q[0] && buf[1] == q[1] && !p[i].answered) {
+					p[i].answered = true;
+					left--;
+				}
 		}
-		if (answered[0] && answered[1]) {
+		if (left == 0) {
 			rc = 0;
 			break;
 		}
-		int gone = topo_server_gone(srv);
+		int gone = topo_server_gone(srv, n);
 		if (gone >= 0) {
 			snprintf(err, errsize, "dnsmasq for the %s server %s during "
 			         "start-up; see %s", srv[gone].label, srv[gone].ended,
@@ -313,39 +583,102 @@ static int wait_ready(struct server srv[2], char *err, size_t errsize)
 			goto out;
 		}
 	}
-	if (rc != 0) {
-		int late = answered[0] ? 1 : 0;
-		snprintf(err, errsize, "dnsmasq for the %s server did not answer "
-		         "within %d ms; see %s", srv[late].label, READY_TIMEOUT_MS,
-		         srv[late].errlog);
-	}
+	for (size_t i = 0; rc != 0 && i < np; i++)
+		if (!p[i].answered) {
+			const struct server *s = &srv[p[i].srv];
+			snprintf(err, errsize, "dnsmasq for the %s server did not answer "
+			         "on %s within %d ms; see %s", s->label,
+			         s->ss->addr[p[i].addr], READY_TIMEOUT_MS, s->errlog);
+			break;
+		}
 out:
-	for (int i = 0; i < 2; i++)
+	for (size_t i = 0; i < np; i++)
 		if (pfd[i].fd >= 0)
 			close(pfd[i].fd);
 	return rc;
 }
 
-int topo_start(struct server srv[2], const struct topo_config *cfg,
+/* The children of pid (/proc/PID/task/PID/children), at most max. */
+static size_t children(pid_t pid, pid_t *out, size_t max)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid,
+	         (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	if (fd >= 0)
+		close(fd);
+	size_t n = 0;
+	buf[r > 0 ? r : 0] = '\0';
+	for (char *p = buf, *end; n < max; p = end) {
+		long v = strtol(p, &end, 10);
+		if (end == p || v <= 0)
+			break;
+		out[n++] = (pid_t)v;
+	}
+	return n;
+}
+
+static bool comm_is(pid_t pid, const char *name)
+{
+	char path[64], buf[32];
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	if (fd >= 0)
+		close(fd);
+	if (r <= 0)
+		return false;
+	buf[r] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return strcmp(buf, name) == 0;
+}
+
+/* A server's dnsmasq, a slow twin's delay line, as pidfds (a pid could
+ * be reused; a pidfd cannot), for the states (topo_apply_states):
+ * keeper -> init -> dnsmasq, delay line. */
+static int find_procs(struct server *s, char *err, size_t errsize)
+{
+	pid_t init, kid[4];
+	size_t nk = children(s->pid, &init, 1) == 1 ? children(init, kid, 4) : 0;
+	for (size_t i = 0; i < nk; i++) {
+		int *fd = comm_is(kid[i], "dnsmasq") ? &s->pidfd_dnsmasq :
+		          comm_is(kid[i], "delayline") ? &s->pidfd_relay : NULL;
+		if (fd && *fd < 0)
+			*fd = (int)syscall(SYS_pidfd_open, kid[i], 0);
+	}
+	bool need_dnsmasq = s->of < 0 && s->ss->state == SS_DOWN;
+	bool need_relay = s->kind == SS_SLOW;
+	if ((need_dnsmasq && s->pidfd_dnsmasq < 0) ||
+	    (need_relay && s->pidfd_relay < 0)) {
+		snprintf(err, errsize, "cannot find the %s of the %s server "
+		         "(/proc/%d/task/%d/children): %s", need_relay ? "delay line"
+		         : "dnsmasq", s->label, (int)s->pid, (int)s->pid,
+		         strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int topo_start(struct server *srv, size_t n, const struct topo_config *cfg,
                struct defer *d, char *err, size_t errsize)
 {
-	int go[2] = { -1, -1 };
+	int go[TOPO_MAX];
 	int rc = -1;
 
 	if (!cfg->ip || !cfg->dnsmasq) {
 		snprintf(err, errsize, "%s not found in PATH", cfg->ip ? "dnsmasq" : "ip");
 		return -1;
 	}
-	srv[0].pid = srv[1].pid = -1;
-	srv[0].errfd = srv[1].errfd = -1;
-	srv[0].ended[0] = srv[1].ended[0] = '\0';
+	for (size_t i = 0; i < TOPO_MAX; i++)
+		go[i] = -1;
 	defer_push(d, servers_stop, srv, "stop dnsmasq");
-	for (int i = 0; i < 2; i++)
+	for (size_t i = 0; i < n; i++)
 		if (start_one(&srv[i], cfg, &go[i], err, errsize) != 0)
 			goto out;
-	if (link_client(srv, cfg, err, errsize) != 0)
+	if (link_client(srv, n, cfg, err, errsize) != 0)
 		goto out;
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char c = 'g';
 		if (write(go[i], &c, 1) != 1) {
 			snprintf(err, errsize, "the %s server process is gone; see %s",
@@ -353,17 +686,19 @@ int topo_start(struct server srv[2], const struct topo_config *cfg,
 			goto out;
 		}
 	}
-	rc = wait_ready(srv, err, errsize);
+	rc = wait_ready(srv, n, true, err, errsize);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = find_procs(&srv[i], err, errsize);
 out:
-	for (int i = 0; i < 2; i++)
+	for (size_t i = 0; i < n; i++)
 		if (go[i] >= 0)
 			close(go[i]);
 	return rc;
 }
 
-int topo_server_gone(struct server srv[2])
+int topo_server_gone(struct server *srv, size_t n)
 {
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < n; i++) {
 		int st;
 		if (srv[i].pid > 0 && waitpid(srv[i].pid, &st, WNOHANG) == srv[i].pid) {
 			spawn_describe_end(st, srv[i].ended, sizeof srv[i].ended);
@@ -374,9 +709,109 @@ int topo_server_gone(struct server srv[2])
 			srv[i].pid = -1;
 		}
 		if (srv[i].pid < 0)
-			return i;
+			return (int)i;
 	}
 	return -1;
+}
+
+/* Remove the case's route to a, through the link ifindex (RTM_DELROUTE,
+ * acknowledged): the twin's route, of a higher metric, then carries
+ * it.  0, or -1 with errno. */
+static int route_del(int fd, const struct pkt_addr *a, int ifindex)
+{
+	static unsigned seq;
+	size_t alen = a->family == 6 ? 16 : 4;
+	struct {
+		struct nlmsghdr nh;
+		struct rtmsg    rt;
+		char            attrs[64];
+	} req;
+	memset(&req, 0, sizeof req);
+	req.nh.nlmsg_type = RTM_DELROUTE;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.nh.nlmsg_seq = ++seq;
+	req.rt.rtm_family = a->family == 6 ? AF_INET6 : AF_INET;
+	req.rt.rtm_dst_len = (unsigned char)(alen * 8);
+	req.rt.rtm_table = RT_TABLE_MAIN;
+	req.rt.rtm_scope = RT_SCOPE_NOWHERE;
+	struct rtattr *ra = (struct rtattr *)req.attrs;
+	ra->rta_type = RTA_DST;
+	ra->rta_len = (unsigned short)RTA_LENGTH(alen);
+	memcpy(RTA_DATA(ra), a->a, alen);
+	struct rtattr *oif = (struct rtattr *)(req.attrs + RTA_ALIGN(ra->rta_len));
+	oif->rta_type = RTA_OIF;
+	oif->rta_len = RTA_LENGTH(sizeof(int));
+	memcpy(RTA_DATA(oif), &ifindex, sizeof ifindex);
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof req.rt) + RTA_ALIGN(ra->rta_len) +
+	                   oif->rta_len;
+	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0)
+		return -1;
+	char buf[512];
+	ssize_t r = recv(fd, buf, sizeof buf, 0);
+	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+	if (r < (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) ||
+	    h->nlmsg_type != NLMSG_ERROR) {
+		errno = EPROTO;
+		return -1;
+	}
+	const struct nlmsgerr *e = NLMSG_DATA(h);
+	if (e->error != 0) {
+		errno = -e->error;
+		return -1;
+	}
+	return 0;
+}
+
+/* From the switch on, a's queries go to s's twin. */
+static int to_twin(int *nl, const struct server *s, char *err, size_t errsize)
+{
+	int ifindex = (int)if_nametoindex(s->veth);
+	if (*nl < 0)
+		*nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	for (size_t k = 0; k < s->ss->naddrs; k++)
+		if (*nl < 0 || ifindex <= 0 || route_del(*nl, &s->ss->a[k], ifindex)) {
+			snprintf(err, errsize, "cannot hand %s over to the %s server's "
+			         "twin (remove its route through %s): %s", s->ss->addr[k],
+			         s->label, s->veth, strerror(errno));
+			return -1;
+		}
+	return 0;
+}
+
+static int send_signal(int pidfd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+int topo_apply_states(struct server *srv, size_t n, char *err,
+                      size_t errsize)
+{
+	int nl = -1, rc = 0;
+	char st[24];
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct server *s = &srv[i];
+		if (s->of >= 0 || s->ss->state == SS_UP)
+			continue;
+		if (s->ss->state == SS_DOWN && send_signal(s->pidfd_dnsmasq, SIGSTOP)) {
+			snprintf(err, errsize, "cannot stop the %s server's dnsmasq "
+			         "(state down): %s", s->label, strerror(errno));
+			rc = -1;
+		}
+		if (s->twin < 0)
+			continue;
+		const struct server *t = &srv[s->twin];
+		if (t->kind == SS_SLOW && send_signal(t->pidfd_relay, SIGUSR1)) {
+			snprintf(err, errsize, "cannot start the delay of the %s server "
+			         "(state %s): %s", s->label,
+			         serverset_state_name(s->ss, st, sizeof st), strerror(errno));
+			rc = -1;
+		}
+		if (rc == 0)
+			rc = to_twin(&nl, s, err, errsize);
+	}
+	if (nl >= 0)
+		close(nl);
+	return rc;
 }
 
 /*
@@ -443,15 +878,15 @@ static int side_link(const struct topo_side *n, const struct topo_config *cfg,
 	snprintf(cmds, sizeof cmds,
 	         "link add %s address %s type veth peer name eth0 address %s "
 	         "netns /proc/%d/fd/%d\n"
+	         "link set %s up\n"
 	         "addr add %s/32 peer %s/32 dev %s\n"
 	         "addr add %s/128 peer %s/128 dev %s nodad\n"
-	         "neigh add %s lladdr %s dev %s nud permanent\n"
-	         "neigh add %s lladdr %s dev %s nud permanent\n"
-	         "link set %s up\n",
+	         "neigh replace %s lladdr %s dev %s nud permanent\n"
+	         "neigh replace %s lladdr %s dev %s nud permanent\n",
 	         n->veth, n->mac_case, n->mac_side, (int)getpid(), n->side_fd,
+	         n->veth,
 	         WN_CLIENT4, n->addr4, n->veth, WN_CLIENT6, n->addr6, n->veth,
-	         n->addr4, n->mac_side, n->veth, n->addr6, n->mac_side, n->veth,
-	         n->veth);
+	         n->addr4, n->mac_side, n->veth, n->addr6, n->mac_side, n->veth);
 	if (run_ip(cfg, cmds, "the client namespace", err, errsize) != 0)
 		return -1;
 	if (topo_side_enter(n) != 0) {
@@ -459,8 +894,8 @@ static int side_link(const struct topo_side *n, const struct topo_config *cfg,
 		         n->label, strerror(errno));
 		return -1;
 	}
-	int len = far_end_cmds(cmds, sizeof cmds, n->addr4, n->addr6,
-	                       n->mac_case);
+	const char *addrs[] = { n->addr4, n->addr6 };
+	int len = far_end_cmds(cmds, sizeof cmds, addrs, 2, n->mac_case);
 	snprintf(cmds + len, sizeof cmds - (size_t)len,
 	         "route add default via %s dev eth0 onlink\n"
 	         "route add default via %s dev eth0 onlink\n",
@@ -469,7 +904,7 @@ static int side_link(const struct topo_side *n, const struct topo_config *cfg,
 	return run_ip(cfg, cmds, where, err, errsize);
 }
 
-int topo_side_start(struct topo_side *n, struct server srv[2],
+int topo_side_start(struct topo_side *n, struct server *srv, size_t nsrv,
                     const struct topo_config *cfg, struct defer *d,
                     char *err, size_t errsize)
 {
@@ -493,11 +928,11 @@ int topo_side_start(struct topo_side *n, struct server srv[2],
 	if (forward_on(err, errsize) != 0)
 		return -1;
 	/* Link and configure it (side_link leaves this process in it), and
-	 * see both servers answer from its address before anything starts
+	 * see every server answer from its address before anything starts
 	 * in it: a broken route would look like a cache. */
 	int rc = side_link(n, cfg, err, errsize);
 	if (rc == 0)
-		rc = wait_ready(srv, err, errsize);
+		rc = wait_ready(srv, nsrv, false, err, errsize);
 	if (topo_side_leave(n) != 0) {
 		snprintf(err, errsize, "setns back into the case's network "
 		         "namespace: %s", strerror(errno));

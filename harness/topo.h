@@ -1,12 +1,17 @@
 /*
  * topo.h - the network of one case: a client namespace (the caller's own,
- * already unshared) joined by veth links to two server namespaces, each
- * running one dnsmasq in the foreground; with nscd, a side namespace for
+ * already unshared) joined by veth links to one network namespace per
+ * server of the case's set (lib/serverset.h), each running dnsmasq in
+ * the foreground; a server whose state after the switch is refused,
+ * servfail or slow has a twin namespace with the same addresses, which
+ * answers for it from the switch on; with nscd, a side namespace for
  * it, linked to the client namespace, which forwards its packets.
  *
- * Owns: server and side namespaces, veth links, addresses, routes,
- * forwarding in the client namespace, dnsmasq processes and the check
- * that each answers (from the side's address too).
+ * Owns: server, twin and side namespaces, veth links, addresses, routes,
+ * forwarding in the client namespace, each server's dnsmasq-LABEL.conf
+ * in the case folder, dnsmasq processes, the check that each answers on
+ * each of its addresses (from the side's address too), and each
+ * server's state from the switch on.
  * Never: touches the host's namespace; it must be called from inside a
  * fresh network namespace.
  */
@@ -15,16 +20,28 @@
 
 #include <stdbool.h>
 #include <limits.h>
+#include <net/if.h>
 #include <sys/types.h>
 #include "defer.h"
+#include "serverset.h"
+
+/* Namespaces of servers: each server, and at most one twin each. */
+#define TOPO_MAX (2 * SS_MAX)
 
 struct server {
-	const char *label;    /* "old" or "new" */
-	const char *addr4, *addr6;
-	const char *veth;     /* client side of the link */
-	const char *mac_client, *mac_server; /* fixed: neighbours are static */
+	const struct ss_server *ss;  /* its server in the case's set */
+	char  label[24];      /* "old", "new", "s1"; a twin: "s1-after" */
+	int   twin;           /* the twin answering for it after the switch,
+	                       * or -1 */
+	int   of;             /* a twin: the server it answers for; else -1 */
+	enum ss_state kind;   /* a server: SS_UP; a twin: its server's state */
+	char  veth[IFNAMSIZ]; /* client side of the link */
+	char  mac_client[18], mac_server[18]; /* neighbours are static */
 	pid_t pid;            /* the process that keeps dnsmasq (topo.c,
 	                       * server_keep); the namespace dies with it */
+	int   pidfd_dnsmasq;  /* a server's dnsmasq (down stops it) */
+	int   pidfd_relay;    /* a slow twin's delay line (delayline.h) */
+	char  conf[PATH_MAX]; /* dnsmasq-LABEL.conf in the case folder */
 	char  log[PATH_MAX];  /* dnsmasq --log-queries */
 	char  errlog[PATH_MAX];
 	int   errfd;          /* errlog, opened before any mount can hide it */
@@ -33,20 +50,39 @@ struct server {
 };
 
 struct topo_config {
-	const char *fixtures;  /* folder holding dnsmasq/ */
-	const char *casedir;   /* where the logs go */
+	const char *fixtures;  /* folder holding dnsmasq/common.conf */
+	const char *casedir;   /* where the confs and logs go */
 	bool any_name;         /* answer every name (exec mode) */
 	const char *ip, *dnsmasq;  /* absolute paths (spawn_which) */
 };
 
-/* Set up both servers and wait until each answers; undos go on d. */
-int topo_start(struct server srv[2], const struct topo_config *cfg,
+/* The namespaces set needs, into srv (room for TOPO_MAX): its servers
+ * in order, then the twins.  set must outlive srv.  Returns how many. */
+size_t topo_plan(struct server *srv, const struct serverset *set);
+
+/* Set up the n servers and wait until each answers on each of its
+ * addresses; undos go on d. */
+int topo_start(struct server *srv, size_t n, const struct topo_config *cfg,
                struct defer *d, char *err, size_t errsize);
 
-/* Has a server ended?  Returns its index, or -1 while both run.  The
+/* Has a server ended?  Returns its index, or -1 while all run.  The
  * first time it sees one ended, it fills srv[i].ended and appends the
  * same words to srv[i].errlog: a killed dnsmasq writes nothing itself. */
-int topo_server_gone(struct server srv[2]);
+int topo_server_gone(struct server *srv, size_t n);
+
+/* "198.51.100.10, 2001:db8:100::10": a server's addresses, for errors. */
+const char *topo_addrs(const struct server *s, char *buf, size_t size);
+
+/*
+ * The states from the switch on, right after it: down stops the
+ * server's dnsmasq (SIGSTOP: queries reach its namespace and get no
+ * answer); refused, servfail and slow remove the case's routes to the
+ * server's own link, so its addresses are reached through its twin's.
+ * Microseconds: a signal and a netlink message per address.  -1 with
+ * err when one could not be applied.
+ */
+int topo_apply_states(struct server *srv, size_t n, char *err,
+                      size_t errsize);
 
 /* A side network namespace of the case, nscd's (WN_NSCD4, WN_NSCD6),
  * linked to the case's, which
@@ -60,9 +96,10 @@ struct topo_side {
 	int case_fd, side_fd;       /* the two namespaces, O_CLOEXEC */
 };
 
-/* Make it, link it, and wait until both servers answer from it; undos
- * go on d.  Called in the case's namespace, after topo_start(). */
-int topo_side_start(struct topo_side *n, struct server srv[2],
+/* Make it, link it, and wait until every server answers from it (the
+ * twins are checked from the case's address only); undos go on d.
+ * Called in the case's namespace, after topo_start(). */
+int topo_side_start(struct topo_side *n, struct server *srv, size_t nsrv,
                     const struct topo_config *cfg, struct defer *d,
                     char *err, size_t errsize);
 /* Move this (single-threaded) process into the side's namespace, so

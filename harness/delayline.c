@@ -1,0 +1,214 @@
+/*
+ * delayline.c - answers DUR late; see delayline.h.
+ *
+ * Each query gets a slot; its ID is replaced by the slot's number on the
+ * way to dnsmasq and put back on the answer, so two clients that picked
+ * the same ID (the process and nscd) never get each other's answer.  An
+ * answer waits in its slot until its due time (the query's arrival plus
+ * the delay); a slot with no answer is freed after SLOT_TTL_S.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include "delayline.h"
+
+#define SLOTS      1024
+#define SLOT_TTL_S 30.0
+#define MSG_MAX    4096
+#define LISTEN_MAX 2
+
+struct slot {
+	bool     used, answered;
+	int      fd;                    /* the listening socket it came on */
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	uint8_t  id[2];                 /* the client's own ID */
+	double   t_in, due;
+	size_t   len;
+	uint8_t  msg[MSG_MAX];
+};
+
+static struct slot slots[SLOTS];
+static volatile sig_atomic_t armed;
+
+static void on_arm(int sig) { (void)sig; armed = 1; }
+
+static double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int listen_on(const char *addr)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	int one = 1;
+	if (inet_pton(AF_INET, addr, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons(53);
+		len = sizeof *a4;
+	} else if (inet_pton(AF_INET6, addr, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(53);
+		len = sizeof *a6;
+	} else {
+		return -1;
+	}
+	int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&ss, len) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* dnsmasq of this namespace, at 127.0.0.1:53. */
+static int upstream_socket(void)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(53) };
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&to, sizeof to) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void drop_privileges(const char *user, const char *group)
+{
+	struct passwd *pw = user ? getpwnam(user) : NULL;
+	struct group *gr = group ? getgrnam(group) : NULL;
+	if (!pw || !gr)
+		return;
+	if (setgroups(0, NULL) != 0 || setgid(gr->gr_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		fprintf(stderr, "delayline: cannot drop to %s: %s\n", user,
+		        strerror(errno));
+		_exit(3);
+	}
+}
+
+/* A query from a client: into a free slot, on to dnsmasq. */
+static void take_query(int fd, int up, unsigned delay_ms)
+{
+	static unsigned next;
+	struct slot tmp;
+	tmp.fromlen = sizeof tmp.from;
+	ssize_t n = recvfrom(fd, tmp.msg, sizeof tmp.msg, 0,
+	                     (struct sockaddr *)&tmp.from, &tmp.fromlen);
+	if (n < 12)
+		return;   /* no DNS header: nothing to relay */
+	double t = now_mono();
+	for (unsigned k = 0; k < SLOTS; k++) {
+		unsigned i = (next + k) % SLOTS;
+		struct slot *s = &slots[i];
+		if (s->used && t - s->t_in < SLOT_TTL_S)
+			continue;
+		*s = tmp;
+		s->used = true;
+		s->answered = false;
+		s->fd = fd;
+		s->len = (size_t)n;
+		s->t_in = t;
+		s->due = t + (armed ? delay_ms / 1000.0 : 0);
+		memcpy(s->id, s->msg, 2);
+		s->msg[0] = (uint8_t)(i >> 8);
+		s->msg[1] = (uint8_t)(i & 0xff);
+		send(up, s->msg, s->len, 0);
+		next = i + 1;
+		return;
+	}
+	/* every slot busy: dropped, as a full queue drops */
+}
+
+static void take_answer(int up)
+{
+	uint8_t msg[MSG_MAX];
+	ssize_t n = recv(up, msg, sizeof msg, 0);
+	if (n < 12)
+		return;
+	unsigned i = ((unsigned)msg[0] << 8 | msg[1]) % SLOTS;
+	struct slot *s = &slots[i];
+	if (!s->used || s->answered)
+		return;
+	memcpy(s->msg, msg, (size_t)n);
+	memcpy(s->msg, s->id, 2);
+	s->len = (size_t)n;
+	s->answered = true;
+}
+
+/* Send what is due; the wait until the next due answer, in ms (-1:
+ * none). */
+static int send_due(void)
+{
+	double t = now_mono(), next = -1;
+	for (unsigned i = 0; i < SLOTS; i++) {
+		struct slot *s = &slots[i];
+		if (!s->used || !s->answered)
+			continue;
+		if (s->due <= t) {
+			sendto(s->fd, s->msg, s->len, 0, (struct sockaddr *)&s->from,
+			       s->fromlen);
+			s->used = false;
+		} else if (next < 0 || s->due < next) {
+			next = s->due;
+		}
+	}
+	return next < 0 ? -1 : (int)((next - t) * 1000) + 1;
+}
+
+void delayline_run(const char *const *addrs, size_t naddrs,
+                   unsigned delay_ms, const char *user, const char *group)
+{
+	struct pollfd pfd[LISTEN_MAX + 1];
+	size_t n = 0;
+	struct sigaction sa = { .sa_handler = on_arm };
+	sigaction(SIGUSR1, &sa, NULL);
+	for (size_t i = 0; i < naddrs && n < LISTEN_MAX; i++) {
+		pfd[n].fd = listen_on(addrs[i]);
+		if (pfd[n].fd < 0) {
+			fprintf(stderr, "delayline: cannot listen on %s port 53: %s\n",
+			        addrs[i], strerror(errno));
+			_exit(3);
+		}
+		pfd[n++].events = POLLIN;
+	}
+	pfd[n].fd = upstream_socket();
+	pfd[n].events = POLLIN;
+	if (pfd[n].fd < 0) {
+		fprintf(stderr, "delayline: no socket to dnsmasq: %s\n", strerror(errno));
+		_exit(3);
+	}
+	drop_privileges(user, group);
+	for (;;) {
+		int wait = send_due();
+		if (poll(pfd, n + 1, wait) < 0 && errno != EINTR)
+			_exit(3);
+		for (size_t i = 0; i < n; i++)
+			if (pfd[i].revents & POLLIN)
+				take_query(pfd[i].fd, pfd[n].fd, delay_ms);
+		if (pfd[n].revents & POLLIN)
+			take_answer(pfd[n].fd);
+	}
+}
