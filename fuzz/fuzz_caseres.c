@@ -41,6 +41,13 @@ static void check_strings(const struct case_result *r)
 		FUZZ_CHECK_STR(r->paths[i].types);
 		FUZZ_CHECK_STR(r->paths[i].reason);
 	}
+	for (size_t i = 0; i < SS_MAX; i++) {
+		FUZZ_CHECK_STR(r->servers[i].addr);
+		FUZZ_CHECK_STR(r->servers[i].state);
+		FUZZ_CHECK((i < r->nservers) == (r->servers[i].addr[0] != '\0'),
+		           "servers %u, server%zu's address '%s'", r->nservers,
+		           i + 1, r->servers[i].addr);
+	}
 	FUZZ_CHECK(r->npaths <= PATHS_MAX, "more paths than paths[] holds");
 	FUZZ_CHECK(r->name[0] != '\0', "accepted without a case name");
 }
