@@ -22,6 +22,7 @@ int main(void)
 		impact_suite,
 		servercount_suite,
 		stubspec_suite,
+		dnsconf_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

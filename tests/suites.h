@@ -35,5 +35,6 @@ Suite *serverset_suite(void);
 Suite *impact_suite(void);
 Suite *servercount_suite(void);
 Suite *stubspec_suite(void);
+Suite *dnsconf_suite(void);
 
 #endif
