@@ -29,7 +29,7 @@
 #include "fuzz.h"
 
 struct seen {
-	struct wn_servers servers;
+	struct serverset servers;
 	uint64_t messages, cut;
 };
 

@@ -153,7 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct pkt_dns p;                  /* large: off the stack */
 	static struct wn_event ev[PKT_MSGS_MAX];
-	struct wn_servers servers;
+	struct serverset servers;
 	const char *why = "unset";
 
 	if (size < PREFIX)

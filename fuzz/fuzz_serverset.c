@@ -16,7 +16,8 @@
  *   "FILE:LINE: ..." naming one of the two files, with "; " before the fix;
  * - on 0, 1 to SS_MAX servers, each with one address, listed in one file
  *   at least, marked SS_MARK_FIRST + its index, found by its address and
- *   by its mark, no two the same; an address the new file lists is new;
+ *   by its mark, no two the same; its role old (only the old file lists
+ *   it), new (only the new one) or kept (both);
  * - every text it took renders into SS_TEXT_MAX bytes as given, with or
  *   without options, and the rendered texts give the same set again;
  *   a smaller buffer gives -1 or a text that fits;
@@ -56,8 +57,9 @@ static void check_set(const struct serverset *s)
 		FUZZ_CHECK(serverset_find(s, &v->a[0]) == (int)i, "%s not found at %zu",
 		           v->addr[0], i);
 		FUZZ_CHECK(serverset_mark_of(s, v->mark) == (int)i, "mark %u", v->mark);
-		FUZZ_CHECK(serverset_role(s, &v->a[0]) == (v->after ? VD_NEW : VD_OLD),
-		           "role of %s", v->addr[0]);
+		FUZZ_CHECK(serverset_role(s, &v->a[0]) == (v->before && v->after ?
+		           VD_KEPT : v->after ? VD_NEW : VD_OLD), "role of %s",
+		           v->addr[0]);
 		FUZZ_CHECK(v->state == SS_UP, "server %zu not up", i);
 	}
 }

@@ -391,7 +391,7 @@ START_TEST(from_frame_classifies_by_server_side)
 		0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 203, 0, 113, 203,
 		0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 203, 0, 113, 1,
 	};
-	struct wn_servers sv;
+	struct serverset sv;
 	struct pkt_dns p;
 	struct wn_event ev[PKT_MSGS_MAX];
 	uint8_t frame[256];
@@ -436,7 +436,7 @@ START_TEST(json_answers_array)
 		0xc0, 0x0c, 0, 12, 0, 1, 0, 0, 0, 60, 0, 6, 3, 'a', ',', 'b', 0xc0, 0x0c,
 		0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 203, 0, 113, 1,
 	};
-	struct wn_servers sv;
+	struct serverset sv;
 	struct pkt_dns p;
 	struct wn_event ev[PKT_MSGS_MAX];
 	struct jfield f[20];
@@ -488,22 +488,36 @@ END_TEST
 
 START_TEST(servers_limits)
 {
-	struct wn_servers s;
+	struct serverset s;
 	struct pkt_addr a;
+	char addr[32];
 	memset(&s, 0, sizeof s);
 	ck_assert_int_eq(events_add_server(&s, VD_OLD, "192.0.2.1"), 0);
 	ck_assert_int_eq(events_add_server(&s, VD_OLD, "2001:db8::1"), 0);
-	ck_assert_int_eq(events_add_server(&s, VD_OLD, "192.0.2.3"), -1);  /* full */
 	ck_assert_int_eq(events_add_server(&s, VD_NEW, "192.0.2.999"), -1);
 	ck_assert_int_eq(events_add_server(&s, VD_NEW, ""), -1);
-	ck_assert_uint_eq(s.nnew, 0);
+	ck_assert_int_eq(events_add_server(&s, VD_OTHER, "192.0.2.9"), -1);
+	ck_assert_uint_eq(s.n, 2);
 	pkt_addr_parse("2001:db8::1", &a);
-	ck_assert_int_eq(events_classify(&s, &a), VD_OLD);
+	ck_assert_int_eq(serverset_role(&s, &a), VD_OLD);
 	pkt_addr_parse("192.0.2.3", &a);
-	ck_assert_int_eq(events_classify(&s, &a), VD_OTHER);
+	ck_assert_int_eq(serverset_role(&s, &a), VD_OTHER);
+	/* Any number up to SS_MAX in all; one given as both is kept. */
+	for (int i = 2; i < SS_MAX; i++) {
+		snprintf(addr, sizeof addr, "192.0.2.%d", 10 + i);
+		ck_assert_int_eq(events_add_server(&s, i % 2 ? VD_OLD : VD_NEW, addr),
+		                 0);
+	}
+	ck_assert_int_eq(events_add_server(&s, VD_OLD, "192.0.2.3"), -1);  /* full */
+	ck_assert_int_eq(events_add_server(&s, VD_NEW, "192.0.2.1"), 0);
+	pkt_addr_parse("192.0.2.1", &a);
+	ck_assert_int_eq(serverset_role(&s, &a), VD_KEPT);
+	pkt_addr_parse("192.0.2.13", &a);
+	ck_assert_int_eq(serverset_role(&s, &a), VD_OLD);
 	ck_assert_str_eq(events_server_name(VD_OLD), "old");
 	ck_assert_str_eq(events_server_name(VD_NEW), "new");
 	ck_assert_str_eq(events_server_name(VD_OTHER), "other");
+	ck_assert_str_eq(events_server_name(VD_KEPT), "kept");
 }
 END_TEST
 

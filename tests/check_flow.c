@@ -33,7 +33,7 @@ static const uint8_t answer[] = {
 
 struct got {
 	struct flow *fl;
-	struct wn_servers servers;
+	struct serverset servers;
 	size_t n;
 	struct wn_event ev[16];
 	bool cut[16];
@@ -253,7 +253,7 @@ START_TEST(test_cut_marker_always_fits)
 {
 	static struct dns_msg m;
 	struct pkt_flow f = { .proto = UDP, .sport = 53, .dport = 40000 };
-	struct wn_servers s;
+	struct serverset s;
 	static struct wn_event e;
 
 	events_default_servers(&s);

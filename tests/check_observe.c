@@ -757,6 +757,77 @@ START_TEST(test_many_events)
 }
 END_TEST
 
+/* A set from files: each server's marks, by its role; the old one's
+ * when a line has several, then a new one's, then a kept one's. */
+static const struct {
+	const char *line;
+	int from;   /* -1: no answer */
+} mark_rows[] = {
+	{ "1795663444.5\that.com\tA\t203.0.113.203", VD_OLD },
+	{ "hat.com MX 10 mail-203.hat.com.", VD_OLD },
+	{ "2001:db8:203::204", VD_KEPT },
+	{ "ns-205.hat.com", VD_NEW },
+	{ "203.0.113.205 203.0.113.203", VD_OLD },
+	{ "203.0.113.204 2001:db8:203::205", VD_NEW },
+	{ "2001:db8:203::205 203.0.113.204", VD_NEW },
+	{ "203.0.113.206", -1 },     /* no server has mark 206 */
+	{ "mail-206.hat.com", -1 },
+	{ "hat.com A 192.0.2.1", -1 },
+};
+
+static void three_servers(struct observe *o)
+{
+	static const char old[] = "nameserver 192.0.2.1\nnameserver 192.0.2.2\n",
+	                  new[] = "nameserver 192.0.2.2\nnameserver 192.0.2.3\n";
+	struct serverset set;
+	char err[256];
+	ck_assert_int_eq(observe_init(o, 0), 0);
+	ck_assert_int_eq(serverset_from_texts(&set, old, sizeof old - 1, "o",
+	                                      new, sizeof new - 1, "n", err,
+	                                      sizeof err), 0);
+	observe_set_servers(o, &set);
+}
+
+START_TEST(test_marks)
+{
+	struct observe o;
+	three_servers(&o);   /* 203 old, 204 kept, 205 new */
+	observe_line(&o, mark_rows[_i].line, T0);
+	if (mark_rows[_i].from < 0) {
+		ck_assert_uint_eq(o.nans, 0);
+	} else {
+		ck_assert_uint_eq(o.nans, 1);
+		ck_assert_int_eq(o.ans[0].from, mark_rows[_i].from);
+	}
+	observe_free(&o);
+}
+END_TEST
+
+/* The set's roles reach the events, and the switch waits for a query
+ * to a server the old file lists: old or kept. */
+START_TEST(test_set_roles)
+{
+	struct observe o;
+	const char *to[] = { "192.0.2.1", "192.0.2.2", "192.0.2.3", WN_OLD4 };
+	int want[] = { VD_OLD, VD_KEPT, VD_NEW, VD_OTHER };
+	three_servers(&o);
+	for (int i = 0; i < 4; i++) {
+		struct pkt_flow f = { .sport = 40000, .dport = 53, .proto = 17 };
+		struct dns_msg m = { .id = (uint16_t)i, .has_question = true,
+		                     .qtype = DNS_T_A };
+		struct wn_event e;
+		pkt_addr_parse(WN_CLIENT4, &f.src);
+		pkt_addr_parse(to[i], &f.dst);
+		events_from_msg(&f, &m, T0 + i, &o.servers, &e);
+		ck_assert_int_eq(e.server, want[i]);
+		observe_event(&o, &e);
+	}
+	ck_assert_uint_eq(o.old_queries, 2);
+	ck_assert(o.t_first_old == T0);
+	observe_free(&o);
+}
+END_TEST
+
 Suite *observe_suite(void)
 {
 	Suite *s = suite_create("observe");
@@ -779,6 +850,8 @@ Suite *observe_suite(void)
 	tc = tcase_create("Output");
 	tcase_add_loop_test(tc, test_line, 0, NROWS(line_rows));
 	tcase_add_test(tc, test_output_pieces);
+	tcase_add_loop_test(tc, test_marks, 0, NROWS(mark_rows));
+	tcase_add_test(tc, test_set_roles);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Frames");

@@ -64,7 +64,7 @@ START_TEST(test_default)
 }
 END_TEST
 
-/* Three servers, IPv4 and IPv6; one in both files is new. */
+/* Three servers, IPv4 and IPv6; one in both files is kept. */
 START_TEST(test_three)
 {
 	struct serverset s;
@@ -90,7 +90,7 @@ START_TEST(test_three)
 	ck_assert(s.s[0].before && s.s[0].after);
 	ck_assert(s.s[1].before && !s.s[1].after);
 	ck_assert(!s.s[2].before && s.s[2].after);
-	ck_assert_int_eq(role(&s, "192.0.2.1"), VD_NEW);   /* in both */
+	ck_assert_int_eq(role(&s, "192.0.2.1"), VD_KEPT);   /* in both */
 	ck_assert_int_eq(role(&s, "2001:db8::53"), VD_OLD);
 	ck_assert_int_eq(role(&s, "2001:db8:0::53"), VD_OLD);
 	ck_assert_int_eq(role(&s, "192.0.2.2"), VD_NEW);
@@ -435,7 +435,7 @@ START_TEST(test_add)
 	ck_assert_int_eq(role(&s, "192.0.2.1"), VD_OLD);
 	ck_assert_int_eq(serverset_add(&s, "192.0.2.1", false, true), 0);
 	ck_assert_uint_eq(s.n, 3);
-	ck_assert_int_eq(role(&s, "192.0.2.1"), VD_NEW);   /* both: new */
+	ck_assert_int_eq(role(&s, "192.0.2.1"), VD_KEPT);   /* both: kept */
 	ck_assert_int_eq(role(&s, "2001:db8::1"), VD_OLD);
 	ck_assert_int_eq(serverset_add(&s, "192.0.2.999", true, false), -1);
 	ck_assert_int_eq(serverset_add(&s, "", true, false), -1);

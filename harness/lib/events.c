@@ -3,45 +3,23 @@
 #include <string.h>
 #include "events.h"
 #include "escape.h"
-#include "wnconst.h"
 
 const char *events_server_name(enum vd_server s)
 {
-	return s == VD_OLD ? "old" : s == VD_NEW ? "new" : "other";
+	return s == VD_OLD ? "old" : s == VD_NEW ? "new" :
+	       s == VD_KEPT ? "kept" : "other";
 }
 
-int events_add_server(struct wn_servers *s, enum vd_server which, const char *addr)
+int events_add_server(struct serverset *s, enum vd_server which, const char *addr)
 {
-	struct pkt_addr a;
-	if (pkt_addr_parse(addr, &a) != 0)
+	if (which != VD_OLD && which != VD_NEW)
 		return -1;
-	if (which == VD_OLD && s->nold < 2)
-		s->old[s->nold++] = a;
-	else if (which == VD_NEW && s->nnew < 2)
-		s->new[s->nnew++] = a;
-	else
-		return -1;
-	return 0;
+	return serverset_add(s, addr, which == VD_OLD, which == VD_NEW);
 }
 
-void events_default_servers(struct wn_servers *s)
+void events_default_servers(struct serverset *s)
 {
-	memset(s, 0, sizeof *s);
-	events_add_server(s, VD_OLD, WN_OLD4);
-	events_add_server(s, VD_OLD, WN_OLD6);
-	events_add_server(s, VD_NEW, WN_NEW4);
-	events_add_server(s, VD_NEW, WN_NEW6);
-}
-
-enum vd_server events_classify(const struct wn_servers *s, const struct pkt_addr *a)
-{
-	for (size_t i = 0; i < s->nold; i++)
-		if (pkt_addr_eq(&s->old[i], a))
-			return VD_OLD;
-	for (size_t i = 0; i < s->nnew; i++)
-		if (pkt_addr_eq(&s->new[i], a))
-			return VD_NEW;
-	return VD_OTHER;
+	serverset_default(s);
 }
 
 /* A message the capture cut short ends in EV_CUT_MARK, always: room for
@@ -71,7 +49,7 @@ static void join_answers(const struct dns_msg *m, struct wn_event *e)
 }
 
 void events_from_msg(const struct pkt_flow *f, const struct dns_msg *m,
-                     double t, const struct wn_servers *s, struct wn_event *e)
+                     double t, const struct serverset *s, struct wn_event *e)
 {
 	e->t = t;
 	e->src = f->src;
@@ -87,12 +65,12 @@ void events_from_msg(const struct pkt_flow *f, const struct dns_msg *m,
 	e->qtype = m->has_question ? m->qtype : 0;
 	e->rcode = m->rcode;
 	join_answers(m, e);
-	e->server = events_classify(s, m->qr ? &f->src : &f->dst);
+	e->server = serverset_role(s, m->qr ? &f->src : &f->dst);
 	e->frame = 0;
 }
 
 size_t events_from_frame(const struct pkt_dns *p, double t,
-                         const struct wn_servers *s,
+                         const struct serverset *s,
                          struct wn_event out[PKT_MSGS_MAX])
 {
 	struct pkt_flow f = { p->src, p->dst, p->sport, p->dport, p->proto };

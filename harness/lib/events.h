@@ -1,7 +1,8 @@
 /*
- * events.h - decoded DNS messages on a timeline, tied to the two servers.
+ * events.h - decoded DNS messages on a timeline, tied to the servers.
  *
- * Owns: one event per DNS message, which server it concerns, and the
+ * Owns: one event per DNS message, the role of the server it concerns
+ * (old, new or other, from the case's server set: serverset.h), and the
  * events.tsv format shared by cases and "whichns decode".
  * Never: reads packets itself (packet.c does) or decides a verdict.
  */
@@ -10,17 +11,13 @@
 
 #include <stdio.h>
 #include "packet.h"
+#include "serverset.h"
 #include "verdict.h"
 
 #define EV_ANSWERS_MAX 512
 /* Last in the answers of a message the capture cut short (dns_msg.cut):
  * the answers shown are the whole ones captured, more may have followed. */
 #define EV_CUT_MARK "[cut]"
-
-struct wn_servers {
-	struct pkt_addr old[2], new[2];
-	size_t nold, nnew;
-};
 
 struct wn_event {
 	double   t;
@@ -41,25 +38,29 @@ struct wn_event {
 	uint16_t answer_at[DNS_ANSWERS_MAX];
 	bool     cut;           /* the capture cut it short (answers end in
 	                         * EV_CUT_MARK): more may have followed */
-	enum vd_server server;  /* the DNS server side of the exchange */
+	enum vd_server server;  /* the DNS server side of the exchange: its
+	                         * role (serverset_role()) */
 	uint64_t frame;         /* 1-based frame number in the capture, as
 	                         * Wireshark numbers them (for a TCP message,
 	                         * the frame that completed it); 0: unknown */
 };
 
-/* The whichns servers (both address families). */
-void events_default_servers(struct wn_servers *s);
-/* Add "ADDR" to old (which = VD_OLD) or new; -1 on a bad address. */
-int  events_add_server(struct wn_servers *s, enum vd_server which, const char *addr);
-enum vd_server events_classify(const struct wn_servers *s, const struct pkt_addr *a);
+/* The whichns servers without resolv.conf files: the default pair, old
+ * and new, each with its IPv4 and IPv6 address (serverset_default()). */
+void events_default_servers(struct serverset *s);
+/* "ADDR" as a server of its own, listed in the old file (which =
+ * VD_OLD) or the new one (VD_NEW; an address given as both is kept), as
+ * decode's --old and --new make a set; -1 on a bad address, VD_OTHER,
+ * or past SS_MAX servers.  Start from an empty set (all zero). */
+int  events_add_server(struct serverset *s, enum vd_server which, const char *addr);
 
 /* The event of message m of flow f, seen at time t; its frame is 0 (the
  * caller, who counts frames, sets it). */
 void events_from_msg(const struct pkt_flow *f, const struct dns_msg *m,
-                     double t, const struct wn_servers *s, struct wn_event *e);
+                     double t, const struct serverset *s, struct wn_event *e);
 /* One event per message of a decoded frame; returns how many (frame 0). */
 size_t events_from_frame(const struct pkt_dns *p, double t,
-                         const struct wn_servers *s,
+                         const struct serverset *s,
                          struct wn_event out[PKT_MSGS_MAX]);
 /* What a vd_* verdict needs from an event: a query's own fields, or a
  * response's (the client endpoint then is its destination), as
@@ -82,6 +83,7 @@ void events_tsv(FILE *f, const struct wn_event *e, double t_switch);
  * whether the capture cut the message short. */
 void events_json(FILE *f, const struct wn_event *e, double t_switch);
 
+/* "old", "new", "other", "kept": events.tsv's server column. */
 const char *events_server_name(enum vd_server s);
 
 #endif

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "observe.h"
-#include "wnconst.h"
 
 static void on_message(void *ctx, const struct flow_msg *fm)
 {
@@ -22,6 +21,11 @@ int observe_init(struct observe *o, uint16_t only_qtype)
 	o->only_qtype = only_qtype;
 	o->flow = flow_new(on_message, o);
 	return o->flow ? 0 : -1;
+}
+
+void observe_set_servers(struct observe *o, const struct serverset *set)
+{
+	o->servers = *set;
 }
 
 void observe_free(struct observe *o)
@@ -56,7 +60,9 @@ void observe_event(struct observe *o, const struct wn_event *e)
 	if (grow((void **)&o->ev, &o->evcap, o->nev + 1, sizeof *o->ev) != 0)
 		return;
 	o->ev[o->nev++] = *e;
-	if (!e->qr && e->server == VD_OLD &&
+	/* The switch waits for the old file's servers to be asked: those
+	 * only it lists, and those both list. */
+	if (!e->qr && (e->server == VD_OLD || e->server == VD_KEPT) &&
 	    (!o->only_qtype || e->qtype == o->only_qtype) &&
 	    o->old_queries++ == 0)
 		o->t_first_old = e->t;
@@ -85,6 +91,38 @@ void observe_finish(struct observe *o)
 	count_malformed(o);
 }
 
+/* Whether line holds server k's data: its mark in an answer address
+ * or a name (serverset.h), found as the default pair's always were. */
+static bool has_mark(const char *line, unsigned mark)
+{
+	char v4[32], v6[32], name[32];
+	snprintf(v4, sizeof v4, "203.0.113.%u", mark);
+	snprintf(v6, sizeof v6, "2001:db8:203::%u", mark);
+	snprintf(name, sizeof name, "-%u.hat.com", mark);
+	return strstr(line, v4) || strstr(line, v6) || strstr(line, name);
+}
+
+/* The role of the servers whose data a line holds: VD_OLD when any is
+ * old, else VD_NEW when any is new, else VD_KEPT when any is kept (the
+ * verdict does not count it), else VD_OTHER. */
+static enum vd_server answer_role(const struct serverset *set,
+                                  const char *line)
+{
+	enum vd_server from = VD_OTHER;
+	if (!strstr(line, "203") && !strstr(line, ".hat.com"))
+		return VD_OTHER;   /* the common line: no mark at all */
+	for (size_t i = 0; i < set->n && i < SS_MAX; i++) {
+		const struct ss_server *s = &set->s[i];
+		if (!has_mark(line, s->mark))
+			continue;
+		if (!s->after)
+			return VD_OLD;
+		if (!s->before || from == VD_OTHER)
+			from = s->before ? VD_KEPT : VD_NEW;
+	}
+	return from;
+}
+
 void observe_line(struct observe *o, const char *line, double t_read)
 {
 	if (strncmp(line, "#libc\t", 6) == 0) {
@@ -95,13 +133,7 @@ void observe_line(struct observe *o, const char *line, double t_read)
 		snprintf(o->unsupported, sizeof o->unsupported, "%s", line + 13);
 		return;
 	}
-	enum vd_server from = VD_OTHER;
-	if (strstr(line, WN_ANSWER_OLD4) || strstr(line, WN_ANSWER_OLD6) ||
-	    strstr(line, WN_NAME_OLD))
-		from = VD_OLD;
-	else if (strstr(line, WN_ANSWER_NEW4) || strstr(line, WN_ANSWER_NEW6) ||
-	         strstr(line, WN_NAME_NEW))
-		from = VD_NEW;
+	enum vd_server from = answer_role(&o->servers, line);
 	if (from == VD_OTHER ||
 	    grow((void **)&o->ans, &o->anscap, o->nans + 1, sizeof *o->ans) != 0)
 		return;

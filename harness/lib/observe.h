@@ -26,12 +26,13 @@
 #define OBSERVE_LINE_MAX 4096   /* a longer output line is read in pieces */
 
 struct observe {
-	struct wn_servers servers;
+	struct serverset servers; /* the case's (observe_set_servers()) */
 	struct flow      *flow;   /* frames to messages, TCP reassembled */
 	struct wn_event  *ev;  size_t nev, evcap;    /* every DNS message */
 	struct vd_answer *ans; size_t nans, anscap;  /* the application view */
 	uint16_t only_qtype;      /* 0, or the only query type that counts */
-	unsigned old_queries;     /* queries (of only_qtype) to the old server */
+	unsigned old_queries;     /* queries (of only_qtype) to a server the
+	                           * old file lists (old or kept) */
 	double   t_first_old;     /* ... the first of them */
 	double   t_last_packet;   /* the last frame captured, DNS or not */
 	unsigned packets;         /* frames captured */
@@ -43,9 +44,12 @@ struct observe {
 	size_t   linelen;
 };
 
-/* Empty, with the whichns servers; only_qtype 0 counts every type.
- * -1: out of memory (observe_free() is still right). */
+/* Empty, with the whichns servers (the default pair); only_qtype 0
+ * counts every type.  -1: out of memory (observe_free() is still right). */
 int  observe_init(struct observe *o, uint16_t only_qtype);
+/* The case's servers instead of the default pair (copied): call it
+ * after observe_init() and before the first frame or output line. */
+void observe_set_servers(struct observe *o, const struct serverset *set);
 void observe_free(struct observe *o);
 
 /* One captured frame of caplen bytes on a link of type linktype, captured
@@ -67,9 +71,11 @@ void observe_event(struct observe *o, const struct wn_event *e);
 void observe_output(struct observe *o, const char *buf, size_t n,
                     double t_read);
 /* One line of output, read at t_read.  A line with an address or name of
- * one server's data is an answer from that server (the old one's when it
- * has both), dated by the lookup's own time when the line starts with
- * "EPOCH<TAB>" (as the probes print it), else by t_read. */
+ * a server's data (203.0.113.M, 2001:db8:203::M or -M.hat.com, M its
+ * mark) is an answer from a server of that server's role (an old one's
+ * when it has marks of several; a new one's before a kept one's), dated by the lookup's own time when
+ * the line starts with "EPOCH<TAB>" (as the probes print it), else by
+ * t_read. */
 void observe_line(struct observe *o, const char *line, double t_read);
 
 /* When to switch resolv.conf (a case's settings, and the state of the

@@ -61,6 +61,8 @@ enum vd_server serverset_role(const struct serverset *set,
 	int i = serverset_find(set, a);
 	if (i < 0)
 		return VD_OTHER;
+	if (set->s[i].before && set->s[i].after)
+		return VD_KEPT;
 	return set->s[i].after ? VD_NEW : VD_OLD;
 }
 

@@ -6,9 +6,11 @@
  * Owns: reading nameserver lines out of a whole resolv.conf text (any
  * number of lines, IPv4 and IPv6, search/domain/options/sortlist kept as
  * they are), the set of servers the two texts make, each server's role
- * (a query to a server the new file lists is one to "new", to a server
- * only the old file lists one to "old"), the mark its answers carry, its
- * behaviour after the switch, and the two texts the case writes.
+ * (a query to a server only the new file lists is one to "new", to a
+ * server only the old file lists one to "old", to one both list one to
+ * "kept", which the verdict does not count: doc/design.md), the mark its
+ * answers carry, its behaviour after the switch, and the two texts the
+ * case writes.
  * Never: touches a file or the network.  Callers read files and hand in
  * their text with the file's name for the errors.
  *
@@ -111,7 +113,8 @@ const char *serverset_state_name(const struct ss_server *s, char *buf,
 
 /* A server of one address, listed in the old file (before), the new one
  * (after) or both, labelled "sK" and marked SS_MARK_FIRST + its index;
- * an address the set has gets the flags added to its server's.  -1 when
+ * an address the set has gets the flags added to its server's (given as
+ * both: kept).  -1 when
  * addr is not an IPv4 or IPv6 literal or the set holds SS_MAX servers.
  * (decode --old/--new; no check of the address's kind.) */
 int serverset_add(struct serverset *set, const char *addr, bool before,
@@ -119,8 +122,9 @@ int serverset_add(struct serverset *set, const char *addr, bool before,
 
 /* Which server an address is: its index, or -1. */
 int serverset_find(const struct serverset *set, const struct pkt_addr *a);
-/* Its role for a verdict: VD_NEW when the new file lists it, VD_OLD
- * when only the old one does, VD_OTHER when no server has it. */
+/* Its role for a verdict: VD_NEW when only the new file lists it,
+ * VD_OLD when only the old one does, VD_KEPT when both do, VD_OTHER when
+ * no server has it. */
 enum vd_server serverset_role(const struct serverset *set,
                               const struct pkt_addr *a);
 /* Which server's data an answer is ("203.0.113.205", "mail-205.hat.com"
