@@ -56,6 +56,7 @@ static const char usage_text[] =
 "usage: whichns decode [--old addr]... [--new addr]... [--switch time]\n"
 "                      [--window seconds] [--only type] [--fresh time]\n"
 "                      [--format tsv|json] [--json] [-o dir] file|-\n"
+"       whichns decode --before-conf file --after-conf file [options] file|-\n"
 "       whichns decode --case dir [options] [file|-]\n";
 
 static const char help_text[] =
@@ -68,10 +69,17 @@ static const char help_text[] =
 "stream, any number of messages per segment.  A message the capture cut\n"
 "short (snaplen) counts with what is there, its answers marked [cut].\n"
 "\n"
-"  --old ADDR        an address of the old server (repeatable, at most 2)\n"
-"  --new ADDR        an address of the new server (repeatable, at most 2)\n"
-"                    (neither given: whichns's own, 198.51.100.10 and .20\n"
-"                    and their IPv6 twins)\n"
+"  --old ADDR        a server the old resolv.conf lists (repeatable)\n"
+"  --new ADDR        a server the new resolv.conf lists (repeatable); at\n"
+"                    most 8 addresses in all, an address given as both is\n"
+"                    \"kept\" (counted apart, not in the verdict); neither\n"
+"                    given: whichns's own, 198.51.100.10 and .20 and their\n"
+"                    IPv6 twins\n"
+"  --before-conf FILE, --after-conf FILE\n"
+"                    the resolv.conf before and after the switch (both):\n"
+"                    each nameserver address is a server, old when only\n"
+"                    the before file lists it, new when only the after\n"
+"                    file does, kept when both do (not with --old/--new)\n"
 "  --case DIR        a case folder: its capture.pcap is the file (unless one\n"
 "                    is named), and its result.txt gives --switch\n"
 "                    (switch_time), the window's end (window_end), --only\n"
@@ -113,7 +121,8 @@ static const char help_text[] =
 
 struct decode_opts {
 	const char *file, *outdir;
-	struct wn_servers servers;
+	struct serverset servers;   /* n 0 after parse_args: the default pair */
+	const char *conf[2];        /* --before-conf, --after-conf */
 	bool   switched, windowed, json;
 	bool   format_given;        /* --format or --json: stdout has the events */
 	bool   freshed;             /* --fresh, or a case's fresh process */
@@ -132,7 +141,8 @@ struct decode_opts {
 /* What decode adds to flow's counts (flow_stats()). */
 struct decode_stats {
 	unsigned long long packets, messages, beyond_window, untimed, fresh;
-	unsigned long long queries[3], responses[3];   /* by enum vd_server */
+	unsigned long long queries[VD_KEPT + 1], responses[VD_KEPT + 1];
+	                            /* by enum vd_server */
 	double t_first, t_last;
 	bool   out_of_order;
 	enum capfile_format format;
@@ -171,7 +181,7 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
-static int add_server(struct wn_servers *s, enum vd_server which,
+static int add_server(struct serverset *s, enum vd_server which,
                       const char *addr)
 {
 	const char *opt = which == VD_OLD ? "--old" : "--new";
@@ -180,8 +190,48 @@ static int add_server(struct wn_servers *s, enum vd_server which,
 		return usage_error("bad %s address '%s': expected an IPv4 or IPv6 "
 		                   "address", opt, addr);
 	if (events_add_server(s, which, addr) != 0)
-		return usage_error("at most 2 %s addresses", opt);
+		return usage_error("%s %s: more than %d --old and --new addresses "
+		                   "in all; give at most %d", opt, addr, SS_MAX,
+		                   SS_MAX);
 	return 0;
+}
+
+/* --before-conf and --after-conf: the servers the two files list.
+ * EXIT_USAGE with one line naming the file (and line) on bad input. */
+static int from_confs(struct decode_opts *o)
+{
+	char *text[2] = { NULL, NULL }, err[600];
+	size_t len[2] = { 0, 0 };
+	int rc = 0;
+
+	for (int i = 0; i < 2 && rc == 0; i++) {
+		/* Read a little past what serverset takes, so that its
+		 * error gives a too long file's size. */
+		if (cli_is_dir(o->conf[i])) {
+			fprintf(stderr, "whichns: %s %s: a folder; give a resolv.conf "
+			        "file\n", i ? "--after-conf" : "--before-conf",
+			        o->conf[i]);
+			rc = EXIT_USAGE;
+			break;
+		}
+		text[i] = cli_read_file(o->conf[i], 1 << 20, &len[i]);
+		if (!text[i]) {
+			fprintf(stderr, "whichns: %s %s: cannot read: %s; give a "
+			        "resolv.conf file\n", i ? "--after-conf" : "--before-conf",
+			        o->conf[i], errno == EFBIG ? "larger than 1 MiB" :
+			        strerror(errno));
+			rc = EXIT_USAGE;
+		}
+	}
+	if (rc == 0 && serverset_from_texts(&o->servers, text[0], len[0],
+	                                    o->conf[0], text[1], len[1],
+	                                    o->conf[1], err, sizeof err) != 0) {
+		fprintf(stderr, "whichns: %s\n", err);
+		rc = EXIT_USAGE;
+	}
+	free(text[0]);
+	free(text[1]);
+	return rc;
 }
 
 /* --case DIR: what its result.txt says, where no option said it.  The
@@ -242,6 +292,8 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 	static const struct option opts[] = {
 		{ "old", required_argument, NULL, 'O' },
 		{ "new", required_argument, NULL, 'N' },
+		{ "before-conf", required_argument, NULL, 'B' },
+		{ "after-conf", required_argument, NULL, 'A' },
 		{ "switch", required_argument, NULL, 's' },
 		{ "window", required_argument, NULL, 'w' },
 		{ "format", required_argument, NULL, 'F' },
@@ -265,6 +317,10 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 			if ((rc = add_server(&o->servers, c == 'O' ? VD_OLD : VD_NEW,
 			                     optarg)) != 0)
 				return rc;
+			break;
+		case 'B':
+		case 'A':
+			o->conf[c == 'A'] = optarg;
 			break;
 		case 's':
 			if (parse_seconds(optarg, &o->t_switch) != 0)
@@ -316,6 +372,14 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (!o->conf[0] != !o->conf[1])
+		return usage_error("%s without %s: give the resolv.conf before and "
+		                   "after the switch, both", o->conf[0] ?
+		                   "--before-conf" : "--after-conf", o->conf[0] ?
+		                   "--after-conf" : "--before-conf");
+	if (o->conf[0] && o->servers.n)
+		return usage_error("--before-conf/--after-conf and --old/--new both "
+		                   "name the servers: give one or the other");
 	if (optind == argc && !o->casedir)
 		return usage_error("decode needs a capture file (or --case DIR)");
 	if (argc - optind > 1)
@@ -333,7 +397,9 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 		o->t_end = o->t_switch + o->window;
 	else if (o->switched && o->t_end > o->t_switch)
 		o->windowed = true;   /* the case's window_end */
-	if (!o->servers.nold && !o->servers.nnew)
+	if (o->conf[0])
+		return from_confs(o);
+	if (!o->servers.n)
 		events_default_servers(&o->servers);
 	return 0;
 }
@@ -593,14 +659,25 @@ static int read_packets(struct decoder *d, struct capfile *cf,
 	return 0;
 }
 
-static void print_servers(FILE *f, const char *key, const struct pkt_addr *a,
-                          size_t n)
+/* "KEY<TAB>ADDR ADDR...": the addresses of the servers of one role. */
+static void print_servers(FILE *f, const struct serverset *set,
+                          enum vd_server role)
 {
-	char buf[64];
-	fprintf(f, "%s\t", key);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s%s", i ? " " : "", pkt_addr_str(&a[i], buf, sizeof buf));
-	fputc('\n', f);
+	bool any = false;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct ss_server *s = &set->s[i];
+		if (serverset_role(set, &s->a[0]) != role)
+			continue;
+		if (!any)
+			fprintf(f, "%s\t", events_server_name(role));
+		for (size_t k = 0; k < s->naddrs; k++)
+			fprintf(f, "%s%s", any || k ? " " : "", s->addr[k]);
+		any = true;
+	}
+	if (any)
+		fputc('\n', f);
+	else if (role != VD_KEPT)   /* old and new lines, as always */
+		fprintf(f, "%s\t\n", events_server_name(role));
 }
 
 /* The file and what was in it. */
@@ -628,13 +705,14 @@ static void write_counts(FILE *f, const struct decoder *d,
 	if (st->untimed)
 		fprintf(f, "untimed\t%llu simple packet blocks have no time: each "
 		        "took the time of the packet before it\n", st->untimed);
-	print_servers(f, "old", o->servers.old, o->servers.nold);
-	print_servers(f, "new", o->servers.new, o->servers.nnew);
+	print_servers(f, &o->servers, VD_OLD);
+	print_servers(f, &o->servers, VD_NEW);
+	print_servers(f, &o->servers, VD_KEPT);
 	fprintf(f, "dns_messages\t%llu\n", st->messages);
 	fprintf(f, "dns_messages_cut\t%llu\n", (unsigned long long)fs->cut);
-	for (int s = VD_OLD; s <= VD_OTHER; s++)
+	for (int s = VD_OLD; s <= VD_KEPT; s++)
 		fprintf(f, "queries_%s\t%llu\n", events_server_name(s), st->queries[s]);
-	for (int s = VD_OLD; s <= VD_OTHER; s++)
+	for (int s = VD_OLD; s <= VD_KEPT; s++)
 		fprintf(f, "responses_%s\t%llu\n", events_server_name(s),
 		        st->responses[s]);
 	fprintf(f, "not_dns\t%llu\n", (unsigned long long)fs->not_dns);

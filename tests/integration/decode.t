@@ -308,4 +308,75 @@ else
 	is "$(field "$tmp/sum" only) $(field "$tmp/sum" fresh_time)" "AAAA $(field "$r" fresh_time)" \
 		"an option given with --case overrides its value, the others stay"
 fi
+# 16. Several servers: a before/after resolv.conf pair (any number of
+#     nameserver lines, IPv4 and IPv6), or --old/--new as often as
+#     needed.  An IPv4 capture (198.51.100.10, then .20) merged with an
+#     IPv6 one (2001:db8:100::10, then ::20) that straddles the switch:
+#     .10 only before (old), .20 only after (new), ::10 in both (kept),
+#     ::20 in neither (other).  Each count is tshark's.
+c4="$tmp/s4.pcap" c6="$tmp/s6.pcap" cm="$tmp/servers.pcap"
+sw=$("$G" -n 100 -l raw -o "$c4" | cut -f2)
+"$G" -n 80 -S 30 -l raw -6 -t "$(awk -v s="$sw" 'BEGIN { printf "%.3f", s - 0.2 }')" -o "$c6" >/dev/null
+printf '# the old one\nsearch hat.com\nnameserver 198.51.100.10\nnameserver 2001:db8:100::10 # v6\noptions rotate timeout:1\n' >"$tmp/before.conf"
+printf 'nameserver 198.51.100.20\nnameserver\t2001:db8:100::10' >"$tmp/after.conf"   # no final newline
+if ! have_tshark; then
+	skip "several servers: $no_tshark (mergecap)" 9
+else
+	mergecap -F pcap -w "$cm" "$c4" "$c6"
+	"$W" decode --before-conf "$tmp/before.conf" --after-conf "$tmp/after.conf" --switch "$sw" "$cm" >"$tmp/out" 2>"$tmp/sum"
+	is "$?" 0 "--before-conf/--after-conf: exit 0"
+	is "$(field "$tmp/sum" old)|$(field "$tmp/sum" new)|$(field "$tmp/sum" kept)" \
+		"198.51.100.10|198.51.100.20|2001:db8:100::10" "the summary names each file's servers: old, new, kept"
+	q() { tshark -r "$cm" -Y "dns.flags.response == 0 && $1" 2>/dev/null | wc -l; }
+	want="$(q 'ip.dst == 198.51.100.10') $(q 'ip.dst == 198.51.100.20') $(q 'ipv6.dst == 2001:db8:100::10') $(q 'ipv6.dst == 2001:db8:100::20')"
+	got="$(field "$tmp/sum" queries_old) $(field "$tmp/sum" queries_new) $(field "$tmp/sum" queries_kept) $(field "$tmp/sum" queries_other)"
+	is "$got" "$want" "old, new, kept and other queries as tshark counts them per address"
+	kept_before=$(q "ipv6.dst == 2001:db8:100::10 && frame.time_epoch < $sw")
+	[ "$kept_before" -gt 0 ] && [ "$kept_before" -lt "$(field "$tmp/sum" queries_kept)" ]
+	ok $? "the kept server was asked before and after the switch ($kept_before of $(field "$tmp/sum" queries_kept) before)"
+	is "$(field "$tmp/sum" verdict) $(field "$tmp/sum" queries_old_after) $(field "$tmp/sum" queries_new_after)" \
+		"FOLLOWED 0 $(q "ip.dst == 198.51.100.20 && frame.time_epoch >= $sw")" \
+		"the verdict counts the old and new servers, not the kept one"
+	is "$(awk -F'\t' 'NR > 1 && $3 == "kept"' "$tmp/out" | wc -l)" \
+		"$(tshark -r "$cm" -Y 'ipv6.addr == 2001:db8:100::10 && dns' 2>/dev/null | wc -l)" \
+		"the timeline says kept for each message to or from the kept server"
+	# --old/--new, any number of times: the same servers, the same counts.
+	"$W" decode --old 198.51.100.10 --old 2001:db8:100::10 --new 198.51.100.20 --new 2001:db8:100::10 \
+		--switch "$sw" "$cm" >"$tmp/out2" 2>"$tmp/sum2"
+	is "$(grep -E '^(old|new|kept|queries_|responses_|verdict)' "$tmp/sum2")" \
+		"$(grep -E '^(old|new|kept|queries_|responses_|verdict)' "$tmp/sum")" \
+		"--old/--new twice each gives what the resolv.conf pair gives"
+	"$W" decode --old 198.51.100.10 --old 2001:db8:100::10 --old 192.0.2.1 --new 198.51.100.20 \
+		--new 2001:db8:100::20 "$cm" >/dev/null 2>"$tmp/sum2"
+	is "$(field "$tmp/sum2" queries_old) $(field "$tmp/sum2" queries_new) $(field "$tmp/sum2" queries_other)" \
+		"$(q 'ip.dst == 198.51.100.10 || ipv6.dst == 2001:db8:100::10') $(q 'ip.dst == 198.51.100.20 || ipv6.dst == 2001:db8:100::20') 0" \
+		"five --old/--new addresses (more than the old limit of 2 each)"
+	"$W" decode --switch "$sw" "$cm" >/dev/null 2>"$tmp/sum2"
+	is "$(field "$tmp/sum2" queries_old) $(field "$tmp/sum2" queries_new) $(field "$tmp/sum2" queries_kept)" \
+		"$(q 'ip.dst == 198.51.100.10 || ipv6.dst == 2001:db8:100::10') $(q 'ip.dst == 198.51.100.20 || ipv6.dst == 2001:db8:100::20') 0" \
+		"without servers named: the default pair, both addresses each"
+fi
+nine=()
+for i in 1 2 3 4 5 6 7 8 9; do nine+=(--new "192.0.2.$i"); done
+expect 2 "^whichns: --new 192.0.2.9: more than 8 --old and --new addresses in all; give at most 8" \
+	"nine --new addresses" -- "$W" decode "${nine[@]}" "$c4"
+printf 'search hat.com\n\nnameserver 198.51.100.10 \nnameserver 127.0.0.53\n' >"$tmp/stub.conf"
+expect 2 "^whichns: $tmp/stub.conf:4: nameserver 127.0.0.53 is a loopback address .*list the upstream servers instead" \
+	"a loopback nameserver" -- "$W" decode --before-conf "$tmp/stub.conf" --after-conf "$tmp/after.conf" "$c4"
+is "$(wc -l <"$tmp/err")" 1 "... in one line"
+printf '# nothing\n' >"$tmp/none.conf"
+expect 2 "^whichns: $tmp/none.conf: no nameserver line; add one" "no nameserver line" -- \
+	"$W" decode --before-conf "$tmp/before.conf" --after-conf "$tmp/none.conf" "$c4"
+printf 'nameserver 198.51.100.10\nnameserver 198.51.100.300\n' >"$tmp/bad.conf"
+expect 2 "^whichns: $tmp/bad.conf:2: nameserver '198.51.100.300' is not an IPv4 or IPv6 address" "an unparsable address" -- \
+	"$W" decode --before-conf "$tmp/bad.conf" --after-conf "$tmp/after.conf" "$c4"
+for i in 1 2 3 4 5 6 7 8 9; do echo "nameserver 192.0.2.$i"; done >"$tmp/nine.conf"
+expect 2 "^whichns: $tmp/nine.conf:9: nameserver 192.0.2.9: more than 8 servers" "nine servers in a file" -- \
+	"$W" decode --before-conf "$tmp/nine.conf" --after-conf "$tmp/after.conf" "$c4"
+expect 2 "^whichns: --after-conf without --before-conf: give the resolv.conf before and after the switch, both" \
+	"half a pair" -- "$W" decode --after-conf "$tmp/after.conf" "$c4"
+expect 2 "^whichns: --before-conf/--after-conf and --old/--new both name the servers: give one or the other" \
+	"a pair and --old" -- "$W" decode --before-conf "$tmp/before.conf" --after-conf "$tmp/after.conf" --old 192.0.2.1 "$c4"
+expect 2 "^whichns: --before-conf $tmp/missing.conf: cannot read: No such file or directory" "a missing file" -- \
+	"$W" decode --before-conf "$tmp/missing.conf" --after-conf "$tmp/after.conf" "$c4"
 done_testing
