@@ -26,46 +26,6 @@ static bool same_question(const struct vd_query *a, const struct vd_query *b)
 	       a->qname_hash == b->qname_hash && a->client == b->client;
 }
 
-/* The queries of server k (up to the window's end) into q, each with its
- * first response's rcode in rc; returns how many. */
-static size_t server_queries(const struct serverset *set, int k,
-                             const struct wn_event *ev, size_t nev,
-                             const struct sc_window *w, struct vd_query *q,
-                             int *rc)
-{
-	size_t nq = 0;
-	for (size_t i = 0; i < nev; i++) {
-		const struct wn_event *e = &ev[i];
-		if ((w->only_qtype && e->qtype != w->only_qtype) ||
-		    server_of(set, e) != k)
-			continue;
-		struct vd_query m;
-		events_to_query(e, &m);
-		m.to = VD_OLD;   /* one server: one side for the lookup rule */
-		if (!e->qr) {
-			if (w->t_end >= 0 && e->t > w->t_end)
-				continue;
-			rc[nq] = OUT_NONE;
-			q[nq++] = m;
-			continue;
-		}
-		size_t lo = nq > LOOKBACK ? nq - LOOKBACK : 0;
-		for (size_t j = nq; j-- > lo;) {
-			if (m.t - q[j].t > LOOKBACK_SECONDS)
-				break;
-			if (same_question(&q[j], &m)) {
-				if (q[j].t_answered == 0) {   /* the first response */
-					q[j].t_answered = m.t;
-					q[j].tc = m.tc;
-					rc[j] = e->rcode;
-				}
-				break;
-			}
-		}
-	}
-	return nq;
-}
-
 static void count_outcome(struct sc_server *s, int rc)
 {
 	if (rc == OUT_NONE)
@@ -80,7 +40,7 @@ static void count_outcome(struct sc_server *s, int rc)
 		s->other_rcode++;
 }
 
-/* What the set says of server k: its addresses, files and state. */
+/* What the set says of a server: its addresses, files and state. */
 static void describe(const struct ss_server *ss, struct sc_server *s)
 {
 	size_t n = 0;
@@ -97,46 +57,123 @@ static void describe(const struct ss_server *ss, struct sc_server *s)
 	serverset_state_name(ss, s->state, sizeof s->state);
 }
 
-int servercount_compute(const struct serverset *set,
-                        const struct wn_event *ev, size_t nev,
-                        const struct sc_window *w,
-                        struct sc_server out[SS_MAX])
+/* Room for one more query of server k; false when out of memory. */
+static bool room(struct servercount *c, int k)
 {
-	size_t n = set->n < SS_MAX ? set->n : SS_MAX;
-	struct vd_query *q = calloc(nev + 1, sizeof *q);
-	int *rc = calloc(nev + 1, sizeof *rc);
+	if (c->n[k] < c->cap[k])
+		return true;
+	size_t ncap = c->cap[k] ? c->cap[k] * 2 : 64;
+	struct vd_query *q = realloc(c->q[k], ncap * sizeof *q);
+	if (q)
+		c->q[k] = q;
+	int *rc = q ? realloc(c->rc[k], ncap * sizeof *rc) : NULL;
+	if (rc)
+		c->rc[k] = rc;
 	if (!q || !rc) {
-		free(q);
-		free(rc);
-		return -1;
+		c->oom = true;
+		return false;
 	}
-	int ret = (int)n;
+	c->cap[k] = ncap;
+	return true;
+}
+
+int servercount_init(struct servercount *c, const struct serverset *set,
+                     const struct sc_window *w)
+{
+	memset(c, 0, sizeof *c);
+	c->set = set;
+	c->w = *w;
+	return 0;
+}
+
+void servercount_event(struct servercount *c, const struct wn_event *e)
+{
+	const struct sc_window *w = &c->w;
+	int k = server_of(c->set, e);
+	if (k < 0 || k >= SS_MAX || (w->only_qtype && e->qtype != w->only_qtype))
+		return;
+	struct vd_query m;
+	events_to_query(e, &m);
+	m.to = VD_OLD;   /* one server: one side for the lookup rule */
+	if (!e->qr) {
+		if ((w->t_end >= 0 && e->t > w->t_end) || !room(c, k))
+			return;
+		c->rc[k][c->n[k]] = OUT_NONE;
+		c->q[k][c->n[k]++] = m;
+		return;
+	}
+	struct vd_query *q = c->q[k];
+	size_t nq = c->n[k], lo = nq > LOOKBACK ? nq - LOOKBACK : 0;
+	for (size_t j = nq; j-- > lo;) {
+		if (m.t - q[j].t > LOOKBACK_SECONDS)
+			return;
+		if (same_question(&q[j], &m)) {
+			if (q[j].t_answered == 0) {   /* the first response */
+				q[j].t_answered = m.t;
+				q[j].tc = m.tc;
+				c->rc[k][j] = e->rcode;
+			}
+			return;
+		}
+	}
+}
+
+int servercount_finish(struct servercount *c, struct sc_server out[SS_MAX])
+{
+	const struct sc_window *w = &c->w;
+	size_t n = c->set->n < SS_MAX ? c->set->n : SS_MAX;
+	if (c->oom)
+		return -1;
 	for (size_t k = 0; k < n; k++) {
 		struct sc_server *s = &out[k];
-		describe(&set->s[k], s);
-		size_t nq = server_queries(set, (int)k, ev, nev, w, q, rc);
+		struct vd_query *q = c->q[k];
+		size_t nq = c->n[k];
+		describe(&c->set->s[k], s);
 		for (size_t i = 0; i < nq; i++) {
-			bool after = w->switched && q[i].t >= w->t_switch;
-			if (!after) {
+			if (!(w->switched && q[i].t >= w->t_switch)) {
 				s->queries_before++;
 				continue;
 			}
 			s->queries_after++;
-			count_outcome(s, rc[i]);
+			count_outcome(s, c->rc[k][i]);
 		}
 		/* The verdict's lookup rule, on this server's queries. */
-		if (nq > 1 && vd_sort_queries(q, nq) != 0) {
-			ret = -1;
-			break;
-		}
+		if (nq > 1 && vd_sort_queries(q, nq) != 0)
+			return -1;
 		vd_mark_lookups(q, nq);
 		for (size_t i = 0; i < nq; i++)
 			s->lookups_after += w->switched && q[i].t >= w->t_switch &&
 			                    !q[i].retrans && !q[i].joined;
 	}
-	free(q);
-	free(rc);
-	return ret;
+	return (int)n;
+}
+
+void servercount_free(struct servercount *c)
+{
+	for (size_t k = 0; k < SS_MAX; k++) {
+		free(c->q[k]);
+		free(c->rc[k]);
+		c->q[k] = NULL;
+		c->rc[k] = NULL;
+		c->n[k] = c->cap[k] = 0;
+	}
+}
+
+int servercount_compute(const struct serverset *set,
+                        const struct wn_event *ev, size_t nev,
+                        const struct sc_window *w,
+                        struct sc_server out[SS_MAX])
+{
+	struct servercount *c = malloc(sizeof *c);
+	if (!c)
+		return -1;
+	servercount_init(c, set, w);
+	for (size_t i = 0; i < nev; i++)
+		servercount_event(c, &ev[i]);
+	int n = servercount_finish(c, out);
+	servercount_free(c);
+	free(c);
+	return n;
 }
 
 const char *servercount_after_text(const struct sc_server *s, size_t n,

@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include "events.h"
 #include "serverset.h"
+#include "verdict.h"
 
 #define SC_ADDR_TEXT (SS_ADDRS_MAX * SS_ADDR_TEXT)   /* "A,B" */
 #define SC_STATE_TEXT 24
@@ -53,9 +54,28 @@ struct sc_window {
 	uint16_t only_qtype;    /* 0: every type */
 };
 
-/* The counts of every server of set from events ev[0..nev) (capture
- * order), into out[0..set->n).  Returns how many servers (set->n, at
- * most SS_MAX), or -1 when out of memory. */
+/* Counting as the events come (decode, which keeps no events):
+ * servercount_init(), servercount_event() for each in capture order,
+ * servercount_finish() into out[0..set->n) (how many servers, at most
+ * SS_MAX; -1 when out of memory), servercount_free().  set must live
+ * until the finish. */
+struct servercount {
+	const struct serverset *set;
+	struct sc_window w;
+	struct vd_query *q[SS_MAX];   /* each server's queries ... */
+	int    *rc[SS_MAX];           /* ... and their first response's rcode */
+	size_t  n[SS_MAX], cap[SS_MAX];
+	bool    oom;
+};
+int  servercount_init(struct servercount *c, const struct serverset *set,
+                      const struct sc_window *w);
+void servercount_event(struct servercount *c, const struct wn_event *e);
+int  servercount_finish(struct servercount *c, struct sc_server out[SS_MAX]);
+void servercount_free(struct servercount *c);
+
+/* All at once: the counts of every server of set from events ev[0..nev)
+ * (capture order), into out[0..set->n).  Returns how many servers
+ * (set->n, at most SS_MAX), or -1 when out of memory. */
 int servercount_compute(const struct serverset *set,
                         const struct wn_event *ev, size_t nev,
                         const struct sc_window *w,
