@@ -372,7 +372,7 @@ static int write_conf(struct server *s, const struct topo_config *cfg,
 	int n;
 	snprintf(s->conf, sizeof s->conf, "%s/dnsmasq-%s.conf", cfg->casedir,
 	         s->label);
-	snprintf(who, sizeof who, "%s (%s)", s->of >= 0 ? s->label : s->label,
+	snprintf(who, sizeof who, "%s (%s)", s->ss->label,
 	         topo_addrs(s, addrs, sizeof addrs));
 	if (s->kind == SS_REFUSED)
 		n = dnsconf_refused(text, sizeof text, who);
