@@ -18,8 +18,8 @@
  * tell (dropped packets, when the process ended, what it printed) is left
  * out, so the wire verdict is what decode gives.  With --case DIR the
  * case's result.txt tells what the file cannot: the switch, the window's
- * end, the --only type, when the fresh process started and the packets
- * the capture lost, so a case's own folder decodes to the case's verdict;
+ * end, the --only type, when the fresh process started, the servers and
+ * the files that list them, and the packets the capture lost, so a case's own folder decodes to the case's verdict;
  * and its picture draws nscd's queries apart, as the case's does (a
  * case's nscd has an address of its own; a capture from elsewhere has no
  * sender decode could name).  Paths (paths.h) are not decided here:
@@ -83,9 +83,10 @@ static const char help_text[] =
 "  --case DIR        a case folder: its capture.pcap is the file (unless one\n"
 "                    is named), and its result.txt gives --switch\n"
 "                    (switch_time), the window's end (window_end), --only\n"
-"                    (only) and --fresh (fresh_time), so decode counts what\n"
-"                    the case counted and gives the case's wire verdict;\n"
-"                    each option given as well overrides its value\n"
+"                    (only), --fresh (fresh_time) and the servers (the\n"
+"                    serverN lines), so decode counts what the case counted\n"
+"                    and gives the case's wire verdict; each option given\n"
+"                    as well overrides its value\n"
 "  --switch TIME     when resolv.conf was switched, epoch seconds on the\n"
 "                    capture's clock (switch_time in a case's result.txt)\n"
 "  --window SECONDS  count queries only this long after the switch\n"
@@ -234,6 +235,24 @@ static int from_confs(struct decode_opts *o)
 	return rc;
 }
 
+/* The case's servers from its result.txt's serverN lines (each one's
+ * addresses, comma-separated, and the files that list it), when it has
+ * them: a case from a resolv.conf pair decodes with its own servers.
+ * -1: an address that does not read. */
+static int case_servers(struct decode_opts *o, const struct case_result *r)
+{
+	for (unsigned i = 0; i < r->nservers && i < SS_MAX; i++) {
+		const struct sc_server *s = &r->servers[i];
+		char addrs[sizeof s->addr], *save = NULL;
+		snprintf(addrs, sizeof addrs, "%s", s->addr);
+		for (char *a = strtok_r(addrs, ",", &save); a;
+		     a = strtok_r(NULL, ",", &save))
+			if (serverset_add(&o->servers, a, s->in_old, s->in_new) != 0)
+				return -1;
+	}
+	return 0;
+}
+
 /* --case DIR: what its result.txt says, where no option said it.  The
  * window's end is kept as the case wrote it (window_end), not as switch
  * plus a duration, so a query at its very edge falls where it fell. */
@@ -261,6 +280,10 @@ static int from_case(struct decode_opts *o)
 		o->senders.nnscd = 2;
 	for (unsigned i = 0; i < r.npaths && i < PATHS_MAX; i++)
 		o->senders.triggers |= r.paths[i].sender == PS_PROCESS_TRIGGERS;
+	if (!o->servers.n && !o->conf[0] && case_servers(o, &r) != 0)
+		return usage_error("--case %s: result.txt's servers do not read: "
+		                   "give --old/--new or --before-conf/--after-conf",
+		                   o->casedir);
 	if (!o->switched && r.switched && r.switch_time > 0) {
 		o->switched = true;
 		o->t_switch = r.switch_time;

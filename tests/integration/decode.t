@@ -379,4 +379,25 @@ expect 2 "^whichns: --before-conf/--after-conf and --old/--new both name the ser
 	"a pair and --old" -- "$W" decode --before-conf "$tmp/before.conf" --after-conf "$tmp/after.conf" --old 192.0.2.1 "$c4"
 expect 2 "^whichns: --before-conf $tmp/missing.conf: cannot read: No such file or directory" "a missing file" -- \
 	"$W" decode --before-conf "$tmp/missing.conf" --after-conf "$tmp/after.conf" "$c4"
+# 17. decode --case of a case made from a resolv.conf pair: the case's
+#     own servers (result.txt's serverN lines), not the default pair.
+if [ "$(id -u)" -ne 0 ] || ! unshare -n -m -p -f true 2>/dev/null; then
+	skip "a real case needs root and namespaces" 3
+elif ! have_tshark; then
+	skip "decode --case of a 3-server case: $no_tshark" 3
+else
+	printf 'search hat.com\nnameserver 192.0.2.53\nnameserver 2001:db8::53\n' >"$tmp/cb.conf"
+	printf 'nameserver 198.51.100.53\nnameserver 2001:db8::53\n' >"$tmp/ca.conf"
+	"$W" exec -q --results "$tmp/cs" --before-conf "$tmp/cb.conf" --after-conf "$tmp/ca.conf" -- \
+		"$top/$B/repro/getip" -i 100 hat.com >"$tmp/cs.out" 2>&1
+	d="$tmp/cs/latest-exec/001-exec"
+	is "$(field "$d/result.txt" servers)" 3 "exec with a 3-address pair: result.txt names 3 servers"
+	"$W" decode --case "$d" >/dev/null 2>"$tmp/sum"
+	is "$(field "$tmp/sum" old)|$(field "$tmp/sum" new)|$(field "$tmp/sum" kept)" \
+		"192.0.2.53|198.51.100.53|2001:db8::53" "decode --case takes the case's servers and their files"
+	q() { tshark -r "$d/capture.pcap" -Y "dns.flags.response == 0 && $1" 2>/dev/null | wc -l; }
+	is "$(field "$tmp/sum" queries_old) $(field "$tmp/sum" queries_new) $(field "$tmp/sum" queries_kept)" \
+		"$(q 'ip.dst == 192.0.2.53') $(q 'ip.dst == 198.51.100.53') $(q 'ipv6.dst == 2001:db8::53')" \
+		"... and counts each as tshark does"
+fi
 done_testing
