@@ -840,6 +840,11 @@ int case_run(const struct case_spec *spec, struct case_result *r)
 		         spec->options, SS_TEXT_MAX - 1);
 		goto out;
 	}
+	if (spec->stub && spec->nscd) {
+		snprintf(c.err, c.errsize, "the resolved stub and nscd do not go "
+		         "together: nscd's network namespace has no 127.0.0.53");
+		goto out;
+	}
 	/* With the stub, the process's file names it, before and after. */
 	if (spec->stub && (spec->conf_old ||
 	    resolvconf_render(c.rc_old, sizeof c.rc_old, "systemd-resolved stub",

@@ -391,6 +391,12 @@ static int exec_command(int argc, char **argv, struct job *j)
 		fprintf(stderr, "whichns: exec: --nscd needs a glibc; musl has no nscd\n");
 		return EXIT_USAGE;
 	}
+	if (j->nscd && j->stub) {
+		fprintf(stderr, "whichns: exec: --nscd and --stub do not go together: "
+		        "nscd runs in a network namespace of its own, where nothing "
+		        "listens on 127.0.0.53 (leave out --nscd)\n");
+		return EXIT_USAGE;
+	}
 	return 0;
 }
 

@@ -84,5 +84,10 @@ is "$?" 2 "--stub resolved:sid: bad usage (exit 2)"
 grep -q "stub 'resolved:sid': unknown suite" "$tmp/bad.err"
 ok $? "--stub resolved:sid: names the word and what is wrong"
 
+"$W" exec --stub resolved --nscd -- /bin/true >/dev/null 2>"$tmp/nscd.err"
+is "$?" 2 "--stub with --nscd: bad usage (exit 2)"
+grep -q 'do not go together' "$tmp/nscd.err"
+ok $? "--stub with --nscd: says they do not go together"
+
 is "$(leftovers)" "" "nothing left behind"
 done_testing
