@@ -25,6 +25,7 @@
 #include "sandbox.h"
 #include "scenario.h"
 #include "serverset.h"
+#include "stub.h"
 #include "stubspec.h"
 #include "target.h"
 #include "view.h"
@@ -489,6 +490,16 @@ static void exec_env(const struct run_opts *o, const struct job *j,
 		fprintf(stderr, "whichns: exec: set for the command: %s\n", set);
 }
 
+/* --stub's tree is there and its systemd can switch as asked (stub.h). */
+static int exec_stub(const struct run_opts *o, const struct job *j)
+{
+	char err[PATH_MAX + 256];
+	int rc = j->stub ? stub_preflight(j->stub, o->libc.cache, err, sizeof err) : 0;
+	if (rc)
+		fprintf(stderr, "whichns: exec: --stub: %s\n", err);
+	return rc;
+}
+
 int cmd_exec(int argc, char **argv)
 {
 	static struct envpolicy_out eo;   /* large */
@@ -504,6 +515,7 @@ int cmd_exec(int argc, char **argv)
 	if ((rc = exec_servers(&job)) != 0 ||
 	    (rc = exec_command(argc, argv, &job)) != 0 ||
 	    (rc = preflight_paths(&paths, &o, NULL)) != 0 ||
+	    (rc = exec_stub(&o, &job)) != 0 ||
 	    (exec_env(&o, &job, &eo),
 	     rc = exec_program(&o, &job, envpolicy_get(eo.env, "PATH"))) != 0)
 		return rc;

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cleanup.h"
+#include "exitcodes.h"
 #include "spawn.h"
 #include "stub.h"
 
@@ -271,30 +272,59 @@ static int write_conf(struct stub *st, const char *addr, const char *keep,
 	return ok ? 0 : -1;
 }
 
-/* systemd's version from the tree's stamp, and whether it switches so. */
-static int check_tree(struct stub *st, char *err, size_t errsize)
+/* The tree's systemd version, from its stamp: 0, or -1 with err naming
+ * the tree and the mkrootfs.sh command (no tree, or no stamp). */
+static int tree_version(const struct stubspec *sp, const char *tree,
+                        unsigned *version, char *err, size_t errsize)
 {
 	char path[PATH_MAX + 32], stamp[8192];
-	snprintf(path, sizeof path, "%s/.whichns-stamp", st->tree);
+	snprintf(path, sizeof path, "%s/.whichns-stamp", tree);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd >= 0 ? read(fd, stamp, sizeof stamp) : -1;
 	if (fd >= 0)
 		close(fd);
 	if (n < 0) {
 		snprintf(err, errsize, "no systemd-resolved tree at %s (%s): run "
-		         "'scripts/mkrootfs.sh %s-resolved'", st->tree, strerror(errno),
-		         st->spec.suite);
+		         "'scripts/mkrootfs.sh %s-resolved'", tree, strerror(errno),
+		         sp->suite);
 		return -1;
 	}
-	st->version = stubspec_systemd_version(stamp, (size_t)n);
-	const char *why = stubspec_check(&st->spec, st->version);
-	if (why) {
-		snprintf(err, errsize, "stub resolved:%s/%s (%s, systemd %u): %s",
-		         st->spec.suite, stubspec_how_name(st->spec.how), st->tree,
-		         st->version, why);
-		return -1;
-	}
+	*version = stubspec_systemd_version(stamp, (size_t)n);
 	return 0;
+}
+
+/* Can this tree's systemd switch this way?  NULL, or why not. */
+static const char *cannot(const struct stubspec *sp, const char *tree,
+                          unsigned version, char *err, size_t errsize)
+{
+	const char *why = stubspec_check(sp, version);
+	if (why)
+		snprintf(err, errsize, "stub resolved:%s/%s (%s, systemd %u): %s",
+		         sp->suite, stubspec_how_name(sp->how), tree, version, why);
+	return why;
+}
+
+static int check_tree(struct stub *st, char *err, size_t errsize)
+{
+	if (tree_version(&st->spec, st->tree, &st->version, err, errsize) != 0 ||
+	    cannot(&st->spec, st->tree, st->version, err, errsize))
+		return -1;
+	return 0;
+}
+
+int stub_preflight(const char *words, const char *cache, char *err,
+                   size_t errsize)
+{
+	struct stubspec sp;
+	char name[64], tree[PATH_MAX];
+	unsigned version;
+	if (stubspec_parse(words, &sp, err, errsize) != 0 ||
+	    stubspec_tree_name(&sp, name, sizeof name) < 0)
+		return EXIT_USAGE;
+	snprintf(tree, sizeof tree, "%s/rootfs/%s", cache, name);
+	if (tree_version(&sp, tree, &version, err, errsize) != 0)
+		return EXIT_ENV;
+	return cannot(&sp, tree, version, err, errsize) ? EXIT_USAGE : 0;
 }
 
 static void close_log(void *arg)

@@ -39,6 +39,12 @@ struct stub {
 	char     ended[96];       /* how it ended, once stub_gone() saw it */
 };
 
+/* Before a run: the words, the tree in cache (rootfs/SUITE-resolved)
+ * and whether its systemd can switch that way.  0; EXIT_USAGE (bad words,
+ * or a reload that systemd cannot do) or EXIT_ENV (no tree) with err. */
+int stub_preflight(const char *words, const char *cache, char *err,
+                   size_t errsize);
+
 /* Start resolved from tree with upstream old_addr and wait until it
  * listens on 127.0.0.53:53; undos go on d.  Called in the case's
  * network namespace, with the capture already running. */

@@ -67,15 +67,17 @@ fi
 
 if [ -s "$cache/rootfs/bookworm-resolved/.whichns-stamp" ]; then
 	stub_case bookworm resolved:bookworm restart
-	# systemd 252 has no reload: SIGHUP ends it.  Refused, never faked.
+	# systemd 252 has no reload: SIGHUP ends it.  Refused before the run,
+	# never faked.
 	"$W" exec -q --results "$tmp/b-reload" --stub resolved:bookworm/reload \
 		--window 1s -- "$top/$B/repro/getip" -i 100 hat.com >/dev/null 2>"$tmp/b-reload.err"
-	is "$?" 1 "bookworm/reload: refused (exit 1)"
-	field "$tmp"/b-reload/latest-exec/001-exec/result.txt error |
-		grep -q 'systemd 252.*cannot reload.*use /restart'
+	is "$?" 2 "bookworm/reload: refused (exit 2)"
+	grep -q 'systemd 252.*cannot reload.*use /restart' "$tmp/b-reload.err"
 	ok $? "bookworm/reload: says systemd 252 cannot reload and to use /restart"
+	[ ! -e "$tmp/b-reload" ]
+	ok $? "bookworm/reload: no run folder"
 else
-	skip "no bookworm-resolved tree in $cache/rootfs (scripts/mkrootfs.sh bookworm-resolved)" 12
+	skip "no bookworm-resolved tree in $cache/rootfs (scripts/mkrootfs.sh bookworm-resolved)" 13
 fi
 
 # Bad words: one line naming them, exit 2, before anything runs.
@@ -83,6 +85,13 @@ fi
 is "$?" 2 "--stub resolved:sid: bad usage (exit 2)"
 grep -q "stub 'resolved:sid': unknown suite" "$tmp/bad.err"
 ok $? "--stub resolved:sid: names the word and what is wrong"
+
+# A tree not built: the environment (exit 3), with the command that builds it.
+mkdir "$tmp/empty"
+"$W" exec --cache "$tmp/empty" --results "$tmp/no-tree" --stub resolved -- /bin/true >/dev/null 2>"$tmp/no-tree.err"
+is "$?" 3 "--stub without its tree: exit 3"
+grep -q "no systemd-resolved tree at $tmp/empty/rootfs/trixie-resolved.*scripts/mkrootfs.sh trixie-resolved" "$tmp/no-tree.err"
+ok $? "--stub without its tree: names the tree and the command that builds it"
 
 "$W" exec --stub resolved --nscd -- /bin/true >/dev/null 2>"$tmp/nscd.err"
 is "$?" 2 "--stub with --nscd: bad usage (exit 2)"
