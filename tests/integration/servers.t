@@ -5,6 +5,7 @@
 # list the addresses), and each state from the switch on (down, refused,
 # servfail, slow) as the capture shows it.  Every check of the wire reads
 # capture.pcap with tshark, not whichns's own counts.
+# shellcheck disable=SC2016  # the awk conditions are single-quoted on purpose
 . "$(dirname "$0")/lib.sh"
 need_root_and_namespaces
 if ! command -v tshark >/dev/null; then
