@@ -14,8 +14,9 @@
  * - on each side, failed and timed lookups are at most the lookups, and
  *   median <= p95 <= max when some were timed, all -1 when none was;
  * - measured exactly when some lookup was timed, and then a recovery
- *   other than "not measured"; recovered_ms >= 0 exactly when recovered;
- *   slow lookups after the switch at most the lookups after it;
+ *   other than "not measured"; recovered_ms >= 0 exactly when recovered,
+ *   and then a good run of IMPACT_RUN_MIN at least; slow lookups and
+ *   the good run after the switch at most the lookups after it;
  * - impact_parse_line answers -1, 0 or 1, and with 1 a start between
  *   1e9 and 1e10 and a duration of -1 or 0 to 1e7 ms;
  * - impact_summary is one line.
@@ -102,6 +103,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	           impact_recovery_name(whole.recovery), whole.recovered_ms);
 	FUZZ_CHECK(whole.slow_after <= whole.after.lookups, "%u slow of %u",
 	           whole.slow_after, whole.after.lookups);
+	FUZZ_CHECK(whole.good_run <= whole.after.lookups &&
+	           (whole.recovery != IMP_RECOVERED ||
+	            whole.good_run >= IMPACT_RUN_MIN),
+	           "good run %u of %u, recovery %s", whole.good_run,
+	           whole.after.lookups, impact_recovery_name(whole.recovery));
 
 	char words[512];
 	impact_summary(&whole, words, sizeof words);

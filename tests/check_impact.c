@@ -132,10 +132,44 @@ START_TEST(test_no_before)
 	char text[4096] = "";
 	add(text, sizeof text, SW + 0.1, "ok", 150);
 	add(text, sizeof text, SW + 0.3, "ok", 20);
+	add(text, sizeof text, SW + 0.4, "ok", 99);
+	add(text, sizeof text, SW + 0.5, "ok", 1);
 	struct app_impact a = run(text, SW, -1);
 	ck_assert_double_eq_tol(a.slow_bound_ms, IMPACT_SLOW_MARGIN_MS, 1e-9);
 	ck_assert_int_eq(a.recovery, IMP_RECOVERED);
 	ck_assert_double_eq_tol(a.recovered_ms, 300, 1e-3);
+	ck_assert_uint_eq(a.good_run, 3);
+}
+END_TEST
+
+/* rotate over a dead server: every other lookup pays the timeout; the
+ * window ending on a good one is no recovery. */
+START_TEST(test_alternating)
+{
+	char text[4096] = "";
+	add(text, sizeof text, T0, "ok", 1);
+	for (int i = 0; i < 4; i++) {
+		add(text, sizeof text, SW + 0.2 + 5.2 * i, "ok", 1);
+		add(text, sizeof text, SW + 0.4 + 5.2 * i, "ok", 5004);
+	}
+	add(text, sizeof text, SW + 21, "ok", 1);
+	add(text, sizeof text, SW + 21.2, "ok", 2);
+	struct app_impact a = run(text, SW, -1);
+	ck_assert_int_eq(a.recovery, IMP_UNSETTLED);
+	ck_assert_uint_eq(a.good_run, 2);
+	ck_assert_double_eq(a.recovered_ms, -1);
+	ck_assert_uint_eq(a.slow_after, 4);
+	char buf[512];
+	ck_assert_str_eq(impact_summary(&a, buf, sizeof buf), "not settled by "
+	                 "the window's end: only the last 2 lookups were good (3 "
+	                 "needed), after 0 of 10 failed and 4 slow (median 1.0 ms, "
+	                 "max 5004.0 ms; before: median 1.0 ms, p95 1.0 ms)");
+	/* One more good one: recovered, from the first of the three. */
+	add(text, sizeof text, SW + 21.4, "ok", 1);
+	a = run(text, SW, -1);
+	ck_assert_int_eq(a.recovery, IMP_RECOVERED);
+	ck_assert_double_eq_tol(a.recovered_ms, 21000, 1e-3);
+	ck_assert_uint_eq(a.good_run, 3);
 }
 END_TEST
 
@@ -145,7 +179,9 @@ START_TEST(test_out_of_order)
 	char text[4096] = "";
 	add(text, sizeof text, T0, "ok", 1);
 	add(text, sizeof text, SW + 2, "ok", 1);
+	add(text, sizeof text, SW + 4, "ok", 1);
 	add(text, sizeof text, SW + 1, "EAI_AGAIN", 1);
+	add(text, sizeof text, SW + 3, "ok", 1);
 	struct app_impact a = run(text, SW, -1);
 	ck_assert_int_eq(a.recovery, IMP_RECOVERED);
 	ck_assert_double_eq_tol(a.recovered_ms, 2000, 1e-3);
@@ -159,6 +195,8 @@ START_TEST(test_pieces)
 	add(text, sizeof text, T0, "ok", 4);
 	add(text, sizeof text, SW + 1, "NXDOMAIN", 2);
 	add(text, sizeof text, SW + 2, "ok", 1);
+	add(text, sizeof text, SW + 3, "ok", 1);
+	add(text, sizeof text, SW + 4, "ok", 1);
 	struct impact_reader r;
 	struct app_impact a, b = run(text, SW, -1);
 	impact_reader_init(&r, SW, -1);
@@ -167,7 +205,7 @@ START_TEST(test_pieces)
 	ck_assert_int_eq(impact_reader_finish(&r, &a), 0);
 	impact_reader_free(&r);
 	ck_assert_uint_eq(a.before.lookups, b.before.lookups);
-	ck_assert_uint_eq(a.after.lookups, 2);
+	ck_assert_uint_eq(a.after.lookups, 4);
 	ck_assert_uint_eq(a.after.failed, 1);
 	ck_assert_uint_eq(b.after.failed, 1);
 	ck_assert_double_eq(a.before.median_ms, b.before.median_ms);
@@ -291,7 +329,7 @@ END_TEST
 
 START_TEST(test_names)
 {
-	for (int i = IMP_NOT_MEASURED; i <= IMP_NO_SWITCH; i++) {
+	for (int i = IMP_NOT_MEASURED; i <= IMP_UNSETTLED; i++) {
 		enum impact_recovery r;
 		ck_assert_int_eq(impact_recovery_parse(impact_recovery_name(i), &r), 0);
 		ck_assert_int_eq(r, i);
@@ -312,6 +350,7 @@ Suite *impact_suite(void)
 	tcase_add_test(core, test_none_after);
 	tcase_add_test(core, test_no_switch);
 	tcase_add_test(core, test_no_before);
+	tcase_add_test(core, test_alternating);
 	tcase_add_test(core, test_out_of_order);
 	tcase_add_test(core, test_pieces);
 	tcase_add_test(core, test_names);

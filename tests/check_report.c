@@ -899,6 +899,7 @@ static void servers_impact(struct case_result *c)
 	c->impact.slow_bound_ms = 101.25;
 	c->impact.recovery = IMP_RECOVERED;
 	c->impact.recovered_ms = 5100;
+	c->impact.good_run = 4;
 }
 
 START_TEST(test_servers_impact)
@@ -923,7 +924,7 @@ START_TEST(test_servers_impact)
 	              "\"p95_after_ms\": 5000.500, \"max_after_ms\": 5000.500, "
 	              "\"slow_after\": 1, \"slow_bound_ms\": 101.250, "
 	              "\"recovery\": \"recovered\", \"recovered_ms\": 5100.000, "
-	              "\"bad_lines\": 0},\n");
+	              "\"good_run\": 4, \"bad_lines\": 0},\n");
 	free(got);
 
 	got = render(report_md, &ri, r, 1);

@@ -95,6 +95,7 @@ static const struct kv_field fields[] = {
 	NUM("impact_slow_bound_ms", KV_DBL, impact.slow_bound_ms),
 	NUM("impact_recovery", KV_RECOVERY, impact.recovery),
 	NUM("impact_recovered_ms", KV_DBL, impact.recovered_ms),
+	NUM("impact_good_run", KV_UINT, impact.good_run),
 	NUM("impact_bad_lines", KV_UINT, impact.bad_lines),
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])

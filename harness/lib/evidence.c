@@ -186,9 +186,10 @@ static void impact_section(FILE *f, const struct case_result *r)
 		fprintf(f, "Slow: longer than %.1f ms (%.0f x the p95 before the "
 		        "switch, at least the p95 + %.0f ms); recovered: from the "
 		        "start of the first lookup of the run of good ones (ok, not "
-		        "slow) that lasts to the window's end (doc/design.md, "
-		        "\"Application impact\").\n\n", a->slow_bound_ms,
-		        IMPACT_SLOW_FACTOR, IMPACT_SLOW_MARGIN_MS);
+		        "slow) that lasts to the window's end, %d lookups at least "
+		        "(doc/design.md, \"Application impact\").\n\n",
+		        a->slow_bound_ms, IMPACT_SLOW_FACTOR, IMPACT_SLOW_MARGIN_MS,
+		        IMPACT_RUN_MIN);
 	if (a->bad_lines)
 		fprintf(f, "%u line%s that began like a lookup line did not parse "
 		        "and %s left out.\n\n", a->bad_lines,

@@ -9,7 +9,7 @@
 static const char *const recovery_names[] = {
 	[IMP_NOT_MEASURED] = "not measured", [IMP_NOT_AFFECTED] = "not affected",
 	[IMP_RECOVERED] = "recovered", [IMP_NEVER] = "never",
-	[IMP_NO_SWITCH] = "no switch",
+	[IMP_NO_SWITCH] = "no switch", [IMP_UNSETTLED] = "unsettled",
 };
 #define NRECOVERY (sizeof recovery_names / sizeof recovery_names[0])
 
@@ -262,21 +262,27 @@ static void recovery(struct impact_reader *r, struct app_impact *a)
 	sort_recs(q, r->n[1], true);
 	bool bad = false;
 	double run = -1;
+	unsigned len = 0;
 	for (size_t i = 0; i < r->n[1]; i++) {
 		bool slow = q[i].ms > bound;
 		a->slow_after += q[i].ok && slow;
 		if (q[i].ok && !slow) {
 			if (run < 0)
 				run = q[i].t;
+			len++;
 		} else {
 			bad = true;
 			run = -1;
+			len = 0;
 		}
 	}
+	a->good_run = len;
 	if (r->n[1] == 0 || (bad && run < 0)) {
 		a->recovery = IMP_NEVER;   /* or no lookup finished after it */
 	} else if (!bad) {
 		a->recovery = IMP_NOT_AFFECTED;
+	} else if (len < IMPACT_RUN_MIN) {
+		a->recovery = IMP_UNSETTLED;
 	} else {
 		a->recovery = IMP_RECOVERED;
 		a->recovered_ms = (run - r->t_switch) * 1000.0;
@@ -358,6 +364,13 @@ const char *impact_summary(const struct app_impact *a, char *buf, size_t size)
 		snprintf(buf, size, "not affected: %u lookup%s after the switch, "
 		         "none failed or slow (%s; before: %s)", n, n == 1 ? "" : "s",
 		         after, before);
+		break;
+	case IMP_UNSETTLED:
+		snprintf(buf, size, "not settled by the window's end: only the "
+		         "last %u lookup%s good (%d needed), after %u of %u failed "
+		         "and %u slow (%s; before: %s)", a->good_run,
+		         a->good_run == 1 ? " was" : "s were", IMPACT_RUN_MIN,
+		         failed, n, a->slow_after, after, before);
 		break;
 	case IMP_RECOVERED:
 	case IMP_NEVER:

@@ -26,6 +26,9 @@
  * IMPACT_SLOW_MARGIN_MS). */
 #define IMPACT_SLOW_FACTOR    4.0
 #define IMPACT_SLOW_MARGIN_MS 100.0
+/* A recovery needs a run of at least this many good lookups to the
+ * window's end: one good lookup between slow ones (rotate) is none. */
+#define IMPACT_RUN_MIN        3
 
 enum impact_recovery {
 	IMP_NOT_MEASURED,   /* no lookup line with a duration */
@@ -33,6 +36,8 @@ enum impact_recovery {
 	IMP_RECOVERED,      /* recovered_ms after the switch */
 	IMP_NEVER,          /* the last lookup of the window failed or was slow */
 	IMP_NO_SWITCH,      /* lookups, but no switch to compare with */
+	IMP_UNSETTLED,      /* the window ended on a run of good lookups
+	                     * shorter than IMPACT_RUN_MIN, after bad ones */
 };
 
 /* One side of the switch.  Times in ms; < 0 when there is no timed
@@ -53,6 +58,8 @@ struct app_impact {
 	double   recovered_ms;      /* IMP_RECOVERED: from the switch to the
 	                             * start of the first lookup of the good
 	                             * run that lasts to the window's end */
+	unsigned good_run;          /* the lookups of that run (0: the last
+	                             * one after the switch was not good) */
 	unsigned bad_lines;         /* lines that looked like lookup lines
 	                             * (a number, a tab) but did not parse */
 };
@@ -102,7 +109,8 @@ const char *impact_summary(const struct app_impact *a, char *buf, size_t size);
 
 /* The empty record: not measured, every time unknown. */
 void impact_init(struct app_impact *a);
-/* "not measured", "not affected", "recovered", "never", "no switch". */
+/* "not measured", "not affected", "recovered", "never", "no switch",
+ * "unsettled". */
 const char *impact_recovery_name(enum impact_recovery r);
 /* impact_recovery_name's inverse; -1 when unknown. */
 int  impact_recovery_parse(const char *s, enum impact_recovery *out);

@@ -185,6 +185,7 @@ static void json_impact(FILE *f, const char *sep, const struct case_result *r)
 	json_str(f, ", ", "recovery", impact_recovery_name(a->recovery), false);
 	json_ms(f, ", ", "recovered_ms", a->recovery == IMP_RECOVERED
 	                                 ? a->recovered_ms : -1);
+	json_uint(f, ", ", "good_run", a->good_run);
 	json_uint(f, ", ", "bad_lines", a->bad_lines);
 	fputc('}', f);
 }
