@@ -141,7 +141,9 @@ int serverset_mark_of(const struct serverset *set, unsigned mark);
  * set they are not read (NULL is fine).  Returns the length, or -1 when
  * it does not fit in size, the options are bad, or a set from files has
  * no text.  Any text serverset_from_texts() took renders into SS_TEXT_MAX
- * bytes with any options resolvconf_options_valid() passes.
+ * bytes with any options resolvconf_options_valid() passes (and reads
+ * back as the same set, unless the options line takes it past
+ * SS_CONF_MAX).
  */
 int serverset_render(const struct serverset *set, bool after,
                      const char *old_text, const char *new_text,
