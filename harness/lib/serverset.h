@@ -92,6 +92,9 @@ void serverset_default(struct serverset *set);
  * inet_pton does not, such as 10.1 or 010.0.0.1), it is an error here.
  * glibc and musl query only the first 3 servers of a file (MAXNS); the
  * case still starts every one, so the capture shows which were asked.
+ * musl (src/network/resolvconf.c) differs at the edges: it skips a line
+ * of 256 bytes or more and takes any isspace() byte as a blank; such a
+ * line is read here as glibc reads it.
  * On -1, *set is unchanged.
  */
 int serverset_from_texts(struct serverset *set,
