@@ -366,11 +366,16 @@ const char *impact_summary(const struct app_impact *a, char *buf, size_t size)
 		         after, before);
 		break;
 	case IMP_UNSETTLED:
-		snprintf(buf, size, "not settled by the window's end: only the "
-		         "last %u lookup%s good (%d needed), after %u of %u failed "
-		         "and %u slow (%s; before: %s)", a->good_run,
-		         a->good_run == 1 ? " was" : "s were", IMPACT_RUN_MIN,
-		         failed, n, a->slow_after, after, before);
+		if (a->good_run == 1)
+			snprintf(buf, size, "not settled by the window's end: only "
+			         "the last lookup was good (%d needed)", IMPACT_RUN_MIN);
+		else
+			snprintf(buf, size, "not settled by the window's end: only "
+			         "the last %u lookups were good (%d needed)",
+			         a->good_run, IMPACT_RUN_MIN);
+		size_t m = strlen(buf);
+		snprintf(buf + m, size - m, ", after %u of %u failed and %u slow "
+		         "(%s; before: %s)", failed, n, a->slow_after, after, before);
 		break;
 	case IMP_RECOVERED:
 	case IMP_NEVER:
