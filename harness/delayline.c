@@ -1,11 +1,15 @@
 /*
  * delayline.c - answers DUR late; see delayline.h.
  *
- * Each query gets a slot; its ID is replaced by the slot's number on the
- * way to dnsmasq and put back on the answer, so two clients that picked
- * the same ID (the process and nscd) never get each other's answer.  An
- * answer waits in its slot until its due time (the query's arrival plus
- * the delay); a slot with no answer is freed after SLOT_TTL_S.
+ * UDP: each query gets a slot; its ID is replaced by the slot's number
+ * on the way to dnsmasq and put back on the answer, so two clients that
+ * picked the same ID (the process and nscd) never get each other's
+ * answer.  An answer waits in its slot until its due time (the query's
+ * arrival plus the delay); a slot with no answer is freed after
+ * SLOT_TTL_S past its due time.
+ * TCP: a child per connection, which relays each query of it over a TCP
+ * connection of its own to dnsmasq and writes each answer back when it
+ * is due.
  */
 #include <errno.h>
 #include <grp.h>
@@ -21,12 +25,14 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include "delayline.h"
 
 #define SLOTS      1024
 #define SLOT_TTL_S 30.0
 #define MSG_MAX    4096
 #define LISTEN_MAX 2
+#define TCP_IDLE_MS 10000   /* a TCP client's silence that ends its child */
 
 struct slot {
 	bool     used, answered;
@@ -34,7 +40,7 @@ struct slot {
 	struct sockaddr_storage from;
 	socklen_t fromlen;
 	uint8_t  id[2];                 /* the client's own ID */
-	double   t_in, due;
+	double   due;
 	size_t   len;
 	uint8_t  msg[MSG_MAX];
 };
@@ -51,7 +57,7 @@ static double now_mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int listen_on(const char *addr)
+static int listen_on(const char *addr, int type)
 {
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
@@ -70,12 +76,14 @@ static int listen_on(const char *addr)
 	} else {
 		return -1;
 	}
-	int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int fd = socket(ss.ss_family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
 	if (ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&ss, len) != 0) {
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&ss, len) != 0 ||
+	    (type == SOCK_STREAM && listen(fd, 16) != 0)) {
 		close(fd);
 		return -1;
 	}
@@ -83,11 +91,12 @@ static int listen_on(const char *addr)
 }
 
 /* dnsmasq of this namespace, at 127.0.0.1:53. */
-static int upstream_socket(void)
+static int upstream_socket(int type)
 {
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(53) };
 	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC |
+	                (type == SOCK_DGRAM ? SOCK_NONBLOCK : 0), 0);
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&to, sizeof to) != 0) {
 		close(fd);
 		return -1;
@@ -123,14 +132,13 @@ static void take_query(int fd, int up, unsigned delay_ms)
 	for (unsigned k = 0; k < SLOTS; k++) {
 		unsigned i = (next + k) % SLOTS;
 		struct slot *s = &slots[i];
-		if (s->used && t - s->t_in < SLOT_TTL_S)
+		if (s->used && t < s->due + SLOT_TTL_S)
 			continue;
 		*s = tmp;
 		s->used = true;
 		s->answered = false;
 		s->fd = fd;
 		s->len = (size_t)n;
-		s->t_in = t;
 		s->due = t + (armed ? delay_ms / 1000.0 : 0);
 		memcpy(s->id, s->msg, 2);
 		s->msg[0] = (uint8_t)(i >> 8);
@@ -178,23 +186,105 @@ static int send_due(void)
 	return next < 0 ? -1 : (int)((next - t) * 1000) + 1;
 }
 
+/* Exactly n bytes of fd, waiting at most TCP_IDLE_MS for each part: 0,
+ * or -1 at its end, an error or the wait's end. */
+static int read_full(int fd, uint8_t *buf, size_t n)
+{
+	for (size_t got = 0; got < n; ) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int ready = poll(&p, 1, TCP_IDLE_MS);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		ssize_t r = ready > 0 ? read(fd, buf + got, n - got) : -1;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+static int write_full(int fd, const uint8_t *buf, size_t n)
+{
+	for (size_t done = 0; done < n; ) {
+		ssize_t w = write(fd, buf + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+/* One TCP client, in a child of its own: each query (two bytes of
+ * length, then the message) on to dnsmasq over a connection of the
+ * child's own, each answer back when it is due.  Never returns. */
+static void tcp_client(int fd, unsigned delay_ms)
+{
+	static uint8_t msg[2 + 65535];
+	int up = upstream_socket(SOCK_STREAM);
+	for (;;) {
+		if (up < 0 || read_full(fd, msg, 2) != 0)
+			_exit(0);
+		size_t len = (size_t)msg[0] << 8 | msg[1];
+		if (len < 12 || read_full(fd, msg + 2, len) != 0)
+			_exit(0);
+		double due = now_mono() + (armed ? delay_ms / 1000.0 : 0);
+		if (write_full(up, msg, len + 2) != 0 || read_full(up, msg, 2) != 0)
+			_exit(0);
+		len = (size_t)msg[0] << 8 | msg[1];
+		if (read_full(up, msg + 2, len) != 0)
+			_exit(0);
+		double wait = due - now_mono();
+		if (wait > 0) {
+			struct timespec ts = { (time_t)wait,
+			                       (long)((wait - (double)(time_t)wait) * 1e9) };
+			while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+				;
+		}
+		if (write_full(fd, msg, len + 2) != 0)
+			_exit(0);
+	}
+}
+
+/* A TCP connection to the server: a child of its own, reaped by the
+ * kernel (SA_NOCLDWAIT). */
+static void take_connection(int lfd, unsigned delay_ms)
+{
+	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	pid_t pid = fork();
+	if (pid == 0)
+		tcp_client(fd, delay_ms);
+	close(fd);
+}
+
 void delayline_run(const char *const *addrs, size_t naddrs,
                    unsigned delay_ms, const char *user, const char *group)
 {
-	struct pollfd pfd[LISTEN_MAX + 1];
-	size_t n = 0;
+	/* UDP listeners, then TCP ones, then the socket to dnsmasq */
+	struct pollfd pfd[2 * LISTEN_MAX + 1];
+	size_t n = 0, nudp;
 	struct sigaction sa = { .sa_handler = on_arm };
+	struct sigaction sc = { .sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT };
 	sigaction(SIGUSR1, &sa, NULL);
-	for (size_t i = 0; i < naddrs && n < LISTEN_MAX; i++) {
-		pfd[n].fd = listen_on(addrs[i]);
+	sigaction(SIGCHLD, &sc, NULL);
+	if (naddrs > LISTEN_MAX)
+		naddrs = LISTEN_MAX;
+	for (size_t i = 0; i < 2 * naddrs; i++) {
+		int type = i < naddrs ? SOCK_DGRAM : SOCK_STREAM;
+		pfd[n].fd = listen_on(addrs[i % naddrs], type);
 		if (pfd[n].fd < 0) {
-			fprintf(stderr, "delayline: cannot listen on %s port 53: %s\n",
-			        addrs[i], strerror(errno));
+			fprintf(stderr, "delayline: cannot listen on %s port 53 (%s): "
+			        "%s\n", addrs[i % naddrs], type == SOCK_DGRAM ? "UDP" :
+			        "TCP", strerror(errno));
 			_exit(3);
 		}
 		pfd[n++].events = POLLIN;
 	}
-	pfd[n].fd = upstream_socket();
+	nudp = naddrs;
+	pfd[n].fd = upstream_socket(SOCK_DGRAM);
 	pfd[n].events = POLLIN;
 	if (pfd[n].fd < 0) {
 		fprintf(stderr, "delayline: no socket to dnsmasq: %s\n", strerror(errno));
@@ -206,8 +296,10 @@ void delayline_run(const char *const *addrs, size_t naddrs,
 		if (poll(pfd, n + 1, wait) < 0 && errno != EINTR)
 			_exit(3);
 		for (size_t i = 0; i < n; i++)
-			if (pfd[i].revents & POLLIN)
+			if ((pfd[i].revents & POLLIN) && i < nudp)
 				take_query(pfd[i].fd, pfd[n].fd, delay_ms);
+			else if (pfd[i].revents & POLLIN)
+				take_connection(pfd[i].fd, delay_ms);
 		if (pfd[n].revents & POLLIN)
 			take_answer(pfd[n].fd);
 	}

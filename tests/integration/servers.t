@@ -34,20 +34,21 @@ run() {
 }
 
 # Every DNS message of the capture, one a line: EPOCH SRC DST QR RCODE
-# RESPONSE-TIME FIRST-A (QR 1 for a response; "-" for an empty field).
+# RESPONSE-TIME FIRST-A PROTO (QR 1 for a response; "-" for an empty
+# field; PROTO udp or tcp).
 msgs() {
 	tshark -r "$d/capture.pcap" -Y dns -T fields -E separator=/t \
 	    -e frame.time_epoch -e ip.src -e ipv6.src -e ip.dst -e ipv6.dst \
 	    -e dns.flags.response -e dns.flags.rcode -e dns.time -e dns.a \
-	    2>/dev/null |
+	    -e tcp.srcport 2>/dev/null |
 	awk -F'\t' '{ qr = ($6 == "1" || $6 == "True") ? 1 : 0; split($9, a, ",")
-	              printf "%s %s %s %d %s %s %s\n", $1, $2 $3, $4 $5, qr,
+	              printf "%s %s %s %d %s %s %s %s\n", $1, $2 $3, $4 $5, qr,
 	                     $7 == "" ? "-" : $7, $8 == "" ? "-" : $8,
-	                     a[1] == "" ? "-" : a[1] }'
+	                     a[1] == "" ? "-" : a[1], $10 == "" ? "udp" : "tcp" }'
 }
 # count AWK-CONDITION: messages of msgs matching it ($1 epoch, $2 src,
-# $3 dst, $4 qr, $5 rcode, $6 response time, $7 first A; sw is the
-# switch time).
+# $3 dst, $4 qr, $5 rcode, $6 response time, $7 first A, $8 udp or tcp;
+# sw is the switch time).
 count() { msgs | awk -v sw="$sw" "$1 { n++ } END { print n + 0 }"; }
 
 # 1. Three nameservers before (IPv4, IPv6, IPv4; search; rotate) and a
@@ -112,6 +113,10 @@ run slow "$b2" "$a2" --server 198.51.100.20=slow:400ms --window 2s
 is "$(count "$new && (\$6 == \"-\" || \$6 < 0.4)")" 0 "slow: ... every answer at least 400 ms after its query"
 is "$(count "$new && \$7 != \"203.0.113.205\"")" 0 "slow: ... with the server's own data (mark 205)"
 is "$(count '$2 == "198.51.100.10" && $4 == 1 && $6 >= 0.4')" 0 "slow: the old server's answers were not delayed"
+
+run slowtcp "$b2" "$a2" --server 198.51.100.20=slow:400ms --options use-vc --window 2s
+[ "$(count "$new && \$8 == \"tcp\"")" -gt 0 ]; ok $? "slow over TCP (use-vc): 198.51.100.20 answers after the switch"
+is "$(count "$new && (\$6 == \"-\" || \$6 < 0.4)")" 0 "slow over TCP: ... every answer at least 400 ms after its query"
 
 # A state on an address that is no server: one line, exit 2.
 expect 2 "198.51.100.99" "a state for no server" -- "$W" exec --before-conf "$res/down.before" \
