@@ -319,6 +319,8 @@ static int case_init(struct case_state *c, const struct case_spec *spec,
 		snprintf(c->err, c->errsize, "out of memory");
 		return -1;
 	}
+	/* Queries and answers are the set's servers', by address and mark. */
+	observe_set_servers(&c->ob, c->set);
 	return 0;
 }
 
