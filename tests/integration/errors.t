@@ -20,7 +20,7 @@ expect 2 "probe 'nosuchprobe'.*not found" "unknown probe" -- "$W" run "$tmp/prob
 # known names): exec checks it up front exactly as run does (one check,
 # one message), before any run folder exists.
 printf 'probe getip\n' >"$tmp/getip.scn"
-known="host, musl, bullseye, bookworm, trixie, sid or bookworm-zoo"
+known="host, musl, bullseye, bookworm, trixie, sid, bookworm-zoo, bookworm-resolved or trixie-resolved"
 expect 2 "^whichns: unknown C library 'nonexistent' .*: expected $known\$" "run --libc nonexistent" -- \
 	"$W" run --results "$tmp/rl" --libc nonexistent "$tmp/getip.scn"
 is "$(wc -l <"$tmp/err")" 1 "run --libc nonexistent: one line"
