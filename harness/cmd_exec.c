@@ -53,7 +53,7 @@ static const char exec_help[] =
 "  --libc L            host (default); musl: COMMAND is a musl program, run\n"
 "                      on the host's tree (it brings its own C library); or\n"
 "                      a root filesystem (bullseye, bookworm, trixie, sid,\n"
-"                      bookworm-zoo):\n"
+"                      bookworm-zoo, bookworm-resolved, trixie-resolved):\n"
 "                      that tree is COMMAND's /, and COMMAND is looked up\n"
 "                      in it.  Another name is bad usage (exit 2); a suite\n"
 "                      not built yet exits 3 (scripts/mkrootfs.sh SUITE)\n"

@@ -14,10 +14,12 @@ static int libc_where(const struct libc_paths *p, const char *libc,
 
 /* The C libraries a case can run on: the host's, musl, and the Debian
  * suites scripts/mkrootfs.sh builds (its SUITES, then its EXTRA_SUITES:
- * bookworm-zoo, the zoo's daemons on bookworm).  errors.t checks that
- * the lists agree. */
+ * bookworm-zoo, the zoo's daemons on bookworm; bookworm-resolved and
+ * trixie-resolved, with systemd-resolved for exec --stub).  errors.t
+ * checks that the lists agree. */
 static const char *const known[] = {
 	"host", "musl", "bullseye", "bookworm", "trixie", "sid", "bookworm-zoo",
+	"bookworm-resolved", "trixie-resolved",
 };
 #define NKNOWN (sizeof known / sizeof known[0])
 
