@@ -118,6 +118,27 @@ run slowtcp "$b2" "$a2" --server 198.51.100.20=slow:400ms --options use-vc --win
 [ "$(count "$new && \$8 == \"tcp\"")" -gt 0 ]; ok $? "slow over TCP (use-vc): 198.51.100.20 answers after the switch"
 is "$(count "$new && (\$6 == \"-\" || \$6 < 0.4)")" 0 "slow over TCP: ... every answer at least 400 ms after its query"
 
+# SIGINT while a server is stopped (down): every dnsmasq, the stopped
+# one too, ends with the run.
+printf '%b' "$b2" >"$res/int.before"; printf '%b' "$a2" >"$res/int.after"
+"$W" exec -q --results "$res/int" --before-conf "$res/int.before" --after-conf "$res/int.after" \
+    --server 198.51.100.20=down --interval 100ms --window 30s \
+    -- "$top/$B/repro/getip" -i 100 hat.com >/dev/null 2>&1 &
+pid=$!
+stopped=""
+for _ in $(seq 100); do   # until the switch has stopped the new server
+	for p in $(pgrep -f "$res/int/.*/dnsmasq-s3.log"); do
+		[[ "$(ps -o stat= -p "$p")" == T* ]] && stopped=$p
+	done
+	[ -n "$stopped" ] && break
+	sleep 0.1
+done
+[ -n "$stopped" ]; ok $? "down: the new server's dnsmasq is stopped after the switch (pid $stopped)"
+kill -INT "$pid"
+wait "$pid"
+is "$?" 130 "SIGINT with a stopped server: exit status 130"
+is "$(leftovers)" "" "SIGINT with a stopped server: nothing left behind"
+
 # A state on an address that is no server: one line, exit 2.
 expect 2 "198.51.100.99" "a state for no server" -- "$W" exec --before-conf "$res/down.before" \
     --after-conf "$res/down.after" --server 198.51.100.99=down -- /bin/true
