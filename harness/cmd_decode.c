@@ -9,8 +9,9 @@
  * decode's outputs.
  * Never: keeps a record per message.  Each message is decoded, written
  * and forgotten; only the queries (40 bytes each, with when each was
- * answered) are kept, and only when a verdict is asked for, so millions
- * of packets cost little memory.
+ * answered) are kept, and only when a verdict is asked for (then twice:
+ * for the verdict, and by server for each server's counts, as a case's
+ * serverN lines), so millions of packets cost little memory.
  *
  * The verdict is decided as a case decides it (events_note_message() on
  * each message, then verdict_from_queries(): the same lookups and
@@ -19,8 +20,8 @@
  * out, so the wire verdict is what decode gives.  With --case DIR the
  * case's result.txt tells what the file cannot: the switch, the window's
  * end, the --only type, when the fresh process started, the servers and
- * the files that list them, and the packets the capture lost, so a case's own folder decodes to the case's verdict;
- * and its picture draws nscd's queries apart, as the case's does (a
+ * the files that list them, and the packets the capture lost, so a
+ * case's own folder decodes to the case's verdict; and its picture draws nscd's queries apart, as the case's does (a
  * case's nscd has an address of its own; a capture from elsewhere has no
  * sender decode could name).  Paths (paths.h) are not decided here:
  * paths_decide() takes every message in memory, which decode never keeps.
@@ -45,6 +46,7 @@
 #include "flow.h"
 #include "exitcodes.h"
 #include "runfolder.h"
+#include "servercount.h"
 #include "timeline.h"
 #include "wnconst.h"
 
@@ -167,6 +169,11 @@ struct decoder {
 	int    link_ok;             /* the last link type found readable */
 	/* Reused for every message: no allocation in the loop. */
 	struct wn_event ev;
+	/* With a verdict: each server's counts, as a case's serverN lines. */
+	bool   counting;
+	struct servercount sc;
+	struct sc_server servers[SS_MAX];
+	int    nservers;
 };
 
 #define usage_error(...) cli_usage_error(usage_text, __VA_ARGS__)
@@ -564,6 +571,9 @@ static void on_event(struct decoder *d, const struct wn_event *e)
 
 	d->st.messages++;
 	(e->qr ? d->st.responses : d->st.queries)[e->server]++;
+	/* The fresh process's queries are left out, as from the verdict. */
+	if (d->counting && (e->qr || !o->freshed || e->t < o->t_fresh))
+		servercount_event(&d->sc, e);
 	if (d->tsv)
 		events_tsv(d->tsv, e, rel);
 	if (d->json)
@@ -785,6 +795,8 @@ static void write_summary(FILE *f, const struct decoder *d,
 		fputs("note\tqueries were out of time order in the file; sorted "
 		      "by time for the verdict\n", f);
 	caseres_write_wire(f, vr);   /* the same keys and forms as result.txt */
+	if (d->nservers > 0)
+		caseres_write_servers(f, d->servers, (size_t)d->nservers);
 }
 
 static FILE *open_out(const char *dir, const char *name, char *path, size_t size)
@@ -949,6 +961,12 @@ static int decode_finish(struct decoder *d, struct outdir *od)
 		fprintf(stderr, "whichns: warning: --switch %.6f is outside the "
 		        "capture (%.6f to %.6f)\n", o->t_switch, d->st.t_first,
 		        d->st.t_last);
+	if (d->counting && (d->nservers = servercount_finish(&d->sc,
+	                                                     d->servers)) < 0)
+		d->oom = true;
+	/* A capture does not say how a server behaved: no state. */
+	for (int i = 0; i < d->nservers; i++)
+		d->servers[i].state[0] = '\0';
 	if (d->oom || (o->switched && verdict_from_queries(d->q, d->nq,
 	                                  !d->st.out_of_order, &in, &vr) != 0)) {
 		fprintf(stderr, "whichns: out of memory keeping %zu queries\n", d->nq);
@@ -1008,6 +1026,11 @@ int cmd_decode(int argc, char **argv)
 		fprintf(stderr, "whichns: out of memory\n");
 		rc = EXIT_ENV;
 	} else if ((rc = outputs_open(&d, &od)) == 0) {
+		if (o.switched) {
+			struct sc_window w = { true, o.t_switch,
+			                       o.windowed ? o.t_end : -1, o.only_qtype };
+			d.counting = servercount_init(&d.sc, &o.servers, &w) == 0;
+		}
 		int read_rc = read_packets(&d, &cf, &cb);
 		rc = decode_finish(&d, &od);
 		if (rc == EXIT_OK)
@@ -1015,6 +1038,8 @@ int cmd_decode(int argc, char **argv)
 	}
 	capture_unload(&cb);
 	flow_free(d.flow);
+	if (d.counting)
+		servercount_free(&d.sc);
 	free(d.tl);
 	free(d.q);
 	return rc;

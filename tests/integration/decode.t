@@ -320,7 +320,7 @@ sw=$("$G" -n 100 -l raw -o "$c4" | cut -f2)
 printf '# the old one\nsearch hat.com\nnameserver 198.51.100.10\nnameserver 2001:db8:100::10 # v6\noptions rotate timeout:1\n' >"$tmp/before.conf"
 printf 'nameserver 198.51.100.20\nnameserver\t2001:db8:100::10' >"$tmp/after.conf"   # no final newline
 if ! have_tshark; then
-	skip "several servers: $no_tshark (mergecap)" 9
+	skip "several servers: $no_tshark (mergecap)" 13
 else
 	mergecap -F pcap -w "$cm" "$c4" "$c6"
 	"$W" decode --before-conf "$tmp/before.conf" --after-conf "$tmp/after.conf" --switch "$sw" "$cm" >"$tmp/out" 2>"$tmp/sum"
@@ -337,6 +337,16 @@ else
 	is "$(field "$tmp/sum" verdict) $(field "$tmp/sum" queries_old_after) $(field "$tmp/sum" queries_new_after)" \
 		"FOLLOWED 0 $(q "ip.dst == 198.51.100.20 && frame.time_epoch >= $sw")" \
 		"the verdict counts the old and new servers, not the kept one"
+	# Each server's line, as a case's result.txt has them: its queries
+	# before and after the switch, recounted by tshark.
+	is "$(field "$tmp/sum" servers)" 3 "three servers, each with its line"
+	for k in 1 2 3; do
+		line=$(field "$tmp/sum" "server$k") a=${line%% *}
+		case $a in *:*) dst="ipv6.dst == $a" ;; *) dst="ip.dst == $a" ;; esac
+		is "$(echo "$line" | grep -oE ' (before|after)=[0-9]+' | tr -d '\n')" \
+			" before=$(q "$dst && frame.time_epoch < $sw") after=$(q "$dst && frame.time_epoch >= $sw")" \
+			"server$k ($a): its queries before and after the switch as tshark counts them"
+	done
 	is "$(awk -F'\t' 'NR > 1 && $3 == "kept"' "$tmp/out" | wc -l)" \
 		"$(tshark -r "$cm" -Y 'ipv6.addr == 2001:db8:100::10 && dns' 2>/dev/null | wc -l)" \
 		"the timeline says kept for each message to or from the kept server"
@@ -382,9 +392,9 @@ expect 2 "^whichns: --before-conf $tmp/missing.conf: cannot read: No such file o
 # 17. decode --case of a case made from a resolv.conf pair: the case's
 #     own servers (result.txt's serverN lines), not the default pair.
 if [ "$(id -u)" -ne 0 ] || ! unshare -n -m -p -f true 2>/dev/null; then
-	skip "a real case needs root and namespaces" 3
+	skip "a real case needs root and namespaces" 4
 elif ! have_tshark; then
-	skip "decode --case of a 3-server case: $no_tshark" 3
+	skip "decode --case of a 3-server case: $no_tshark" 4
 else
 	printf 'search hat.com\nnameserver 192.0.2.53\nnameserver 2001:db8::53\n' >"$tmp/cb.conf"
 	printf 'nameserver 198.51.100.53\nnameserver 2001:db8::53\n' >"$tmp/ca.conf"
@@ -399,5 +409,8 @@ else
 	is "$(field "$tmp/sum" queries_old) $(field "$tmp/sum" queries_new) $(field "$tmp/sum" queries_kept)" \
 		"$(q 'ip.dst == 192.0.2.53') $(q 'ip.dst == 198.51.100.53') $(q 'ipv6.dst == 2001:db8::53')" \
 		"... and counts each as tshark does"
+	nostate() { for k in 1 2 3; do field "$1" "server$k" | sed 's/ state=[^ ]*//'; done; }
+	is "$(nostate "$tmp/sum")" "$(nostate "$d/result.txt")" \
+		"... and gives each server the counts the case gave it (its serverN lines, but the state)"
 fi
 done_testing
