@@ -409,8 +409,9 @@ static bool switch_now(struct case_state *c)
 		c->switch_failed = true;
 		return true;
 	}
-	/* Each server's state from now on (topo.h): a signal or a route
-	 * each, microseconds; nothing when every server stays up. */
+	/* Each server's state from now on (topo.h): a route removed per
+	 * address of a server that is not up, well under a millisecond;
+	 * nothing when every server stays up. */
 	double t_states = now_realtime();
 	if (topo_apply_states(c->srv, c->nsrv, c->err, c->errsize) != 0) {
 		c->switch_failed = true;

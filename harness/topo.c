@@ -10,7 +10,8 @@
  * peers: the client reaches each server address through that server's
  * own link, from the client's own address, and nothing else is routed.
  * A twin (a server's stand-in from the switch on) has the same
- * addresses on a link of its own, with routes of a higher metric that
+ * addresses on a link of its own (a down server's has none: see
+ * down_cmds), with routes of a higher metric that
  * nothing uses until the switch removes the server's (topo_apply_states).
  * Neighbours are static: the first ARP request on a fresh veth is sent
  * before the link is active, is dropped, and would cost a one-second
@@ -46,8 +47,7 @@
 #define READY_TIMEOUT_MS 5000
 #define TWIN_METRIC      1024   /* above the links' own (0; IPv6: 256) */
 
-/* Every server at once: signal all, then reap all.  A stopped dnsmasq
- * (state down) ends with its namespace's init like a running one. */
+/* Every server at once: signal all, then reap all. */
 static void servers_stop(void *arg)
 {
 	struct server *srv = arg;
@@ -57,9 +57,8 @@ static void servers_stop(void *arg)
 	for (int i = 0; i < TOPO_MAX; i++) {
 		spawn_stop(srv[i].pid, 500);
 		srv[i].pid = -1;
-		int *fds[] = { &srv[i].errfd, &srv[i].pidfd_dnsmasq,
-		               &srv[i].pidfd_relay };
-		for (size_t k = 0; k < 3; k++) {
+		int *fds[] = { &srv[i].errfd, &srv[i].pidfd_relay };
+		for (size_t k = 0; k < 2; k++) {
 			if (*fds[k] >= 0)
 				close(*fds[k]);
 			*fds[k] = -1;
@@ -71,7 +70,7 @@ size_t topo_plan(struct server *srv, const struct serverset *set)
 {
 	static const struct server none = {
 		.twin = -1, .of = -1, .pid = -1, .errfd = -1,
-		.pidfd_dnsmasq = -1, .pidfd_relay = -1,
+		.pidfd_relay = -1,
 	};
 	size_t n = set->n < SS_MAX ? set->n : SS_MAX, m = n;
 	for (size_t i = 0; i < TOPO_MAX; i++)
@@ -80,8 +79,7 @@ size_t topo_plan(struct server *srv, const struct serverset *set)
 		const struct ss_server *ss = &set->s[i];
 		srv[i].ss = ss;
 		snprintf(srv[i].label, sizeof srv[i].label, "%s", ss->label);
-		if (ss->state == SS_REFUSED || ss->state == SS_SERVFAIL ||
-		    ss->state == SS_SLOW) {
+		if (ss->state != SS_UP) {
 			srv[m] = srv[i];
 			srv[m].of = (int)i;
 			srv[m].kind = ss->state;
@@ -155,6 +153,9 @@ static void server_init(const struct keep *k)
 {
 	int st = 0, code = -1;
 	pid_t p;
+	if (!k->argv[0])   /* a down twin: nothing runs; it ends when killed */
+		for (;;)
+			pause();
 	for (size_t i = 0; i < 3; i++) {
 		if (i < 2 ? !k->argv[i] : !k->nrelay)
 			continue;
@@ -326,6 +327,19 @@ static void build_argv(struct server_argv *a, const struct server *s,
 	}
 }
 
+/*
+ * A down server's twin: a namespace without the server's addresses,
+ * whose every route is a blackhole, and no process but its init.  A
+ * packet for the server arrives on its link and is dropped without a
+ * word: no answer, no ICMP, no TCP reset; a TCP client's SYN goes
+ * unanswered as a switched-off host's would.
+ */
+static const char down_cmds[] =
+	"link set lo up\n"
+	"link set eth0 up\n"
+	"route add blackhole 0.0.0.0/0\n"
+	"route add blackhole ::/0\n";
+
 /* In the server child: never returns. */
 static void server_child(const struct server *s, const struct topo_config *cfg,
                          int ready_w, int go_r)
@@ -347,8 +361,12 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 	const char *addrs[SS_ADDRS_MAX];
 	for (size_t i = 0; i < s->ss->naddrs && i < SS_ADDRS_MAX; i++)
 		addrs[i] = s->ss->addr[i];
-	far_end_cmds(cmds, sizeof cmds, addrs, s->ss->naddrs, s->mac_client);
-	server_routes(cmds, sizeof cmds, s->ss);
+	if (s->kind == SS_DOWN)   /* see down_cmds */
+		snprintf(cmds, sizeof cmds, "%s", down_cmds);
+	else
+		far_end_cmds(cmds, sizeof cmds, addrs, s->ss->naddrs, s->mac_client);
+	if (s->kind != SS_DOWN)
+		server_routes(cmds, sizeof cmds, s->ss);
 	char *ip[] = { (char *)(uintptr_t)cfg->ip, "-batch", "-", NULL };
 	if (spawn_run(ip, cmds, err, sizeof err) != 0) {
 		fprintf(stderr, "ip -batch in the %s server namespace: %s\n",
@@ -360,7 +378,10 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 		        "nor 'nobody' exists (apt-get install dnsmasq-base)\n");
 		_exit(3);
 	}
-	build_argv(&a, s, cfg, &k);
+	if (s->kind == SS_DOWN)
+		k = (struct keep){ .argv = { NULL, NULL } };
+	else
+		build_argv(&a, s, cfg, &k);
 	server_keep(&k);
 }
 
@@ -397,8 +418,8 @@ static int start_one(struct server *s, const struct topo_config *cfg,
 	snprintf(s->log, sizeof s->log, "%s/dnsmasq-%s.log", cfg->casedir, s->label);
 	snprintf(s->errlog, sizeof s->errlog, "%s/dnsmasq-%s.err", cfg->casedir,
 	         s->label);
-	if (write_conf(s, cfg, err, errsize) != 0)
-		return -1;
+	if (s->kind != SS_DOWN && write_conf(s, cfg, err, errsize) != 0)
+		return -1;   /* a down twin runs no dnsmasq: no conf, no log */
 	/* Kept open: the case's mounts may later hide this path (a results
 	 * folder under /tmp), and how dnsmasq ended is written here. */
 	s->errfd = open(s->errlog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -547,8 +568,8 @@ static int wait_ready(struct server *srv, size_t n, bool twins,
 
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < srv[i].ss->naddrs; k++) {
-			if (srv[i].of >= 0 && !twins)
-				continue;
+			if (srv[i].of >= 0 && (!twins || srv[i].kind == SS_DOWN))
+				continue;   /* a down twin answers nothing, by design */
 			p[np].srv = i;
 			pfd[np].fd = probe_open(&p[np], &srv[i], k);
 			pfd[np++].events = POLLIN;
@@ -634,27 +655,21 @@ static bool comm_is(pid_t pid, const char *name)
 	return strcmp(buf, name) == 0;
 }
 
-/* A server's dnsmasq, a slow twin's delay line, as pidfds (a pid could
- * be reused; a pidfd cannot), for the states (topo_apply_states):
- * keeper -> init -> dnsmasq, delay line. */
-static int find_procs(struct server *s, char *err, size_t errsize)
+/* A slow twin's delay line as a pidfd (a pid could be reused; a pidfd
+ * cannot), for topo_apply_states: keeper -> init -> delay line. */
+static int find_relay(struct server *s, char *err, size_t errsize)
 {
 	pid_t init, kid[4];
+	if (s->kind != SS_SLOW)
+		return 0;
 	size_t nk = children(s->pid, &init, 1) == 1 ? children(init, kid, 4) : 0;
-	for (size_t i = 0; i < nk; i++) {
-		int *fd = comm_is(kid[i], "dnsmasq") ? &s->pidfd_dnsmasq :
-		          comm_is(kid[i], "delayline") ? &s->pidfd_relay : NULL;
-		if (fd && *fd < 0)
-			*fd = (int)syscall(SYS_pidfd_open, kid[i], 0);
-	}
-	bool need_dnsmasq = s->of < 0 && s->ss->state == SS_DOWN;
-	bool need_relay = s->kind == SS_SLOW;
-	if ((need_dnsmasq && s->pidfd_dnsmasq < 0) ||
-	    (need_relay && s->pidfd_relay < 0)) {
-		snprintf(err, errsize, "cannot find the %s of the %s server "
-		         "(/proc/%d/task/%d/children): %s", need_relay ? "delay line"
-		         : "dnsmasq", s->label, (int)s->pid, (int)s->pid,
-		         strerror(errno));
+	for (size_t i = 0; i < nk && s->pidfd_relay < 0; i++)
+		if (comm_is(kid[i], "delayline"))
+			s->pidfd_relay = (int)syscall(SYS_pidfd_open, kid[i], 0);
+	if (s->pidfd_relay < 0) {
+		snprintf(err, errsize, "cannot find the delay line of the %s server "
+		         "(/proc/%d/task/%d/children): %s", s->label, (int)s->pid,
+		         (int)s->pid, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -688,7 +703,7 @@ int topo_start(struct server *srv, size_t n, const struct topo_config *cfg,
 	}
 	rc = wait_ready(srv, n, true, err, errsize);
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = find_procs(&srv[i], err, errsize);
+		rc = find_relay(&srv[i], err, errsize);
 out:
 	for (size_t i = 0; i < n; i++)
 		if (go[i] >= 0)
@@ -792,11 +807,6 @@ int topo_apply_states(struct server *srv, size_t n, char *err,
 		struct server *s = &srv[i];
 		if (s->of >= 0 || s->ss->state == SS_UP)
 			continue;
-		if (s->ss->state == SS_DOWN && send_signal(s->pidfd_dnsmasq, SIGSTOP)) {
-			snprintf(err, errsize, "cannot stop the %s server's dnsmasq "
-			         "(state down): %s", s->label, strerror(errno));
-			rc = -1;
-		}
 		if (s->twin < 0)
 			continue;
 		const struct server *t = &srv[s->twin];

@@ -2,9 +2,9 @@
  * topo.h - the network of one case: a client namespace (the caller's own,
  * already unshared) joined by veth links to one network namespace per
  * server of the case's set (lib/serverset.h), each running dnsmasq in
- * the foreground; a server whose state after the switch is refused,
- * servfail or slow has a twin namespace with the same addresses, which
- * answers for it from the switch on; with nscd, a side namespace for
+ * the foreground; a server whose state after the switch is not up has
+ * a twin namespace, reached at the same addresses, which stands in for
+ * it from the switch on; with nscd, a side namespace for
  * it, linked to the client namespace, which forwards its packets.
  *
  * Owns: server, twin and side namespaces, veth links, addresses, routes,
@@ -39,7 +39,6 @@ struct server {
 	char  mac_client[18], mac_server[18]; /* neighbours are static */
 	pid_t pid;            /* the process that keeps dnsmasq (topo.c,
 	                       * server_keep); the namespace dies with it */
-	int   pidfd_dnsmasq;  /* a server's dnsmasq (down stops it) */
 	int   pidfd_relay;    /* a slow twin's delay line (delayline.h) */
 	char  conf[PATH_MAX]; /* dnsmasq-LABEL.conf in the case folder */
 	char  log[PATH_MAX];  /* dnsmasq --log-queries */
@@ -74,12 +73,13 @@ int topo_server_gone(struct server *srv, size_t n);
 const char *topo_addrs(const struct server *s, char *buf, size_t size);
 
 /*
- * The states from the switch on, right after it: down stops the
- * server's dnsmasq (SIGSTOP: queries reach its namespace and get no
- * answer); refused, servfail and slow remove the case's routes to the
- * server's own link, so its addresses are reached through its twin's.
- * Microseconds: a signal and a netlink message per address.  -1 with
- * err when one could not be applied.
+ * The states from the switch on, right after it: for each server that
+ * is not up, remove the case's routes through the server's own link, so
+ * that its addresses are reached through its twin's (down: a blackhole;
+ * refused, servfail: a dnsmasq that answers so; slow: the server's data
+ * behind a delay line, which a signal starts delaying).  An
+ * acknowledged netlink message per address: well under a millisecond.
+ * -1 with err when one could not be applied.
  */
 int topo_apply_states(struct server *srv, size_t n, char *err,
                       size_t errsize);

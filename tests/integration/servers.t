@@ -97,7 +97,14 @@ is "$xs" 0 "down: exit 0"
 [ "$(count '$3 == "198.51.100.20" && $4 == 0 && $1 > sw')" -gt 0 ]
 ok $? "down: queries reach 198.51.100.20 after the switch"
 is "$(count "$new")" 0 "down: ... and get no response"
-is "$(leftovers)" "" "down: the stopped dnsmasq ended with the case (nothing left behind)"
+is "$(leftovers)" "" "down: nothing left behind"
+# Over TCP (use-vc) the client's SYN goes unanswered, as a switched-off
+# host's would: no SYN-ACK, no reset, nothing from the server.
+run downtcp "$b2" "$a2" --server 198.51.100.20=down --options use-vc --window 2s
+syns=$(tshark -r "$d/capture.pcap" -Y 'ip.dst == 198.51.100.20 && tcp.flags.syn == 1' 2>/dev/null | wc -l)
+[ "$syns" -gt 0 ]; ok $? "down over TCP: the client's SYNs reach 198.51.100.20 ($syns)"
+is "$(tshark -r "$d/capture.pcap" -Y 'ip.src == 198.51.100.20' 2>/dev/null | wc -l)" 0 \
+   "down over TCP: ... and nothing comes back (no SYN-ACK, no reset)"
 
 run refused "$b2" "$a2" --server 198.51.100.20=refused --window 1s
 [ "$(count "$new")" -gt 0 ]; ok $? "refused: 198.51.100.20 answers after the switch"
@@ -118,26 +125,26 @@ run slowtcp "$b2" "$a2" --server 198.51.100.20=slow:400ms --options use-vc --win
 [ "$(count "$new && \$8 == \"tcp\"")" -gt 0 ]; ok $? "slow over TCP (use-vc): 198.51.100.20 answers after the switch"
 is "$(count "$new && (\$6 == \"-\" || \$6 < 0.4)")" 0 "slow over TCP: ... every answer at least 400 ms after its query"
 
-# SIGINT while a server is stopped (down): every dnsmasq, the stopped
-# one too, ends with the run.
+# SIGINT while a server is down: every process and namespace of the
+# case, its twin's too, ends with the run.
 printf '%b' "$b2" >"$res/int.before"; printf '%b' "$a2" >"$res/int.after"
 "$W" exec -q --results "$res/int" --before-conf "$res/int.before" --after-conf "$res/int.after" \
     --server 198.51.100.20=down --interval 100ms --window 30s \
     -- "$top/$B/repro/getip" -i 100 hat.com >/dev/null 2>&1 &
 pid=$!
-stopped=""
-for _ in $(seq 100); do   # until the switch has stopped the new server
-	for p in $(pgrep -f "$res/int/.*/dnsmasq-s3.log"); do
-		[[ "$(ps -o stat= -p "$p")" == T* ]] && stopped=$p
-	done
-	[ -n "$stopped" ] && break
+for _ in $(seq 100); do   # until the case is capturing, then past the switch
+	ls "$res"/int/exec-*/001-exec/capture.pcap >/dev/null 2>&1 && break
 	sleep 0.1
 done
-[ -n "$stopped" ]; ok $? "down: the new server's dnsmasq is stopped after the switch (pid $stopped)"
+sleep 3
 kill -INT "$pid"
 wait "$pid"
-is "$?" 130 "SIGINT with a stopped server: exit status 130"
-is "$(leftovers)" "" "SIGINT with a stopped server: nothing left behind"
+is "$?" 130 "SIGINT with a server down: exit status 130"
+d=$(echo "$res"/int/exec-*/001-exec)
+[ "$(tshark -r "$d/capture.pcap" -Y 'ip.dst == 198.51.100.20' 2>/dev/null | wc -l)" -gt 0 ] &&
+[ "$(tshark -r "$d/capture.pcap" -Y 'ip.src == 198.51.100.20' 2>/dev/null | wc -l)" -eq 0 ]
+ok $? "SIGINT: it came after the switch (a query to the down server, unanswered)"
+is "$(leftovers)" "" "SIGINT with a server down: nothing left behind"
 
 # A state on an address that is no server: one line, exit 2.
 expect 2 "198.51.100.99" "a state for no server" -- "$W" exec --before-conf "$res/down.before" \
