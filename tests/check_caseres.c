@@ -227,6 +227,9 @@ START_TEST(test_wire)
 		"queries_other_after\t8\n"
 		"lookups_old_after\t9\n"
 		"lookups_new_after\t10\n"
+		"queries_kept_before\t0\n"
+		"queries_kept_after\t0\n"
+		"lookups_kept_after\t0\n"
 		"first_new_ms\t123.500000\n"
 		"reason\t2 more lookups to the old server, then only the new one\n");
 	/* Each line is the one result.txt has. */
