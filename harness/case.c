@@ -769,7 +769,7 @@ static int decide(struct case_state *c)
 		snprintf(c->err, c->errsize, "out of memory");
 	/* Each server's counts and the application impact, beside the
 	 * verdict (casecount.h). */
-	casecount_fill(r, c->s.servers, c->ob.ev, c->ob.nev, c->s.only_qtype,
+	casecount_fill(r, c->set, c->ob.ev, c->ob.nev, c->s.only_qtype,
 	               c->out, c->s.casedir);
 	r->exit_code = -1;
 	r->exit_signal = 0;
