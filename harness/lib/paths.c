@@ -13,6 +13,7 @@
 #include "dns.h"
 #include "paths.h"
 #include "wnconst.h"
+#include "textfield.h"
 
 static const char *const labels[PS_COUNT] = {
 	[PS_PROCESS] = "process", [PS_NSCD] = "via nscd",
@@ -239,29 +240,10 @@ void paths_format(const struct vd_path *p, char *buf, size_t size)
 	         p->reason);
 }
 
-/* The next space-separated word of *s into buf (size bytes); -1 when
- * there is none, it does not fit, or it holds a control character (a
- * tab would come back from result.txt as a space: another word). */
-static int word(const char **s, char *buf, size_t size)
-{
-	size_t n = strcspn(*s, " ");
-	if (n == 0 || n >= size)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (iscntrl((unsigned char)(*s)[i]))
-			return -1;
-	memcpy(buf, *s, n);
-	buf[n] = '\0';
-	*s += n;
-	if (**s == ' ')
-		(*s)++;
-	return 0;
-}
-
 static int number(const char **s, unsigned *out)
 {
 	char w[16], *end;
-	if (word(s, w, sizeof w) != 0 || w[0] == '-')
+	if (textfield_word(s, w, sizeof w) != 0 || w[0] == '-')
 		return -1;
 	unsigned long v = strtoul(w, &end, 10);
 	if (*end || v > 0xffffffffUL)
@@ -278,10 +260,10 @@ int paths_parse(const char *line, struct vd_path *p)
 	                     &p->queries_new_after, &p->lookups_old_after,
 	                     &p->lookups_new_after };
 	memset(p, 0, sizeof *p);
-	if (word(&line, w, sizeof w) != 0 ||
+	if (textfield_word(&line, w, sizeof w) != 0 ||
 	    (p->sender = paths_sender_parse(w)) == PS_COUNT ||
-	    word(&line, p->types, sizeof p->types) != 0 ||
-	    word(&line, w, sizeof w) != 0)
+	    textfield_word(&line, p->types, sizeof p->types) != 0 ||
+	    textfield_word(&line, w, sizeof w) != 0)
 		return -1;
 	p->v = verdict_parse(w);
 	if (p->v == V_NONE && strcmp(w, "NONE") != 0)
@@ -289,7 +271,7 @@ int paths_parse(const char *line, struct vd_path *p)
 	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
 		if (number(&line, nums[i]) != 0)
 			return -1;
-	if (word(&line, w, sizeof w) != 0)
+	if (textfield_word(&line, w, sizeof w) != 0)
 		return -1;
 	p->first_new_ms = strtod(w, &end);
 	if (*end || !(p->first_new_ms >= -1e9 && p->first_new_ms <= 1e9))

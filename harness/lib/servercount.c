@@ -5,6 +5,7 @@
 #include <string.h>
 #include "servercount.h"
 #include "verdict.h"
+#include "textfield.h"
 
 /* Matching a response to its query looks back this far, as the
  * verdict's vd_note_response() does. */
@@ -238,30 +239,12 @@ void servercount_format(const struct sc_server *s, char *buf, size_t size)
 	         s->no_response);
 }
 
-/* The next space-separated word of *s into buf (size bytes); -1 when
- * there is none, it does not fit, or it holds a control character. */
-static int word(const char **s, char *buf, size_t size)
-{
-	size_t n = strcspn(*s, " ");
-	if (n == 0 || n >= size)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (iscntrl((unsigned char)(*s)[i]))
-			return -1;
-	memcpy(buf, *s, n);
-	buf[n] = '\0';
-	*s += n;
-	if (**s == ' ')
-		(*s)++;
-	return 0;
-}
-
 /* "KEY=VALUE" with this key: the value (in w). */
 static const char *keyed(const char **s, const char *key, char *w,
                          size_t size)
 {
 	size_t k = strlen(key);
-	if (word(s, w, size) != 0 || strncmp(w, key, k) != 0 || w[k] != '=')
+	if (textfield_word(s, w, size) != 0 || strncmp(w, key, k) != 0 || w[k] != '=')
 		return NULL;
 	return w + k + 1;
 }
@@ -300,7 +283,7 @@ int servercount_parse(const char *line, struct sc_server *s)
 		{ "other", &s->other_rcode }, { "none", &s->no_response },
 	};
 	memset(s, 0, sizeof *s);
-	if (word(&line, s->addr, sizeof s->addr) != 0 || strchr(s->addr, '=') ||
+	if (textfield_word(&line, s->addr, sizeof s->addr) != 0 || strchr(s->addr, '=') ||
 	    yes_no(&line, "old", &s->in_old) != 0 ||
 	    yes_no(&line, "new", &s->in_new) != 0 ||
 	    !(v = keyed(&line, "state", w, sizeof w)) || !*v ||
