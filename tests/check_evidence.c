@@ -246,7 +246,9 @@ static const char files_section[] =
 	"- `process.out`, `process.err`: the process's own output\n"
 	"- `processes.tsv`: each process of the tree, its executable and "
 	"C library, and which sent the queries\n"
-	"- `dnsmasq-old.log`, `dnsmasq-new.log`: each server's query log\n"
+	"- `dnsmasq-LABEL.conf`, `dnsmasq-LABEL.log`: each server's data and "
+	"query log (LABEL: old and new, or s1, s2, ... for a server set; "
+	"`-after` for what answers in a server's place from the switch on)\n"
 	"- `resolv.conf.before`, `resolv.conf.after`\n"
 	"- `result.txt`: every number above, one per line\n";
 
