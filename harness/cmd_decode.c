@@ -249,14 +249,27 @@ static int from_confs(struct decode_opts *o)
  * -1: an address that does not read. */
 static int case_servers(struct decode_opts *o, const struct case_result *r)
 {
+	struct serverset *set = &o->servers;
 	for (unsigned i = 0; i < r->nservers && i < SS_MAX; i++) {
 		const struct sc_server *s = &r->servers[i];
 		char addrs[sizeof s->addr], *save = NULL;
 		snprintf(addrs, sizeof addrs, "%s", s->addr);
-		for (char *a = strtok_r(addrs, ",", &save); a;
-		     a = strtok_r(NULL, ",", &save))
-			if (serverset_add(&o->servers, a, s->in_old, s->in_new) != 0)
+		char *a = strtok_r(addrs, ",", &save);
+		struct pkt_addr first;
+		int k;
+		if (!a || serverset_add(set, a, s->in_old, s->in_new) != 0 ||
+		    pkt_addr_parse(a, &first) != 0 ||
+		    (k = serverset_find(set, &first)) < 0)
+			return -1;
+		/* The line's other addresses are the same server's (the
+		 * default pair's IPv6 ones): one server, as the case had. */
+		struct ss_server *one = &set->s[k];
+		while ((a = strtok_r(NULL, ",", &save))) {
+			if (one->naddrs == SS_ADDRS_MAX ||
+			    pkt_addr_parse(a, &one->a[one->naddrs]) != 0)
 				return -1;
+			snprintf(one->addr[one->naddrs++], sizeof one->addr[0], "%s", a);
+		}
 	}
 	return 0;
 }

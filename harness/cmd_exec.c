@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "cli.h"
 #include "commands.h"
 #include "envpolicy.h"
@@ -238,6 +239,15 @@ static int conf_option(bool after, const char *path, struct job *j)
 		fprintf(stderr, "whichns: exec: %s given twice; give one file\n", opt);
 		return EXIT_USAGE;
 	}
+	/* A folder reads as an I/O error and a FIFO blocks for ever: only a
+	 * regular file, or a pipe the shell made for us (<(...), /dev/fd/N). */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !(S_ISFIFO(st.st_mode) && strncmp(path, "/dev/fd/", 8) == 0)) {
+		fprintf(stderr, "whichns: exec: %s %s is not a regular file; "
+		        "expected a resolv.conf file\n", opt, path);
+		return EXIT_USAGE;
+	}
 	char *text = cli_read_file(path, SS_CONF_MAX, &len);
 	if (!text) {
 		fprintf(stderr, "whichns: exec: cannot read %s %s: %s; expected a "
@@ -295,7 +305,7 @@ static int exec_servers(const struct job *j)
 	}
 	for (size_t i = 0; i < j->nstate; i++)
 		if (serverset_set_state(&set, j->state[i], err, sizeof err) != 0) {
-			fprintf(stderr, "whichns: exec: --server %s\n", err);
+			fprintf(stderr, "whichns: exec: --server: %s\n", err);
 			return EXIT_USAGE;
 		}
 	return 0;
@@ -390,6 +400,12 @@ static int exec_command(int argc, char **argv, struct job *j)
 	job_exec_command(j, argv + optind, argv);
 	if (j->nscd && strcmp(j->libc, "musl") == 0) {
 		fprintf(stderr, "whichns: exec: --nscd needs a glibc; musl has no nscd\n");
+		return EXIT_USAGE;
+	}
+	if (j->stub && j->conf_old) {
+		fprintf(stderr, "whichns: exec: --stub and --before-conf/--after-conf "
+		        "do not go together: the stub's upstream servers are the "
+		        "default pair (leave out the files, or --stub)\n");
 		return EXIT_USAGE;
 	}
 	if (j->nscd && j->stub) {

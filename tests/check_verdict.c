@@ -464,7 +464,10 @@ static const struct {
 	  "every lookup after the switch (2) went to a server both files list: "
 	  "that cannot tell which file the process read" },
 	{ "kept-before-only", "k k | n", "INCONCLUSIVE", "2,0,0",
-	  "no query reached the old server before the switch" },
+	  "every query before the switch went to a server both files list: "
+	  "that cannot tell which file the process reads; make that server "
+	  "fail at the switch (exec --server ADDR=down, scenario 'server ADDR "
+	  "down') to see whether it moves to the new file's servers" },
 };
 
 START_TEST(test_kept)

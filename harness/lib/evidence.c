@@ -248,7 +248,9 @@ static void counts_cell(FILE *f, const struct tl_scope *sc,
 		        type_ok ? "" : only);
 		break;
 	default:
-		if (type_ok)
+		if (ev->server == VD_KEPT && type_ok)
+			fputs("no: a server both files list", f);
+		else if (type_ok)
 			fputs("no: after the window", f);
 		else
 			fprintf(f, "no: not %s", only);

@@ -121,8 +121,8 @@ void timeline_init(struct timeline *tl, double t_switch)
 enum tl_row timeline_row(const struct tl_scope *sc, double t,
                          enum vd_server server, bool qr, uint16_t qtype)
 {
-	/* A server both files list is drawn with the others: the verdict
-	 * does not count it. */
+	/* A server both files list is drawn with the others, grey: the
+	 * verdict does not count it. */
 	int base = server == VD_OLD ? TL_OLD_Q : server == VD_NEW ? TL_NEW_Q
 	                                                        : TL_OTHER_Q;
 	bool type_ok = !sc->only_qtype || qtype == sc->only_qtype;
@@ -136,7 +136,7 @@ enum tl_row timeline_row(const struct tl_scope *sc, double t,
 	}
 	if (qr)
 		return (enum tl_row)(base + (type_ok ? TL_OLD_R : TL_OLD_RX));
-	if (!type_ok || (sc->t_end >= 0 && t > sc->t_end))
+	if (!type_ok || (sc->t_end >= 0 && t > sc->t_end) || server == VD_KEPT)
 		return (enum tl_row)(base + TL_OLD_X);
 	return (enum tl_row)base;
 }

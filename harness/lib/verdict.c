@@ -486,8 +486,14 @@ void verdict_decide(const struct vd_input *in, struct vd_result *r)
 		return;
 	}
 	if (!r->queries_old_before && !in->started_after) {
-		snprintf(r->reason, sizeof r->reason,
-		         "no query reached the old server before the switch");
+		snprintf(r->reason, sizeof r->reason, "%s",
+		         r->queries_kept_before
+		         ? "every query before the switch went to a server both "
+		           "files list: that cannot tell which file the process "
+		           "reads; make that server fail at the switch (exec "
+		           "--server ADDR=down, scenario 'server ADDR down') to "
+		           "see whether it moves to the new file's servers"
+		         : "no query reached the old server before the switch");
 		return;
 	}
 	enum verdict wire = decide_wire(in, r);

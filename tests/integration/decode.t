@@ -282,9 +282,9 @@ fi
 is "$?" 2 "decode --case of a folder without result.txt: exit 2"
 head -1 "$tmp/err" | grep -q "^whichns: --case $tmp: cannot read $tmp/result.txt: No such file"; ok $? "... a line naming the file"
 if [ "$(id -u)" -ne 0 ] || ! unshare -n -m -p -f true 2>/dev/null; then
-	skip "a real case needs root and namespaces" 6
+	skip "a real case needs root and namespaces" 7
 elif ! command -v perl >/dev/null; then
-	skip "no perl for the looking-up process" 6
+	skip "no perl for the looking-up process" 7
 else
 	"$W" exec -q --results "$tmp/fr" --options no-reload --only A --window 2s \
 		--fresh 'getent ahostsv4 hat.com; sleep 0.5' --fresh-for 2s -- \
@@ -298,6 +298,10 @@ else
 	is "$(field "$tmp/sum" verdict) $(field "$tmp/sum" late_by) $(field "$tmp/sum" queries_old_before) $(field "$tmp/sum" queries_old_after) $(field "$tmp/sum" queries_new_after)" \
 		"$(field "$r" verdict) $(field "$r" late_by) $(field "$r" queries_old_before) $(field "$r" queries_old_after) $(field "$r" queries_new_after)" \
 		"decode --case gives the case's verdict and counts ($(field "$r" verdict))"
+	# The default pair: two servers of two addresses each, as the case had.
+	is "$(field "$tmp/sum" servers) $(field "$tmp/sum" server1 | cut -d' ' -f1-3,5-)" \
+		"$(field "$r" servers) $(field "$r" server1 | cut -d' ' -f1-3,5-)" \
+		"decode --case keeps the default pair's servers whole (each with both addresses; the state, which a capture cannot show, aside)"
 	is "$(field "$tmp/sum" only) $(field "$tmp/sum" fresh_time) $(field "$tmp/sum" window_end)" \
 		"A $(field "$r" fresh_time) $(field "$r" window_end)" "... from result.txt's only, fresh_time and window_end"
 	# Without --case the fresh process's queries are in the count.

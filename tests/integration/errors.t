@@ -73,10 +73,18 @@ confbad 2 "^whichns: exec: --before-conf without --after-conf" "one file of the 
 	--before-conf "$tmp/good.conf"
 confbad 2 "^whichns: exec: cannot read --after-conf $tmp/nonexistent.conf" "a missing file" \
 	--before-conf "$tmp/good.conf" --after-conf "$tmp/nonexistent.conf"
-confbad 2 "^whichns: exec: --server .*192.0.2.99" "a state for no server" \
+confbad 2 "^whichns: exec: --server: .*192.0.2.99" "a state for no server" \
 	--server 192.0.2.99=down
-confbad 2 "^whichns: exec: --server .*sleepy" "an unknown state" \
+confbad 2 "^whichns: exec: --server: .*sleepy" "an unknown state" \
 	--server 198.51.100.10=sleepy
+mkdir "$tmp/confdir"
+confbad 2 "^whichns: exec: --before-conf $tmp/confdir is not a regular file" "a folder as the file" \
+	--before-conf "$tmp/confdir" --after-conf "$tmp/good.conf"
+mkfifo "$tmp/conffifo"
+confbad 2 "^whichns: exec: --after-conf $tmp/conffifo is not a regular file" "a FIFO as the file (it would block)" \
+	--before-conf "$tmp/good.conf" --after-conf "$tmp/conffifo"
+confbad 2 "^whichns: exec: --stub and --before-conf/--after-conf do not go together" "a stub with a file pair" \
+	--stub resolved --before-conf "$tmp/good.conf" --after-conf "$tmp/good.conf"
 printf 'probe getip\nresolv-before nameserver 192.0.2.1\nresolv-after nameserver 2001:db8::1%%eth0\n' >"$tmp/conf.scn"
 expect 2 "^whichns: $tmp/conf.scn:3: resolv-after" "scenario: a scoped address names the scenario's line" -- \
 	"$W" run --check "$tmp/conf.scn"
