@@ -331,6 +331,44 @@ static int from_case(struct decode_opts *o)
 	return 0;
 }
 
+/* What must hold of the options together, and what they imply: the
+ * case's values, the window's end, the servers.  0, or an exit status
+ * (said). */
+static int check_args(int argc, char **argv, struct decode_opts *o)
+{
+	int rc;
+	if (!o->conf[0] != !o->conf[1])
+		return usage_error("%s without %s: give the resolv.conf before and "
+		                   "after the switch, both", o->conf[0] ?
+		                   "--before-conf" : "--after-conf", o->conf[0] ?
+		                   "--after-conf" : "--before-conf");
+	if (o->conf[0] && o->servers.n)
+		return usage_error("--before-conf/--after-conf and --old/--new both "
+		                   "name the servers: give one or the other");
+	if (optind == argc && !o->casedir)
+		return usage_error("decode needs a capture file (or --case DIR)");
+	if (argc - optind > 1)
+		return usage_error("decode takes one capture file, not %d",
+		                   argc - optind);
+	if ((o->windowed || o->only || o->freshed) && !o->switched &&
+	    !o->casedir)
+		return usage_error("--%s is about the verdict: give --switch TIME "
+		                   "too", o->windowed ? "window" :
+		                   o->only ? "only" : "fresh");
+	o->file = optind < argc ? argv[optind] : NULL;
+	if (o->casedir && (rc = from_case(o)) != 0)
+		return rc;
+	if (o->windowed)
+		o->t_end = o->t_switch + o->window;
+	else if (o->switched && o->t_end > o->t_switch)
+		o->windowed = true;   /* the case's window_end */
+	if (o->conf[0])
+		return from_confs(o);
+	if (!o->servers.n)
+		events_default_servers(&o->servers);
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct decode_opts *o)
 {
 	static const struct option opts[] = {
@@ -416,36 +454,7 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (!o->conf[0] != !o->conf[1])
-		return usage_error("%s without %s: give the resolv.conf before and "
-		                   "after the switch, both", o->conf[0] ?
-		                   "--before-conf" : "--after-conf", o->conf[0] ?
-		                   "--after-conf" : "--before-conf");
-	if (o->conf[0] && o->servers.n)
-		return usage_error("--before-conf/--after-conf and --old/--new both "
-		                   "name the servers: give one or the other");
-	if (optind == argc && !o->casedir)
-		return usage_error("decode needs a capture file (or --case DIR)");
-	if (argc - optind > 1)
-		return usage_error("decode takes one capture file, not %d",
-		                   argc - optind);
-	if ((o->windowed || o->only || o->freshed) && !o->switched &&
-	    !o->casedir)
-		return usage_error("--%s is about the verdict: give --switch TIME "
-		                   "too", o->windowed ? "window" :
-		                   o->only ? "only" : "fresh");
-	o->file = optind < argc ? argv[optind] : NULL;
-	if (o->casedir && (rc = from_case(o)) != 0)
-		return rc;
-	if (o->windowed)
-		o->t_end = o->t_switch + o->window;
-	else if (o->switched && o->t_end > o->t_switch)
-		o->windowed = true;   /* the case's window_end */
-	if (o->conf[0])
-		return from_confs(o);
-	if (!o->servers.n)
-		events_default_servers(&o->servers);
-	return 0;
+	return check_args(argc, argv, o);
 }
 
 /* The file's bytes: mapped when it is a regular file (no copy; like any
