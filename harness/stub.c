@@ -38,9 +38,7 @@
 #define DROPIN_DIR    "/run/systemd/resolved.conf.d"
 #define DROPIN        DROPIN_DIR "/whichns.conf"
 
-static volatile sig_atomic_t keeper_stop, keeper_hup;
-static void on_stop(int sig) { (void)sig; keeper_stop = 1; }
-static void on_hup(int sig) { (void)sig; keeper_hup = 1; }
+#define STOP_MS       500    /* the keeper's grace after SIGTERM */
 
 __attribute__((format(printf, 2, 3)))
 static void say(int fd, const char *fmt, ...)
@@ -136,22 +134,55 @@ static void exec_resolved(const struct stub *st)
 	die("cannot run", RESOLVED);
 }
 
+/*
+ * The keeper and its init take SIGTERM, SIGHUP and SIGCHLD blocked from
+ * their start, one at a time with sigwaitinfo in their loops: a signal
+ * that comes before the loop, or between two of its waits, stays
+ * pending until the loop takes it, where a handler's flag looked at
+ * only after waitpid's EINTR was lost.  Their children start with
+ * nothing blocked (spawn_fork).
+ */
+static void block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
+/* Ends this process by sig, as resolved ended, for stub_gone (returns
+ * when sig's default is not to end). */
+static void end_by(int sig)
+{
+	sigset_t one;
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	signal(sig, SIG_DFL);
+	sigprocmask(SIG_UNBLOCK, &one, NULL);
+	raise(sig);
+}
+
 /* PID 1: reaps, hands SIGHUP on to resolved, ends with its status. */
 static void init_main(const struct stub *st)
 {
-	struct sigaction sa = { .sa_handler = on_hup };
-	sigaction(SIGHUP, &sa, NULL);
+	sigset_t set;
+	block_signals(&set);
 	pid_t d = spawn_fork(), w;
 	if (d == 0)
 		exec_resolved(st);
 	int s = 0, code = d < 0 ? 3 : 0;
-	while (d > 0 && ((w = wait(&s)) > 0 || errno == EINTR)) {
-		if (keeper_hup) {
-			keeper_hup = 0;
+	bool running = d > 0;
+	while (d > 0) {
+		while ((w = waitpid(-1, &s, WNOHANG)) > 0)
+			if (w == d) {
+				code = WIFEXITED(s) ? WEXITSTATUS(s) : 128 + WTERMSIG(s);
+				running = false;
+			}
+		if (w < 0)
+			break;   /* nothing left to reap */
+		if (sigwaitinfo(&set, NULL) == SIGHUP && running)
 			kill(d, SIGHUP);
-		}
-		if (w == d)
-			code = WIFEXITED(s) ? WEXITSTATUS(s) : 128 + WTERMSIG(s);
 	}
 	_exit(code);
 }
@@ -159,9 +190,8 @@ static void init_main(const struct stub *st)
 /* The case's child.  Never returns. */
 static void keeper_main(const struct stub *st)
 {
-	struct sigaction stop = { .sa_handler = on_stop }, hup = { .sa_handler = on_hup };
-	sigaction(SIGTERM, &stop, NULL);
-	sigaction(SIGHUP, &hup, NULL);
+	sigset_t set;
+	block_signals(&set);
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 ||
 	    dup2(st->log_fd, 2) < 0)
@@ -170,24 +200,23 @@ static void keeper_main(const struct stub *st)
 	close_range(3, ~0U, 0);   /* nothing of the case's: its log is 2 */
 	if (unshare(CLONE_NEWPID) != 0)
 		die("unshare(CLONE_NEWPID)", NULL);
-	pid_t init = spawn_fork(), w;
+	pid_t init = spawn_fork();
 	if (init == 0)
 		init_main(st);
 	int s = 0;
-	while (init > 0 && (w = waitpid(init, &s, 0)) < 0 && errno == EINTR) {
-		if (keeper_stop)
+	bool stopping = false;
+	while (init > 0 && waitpid(init, &s, WNOHANG) == 0) {
+		int sig = sigwaitinfo(&set, NULL);
+		if (sig == SIGTERM && !stopping) {
+			stopping = true;
 			kill(init, SIGKILL);   /* the namespace, resolved with it */
-		if (keeper_hup) {
-			keeper_hup = 0;
+		} else if (sig == SIGHUP && !stopping) {
 			kill(init, SIGHUP);
 		}
 	}
 	int code = init < 0 ? 3 : WIFEXITED(s) ? WEXITSTATUS(s) : 128 + WTERMSIG(s);
-	if (keeper_stop || (code > 128 && code < 128 + 32)) {
-		int sig = keeper_stop ? SIGTERM : code - 128;
-		signal(sig, SIG_DFL);
-		raise(sig);   /* ended as resolved did, for stub_gone */
-	}
+	if (stopping || (code > 128 && code < 128 + 32))
+		end_by(stopping ? SIGTERM : code - 128);
 	_exit(code);
 }
 
@@ -210,9 +239,8 @@ static void stop(void *arg)
 	struct stub *st = arg;
 	if (st->pid <= 0)
 		return;
-	kill(st->pid, SIGTERM);
-	while (waitpid(st->pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	/* SIGTERM, and SIGKILL if it lingers: init and resolved die with it */
+	spawn_stop(st->pid, STOP_MS);
 	st->pid = -1;
 }
 

@@ -133,9 +133,6 @@ static int server_user(char *user, size_t usize, char *group, size_t gsize)
 	return -1;
 }
 
-static volatile sig_atomic_t server_stopping;
-static void on_server_stop(int sig) { (void)sig; server_stopping = 1; }
-
 /* What runs in one namespace: one or two dnsmasq, and a slow twin's
  * delay line. */
 struct keep {
@@ -188,30 +185,44 @@ static void server_init(const struct keep *k)
  * doing nothing but reap) keeps that signal: when this process ends,
  * init is killed, and the kernel kills dnsmasq with the namespace.  This
  * process, the one the case knows, ends when init does, with dnsmasq's
- * status; on SIGTERM it ends init and then itself.  Never returns.
+ * status; on SIGTERM it ends init and then itself.  SIGTERM and SIGCHLD
+ * are blocked from its start and taken by sigwaitinfo in its loop, so a
+ * SIGTERM that comes before the loop, or between two of its waits, stays
+ * pending until the loop takes it (a handler's flag, looked at only
+ * after waitpid's EINTR, was lost).  Never returns.
  */
 static void server_keep(const struct keep *k)
 {
-	struct sigaction sa = { .sa_handler = on_server_stop };
-	sigaction(SIGTERM, &sa, NULL);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);   /* init starts unblocked (spawn_fork) */
 	close_range(3, ~0U, 0);   /* nothing of the case's: only its logs */
 	if (unshare(CLONE_NEWPID) != 0) {
 		fprintf(stderr, "unshare(CLONE_NEWPID): %s\n", strerror(errno));
 		_exit(3);
 	}
-	pid_t init = spawn_fork(), st_pid;
+	pid_t init = spawn_fork();
 	int st = 0, code = 0;
+	bool stopping = false;
 	if (init == 0)
 		server_init(k);
 	if (init < 0)
 		_exit(3);
-	while ((st_pid = waitpid(init, &st, 0)) < 0 && errno == EINTR)
-		if (server_stopping)
+	while (waitpid(init, &st, WNOHANG) == 0)
+		if (sigwaitinfo(&set, NULL) == SIGTERM && !stopping) {
+			stopping = true;
 			kill(init, SIGKILL);   /* the namespace, dnsmasq with it */
+		}
 	code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	if (server_stopping || (code > 128 && code < 128 + 32)) {
-		int sig = server_stopping ? SIGTERM : code - 128;
+	if (stopping || (code > 128 && code < 128 + 32)) {
+		int sig = stopping ? SIGTERM : code - 128;
+		sigset_t one;
+		sigemptyset(&one);
+		sigaddset(&one, sig);
 		signal(sig, SIG_DFL);
+		sigprocmask(SIG_UNBLOCK, &one, NULL);
 		raise(sig);   /* ended as dnsmasq did, for topo_server_gone */
 	}
 	_exit(code);
