@@ -2,11 +2,15 @@
  * delayline.c - answers DUR late; see delayline.h.
  *
  * UDP: each query gets a slot; its ID is replaced by the slot's number
- * on the way to dnsmasq and put back on the answer, so two clients that
- * picked the same ID (the process and nscd) never get each other's
- * answer.  An answer waits in its slot until its due time (the query's
- * arrival plus the delay); a slot with no answer is freed after
- * SLOT_TTL_S past its due time.
+ * and the slot's generation on the way to dnsmasq and put back on the
+ * answer, so two clients that picked the same ID (the process and nscd)
+ * never get each other's answer, and a late answer to a slot's earlier
+ * query (the slot freed and taken again) does not fill it: only an
+ * answer under the slot's current ID does (the generation is 6 bits: an
+ * answer 64 of the slot's queries late, slots being taken in turn, would
+ * pass).  Nothing else of an answer changes.  An answer waits in its
+ * slot until its due time (the query's arrival plus the delay); a slot
+ * with no answer is freed after SLOT_TTL_S past its due time.
  * TCP: a child per connection, which relays each query of it over a TCP
  * connection of its own to dnsmasq and writes each answer back when it
  * is due.
@@ -28,7 +32,8 @@
 #include <sys/types.h>
 #include "delayline.h"
 
-#define SLOTS      1024
+#define SLOTS      1024   /* a power of two: the ID's low bits */
+#define GEN_SHIFT  10      /* the ID's high 6 bits: the slot's generation */
 #define SLOT_TTL_S 30.0
 #define MSG_MAX    4096
 #define LISTEN_MAX 2
@@ -40,6 +45,7 @@ struct slot {
 	struct sockaddr_storage from;
 	socklen_t fromlen;
 	uint8_t  id[2];                 /* the client's own ID */
+	unsigned gen;                   /* counts the slot's queries */
 	double   due;
 	size_t   len;
 	uint8_t  msg[MSG_MAX];
@@ -118,6 +124,16 @@ static void drop_privileges(const char *user, const char *group)
 	}
 }
 
+_Static_assert(SLOTS == 1u << GEN_SHIFT && GEN_SHIFT < 16,
+               "a slot's number fits the relayed ID's low bits");
+
+/* The ID a slot's query goes to dnsmasq with: its number, and in the
+ * bits above it its generation (modulo 2^(16 - GEN_SHIFT)). */
+static unsigned relay_id(unsigned slot, unsigned gen)
+{
+	return ((gen << GEN_SHIFT) | slot) & 0xffff;
+}
+
 /* A query from a client: into a free slot, on to dnsmasq. */
 static void take_query(int fd, int up, unsigned delay_ms)
 {
@@ -134,15 +150,18 @@ static void take_query(int fd, int up, unsigned delay_ms)
 		struct slot *s = &slots[i];
 		if (s->used && t < s->due + SLOT_TTL_S)
 			continue;
+		unsigned gen = s->gen + 1;
 		*s = tmp;
+		s->gen = gen;
 		s->used = true;
 		s->answered = false;
 		s->fd = fd;
 		s->len = (size_t)n;
 		s->due = t + (armed ? delay_ms / 1000.0 : 0);
 		memcpy(s->id, s->msg, 2);
-		s->msg[0] = (uint8_t)(i >> 8);
-		s->msg[1] = (uint8_t)(i & 0xff);
+		unsigned relayed = relay_id(i, gen);
+		s->msg[0] = (uint8_t)(relayed >> 8);
+		s->msg[1] = (uint8_t)(relayed & 0xff);
 		send(up, s->msg, s->len, 0);
 		next = i + 1;
 		return;
@@ -156,10 +175,11 @@ static void take_answer(int up)
 	ssize_t n = recv(up, msg, sizeof msg, 0);
 	if (n < 12)
 		return;
-	unsigned i = ((unsigned)msg[0] << 8 | msg[1]) % SLOTS;
+	unsigned relayed = (unsigned)msg[0] << 8 | msg[1];
+	unsigned i = relayed & (SLOTS - 1);
 	struct slot *s = &slots[i];
-	if (!s->used || s->answered)
-		return;
+	if (!s->used || s->answered || relay_id(i, s->gen) != relayed)
+		return;   /* no query waits for it: a late or stray answer */
 	memcpy(s->msg, msg, (size_t)n);
 	memcpy(s->msg, s->id, 2);
 	s->len = (size_t)n;
