@@ -61,28 +61,24 @@ static void numbers(FILE *f, const struct case_result *r)
 	const struct vd_result *v = &r->vd;
 	/* Servers both files list ("kept") get a column when they were
 	 * asked: the verdict leaves them out. */
-	if (v->queries_kept_before || v->queries_kept_after) {
-		fprintf(f, "| | old servers | new servers | kept (both files; "
-		        "not counted) | other |\n|---|---|---|---|---|\n");
-		fprintf(f, "| queries before the switch | %u | %u | %u | %u |\n",
-		        v->queries_old_before, v->queries_new_before,
-		        v->queries_kept_before, v->queries_other_before);
-		fprintf(f, "| queries after the switch | %u | %u | %u | %u |\n",
-		        v->queries_old_after, v->queries_new_after,
-		        v->queries_kept_after, v->queries_other_after);
-		fprintf(f, "| answers the process printed after the switch | %u | "
-		        "%u | | |\n\n", v->answers_old_after, v->answers_new_after);
-	} else {
-		fprintf(f, "| | old server | new server | other |\n|---|---|---|---|\n");
-		fprintf(f, "| queries before the switch | %u | %u | %u |\n",
-		        v->queries_old_before, v->queries_new_before,
-		        v->queries_other_before);
-		fprintf(f, "| queries after the switch | %u | %u | %u |\n",
-		        v->queries_old_after, v->queries_new_after,
-		        v->queries_other_after);
-		fprintf(f, "| answers the process printed after the switch | %u | "
-		        "%u | |\n\n", v->answers_old_after, v->answers_new_after);
+	bool kept = v->queries_kept_before || v->queries_kept_after;
+	const char *s = kept ? "s" : "";
+	char kb[16] = "", ka[16] = "";
+	if (kept) {
+		snprintf(kb, sizeof kb, " %u |", v->queries_kept_before);
+		snprintf(ka, sizeof ka, " %u |", v->queries_kept_after);
 	}
+	fprintf(f, "| | old server%s | new server%s |%s other |\n|---|---|---|%s---|\n",
+	        s, s, kept ? " kept (both files; not counted) |" : "",
+	        kept ? "---|" : "");
+	fprintf(f, "| queries before the switch | %u | %u |%s %u |\n",
+	        v->queries_old_before, v->queries_new_before, kb,
+	        v->queries_other_before);
+	fprintf(f, "| queries after the switch | %u | %u |%s %u |\n",
+	        v->queries_old_after, v->queries_new_after, ka,
+	        v->queries_other_after);
+	fprintf(f, "| answers the process printed after the switch | %u | %u |%s |\n\n",
+	        v->answers_old_after, v->answers_new_after, kept ? " |" : "");
 	if (v->first_new_ms >= 0)
 		fprintf(f, "First query to the new server: %.0f ms after the switch.\n\n",
 		        v->first_new_ms);
