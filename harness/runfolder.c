@@ -146,9 +146,8 @@ void runfolder_expect(struct runfolder *rf, struct case_result *r)
 	}
 	if (!rf->base[i].found)
 		return;
-	const char *colon = strchr(r->name, ':');
 	const struct expect_entry *e = expect_find(&rf->base[i].x,
-	                                           colon ? colon + 1 : r->name);
+	                                           caseres_bare_name(r->name));
 	if (e) {
 		r->expected = e->v;
 		snprintf(r->expected_why, sizeof r->expected_why, "%s", e->why);
@@ -160,10 +159,9 @@ const char *runfolder_expect_source(const struct runfolder *rf,
 {
 	char key[64];
 	expect_libc_key(r->libc, key, sizeof key);
-	const char *colon = strchr(r->name, ':');
 	for (size_t i = 0; i < rf->nbase; i++)
 		if (rf->base[i].found && strcmp(rf->base[i].key, key) == 0 &&
-		    expect_find(&rf->base[i].x, colon ? colon + 1 : r->name))
+		    expect_find(&rf->base[i].x, caseres_bare_name(r->name)))
 			return rf->base[i].x.source;
 	return "--expect on the command line";
 }
@@ -190,7 +188,7 @@ static void print_diff(const struct runfolder *rf, const struct case_result *r,
                        bool first)
 {
 	char v[32], measured[PATH_MAX + 64];
-	const char *name = strchr(r->name, ':') ? strchr(r->name, ':') + 1 : r->name;
+	const char *name = caseres_bare_name(r->name);
 	if (first)
 		fprintf(stderr, "whichns: measured verdicts that differ from the "
 		        "expected ones:\n");

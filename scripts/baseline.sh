@@ -22,6 +22,6 @@ for r in "$run"/*/result.txt; do
 	[ -z "$libc" ] || [ "$(get "$r" libc_axis)" = "$libc" ] || continue
 	[ -z "$(get "$r" skip)" ] || continue
 	name=$(get "$r" case)
-	name=${name#*:}
+	case ${name%%/*} in *:*) name=${name#*:} ;; esac   # the libc prefix, before the first / (timeout:1 is an option)
 	printf '%-38s %-9s %s\n' "$name" "$(get "$r" verdict)" "${why[$name]:-TODO: why}"
 done

@@ -207,6 +207,21 @@ START_TEST(test_lines_in_order)
 }
 END_TEST
 
+/* The libc prefix comes before the first '/'; a ':' after it is the
+ * name's own (resolv.conf options such as timeout:1). */
+START_TEST(test_bare_name)
+{
+	ck_assert_str_eq(caseres_bare_name("bullseye:getip/rename/default"),
+	                 "getip/rename/default");
+	ck_assert_str_eq(caseres_bare_name("getip/inplace/no-reload+timeout:1/failover"),
+	                 "getip/inplace/no-reload+timeout:1/failover");
+	ck_assert_str_eq(caseres_bare_name("sid:getip/inplace/timeout:1"),
+	                 "getip/inplace/timeout:1");
+	ck_assert_str_eq(caseres_bare_name("exec"), "exec");
+	ck_assert_str_eq(caseres_bare_name("musl:exec"), "exec");
+}
+END_TEST
+
 /* decode's summary: the wire fields of the table, in its order, written
  * as result.txt writes them, and nothing of the case around them. */
 START_TEST(test_wire)
@@ -649,6 +664,7 @@ Suite *caseres_suite(void)
 	tcase_add_test(tc, test_lines_in_order);
 	tcase_add_test(tc, test_init);
 	tcase_add_test(tc, test_wire);
+	tcase_add_test(tc, test_bare_name);
 	tcase_add_test(tc, test_partial);
 	tcase_add_test(tc, test_unknown_keys);
 	tcase_add_test(tc, test_flatten);

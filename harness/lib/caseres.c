@@ -105,6 +105,12 @@ static const struct kv_field fields[] = {
 _Static_assert(PATHS_MAX == 10, "a pathN line for each of paths[]");
 _Static_assert(SS_MAX == 8, "a serverN line for each of servers[]");
 
+const char *caseres_bare_name(const char *name)
+{
+	const char *colon = strchr(name, ':'), *slash = strchr(name, '/');
+	return colon && (!slash || colon < slash) ? colon + 1 : name;
+}
+
 void caseres_init(struct case_result *r)
 {
 	memset(r, 0, sizeof *r);

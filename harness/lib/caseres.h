@@ -79,6 +79,11 @@ struct case_result {
 };
 
 void caseres_init(struct case_result *r);
+/* A case's name without its "LIBC:" prefix, as baselines key it: the
+ * prefix is what comes before a ':' that comes before the first '/'
+ * ("bullseye:getip/rename/default"); a ':' later on is the name's own
+ * ("getip/inplace/no-reload+timeout:1/failover"). */
+const char *caseres_bare_name(const char *name);
 /* Does the verdict match the expectation?  No expectation: matches. */
 bool caseres_matches(const struct case_result *r);
 /* Text form.  write: returns 0 or -1 on a stream error. */

@@ -684,16 +684,22 @@ static const char *cell(const struct case_result *r, char *buf, size_t size)
 static void row_key(const struct case_result *r, bool by_libc, char *buf,
                     size_t size)
 {
-	bool libc = !by_libc && strchr(r->name, ':') != NULL;
+	const char *bare = caseres_bare_name(r->name);
+	bool libc = !by_libc && bare != r->name;
 	bool cache = r->cache[0] && strcmp(r->cache, "none") != 0;
 	if (by_libc) {   /* the case without its libc: probe/update/options */
-		const char *colon = strchr(r->name, ':');
-		snprintf(buf, size, "%s", colon ? colon + 1 : r->name);
+		snprintf(buf, size, "%s", bare);
 		return;
 	}
-	snprintf(buf, size, "%s%s%s/%s%s%s", libc ? r->libc_axis : "",
+	/* A group with servers of its own ends its cases' names with
+	 * "/GROUP" (scenario.h): its rows stay apart. */
+	size_t n = strlen(bare), g = strlen(r->group);
+	bool own = g && n > g + 1 && bare[n - g - 1] == '/' &&
+	           strcmp(bare + n - g, r->group) == 0 &&
+	           strcmp(r->probe, r->group) != 0;
+	snprintf(buf, size, "%s%s%s/%s%s%s%s%s", libc ? r->libc_axis : "",
 	         libc ? ":" : "", r->probe, r->options, cache ? "/" : "",
-	         cache ? r->cache : "");
+	         cache ? r->cache : "", own ? "/" : "", own ? r->group : "");
 }
 
 static size_t intern(char (*list)[KEY_MAX], size_t *n, const char *s)
