@@ -174,33 +174,45 @@ static int fail(const struct reader *r, unsigned line, const char *fmt, ...)
 	return -1;
 }
 
+#define NS_KW     "nameserver"
+#define NS_KW_LEN (sizeof NS_KW - 1)
+
+bool serverset_ns_line(const char *p, size_t n, size_t *at, size_t *end)
+{
+	if (n <= NS_KW_LEN || memcmp(p, NS_KW, NS_KW_LEN) != 0 ||
+	    (p[NS_KW_LEN] != ' ' && p[NS_KW_LEN] != '\t'))
+		return false;
+	size_t a = NS_KW_LEN;
+	while (a < n && (p[a] == ' ' || p[a] == '\t'))
+		a++;
+	size_t e = a;
+	while (e < n && p[e] != ' ' && p[e] != '\t')
+		e++;
+	*at = a;
+	*end = e;
+	return true;
+}
+
 /* The address of a nameserver line of n bytes (no '\n'): 0 and its
  * server added; 1: not a nameserver line; -1 with err set. */
 static int read_line(struct serverset *set, const struct reader *r,
                      unsigned no, const char *p, size_t n)
 {
-	static const char kw[] = "nameserver";
-	const size_t k = sizeof kw - 1;
 	char word[WORD_SHOWN + 4], text[SS_ADDR_TEXT];
 	struct pkt_addr a;
 	const char *why;
+	size_t at, end;
 
-	if (n < k || memcmp(p, kw, k) != 0)
-		return 1;
-	if (n == k || (p[k] != ' ' && p[k] != '\t')) {
+	if (!serverset_ns_line(p, n, &at, &end)) {
 		/* glibc needs a blank after the keyword; "nameserver" alone
-		 * names no server either way. */
-		if (n > k && p[k] != '\r')
-			return 1;
-		return fail(r, no, "nameserver line without an address; write the "
-		            "server's address after it, or delete the line");
+		 * (or before a '\r') names no server either way. */
+		if (n >= NS_KW_LEN && memcmp(p, NS_KW, NS_KW_LEN) == 0 &&
+		    (n == NS_KW_LEN || p[NS_KW_LEN] == '\r'))
+			return fail(r, no, "nameserver line without an address; "
+			            "write the server's address after it, or delete "
+			            "the line");
+		return 1;
 	}
-	size_t at = k;
-	while (at < n && (p[at] == ' ' || p[at] == '\t'))
-		at++;
-	size_t end = at;
-	while (end < n && p[end] != ' ' && p[end] != '\t')
-		end++;
 	if (end == at || (end - at == 1 && p[at] == '\r'))
 		return fail(r, no, "nameserver line without an address; write the "
 		            "server's address after it, or delete the line");

@@ -103,6 +103,12 @@ int serverset_from_texts(struct serverset *set,
                          const char *new_text, size_t new_len,
                          const char *name_new, char *err, size_t errsize);
 
+/* The nameserver line rule above, shared with whichns watch
+ * (watchmodel.h): true when the line p of n bytes (no '\n') is one, and
+ * its address is the bytes [*at, *end) of it (empty when the line has
+ * none).  The line is not checked otherwise. */
+bool serverset_ns_line(const char *p, size_t n, size_t *at, size_t *end);
+
 /* "ADDR=STATE" (STATE: up, down, refused, servfail, slow:DUR with DUR as
  * scn durations take it, "500ms", "2s", from 1 ms to 60 s), for the
  * server with that address (or that label: "old=down").  -1 with err
