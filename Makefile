@@ -104,7 +104,7 @@ $(B)/tests/%.o: tests/%.c
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
 $(CHECKBIN): $(TEST_OBJS) $(LIBW)
-	$(CC) $(ALL_CFLAGS) -o $@ $(TEST_OBJS) $(LIBW) $(ALL_LDFLAGS) $(CHECK_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(TEST_OBJS) $(LIBW) $(ALL_LDFLAGS) $(CHECK_LIBS) $(PCAP_LIBS)
 
 deps:
 	@scripts/deps.sh

@@ -23,6 +23,7 @@ int main(void)
 		servercount_suite,
 		stubspec_suite,
 		dnsconf_suite,
+		pcapng_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -36,5 +36,6 @@ Suite *impact_suite(void);
 Suite *servercount_suite(void);
 Suite *stubspec_suite(void);
 Suite *dnsconf_suite(void);
+Suite *pcapng_suite(void);
 
 #endif

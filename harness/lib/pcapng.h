@@ -25,13 +25,17 @@ struct pcapng {
 int pcapng_begin(struct pcapng *w, FILE *f, const char *app);
 /* An interface description block: link type (101 LINKTYPE_RAW, ...),
  * snap length, if_name = name (NULL: none), if_tsresol 9 (nanoseconds).
- * Returns the interface's id (0, 1, ...), or -1 on a stream error. */
+ * Returns the interface's id (0, 1, ...), or -1 on a stream error.
+ * libpcap (1.10.3: tcpdump, pcap_open_offline) refuses a second
+ * LINKTYPE_RAW interface in a file: describe one. */
 int pcapng_interface(struct pcapng *w, uint16_t linktype, uint32_t snaplen,
                      const char *name);
 /* An enhanced packet block on interface ifid: time in nanoseconds since
  * the epoch, caplen bytes of data (origlen on the wire, >= caplen), and
  * opt_comment = comment (NULL or "": none; UTF-8 is the format's, bytes
- * are written as given).  0, or -1 on a stream error or a bad ifid. */
+ * are written as given, cut to whole characters within 65535 bytes).
+ * 0, or -1 on a stream error, a bad ifid, origlen < caplen, or a block
+ * beyond 2 GiB; a refused packet writes nothing. */
 int pcapng_packet(struct pcapng *w, uint32_t ifid, uint64_t t_ns,
                   const uint8_t *data, uint32_t caplen, uint32_t origlen,
                   const char *comment);
