@@ -19,7 +19,7 @@
 
 struct watchbpf;
 
-/* One record, as the ring buffer holds it (struct wn_event, watchev.h,
+/* One record, as the ring buffer holds it (struct wn_watch_rec, watchev.h,
  * not yet checked).  Return 0 to go on; non-zero stops watchbpf_poll()
  * and is returned by it. */
 typedef int (*watchbpf_cb)(void *ctx, const void *rec, size_t size);

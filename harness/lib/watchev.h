@@ -35,7 +35,7 @@ enum wn_ev_owner {
 	WN_OWNER_NONE = 3,      /* neither known: tgid/tid/comm are 0 */
 };
 
-struct wn_event {
+struct wn_watch_rec {
 	__u64 ts_ns;            /* CLOCK_MONOTONIC, bpf_ktime_get_ns() */
 	__u64 cgroup_id;        /* the owner's cgroup v2 id; 0 unknown */
 	__u32 tgid;             /* the owner: process id */

@@ -104,7 +104,7 @@ struct wm_query {
  * Read one ring-buffer record of size bytes.  real_offset_ns is added to
  * the record's monotonic time.  0 and *q filled (q->pkt points into rec);
  * -1 and *why (a static string) when the record is not one whole struct
- * wn_event, its kind or owner is unknown, cap_len exceeds WN_EV_SNAP or
+ * wn_watch_rec, its kind or owner is unknown, cap_len exceeds WN_EV_SNAP or
  * wire_len, a CONNECT's family is not 2 or 10, or a PACKET does not
  * decode (pkt_decode, link type RAW) as at least one DNS query (QR 0)
  * to port 53.  A response, or a packet with only responses, is -1 too
