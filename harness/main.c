@@ -23,6 +23,7 @@ const char whichns_usage[] =
 "       whichns decode [options] capture.pcap|-      (whichns decode --help)\n"
 "       whichns merge [--results dir] [--expected dir] [--strict] rundir ...\n"
 "       whichns bundle [-o file.tar.gz] rundir\n"
+"       whichns watch [options]                      (whichns watch --help)\n"
 "       whichns cleanup\n"
 "       whichns help | --help | --version\n";
 
@@ -37,6 +38,8 @@ const char whichns_help[] =
 "  decode     decode a capture taken anywhere into the same timeline\n"
 "  merge      join the run folders of shards (--shard K/N) into one run\n"
 "  bundle     pack a run folder into one .tar.gz to attach to a ticket\n"
+"  watch      on this host, now: which running processes still query servers\n"
+"             their resolv.conf no longer lists (eBPF)\n"
 "  cleanup    end processes a killed run left behind (whichns's own only)\n"
 "\n"
 "Options of run:\n"
@@ -114,6 +117,8 @@ int main(int argc, char **argv)
 		return cmd_bundle(argc - 1, argv + 1);
 	if (strcmp(cmd, "exec") == 0)
 		return cmd_exec(argc - 1, argv + 1);
+	if (strcmp(cmd, "watch") == 0)
+		return cmd_watch(argc - 1, argv + 1);
 	if (strcmp(cmd, "cleanup") == 0) {
 		if (argc == 3 && (strcmp(argv[2], "--help") == 0 ||
 		                  strcmp(argv[2], "-h") == 0)) {

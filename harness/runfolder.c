@@ -198,6 +198,18 @@ static void print_diff(const struct runfolder *rf, const struct case_result *r,
 	            r->expected, report_verdict_text(r, v, sizeof v), r->vd.reason);
 }
 
+int runfolder_link_latest(struct runfolder *rf, struct wfault *f)
+{
+	char latest[PATH_MAX + 16], tmp[PATH_MAX + 32];
+	snprintf(latest, sizeof latest, "%s/%s", rf->results, rf->latest);
+	snprintf(tmp, sizeof tmp, "%s.%d", latest, (int)getpid());
+	if (symlink(rf->id, tmp) == 0 && rename(tmp, latest) == 0)
+		return 0;
+	runfolder_fault_set(f, "write", latest, errno);
+	unlink(tmp);
+	return -1;
+}
+
 /* run.txt comes last: a run folder with one has every report. */
 static const struct { const char *name; report_fn fn; } reports[] = {
 	{ "summary.json", report_json }, { "summary.md", report_md },
@@ -213,7 +225,7 @@ static int write_reports(struct runfolder *rf, const struct run_info *ri,
                          const struct case_result *r, size_t n,
                          struct wfault *f)
 {
-	char path[PATH_MAX + 32], latest[PATH_MAX + 16], tmp[PATH_MAX + 32];
+	char path[PATH_MAX + 32];
 	size_t i;
 	for (i = 0; i < NREPORTS; i++) {
 		struct report_job j = { reports[i].fn, ri, r, n };
@@ -221,12 +233,8 @@ static int write_reports(struct runfolder *rf, const struct run_info *ri,
 		if (runfolder_write(path, write_one_report, &j, f) != 0)
 			goto undo;
 	}
-	snprintf(latest, sizeof latest, "%s/%s", rf->results, rf->latest);
-	snprintf(tmp, sizeof tmp, "%s.%d", latest, (int)getpid());
-	if (symlink(rf->id, tmp) == 0 && rename(tmp, latest) == 0)
+	if (runfolder_link_latest(rf, f) == 0)
 		return 0;
-	runfolder_fault_set(f, "write", latest, errno);
-	unlink(tmp);
 undo:
 	while (i-- > 0) {
 		snprintf(path, sizeof path, "%s/%s", rf->dir, reports[i].name);

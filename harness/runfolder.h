@@ -57,6 +57,9 @@ int  runfolder_write(const char *path, int (*fn)(FILE *, const void *),
 int  runfolder_create(struct runfolder *rf, const char *results,
                       const char *prefix, const char *latest,
                       struct wfault *f);
+/* Point results/<latest> at rf's folder, atomically (a new link renamed
+ * over the old).  0, or -1 with f set. */
+int  runfolder_link_latest(struct runfolder *rf, struct wfault *f);
 /* Read <casedir>/result.txt. */
 int  runfolder_read_case(const char *casedir, struct case_result *r,
                          char *err, size_t errsize);

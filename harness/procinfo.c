@@ -1,0 +1,336 @@
+/*
+ * procinfo.c - what /proc says about a running process (procinfo.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "cli.h"
+#include "procinfo.h"
+
+#define CONF_READ_MAX (64 * 1024)   /* a resolv.conf larger is read this far */
+#define PORT53_MAX    64            /* sockets on port 53 looked for */
+
+/* Field 22 of /proc/PID/stat, after the comm's closing parenthesis (a
+ * comm may hold spaces and parentheses: the last ')' ends it). */
+static uint64_t start_time(const char *stat)
+{
+	const char *p = strrchr(stat, ')');
+	if (!p)
+		return 0;
+	/* field 3 starts after ") "; field 22 is 19 fields further */
+	for (int field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+static void read_cgroup(uint32_t tgid, struct wm_proc *p)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%u/cgroup", tgid);
+	if (cli_read_small(path, buf, sizeof buf) < 0)
+		return;
+	/* the cgroup v2 line is "0::/path" */
+	for (char *line = buf; line && *line; ) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (strncmp(line, "0::", 3) == 0) {
+			snprintf(p->cgroup, sizeof p->cgroup, "%s", line + 3);
+			return;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+}
+
+/* The inodes of the sockets bound to local port 53 in one of
+ * /proc/PID/net/{udp,udp6,tcp,tcp6}: "sl local_address rem_address st
+ * ... uid timeout inode"; local_address is HEX:PORT. */
+static size_t port53_inodes(uint32_t tgid, const char *table,
+                            unsigned long *ino, size_t n, size_t max)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof path, "/proc/%u/net/%s", tgid, table);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return n;
+	while (n < max && fgets(line, sizeof line, f)) {
+		char local[64];
+		unsigned long inode;
+		if (sscanf(line, " %*s %63s %*s %*s %*s %*s %*s %*s %*s %lu",
+		           local, &inode) != 2)
+			continue;
+		const char *colon = strrchr(local, ':');
+		if (colon && strcmp(colon, ":0035") == 0 && inode != 0)
+			ino[n++] = inode;
+	}
+	fclose(f);
+	return n;
+}
+
+/* Does tgid hold one of those sockets?  A DNS server or forwarder does. */
+static bool serves_dns(uint32_t tgid)
+{
+	static const char *const tables[] = { "udp", "udp6", "tcp", "tcp6" };
+	unsigned long ino[PORT53_MAX];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+		n = port53_inodes(tgid, tables[i], ino, n, PORT53_MAX);
+	if (n == 0)
+		return false;
+	char dir[64];
+	snprintf(dir, sizeof dir, "/proc/%u/fd", tgid);
+	DIR *d = opendir(dir);
+	if (!d)
+		return false;
+	bool found = false;
+	struct dirent *e;
+	while (!found && (e = readdir(d))) {
+		char link[64], target[64];
+		snprintf(link, sizeof link, "%s/%s", dir, e->d_name);
+		ssize_t len = readlink(link, target, sizeof target - 1);
+		unsigned long s;
+		if (len <= 0)
+			continue;
+		target[len] = '\0';
+		if (sscanf(target, "socket:[%lu]", &s) != 1)
+			continue;
+		for (size_t i = 0; i < n && !found; i++)
+			found = ino[i] == s;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Who tgid is, without the forwarder check (procinfo_read adds it). */
+static int read_ident(uint32_t tgid, struct wm_proc *p)
+{
+	char path[64], buf[1024];
+	memset(p, 0, sizeof *p);
+	p->tgid = tgid;
+	snprintf(path, sizeof path, "/proc/%u/stat", tgid);
+	if (cli_read_small(path, buf, sizeof buf) < 0) {
+		p->gone = true;
+		return -1;
+	}
+	p->start = start_time(buf);
+	snprintf(path, sizeof path, "/proc/%u/comm", tgid);
+	if (cli_read_small(path, buf, sizeof buf) > 0) {
+		buf[strcspn(buf, "\n")] = '\0';
+		snprintf(p->comm, sizeof p->comm, "%s", buf);
+	}
+	snprintf(path, sizeof path, "/proc/%u/exe", tgid);
+	ssize_t len = readlink(path, p->exe, sizeof p->exe - 1);
+	p->exe[len > 0 ? len : 0] = '\0';
+	struct stat st;
+	snprintf(path, sizeof path, "/proc/%u/ns/mnt", tgid);
+	if (stat(path, &st) == 0)
+		p->mntns = st.st_ino;
+	read_cgroup(tgid, p);
+	return 0;
+}
+
+int procinfo_read(uint32_t tgid, struct wm_proc *p)
+{
+	if (read_ident(tgid, p) != 0)
+		return -1;
+	p->forwarder = serves_dns(tgid);
+	return 0;
+}
+
+bool procinfo_under_cgroup(const char *path, const char *cgroup)
+{
+	size_t n = strlen(cgroup);
+	while (n > 1 && cgroup[n - 1] == '/')
+		n--;
+	if (strncmp(path, cgroup, n) != 0)
+		return false;
+	return path[n] == '\0' || path[n] == '/' || (n == 1 && cgroup[0] == '/');
+}
+
+void procinfo_scan(const char *comm, const char *cgroup,
+                   void (*fn)(void *ctx, const struct wm_proc *p), void *ctx)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		unsigned long pid = strtoul(e->d_name, &end, 10);
+		if (*end || pid == 0 || pid > UINT32_MAX ||
+		    pid == (unsigned long)getpid())
+			continue;
+		struct wm_proc p;
+		if (read_ident((uint32_t)pid, &p) != 0)
+			continue;
+		if (comm && strcmp(p.comm, comm) != 0)
+			continue;
+		if (cgroup && !procinfo_under_cgroup(p.cgroup, cgroup))
+			continue;
+		p.forwarder = serves_dns(p.tgid);
+		fn(ctx, &p);
+	}
+	closedir(d);
+}
+
+/* ---- resolv.conf per root ---- */
+
+struct root_key {
+	uint64_t mntns;
+	dev_t    dev;
+	ino_t    ino;
+};
+
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+	bool  missing;      /* no such file: the default servers */
+};
+
+struct root_entry {
+	bool     used;
+	uint64_t last_use;
+	struct root_key key;
+	struct file_id  id;
+	struct wm_confhist hist;
+};
+
+struct procconf {
+	uint64_t clock;
+	struct root_entry e[PC_ROOTS_MAX];
+};
+
+struct procconf *procconf_new(void)
+{
+	return calloc(1, sizeof(struct procconf));
+}
+
+void procconf_free(struct procconf *pc)
+{
+	free(pc);
+}
+
+static bool same_file(const struct file_id *a, const struct file_id *b)
+{
+	if (a->missing || b->missing)
+		return a->missing == b->missing;
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime.tv_sec == b->mtime.tv_sec &&
+	       a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	       a->ctime.tv_sec == b->ctime.tv_sec &&
+	       a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
+static struct root_entry *root_slot(struct procconf *pc,
+                                    const struct root_key *k)
+{
+	struct root_entry *lru = &pc->e[0];
+	for (size_t i = 0; i < PC_ROOTS_MAX; i++) {
+		struct root_entry *r = &pc->e[i];
+		if (r->used && r->key.mntns == k->mntns && r->key.dev == k->dev &&
+		    r->key.ino == k->ino)
+			return r;
+		if (!r->used || (lru->used && r->last_use < lru->last_use))
+			lru = r;
+	}
+	memset(lru, 0, sizeof *lru);
+	lru->used = true;
+	lru->key = *k;
+	return lru;
+}
+
+/* Open /etc/resolv.conf as the process sees it: under its root, with
+ * links resolved inside that root.  The fd, or -1 (errno set). */
+static int open_in_root(int rootfd)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	return (int)syscall(SYS_openat2, rootfd, "etc/resolv.conf", &how,
+	                    sizeof how);
+}
+
+/* Read and parse the file open at fd into a new version of e. */
+static void read_version(struct root_entry *e, int fd,
+                         const struct file_id *id)
+{
+	struct wm_conf conf;
+	uint64_t since = (uint64_t)id->ctime.tv_sec * 1000000000u +
+	                 (uint64_t)id->ctime.tv_nsec;
+	if (fd < 0) {
+		wm_conf_parse("", 0, &conf);
+		since = 0;
+	} else {
+		char *text = malloc(CONF_READ_MAX);
+		ssize_t n = text ? pread(fd, text, CONF_READ_MAX, 0) : -1;
+		if (n < 0) {
+			free(text);
+			return;   /* keep what we had: judged as before */
+		}
+		wm_conf_parse(text, (size_t)n, &conf);
+		free(text);
+	}
+	wm_confhist_update(&e->hist, since, &conf);
+	e->id = *id;
+}
+
+static int root_of(uint32_t tgid, struct root_key *k, int *rootfd)
+{
+	char path[64];
+	struct stat st;
+	snprintf(path, sizeof path, "/proc/%u/ns/mnt", tgid);
+	if (stat(path, &st) != 0)
+		return -1;
+	k->mntns = st.st_ino;
+	snprintf(path, sizeof path, "/proc/%u/root", tgid);
+	*rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*rootfd < 0)
+		return -1;
+	if (fstat(*rootfd, &st) != 0) {
+		close(*rootfd);
+		return -1;
+	}
+	k->dev = st.st_dev;
+	k->ino = st.st_ino;
+	return 0;
+}
+
+const struct wm_confhist *procconf_get(struct procconf *pc, uint32_t tgid)
+{
+	struct root_key k;
+	int rootfd;
+	if (root_of(tgid, &k, &rootfd) != 0)
+		return NULL;
+	struct file_id id = { 0 };
+	struct stat st;
+	int fd = open_in_root(rootfd);
+	close(rootfd);
+	if (fd < 0 && errno != ENOENT)
+		return NULL;
+	if (fd < 0) {
+		id.missing = true;
+	} else if (fstat(fd, &st) != 0) {
+		close(fd);
+		return NULL;
+	} else {
+		id = (struct file_id){ st.st_dev, st.st_ino, st.st_size,
+		                       st.st_mtim, st.st_ctim, false };
+	}
+	struct root_entry *e = root_slot(pc, &k);
+	e->last_use = ++pc->clock;
+	if (!e->hist.cur.known || !same_file(&e->id, &id))
+		read_version(e, fd, &id);
+	if (fd >= 0)
+		close(fd);
+	return e->hist.cur.known ? &e->hist : NULL;
+}

@@ -1,0 +1,51 @@
+/*
+ * procinfo.h - what /proc says about a running process, for whichns
+ * watch: who it is, whether it serves DNS itself, and the resolv.conf it
+ * sees.
+ *
+ * Owns: every read of /proc/PID/... that watch makes, and the cache of
+ * resolv.conf versions per root (mount namespace and root directory).
+ * Never: writes anything, or follows a link out of the process's root:
+ * its /etc/resolv.conf is opened with openat2(RESOLVE_IN_ROOT) under
+ * /proc/PID/root, so an absolute symbolic link in a container resolves
+ * in the container, as the process itself would see it.
+ */
+#ifndef WHICHNS_PROCINFO_H
+#define WHICHNS_PROCINFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "watchmodel.h"
+
+/* Who tgid is: comm, exe, start time, mount namespace, cgroup v2 path
+ * and id, and whether it holds a socket bound to port 53 (a forwarder:
+ * dnsmasq, systemd-resolved, unbound).  0; or -1 when it is gone (p->gone
+ * set, p->tgid kept, the rest empty). */
+int procinfo_read(uint32_t tgid, struct wm_proc *p);
+
+/* Is the cgroup v2 path path cgroup or under it ("/a/b" is under "/a",
+ * "/ab" is not; "/" holds every path)? */
+bool procinfo_under_cgroup(const char *path, const char *cgroup);
+
+/* The processes whose comm is comm (exactly), or whose cgroup v2 path is
+ * cgroup or under it (a NULL filter matches any): calls fn for each.
+ * This process itself is left out.  For the quiet rows of a filtered watch ("NO QUERIES"). */
+void procinfo_scan(const char *comm, const char *cgroup,
+                   void (*fn)(void *ctx, const struct wm_proc *p), void *ctx);
+
+/* The resolv.conf versions of every root seen, bounded (PC_ROOTS_MAX;
+ * the least recently used is dropped). */
+#define PC_ROOTS_MAX 256
+struct procconf;
+struct procconf *procconf_new(void);
+void procconf_free(struct procconf *pc);
+/* The versions of the resolv.conf tgid sees now: the file is opened and
+ * fstat'ed at each call (a stat per event: doc/watch.md, "Judging"), read
+ * and parsed again only when its identity (device, inode, size, change
+ * and modification times) changed since the last call for that root.
+ * NULL when it cannot be read (the process is gone, no such file: the
+ * C libraries then use 127.0.0.1, which is what wm_conf_parse("") says,
+ * so a missing file is a known version, not NULL). */
+const struct wm_confhist *procconf_get(struct procconf *pc, uint32_t tgid);
+
+#endif
