@@ -9,12 +9,16 @@
 set -euo pipefail
 
 # musl-tools: the integration tests run musl probes too (libc.t).
+# clang, libbpf-dev, bpftool: watch's kernel side is built with every
+# make (harness/bpf/watch.bpf.c for the BPF target, its skeleton by
+# bpftool, linked with libbpf).
 pkgs=(gcc make libc6-dev pkg-config libpcap-dev check iproute2 dnsmasq-base
-      debootstrap tshark libxml2-utils perl groff-base musl-tools)
+      debootstrap tshark libxml2-utils perl groff-base musl-tools
+      clang libbpf-dev bpftool)
 # libFuzzer is in libclang-rt-14-dev (through libclang-rt-dev), which
 # clang only recommends and apt-get here does not install.
 if [ "${1:-}" = fuzz ]; then
-	pkgs+=(clang libclang-rt-dev)
+	pkgs+=(libclang-rt-dev)
 fi
 # Debian 12's chromium: --headless --screenshot, no display needed.
 if [ "${1:-}" = check ]; then
