@@ -24,6 +24,7 @@ int main(void)
 		stubspec_suite,
 		dnsconf_suite,
 		pcapng_suite,
+		watchmodel_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -37,5 +37,6 @@ Suite *servercount_suite(void);
 Suite *stubspec_suite(void);
 Suite *dnsconf_suite(void);
 Suite *pcapng_suite(void);
+Suite *watchmodel_suite(void);
 
 #endif

@@ -149,7 +149,7 @@ static void unmap(struct pkt_addr *a)
 	}
 }
 
-static int from_connect(const struct wn_event *e, struct wm_query *q,
+static int from_connect(const struct wn_watch_rec *e, struct wm_query *q,
                         const char **why)
 {
 	if (e->family == 2) {
@@ -170,7 +170,7 @@ static int from_connect(const struct wn_event *e, struct wm_query *q,
 
 /* The DNS queries of the record's packet (e->pkt, cap_len bytes, checked
  * by the caller). */
-static int from_packet(const struct wn_event *e, const uint8_t *pkt,
+static int from_packet(const struct wn_watch_rec *e, const uint8_t *pkt,
                        struct wm_query *q, const char **why)
 {
 	static const char not_query[] = "not a query";
@@ -214,14 +214,14 @@ static int from_packet(const struct wn_event *e, const uint8_t *pkt,
 int wm_query_from_event(const void *rec, size_t size, uint64_t real_offset_ns,
                         struct wm_query *q, const char **why)
 {
-	struct wn_event e;
+	struct wn_watch_rec e;
 	const char *dummy;
 
 	if (!why)
 		why = &dummy;
 	memset(q, 0, sizeof *q);
 	if (!rec || size != sizeof e) {
-		*why = "record: not the size of one struct wn_event";
+		*why = "record: not the size of one struct wn_watch_rec";
 		return -1;
 	}
 	memcpy(&e, rec, sizeof e);
@@ -251,8 +251,8 @@ int wm_query_from_event(const void *rec, size_t size, uint64_t real_offset_ns,
 		*why = "packet record: cap_len past WN_EV_SNAP or wire_len";
 		return -1;
 	}
-	return from_packet(&e, (const uint8_t *)rec + offsetof(struct wn_event,
-	                   pkt), q, why);
+	return from_packet(&e, (const uint8_t *)rec +
+	                   offsetof(struct wn_watch_rec, pkt), q, why);
 }
 
 /* ---- judging it ---- */
