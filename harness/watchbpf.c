@@ -178,7 +178,7 @@ static int cgroup2_mountpoint(char *path, size_t size)
  * process's own namespace.  The descriptor keeps the hierarchy. */
 static int cgroup2_private(char *err, size_t errsize)
 {
-	static const char *const dirs[] = { "/sys/fs/cgroup", "/mnt", "/tmp", "/" };
+	static const char *const dirs[] = { "/sys/fs/cgroup", "/mnt", "/tmp" };
 	int oldns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	int fd = -1, e = 0;
 	size_t i;
@@ -244,8 +244,10 @@ static void bpf_failure(int e, const char *what, char *err, size_t errsize)
 		         "filter, or with kernel lockdown; run it as root on the "
 		         "host", what, strerror(e));
 	else if (e == ENOSYS)
-		snprintf(err, errsize, PFX "this kernel has no bpf() system call "
-		         "(CONFIG_BPF_SYSCALL): watch cannot run here");
+		snprintf(err, errsize, PFX "bpf() is not available here (%s: "
+		         "a kernel without CONFIG_BPF_SYSCALL, or a seccomp filter "
+		         "that hides it): run it on a host whose kernel has BPF",
+		         strerror(e));
 	else if (lb_verifier[0])
 		snprintf(err, errsize, PFX "the kernel (%s) rejected BPF program "
 		         "%s", uname(&u) == 0 ? u.release : "?", lb_verifier);
@@ -282,12 +284,19 @@ static int attach_all(struct watchbpf *w, char *err, size_t errsize)
 		}
 		w->links[i] = bpf_program__attach_cgroup(p, w->cgfd);
 		if (!w->links[i]) {
-			char what[96];
 			int e = errno;
 
-			snprintf(what, sizeof what, "attaching %s to the cgroup v2 root",
-			         bpf_program__name(p));
-			bpf_failure(e, what, err, errsize);
+			if (e == EPERM)
+				snprintf(err, errsize, PFX "the kernel refused to attach "
+				         "%s to the cgroup v2 root (%s): a program attached "
+				         "there without BPF_F_ALLOW_MULTI, a user namespace, "
+				         "a seccomp filter or kernel lockdown",
+				         bpf_program__name(p), strerror(e));
+			else
+				snprintf(err, errsize, PFX "cannot attach %s to the cgroup "
+				         "v2 root: %s%s", bpf_program__name(p), strerror(e),
+				         e == EINVAL ? " (a kernel older than 5.7 has no "
+				         "cgroup bpf_link)" : "");
 			return -1;
 		}
 		i++;
