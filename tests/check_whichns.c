@@ -25,6 +25,7 @@ int main(void)
 		dnsconf_suite,
 		pcapng_suite,
 		watchmodel_suite,
+		watchout_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

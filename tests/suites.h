@@ -38,5 +38,6 @@ Suite *stubspec_suite(void);
 Suite *dnsconf_suite(void);
 Suite *pcapng_suite(void);
 Suite *watchmodel_suite(void);
+Suite *watchout_suite(void);
 
 #endif
