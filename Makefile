@@ -186,8 +186,9 @@ zoo: all
 		echo "make zoo: doc/zoo.md changed from the committed table (git diff doc/zoo.md)" >&2; rc=1; fi; \
 	exit $$rc
 
-bench: all
+bench: all $(B)/tests/lookloop
 	scripts/bench.sh
+	WHICHNS=$(WHICHNS) LOOKLOOP=$(B)/tests/lookloop scripts/bench-watch.sh
 	$(MAKE) bench-decode
 
 # harness/lib/ is pure (doc/design.md, "Layering"): libwhichns.a may call
