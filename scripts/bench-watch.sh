@@ -127,12 +127,14 @@ watch_start() {
 }
 
 # Ctrl-C's way out: the table, the evidence; 0 or 1 (a process stale)
-# are watch's verdicts, anything else an error.  Sets seen: how many
-# queries of lookloop its events.tsv holds, and the records it says it
-# lost (ring buffer full) when any.  (Not in a $(...): watch is this
+# are watch's verdicts, anything else an error.  Sets cpu: the CPU time
+# watch used (user and system, clock ticks, from /proc before it ends);
+# seen: how many queries of lookloop its events.tsv holds; lost: the
+# records it says it lost (ring buffer full).  (Not in a $(...): watch is this
 # shell's child, which a subshell cannot wait for.)
 watch_stop() {
 	local r=$1 rc=0
+	cpu=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$watch_pid/stat" 2>/dev/null || echo 0)
 	kill -INT "$watch_pid" 2>/dev/null || true   # gone already: a Ctrl-C reached it too
 	wait "$watch_pid" || rc=$?
 	watch_pid=""
@@ -166,11 +168,12 @@ pct() {  # pct P < numbers: the P-th percentile (nearest rank), as bench.sh
 		print v[i] }'
 }
 
+hz=$(getconf CLK_TCK)
 echo "bench-watch: $rounds rounds of $lookups lookups of $name at $server, without and with watch, on $(nproc) CPUs" >&2
 loop >/dev/null   # warm up: caches, the page cache, the CPU's clock
 : > "$tmp/rounds"
 for r in $(seq "$rounds"); do
-	without="" with="" seen="-" lost=0
+	without="" with="" seen="-" lost=0 cpu=0
 	for half in $( ((r % 2)) && echo "off on" || echo "on off"); do
 		if [ "$half" = off ]; then
 			without=$(loop)
@@ -179,10 +182,11 @@ for r in $(seq "$rounds"); do
 			watch_stop "$r"
 		fi
 	done
-	echo "$without ${with:--} $seen $lost" >> "$tmp/rounds"
-	awk -v n="$lookups" -v r="$r" -v a="$without" -v b="${with:--}" -v s="$seen" -v l="$lost" 'BEGIN {
+	echo "$without ${with:--} $seen $lost $cpu" >> "$tmp/rounds"
+	awk -v n="$lookups" -v r="$r" -v a="$without" -v b="${with:--}" -v s="$seen" -v l="$lost" \
+	    -v c="$cpu" -v hz="$hz" 'BEGIN {
 		printf "bench-watch: round %d: without %.1f us", r, a / n / 1000
-		if (b != "-") printf ", with %.1f us per lookup (%.3fx); watch counted %s of %d queries", b / n / 1000, b / a, s, n
+		if (b != "-") printf ", with %.1f us per lookup (%.3fx); watch used %.2f s CPU, counted %s of %d queries", b / n / 1000, b / a, c / hz, s, n
 		if (l > 0) printf " (%d records lost)", l
 		printf "\n" }' >&2
 done
@@ -201,9 +205,12 @@ ratio=$(awk '{ print $2 / $1 }' "$tmp/rounds" | pct 50)
 added=$(awk -v n="$lookups" '{ print ($2 - $1) / n / 1000 }' "$tmp/rounds" | pct 50)
 seen=$(awk '{ print $3 }' "$tmp/rounds" | sort -g | head -n 1)
 lost=$(awk '{ n += $4 } END { print n + 0 }' "$tmp/rounds")
+cpu=$(awk -v n="$lookups" -v hz="$hz" '{ print $5 / hz / n * 1e6 }' "$tmp/rounds" | pct 50)
 printf '%-36s %s\n' \
 	"per lookup with watch, median" "$(us "$w_med")" \
 	"ratio with / without, median" "$(printf '%.3f' "$ratio")" \
 	"added per lookup, median" "$(printf '%.1f us' "$added")" \
+	"watch's CPU per lookup, median" "$(printf '%.1f us' "$cpu")" \
 	"queries watch counted, fewest" "$seen of $lookups" \
 	"records watch lost, all rounds" "$lost"
+[ "$lost" = 0 ] || echo "bench-watch: watch lost records (its ring buffer was full): where it did, it did less work than its real cost" >&2
