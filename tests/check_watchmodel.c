@@ -478,6 +478,8 @@ static const struct conf_row {
 	  true },
 	{ "NUL before the address", T("nameserver \0 192.0.2.1\nnameserver "
 	  "192.0.2.2"), "192.0.2.2", false },
+	{ "NUL before a scope", T("nameserver 192.0.2.1\0%eth0\n"), "192.0.2.1",
+	  false },
 	{ "loopback", T("nameserver 127.0.0.53\n"), "127.0.0.53", false },
 	{ "none", T("search hat.com\noptions ndots:2\n"), "127.0.0.1", true },
 	{ "empty", T(""), "127.0.0.1", true },
@@ -770,6 +772,34 @@ START_TEST(test_verdicts)
 }
 END_TEST
 
+/* A stale and a listed query at the same nanosecond, after a listed one
+ * had followed the first stale: which came last is unknown, so MIXED. */
+START_TEST(test_verdict_tie)
+{
+	static struct wm_table t;
+	struct wm_proc p = proc(10, 1, "loop");
+	wm_table_init(&t, 0);
+	struct wm_row *r = wm_table_row(&t, &p);
+	struct wm_query s1 = query_at(SEC, "198.51.100.10", 1),
+	                l1 = query_at(2 * SEC, "198.51.100.20", 1),
+	                s2 = query_at(3 * SEC, "198.51.100.10", 1),
+	                l2 = query_at(3 * SEC, "198.51.100.20", 1);
+	wm_row_add(&t, r, &s1, WM_STALE, NULL);
+	wm_row_add(&t, r, &l1, WM_LISTED, NULL);
+	wm_row_add(&t, r, &s2, WM_STALE, NULL);
+	wm_row_add(&t, r, &l2, WM_LISTED, NULL);
+	uint64_t since;
+	ck_assert_int_eq(wm_row_verdict(r, &since), WMV_MIXED);
+	ck_assert_uint_eq(since, SEC);
+	/* One nanosecond later, the listed one is last: LATE. */
+	l2.t_ns++;
+	wm_row_add(&t, r, &l2, WM_LISTED, NULL);
+	ck_assert_int_eq(wm_row_verdict(r, &since), WMV_LATE);
+	ck_assert_uint_eq(since, 3 * SEC);
+	wm_table_free(&t);
+}
+END_TEST
+
 START_TEST(test_counts)
 {
 	static struct wm_table t;
@@ -902,6 +932,20 @@ START_TEST(test_bins_far)
 	wm_row_add(&t, r, &q, WM_STALE, NULL);
 	ck_assert_uint_eq(bins_sum(r), 1);
 	ck_assert_uint_eq(r->first_stale_ns, UINT64_MAX);
+	/* 50 ms * 2^30: the first width with fewer than WM_BINS columns. */
+	ck_assert_uint_eq(t.bin_ns, WM_BIN_NS_MIN << 30);
+	uint64_t col = (UINT64_MAX - 5) / t.bin_ns;
+	ck_assert_uint_ge(col, WM_BINS / 2);
+	ck_assert_uint_lt(col, WM_BINS);
+	ck_assert_uint_eq(r->bins[col].stale, 1);
+	wm_table_free(&t);
+
+	/* A table whose width was never set: no division by zero. */
+	memset(&t, 0, sizeof t);
+	r = wm_table_row(&t, &p);
+	q = query_at(3 * WM_BIN_NS_MIN, "198.51.100.10", 1);
+	wm_row_add(&t, r, &q, WM_LISTED, NULL);
+	ck_assert_uint_eq(r->bins[3].listed, 1);
 	wm_table_free(&t);
 }
 END_TEST
@@ -996,6 +1040,7 @@ Suite *watchmodel_suite(void)
 	tcase_add_test(tc, test_classify);
 	tcase_add_test(tc, test_verdict_names);
 	tcase_add_loop_test(tc, test_verdicts, 0, NROWS(seq_rows));
+	tcase_add_test(tc, test_verdict_tie);
 	tcase_add_test(tc, test_counts);
 	suite_add_tcase(s, tc);
 

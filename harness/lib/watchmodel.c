@@ -364,14 +364,14 @@ static void merge_bins(struct wm_table *t)
 /* The column of t_ns, the timeline widened until it has one. */
 static size_t bin_of(struct wm_table *t, uint64_t t_ns)
 {
+	if (t->bin_ns < WM_BIN_NS_MIN)   /* a table not from wm_table_init */
+		t->bin_ns = WM_BIN_NS_MIN;
 	if (t_ns <= t->t0_ns)
 		return 0;
+	/* Ends before bin_ns could overflow: past 2^63, d / bin_ns < 2. */
 	uint64_t d = t_ns - t->t0_ns;
-	while (d / t->bin_ns >= WM_BINS) {
-		if (t->bin_ns > UINT64_MAX / 2)
-			return WM_BINS - 1;
+	while (d / t->bin_ns >= WM_BINS)
 		merge_bins(t);
-	}
 	return (size_t)(d / t->bin_ns);
 }
 
@@ -475,6 +475,8 @@ enum wm_verdict wm_row_verdict(const struct wm_row *r, uint64_t *since_ns)
 			*since_ns = r->first_stale_ns;
 			return WMV_STALE;
 		}
+		/* A stale and a listed query at the same nanosecond: which
+		 * came last is not known, and MIXED is the safe reading. */
 		if (r->last_stale_ns >= r->last_listed_ns) {
 			*since_ns = r->first_stale_ns;
 			return WMV_MIXED;
