@@ -180,6 +180,9 @@ struct wm_row {
 	uint64_t connects;       /* connect() to port 53 */
 	uint64_t first_ns, last_ns;               /* any query; 0: none */
 	uint64_t first_stale_ns, last_stale_ns;   /* 0: none */
+	/* A query to a local stub the file lists counts as listed in these
+	 * two (and so in the verdict): asking the new 127.0.0.53 after an
+	 * old server is coming back, as asking a new server is. */
 	uint64_t listed_after_first_stale;        /* listed queries after it */
 	uint64_t last_listed_ns;                  /* 0: none */
 	size_t   nservers;
@@ -201,8 +204,8 @@ struct wm_table {
 void wm_table_init(struct wm_table *t, uint64_t t0_ns);
 void wm_table_free(struct wm_table *t);
 /* The row of (p->tgid, p->start), added with p's fields when new; NULL
- * when the table is full (dropped_rows counts the caller's queries) or
- * memory ran out. */
+ * when the table is full (the caller adds its query's messages to
+ * dropped_rows: only it knows them) or memory ran out. */
 struct wm_row *wm_table_row(struct wm_table *t, const struct wm_proc *p);
 /* Count one query (q->nmsgs messages) or connect of that row, judged c
  * by conf (the version in force, NULL unknown). */
