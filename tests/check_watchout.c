@@ -149,6 +149,13 @@ START_TEST(test_live_line)
 	                 "A mail.hat.com (its resolv.conf lists 198.51.100.53)\n");
 	free(got);
 
+	/* Printable UTF-8 is kept; a C1 control (CSI, U+009B) is not. */
+	snprintf(q.comm, sizeof q.comm, "caf\xc3\xa9\xc2\x9b");
+	wo_live_line(memout_open(&m), &q, r, &conf);
+	got = memout_text(&m);
+	ck_assert_has(got, " caf\xc3\xa9\\xc2\\x9b -> ");
+	free(got);
+
 	/* A hostile comm and name: one line, no control byte left. */
 	snprintf(q.comm, sizeof q.comm, "%s", HOSTILE_COMM);
 	snprintf(q.qname, sizeof q.qname, "%s", HOSTILE_NAME);
@@ -722,6 +729,8 @@ START_TEST(test_svg_x)
 	ask(&t, r, T0 + 10 * S + 1, "198.51.100.10", &conf);   /* same column */
 	ask(&t, r, T0 + 15 * S, "127.0.0.1", &conf);           /* stale too */
 	ask(&t, r, T0 + 19 * S, "198.51.100.53", &conf);
+	ask(&t, r, T0 + 19960 * 1000000ull, "198.51.100.53", &conf);  /* cut */
+	ask(&t, r, T0 + 21 * S, "198.51.100.53", &conf);   /* after t1: not drawn */
 	ck_assert_uint_eq(t.bin_ns, 50000000);
 	char *got = svg_text(&t, &m);
 	ck_assert_xml(got);
@@ -731,7 +740,10 @@ START_TEST(test_svg_x)
 	              "14:02:10.050</title></rect>");
 	ck_assert_has(got, "<rect class=\"m stale\" x=\"694.4\" y=\"");
 	ck_assert_has(got, "<rect class=\"m listed\" x=\"834.4\" y=\"");
-	ck_assert_uint_eq(count_str(got, "<rect class=\"m "), 3);
+	/* the column 19.95 s to 20 s, widened to 3 px, cut at the plot's edge */
+	ck_assert_has(got, "<rect class=\"m listed\" x=\"867.6\" y=\"72.5\" "
+	              "width=\"2.4\" height=\"4.0\"");
+	ck_assert_uint_eq(count_str(got, "<rect class=\"m "), 4);
 	ck_assert_has(got, ">14:02:10</text>");   /* a tick every 5 s */
 	ck_assert_has(got, ">14:02:15</text>");
 	free(got);

@@ -815,7 +815,7 @@ int wo_report_md(FILE *f, const void *ctx)
 #define S_LANE    44         /* a lane: four class rows */
 #define S_PITCH   9          /* between class rows */
 #define S_AXIS    46
-#define S_LEGEND  48
+#define S_LEGEND  60
 #define S_MORE    20         /* the line naming the lanes not drawn */
 #define S_MARK_MIN 3.0
 #define S_MORE_NAMES 8
