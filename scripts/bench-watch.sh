@@ -41,6 +41,7 @@ done
 LOOP=$(readlink -f "$LOOP")   # nsenter -m starts at the namespace's root
 
 tmp=$(mktemp -d /tmp/whichns-bench-watch.XXXXXX)
+bg_pid=""
 ns_pid=""
 watch_pid=""
 # Last in, first out: watch, then the namespace's dnsmasq (the namespaces
@@ -52,20 +53,20 @@ cleanup() {
 		kill -KILL "$watch_pid" 2>/dev/null || true
 		wait "$watch_pid" 2>/dev/null || true
 	fi
-	if [ -n "$ns_pid" ]; then
-		kill -TERM "$ns_pid" 2>/dev/null || true
-		wait "$ns_pid" 2>/dev/null || true
-	fi
+	for p in $ns_pid $bg_pid; do kill -TERM "$p" 2>/dev/null || true; done
+	[ -z "$bg_pid" ] || wait "$bg_pid" 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The namespace: its first process sets it up and becomes dnsmasq, which
-# holds it for the run (lookups enter it with nsenter).  unshare -m makes
-# every mount private, so the bind mount never reaches the host; a host
-# nscd's socket is hidden, so lookups go to the server, not to a cache.
+# The namespace: its first process sets it up, writes its pid and becomes
+# dnsmasq (unshare and sh exec, never fork), which holds it for the run;
+# lookups enter it with nsenter.  unshare -m makes every mount private,
+# so the bind mount never reaches the host; a host nscd's socket is
+# hidden, so lookups go to the server, not to a cache.  ($! is not that
+# pid: bash may fork once more for a background command.)
 printf 'nameserver %s\n' "$server" > "$tmp/resolv.conf"
 user=dnsmasq
 id "$user" >/dev/null 2>&1 || user=nobody
@@ -73,14 +74,43 @@ unshare -n -m sh -c '
 	ip link set lo up && ip addr add "$1/32" dev lo &&
 	mount --bind "$2" /etc/resolv.conf &&
 	{ [ ! -d /run/nscd ] || mount -t tmpfs tmpfs /run/nscd; } &&
-	shift 2 && exec "$@"' sh "$server" "$tmp/resolv.conf" \
+	echo $$ > "$3.new" && mv "$3.new" "$3" &&
+	shift 3 && exec "$@"' sh "$server" "$tmp/resolv.conf" "$tmp/ns.pid" \
 	dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
 	--no-poll --bind-interfaces --listen-address="$server" \
 	--address="/$name/$answer" --pid-file= --user="$user" \
 	--log-facility="$tmp/dnsmasq.log" 2>"$tmp/ns.err" &
-ns_pid=$!
+bg_pid=$!
 
-inside() { nsenter -t "$ns_pid" -n -m "$@"; }
+for _ in $(seq 100); do
+	[ ! -s "$tmp/ns.pid" ] || break
+	kill -0 "$bg_pid" 2>/dev/null || break
+	sleep 0.1
+done
+ns_pid=$(cat "$tmp/ns.pid" 2>/dev/null || :)
+[ -n "$ns_pid" ] || { echo "bench-watch: the namespace was not set up:" >&2; cat "$tmp/ns.err" >&2; exit 1; }
+
+# A lookup must never leave the namespace: its process must still be in
+# a network and a mount namespace other than this script's, with the
+# run's resolv.conf, or nothing runs (a query would go to the host's
+# servers).  Checked again before every command entered.
+host_net=$(readlink /proc/self/ns/net)
+host_mnt=$(readlink /proc/self/ns/mnt)
+ns_net=$(readlink "/proc/$ns_pid/ns/net" || :)
+ns_mnt=$(readlink "/proc/$ns_pid/ns/mnt" || :)
+if [ -z "$ns_net" ] || [ "$ns_net" = "$host_net" ] || [ -z "$ns_mnt" ] || [ "$ns_mnt" = "$host_mnt" ] ||
+   ! nsenter -t "$ns_pid" -n -m cat /etc/resolv.conf | cmp -s - "$tmp/resolv.conf"; then
+	echo "bench-watch: process $ns_pid is not in the benchmark's own namespaces; no lookup run" >&2
+	exit 1
+fi
+inside() {
+	if [ "$(readlink "/proc/$ns_pid/ns/net" 2>/dev/null)" != "$ns_net" ]; then
+		echo "bench-watch: the benchmark's namespace is gone (dnsmasq $ns_pid ended):" >&2
+		cat "$tmp/dnsmasq.log" >&2
+		exit 1
+	fi
+	nsenter -t "$ns_pid" -n -m "$@"
+}
 
 ready=0
 for _ in $(seq 100); do
@@ -110,8 +140,8 @@ loop() {
 skip=""
 watch_start() {
 	local r=$1
-	"$W" watch --for 600s -q --results "$tmp/watch$r" >"$tmp/watch$r.out" 2>"$tmp/watch$r.err" &
-	watch_pid=$!
+	( exec "$W" watch --for 600s -q --results "$tmp/watch$r" ) >"$tmp/watch$r.out" 2>"$tmp/watch$r.err" &
+	watch_pid=$!   # watch itself: the subshell execs it
 	for _ in $(seq 300); do
 		if grep -q attached "$tmp/watch$r.err"; then return 0; fi
 		kill -0 "$watch_pid" 2>/dev/null || break
