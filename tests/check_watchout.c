@@ -486,7 +486,8 @@ START_TEST(test_json_summary)
 	              "000000000Z\",\"t1\":\"2026-11-27T14:02:10.000000000Z\","
 	              "\"seconds\":10.000,\"filter\":\"all processes\",");
 	ck_assert_has(got, "\"pcapng\":\"/tmp/w.pcapng\",\"lost\":2,\"not_dns\":0,"
-	              "\"dropped_rows\":0,\"interrupted\":false,\"needs_restart\":1,");
+	              "\"dropped_rows\":0,\"interrupted\":false,\"needs_restart\":1,"
+	              "\"processes\":[{\"pid\":123,");
 	ck_assert_has(got, "{\"pid\":123,\"start\":4365,\"comm\":\"getip\",\"exe\":"
 	              "\"/usr/bin/getip\",\"mntns\":4026531841,\"cgroup\":"
 	              "\"/system.slice/getip.service\",\"cgroup_id\":0,\"forwarder\":"
@@ -509,7 +510,7 @@ START_TEST(test_json_summary)
 	got = memout_text(&mo);
 	ck_assert_json(got);
 	ck_assert_has(got, "\"filter\":null,");
-	ck_assert_has(got, "\"rows\":[]}\n");
+	ck_assert_has(got, "\"processes\":[]}\n");
 	free(got);
 }
 END_TEST

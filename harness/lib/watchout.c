@@ -685,7 +685,7 @@ void wo_json_summary(FILE *f, const struct wm_table *t, const struct wo_meta *m)
 	json_text(f, "host", m->host);
 	json_text(f, "pcapng", m->pcapng);
 	fprintf(f, ",\"lost\":%" PRIu64 ",\"not_dns\":%" PRIu64 ",\"dropped_rows\":%"
-	        PRIu64 ",\"interrupted\":%s,\"needs_restart\":%zu,\"rows\":[",
+	        PRIu64 ",\"interrupted\":%s,\"needs_restart\":%zu,\"processes\":[",
 	        m->lost, m->not_dns, dropped(t, m),
 	        m->interrupted ? "true" : "false", count_rows(t, is_restart));
 	for (size_t i = 0; i < t->n; i++) {
