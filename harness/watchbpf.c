@@ -233,12 +233,35 @@ static int cgroup2_root(char *err, size_t errsize)
 	return fd;
 }
 
+/* Whether the effective capabilities hold CAP_BPF (39) or CAP_SYS_ADMIN
+ * (21), which loading needs: root may have had them dropped (a
+ * container, capsh, a systemd unit).  1 when unknown. */
+static int bpf_capable(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	unsigned long long eff = ~0ULL;
+	char line[128];
+
+	if (!f)
+		return 1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return (eff >> 39 & 1) || (eff >> 21 & 1);
+}
+
 /* The one line for a bpf() failure: errno says which kind. */
 static void bpf_failure(int e, const char *what, char *err, size_t errsize)
 {
 	struct utsname u;
 
-	if (e == EPERM)
+	if (e == EPERM && !bpf_capable())
+		snprintf(err, errsize, PFX "the kernel refused BPF (%s: %s): this "
+		         "process has neither CAP_BPF nor CAP_SYS_ADMIN (dropped "
+		         "by a container, capsh or a service's settings): run it "
+		         "as root with its capabilities", what, strerror(e));
+	else if (e == EPERM)
 		snprintf(err, errsize, PFX "the kernel refused BPF (%s: %s): "
 		         "in a user namespace or container, under a seccomp "
 		         "filter, or with kernel lockdown; run it as root on the "
