@@ -155,8 +155,8 @@ static struct wn_watch_rec connect_rec(unsigned family, const char *dst)
 
 /* The record alone in a heap block of its exact size: a read past it is
  * caught under AddressSanitizer. */
-static int read_rec(const struct wn_watch_rec *e, size_t size, struct wm_query *q,
-                    const char **why)
+static int read_rec(const struct wn_watch_rec *e, size_t size,
+                    struct wm_query *q, const char **why)
 {
 	uint8_t *copy = malloc(size ? size : 1);
 	ck_assert_ptr_nonnull(copy);
