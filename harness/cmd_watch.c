@@ -370,7 +370,7 @@ static int signals_fd(sigset_t *old)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, old);
-	return signalfd(-1, &set, SFD_CLOEXEC);
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
 static int timer_fd(unsigned ms)
@@ -406,6 +406,12 @@ static bool watch_loop(struct watch *w, struct watchbpf *b)
 			break;
 	}
 	watchbpf_poll(b, 0);   /* what is left in the ring buffer */
+	/* Take the signals that ended the loop: left pending, they would be
+	 * delivered when the old mask comes back and, not ignored (Ctrl-C at
+	 * a terminal), end the process before the summary (exit 130). */
+	struct signalfd_siginfo si;
+	while (sfd >= 0 && read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+		continue;
 	if (sfd >= 0)
 		close(sfd);
 	if (tfd >= 0)
