@@ -276,6 +276,10 @@ static __always_inline int is_dns(struct __sk_buff *skb, int off, __u8 proto)
 	return hlen >= 20 && skb->len > (__u32)off + hlen;
 }
 
+/* Every IP packet a local socket sends, in any network namespace, once:
+ * at ip_finish_output, before GSO and fragmentation (a datagram larger
+ * than the MTU is one record where a capture shows its fragments).
+ * Forwarded packets have no local socket and never come here. */
 SEC("cgroup_skb/egress")
 int wn_egress(struct __sk_buff *skb)
 {
@@ -297,12 +301,16 @@ int wn_egress(struct __sk_buff *skb)
 	}
 	e->ts_ns = bpf_ktime_get_ns();
 	if (proto == IPPROTO_UDP) {
-		/* A UDP datagram leaves in its sender's system call. */
+		/* A UDP datagram leaves in its sender's system call (or its
+		 * io_uring worker thread, of the same process). */
 		if (owner_current(e) == 0)
 			note_owner(sk);
 		else if (owner_socket(e, sk))
 			owner_none(e);
 	} else if (owner_socket(e, sk) && owner_current(e)) {
+		/* A connection older than the watch has no noted owner: the
+		 * current task is its sender in a send call, anyone in a
+		 * retransmission from a timer. */
 		owner_none(e);
 	}
 	e->kind = WN_EV_PACKET;
