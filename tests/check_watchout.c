@@ -619,6 +619,7 @@ START_TEST(test_report_md)
 	              "| 14:02:03.123 | **STALE since 14:02:01** | 198.51.100.53 |\n");
 	ck_assert_has(got, "| 789 | idle | 0 | 0 | - | - | - | **NO QUERIES** | "
 	              "not read |\n");
+	ck_assert_has(got, "| **FOLLOWED** | 198.51.100.53 |\n");
 	ck_assert_has(got, "## What to do\n\nRestart or reload these processes: "
 	              "they still query servers their resolv.conf no longer lists: "
 	              "getip (pid 123).\n");
@@ -631,6 +632,10 @@ START_TEST(test_report_md)
 	ck_assert_has(got, "- `summary.json`:");
 	free(got);
 
+	/* web's file had no nameserver line: 127.0.0.1, said so */
+	static const char *const dflt[] = { "127.0.0.1", NULL };
+	t.rows[1]->conf = mkconf(dflt);
+	t.rows[1]->conf.defaulted = true;
 	m.lost = 3;
 	m.not_dns = 4;
 	m.pcapng = "/tmp/w.pcapng";
@@ -639,6 +644,8 @@ START_TEST(test_report_md)
 	ck_assert_has(got, "- 4 packets to port 53 did not decode as a DNS query");
 	ck_assert_ptr_null(strstr(got, "past the table's first"));
 	ck_assert_has(got, "- /tmp/w.pcapng (`-w`)");
+	ck_assert_has(got, "| **FOLLOWED** | 127.0.0.1 (no nameserver line: "
+	              "the default) |\n");
 	free(got);
 	wm_table_free(&t);
 }
@@ -777,6 +784,10 @@ START_TEST(test_svg_hostile_and_limits)
 	got = svg_text(&t, &m);
 	ck_assert_xml(got);
 	ck_assert_has(got, "no process sent a DNS query");
+	/* a second shown: ticks every 200 ms, no trailing zero */
+	ck_assert_has(got, ">14:02:00</text>");
+	ck_assert_has(got, ">14:02:00.2</text>");
+	ck_assert_has(got, ">14:02:01</text>");
 	free(got);
 }
 END_TEST

@@ -719,10 +719,12 @@ static void md_row(FILE *f, const struct wm_row *r)
 		wo_clock(r->last_stale_ns, last, sizeof last);
 	fprintf(f, "| %" PRIu32 " | ", r->p.tgid);
 	put_md(f, r->p.comm);
-	fprintf(f, " | %" PRIu64 " | %" PRIu64 " | %s | %s | %s | **%s** | %s |\n",
+	fprintf(f, " | %" PRIu64 " | %" PRIu64 " | %s | %s | %s | **%s** | %s%s |\n",
 	        r->queries, r->stale, servers_text(r, s, sizeof s), first, last,
 	        verdict_text(r, v, sizeof v),
-	        r->conf_known ? conf_text(&r->conf, list, sizeof list) : "not read");
+	        r->conf_known ? conf_text(&r->conf, list, sizeof list) : "not read",
+	        r->conf_known && r->conf.defaulted ? " (no nameserver line: "
+	        "the default)" : "");
 }
 
 static void md_counts(FILE *f, const struct wm_table *t, const struct wo_meta *m)
@@ -972,8 +974,9 @@ static void svg_axis(FILE *f, const struct sframe *s, int y)
 	     t <= s->t0 + s->span; t += step) {
 		char c[16];
 		wo_clock(t, c, sizeof c);
-		if (step % 1000000000 == 0)
-			c[8] = '\0';        /* whole seconds: "14:02:11" */
+		/* "14:02:11", "14:02:11.5", "14:02:11.05": no trailing zero */
+		for (size_t n = strlen(c); n > 8 && (c[n - 1] == '0' || c[n - 1] == '.');)
+			c[--n] = '\0';
 		double x = x_of(s, t);
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
 		        "stroke=\"#333\"/>\n<text x=\"%.1f\" y=\"%d\" "
