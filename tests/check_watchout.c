@@ -647,6 +647,16 @@ START_TEST(test_report_md)
 	ck_assert_has(got, "| **FOLLOWED** | 127.0.0.1 (no nameserver line: "
 	              "the default) |\n");
 	free(got);
+
+	/* a path as long as Linux allows is written whole */
+	char path[4096], want[4200];
+	memset(path, 'p', sizeof path - 1);
+	path[0] = '/';
+	path[sizeof path - 1] = '\0';
+	m.pcapng = path;
+	snprintf(want, sizeof want, "- %s (`-w`)", path);
+	got = report_text(&t, &m);
+	ck_assert_has(got, want);
 	wm_table_free(&t);
 }
 END_TEST

@@ -105,27 +105,41 @@ static size_t utf8_printable(const unsigned char *s)
 }
 
 /*
- * s for a terminal or a TSV field, into buf (always NUL-terminated, cut
- * before an escape that would not fit): control bytes, DEL and bytes
- * that are not printable UTF-8 as \xHH; with bs, a backslash as \\ too,
- * so that the field reads back unambiguously.
+ * The next character of s for a terminal or a TSV field: control bytes,
+ * DEL and bytes that are not printable UTF-8 as \xHH; with bs, a
+ * backslash as \\ too, so that a field reads back unambiguously.  *put
+ * and *len say what to write (perhaps esc); returns the bytes of s used.
  */
+static size_t safe_next(const unsigned char *p, bool bs, char esc[8],
+                        const char **put, size_t *len)
+{
+	size_t n = *p >= 0x80 ? utf8_printable(p) : 1;
+	*put = (const char *)p;
+	*len = n;
+	if (!n || *p < 0x20 || *p == 0x7f) {
+		snprintf(esc, 8, "\\x%02x", *p);
+		*put = esc;
+		*len = 4;
+		return 1;
+	}
+	if (bs && *p == '\\') {
+		*put = "\\\\";
+		*len = 2;
+	}
+	return n;
+}
+
+/* s as safe_next writes it, into buf (always NUL-terminated, cut before
+ * a character that would not fit): for widths. */
 static const char *safe_text(const char *s, char *buf, size_t size, bool bs)
 {
 	size_t o = 0;
 	if (!size)
 		return buf;
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = *p >= 0x80 ? utf8_printable(p) : 1;
 		char esc[8];
-		const char *put = (const char *)p;
-		size_t len = n;
-		if (!n || *p < 0x20 || *p == 0x7f) {
-			snprintf(esc, sizeof esc, "\\x%02x", *p);
-			put = esc, len = 4, n = 1;
-		} else if (bs && *p == '\\') {
-			put = "\\\\", len = 2;
-		}
+		const char *put;
+		size_t len, n = safe_next(p, bs, esc, &put, &len);
 		if (size - 1 - o < len)
 			break;
 		memcpy(buf + o, put, len);
@@ -140,20 +154,30 @@ static const char *safe_text(const char *s, char *buf, size_t size, bool bs)
 
 static void put_safe(FILE *f, const char *s, bool bs)
 {
-	char buf[1024 + 1];
-	fputs(safe_text(s, buf, sizeof buf, bs), f);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		char esc[8];
+		const char *put;
+		size_t len;
+		p += safe_next(p, bs, esc, &put, &len);
+		fwrite(put, 1, len, f);
+	}
 }
 
-/* s in Markdown text or a table cell: safe_text's escapes (a backslash
+/* s in Markdown text or a table cell: safe_next's escapes (a backslash
  * before a letter is shown as it is), then every character Markdown or
  * HTML could read as markup backslash-escaped. */
 static void put_md(FILE *f, const char *s)
 {
-	char buf[1024 + 1];
-	for (const char *p = safe_text(s, buf, sizeof buf, false); *p; p++) {
-		if (strchr("\\`*_[]<>|&~#!", *p))
-			fputc('\\', f);
-		fputc(*p, f);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		char esc[8];
+		const char *put;
+		size_t len;
+		p += safe_next(p, false, esc, &put, &len);
+		for (size_t i = 0; i < len; i++) {
+			if (strchr("\\`*_[]<>|&~#!", put[i]))
+				fputc('\\', f);
+			fputc(put[i], f);
+		}
 	}
 }
 
