@@ -309,7 +309,7 @@ static void write_event(struct watch *w, const struct wm_query *q,
                         const struct wm_row *r, enum wm_class c,
                         const struct wm_conf *conf)
 {
-	if (c == WM_STALE && !w->o.quiet && !w->o.json)
+	if (c == WM_STALE && q->kind == WN_EV_PACKET && !w->o.quiet && !w->o.json)
 		wo_live_line(stdout, q, r, conf);
 	if (w->o.json)
 		wo_json_event(stdout, q, r, c, conf);
@@ -552,7 +552,7 @@ static int watch_start(struct watch *w)
 	char err[512];
 	struct watchbpf *b = watchbpf_open(on_record, w, err, sizeof err);
 	if (!b) {
-		fprintf(stderr, "whichns watch: %s\n", err);
+		fprintf(stderr, "%s\n", err);   /* it names itself: watchbpf.h */
 		return EXIT_ENV;
 	}
 	int rc = open_pcapng(w);
