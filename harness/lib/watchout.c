@@ -702,8 +702,10 @@ void wo_json_summary(FILE *f, const struct wm_table *t, const struct wo_meta *m)
 	fputs("{\"type\":\"summary\"", f);
 	json_time(f, "t0", m->t0_ns);
 	json_time(f, "t1", m->t1_ns);
-	fprintf(f, ",\"seconds\":%.3f", m->t1_ns > m->t0_ns ?
-	        (double)(m->t1_ns - m->t0_ns) / 1e9 : 0.0);
+	/* integers: a JSON number whatever the locale's decimal point */
+	uint64_t ms = m->t1_ns > m->t0_ns ? (m->t1_ns - m->t0_ns) / 1000000 : 0;
+	fprintf(f, ",\"seconds\":%" PRIu64 ".%03u", ms / 1000,
+	        (unsigned)(ms % 1000));
 	json_text(f, "filter", m->filter);
 	json_text(f, "version", m->version);
 	json_text(f, "host", m->host);
