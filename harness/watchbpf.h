@@ -27,11 +27,11 @@ typedef int (*watchbpf_cb)(void *ctx, const void *rec, size_t size);
 /*
  * Load and attach.  NULL with one line in err ("whichns watch: ...", no
  * trailing newline) when BPF cannot run here, naming what is missing and
- * the fix: not root (or
- * without CAP_BPF and CAP_PERFMON), bpf() refused (a user namespace, a
- * seccomp filter, kernel.unprivileged_bpf_disabled) or absent, no cgroup
- * v2 hierarchy, a program the kernel rejects (with the verifier's last
- * line).  Every such failure is exit 3 (EXIT_ENV) for the caller.
+ * the fix: not root (or without CAP_BPF and CAP_PERFMON), bpf() refused
+ * (a user namespace, a seccomp filter, kernel.unprivileged_bpf_disabled)
+ * or absent, no cgroup v2 hierarchy, a program the kernel rejects (with
+ * the verifier's last line).  Every such failure is exit 3 (EXIT_ENV)
+ * for the caller.
  */
 struct watchbpf *watchbpf_open(watchbpf_cb cb, void *ctx, char *err,
                                size_t errsize);
