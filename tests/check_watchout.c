@@ -657,6 +657,7 @@ START_TEST(test_report_md)
 	snprintf(want, sizeof want, "- %s (`-w`)", path);
 	got = report_text(&t, &m);
 	ck_assert_has(got, want);
+	free(got);
 	wm_table_free(&t);
 }
 END_TEST
