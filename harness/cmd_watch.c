@@ -93,6 +93,7 @@ struct watch {
 	struct wm_table   t;
 	struct procconf  *pc;
 	uint64_t          offset;       /* wall clock minus CLOCK_MONOTONIC */
+	uint64_t          t_stop;       /* the watch's end; 0: going on */
 	uint64_t          not_dns;
 	uint32_t          ignored[IGNORED_MAX];
 	size_t            nignored;
@@ -285,6 +286,7 @@ static struct wm_row *row_of(struct watch *w, const struct wm_query *q)
 	struct wm_proc p;
 	if (procinfo_read(q->tgid, &p) != 0)
 		snprintf(p.comm, sizeof p.comm, "%s", q->comm);  /* gone */
+	p.cgroup_id = q->cgroup_id;
 	if (!wanted(&w->o, &p, q)) {
 		w->ignored[w->nignored++ % IGNORED_MAX] = q->tgid;
 		return NULL;
@@ -295,7 +297,9 @@ static struct wm_row *row_of(struct watch *w, const struct wm_query *q)
 	return r;
 }
 
-/* The process, the packet and the judgement, as -w's packet comment. */
+/* The process, the packet and the judgement, as -w's packet comment.
+ * A comm or path may hold any byte: control bytes become '?', so the
+ * comment stays one line. */
 static void packet_comment(char *buf, size_t size, const struct wm_row *r,
                            enum wm_class c)
 {
@@ -303,6 +307,9 @@ static void packet_comment(char *buf, size_t size, const struct wm_row *r,
 	         "cgroup %s: %s", r->p.tgid, r->p.comm,
 	         r->p.exe[0] ? r->p.exe : "?", (unsigned long long)r->p.mntns,
 	         r->p.cgroup[0] ? r->p.cgroup : "?", wm_class_name(c));
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 }
 
 static void write_event(struct watch *w, const struct wm_query *q,
@@ -332,6 +339,11 @@ static int on_record(void *ctx, const void *rec, size_t size)
 		w->not_dns++;
 		return 0;
 	}
+	/* The watch is [t0, t_stop]: what left between attaching and t0, or
+	 * after t_stop while the ring buffer drains, is outside it, so the
+	 * counts are those of a capture of the same period. */
+	if (q.t_ns < w->t.t0_ns || (w->t_stop && q.t_ns > w->t_stop))
+		return 0;
 	struct wm_row *r = row_of(w, &q);
 	if (!r)
 		return 0;
@@ -405,6 +417,7 @@ static bool watch_loop(struct watch *w, struct watchbpf *b)
 		if (tfd >= 0 && pfd[2].revents)
 			break;
 	}
+	w->t_stop = clock_ns(CLOCK_REALTIME);
 	watchbpf_poll(b, 0);   /* what is left in the ring buffer */
 	/* Take the signals that ended the loop: left pending, they would be
 	 * delivered when the old mask comes back and, not ignored (Ctrl-C at
@@ -543,7 +556,7 @@ static int watch_run(struct watch *w, struct watchbpf *b)
 	bool signalled = watch_loop(w, b);
 	uint64_t lost = watchbpf_lost(b);
 	watchbpf_close(b);
-	return finish(w, clock_ns(CLOCK_REALTIME), signalled, lost);
+	return finish(w, w->t_stop, signalled, lost);
 }
 
 /* BPF first: where it cannot run, nothing is written. */

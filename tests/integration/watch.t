@@ -71,7 +71,8 @@ box_pid=$(pid_of bookworm_getip_inplace_default_container)
 [ -n "$stale_pid" ] && [ -n "$follow_pid" ] && [ -n "$box_pid" ]
 ok $? "the cases' processes are known ($stale_pid, $follow_pid, $box_pid)"
 
-summary() { tail -n 1 "$tmp/watch.json"; }
+json=$tmp/watch.json
+summary() { tail -n 1 "$json"; }
 verdict_of() {
 	summary | python3 -c 'import json, sys
 s = json.load(sys.stdin)
@@ -127,6 +128,31 @@ done
 xmllint --noout "$ev/timeline.svg" 2>/dev/null; ok $? "timeline.svg is well-formed"
 [ -z "$(find "$tmp/wr" "$tmp" -maxdepth 3 -name '*.part')" ]; ok $? "no .part file is left"
 grep -c "	$stale_pid	" "$ev/events.tsv" >/dev/null; ok $? "events.tsv has the stale process's events"
+
+# As a support engineer runs it: the cases' resolv.conf has changed when
+# the watch starts, and --for ends it.  Its counts equal tshark's recount
+# of each capture over the watch's own period (the summary's t0 to t1).
+"$W" run -q -j 3 --results "$tmp/runs2" "$tmp/watch.scn" >"$tmp/run2.out" 2>&1 &
+rpid=$!
+sleep 2
+"$W" watch --for 2s --json --results "$tmp/wr2" >"$tmp/watch2.json" 2>"$tmp/watch2.err"
+is "$?" 1 "watch --for 2s after the switch: exit 1 (a process is stale)"
+wait "$rpid"; is "$?" 0 "... the cases ran as expected"
+run=$(readlink -f "$tmp/runs2/latest") json=$tmp/watch2.json
+stale_pid=$(pid_of getip_inplace_no-reload)
+is "$(verdict_of "$stale_pid") $(verdict_of "$(pid_of getip_inplace_default)") $(verdict_of "$(pid_of bookworm_getip_inplace_default_container)")" \
+	"STALE FOLLOWED FOLLOWED" "... STALE, FOLLOWED, FOLLOWED"
+read -r t0 t1 <<<"$(summary | python3 -c 'import calendar, json, sys, time
+s = json.load(sys.stdin)
+def epoch(t):
+    day, frac = t.rstrip("Z").split(".")
+    return "%d.%s" % (calendar.timegm(time.strptime(day, "%Y-%m-%dT%H:%M:%S")), frac)
+print(epoch(s["t0"]), epoch(s["t1"]))')"
+for c in getip_inplace_no-reload getip_inplace_default bookworm_getip_inplace_default_container; do
+	t=$(tshark -r "$(casedir "$c")/capture.pcap" -Y "dns.flags.response == 0 && (ip.src == 198.51.100.2 || ipv6.src == 2001:db8:100::2) && frame.time_epoch >= $t0 && frame.time_epoch <= $t1" 2>/dev/null | wc -l)
+	[ "$t" -gt 0 ] && is "$(queries_of "$(pid_of "$c")")" "$t" "$c: over the watch's 2 s, watch counts what tshark recounts ($t)" ||
+		ok 1 "$c: tshark found queries in the watch's period ($t0 to $t1)"
+done
 
 # A filtered watch: a quiet process is listed as NO QUERIES; --for ends it.
 "$W" watch --for 1s --pid "$sleeper" --results "$tmp/wq" >"$tmp/q.out" 2>"$tmp/q.err"
