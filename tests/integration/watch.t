@@ -154,6 +154,30 @@ for c in getip_inplace_no-reload getip_inplace_default bookworm_getip_inplace_de
 		ok 1 "$c: tshark found queries in the watch's period ($t0 to $t1)"
 done
 
+# A local stub: the process asks systemd-resolved at 127.0.0.53 (LOCAL:
+# the question moves there) and resolved, which serves DNS itself, asks
+# the servers of its own configuration (FORWARDER: shown, not judged).
+cache=${WHICHNS_CACHE:-/var/cache/whichns}
+if [ -s "$cache/rootfs/trixie-resolved/.whichns-stamp" ]; then
+	"$W" watch --json --results "$tmp/wr3" >"$tmp/watch3.json" 2>"$tmp/watch3.err" &
+	wpid=$!
+	for _ in $(seq 100); do grep -q attached "$tmp/watch3.err" && break; sleep 0.1; done
+	"$W" exec -q --results "$tmp/stub" --stub resolved --interval 100ms --window 2s \
+		-- "$top/$B/repro/getip" -i 100 hat.com >/dev/null 2>&1
+	is "$?" 0 "exec --stub resolved ran under a watch"
+	kill -INT "$wpid"; wait "$wpid"
+	json=$tmp/watch3.json
+	p=$(awk -F'\t' '$4 == "getip" { print $1; exit }' "$tmp/stub/latest-exec/001-exec/processes.tsv")
+	is "$(verdict_of "$p")" LOCAL "the process asking 127.0.0.53 is LOCAL"
+	is "$(summary | python3 -c 'import json, sys
+s = json.load(sys.stdin)
+print(" ".join(sorted(set(r["verdict"] for r in s["processes"] if r["comm"] == "systemd-resolve"))))')" \
+		FORWARDER "systemd-resolved, asking its upstreams, is a FORWARDER"
+	grep -q "127.0.0.53" "$tmp/wr3/latest-watch/report.md"; ok $? "report.md names the local resolver asked"
+else
+	skip "no trixie-resolved tree in $cache/rootfs (scripts/mkrootfs.sh trixie-resolved)" 4
+fi
+
 # A filtered watch: a quiet process is listed as NO QUERIES; --for ends it.
 "$W" watch --for 1s --pid "$sleeper" --results "$tmp/wq" >"$tmp/q.out" 2>"$tmp/q.err"
 is "$?" 0 "watch --for 1s --pid (quiet): exit 0"
