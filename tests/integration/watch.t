@@ -8,7 +8,10 @@
 # counts equal tshark's recount of each case's capture.  Its --json and
 # -w outputs are read by a JSON parser and by tshark; a filtered watch
 # lists a quiet process as NO QUERIES; where BPF cannot run it says so
-# in one line (exit 3); killed, it leaves no program attached.
+# in one line (exit 3); killed, it leaves no program attached.  A watch
+# started after the switch with --for counts what tshark recounts over
+# its own period; behind systemd-resolved the process is LOCAL and
+# resolved, asking its upstreams, a FORWARDER.
 . "$(dirname "$0")/lib.sh"
 need_root_and_namespaces
 
