@@ -1,10 +1,7 @@
 /* escape.c - text escaped for JSON, XML and Markdown; see escape.h. */
 #include "escape.h"
 
-/* The length of the UTF-8 character at s (RFC 3629: no overlong form,
- * surrogate or code point past U+10FFFF; nor U+FFFE or U+FFFF, which XML
- * forbids), or 0 when the bytes there are not one. */
-static size_t utf8_len(const unsigned char *s)
+size_t escape_utf8_len(const unsigned char *s)
 {
 	unsigned c = s[0], n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2
 	           : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
@@ -28,7 +25,7 @@ static size_t put_non_ascii(FILE *f, const char *s)
 	const unsigned char *u = (const unsigned char *)s;
 	if (u[0] < 0x80)
 		return 0;
-	size_t n = utf8_len(u);
+	size_t n = escape_utf8_len(u);
 	if (n == 0) {
 		fputs("\xef\xbf\xbd", f);
 		return 1;

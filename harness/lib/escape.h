@@ -10,7 +10,14 @@
 #ifndef WHICHNS_ESCAPE_H
 #define WHICHNS_ESCAPE_H
 
+#include <stddef.h>
 #include <stdio.h>
+
+/* The length of the UTF-8 character at s (RFC 3629: no overlong form,
+ * surrogate or code point past U+10FFFF; nor U+FFFE or U+FFFF, which XML
+ * forbids; 1 for an ASCII byte), or 0 when the bytes there are not one.
+ * Reads no further than a NUL. */
+size_t escape_utf8_len(const unsigned char *s);
 
 /* s as a JSON string, quotes included (RFC 8259): '"', '\\' and control
  * characters escaped; a byte that does not start a UTF-8 character

@@ -87,19 +87,13 @@ static bool same_day(uint64_t a_ns, uint64_t b_ns)
 
 /* ---- outside text ---- */
 
-/* The length of the printable UTF-8 character at s (RFC 3629; not a C1
- * control, U+0080 to U+009F, which some terminals obey), or 0. */
+/* The length of the printable UTF-8 character at s, a byte of 0x80 or
+ * more (escape.h's rule, less the C1 controls U+0080 to U+009F, which
+ * some terminals obey), or 0. */
 static size_t utf8_printable(const unsigned char *s)
 {
-	unsigned c = s[0], n = c >= 0xc2 && c <= 0xdf ? 2
-	           : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-	unsigned lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
-	unsigned hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
-
-	for (unsigned i = 1; i < n; i++)   /* a NUL fails here: it ends s */
-		if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xbf))
-			return 0;
-	if (n == 2 && c == 0xc2 && s[1] < 0xa0)
+	size_t n = escape_utf8_len(s);
+	if (n < 2 || (s[0] == 0xc2 && s[1] < 0xa0))
 		return 0;
 	return n;
 }
