@@ -347,7 +347,7 @@ static int on_record(void *ctx, const void *rec, size_t size)
 	struct wm_row *r = row_of(w, &q);
 	if (!r)
 		return 0;
-	const struct wm_confhist *h = procconf_get(w->pc, q.tgid);
+	const struct wm_confhist *h = procconf_get(w->pc, q.tgid, q.t_ns);
 	const struct wm_conf *conf = h ? wm_confhist_at(h, q.t_ns) : NULL;
 	enum wm_class c = wm_classify(conf, r->p.forwarder, &q.dst);
 	wm_row_add(&w->t, r, &q, c, conf);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 #include "procinfo.h"
@@ -199,14 +200,25 @@ struct file_id {
 struct root_entry {
 	bool     used;
 	uint64_t last_use;
+	uint64_t looked_ns;   /* wall clock just before the file was last
+	                       * opened: a change after it is not known */
 	struct root_key key;
 	struct file_id  id;
 	struct wm_confhist hist;
 };
 
+/* Which root a process had when its file was last looked at. */
+struct tgid_entry {
+	bool     used;
+	uint32_t tgid;
+	uint32_t slot;        /* in procconf.e[] */
+	struct root_key key;  /* the slot's key then: a reused slot differs */
+};
+
 struct procconf {
 	uint64_t clock;
 	struct root_entry e[PC_ROOTS_MAX];
+	struct tgid_entry tg[PC_TGIDS];   /* by tgid % PC_TGIDS */
 };
 
 struct procconf *procconf_new(void)
@@ -305,8 +317,40 @@ static int root_of(uint32_t tgid, struct root_key *k, int *rootfd)
 	return 0;
 }
 
-const struct wm_confhist *procconf_get(struct procconf *pc, uint32_t tgid)
+static bool same_key(const struct root_key *a, const struct root_key *b)
 {
+	return a->mntns == b->mntns && a->dev == b->dev && a->ino == b->ino;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* What is known already, when tgid's file was looked at after t_ns. */
+static const struct wm_confhist *known(struct procconf *pc, uint32_t tgid,
+                                       uint64_t t_ns)
+{
+	const struct tgid_entry *te = &pc->tg[tgid % PC_TGIDS];
+	if (!te->used || te->tgid != tgid)
+		return NULL;
+	struct root_entry *e = &pc->e[te->slot];
+	if (!e->used || !same_key(&e->key, &te->key) || e->looked_ns < t_ns ||
+	    !e->hist.cur.known)
+		return NULL;
+	e->last_use = ++pc->clock;
+	return &e->hist;
+}
+
+const struct wm_confhist *procconf_get(struct procconf *pc, uint32_t tgid,
+                                       uint64_t t_ns)
+{
+	const struct wm_confhist *h = known(pc, tgid, t_ns);
+	if (h)
+		return h;
+	uint64_t looked = now_ns();
 	struct root_key k;
 	int rootfd;
 	if (root_of(tgid, &k, &rootfd) != 0)
@@ -332,5 +376,8 @@ const struct wm_confhist *procconf_get(struct procconf *pc, uint32_t tgid)
 		read_version(e, fd, &id);
 	if (fd >= 0)
 		close(fd);
+	e->looked_ns = looked;
+	pc->tg[tgid % PC_TGIDS] = (struct tgid_entry){
+		true, tgid, (uint32_t)(e - pc->e), k };
 	return e->hist.cur.known ? &e->hist : NULL;
 }

@@ -34,18 +34,25 @@ void procinfo_scan(const char *comm, const char *cgroup,
                    void (*fn)(void *ctx, const struct wm_proc *p), void *ctx);
 
 /* The resolv.conf versions of every root seen, bounded (PC_ROOTS_MAX;
- * the least recently used is dropped). */
+ * the least recently used is dropped), and which root each process had
+ * (PC_TGIDS, by pid modulo). */
 #define PC_ROOTS_MAX 256
+#define PC_TGIDS     1024
 struct procconf;
 struct procconf *procconf_new(void);
 void procconf_free(struct procconf *pc);
-/* The versions of the resolv.conf tgid sees now: the file is opened and
- * fstat'ed at each call (a stat per event: doc/watch.md, "Judging"), read
- * and parsed again only when its identity (device, inode, size, change
- * and modification times) changed since the last call for that root.
- * NULL when it cannot be read (the process is gone, no such file: the
- * C libraries then use 127.0.0.1, which is what wm_conf_parse("") says,
- * so a missing file is a known version, not NULL). */
-const struct wm_confhist *procconf_get(struct procconf *pc, uint32_t tgid);
+/* The versions of the resolv.conf tgid sees, as known at least up to
+ * t_ns (the query's time, wall clock): when its root's file was looked
+ * at after t_ns, that is returned with no system call; else the file is
+ * opened and fstat'ed now (doc/watch.md, "Judging a query": a look per
+ * batch of queries, not per query), and read and parsed again only when
+ * its identity (device, inode, size, change and modification times)
+ * changed since the last look at that root.
+ * NULL when it cannot be read (the process is gone and was not looked
+ * at after t_ns, or the file is unreadable).  No such file is a known
+ * version: the C libraries then use 127.0.0.1, which is what
+ * wm_conf_parse("") says. */
+const struct wm_confhist *procconf_get(struct procconf *pc, uint32_t tgid,
+                                       uint64_t t_ns);
 
 #endif
