@@ -85,13 +85,17 @@ print(rows[0]["verdict"] if rows else "absent")' "$1"
 is "$(verdict_of "$stale_pid")" STALE "the no-reload process is STALE"
 is "$(verdict_of "$follow_pid")" FOLLOWED "the default process FOLLOWED"
 is "$(verdict_of "$box_pid")" FOLLOWED "the process in its own root and mount namespace FOLLOWED"
-# whichns itself asks each case's servers whether they are up before the
-# case starts, from the case's network but with the host's resolv.conf:
-# those queries are stale too, and its rows say so; they are left out here.
+# Of every process the cases ran (their processes.tsv), exactly the
+# stale one needs a restart.  (whichns itself asks each case's servers
+# whether they are up before the case starts, from the case's network
+# with the host's resolv.conf: stale too, truly, and not a case's
+# process; nor is anything else this host runs meanwhile.)
+case_pids=$(awk -F'\t' 'FNR > 1 { print $1 }' "$run"/[0-9][0-9][0-9]-*/processes.tsv | sort -u | xargs)
 stale_rows=$(summary | python3 -c 'import json, sys
 s = json.load(sys.stdin)
-print(" ".join(str(r["pid"]) for r in s["processes"] if r["needs_restart"] and r["comm"] != "whichns"))')
-is "$stale_rows" "$stale_pid" "exactly the stale process needs a restart, by PID"
+ours = set(int(p) for p in sys.argv[1].split())
+print(" ".join(str(r["pid"]) for r in s["processes"] if r["needs_restart"] and r["pid"] in ours))' "$case_pids")
+is "$stale_rows" "$stale_pid" "of the cases' processes ($case_pids), exactly the stale one needs a restart, by PID"
 grep -q "getip (pid $stale_pid)" "$tmp/wr/latest-watch/report.md"; ok $? "report.md names it with its PID"
 grep -q "198.51.100.10" <<<"$(summary | python3 -c 'import json, sys
 s = json.load(sys.stdin)
