@@ -348,6 +348,32 @@ START_TEST(test_advice_late_only)
 }
 END_TEST
 
+/* A process whose resolv.conf could not be read is not judged; one that
+ * had exited before is said to need nothing, and one still there not. */
+START_TEST(test_advice_unread)
+{
+	struct wm_table t;
+	wm_table_init(&t, T0);
+	struct wm_row *a = mkrow(&t, 31, "getent");
+	a->p.gone = true;
+	ask(&t, a, T0 + S, "198.51.100.10", NULL);
+	char *got = advice_text(&t);
+	ck_assert_str_eq(got, "No process queried a server its resolv.conf "
+	                 "does not list. Not judged, their resolv.conf could not "
+	                 "be read: getent (pid 31) (a process that exited before "
+	                 "it could be read starts afresh next time: nothing to "
+	                 "restart).\n");
+	free(got);
+	a->p.gone = false;
+	got = advice_text(&t);
+	ck_assert_str_eq(got, "No process queried a server its resolv.conf "
+	                 "does not list. Not judged, their resolv.conf could not "
+	                 "be read: getent (pid 31).\n");
+	free(got);
+	wm_table_free(&t);
+}
+END_TEST
+
 /* A process that asks only the local stub: which stub, and that the
  * stub's own row answers the question (or that it sent nothing). */
 START_TEST(test_advice_local)
@@ -815,6 +841,7 @@ Suite *watchout_suite(void)
 	tcase_add_test(tc, test_advice_one);
 	tcase_add_test(tc, test_advice_several);
 	tcase_add_test(tc, test_advice_late_only);
+	tcase_add_test(tc, test_advice_unread);
 	tcase_add_test(tc, test_advice_local);
 	tcase_add_test(tc, test_json_event);
 	tcase_add_test(tc, test_json_summary);

@@ -393,6 +393,7 @@ static bool is_late(const struct wm_row *r) { return wm_row_verdict(r, NULL) == 
 static bool is_local(const struct wm_row *r) { return wm_row_verdict(r, NULL) == WMV_LOCAL; }
 static bool is_forwarder(const struct wm_row *r) { return wm_row_verdict(r, NULL) == WMV_FORWARDER; }
 static bool is_unjudged(const struct wm_row *r) { return wm_row_verdict(r, NULL) == WMV_INCONCLUSIVE; }
+static bool is_gone(const struct wm_row *r) { return is_unjudged(r) && r->p.gone; }
 
 static size_t count_rows(const struct wm_table *t, row_pred pick)
 {
@@ -475,7 +476,9 @@ static void advice(FILE *f, enum fmt fmt, const struct wm_table *t)
 	if (count_rows(t, is_unjudged)) {
 		fputs(" Not judged, their resolv.conf could not be read: ", f);
 		list_rows(f, fmt, t, is_unjudged, false);
-		fputc('.', f);
+		fputs(count_rows(t, is_gone) ? " (a process that exited before "
+		      "it could be read starts afresh next time: nothing to "
+		      "restart)." : ".", f);
 	}
 	fputc('\n', f);
 }
