@@ -550,6 +550,9 @@ static int watch_run(struct watch *w, struct watchbpf *b)
 	w->t.t0_ns = clock_ns(CLOCK_REALTIME);
 	w->offset = w->t.t0_ns - clock_ns(CLOCK_MONOTONIC);
 	quiet_rows(w);
+	if ((w->o.comm || w->o.cgroup) && w->t.n == 0)
+		fprintf(stderr, "whichns watch: no process matches %s now; "
+		        "watching for those that start\n", w->o.filter);
 	for_words(w->o.for_ms, span, sizeof span);
 	fprintf(stderr, "whichns watch: attached (%s); watching %s %s; Ctrl-C "
 	        "ends it\n", watchbpf_hooks(), w->o.filter, span);

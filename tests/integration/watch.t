@@ -189,6 +189,12 @@ fi
 "$W" watch --for 1s --pid "$sleeper" --results "$tmp/wq" >"$tmp/q.out" 2>"$tmp/q.err"
 is "$?" 0 "watch --for 1s --pid (quiet): exit 0"
 grep -q "NO QUERIES" "$tmp/q.out"; ok $? "... the quiet process is listed as NO QUERIES"
+"$W" watch --for 1s --comm sleep --json --results "$tmp/wq" >"$tmp/q.json" 2>"$tmp/q.err"
+json=$tmp/q.json
+is "$(verdict_of "$sleeper")" "NO QUERIES" "watch --comm sleep lists the quiet sleep by PID as NO QUERIES"
+"$W" watch --for 1s --cgroup /no/such/cgroup --results "$tmp/wq" >"$tmp/q.out" 2>"$tmp/q.err"
+is "$?" 0 "watch --cgroup of no process: exit 0"
+grep -q "no process matches cgroup /no/such/cgroup now" "$tmp/q.err"; ok $? "... and says no process matches it now"
 
 # Killed, it leaves nothing attached.
 progs() { bpftool prog show 2>/dev/null | grep -c ' name wn_'; }
