@@ -3,7 +3,9 @@
  * wm_query_from_event() (a ring-buffer record, struct wn_watch_rec, with
  * its packet decoded as a raw IP frame) and wm_conf_parse(), then the
  * query judged and counted in a table (wm_confhist_*, wm_classify,
- * wm_table_row, wm_row_add, wm_row_verdict) as harness/cmd_watch.c does.
+ * wm_table_row, wm_row_add, wm_row_verdict) as harness/cmd_watch.c does;
+ * and the record through the stream path (wm_tcp_record), as watch reads
+ * it: whole, sent again, and an IPv4 TCP segment cut in two records.
  *
  * libfuzzer: -max_len=4096
  *
@@ -26,7 +28,13 @@
  * - the version in force is the one handed in; a row's counts by class
  *   sum to its queries, its servers' (with other_servers) too, and so do
  *   its timeline bins; a verdict has a name, and the row needs a restart
- *   exactly when it is STALE or MIXED.
+ *   exactly when it is STALE or MIXED;
+ * - wm_tcp_record hands fn exactly as many queries as it returns, each
+ *   taken as above (a TCP one: one message, its process the record's),
+ *   the packet with the first only and else back in rec_q; a UDP or
+ *   connect record yields what wm_query_from_event() read; a TCP segment
+ *   (no SYN, FIN, RST) sent again yields nothing, and cut in two (first
+ *   byte of input: where) yields, over both halves, what it did whole.
  */
 #include <stdbool.h>
 #include "fuzz.h"
@@ -91,6 +99,147 @@ static void check_query(const struct wm_query *q, const uint8_t *rec)
 	           "packet not in the record");
 	FUZZ_CHECK(q->cap_len <= WN_EV_SNAP && q->cap_len <= q->wire_len,
 	           "cap_len %u wire_len %u", q->cap_len, q->wire_len);
+}
+
+/* ---- the stream path ---- */
+
+struct yield {
+	const uint8_t *rec;
+	unsigned n;
+	struct wm_query first;
+};
+
+static void on_query(void *ctx, const struct wm_query *q)
+{
+	struct yield *y = ctx;
+
+	FUZZ_CHECK(y->n < 100000, "endless");
+	if (q->kind == WN_EV_PACKET && q->proto == 6) {
+		FUZZ_CHECK(q->nmsgs == 1, "tcp query of %u messages", q->nmsgs);
+		FUZZ_CHECK(q->dport == 53, "port %u", q->dport);
+		FUZZ_CHECK(y->n == 0 ? q->pkt != NULL : q->pkt == NULL,
+		           "packet with query %u", y->n);
+	}
+	FUZZ_CHECK_STR(q->comm);
+	FUZZ_CHECK_STR(q->qname);
+	if (q->pkt)
+		check_query(q, y->rec);
+	if (y->n == 0)
+		y->first = *q;
+	y->n++;
+}
+
+/* One record (size bytes at rec) on stream s: the queries yielded. */
+static int stream_feed(struct wm_tcp *s, const uint8_t *rec, size_t size,
+                       struct yield *y)
+{
+	struct wm_query rq;
+	const char *why = NULL;
+
+	memset(y, 0, sizeof *y);
+	y->rec = rec;
+	int rc = wm_tcp_record(s, rec, size, 1000000000ull, on_query, y, &rq,
+	                       &why);
+	FUZZ_CHECK(rc >= -1, "rc %d", rc);
+	if (rc < 0) {
+		FUZZ_CHECK(why && why[0] && y->n == 0, "refused: %u yielded", y->n);
+		return rc;
+	}
+	FUZZ_CHECK((unsigned)rc == y->n, "returned %d, yielded %u", rc, y->n);
+	FUZZ_CHECK(rq.nmsgs == 0, "record with %u messages", rq.nmsgs);
+	if (rq.kind == WN_EV_PACKET)
+		FUZZ_CHECK((rq.pkt != NULL) == (rc == 0), "packet kept by %d", rc);
+	return rc;
+}
+
+/* The record's IPv4 TCP segment cut after k payload bytes into two
+ * records, fed in order: the queries they yield together. */
+static unsigned stream_cut(const uint8_t *rec, const struct pkt_seg *seg,
+                           size_t k)
+{
+	static struct wn_watch_rec e[2];
+	const size_t at = offsetof(struct wn_watch_rec, pkt);
+	const uint8_t *pkt = rec + at;
+	size_t pay = (size_t)(seg->p - pkt), n = seg->present;
+	size_t thl = (size_t)(pkt[0] & 0x0f) * 4;
+	struct yield y;
+	unsigned total = 0;
+
+	memcpy(&e[0], rec, sizeof e[0]);
+	memcpy(&e[1], rec, sizeof e[1]);
+	for (int i = 0; i < 2; i++) {
+		size_t from = i ? k : 0, len = i ? n - k : k;
+		uint32_t seq = seg->seq + (uint32_t)from;
+		memmove(e[i].pkt + pay, pkt + pay + from, len);
+		e[i].cap_len = e[i].wire_len = (uint32_t)(pay + len);
+		e[i].pkt[2] = (uint8_t)((pay + len) >> 8);
+		e[i].pkt[3] = (uint8_t)(pay + len);
+		e[i].pkt[thl + 4] = (uint8_t)(seq >> 24);
+		e[i].pkt[thl + 5] = (uint8_t)(seq >> 16);
+		e[i].pkt[thl + 6] = (uint8_t)(seq >> 8);
+		e[i].pkt[thl + 7] = (uint8_t)seq;
+	}
+	struct wm_tcp *s = wm_tcp_new();
+	if (!s)
+		abort();
+	for (int i = 0; i < 2; i++)
+		if (stream_feed(s, (const uint8_t *)&e[i], sizeof e[i], &y) > 0)
+			total += y.n;
+	wm_tcp_free(s);
+	return total;
+}
+
+static bool same(const struct wm_query *x, const struct wm_query *y)
+{
+	return x->t_ns == y->t_ns && x->tgid == y->tgid && x->tid == y->tid &&
+	       x->kind == y->kind && x->nmsgs == y->nmsgs && x->id == y->id &&
+	       x->qtype == y->qtype && strcmp(x->qname, y->qname) == 0 &&
+	       pkt_addr_eq(&x->dst, &y->dst) && x->dport == y->dport &&
+	       x->pkt == y->pkt && x->cap_len == y->cap_len;
+}
+
+static void stream(const uint8_t *rec, size_t rlen, int rc,
+                   const struct wm_query *q, uint8_t where)
+{
+	struct wm_tcp *s = wm_tcp_new();
+	struct yield y;
+	struct pkt_seg seg;
+	const char *why;
+
+	if (!s)
+		abort();
+	int n = stream_feed(s, rec, rlen, &y);
+	bool tcp = rlen == sizeof(struct wn_watch_rec) && n >= 0 &&
+	           ((const struct wn_watch_rec *)(const void *)rec)->kind ==
+	           WN_EV_PACKET &&
+	           pkt_segment(PKT_LINK_RAW, rec + offsetof(struct wn_watch_rec,
+	                       pkt), ((const struct wn_watch_rec *)(const void *)
+	                       rec)->cap_len, &seg, &why) == PKT_DNS &&
+	           seg.f.proto == 6;
+	if (!tcp) {
+		FUZZ_CHECK(n == (rc == 0 ? 1 : -1), "%d yielded, read alone %d",
+		           n, rc);
+		if (rc == 0)
+			FUZZ_CHECK(same(&y.first, q), "not the query read alone");
+		wm_tcp_free(s);
+		return;
+	}
+	bool plain = !(seg.tcp_flags & (PKT_TCP_SYN | PKT_TCP_FIN | PKT_TCP_RST));
+	int whole = n;
+	n = stream_feed(s, rec, rlen, &y);
+	if (plain && seg.present > 0)
+		FUZZ_CHECK(n == 0, "sent again: %d yielded", n);
+	wm_tcp_free(s);
+	const struct wn_watch_rec *e = (const void *)rec;
+	const uint8_t *ip = rec + offsetof(struct wn_watch_rec, pkt);
+	if (plain && seg.present > 1 && seg.present == seg.claimed &&
+	    e->cap_len == e->wire_len && (ip[0] >> 4) == 4 &&
+	    (ip[6] & 0x3f) == 0 && ip[7] == 0) {   /* not a fragment */
+		size_t k = 1 + where % (seg.present - 1);
+		unsigned cut = stream_cut(rec, &seg, k);
+		FUZZ_CHECK(cut == (unsigned)whole, "cut at %zu: %u, whole: %d",
+		           k, cut, whole);
+	}
 }
 
 static void check_row(const struct wm_table *t, const struct wm_row *r)
@@ -184,6 +333,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_query(&q, rec);
 		judge(&q, &conf);
 	}
+	stream(rec, rlen, rc, &q, (uint8_t)small);
 	free(rec);
 	return 0;
 }

@@ -92,6 +92,7 @@ struct watch {
 	struct watch_opts o;
 	struct wm_table   t;
 	struct procconf  *pc;
+	struct wm_tcp    *tcp;          /* the TCP streams' DNS messages */
 	uint64_t          offset;       /* wall clock minus CLOCK_MONOTONIC */
 	uint64_t          t_stop;       /* the watch's end; 0: going on */
 	uint64_t          not_dns;
@@ -312,6 +313,20 @@ static void packet_comment(char *buf, size_t size, const struct wm_row *r,
 			*p = '?';
 }
 
+/* The record's packet, once (q->pkt is NULL on the other queries of
+ * the same record: watchmodel.h, wm_tcp_record). */
+static void write_packet(struct watch *w, const struct wm_query *q,
+                         const struct wm_row *r, enum wm_class c)
+{
+	if (w->png_file && q->kind == WN_EV_PACKET && q->pkt) {
+		char comment[700];
+		packet_comment(comment, sizeof comment, r, c);
+		if (pcapng_packet(&w->png, 0, q->t_ns, q->pkt, q->cap_len,
+		                  q->wire_len, comment) != 0 && !w->write_errno)
+			w->write_errno = errno ? errno : EIO;
+	}
+}
+
 static void write_event(struct watch *w, const struct wm_query *q,
                         const struct wm_row *r, enum wm_class c,
                         const struct wm_conf *conf)
@@ -321,37 +336,60 @@ static void write_event(struct watch *w, const struct wm_query *q,
 	if (w->o.json)
 		wo_json_event(stdout, q, r, c, conf);
 	wo_tsv_event(w->tsv, q, r, c, conf);
-	if (w->png_file && q->kind == WN_EV_PACKET) {
-		char comment[700];
-		packet_comment(comment, sizeof comment, r, c);
-		if (pcapng_packet(&w->png, 0, q->t_ns, q->pkt, q->cap_len,
-		                  q->wire_len, comment) != 0 && !w->write_errno)
-			w->write_errno = errno ? errno : EIO;
-	}
+	write_packet(w, q, r, c);
 }
 
+/* The row of a query (or of a record that completed none) inside the
+ * watch, and its class; NULL when it is not counted.  The watch is
+ * [t0, t_stop]: what left between attaching and t0, or after t_stop
+ * while the ring buffer drains, is outside it, so the counts are those
+ * of a capture of the same period. */
+static struct wm_row *judge(struct watch *w, const struct wm_query *q,
+                            enum wm_class *c, const struct wm_conf **conf)
+{
+	if (q->t_ns < w->t.t0_ns || (w->t_stop && q->t_ns > w->t_stop))
+		return NULL;
+	struct wm_row *r = row_of(w, q);
+	if (!r)
+		return NULL;
+	const struct wm_confhist *h = procconf_get(w->pc, q->tgid, q->t_ns);
+	*conf = h ? wm_confhist_at(h, q->t_ns) : NULL;
+	*c = wm_classify(*conf, r->p.forwarder, &q->dst);
+	return r;
+}
+
+static void on_query(void *ctx, const struct wm_query *q)
+{
+	struct watch *w = ctx;
+	const struct wm_conf *conf;
+	enum wm_class c;
+	struct wm_row *r = judge(w, q, &c, &conf);
+	if (!r)
+		return;
+	wm_row_add(&w->t, r, q, c, conf);
+	write_event(w, q, r, c, conf);
+}
+
+/* A record yields its queries (a TCP segment: those it completes on its
+ * stream, maybe none).  A segment that completed none (the first part of
+ * a message, a retransmission) still left: -w keeps it, so the file
+ * reassembles as the stream did. */
 static int on_record(void *ctx, const void *rec, size_t size)
 {
 	struct watch *w = ctx;
-	struct wm_query q;
+	struct wm_query rq;
 	const char *why;
-	if (wm_query_from_event(rec, size, w->offset, &q, &why) != 0) {
+	int n = wm_tcp_record(w->tcp, rec, size, w->offset, on_query, w, &rq,
+	                      &why);
+	if (n < 0 || (n == 0 && why))
 		w->not_dns++;
-		return 0;
+	if (n >= 0 && rq.pkt && w->png_file) {
+		const struct wm_conf *conf;
+		enum wm_class c;
+		struct wm_row *r = judge(w, &rq, &c, &conf);
+		if (r)
+			write_packet(w, &rq, r, c);
 	}
-	/* The watch is [t0, t_stop]: what left between attaching and t0, or
-	 * after t_stop while the ring buffer drains, is outside it, so the
-	 * counts are those of a capture of the same period. */
-	if (q.t_ns < w->t.t0_ns || (w->t_stop && q.t_ns > w->t_stop))
-		return 0;
-	struct wm_row *r = row_of(w, &q);
-	if (!r)
-		return 0;
-	const struct wm_confhist *h = procconf_get(w->pc, q.tgid, q.t_ns);
-	const struct wm_conf *conf = h ? wm_confhist_at(h, q.t_ns) : NULL;
-	enum wm_class c = wm_classify(conf, r->p.forwarder, &q.dst);
-	wm_row_add(&w->t, r, &q, c, conf);
-	write_event(w, &q, r, c, conf);
 	return 0;
 }
 
@@ -598,7 +636,9 @@ int cmd_watch(int argc, char **argv)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	wm_table_init(&w->t, 0);
 	w->pc = procconf_new();
-	rc = w->pc ? watch_start(w) : EXIT_ENV;
+	w->tcp = wm_tcp_new();
+	rc = w->pc && w->tcp ? watch_start(w) : EXIT_ENV;
+	wm_tcp_free(w->tcp);
 	procconf_free(w->pc);
 	wm_table_free(&w->t);
 	free(w);

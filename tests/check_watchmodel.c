@@ -2,8 +2,9 @@
  * check_watchmodel.c - whichns watch's judgement: kernel records read
  * into queries (and every way a record is refused), resolv.conf
  * nameserver lines, the version of a file a query is judged by, the
- * class of a query, and the table: counts, servers, timeline bins,
- * verdicts and the row limit.
+ * class of a query, TCP streams followed across records (a message
+ * split, sent again, or two in a segment), and the table: counts,
+ * servers, timeline bins, verdicts and the row limit.
  *
  * Records and packets are built here byte by byte (IPv4/IPv6 headers,
  * UDP/TCP, DNS), as the kernel program would hand them over.
@@ -435,6 +436,271 @@ START_TEST(test_not_dns)
 	ip(&pkt, "192.0.2.10", "198.51.100.10", 40000, 53, 6, &m);
 	e = packet_rec(&pkt);
 	ck_assert_int_eq(read_rec(&e, sizeof e, &q, &why), -1);
+}
+END_TEST
+
+/* ---- TCP streams (wm_tcp_record) ---- */
+
+#define GOT_MAX 8
+
+/* What a record yielded: the queries, each with its packet pointer as
+ * handed (it points into the record, which the test keeps alive). */
+struct got {
+	size_t n;
+	struct wm_query q[GOT_MAX];
+};
+
+static void collect(void *ctx, const struct wm_query *q)
+{
+	struct got *g = ctx;
+	ck_assert_uint_lt(g->n, GOT_MAX);
+	g->q[g->n++] = *q;
+}
+
+/* A TCP segment of pid 1234 from 192.0.2.10:sport to 198.51.100.20:53,
+ * its first byte at sequence number seq, carrying pl; tid and time tell
+ * records apart. */
+static struct wn_watch_rec tcp_seg(unsigned sport, uint32_t seq,
+                                   const struct wire *pl, unsigned tid,
+                                   uint64_t ts_ns)
+{
+	struct wire pkt;
+	ip(&pkt, "192.0.2.10", "198.51.100.20", sport, 53, 6, pl);
+	pkt.b[24] = (uint8_t)(seq >> 24);   /* IPv4 header, ports, seq */
+	pkt.b[25] = (uint8_t)(seq >> 16);
+	pkt.b[26] = (uint8_t)(seq >> 8);
+	pkt.b[27] = (uint8_t)seq;
+	struct wn_watch_rec e = packet_rec(&pkt);
+	e.tid = tid;
+	e.ts_ns = ts_ns;
+	return e;
+}
+
+/* Feed e; the number yielded, with *rq and *why as handed back. */
+static int feed(struct wm_tcp *s, const struct wn_watch_rec *e,
+                struct got *g, struct wm_query *rq, const char **why)
+{
+	*why = "unset";
+	return wm_tcp_record(s, e, sizeof *e, 1000 * SEC, collect, g, rq, why);
+}
+
+/* bytes [from, to) of w as a wire of their own */
+static struct wire slice(const struct wire *w, size_t from, size_t to)
+{
+	struct wire s = { .n = 0 };
+	put_bytes(&s, w->b + from, to - from);
+	return s;
+}
+
+static const uint8_t *pkt_of(const struct wn_watch_rec *e)
+{
+	return e->pkt;
+}
+
+/* A client that writes the length prefix and the message apart (two
+ * segments): one query, with the process, thread and time of the record
+ * that completed it and its packet; the first record yields nothing and
+ * is no "not DNS", and keeps its own packet for -w. */
+START_TEST(test_stream_split)
+{
+	static const size_t cuts[] = { 2, 1, 9 };  /* after the prefix, in
+	                                            * it, in the message */
+	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+		struct wm_tcp *s = wm_tcp_new();
+		struct wire pl = { .n = 0 };
+		struct got g = { 0 };
+		struct wm_query rq;
+		const char *why;
+		ck_assert_ptr_nonnull(s);
+		tcp_msg(&pl, 31, false, "split.hat.com");
+		struct wire a = slice(&pl, 0, cuts[i]), b = slice(&pl, cuts[i], pl.n);
+		struct wn_watch_rec e1 = tcp_seg(41000, 1000, &a, 1301, 5 * SEC);
+		struct wn_watch_rec e2 = tcp_seg(41000, 1000 + (uint32_t)cuts[i],
+		                                 &b, 1302, 5 * SEC + 50 * MS);
+
+		ck_assert_int_eq(feed(s, &e1, &g, &rq, &why), 0);
+		ck_assert_ptr_null(why);
+		ck_assert_uint_eq(g.n, 0);
+		ck_assert_ptr_eq(rq.pkt, pkt_of(&e1));
+		ck_assert_uint_eq(rq.cap_len, e1.cap_len);
+		ck_assert_uint_eq(rq.nmsgs, 0);
+		ck_assert_uint_eq(rq.tid, 1301);
+		assert_addr(&rq.dst, "198.51.100.20");
+
+		ck_assert_int_eq(feed(s, &e2, &g, &rq, &why), 1);
+		ck_assert_ptr_null(why);
+		ck_assert_uint_eq(g.n, 1);
+		ck_assert_uint_eq(g.q[0].nmsgs, 1);
+		ck_assert_uint_eq(g.q[0].id, 31);
+		ck_assert_uint_eq(g.q[0].qtype, 1);
+		ck_assert_str_eq(g.q[0].qname, "split.hat.com");
+		ck_assert_uint_eq(g.q[0].tgid, 1234);
+		ck_assert_uint_eq(g.q[0].tid, 1302);
+		ck_assert_uint_eq(g.q[0].t_ns, 1005 * SEC + 50 * MS);
+		ck_assert_uint_eq(g.q[0].proto, 6);
+		ck_assert_uint_eq(g.q[0].sport, 41000);
+		ck_assert_uint_eq(g.q[0].dport, 53);
+		assert_addr(&g.q[0].src, "192.0.2.10");
+		assert_addr(&g.q[0].dst, "198.51.100.20");
+		ck_assert_str_eq(g.q[0].comm, "getip");
+		ck_assert_ptr_eq(g.q[0].pkt, pkt_of(&e2));
+		ck_assert_uint_eq(g.q[0].cap_len, e2.cap_len);
+		ck_assert_ptr_null(rq.pkt);   /* the query took it */
+		/* the record read alone: not a query (as before streams) */
+		struct wm_query q;
+		ck_assert_int_eq(read_rec(&e1, sizeof e1, &q, &why), -1);
+		wm_tcp_free(s);
+	}
+}
+END_TEST
+
+/* A segment sent again counts once; the stream goes on after it. */
+START_TEST(test_stream_retransmit)
+{
+	struct wm_tcp *s = wm_tcp_new();
+	struct wire p1 = { .n = 0 }, p2 = { .n = 0 };
+	struct got g = { 0 };
+	struct wm_query rq;
+	const char *why;
+	tcp_msg(&p1, 41, false, "one.hat.com");
+	tcp_msg(&p2, 42, false, "two.hat.com");
+	struct wn_watch_rec e1 = tcp_seg(41001, 7, &p1, 1, 5 * SEC);
+	struct wn_watch_rec e2 = tcp_seg(41001, 7 + (uint32_t)p1.n, &p2, 1,
+	                                 6 * SEC);
+	ck_assert_int_eq(feed(s, &e1, &g, &rq, &why), 1);
+	e1.ts_ns = 5 * SEC + 200 * MS;   /* the retransmission */
+	ck_assert_int_eq(feed(s, &e1, &g, &rq, &why), 0);
+	ck_assert_ptr_null(why);
+	ck_assert_ptr_eq(rq.pkt, pkt_of(&e1));  /* a packet all the same */
+	ck_assert_int_eq(feed(s, &e2, &g, &rq, &why), 1);
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_uint_eq(g.q[0].id, 41);
+	ck_assert_uint_eq(g.q[1].id, 42);
+	wm_tcp_free(s);
+}
+END_TEST
+
+/* Two messages in one segment: two queries, the packet with the first
+ * only; a response on the stream is no query. */
+START_TEST(test_stream_two)
+{
+	struct wm_tcp *s = wm_tcp_new();
+	struct wire pl = { .n = 0 }, r = { .n = 0 };
+	struct got g = { 0 };
+	struct wm_query rq;
+	const char *why;
+	tcp_msg(&pl, 11, false, "a.hat.com");
+	tcp_msg(&pl, 12, false, "b.hat.com");
+	struct wn_watch_rec e = tcp_seg(41002, 1, &pl, 1, 5 * SEC);
+	ck_assert_int_eq(feed(s, &e, &g, &rq, &why), 2);
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_uint_eq(g.q[0].id, 11);
+	ck_assert_str_eq(g.q[0].qname, "a.hat.com");
+	ck_assert_uint_eq(g.q[0].nmsgs, 1);
+	ck_assert_ptr_eq(g.q[0].pkt, pkt_of(&e));
+	ck_assert_uint_eq(g.q[1].id, 12);
+	ck_assert_str_eq(g.q[1].qname, "b.hat.com");
+	ck_assert_uint_eq(g.q[1].nmsgs, 1);
+	ck_assert_ptr_null(g.q[1].pkt);
+	ck_assert_ptr_null(rq.pkt);
+
+	tcp_msg(&r, 13, true, "c.hat.com");
+	e = tcp_seg(41002, 1 + (uint32_t)pl.n, &r, 1, 6 * SEC);
+	ck_assert_int_eq(feed(s, &e, &g, &rq, &why), 0);
+	ck_assert_str_eq(why, "not a query");
+	ck_assert_uint_eq(g.n, 2);
+	wm_tcp_free(s);
+}
+END_TEST
+
+/* Two connections' halves interleaved: each message is its own
+ * stream's. */
+START_TEST(test_stream_interleaved)
+{
+	struct wm_tcp *s = wm_tcp_new();
+	struct wire pa = { .n = 0 }, pb = { .n = 0 };
+	struct got g = { 0 };
+	struct wm_query rq;
+	const char *why;
+	tcp_msg(&pa, 51, false, "a.hat.com");
+	tcp_msg(&pb, 52, false, "bb.hat.com");
+	struct wire a1 = slice(&pa, 0, 2), a2 = slice(&pa, 2, pa.n);
+	struct wire b1 = slice(&pb, 0, 2), b2 = slice(&pb, 2, pb.n);
+	struct wn_watch_rec r[4] = {
+		tcp_seg(41003, 100, &a1, 1, 5 * SEC),
+		tcp_seg(41004, 900, &b1, 2, 5 * SEC),
+		tcp_seg(41004, 902, &b2, 3, 6 * SEC),
+		tcp_seg(41003, 102, &a2, 4, 6 * SEC),
+	};
+	static const int want[4] = { 0, 0, 1, 1 };
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_int_eq(feed(s, &r[i], &g, &rq, &why), want[i]);
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_uint_eq(g.q[0].id, 52);
+	ck_assert_uint_eq(g.q[0].sport, 41004);
+	ck_assert_uint_eq(g.q[0].tid, 3);
+	ck_assert_uint_eq(g.q[1].id, 51);
+	ck_assert_uint_eq(g.q[1].sport, 41003);
+	ck_assert_uint_eq(g.q[1].tid, 4);
+	wm_tcp_free(s);
+}
+END_TEST
+
+/* UDP and connect records yield what wm_query_from_event() reads;
+ * refused records yield nothing and say why. */
+START_TEST(test_stream_udp)
+{
+	struct wm_tcp *s = wm_tcp_new();
+	struct wire pkt;
+	struct got g = { 0 };
+	struct wm_query rq, q;
+	const char *why;
+	udp_query(&pkt, "192.0.2.10", "198.51.100.10", 4321, "mail.hat.com", 15);
+	struct wn_watch_rec e = packet_rec(&pkt);
+	ck_assert_int_eq(feed(s, &e, &g, &rq, &why), 1);
+	ck_assert_ptr_null(why);
+	ck_assert_int_eq(wm_query_from_event(&e, sizeof e, 1000 * SEC, &q, &why), 0);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.q[0].t_ns, q.t_ns);
+	ck_assert_uint_eq(g.q[0].tid, q.tid);
+	ck_assert_uint_eq(g.q[0].nmsgs, 1);
+	ck_assert_uint_eq(g.q[0].id, 4321);
+	ck_assert_uint_eq(g.q[0].qtype, 15);
+	ck_assert_str_eq(g.q[0].qname, "mail.hat.com");
+	ck_assert_uint_eq(g.q[0].proto, 17);
+	assert_addr(&g.q[0].dst, "198.51.100.10");
+	ck_assert_ptr_eq(g.q[0].pkt, pkt_of(&e));
+	ck_assert_uint_eq(g.q[0].cap_len, q.cap_len);
+	ck_assert_ptr_null(rq.pkt);
+	/* the same datagram twice is two queries: UDP has no retransmission
+	 * a capture would not count */
+	ck_assert_int_eq(feed(s, &e, &g, &rq, &why), 1);
+	ck_assert_uint_eq(g.n, 2);
+
+	struct wn_watch_rec c = connect_rec(2, "198.51.100.10");
+	ck_assert_int_eq(feed(s, &c, &g, &rq, &why), 1);
+	ck_assert_uint_eq(g.n, 3);
+	ck_assert_int_eq(g.q[2].kind, WN_EV_CONNECT);
+	ck_assert_uint_eq(g.q[2].nmsgs, 0);
+
+	struct wire m = { .n = 0 };
+	dns(&m, 5, true, "hat.com", 1);
+	ip(&pkt, "192.0.2.10", "198.51.100.10", 40000, 53, 17, &m);
+	e = packet_rec(&pkt);
+	ck_assert_int_eq(feed(s, &e, &g, &rq, &why), -1);
+	ck_assert_str_eq(why, "not a query");
+	e.kind = 9;
+	ck_assert_int_eq(feed(s, &e, &g, &rq, &why), -1);
+	ck_assert_ptr_nonnull(strstr(why, "kind"));
+	ck_assert_int_eq(wm_tcp_record(s, &e, sizeof e - 1, 0, collect, &g,
+	                               &rq, &why), -1);
+	ck_assert_uint_eq(g.n, 3);
+	m.n = 0;   /* a TCP segment without payload */
+	ip(&pkt, "192.0.2.10", "198.51.100.10", 40000, 53, 6, &m);
+	e = packet_rec(&pkt);
+	ck_assert_int_eq(feed(s, &e, &g, &rq, &why), -1);
+	ck_assert_ptr_nonnull(why);
+	wm_tcp_free(s);
 }
 END_TEST
 
@@ -1025,6 +1291,14 @@ Suite *watchmodel_suite(void)
 	tcase_add_test(tc, test_bad_size);
 	tcase_add_loop_test(tc, test_bad_fields, 0, NROWS(bad_rows));
 	tcase_add_test(tc, test_not_dns);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Streams");
+	tcase_add_test(tc, test_stream_split);
+	tcase_add_test(tc, test_stream_retransmit);
+	tcase_add_test(tc, test_stream_two);
+	tcase_add_test(tc, test_stream_interleaved);
+	tcase_add_test(tc, test_stream_udp);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Conf");

@@ -5,7 +5,10 @@
  * a different build of the program, a ring buffer read at the wrong
  * offset, or a bug there must give "not a query", never a read past the
  * record.  So the record is checked field by field, copied before it is
- * read, and its packet is decoded as any captured frame.
+ * read, and its packet is decoded as any captured frame.  A TCP record
+ * is a segment, not a message: wm_tcp_record() follows its stream with
+ * tcpdns.h, as decode follows a capture's, and a query counts when the
+ * segment that completes it arrives, with that segment's process.
  *
  * Judging a process (wm_row_verdict) uses only its counts and times, so
  * the table stays bounded however long the watch runs.  A query to a
@@ -18,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "serverset.h"
+#include "tcpdns.h"
 #include "watchev.h"
 #include "watchmodel.h"
 
@@ -211,6 +215,51 @@ static int from_packet(const struct wn_watch_rec *e, const uint8_t *pkt,
 	return 0;
 }
 
+/* The record's checks and its process: 0, *e (a copy) and q's process
+ * fields, or -1 and *why.  A connect record's packet fields are not the
+ * kernel's to fill (a ring buffer slot is not zeroed), so they are not
+ * looked at. */
+static int rec_read(const void *rec, size_t size, uint64_t real_offset_ns,
+                    struct wn_watch_rec *e, struct wm_query *q,
+                    const char **why)
+{
+	memset(q, 0, sizeof *q);
+	if (!rec || size != sizeof *e) {
+		*why = "record: not the size of one struct wn_watch_rec";
+		return -1;
+	}
+	memcpy(e, rec, sizeof *e);
+	if (e->kind != WN_EV_PACKET && e->kind != WN_EV_CONNECT) {
+		*why = "record: unknown kind";
+		return -1;
+	}
+	if (e->owner != WN_OWNER_CURRENT && e->owner != WN_OWNER_SOCKET &&
+	    e->owner != WN_OWNER_NONE) {
+		*why = "record: unknown owner";
+		return -1;
+	}
+	q->t_ns = e->ts_ns + real_offset_ns;
+	q->tgid = e->tgid;
+	q->tid = e->tid;
+	q->cgroup_id = e->cgroup_id;
+	memcpy(q->comm, e->comm, sizeof q->comm - 1);
+	q->comm[sizeof q->comm - 1] = '\0';
+	q->owner = e->owner;
+	q->kind = e->kind;
+	*why = NULL;
+	if (e->kind == WN_EV_PACKET &&
+	    (e->cap_len > WN_EV_SNAP || e->cap_len > e->wire_len)) {
+		*why = "packet record: cap_len past WN_EV_SNAP or wire_len";
+		return -1;
+	}
+	return 0;
+}
+
+static const uint8_t *rec_pkt(const void *rec)
+{
+	return (const uint8_t *)rec + offsetof(struct wn_watch_rec, pkt);
+}
+
 int wm_query_from_event(const void *rec, size_t size, uint64_t real_offset_ns,
                         struct wm_query *q, const char **why)
 {
@@ -219,40 +268,156 @@ int wm_query_from_event(const void *rec, size_t size, uint64_t real_offset_ns,
 
 	if (!why)
 		why = &dummy;
-	memset(q, 0, sizeof *q);
-	if (!rec || size != sizeof e) {
-		*why = "record: not the size of one struct wn_watch_rec";
+	if (rec_read(rec, size, real_offset_ns, &e, q, why) != 0)
 		return -1;
-	}
-	memcpy(&e, rec, sizeof e);
-	if (e.kind != WN_EV_PACKET && e.kind != WN_EV_CONNECT) {
-		*why = "record: unknown kind";
-		return -1;
-	}
-	if (e.owner != WN_OWNER_CURRENT && e.owner != WN_OWNER_SOCKET &&
-	    e.owner != WN_OWNER_NONE) {
-		*why = "record: unknown owner";
-		return -1;
-	}
-	q->t_ns = e.ts_ns + real_offset_ns;
-	q->tgid = e.tgid;
-	q->tid = e.tid;
-	q->cgroup_id = e.cgroup_id;
-	memcpy(q->comm, e.comm, sizeof q->comm - 1);
-	q->comm[sizeof q->comm - 1] = '\0';
-	q->owner = e.owner;
-	q->kind = e.kind;
-	*why = NULL;
-	/* A connect record's packet fields are not the kernel's to fill (a
-	 * ring buffer slot is not zeroed), so they are not looked at. */
 	if (e.kind == WN_EV_CONNECT)
 		return from_connect(&e, q, why);
-	if (e.cap_len > WN_EV_SNAP || e.cap_len > e.wire_len) {
-		*why = "packet record: cap_len past WN_EV_SNAP or wire_len";
+	return from_packet(&e, rec_pkt(rec), q, why);
+}
+
+/* ---- TCP streams ---- */
+
+struct wm_tcp {
+	struct tcpdns *r;
+	/* The record being fed, during wm_tcp_record() only: */
+	const struct wm_query *rec;
+	wm_query_fn fn;
+	void *ctx;
+	int yielded;
+	const char *bad;       /* what else it completed: not a query, lost */
+	struct dns_msg m;
+};
+
+/* A message (or lost bytes) the current record's segment completed. */
+static void on_message(void *ctx, const struct tcpdns_out *o)
+{
+	struct wm_tcp *s = ctx;
+	const char *w = NULL;
+
+	if (!s->rec)
+		return;
+	if (o->kind == TCPDNS_LOST) {
+		s->bad = o->why ? o->why : "tcp stream bytes lost";
+		return;
+	}
+	memset(&s->m, 0, sizeof s->m);
+	if (pkt_dns_message(o->p, o->len, o->claimed, &s->m, &w) != PKT_DNS) {
+		s->bad = w ? w : "dns message";
+		return;
+	}
+	if (s->m.qr || o->f->dport != 53) {
+		s->bad = "not a query";
+		return;
+	}
+	struct wm_query q = *s->rec;
+	q.nmsgs = 1;
+	q.id = s->m.id;
+	if (s->m.has_question) {
+		q.qtype = s->m.qtype;
+		snprintf(q.qname, sizeof q.qname, "%s", s->m.qname);
+	}
+	if (s->yielded > 0) {   /* the packet went with the first */
+		q.pkt = NULL;
+		q.cap_len = 0;
+	}
+	s->yielded++;
+	s->fn(s->ctx, &q);
+}
+
+struct wm_tcp *wm_tcp_new(void)
+{
+	struct wm_tcp *s = calloc(1, sizeof *s);
+
+	if (!s)
+		return NULL;
+	s->r = tcpdns_new(on_message, s);
+	if (!s->r) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void wm_tcp_free(struct wm_tcp *s)
+{
+	if (!s)
+		return;
+	s->rec = NULL;
+	tcpdns_free(s->r);
+	free(s);
+}
+
+/* A TCP segment to or from port 53 (seg, in the record's packet pkt):
+ * onto its stream, each query it completes to fn. */
+static int from_segment(struct wm_tcp *s, const struct wn_watch_rec *e,
+                        const struct pkt_seg *seg, const uint8_t *pkt,
+                        wm_query_fn fn, void *ctx, struct wm_query *rq,
+                        const char **why)
+{
+	rq->src = seg->f.src;
+	rq->dst = seg->f.dst;
+	rq->sport = seg->f.sport;
+	rq->dport = seg->f.dport;
+	rq->proto = seg->f.proto;
+	rq->wire_len = e->wire_len;
+	rq->cap_len = e->cap_len;
+	rq->pkt = pkt;
+	s->rec = rq;
+	s->fn = fn;
+	s->ctx = ctx;
+	s->yielded = 0;
+	s->bad = NULL;
+	tcpdns_segment(s->r, seg, (double)rq->t_ns / 1e9);
+	s->rec = NULL;
+	if (s->yielded > 0) {
+		rq->pkt = NULL;
+		rq->cap_len = 0;
+		*why = NULL;
+		return s->yielded;
+	}
+	if (seg->claimed == 0) {
+		*why = "tcp segment without payload";
 		return -1;
 	}
-	return from_packet(&e, (const uint8_t *)rec +
-	                   offsetof(struct wn_watch_rec, pkt), q, why);
+	*why = s->bad;
+	return 0;
+}
+
+int wm_tcp_record(struct wm_tcp *s, const void *rec, size_t size,
+                  uint64_t real_offset_ns, wm_query_fn fn, void *ctx,
+                  struct wm_query *rq, const char **why)
+{
+	struct wn_watch_rec e;
+	struct pkt_seg seg;
+	const char *dummy, *w = NULL;
+
+	if (!why)
+		why = &dummy;
+	if (rec_read(rec, size, real_offset_ns, &e, rq, why) != 0)
+		return -1;
+	if (e.kind == WN_EV_CONNECT) {
+		if (from_connect(&e, rq, why) != 0)
+			return -1;
+		fn(ctx, rq);
+		return 1;
+	}
+	const uint8_t *pkt = rec_pkt(rec);
+	if (pkt_segment(PKT_LINK_RAW, pkt, e.cap_len, &seg, &w) == PKT_DNS &&
+	    seg.f.proto == 6)
+		return from_segment(s, &e, &seg, pkt, fn, ctx, rq, why);
+	/* UDP, or no TCP segment on port 53: the record alone, as ever. */
+	struct wm_query q = *rq;
+	if (from_packet(&e, pkt, &q, why) != 0) {
+		*rq = q;
+		rq->nmsgs = 0;
+		return -1;
+	}
+	*rq = q;
+	rq->nmsgs = 0;
+	rq->pkt = NULL;
+	rq->cap_len = 0;
+	fn(ctx, &q);
+	return 1;
 }
 
 /* ---- judging it ---- */

@@ -3,7 +3,8 @@
  * process sent to servers its own resolv.conf does not list, and what
  * that makes each process (doc/watch.md, "Verdicts").
  *
- * Owns: reading a kernel record into a query (wm_query_from_event), the
+ * Owns: reading a kernel record into a query (wm_query_from_event), or
+ * into the queries it completes on its TCP stream (wm_tcp_record), the
  * nameservers of a resolv.conf text (wm_conf_parse), which version of a
  * file a query is judged by (wm_confhist), the class of one query
  * (wm_classify), and the table of processes with their counts, servers,
@@ -112,6 +113,51 @@ struct wm_query {
  */
 int wm_query_from_event(const void *rec, size_t size, uint64_t real_offset_ns,
                         struct wm_query *q, const char **why);
+
+/*
+ * The queries of a watch's records, with its TCP streams followed.  The
+ * kernel hands over one record per TCP segment with payload, and a
+ * message may span segments (a length prefix written apart from its
+ * message) or come again (a retransmission): each TCP direction is
+ * reassembled by tcpdns.h, so every DNS message is handed on once and
+ * whole, as a capture tool that reassembles (tshark) counts it.
+ * Bounded by tcpdns.h's limits; one per watch.
+ */
+struct wm_tcp;
+
+/* NULL when out of memory. */
+struct wm_tcp *wm_tcp_new(void);
+void wm_tcp_free(struct wm_tcp *s);
+
+/* q is valid during the call only (q->pkt points into the record). */
+typedef void (*wm_query_fn)(void *ctx, const struct wm_query *q);
+
+/*
+ * One ring-buffer record, checked as wm_query_from_event() checks it,
+ * hands each query it yields to fn:
+ * - CONNECT: itself (nmsgs 0);
+ * - UDP: its query, as wm_query_from_event() reads it (nmsgs messages);
+ * - TCP: each message the segment completes on its stream that is a
+ *   query (QR 0) to port 53, as one query (nmsgs 1) with this record's
+ *   process, time and addresses; a message split across records counts
+ *   with the record that completed it, bytes seen before count no more.
+ * The record's packet goes with the first query it yields (q->pkt,
+ * cap_len, wire_len); later ones from the same record have q->pkt NULL,
+ * so the packet is written once.  *rec_q is the record itself (nmsgs 0):
+ * its identity, addresses and, when no query took it, its packet (else
+ * rec_q->pkt is NULL); the caller writes that packet itself if it keeps
+ * every packet (-w).
+ * Returns the number of queries handed to fn, or -1 and *why as
+ * wm_query_from_event() (the record is refused, or holds no DNS: *rec_q
+ * then holds what could be read).  A TCP record that yields nothing
+ * returns 0 with *why NULL when it only carried part of a message or
+ * bytes already seen, or with *why saying what else it completed (a
+ * message that is not a query, or stream bytes lost): then it is not DNS
+ * as far as the counts go.
+ */
+int wm_tcp_record(struct wm_tcp *s, const void *rec, size_t size,
+                  uint64_t real_offset_ns, wm_query_fn fn, void *ctx,
+                  struct wm_query *rec_q, const char **why);
 
 /* ---- judging it ---- */
 
