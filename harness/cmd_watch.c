@@ -67,13 +67,16 @@ static const char watch_help[] =
 "\n"
 "The evidence folder results/watch-TIME-PID holds report.md, events.tsv,\n"
 "timeline.svg (a lane per process) and summary.json; results/latest-watch\n"
-"points at the last one.  Needs root (CAP_BPF, CAP_PERFMON); it changes\n"
-"nothing on the host and leaves nothing attached, even when killed.\n"
+"points at the last one.  Needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN,\n"
+"and CAP_SYS_PTRACE to read other processes' /proc/PID/root) in the host's\n"
+"PID namespace; it changes nothing on the host and leaves nothing\n"
+"attached, even when killed.\n"
 "\n"
 "Exit status: 0 no process queried a server its resolv.conf does not list\n"
 "(or every one came back: LATE); 1 a process is STALE or MIXED; 2 bad\n"
-"usage; 3 BPF cannot run here (one line says what is missing) or the\n"
-"evidence could not be written.\n";
+"usage; 3 BPF cannot run here or not from this PID namespace (one line\n"
+"says what is missing), or the evidence could not be written (the table\n"
+"and the advice are printed first).\n";
 
 #define usage_error(...) cli_usage_error(watch_usage, __VA_ARGS__)
 #define IGNORED_MAX 1024     /* processes the filter left out, remembered */
@@ -439,6 +442,8 @@ static bool watch_loop(struct watch *w, struct watchbpf *b)
 {
 	sigset_t old;
 	int sfd = signals_fd(&old), tfd = timer_fd(w->o.for_ms);
+	if (sfd < 0)   /* the signals then end it as they would anything */
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	struct pollfd pfd[3] = {
 		{ watchbpf_fd(b), POLLIN, 0 }, { sfd, POLLIN, 0 }, { tfd, POLLIN, 0 },
 	};
@@ -455,7 +460,7 @@ static bool watch_loop(struct watch *w, struct watchbpf *b)
 		if (tfd >= 0 && pfd[2].revents)
 			break;
 	}
-	w->t_stop = clock_ns(CLOCK_REALTIME);
+	w->t_stop = clock_ns(CLOCK_MONOTONIC) + w->offset;
 	watchbpf_poll(b, 0);   /* what is left in the ring buffer */
 	/* Take the signals that ended the loop: left pending, they would be
 	 * delivered when the old mask comes back and, not ignored (Ctrl-C at
@@ -492,6 +497,7 @@ static int close_part(FILE *f, const char *part, const char *final,
 	if (!bad && rename(part, final) == 0)
 		return 0;
 	runfolder_fault_set(fault, "write", final, bad ? err : errno);
+	unlink(part);
 	return -1;
 }
 
@@ -531,6 +537,7 @@ static int write_evidence(struct watch *w, const struct wo_meta *m)
 		rc = close_part(w->png_file, w->png_part, w->o.pcapng, &f);
 		w->png_file = NULL;
 	}
+	drop_outputs(w);   /* what a failure above left open */
 	for (size_t i = 0; rc == 0 && i < sizeof files / sizeof files[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", w->rf.dir, files[i].name);
 		rc = runfolder_write(path, files[i].fn, &d, &f);
@@ -552,11 +559,8 @@ static int finish(struct watch *w, uint64_t t1, bool signalled,
 		.pcapng = w->o.pcapng, .lost = lost, .not_dns = w->not_dns,
 		.dropped_rows = w->t.dropped_rows, .interrupted = signalled,
 	};
-	int rc = write_evidence(w, &m);
-	if (rc != 0) {
-		drop_outputs(w);
-		return rc;
-	}
+	/* The answer first: a results folder that refuses a write must not
+	 * hide which processes to restart. */
 	if (w->o.json) {
 		wo_json_summary(stdout, &w->t, &m);
 	} else {
@@ -564,6 +568,9 @@ static int finish(struct watch *w, uint64_t t1, bool signalled,
 		wo_advice(stdout, &w->t);
 	}
 	fflush(stdout);
+	int rc = write_evidence(w, &m);
+	if (rc != 0)
+		return rc;
 	fprintf(stderr, "whichns watch: evidence in %s\n", w->rf.dir);
 	for (size_t i = 0; i < w->t.n; i++)
 		if (wm_row_needs_restart(w->t.rows[i]))
@@ -585,8 +592,7 @@ static void for_words(unsigned ms, char *buf, size_t size)
 static int watch_run(struct watch *w, struct watchbpf *b)
 {
 	char span[32];
-	w->t.t0_ns = clock_ns(CLOCK_REALTIME);
-	w->offset = w->t.t0_ns - clock_ns(CLOCK_MONOTONIC);
+	w->t.t0_ns = clock_ns(CLOCK_MONOTONIC) + w->offset;
 	quiet_rows(w);
 	if ((w->o.comm || w->o.cgroup) && w->t.n == 0)
 		fprintf(stderr, "whichns watch: no process matches %s now; "
@@ -600,10 +606,28 @@ static int watch_run(struct watch *w, struct watchbpf *b)
 	return finish(w, w->t_stop, signalled, lost);
 }
 
+/* The records name processes by their ids in the host's PID namespace;
+ * /proc here must be that namespace's, or a pid would name another
+ * process, or none. */
+static int host_pid_namespace(void)
+{
+	char ns[64];
+	ssize_t n = readlink("/proc/self/ns/pid", ns, sizeof ns - 1);
+	if (n < 0 || (ns[n] = '\0', strcmp(ns, "pid:[4026531836]") == 0))
+		return 0;
+	fprintf(stderr, "whichns watch: runs in a PID namespace of its own "
+	        "(%s): the kernel names processes by the host's ids; run it "
+	        "in the host's (nsenter -t 1 -p -m, or outside the "
+	        "container)\n", ns);
+	return EXIT_ENV;
+}
+
 /* BPF first: where it cannot run, nothing is written. */
 static int watch_start(struct watch *w)
 {
 	char err[512];
+	if (host_pid_namespace() != 0)
+		return EXIT_ENV;
 	struct watchbpf *b = watchbpf_open(on_record, w, err, sizeof err);
 	if (!b) {
 		fprintf(stderr, "%s\n", err);   /* it names itself: watchbpf.h */
@@ -635,7 +659,10 @@ int cmd_watch(int argc, char **argv)
 	if (w->o.json || !w->o.quiet)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	wm_table_init(&w->t, 0);
-	w->pc = procconf_new();
+	/* The watch's clock: the kernel's CLOCK_MONOTONIC (the records'),
+	 * shown as wall-clock time from the start on. */
+	w->offset = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	w->pc = procconf_new(w->offset);
 	w->tcp = wm_tcp_new();
 	rc = w->pc && w->tcp ? watch_start(w) : EXIT_ENV;
 	wm_tcp_free(w->tcp);

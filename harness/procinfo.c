@@ -15,8 +15,8 @@
 #include "cli.h"
 #include "procinfo.h"
 
-#define CONF_READ_MAX (64 * 1024)   /* a resolv.conf larger is read this far */
-#define PORT53_MAX    64            /* sockets on port 53 looked for */
+#define CONF_READ_MAX (1024 * 1024) /* a resolv.conf larger is not judged */
+#define PORT53_MAX    256           /* sockets on port 53 looked for */
 
 /* Field 22 of /proc/PID/stat, after the comm's closing parenthesis (a
  * comm may hold spaces and parentheses: the last ')' ends it). */
@@ -33,7 +33,7 @@ static uint64_t start_time(const char *stat)
 
 static void read_cgroup(uint32_t tgid, struct wm_proc *p)
 {
-	char path[64], buf[1024];
+	char path[64], buf[8192];
 	snprintf(path, sizeof path, "/proc/%u/cgroup", tgid);
 	if (cli_read_small(path, buf, sizeof buf) < 0)
 		return;
@@ -122,8 +122,10 @@ static int read_ident(uint32_t tgid, struct wm_proc *p)
 	}
 	p->start = start_time(buf);
 	snprintf(path, sizeof path, "/proc/%u/comm", tgid);
-	if (cli_read_small(path, buf, sizeof buf) > 0) {
-		buf[strcspn(buf, "\n")] = '\0';
+	ssize_t n = cli_read_small(path, buf, sizeof buf);
+	if (n > 0) {
+		if (buf[n - 1] == '\n')   /* the kernel's; a comm may hold one too */
+			buf[n - 1] = '\0';
 		snprintf(p->comm, sizeof p->comm, "%s", buf);
 	}
 	snprintf(path, sizeof path, "/proc/%u/exe", tgid);
@@ -216,14 +218,18 @@ struct tgid_entry {
 };
 
 struct procconf {
+	uint64_t offset;      /* the watch's clock minus CLOCK_MONOTONIC */
 	uint64_t clock;
 	struct root_entry e[PC_ROOTS_MAX];
 	struct tgid_entry tg[PC_TGIDS];   /* by tgid % PC_TGIDS */
 };
 
-struct procconf *procconf_new(void)
+struct procconf *procconf_new(uint64_t offset)
 {
-	return calloc(1, sizeof(struct procconf));
+	struct procconf *pc = calloc(1, sizeof(struct procconf));
+	if (pc)
+		pc->offset = offset;
+	return pc;
 }
 
 void procconf_free(struct procconf *pc)
@@ -272,9 +278,35 @@ static int open_in_root(int rootfd)
 	                    sizeof how);
 }
 
-/* Read and parse the file open at fd into a new version of e. */
-static void read_version(struct root_entry *e, int fd,
-                         const struct file_id *id)
+/* The whole file open at fd, as glibc reads it (to its end), into a
+ * malloc'ed buffer: its length, or -1 when it cannot be read or holds
+ * more than CONF_READ_MAX bytes (not judged: a part of it would name
+ * other servers than the whole). */
+static ssize_t read_whole(int fd, char **text)
+{
+	size_t len = 0;
+	*text = malloc(CONF_READ_MAX + 1);
+	if (!*text)
+		return -1;
+	for (;;) {
+		ssize_t n = pread(fd, *text + len, CONF_READ_MAX + 1 - len,
+		                  (off_t)len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (len += (size_t)n) > CONF_READ_MAX) {
+			free(*text);
+			*text = NULL;
+			return -1;
+		}
+		if (n == 0)
+			return (ssize_t)len;
+	}
+}
+
+/* Read and parse the file open at fd (-1: there is none) into a new
+ * version of e.  0, or -1 when it cannot be read (e is unchanged). */
+static int read_version(struct root_entry *e, int fd,
+                        const struct file_id *id)
 {
 	struct wm_conf conf;
 	uint64_t since = (uint64_t)id->ctime.tv_sec * 1000000000u +
@@ -283,17 +315,16 @@ static void read_version(struct root_entry *e, int fd,
 		wm_conf_parse("", 0, &conf);
 		since = 0;
 	} else {
-		char *text = malloc(CONF_READ_MAX);
-		ssize_t n = text ? pread(fd, text, CONF_READ_MAX, 0) : -1;
-		if (n < 0) {
-			free(text);
-			return;   /* keep what we had: judged as before */
-		}
+		char *text;
+		ssize_t n = read_whole(fd, &text);
+		if (n < 0)
+			return -1;
 		wm_conf_parse(text, (size_t)n, &conf);
 		free(text);
 	}
 	wm_confhist_update(&e->hist, since, &conf);
 	e->id = *id;
+	return 0;
 }
 
 static int root_of(uint32_t tgid, struct root_key *k, int *rootfd)
@@ -322,11 +353,15 @@ static bool same_key(const struct root_key *a, const struct root_key *b)
 	return a->mntns == b->mntns && a->dev == b->dev && a->ino == b->ino;
 }
 
-static uint64_t now_ns(void)
+/* Now on the watch's clock: CLOCK_MONOTONIC plus the offset taken at
+ * its start, as the queries' times are, so a step of the wall clock
+ * during the watch moves neither. */
+static uint64_t now_ns(const struct procconf *pc)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec +
+	       pc->offset;
 }
 
 /* What is known already, when tgid's file was looked at after t_ns. */
@@ -350,7 +385,7 @@ const struct wm_confhist *procconf_get(struct procconf *pc, uint32_t tgid,
 	const struct wm_confhist *h = known(pc, tgid, t_ns);
 	if (h)
 		return h;
-	uint64_t looked = now_ns();
+	uint64_t looked = now_ns(pc);
 	struct root_key k;
 	int rootfd;
 	if (root_of(tgid, &k, &rootfd) != 0)
@@ -372,10 +407,13 @@ const struct wm_confhist *procconf_get(struct procconf *pc, uint32_t tgid,
 	}
 	struct root_entry *e = root_slot(pc, &k);
 	e->last_use = ++pc->clock;
+	int rc = 0;
 	if (!e->hist.cur.known || !same_file(&e->id, &id))
-		read_version(e, fd, &id);
+		rc = read_version(e, fd, &id);
 	if (fd >= 0)
 		close(fd);
+	if (rc != 0)
+		return NULL;
 	e->looked_ns = looked;
 	pc->tg[tgid % PC_TGIDS] = (struct tgid_entry){
 		true, tgid, (uint32_t)(e - pc->e), k };

@@ -39,7 +39,8 @@ void procinfo_scan(const char *comm, const char *cgroup,
 #define PC_ROOTS_MAX 256
 #define PC_TGIDS     1024
 struct procconf;
-struct procconf *procconf_new(void);
+/* offset: the watch's clock (the queries' times) minus CLOCK_MONOTONIC. */
+struct procconf *procconf_new(uint64_t offset);
 void procconf_free(struct procconf *pc);
 /* The versions of the resolv.conf tgid sees, as known at least up to
  * t_ns (the query's time, wall clock): when its root's file was looked

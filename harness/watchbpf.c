@@ -233,22 +233,34 @@ static int cgroup2_root(char *err, size_t errsize)
 	return fd;
 }
 
-/* Whether the effective capabilities hold CAP_BPF (39) or CAP_SYS_ADMIN
- * (21), which loading needs: root may have had them dropped (a
- * container, capsh, a systemd unit).  1 when unknown. */
-static int bpf_capable(void)
+/* The capabilities watch needs that this process lacks, as words
+ * ("CAP_NET_ADMIN, CAP_PERFMON"), or "" when it has them all (or its
+ * status cannot be read).  bpf() needs CAP_BPF, the helpers naming the
+ * sender CAP_PERFMON, attaching to a cgroup CAP_NET_ADMIN; CAP_SYS_ADMIN
+ * stands in for the first two. */
+static const char *missing_caps(char *buf, size_t size)
 {
+	static const struct { int bit, alt; const char *name; } need[] = {
+		{ 39, 21, "CAP_BPF" }, { 38, 21, "CAP_PERFMON" },
+		{ 12, 12, "CAP_NET_ADMIN" },
+	};
 	FILE *f = fopen("/proc/self/status", "re");
 	unsigned long long eff = ~0ULL;
 	char line[128];
+	size_t at = 0;
 
+	buf[0] = '\0';
 	if (!f)
-		return 1;
+		return buf;
 	while (fgets(line, sizeof line, f))
 		if (sscanf(line, "CapEff: %llx", &eff) == 1)
 			break;
 	fclose(f);
-	return (eff >> 39 & 1) || (eff >> 21 & 1);
+	for (size_t i = 0; i < sizeof need / sizeof need[0] && at < size; i++)
+		if (!(eff >> need[i].bit & 1) && !(eff >> need[i].alt & 1))
+			at += (size_t)snprintf(buf + at, size - at, "%s%s",
+			                       at ? ", " : "", need[i].name);
+	return buf;
 }
 
 /* The one line for a bpf() failure: errno says which kind. */
@@ -256,11 +268,12 @@ static void bpf_failure(int e, const char *what, char *err, size_t errsize)
 {
 	struct utsname u;
 
-	if (e == EPERM && !bpf_capable())
+	char caps[64];
+	if (e == EPERM && *missing_caps(caps, sizeof caps))
 		snprintf(err, errsize, PFX "the kernel refused BPF (%s: %s): this "
-		         "process has neither CAP_BPF nor CAP_SYS_ADMIN (dropped "
-		         "by a container, capsh or a service's settings): run it "
-		         "as root with its capabilities", what, strerror(e));
+		         "process lacks %s (dropped by a container, capsh or a "
+		         "service's settings): run it as root with its "
+		         "capabilities", what, strerror(e), caps);
 	else if (e == EPERM)
 		snprintf(err, errsize, PFX "the kernel refused BPF (%s: %s): "
 		         "in a user namespace or container, under a seccomp "
@@ -333,8 +346,8 @@ struct watchbpf *watchbpf_open(watchbpf_cb cb, void *ctx, char *err,
 	struct watchbpf *w;
 
 	if (geteuid() != 0) {
-		snprintf(err, errsize, PFX "needs root (CAP_BPF and CAP_PERFMON): "
-		         "run it with sudo");
+		snprintf(err, errsize, PFX "needs root (CAP_BPF, CAP_PERFMON, "
+		         "CAP_NET_ADMIN): run it with sudo");
 		return NULL;
 	}
 	if (!(w = calloc(1, sizeof *w))) {
