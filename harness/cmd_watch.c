@@ -356,8 +356,7 @@ static struct wm_row *judge(struct watch *w, const struct wm_query *q,
 	if (!r)
 		return NULL;
 	const struct wm_confhist *h = procconf_get(w->pc, q->tgid, q->t_ns);
-	*conf = h ? wm_confhist_at(h, q->t_ns) : NULL;
-	*c = wm_classify(*conf, r->p.forwarder, &q->dst);
+	*c = wm_judge(h, q->t_ns, r->p.forwarder, &q->dst, conf);
 	return r;
 }
 

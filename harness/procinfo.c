@@ -304,16 +304,16 @@ static ssize_t read_whole(int fd, char **text)
 }
 
 /* Read and parse the file open at fd (-1: there is none) into a new
- * version of e.  0, or -1 when it cannot be read (e is unchanged). */
+ * version of e, seen by the look at looked; e->looked_ns is the look
+ * before, which saw the version before (wm_confhist_change dates the
+ * change).  0, or -1 when it cannot be read (e is unchanged). */
 static int read_version(struct root_entry *e, int fd,
-                        const struct file_id *id)
+                        const struct file_id *id, uint64_t looked)
 {
 	struct wm_conf conf;
-	uint64_t since = (uint64_t)id->ctime.tv_sec * 1000000000u +
-	                 (uint64_t)id->ctime.tv_nsec;
+	uint64_t ctime = 0;
 	if (fd < 0) {
 		wm_conf_parse("", 0, &conf);
-		since = 0;
 	} else {
 		char *text;
 		ssize_t n = read_whole(fd, &text);
@@ -321,8 +321,10 @@ static int read_version(struct root_entry *e, int fd,
 			return -1;
 		wm_conf_parse(text, (size_t)n, &conf);
 		free(text);
+		ctime = (uint64_t)id->ctime.tv_sec * 1000000000u +
+		        (uint64_t)id->ctime.tv_nsec;
 	}
-	wm_confhist_update(&e->hist, since, &conf);
+	wm_confhist_change(&e->hist, e->looked_ns, looked, ctime, &conf);
 	e->id = *id;
 	return 0;
 }
@@ -409,7 +411,7 @@ const struct wm_confhist *procconf_get(struct procconf *pc, uint32_t tgid,
 	e->last_use = ++pc->clock;
 	int rc = 0;
 	if (!e->hist.cur.known || !same_file(&e->id, &id))
-		rc = read_version(e, fd, &id);
+		rc = read_version(e, fd, &id, looked);
 	if (fd >= 0)
 		close(fd);
 	if (rc != 0)

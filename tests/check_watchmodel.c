@@ -733,8 +733,16 @@ static const struct conf_row {
 	{ "scope unknown", T("nameserver 2001:db8::1%\n"), "2001:db8::1", false },
 	{ "IPv4 scope skipped", T("nameserver 192.0.2.9%eth0\nnameserver "
 	  "192.0.2.1\n"), "192.0.2.1", false },
-	{ "unparsable skipped", T("nameserver dns.example\nnameserver 10.1\n"
-	  "nameserver 192.0.2.1\n"), "192.0.2.1", false },
+	{ "unparsable skipped", T("nameserver dns.example\nnameserver 1.2.3.4.5\n"
+	  "nameserver 256.0.0.1\nnameserver 4294967296\nnameserver 192.0.2.08\n"
+	  "nameserver 0x\nnameserver 192.0.2.1\n"), "192.0.2.1", false },
+	/* glibc reads an IPv4 nameserver with inet_aton: short forms, octal
+	 * (a leading 0) and hex parts count, as the process's queries go. */
+	{ "inet_aton forms", T("nameserver 10.1\nnameserver 198.51.100.040\n"
+	  "nameserver 0x7f.1\nnameserver 3221225985\nnameserver 1.16777215\n"),
+	  "10.0.0.1 198.51.100.32 127.0.0.1 192.0.2.1 1.255.255.255", false },
+	{ "IPv4-mapped is IPv4", T("nameserver ::ffff:192.0.2.7\n"), "192.0.2.7",
+	  false },
 	{ "CR skipped", T("nameserver 192.0.2.9\r\nnameserver 192.0.2.1\n"),
 	  "192.0.2.1", false },
 	{ "no address", T("nameserver\nnameserver \t\n"), "127.0.0.1", true },
@@ -892,6 +900,52 @@ START_TEST(test_confhist_no_prev)
 	memset(&h, 0, sizeof h);
 	wm_confhist_update(&h, 50 * SEC, &c);
 	ck_assert_ptr_eq(wm_confhist_at(&h, SEC), &h.cur.conf);
+}
+END_TEST
+
+/* A change the file's ctime dates (it falls between the two looks) took
+ * effect then; one it does not (a link switched to an older file) took
+ * effect somewhere between the looks, and a query sent in between is
+ * stale only when neither version lists its server. */
+START_TEST(test_confhist_change)
+{
+	struct wm_confhist h;
+	struct wm_conf old = conf_of("nameserver 198.51.100.10\n"),
+	               new = conf_of("nameserver 198.51.100.20\n");
+	struct pkt_addr o = A("198.51.100.10"), n = A("198.51.100.20"),
+	                x = A("198.51.100.99");
+	const struct wm_conf *by;
+	memset(&h, 0, sizeof h);
+	ck_assert_int_eq(wm_judge(NULL, SEC, false, &o, &by), WM_UNJUDGED);
+	ck_assert_ptr_null(by);
+	wm_confhist_change(&h, 0, 10 * SEC, 5 * SEC, &old);   /* the first */
+	ck_assert_uint_eq(h.cur.since_ns, 0);
+	ck_assert_uint_eq(h.cur.after_ns, 0);
+	wm_confhist_change(&h, 10 * SEC, 30 * SEC, 20 * SEC, &new);   /* dated */
+	ck_assert_uint_eq(h.cur.since_ns, 20 * SEC);
+	ck_assert_uint_eq(h.cur.after_ns, 20 * SEC);
+	ck_assert_int_eq(wm_judge(&h, 15 * SEC, false, &n, &by), WM_STALE);
+	ck_assert_ptr_eq(by, &h.prev.conf);
+	ck_assert_int_eq(wm_judge(&h, 25 * SEC, false, &o, NULL), WM_STALE);
+	ck_assert_int_eq(wm_judge(&h, 25 * SEC, false, &n, &by), WM_LISTED);
+	ck_assert_ptr_eq(by, &h.cur.conf);
+
+	/* back to old through a link to an old file: ctime 1 s, before both */
+	wm_confhist_change(&h, 40 * SEC, 60 * SEC, SEC, &old);
+	ck_assert_uint_eq(h.cur.since_ns, 60 * SEC);
+	ck_assert_uint_eq(h.cur.after_ns, 40 * SEC);
+	ck_assert_int_eq(wm_judge(&h, 50 * SEC, false, &o, &by), WM_LISTED);
+	ck_assert_ptr_eq(by, &h.cur.conf);
+	ck_assert_int_eq(wm_judge(&h, 50 * SEC, false, &n, &by), WM_LISTED);
+	ck_assert_ptr_eq(by, &h.prev.conf);
+	ck_assert_int_eq(wm_judge(&h, 50 * SEC, false, &x, NULL), WM_STALE);
+	ck_assert_int_eq(wm_judge(&h, 35 * SEC, false, &o, NULL), WM_STALE);
+	ck_assert_int_eq(wm_judge(&h, 60 * SEC, false, &n, NULL), WM_STALE);
+	ck_assert_int_eq(wm_judge(&h, 60 * SEC, true, &n, NULL), WM_UNJUDGED);
+
+	/* the same again: nothing changes */
+	wm_confhist_change(&h, 70 * SEC, 80 * SEC, 75 * SEC, &old);
+	ck_assert_uint_eq(h.cur.since_ns, 60 * SEC);
 }
 END_TEST
 
@@ -1308,6 +1362,7 @@ Suite *watchmodel_suite(void)
 	tcase_add_test(tc, test_conf_lists_equal);
 	tcase_add_test(tc, test_confhist);
 	tcase_add_test(tc, test_confhist_no_prev);
+	tcase_add_test(tc, test_confhist_change);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Judge");

@@ -16,6 +16,9 @@
  * and LATE: a process that asked an old server and then its new
  * 127.0.0.53 came back, as one that asks a new server does.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,23 +30,72 @@
 
 /* ---- resolv.conf ---- */
 
+/* glibc 2.36's __inet_aton_exact (resolv/inet_addr.c), which res_init
+ * uses for a nameserver's IPv4 address: parts in C notation (0x hex, a
+ * leading 0 octal, as strtoul reads them with base 0), a.b.c.d, a.b.c
+ * (c 16 bits), a.b (b 24 bits) or a (32 bits), the whole word.  0 and
+ * *a, or -1. */
+static int aton_exact(const char *cp, struct pkt_addr *a)
+{
+	static const unsigned long max[4] = { 0xffffffff, 0xffffff, 0xffff, 0xff };
+	uint32_t word = 0;
+	unsigned long val;
+	size_t parts = 0;
+
+	for (;;) {
+		char *end;
+		if (!isdigit((unsigned char)*cp))
+			return -1;
+		errno = 0;
+		val = strtoul(cp, &end, 0);
+		if ((val == ULONG_MAX && errno == ERANGE) || val > 0xfffffffful)
+			return -1;
+		cp = end;
+		if (*cp != '.')
+			break;
+		if (parts > 2 || val > 0xff)
+			return -1;
+		word |= (uint32_t)val << (24 - 8 * parts++);
+		cp++;
+	}
+	if (*cp != '\0' || val > max[parts])
+		return -1;
+	word |= (uint32_t)val;
+	memset(a, 0, sizeof *a);
+	a->family = 4;
+	for (int i = 0; i < 4; i++)
+		a->a[i] = (uint8_t)(word >> (24 - 8 * i));
+	return 0;
+}
+
 /* The address word of one nameserver line (w, n bytes): 0 and *a, or -1
- * when glibc would not take it.  An IPv6 scope is dropped: glibc reads
- * the address before the '%' and the scope apart (a scope it cannot
- * read leaves the server in, without one); an IPv4 address has none. */
+ * when glibc would not take it.  IPv4 as inet_aton reads it (above);
+ * else IPv6, its scope dropped (glibc reads the address before the '%'
+ * and the scope apart; a scope it cannot read leaves the server in,
+ * without one).  An IPv4-mapped IPv6 address is its IPv4 address: that
+ * is where the packets go. */
 static int conf_word(const char *w, size_t n, struct pkt_addr *a)
 {
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 	char text[64];
 	const char *pct = memchr(w, '%', n);
 	size_t k = pct ? (size_t)(pct - w) : n;
 
-	if (k == 0 || k >= sizeof text)
+	if (n == 0 || n >= sizeof text || k == 0)
 		return -1;
-	memcpy(text, w, k);
+	memcpy(text, w, n);
+	text[n] = '\0';
+	if (aton_exact(text, a) == 0)
+		return 0;
 	text[k] = '\0';
-	if (pkt_addr_parse(text, a) != 0)
+	if (pkt_addr_parse(text, a) != 0 || a->family != 6)
 		return -1;
-	return pct && a->family != 6 ? -1 : 0;
+	if (memcmp(a->a, mapped, sizeof mapped) == 0) {
+		memmove(a->a, a->a + 12, 4);
+		memset(a->a + 4, 0, 12);
+		a->family = 4;
+	}
+	return 0;
 }
 
 void wm_conf_parse(const char *text, size_t len, struct wm_conf *out)
@@ -125,6 +177,7 @@ void wm_confhist_update(struct wm_confhist *h, uint64_t since_ns,
 		h->prev = h->cur;
 	h->cur.known = true;
 	h->cur.since_ns = since_ns;
+	h->cur.after_ns = since_ns;
 	h->cur.conf = *c;
 }
 
@@ -136,6 +189,40 @@ const struct wm_conf *wm_confhist_at(const struct wm_confhist *h,
 	if (t_ns < h->cur.since_ns && h->prev.known)
 		return &h->prev.conf;
 	return &h->cur.conf;
+}
+
+void wm_confhist_change(struct wm_confhist *h, uint64_t after_ns,
+                        uint64_t before_ns, uint64_t ctime_ns,
+                        const struct wm_conf *c)
+{
+	if (h->cur.known && wm_conf_equal(&h->cur.conf, c))
+		return;
+	bool first = !h->cur.known;
+	bool dated = ctime_ns > after_ns && ctime_ns <= before_ns;
+	wm_confhist_update(h, first ? 0 : dated ? ctime_ns : before_ns, c);
+	h->cur.after_ns = first ? 0 : dated ? ctime_ns : after_ns;
+}
+
+enum wm_class wm_judge(const struct wm_confhist *h, uint64_t t_ns,
+                       bool forwarder, const struct pkt_addr *dst,
+                       const struct wm_conf **by)
+{
+	const struct wm_conf *c = h ? wm_confhist_at(h, t_ns) : NULL;
+	enum wm_class k = wm_classify(c, forwarder, dst);
+	if (k == WM_STALE && h->prev.known && t_ns > h->cur.after_ns &&
+	    t_ns < h->cur.since_ns) {
+		/* either version may have been in force: the one listing dst */
+		const struct wm_conf *o = c == &h->cur.conf ? &h->prev.conf
+		                                            : &h->cur.conf;
+		enum wm_class ko = wm_classify(o, forwarder, dst);
+		if (ko != WM_STALE) {
+			k = ko;
+			c = o;
+		}
+	}
+	if (by)
+		*by = c;
+	return k;
 }
 
 /* ---- one query ---- */

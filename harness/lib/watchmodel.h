@@ -44,9 +44,11 @@ struct wm_conf {
 /* The nameserver lines of a resolv.conf text of len bytes (any bytes:
  * NULs, no final newline, CRs), read as glibc 2.36 reads them
  * (serverset.h states the rule): "nameserver" at the start of a line, a
- * blank, the address up to the next blank or the line's end.  An IPv6
- * address with a scope ("fe80::1%eth0") counts without its scope; a line
- * whose address is no IPv4 or IPv6 literal is skipped, as glibc skips it.
+ * blank, the address up to the next blank or the line's end.  An IPv4
+ * address is read as glibc's inet_aton reads it, whole ("10.1" is
+ * 10.0.0.1, "010.0.0.1" is 8.0.0.1: octal); an IPv6 address with a scope
+ * ("fe80::1%eth0") counts without its scope; a line whose address is
+ * neither is skipped, as glibc skips it.
  * No line: defaulted, ns[0] = 127.0.0.1.  Never fails. */
 void wm_conf_parse(const char *text, size_t len, struct wm_conf *out);
 bool wm_conf_lists(const struct wm_conf *c, const struct pkt_addr *a);
@@ -56,13 +58,22 @@ void wm_conf_render(const struct wm_conf *c, char *buf, size_t size);
 bool wm_conf_equal(const struct wm_conf *x, const struct wm_conf *y);
 
 /* One process's resolv.conf as it changed during the watch: the version
- * now and the one before it, each with when it took effect (the file's
- * change time, ctime).  A query is judged by the version in force when
- * it left, so a query sent a moment before a switch and read after it is
- * not called stale. */
+ * now and the one before it, each with when it took effect.  A query is
+ * judged by the version in force when it left, so a query sent a moment
+ * before a switch and read after it is not called stale.  When the
+ * change is dated (the file's change time, ctime, falls between the last
+ * look that saw the old version and the look that saw the new one) it
+ * took effect then; when not (a link switched to an older file, a file
+ * put back with its old times, a step of the clock), it took effect
+ * somewhere between those two looks, and a query sent in between is
+ * stale only when neither version lists its server (wm_judge). */
 struct wm_confver {
 	bool     known;
-	uint64_t since_ns;  /* 0: in force since before the watch began */
+	uint64_t since_ns;  /* surely in force from then on; 0: since before
+	                     * the watch began */
+	uint64_t after_ns;  /* and not before then: from after_ns to since_ns
+	                     * this one or the one before may have been in
+	                     * force (equal when the change is dated) */
 	struct wm_conf conf;
 };
 struct wm_confhist {
@@ -70,8 +81,18 @@ struct wm_confhist {
 };
 /* A version read now whose change time is since_ns: when it differs from
  * cur (wm_conf_equal), cur becomes prev and this one cur; when equal,
- * nothing changes (a touch without a change). */
+ * nothing changes (a touch without a change).  (A dated change:
+ * wm_confhist_change with all three times since_ns.) */
 void wm_confhist_update(struct wm_confhist *h, uint64_t since_ns,
+                        const struct wm_conf *c);
+/* A version seen by a look at before_ns, the last look before it (which
+ * saw cur) at after_ns, the file's change time ctime_ns (0: none, a file
+ * that is missing): when ctime_ns is in (after_ns, before_ns], since and
+ * after are ctime_ns; else since is before_ns and after after_ns.  The
+ * first version known is in force since before the watch (both 0).  One
+ * equal to cur changes nothing. */
+void wm_confhist_change(struct wm_confhist *h, uint64_t after_ns,
+                        uint64_t before_ns, uint64_t ctime_ns,
                         const struct wm_conf *c);
 /* The version in force at t_ns: cur when t_ns >= cur.since_ns, else prev
  * when known, else cur.  NULL when nothing is known. */
@@ -173,6 +194,14 @@ enum wm_class {
 };
 enum wm_class wm_classify(const struct wm_conf *conf, bool forwarder,
                           const struct pkt_addr *dst);
+/* A query to dst that left at t_ns, judged by h (NULL: unknown, so
+ * WM_UNJUDGED): wm_classify by the version in force (wm_confhist_at);
+ * between cur's after_ns and since_ns, where either version may have
+ * been in force, by the one that lists dst when one does.  *by (may be
+ * NULL) gets the version it was judged by (NULL when none). */
+enum wm_class wm_judge(const struct wm_confhist *h, uint64_t t_ns,
+                       bool forwarder, const struct pkt_addr *dst,
+                       const struct wm_conf **by);
 const char *wm_class_name(enum wm_class c);   /* "listed", "stale", ... */
 
 /* ---- the processes ---- */
