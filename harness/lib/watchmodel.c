@@ -4,8 +4,9 @@
  * A record is outside bytes even though our own kernel program wrote it:
  * a different build of the program, a ring buffer read at the wrong
  * offset, or a bug there must give "not a query", never a read past the
- * record.  So the record is checked field by field, copied before it is
- * read, and its packet is decoded as any captured frame.  A TCP record
+ * record.  So the record is copied and checked field by field, and its
+ * packet, within the record's cap_len, is decoded where it lies, as any
+ * captured frame.  A TCP record
  * is a segment, not a message: wm_tcp_record() follows its stream with
  * tcpdns.h, as decode follows a capture's, and a query counts when the
  * segment that completes it arrives, with that segment's process.
