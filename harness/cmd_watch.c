@@ -80,6 +80,7 @@ static const char watch_help[] =
 
 #define usage_error(...) cli_usage_error(watch_usage, __VA_ARGS__)
 #define IGNORED_MAX 1024     /* processes the filter left out, remembered */
+#define REFRESH_MS  1000     /* every root's resolv.conf looked at again */
 
 struct watch_opts {
 	unsigned    for_ms;      /* 0: until a signal */
@@ -447,11 +448,16 @@ static bool watch_loop(struct watch *w, struct watchbpf *b)
 		{ watchbpf_fd(b), POLLIN, 0 }, { sfd, POLLIN, 0 }, { tfd, POLLIN, 0 },
 	};
 	bool signalled = false;
+	uint64_t refreshed = clock_ns(CLOCK_MONOTONIC);
 	for (;;) {
-		if (poll(pfd, tfd >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
+		if (poll(pfd, tfd >= 0 ? 3 : 2, REFRESH_MS) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents)
 			watchbpf_poll(b, 0);
+		if (clock_ns(CLOCK_MONOTONIC) - refreshed >= REFRESH_MS * 1000000ull) {
+			procconf_refresh(w->pc);
+			refreshed = clock_ns(CLOCK_MONOTONIC);
+		}
 		if (pfd[1].revents) {
 			signalled = true;
 			break;
@@ -537,6 +543,8 @@ static int write_evidence(struct watch *w, const struct wo_meta *m)
 		w->png_file = NULL;
 	}
 	drop_outputs(w);   /* what a failure above left open */
+	if (rc != 0)
+		rmdir(w->rf.dir);   /* when nothing was written there */
 	for (size_t i = 0; rc == 0 && i < sizeof files / sizeof files[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", w->rf.dir, files[i].name);
 		rc = runfolder_write(path, files[i].fn, &d, &f);
@@ -592,6 +600,7 @@ static int watch_run(struct watch *w, struct watchbpf *b)
 {
 	char span[32];
 	w->t.t0_ns = clock_ns(CLOCK_MONOTONIC) + w->offset;
+	procconf_prime(w->pc);
 	quiet_rows(w);
 	if ((w->o.comm || w->o.cgroup) && w->t.n == 0)
 		fprintf(stderr, "whichns watch: no process matches %s now; "
@@ -621,12 +630,32 @@ static int host_pid_namespace(void)
 	return EXIT_ENV;
 }
 
+/* Without CAP_SYS_PTRACE, /proc/PID/root of another user's process or
+ * another namespace's cannot be opened: say so once, at the start,
+ * rather than leave its rows INCONCLUSIVE without a reason. */
+static void warn_ptrace(void)
+{
+	char line[128];
+	unsigned long long eff = ~0ULL;
+	FILE *f = fopen("/proc/self/status", "re");
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (!(eff >> 19 & 1))
+		fprintf(stderr, "whichns watch: without CAP_SYS_PTRACE the "
+		        "resolv.conf of other processes cannot be read: their "
+		        "queries will not be judged (INCONCLUSIVE)\n");
+}
+
 /* BPF first: where it cannot run, nothing is written. */
 static int watch_start(struct watch *w)
 {
 	char err[512];
 	if (host_pid_namespace() != 0)
 		return EXIT_ENV;
+	warn_ptrace();
 	struct watchbpf *b = watchbpf_open(on_record, w, err, sizeof err);
 	if (!b) {
 		fprintf(stderr, "%s\n", err);   /* it names itself: watchbpf.h */

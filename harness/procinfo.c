@@ -201,9 +201,11 @@ struct file_id {
 
 struct root_entry {
 	bool     used;
+	bool     bad;         /* the file of identity id cannot be read */
+	uint32_t tgid;        /* the last process seen with this root */
 	uint64_t last_use;
-	uint64_t looked_ns;   /* wall clock just before the file was last
-	                       * opened: a change after it is not known */
+	uint64_t looked_ns;   /* the watch's clock just before the file was
+	                       * last opened: a change after it is not known */
 	struct root_key key;
 	struct file_id  id;
 	struct wm_confhist hist;
@@ -303,29 +305,61 @@ static ssize_t read_whole(int fd, char **text)
 	}
 }
 
+static uint64_t ts_ns(const struct timespec *t)
+{
+	return (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
+}
+
+/* When the file last changed, as far as the root shows: its ctime, or,
+ * when etc/resolv.conf is a symbolic link, the link's own when later
+ * ("ln -sf" renames a new link into place: a switch to an older file is
+ * dated by the link).  0 for a missing file: a deletion is not dated
+ * (wm_confhist_change then takes the time between two looks). */
+static uint64_t change_time(int rootfd, const struct file_id *id)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	struct stat st;
+	if (id->missing)
+		return 0;
+	uint64_t t = ts_ns(&id->ctime);
+	int fd = (int)syscall(SYS_openat2, rootfd, "etc/resolv.conf", &how,
+	                      sizeof how);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    ts_ns(&st.st_ctim) > t)
+		t = ts_ns(&st.st_ctim);
+	if (fd >= 0)
+		close(fd);
+	return t;
+}
+
 /* Read and parse the file open at fd (-1: there is none) into a new
- * version of e, seen by the look at looked; e->looked_ns is the look
- * before, which saw the version before (wm_confhist_change dates the
- * change).  0, or -1 when it cannot be read (e is unchanged). */
+ * version of e, seen by the look at looked and changed at change_ns;
+ * e->looked_ns is the look before, which saw the version before
+ * (wm_confhist_change dates the change).  0, or -1 when it cannot be
+ * read (e->bad: not read again while its identity stays). */
 static int read_version(struct root_entry *e, int fd,
-                        const struct file_id *id, uint64_t looked)
+                        const struct file_id *id, uint64_t looked,
+                        uint64_t change_ns)
 {
 	struct wm_conf conf;
-	uint64_t ctime = 0;
+	e->id = *id;
+	e->bad = false;
 	if (fd < 0) {
 		wm_conf_parse("", 0, &conf);
 	} else {
 		char *text;
 		ssize_t n = read_whole(fd, &text);
-		if (n < 0)
+		if (n < 0) {
+			e->bad = true;
 			return -1;
+		}
 		wm_conf_parse(text, (size_t)n, &conf);
 		free(text);
-		ctime = (uint64_t)id->ctime.tv_sec * 1000000000u +
-		        (uint64_t)id->ctime.tv_nsec;
 	}
-	wm_confhist_change(&e->hist, e->looked_ns, looked, ctime, &conf);
-	e->id = *id;
+	wm_confhist_change(&e->hist, e->looked_ns, looked, change_ns, &conf);
 	return 0;
 }
 
@@ -375,10 +409,57 @@ static const struct wm_confhist *known(struct procconf *pc, uint32_t tgid,
 		return NULL;
 	struct root_entry *e = &pc->e[te->slot];
 	if (!e->used || !same_key(&e->key, &te->key) || e->looked_ns < t_ns ||
-	    !e->hist.cur.known)
+	    !e->hist.cur.known || e->bad)
 		return NULL;
 	e->last_use = ++pc->clock;
 	return &e->hist;
+}
+
+/* The identity of the file open at fd (-1 with errno ENOENT: none). */
+static int file_identity(int fd, struct file_id *id)
+{
+	struct stat st;
+	memset(id, 0, sizeof *id);
+	if (fd < 0) {
+		id->missing = true;
+		return 0;
+	}
+	if (fstat(fd, &st) != 0)
+		return -1;
+	*id = (struct file_id){ st.st_dev, st.st_ino, st.st_size, st.st_mtim,
+	                        st.st_ctim, false };
+	return 0;
+}
+
+/* Look at tgid's file now: its root's entry, or NULL. */
+static struct root_entry *look(struct procconf *pc, uint32_t tgid)
+{
+	uint64_t looked = now_ns(pc);
+	struct root_key k;
+	struct file_id id;
+	int rootfd, rc = -1;
+	if (root_of(tgid, &k, &rootfd) != 0)
+		return NULL;
+	int fd = open_in_root(rootfd);
+	struct root_entry *e = NULL;
+	if ((fd >= 0 || errno == ENOENT) && file_identity(fd, &id) == 0) {
+		e = root_slot(pc, &k);
+		e->last_use = ++pc->clock;
+		rc = 0;
+		if (!e->hist.cur.known || !same_file(&e->id, &id))
+			rc = read_version(e, fd, &id, looked,
+			                  change_time(rootfd, &id));
+		else if (e->bad)
+			rc = -1;
+		e->looked_ns = looked;
+		e->tgid = tgid;
+		pc->tg[tgid % PC_TGIDS] = (struct tgid_entry){
+			true, tgid, (uint32_t)(e - pc->e), k };
+	}
+	if (fd >= 0)
+		close(fd);
+	close(rootfd);
+	return rc == 0 ? e : NULL;
 }
 
 const struct wm_confhist *procconf_get(struct procconf *pc, uint32_t tgid,
@@ -387,37 +468,28 @@ const struct wm_confhist *procconf_get(struct procconf *pc, uint32_t tgid,
 	const struct wm_confhist *h = known(pc, tgid, t_ns);
 	if (h)
 		return h;
-	uint64_t looked = now_ns(pc);
-	struct root_key k;
-	int rootfd;
-	if (root_of(tgid, &k, &rootfd) != 0)
-		return NULL;
-	struct file_id id = { 0 };
-	struct stat st;
-	int fd = open_in_root(rootfd);
-	close(rootfd);
-	if (fd < 0 && errno != ENOENT)
-		return NULL;
-	if (fd < 0) {
-		id.missing = true;
-	} else if (fstat(fd, &st) != 0) {
-		close(fd);
-		return NULL;
-	} else {
-		id = (struct file_id){ st.st_dev, st.st_ino, st.st_size,
-		                       st.st_mtim, st.st_ctim, false };
+	struct root_entry *e = look(pc, tgid);
+	return e && e->hist.cur.known ? &e->hist : NULL;
+}
+
+void procconf_refresh(struct procconf *pc)
+{
+	for (size_t i = 0; i < PC_ROOTS_MAX; i++)
+		if (pc->e[i].used && pc->e[i].tgid)
+			(void)look(pc, pc->e[i].tgid);
+}
+
+void procconf_prime(struct procconf *pc)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char *end;
+		unsigned long pid = strtoul(de->d_name, &end, 10);
+		if (!*end && pid > 0 && pid <= UINT32_MAX)
+			(void)look(pc, (uint32_t)pid);
 	}
-	struct root_entry *e = root_slot(pc, &k);
-	e->last_use = ++pc->clock;
-	int rc = 0;
-	if (!e->hist.cur.known || !same_file(&e->id, &id))
-		rc = read_version(e, fd, &id, looked);
-	if (fd >= 0)
-		close(fd);
-	if (rc != 0)
-		return NULL;
-	e->looked_ns = looked;
-	pc->tg[tgid % PC_TGIDS] = (struct tgid_entry){
-		true, tgid, (uint32_t)(e - pc->e), k };
-	return e->hist.cur.known ? &e->hist : NULL;
+	closedir(d);
 }

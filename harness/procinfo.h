@@ -55,5 +55,14 @@ void procconf_free(struct procconf *pc);
  * wm_conf_parse("") says. */
 const struct wm_confhist *procconf_get(struct procconf *pc, uint32_t tgid,
                                        uint64_t t_ns);
+/* Look at the file of every process now: at a watch's start, so that a
+ * version is known before any change (a query sent before the first
+ * version seen is not judged: watchmodel.h, wm_judge). */
+void procconf_prime(struct procconf *pc);
+/* Look again at every root known, through the last process seen with
+ * it (skipped when gone): called once a second, so that a change its
+ * times do not date is known within a second (the window in which a
+ * query is judged by either version). */
+void procconf_refresh(struct procconf *pc);
 
 #endif

@@ -237,12 +237,12 @@ static int cgroup2_root(char *err, size_t errsize)
  * ("CAP_NET_ADMIN, CAP_PERFMON"), or "" when it has them all (or its
  * status cannot be read).  bpf() needs CAP_BPF, the helpers naming the
  * sender CAP_PERFMON, attaching to a cgroup CAP_NET_ADMIN; CAP_SYS_ADMIN
- * stands in for the first two. */
+ * stands in for each. */
 static const char *missing_caps(char *buf, size_t size)
 {
 	static const struct { int bit, alt; const char *name; } need[] = {
 		{ 39, 21, "CAP_BPF" }, { 38, 21, "CAP_PERFMON" },
-		{ 12, 12, "CAP_NET_ADMIN" },
+		{ 12, 21, "CAP_NET_ADMIN" },
 	};
 	FILE *f = fopen("/proc/self/status", "re");
 	unsigned long long eff = ~0ULL;

@@ -919,11 +919,18 @@ START_TEST(test_confhist_change)
 	ck_assert_int_eq(wm_judge(NULL, SEC, false, &o, &by), WM_UNJUDGED);
 	ck_assert_ptr_null(by);
 	wm_confhist_change(&h, 0, 10 * SEC, 5 * SEC, &old);   /* the first */
-	ck_assert_uint_eq(h.cur.since_ns, 0);
-	ck_assert_uint_eq(h.cur.after_ns, 0);
+	ck_assert_uint_eq(h.cur.since_ns, 5 * SEC);
+	/* before it, nothing is known: not judged */
+	ck_assert_int_eq(wm_judge(&h, 4 * SEC, false, &x, &by), WM_UNJUDGED);
+	ck_assert_ptr_null(by);
+	ck_assert_int_eq(wm_judge(&h, 6 * SEC, false, &x, NULL), WM_STALE);
 	wm_confhist_change(&h, 10 * SEC, 30 * SEC, 20 * SEC, &new);   /* dated */
 	ck_assert_uint_eq(h.cur.since_ns, 20 * SEC);
-	ck_assert_uint_eq(h.cur.after_ns, 20 * SEC);
+	ck_assert_uint_eq(h.cur.after_ns, 20 * SEC - WM_CHANGE_SLACK_NS);
+	/* a query just before the change time may have read either */
+	ck_assert_int_eq(wm_judge(&h, 20 * SEC - 1000, false, &n, NULL), WM_LISTED);
+	ck_assert_int_eq(wm_judge(&h, 20 * SEC - 1000, false, &o, NULL), WM_LISTED);
+	ck_assert_int_eq(wm_judge(&h, 20 * SEC - 20000000, false, &n, NULL), WM_STALE);
 	ck_assert_int_eq(wm_judge(&h, 15 * SEC, false, &n, &by), WM_STALE);
 	ck_assert_ptr_eq(by, &h.prev.conf);
 	ck_assert_int_eq(wm_judge(&h, 25 * SEC, false, &o, NULL), WM_STALE);
@@ -942,6 +949,14 @@ START_TEST(test_confhist_change)
 	ck_assert_int_eq(wm_judge(&h, 35 * SEC, false, &o, NULL), WM_STALE);
 	ck_assert_int_eq(wm_judge(&h, 60 * SEC, false, &n, NULL), WM_STALE);
 	ck_assert_int_eq(wm_judge(&h, 60 * SEC, true, &n, NULL), WM_UNJUDGED);
+
+	/* a change time a moment after the look (the file changed between
+	 * taking the time and opening it) still dates it */
+	struct wm_confhist g;
+	memset(&g, 0, sizeof g);
+	wm_confhist_change(&g, 0, SEC, SEC / 2, &old);
+	wm_confhist_change(&g, 2 * SEC, 3 * SEC, 3 * SEC + 5000000, &new);
+	ck_assert_uint_eq(g.cur.since_ns, 3 * SEC + 5000000);
 
 	/* the same again: nothing changes */
 	wm_confhist_change(&h, 70 * SEC, 80 * SEC, 75 * SEC, &old);

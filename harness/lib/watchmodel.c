@@ -193,22 +193,33 @@ const struct wm_conf *wm_confhist_at(const struct wm_confhist *h,
 }
 
 void wm_confhist_change(struct wm_confhist *h, uint64_t after_ns,
-                        uint64_t before_ns, uint64_t ctime_ns,
+                        uint64_t before_ns, uint64_t change_ns,
                         const struct wm_conf *c)
 {
 	if (h->cur.known && wm_conf_equal(&h->cur.conf, c))
 		return;
-	bool first = !h->cur.known;
-	bool dated = ctime_ns > after_ns && ctime_ns <= before_ns;
-	wm_confhist_update(h, first ? 0 : dated ? ctime_ns : before_ns, c);
-	h->cur.after_ns = first ? 0 : dated ? ctime_ns : after_ns;
+	if (!h->cur.known) {
+		/* nothing is known of the version before */
+		wm_confhist_update(h, change_ns, c);
+		return;
+	}
+	bool dated = change_ns > after_ns &&
+	             change_ns <= before_ns + WM_CHANGE_SLACK_NS;
+	wm_confhist_update(h, dated ? change_ns : before_ns, c);
+	if (dated)
+		h->cur.after_ns = change_ns > after_ns + WM_CHANGE_SLACK_NS ?
+		                  change_ns - WM_CHANGE_SLACK_NS : after_ns;
+	else
+		h->cur.after_ns = after_ns;
 }
 
 enum wm_class wm_judge(const struct wm_confhist *h, uint64_t t_ns,
                        bool forwarder, const struct pkt_addr *dst,
                        const struct wm_conf **by)
 {
-	const struct wm_conf *c = h ? wm_confhist_at(h, t_ns) : NULL;
+	/* before the first version known took effect: unknown */
+	bool unknown = !h || (t_ns < h->cur.since_ns && !h->prev.known);
+	const struct wm_conf *c = unknown ? NULL : wm_confhist_at(h, t_ns);
 	enum wm_class k = wm_classify(c, forwarder, dst);
 	if (k == WM_STALE && h->prev.known && t_ns > h->cur.after_ns &&
 	    t_ns < h->cur.since_ns) {

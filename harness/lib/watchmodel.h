@@ -86,13 +86,17 @@ struct wm_confhist {
 void wm_confhist_update(struct wm_confhist *h, uint64_t since_ns,
                         const struct wm_conf *c);
 /* A version seen by a look at before_ns, the last look before it (which
- * saw cur) at after_ns, the file's change time ctime_ns (0: none, a file
- * that is missing): when ctime_ns is in (after_ns, before_ns], since and
- * after are ctime_ns; else since is before_ns and after after_ns.  The
- * first version known is in force since before the watch (both 0).  One
- * equal to cur changes nothing. */
+ * saw cur) at after_ns, and the latest change time the caller found for
+ * it, change_ns (the file's ctime, or its symbolic link's; 0: none).
+ * The first version known takes effect at change_ns, with nothing known
+ * before it.  Later, when change_ns is in (after_ns, before_ns +
+ * WM_CHANGE_SLACK_NS] the change is dated: since is change_ns, after_ns
+ * WM_CHANGE_SLACK_NS earlier (a file's times are coarse: a query sent
+ * that little before may have read either); else since is before_ns and
+ * after after_ns.  One equal to cur changes nothing. */
+#define WM_CHANGE_SLACK_NS 10000000ull   /* 10 ms */
 void wm_confhist_change(struct wm_confhist *h, uint64_t after_ns,
-                        uint64_t before_ns, uint64_t ctime_ns,
+                        uint64_t before_ns, uint64_t change_ns,
                         const struct wm_conf *c);
 /* The version in force at t_ns: cur when t_ns >= cur.since_ns, else prev
  * when known, else cur.  NULL when nothing is known. */
@@ -194,11 +198,13 @@ enum wm_class {
 };
 enum wm_class wm_classify(const struct wm_conf *conf, bool forwarder,
                           const struct pkt_addr *dst);
-/* A query to dst that left at t_ns, judged by h (NULL: unknown, so
- * WM_UNJUDGED): wm_classify by the version in force (wm_confhist_at);
- * between cur's after_ns and since_ns, where either version may have
- * been in force, by the one that lists dst when one does.  *by (may be
- * NULL) gets the version it was judged by (NULL when none). */
+/* A query to dst that left at t_ns, judged by h: WM_UNJUDGED when h is
+ * NULL or the query left before the first version known took effect
+ * (the one in force then is unknown); else wm_classify by the version in
+ * force (wm_confhist_at), and between cur's after_ns and since_ns, where
+ * either version may have been in force, by the one that lists dst when
+ * one does.  *by (may be NULL) gets the version it was judged by (NULL
+ * when none). */
 enum wm_class wm_judge(const struct wm_confhist *h, uint64_t t_ns,
                        bool forwarder, const struct pkt_addr *dst,
                        const struct wm_conf **by);
