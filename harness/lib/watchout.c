@@ -330,16 +330,24 @@ static void table_widths(const struct wm_table *t, struct table_widths *w)
 	}
 }
 
+/* A row's first and last stale times as clock times, "-" when none. */
+static void stale_clocks(const struct wm_row *r, char first[16], char last[16])
+{
+	snprintf(first, 16, "-");
+	snprintf(last, 16, "-");
+	if (r->first_stale_ns)
+		wo_clock(r->first_stale_ns, first, 16);
+	if (r->last_stale_ns)
+		wo_clock(r->last_stale_ns, last, 16);
+}
+
 static void table_row(FILE *f, const struct wm_row *r,
                       const struct table_widths *w)
 {
 	char c[SAFE_SIZE(r->p.comm)], s[SERVERS_TEXT], v[64];
-	char first[16] = "-", last[16] = "-";
+	char first[16], last[16];
 
-	if (r->first_stale_ns)
-		wo_clock(r->first_stale_ns, first, sizeof first);
-	if (r->last_stale_ns)
-		wo_clock(r->last_stale_ns, last, sizeof last);
+	stale_clocks(r, first, last);
 	fprintf(f, "%-7" PRIu32 "  ", r->p.tgid);
 	put_padded(f, safe_text(r->p.comm, c, sizeof c, false), w->comm);
 	fprintf(f, "  %7" PRIu64 "  %7" PRIu64 "  ", r->queries, r->stale);
@@ -734,12 +742,9 @@ static void period(FILE *f, const struct wo_meta *m)
 static void md_row(FILE *f, const struct wm_row *r)
 {
 	char s[SERVERS_TEXT], v[64], list[CONF_TEXT];
-	char first[16] = "-", last[16] = "-";
+	char first[16], last[16];
 
-	if (r->first_stale_ns)
-		wo_clock(r->first_stale_ns, first, sizeof first);
-	if (r->last_stale_ns)
-		wo_clock(r->last_stale_ns, last, sizeof last);
+	stale_clocks(r, first, last);
 	fprintf(f, "| %" PRIu32 " | ", r->p.tgid);
 	put_md(f, r->p.comm);
 	fprintf(f, " | %" PRIu64 " | %" PRIu64 " | %s | %s | %s | **%s** | %s%s |\n",
