@@ -156,10 +156,20 @@ struct decode_stats {
 	char   stopped[512];        /* why reading stopped before the end */
 };
 
+/* TSV lines are formatted straight into a block that goes to its stream
+ * whole (fwrite() of a block larger than the stream's buffer writes it
+ * at once): no copy per line, no stdio call per line. */
+struct block {
+	FILE  *f;                   /* NULL: not in use */
+	size_t n;
+	char  *buf;                 /* OUT_BUFFER bytes */
+};
+
 struct decoder {
 	const struct decode_opts *o;
 	FILE  *tsv, *json;          /* either may be NULL */
 	FILE  *out;                 /* -o DIR with --format/--json: stdout too */
+	struct block tsvb, outb;    /* the TSV lines to tsv, and to out */
 	struct timeline *tl;        /* NULL: no picture */
 	struct vd_query *q;
 	size_t nq, qcap;
@@ -570,6 +580,39 @@ static const char *link_name(int linktype)
 static const char link_readable[] =
 	"it reads Ethernet, Linux cooked SLL and SLL2, raw IP and BSD loopback";
 
+static void block_flush(struct block *b)
+{
+	if (b->f && b->n)
+		fwrite(b->buf, 1, b->n, b->f);
+	b->n = 0;
+}
+
+static void block_tsv(struct block *b, const struct wn_event *e, double rel)
+{
+	if (OUT_BUFFER - b->n < EV_TSV_LINE_MAX)
+		block_flush(b);
+	b->n += events_tsv_line(b->buf + b->n, OUT_BUFFER - b->n, e, rel);
+}
+
+/* 0, or -1 out of memory (said). */
+static int block_open(struct block *b, FILE *f)
+{
+	b->n = 0;
+	if (!(b->buf = malloc(OUT_BUFFER))) {
+		fprintf(stderr, "whichns: out of memory\n");
+		return -1;
+	}
+	b->f = f;
+	return 0;
+}
+
+static void block_close(struct block *b)
+{
+	block_flush(b);
+	free(b->buf);
+	memset(b, 0, sizeof *b);
+}
+
 static int keep_query(struct decoder *d, const struct wn_event *e)
 {
 	if (d->nq == d->qcap) {
@@ -597,11 +640,13 @@ static void on_event(struct decoder *d, const struct wn_event *e)
 	if (d->counting && (e->qr || !o->freshed || e->t < o->t_fresh))
 		servercount_event(&d->sc, e);
 	if (d->tsv)
-		events_tsv(d->tsv, e, rel);
+		block_tsv(&d->tsvb, e, rel);
 	if (d->json)
 		events_json(d->json, e, rel);
-	if (d->out)
-		(o->json ? events_json : events_tsv)(d->out, e, rel);
+	if (d->out && o->json)
+		events_json(d->out, e, rel);
+	else if (d->out)
+		block_tsv(&d->outb, e, rel);
 	if (d->tl)
 		timeline_add_event(d->tl, e);
 	if (!o->switched || d->oom ||
@@ -960,6 +1005,9 @@ static int outputs_open(struct decoder *d, struct outdir *od)
 	}
 	if (d->tsv)
 		events_tsv_header(d->tsv);
+	if ((d->tsv && block_open(&d->tsvb, d->tsv) != 0) ||
+	    (d->out && !o->json && block_open(&d->outb, d->out) != 0))
+		return EXIT_ENV;
 	return 0;
 }
 
@@ -974,6 +1022,9 @@ static int decode_finish(struct decoder *d, struct outdir *od)
 		.t_end = o->windowed ? o->t_end : d->st.t_last,
 		.dropped = o->dropped,
 	};
+
+	block_close(&d->tsvb);   /* the last lines to their streams */
+	block_close(&d->outb);
 
 	if (d->st.messages == 0)
 		fprintf(stderr, "whichns: no DNS messages in %s (%llu packet%s)\n",
@@ -1059,6 +1110,8 @@ int cmd_decode(int argc, char **argv)
 			rc = read_rc;
 	}
 	capture_unload(&cb);
+	free(d.tsvb.buf);   /* NULL unless outputs_open() failed half-way */
+	free(d.outb.buf);
 	flow_free(d.flow);
 	if (d.counting)
 		servercount_free(&d.sc);

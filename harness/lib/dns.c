@@ -129,11 +129,31 @@ static size_t pres_char(uint8_t ch, char out[static 4])
 	return 4;
 }
 
+/* A byte pres_char() writes as itself. */
+static bool pres_plain(uint8_t ch)
+{
+	return ch > 0x20 && ch < 0x7f && ch != '.' && ch != '\\';
+}
+
 /* The separating dot goes out with the label's first character, so a cut
- * name never ends in a dot that was not there. */
+ * name never ends in a dot that was not there.  A label of plain bytes
+ * that fits whole (nearly every one) is copied at once; the bytes come
+ * out as the loop below would write them. */
 static void pres_label(struct pres *p, const uint8_t *label, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
+	size_t dot = p->n > 0, i = 0;
+
+	while (i < len && pres_plain(label[i]))
+		i++;
+	if (i == len && !p->full && DNS_NAME_MAX - 1 - p->n >= dot + len) {
+		if (dot)
+			p->out[p->n++] = '.';
+		memcpy(p->out + p->n, label, len);
+		p->n += len;
+		p->out[p->n] = '\0';
+		return;
+	}
+	for (i = 0; i < len; i++) {
 		char piece[5];
 		size_t k = 0;
 		if (i == 0 && p->n > 0)
@@ -255,6 +275,25 @@ static void questions_read(struct cursor *c, struct dns_msg *m)
 	}
 }
 
+/* "198.51.100.10", as inet_ntop() writes it, without the sprintf() that
+ * glibc's inet_ntop() spends most of its time in (decode formats an
+ * address for every answer of millions of messages). */
+static void ipv4_text(const uint8_t a[static 4], char out[static 16])
+{
+	size_t n = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (i)
+			out[n++] = '.';
+		if (v >= 100)
+			out[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			out[n++] = (char)('0' + v / 10 % 10);
+		out[n++] = (char)('0' + v % 10);
+	}
+	out[n] = '\0';
+}
+
 /*
  * Record data of a kept answer.  rd is a cursor that ends where the rdata
  * ends, so a name may point back into the message but cannot run past its
@@ -272,7 +311,9 @@ static void rdata_addr(struct cursor *rd, struct dns_rr *rr, int af,
 	}
 	memcpy(a, rd->buf + rd->off, size);
 	rd->off += size;
-	if (!inet_ntop(af, a, rr->data, sizeof rr->data))
+	if (af == AF_INET)
+		ipv4_text(a, rr->data);
+	else if (!inet_ntop(af, a, rr->data, sizeof rr->data))
 		rr->data[0] = '\0';
 }
 

@@ -34,15 +34,16 @@ static void join_answers(const struct dns_msg *m, struct wn_event *e)
 	e->cut = m->cut;
 	for (size_t i = 0; i < m->nanswers && i < DNS_ANSWERS_MAX; i++) {
 		const char *d = m->answers[i].data;
-		if (!*d)
+		size_t comma = n > 0, k = strnlen(d, sizeof m->answers[i].data);
+		if (k == 0)
 			continue;
-		int k = snprintf(buf + n, room - n, "%s%s", n ? "," : "", d);
-		if (k < 0 || (size_t)k >= room - n) {
-			buf[n] = '\0';   /* keep whole answers only */
-			break;
-		}
-		e->answer_at[e->nanswers++] = (uint16_t)(n ? n + 1 : 0);
-		n += (size_t)k;
+		if (room - n <= comma + k)
+			break;   /* keep whole answers only, and room for the NUL */
+		buf[n] = ',';   /* overwritten when it is the first */
+		memcpy(buf + n + comma, d, k);
+		e->answer_at[e->nanswers++] = (uint16_t)(n + comma);
+		n += comma + k;
+		buf[n] = '\0';
 	}
 	if (m->cut)
 		snprintf(buf + n, size - n, "%s%s", n ? "," : "", EV_CUT_MARK);
@@ -60,8 +61,9 @@ void events_from_msg(const struct pkt_flow *f, const struct dns_msg *m,
 	e->id = m->id;
 	e->qr = m->qr;
 	e->tc = m->tc;
-	snprintf(e->qname, sizeof e->qname, "%s",
-	         m->has_question ? m->qname : "");
+	size_t k = m->has_question ? strnlen(m->qname, sizeof e->qname - 1) : 0;
+	memcpy(e->qname, m->qname, k);
+	e->qname[k] = '\0';
 	e->qtype = m->has_question ? m->qtype : 0;
 	e->rcode = m->rcode;
 	join_answers(m, e);
@@ -132,32 +134,34 @@ void events_tsv_header(FILE *f)
 
 /*
  * events.tsv is written for every message of captures with millions of
- * them, so a line is built in memory and written once, and numbers are
- * formatted here rather than by printf's format interpreter; the text is
- * byte for byte what "%.6f", "%.3f" and "%u" would give (check_events.c
- * compares them).
+ * them, so a line is built in memory (the caller's, for decode: straight
+ * into its output block) and numbers are formatted here rather than by
+ * printf's format interpreter; the text is byte for byte what "%.6f",
+ * "%.3f" and "%u" would give (check_events.c compares them).  Every put
+ * stops at the buffer's end, which EV_TSV_LINE_MAX bytes never reach.
  */
 struct line {
-	char   buf[1536];  /* > every field at its widest, tabs included */
-	size_t n;
+	char  *buf;
+	size_t size, n;
 };
 
-static void put_mem(struct line *l, const char *s, size_t k)
+static inline void put_mem(struct line *l, const char *s, size_t k)
 {
-	if (k > sizeof l->buf - l->n)
-		k = sizeof l->buf - l->n;
+	if (k > l->size - l->n)
+		k = l->size - l->n;
 	memcpy(l->buf + l->n, s, k);
 	l->n += k;
 }
 
-static void put_str(struct line *l, const char *s)
+static inline void put_str(struct line *l, const char *s)
 {
 	put_mem(l, s, strlen(s));
 }
 
-static void put_char(struct line *l, char c)
+static inline void put_char(struct line *l, char c)
 {
-	put_mem(l, &c, 1);
+	if (l->n < l->size)
+		l->buf[l->n++] = c;
 }
 
 static void put_uint(struct line *l, uint64_t v)
@@ -168,6 +172,23 @@ static void put_uint(struct line *l, uint64_t v)
 		d[--k] = (char)('0' + v % 10);
 	while (v /= 10);
 	put_mem(l, d + k, sizeof d - k);
+}
+
+/* A byte in decimal, "0" to "255". */
+static inline void put_byte(struct line *l, unsigned v)
+{
+	if (l->size - l->n < 3) {
+		put_uint(l, v);
+		return;
+	}
+	char *o = l->buf + l->n;
+	size_t n = 0;
+	if (v >= 100)
+		o[n++] = (char)('0' + v / 100);
+	if (v >= 10)
+		o[n++] = (char)('0' + v / 10 % 10);
+	o[n++] = (char)('0' + v % 10);
+	l->n += n;
 }
 
 /* printf("%.*f", decimals, v) for 0 <= decimals <= 6: the double is
@@ -225,10 +246,10 @@ static void put_endpoint(struct line *l, const struct pkt_addr *a, uint16_t port
 {
 	char buf[64];
 	if (a->family == 4) {
-		for (int i = 0; i < 4; i++) {
-			if (i)
-				put_char(l, '.');
-			put_uint(l, a->a[i]);
+		put_byte(l, a->a[0]);
+		for (int i = 1; i < 4; i++) {
+			put_char(l, '.');
+			put_byte(l, a->a[i]);
 		}
 	} else {   /* [2001:db8::1]:53, as in URLs: the colons stay unambiguous */
 		put_char(l, '[');
@@ -239,12 +260,12 @@ static void put_endpoint(struct line *l, const struct pkt_addr *a, uint16_t port
 	put_uint(l, port);
 }
 
-void events_tsv(FILE *f, const struct wn_event *e, double t_switch)
+size_t events_tsv_line(char *buf, size_t size, const struct wn_event *e,
+                       double t_switch)
 {
-	struct line l;
+	struct line l = { buf, size, 0 };
 	char type[16];
 
-	l.n = 0;
 	put_fixed(&l, e->t, 6);
 	put_char(&l, '\t');
 	if (t_switch >= 0)
@@ -269,7 +290,13 @@ void events_tsv(FILE *f, const struct wn_event *e, double t_switch)
 	if (e->frame)
 		put_uint(&l, e->frame);
 	put_char(&l, '\n');
-	fwrite(l.buf, 1, l.n, f);
+	return l.n;
+}
+
+void events_tsv(FILE *f, const struct wn_event *e, double t_switch)
+{
+	char buf[EV_TSV_LINE_MAX];
+	fwrite(buf, 1, events_tsv_line(buf, sizeof buf, e, t_switch), f);
 }
 
 static void json_str_or_null(FILE *f, const char *s)

@@ -77,6 +77,12 @@ void events_tsv_header(FILE *f);
 /* t_switch < 0: no switch, the relative column is empty.  The last column
  * is the frame number, empty when it is 0 (unknown). */
 void events_tsv(FILE *f, const struct wn_event *e, double t_switch);
+/* The same line, newline included, into buf; returns its length.  With
+ * EV_TSV_LINE_MAX bytes of room it is always whole (every field at its
+ * widest: two numbers, two IPv6 endpoints, a name, the answers). */
+#define EV_TSV_LINE_MAX 2048
+size_t events_tsv_line(char *buf, size_t size, const struct wn_event *e,
+                       double t_switch);
 /* The same fields as one JSON object on one line (JSON Lines): absent
  * values (a query's rcode, no switch) are null; "answers" is an array of
  * strings (empty when none), without the [cut] mark, and "cut" says
