@@ -25,12 +25,12 @@
 #define OPT_TSOFFSET  14
 #define NS            1000000000u
 
-static uint16_t rd16(const struct capfile *cf, const uint8_t *p)
+static inline uint16_t rd16(const struct capfile *cf, const uint8_t *p)
 {
 	return cf->be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
 }
 
-static uint32_t rd32(const struct capfile *cf, const uint8_t *p)
+static inline uint32_t rd32(const struct capfile *cf, const uint8_t *p)
 {
 	if (cf->be)
 		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];

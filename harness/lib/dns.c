@@ -388,9 +388,31 @@ static const struct section additional_sec = {
 	"dns: additional: rdata past end", false,
 };
 
-static void rr_read(struct cursor *c, const struct section *s, struct dns_rr *rr)
+/* The question's name starts right after the 12-byte header. */
+#define QNAME_AT 12
+
+/* A record's name: nearly every answer's is a pointer to the question's
+ * (c0 0c), whose expansion, made once already, is the question's name
+ * (qname: NULL when the message has no question read). */
+static void rr_name(struct cursor *c, const struct section *s,
+                    struct dns_rr *rr, const char *qname)
 {
+	if (qname && c->err == DNS_OK && c->len - c->off >= 2 &&
+	    c->buf[c->off] == (0xc0 | QNAME_AT >> 8) &&
+	    c->buf[c->off + 1] == (QNAME_AT & 0xff)) {
+		size_t k = strnlen(qname, DNS_NAME_MAX - 1);
+		memcpy(rr->name, qname, k);
+		rr->name[k] = '\0';
+		c->off += 2;
+		return;
+	}
 	name_read(c, rr->name, s->name_why);
+}
+
+static void rr_read(struct cursor *c, const struct section *s,
+                    struct dns_rr *rr, const char *qname)
+{
+	rr_name(c, s, rr, qname);
 	rr->type   = get16(c, s->head_why);
 	rr->rclass = get16(c, s->head_why);
 	rr->ttl    = get32(c, s->head_why);
@@ -413,18 +435,19 @@ static void answers_read(struct cursor *c, struct dns_msg *m)
 		bool keep = m->nanswers < DNS_ANSWERS_MAX;
 		struct dns_rr *rr = keep ? &m->answers[m->nanswers] : &scratch;
 		memset(rr, 0, sizeof *rr);
-		rr_read(c, &answer_sec, rr);
+		rr_read(c, &answer_sec, rr, m->has_question ? m->qname : NULL);
 		if (keep && c->err == DNS_OK)
 			m->nanswers++;
 	}
 }
 
-static void records_skip(struct cursor *c, size_t count, const struct section *s)
+static void records_skip(struct cursor *c, size_t count, const struct section *s,
+                         const char *qname)
 {
 	struct dns_rr scratch;
 
 	for (size_t i = 0; i < count && c->err == DNS_OK; i++)
-		rr_read(c, s, &scratch);
+		rr_read(c, s, &scratch, qname);
 }
 
 enum dns_status dns_parse(const uint8_t *buf, size_t len, struct dns_msg *msg,
@@ -438,8 +461,9 @@ enum dns_status dns_parse(const uint8_t *buf, size_t len, struct dns_msg *msg,
 	header_read(&c, msg);
 	questions_read(&c, msg);
 	answers_read(&c, msg);
-	records_skip(&c, msg->nscount, &authority_sec);
-	records_skip(&c, msg->arcount, &additional_sec);
+	const char *qname = msg->has_question ? msg->qname : NULL;
+	records_skip(&c, msg->nscount, &authority_sec, qname);
+	records_skip(&c, msg->arcount, &additional_sec, qname);
 	/* Bytes after the last record are ignored, as resolvers do. */
 	if (why)
 		*why = c.why;

@@ -164,13 +164,28 @@ static inline void put_char(struct line *l, char c)
 		l->buf[l->n++] = c;
 }
 
+/* Two digits a step: "00" to "99". */
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 static void put_uint(struct line *l, uint64_t v)
 {
 	char d[20];
 	size_t k = sizeof d;
-	do
-		d[--k] = (char)('0' + v % 10);
-	while (v /= 10);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		d[--k] = digit_pairs[2 * r + 1];
+		d[--k] = digit_pairs[2 * r];
+	}
+	if (v >= 10) {
+		d[--k] = digit_pairs[2 * v + 1];
+		d[--k] = digit_pairs[2 * v];
+	} else {
+		d[--k] = (char)('0' + v);
+	}
 	put_mem(l, d + k, sizeof d - k);
 }
 
@@ -229,10 +244,13 @@ static void put_fixed(struct line *l, double v, int decimals)
 		if (rem > half || (rem == half && (q & 1)))
 			q++;
 	}
-	put_uint(l, (uint64_t)(q / p10[decimals]));
+	/* |v| < 1e12 and decimals <= 6: q < 10^18 fits 64 bits, and a
+	 * 64-bit division is several times cheaper than a 128-bit one. */
+	uint64_t q64 = (uint64_t)q;
+	put_uint(l, q64 / p10[decimals]);
 	if (decimals) {
 		char frac[8];
-		uint64_t f = (uint64_t)(q % p10[decimals]);
+		uint64_t f = q64 % p10[decimals];
 		for (int i = decimals; i-- > 0; f /= 10)
 			frac[i] = (char)('0' + f % 10);
 		put_char(l, '.');
