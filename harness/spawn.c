@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -51,6 +52,23 @@ double now_realtime(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The nice value children start with; INT_MIN: what they inherit. */
+static int child_nice = INT_MIN;
+
+#define OBSERVER_STEPS 10   /* nice steps ahead, while observing */
+
+int spawn_priority(bool on)
+{
+	if (child_nice == INT_MIN) {
+		errno = 0;
+		int nice = getpriority(PRIO_PROCESS, 0);
+		if (nice == -1 && errno != 0)
+			return -1;
+		child_nice = nice;
+	}
+	return setpriority(PRIO_PROCESS, 0, child_nice - (on ? OBSERVER_STEPS : 0));
+}
+
 pid_t spawn_fork(void)
 {
 	pid_t parent = getpid();
@@ -67,6 +85,9 @@ pid_t spawn_fork(void)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
+		if (child_nice != INT_MIN &&
+		    setpriority(PRIO_PROCESS, 0, child_nice) != 0)
+			_exit(127);
 	}
 	return pid;
 }

@@ -8,12 +8,22 @@
 #ifndef WHICHNS_SPAWN_H
 #define WHICHNS_SPAWN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
-/* fork(); in the child, arrange SIGKILL when the parent dies.  Returns
- * as fork() does. */
+/* fork(); in the child, arrange SIGKILL when the parent dies, and the
+ * scheduling priority this process had before spawn_raise_priority().
+ * Returns as fork() does. */
 pid_t spawn_fork(void);
+
+/* Schedule this process (a case: the observer) `by` nice steps before
+ * the processes it starts, while it observes (on), or as it was (off);
+ * the processes it starts keep the priority it had at its first call:
+ * on a machine busy with many cases, a case still sees a probe's pause,
+ * makes the switch and drains its capture in time, while its own set-up
+ * work does not push the others' processes aside.  0, or -1 with errno. */
+int spawn_priority(bool on);
 
 /* Run argv (PATH searched), stdin fed from input (may be NULL), stdout and
  * stderr into errbuf (truncated).  Returns the exit status (0..255), or

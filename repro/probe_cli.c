@@ -183,6 +183,9 @@ int probe_next(const struct probe_opts *o, unsigned long done)
 			return 0;
 		}
 	}
+	/* Between two rounds: the harness switches resolv.conf while we
+	 * sleep, so that no round straddles the switch. */
+	probe_event("pause");
 	sleep_ms(o->interval_ms);
 	return 1;
 }

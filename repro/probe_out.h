@@ -10,7 +10,8 @@
  *   #libc	glibc 2.36               (probe_libc.h)
  *   #probe	PROBE	API	PID
  *   EPOCH	API	QNAME	QTYPE	STATUS	ANSWERS	ms=DURATION
- *   #EVENT	EPOCH                    (e.g. #reinit)
+ *   #EVENT	EPOCH                    (e.g. #reinit; #pause: about to
+ *                                     sleep between two rounds)
  *   #unsupported	REASON           (then exit 77)
  * EPOCH is CLOCK_REALTIME when the lookup started, so a lookup that was
  * on the wire before the resolv.conf switch is dated before it.

@@ -10,6 +10,7 @@
  * one canonical line, so a failure shows the whole picture.
  */
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,6 +470,121 @@ START_TEST(test_switch_limits)
 }
 END_TEST
 
+/* A process that announces its pauses ("#pause EPOCH" lines): the
+ * switch waits for a pause newer than the last frame, seen in the first
+ * half of the sleep; the clock's quiet moment no longer counts. */
+static const struct {
+	const char *name;
+	double      frame_ms, pause_ms, now_ms;   /* after T0 */
+	unsigned    interval_ms;
+	bool        want;
+} pause_rows[] = {
+	{ "paused after its last frame, just now", 10, 11, 12, 15, true },
+	{ "paused, under half the interval ago", 10, 11, 18.4, 15, true },
+	{ "paused, more than half the interval ago", 10, 11, 19, 15, false },
+	{ "a frame after the pause: a new round", 12, 11, 30, 15, false },
+	{ "quiet by the clock, but no pause since", 12, 11, 200, 100, false },
+	{ "the pause and the frame at one time", 11, 11, 12, 15, true },
+};
+
+START_TEST(test_switch_pause)
+{
+	struct observe o;
+	struct observe_switch sw = { .t_run = T0, .interval_ms =
+	                             pause_rows[_i].interval_ms, .switch_at_ms = 1 };
+	char line[64];
+	ck_assert_int_eq(observe_init(&o, 0), 0);
+	o.t_last_packet = T0 + pause_rows[_i].frame_ms / 1000;
+	snprintf(line, sizeof line, "#pause\t%.6f", T0 + pause_rows[_i].pause_ms / 1000);
+	observe_line(&o, line, T0 + pause_rows[_i].now_ms / 1000);
+	ck_assert_uint_eq(o.pauses, 1);
+	ck_assert_msg(observe_ready_to_switch(&o, &sw, T0 + pause_rows[_i].now_ms /
+	                                      1000) == pause_rows[_i].want, "%s",
+	              pause_rows[_i].name);
+	ck_assert(!sw.forced);
+	observe_free(&o);
+}
+END_TEST
+
+/* A pause line without a sane time is not a pause; pauses are counted
+ * after the switch only once the case set t_switch. */
+START_TEST(test_pause_lines)
+{
+	static const char *const bad[] = {
+		"#pause", "#pause\t", "#pause\tx", "#pause\t1795663444.5x",
+		"#pause\t999999999.5", "#pause 1795663444.5", "#paused\t1795663444.5",
+	};
+	struct observe o;
+	ck_assert_int_eq(observe_init(&o, 0), 0);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		observe_line(&o, bad[i], T0);
+	ck_assert_uint_eq(o.pauses, 0);
+	ck_assert_uint_eq(o.nans, 0);
+	observe_line(&o, "#pause\t1795663444.5", T0);
+	ck_assert_uint_eq(o.pauses, 1);
+	ck_assert_uint_eq(o.pauses_after, 0);    /* no switch yet */
+	o.t_switch = 1795663445.0;
+	observe_line(&o, "#pause\t1795663444.9", T0);   /* before it */
+	observe_line(&o, "#pause\t1795663445.0", T0);
+	observe_line(&o, "#pause\t1795663445.2", T0);
+	ck_assert_uint_eq(o.pauses, 4);
+	ck_assert_uint_eq(o.pauses_after, 2);
+	ck_assert(o.t_pause == 1795663445.2);
+	observe_free(&o);
+}
+END_TEST
+
+/* The window: its time, then at least half its rounds when the process
+ * announces them, never longer than observe_window_max_ms(). */
+static const struct {
+	const char *name;
+	unsigned    interval_ms, window_ms, pauses, after;
+	double      now_ms;   /* after the switch */
+	bool        want;
+} window_over_rows[] = {
+	{ "no pauses: the time alone", 15, 300, 0, 0, 300, true },
+	{ "no pauses: not yet", 15, 300, 0, 0, 299, false },
+	{ "pauses: time and 10 rounds", 15, 300, 30, 10, 300, true },
+	{ "pauses: time, 9 rounds", 15, 300, 30, 9, 1000, false },
+	{ "pauses: 10 rounds, not the time", 15, 300, 30, 20, 299, false },
+	{ "pauses: too few rounds, the longest window", 15, 300, 30, 2, 3000, true },
+	{ "pauses: too few rounds, just under the longest", 15, 300, 30, 2, 2999, false },
+	{ "short window: window + 2 s at most", 15, 100, 30, 0, 2100, true },
+	{ "short window: under window + 2 s", 15, 100, 30, 0, 2099, false },
+	{ "interval unknown: one round", 0, 300, 5, 1, 300, true },
+	{ "interval unknown: no round yet", 0, 300, 5, 0, 300, false },
+};
+
+START_TEST(test_window_over)
+{
+	struct observe o;
+	struct observe_switch sw = { .t_run = T0, .interval_ms =
+	                             window_over_rows[_i].interval_ms };
+	ck_assert_int_eq(observe_init(&o, 0), 0);
+	o.t_switch = T0 + 1;
+	o.pauses = window_over_rows[_i].pauses;
+	o.pauses_after = window_over_rows[_i].after;
+	double now = o.t_switch + window_over_rows[_i].now_ms / 1000 + 1e-6;
+	ck_assert_msg(observe_window_over(&o, &sw, window_over_rows[_i].window_ms,
+	                                  now) == window_over_rows[_i].want, "%s",
+	              window_over_rows[_i].name);
+	observe_free(&o);
+}
+END_TEST
+
+START_TEST(test_window_limits)
+{
+	struct observe_switch sw = { .interval_ms = 15 };
+	ck_assert_uint_eq(observe_window_rounds(&sw, 300), 10);
+	ck_assert_uint_eq(observe_window_rounds(&sw, 20), 1);   /* at least 1 */
+	sw.interval_ms = 50;
+	ck_assert_uint_eq(observe_window_rounds(&sw, 1000), 10);
+	ck_assert_uint_eq(observe_window_max_ms(300), 3000);
+	ck_assert_uint_eq(observe_window_max_ms(100), 2100);
+	ck_assert_uint_eq(observe_window_max_ms(UINT_MAX / 2), UINT_MAX);
+}
+END_TEST
+
 /* ---- Output lines ---- */
 
 #define T_READ 1795663454.0   /* when the case read the line */
@@ -845,6 +961,10 @@ Suite *observe_suite(void)
 	tcase_add_loop_test(tc, test_switch, 0, NROWS(switch_rows));
 	tcase_add_loop_test(tc, test_switch_forced, 0, NROWS(forced_rows));
 	tcase_add_test(tc, test_switch_limits);
+	tcase_add_loop_test(tc, test_switch_pause, 0, NROWS(pause_rows));
+	tcase_add_test(tc, test_pause_lines);
+	tcase_add_loop_test(tc, test_window_over, 0, NROWS(window_over_rows));
+	tcase_add_test(tc, test_window_limits);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Output");

@@ -1,5 +1,6 @@
 /* observe.c - a case's observations and the rules read from them; see
  * observe.h. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,10 +124,29 @@ static enum vd_server answer_role(const struct serverset *set,
 	return from;
 }
 
+/* "#pause<TAB>EPOCH": the process sleeps from EPOCH on (its own clock,
+ * the capture's: CLOCK_REALTIME on the same host).  A line without a
+ * sane time is not a pause. */
+static void observe_pause(struct observe *o, const char *text)
+{
+	char *end;
+	double t = strtod(text, &end);
+	if (end == text || *end != '\0' || !(t > 1e9 && t < 1e10))
+		return;
+	o->pauses++;
+	o->t_pause = t;
+	if (o->t_switch > 0 && t >= o->t_switch)
+		o->pauses_after++;
+}
+
 void observe_line(struct observe *o, const char *line, double t_read)
 {
 	if (strncmp(line, "#libc\t", 6) == 0) {
 		snprintf(o->libc, sizeof o->libc, "%s", line + 6);
+		return;
+	}
+	if (strncmp(line, "#pause\t", 7) == 0) {
+		observe_pause(o, line + 7);
 		return;
 	}
 	if (strncmp(line, "#unsupported\t", 13) == 0) {
@@ -200,8 +220,14 @@ bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
 		return false;
 	if (sw->t_due == 0)
 		sw->t_due = now;
-	if ((now - o->t_last_packet) * 1000 >= quiet_ms(sw))
+	if (o->pauses && sw->interval_ms) {
+		/* Asleep since its last frame, and for a while yet. */
+		if (o->t_pause >= o->t_last_packet &&
+		    (now - o->t_pause) * 1000 <= sw->interval_ms / 2.0)
+			return true;
+	} else if ((now - o->t_last_packet) * 1000 >= quiet_ms(sw)) {
 		return true;
+	}
 	/* Never quiet (a process looking up every few ms): switch anyway,
 	 * and say so, rather than wait until the timeout. */
 	if ((now - sw->t_due) * 1000 >= observe_max_wait_ms(sw)) {
@@ -209,6 +235,32 @@ bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
 		return true;
 	}
 	return false;
+}
+
+unsigned observe_window_rounds(const struct observe_switch *sw,
+                               unsigned window_ms)
+{
+	unsigned n = sw->interval_ms ? window_ms / sw->interval_ms / 2 : 1;
+	return n ? n : 1;
+}
+
+unsigned observe_window_max_ms(unsigned window_ms)
+{
+	unsigned long m = 10ul * window_ms, least = window_ms + 2000ul;
+	m = m > least ? m : least;
+	return m > UINT_MAX ? UINT_MAX : (unsigned)m;
+}
+
+bool observe_window_over(const struct observe *o,
+                         const struct observe_switch *sw, unsigned window_ms,
+                         double now)
+{
+	double ms = (now - o->t_switch) * 1000;
+	if (ms >= observe_window_max_ms(window_ms))
+		return true;
+	if (ms < window_ms)
+		return false;
+	return !o->pauses || o->pauses_after >= observe_window_rounds(sw, window_ms);
 }
 
 size_t observe_window_queries(const struct observe *o,

@@ -38,6 +38,12 @@ struct observe {
 	unsigned packets;         /* frames captured */
 	unsigned malformed;       /* frames, messages or TCP stream bytes that
 	                           * did not decode (flow_stats) */
+	/* "#pause<TAB>EPOCH" lines: the process says it is about to sleep
+	 * between two rounds of lookups (our probes, repro/probe_cli.c). */
+	unsigned pauses;          /* every one */
+	double   t_pause;         /* the latest one's own time */
+	double   t_switch;        /* set by the case: pauses from then on */
+	unsigned pauses_after;    /* ... are counted here */
 	char     libc[64];        /* "#libc" line: the C library, as printed */
 	char     unsupported[200];/* "#unsupported" line: why it cannot run */
 	char     line[OBSERVE_LINE_MAX];   /* output line being read */
@@ -94,12 +100,28 @@ struct observe_switch {
 /* Whether to switch at time now.  The switch is due at switch_at_ms, or
  * once a query reached the old server and either `before` of them have
  * or switch_after_ms has passed since the first.  Then it waits for a
- * quiet moment (no frame for observe_quiet_ms()), so that no lookup
- * straddles the switch, but at most observe_max_wait_ms() after it became
+ * quiet moment, so that no lookup straddles the switch: when the process
+ * announces its pauses ("#pause" lines), one it announced after its last
+ * frame, seen within the first half of its sleep (it cannot wake before
+ * interval_ms); otherwise no frame for observe_quiet_ms().  But at most observe_max_wait_ms() after it became
  * due: a process that is never that quiet is switched anyway, and
  * sw->forced says so.  Called again and again with a later now. */
 bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
                              double now);
+/* The window after a switch at t_switch is over at time now: window_ms
+ * has passed and, when the process announces its rounds ("#pause"), it
+ * made at least observe_window_rounds() of them since the switch, so
+ * that a busy machine, which slows the process down, shortens the window
+ * in rounds no more than in time; but never later than
+ * observe_window_max_ms() after the switch. */
+bool observe_window_over(const struct observe *o,
+                         const struct observe_switch *sw, unsigned window_ms,
+                         double now);
+/* Half the rounds window_ms holds at the process's pace (at least 1);
+ * the longest window: ten times window_ms, at least 2 s more than it. */
+unsigned observe_window_rounds(const struct observe_switch *sw,
+                               unsigned window_ms);
+unsigned observe_window_max_ms(unsigned window_ms);
 /* The quiet moment: a quarter of the interval, 5 to 50 ms; 20 ms when
  * the interval is unknown. */
 unsigned observe_quiet_ms(const struct observe_switch *sw);
