@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "capture.h"
+#include "topo.h"
 
 #define SNAPLEN     65535
 /* The kernel ring holds snaplen-sized slots: 2 MB is 32 packets in
@@ -14,7 +15,7 @@
  * three queries and three answers); 256 KB (4 slots) dropped under load.
  * Larger rings cost milliseconds per case to map and unmap.  ps_drop
  * tells if it was ever too small. */
-#define BUFFER_SIZE (2 << 20)
+#define BUFFER_SIZE (8 << 20)
 /* Each DNS packet once, as it crosses the case's namespace's edge: a
  * query as it leaves (for a server), a response as it arrives (from
  * one).  nscd's packets are forwarded through the case's namespace
@@ -25,6 +26,17 @@
  * they arrive, its answers by the rule for responses. */
 #define FILTER      "(outbound and dst port 53) or (inbound and src port 53)" \
                     " or (inbound and dst host 127.0.0.53 and dst port 53)"
+/* But not the case's own readiness checks of its servers (topo.h),
+ * which may still go on when the capture starts: their DNS ID from one
+ * of their ports (IPv6 by its fixed header: pcap's udp[] is IPv4's). */
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+#define READY_PORTS "udp portrange " STR(TOPO_READY_PORT) "-" \
+                    STR(TOPO_READY_PORT_LAST)
+#define NOT_READY   "not ((ip and " READY_PORTS " and udp[8:2] = " \
+                    STR(TOPO_READY_ID) ") or (ip6 and ip6[6] = 17 and " \
+                    READY_PORTS " and ip6[48:2] = " STR(TOPO_READY_ID) "))"
+#define CAPTURE_FILTER "(" FILTER ") and " NOT_READY
 
 int capture_open(struct capture *c, const char *path, char *err, size_t errsize)
 {
@@ -55,8 +67,8 @@ int capture_open(struct capture *c, const char *path, char *err, size_t errsize)
 	if (st > 0)
 		fprintf(stderr, "whichns: pcap_activate(any): warning: %s: %s\n",
 		        pcap_statustostr(st), pcap_geterr(c->p));
-	if (pcap_compile(c->p, &prog, FILTER, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		snprintf(err, errsize, "pcap_compile(\"%s\"): %s", FILTER,
+	if (pcap_compile(c->p, &prog, CAPTURE_FILTER, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errsize, "pcap_compile(\"%s\"): %s", CAPTURE_FILTER,
 		         pcap_geterr(c->p));
 		goto out_close;
 	}

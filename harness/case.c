@@ -510,13 +510,12 @@ static int start_servers(struct case_state *c)
 	if (enter_namespaces(c->err, c->errsize) != 0)
 		return -1;
 	struct topo_config tc = { c->s.fixtures, c->s.casedir, c->s.any_name,
-	                          spawn_which("ip"), spawn_which("dnsmasq") };
+	                          spawn_which("dnsmasq") };
 	if (topo_start(c->srv, c->nsrv, &tc, &c->undo, c->err, c->errsize) != 0)
 		return -1;
-	if (c->s.nscd && topo_side_start(&c->nscd_net, c->srv, c->nsrv, &tc,
-	                                 &c->undo, c->err, c->errsize) != 0)
-		return -1;
-	trace("servers ready", c->r->t_start);
+	/* dnsmasq starts while the sandbox and the capture are set up;
+	 * wait_servers() waits for it. */
+	trace("servers started", c->r->t_start);
 	c->dirfd = open(c->s.casedir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c->dirfd < 0) {
 		snprintf(c->err, c->errsize, "cannot open %s: %s", c->s.casedir,
@@ -565,7 +564,22 @@ static int start_failed(struct case_state *c)
 	return -1;
 }
 
-/* 3. Capture, then nscd and the process, so every lookup is on the wire. */
+/* Every server answers (and with nscd, from nscd's namespace too)
+ * before anything that may query starts. */
+static int wait_servers(struct case_state *c)
+{
+	if (topo_wait(c->srv, c->nsrv, c->err, c->errsize) != 0)
+		return -1;
+	if (c->s.nscd && topo_side_start(&c->nscd_net, c->srv, c->nsrv,
+	                                 &c->undo, c->err, c->errsize) != 0)
+		return -1;
+	trace("servers ready", c->r->t_start);
+	return 0;
+}
+
+/* 3. Capture (while dnsmasq starts: it leaves the readiness checks
+ * out), the servers ready, then nscd and the process, so every lookup
+ * is on the wire. */
 static int start_process(struct case_state *c)
 {
 	const struct case_spec *s = &c->s;
@@ -575,6 +589,8 @@ static int start_process(struct case_state *c)
 		return -1;
 	defer_push(&c->undo, close_capture, &c->cap, "close capture");
 	trace("capture", c->r->t_start);
+	if (wait_servers(c) != 0)
+		return -1;
 	if (s->nscd && nscd_start(s, &c->sb, &c->view, &c->nscd_net, &c->nscd,
 	                          &c->undo, c->err, c->errsize) != 0)
 		return -1;

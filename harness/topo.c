@@ -11,7 +11,7 @@
  * own link, from the client's own address, and nothing else is routed.
  * A twin (a server's stand-in from the switch on) has the same
  * addresses on a link of its own (a down server's has none: see
- * down_cmds), with routes of a higher metric that
+ * down_end), with routes of a higher metric that
  * nothing uses until the switch removes the server's (topo_apply_states).
  * Neighbours are static: the first ARP request on a fresh veth is sent
  * before the link is active, is dropped, and would cost a one-second
@@ -40,11 +40,17 @@
 #include "delayline.h"
 #include "dnsconf.h"
 #include "dnsquery.h"
+#include "rtnl.h"
 #include "spawn.h"
 #include "topo.h"
 #include "wnconst.h"
 
 #define READY_TIMEOUT_MS 5000
+#define READY_PACE_MS    1
+_Static_assert(TOPO_MAX * SS_ADDRS_MAX <= TOPO_READY_PORTS,
+               "a port of its own for each readiness check");
+_Static_assert(TOPO_READY_PORT_LAST == TOPO_READY_PORT + TOPO_READY_PORTS - 1,
+               "the capture's filter names the last port");
 #define TWIN_METRIC      1024   /* above the links' own (0; IPv6: 256) */
 
 /* Every server at once: signal all, then reap all. */
@@ -233,51 +239,45 @@ static bool is_v6(const char *addr)
 	return strchr(addr, ':') != NULL;
 }
 
-/* The far end of a link to the case, as ip -batch commands: eth0 up,
- * then the addresses (each point to point with the case's of its
- * family: an IPv6 peer gets its route only when its address is added
- * to a link that is up), the case's end as a permanent neighbour (mac).  The caller adds
- * its routes after the returned length, which leaves room for them in a
- * 1024-byte buffer. */
-static int far_end_cmds(char *cmds, size_t size, const char *const *addrs,
-                        size_t naddrs, const char *mac)
+/* The far end of a link to the case, in the namespace the caller is
+ * in: lo and eth0 up, then the addresses (each point to point with the
+ * case's of its family: an IPv6 peer gets its route only when its
+ * address is added to a link that is up), the case's end as a permanent
+ * neighbour (mac).  0, or -1 with the request in nl->what. */
+static int far_end(struct rtnl *nl, const char *const *addrs, size_t naddrs,
+                   const char *mac)
 {
-	size_t n = 0;
 	bool fam[2] = { false, false };
-	int w = snprintf(cmds, size, "link set lo up\nlink set eth0 up\n");
-	n = w > 0 ? (size_t)w : 0;
-	for (size_t k = 0; k < naddrs && n < size; k++) {
+	if (rtnl_link_up(nl, "lo") != 0 || rtnl_link_up(nl, "eth0") != 0)
+		return -1;
+	for (size_t k = 0; k < naddrs; k++) {
 		bool v6 = is_v6(addrs[k]);
-		w = snprintf(cmds + n, size - n, v6 ?
-		             "addr add %s/128 peer %s/128 dev eth0 nodad\n" :
-		             "addr add %s/32 peer %s/32 dev eth0\n",
-		             addrs[k], v6 ? WN_CLIENT6 : WN_CLIENT4);
-		n += w > 0 ? (size_t)w : 0;
-		if (n < size && !fam[v6]) {
-			w = snprintf(cmds + n, size - n, "neigh replace %s lladdr %s dev "
-			             "eth0 nud permanent\n", v6 ? WN_CLIENT6 : WN_CLIENT4,
-			             mac);
-			n += w > 0 ? (size_t)w : 0;
-		}
+		const char *client = v6 ? WN_CLIENT6 : WN_CLIENT4;
+		if (rtnl_addr(nl, "eth0", addrs[k], client) != 0)
+			return -1;
+		if (!fam[v6] && rtnl_neigh(nl, "eth0", client, mac) != 0)
+			return -1;
 		fam[v6] = true;
 	}
-	return n >= size ? (int)size - 1 : (int)n;
+	return 0;
 }
 
 /* The routes back from a server's namespace to nscd's address, which
  * is behind the case (topo_side_start), for each family it has. */
-static void server_routes(char *cmds, size_t size, const struct ss_server *ss)
+static int server_routes(struct rtnl *nl, const struct ss_server *ss)
 {
 	bool fam[2] = { false, false };
 	for (size_t k = 0; k < ss->naddrs; k++)
 		fam[is_v6(ss->addr[k])] = true;
-	size_t n = strlen(cmds);
-	if (fam[0] && n < size)
-		n += (size_t)snprintf(cmds + n, size - n, "route add %s/32 via %s "
-		                      "dev eth0 onlink\n", WN_NSCD4, WN_CLIENT4);
-	if (fam[1] && n < size)
-		snprintf(cmds + n, size - n, "route add %s/128 via %s dev eth0 "
-		         "onlink\n", WN_NSCD6, WN_CLIENT6);
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct rtnl_route r = {
+			.dst = v6 ? WN_NSCD6 : WN_NSCD4, .dev = "eth0",
+			.via = v6 ? WN_CLIENT6 : WN_CLIENT4,
+		};
+		if (fam[v6] && rtnl_route_add(nl, &r) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* The argument vectors of what runs in one server's namespace. */
@@ -339,25 +339,28 @@ static void build_argv(struct server_argv *a, const struct server *s,
 }
 
 /*
- * A down server's twin: a namespace without the server's addresses,
+ * A down server's twin (down_end): a namespace without the server's addresses,
  * whose every route is a blackhole, and no process but its init.  A
  * packet for the server arrives on its link and is dropped without a
  * word: no answer, no ICMP, no TCP reset; a TCP client's SYN goes
  * unanswered as a switched-off host's would.
  */
-static const char down_cmds[] =
-	"link set lo up\n"
-	"link set eth0 up\n"
-	"route add blackhole 0.0.0.0/0\n"
-	"route add blackhole ::/0\n";
+static int down_end(struct rtnl *nl)
+{
+	struct rtnl_route r4 = { .blackhole = true },
+	                  r6 = { .blackhole = true, .v6 = true };
+	return rtnl_link_up(nl, "lo") != 0 || rtnl_link_up(nl, "eth0") != 0 ||
+	       rtnl_route_add(nl, &r4) != 0 || rtnl_route_add(nl, &r6) != 0
+	       ? -1 : 0;
+}
 
 /* In the server child: never returns. */
 static void server_child(const struct server *s, const struct topo_config *cfg,
                          int ready_w, int go_r)
 {
-	char cmds[1024], err[512];
 	static struct server_argv a;
 	struct keep k;
+	struct rtnl nl;
 
 	spawn_redirect(0, "/dev/null");
 	spawn_redirect(1, s->errlog);
@@ -372,18 +375,19 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 	const char *addrs[SS_ADDRS_MAX];
 	for (size_t i = 0; i < s->ss->naddrs && i < SS_ADDRS_MAX; i++)
 		addrs[i] = s->ss->addr[i];
-	if (s->kind == SS_DOWN)   /* see down_cmds */
-		snprintf(cmds, sizeof cmds, "%s", down_cmds);
-	else
-		far_end_cmds(cmds, sizeof cmds, addrs, s->ss->naddrs, s->mac_client);
-	if (s->kind != SS_DOWN)
-		server_routes(cmds, sizeof cmds, s->ss);
-	char *ip[] = { (char *)(uintptr_t)cfg->ip, "-batch", "-", NULL };
-	if (spawn_run(ip, cmds, err, sizeof err) != 0) {
-		fprintf(stderr, "ip -batch in the %s server namespace: %s\n",
-		        s->label, err);
+	int rc = rtnl_open(&nl);
+	if (rc == 0 && s->kind == SS_DOWN)
+		rc = down_end(&nl);
+	else if (rc == 0)
+		rc = far_end(&nl, addrs, s->ss->naddrs, s->mac_client) != 0 ||
+		     server_routes(&nl, s->ss) != 0 ? -1 : 0;
+	if (rc != 0) {
+		fprintf(stderr, "in the %s server's network namespace: cannot "
+		        "%s: %s\n", s->label, nl.fd >= 0 ? nl.what :
+		        "open a netlink socket", strerror(errno));
 		_exit(3);
 	}
+	rtnl_close(&nl);
 	if (server_user(a.uname, sizeof a.uname, a.gname, sizeof a.gname) != 0) {
 		fprintf(stderr, "no user for dnsmasq to run as: neither 'dnsmasq' "
 		        "nor 'nobody' exists (apt-get install dnsmasq-base)\n");
@@ -471,56 +475,46 @@ out_err:
 
 /* The case's end of one link: the server's (a twin's) addresses through
  * it, from the case's own address of each family. */
-static int link_cmds(char *cmds, size_t size, const struct server *s)
+static int link_one(struct rtnl *nl, const struct server *s)
 {
-	int n = snprintf(cmds, size, "link add %s address %s type veth peer name "
-	                 "eth0 address %s netns %d\nlink set %s up\n", s->veth,
-	                 s->mac_client, s->mac_server, (int)s->pid, s->veth);
+	if (rtnl_veth(nl, s->veth, s->mac_client, "eth0", s->mac_server,
+	              (int)s->pid, -1) != 0 || rtnl_link_up(nl, s->veth) != 0)
+		return -1;
 	bool fam[2] = { false, false };
-	for (size_t k = 0; k < s->ss->naddrs && n > 0 && (size_t)n < size; k++) {
+	for (size_t k = 0; k < s->ss->naddrs; k++) {
 		const char *a = s->ss->addr[k];
 		bool v6 = is_v6(a);
 		const char *me = v6 ? WN_CLIENT6 : WN_CLIENT4;
-		const char *len = v6 ? "128" : "32", *dad = v6 ? " nodad" : "";
-		if (s->of < 0) {
-			n += snprintf(cmds + n, size - (size_t)n, "addr add %s/%s peer "
-			              "%s/%s dev %s%s\n", me, len, a, len, s->veth, dad);
-		} else {   /* unused until the switch removes the server's route */
-			if (!fam[v6])
-				n += snprintf(cmds + n, size - (size_t)n, "addr add %s/%s "
-				              "dev %s%s\n", me, len, s->veth, dad);
-			n += snprintf(cmds + n, size - (size_t)n, "route add %s/%s dev %s "
-			              "src %s metric %d\n", a, len, s->veth, me, TWIN_METRIC);
-		}
-		fam[v6] = true;
-		if (n > 0 && (size_t)n < size)
-			n += snprintf(cmds + n, size - (size_t)n, "neigh replace %s lladdr "
-			              "%s dev %s nud permanent\n", a, s->mac_server,
-			              s->veth);
-	}
-	return n > 0 && (size_t)n < size ? n : -1;
-}
-
-static int link_client(struct server *srv, size_t nsrv,
-                       const struct topo_config *cfg, char *err, size_t errsize)
-{
-	char cmds[TOPO_MAX * 640], out[512];
-	int n = snprintf(cmds, sizeof cmds, "link set lo up\n");
-	for (size_t i = 0; i < nsrv; i++) {
-		int w = link_cmds(cmds + n, sizeof cmds - (size_t)n, &srv[i]);
-		if (w < 0) {
-			snprintf(err, errsize, "the link commands of the %s server do "
-			         "not fit", srv[i].label);
+		struct rtnl_route twin = { .dst = a, .dev = s->veth, .src = me,
+		                           .metric = TWIN_METRIC };
+		if (s->of < 0 && rtnl_addr(nl, s->veth, me, a) != 0)
 			return -1;
-		}
-		n += w;
-	}
-	char *ip[] = { (char *)(uintptr_t)cfg->ip, "-batch", "-", NULL };
-	if (spawn_run(ip, cmds, out, sizeof out) != 0) {
-		snprintf(err, errsize, "ip -batch in the client namespace: %s", out);
-		return -1;
+		/* A twin's: unused until the switch removes the server's route. */
+		if (s->of >= 0 && ((!fam[v6] && rtnl_addr(nl, s->veth, me, NULL)) ||
+		                   rtnl_route_add(nl, &twin) != 0))
+			return -1;
+		fam[v6] = true;
+		if (rtnl_neigh(nl, s->veth, a, s->mac_server) != 0)
+			return -1;
 	}
 	return 0;
+}
+
+static int link_client(struct server *srv, size_t nsrv, char *err,
+                       size_t errsize)
+{
+	struct rtnl nl;
+	int rc = rtnl_open(&nl);
+	if (rc == 0)
+		rc = rtnl_link_up(&nl, "lo");
+	for (size_t i = 0; rc == 0 && i < nsrv; i++)
+		rc = link_one(&nl, &srv[i]);
+	if (rc != 0)
+		snprintf(err, errsize, "in the client network namespace: cannot %s: "
+		         "%s", nl.fd >= 0 ? nl.what : "open a netlink socket",
+		         strerror(errno));
+	rtnl_close(&nl);
+	return rc;
 }
 
 /* One readiness check: a socket to one address of one server; a twin's
@@ -533,7 +527,8 @@ struct probe {
 	socklen_t tolen;
 };
 
-static int probe_open(struct probe *p, const struct server *s, size_t k)
+static int probe_open(struct probe *p, const struct server *s, size_t k,
+                      size_t index)
 {
 	const char *a = s->ss->addr[k];
 	struct sockaddr_in *a4 = (struct sockaddr_in *)&p->to;
@@ -553,9 +548,20 @@ static int probe_open(struct probe *p, const struct server *s, size_t k)
 		p->tolen = sizeof *a4;
 	}
 	p->fd = socket(p->to.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (p->fd >= 0 && s->of >= 0 &&
+	/* From a port of the checks' own, which the capture leaves out
+	 * (topo.h): the capture may already run. */
+	struct sockaddr_storage me;
+	memset(&me, 0, sizeof me);
+	me.ss_family = p->to.ss_family;
+	uint16_t port = htons((uint16_t)(TOPO_READY_PORT + index));
+	if (is_v6(a))
+		((struct sockaddr_in6 *)&me)->sin6_port = port;
+	else
+		((struct sockaddr_in *)&me)->sin_port = port;
+	if (p->fd >= 0 && ((s->of >= 0 &&
 	    setsockopt(p->fd, SOL_SOCKET, SO_BINDTODEVICE, s->veth,
-	               (socklen_t)strlen(s->veth)) != 0) {
+	               (socklen_t)strlen(s->veth)) != 0) ||
+	    bind(p->fd, (struct sockaddr *)&me, p->tolen) != 0)) {
 		close(p->fd);
 		p->fd = -1;
 	}
@@ -565,8 +571,10 @@ static int probe_open(struct probe *p, const struct server *s, size_t k)
 /* Ask each server (and each twin, with twins) for hat.com A on each of
  * its addresses until all answer, whatever the answer (a twin's may be
  * REFUSED): no sleep-and-hope.  A query sent before dnsmasq has bound
- * its socket is lost, so resend, quickly at first (start-up takes a few
- * milliseconds), then backing off. */
+ * its socket is lost, so ask again every READY_PACE_MS, a constant
+ * pace: start-up takes tens of milliseconds, and an answer is seen
+ * within one pace of dnsmasq's bind; between two asks the case sleeps
+ * in poll(). */
 static int wait_ready(struct server *srv, size_t n, bool twins,
                       char *err, size_t errsize)
 {
@@ -574,15 +582,15 @@ static int wait_ready(struct server *srv, size_t n, bool twins,
 	struct pollfd pfd[TOPO_MAX * SS_ADDRS_MAX];
 	size_t np = 0, left;
 	uint8_t q[64];
-	int qlen = dns_build_query(q, sizeof q, 0x5742, WN_QNAME, 1);
-	int rc = -1, wait_ms = 1;
+	int qlen = dns_build_query(q, sizeof q, TOPO_READY_ID, WN_QNAME, 1);
+	int rc = -1;
 
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < srv[i].ss->naddrs; k++) {
 			if (srv[i].of >= 0 && (!twins || srv[i].kind == SS_DOWN))
 				continue;   /* a down twin answers nothing, by design */
 			p[np].srv = i;
-			pfd[np].fd = probe_open(&p[np], &srv[i], k);
+			pfd[np].fd = probe_open(&p[np], &srv[i], k, np);
 			pfd[np++].events = POLLIN;
 		}
 	left = np;
@@ -592,8 +600,7 @@ static int wait_ready(struct server *srv, size_t n, bool twins,
 			if (!p[i].answered && p[i].fd >= 0)
 				sendto(p[i].fd, q, (size_t)qlen, 0,
 				       (struct sockaddr *)&p[i].to, p[i].tolen);
-		poll(pfd, np, wait_ms);
-		wait_ms = wait_ms < 16 ? wait_ms * 2 : 20;
+		poll(pfd, np, READY_PACE_MS);
 		for (size_t i = 0; i < np; i++) {
 			uint8_t buf[512];
 			while ((pfd[i].revents & POLLIN) &&
@@ -692,8 +699,8 @@ int topo_start(struct server *srv, size_t n, const struct topo_config *cfg,
 	int go[TOPO_MAX];
 	int rc = -1;
 
-	if (!cfg->ip || !cfg->dnsmasq) {
-		snprintf(err, errsize, "%s not found in PATH", cfg->ip ? "dnsmasq" : "ip");
+	if (!cfg->dnsmasq) {
+		snprintf(err, errsize, "dnsmasq not found in PATH");
 		return -1;
 	}
 	for (size_t i = 0; i < TOPO_MAX; i++)
@@ -702,7 +709,7 @@ int topo_start(struct server *srv, size_t n, const struct topo_config *cfg,
 	for (size_t i = 0; i < n; i++)
 		if (start_one(&srv[i], cfg, &go[i], err, errsize) != 0)
 			goto out;
-	if (link_client(srv, n, cfg, err, errsize) != 0)
+	if (link_client(srv, n, err, errsize) != 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		char c = 'g';
@@ -712,13 +719,19 @@ int topo_start(struct server *srv, size_t n, const struct topo_config *cfg,
 			goto out;
 		}
 	}
-	rc = wait_ready(srv, n, true, err, errsize);
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = find_relay(&srv[i], err, errsize);
+	rc = 0;
 out:
 	for (size_t i = 0; i < n; i++)
 		if (go[i] >= 0)
 			close(go[i]);
+	return rc;
+}
+
+int topo_wait(struct server *srv, size_t n, char *err, size_t errsize)
+{
+	int rc = wait_ready(srv, n, true, err, errsize);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = find_relay(&srv[i], err, errsize);
 	return rc;
 }
 
@@ -740,62 +753,18 @@ int topo_server_gone(struct server *srv, size_t n)
 	return -1;
 }
 
-/* Remove the case's route to a, through the link ifindex (RTM_DELROUTE,
- * acknowledged): the twin's route, of a higher metric, then carries
- * it.  0, or -1 with errno. */
-static int route_del(int fd, const struct pkt_addr *a, int ifindex)
-{
-	static unsigned seq;
-	size_t alen = a->family == 6 ? 16 : 4;
-	struct {
-		struct nlmsghdr nh;
-		struct rtmsg    rt;
-		char            attrs[64];
-	} req;
-	memset(&req, 0, sizeof req);
-	req.nh.nlmsg_type = RTM_DELROUTE;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.nh.nlmsg_seq = ++seq;
-	req.rt.rtm_family = a->family == 6 ? AF_INET6 : AF_INET;
-	req.rt.rtm_dst_len = (unsigned char)(alen * 8);
-	req.rt.rtm_table = RT_TABLE_MAIN;
-	req.rt.rtm_scope = RT_SCOPE_NOWHERE;
-	struct rtattr *ra = (struct rtattr *)req.attrs;
-	ra->rta_type = RTA_DST;
-	ra->rta_len = (unsigned short)RTA_LENGTH(alen);
-	memcpy(RTA_DATA(ra), a->a, alen);
-	struct rtattr *oif = (struct rtattr *)(req.attrs + RTA_ALIGN(ra->rta_len));
-	oif->rta_type = RTA_OIF;
-	oif->rta_len = RTA_LENGTH(sizeof(int));
-	memcpy(RTA_DATA(oif), &ifindex, sizeof ifindex);
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof req.rt) + RTA_ALIGN(ra->rta_len) +
-	                   oif->rta_len;
-	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0)
-		return -1;
-	char buf[512];
-	ssize_t r = recv(fd, buf, sizeof buf, 0);
-	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
-	if (r < (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) ||
-	    h->nlmsg_type != NLMSG_ERROR) {
-		errno = EPROTO;
-		return -1;
-	}
-	const struct nlmsgerr *e = NLMSG_DATA(h);
-	if (e->error != 0) {
-		errno = -e->error;
-		return -1;
-	}
-	return 0;
-}
-
-/* From the switch on, a's queries go to s's twin. */
-static int to_twin(int *nl, const struct server *s, char *err, size_t errsize)
+/* From the switch on, a's queries go to s's twin: the case's route to
+ * each address through the server's own link is removed (RTM_DELROUTE,
+ * acknowledged), and the twin's, of a higher metric, carries it. */
+static int to_twin(struct rtnl *nl, const struct server *s, char *err,
+                   size_t errsize)
 {
 	int ifindex = (int)if_nametoindex(s->veth);
-	if (*nl < 0)
-		*nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl->fd < 0 && rtnl_open(nl) != 0)
+		nl->fd = -1;
 	for (size_t k = 0; k < s->ss->naddrs; k++)
-		if (*nl < 0 || ifindex <= 0 || route_del(*nl, &s->ss->a[k], ifindex)) {
+		if (nl->fd < 0 || ifindex <= 0 ||
+		    rtnl_route_del(nl, &s->ss->a[k], ifindex)) {
 			snprintf(err, errsize, "cannot hand %s over to the %s server's "
 			         "twin (remove its route through %s): %s", s->ss->addr[k],
 			         s->label, s->veth, strerror(errno));
@@ -812,7 +781,8 @@ static int send_signal(int pidfd, int sig)
 int topo_apply_states(struct server *srv, size_t n, char *err,
                       size_t errsize)
 {
-	int nl = -1, rc = 0;
+	struct rtnl nl = { .fd = -1 };
+	int rc = 0;
 	char st[24];
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct server *s = &srv[i];
@@ -830,8 +800,7 @@ int topo_apply_states(struct server *srv, size_t n, char *err,
 		if (rc == 0)
 			rc = to_twin(&nl, s, err, errsize);
 	}
-	if (nl >= 0)
-		close(nl);
+	rtnl_close(&nl);
 	return rc;
 }
 
@@ -877,57 +846,49 @@ static int forward_on(char *err, size_t errsize)
 	return 0;
 }
 
-static int run_ip(const struct topo_config *cfg, const char *cmds,
-                  const char *where, char *err, size_t errsize)
-{
-	char out[512];
-	char *ip[] = { (char *)(uintptr_t)cfg->ip, "-batch", "-", NULL };
-	if (spawn_run(ip, cmds, out, sizeof out) != 0) {
-		snprintf(err, errsize, "ip -batch in %s: %s", where, out);
-		return -1;
-	}
-	return 0;
-}
-
 /* The link, from the case's end, then from the side's: this process is
  * then in the side's namespace (unless the first half failed); the
  * caller goes back. */
-static int side_link(const struct topo_side *n, const struct topo_config *cfg,
-                     char *err, size_t errsize)
+static int side_link(const struct topo_side *n, char *err, size_t errsize)
 {
-	char cmds[1024], where[64];
-	snprintf(cmds, sizeof cmds,
-	         "link add %s address %s type veth peer name eth0 address %s "
-	         "netns /proc/%d/fd/%d\n"
-	         "link set %s up\n"
-	         "addr add %s/32 peer %s/32 dev %s\n"
-	         "addr add %s/128 peer %s/128 dev %s nodad\n"
-	         "neigh replace %s lladdr %s dev %s nud permanent\n"
-	         "neigh replace %s lladdr %s dev %s nud permanent\n",
-	         n->veth, n->mac_case, n->mac_side, (int)getpid(), n->side_fd,
-	         n->veth,
-	         WN_CLIENT4, n->addr4, n->veth, WN_CLIENT6, n->addr6, n->veth,
-	         n->addr4, n->mac_side, n->veth, n->addr6, n->mac_side, n->veth);
-	if (run_ip(cfg, cmds, "the client namespace", err, errsize) != 0)
-		return -1;
-	if (topo_side_enter(n) != 0) {
+	struct rtnl nl;
+	const char *where = "the client network namespace";
+	int rc = rtnl_open(&nl);
+	if (rc == 0)
+		rc = rtnl_veth(&nl, n->veth, n->mac_case, "eth0", n->mac_side, 0,
+		               n->side_fd) != 0 || rtnl_link_up(&nl, n->veth) != 0 ||
+		     rtnl_addr(&nl, n->veth, WN_CLIENT4, n->addr4) != 0 ||
+		     rtnl_addr(&nl, n->veth, WN_CLIENT6, n->addr6) != 0 ||
+		     rtnl_neigh(&nl, n->veth, n->addr4, n->mac_side) != 0 ||
+		     rtnl_neigh(&nl, n->veth, n->addr6, n->mac_side) != 0 ? -1 : 0;
+	rtnl_close(&nl);
+	if (rc == 0 && topo_side_enter(n) != 0) {
 		snprintf(err, errsize, "setns into the %s network namespace: %s",
 		         n->label, strerror(errno));
 		return -1;
 	}
-	const char *addrs[] = { n->addr4, n->addr6 };
-	int len = far_end_cmds(cmds, sizeof cmds, addrs, 2, n->mac_case);
-	snprintf(cmds + len, sizeof cmds - (size_t)len,
-	         "route add default via %s dev eth0 onlink\n"
-	         "route add default via %s dev eth0 onlink\n",
-	         WN_CLIENT4, WN_CLIENT6);
-	snprintf(where, sizeof where, "the %s network namespace", n->label);
-	return run_ip(cfg, cmds, where, err, errsize);
+	if (rc == 0) {
+		const char *addrs[] = { n->addr4, n->addr6 };
+		struct rtnl_route d4 = { .dev = "eth0", .via = WN_CLIENT4 },
+		                  d6 = { .dev = "eth0", .via = WN_CLIENT6, .v6 = true };
+		where = n->label;
+		rc = rtnl_open(&nl);
+		if (rc == 0)
+			rc = far_end(&nl, addrs, 2, n->mac_case) != 0 ||
+			     rtnl_route_add(&nl, &d4) != 0 ||
+			     rtnl_route_add(&nl, &d6) != 0 ? -1 : 0;
+		rtnl_close(&nl);
+	}
+	if (rc != 0)
+		snprintf(err, errsize, "in %s%s: cannot %s: %s", where,
+		         where == n->label ? " network namespace" : "",
+		         nl.fd >= 0 || nl.what[0] ? nl.what : "open a netlink socket",
+		         strerror(errno));
+	return rc;
 }
 
 int topo_side_start(struct topo_side *n, struct server *srv, size_t nsrv,
-                    const struct topo_config *cfg, struct defer *d,
-                    char *err, size_t errsize)
+                    struct defer *d, char *err, size_t errsize)
 {
 	n->case_fd = n->side_fd = -1;
 	defer_push(d, side_close, n, "close a side network namespace");
@@ -951,7 +912,7 @@ int topo_side_start(struct topo_side *n, struct server *srv, size_t nsrv,
 	/* Link and configure it (side_link leaves this process in it), and
 	 * see every server answer from its address before anything starts
 	 * in it: a broken route would look like a cache. */
-	int rc = side_link(n, cfg, err, errsize);
+	int rc = side_link(n, err, errsize);
 	if (rc == 0)
 		rc = wait_ready(srv, nsrv, false, err, errsize);
 	if (topo_side_leave(n) != 0) {

@@ -52,17 +52,31 @@ struct topo_config {
 	const char *fixtures;  /* folder holding dnsmasq/common.conf */
 	const char *casedir;   /* where the confs and logs go */
 	bool any_name;         /* answer every name (exec mode) */
-	const char *ip, *dnsmasq;  /* absolute paths (spawn_which) */
+	const char *dnsmasq;   /* its absolute path (spawn_which) */
 };
 
 /* The namespaces set needs, into srv (room for TOPO_MAX): its servers
  * in order, then the twins.  set must outlive srv.  Returns how many. */
 size_t topo_plan(struct server *srv, const struct serverset *set);
 
-/* Set up the n servers and wait until each answers on each of its
- * addresses; undos go on d. */
+/* Set up the n servers (namespaces, links, addresses, routes) and start
+ * their dnsmasq, without waiting for them; undos go on d.  The caller
+ * may do other work meanwhile, then call topo_wait(). */
 int topo_start(struct server *srv, size_t n, const struct topo_config *cfg,
                struct defer *d, char *err, size_t errsize);
+/* Wait until each server (and each twin) answers on each of its
+ * addresses, asking every millisecond; -1 with err when one ended or
+ * did not answer within 5 s. */
+int topo_wait(struct server *srv, size_t n, char *err, size_t errsize);
+
+/* The readiness checks (topo_wait, topo_side_start) ask with this DNS
+ * ID from ports TOPO_READY_PORT .. + TOPO_READY_PORTS - 1, below the
+ * kernel's ephemeral range (32768-60999): the capture leaves out the
+ * messages with both (capture.c), so it can run while they go on. */
+#define TOPO_READY_ID    0x5742
+#define TOPO_READY_PORT  5742
+#define TOPO_READY_PORTS 64
+#define TOPO_READY_PORT_LAST 5805   /* TOPO_READY_PORT + TOPO_READY_PORTS - 1 */
 
 /* Has a server ended?  Returns its index, or -1 while all run.  The
  * first time it sees one ended, it fills srv[i].ended and appends the
@@ -100,8 +114,7 @@ struct topo_side {
  * twins are checked from the case's address only); undos go on d.
  * Called in the case's namespace, after topo_start(). */
 int topo_side_start(struct topo_side *n, struct server *srv, size_t nsrv,
-                    const struct topo_config *cfg, struct defer *d,
-                    char *err, size_t errsize);
+                    struct defer *d, char *err, size_t errsize);
 /* Move this (single-threaded) process into the side's namespace, so
  * that what it forks starts there, and back.  -1 with errno. */
 int topo_side_enter(const struct topo_side *n);
