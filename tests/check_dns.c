@@ -7,6 +7,7 @@
  * outright.  Malformed inputs each assert the exact status, and the reason
  * where it matters.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -298,6 +299,68 @@ START_TEST(test_escaped_labels)
 	put16(&w, CLASS_IN);
 	ck_assert_int_eq(parse(&w, &m, NULL), DNS_OK);
 	ck_assert_str_eq(m.qname, "a\\.b.\\001\\032\\\\.com");
+}
+END_TEST
+
+/* An A answer's address is formatted by hand: every octet value in every
+ * position reads as inet_ntop() writes it. */
+START_TEST(test_a_every_octet)
+{
+	struct wire w;
+	struct dns_msg m;
+	char want[INET_ADDRSTRLEN];
+
+	for (unsigned v = 0; v < 256; v++) {
+		uint8_t a[4] = { (uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v * 7),
+		                 (uint8_t)(v / 3) };
+		w.n = 0;
+		put_header(&w, 1, 0x8180, 1, 1, 0, 0);
+		put_question(&w, "hat.com", DNS_T_A);
+		put_ptr(&w, 12);
+		size_t at = put_rr_head(&w, DNS_T_A, CLASS_IN);
+		put_bytes(&w, a, sizeof a);
+		rdlength_fix(&w, at);
+		ck_assert_int_eq(parse(&w, &m, NULL), DNS_OK);
+		ck_assert_ptr_nonnull(inet_ntop(AF_INET, a, want, sizeof want));
+		ck_assert_str_eq(m.answers[0].data, want);
+	}
+}
+END_TEST
+
+/* An answer's name that points at the question's (c0 0c) is taken from
+ * the question, already presented: the same text as expanding it,
+ * escapes included; without a question the same pointer is refused. */
+START_TEST(test_answer_name_points_at_question)
+{
+	struct wire w;
+	struct dns_msg m;
+	static const uint8_t odd[] = { 3, 'a', '.', 'b', 3, 0x01, ' ', '\\', 0 };
+
+	w.n = 0;
+	put_header(&w, 3, 0x8180, 1, 2, 0, 0);
+	put_bytes(&w, odd, sizeof odd);
+	put16(&w, DNS_T_A);
+	put16(&w, CLASS_IN);
+	put_ptr(&w, 12);
+	size_t at = put_rr_head(&w, DNS_T_A, CLASS_IN);
+	put_bytes(&w, addr_a, sizeof addr_a);
+	rdlength_fix(&w, at);
+	put_ptr(&w, 16);   /* the second label on: expanded, not copied */
+	at = put_rr_head(&w, DNS_T_A, CLASS_IN);
+	put_bytes(&w, addr_a, sizeof addr_a);
+	rdlength_fix(&w, at);
+	ck_assert_int_eq(parse(&w, &m, NULL), DNS_OK);
+	ck_assert_str_eq(m.qname, "a\\.b.\\001\\032\\\\");
+	ck_assert_str_eq(m.answers[0].name, m.qname);
+	ck_assert_str_eq(m.answers[1].name, "\\001\\032\\\\");
+
+	w.n = 0;   /* no question: offset 12 is the answer itself */
+	put_header(&w, 3, 0x8180, 0, 1, 0, 0);
+	put_ptr(&w, 12);
+	at = put_rr_head(&w, DNS_T_A, CLASS_IN);
+	put_bytes(&w, addr_a, sizeof addr_a);
+	rdlength_fix(&w, at);
+	ck_assert_int_eq(parse(&w, &m, NULL), DNS_INVALID);
 }
 END_TEST
 
@@ -787,6 +850,8 @@ Suite *dns_suite(void)
 
 	tcase_add_test(core, test_query_hat_com_a);
 	tcase_add_test(core, test_response_compressed);
+	tcase_add_test(core, test_a_every_octet);
+	tcase_add_test(core, test_answer_name_points_at_question);
 	tcase_add_test(core, test_root_name);
 	tcase_add_test(core, test_cname_ptr_and_other_types);
 	tcase_add_test(core, test_flags_and_rcode);

@@ -319,6 +319,14 @@ START_TEST(tsv_numbers_match_printf)
 		tsv_same(&e, i % 5 ? sw : -1);
 		e.sport = (uint16_t)r;
 		e.frame = i % 3 ? r >> (r % 64) : 0;   /* 0: the column is empty */
+		/* Every octet value, in every position (IPv4 is formatted by
+		 * hand; IPv6 by inet_ntop). */
+		int fam = i % 4 ? 4 : 6;
+		e.src.family = e.dst.family = fam;
+		for (int b = 0; b < 16; b++) {
+			e.src.a[b] = (uint8_t)(r >> (b * 4 % 64));
+			e.dst.a[b] = (uint8_t)(i + b);
+		}
 	}
 }
 END_TEST

@@ -170,19 +170,34 @@ static const char digit_pairs[] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
+static inline void put_pair(char *d, unsigned v)
+{
+	d[0] = digit_pairs[2 * v];
+	d[1] = digit_pairs[2 * v + 1];
+}
+
+/* Four digits a division, each four made of two independent pairs: the
+ * chain of dependent divisions is a quarter of the digits long. */
 static void put_uint(struct line *l, uint64_t v)
 {
 	char d[20];
 	size_t k = sizeof d;
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
+	while (v >= 10000) {
+		uint64_t q = v / 10000;
+		unsigned r = (unsigned)(v - q * 10000);
+		k -= 4;
+		put_pair(d + k, r / 100);
+		put_pair(d + k + 2, r % 100);
+		v = q;
+	}
+	if (v >= 100) {
+		k -= 2;
+		put_pair(d + k, (unsigned)(v % 100));
 		v /= 100;
-		d[--k] = digit_pairs[2 * r + 1];
-		d[--k] = digit_pairs[2 * r];
 	}
 	if (v >= 10) {
-		d[--k] = digit_pairs[2 * v + 1];
-		d[--k] = digit_pairs[2 * v];
+		k -= 2;
+		put_pair(d + k, (unsigned)v);
 	} else {
 		d[--k] = (char)('0' + v);
 	}
@@ -247,6 +262,17 @@ static void put_fixed(struct line *l, double v, int decimals)
 	/* |v| < 1e12 and decimals <= 6: q < 10^18 fits 64 bits, and a
 	 * 64-bit division is several times cheaper than a 128-bit one. */
 	uint64_t q64 = (uint64_t)q;
+	if (decimals == 6) {   /* the common case, by constants */
+		uint64_t ip = q64 / 1000000;
+		unsigned f = (unsigned)(q64 - ip * 1000000);
+		char frac[7] = { '.' };
+		put_uint(l, ip);
+		put_pair(frac + 1, f / 10000);
+		put_pair(frac + 3, f / 100 % 100);
+		put_pair(frac + 5, f % 100);
+		put_mem(l, frac, sizeof frac);
+		return;
+	}
 	put_uint(l, q64 / p10[decimals]);
 	if (decimals) {
 		char frac[8];
