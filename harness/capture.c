@@ -118,6 +118,8 @@ int capture_dispatch(struct capture *c, capture_fn fn, void *ctx)
 {
 	struct dispatch_ctx d = { c, fn, ctx };
 	int total = 0;
+	if (!c->p)
+		return 0;   /* released */
 	for (;;) {
 		int n = pcap_dispatch(c->p, -1, on_packet, (u_char *)&d);
 		if (n < 0)
@@ -131,21 +133,46 @@ int capture_dispatch(struct capture *c, capture_fn fn, void *ctx)
 int capture_drops(struct capture *c, uint64_t *drops)
 {
 	struct pcap_stat st;
-	if (pcap_stats(c->p, &st) != 0)
+	if (!c->p || pcap_stats(c->p, &st) != 0)
 		return -1;
 	*drops = (uint64_t)st.ps_drop + st.ps_ifdrop;
 	return 0;
 }
 
-void capture_close(struct capture *c)
+static void dump_close(struct capture *c)
 {
 	if (c->dump) {
 		pcap_dump_flush(c->dump);
 		pcap_dump_close(c->dump);
 		c->dump = NULL;
 	}
+}
+
+static void *closer(void *arg)
+{
+	pcap_close(arg);
+	return NULL;
+}
+
+void capture_release(struct capture *c)
+{
+	dump_close(c);
+	if (c->p && !c->releasing &&
+	    pthread_create(&c->closer, NULL, closer, c->p) == 0) {
+		c->releasing = true;
+		c->p = NULL;
+		c->fd = -1;
+	}
+}
+
+void capture_close(struct capture *c)
+{
+	dump_close(c);
 	if (c->p) {
 		pcap_close(c->p);
 		c->p = NULL;
 	}
+	if (c->releasing)
+		pthread_join(c->closer, NULL);
+	c->releasing = false;
 }

@@ -7,6 +7,8 @@
 #ifndef WHICHNS_CAPTURE_H
 #define WHICHNS_CAPTURE_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <pcap/pcap.h>
 
@@ -15,6 +17,8 @@ struct capture {
 	pcap_dumper_t *dump;
 	int            fd;        /* for poll() */
 	int            linktype;
+	bool           releasing; /* capture_release: a thread closes p */
+	pthread_t      closer;
 };
 
 typedef void (*capture_fn)(void *ctx, const struct pcap_pkthdr *h,
@@ -28,6 +32,13 @@ int  capture_open(struct capture *c, const char *path, char *err, size_t errsize
 int  capture_dispatch(struct capture *c, capture_fn fn, void *ctx);
 /* Packets the kernel dropped so far (ps_drop + ps_ifdrop). */
 int  capture_drops(struct capture *c, uint64_t *drops);
+/* The capture is over: capture.pcap written and closed, and the packet
+ * socket closed by a thread of its own, since the kernel then waits for
+ * a network grace period (synchronize_net, tens of milliseconds) that
+ * nothing of the case needs to wait for.  The caller dispatched every
+ * packet it wants first.  Closes synchronously when no thread starts. */
+void capture_release(struct capture *c);
+/* Close what is left, and wait for capture_release's thread. */
 void capture_close(struct capture *c);
 
 #endif

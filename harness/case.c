@@ -655,6 +655,7 @@ static void stop_process(struct case_state *c)
 	triggers_stop(&c->trig);
 	c->r->observe_s = now_realtime() - c->sw.t_run;
 	capture_dispatch(&c->cap, on_packet, &c->ob);
+	trace("process stopped", c->r->t_start);
 }
 
 /* 6. A freshly started process, after the window, counted apart. */
@@ -763,12 +764,14 @@ static int decide(struct case_state *c)
 	uint64_t drops = 0;
 	if (capture_drops(&c->cap, &drops) == 0)
 		r->dropped = drops;
-	capture_close(&c->cap);
+	/* Every packet was taken in (stop_process, run_fresh): the servers
+	 * end and the packet socket closes while the case decides. */
+	topo_stop_begin(c->srv, c->nsrv);
+	capture_release(&c->cap);
 	observe_finish(&c->ob);
 	if (keep_resolv_conf(c, "resolv.conf.after") != 0)
 		return -1;
 	c->nsswitch = view_read(&c->view, "/etc/nsswitch.conf", 64 << 10);
-	trace("process stopped", r->t_start);
 
 	name_libc(c);
 	r->packets = c->ob.packets;
@@ -894,6 +897,7 @@ int case_run(const struct case_spec *spec, struct case_result *r)
 	/* 7. Decide from the capture; write the evidence. */
 	if (decide(&c) != 0)
 		goto out;
+	trace("decided", r->t_start);
 	if (spec->stub && !r->why[0])
 		stub_note(&c.stub, r->why, sizeof r->why);
 	write_events(&c);

@@ -735,6 +735,13 @@ int topo_wait(struct server *srv, size_t n, char *err, size_t errsize)
 	return rc;
 }
 
+void topo_stop_begin(struct server *srv, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (srv[i].pid > 0)
+			kill(srv[i].pid, SIGTERM);
+}
+
 int topo_server_gone(struct server *srv, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

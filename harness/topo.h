@@ -78,6 +78,10 @@ int topo_wait(struct server *srv, size_t n, char *err, size_t errsize);
 #define TOPO_READY_PORTS 64
 #define TOPO_READY_PORT_LAST 5805   /* TOPO_READY_PORT + TOPO_READY_PORTS - 1 */
 
+/* The case needs its servers no more: ask each to end (SIGTERM), not
+ * waiting; the undo topo_start pushed reaps them. */
+void topo_stop_begin(struct server *srv, size_t n);
+
 /* Has a server ended?  Returns its index, or -1 while all run.  The
  * first time it sees one ended, it fills srv[i].ended and appends the
  * same words to srv[i].errlog: a killed dnsmasq writes nothing itself. */
