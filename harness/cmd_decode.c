@@ -3,10 +3,10 @@
  * Wireshark, a case's capture.pcap) to the timeline of a case's events.tsv
  * and, given the switch time, the verdict a case would give it.
  *
- * Owns: bringing the file into memory (mapped, or read when it is a pipe),
+ * Owns: reading the file (or pipe) a block at a time into one buffer,
  * the per-packet loop over capfile.h's packets into flow.h (each packet
  * decoded by its own interface's link type; TCP reassembled), and
- * decode's outputs.
+ * decode's outputs, written in blocks.
  * Never: keeps a record per message.  Each message is decoded, written
  * and forgotten; only the queries (40 bytes each, with when each was
  * answered) are kept, and only when a verdict is asked for (then twice:
@@ -34,7 +34,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <pcap/pcap.h>
@@ -52,7 +51,6 @@
 
 #define OUT_BUFFER (1 << 20)
 #define LINKS_SHOWN 8           /* link types named in the summary */
-#define DROP_BEHIND (32 << 20)  /* mapped bytes read before they are let go */
 
 static const char usage_text[] =
 "usage: whichns decode [--old addr]... [--new addr]... [--switch time]\n"
@@ -467,15 +465,24 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 	return check_args(argc, argv, o);
 }
 
-/* The file's bytes: mapped when it is a regular file (no copy; like any
- * mapped reader, decode dies of SIGBUS if another process truncates the
- * file under it), read into memory when it is a pipe or a device.
- * capture_load() returns 0, or EXIT_USAGE / EXIT_ENV with the message
- * printed. */
-struct capture_bytes {
-	uint8_t *p;
-	size_t   len;
-	bool     mapped;
+/*
+ * The capture, read in blocks into one buffer that is used again and
+ * again, whether it is a file or a pipe: memory does not grow with the
+ * file, and read() into a buffer the cache holds costs a third of what
+ * mapping the file does (its page faults, on this kind of virtual
+ * machine, were a fifth of decode's time).  A record longer than the
+ * buffer grows it, up to RECORD_MAX.
+ */
+#define READ_BLOCK (256u << 10)
+#define RECORD_MAX (64u << 20)   /* no capture tool writes a larger block */
+
+struct capture_in {
+	int      fd;
+	const char *name;         /* as messages show it */
+	uint8_t *buf;
+	size_t   cap, len;
+	bool     eof;
+	char     why[256];        /* why reading failed */
 };
 
 /* "-" is standard input; messages name it so. */
@@ -489,83 +496,108 @@ static const char *shown(const char *file)
 	return is_stdin(file) ? "standard input" : file;
 }
 
-static int read_all(int fd, const char *file, struct capture_bytes *cb)
+/* Read on until the buffer is full or the file ends: 0, or -1 with
+ * ci->why. */
+static int capture_fill(struct capture_in *ci)
 {
-	size_t cap = 0;
-	for (;;) {
-		if (cb->len == cap) {
-			size_t ncap = cap ? cap * 2 : 1 << 20;
-			uint8_t *np = realloc(cb->p, ncap);
-			if (!np) {
-				fprintf(stderr, "whichns: %s: out of memory after %zu bytes\n",
-				        file, cb->len);
-				return EXIT_ENV;
-			}
-			cb->p = np;
-			cap = ncap;
+	while (ci->len < ci->cap && !ci->eof) {
+		ssize_t n = read(ci->fd, ci->buf + ci->len, ci->cap - ci->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(ci->why, sizeof ci->why, "cannot read on: %s",
+			         strerror(errno));
+			return -1;
 		}
-		ssize_t n = read(fd, cb->p + cb->len, cap - cb->len);
-		if (n == 0)
-			return 0;
-		if (n < 0 && errno != EINTR) {
-			fprintf(stderr, "whichns: cannot read %s: %s\n", file, strerror(errno));
-			return EXIT_USAGE;
-		}
-		if (n > 0)
-			cb->len += (size_t)n;
+		ci->eof = n == 0;
+		ci->len += (size_t)n;
 	}
+	return 0;
 }
 
-static void capture_unload(struct capture_bytes *cb)
+/* Room for a record of need bytes starting at byte at of the file: 0, or
+ * -1 with ci->why. */
+static int capture_room(struct capture_in *ci, size_t need, size_t at)
 {
-	if (cb->mapped)
-		munmap(cb->p, cb->len);
-	else
-		free(cb->p);
-	memset(cb, 0, sizeof *cb);
+	if (need <= ci->cap)
+		return 0;
+	uint8_t *nb = need > RECORD_MAX ? NULL : realloc(ci->buf, need);
+	if (!nb) {
+		snprintf(ci->why, sizeof ci->why, "a record of %zu bytes at byte "
+		         "%zu, %s", need, at, need > RECORD_MAX ? "more than any "
+		         "capture tool writes" : "more than memory holds");
+		return -1;
+	}
+	ci->buf = nb;
+	ci->cap = need;
+	return 0;
 }
 
-static int capture_load(const char *file, struct capture_bytes *cb)
+static void capture_close(struct capture_in *ci)
+{
+	if (ci->fd >= 0)
+		close(ci->fd);
+	free(ci->buf);
+	memset(ci, 0, sizeof *ci);
+	ci->fd = -1;
+}
+
+/* The file opened and its first block read: 0, or EXIT_USAGE / EXIT_ENV
+ * with the message printed. */
+static int capture_start(const char *file, struct capture_in *ci)
 {
 	struct stat sb;
-	int rc = 0, fd = is_stdin(file) ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
-	                                : open(file, O_RDONLY | O_CLOEXEC);
 
-	memset(cb, 0, sizeof *cb);
-	file = shown(file);
-	if (fd >= 0 && isatty(fd)) {
+	memset(ci, 0, sizeof *ci);
+	ci->name = shown(file);
+	ci->fd = is_stdin(file) ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
+	                        : open(file, O_RDONLY | O_CLOEXEC);
+	if (ci->fd >= 0 && isatty(ci->fd)) {
 		fprintf(stderr, "whichns: decode -: standard input is a terminal, not "
 		        "a capture: pipe one in (cat capture.pcap | whichns decode -)\n");
-		rc = EXIT_USAGE;
-	} else if (fd < 0 || fstat(fd, &sb) != 0) {
-		fprintf(stderr, "whichns: cannot read %s: %s\n", file, strerror(errno));
-		rc = EXIT_USAGE;
-	} else if (S_ISDIR(sb.st_mode)) {
-		fprintf(stderr, "whichns: cannot read %s: %s\n", file, strerror(EISDIR));
-		rc = EXIT_USAGE;
-	} else if (S_ISREG(sb.st_mode) && sb.st_size > 0) {
-		void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (p == MAP_FAILED) {
-			fprintf(stderr, "whichns: cannot read %s: %s\n", file, strerror(errno));
-			rc = EXIT_USAGE;
-		} else {
-			madvise(p, (size_t)sb.st_size, MADV_SEQUENTIAL);
-			cb->p = p;
-			cb->len = (size_t)sb.st_size;
-			cb->mapped = true;
-		}
-	} else if (!S_ISREG(sb.st_mode)) {
-		rc = read_all(fd, file, cb);
+		return EXIT_USAGE;
 	}
-	if (fd >= 0)
-		close(fd);
-	if (rc == 0 && cb->len == 0) {
-		fprintf(stderr, "whichns: %s: empty file, not a capture\n", file);
-		rc = EXIT_USAGE;
+	if (ci->fd < 0 || fstat(ci->fd, &sb) != 0) {
+		fprintf(stderr, "whichns: cannot read %s: %s\n", ci->name,
+		        strerror(errno));
+		return EXIT_USAGE;
 	}
-	if (rc)
-		capture_unload(cb);
-	return rc;
+	if (S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "whichns: cannot read %s: %s\n", ci->name,
+		        strerror(EISDIR));
+		return EXIT_USAGE;
+	}
+	if (S_ISREG(sb.st_mode))   /* a larger read-ahead; advice only */
+		posix_fadvise(ci->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (!(ci->buf = malloc(READ_BLOCK))) {
+		fprintf(stderr, "whichns: out of memory\n");
+		return EXIT_ENV;
+	}
+	ci->cap = READ_BLOCK;
+	if (capture_fill(ci) != 0) {
+		fprintf(stderr, "whichns: %s: %s\n", ci->name, ci->why);
+		return EXIT_USAGE;
+	}
+	if (ci->len == 0) {
+		fprintf(stderr, "whichns: %s: empty file, not a capture\n", ci->name);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* After CAPFILE_MORE: the record that did not fit moved to the buffer's
+ * start, the buffer filled after it.  0, or -1 with ci->why. */
+static int capture_refill(struct capture_in *ci, struct capfile *cf)
+{
+	size_t keep = cf->len - cf->off;
+
+	memmove(ci->buf, ci->buf + cf->off, keep);
+	ci->len = keep;
+	if (capture_room(ci, cf->need, cf->base + cf->off) != 0 ||
+	    capture_fill(ci) != 0)
+		return -1;
+	capfile_refill(cf, ci->buf, ci->len, !ci->eof);
+	return 0;
 }
 
 /* libpcap's name for a link type, LINKTYPE_ and DLT_ values alike. */
@@ -722,27 +754,24 @@ static bool on_packet(struct decoder *d, const struct capfile *cf,
 	return true;
 }
 
-/* Every packet of the file through the flow.  Returns 0, or EXIT_USAGE
- * when reading had to stop (the message printed).  Mapped pages already
- * read are let go as it goes (nothing points into them once their
- * packet is decoded), so a capture of gigabytes does not stay resident. */
+/* Every packet of the file through the flow, a block at a time.
+ * Returns 0, or EXIT_USAGE when reading had to stop (the message
+ * printed). */
 static int read_packets(struct decoder *d, struct capfile *cf,
-                        const struct capture_bytes *cb)
+                        struct capture_in *ci)
 {
 	const char *file = d->o->file;
 	struct capfile_pkt pkt;
 	enum capfile_status cs;
-	size_t let_go = 0, page = (size_t)sysconf(_SC_PAGESIZE);
 
-	while ((cs = capfile_next(cf, &pkt)) == CAPFILE_PACKET) {
-		if (!on_packet(d, cf, &pkt))
+	while ((cs = capfile_next(cf, &pkt)) == CAPFILE_PACKET ||
+	       cs == CAPFILE_MORE) {
+		if (cs == CAPFILE_PACKET ? !on_packet(d, cf, &pkt)
+		                         : capture_refill(ci, cf) != 0)
 			break;
-		if (cb->mapped && cf->off - let_go >= DROP_BEHIND) {
-			size_t upto = cf->off / page * page;
-			madvise(cb->p + let_go, upto - let_go, MADV_DONTNEED);
-			let_go = upto;
-		}
 	}
+	if (cs == CAPFILE_MORE && !d->st.stopped[0])
+		snprintf(d->st.stopped, sizeof d->st.stopped, "%s", ci->why);
 	flow_finish(d->flow);
 	if (cs == CAPFILE_TRUNCATED) {
 		snprintf(d->st.cut, sizeof d->st.cut, "after %llu packets: %s (at "
@@ -945,22 +974,28 @@ static int outdir_finish(const char *dir, struct outdir *od, const struct decode
 
 /* The capture in memory and its reader: 0, or an exit status with the
  * message printed. */
-static int capture_open(const char *file, struct capture_bytes *cb,
+static int capture_open(const char *file, struct capture_in *ci,
                         struct capfile *cf)
 {
-	int rc = capture_load(file, cb);
+	int rc = capture_start(file, ci), st;
 
 	if (rc)
 		return rc;
-	file = shown(file);
-	if (capfile_open(cf, cb->p, cb->len) != 0)
-		fprintf(stderr, "whichns: %s: not a capture file: %s\n", file, cf->why);
+	/* A header longer than what was read (a pcapng section header's
+	 * options) is read on for. */
+	while ((st = capfile_open_stream(cf, ci->buf, ci->len, !ci->eof)) == 1)
+		if (capture_room(ci, cf->need, 0) != 0 || capture_fill(ci) != 0) {
+			fprintf(stderr, "whichns: %s: %s\n", ci->name, ci->why);
+			return EXIT_USAGE;
+		}
+	if (st != 0)
+		fprintf(stderr, "whichns: %s: not a capture file: %s\n", ci->name,
+		        cf->why);
 	else if (cf->format == CAPFILE_PCAP && !pkt_link_supported(cf->linktype))
 		fprintf(stderr, "whichns: %s: link type %s (%d) is not decoded (%s)\n",
-		        file, link_name(cf->linktype), cf->linktype, link_readable);
+		        ci->name, link_name(cf->linktype), cf->linktype, link_readable);
 	else
 		return 0;
-	capture_unload(cb);
 	return EXIT_USAGE;
 }
 
@@ -1084,14 +1119,16 @@ int cmd_decode(int argc, char **argv)
 	struct decode_opts o;
 	struct decoder d = { .o = &o, .link_ok = -1 };
 	struct outdir od = { 0 };
-	struct capture_bytes cb;
+	struct capture_in ci = { .fd = -1 };
 	struct capfile cf;
 	int rc = parse_args(argc, argv, &o);
 
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if ((rc = capture_open(o.file, &cb, &cf)) != 0)
+	if ((rc = capture_open(o.file, &ci, &cf)) != 0) {
+		capture_close(&ci);
 		return rc;
+	}
 	d.st.format = cf.format;
 	if (cf.format == CAPFILE_PCAP)
 		link_seen(&d.st, cf.linktype);
@@ -1104,12 +1141,12 @@ int cmd_decode(int argc, char **argv)
 			                       o.windowed ? o.t_end : -1, o.only_qtype };
 			d.counting = servercount_init(&d.sc, &o.servers, &w) == 0;
 		}
-		int read_rc = read_packets(&d, &cf, &cb);
+		int read_rc = read_packets(&d, &cf, &ci);
 		rc = decode_finish(&d, &od);
 		if (rc == EXIT_OK)
 			rc = read_rc;
 	}
-	capture_unload(&cb);
+	capture_close(&ci);
 	free(d.tsvb.buf);   /* NULL unless outputs_open() failed half-way */
 	free(d.outb.buf);
 	flow_free(d.flow);

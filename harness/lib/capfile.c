@@ -47,9 +47,17 @@ static enum capfile_status fail(struct capfile *cf, enum capfile_status st,
                                 size_t at, const char *why)
 {
 	cf->err = st;
-	cf->err_off = at;
+	cf->err_off = cf->base + at;
 	cf->why = why;
 	return st;
+}
+
+/* The record at off is not whole in the buffer, and more bytes may come:
+ * need of them from off, at least.  Nothing sticks. */
+static enum capfile_status want(struct capfile *cf, size_t need)
+{
+	cf->need = need;
+	return CAPFILE_MORE;
 }
 
 /* A reason with numbers in it, kept in cf->errbuf. */
@@ -102,6 +110,8 @@ static enum capfile_status pcap_next(struct capfile *cf, struct capfile_pkt *pkt
 {
 	size_t at = cf->off, left = cf->len - cf->off;
 
+	if (left < PCAP_REC && cf->more)
+		return want(cf, PCAP_REC);
 	if (left == 0)
 		return CAPFILE_END;
 	if (left < PCAP_REC)
@@ -111,6 +121,8 @@ static enum capfile_status pcap_next(struct capfile *cf, struct capfile_pkt *pkt
 	if (caplen > CAPFILE_CAPLEN_MAX)
 		return failf(cf, CAPFILE_BAD, at, "packet record of %u bytes, more "
 		             "than %u", caplen, CAPFILE_CAPLEN_MAX);
+	if (left - PCAP_REC < caplen && cf->more)
+		return want(cf, PCAP_REC + (size_t)caplen);
 	if (left - PCAP_REC < caplen)
 		return failf(cf, CAPFILE_TRUNCATED, at, "packet of %u bytes cut short "
 		             "at %zu", caplen, left - PCAP_REC);
@@ -273,6 +285,8 @@ static enum capfile_status ng_block(struct capfile *cf, uint32_t *type, size_t *
 	size_t at = cf->off, left = cf->len - cf->off;
 	const uint8_t *b = cf->buf + at;
 
+	if (left < NG_BLOCK_MIN && cf->more)
+		return want(cf, NG_BLOCK_MIN);
 	if (left < NG_BLOCK_MIN)
 		return fail(cf, CAPFILE_TRUNCATED, at, "block header cut short");
 	if (memcmp(b, "\x0a\x0d\x0d\x0a", 4) == 0) {
@@ -289,6 +303,8 @@ static enum capfile_status ng_block(struct capfile *cf, uint32_t *type, size_t *
 	if (*blen < NG_BLOCK_MIN || *blen % 4 != 0)
 		return failf(cf, CAPFILE_BAD, at, "block length %zu is %s", *blen,
 		             *blen < NG_BLOCK_MIN ? "less than 12" : "not a multiple of 4");
+	if (left < *blen && cf->more)
+		return want(cf, *blen);
 	if (left < *blen)
 		return failf(cf, CAPFILE_TRUNCATED, at, "block of %zu bytes cut short "
 		             "at %zu", *blen, left);
@@ -305,7 +321,7 @@ static enum capfile_status ng_next(struct capfile *cf, struct capfile_pkt *pkt)
 		size_t blen, at = cf->off;
 		enum capfile_status st;
 
-		if (cf->len == cf->off)
+		if (cf->len == cf->off && !cf->more)
 			return CAPFILE_END;
 		if ((st = ng_block(cf, &type, &blen)) != CAPFILE_PACKET)
 			return st;
@@ -336,9 +352,20 @@ static enum capfile_status ng_next(struct capfile *cf, struct capfile_pkt *pkt)
 
 int capfile_open(struct capfile *cf, const uint8_t *buf, size_t len)
 {
+	return capfile_open_stream(cf, buf, len, false);
+}
+
+int capfile_open_stream(struct capfile *cf, const uint8_t *buf, size_t len,
+                        bool more)
+{
 	memset(cf, 0, sizeof *cf);
 	cf->buf = buf;
 	cf->len = len;
+	cf->more = more;
+	if (len < PCAP_HDR && more) {   /* either header's first 24 bytes */
+		cf->need = PCAP_HDR;
+		return 1;
+	}
 	if (len < 4) {
 		fail(cf, CAPFILE_BAD, 0, "shorter than any capture file header");
 		return -1;
@@ -351,8 +378,10 @@ int capfile_open(struct capfile *cf, const uint8_t *buf, size_t len)
 		uint32_t type;
 		size_t blen;
 		/* The first block must be a whole section header. */
-		if (ng_block(cf, &type, &blen) != CAPFILE_PACKET ||
-		    ng_section(cf, 0, blen) != CAPFILE_PACKET)
+		enum capfile_status st = ng_block(cf, &type, &blen);
+		if (st == CAPFILE_MORE)
+			return 1;
+		if (st != CAPFILE_PACKET || ng_section(cf, 0, blen) != CAPFILE_PACKET)
 			return -1;
 		cf->off = blen;
 		return 0;
@@ -365,6 +394,16 @@ int capfile_open(struct capfile *cf, const uint8_t *buf, size_t len)
 		      "neither pcap (a1 b2 c3 d4) nor pcapng (0a 0d 0d 0a)",
 		      buf[0], buf[1], buf[2], buf[3]);
 	return -1;
+}
+
+void capfile_refill(struct capfile *cf, const uint8_t *buf, size_t len,
+                    bool more)
+{
+	cf->base += cf->off;
+	cf->buf = buf;
+	cf->len = len;
+	cf->off = 0;
+	cf->more = more;
 }
 
 enum capfile_status capfile_next(struct capfile *cf, struct capfile_pkt *pkt)

@@ -18,6 +18,15 @@
  * multiple of 4 or differs at its two ends, a packet longer than its
  * block or than CAPFILE_CAPLEN_MAX, an interface never described) is
  * CAPFILE_BAD.  Either ends the walk: the walk cannot resynchronize.
+ *
+ * A file need not be in memory whole: capfile_open_stream() starts on its
+ * first bytes, and capfile_next() then says CAPFILE_MORE when the next
+ * record is not whole in the buffer yet (cf->need bytes from cf->off);
+ * the caller moves those bytes to its buffer's start, reads on after
+ * them and hands the buffer back with capfile_refill().  Every record is
+ * checked as it would be in the whole file, and offsets (err_off) are the
+ * file's.  Packets point into the buffer: they are good until the next
+ * capfile_refill().
  */
 #ifndef WHICHNS_CAPFILE_H
 #define WHICHNS_CAPFILE_H
@@ -34,6 +43,8 @@ enum capfile_status {
 	CAPFILE_END,        /* the file ended where a record may end */
 	CAPFILE_TRUNCATED,  /* the file ended inside a record */
 	CAPFILE_BAD,        /* a record makes no sense */
+	CAPFILE_MORE,       /* streaming: the next record is not whole in the
+	                     * buffer yet (cf->need); never sticks */
 };
 
 enum capfile_format { CAPFILE_PCAP, CAPFILE_PCAPNG };
@@ -58,6 +69,10 @@ struct capfile_iface {
 struct capfile {
 	const uint8_t *buf;
 	size_t   len, off;       /* off: where the next record starts */
+	bool     more;           /* streaming: bytes after buf[len] may follow */
+	size_t   base;           /* streaming: the file's offset of buf[0] */
+	size_t   need;           /* CAPFILE_MORE: bytes from off the record
+	                          * needs at least (it may then need more) */
 	enum capfile_format format;
 	bool     be;             /* the file (pcapng: section) is big-endian */
 	/* pcap: the file's link type, snaplen and timestamp units; pcapng:
@@ -70,7 +85,8 @@ struct capfile {
 	unsigned sections;
 	uint64_t packets;        /* CAPFILE_PACKET returned so far */
 	enum capfile_status err; /* CAPFILE_PACKET: none yet; else it sticks */
-	size_t   err_off;        /* where the record that failed starts */
+	size_t   err_off;        /* where the record that failed starts (in
+	                          * the file) */
 	const char *why;         /* what failed; static text or errbuf */
 	char     errbuf[160];
 };
@@ -79,9 +95,18 @@ struct capfile {
  * or pcapng file; -1: not one, or its header is cut or bad, cf->why says
  * which. */
 int capfile_open(struct capfile *cf, const uint8_t *buf, size_t len);
+/* The same on the first len bytes of a file read piece by piece; more:
+ * others may follow.  1 (only with more): the header is not whole yet:
+ * call again with the first cf->need bytes or more. */
+int capfile_open_stream(struct capfile *cf, const uint8_t *buf, size_t len,
+                        bool more);
+/* After CAPFILE_MORE: the bytes that were at cf->off on, and any read
+ * after them, are now the len bytes at buf; more: others may follow. */
+void capfile_refill(struct capfile *cf, const uint8_t *buf, size_t len,
+                    bool more);
 /* The next packet into *pkt; on CAPFILE_TRUNCATED and CAPFILE_BAD,
  * cf->why and cf->err_off say what and where, and every later call
- * returns the same. */
+ * returns the same.  CAPFILE_MORE only when streaming (see above). */
 enum capfile_status capfile_next(struct capfile *cf, struct capfile_pkt *pkt);
 
 const char *capfile_format_name(enum capfile_format f);
