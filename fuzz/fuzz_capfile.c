@@ -21,7 +21,12 @@
  *   between two addresses of one family, names within their buffers;
  *   nothing it counts as failed lacks a reason;
  * - a message cut by the capture ends its event's answers with
- *   EV_CUT_MARK.
+ *   EV_CUT_MARK;
+ * - the same file read piece by piece (capfile_open_stream(), then
+ *   capfile_refill() at each CAPFILE_MORE, pieces of a size the input's
+ *   last byte picks) gives the very same packets (bytes, link type,
+ *   interface, time) and ends the same way, at the same offset, with the
+ *   same reason.
  */
 #include "capfile.h"
 #include "events.h"
@@ -83,8 +88,81 @@ static void check_end(struct capfile *cf, enum capfile_status st, size_t size)
 	FUZZ_CHECK(capfile_next(cf, &pkt) == st, "status %d did not stick", (int)st);
 }
 
+/* What the whole walk saw, for the streamed walk to match. */
+struct rec {
+	size_t   off;       /* of the packet's bytes in the file */
+	uint32_t caplen, iface;
+	int      linktype;
+	bool     has_time;
+	int64_t  sec;
+	uint32_t nsec;
+};
+
+#define RECS_MAX 4096
+
+/* The file again, streamed through a buffer that holds step bytes more
+ * each time (as decode's, which holds a block, the record that did not
+ * fit moved to its start); every packet and the end as the whole walk's. */
+static void check_stream(const uint8_t *data, size_t size, size_t step,
+                         const struct rec *recs, size_t nrecs,
+                         enum capfile_status end, const struct capfile *whole)
+{
+	static struct capfile cf;
+	static struct capfile_pkt pkt;
+	uint8_t *buf = malloc(size + 1);
+	size_t have = step < size ? step : size, from = 0, n = 0;   /* file bytes in buf */
+	enum capfile_status st;
+	int rc;
+
+	if (!buf)
+		abort();
+	memcpy(buf, data, have);
+	while ((rc = capfile_open_stream(&cf, buf, have, have < size)) == 1) {
+		FUZZ_CHECK(cf.need > have, "open wants %zu, has %zu", cf.need, have);
+		size_t more = step > cf.need - have ? step : cf.need - have;
+		have = more < size - have ? have + more : size;
+		memcpy(buf, data, have);
+	}
+	FUZZ_CHECK(rc == 0, "streamed open refused what the whole open took: %s",
+	           cf.why ? cf.why : "?");
+	while ((st = capfile_next(&cf, &pkt)) == CAPFILE_PACKET || st == CAPFILE_MORE) {
+		if (st == CAPFILE_MORE) {
+			size_t keep = cf.len - cf.off, at = from + cf.off;
+			FUZZ_CHECK(from + have < size, "MORE at byte %zu with the whole "
+			           "file read", at);
+			size_t want = cf.need > keep ? cf.need - keep : 0;
+			size_t add = step > want ? step : want;
+			if (add > size - (at + keep))
+				add = size - (at + keep);
+			memmove(buf, buf + cf.off, keep);
+			memcpy(buf + keep, data + at + keep, add);
+			from = at;
+			have = keep + add;
+			capfile_refill(&cf, buf, have, from + have < size);
+			continue;
+		}
+		FUZZ_CHECK(n < nrecs, "streamed walk found packet %zu of %zu", n + 1, nrecs);
+		const struct rec *r = &recs[n++];
+		FUZZ_CHECK(cf.base + (size_t)(pkt.data - buf) == r->off &&
+		           pkt.caplen == r->caplen && pkt.linktype == r->linktype &&
+		           pkt.iface == r->iface && pkt.has_time == r->has_time &&
+		           (!r->has_time || (pkt.sec == r->sec && pkt.nsec == r->nsec)) &&
+		           memcmp(pkt.data, data + r->off, pkt.caplen) == 0,
+		           "streamed packet %zu differs", n);
+	}
+	FUZZ_CHECK(st == end && n == nrecs, "streamed walk ended %d after %zu "
+	           "packets, whole walk %d after %zu", (int)st, n, (int)end, nrecs);
+	FUZZ_CHECK(st == CAPFILE_END || (cf.err_off == whole->err_off &&
+	           strcmp(cf.why, whole->why) == 0),
+	           "streamed walk ended at %zu (%s), whole at %zu (%s)", cf.err_off,
+	           cf.why, whole->err_off, whole->why);
+	free(buf);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static struct rec recs[RECS_MAX];
+	size_t nrecs = 0;
 	static struct capfile cf;
 	static struct capfile_pkt pkt;
 	struct seen seen = { .messages = 0 };
@@ -102,12 +180,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	while ((st = capfile_next(&cf, &pkt)) == CAPFILE_PACKET) {
 		check_packet(&cf, &pkt, data, size);
+		if (nrecs < RECS_MAX)
+			recs[nrecs++] = (struct rec){ (size_t)(pkt.data - data), pkt.caplen,
+			                              pkt.iface, pkt.linktype, pkt.has_time,
+			                              pkt.sec, pkt.nsec };
 		if (pkt.has_time)
 			t = (double)pkt.sec + pkt.nsec / 1e9;
 		flow_frame(fl, pkt.linktype, pkt.data, pkt.caplen, t);
 		packets++;
 	}
 	check_end(&cf, st, size);
+	if (nrecs < RECS_MAX && size > 0)
+		check_stream(data, size, 1 + data[size - 1] % 64, recs, nrecs, st, &cf);
 	FUZZ_CHECK(cf.packets == packets, "%llu packets counted, %llu walked",
 	           (unsigned long long)cf.packets, (unsigned long long)packets);
 	flow_finish(fl);
