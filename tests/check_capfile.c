@@ -376,6 +376,80 @@ START_TEST(test_pcapng_sections)
 }
 END_TEST
 
+/* The file f read one byte at a time (capfile_open_stream, capfile_refill
+ * at each CAPFILE_MORE, the record that did not fit kept): the packets
+ * of the whole walk, in order, and the same end at the same offset. */
+static void stream_same(const struct file *f)
+{
+	struct reader whole;
+	struct capfile cf;
+	struct capfile_pkt a, b;
+	enum capfile_status sa, sb;
+	size_t have = 0, from = 0, mores = 0;
+	int rc;
+
+	ck_assert_int_eq(reader_open(&whole, f, f->w.n), 0);
+	while ((rc = capfile_open_stream(&cf, f->w.b, have, have < f->w.n)) == 1) {
+		ck_assert_uint_gt(cf.need, have);
+		have++;
+	}
+	ck_assert_int_eq(rc, 0);
+	do {
+		sa = capfile_next(&whole.cf, &a);
+		while ((sb = capfile_next(&cf, &b)) == CAPFILE_MORE) {
+			ck_assert_uint_lt(from + have, f->w.n);   /* only with more */
+			mores++;
+			from += cf.off;
+			have = have - cf.off + 1;
+			capfile_refill(&cf, f->w.b + from, have, from + have < f->w.n);
+		}
+		ck_assert_int_eq(sb, sa);
+		if (sa == CAPFILE_PACKET) {
+			ck_assert_uint_eq(cf.base + (size_t)(b.data - cf.buf),
+			                  (size_t)(a.data - whole.buf));
+			ck_assert_uint_eq(b.caplen, a.caplen);
+			ck_assert_int_eq(b.linktype, a.linktype);
+			ck_assert_int_eq(b.sec, a.sec);
+			ck_assert_uint_eq(b.nsec, a.nsec);
+		}
+	} while (sa == CAPFILE_PACKET);
+	ck_assert_uint_gt(mores, 0);
+	if (sa != CAPFILE_END) {
+		ck_assert_uint_eq(cf.err_off, whole.cf.err_off);
+		ck_assert_str_eq(cf.why, whole.cf.why);
+	}
+	ck_assert_uint_eq(cf.packets, whole.cf.packets);
+	reader_close(&whole);
+}
+
+START_TEST(test_stream_byte_by_byte)
+{
+	struct file f;
+
+	pcapng_head(&f, false);   /* two sections, ending damaged */
+	idb(&f, EN10MB, 0, -1, 0);
+	idb(&f, SLL, 0, 9, 0);
+	epb(&f, 1, 1000000, 3, 3, 0);
+	shb(&f, true);
+	idb(&f, RAW, 0, -1, 0);
+	epb(&f, 0, 2000000, 5, 5, 0);
+	epb(&f, 1, 3000000, 1, 1, 0);
+	stream_same(&f);
+	f.w.n -= 3;               /* the same cut inside its last block */
+	stream_same(&f);
+
+	pcap_head(&f, true, true, EN10MB);
+	pcap_rec(&f, 1, 999999999, 7, 7, 1);
+	pcap_rec(&f, 2, 5, 0, 0, 0);
+	pcap_rec(&f, 3, 6, 20, 20, 2);
+	stream_same(&f);          /* whole */
+	f.w.n -= 1;
+	stream_same(&f);          /* its last packet cut */
+	f.w.n -= 20;
+	stream_same(&f);          /* its last record header cut */
+}
+END_TEST
+
 START_TEST(test_format_names)
 {
 	ck_assert_str_eq(capfile_format_name(CAPFILE_PCAP), "pcap");
@@ -740,6 +814,7 @@ Suite *capfile_suite(void)
 	tcase_add_test(core, test_pcap_both_orders_both_units);
 	tcase_add_test(core, test_pcap_odd_fields);
 	tcase_add_test(core, test_pcapng_interfaces);
+	tcase_add_test(core, test_stream_byte_by_byte);
 	tcase_add_loop_test(core, test_pcapng_timestamps, 0, NROWS(tsresol_rows));
 	tcase_add_test(core, test_pcapng_simple_and_obsolete_blocks);
 	tcase_add_test(core, test_pcapng_sections);
