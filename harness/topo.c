@@ -123,20 +123,71 @@ const char *topo_addrs(const struct server *s, char *buf, size_t size)
 
 /* The user dnsmasq drops to once it has bound its sockets and opened
  * its log (--user, --group): Debian's dnsmasq-base makes "dnsmasq";
- * "nobody" where it is missing.  0, or -1 when neither exists. */
+ * "nobody" where it is missing.  Read from /etc/passwd and /etc/group
+ * themselves, once per case before the servers fork: through NSS
+ * (getpwnam), each server loaded its modules (libnss_systemd) anew.
+ * 0, or -1 when neither exists. */
+static int group_name(gid_t gid, char *group, size_t gsize)
+{
+	FILE *f = fopen("/etc/group", "re");
+	struct group *gr;
+	int rc = -1;
+	while (f && rc != 0 && (gr = fgetgrent(f)) != NULL)
+		if (gr->gr_gid == gid) {
+			snprintf(group, gsize, "%s", gr->gr_name);
+			rc = 0;
+		}
+	if (f)
+		fclose(f);
+	return rc;
+}
+
+/* Found by topo_start, for every server of the case. */
+static struct { char user[64], group[64]; } run_as;
+
 static int server_user(char *user, size_t usize, char *group, size_t gsize)
 {
 	static const char *const names[] = { "dnsmasq", "nobody" };
 	for (size_t i = 0; i < 2; i++) {
-		struct passwd *pw = getpwnam(names[i]);
-		struct group *gr = pw ? getgrgid(pw->pw_gid) : NULL;
-		if (pw && gr && pw->pw_uid != 0) {
-			snprintf(user, usize, "%s", pw->pw_name);
-			snprintf(group, gsize, "%s", gr->gr_name);
+		FILE *f = fopen("/etc/passwd", "re");
+		struct passwd *pw;
+		bool found = false;
+		while (f && !found && (pw = fgetpwent(f)) != NULL)
+			if (strcmp(pw->pw_name, names[i]) == 0 && pw->pw_uid != 0 &&
+			    group_name(pw->pw_gid, group, gsize) == 0) {
+				snprintf(user, usize, "%s", pw->pw_name);
+				found = true;
+			}
+		if (f)
+			fclose(f);
+		if (found)
 			return 0;
-		}
 	}
 	return -1;
+}
+
+/* An exec-only child of a server's init (dnsmasq): vfork, so that none
+ * of this process's memory is copied, or marked copy-on-write, for a
+ * child that only sets what spawn_fork's children set and calls execv.
+ * The child writes nothing of ours: its failure goes out with write(). */
+static pid_t exec_child(char *const argv[])
+{
+	pid_t parent = getpid(), pid = vfork();
+	if (pid != 0)
+		return pid;
+	sigset_t none;
+	sigemptyset(&none);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent ||
+	    sigprocmask(SIG_SETMASK, &none, NULL) != 0 ||
+	    signal(SIGPIPE, SIG_DFL) == SIG_ERR)
+		_exit(127);
+	execv(argv[0], argv);
+	const char *why = strerror(errno), *parts[] = { "cannot run ", argv[0],
+	                                                 ": ", why, "\n" };
+	for (size_t i = 0; i < 5; i++)
+		if (write(2, parts[i], strlen(parts[i])) < 0)
+			break;
+	_exit(127);
 }
 
 /* What runs in one namespace: one or two dnsmasq, and a slow twin's
@@ -162,12 +213,7 @@ static void server_init(const struct keep *k)
 	for (size_t i = 0; i < 3; i++) {
 		if (i < 2 ? !k->argv[i] : !k->nrelay)
 			continue;
-		pid_t c = spawn_fork();
-		if (c == 0 && i < 2) {
-			execvp(k->argv[i][0], k->argv[i]);
-			fprintf(stderr, "cannot run dnsmasq: %s\n", strerror(errno));
-			_exit(127);
-		}
+		pid_t c = i < 2 ? exec_child(k->argv[i]) : spawn_fork();
 		if (c == 0) {
 			prctl(PR_SET_NAME, "delayline");
 			delayline_run(k->relay, k->nrelay, k->relay_ms, k->user,
@@ -388,11 +434,8 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 		_exit(3);
 	}
 	rtnl_close(&nl);
-	if (server_user(a.uname, sizeof a.uname, a.gname, sizeof a.gname) != 0) {
-		fprintf(stderr, "no user for dnsmasq to run as: neither 'dnsmasq' "
-		        "nor 'nobody' exists (apt-get install dnsmasq-base)\n");
-		_exit(3);
-	}
+	snprintf(a.uname, sizeof a.uname, "%s", run_as.user);
+	snprintf(a.gname, sizeof a.gname, "%s", run_as.group);
 	if (s->kind == SS_DOWN)
 		k = (struct keep){ .argv = { NULL, NULL } };
 	else
@@ -701,6 +744,13 @@ int topo_start(struct server *srv, size_t n, const struct topo_config *cfg,
 
 	if (!cfg->dnsmasq) {
 		snprintf(err, errsize, "dnsmasq not found in PATH");
+		return -1;
+	}
+	if (server_user(run_as.user, sizeof run_as.user, run_as.group,
+	                sizeof run_as.group) != 0) {
+		snprintf(err, errsize, "no user for dnsmasq to run as: neither "
+		         "'dnsmasq' nor 'nobody' is in /etc/passwd (apt-get install "
+		         "dnsmasq-base)");
 		return -1;
 	}
 	for (size_t i = 0; i < TOPO_MAX; i++)
