@@ -154,7 +154,7 @@ struct decode_stats {
 	char   stopped[512];        /* why reading stopped before the end */
 };
 
-/* TSV lines are formatted straight into a block that goes to its stream
+/* Lines are formatted straight into a block that goes to its stream
  * whole (fwrite() of a block larger than the stream's buffer writes it
  * at once): no copy per line, no stdio call per line. */
 struct block {
@@ -167,7 +167,7 @@ struct decoder {
 	const struct decode_opts *o;
 	FILE  *tsv, *json;          /* either may be NULL */
 	FILE  *out;                 /* -o DIR with --format/--json: stdout too */
-	struct block tsvb, outb;    /* the TSV lines to tsv, and to out */
+	struct block tsvb, jsonb, outb; /* the lines to tsv, json and out */
 	struct timeline *tl;        /* NULL: no picture */
 	struct vd_query *q;
 	size_t nq, qcap;
@@ -626,6 +626,19 @@ static void block_tsv(struct block *b, const struct wn_event *e, double rel)
 	b->n += events_tsv_line(b->buf + b->n, OUT_BUFFER - b->n, e, rel);
 }
 
+/* A name or an answer that JSON must escape (rare) goes by stdio. */
+static void block_json(struct block *b, const struct wn_event *e, double rel)
+{
+	if (OUT_BUFFER - b->n < EV_TSV_LINE_MAX)
+		block_flush(b);
+	size_t n = events_json_line(b->buf + b->n, OUT_BUFFER - b->n, e, rel);
+	if (n == 0) {
+		block_flush(b);
+		events_json(b->f, e, rel);
+	}
+	b->n += n;
+}
+
 /* 0, or -1 out of memory (said). */
 static int block_open(struct block *b, FILE *f)
 {
@@ -674,9 +687,9 @@ static void on_event(struct decoder *d, const struct wn_event *e)
 	if (d->tsv)
 		block_tsv(&d->tsvb, e, rel);
 	if (d->json)
-		events_json(d->json, e, rel);
+		block_json(&d->jsonb, e, rel);
 	if (d->out && o->json)
-		events_json(d->out, e, rel);
+		block_json(&d->outb, e, rel);
 	else if (d->out)
 		block_tsv(&d->outb, e, rel);
 	if (d->tl)
@@ -1041,7 +1054,8 @@ static int outputs_open(struct decoder *d, struct outdir *od)
 	if (d->tsv)
 		events_tsv_header(d->tsv);
 	if ((d->tsv && block_open(&d->tsvb, d->tsv) != 0) ||
-	    (d->out && !o->json && block_open(&d->outb, d->out) != 0))
+	    (d->json && block_open(&d->jsonb, d->json) != 0) ||
+	    (d->out && block_open(&d->outb, d->out) != 0))
 		return EXIT_ENV;
 	return 0;
 }
@@ -1059,6 +1073,7 @@ static int decode_finish(struct decoder *d, struct outdir *od)
 	};
 
 	block_close(&d->tsvb);   /* the last lines to their streams */
+	block_close(&d->jsonb);
 	block_close(&d->outb);
 
 	if (d->st.messages == 0)
@@ -1148,6 +1163,7 @@ int cmd_decode(int argc, char **argv)
 	}
 	capture_close(&ci);
 	free(d.tsvb.buf);   /* NULL unless outputs_open() failed half-way */
+	free(d.jsonb.buf);
 	free(d.outb.buf);
 	flow_free(d.flow);
 	if (d.counting)

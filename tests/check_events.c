@@ -360,6 +360,68 @@ START_TEST(json_escapes_hostile_name)
 }
 END_TEST
 
+/* events_json_line() writes what events_json() writes, or 0 and nothing
+ * counted when a name or an answer needs escaping (decode then writes
+ * the line with events_json()). */
+static void json_line_same(const struct wn_event *e, double t_switch,
+                           bool plain)
+{
+	char buf[EV_TSV_LINE_MAX];
+	char *want = capture(events_json, e, t_switch);
+	size_t n = events_json_line(buf, sizeof buf, e, t_switch);
+
+	if (!plain) {
+		ck_assert_msg(n == 0, "a line that needs escaping was written: %s", want);
+	} else {
+		ck_assert_msg(n > 0, "a plain line was refused: %s", want);
+		ck_assert_msg(n == strlen(want) && memcmp(buf, want, n) == 0,
+		              "\n got:  %.*s want: %s", (int)n, buf, want);
+	}
+	free(want);
+}
+
+START_TEST(json_line_matches_events_json)
+{
+	static const char *const odd[] = {
+		"a\"b.hat.com", "back\\\\slash", "raw\x01", "tab\t", "utf8-\xc3\xa9",
+	};
+	struct wn_event e = mkevent(true, "198.51.100.10", 53, "198.51.100.2", 1);
+
+	json_line_same(&e, -1, true);                 /* no answers, no switch */
+	snprintf(e.answers, sizeof e.answers, "203.0.113.203,2001:db8::1");
+	e.nanswers = 2;
+	e.answer_at[0] = 0;
+	e.answer_at[1] = 14;
+	e.frame = 12345678901234ull;
+	json_line_same(&e, 1795663950.0, true);
+	snprintf(e.answers, sizeof e.answers, "10 a,b.hat.com,x.hat.com,[cut]");
+	e.nanswers = 2;                               /* a name with a comma */
+	e.answer_at[1] = 15;
+	e.cut = true;
+	json_line_same(&e, 1795663951.5, true);
+	e.nanswers = 0;                               /* read back: commas only */
+	e.cut = false;
+	json_line_same(&e, 1795663951.5, true);
+	snprintf(e.answers, sizeof e.answers, "[cut]");
+	json_line_same(&e, 1795663951.5, true);
+	e = mkevent(false, "2001:db8:100::2", 40000, "2001:db8:100::10", 53);
+	e.proto = 6;
+	e.qtype = 65;
+	json_line_same(&e, 1e13, true);               /* IPv6, TYPE65, a huge offset */
+	e.qname[0] = '\0';
+	e.qtype = 0;
+	json_line_same(&e, -1, true);                 /* no question: nulls */
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		e = mkevent(true, "198.51.100.10", 53, "198.51.100.2", 1);
+		snprintf(e.qname, sizeof e.qname, "%s", odd[i]);
+		json_line_same(&e, -1, false);
+		snprintf(e.qname, sizeof e.qname, "hat.com");
+		snprintf(e.answers, sizeof e.answers, "10 %s", odd[i]);
+		json_line_same(&e, -1, false);
+	}
+}
+END_TEST
+
 /* ---- From frames ---- */
 
 /* A raw-IPv4 frame of one UDP DNS message. */
@@ -547,6 +609,7 @@ Suite *events_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Escaping");
 	tcase_add_test(tc, json_escapes_hostile_name);
+	tcase_add_test(tc, json_line_matches_events_json);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -351,41 +351,72 @@ static void json_str_or_null(FILE *f, const char *s)
 		fputs("null", f);
 }
 
-/* The answers as a JSON array, then "cut".  Their bounds come from
- * answer_at; an event read back from events.tsv has only the commas. */
-static void json_answers(FILE *f, const struct wn_event *e)
+/* The answers one by one, as the JSON array has them: their bounds come
+ * from answer_at; an event read back from events.tsv has only the
+ * commas.  The [cut] mark is not an answer: it makes "cut" true. */
+struct answer_walk {
+	const struct wn_event *e;
+	size_t len, n, at, i;
+	bool   cut;
+};
+
+static void answer_walk_begin(struct answer_walk *w, const struct wn_event *e)
 {
 	static const size_t mk = sizeof EV_CUT_MARK - 1;
-	char piece[EV_ANSWERS_MAX];
-	size_t len = strnlen(e->answers, sizeof e->answers), n = e->nanswers;
-	bool cut = e->cut || (len >= mk && memcmp(e->answers + len - mk,
-	                      EV_CUT_MARK, mk) == 0 &&
-	                      (len == mk || e->answers[len - mk - 1] == ','));
-	if (cut)   /* ",[cut]", or "[cut]" alone */
+	size_t len = strnlen(e->answers, sizeof e->answers);
+
+	w->e = e;
+	w->cut = e->cut || (len >= mk && memcmp(e->answers + len - mk,
+	                    EV_CUT_MARK, mk) == 0 &&
+	                    (len == mk || e->answers[len - mk - 1] == ','));
+	if (w->cut)   /* ",[cut]", or "[cut]" alone */
 		len = len > mk ? len - mk - 1 : 0;
-	if (n > DNS_ANSWERS_MAX)
-		n = DNS_ANSWERS_MAX;
+	w->len = len;
+	w->n = e->nanswers > DNS_ANSWERS_MAX ? DNS_ANSWERS_MAX : e->nanswers;
+	w->at = w->i = 0;
+}
+
+/* The next answer, answers[*from, *to); false after the last. */
+static bool answer_walk_next(struct answer_walk *w, size_t *from, size_t *to)
+{
+	const struct wn_event *e = w->e;
+	size_t end;
+
+	if (w->at >= w->len)
+		return false;
+	if (w->n) {
+		if (w->i == w->n || e->answer_at[w->i] > w->len)
+			return false;
+		w->at = e->answer_at[w->i++];
+		end = w->i < w->n && e->answer_at[w->i] > w->at &&
+		      e->answer_at[w->i] <= w->len ? e->answer_at[w->i] - 1u : w->len;
+	} else {
+		const char *comma = memchr(e->answers + w->at, ',', w->len - w->at);
+		end = comma ? (size_t)(comma - e->answers) : w->len;
+	}
+	*from = w->at;
+	*to = end;
+	w->at = end + 1;
+	return true;
+}
+
+/* The answers as a JSON array, then "cut". */
+static void json_answers(FILE *f, const struct wn_event *e)
+{
+	char piece[EV_ANSWERS_MAX];
+	struct answer_walk w;
+	size_t from, to;
+
+	answer_walk_begin(&w, e);
 	fputs(",\"answers\":[", f);
-	for (size_t k = 0, at = 0, i = 0; at < len; k++) {
-		size_t end;
-		if (n) {
-			if (i == n || e->answer_at[i] > len)
-				break;
-			at = e->answer_at[i++];
-			end = i < n && e->answer_at[i] > at && e->answer_at[i] <= len
-			      ? e->answer_at[i] - 1u : len;
-		} else {
-			const char *comma = memchr(e->answers + at, ',', len - at);
-			end = comma ? (size_t)(comma - e->answers) : len;
-		}
-		memcpy(piece, e->answers + at, end - at);
-		piece[end - at] = '\0';
+	for (size_t k = 0; answer_walk_next(&w, &from, &to); k++) {
+		memcpy(piece, e->answers + from, to - from);
+		piece[to - from] = '\0';
 		if (k)
 			fputc(',', f);
 		escape_json_string(f, piece);
-		at = end + 1;
 	}
-	fprintf(f, "],\"cut\":%s", cut ? "true" : "false");
+	fprintf(f, "],\"cut\":%s", w.cut ? "true" : "false");
 }
 
 void events_json(FILE *f, const struct wn_event *e, double t_switch)
@@ -418,4 +449,102 @@ void events_json(FILE *f, const struct wn_event *e, double t_switch)
 	else
 		fputs("null", f);
 	fputs("}\n", f);
+}
+
+/* A JSON string of k bytes that escape_json_string() writes as they are
+ * (printable ASCII but '"' and '\'); false, writing nothing, for any
+ * other (the caller then writes the line with events_json()). */
+static bool put_json_plain(struct line *l, const char *s, size_t k)
+{
+	for (size_t i = 0; i < k; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+			return false;
+	}
+	put_char(l, '"');
+	put_mem(l, s, k);
+	put_char(l, '"');
+	return true;
+}
+
+static bool put_json_or_null(struct line *l, const char *s)
+{
+	if (!*s) {
+		put_mem(l, "null", 4);
+		return true;
+	}
+	return put_json_plain(l, s, strlen(s));
+}
+
+static void put_json_addr(struct line *l, const struct pkt_addr *a)
+{
+	char buf[64];
+	if (a->family == 4) {
+		put_char(l, '"');
+		put_byte(l, a->a[0]);
+		for (int i = 1; i < 4; i++) {
+			put_char(l, '.');
+			put_byte(l, a->a[i]);
+		}
+		put_char(l, '"');
+	} else {   /* inet_ntop's text, or "?": never escaped */
+		const char *s = pkt_addr_str(a, buf, sizeof buf);
+		put_char(l, '"');
+		put_str(l, s);
+		put_char(l, '"');
+	}
+}
+
+size_t events_json_line(char *buf, size_t size, const struct wn_event *e,
+                        double t_switch)
+{
+	struct line l = { buf, size, 0 };
+	struct answer_walk w;
+	char type[16];
+	size_t from, to;
+
+	put_str(&l, "{\"time\":");
+	put_fixed(&l, e->t, 6);
+	put_str(&l, ",\"ms_since_switch\":");
+	if (t_switch >= 0)
+		put_fixed(&l, (e->t - t_switch) * 1000.0, 3);
+	else
+		put_str(&l, "null");
+	put_str(&l, ",\"server\":\"");
+	put_str(&l, events_server_name(e->server));
+	put_str(&l, e->qr ? "\",\"direction\":\"response\",\"src\":"
+	                  : "\",\"direction\":\"query\",\"src\":");
+	put_json_addr(&l, &e->src);
+	put_str(&l, ",\"sport\":");
+	put_uint(&l, e->sport);
+	put_str(&l, ",\"dst\":");
+	put_json_addr(&l, &e->dst);
+	put_str(&l, ",\"dport\":");
+	put_uint(&l, e->dport);
+	put_str(&l, e->proto == 6 ? ",\"proto\":\"tcp\",\"id\":"
+	                          : ",\"proto\":\"udp\",\"id\":");
+	put_uint(&l, e->id);
+	put_str(&l, ",\"qname\":");
+	if (!put_json_or_null(&l, e->qname))
+		return 0;
+	put_str(&l, ",\"qtype\":");
+	put_json_or_null(&l, e->qname[0] || e->qtype
+	                     ? dns_type_name(e->qtype, type, sizeof type) : "");
+	put_str(&l, ",\"rcode\":");
+	put_json_or_null(&l, e->qr ? dns_rcode_name(e->rcode) : "");
+	put_str(&l, ",\"answers\":[");
+	answer_walk_begin(&w, e);
+	for (size_t k = 0; answer_walk_next(&w, &from, &to); k++) {
+		if (k)
+			put_char(&l, ',');
+		if (!put_json_plain(&l, e->answers + from, to - from))
+			return 0;
+	}
+	put_str(&l, w.cut ? "],\"cut\":true,\"frame\":" : "],\"cut\":false,\"frame\":");
+	if (e->frame)
+		put_uint(&l, e->frame);
+	else
+		put_str(&l, "null");
+	put_str(&l, "}\n");
+	return l.n < size ? l.n : 0;   /* full: it may have been cut */
 }

@@ -88,6 +88,11 @@ size_t events_tsv_line(char *buf, size_t size, const struct wn_event *e,
  * strings (empty when none), without the [cut] mark, and "cut" says
  * whether the capture cut the message short. */
 void events_json(FILE *f, const struct wn_event *e, double t_switch);
+/* The same line into buf (EV_TSV_LINE_MAX bytes of room hold it whole);
+ * returns its length, or 0 when a name or an answer needs escaping, for
+ * which the caller writes the line with events_json() instead. */
+size_t events_json_line(char *buf, size_t size, const struct wn_event *e,
+                        double t_switch);
 
 /* "old", "new", "other", "kept": events.tsv's server column. */
 const char *events_server_name(enum vd_server s);
