@@ -469,8 +469,12 @@ static int write_conf(struct server *s, const struct topo_config *cfg,
 	return 0;
 }
 
+/* Fork the server's process; *ready_r gets a byte once it is in its own
+ * network namespace (topo_start): every server's process is forked
+ * before the case waits for the first, so that they make their
+ * namespaces at the same time. */
 static int start_one(struct server *s, const struct topo_config *cfg,
-                     int *go_w, char *err, size_t errsize)
+                     int *go_w, int *ready_r, char *err, size_t errsize)
 {
 	int ready[2], go[2];
 	snprintf(s->log, sizeof s->log, "%s/dnsmasq-%s.log", cfg->casedir, s->label);
@@ -494,15 +498,8 @@ static int start_one(struct server *s, const struct topo_config *cfg,
 		server_child(s, cfg, ready[1], go[0]);
 	close(ready[1]);
 	close(go[0]);
-	char c;
-	ssize_t r = read(ready[0], &c, 1);
-	close(ready[0]);
+	*ready_r = ready[0];
 	*go_w = go[1];
-	if (r != 1) {
-		snprintf(err, errsize, "the %s server process failed before "
-		         "setting up its namespace; see %s", s->label, s->errlog);
-		return -1;
-	}
 	return 0;
 out_go:
 	close(go[0]);
@@ -739,7 +736,7 @@ static int find_relay(struct server *s, char *err, size_t errsize)
 int topo_start(struct server *srv, size_t n, const struct topo_config *cfg,
                struct defer *d, char *err, size_t errsize)
 {
-	int go[TOPO_MAX];
+	int go[TOPO_MAX], ready[TOPO_MAX];
 	int rc = -1;
 
 	if (!cfg->dnsmasq) {
@@ -754,11 +751,23 @@ int topo_start(struct server *srv, size_t n, const struct topo_config *cfg,
 		return -1;
 	}
 	for (size_t i = 0; i < TOPO_MAX; i++)
-		go[i] = -1;
+		go[i] = ready[i] = -1;
 	defer_push(d, servers_stop, srv, "stop dnsmasq");
 	for (size_t i = 0; i < n; i++)
-		if (start_one(&srv[i], cfg, &go[i], err, errsize) != 0)
+		if (start_one(&srv[i], cfg, &go[i], &ready[i], err, errsize) != 0)
 			goto out;
+	for (size_t i = 0; i < n; i++) {
+		char c;
+		ssize_t r = read(ready[i], &c, 1);
+		close(ready[i]);
+		ready[i] = -1;
+		if (r != 1) {
+			snprintf(err, errsize, "the %s server process failed before "
+			         "setting up its namespace; see %s", srv[i].label,
+			         srv[i].errlog);
+			goto out;
+		}
+	}
 	if (link_client(srv, n, err, errsize) != 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -771,9 +780,12 @@ int topo_start(struct server *srv, size_t n, const struct topo_config *cfg,
 	}
 	rc = 0;
 out:
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (go[i] >= 0)
 			close(go[i]);
+		if (ready[i] >= 0)
+			close(ready[i]);
+	}
 	return rc;
 }
 
