@@ -145,11 +145,31 @@ struct line {
 	size_t size, n;
 };
 
+/* memcpy() for the short pieces a line is made of (a name, a type, an
+ * address): fixed-size copies the compiler inlines, overlapping when k is
+ * not their size, instead of a call per piece; never a byte outside
+ * either buffer. */
+static inline void copy_short(char *o, const char *s, size_t k)
+{
+	if (k >= 8 && k <= 16) {
+		memcpy(o, s, 8);
+		memcpy(o + k - 8, s + k - 8, 8);
+	} else if (k >= 4 && k < 8) {
+		memcpy(o, s, 4);
+		memcpy(o + k - 4, s + k - 4, 4);
+	} else if (k < 4) {
+		for (size_t i = 0; i < k; i++)
+			o[i] = s[i];
+	} else {
+		memcpy(o, s, k);
+	}
+}
+
 static inline void put_mem(struct line *l, const char *s, size_t k)
 {
 	if (k > l->size - l->n)
 		k = l->size - l->n;
-	memcpy(l->buf + l->n, s, k);
+	copy_short(l->buf + l->n, s, k);
 	l->n += k;
 }
 
@@ -176,12 +196,30 @@ static inline void put_pair(char *d, unsigned v)
 	d[1] = digit_pairs[2 * v + 1];
 }
 
-/* Four digits a division, each four made of two independent pairs: the
- * chain of dependent divisions is a quarter of the digits long. */
+/* How many decimal digits v has. */
+static inline size_t digits(uint64_t v)
+{
+	size_t n = 1;
+	for (uint64_t p = 10; v >= p && n < 20; p *= 10)
+		n++;
+	return n;
+}
+
+/* Straight into the line, from its last digit back; four digits a
+ * division, each four made of two independent pairs, so the chain of
+ * dependent divisions is a quarter of the digits long. */
 static void put_uint(struct line *l, uint64_t v)
 {
-	char d[20];
-	size_t k = sizeof d;
+	size_t k = digits(v);
+	if (l->size - l->n < k) {   /* never, with EV_TSV_LINE_MAX */
+		char tmp[20];
+		struct line t = { tmp, sizeof tmp, 0 };
+		put_uint(&t, v);
+		put_mem(l, tmp, t.n);
+		return;
+	}
+	char *d = l->buf + l->n;
+	l->n += k;
 	while (v >= 10000) {
 		uint64_t q = v / 10000;
 		unsigned r = (unsigned)(v - q * 10000);
@@ -195,13 +233,10 @@ static void put_uint(struct line *l, uint64_t v)
 		put_pair(d + k, (unsigned)(v % 100));
 		v /= 100;
 	}
-	if (v >= 10) {
-		k -= 2;
-		put_pair(d + k, (unsigned)v);
-	} else {
-		d[--k] = (char)('0' + v);
-	}
-	put_mem(l, d + k, sizeof d - k);
+	if (v >= 10)
+		put_pair(d + k - 2, (unsigned)v);
+	else
+		d[k - 1] = (char)('0' + v);
 }
 
 /* A byte in decimal, "0" to "255". */
