@@ -172,6 +172,10 @@ void capture_close(struct capture *c)
 		pcap_close(c->p);
 		c->p = NULL;
 	}
+}
+
+void capture_join(struct capture *c)
+{
 	if (c->releasing)
 		pthread_join(c->closer, NULL);
 	c->releasing = false;

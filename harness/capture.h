@@ -38,7 +38,9 @@ int  capture_drops(struct capture *c, uint64_t *drops);
  * nothing of the case needs to wait for.  The caller dispatched every
  * packet it wants first.  Closes synchronously when no thread starts. */
 void capture_release(struct capture *c);
-/* Close what is left, and wait for capture_release's thread. */
+/* Close what is left (capture_release's thread goes on). */
 void capture_close(struct capture *c);
+/* Wait for capture_release's thread, if one runs. */
+void capture_join(struct capture *c);
 
 #endif

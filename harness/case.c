@@ -84,6 +84,13 @@ static void close_capture(void *arg)
 	capture_close(arg);
 }
 
+/* The last undo of all: the packet socket's release (capture_release)
+ * has the whole teardown to end in. */
+static void join_capture(void *arg)
+{
+	capture_join(arg);
+}
+
 static void stop_target(void *arg)
 {
 	target_stop(arg);
@@ -933,6 +940,7 @@ int case_run(const struct case_spec *spec, struct case_result *r)
 		         "default pair of servers, not resolv.conf files");
 		goto out;
 	}
+	defer_push(&c.undo, join_capture, &c.cap, "wait for the capture's release");
 	/* 1. Namespaces and servers. */
 	if (start_servers(&c) != 0)
 		goto out;
