@@ -249,6 +249,50 @@ grep -q "^whichns: $C/damaged/file-cut.pcapng: truncated after 4 packets: block 
 is "$?" 2 "link-usb.pcap: exit 2"
 grep -q "link type USB_LINUX (189) is not decoded" "$tmp/err"; ok $? "link-usb.pcap: says which link type"
 
+# 13b. decode reads a block at a time (256 KiB), a file and a pipe
+#      alike: records across the blocks' edges, a record larger than a
+#      block, a cut inside one, and memory that does not grow with the file.
+big="$tmp/big.pcap"
+"$G" -n 30000 -o "$big" >/dev/null   # 2.7 MB: records across 10 edges
+"$W" decode --json "$big" >"$tmp/big.file" 2>"$tmp/big.sum"
+is "$? $(field "$tmp/big.sum" dns_messages) $(field "$tmp/big.sum" malformed)" "0 30000 0" \
+	"a capture of 10 blocks: every message, none malformed"
+cat "$big" | "$W" decode --json - 2>/dev/null | cmp -s - "$tmp/big.file"
+ok $? "... the same from a pipe"
+if command -v editcap >/dev/null; then
+	editcap -F pcapng "$big" "$tmp/big.pcapng"
+	cat "$tmp/big.pcapng" | "$W" decode --json - 2>/dev/null | cmp -s - "$tmp/big.file"
+	ok $? "... the same as pcapng from a pipe"
+else
+	skip "... the same as pcapng from a pipe: editcap not installed"
+fi
+head -c 1500001 "$big" | "$W" decode - >/dev/null 2>"$tmp/err"
+grep -q "^whichns: -: truncated after 16483 packets: packet of 83 bytes cut short at 16 (at byte 1499969)" "$tmp/err"
+ok $? "a pipe cut inside a record: the warning names the file's byte"
+# One packet of 262144 bytes (libpcap's largest), then one of 60: the
+# read buffer grows for the first (not DNS: Ethernet type 0).
+perl -e 'print pack("VvvVVVV", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1);
+         for my $n (262144, 60) { print pack("VVVV", 1, 0, $n, $n), "\0" x $n }' >"$tmp/huge.pcap"
+"$W" decode - <"$tmp/huge.pcap" >/dev/null 2>"$tmp/sum"
+is "$? $(field "$tmp/sum" packets) $(field "$tmp/sum" not_dns)" "0 2 2" \
+	"a packet larger than the read block, and one after it"
+head -c 200000 "$tmp/huge.pcap" | "$W" decode - >/dev/null 2>"$tmp/sum"
+is "$? $(field "$tmp/sum" packets)" "0 0" "... cut inside it: a warning, no packet"
+grep -q "^truncated	yes: after 0 packets: packet of 262144 bytes cut short at 199960 (at byte 24)" "$tmp/sum"
+ok $? "... the summary says where"
+# Peak RSS (KiB) of decode reading FILE from a pipe.
+rss() { /usr/bin/time -f %M "$W" decode - <"$1" 2>&1 >/dev/null | tail -n 1; }
+if [ -x /usr/bin/time ]; then
+	huge="$tmp/100k.pcap"   # past every buffer's size, as big is
+	"$G" -n 100000 -o "$huge" >/dev/null
+	r1=$(rss "$big") r2=$(rss "$huge")
+	[ "$r2" -lt $((r1 + 1024)) ]
+	ok $? "memory does not grow with the file: from a pipe, peak RSS $r1 KiB on 30000 packets (2.7 MB), $r2 KiB on 100000 (9 MB)"
+	rm -f "$huge"
+else
+	skip "memory does not grow with the file: /usr/bin/time not installed"
+fi
+
 # 14. A real case: decode agrees with the case on its own capture.
 if [ "$(id -u)" -ne 0 ] || ! unshare -n -m -p -f true 2>/dev/null; then
 	skip "a real case needs root and namespaces" 4   # the run, 2 per case, the count
