@@ -196,13 +196,21 @@ static inline void put_pair(char *d, unsigned v)
 	d[1] = digit_pairs[2 * v + 1];
 }
 
-/* How many decimal digits v has. */
+/* How many decimal digits v has: from the bit length (1233/4096 is just
+ * under log10(2)), one look at the powers of ten to settle it. */
 static inline size_t digits(uint64_t v)
 {
-	size_t n = 1;
-	for (uint64_t p = 10; v >= p && n < 20; p *= 10)
-		n++;
-	return n;
+	static const uint64_t p10[20] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+		1000000000, 10000000000ull, 100000000000ull, 1000000000000ull,
+		10000000000000ull, 100000000000000ull, 1000000000000000ull,
+		10000000000000000ull, 100000000000000000ull,
+		1000000000000000000ull, 10000000000000000000ull,
+	};
+	uint64_t u = v | 1;   /* 0 has one digit, as 1 has */
+	unsigned bits = 64 - (unsigned)__builtin_clzll(u);
+	size_t t = (bits * 1233) >> 12;   /* the digits, or one more */
+	return t + 1 - (u < p10[t]);
 }
 
 /* Straight into the line, from its last digit back; four digits a
