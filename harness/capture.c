@@ -10,11 +10,12 @@
 #include "topo.h"
 
 #define SNAPLEN     65535
-/* The kernel ring holds snaplen-sized slots: 2 MB is 32 packets in
- * flight, five times the largest burst one process's DNS makes (res_loop:
- * three queries and three answers); 256 KB (4 slots) dropped under load.
- * Larger rings cost milliseconds per case to map and unmap.  ps_drop
- * tells if it was ever too small. */
+/* The kernel ring holds snaplen-sized slots: 8 MB is 128 packets in
+ * flight, twenty times the largest burst one process's DNS makes
+ * (res_loop: three queries and three answers); 256 KB (4 slots) dropped
+ * under load, and 2 MB (32) did at --jobs 32 on two CPUs, 15 ms
+ * lookups.  Larger rings cost milliseconds per case to map and unmap.
+ * ps_drop tells if it was ever too small. */
 #define BUFFER_SIZE (8 << 20)
 /* Each DNS packet once, as it crosses the case's namespace's edge: a
  * query as it leaves (for a server), a response as it arrives (from

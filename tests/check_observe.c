@@ -467,6 +467,10 @@ START_TEST(test_switch_limits)
 	sw.interval_ms = 1000;
 	ck_assert_uint_eq(observe_quiet_ms(&sw), 50);
 	ck_assert_uint_eq(observe_max_wait_ms(&sw), 2000);
+	sw.interval_ms = 15;
+	ck_assert(observe_pause_ms(&sw) == 12);
+	sw.interval_ms = 4;
+	ck_assert(observe_pause_ms(&sw) == 2);
 }
 END_TEST
 
@@ -480,8 +484,10 @@ static const struct {
 	bool        want;
 } pause_rows[] = {
 	{ "paused after its last frame, just now", 10, 11, 12, 15, true },
-	{ "paused, under half the interval ago", 10, 11, 18.4, 15, true },
-	{ "paused, more than half the interval ago", 10, 11, 19, 15, false },
+	{ "paused, under the interval less 3 ms ago", 10, 11, 22.9, 15, true },
+	{ "paused, more than the interval less 3 ms ago", 10, 11, 23.1, 15, false },
+	{ "short interval: half of it", 10, 11, 13.9, 6, true },
+	{ "short interval: more than half of it", 10, 11, 14.1, 6, false },
 	{ "a frame after the pause: a new round", 12, 11, 30, 15, false },
 	{ "quiet by the clock, but no pause since", 12, 11, 200, 100, false },
 	{ "the pause and the frame at one time", 11, 11, 12, 15, true },

@@ -185,6 +185,10 @@ void observe_output(struct observe *o, const char *buf, size_t n,
 	}
 }
 
+/* What the switch takes at most once it has begun (a FIFO section of a
+ * fraction of a millisecond, harness/case.c), with room to spare. */
+#define PAUSE_MARGIN_MS 3.0
+
 static double quiet_ms(const struct observe_switch *sw)
 {
 	return sw->interval_ms ? fmin(fmax(sw->interval_ms / 4.0, 5), 50) : 20;
@@ -193,6 +197,11 @@ static double quiet_ms(const struct observe_switch *sw)
 unsigned observe_quiet_ms(const struct observe_switch *sw)
 {
 	return (unsigned)ceil(quiet_ms(sw));
+}
+
+double observe_pause_ms(const struct observe_switch *sw)
+{
+	return fmax(sw->interval_ms / 2.0, sw->interval_ms - PAUSE_MARGIN_MS);
 }
 
 unsigned observe_max_wait_ms(const struct observe_switch *sw)
@@ -223,7 +232,7 @@ bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
 	if (o->pauses && sw->interval_ms) {
 		/* Asleep since its last frame, and for a while yet. */
 		if (o->t_pause >= o->t_last_packet &&
-		    (now - o->t_pause) * 1000 <= sw->interval_ms / 2.0)
+		    (now - o->t_pause) * 1000 <= observe_pause_ms(sw))
 			return true;
 	} else if ((now - o->t_last_packet) * 1000 >= quiet_ms(sw)) {
 		return true;

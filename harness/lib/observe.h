@@ -102,7 +102,7 @@ struct observe_switch {
  * or switch_after_ms has passed since the first.  Then it waits for a
  * quiet moment, so that no lookup straddles the switch: when the process
  * announces its pauses ("#pause" lines), one it announced after its last
- * frame, seen within the first half of its sleep (it cannot wake before
+ * frame, seen within observe_pause_ms() of it (it cannot wake before
  * interval_ms); otherwise no frame for observe_quiet_ms().  But at most observe_max_wait_ms() after it became
  * due: a process that is never that quiet is switched anyway, and
  * sw->forced says so.  Called again and again with a later now. */
@@ -122,6 +122,9 @@ bool observe_window_over(const struct observe *o,
 unsigned observe_window_rounds(const struct observe_switch *sw,
                                unsigned window_ms);
 unsigned observe_window_max_ms(unsigned window_ms);
+/* How late in a pause the switch may still begin: the interval less
+ * 3 ms (the switch takes a fraction of one), at least half of it. */
+double observe_pause_ms(const struct observe_switch *sw);
 /* The quiet moment: a quarter of the interval, 5 to 50 ms; 20 ms when
  * the interval is unknown. */
 unsigned observe_quiet_ms(const struct observe_switch *sw);
