@@ -88,6 +88,7 @@ struct timeline {
 	size_t   nexact;
 	bool     binned;            /* exact[] was folded into bins[] */
 	double   origin, width;     /* bin i: [origin + i*width, + width) */
+	/* Last, and not zeroed by timeline_init_scope (timeline.c). */
 	struct tl_mark exact[TL_EXACT_MAX];
 	uint64_t bins[TL_SLOTS][TL_BINS];   /* [row]: the process's */
 };
