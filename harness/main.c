@@ -43,7 +43,7 @@ const char whichns_help[] =
 "  cleanup    end processes a killed run left behind (whichns's own only)\n"
 "\n"
 "Options of run:\n"
-"  -j, --jobs N        cases at a time (default: two per CPU, at most 16)\n"
+"  -j, --jobs N        cases at a time (default: four per CPU, at most 32)\n"
 "  -f, --filter TERMS  only cases matching any comma-separated term (a part\n"
 "                      of the name, an axis value, or =NAME for exactly one\n"
 "                      case); repeat to narrow\n"
