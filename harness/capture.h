@@ -36,7 +36,8 @@ int  capture_drops(struct capture *c, uint64_t *drops);
  * socket closed by a thread of its own, since the kernel then waits for
  * a network grace period (synchronize_net, tens of milliseconds) that
  * nothing of the case needs to wait for.  The caller dispatched every
- * packet it wants first.  Closes synchronously when no thread starts. */
+ * packet it wants first.  When no thread starts, the capture stays
+ * open, and capture_close() (the undo step) closes it. */
 void capture_release(struct capture *c);
 /* Close what is left (capture_release's thread goes on). */
 void capture_close(struct capture *c);

@@ -398,6 +398,27 @@ static void read_output(struct case_state *c, int fd)
 	}
 }
 
+/* The switch of the file and of the servers runs first-in-first-out,
+ * ahead of every ordinary process, for the fraction of a millisecond it
+ * takes: on a machine busy with many cases, a switch preempted in the
+ * middle (10 ms, a time slice, was seen) would let the probe wake from
+ * its pause and look up with the old file after switch_time.  Not the
+ * resolved stub's switch, which restarts a daemon and waits for it.
+ * Reset on fork: nothing started in it would inherit it.  Where it is
+ * refused, as before. */
+static bool realtime_begin(void)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	return sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp) == 0;
+}
+
+static void realtime_end(bool was)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+	if (was)
+		(void)sched_setscheduler(0, SCHED_OTHER, &sp);
+}
+
 /* The switch itself: resolv.conf, then each server's state.  Always
  * true: the case stops waiting, with c->switch_failed on an error. */
 static bool switch_files(struct case_state *c)
@@ -409,9 +430,11 @@ static bool switch_files(struct case_state *c)
 	 * takes microseconds, after a quiet moment.  On the capture's own
 	 * resolution (microseconds), so result.txt holds exactly the value
 	 * every count was made against. */
+	bool rt = !c->s.stub && realtime_begin();
 	double t = round(now_realtime() * 1e6) / 1e6;
 	if (c->s.stub ? stub_switch(&c->stub, WN_NEW4, c->err, c->errsize) != 0
 	              : view_switch(&c->view, c->rc_new, c->err, c->errsize) != 0) {
+		realtime_end(rt);
 		c->switch_failed = true;
 		return true;
 	}
@@ -419,14 +442,16 @@ static bool switch_files(struct case_state *c)
 	 * address of a server that is not up, well under a millisecond;
 	 * nothing when every server stays up. */
 	double t_states = now_realtime();
-	if (topo_apply_states(c->srv, c->nsrv, c->err, c->errsize) != 0) {
+	int states = topo_apply_states(c->srv, c->nsrv, c->err, c->errsize);
+	double t_done = now_realtime();
+	realtime_end(rt);
+	if (states != 0) {
 		c->switch_failed = true;
 		return true;
 	}
 	char line[96];
 	snprintf(line, sizeof line, "switched in %.3f ms; server states in "
-	         "%.3f ms", (t_states - t) * 1000,
-	         (now_realtime() - t_states) * 1000);
+	         "%.3f ms", (t_states - t) * 1000, (t_done - t_states) * 1000);
 	trace(line, c->r->t_start);
 	c->r->switch_time = t;
 	c->r->switched = true;
@@ -438,33 +463,12 @@ static bool switch_files(struct case_state *c)
 	return true;
 }
 
-/* The switch runs first-in-first-out, ahead of every ordinary process,
- * for the fraction of a millisecond it takes: on a machine busy with
- * many cases, a switch preempted in the middle (10 ms, a time slice,
- * was seen) would let the probe wake from its pause and look up with
- * the old file after switch_time.  Where that is refused, as before. */
-static bool realtime_begin(void)
-{
-	struct sched_param sp = { .sched_priority = 1 };
-	return sched_setscheduler(0, SCHED_FIFO, &sp) == 0;
-}
-
-static void realtime_end(bool was)
-{
-	struct sched_param sp = { .sched_priority = 0 };
-	if (was)
-		(void)sched_setscheduler(0, SCHED_OTHER, &sp);
-}
-
 /* Called in the loop before the switch: switch when the moment is right. */
 static bool switch_now(struct case_state *c)
 {
 	if (!observe_ready_to_switch(&c->ob, &c->sw, now_realtime()))
 		return false;
-	bool rt = realtime_begin();
-	bool done = switch_files(c);
-	realtime_end(rt);
-	return done;
+	return switch_files(c);
 }
 
 /* The C library of each process of the tree, while they live: every

@@ -482,6 +482,7 @@ struct capture_in {
 	uint8_t *buf;
 	size_t   cap, len;
 	bool     eof;
+	off_t    size;            /* a regular file's; -1: a pipe */
 	char     why[256];        /* why reading failed */
 };
 
@@ -519,6 +520,13 @@ static int capture_fill(struct capture_in *ci)
  * -1 with ci->why. */
 static int capture_room(struct capture_in *ci, size_t need, size_t at)
 {
+	/* A record said longer than the rest of the file is cut short by its
+	 * end (the walk says so, as of any cut record): room for the rest,
+	 * and a byte more, so that capture_fill() reads to the end and sees
+	 * it. */
+	if (ci->size >= 0 && (uintmax_t)at <= (uintmax_t)ci->size &&
+	    need > (uintmax_t)ci->size - at)
+		need = (size_t)((uintmax_t)ci->size - at) + 1;
 	if (need <= ci->cap)
 		return 0;
 	uint8_t *nb = need > RECORD_MAX ? NULL : realloc(ci->buf, need);
@@ -567,6 +575,7 @@ static int capture_start(const char *file, struct capture_in *ci)
 		        strerror(EISDIR));
 		return EXIT_USAGE;
 	}
+	ci->size = S_ISREG(sb.st_mode) ? sb.st_size : -1;
 	if (S_ISREG(sb.st_mode))   /* a larger read-ahead; advice only */
 		posix_fadvise(ci->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (!(ci->buf = malloc(READ_BLOCK))) {

@@ -293,9 +293,18 @@ int rtnl_route_add(struct rtnl *nl, const struct rtnl_route *r)
 	size_t len = r->v6 ? 16 : 4, l2;
 	route_words(nl, r);
 	if ((r->dst && parse_addr(r->dst, dst, &fam, &len) != 0) ||
-	    (r->via && parse_addr(r->via, via, &f2, &l2) != 0) ||
-	    (r->src && parse_addr(r->src, src, &f2, &l2) != 0))
+	    (r->via && parse_addr(r->via, via, &f2, &l2) != 0))
 		return -1;
+	if (r->via && f2 != fam) {   /* its bytes must be the route's family's */
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	if (r->src && parse_addr(r->src, src, &f2, &l2) != 0)
+		return -1;
+	if (r->src && f2 != fam) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
 	struct rtmsg rt = {
 		.rtm_family = (unsigned char)fam,
 		.rtm_dst_len = (unsigned char)(r->dst ? len * 8 : 0),

@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 /* fork(); in the child, arrange SIGKILL when the parent dies, and the
- * scheduling priority this process had before spawn_raise_priority().
+ * scheduling priority this process had before spawn_priority(true).
  * Returns as fork() does. */
 pid_t spawn_fork(void);
 

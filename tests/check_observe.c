@@ -475,8 +475,9 @@ START_TEST(test_switch_limits)
 END_TEST
 
 /* A process that announces its pauses ("#pause EPOCH" lines): the
- * switch waits for a pause newer than the last frame, seen in the first
- * half of the sleep; the clock's quiet moment no longer counts. */
+ * switch waits for a pause newer than the last frame, seen within the
+ * interval less 3 ms; the clock's quiet moment counts only when no
+ * pause came in the last interval. */
 static const struct {
 	const char *name;
 	double      frame_ms, pause_ms, now_ms;   /* after T0 */
@@ -488,9 +489,11 @@ static const struct {
 	{ "paused, more than the interval less 3 ms ago", 10, 11, 23.1, 15, false },
 	{ "short interval: half of it", 10, 11, 13.9, 6, true },
 	{ "short interval: more than half of it", 10, 11, 14.1, 6, false },
-	{ "a frame after the pause: a new round", 12, 11, 30, 15, false },
-	{ "quiet by the clock, but no pause since", 12, 11, 200, 100, false },
+	{ "a frame after the pause: a new round", 12, 11, 20, 15, false },
+	{ "quiet by the clock, but a round since the pause", 12, 11, 60, 100, false },
+	{ "no pause in the last interval: the clock's quiet moment", 12, 11, 200, 100, true },
 	{ "the pause and the frame at one time", 11, 11, 12, 15, true },
+	{ "a pause dated after now", 10, 13, 12, 15, false },
 };
 
 START_TEST(test_switch_pause)
@@ -551,12 +554,14 @@ static const struct {
 	{ "no pauses: the time alone", 15, 300, 0, 0, 300, true },
 	{ "no pauses: not yet", 15, 300, 0, 0, 299, false },
 	{ "pauses: time and 10 rounds", 15, 300, 30, 10, 300, true },
-	{ "pauses: time, 9 rounds", 15, 300, 30, 9, 1000, false },
+	{ "pauses: time, 9 rounds", 15, 300, 30, 9, 599, false },
 	{ "pauses: 10 rounds, not the time", 15, 300, 30, 20, 299, false },
-	{ "pauses: too few rounds, the longest window", 15, 300, 30, 2, 3000, true },
-	{ "pauses: too few rounds, just under the longest", 15, 300, 30, 2, 2999, false },
-	{ "short window: window + 2 s at most", 15, 100, 30, 0, 2100, true },
-	{ "short window: under window + 2 s", 15, 100, 30, 0, 2099, false },
+	{ "pauses: too few rounds, the longest window", 15, 300, 30, 2, 600, true },
+	{ "pauses: too few rounds, just under the longest", 15, 300, 30, 2, 599, false },
+	/* Rounds slow for what they ask (a server that does not answer,
+	 * 5 s a round): the scenario's window, and a second more at most. */
+	{ "slow rounds: a long window + 1 s at most", 200, 20000, 30, 3, 21000, true },
+	{ "slow rounds: under it", 200, 20000, 30, 3, 20999, false },
 	{ "interval unknown: one round", 0, 300, 5, 1, 300, true },
 	{ "interval unknown: no round yet", 0, 300, 5, 0, 300, false },
 };
@@ -585,9 +590,10 @@ START_TEST(test_window_limits)
 	ck_assert_uint_eq(observe_window_rounds(&sw, 20), 1);   /* at least 1 */
 	sw.interval_ms = 50;
 	ck_assert_uint_eq(observe_window_rounds(&sw, 1000), 10);
-	ck_assert_uint_eq(observe_window_max_ms(300), 3000);
-	ck_assert_uint_eq(observe_window_max_ms(100), 2100);
-	ck_assert_uint_eq(observe_window_max_ms(UINT_MAX / 2), UINT_MAX);
+	ck_assert_uint_eq(observe_window_max_ms(300), 600);
+	ck_assert_uint_eq(observe_window_max_ms(100), 200);
+	ck_assert_uint_eq(observe_window_max_ms(20000), 21000);
+	ck_assert_uint_eq(observe_window_max_ms(UINT_MAX - 10), UINT_MAX);
 }
 END_TEST
 

@@ -229,13 +229,15 @@ bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
 		return false;
 	if (sw->t_due == 0)
 		sw->t_due = now;
-	if (o->pauses && sw->interval_ms) {
-		/* Asleep since its last frame, and for a while yet. */
-		if (o->t_pause >= o->t_last_packet &&
-		    (now - o->t_pause) * 1000 <= observe_pause_ms(sw))
+	double age = (now - o->t_pause) * 1000;   /* of the latest pause */
+	if (o->pauses && sw->interval_ms && age <= sw->interval_ms) {
+		/* Asleep since its last frame, and for a while yet (a pause
+		 * dated after now was not announced by a sleeping process). */
+		if (o->t_pause >= o->t_last_packet && age >= 0 &&
+		    age <= observe_pause_ms(sw))
 			return true;
 	} else if ((now - o->t_last_packet) * 1000 >= quiet_ms(sw)) {
-		return true;
+		return true;   /* no pause of late: the clock's quiet moment */
 	}
 	/* Never quiet (a process looking up every few ms): switch anyway,
 	 * and say so, rather than wait until the timeout. */
@@ -255,8 +257,8 @@ unsigned observe_window_rounds(const struct observe_switch *sw,
 
 unsigned observe_window_max_ms(unsigned window_ms)
 {
-	unsigned long m = 10ul * window_ms, least = window_ms + 2000ul;
-	m = m > least ? m : least;
+	unsigned long m = 2ul * window_ms, most = window_ms + 1000ul;
+	m = m < most ? m : most;
 	return m > UINT_MAX ? UINT_MAX : (unsigned)m;
 }
 

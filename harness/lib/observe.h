@@ -103,7 +103,8 @@ struct observe_switch {
  * quiet moment, so that no lookup straddles the switch: when the process
  * announces its pauses ("#pause" lines), one it announced after its last
  * frame, seen within observe_pause_ms() of it (it cannot wake before
- * interval_ms); otherwise no frame for observe_quiet_ms().  But at most observe_max_wait_ms() after it became
+ * interval_ms); when it announced none in the last interval, no frame
+ * for observe_quiet_ms().  But at most observe_max_wait_ms() after it became
  * due: a process that is never that quiet is switched anyway, and
  * sw->forced says so.  Called again and again with a later now. */
 bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
@@ -113,12 +114,14 @@ bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
  * made at least observe_window_rounds() of them since the switch, so
  * that a busy machine, which slows the process down, shortens the window
  * in rounds no more than in time; but never later than
- * observe_window_max_ms() after the switch. */
+ * observe_window_max_ms() after the switch: a process whose rounds are
+ * slow for what it asks (a server that does not answer) keeps the
+ * window its scenario gives, give or take a second. */
 bool observe_window_over(const struct observe *o,
                          const struct observe_switch *sw, unsigned window_ms,
                          double now);
 /* Half the rounds window_ms holds at the process's pace (at least 1);
- * the longest window: ten times window_ms, at least 2 s more than it. */
+ * the longest window: twice window_ms, at most 1 s more than it. */
 unsigned observe_window_rounds(const struct observe_switch *sw,
                                unsigned window_ms);
 unsigned observe_window_max_ms(unsigned window_ms);

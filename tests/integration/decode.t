@@ -461,4 +461,28 @@ else
 	is "$(nostate "$tmp/sum")" "$(nostate "$d/result.txt")" \
 		"... and gives each server the counts the case gave it (its serverN lines, but the state)"
 fi
+# 18. A pcapng block whose length runs past the end of the file, after
+#     the first block decode reads (256 KiB): the file is truncated
+#     there, as when the lie is in the first block (exit 0, the packets
+#     before it decoded), not a record too long to read (exit 2).
+if command -v editcap >/dev/null && command -v python3 >/dev/null; then
+	"$G" -n 30000 -l en10mb -o "$tmp/lie.pcap" >/dev/null
+	editcap -F pcapng "$tmp/lie.pcap" "$tmp/lie.pcapng"
+	at=$(python3 -c 'import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read()); off = 0
+while off < len(d):
+    t, l = struct.unpack_from("<II", d, off)
+    if t == 6 and off > 400000:
+        struct.pack_into("<I", d, off + 4, 0x7ffffff0); break
+    off += l
+open(sys.argv[2], "wb").write(d); print(off)' "$tmp/lie.pcapng" "$tmp/lie2.pcapng")
+	"$W" decode "$tmp/lie2.pcapng" >"$tmp/lie.out" 2>"$tmp/lie.err"
+	is "$? $(field "$tmp/lie.err" truncated | grep -c "at byte $at")" "0 1" \
+		"a block length past the file's end at byte $at: truncated there, exit 0"
+	np=$(field "$tmp/lie.err" packets)
+	[ "$np" -gt 2000 ] && [ "$(wc -l < "$tmp/lie.out")" -eq $((np + 1)) ]
+	ok $? "... the $np packets before it decoded"
+else
+	skip "a lying pcapng block length: editcap or python3 not installed" 2
+fi
 done_testing
