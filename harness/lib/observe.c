@@ -2,6 +2,7 @@
  * observe.h. */
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "observe.h"
@@ -186,7 +187,8 @@ void observe_output(struct observe *o, const char *buf, size_t n,
 }
 
 /* What the switch takes at most once it has begun (a FIFO section of a
- * fraction of a millisecond, harness/case.c), with room to spare. */
+ * fraction of a millisecond, harness/case.c; not the resolved stub's,
+ * which restarts a daemon), with room to spare. */
 #define PAUSE_MARGIN_MS 3.0
 
 static double quiet_ms(const struct observe_switch *sw)
@@ -230,14 +232,16 @@ bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
 	if (sw->t_due == 0)
 		sw->t_due = now;
 	double age = (now - o->t_pause) * 1000;   /* of the latest pause */
-	if (o->pauses && sw->interval_ms && age <= sw->interval_ms) {
+	if (o->pauses && sw->interval_ms) {
 		/* Asleep since its last frame, and for a while yet (a pause
-		 * dated after now was not announced by a sleeping process). */
+		 * dated after now was not announced by a sleeping process).
+		 * Not the clock: a round under way, its pause an interval
+		 * old or more, is quiet while it waits for an answer. */
 		if (o->t_pause >= o->t_last_packet && age >= 0 &&
 		    age <= observe_pause_ms(sw))
 			return true;
 	} else if ((now - o->t_last_packet) * 1000 >= quiet_ms(sw)) {
-		return true;   /* no pause of late: the clock's quiet moment */
+		return true;
 	}
 	/* Never quiet (a process looking up every few ms): switch anyway,
 	 * and say so, rather than wait until the timeout. */
@@ -257,7 +261,7 @@ unsigned observe_window_rounds(const struct observe_switch *sw,
 
 unsigned observe_window_max_ms(unsigned window_ms)
 {
-	unsigned long m = 2ul * window_ms, most = window_ms + 1000ul;
+	uint64_t m = 2ull * window_ms, most = window_ms + 1000ull;
 	m = m < most ? m : most;
 	return m > UINT_MAX ? UINT_MAX : (unsigned)m;
 }

@@ -103,8 +103,7 @@ struct observe_switch {
  * quiet moment, so that no lookup straddles the switch: when the process
  * announces its pauses ("#pause" lines), one it announced after its last
  * frame, seen within observe_pause_ms() of it (it cannot wake before
- * interval_ms); when it announced none in the last interval, no frame
- * for observe_quiet_ms().  But at most observe_max_wait_ms() after it became
+ * interval_ms); otherwise no frame for observe_quiet_ms().  But at most observe_max_wait_ms() after it became
  * due: a process that is never that quiet is switched anyway, and
  * sw->forced says so.  Called again and again with a later now. */
 bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
