@@ -676,8 +676,9 @@ static bool window_over(struct case_state *c)
 }
 
 /* 4. Observe; switch at a quiet moment (or stop at the timeout); observe
- * the window.  The window ends when it is over, or when the process
- * ends; window_end is then. */
+ * the window.  The window ends when it is over (window_over), or when
+ * the process ends; window_end is then, but never before switch_time +
+ * window. */
 static int observe_window(struct case_state *c)
 {
 	const struct case_spec *s = &c->s;
