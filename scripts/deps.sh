@@ -12,17 +12,22 @@ set -euo pipefail
 # clang, libbpf-dev, bpftool: watch's kernel side is built with every
 # make (harness/bpf/watch.bpf.c for the BPF target, its skeleton by
 # bpftool, linked with libbpf).
+# libarchive-dev: "whichns roots" reads tarballs and image layers (gzip,
+# zstd, xz) with libarchive.
 pkgs=(gcc make libc6-dev pkg-config libpcap-dev check iproute2 dnsmasq-base
       debootstrap tshark libxml2-utils perl groff-base musl-tools
-      clang libbpf-dev bpftool)
+      clang libbpf-dev bpftool libarchive-dev)
 # libFuzzer is in libclang-rt-14-dev (through libclang-rt-dev), which
 # clang only recommends and apt-get here does not install.
 if [ "${1:-}" = fuzz ]; then
 	pkgs+=(libclang-rt-dev)
 fi
 # Debian 12's chromium: --headless --screenshot, no display needed.
+# umoci and skopeo: roots.t makes container images of a cached root
+# filesystem (an OCI layout, and a docker-archive as "docker save"
+# writes it), with no daemon and nothing started.
 if [ "${1:-}" = check ]; then
-	pkgs+=(chromium)
+	pkgs+=(chromium umoci skopeo)
 fi
 
 missing=()
