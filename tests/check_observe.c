@@ -517,6 +517,46 @@ START_TEST(test_switch_pause)
 }
 END_TEST
 
+/* Was it still asleep when the switch ended?  (frame, pause, end, in ms
+ * after T0; interval; forced before; pause announced at all) */
+static const struct {
+	const char *name;
+	double frame_ms, pause_ms, end_ms;
+	unsigned interval_ms;
+	bool forced, announced, want;
+} asleep_rows[] = {
+	{ "ended well inside the pause", 10, 11, 20, 15, false, true, true },
+	{ "ended just before it wakes", 10, 11, 25.9, 15, false, true, true },
+	{ "ended as it woke", 10, 11, 26.1, 15, false, true, false },
+	{ "ended after it woke", 10, 11, 30, 15, false, true, false },
+	{ "a frame after the pause: awake", 12, 11, 13, 15, false, true, false },
+	{ "no pauses announced: the clock's word stands", 10, 0, 90, 15, false, false, true },
+	{ "interval unknown: cannot tell", 10, 11, 90, 0, false, true, true },
+	{ "already forced: said already", 10, 11, 90, 15, true, true, true },
+};
+
+START_TEST(test_asleep_until)
+{
+	struct observe o;
+	struct observe_switch sw = { .t_run = T0, .interval_ms =
+	                             asleep_rows[_i].interval_ms,
+	                             .forced = asleep_rows[_i].forced };
+	char line[64];
+	ck_assert_int_eq(observe_init(&o, 0), 0);
+	o.t_last_packet = T0 + asleep_rows[_i].frame_ms / 1000;
+	if (asleep_rows[_i].announced) {
+		snprintf(line, sizeof line, "#pause\t%.6f",
+		         T0 + asleep_rows[_i].pause_ms / 1000);
+		observe_line(&o, line, T0 + asleep_rows[_i].pause_ms / 1000);
+		ck_assert_uint_eq(o.pauses, 1);
+	}
+	ck_assert_msg(observe_asleep_until(&o, &sw, T0 + asleep_rows[_i].end_ms /
+	                                   1000) == asleep_rows[_i].want, "%s",
+	              asleep_rows[_i].name);
+	observe_free(&o);
+}
+END_TEST
+
 /* A pause line without a sane time is not a pause; pauses are counted
  * after the switch only once the case set t_switch. */
 START_TEST(test_pause_lines)
@@ -977,6 +1017,7 @@ Suite *observe_suite(void)
 	tcase_add_test(tc, test_switch_limits);
 	tcase_add_loop_test(tc, test_switch_pause, 0, NROWS(pause_rows));
 	tcase_add_test(tc, test_pause_lines);
+	tcase_add_loop_test(tc, test_asleep_until, 0, NROWS(asleep_rows));
 	tcase_add_loop_test(tc, test_window_over, 0, NROWS(window_over_rows));
 	tcase_add_test(tc, test_window_limits);
 	suite_add_tcase(s, tc);

@@ -206,6 +206,15 @@ double observe_pause_ms(const struct observe_switch *sw)
 	return fmax(sw->interval_ms / 2.0, sw->interval_ms - PAUSE_MARGIN_MS);
 }
 
+bool observe_asleep_until(const struct observe *o,
+                          const struct observe_switch *sw, double t)
+{
+	if (!o->pauses || !sw->interval_ms || sw->forced)
+		return true;
+	return o->t_pause >= o->t_last_packet &&
+	       t < o->t_pause + sw->interval_ms / 1000.0;
+}
+
 unsigned observe_max_wait_ms(const struct observe_switch *sw)
 {
 	return sw->interval_ms > 100 ? 2 * sw->interval_ms : 200;

@@ -127,6 +127,13 @@ unsigned observe_window_max_ms(unsigned window_ms);
 /* How late in a pause the switch may still begin: the interval less
  * 3 ms (the switch takes a fraction of one), at least half of it. */
 double observe_pause_ms(const struct observe_switch *sw);
+/* Whether the process was still asleep at t, a switch having ended then:
+ * false only for one that announces its pauses, at a known interval, when
+ * a frame came after its latest pause or t is an interval after it (it
+ * woke, and may have read the old file after the switch began).  True
+ * for a switch already forced, which says as much. */
+bool observe_asleep_until(const struct observe *o,
+                          const struct observe_switch *sw, double t);
 /* The quiet moment: a quarter of the interval, 5 to 50 ms; 20 ms when
  * the interval is unknown. */
 unsigned observe_quiet_ms(const struct observe_switch *sw);
