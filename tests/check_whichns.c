@@ -26,6 +26,7 @@ int main(void)
 		pcapng_suite,
 		watchmodel_suite,
 		watchout_suite,
+		rootinfo_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

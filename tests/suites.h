@@ -39,5 +39,6 @@ Suite *dnsconf_suite(void);
 Suite *pcapng_suite(void);
 Suite *watchmodel_suite(void);
 Suite *watchout_suite(void);
+Suite *rootinfo_suite(void);
 
 #endif
