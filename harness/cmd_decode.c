@@ -516,8 +516,6 @@ static int capture_fill(struct capture_in *ci)
 	return 0;
 }
 
-/* Room for a record of need bytes starting at byte at of the file: 0, or
- * -1 with ci->why. */
 /* A regular file's size now (it may still be written); -1: a pipe. */
 static off_t file_size(int fd)
 {
@@ -525,14 +523,19 @@ static off_t file_size(int fd)
 	return fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? sb.st_size : -1;
 }
 
+/* Room for a record of need bytes starting at byte at of the file: 0, or
+ * -1 with ci->why. */
 static int capture_room(struct capture_in *ci, size_t need, size_t at)
 {
 	size_t said = need;
-	/* A record said longer than the rest of the file is cut short by its
-	 * end (the walk says so, as of any cut record): room for the rest,
-	 * and a byte more, so that capture_fill() reads to the end and sees
-	 * it.  The size is looked at again each time: a file still being
-	 * written grows, and room for its old end would be no room at all. */
+	if (need <= ci->cap)
+		return 0;
+	/* A record said longer than the buffer, and than the rest of the
+	 * file, is cut short by its end (the walk says so, as of any cut
+	 * record): room for the rest, and a byte more, so that
+	 * capture_fill() reads to the end and sees it.  The size is looked
+	 * at again each time: a file still being written grows, and room for
+	 * its old end would be no room at all. */
 	if (ci->size >= 0)
 		ci->size = file_size(ci->fd);
 	if (ci->size >= 0 && (uintmax_t)at <= (uintmax_t)ci->size &&

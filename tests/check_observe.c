@@ -498,17 +498,26 @@ static const struct {
 	{ "a pause dated after now", 10, 13, 12, 15, false },
 };
 
+/* An observe whose last frame came at frame_ms, and whose process
+ * announced a pause at pause_ms, read at read_ms (ms after T0). */
+static void observe_paused(struct observe *o, double frame_ms,
+                           double pause_ms, double read_ms)
+{
+	char line[64];
+	ck_assert_int_eq(observe_init(o, 0), 0);
+	o->t_last_packet = T0 + frame_ms / 1000;
+	snprintf(line, sizeof line, "#pause\t%.6f", T0 + pause_ms / 1000);
+	observe_line(o, line, T0 + read_ms / 1000);
+	ck_assert_uint_eq(o->pauses, 1);
+}
+
 START_TEST(test_switch_pause)
 {
 	struct observe o;
 	struct observe_switch sw = { .t_run = T0, .interval_ms =
 	                             pause_rows[_i].interval_ms, .switch_at_ms = 1 };
-	char line[64];
-	ck_assert_int_eq(observe_init(&o, 0), 0);
-	o.t_last_packet = T0 + pause_rows[_i].frame_ms / 1000;
-	snprintf(line, sizeof line, "#pause\t%.6f", T0 + pause_rows[_i].pause_ms / 1000);
-	observe_line(&o, line, T0 + pause_rows[_i].now_ms / 1000);
-	ck_assert_uint_eq(o.pauses, 1);
+	observe_paused(&o, pause_rows[_i].frame_ms, pause_rows[_i].pause_ms,
+	               pause_rows[_i].now_ms);
 	ck_assert_msg(observe_ready_to_switch(&o, &sw, T0 + pause_rows[_i].now_ms /
 	                                      1000) == pause_rows[_i].want, "%s",
 	              pause_rows[_i].name);
@@ -541,14 +550,12 @@ START_TEST(test_asleep_until)
 	struct observe_switch sw = { .t_run = T0, .interval_ms =
 	                             asleep_rows[_i].interval_ms,
 	                             .forced = asleep_rows[_i].forced };
-	char line[64];
-	ck_assert_int_eq(observe_init(&o, 0), 0);
-	o.t_last_packet = T0 + asleep_rows[_i].frame_ms / 1000;
 	if (asleep_rows[_i].announced) {
-		snprintf(line, sizeof line, "#pause\t%.6f",
-		         T0 + asleep_rows[_i].pause_ms / 1000);
-		observe_line(&o, line, T0 + asleep_rows[_i].pause_ms / 1000);
-		ck_assert_uint_eq(o.pauses, 1);
+		observe_paused(&o, asleep_rows[_i].frame_ms,
+		               asleep_rows[_i].pause_ms, asleep_rows[_i].pause_ms);
+	} else {
+		ck_assert_int_eq(observe_init(&o, 0), 0);
+		o.t_last_packet = T0 + asleep_rows[_i].frame_ms / 1000;
 	}
 	ck_assert_msg(observe_asleep_until(&o, &sw, T0 + asleep_rows[_i].end_ms /
 	                                   1000) == asleep_rows[_i].want, "%s",
