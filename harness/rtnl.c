@@ -20,6 +20,7 @@
 #include <linux/veth.h>
 #include <net/if.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include "rtnl.h"
 
 #define MSG_MAX 1024
@@ -86,7 +87,11 @@ static void raw(struct msg *m, const void *data, size_t len)
 	m->u.nh.nlmsg_len = (uint32_t)(at + NLMSG_ALIGN(len));
 }
 
-/* Send m and wait for its acknowledgement: 0, or -1 with errno. */
+/* The longest wait for an acknowledgement. */
+#define RTNL_WAIT_S 5
+
+/* Send m and wait for its acknowledgement: 0, or -1 with errno
+ * (ETIMEDOUT: none came in RTNL_WAIT_S). */
 static int request(struct rtnl *nl, struct msg *m)
 {
 	if (m->overflow) {
@@ -102,6 +107,8 @@ static int request(struct rtnl *nl, struct msg *m)
 		ssize_t r = recv(nl->fd, in.b, sizeof in.b, 0);
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			errno = ETIMEDOUT;   /* no answer in RTNL_WAIT_S */
 		if (r < 0)
 			return -1;
 		size_t len = (size_t)r;
@@ -130,7 +137,11 @@ int rtnl_open(struct rtnl *nl)
 	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (nl->fd < 0)
 		return -1;
-	if (bind(nl->fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+	/* The kernel answers every request at once; a bound on the wait
+	 * turns a kernel that does not into an error, not a hung case. */
+	struct timeval wait = { .tv_sec = RTNL_WAIT_S };
+	if (setsockopt(nl->fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) != 0 ||
+	    bind(nl->fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
 		int e = errno;
 		rtnl_close(nl);
 		errno = e;
