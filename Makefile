@@ -157,12 +157,19 @@ LIBCS   ?= host musl $(SUITES)
 comma   := ,
 empty   :=
 space   := $(empty) $(empty)
+# LIBCS may also name roots (whichns roots add) and paths to a root
+# filesystem, a tarball or an image (doc/roots.md), which whichns run
+# imports itself.  whichns takes a value holding a '/' for a path, so a
+# word that is no built-in name but a file or folder here becomes ./WORD:
+# LIBCS="host bullseye bullseye-image.tar" works as written.
+REGRESS_SUITES = $(filter $(SUITES),$(LIBCS))
+REGRESS_LIBCS  = $(foreach l,$(LIBCS),$(if $(filter host musl $(SUITES),$(l))$(findstring /,$(l)),$(l),$(if $(wildcard $(l)),./$(l),$(l))))
 regress:
 	@scripts/deps.sh regress
 	$(MAKE) all musl-probes
-	scripts/mkrootfs.sh $(filter $(SUITES),$(LIBCS))
-	scripts/build-probes.sh $(filter $(SUITES),$(LIBCS))
-	./$(WHICHNS) run --libc $(subst $(space),$(comma),$(strip $(LIBCS))) fixtures/scenarios/matrix.scn
+	$(if $(REGRESS_SUITES),scripts/mkrootfs.sh $(REGRESS_SUITES))
+	$(if $(REGRESS_SUITES),scripts/build-probes.sh $(REGRESS_SUITES))
+	./$(WHICHNS) run --libc $(subst $(space),$(comma),$(strip $(REGRESS_LIBCS))) fixtures/scenarios/matrix.scn
 
 # The daemon and runtime zoo (doc/zoo.md): real Debian packages in the
 # bookworm-zoo root filesystem (built once, about 5 minutes, cached like the
