@@ -267,6 +267,36 @@ static void tally_cases(const struct runfolder *rf, const struct case_result *r,
 	}
 }
 
+/* A C library without a baseline file (a root of a distribution the
+ * project has never run: glibc 2.17) runs unclassified: said once per
+ * library, with the command that writes its baseline for review.  A file
+ * that is there but did not parse has had its own line already. */
+static void tell_no_baseline(const struct runfolder *rf,
+                             const struct case_result *r, size_t n)
+{
+	char key[64], path[PATH_MAX + 80];
+	for (size_t b = 0; b < rf->nbase; b++) {
+		size_t count = 0, first = 0;
+		if (rf->base[b].found || !rf->base[b].key[0])
+			continue;
+		snprintf(path, sizeof path, "%s/%s", rf->expected_dir, rf->base[b].key);
+		if (access(path, F_OK) == 0)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			expect_libc_key(r[i].libc, key, sizeof key);
+			if (strcmp(key, rf->base[b].key) == 0 && r[i].expected == V_NONE &&
+			    strcmp(report_outcome(&r[i]), "ok") == 0 && count++ == 0)
+				first = i;
+		}
+		if (count)
+			fprintf(stderr, "whichns: no expected verdicts for %s (%s): its %zu "
+			        "case%s unclassified; review the run and write them with "
+			        "scripts/baseline.sh %s /dev/null %s > %s\n", r[first].libc,
+			        path, count, count == 1 ? " is" : "s are", rf->dir,
+			        r[first].libc_axis, path);
+	}
+}
+
 int runfolder_finish(struct runfolder *rf, const struct case_result *r,
                      size_t n, const struct finish_opts *fo)
 {
@@ -300,6 +330,7 @@ int runfolder_finish(struct runfolder *rf, const struct case_result *r,
 	if (bad_write)   /* the last word: no summary.md to point at */
 		return runfolder_fault_print(&fault, "the table above is all "
 		                             "there is: no summary was written");
+	tell_no_baseline(rf, r, n);
 	fprintf(stderr, "whichns: %zu of %zu case%s finished; %zu differ from their "
 	        "expectation, %zu inconclusive, %zu unclassified, %zu could not "
 	        "run, %zu failed in the harness. Evidence: %s/summary.md\n", n,
