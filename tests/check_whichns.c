@@ -27,6 +27,7 @@ int main(void)
 		watchmodel_suite,
 		watchout_suite,
 		rootinfo_suite,
+		rootimage_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

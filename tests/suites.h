@@ -40,5 +40,6 @@ Suite *pcapng_suite(void);
 Suite *watchmodel_suite(void);
 Suite *watchout_suite(void);
 Suite *rootinfo_suite(void);
+Suite *rootimage_suite(void);
 
 #endif

@@ -233,7 +233,9 @@ static int jelem(struct jcur *c, int *first)
 	if (!*first && jeat(c, ',', "an array"))
 		return -1;
 	*first = 0;
-	return c->bad ? -1 : 1;
+	if (jpeek(c) < 0)
+		return jfail(c, "an array cut short at byte %zu", c->off);
+	return 1;
 }
 
 /* Any value, checked and passed over; depth is its level. */
@@ -832,7 +834,9 @@ static int osr_value(const char *v, size_t len, char *buf, size_t size)
 		size_t k = n;
 		while (k && ((unsigned char)buf[k - 1] & 0xc0) == 0x80)
 			k--;
-		if (k && ((unsigned char)buf[k - 1] & 0x80))
+		unsigned lead = k ? (unsigned char)buf[k - 1] : 0;
+		size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+		if (lead & 0x80 && n - (k - 1) < need)
 			n = k - 1;
 	}
 	buf[n] = '\0';

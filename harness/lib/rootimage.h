@@ -84,6 +84,13 @@ enum rootimage_entry {
  * for an entry, its path.  A leading "./" or "/" is stripped, as tar
  * does, and a trailing "/".  target is "" for ROOTIMAGE_BAD or when it
  * does not fit (then ROOTIMAGE_BAD).
+ * The top directory itself (".", "./", "/": "tar -C DIR -cf - ." and
+ * umoci write it) is ROOTIMAGE_ENTRY with target "".  A "." or empty
+ * component inside the path ("a/./b", "a//b") is ROOTIMAGE_BAD, as is
+ * "" and a whiteout of nothing (".wh.").  Any other byte is allowed in
+ * a name (real roots have UTF-8 names): the caller creates the entry
+ * below its own directory descriptor, never through a path the host
+ * resolves.
  */
 enum rootimage_entry rootimage_entry(const char *path, char *target,
                                      size_t size);
@@ -123,7 +130,18 @@ const char *rootimage_compiler_hint(enum rootimage_family family);
 /* Where a root filesystem's C library may be, relative to its top, in
  * the order to look: glibc's libc.so.6 in the multiarch and lib64
  * folders, libc-2.NN.so files are found by the caller listing those
- * folders; musl's ld-musl-x86_64.so.1.  NULL-terminated. */
+ * folders; musl's ld-musl-x86_64.so.1.  NULL-terminated.
+ * The order: lib/x86_64-linux-gnu/libc.so.6 and its usr/ twin (Debian,
+ * Ubuntu), lib64/libc.so.6 and usr/lib64/ (RHEL, SUSE, Amazon),
+ * lib/libc.so.6 and usr/lib/libc.so.6 (Arch), then musl's
+ * lib/ld-musl-x86_64.so.1 and usr/lib/ld-musl-x86_64.so.1 (Alpine).
+ * glibc comes first: a glibc root with Debian's musl package is glibc.
+ * Paths may be symbolic links (libc.so.6 -> libc-2.17.so before glibc
+ * 2.34; lib -> usr/lib when /usr is merged), absolute ones too: the
+ * caller resolves them inside the root, never on the host, then names
+ * the file it finds with libcname_family() and reads its version with
+ * libcname_version() (harness/lib/libcname.h), as for a running
+ * process. */
 extern const char *const rootimage_libc_paths[];
 
 #endif
