@@ -20,6 +20,8 @@ OPT      ?= -O2 -g
 STD      := -std=gnu11 -D_GNU_SOURCE
 PCAP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags libpcap 2>/dev/null)
 PCAP_LIBS    = $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
+# Roots a user brings (whichns roots, --libc PATH) are unpacked by libarchive.
+ARCHIVE_LIBS = $(shell $(PKG_CONFIG) --libs libarchive 2>/dev/null || echo -larchive)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
 
@@ -87,12 +89,12 @@ $(B)/harness/lib/version.o: ALL_CFLAGS += -DWHICHNS_VERSION='"$(VERSION_STR)"'
 $(B)/.paths: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DATADIR) $(LIBEXECDIR)' | cmp -s - $@ || echo '$(DATADIR) $(LIBEXECDIR)' > $@
-$(B)/harness/preflight.o $(B)/harness/cmd_bundle.o: $(B)/.paths
+$(B)/harness/preflight.o $(B)/harness/cmd_bundle.o $(B)/harness/rootimport.o: $(B)/.paths
 .PHONY: FORCE
 FORCE:
 
 $(WHICHNS): $(PROG_OBJS) $(LIBW)
-	$(CC) $(ALL_CFLAGS) -o $@ $(PROG_OBJS) $(LIBW) $(ALL_LDFLAGS) $(PCAP_LIBS) $(BPF_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) -o $@ $(PROG_OBJS) $(LIBW) $(ALL_LDFLAGS) $(PCAP_LIBS) $(BPF_LIBS) $(ARCHIVE_LIBS) -lm
 
 # whichns watch's kernel side (doc/watch.md): harness/bpf/watch.bpf.c for
 # the BPF target against the UAPI headers only (no vmlinux.h, so no
@@ -240,6 +242,9 @@ install: all
 	if [ -d $(B)/repro-musl ]; then install -d $(DESTDIR)$(LIBEXECDIR)/musl && \
 	    install -m 0755 $(MUSL_PROBES) $(DESTDIR)$(LIBEXECDIR)/musl/; fi
 	cp -R fixtures/. $(DESTDIR)$(DATADIR)/
+	# Roots a user brings compile the probes inside them from these.
+	install -d $(DESTDIR)$(DATADIR)/repro
+	install -m 0644 repro/*.c repro/*.h $(DESTDIR)$(DATADIR)/repro/
 	install -m 0644 doc/whichns.1 $(DESTDIR)$(MANDIR)/man1/whichns.1
 
 uninstall:

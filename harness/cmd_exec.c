@@ -342,7 +342,9 @@ static int exec_option(int c, char *v, struct job *j, struct run_opts *o)
 	if (duration_option(c, v, j, &rc))
 		return rc;
 	switch (c) {
-	case O_LIBC: j->libc = v; return 0;
+	case O_LIBC:   /* a PATH is known by its label (libcs.h) */
+		j->libc = libc_label_for(v);
+		return j->libc ? 0 : EXIT_USAGE;
 	case O_UPDATE:
 		j->update = v;
 		return view_method_parse(v, &m) == 0 ? 0 : bad("--update", v,
@@ -536,6 +538,7 @@ int cmd_exec(int argc, char **argv)
 	    (rc = exec_command(argc, argv, &job)) != 0 ||
 	    (rc = preflight_paths(&paths, &o, NULL)) != 0 ||
 	    (rc = exec_stub(&o, &job)) != 0 ||
+	    (rc = preflight_libcs(&paths, &o, &job, 1)) != 0 ||
 	    (exec_env(&o, &job, &eo),
 	     rc = exec_program(&o, &job, envpolicy_get(eo.env, "PATH"))) != 0)
 		return rc;

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "evidence.h"
 #include "exitcodes.h"
+#include "libcs.h"
 #include "preflight.h"
 #include "runner.h"
 #include "runrec.h"
@@ -108,6 +109,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		default:  fputs(whichns_usage, stderr); return EXIT_USAGE;
 		}
 	}
+	static char labels[1024];   /* --libc with each PATH made its label */
+	if (a->libc && !(a->libc = libc_list_labels(a->libc, labels, sizeof labels)))
+		return EXIT_USAGE;   /* said */
 	if (optind >= argc)
 		return usage_error("run needs at least one scenario file");
 	a->files = argv + optind;

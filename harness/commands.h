@@ -12,6 +12,7 @@ int cmd_decode(int argc, char **argv);   /* cmd_decode.c */
 int cmd_merge(int argc, char **argv);    /* cmd_merge.c */
 int cmd_bundle(int argc, char **argv);   /* cmd_bundle.c */
 int cmd_watch(int argc, char **argv);    /* cmd_watch.c */
+int cmd_roots(int argc, char **argv);    /* cmd_roots.c */
 
 /* The usage lines of every command, and what run --help adds (main.c). */
 extern const char whichns_usage[], whichns_help[];

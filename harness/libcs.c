@@ -1,5 +1,6 @@
 /* libcs.c - find a C library's root filesystem and probes; see libcs.h. */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <string.h>
@@ -7,10 +8,14 @@
 #include <unistd.h>
 #include "cli.h"
 #include "libcs.h"
+#include "rootimport.h"
 
 static int libc_where(const struct libc_paths *p, const char *libc,
                       bool want_probes, struct libc_env *env, char *err,
                       size_t errsize);
+static int libc_imported(const struct libc_paths *p, const char *libc,
+                         bool want_probes, struct libc_env *env, char *err,
+                         size_t errsize);
 
 /* The C libraries a case can run on: the host's, musl, and the Debian
  * suites scripts/mkrootfs.sh builds (its SUITES, then its EXTRA_SUITES:
@@ -31,6 +36,75 @@ static bool libc_known(const char *libc)
 	return false;
 }
 
+bool libc_is_builtin(const char *name)
+{
+	return libc_known(name);
+}
+
+/* --libc PATHs of this run: a few; the cases inherit them at fork. */
+#define SOURCES_MAX 16
+static struct libc_source sources[SOURCES_MAX];
+static size_t nsources;
+
+struct libc_source *libc_source_find(const char *label)
+{
+	for (size_t i = 0; i < nsources; i++)
+		if (strcmp(sources[i].label, label) == 0)
+			return &sources[i];
+	return NULL;
+}
+
+const char *libc_label_for(const char *value)
+{
+	char label[ROOTINFO_NAME_MAX], abs[PATH_MAX];
+	if (!rootinfo_is_path(value))
+		return value;
+	rootinfo_label(value, label);
+	if (!realpath(value, abs))
+		snprintf(abs, sizeof abs, "%s", value);   /* import says why */
+	struct libc_source *s = libc_source_find(label);
+	if (s && strcmp(s->path, abs) == 0)
+		return s->label;
+	if (s || libc_known(label) || nsources == SOURCES_MAX) {
+		fprintf(stderr, "whichns: --libc %s: %s; name it with 'whichns roots "
+		        "add NAME %s' and pass --libc NAME\n", value,
+		        s ? "another --libc path has the same last component"
+		        : nsources == SOURCES_MAX ? "too many --libc paths"
+		        : "its last component is the name of a built-in C library",
+		        value);
+		return NULL;
+	}
+	s = &sources[nsources++];
+	snprintf(s->label, sizeof s->label, "%s", label);
+	snprintf(s->path, sizeof s->path, "%s", abs);
+	s->key[0] = '\0';
+	return s->label;
+}
+
+const char *libc_list_labels(const char *csv, char *out, size_t size)
+{
+	char buf[4096], *save;
+	size_t n = 0;
+	if (strlen(csv) >= sizeof buf) {
+		fprintf(stderr, "whichns: --libc: list too long\n");
+		return NULL;
+	}
+	strcpy(buf, csv);
+	out[0] = '\0';
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		const char *label = libc_label_for(w);
+		if (!label)
+			return NULL;
+		n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s%s",
+		                      n ? "," : "", label);
+	}
+	if (n >= size) {
+		fprintf(stderr, "whichns: --libc: list too long\n");
+		return NULL;
+	}
+	return out;
+}
+
 /* "host, musl, ..., sid or bookworm-zoo" */
 static void known_list(char *buf, size_t size)
 {
@@ -47,15 +121,17 @@ int libc_hold(const struct libc_env *env, char *err, size_t errsize)
 	char lock[PATH_MAX + 8];
 	if (!env->root[0])
 		return 0;
-	snprintf(lock, sizeof lock, "%s.lock", env->root);
+	/* An imported root's lock is CACHE/roots/KEY.lock (rootimport.h). */
+	snprintf(lock, sizeof lock, "%s%s", env->key[0] ? env->lock : env->root,
+	         env->key[0] ? "" : ".lock");
 	int fd = open(lock, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return 0;   /* a read-only cache: nobody can rebuild it either */
 	if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
 		close(fd);
-		snprintf(err, errsize, "the root filesystem %s is being built right "
-		         "now (scripts/mkrootfs.sh); run again when it is done",
-		         env->root);
+		snprintf(err, errsize, "the root filesystem %s is being %s right "
+		         "now; run again when it is done", env->root, env->key[0]
+		         ? "imported, or its probes built," : "built (scripts/mkrootfs.sh)");
 		return -1;
 	}
 	return 0;   /* fd stays open: the lock lasts as long as the run */
@@ -94,18 +170,62 @@ int libc_resolve(const struct libc_paths *p, const char *libc,
                  struct libc_env *env, char *err, size_t errsize)
 {
 	char names[128];
-	if (!libc_known(libc)) {
+	int rc;
+	if (libc_known(libc)) {
+		rc = libc_where(p, libc, want_probes, env, err, errsize);
+	} else if ((rc = libc_imported(p, libc, want_probes, env, err, errsize))
+	           == LIBC_UNKNOWN) {
 		memset(env, 0, sizeof *env);
 		known_list(names, sizeof names);
 		snprintf(err, errsize, "unknown C library '%s' (--libc, or a "
-		         "scenario's libc line): expected %s", libc, names);
+		         "scenario's libc line; a path to a root filesystem, or a "
+		         "name from 'whichns roots list', is one too): expected %s",
+		         libc, names);
 		return LIBC_UNKNOWN;
 	}
-	int rc = libc_where(p, libc, want_probes, env, err, errsize);
 	env->nscd[0] = '\0';
 	if (rc == 0 && want_nscd)
 		rc = find_nscd(p, libc, env, err, errsize);
 	return rc;
+}
+
+/* A root a user brought (rootimport.h): a --libc PATH of this run,
+ * imported by preflight, or a name from "whichns roots add".
+ * LIBC_UNKNOWN when libc is neither. */
+static int libc_imported(const struct libc_paths *p, const char *libc,
+                         bool want_probes, struct libc_env *env, char *err,
+                         size_t errsize)
+{
+	struct libc_source *src = libc_source_find(libc);
+	char key[ROOTINFO_KEY_SIZE], info[PATH_MAX + 64];
+	memset(env, 0, sizeof *env);
+	if (src && !src->key[0]) {
+		snprintf(err, errsize, "--libc %s: not imported yet (whichns roots "
+		         "add NAME %s imports it)", src->path, src->path);
+		return -1;
+	}
+	if (src)
+		memcpy(key, src->key, sizeof key);
+	else if (rootimport_name_get(p->cache, libc, key) != 0)
+		return LIBC_UNKNOWN;
+	snprintf(env->key, sizeof env->key, "%s", key);
+	snprintf(env->lock, sizeof env->lock, "%s/roots/%s.lock", p->cache, key);
+	snprintf(env->root, sizeof env->root, "%s/roots/%s/rootfs", p->cache, key);
+	snprintf(env->probes, sizeof env->probes, "%s/roots/%s/probes", p->cache, key);
+	snprintf(info, sizeof info, "%s/roots/%s/info", p->cache, key);
+	if (access(info, R_OK) != 0) {
+		snprintf(err, errsize, "root filesystem '%s' names %s, which is not "
+		         "in %s/roots: run 'whichns roots add %s SOURCE' again", libc,
+		         key, p->cache, libc);
+		return -1;
+	}
+	if (want_probes && !cli_is_dir(env->probes)) {
+		snprintf(err, errsize, "no probes built inside '%s' (%s): run "
+		         "'whichns roots add %s %s' without --no-probes", libc,
+		         env->root, src ? "NAME" : libc, src ? src->path : "SOURCE");
+		return -1;
+	}
+	return 0;
 }
 
 static int libc_where(const struct libc_paths *p, const char *libc,
@@ -115,6 +235,7 @@ static int libc_where(const struct libc_paths *p, const char *libc,
 	char stamp[PATH_MAX + 32];
 
 	env->root[0] = '\0';
+	env->key[0] = '\0';
 	if (strcmp(libc, "host") == 0) {
 		snprintf(env->probes, sizeof env->probes, "%s", p->probes_host);
 		return 0;

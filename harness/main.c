@@ -119,6 +119,8 @@ int main(int argc, char **argv)
 		return cmd_exec(argc - 1, argv + 1);
 	if (strcmp(cmd, "watch") == 0)
 		return cmd_watch(argc - 1, argv + 1);
+	if (strcmp(cmd, "roots") == 0)
+		return cmd_roots(argc - 1, argv + 1);
 	if (strcmp(cmd, "cleanup") == 0) {
 		if (argc == 3 && (strcmp(argv[2], "--help") == 0 ||
 		                  strcmp(argv[2], "-h") == 0)) {

@@ -18,6 +18,7 @@
 #include "dns.h"
 #include "exitcodes.h"
 #include "preflight.h"
+#include "rootimport.h"
 #include "runfolder.h"
 #include "spawn.h"
 
@@ -204,11 +205,69 @@ static int check_jobs(const struct libc_paths *lp, const struct job *jobs,
 	return 0;
 }
 
+/* One C library a user brought: a --libc PATH imported (once per run),
+ * and for a case that runs probes, the probes built inside it.  0, or
+ * the exit status (said).  Anything else is libc_resolve's to judge. */
+static int prepare_libc(const struct preflight_paths *p, const struct run_opts *o,
+                        const char *libc, bool want_probes)
+{
+	static struct rootinfo ri;
+	char err[PATH_MAX + 512], key[ROOTINFO_KEY_SIZE], repro[PATH_MAX];
+	struct libc_source *src = libc_source_find(libc);
+	int rc = RI_OK;
+	if (libc_is_builtin(libc))
+		return 0;
+	if (!src && (rootimport_name_get(o->libc.cache, libc, key) != 0 ||
+	             rootimport_load(o->libc.cache, key, &ri) != 0))
+		return 0;   /* unknown, or a name whose tree is gone: resolve says */
+	if ((!src || !src->key[0] || want_probes) && geteuid() != 0)
+		return check_host();   /* says: must run as root */
+	if (src && !src->key[0]) {
+		rc = rootimport_import(o->libc.cache, src->path, o->quiet, &ri, err,
+		                       sizeof err);
+		if (rc == RI_OK)
+			memcpy(src->key, ri.key, sizeof src->key);
+	} else if (src && rootimport_load(o->libc.cache, src->key, &ri) != 0) {
+		return 0;
+	}
+	if (rc == RI_OK && want_probes) {
+		if (rootimport_repro(p->fixtures, repro, sizeof repro) != 0)
+			rc = RI_ENV, snprintf(err, sizeof err, "no probe sources next to "
+			                      "the fixtures %s (%s)", p->fixtures, repro);
+		else
+			rc = rootimport_probes(o->libc.cache, &ri, libc, repro, o->quiet,
+			                       err, sizeof err);
+	}
+	if (rc != RI_OK)
+		fprintf(stderr, "whichns: --libc %s: %s\n", src ? src->path : libc, err);
+	return rootimport_exit(rc);
+}
+
+int preflight_libcs(const struct preflight_paths *p, const struct run_opts *o,
+                    const struct job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false, want = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcmp(jobs[k].libc, jobs[i].libc) == 0;
+		if (seen)
+			continue;
+		for (size_t k = i; k < n && !want; k++)
+			want = jobs[k].kind == JOB_PROBE &&
+			       strcmp(jobs[k].libc, jobs[i].libc) == 0;
+		int rc = prepare_libc(p, o, jobs[i].libc, want);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 int preflight_run(struct preflight_paths *p, struct run_opts *o,
                   const struct job *jobs, size_t n)
 {
 	int rc;
-	if ((rc = check_jobs(&o->libc, jobs, n)) != 0 || (rc = check_host()) != 0 ||
+	if ((rc = preflight_libcs(p, o, jobs, n)) != 0 ||
+	    (rc = check_jobs(&o->libc, jobs, n)) != 0 || (rc = check_host()) != 0 ||
 	    (rc = preflight_results(p, o)) != 0)
 		return rc;
 	cleanup_mark();

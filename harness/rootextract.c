@@ -1,0 +1,468 @@
+/*
+ * rootextract.c - unpack untrusted archives into the cache, chrooted; see
+ * rootextract.h.
+ *
+ * The archive's bytes are read by libarchive in a child that has its own
+ * mount namespace and has chrooted into the destination: whatever an
+ * entry's name or a symlink in the tree says, "/" is the new tree.  The
+ * SECURE_* flags refuse ".." and absolute names and writing through a
+ * symlink on top of that.  The child answers in one line on a pipe and
+ * its exit status (0, 2 bad input, 3 this machine, 130 interrupted).
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+#include "rootextract.h"
+#include "rootimage.h"
+
+volatile int rootextract_stop;
+
+#define EXTRACT_FLAGS (ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM |      \
+                       ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR |      \
+                       ARCHIVE_EXTRACT_SECURE_NODOTDOT |                   \
+                       ARCHIVE_EXTRACT_SECURE_SYMLINKS |                   \
+                       ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS)
+
+#define fail(code, ...) do { snprintf(err, errsize, __VA_ARGS__); return code; } while (0)
+
+/* Errors of this machine rather than of the archive's bytes. */
+static int errno_kind(int e)
+{
+	return e == ENOSPC || e == EDQUOT || e == EIO || e == EROFS ||
+	       e == ENOMEM || e == EMFILE || e == ENFILE ? RI_ENV : RI_BAD;
+}
+
+/* ---- removing without following symlinks ---- */
+
+static int empty_dir(int fd)
+{
+	for (bool again = true; again;) {
+		int dfd = dup(fd);
+		DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+		if (!d) {
+			if (dfd >= 0)
+				close(dfd);
+			return -1;
+		}
+		rewinddir(d);
+		again = false;
+		for (struct dirent *de; (de = readdir(d));) {
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			if (rootextract_rmtree(fd, de->d_name) != 0) {
+				int saved = errno;
+				closedir(d);
+				errno = saved;
+				return -1;
+			}
+			again = true;   /* removed while listing: list once more */
+		}
+		closedir(d);
+	}
+	return 0;
+}
+
+int rootextract_rmtree(int dirfd, const char *name)
+{
+	struct stat st;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0) == 0 || errno == ENOENT ? 0 : -1;
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = empty_dir(fd);
+	close(fd);
+	if (rc == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+		rc = -1;
+	return rc;
+}
+
+/* path under rootfd, every component a real folder (no symlink, no ".."
+ * out): its descriptor, or -1. */
+static int open_beneath(int rootfd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)(flags | O_CLOEXEC | O_NOFOLLOW),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	return (int)syscall(SYS_openat2, rootfd, path[0] ? path : ".", &how,
+	                    sizeof how);
+}
+
+/* A whiteout: target of the layers below goes; a path through a symlink
+ * or through nothing deletes nothing. */
+static int whiteout(int rootfd, const char *target)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(target, '/');
+	const char *base = slash ? slash + 1 : target;
+	snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - target) : 0,
+	         target);
+	int fd = open_beneath(rootfd, parent, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return 0;
+	int rc = rootextract_rmtree(fd, base);
+	close(fd);
+	return rc;
+}
+
+/* An opaque folder: what the layers below put in it goes. */
+static int opaque(int rootfd, const char *dir)
+{
+	int fd = open_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return 0;
+	int rc = empty_dir(fd);
+	close(fd);
+	return rc;
+}
+
+/* ---- reading archives ---- */
+
+/* Only filters libarchive has built in: one it would run as a program
+ * would run it from the tree we are chrooted into. */
+static void native_filters(struct archive *a)
+{
+	static int (*const add[])(struct archive *) = {
+		archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
+		archive_read_support_filter_xz, archive_read_support_filter_lzma,
+		archive_read_support_filter_zstd, archive_read_support_filter_lz4,
+	};
+	for (size_t i = 0; i < sizeof add / sizeof add[0]; i++) {
+		struct archive *probe = archive_read_new();
+		int native = probe && add[i](probe) == ARCHIVE_OK;
+		if (probe)
+			archive_read_free(probe);
+		if (native)
+			add[i](a);
+	}
+}
+
+static struct archive *reader_open(int fd)
+{
+	struct archive *a = archive_read_new();
+	if (!a)
+		return NULL;
+	native_filters(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK)
+		return a;   /* the caller reads the error from it */
+	return a;
+}
+
+/* The read side's error: corrupt or cut bytes are the source's. */
+static int read_error(struct archive *a, const char *what, const char *entry,
+                      char *err, size_t errsize)
+{
+	int e = archive_errno(a);
+	fail(e > 0 ? errno_kind(e) : RI_BAD, "%s: %s%s%s", what,
+	     entry ? entry : "", entry ? ": " : "",
+	     archive_error_string(a) ? archive_error_string(a) : "unreadable");
+}
+
+/* A layer's first pass: whiteouts and opaque markers, names only. */
+static int layer_deletes(int fd, const char *what, char *err, size_t errsize)
+{
+	char target[PATH_MAX];
+	struct archive_entry *e;
+	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), rc = RI_OK, r;
+	struct archive *a = reader_open(fd);
+	if (!a || rootfd < 0)
+		fail(RI_ENV, "%s: %s", what, strerror(errno));
+	while (rc == RI_OK && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		enum rootimage_entry k = rootimage_entry(name ? name : "", target,
+		                                         sizeof target);
+		if (rootextract_stop)
+			rc = RI_INTR;
+		else if (k == ROOTIMAGE_BAD)
+			rc = RI_BAD, snprintf(err, errsize, "%s: entry '%s' is not a "
+			                      "path inside the image", what, name ? name : "");
+		else if (k == ROOTIMAGE_WHITEOUT && whiteout(rootfd, target) != 0)
+			rc = RI_ENV, snprintf(err, errsize, "%s: whiteout of %s: %s", what,
+			                      target, strerror(errno));
+		else if (k == ROOTIMAGE_OPAQUE && opaque(rootfd, target) != 0)
+			rc = RI_ENV, snprintf(err, errsize, "%s: opaque folder %s: %s",
+			                      what, target, strerror(errno));
+	}
+	if (rc == RI_OK && r != ARCHIVE_EOF)
+		rc = read_error(a, what, NULL, err, errsize);
+	archive_read_free(a);
+	close(rootfd);
+	return rc;
+}
+
+static int copy_data(struct archive *in, struct archive *out, const char *what,
+                     const char *name, char *err, size_t errsize)
+{
+	const void *buf;
+	size_t size;
+	la_int64_t off;
+	for (int r; (r = archive_read_data_block(in, &buf, &size, &off)) != ARCHIVE_EOF;) {
+		if (r < ARCHIVE_WARN)
+			return read_error(in, what, name, err, errsize);
+		if (rootextract_stop)
+			return RI_INTR;
+		if (archive_write_data_block(out, buf, size, off) < ARCHIVE_WARN)
+			fail(errno_kind(archive_errno(out)), "%s: %s: %s", what, name,
+			     archive_error_string(out));
+	}
+	return RI_OK;
+}
+
+/* One entry, unless it is a device node or (in a layer) a marker. */
+static int write_entry(struct archive *in, struct archive *out,
+                       struct archive_entry *e, bool layer, const char *what,
+                       char *err, size_t errsize)
+{
+	char target[PATH_MAX];
+	const char *name = archive_entry_pathname(e);
+	mode_t type = archive_entry_filetype(e);
+	if (!name)
+		fail(RI_BAD, "%s: an entry without a name", what);
+	if (type == AE_IFCHR || type == AE_IFBLK)
+		return RI_OK;   /* a case's /dev is made fresh anyway */
+	if (layer && rootimage_entry(name, target, sizeof target) != ROOTIMAGE_ENTRY)
+		return RI_OK;   /* applied by layer_deletes */
+	int r = archive_write_header(out, e);
+	if (r < ARCHIVE_WARN)
+		fail(archive_errno(out) > 0 ? errno_kind(archive_errno(out)) : RI_BAD,
+		     "%s: %s: %s", what, name, archive_error_string(out));
+	if (archive_entry_size(e) > 0) {
+		int rc = copy_data(in, out, what, name, err, errsize);
+		if (rc != RI_OK)
+			return rc;
+	}
+	if (archive_write_finish_entry(out) < ARCHIVE_WARN)
+		fail(errno_kind(archive_errno(out)), "%s: %s: %s", what, name,
+		     archive_error_string(out));
+	return RI_OK;
+}
+
+/* Every entry of the archive on fd into "/" (the child's, chrooted). */
+static int extract_all(int fd, bool layer, const char *what, char *err,
+                       size_t errsize)
+{
+	struct archive_entry *e;
+	struct archive *in = reader_open(fd), *out = archive_write_disk_new();
+	int rc = RI_OK, r = ARCHIVE_OK, n = 0;
+	if (!in || !out)
+		fail(RI_ENV, "%s: libarchive: out of memory", what);
+	archive_write_disk_set_options(out, EXTRACT_FLAGS);
+	/* No name lookup: it would read (and load NSS modules from) the tree
+	 * being written; the entries' numeric owners are what we want. */
+	while (rc == RI_OK && (r = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
+		n++;
+		rc = rootextract_stop ? RI_INTR
+		                      : write_entry(in, out, e, layer, what, err, errsize);
+	}
+	if (rc == RI_OK && r != ARCHIVE_EOF)
+		rc = read_error(in, what, NULL, err, errsize);
+	if (rc == RI_OK && n == 0)
+		rc = RI_BAD, snprintf(err, errsize, "%s: an empty archive", what);
+	if (archive_write_close(out) < ARCHIVE_WARN && rc == RI_OK)
+		rc = RI_ENV, snprintf(err, errsize, "%s: %s", what,
+		                      archive_error_string(out));
+	archive_write_free(out);
+	archive_read_free(in);
+	return rc;
+}
+
+/* ---- the child ---- */
+
+struct job {
+	int fd;
+	bool layer;
+	const char *what;
+};
+
+static int job_body(const struct job *j, char *err, size_t errsize)
+{
+	int rc = RI_OK;
+	if (j->layer) {
+		rc = layer_deletes(j->fd, j->what, err, errsize);
+		if (rc == RI_OK && lseek(j->fd, 0, SEEK_SET) != 0)
+			fail(RI_ENV, "%s: cannot read it twice: %s", j->what, strerror(errno));
+	}
+	return rc == RI_OK ? extract_all(j->fd, j->layer, j->what, err, errsize) : rc;
+}
+
+/* A mount namespace of its own (nothing it mounts or sees leaks back),
+ * and dir as its "/". */
+static int enter(const char *dir, char *err, size_t errsize)
+{
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0)
+		fail(RI_ENV, "cannot make a mount namespace: %s", strerror(errno));
+	if (chdir(dir) != 0 || chroot(".") != 0 || chdir("/") != 0)
+		fail(RI_ENV, "cannot chroot into %s: %s", dir, strerror(errno));
+	umask(022);
+	return RI_OK;
+}
+
+static int status_rc(int st)
+{
+	if (WIFSIGNALED(st))
+		return WTERMSIG(st) == SIGINT || WTERMSIG(st) == SIGTERM ? RI_INTR
+		                                                        : RI_ENV;
+	switch (WEXITSTATUS(st)) {
+	case 0: return RI_OK;
+	case 2: return RI_BAD;
+	case 130: return RI_INTR;
+	default: return RI_ENV;
+	}
+}
+
+static int exit_code(int rc)
+{
+	return rc == RI_OK ? 0 : rc == RI_BAD ? 2 : rc == RI_INTR ? 130 : 3;
+}
+
+/* Read the child's line, wait for it: its RI_ answer. */
+static int child_wait(pid_t pid, int rfd, char *err, size_t errsize)
+{
+	size_t n = 0;
+	for (ssize_t k; n + 1 < errsize;) {
+		k = read(rfd, err + n, errsize - 1 - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	err[n] = '\0';
+	close(rfd);
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			fail(RI_ENV, "waitpid: %s", strerror(errno));
+	int rc = status_rc(st);
+	if (rc != RI_OK && n == 0)
+		snprintf(err, errsize, "the unpacking process ended (status %d)", st);
+	return rc;
+}
+
+int rootextract_archive(int fd, const char *dir, bool layer, const char *what,
+                        char *err, size_t errsize)
+{
+	struct job j = { .fd = fd, .layer = layer, .what = what };
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0)
+		fail(RI_ENV, "pipe: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		fail(RI_ENV, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		char msg[1024] = "";
+		close(p[0]);
+		int rc = enter(dir, msg, sizeof msg);
+		if (rc == RI_OK)
+			rc = job_body(&j, msg, sizeof msg);
+		if (write(p[1], msg, strlen(msg)) < 0)
+			_exit(3);
+		_exit(exit_code(rc));
+	}
+	close(p[1]);
+	return child_wait(pid, p[0], err, errsize);
+}
+
+/* ---- copying a folder: a tar stream from it, unpacked as any other ---- */
+
+static int tar_entries(struct archive *rd, struct archive *w)
+{
+	char buf[65536];
+	for (;;) {
+		struct archive_entry *e = archive_entry_new();
+		int r = archive_read_next_header2(rd, e);
+		if (r == ARCHIVE_EOF) {
+			archive_entry_free(e);
+			return 0;
+		}
+		if (r < ARCHIVE_WARN || rootextract_stop) {
+			archive_entry_free(e);
+			return -1;
+		}
+		archive_read_disk_descend(rd);
+		r = archive_write_header(w, e);
+		if (r < ARCHIVE_WARN) {
+			archive_entry_free(e);
+			return -1;
+		}
+		if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0)
+			for (la_ssize_t k; (k = archive_read_data(rd, buf, sizeof buf)) > 0;)
+				if (archive_write_data(w, buf, (size_t)k) < 0) {
+					archive_entry_free(e);
+					return -1;
+				}
+		archive_entry_free(e);
+	}
+}
+
+/* The reader child: src as a tar stream on fd; its exit status says. */
+static void tar_writer(const char *src, int fd)
+{
+	struct archive *rd = archive_read_disk_new(), *w = archive_write_new();
+	if (!rd || !w || chdir(src) != 0)
+		_exit(3);
+	archive_read_disk_set_symlink_physical(rd);
+	archive_read_disk_set_behavior(rd, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS);
+	archive_write_set_format_pax_restricted(w);
+	archive_write_add_filter_none(w);
+	if (archive_read_disk_open(rd, ".") != ARCHIVE_OK ||
+	    archive_write_open_fd(w, fd) != ARCHIVE_OK)
+		_exit(3);
+	int rc = tar_entries(rd, w);
+	if (rc != 0)
+		fprintf(stderr, "whichns: copying %s: %s\n", src,
+		        archive_error_string(rd) ? archive_error_string(rd)
+		                                 : archive_error_string(w));
+	if (archive_write_close(w) != ARCHIVE_OK)
+		rc = -1;
+	_exit(rc == 0 ? 0 : 3);
+}
+
+int rootextract_copy(const char *src, const char *dir, char *err,
+                     size_t errsize)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0)
+		fail(RI_ENV, "pipe: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		fail(RI_ENV, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		close(p[0]);
+		tar_writer(src, p[1]);
+	}
+	close(p[1]);
+	int rc = rootextract_archive(p[0], dir, false, src, err, errsize);
+	close(p[0]);   /* the writer, if still going, stops on EPIPE */
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (rc == RI_OK && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		fail(rootextract_stop ? RI_INTR : RI_ENV, "copying %s failed (said "
+		     "above)", src);
+	return rc;
+}

@@ -1,0 +1,211 @@
+/* roothash.c - the content hash of a root's source; see roothash.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include "roothash.h"
+#include "rootextract.h"
+
+#define fail(code, ...) do { snprintf(err, errsize, __VA_ARGS__); return code; } while (0)
+
+static int feed_fd(struct sha256 *h, int fd, const char *what, char *err,
+                   size_t errsize)
+{
+	static char buf[1 << 17];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n == 0)
+			return RI_OK;
+		if (rootextract_stop)
+			return RI_INTR;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			fail(RI_ENV, "cannot read %s: %s", what, strerror(errno));
+		sha256_update(h, buf, (size_t)n);
+	}
+}
+
+int roothash_file(int fd, const char *what, char hex[static SHA256_HEX],
+                  char *err, size_t errsize)
+{
+	struct sha256 h;
+	uint8_t d[SHA256_LEN];
+	sha256_init(&h);
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		fail(RI_ENV, "cannot read %s: %s", what, strerror(errno));
+	int rc = feed_fd(&h, fd, what, err, errsize);
+	sha256_final(&h, d);
+	sha256_to_hex(d, hex);
+	return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in the folder fd, sorted: a NULL-terminated array to free
+ * (each name, then the array), or NULL (errno). */
+static char **sorted_names(int fd, size_t *n)
+{
+	int dfd = dup(fd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	char **v = NULL;
+	size_t cap = 0;
+	*n = 0;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return NULL;
+	}
+	for (struct dirent *de; (de = readdir(d));) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (*n + 1 >= cap) {
+			char **nv = realloc(v, (cap = cap ? cap * 2 : 32) * sizeof *v);
+			if (!nv)
+				break;
+			v = nv;
+		}
+		if (!(v[(*n)++] = strdup(de->d_name)))
+			(*n)--;
+	}
+	closedir(d);
+	if (!v && !(v = calloc(1, sizeof *v)))
+		return NULL;
+	v[*n] = NULL;
+	qsort(v, *n, sizeof *v, by_name);
+	return v;
+}
+
+static void free_names(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int walk(int dirfd, const char *rel, dev_t top, struct sha256 *h,
+                char *err, size_t errsize);
+
+/* One entry's record, and what is below or in it. */
+static int walk_entry(int dirfd, const char *name, const char *rel, dev_t top,
+                      struct sha256 *h, char *err, size_t errsize)
+{
+	char path[PATH_MAX], head[PATH_MAX + 160], target[PATH_MAX] = "";
+	struct stat st;
+	snprintf(path, sizeof path, "%s%s%s", rel, rel[0] ? "/" : "", name);
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		fail(RI_ENV, "cannot read %s: %s", path, strerror(errno));
+	if (S_ISLNK(st.st_mode)) {
+		ssize_t k = readlinkat(dirfd, name, target, sizeof target - 1);
+		target[k > 0 ? k : 0] = '\0';
+	} else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+		snprintf(target, sizeof target, "%u:%u", major(st.st_rdev),
+		         minor(st.st_rdev));
+	}
+	int n = snprintf(head, sizeof head, "%s%c%o%c%u%c%u%c%jd%c%s%c", path, 0,
+	                 (unsigned)st.st_mode, 0, (unsigned)st.st_uid, 0,
+	                 (unsigned)st.st_gid, 0,
+	                 S_ISREG(st.st_mode) ? (intmax_t)st.st_size : 0, 0, target, 0);
+	sha256_update(h, head, (size_t)n < sizeof head ? (size_t)n : sizeof head);
+	if (S_ISDIR(st.st_mode) && st.st_dev == top) {
+		int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			fail(RI_ENV, "cannot read %s: %s", path, strerror(errno));
+		int rc = walk(fd, path, top, h, err, errsize);
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode))
+		return RI_OK;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		fail(RI_ENV, "cannot read %s: %s", path, strerror(errno));
+	int rc = feed_fd(h, fd, path, err, errsize);
+	close(fd);
+	return rc;
+}
+
+static int walk(int dirfd, const char *rel, dev_t top, struct sha256 *h,
+                char *err, size_t errsize)
+{
+	size_t n;
+	char **names = sorted_names(dirfd, &n);
+	int rc = RI_OK;
+	if (!names)
+		fail(RI_ENV, "cannot list %s: %s", rel[0] ? rel : ".", strerror(errno));
+	for (size_t i = 0; i < n && rc == RI_OK; i++)
+		rc = walk_entry(dirfd, names[i], rel, top, h, err, errsize);
+	free_names(names);
+	return rc;
+}
+
+int roothash_tree(const char *path, char hex[static SHA256_HEX], char *err,
+                  size_t errsize)
+{
+	struct sha256 h;
+	uint8_t d[SHA256_LEN];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0)
+		fail(RI_ENV, "cannot read %s: %s", path, strerror(errno));
+	sha256_init(&h);
+	sha256_update(&h, "whichns-tree-1", 15);   /* never a file's hash */
+	int rc = walk(fd, "", st.st_dev, &h, err, errsize);
+	close(fd);
+	sha256_final(&h, d);
+	sha256_to_hex(d, hex);
+	return rc;
+}
+
+static long long mtime_ns(const struct stat *st)
+{
+	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+int roothash_memo_get(const char *memo, const char *path, const struct stat *st,
+                      char hex[static SHA256_HEX])
+{
+	char line[PATH_MAX + 200], h[SHA256_HEX], p[PATH_MAX];
+	unsigned long long dev, ino;
+	long long size, mt;
+	FILE *f = fopen(memo, "re");
+	int rc = -1;
+	if (!f)
+		return -1;
+	/* The last line for a file wins: it may have been imported anew. */
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "%llu\t%llu\t%lld\t%lld\t%64[0-9a-f]\t%4095[^\n]",
+		           &dev, &ino, &size, &mt, h, p) == 6 &&
+		    dev == (unsigned long long)st->st_dev &&
+		    ino == (unsigned long long)st->st_ino && size == st->st_size &&
+		    mt == mtime_ns(st) && strcmp(p, path) == 0 && strlen(h) == 64) {
+			memcpy(hex, h, SHA256_HEX);
+			rc = 0;
+		}
+	fclose(f);
+	return rc;
+}
+
+void roothash_memo_put(const char *memo, const char *path,
+                       const struct stat *st, const char *hex)
+{
+	if (strchr(path, '\n'))
+		return;
+	int fd = open(memo, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (flock(fd, LOCK_EX) == 0)
+		dprintf(fd, "%llu\t%llu\t%lld\t%lld\t%s\t%s\n",
+		        (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+		        (long long)st->st_size, mtime_ns(st), hex, path);
+	close(fd);
+}

@@ -1,0 +1,38 @@
+/*
+ * roothash.h - the content hash that keys an imported root: a file's
+ * bytes, or a folder's canonical walk; and the memory of files already
+ * hashed (CACHE/roots/sources), so that a second use of a 400 MB tarball
+ * does not read it again.
+ *
+ * The walk feeds, for each entry in byte order of names, depth first:
+ * its path from the top, type and mode, owner and group, size, a link's
+ * target or a device's number, and a regular file's bytes.  It does not
+ * descend into another file system (as the copy does not).
+ * Owns: reading the source to hash it.  Never: writes to the source.
+ */
+#ifndef WHICHNS_ROOTHASH_H
+#define WHICHNS_ROOTHASH_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+#include "sha256.h"
+
+/* The hash of the regular file fd (read from its start), as 64 hex
+ * digits.  RI_OK, RI_ENV (a read error) or RI_INTR, with err naming
+ * what. */
+int roothash_file(int fd, const char *what, char hex[static SHA256_HEX],
+                  char *err, size_t errsize);
+
+/* The hash of the folder path's tree.  RI_OK, RI_ENV with err, RI_INTR. */
+int roothash_tree(const char *path, char hex[static SHA256_HEX], char *err,
+                  size_t errsize);
+
+/* The hash remembered for the file st (at path) in memo: 0 with hex, or
+ * -1 when the file is not remembered as it is now. */
+int roothash_memo_get(const char *memo, const char *path, const struct stat *st,
+                      char hex[static SHA256_HEX]);
+/* Remember it (appends a line, under an flock of the file). */
+void roothash_memo_put(const char *memo, const char *path,
+                       const struct stat *st, const char *hex);
+
+#endif

@@ -1,0 +1,968 @@
+/*
+ * rootimport.c - import a root filesystem a user brings; see rootimport.h.
+ *
+ * The life of an import, in rootimport_import(): hash the source (or
+ * find it remembered), take KEY.lock, build in .tmp-KEY-PID (unpack,
+ * apply an image's layers, find its C library and os-release, write its
+ * info), rename into place.  The temporary folder is removed on every
+ * way out, SIGINT and SIGTERM included (they stop each step at its next
+ * block; the child unpacking stops too, being in our process group).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+#include "exitcodes.h"
+#include "libcname.h"
+#include "rootimage.h"
+#include "rootimport.h"
+#include "roothash.h"
+#include "sandbox.h"
+
+#ifndef WHICHNS_DATADIR
+#define WHICHNS_DATADIR "/usr/local/share/whichns"
+#endif
+
+#define fail(code, ...) do { snprintf(err, errsize, __VA_ARGS__); return code; } while (0)
+#define INFO_MAX   65536
+#define JSON_MAX   (4 << 20)
+#define LIBC_MAX   (32 << 20)
+
+int rootimport_exit(int rc)
+{
+	return rc == RI_OK ? EXIT_OK : rc == RI_BAD ? EXIT_USAGE
+	     : rc == RI_INTR ? EXIT_INTERRUPTED : EXIT_ENV;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The whole file path, resolved inside the tree rootfd as the tree's
+ * programs would (symlinks stay inside): a buffer to free, or NULL. */
+static char *read_in(int rootfd, const char *path, size_t max, size_t *len)
+{
+	int fd = sandbox_open_in(rootfd, path, O_RDONLY);
+	struct stat st;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return NULL;
+	}
+	char *buf = cli_read_stream(f, max, len);
+	fclose(f);
+	return buf;
+}
+
+static bool exists_in(int rootfd, const char *path)
+{
+	int fd = sandbox_open_in(rootfd, path, O_PATH);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0;
+}
+
+/* ---- what the tree is ---- */
+
+static const char *family_name(enum rootimage_family f)
+{
+	static const char *const names[] = {
+		[ROOTIMAGE_FAMILY_UNKNOWN] = "unknown", [ROOTIMAGE_FAMILY_DEBIAN] = "debian",
+		[ROOTIMAGE_FAMILY_RHEL] = "rhel", [ROOTIMAGE_FAMILY_ALPINE] = "alpine",
+		[ROOTIMAGE_FAMILY_SUSE] = "suse", [ROOTIMAGE_FAMILY_ARCH] = "arch",
+	};
+	return (unsigned)f < sizeof names / sizeof names[0] ? names[f] : "unknown";
+}
+
+static enum rootimage_family family_of(const char *name)
+{
+	for (int f = ROOTIMAGE_FAMILY_UNKNOWN; f <= ROOTIMAGE_FAMILY_ARCH; f++)
+		if (strcmp(family_name((enum rootimage_family)f), name) == 0)
+			return (enum rootimage_family)f;
+	return ROOTIMAGE_FAMILY_UNKNOWN;
+}
+
+/* The C library at path in the tree, into ri->libc: 0, or -1. */
+static int libc_at(int rootfd, const char *path, struct rootinfo *ri)
+{
+	char ver[LIBCNAME_VERSION_MAX + 1];
+	enum libc_family fam = libcname_family(path);
+	size_t len;
+	if (fam == LIBC_OTHER)
+		return -1;
+	char *bytes = read_in(rootfd, path, LIBC_MAX, &len);
+	if (!bytes)
+		return -1;
+	int rc = libcname_version(fam, (unsigned char *)bytes, len, ver, sizeof ver);
+	free(bytes);
+	return libcname_format(fam, rc == 0 ? ver : NULL, ri->libc, sizeof ri->libc);
+}
+
+/* glibc before 2.34 is libc-2.NN.so, next to where libc.so.6 would be. */
+static int libc_listed(int rootfd, struct rootinfo *ri)
+{
+	for (size_t i = 0; rootimage_libc_paths[i]; i++) {
+		char dir[ROOTIMAGE_PATH_MAX], path[PATH_MAX];
+		const char *slash = strrchr(rootimage_libc_paths[i], '/');
+		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash -
+		         rootimage_libc_paths[i]) : 0, rootimage_libc_paths[i]);
+		int fd = sandbox_open_in(rootfd, dir, O_RDONLY | O_DIRECTORY);
+		DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+		if (!d) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		int rc = -1;
+		for (struct dirent *de; rc != 0 && (de = readdir(d));)
+			if (strncmp(de->d_name, "libc-2.", 7) == 0 &&
+			    strlen(de->d_name) < 40) {
+				snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+				rc = libc_at(rootfd, path, ri);
+			}
+		closedir(d);
+		if (rc == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* The tree's C library and os-release into ri: RI_OK, or RI_BAD (no C
+ * library: not a root filesystem) with err. */
+static int describe(const char *rootfs, const char *source, struct rootinfo *ri,
+                    char *err, size_t errsize)
+{
+	struct rootimage_os os;
+	size_t len;
+	int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC), found = -1;
+	if (rootfd < 0)
+		fail(RI_ENV, "%s: %s", rootfs, strerror(errno));
+	for (size_t i = 0; found != 0 && rootimage_libc_paths[i]; i++)
+		found = libc_at(rootfd, rootimage_libc_paths[i], ri);
+	if (found != 0)
+		found = libc_listed(rootfd, ri);
+	char *text = read_in(rootfd, "etc/os-release", INFO_MAX, &len);
+	if (!text)
+		text = read_in(rootfd, "usr/lib/os-release", INFO_MAX, &len);
+	rootimage_os_release(text ? text : "", text ? len : 0, &os);
+	free(text);
+	close(rootfd);
+	snprintf(ri->os, sizeof ri->os, "%s", os.pretty);
+	snprintf(ri->family, sizeof ri->family, "%s", family_name(os.family));
+	if (found != 0)
+		fail(RI_BAD, "%s: not a root filesystem: no C library in it (looked "
+		     "for %s, ... and %s); give a tree with its /lib and /usr, e.g. "
+		     "from 'docker export'", source, rootimage_libc_paths[0],
+		     "lib/ld-musl-x86_64.so.1");
+	return RI_OK;
+}
+
+/* ---- images: layers in order ---- */
+
+/* An image folder's layers, from manifest.json or the OCI layout.
+ * RI_OK, or RI_BAD naming what is wrong. */
+static int image_layers(int imgfd, const char *source, bool oci,
+                        struct rootimage_layers *ly, char *err, size_t errsize)
+{
+	char why[256], digest[96], path[ROOTIMAGE_PATH_MAX];
+	size_t len;
+	int rc;
+	char *json = read_in(imgfd, oci ? "index.json" : "manifest.json", JSON_MAX, &len);
+	if (!json)
+		fail(RI_BAD, "%s: cannot read %s of the image: %s", source,
+		     oci ? "index.json" : "manifest.json", strerror(errno));
+	if (!oci) {
+		rc = rootimage_docker_manifest(json, len, ly, why, sizeof why);
+		free(json);
+		if (rc != 0)
+			fail(RI_BAD, "%s: %s; save the image again (docker save, "
+			     "podman save)", source, why);
+		return RI_OK;
+	}
+	rc = rootimage_oci_index(json, len, digest, sizeof digest, why, sizeof why);
+	free(json);
+	if (rc != 0 || rootimage_blob_path(digest, path, sizeof path) != 0)
+		fail(RI_BAD, "%s: index.json: %s; copy the image again (skopeo copy "
+		     "... oci:DIR)", source, rc ? why : "a bad digest");
+	if (!(json = read_in(imgfd, path, JSON_MAX, &len)))
+		fail(RI_BAD, "%s: the image manifest %s named by index.json is not "
+		     "in the layout; copy the image again", source, path);
+	rc = rootimage_oci_manifest(json, len, ly, why, sizeof why);
+	free(json);
+	if (rc != 0)
+		fail(RI_BAD, "%s: %s: %s; copy the image again", source, path, why);
+	return RI_OK;
+}
+
+/* Apply the image in folder img onto rootfs, layer by layer. */
+static int apply_image(const char *img, const char *rootfs, const char *source,
+                       bool oci, char *err, size_t errsize)
+{
+	static struct rootimage_layers ly;
+	char what[PATH_MAX + 64];
+	int imgfd = open(img, O_PATH | O_DIRECTORY | O_CLOEXEC), rc;
+	if (imgfd < 0)
+		fail(RI_ENV, "%s: %s", img, strerror(errno));
+	rc = image_layers(imgfd, source, oci, &ly, err, errsize);
+	if (rc == RI_OK && ly.n == 0)
+		rc = RI_BAD, snprintf(err, errsize, "%s: the image has no layers",
+		                      source);
+	for (size_t i = 0; rc == RI_OK && i < ly.n; i++) {
+		struct stat st;
+		int fd = sandbox_open_in(imgfd, ly.path[i], O_RDONLY);
+		snprintf(what, sizeof what, "%s: layer %zu of %zu (%s)", source, i + 1,
+		         ly.n, ly.path[i]);
+		if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+			rc = RI_BAD;
+			snprintf(err, errsize, "%s: not in the image (%s); save or copy "
+			         "the image again", what, fd < 0 ? strerror(errno)
+			                                         : "not a file");
+		} else {
+			rc = rootextract_archive(fd, rootfs, true, what, err, errsize);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	close(imgfd);
+	return rc;
+}
+
+enum kind { K_DIR, K_TAR, K_DOCKER, K_OCI };
+static const char *const kind_names[] = { "directory", "tarball",
+                                          "docker-archive", "oci" };
+
+/* What a folder holds: an OCI layout, a docker-archive unpacked, or a
+ * root filesystem. */
+static enum kind folder_kind(const char *dir)
+{
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	enum kind k = K_DIR;
+	if (fd < 0)
+		return K_DIR;
+	if (exists_in(fd, "oci-layout") && exists_in(fd, "index.json"))
+		k = K_OCI;
+	else if (exists_in(fd, "manifest.json") && !exists_in(fd, "etc") &&
+	         !exists_in(fd, "usr"))
+		k = K_DOCKER;
+	close(fd);
+	return k;
+}
+
+/* ---- the import ---- */
+
+struct imp {
+	const char *cache;
+	char source[PATH_MAX];       /* absolute */
+	struct stat st;
+	int fd;                      /* a file source, open */
+	char roots[PATH_MAX], tmp[PATH_MAX + 64], lock[PATH_MAX + 32];
+};
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	rootextract_stop = 1;
+}
+
+/* The source's hash: a file remembered, or read; a folder walked. */
+static int source_hash(struct imp *im, char hex[static SHA256_HEX], char *err,
+                       size_t errsize)
+{
+	char memo[PATH_MAX + 16];
+	if (S_ISDIR(im->st.st_mode))
+		return roothash_tree(im->source, hex, err, errsize);
+	snprintf(memo, sizeof memo, "%s/sources", im->roots);
+	if (roothash_memo_get(memo, im->source, &im->st, hex) == 0)
+		return RI_OK;
+	int rc = roothash_file(im->fd, im->source, hex, err, errsize);
+	if (rc == RI_OK)
+		roothash_memo_put(memo, im->source, &im->st, hex);
+	return rc;
+}
+
+/* The tree into tmp/rootfs, whatever the source is; its kind into *k. */
+static int unpack(struct imp *im, enum kind *k, char *err, size_t errsize)
+{
+	char rootfs[PATH_MAX + 80], x[PATH_MAX + 80];
+	int rc;
+	snprintf(rootfs, sizeof rootfs, "%s/rootfs", im->tmp);
+	snprintf(x, sizeof x, "%s/x", im->tmp);
+	if (mkdir(rootfs, 0755) != 0)
+		fail(RI_ENV, "cannot create %s: %s", rootfs, strerror(errno));
+	if (S_ISDIR(im->st.st_mode)) {
+		*k = folder_kind(im->source);
+		return *k == K_DIR ? rootextract_copy(im->source, rootfs, err, errsize)
+		                   : apply_image(im->source, rootfs, im->source,
+		                                 *k == K_OCI, err, errsize);
+	}
+	if (mkdir(x, 0755) != 0)
+		fail(RI_ENV, "cannot create %s: %s", x, strerror(errno));
+	if (lseek(im->fd, 0, SEEK_SET) != 0)
+		fail(RI_ENV, "cannot read %s: %s", im->source, strerror(errno));
+	if ((rc = rootextract_archive(im->fd, x, false, im->source, err, errsize)) != RI_OK)
+		return rc;
+	*k = folder_kind(x);
+	if (*k == K_DIR) {
+		*k = K_TAR;
+		if (rmdir(rootfs) != 0 || rename(x, rootfs) != 0)
+			fail(RI_ENV, "cannot rename %s: %s", x, strerror(errno));
+		return RI_OK;
+	}
+	rc = apply_image(x, rootfs, im->source, *k == K_OCI, err, errsize);
+	int tmpfd = open(im->tmp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (tmpfd >= 0) {   /* the image's own files are no longer needed */
+		rootextract_rmtree(tmpfd, "x");
+		close(tmpfd);
+	}
+	return rc;
+}
+
+static int write_info(const char *dir, const struct rootinfo *ri, char *err,
+                      size_t errsize)
+{
+	char path[PATH_MAX + 80];
+	snprintf(path, sizeof path, "%s/info", dir);
+	FILE *f = fopen(path, "wxe");
+	if (!f)
+		fail(RI_ENV, "cannot create %s: %s", path, strerror(errno));
+	int bad = rootinfo_write(f, ri) != 0;
+	if (fclose(f) != 0 || bad)
+		fail(RI_ENV, "cannot write %s: %s", path, strerror(errno));
+	return RI_OK;
+}
+
+/* Build key's tree in tmp and rename it into place. */
+static int build(struct imp *im, struct rootinfo *ri, char *err, size_t errsize)
+{
+	char final[PATH_MAX + 40], rootfs[PATH_MAX + 80];
+	enum kind k = K_DIR;
+	time_t t = time(NULL);
+	snprintf(im->tmp, sizeof im->tmp, "%s/.tmp-%s-%d", im->roots, ri->key,
+	         (int)getpid());
+	snprintf(rootfs, sizeof rootfs, "%s/rootfs", im->tmp);
+	snprintf(final, sizeof final, "%s/%s", im->roots, ri->key);
+	if (mkdir(im->tmp, 0700) != 0)
+		fail(RI_ENV, "cannot create %s: %s", im->tmp, strerror(errno));
+	int rc = unpack(im, &k, err, errsize);
+	if (rc == RI_OK)
+		rc = describe(rootfs, im->source, ri, err, errsize);
+	if (rc != RI_OK)
+		return rc;
+	snprintf(ri->source, sizeof ri->source, "%s", im->source);
+	snprintf(ri->kind, sizeof ri->kind, "%s", kind_names[k]);
+	strftime(ri->imported, sizeof ri->imported, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	if ((rc = write_info(im->tmp, ri, err, errsize)) != RI_OK)
+		return rc;
+	if (chmod(im->tmp, 0755) != 0 || rename(im->tmp, final) != 0)
+		fail(RI_ENV, "cannot rename %s to %s: %s", im->tmp, final, strerror(errno));
+	im->tmp[0] = '\0';
+	return RI_OK;
+}
+
+/* Leftovers of importers of key that died (we hold its lock: none is
+ * running). */
+static void remove_leftovers(const char *roots, const char *key)
+{
+	char prefix[64];
+	int fd = open(roots, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	snprintf(prefix, sizeof prefix, ".tmp-%s-", key);
+	for (struct dirent *de; (de = readdir(d));)
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+			rootextract_rmtree(fd, de->d_name);
+	closedir(d);
+}
+
+/* KEY.lock, exclusively: its descriptor, or an RI_ answer (< 0). */
+static int lock_key(const char *roots, const char *key, char *err, size_t errsize)
+{
+	char path[PATH_MAX + 40];
+	snprintf(path, sizeof path, "%s/%s.lock", roots, key);
+	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		fail(RI_ENV, "cannot create %s: %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	fprintf(stderr, "whichns: waiting for another whichns using %s (%s)\n",
+	        key, path);
+	while (flock(fd, LOCK_EX) != 0)
+		if (errno != EINTR || rootextract_stop) {
+			close(fd);
+			fail(rootextract_stop ? RI_INTR : RI_ENV, "%s: %s", path,
+			     strerror(errno));
+		}
+	return fd;
+}
+
+static int import_locked(struct imp *im, bool quiet, struct rootinfo *ri,
+                         char *err, size_t errsize)
+{
+	char hex[SHA256_HEX], key[ROOTINFO_KEY_SIZE];
+	int rc = source_hash(im, hex, err, errsize);
+	if (rc != RI_OK)
+		return rc;
+	rootinfo_key(hex, key);
+	if (rootimport_load(im->cache, key, ri) == 0)
+		return RI_OK;
+	int lockfd = lock_key(im->roots, key, err, errsize);
+	if (lockfd < 0)
+		return lockfd;
+	if (rootimport_load(im->cache, key, ri) == 0) {   /* done meanwhile */
+		close(lockfd);
+		return RI_OK;
+	}
+	remove_leftovers(im->roots, key);
+	memset(ri, 0, sizeof *ri);
+	memcpy(ri->sha256, hex, sizeof ri->sha256);
+	memcpy(ri->key, key, sizeof ri->key);
+	double t0 = now_s();
+	if (!quiet && S_ISDIR(im->st.st_mode))
+		fprintf(stderr, "whichns: importing %s (a folder) ...\n", im->source);
+	else if (!quiet)
+		fprintf(stderr, "whichns: importing %s (%lld MB) ...\n", im->source,
+		        (long long)(im->st.st_size >> 20));
+	rc = build(im, ri, err, errsize);
+	if (rc == RI_OK && !quiet)
+		fprintf(stderr, "whichns: imported %s as %s: %s%s%s (%.1f s)\n",
+		        im->source, key, ri->libc, ri->os[0] ? ", " : "", ri->os,
+		        now_s() - t0);
+	close(lockfd);
+	return rc;
+}
+
+static int mkdir_ok(const char *path)
+{
+	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* The source, opened and checked, and the cache's folders made. */
+static int import_open(struct imp *im, const char *cache, const char *source,
+                       char *err, size_t errsize)
+{
+	char names[PATH_MAX + 16];
+	im->cache = cache;
+	im->fd = -1;
+	if (!realpath(source, im->source) || stat(im->source, &im->st) != 0)
+		fail(errno == EACCES ? RI_ENV : RI_BAD, "%s: %s; name a root "
+		     "filesystem's folder, a tarball or an image archive", source,
+		     strerror(errno));
+	if (!S_ISDIR(im->st.st_mode) && !S_ISREG(im->st.st_mode))
+		fail(RI_BAD, "%s: neither a folder nor a file; name a root "
+		     "filesystem's folder, a tarball or an image archive", source);
+	if (S_ISREG(im->st.st_mode) &&
+	    (im->fd = open(im->source, O_RDONLY | O_CLOEXEC)) < 0)
+		fail(RI_ENV, "cannot read %s: %s", im->source, strerror(errno));
+	snprintf(im->roots, sizeof im->roots, "%s/roots", cache);
+	snprintf(names, sizeof names, "%s/names", im->roots);
+	if (mkdir_ok(cache) != 0 || mkdir_ok(im->roots) != 0 || mkdir_ok(names) != 0)
+		fail(RI_ENV, "cannot create %s: %s (--cache DIR names another "
+		     "cache)", names, strerror(errno));
+	return RI_OK;
+}
+
+int rootimport_import(const char *cache, const char *source, bool quiet,
+                      struct rootinfo *ri, char *err, size_t errsize)
+{
+	static struct imp im;
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	memset(&im, 0, sizeof im);
+	err[0] = '\0';
+	int rc = import_open(&im, cache, source, err, errsize);
+	if (rc != RI_OK) {
+		if (im.fd >= 0)
+			close(im.fd);
+		return rc;
+	}
+	rootextract_stop = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	rc = import_locked(&im, quiet, ri, err, errsize);
+	if (im.tmp[0]) {   /* failed or interrupted: nothing is left */
+		int fd = open(im.roots, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		const char *base = strrchr(im.tmp, '/') + 1;
+		if (fd >= 0 && rootextract_rmtree(fd, base) != 0)
+			fprintf(stderr, "whichns: cannot remove %s: %s\n", im.tmp,
+			        strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	if (rc == RI_OK && rootextract_stop)
+		rc = RI_INTR, snprintf(err, errsize, "interrupted");
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (im.fd >= 0)
+		close(im.fd);
+	if (rc == RI_INTR && !strstr(err, "interrupt"))
+		snprintf(err, errsize, "importing %s: interrupted; nothing was kept",
+		         im.source);
+	return rc;
+}
+
+int rootimport_load(const char *cache, const char *key, struct rootinfo *ri)
+{
+	char path[PATH_MAX + 64], why[160];
+	size_t len;
+	if (!rootinfo_key_ok(key))
+		return -1;
+	snprintf(path, sizeof path, "%s/roots/%s/info", cache, key);
+	char *text = cli_read_file(path, INFO_MAX, &len);
+	if (!text)
+		return -1;
+	int rc = rootinfo_parse(text, len, ri, why, sizeof why);
+	free(text);
+	return rc == 0 && strcmp(ri->key, key) == 0 ? 0 : -1;
+}
+
+/* ---- probes, compiled inside the root by its own compiler ---- */
+
+#define PROBE_CFLAGS "-std=gnu11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-O2", "-g"
+#define PROBES_MAX 64
+
+struct sources {
+	size_t nmain, nshared;
+	char main[PROBES_MAX][64], shared[PROBES_MAX][64];   /* "x.c" */
+	char stamp[17];     /* the first 16 hex digits of their hash */
+};
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+	return n > t && strcmp(s + n - t, tail) == 0;
+}
+
+/* Feed repro's files of names[0..n) to h. */
+static int feed_files(struct sha256 *h, const char *repro, char (*names)[64],
+                      size_t n)
+{
+	char path[PATH_MAX + 80];
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		snprintf(path, sizeof path, "%s/%s", repro, names[i]);
+		char *text = cli_read_file(path, 4 << 20, &len);
+		if (!text)
+			return -1;
+		sha256_update(h, text, len);
+		free(text);
+	}
+	return 0;
+}
+
+/* The probe sources in repro, and their stamp: the hash of the .c files
+ * then the .h files, each in name order (as build-probes.sh's cat). */
+static int sources_read(const char *repro, struct sources *s)
+{
+	static char headers[PROBES_MAX][64];
+	char all[2 * PROBES_MAX][64], hex[SHA256_HEX];
+	size_t nall = 0, nh = 0;
+	struct sha256 h;
+	uint8_t d[SHA256_LEN];
+	DIR *dir = opendir(repro);
+	memset(s, 0, sizeof *s);
+	if (!dir)
+		return -1;
+	for (struct dirent *de; (de = readdir(dir));)
+		if (strlen(de->d_name) < 64 && (ends_with(de->d_name, ".c") ||
+		    ends_with(de->d_name, ".h")) && nall < 2 * PROBES_MAX)
+			strcpy(all[nall++], de->d_name);
+	closedir(dir);
+	qsort(all, nall, sizeof all[0], by_str);
+	for (size_t i = 0; i < nall; i++) {
+		bool c = ends_with(all[i], ".c");
+		bool shared = strncmp(all[i], "probe_", 6) == 0;
+		if (!c && nh < PROBES_MAX)
+			strcpy(headers[nh++], all[i]);
+		else if (c && shared && s->nshared < PROBES_MAX)
+			strcpy(s->shared[s->nshared++], all[i]);
+		else if (c && !shared && s->nmain < PROBES_MAX)
+			strcpy(s->main[s->nmain++], all[i]);
+	}
+	sha256_init(&h);
+	for (size_t i = 0; i < nall; i++)   /* every .c, in order, then .h */
+		if (ends_with(all[i], ".c") && feed_files(&h, repro, &all[i], 1) != 0)
+			return -1;
+	if (feed_files(&h, repro, headers, nh) != 0)
+		return -1;
+	sha256_final(&h, d);
+	sha256_to_hex(d, hex);
+	memcpy(s->stamp, hex, 16);
+	return s->nmain ? 0 : -1;
+}
+
+int rootimport_repro(const char *fixtures, char *out, size_t size)
+{
+	char self[PATH_MAX], guess[PATH_MAX + 32];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	self[n > 0 ? n : 0] = '\0';
+	if (strrchr(self, '/'))
+		*strrchr(self, '/') = '\0';
+	const char *tries[4] = { NULL };
+	char a[PATH_MAX + 16], b[PATH_MAX + 16];
+	if (fixtures) {
+		snprintf(a, sizeof a, "%s/repro", fixtures);
+		snprintf(b, sizeof b, "%s/../repro", fixtures);
+		tries[0] = a, tries[1] = b;
+	} else {
+		snprintf(guess, sizeof guess, "%s/../repro", self);
+		tries[0] = guess;
+		tries[1] = WHICHNS_DATADIR "/repro";
+	}
+	for (int i = 0; tries[i]; i++) {
+		char probe[PATH_MAX + 32];
+		snprintf(probe, sizeof probe, "%s/probe_libc.c", tries[i]);
+		if (access(probe, R_OK) == 0 && realpath(tries[i], out) && strlen(out) < size)
+			return 0;
+	}
+	snprintf(out, size, "%s", tries[0]);
+	return -1;
+}
+
+/* A clone of the host's path, to mount inside the chroot later: the
+ * mount point is then found inside the tree (its symlinks stay there). */
+static int tree_of(const char *path, bool ro)
+{
+	int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID };
+	if (fd >= 0 && ro && mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void mkdirs_in(const char *const *dirs)
+{
+	for (; *dirs; dirs++)
+		if (mkdir(*dirs, 0755) != 0 && errno != EEXIST)
+			fprintf(stderr, "mkdir %s: %s\n", *dirs, strerror(errno));
+}
+
+/* In the child, chrooted: sources at /mnt/src, output at /mnt/out, a
+ * fresh /dev with the host's /dev/null, and /tmp for the compiler. */
+static int build_mounts(int src, int out, int null)
+{
+	static const char *const dirs[] = { "/mnt", "/mnt/src", "/mnt/out", "/dev",
+	                                    "/tmp", NULL };
+	mkdirs_in(dirs);
+	if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") != 0 ||
+	    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=512m") != 0)
+		return -1;
+	int fd = open("/dev/null", O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return move_mount(src, "", AT_FDCWD, "/mnt/src", MOVE_MOUNT_F_EMPTY_PATH) ||
+	       move_mount(out, "", AT_FDCWD, "/mnt/out", MOVE_MOUNT_F_EMPTY_PATH) ||
+	       move_mount(null, "", AT_FDCWD, "/dev/null", MOVE_MOUNT_F_EMPTY_PATH)
+	       ? -1 : 0;
+}
+
+/* One probe: cc CFLAGS -o /mnt/out/NAME NAME.c probe_*.c -lresolv. */
+static int compile_one(const char *cc, struct sources *s, size_t i)
+{
+	static char flags[][16] = { PROBE_CFLAGS, "-pipe", "-o" }, lresolv[] = "-lresolv";
+	char out[96], ccbuf[32], *argv[PROBES_MAX + 16];
+	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+	                     "/usr/bin:/sbin:/bin", lc[] = "LC_ALL=C";
+	char *const envp[] = { path, lc, NULL };
+	size_t n = 0;
+	snprintf(out, sizeof out, "/mnt/out/%.*s", (int)strlen(s->main[i]) - 2,
+	         s->main[i]);
+	snprintf(ccbuf, sizeof ccbuf, "%s", cc);
+	argv[n++] = ccbuf;
+	for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
+		argv[n++] = flags[k];
+	argv[n++] = out;
+	argv[n++] = s->main[i];
+	for (size_t k = 0; k < s->nshared; k++)
+		argv[n++] = s->shared[k];
+	argv[n++] = lresolv;
+	argv[n] = NULL;
+	pid_t pid = fork();
+	if (pid == 0) {
+		execve(cc, argv, envp);
+		fprintf(stderr, "%s: %s\n", cc, strerror(errno));
+		_exit(127);
+	}
+	int st = 0;
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* The child: mounts, chroot, every probe.  Its exit status: 0, 1 a
+ * compile failed (the log says), 3 the set-up failed. */
+static void build_child(const char *rootfs, const char *repro, const char *out,
+                        int logfd, const char *cc, struct sources *s)
+{
+	if (dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0 || unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0)
+		_exit(3);
+	int src = tree_of(repro, true), dst = tree_of(out, false);
+	int null = tree_of("/dev/null", false);
+	if (src < 0 || dst < 0 || null < 0 || chdir(rootfs) != 0 ||
+	    chroot(".") != 0 || chdir("/") != 0 || build_mounts(src, dst, null) != 0 ||
+	    chdir("/mnt/src") != 0) {
+		fprintf(stderr, "setting up the build in %s: %s\n", rootfs, strerror(errno));
+		_exit(3);
+	}
+	for (size_t i = 0; i < s->nmain; i++)
+		if (rootextract_stop || compile_one(cc, s, i) != 0)
+			_exit(1);
+	_exit(0);
+}
+
+static bool stamp_is(const char *probes, const char *stamp)
+{
+	char path[PATH_MAX + 16], text[64];
+	snprintf(path, sizeof path, "%s/.stamp", probes);
+	ssize_t n = cli_read_small(path, text, sizeof text);
+	return n >= 16 && strncmp(text, stamp, 16) == 0;
+}
+
+const char *rootimport_probes_state(const char *cache, const char *key,
+                                    const char *repro)
+{
+	static struct sources s;
+	char probes[PATH_MAX + 48];
+	snprintf(probes, sizeof probes, "%s/roots/%s/probes", cache, key);
+	if (!cli_is_dir(probes))
+		return "none";
+	return repro && sources_read(repro, &s) == 0 && stamp_is(probes, s.stamp)
+	       ? "built" : "stale";
+}
+
+/* The root's compiler ("/usr/bin/gcc"), or NULL with err saying what to
+ * install. */
+static const char *compiler(const char *rootfs, const struct rootinfo *ri,
+                            const char *label, char *err, size_t errsize)
+{
+	int fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	const char *cc = NULL;
+	bool headers = false;
+	if (fd >= 0) {
+		cc = exists_in(fd, "usr/bin/gcc") ? "/usr/bin/gcc"
+		   : exists_in(fd, "usr/bin/cc") ? "/usr/bin/cc" : NULL;
+		headers = exists_in(fd, "usr/include/stdio.h");
+		close(fd);
+	}
+	if (cc && headers)
+		return cc;
+	snprintf(err, errsize, "root filesystem %s (%s, %s%s%s) has %s%s%s: the "
+	         "probes are compiled inside it, with its own C library; add "
+	         "them to the image (%s) and import it again, or run only "
+	         "commands of its own there (whichns exec --libc %s -- ...)",
+	         label, ri->key, ri->libc, ri->os[0] ? ", " : "", ri->os,
+	         cc ? "" : "no C compiler (usr/bin/gcc or usr/bin/cc)",
+	         !cc && !headers ? " and " : "",
+	         headers ? "" : "no C library headers (usr/include/stdio.h)",
+	         rootimage_compiler_hint(family_of(ri->family)), label);
+	return NULL;
+}
+
+/* Fork the build, wait: 0, or -1 (its log on stderr). */
+static int build_probes(const char *rootfs, const char *repro, const char *tmp,
+                        const char *cc, struct sources *s, const char *log)
+{
+	int logfd = open(log, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (logfd < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0)
+		build_child(rootfs, repro, tmp, logfd, cc, s);
+	int st = 0;
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	bool ok = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && !rootextract_stop;
+	if (!ok && !rootextract_stop) {
+		char buf[4096];
+		lseek(logfd, 0, SEEK_SET);
+		for (ssize_t n; (n = read(logfd, buf, sizeof buf)) > 0;)
+			fwrite(buf, 1, (size_t)n, stderr);
+	}
+	close(logfd);
+	return ok ? 0 : -1;
+}
+
+struct paths { char dir[PATH_MAX], rootfs[PATH_MAX + 16], probes[PATH_MAX + 16],
+               tmp[PATH_MAX + 32], log[PATH_MAX + 16]; };
+
+/* Probes built into tmp, stamped, renamed over the old ones. */
+static int probes_locked(const struct paths *p, const struct rootinfo *ri,
+                         const char *label, const char *repro, const char *cc,
+                         struct sources *s, bool quiet, char *err,
+                         size_t errsize)
+{
+	char stamp[PATH_MAX + 48];
+	int dirfd = open(p->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	const char *tmpbase = strrchr(p->tmp, '/') + 1;
+	if (dirfd < 0)
+		fail(RI_ENV, "%s: %s", p->dir, strerror(errno));
+	rootextract_rmtree(dirfd, tmpbase);
+	if (mkdir(p->tmp, 0755) != 0) {
+		close(dirfd);
+		fail(RI_ENV, "cannot create %s: %s", p->tmp, strerror(errno));
+	}
+	double t0 = now_s();
+	if (!quiet)
+		fprintf(stderr, "whichns: compiling the probes inside %s (%s) with "
+		        "its %s ...\n", label, ri->libc, cc);
+	int rc = build_probes(p->rootfs, repro, p->tmp, cc, s, p->log);
+	snprintf(stamp, sizeof stamp, "%s/.stamp", p->tmp);
+	FILE *f = rc == 0 ? fopen(stamp, "we") : NULL;
+	if (f && (fprintf(f, "%s\n", s->stamp) < 0) + fclose(f) == 0 &&
+	    rootextract_rmtree(dirfd, "probes") == 0 && rename(p->tmp, p->probes) == 0) {
+		if (!quiet)
+			fprintf(stderr, "whichns: probes built in %s (%.1f s)\n", p->probes,
+			        now_s() - t0);
+		unlink(p->log);
+		close(dirfd);
+		return RI_OK;
+	}
+	rootextract_rmtree(dirfd, tmpbase);
+	close(dirfd);
+	if (rootextract_stop)
+		fail(RI_INTR, "compiling the probes inside %s: interrupted; nothing "
+		     "was kept", label);
+	fail(RI_ENV, "compiling the probes inside %s failed (the compiler's "
+	     "output is above, and in %s); repro/ must build with that root's "
+	     "C library", label, p->log);
+}
+
+int rootimport_probes(const char *cache, const struct rootinfo *ri,
+                      const char *label, const char *repro, bool quiet,
+                      char *err, size_t errsize)
+{
+	static struct sources s;
+	static struct paths p;
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	if (sources_read(repro, &s) != 0)
+		fail(RI_ENV, "no probe sources in %s (repro/*.c): run from a checkout "
+		     "or reinstall whichns (make install puts them in %s/repro)",
+		     repro, WHICHNS_DATADIR);
+	snprintf(p.dir, sizeof p.dir, "%s/roots/%s", cache, ri->key);
+	snprintf(p.rootfs, sizeof p.rootfs, "%s/rootfs", p.dir);
+	snprintf(p.probes, sizeof p.probes, "%s/probes", p.dir);
+	snprintf(p.tmp, sizeof p.tmp, "%s/probes.tmp-%d", p.dir, (int)getpid());
+	snprintf(p.log, sizeof p.log, "%s/probes.log", p.dir);
+	if (stamp_is(p.probes, s.stamp))
+		return RI_OK;
+	const char *cc = compiler(p.rootfs, ri, label, err, errsize);
+	if (!cc)
+		return RI_ENV;
+	char roots[PATH_MAX + 8];
+	snprintf(roots, sizeof roots, "%s/roots", cache);
+	rootextract_stop = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	int rc = RI_OK, lockfd = lock_key(roots, ri->key, err, errsize);
+	if (lockfd < 0)
+		rc = lockfd;
+	else if (!stamp_is(p.probes, s.stamp))   /* not built meanwhile */
+		rc = probes_locked(&p, ri, label, repro, cc, &s, quiet, err, errsize);
+	if (lockfd >= 0)
+		close(lockfd);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return rc;
+}
+
+/* ---- names, removal, holding ---- */
+
+int rootimport_name_get(const char *cache, const char *name,
+                        char key[static ROOTINFO_KEY_SIZE])
+{
+	char path[PATH_MAX + 80], target[64], why[128];
+	if (rootinfo_name_check(name, why, sizeof why) != 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/roots/names/%s", cache, name);
+	ssize_t n = readlink(path, target, sizeof target - 1);
+	if (n <= 3)
+		return -1;
+	target[n] = '\0';
+	if (strncmp(target, "../", 3) != 0 || !rootinfo_key_ok(target + 3))
+		return -1;
+	memcpy(key, target + 3, ROOTINFO_KEY_SIZE);
+	return 0;
+}
+
+int rootimport_name_set(const char *cache, const char *name, const char *key)
+{
+	char path[PATH_MAX + 80], tmp[PATH_MAX + 100], target[64];
+	snprintf(path, sizeof path, "%s/roots/names/%s", cache, name);
+	snprintf(tmp, sizeof tmp, "%s/roots/names/.%s.%d", cache, name, (int)getpid());
+	snprintf(target, sizeof target, "../%s", key);
+	unlink(tmp);
+	if (symlink(target, tmp) != 0)
+		return -1;
+	if (rename(tmp, path) != 0) {   /* replaces an old name at once */
+		int saved = errno;
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+int rootimport_name_rm(const char *cache, const char *name)
+{
+	char path[PATH_MAX + 80];
+	snprintf(path, sizeof path, "%s/roots/names/%s", cache, name);
+	return unlink(path);
+}
+
+int rootimport_remove(const char *cache, const char *key, char *err,
+                      size_t errsize)
+{
+	char roots[PATH_MAX + 8], lock[PATH_MAX + 40];
+	snprintf(roots, sizeof roots, "%s/roots", cache);
+	snprintf(lock, sizeof lock, "%s/%s.lock", roots, key);
+	int lockfd = open(lock, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+		if (lockfd >= 0)
+			close(lockfd);
+		fail(RI_ENV, "%s/%s is in use (a run, or an import, holds %s); "
+		     "remove it when that is done", roots, key, lock);
+	}
+	int fd = open(roots, O_PATH | O_DIRECTORY | O_CLOEXEC), rc = RI_OK;
+	if (fd < 0 || rootextract_rmtree(fd, key) != 0)
+		rc = RI_ENV, snprintf(err, errsize, "cannot remove %s/%s: %s", roots,
+		                      key, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink(lock);
+	close(lockfd);
+	return rc;
+}
