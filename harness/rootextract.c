@@ -165,14 +165,18 @@ static struct archive *reader_open(int fd)
 	return a;
 }
 
-/* The read side's error: corrupt or cut bytes are the source's. */
+/* The read side's error: corrupt or cut bytes are the source's.  none:
+ * not one entry could be read. */
 static int read_error(struct archive *a, const char *what, const char *entry,
-                      char *err, size_t errsize)
+                      bool none, char *err, size_t errsize)
 {
-	int e = archive_errno(a);
-	fail(e > 0 ? errno_kind(e) : RI_BAD, "%s: %s%s%s", what,
-	     entry ? entry : "", entry ? ": " : "",
-	     archive_error_string(a) ? archive_error_string(a) : "unreadable");
+	int e = archive_errno(a), rc = e > 0 ? errno_kind(e) : RI_BAD;
+	fail(rc, "%s: %s%s%s%s", what, entry ? entry : "", entry ? ": " : "",
+	     archive_error_string(a) ? archive_error_string(a) : "unreadable",
+	     rc != RI_BAD ? ""
+	     : none ? "; not a tar archive: give a folder, a tarball (.tar, "
+	              ".tar.gz, .tgz, .tar.zst, .tar.xz) or an image archive"
+	     : "; the archive is damaged or cut short: make or fetch it again");
 }
 
 /* A layer's first pass: whiteouts and opaque markers, names only. */
@@ -201,7 +205,7 @@ static int layer_deletes(int fd, const char *what, char *err, size_t errsize)
 			                      what, target, strerror(errno));
 	}
 	if (rc == RI_OK && r != ARCHIVE_EOF)
-		rc = read_error(a, what, NULL, err, errsize);
+		rc = read_error(a, what, NULL, false, err, errsize);
 	archive_read_free(a);
 	close(rootfd);
 	return rc;
@@ -215,7 +219,7 @@ static int copy_data(struct archive *in, struct archive *out, const char *what,
 	la_int64_t off;
 	for (int r; (r = archive_read_data_block(in, &buf, &size, &off)) != ARCHIVE_EOF;) {
 		if (r < ARCHIVE_WARN)
-			return read_error(in, what, name, err, errsize);
+			return read_error(in, what, name, false, err, errsize);
 		if (rootextract_stop)
 			return RI_INTR;
 		if (archive_write_data_block(out, buf, size, off) < ARCHIVE_WARN)
@@ -225,12 +229,30 @@ static int copy_data(struct archive *in, struct archive *out, const char *what,
 	return RI_OK;
 }
 
+/* Names relative to the top, as tar makes them ("/etc" -> "etc", "/" ->
+ * "."): images made by umoci say "/"; we are chrooted anyway, and
+ * SECURE_NOABSOLUTEPATHS then refuses nothing that is really outside. */
+static void relative_names(struct archive_entry *e)
+{
+	const char *name = archive_entry_pathname(e);
+	const char *link = archive_entry_hardlink(e);
+	if (name && name[0] == '/') {
+		name += strspn(name, "/");
+		archive_entry_copy_pathname(e, name[0] ? name : ".");
+	}
+	if (link && link[0] == '/') {
+		link += strspn(link, "/");
+		archive_entry_copy_hardlink(e, link[0] ? link : ".");
+	}
+}
+
 /* One entry, unless it is a device node or (in a layer) a marker. */
 static int write_entry(struct archive *in, struct archive *out,
                        struct archive_entry *e, bool layer, const char *what,
                        char *err, size_t errsize)
 {
 	char target[PATH_MAX];
+	relative_names(e);
 	const char *name = archive_entry_pathname(e);
 	mode_t type = archive_entry_filetype(e);
 	if (!name)
@@ -240,9 +262,11 @@ static int write_entry(struct archive *in, struct archive *out,
 	if (layer && rootimage_entry(name, target, sizeof target) != ROOTIMAGE_ENTRY)
 		return RI_OK;   /* applied by layer_deletes */
 	int r = archive_write_header(out, e);
+	int kind = archive_errno(out) > 0 ? errno_kind(archive_errno(out)) : RI_BAD;
 	if (r < ARCHIVE_WARN)
-		fail(archive_errno(out) > 0 ? errno_kind(archive_errno(out)) : RI_BAD,
-		     "%s: %s: %s", what, name, archive_error_string(out));
+		fail(kind, "%s: %s: %s%s", what, name, archive_error_string(out),
+		     kind == RI_BAD ? "; an entry that would be written outside "
+		     "the tree, or through a symlink, is refused" : "");
 	if (archive_entry_size(e) > 0) {
 		int rc = copy_data(in, out, what, name, err, errsize);
 		if (rc != RI_OK)
@@ -272,7 +296,7 @@ static int extract_all(int fd, bool layer, const char *what, char *err,
 		                      : write_entry(in, out, e, layer, what, err, errsize);
 	}
 	if (rc == RI_OK && r != ARCHIVE_EOF)
-		rc = read_error(in, what, NULL, err, errsize);
+		rc = read_error(in, what, NULL, n == 0, err, errsize);
 	if (rc == RI_OK && n == 0)
 		rc = RI_BAD, snprintf(err, errsize, "%s: an empty archive", what);
 	if (archive_write_close(out) < ARCHIVE_WARN && rc == RI_OK)

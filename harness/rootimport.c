@@ -399,25 +399,45 @@ static void remove_leftovers(const char *roots, const char *key)
 	closedir(d);
 }
 
-/* KEY.lock, exclusively: its descriptor, or an RI_ answer (< 0). */
+/* KEY.lock, exclusively: its descriptor, or an RI_ answer (< 0).  A
+ * lock file removed while we waited (a failed import, roots rm) is
+ * another's: take the one at the path now. */
 static int lock_key(const char *roots, const char *key, char *err, size_t errsize)
 {
 	char path[PATH_MAX + 40];
+	bool said = false;
 	snprintf(path, sizeof path, "%s/%s.lock", roots, key);
-	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		fail(RI_ENV, "cannot create %s: %s", path, strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return fd;
-	fprintf(stderr, "whichns: waiting for another whichns using %s (%s)\n",
-	        key, path);
-	while (flock(fd, LOCK_EX) != 0)
-		if (errno != EINTR || rootextract_stop) {
-			close(fd);
-			fail(rootextract_stop ? RI_INTR : RI_ENV, "%s: %s", path,
-			     strerror(errno));
+	for (;;) {
+		struct stat a, b;
+		int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			fail(RI_ENV, "cannot create %s: %s", path, strerror(errno));
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0 && !said) {
+			said = true;
+			fprintf(stderr, "whichns: waiting for another whichns using %s "
+			        "(%s)\n", key, path);
 		}
-	return fd;
+		while (flock(fd, LOCK_EX) != 0)
+			if (errno != EINTR || rootextract_stop) {
+				close(fd);
+				fail(rootextract_stop ? RI_INTR : RI_ENV, "%s: %s", path,
+				     strerror(errno));
+			}
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			return fd;
+		close(fd);
+	}
+}
+
+/* A failed import leaves no lock file either (we hold it). */
+static void unlock_key(const char *roots, const char *key, int fd, bool drop)
+{
+	char path[PATH_MAX + 40];
+	snprintf(path, sizeof path, "%s/%s.lock", roots, key);
+	if (drop)
+		unlink(path);
+	close(fd);
 }
 
 static int import_locked(struct imp *im, bool quiet, struct rootinfo *ri,
@@ -434,7 +454,7 @@ static int import_locked(struct imp *im, bool quiet, struct rootinfo *ri,
 	if (lockfd < 0)
 		return lockfd;
 	if (rootimport_load(im->cache, key, ri) == 0) {   /* done meanwhile */
-		close(lockfd);
+		unlock_key(im->roots, key, lockfd, false);
 		return RI_OK;
 	}
 	remove_leftovers(im->roots, key);
@@ -452,7 +472,7 @@ static int import_locked(struct imp *im, bool quiet, struct rootinfo *ri,
 		fprintf(stderr, "whichns: imported %s as %s: %s%s%s (%.1f s)\n",
 		        im->source, key, ri->libc, ri->os[0] ? ", " : "", ri->os,
 		        now_s() - t0);
-	close(lockfd);
+	unlock_key(im->roots, key, lockfd, rc != RI_OK);
 	return rc;
 }
 
