@@ -24,6 +24,7 @@ const char whichns_usage[] =
 "       whichns merge [--results dir] [--expected dir] [--strict] rundir ...\n"
 "       whichns bundle [-o file.tar.gz] rundir\n"
 "       whichns watch [options]                      (whichns watch --help)\n"
+"       whichns roots add|list|rm [options]          (whichns roots --help)\n"
 "       whichns cleanup\n"
 "       whichns help | --help | --version\n";
 
@@ -40,6 +41,8 @@ const char whichns_help[] =
 "  bundle     pack a run folder into one .tar.gz to attach to a ticket\n"
 "  watch      on this host, now: which running processes still query servers\n"
 "             their resolv.conf no longer lists (eBPF)\n"
+"  roots      import a root filesystem of your own (a folder, a tarball, a\n"
+"             container image) to run cases on its C library\n"
 "  cleanup    end processes a killed run left behind (whichns's own only)\n"
 "\n"
 "Options of run:\n"
@@ -56,7 +59,10 @@ const char whichns_help[] =
 "      --check         validate the scenario files and exit (no root needed)\n"
 "      --libc LIST     C libraries to run on, comma-separated, instead of the\n"
 "                      scenario's: host, musl, or a root filesystem (bullseye,\n"
-"                      bookworm, trixie, sid; see scripts/mkrootfs.sh)\n"
+"                      bookworm, trixie, sid; see scripts/mkrootfs.sh), a\n"
+"                      NAME from whichns roots, or a PATH (a folder, tarball\n"
+"                      or image archive: imported into the cache on first\n"
+"                      use, and named by its last component in cases)\n"
 "      --probes DIR    probe programs for the host libc (default: next to whichns)\n"
 "      --cache DIR     root filesystems and their probes\n"
 "                      (default: $WHICHNS_CACHE or /var/cache/whichns)\n"
