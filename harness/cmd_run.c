@@ -212,6 +212,23 @@ static int list_cases(const struct scn_case *cases, size_t n)
 	return EXIT_OK;
 }
 
+/* A --libc PATH's case reruns with the path: its label names nothing
+ * in another run. */
+static void rerun_path(struct job *j)
+{
+	struct libc_source *s = libc_source_find(j->libc);
+	char find[80], quoted[2 * PATH_MAX], line[JOB_RERUN_MAX];
+	char *argv[] = { s ? s->path : NULL, NULL }, *at;
+	snprintf(find, sizeof find, " --libc %s ", j->libc);
+	if (!s || !(at = strstr(j->rerun, find)))
+		return;
+	evidence_shell_quote(quoted, sizeof quoted, argv);
+	int n = snprintf(line, sizeof line, "%.*s --libc %s %s", (int)(at - j->rerun),
+	                 j->rerun, quoted, at + strlen(find));
+	if (n > 0 && (size_t)n < sizeof line)
+		memcpy(j->rerun, line, (size_t)n + 1);
+}
+
 /* The jobs of the cases; their rerun lines are this command, narrowed to
  * one case.  NULL when out of memory (said). */
 static struct job *make_jobs(const struct run_args *a, const char *self_dir,
@@ -227,8 +244,10 @@ static struct job *make_jobs(const struct run_args *a, const char *self_dir,
 	char *head_argv[] = { self, (char *)"run", NULL };
 	evidence_shell_quote(head, sizeof head, head_argv);
 	evidence_shell_quote(tail, sizeof tail, a->files);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		job_from_scenario(&jobs[i], &cases[i], head, tail);
+		rerun_path(&jobs[i]);
+	}
 	return jobs;
 }
 
