@@ -327,10 +327,10 @@ static int job_body(const struct job *j, char *err, size_t errsize)
 }
 
 /* A mount namespace of its own (nothing it mounts or sees leaks back),
- * and dir as its "/". */
+ * no network, and dir as its "/". */
 static int enter(const char *dir, char *err, size_t errsize)
 {
-	if (unshare(CLONE_NEWNS) != 0 ||
+	if (unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC) != 0 ||
 	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0)
 		fail(RI_ENV, "cannot make a mount namespace: %s", strerror(errno));
 	if (chdir(dir) != 0 || chroot(".") != 0 || chdir("/") != 0)

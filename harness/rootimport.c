@@ -18,7 +18,9 @@
 #include <sched.h>
 #include <stdint.h>
 #include <sys/file.h>
+#include <grp.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -741,19 +743,31 @@ static int compile_one(const char *cc, struct sources *s, size_t i)
 	return pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
+/* The tree's compiler is the tree's code: it runs as nobody, with no
+ * way back to privileges, no network, and only /mnt/out to write (made
+ * nobody's for the build; given back to root after it). */
+#define BUILD_UID 65534
+static int drop_privileges(void)
+{
+	return setgroups(0, NULL) != 0 || setgid(BUILD_UID) != 0 ||
+	       setuid(BUILD_UID) != 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+	       ? -1 : 0;
+}
+
 /* The child: mounts, chroot, every probe.  Its exit status: 0, 1 a
  * compile failed (the log says), 3 the set-up failed. */
 static void build_child(const char *rootfs, const char *repro, const char *out,
                         int logfd, const char *cc, struct sources *s)
 {
-	if (dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0 || unshare(CLONE_NEWNS) != 0 ||
+	if (dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0 ||
+	    unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC) != 0 ||
 	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0)
 		_exit(3);
 	int src = tree_of(repro, true), dst = tree_of(out, false);
 	int null = tree_of("/dev/null", false);
 	if (src < 0 || dst < 0 || null < 0 || chdir(rootfs) != 0 ||
 	    chroot(".") != 0 || chdir("/") != 0 || build_mounts(src, dst, null) != 0 ||
-	    chdir("/mnt/src") != 0) {
+	    chdir("/mnt/src") != 0 || drop_privileges() != 0) {
 		fprintf(stderr, "setting up the build in %s: %s\n", rootfs, strerror(errno));
 		_exit(3);
 	}
@@ -835,6 +849,23 @@ static int build_probes(const char *rootfs, const char *repro, const char *tmp,
 	return ok ? 0 : -1;
 }
 
+/* The probes built, and their folder, made root's again. */
+static int owned_by_root(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	int rc = d ? 0 : -1;
+	for (struct dirent *de; d && (de = readdir(d));)
+		if (strcmp(de->d_name, "..") != 0 &&
+		    fchownat(fd, de->d_name, 0, 0, AT_SYMLINK_NOFOLLOW) != 0)
+			rc = -1;
+	if (d)
+		closedir(d);
+	else if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 struct paths { char dir[PATH_MAX], rootfs[PATH_MAX + 16], probes[PATH_MAX + 16],
                tmp[PATH_MAX + 32], log[PATH_MAX + 16]; };
 
@@ -858,7 +889,11 @@ static int probes_locked(const struct paths *p, const struct rootinfo *ri,
 	if (!quiet)
 		fprintf(stderr, "whichns: compiling the probes inside %s (%s) with "
 		        "its %s ...\n", label, ri->libc, cc);
-	int rc = build_probes(p->rootfs, repro, p->tmp, cc, s, p->log);
+	int rc = chown(p->tmp, BUILD_UID, BUILD_UID) == 0 ? 0 : -1;
+	if (rc == 0)
+		rc = build_probes(p->rootfs, repro, p->tmp, cc, s, p->log);
+	if (rc == 0)
+		rc = owned_by_root(p->tmp);
 	snprintf(stamp, sizeof stamp, "%s/.stamp", p->tmp);
 	FILE *f = rc == 0 ? fopen(stamp, "we") : NULL;
 	if (f && (fprintf(f, "%s\n", s->stamp) < 0) + fclose(f) == 0 &&
