@@ -238,8 +238,8 @@ static int prepare_libc(const struct preflight_paths *p, const struct run_opts *
 			rc = rootimport_probes(o->libc.cache, &ri, libc, repro, o->quiet,
 			                       err, sizeof err);
 	}
-	if (rc != RI_OK)
-		fprintf(stderr, "whichns: --libc %s: %s\n", src ? src->path : libc, err);
+	if (rc != RI_OK)   /* err names the source, or the root by its name */
+		fprintf(stderr, "whichns: %s\n", err);
 	return rootimport_exit(rc);
 }
 
