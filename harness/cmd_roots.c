@@ -189,15 +189,15 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
 }
 
-static void list_row(const char *cache, const char *name, const char *key,
-                     const char *repro)
+static void list_row(const char *cache, int width, const char *name,
+                     const char *key, const char *repro)
 {
 	struct rootinfo ri;
 	if (rootimport_load(cache, key, &ri) != 0)
-		printf("%-20s %-23s %-12s %-32s %-6s %s\n", name, key, "?",
-		       "(not imported: whichns roots add again)", "-", "-");
+		printf("%-*s %-23s %-12s %-32s %-6s %s\n", width, name, key, "?",
+		       "(not imported: roots add again)", "-", "-");
 	else
-		printf("%-20s %-23s %-12s %-32s %-6s %s\n", name, key, ri.libc,
+		printf("%-*s %-23s %-12s %-32s %-6s %s\n", width, name, key, ri.libc,
 		       ri.os[0] ? ri.os : "-", rootimport_probes_state(cache, key, repro),
 		       ri.source);
 }
@@ -219,10 +219,14 @@ static int roots_list(struct roots_args *a)
 	const char *src = rootimport_repro(NULL, repro, sizeof repro) == 0 ? repro : NULL;
 	size_t n = read_names(a->cache, v, LIST_MAX);
 	qsort(v, n, sizeof v[0], by_name);
-	printf("%-20s %-23s %-12s %-32s %-6s %s\n", "NAME", "KEY", "LIBC", "OS",
-	       "PROBES", "SOURCE");
+	int width = 12;   /* the longest name's */
 	for (size_t i = 0; i < n; i++)
-		list_row(a->cache, v[i].name, v[i].key, src);
+		if ((int)strlen(v[i].name) > width)
+			width = (int)strlen(v[i].name);
+	printf("%-*s %-23s %-12s %-32s %-6s %s\n", width, "NAME", "KEY", "LIBC",
+	       "OS", "PROBES", "SOURCE");
+	for (size_t i = 0; i < n; i++)
+		list_row(a->cache, width, v[i].name, v[i].key, src);
 	snprintf(dir, sizeof dir, "%s/roots", a->cache);
 	DIR *d = opendir(dir);
 	if (!d)
@@ -231,7 +235,7 @@ static int roots_list(struct roots_args *a)
 		struct rootinfo ri;
 		if (rootinfo_key_ok(de->d_name) && !key_named(v, n, de->d_name) &&
 		    rootimport_load(a->cache, de->d_name, &ri) == 0)
-			list_row(a->cache, "-", de->d_name, src);
+			list_row(a->cache, width, "-", de->d_name, src);
 	}
 	closedir(d);
 	return EXIT_OK;
