@@ -121,6 +121,29 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	return 0;
 }
 
+/* A scenario's libc PATH (relative to its file's folder) is known by its
+ * label, as a --libc PATH is (libcs.h).  0, or EXIT_USAGE (said). */
+static int scenario_paths(struct scn_file *f, const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	for (size_t g = 0; g < f->ngroups; g++) {
+		struct scn_axisvals *av = &f->groups[g].axis[SCN_LIBC];
+		for (size_t i = 0; i < av->n; i++) {
+			char path[PATH_MAX + SCN_WORD_MAX];
+			if (!strchr(av->v[i], '/'))
+				continue;
+			snprintf(path, sizeof path, "%.*s%s%s", av->v[i][0] == '/' || !slash
+			         ? 0 : (int)(slash - file), file,
+			         av->v[i][0] == '/' || !slash ? "" : "/", av->v[i]);
+			const char *label = libc_label_for(path);
+			if (!label)
+				return EXIT_USAGE;
+			snprintf(av->v[i], sizeof av->v[i], "%s", label);
+		}
+	}
+	return 0;
+}
+
 /* Keep c when every filter selects it; 0, or EXIT_ENV when out of memory. */
 static int keep_case(const struct run_args *a, const struct scn_case *c,
                      struct scn_case **cases, size_t *n, size_t *cap)
@@ -168,6 +191,8 @@ static int load_cases(const struct run_args *a, struct scn_case **out,
 		}
 		rc = scn_parse(text, len, a->files[i], &file, err, sizeof err);
 		free(text);
+		if (rc == 0 && (rc = scenario_paths(&file, a->files[i])) != 0)
+			break;
 		if (rc == 0 && a->libc)
 			rc = scn_override_axis(&file, SCN_LIBC, a->libc, err, sizeof err);
 		if (rc != 0) {

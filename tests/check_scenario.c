@@ -584,6 +584,25 @@ START_TEST(test_override_exec)
 }
 END_TEST
 
+/* A libc may be a path to a root filesystem (whichns roots): only in
+ * libc, and only of word characters and '/'. */
+START_TEST(test_libc_path)
+{
+	struct scn_file *f = parse_str("probe getip\nlibc host ../roots/c7.tar.gz\n");
+	ck_assert_str_eq(f->groups[0].axis[SCN_LIBC].v[1], "../roots/c7.tar.gz");
+	free(f);
+	char err[256] = "";
+	struct scn_file *g = calloc(1, sizeof *g);
+	const char *bad[] = { "probe getip\nlibc /x/a$b\n",
+	                      "probe getip\nlibc /x/a;b\n",
+	                      "probe a/b\n", "update in/place\nprobe getip\n" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_int_eq(scn_parse(bad[i], strlen(bad[i]), "t.scn", g, err,
+		                           sizeof err), -1);
+	free(g);
+}
+END_TEST
+
 /* An option's error names the option, not a file and a line. */
 static const struct {
 	enum scn_axis axis;
@@ -1177,6 +1196,7 @@ Suite *scenario_suite(void)
 	tc = tcase_create("Overrides");
 	tcase_add_test(tc, test_override);
 	tcase_add_test(tc, test_override_exec);
+	tcase_add_test(tc, test_libc_path);
 	tcase_add_loop_test(tc, test_override_bad, 0, NROWS(override_bad_rows));
 	tcase_add_test(tc, test_override_too_long);
 	suite_add_tcase(s, tc);

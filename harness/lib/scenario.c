@@ -119,6 +119,17 @@ static int word_ok(const char *w)
 	return 1;
 }
 
+/* A path: words of word_ok's characters joined by '/'. */
+static int libc_path_ok(const char *w)
+{
+	if (!strchr(w, '/'))
+		return 0;
+	for (; *w; w++)
+		if (!isalnum((unsigned char)*w) && !strchr("-_.+:/", *w))
+			return 0;
+	return 1;
+}
+
 static int in_list(const char *w, const char *const *list)
 {
 	for (; *list; list++)
@@ -150,7 +161,10 @@ static int set_axis(struct parser *p, struct scn_group *g, enum scn_axis a,
 	for (size_t i = 0; i < nwords; i++) {
 		const char *w = words[i];
 		char list[160];
-		if (strlen(w) >= SCN_WORD_MAX || !word_ok(w))
+		/* A libc may be a path to a root filesystem (cmd_run.c names
+		 * it by its last component before cases are made). */
+		if (strlen(w) >= SCN_WORD_MAX ||
+		    !(word_ok(w) || (a == SCN_LIBC && libc_path_ok(w))))
 			return fail(p, "bad %s value '%s'; expected a word of "
 			            "letters, digits and -_.+:", axis_names[a], w);
 		if (a == SCN_UPDATE && !in_list(w, scn_updates)) {
