@@ -89,7 +89,7 @@ $(B)/harness/lib/version.o: ALL_CFLAGS += -DWHICHNS_VERSION='"$(VERSION_STR)"'
 $(B)/.paths: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DATADIR) $(LIBEXECDIR)' | cmp -s - $@ || echo '$(DATADIR) $(LIBEXECDIR)' > $@
-$(B)/harness/preflight.o $(B)/harness/cmd_bundle.o $(B)/harness/rootimport.o: $(B)/.paths
+$(B)/harness/preflight.o $(B)/harness/cmd_bundle.o $(B)/harness/rootprobes.o: $(B)/.paths
 .PHONY: FORCE
 FORCE:
 

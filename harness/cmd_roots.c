@@ -18,6 +18,7 @@
 #include "exitcodes.h"
 #include "libcs.h"
 #include "rootimport.h"
+#include "rootprobes.h"
 
 static const char roots_usage[] =
 "usage: whichns roots add [--cache dir] [--no-probes] name source\n"
@@ -137,11 +138,11 @@ static int roots_add(struct roots_args *a)
 		return rc;
 	rc = rootimport_import(a->cache, source, false, &ri, err, sizeof err);
 	if (rc == RI_OK && !a->no_probes) {
-		if (rootimport_repro(NULL, repro, sizeof repro) != 0)
+		if (rootprobes_sources(NULL, repro, sizeof repro) != 0)
 			rc = RI_ENV, snprintf(err, sizeof err, "no probe sources at %s: "
 			                      "reinstall whichns, or pass --no-probes", repro);
 		else
-			rc = rootimport_probes(a->cache, &ri, name, repro, false, err,
+			rc = rootprobes_build(a->cache, &ri, name, repro, false, err,
 			                       sizeof err);
 		probes = "probes built";
 	}
@@ -198,7 +199,7 @@ static void list_row(const char *cache, int width, const char *name,
 		       "(not imported: roots add again)", "-", "-");
 	else
 		printf("%-*s %-23s %-12s %-32s %-6s %s\n", width, name, key, ri.libc,
-		       ri.os[0] ? ri.os : "-", rootimport_probes_state(cache, key, repro),
+		       ri.os[0] ? ri.os : "-", rootprobes_state(cache, key, repro),
 		       ri.source);
 }
 
@@ -216,7 +217,7 @@ static int roots_list(struct roots_args *a)
 	char dir[PATH_MAX + 8], repro[PATH_MAX];
 	if (a->argc != 0)
 		return usage_error("roots list takes no arguments");
-	const char *src = rootimport_repro(NULL, repro, sizeof repro) == 0 ? repro : NULL;
+	const char *src = rootprobes_sources(NULL, repro, sizeof repro) == 0 ? repro : NULL;
 	size_t n = read_names(a->cache, v, LIST_MAX);
 	qsort(v, n, sizeof v[0], by_name);
 	int width = 12;   /* the longest name's */

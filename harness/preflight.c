@@ -19,6 +19,7 @@
 #include "exitcodes.h"
 #include "preflight.h"
 #include "rootimport.h"
+#include "rootprobes.h"
 #include "runfolder.h"
 #include "spawn.h"
 
@@ -231,11 +232,11 @@ static int prepare_libc(const struct preflight_paths *p, const struct run_opts *
 		return 0;
 	}
 	if (rc == RI_OK && want_probes) {
-		if (rootimport_repro(p->fixtures, repro, sizeof repro) != 0)
+		if (rootprobes_sources(p->fixtures, repro, sizeof repro) != 0)
 			rc = RI_ENV, snprintf(err, sizeof err, "no probe sources next to "
 			                      "the fixtures %s (%s)", p->fixtures, repro);
 		else
-			rc = rootimport_probes(o->libc.cache, &ri, libc, repro, o->quiet,
+			rc = rootprobes_build(o->libc.cache, &ri, libc, repro, o->quiet,
 			                       err, sizeof err);
 	}
 	if (rc != RI_OK)   /* err names the source, or the root by its name */

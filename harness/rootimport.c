@@ -15,14 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
-#include <stdint.h>
 #include <sys/file.h>
-#include <grp.h>
-#include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
@@ -32,10 +26,6 @@
 #include "rootimport.h"
 #include "roothash.h"
 #include "sandbox.h"
-
-#ifndef WHICHNS_DATADIR
-#define WHICHNS_DATADIR "/usr/local/share/whichns"
-#endif
 
 #define fail(code, ...) do { snprintf(err, errsize, __VA_ARGS__); return code; } while (0)
 #define INFO_MAX   65536
@@ -48,7 +38,7 @@ int rootimport_exit(int rc)
 	     : rc == RI_INTR ? EXIT_INTERRUPTED : EXIT_ENV;
 }
 
-static double now_s(void)
+double rootimport_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -77,7 +67,7 @@ static char *read_in(int rootfd, const char *path, size_t max, size_t *len)
 	return buf;
 }
 
-static bool exists_in(int rootfd, const char *path)
+bool rootimport_exists_in(int rootfd, const char *path)
 {
 	int fd = sandbox_open_in(rootfd, path, O_PATH);
 	if (fd >= 0)
@@ -97,7 +87,7 @@ static const char *family_name(enum rootimage_family f)
 	return (unsigned)f < sizeof names / sizeof names[0] ? names[f] : "unknown";
 }
 
-static enum rootimage_family family_of(const char *name)
+enum rootimage_family rootimport_family(const char *name)
 {
 	for (int f = ROOTIMAGE_FAMILY_UNKNOWN; f <= ROOTIMAGE_FAMILY_ARCH; f++)
 		if (strcmp(family_name((enum rootimage_family)f), name) == 0)
@@ -262,10 +252,10 @@ static enum kind folder_kind(const char *dir)
 	enum kind k = K_DIR;
 	if (fd < 0)
 		return K_DIR;
-	if (exists_in(fd, "oci-layout") && exists_in(fd, "index.json"))
+	if (rootimport_exists_in(fd, "oci-layout") && rootimport_exists_in(fd, "index.json"))
 		k = K_OCI;
-	else if (exists_in(fd, "manifest.json") && !exists_in(fd, "etc") &&
-	         !exists_in(fd, "usr"))
+	else if (rootimport_exists_in(fd, "manifest.json") && !rootimport_exists_in(fd, "etc") &&
+	         !rootimport_exists_in(fd, "usr"))
 		k = K_DOCKER;
 	close(fd);
 	return k;
@@ -281,7 +271,7 @@ struct imp {
 	char roots[PATH_MAX], tmp[PATH_MAX + 64], lock[PATH_MAX + 32];
 };
 
-static void on_signal(int sig)
+void rootimport_on_signal(int sig)
 {
 	(void)sig;
 	rootextract_stop = 1;
@@ -404,7 +394,7 @@ static void remove_leftovers(const char *roots, const char *key)
 /* KEY.lock, exclusively: its descriptor, or an RI_ answer (< 0).  A
  * lock file removed while we waited (a failed import, roots rm) is
  * another's: take the one at the path now. */
-static int lock_key(const char *roots, const char *key, char *err, size_t errsize)
+int rootimport_lock(const char *roots, const char *key, char *err, size_t errsize)
 {
 	char path[PATH_MAX + 40];
 	bool said = false;
@@ -452,7 +442,7 @@ static int import_locked(struct imp *im, bool quiet, struct rootinfo *ri,
 	rootinfo_key(hex, key);
 	if (rootimport_load(im->cache, key, ri) == 0)
 		return RI_OK;
-	int lockfd = lock_key(im->roots, key, err, errsize);
+	int lockfd = rootimport_lock(im->roots, key, err, errsize);
 	if (lockfd < 0)
 		return lockfd;
 	if (rootimport_load(im->cache, key, ri) == 0) {   /* done meanwhile */
@@ -463,7 +453,7 @@ static int import_locked(struct imp *im, bool quiet, struct rootinfo *ri,
 	memset(ri, 0, sizeof *ri);
 	memcpy(ri->sha256, hex, sizeof ri->sha256);
 	memcpy(ri->key, key, sizeof ri->key);
-	double t0 = now_s();
+	double t0 = rootimport_now();
 	if (!quiet && S_ISDIR(im->st.st_mode))
 		fprintf(stderr, "whichns: importing %s (a folder) ...\n", im->source);
 	else if (!quiet)
@@ -473,7 +463,7 @@ static int import_locked(struct imp *im, bool quiet, struct rootinfo *ri,
 	if (rc == RI_OK && !quiet)
 		fprintf(stderr, "whichns: imported %s as %s: %s%s%s (%.1f s)\n",
 		        im->source, key, ri->libc, ri->os[0] ? ", " : "", ri->os,
-		        now_s() - t0);
+		        rootimport_now() - t0);
 	unlock_key(im->roots, key, lockfd, rc != RI_OK);
 	return rc;
 }
@@ -512,7 +502,7 @@ int rootimport_import(const char *cache, const char *source, bool quiet,
                       struct rootinfo *ri, char *err, size_t errsize)
 {
 	static struct imp im;
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	struct sigaction sa = { .sa_handler = rootimport_on_signal }, old_int, old_term;
 	memset(&im, 0, sizeof im);
 	err[0] = '\0';
 	int rc = import_open(&im, cache, source, err, errsize);
@@ -562,399 +552,7 @@ int rootimport_load(const char *cache, const char *key, struct rootinfo *ri)
 	return rc == 0 && strcmp(ri->key, key) == 0 ? 0 : -1;
 }
 
-/* ---- probes, compiled inside the root by its own compiler ---- */
-
-#define PROBE_CFLAGS "-std=gnu11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-O2", "-g"
-#define PROBES_MAX 64
-
-struct sources {
-	size_t nmain, nshared;
-	char main[PROBES_MAX][64], shared[PROBES_MAX][64];   /* "x.c" */
-	char stamp[17];     /* the first 16 hex digits of their hash */
-};
-
-static int by_str(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-static bool ends_with(const char *s, const char *tail)
-{
-	size_t n = strlen(s), t = strlen(tail);
-	return n > t && strcmp(s + n - t, tail) == 0;
-}
-
-/* Feed repro's files of names[0..n) to h. */
-static int feed_files(struct sha256 *h, const char *repro, char (*names)[64],
-                      size_t n)
-{
-	char path[PATH_MAX + 80];
-	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		snprintf(path, sizeof path, "%s/%s", repro, names[i]);
-		char *text = cli_read_file(path, 4 << 20, &len);
-		if (!text)
-			return -1;
-		sha256_update(h, text, len);
-		free(text);
-	}
-	return 0;
-}
-
-/* The probe sources in repro, and their stamp: the hash of the .c files
- * then the .h files, each in name order (as build-probes.sh's cat). */
-static int sources_read(const char *repro, struct sources *s)
-{
-	static char headers[PROBES_MAX][64];
-	char all[2 * PROBES_MAX][64], hex[SHA256_HEX];
-	size_t nall = 0, nh = 0;
-	struct sha256 h;
-	uint8_t d[SHA256_LEN];
-	DIR *dir = opendir(repro);
-	memset(s, 0, sizeof *s);
-	if (!dir)
-		return -1;
-	for (struct dirent *de; (de = readdir(dir));)
-		if (strlen(de->d_name) < 64 && (ends_with(de->d_name, ".c") ||
-		    ends_with(de->d_name, ".h")) && nall < 2 * PROBES_MAX)
-			strcpy(all[nall++], de->d_name);
-	closedir(dir);
-	qsort(all, nall, sizeof all[0], by_str);
-	for (size_t i = 0; i < nall; i++) {
-		bool c = ends_with(all[i], ".c");
-		bool shared = strncmp(all[i], "probe_", 6) == 0;
-		if (!c && nh < PROBES_MAX)
-			strcpy(headers[nh++], all[i]);
-		else if (c && shared && s->nshared < PROBES_MAX)
-			strcpy(s->shared[s->nshared++], all[i]);
-		else if (c && !shared && s->nmain < PROBES_MAX)
-			strcpy(s->main[s->nmain++], all[i]);
-	}
-	sha256_init(&h);
-	for (size_t i = 0; i < nall; i++)   /* every .c, in order, then .h */
-		if (ends_with(all[i], ".c") && feed_files(&h, repro, &all[i], 1) != 0)
-			return -1;
-	if (feed_files(&h, repro, headers, nh) != 0)
-		return -1;
-	sha256_final(&h, d);
-	sha256_to_hex(d, hex);
-	memcpy(s->stamp, hex, 16);
-	return s->nmain ? 0 : -1;
-}
-
-int rootimport_repro(const char *fixtures, char *out, size_t size)
-{
-	char self[PATH_MAX], guess[PATH_MAX + 32];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	self[n > 0 ? n : 0] = '\0';
-	if (strrchr(self, '/'))
-		*strrchr(self, '/') = '\0';
-	const char *tries[4] = { NULL };
-	char a[PATH_MAX + 16], b[PATH_MAX + 16];
-	if (fixtures) {
-		snprintf(a, sizeof a, "%s/repro", fixtures);
-		snprintf(b, sizeof b, "%s/../repro", fixtures);
-		tries[0] = a, tries[1] = b;
-	} else {
-		snprintf(guess, sizeof guess, "%s/../repro", self);
-		tries[0] = guess;
-		tries[1] = WHICHNS_DATADIR "/repro";
-	}
-	for (int i = 0; tries[i]; i++) {
-		char probe[PATH_MAX + 32];
-		snprintf(probe, sizeof probe, "%s/probe_libc.c", tries[i]);
-		if (access(probe, R_OK) == 0 && realpath(tries[i], out) && strlen(out) < size)
-			return 0;
-	}
-	snprintf(out, size, "%s", tries[0]);
-	return -1;
-}
-
-/* A clone of the host's path, to mount inside the chroot later: the
- * mount point is then found inside the tree (its symlinks stay there). */
-static int tree_of(const char *path, bool ro)
-{
-	int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID };
-	if (fd >= 0 && ro && mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static void mkdirs_in(const char *const *dirs)
-{
-	for (; *dirs; dirs++)
-		if (mkdir(*dirs, 0755) != 0 && errno != EEXIST)
-			fprintf(stderr, "mkdir %s: %s\n", *dirs, strerror(errno));
-}
-
-/* In the child, chrooted: sources at /mnt/src, output at /mnt/out, a
- * fresh /dev with the host's /dev/null, and /tmp for the compiler. */
-static int build_mounts(int src, int out, int null)
-{
-	static const char *const dirs[] = { "/mnt", "/mnt/src", "/mnt/out", "/dev",
-	                                    "/tmp", NULL };
-	mkdirs_in(dirs);
-	if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") != 0 ||
-	    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=512m") != 0)
-		return -1;
-	int fd = open("/dev/null", O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return move_mount(src, "", AT_FDCWD, "/mnt/src", MOVE_MOUNT_F_EMPTY_PATH) ||
-	       move_mount(out, "", AT_FDCWD, "/mnt/out", MOVE_MOUNT_F_EMPTY_PATH) ||
-	       move_mount(null, "", AT_FDCWD, "/dev/null", MOVE_MOUNT_F_EMPTY_PATH)
-	       ? -1 : 0;
-}
-
-/* One probe: cc CFLAGS -o /mnt/out/NAME NAME.c probe_*.c -lresolv. */
-static int compile_one(const char *cc, struct sources *s, size_t i)
-{
-	static char flags[][16] = { PROBE_CFLAGS, "-pipe", "-o" }, lresolv[] = "-lresolv";
-	char out[96], ccbuf[32], *argv[PROBES_MAX + 16];
-	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
-	                     "/usr/bin:/sbin:/bin", lc[] = "LC_ALL=C";
-	char *const envp[] = { path, lc, NULL };
-	size_t n = 0;
-	snprintf(out, sizeof out, "/mnt/out/%.*s", (int)strlen(s->main[i]) - 2,
-	         s->main[i]);
-	snprintf(ccbuf, sizeof ccbuf, "%s", cc);
-	argv[n++] = ccbuf;
-	for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
-		argv[n++] = flags[k];
-	argv[n++] = out;
-	argv[n++] = s->main[i];
-	for (size_t k = 0; k < s->nshared; k++)
-		argv[n++] = s->shared[k];
-	argv[n++] = lresolv;
-	argv[n] = NULL;
-	pid_t pid = fork();
-	if (pid == 0) {
-		execve(cc, argv, envp);
-		fprintf(stderr, "%s: %s\n", cc, strerror(errno));
-		_exit(127);
-	}
-	int st = 0;
-	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
-/* The tree's compiler is the tree's code: it runs as nobody, with no
- * way back to privileges, no network, and only /mnt/out to write (made
- * nobody's for the build; given back to root after it). */
-#define BUILD_UID 65534
-static int drop_privileges(void)
-{
-	return setgroups(0, NULL) != 0 || setgid(BUILD_UID) != 0 ||
-	       setuid(BUILD_UID) != 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
-	       ? -1 : 0;
-}
-
-/* The child: mounts, chroot, every probe.  Its exit status: 0, 1 a
- * compile failed (the log says), 3 the set-up failed. */
-static void build_child(const char *rootfs, const char *repro, const char *out,
-                        int logfd, const char *cc, struct sources *s)
-{
-	if (dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0 ||
-	    unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC) != 0 ||
-	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0)
-		_exit(3);
-	int src = tree_of(repro, true), dst = tree_of(out, false);
-	int null = tree_of("/dev/null", false);
-	if (src < 0 || dst < 0 || null < 0 || chdir(rootfs) != 0 ||
-	    chroot(".") != 0 || chdir("/") != 0 || build_mounts(src, dst, null) != 0 ||
-	    chdir("/mnt/src") != 0 || drop_privileges() != 0) {
-		fprintf(stderr, "setting up the build in %s: %s\n", rootfs, strerror(errno));
-		_exit(3);
-	}
-	for (size_t i = 0; i < s->nmain; i++)
-		if (rootextract_stop || compile_one(cc, s, i) != 0)
-			_exit(1);
-	_exit(0);
-}
-
-static bool stamp_is(const char *probes, const char *stamp)
-{
-	char path[PATH_MAX + 16], text[64];
-	snprintf(path, sizeof path, "%s/.stamp", probes);
-	ssize_t n = cli_read_small(path, text, sizeof text);
-	return n >= 16 && strncmp(text, stamp, 16) == 0;
-}
-
-const char *rootimport_probes_state(const char *cache, const char *key,
-                                    const char *repro)
-{
-	static struct sources s;
-	char probes[PATH_MAX + 48];
-	snprintf(probes, sizeof probes, "%s/roots/%s/probes", cache, key);
-	if (!cli_is_dir(probes))
-		return "none";
-	return repro && sources_read(repro, &s) == 0 && stamp_is(probes, s.stamp)
-	       ? "built" : "stale";
-}
-
-/* The root's compiler ("/usr/bin/gcc"), or NULL with err saying what to
- * install. */
-static const char *compiler(const char *rootfs, const struct rootinfo *ri,
-                            const char *label, char *err, size_t errsize)
-{
-	int fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	const char *cc = NULL;
-	bool headers = false;
-	if (fd >= 0) {
-		cc = exists_in(fd, "usr/bin/gcc") ? "/usr/bin/gcc"
-		   : exists_in(fd, "usr/bin/cc") ? "/usr/bin/cc" : NULL;
-		headers = exists_in(fd, "usr/include/stdio.h");
-		close(fd);
-	}
-	if (cc && headers)
-		return cc;
-	snprintf(err, errsize, "root filesystem %s (%s, %s%s%s) has %s%s%s: the "
-	         "probes are compiled inside it, with its own C library; add "
-	         "them to the image (%s) and import it again, or run only "
-	         "commands of its own there (whichns exec --libc %s -- ...)",
-	         label, ri->key, ri->libc, ri->os[0] ? ", " : "", ri->os,
-	         cc ? "" : "no C compiler (usr/bin/gcc or usr/bin/cc)",
-	         !cc && !headers ? " and " : "",
-	         headers ? "" : "no C library headers (usr/include/stdio.h)",
-	         rootimage_compiler_hint(family_of(ri->family)), label);
-	return NULL;
-}
-
-/* Fork the build, wait: 0, or -1 (its log on stderr). */
-static int build_probes(const char *rootfs, const char *repro, const char *tmp,
-                        const char *cc, struct sources *s, const char *log)
-{
-	int logfd = open(log, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (logfd < 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0)
-		build_child(rootfs, repro, tmp, logfd, cc, s);
-	int st = 0;
-	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	bool ok = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && !rootextract_stop;
-	if (!ok && !rootextract_stop) {
-		char buf[4096];
-		lseek(logfd, 0, SEEK_SET);
-		for (ssize_t n; (n = read(logfd, buf, sizeof buf)) > 0;)
-			fwrite(buf, 1, (size_t)n, stderr);
-	}
-	close(logfd);
-	return ok ? 0 : -1;
-}
-
-/* The probes built, and their folder, made root's again. */
-static int owned_by_root(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	int rc = d ? 0 : -1;
-	for (struct dirent *de; d && (de = readdir(d));)
-		if (strcmp(de->d_name, "..") != 0 &&
-		    fchownat(fd, de->d_name, 0, 0, AT_SYMLINK_NOFOLLOW) != 0)
-			rc = -1;
-	if (d)
-		closedir(d);
-	else if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
-struct paths { char dir[PATH_MAX], rootfs[PATH_MAX + 16], probes[PATH_MAX + 16],
-               tmp[PATH_MAX + 32], log[PATH_MAX + 16]; };
-
-/* Probes built into tmp, stamped, renamed over the old ones. */
-static int probes_locked(const struct paths *p, const struct rootinfo *ri,
-                         const char *label, const char *repro, const char *cc,
-                         struct sources *s, bool quiet, char *err,
-                         size_t errsize)
-{
-	char stamp[PATH_MAX + 48];
-	int dirfd = open(p->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	const char *tmpbase = strrchr(p->tmp, '/') + 1;
-	if (dirfd < 0)
-		fail(RI_ENV, "%s: %s", p->dir, strerror(errno));
-	rootextract_rmtree(dirfd, tmpbase);
-	if (mkdir(p->tmp, 0755) != 0) {
-		close(dirfd);
-		fail(RI_ENV, "cannot create %s: %s", p->tmp, strerror(errno));
-	}
-	double t0 = now_s();
-	if (!quiet)
-		fprintf(stderr, "whichns: compiling the probes inside %s (%s) with "
-		        "its %s ...\n", label, ri->libc, cc);
-	int rc = chown(p->tmp, BUILD_UID, BUILD_UID) == 0 ? 0 : -1;
-	if (rc == 0)
-		rc = build_probes(p->rootfs, repro, p->tmp, cc, s, p->log);
-	if (rc == 0)
-		rc = owned_by_root(p->tmp);
-	snprintf(stamp, sizeof stamp, "%s/.stamp", p->tmp);
-	FILE *f = rc == 0 ? fopen(stamp, "we") : NULL;
-	if (f && (fprintf(f, "%s\n", s->stamp) < 0) + fclose(f) == 0 &&
-	    rootextract_rmtree(dirfd, "probes") == 0 && rename(p->tmp, p->probes) == 0) {
-		if (!quiet)
-			fprintf(stderr, "whichns: probes built in %s (%.1f s)\n", p->probes,
-			        now_s() - t0);
-		unlink(p->log);
-		close(dirfd);
-		return RI_OK;
-	}
-	rootextract_rmtree(dirfd, tmpbase);
-	close(dirfd);
-	if (rootextract_stop)
-		fail(RI_INTR, "compiling the probes inside %s: interrupted; nothing "
-		     "was kept", label);
-	fail(RI_ENV, "compiling the probes inside %s failed (the compiler's "
-	     "output is above, and in %s); repro/ must build with that root's "
-	     "C library", label, p->log);
-}
-
-int rootimport_probes(const char *cache, const struct rootinfo *ri,
-                      const char *label, const char *repro, bool quiet,
-                      char *err, size_t errsize)
-{
-	static struct sources s;
-	static struct paths p;
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
-	if (sources_read(repro, &s) != 0)
-		fail(RI_ENV, "no probe sources in %s (repro/*.c): run from a checkout "
-		     "or reinstall whichns (make install puts them in %s/repro)",
-		     repro, WHICHNS_DATADIR);
-	snprintf(p.dir, sizeof p.dir, "%s/roots/%s", cache, ri->key);
-	snprintf(p.rootfs, sizeof p.rootfs, "%s/rootfs", p.dir);
-	snprintf(p.probes, sizeof p.probes, "%s/probes", p.dir);
-	snprintf(p.tmp, sizeof p.tmp, "%s/probes.tmp-%d", p.dir, (int)getpid());
-	snprintf(p.log, sizeof p.log, "%s/probes.log", p.dir);
-	if (stamp_is(p.probes, s.stamp))
-		return RI_OK;
-	const char *cc = compiler(p.rootfs, ri, label, err, errsize);
-	if (!cc)
-		return RI_ENV;
-	char roots[PATH_MAX + 8];
-	snprintf(roots, sizeof roots, "%s/roots", cache);
-	rootextract_stop = 0;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	int rc = RI_OK, lockfd = lock_key(roots, ri->key, err, errsize);
-	if (lockfd < 0)
-		rc = lockfd;
-	else if (!stamp_is(p.probes, s.stamp))   /* not built meanwhile */
-		rc = probes_locked(&p, ri, label, repro, cc, &s, quiet, err, errsize);
-	if (lockfd >= 0)
-		close(lockfd);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	return rc;
-}
-
-/* ---- names, removal, holding ---- */
+/* ---- names, removal ---- */
 
 int rootimport_name_get(const char *cache, const char *name,
                         char key[static ROOTINFO_KEY_SIZE])

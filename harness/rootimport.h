@@ -18,7 +18,7 @@
  *
  * Owns: the import (hash, unpack through rootextract.h, apply layers,
  * find the C library and os-release from the tree's files, never by
- * running them), the probe build, names and removal.
+ * running them), names and removal (the probes: rootprobes.h).
  * Never: modifies the source, runs a program of the tree except its
  * compiler (in a chroot), or falls back to probes built on the host.
  */
@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "rootextract.h"   /* RI_OK, RI_ENV, RI_BAD, RI_INTR */
+#include "rootimage.h"
 #include "rootinfo.h"
 
 /* The exit status of an RI_ answer: 0, EXIT_ENV, EXIT_USAGE (bad input),
@@ -44,24 +45,17 @@ int rootimport_import(const char *cache, const char *source, bool quiet,
 /* The record of an imported key: 0, or -1 when there is none. */
 int rootimport_load(const char *cache, const char *key, struct rootinfo *ri);
 
-/* Where the probes' sources are: FIXTURES/repro (installed: the fixtures
- * are DATADIR), FIXTURES/../repro (a checkout); without fixtures, next to
- * this program's checkout, else DATADIR/repro.  0, or -1. */
-int rootimport_repro(const char *fixtures, char *out, size_t size);
-
-/* Build the probes of ri's root from the sources in repro with the
- * root's own compiler, unless built from the same sources already.
- * label names the root in what it says.  No compiler or no C headers in
- * the root: RI_ENV with err naming what to install for its family.  A
- * compile that fails: RI_ENV, the compiler's output on stderr. */
-int rootimport_probes(const char *cache, const struct rootinfo *ri,
-                      const char *label, const char *repro, bool quiet,
-                      char *err, size_t errsize);
-
-/* "built" (from repro's sources as they are), "stale" (other sources)
- * or "none". */
-const char *rootimport_probes_state(const char *cache, const char *key,
-                                    const char *repro);
+/* Shared with rootprobes.c: seconds on the monotonic clock; whether
+ * path exists inside the tree rootfd (resolved there); a family from its
+ * name in an info record; the SIGINT/SIGTERM handler that sets
+ * rootextract_stop; KEY.lock taken exclusively (its descriptor, or an
+ * RI_ answer below 0, with err). */
+double rootimport_now(void);
+bool rootimport_exists_in(int rootfd, const char *path);
+enum rootimage_family rootimport_family(const char *name);
+void rootimport_on_signal(int sig);
+int rootimport_lock(const char *roots, const char *key, char *err,
+                    size_t errsize);
 
 /* The key a name points at: 0, or -1 when there is no such name. */
 int rootimport_name_get(const char *cache, const char *name,

@@ -1,0 +1,40 @@
+/*
+ * rootprobes.h - the probes of a root filesystem a user brought
+ * (rootimport.h), compiled inside it by its own compiler from the
+ * checkout's or the installation's repro/ sources, into
+ * CACHE/roots/KEY/probes with a .stamp of the sources' hash.
+ *
+ * Owns: finding the sources, the build (a chrooted child; the tree's
+ * compiler runs as nobody, without network) and saying what to install
+ * when the root has no compiler.
+ * Never: uses probes built on the host for a root, or builds anything
+ * when the stamp says the probes are of these sources already.
+ */
+#ifndef WHICHNS_ROOTPROBES_H
+#define WHICHNS_ROOTPROBES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "rootinfo.h"
+
+/* Where the probes' sources are, into out (PATH_MAX bytes): FIXTURES/repro
+ * (installed: the fixtures are DATADIR), FIXTURES/../repro (a checkout);
+ * without fixtures, next to this program's checkout, else DATADIR/repro.
+ * 0, or -1 (out: the first place looked at). */
+int rootprobes_sources(const char *fixtures, char *out, size_t size);
+
+/* Build the probes of ri's root from the sources in repro with the
+ * root's own compiler, unless built from the same sources already.
+ * label names the root in what it says.  RI_OK; RI_ENV with err when the
+ * root has no compiler or no C headers (naming what to install for its
+ * family), or a compile fails (its output on stderr); RI_INTR. */
+int rootprobes_build(const char *cache, const struct rootinfo *ri,
+                     const char *label, const char *repro, bool quiet,
+                     char *err, size_t errsize);
+
+/* "built" (from repro's sources as they are), "stale" (other sources)
+ * or "none". */
+const char *rootprobes_state(const char *cache, const char *key,
+                             const char *repro);
+
+#endif
