@@ -380,9 +380,11 @@ static int probes_locked(const struct paths *p, const struct rootinfo *ri,
 	}
 	rootextract_rmtree(dirfd, tmpbase);
 	close(dirfd);
-	if (rootextract_stop)
+	if (rootextract_stop) {
+		unlink(p->log);
 		fail(RI_INTR, "compiling the probes inside %s: interrupted; nothing "
 		     "was kept", label);
+	}
 	fail(RI_ENV, "compiling the probes inside %s failed (the compiler's "
 	     "output is above, and in %s); repro/ must build with that root's "
 	     "C library", label, p->log);
