@@ -117,27 +117,26 @@ static int sources_read(const char *repro, struct sources *s)
 
 int rootprobes_sources(const char *fixtures, char *out, size_t size)
 {
-	char self[PATH_MAX], guess[PATH_MAX + 32];
+	char self[PATH_MAX], tries[4][PATH_MAX + 16];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	size_t k = 0;
 	self[n > 0 ? n : 0] = '\0';
 	if (strrchr(self, '/'))
 		*strrchr(self, '/') = '\0';
-	const char *tries[4] = { NULL };
-	char a[PATH_MAX + 16], b[PATH_MAX + 16];
 	if (fixtures) {
-		snprintf(a, sizeof a, "%s/repro", fixtures);
-		snprintf(b, sizeof b, "%s/../repro", fixtures);
-		tries[0] = a, tries[1] = b;
-	} else {
-		snprintf(guess, sizeof guess, "%s/../repro", self);
-		tries[0] = guess;
-		tries[1] = WHICHNS_DATADIR "/repro";
+		snprintf(tries[k++], sizeof tries[0], "%s/repro", fixtures);
+		snprintf(tries[k++], sizeof tries[0], "%s/../repro", fixtures);
 	}
-	for (int i = 0; tries[i]; i++) {
-		char probe[PATH_MAX + 32];
+	snprintf(tries[k++], sizeof tries[0], "%s/../repro", self);
+	snprintf(tries[k++], sizeof tries[0], "%s/repro", WHICHNS_DATADIR);
+	for (size_t i = 0; i < k; i++) {
+		char probe[PATH_MAX + 32], real[PATH_MAX];
 		snprintf(probe, sizeof probe, "%s/probe_libc.c", tries[i]);
-		if (access(probe, R_OK) == 0 && realpath(tries[i], out) && strlen(out) < size)
+		if (access(probe, R_OK) == 0 && realpath(tries[i], real) &&
+		    strlen(real) < size) {
+			memcpy(out, real, strlen(real) + 1);
 			return 0;
+		}
 	}
 	snprintf(out, size, "%s", tries[0]);
 	return -1;

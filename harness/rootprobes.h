@@ -17,10 +17,10 @@
 #include <stddef.h>
 #include "rootinfo.h"
 
-/* Where the probes' sources are, into out (PATH_MAX bytes): FIXTURES/repro
- * (installed: the fixtures are DATADIR), FIXTURES/../repro (a checkout);
- * without fixtures, next to this program's checkout, else DATADIR/repro.
- * 0, or -1 (out: the first place looked at). */
+/* Where the probes' sources are, into out: FIXTURES/repro (installed:
+ * the fixtures are DATADIR), FIXTURES/../repro (a checkout), then the
+ * checkout this program was built in, then DATADIR/repro; fixtures may
+ * be NULL.  0, or -1 (out: the first place looked at). */
 int rootprobes_sources(const char *fixtures, char *out, size_t size);
 
 /* Build the probes of ri's root from the sources in repro with the
