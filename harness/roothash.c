@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,12 +93,20 @@ static void free_names(char **v)
 	free(v);
 }
 
-static int walk(int dirfd, const char *rel, dev_t top, struct sha256 *h,
-                char *err, size_t errsize);
+/* A walk: the hash fed, the file system not to leave, and whether only
+ * what stat says is fed (a stamp: no file is read). */
+struct walk {
+	struct sha256 *h;
+	dev_t top;
+	bool stamp;
+};
+
+static int walk(int dirfd, const char *rel, const struct walk *w, char *err,
+                size_t errsize);
 
 /* One entry's record, and what is below or in it. */
-static int walk_entry(int dirfd, const char *name, const char *rel, dev_t top,
-                      struct sha256 *h, char *err, size_t errsize)
+static int walk_entry(int dirfd, const char *name, const char *rel,
+                      const struct walk *w, char *err, size_t errsize)
 {
 	char path[PATH_MAX], head[PATH_MAX + 160], target[PATH_MAX] = "";
 	struct stat st;
@@ -115,27 +124,33 @@ static int walk_entry(int dirfd, const char *name, const char *rel, dev_t top,
 	                 (unsigned)st.st_mode, 0, (unsigned)st.st_uid, 0,
 	                 (unsigned)st.st_gid, 0,
 	                 S_ISREG(st.st_mode) ? (intmax_t)st.st_size : 0, 0, target, 0);
-	sha256_update(h, head, (size_t)n < sizeof head ? (size_t)n : sizeof head);
-	if (S_ISDIR(st.st_mode) && st.st_dev == top) {
+	sha256_update(w->h, head, (size_t)n < sizeof head ? (size_t)n : sizeof head);
+	if (w->stamp) {   /* a write changes ctime, and nobody can set it */
+		long long t[4] = { (long long)st.st_ino, (long long)st.st_size,
+		                   st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+		                   st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec };
+		sha256_update(w->h, t, sizeof t);
+	}
+	if (S_ISDIR(st.st_mode) && st.st_dev == w->top) {
 		int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			fail(RI_ENV, "cannot read %s: %s", path, strerror(errno));
-		int rc = walk(fd, path, top, h, err, errsize);
+		int rc = walk(fd, path, w, err, errsize);
 		close(fd);
 		return rc;
 	}
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st.st_mode) || w->stamp)
 		return RI_OK;
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		fail(RI_ENV, "cannot read %s: %s", path, strerror(errno));
-	int rc = feed_fd(h, fd, path, err, errsize);
+	int rc = feed_fd(w->h, fd, path, err, errsize);
 	close(fd);
 	return rc;
 }
 
-static int walk(int dirfd, const char *rel, dev_t top, struct sha256 *h,
-                char *err, size_t errsize)
+static int walk(int dirfd, const char *rel, const struct walk *w, char *err,
+                size_t errsize)
 {
 	size_t n;
 	char **names = sorted_names(dirfd, &n);
@@ -143,27 +158,45 @@ static int walk(int dirfd, const char *rel, dev_t top, struct sha256 *h,
 	if (!names)
 		fail(RI_ENV, "cannot list %s: %s", rel[0] ? rel : ".", strerror(errno));
 	for (size_t i = 0; i < n && rc == RI_OK; i++)
-		rc = walk_entry(dirfd, names[i], rel, top, h, err, errsize);
+		rc = walk_entry(dirfd, names[i], rel, w, err, errsize);
 	free_names(names);
+	return rc;
+}
+
+/* The tree's hash, or with stamp its stamp. */
+static int tree_walk(const char *path, bool stamp, char hex[static SHA256_HEX],
+                     char *err, size_t errsize)
+{
+	struct sha256 h;
+	uint8_t d[SHA256_LEN];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		fail(RI_ENV, "cannot read %s: %s", path, strerror(errno));
+	}
+	struct walk w = { .h = &h, .top = st.st_dev, .stamp = stamp };
+	sha256_init(&h);
+	/* Never a file's hash, and a stamp is never a tree's. */
+	sha256_update(&h, stamp ? "whichns-stamp-1" : "whichns-tree-1", 15);
+	int rc = walk(fd, "", &w, err, errsize);
+	close(fd);
+	sha256_final(&h, d);
+	sha256_to_hex(d, hex);
 	return rc;
 }
 
 int roothash_tree(const char *path, char hex[static SHA256_HEX], char *err,
                   size_t errsize)
 {
-	struct sha256 h;
-	uint8_t d[SHA256_LEN];
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0)
-		fail(RI_ENV, "cannot read %s: %s", path, strerror(errno));
-	sha256_init(&h);
-	sha256_update(&h, "whichns-tree-1", 15);   /* never a file's hash */
-	int rc = walk(fd, "", st.st_dev, &h, err, errsize);
-	close(fd);
-	sha256_final(&h, d);
-	sha256_to_hex(d, hex);
-	return rc;
+	return tree_walk(path, false, hex, err, errsize);
+}
+
+int roothash_tree_stamp(const char *path, char hex[static SHA256_HEX],
+                        char *err, size_t errsize)
+{
+	return tree_walk(path, true, hex, err, errsize);
 }
 
 static long long mtime_ns(const struct stat *st)
@@ -207,5 +240,36 @@ void roothash_memo_put(const char *memo, const char *path,
 		dprintf(fd, "%llu\t%llu\t%lld\t%lld\t%s\t%s\n",
 		        (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
 		        (long long)st->st_size, mtime_ns(st), hex, path);
+	close(fd);
+}
+
+int roothash_stamp_get(const char *memo, const char *path, const char *stamp,
+                       char hex[static SHA256_HEX])
+{
+	char line[PATH_MAX + 160], st[SHA256_HEX], h[SHA256_HEX], p[PATH_MAX];
+	FILE *f = fopen(memo, "re");
+	int rc = -1;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "%64[0-9a-f]\t%64[0-9a-f]\t%4095[^\n]", st, h, p) == 3 &&
+		    strcmp(st, stamp) == 0 && strcmp(p, path) == 0 && strlen(h) == 64) {
+			memcpy(hex, h, SHA256_HEX);
+			rc = 0;
+		}
+	fclose(f);
+	return rc;
+}
+
+void roothash_stamp_put(const char *memo, const char *path, const char *stamp,
+                        const char *hex)
+{
+	if (strchr(path, '\n'))
+		return;
+	int fd = open(memo, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (flock(fd, LOCK_EX) == 0)
+		dprintf(fd, "%s\t%s\t%s\n", stamp, hex, path);
 	close(fd);
 }

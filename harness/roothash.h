@@ -27,6 +27,21 @@ int roothash_file(int fd, const char *what, char hex[static SHA256_HEX],
 int roothash_tree(const char *path, char hex[static SHA256_HEX], char *err,
                   size_t errsize);
 
+/* A tree's stamp: the same walk, feeding what stat says of each entry
+ * (inode, size, mtime, and ctime, which every write changes and nobody
+ * can set back) and no file's bytes: a second use of a folder is a walk
+ * of stat calls, not a read of every byte.  RI_OK, RI_ENV, RI_INTR. */
+int roothash_tree_stamp(const char *path, char hex[static SHA256_HEX],
+                        char *err, size_t errsize);
+
+/* The content hash remembered in memo for the folder path with that
+ * stamp: 0 with hex, or -1. */
+int roothash_stamp_get(const char *memo, const char *path, const char *stamp,
+                       char hex[static SHA256_HEX]);
+/* Remember it ("stamp hash path" lines, appended under an flock). */
+void roothash_stamp_put(const char *memo, const char *path, const char *stamp,
+                        const char *hex);
+
 /* The hash remembered for the file st (at path) in memo: 0 with hex, or
  * -1 when the file is not remembered as it is now. */
 int roothash_memo_get(const char *memo, const char *path, const struct stat *st,

@@ -281,13 +281,22 @@ void rootimport_on_signal(int sig)
 static int source_hash(struct imp *im, char hex[static SHA256_HEX], char *err,
                        size_t errsize)
 {
-	char memo[PATH_MAX + 16];
-	if (S_ISDIR(im->st.st_mode))
-		return roothash_tree(im->source, hex, err, errsize);
+	char memo[PATH_MAX + 16], stamp[SHA256_HEX];
+	int rc;
+	if (S_ISDIR(im->st.st_mode)) {
+		snprintf(memo, sizeof memo, "%s/trees", im->roots);
+		if ((rc = roothash_tree_stamp(im->source, stamp, err, errsize)) != RI_OK)
+			return rc;
+		if (roothash_stamp_get(memo, im->source, stamp, hex) == 0)
+			return RI_OK;
+		if ((rc = roothash_tree(im->source, hex, err, errsize)) == RI_OK)
+			roothash_stamp_put(memo, im->source, stamp, hex);
+		return rc;
+	}
 	snprintf(memo, sizeof memo, "%s/sources", im->roots);
 	if (roothash_memo_get(memo, im->source, &im->st, hex) == 0)
 		return RI_OK;
-	int rc = roothash_file(im->fd, im->source, hex, err, errsize);
+	rc = roothash_file(im->fd, im->source, hex, err, errsize);
 	if (rc == RI_OK)
 		roothash_memo_put(memo, im->source, &im->st, hex);
 	return rc;
