@@ -67,6 +67,9 @@ fails() {
 # The folders of CACHE/roots: the imports, and names/.
 imports() { find "$c/roots" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort; }
 
+# lap WHAT: how long WHAT took since the last lap, as a TAP comment.
+lap_t=$SECONDS
+lap() { echo "# $1: $((SECONDS - lap_t)) s"; lap_t=$SECONDS; }
 sums() { sha256sum "$img/$suite.tar.gz" "$img/$suite.tar.zst" "$img/$suite-image.tar" "$img/$suite-oci.tar"; }
 sums_before=$(sums)
 oci_before=$(listing "$img/$suite-oci")
@@ -98,6 +101,8 @@ is "$(listing "$img/$suite-oci")" "$oci_before" "the OCI layout is unchanged"
 is "$(listing "$tree")" "$tree_before" "the $suite tree is unchanged (every entry's type, mode, size, mtime)"
 is "$(sha256sum <"$tree/.whichns-stamp")" "$stamp_before" "the $suite tree's stamp is unchanged"
 is "$(debris)" "" "no half-made import left in the cache"
+
+lap "six imports and their checks"
 
 # --- whiteouts: the image's second layer -----------------------------------
 # It deletes etc/motd (a whiteout), replaces etc/issue, and makes
@@ -181,6 +186,8 @@ is "$libcs" "$glibc" "every case on an imported form ran on $glibc"
 grep -q "/rootfs/$suite " "$tmp"/b/latest/*/result.txt
 is "$?" 1 "no case on an imported form ran in the debootstrap tree itself"
 
+lap "the matrix on four forms, and any re-runs"
+
 # --- a C library with no baseline: said once, and baseline.sh writes it ------
 # baseline.sh picks a path's cases by the path or by its label.
 for sel in "$img/$suite.tar.gz" "$suite.tar.gz"; do
@@ -208,6 +215,8 @@ cmd=$(printf '%s\n' "$msg" | sed -n 's/.* write them with scripts\/baseline.sh \
 is "$?" 0 "the baseline that command wrote holds in a --strict run"
 grep -q "no expected verdicts" "$tmp/u2.err"; is "$?" 1 "and the line is gone"
 
+lap "no baseline, two runs of a few cases"
+
 # --- a root without a C compiler: exit 3, what to install -------------------
 # Only what names the C library and the distribution: os-release, the
 # loader and libc, and a shell.
@@ -229,6 +238,8 @@ is "$?" 0 "roots add --no-probes of a root without gcc: exit 0 (for exec's own p
 listed nogcc | grep -qF "$glibc"; ok $? "roots list: nogcc is $glibc, from its own files"
 roots rm nogcc >/dev/null 2>&1; is "$?" 0 "roots rm nogcc: exit 0"
 
+lap "a root without gcc"
+
 # --- corrupt sources: exit 2, one line naming the file, nothing left ---------
 n_before=$(roots list 2>/dev/null | wc -l)
 imports_before=$(imports)
@@ -247,6 +258,8 @@ is "$(debris)" "" "no half-made import left in the cache"
 is "$(imports)" "$imports_before" "no folder left in the cache by a corrupt source"
 fails 2 "$tmp/none.tar.gz" "roots add of a missing file" -- roots add gone "$tmp/none.tar.gz"
 
+lap "corrupt sources"
+
 # --- names ----------------------------------------------------------------
 fails 2 "\.\./up" "roots add with a bad NAME" -- roots add ../up "$img/$suite.tar.gz"
 fails 2 "has space" "roots add with a NAME holding a space" -- roots add "has space" "$img/$suite.tar.gz"
@@ -262,6 +275,7 @@ is "$(roots list 2>/dev/null | awk 'NF' | grep -cE '^deb-')" 0 "roots rm: every 
 is "$(trees | wc -l)" 0 "roots rm: the trees are gone (were $ntrees)"
 [ ! -e "$dir_tree" ]; ok $? "roots rm: $dir_tree is gone"
 is "$(listing "$tree")" "$tree_before" "the $suite tree is still unchanged"
+lap "names, and roots rm of six roots"
 
 is "$(leftovers)" "" "nothing left behind"
 done_testing
