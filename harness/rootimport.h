@@ -13,6 +13,8 @@
  *   names/NAME     a symlink to ../KEY ("whichns roots add NAME SOURCE")
  *   sources        "dev ino size mtime_ns sha256 path" lines: a file seen
  *                  before is not hashed again
+ *   trees          "stamp sha256 path" lines: nor is a folder whose stat
+ *                  walk (roothash.h) is what it was
  * Everything is built in CACHE/roots/.tmp-KEY-PID and renamed into place;
  * a failed or interrupted import leaves nothing.
  *
