@@ -277,5 +277,8 @@ is "$(trees | wc -l)" 0 "roots rm: the trees are gone (were $ntrees)"
 is "$(listing "$tree")" "$tree_before" "the $suite tree is still unchanged"
 lap "names, and roots rm of six roots"
 
+# Imports unpack in a mount namespace of their own: none of their mounts
+# may show here.
+is "$(awk -v t="$tmp/" 'index($2, t) == 1 { print $2 }' /proc/self/mounts)" "" "no mount left in the test's cache"
 is "$(leftovers)" "" "nothing left behind"
 done_testing
