@@ -75,6 +75,11 @@ void probe_event(const char *event)
 	emit("#%s\t%lld.%06ld\n", event, (long long)now.tv_sec, now.tv_nsec / 1000);
 }
 
+void probe_fact(const char *name, long value)
+{
+	emit("#%s\t%ld\n", name, value);
+}
+
 void probe_unsupported(const char *reason)
 {
 	emit("#unsupported\t%s\n", reason);

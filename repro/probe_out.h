@@ -49,6 +49,9 @@ void probe_lookup(const struct timespec *started, const char *qtype,
                   const char *status, const struct probe_answers *a);
 /* "#event<TAB>EPOCH", dated now. */
 void probe_event(const char *event);
+/* "#NAME<TAB>VALUE": a fact about the probe's own schedule, said once
+ * (res_loop: "#reinit-every 5", the rounds between its re-reads). */
+void probe_fact(const char *name, long value);
 /* "#unsupported<TAB>reason", then exit 77. */
 void probe_unsupported(const char *reason) __attribute__((noreturn));
 /* Now, on the clock of the EPOCH column: call it just before a lookup

@@ -526,6 +526,59 @@ START_TEST(test_switch_pause)
 }
 END_TEST
 
+/* A process that re-reads every N rounds is switched only in the pause
+ * after a round that read: the 1st pause, the N+1th, ... */
+static const struct {
+	const char *line;      /* NULL: none */
+	unsigned pauses, want_every;
+	bool want;
+} reinit_rows[] = {
+	{ "#reinit-every\t5", 1, 5, true },
+	{ "#reinit-every\t5", 2, 5, false },
+	{ "#reinit-every\t5", 5, 5, false },
+	{ "#reinit-every\t5", 6, 5, true },
+	{ "#reinit-every\t5", 11, 5, true },
+	{ "#reinit-every\t1", 3, 1, true },
+	{ NULL, 4, 0, true },
+	{ "#reinit-every\t0", 4, 0, true },
+	{ "#reinit-every\t-5", 4, 0, true },
+	{ "#reinit-every\t1001", 4, 0, true },
+	{ "#reinit-every\t5x", 4, 0, true },
+	{ "#reinit-every\t", 4, 0, true },
+	{ "#reinit-every\t99999999999999999999", 4, 0, true },
+};
+
+START_TEST(test_switch_reinit)
+{
+	struct observe o;
+	struct observe_switch sw = { .t_run = T0, .interval_ms = 15,
+	                             .switch_at_ms = 1 };
+	char line[64];
+	ck_assert_int_eq(observe_init(&o, 0), 0);
+	if (reinit_rows[_i].line)
+		observe_line(&o, reinit_rows[_i].line, T0);
+	ck_assert_uint_eq(o.reinit_every, reinit_rows[_i].want_every);
+	o.t_last_packet = T0 + 0.010;
+	for (unsigned k = 0; k < reinit_rows[_i].pauses; k++) {
+		snprintf(line, sizeof line, "#pause\t%.6f", T0 + 0.011);
+		observe_line(&o, line, T0 + 0.011);
+	}
+	ck_assert_msg(observe_ready_to_switch(&o, &sw, T0 + 0.012) ==
+	              reinit_rows[_i].want, "%s after %u pauses",
+	              reinit_rows[_i].line ? reinit_rows[_i].line : "no line",
+	              reinit_rows[_i].pauses);
+	ck_assert(!sw.forced);
+	/* Never in the right pause: forced after three periods (225 ms),
+	 * not after the usual 200 ms. */
+	if (!reinit_rows[_i].want) {
+		ck_assert(!observe_ready_to_switch(&o, &sw, T0 + 0.012 + 0.210));
+		ck_assert(observe_ready_to_switch(&o, &sw, T0 + 0.012 + 0.230));
+		ck_assert(sw.forced);
+	}
+	observe_free(&o);
+}
+END_TEST
+
 /* Was it still asleep when the switch ended?  (frame, pause, end, in ms
  * after T0; interval; forced before; pause announced at all) */
 static const struct {
@@ -1025,6 +1078,7 @@ Suite *observe_suite(void)
 	tcase_add_loop_test(tc, test_switch_pause, 0, NROWS(pause_rows));
 	tcase_add_test(tc, test_pause_lines);
 	tcase_add_loop_test(tc, test_asleep_until, 0, NROWS(asleep_rows));
+	tcase_add_loop_test(tc, test_switch_reinit, 0, NROWS(reinit_rows));
 	tcase_add_loop_test(tc, test_window_over, 0, NROWS(window_over_rows));
 	tcase_add_test(tc, test_window_limits);
 	suite_add_tcase(s, tc);

@@ -1,5 +1,6 @@
 /* observe.c - a case's observations and the rules read from them; see
  * observe.h. */
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -140,6 +141,19 @@ static void observe_pause(struct observe *o, const char *text)
 		o->pauses_after++;
 }
 
+/* "#reinit-every<TAB>N", N from 1 to 1000 rounds; anything else is
+ * not taken (the process then switches in any pause). */
+static void observe_reinit_every(struct observe *o, const char *text)
+{
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(text, &end, 10);
+	if (end == text || *end != '\0' || errno != 0 || text[0] == '-' ||
+	    n < 1 || n > 1000)
+		return;
+	o->reinit_every = (unsigned)n;
+}
+
 void observe_line(struct observe *o, const char *line, double t_read)
 {
 	if (strncmp(line, "#libc\t", 6) == 0) {
@@ -148,6 +162,10 @@ void observe_line(struct observe *o, const char *line, double t_read)
 	}
 	if (strncmp(line, "#pause\t", 7) == 0) {
 		observe_pause(o, line + 7);
+		return;
+	}
+	if (strncmp(line, "#reinit-every\t", 14) == 0) {
+		observe_reinit_every(o, line + 14);
 		return;
 	}
 	if (strncmp(line, "#unsupported\t", 13) == 0) {
@@ -245,16 +263,22 @@ bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
 		/* Asleep since its last frame, and for a while yet (a pause
 		 * dated after now was not announced by a sleeping process).
 		 * Not the clock: a round under way, its pause an interval
-		 * old or more, is quiet while it waits for an answer. */
+		 * old or more, is quiet while it waits for an answer.  The
+		 * pause that follows round k is the k+1th. */
 		if (o->t_pause >= o->t_last_packet && age >= 0 &&
-		    age <= observe_pause_ms(sw))
+		    age <= observe_pause_ms(sw) &&
+		    (!o->reinit_every || (o->pauses - 1) % o->reinit_every == 0))
 			return true;
 	} else if ((now - o->t_last_packet) * 1000 >= quiet_ms(sw)) {
 		return true;
 	}
 	/* Never quiet (a process looking up every few ms): switch anyway,
 	 * and say so, rather than wait until the timeout. */
-	if ((now - sw->t_due) * 1000 >= observe_max_wait_ms(sw)) {
+	uint64_t wait = observe_max_wait_ms(sw),
+	         periods = 3ull * o->reinit_every * sw->interval_ms;
+	if (wait < periods)
+		wait = periods;
+	if ((now - sw->t_due) * 1000 >= (double)wait) {
 		sw->forced = true;
 		return true;
 	}

@@ -44,6 +44,10 @@ struct observe {
 	double   t_pause;         /* the latest one's own time */
 	double   t_switch;        /* set by the case: pauses from then on */
 	unsigned pauses_after;    /* ... are counted here */
+	/* "#reinit-every<TAB>N": the process re-reads resolv.conf itself
+	 * before every Nth round, the first round counting as read (our
+	 * res_loop's res_init()); 0: it did not say. */
+	unsigned reinit_every;
 	char     libc[64];        /* "#libc" line: the C library, as printed */
 	char     unsupported[200];/* "#unsupported" line: why it cannot run */
 	char     line[OBSERVE_LINE_MAX];   /* output line being read */
@@ -103,9 +107,15 @@ struct observe_switch {
  * quiet moment, so that no lookup straddles the switch: when the process
  * announces its pauses ("#pause" lines), one it announced after its last
  * frame, seen within observe_pause_ms() of it (it cannot wake before
- * interval_ms); otherwise no frame for observe_quiet_ms().  But at most observe_max_wait_ms() after it became
- * due: a process that is never that quiet is switched anyway, and
- * sw->forced says so.  Called again and again with a later now. */
+ * interval_ms); otherwise no frame for observe_quiet_ms().  A process
+ * that said it re-reads every N rounds is switched only in the pause
+ * after a round that read the file (the 1st, the N+1th, ...), so that
+ * its LATE count is always the N-1 rounds it keeps the old file, however
+ * late a busy machine lets the switch come (one pause earlier, and it
+ * would follow at once).  But at most observe_max_wait_ms() after it
+ * became due (for such a process, three of its periods at least): a
+ * process that is never that quiet is switched anyway, and sw->forced
+ * says so.  Called again and again with a later now. */
 bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
                              double now);
 /* The window after a switch at t_switch is over at time now: window_ms
