@@ -49,10 +49,15 @@ fi
 say() { printf 'ci-shards: %s\n' "$*" >&2; }
 die() { local st=$1; shift; say "$*"; exit "$st"; }
 
-suites() {   # the root filesystems among the C libraries
-	local l
+suites() {   # the Debian root filesystems among the C libraries (not a
+	local l  # root of the user's own: a path, or a name of whichns roots)
 	for l in $libcs; do
-		case $l in host | musl) ;; *) printf '%s\n' "$l" ;; esac
+		case $l in
+		host | musl | */*) ;;
+		*) if scripts/mkrootfs.sh --recipe "$l" >/dev/null 2>&1; then
+			printf '%s\n' "$l"
+		   fi ;;
+		esac
 	done
 }
 

@@ -23,11 +23,11 @@ if [ "${1:-}" = fuzz ]; then
 	pkgs+=(libclang-rt-dev)
 fi
 # Debian 12's chromium: --headless --screenshot, no display needed.
-# umoci and skopeo: roots.t makes container images of a cached root
-# filesystem (an OCI layout, and a docker-archive as "docker save"
-# writes it), with no daemon and nothing started.
+# umoci, skopeo and zstd: roots.t makes container images of a cached
+# root filesystem (an OCI layout, and a docker-archive as "docker save"
+# writes it) and a .tar.zst, with no daemon and nothing started.
 if [ "${1:-}" = check ]; then
-	pkgs+=(chromium umoci skopeo)
+	pkgs+=(chromium umoci skopeo zstd)
 fi
 
 missing=()
