@@ -1117,6 +1117,25 @@ START_TEST(test_grid_libcs)
 }
 END_TEST
 
+/* A column as wide as its label: a --libc PATH's label is longer than
+ * the 10 characters a verdict takes. */
+START_TEST(test_grid_long_label)
+{
+	struct case_result r[4];
+	grid_rec(&r[0], "host", "getip", "inplace", "default", "none", V_FOLLOWED, V_FOLLOWED);
+	grid_rec(&r[1], "bullseye-image.tar", "getip", "inplace", "default", "none", V_FOLLOWED, V_FOLLOWED);
+	grid_rec(&r[2], "host", "res_loop", "inplace", "no-reload", "none", V_LATE, V_LATE);
+	grid_rec(&r[3], "bullseye-image.tar", "res_loop", "inplace", "no-reload", "none", V_STALE, V_LATE);
+	char *got = render_grid(r, 4);
+	ck_assert_text(got,
+		"  probe/update/options        host        bullseye-image.tar\n"
+		"  getip/inplace/default       FOLLOWED    FOLLOWED          \n"
+		"* res_loop/inplace/no-reload  LATE        STALE!            \n"
+		"(! = differs from the expected verdict; * = the C libraries disagree)\n");
+	free(got);
+}
+END_TEST
+
 /* The disagreement is found whichever column holds the first verdict:
  * the first may be a SKIP or a gap. */
 START_TEST(test_grid_libcs_first_column_empty)
@@ -1193,6 +1212,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_grid_updates);
 	tcase_add_test(tc, test_grid_libcs);
 	tcase_add_test(tc, test_grid_libcs_first_column_empty);
+	tcase_add_test(tc, test_grid_long_label);
 	tcase_add_test(tc, test_grid_one_libc_and_empty);
 	suite_add_tcase(s, tc);
 

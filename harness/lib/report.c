@@ -747,9 +747,19 @@ void report_grid(FILE *f, const struct case_result *r, size_t n)
 		if (strlen(key) > w)
 			w = strlen(key);
 	}
+	/* Each column as wide as its name and cells, 10 at least (a
+	 * --libc PATH's label, "bullseye-image.tar", is longer). */
+	int cw[GRID_MAX];
+	for (size_t c = 0; c < nc; c++) {
+		size_t m = strlen(cols[c]);
+		for (size_t ri = 0; ri < nr; ri++)
+			if (strlen(cells[ri][c]) > m)
+				m = strlen(cells[ri][c]);
+		cw[c] = m > 10 ? (int)m : 10;
+	}
 	fprintf(f, "  %-*s", (int)w, by_libc ? "probe/update/options" : "probe/options");
 	for (size_t c = 0; c < nc; c++)
-		fprintf(f, "  %-10s", cols[c]);
+		fprintf(f, "  %-*s", cw[c], cols[c]);
 	fputc('\n', f);
 	for (size_t ri = 0; ri < nr; ri++) {
 		/* '*': the columns disagree (ignoring '!' marks, SKIPs and
@@ -768,7 +778,7 @@ void report_grid(FILE *f, const struct case_result *r, size_t n)
 		}
 		fprintf(f, "%c %-*s", differ && by_libc ? '*' : ' ', (int)w, rows[ri]);
 		for (size_t c = 0; c < nc; c++)
-			fprintf(f, "  %-10s", cells[ri][c][0] ? cells[ri][c] : "-");
+			fprintf(f, "  %-*s", cw[c], cells[ri][c][0] ? cells[ri][c] : "-");
 		fputc('\n', f);
 	}
 	fprintf(f, "(! = differs from the expected verdict%s)\n",
