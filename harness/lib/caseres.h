@@ -21,7 +21,7 @@
 
 struct case_result {
 	char     name[CR_TEXT], group[64], probe[64], update[32], options[64],
-	         cache[16], libc_axis[32];
+	         cache[16], libc_axis[48];   /* a scenario word: SCN_WORD_MAX */
 	char     libc[64];          /* as the process reported it */
 	char     libc_from[16];     /* how libc was told: probe, socket,
 	                             * alive, tree, none (lib/procs.h) */
