@@ -8,7 +8,9 @@
  * clears that signal).  Every process
  * a run starts carries CLEANUP_MARK=<runner pid>.<its start time>; only
  * those whose runner is gone are ended.  It also removes named network
- * namespaces carrying the "whichns-" prefix (whichns makes none itself).
+ * namespaces carrying the "whichns-" prefix (whichns makes none itself),
+ * and what imports of root filesystems killed with SIGKILL left in the
+ * cache ($WHICHNS_CACHE, else /var/cache/whichns; rootimport_sweep).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -21,6 +23,7 @@
 #include <unistd.h>
 #include "cleanup.h"
 #include "cli.h"
+#include "rootimport.h"
 #include "spawn.h"
 
 /* /proc/PID/NAME into buf, NUL-terminated; its length, or -1. */
@@ -124,6 +127,8 @@ int cleanup_run(void)
 	}
 	closedir(d);
 	n += remove_named_netns();
+	n += rootimport_sweep(getenv("WHICHNS_CACHE") ? getenv("WHICHNS_CACHE")
+	                      : "/var/cache/whichns", true);
 	if (n == 0)
 		printf("nothing of whichns's was left behind\n");
 	return n;

@@ -4,6 +4,8 @@
  * Every process a run starts carries CLEANUP_MARK in its environment;
  * cleanup ends those, and only those.  Namespaces have no names and die
  * with their processes; mounts live only in private mount namespaces.
+ * A killed import of a root filesystem leaves its temporary folder in
+ * the cache: cleanup removes it too (rootimport_sweep).
  */
 #ifndef WHICHNS_CLEANUP_H
 #define WHICHNS_CLEANUP_H
@@ -12,8 +14,9 @@
 
 /* Mark this process's future children as this run's (sets CLEANUP_MARK). */
 void cleanup_mark(void);
-/* End marked processes whose run is gone.  Returns how many it ended, or
- * -1 when /proc is unreadable. */
+/* End marked processes whose run is gone, and remove what killed
+ * imports left in $WHICHNS_CACHE (else /var/cache/whichns).  Returns how
+ * many things it ended or removed, or -1 when /proc is unreadable. */
 int cleanup_run(void);
 
 #endif

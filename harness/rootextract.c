@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -388,7 +389,7 @@ int rootextract_archive(int fd, const char *dir, bool layer, const char *what,
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) != 0)
 		fail(RI_ENV, "pipe: %s", strerror(errno));
-	pid_t pid = fork();
+	pid_t self = getpid(), pid = fork();
 	if (pid < 0) {
 		close(p[0]);
 		close(p[1]);
@@ -397,6 +398,10 @@ int rootextract_archive(int fd, const char *dir, bool layer, const char *what,
 	if (pid == 0) {
 		char msg[1024] = "";
 		close(p[0]);
+		/* Killed with its importer: a SIGKILL leaves no writer behind
+		 * in the folder that the next import removes. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
+			_exit(3);
 		int rc = enter(dir, msg, sizeof msg);
 		if (rc == RI_OK)
 			rc = job_body(&j, msg, sizeof msg);
@@ -469,7 +474,7 @@ int rootextract_copy(const char *src, const char *dir, char *err,
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) != 0)
 		fail(RI_ENV, "pipe: %s", strerror(errno));
-	pid_t pid = fork();
+	pid_t self = getpid(), pid = fork();
 	if (pid < 0) {
 		close(p[0]);
 		close(p[1]);
@@ -477,6 +482,8 @@ int rootextract_copy(const char *src, const char *dir, char *err,
 	}
 	if (pid == 0) {
 		close(p[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
+			_exit(3);   /* killed with its importer, as the unpacker is */
 		tar_writer(src, p[1]);
 	}
 	close(p[1]);

@@ -400,6 +400,131 @@ static void remove_leftovers(const char *roots, const char *key)
 	closedir(d);
 }
 
+/* ---- leftovers of imports that were killed ---- */
+
+/* "KEY-PID" after ".tmp-" (or "PID" after "probes.tmp-"): the pid, or 0
+ * when name is not of that shape. */
+static pid_t tmp_pid(const char *tail)
+{
+	char *end;
+	if (*tail < '1' || *tail > '9')
+		return 0;
+	long pid = strtol(tail, &end, 10);
+	return *end == '\0' && pid > 0 && pid < (1L << 22) ? (pid_t)pid : 0;
+}
+
+static bool pid_alive(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno != ESRCH;
+}
+
+/* KEY.lock taken exclusively without waiting: its descriptor, -2 when
+ * there is no lock file (nobody holds it), -1 when another holds it. */
+static int lock_nowait(int rootsfd, const char *key)
+{
+	char name[ROOTINFO_KEY_SIZE + 8];
+	snprintf(name, sizeof name, "%s.lock", key);
+	int fd = openat(rootsfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -2 : -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Remove name under dirfd (a leftover of KEY), said on stdout when say. */
+static int sweep_one(int dirfd, const char *dir, const char *name, bool say)
+{
+	if (rootextract_rmtree(dirfd, name) != 0) {
+		fprintf(stderr, "whichns: cannot remove %s/%s: %s\n", dir, name,
+		        strerror(errno));
+		return 0;
+	}
+	if (say)
+		printf("removed %s/%s (an import or probe build that was killed)\n",
+		       dir, name);
+	return 1;
+}
+
+/* KEY/probes.tmp-PID of dead builders, removed (we hold KEY.lock), or
+ * only counted when count. */
+static int sweep_probes(int rootsfd, const char *roots, const char *key,
+                        bool say, bool count)
+{
+	char dir[PATH_MAX + 32];
+	int n = 0, fd = openat(rootsfd, key, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	snprintf(dir, sizeof dir, "%s/%s", roots, key);
+	for (struct dirent *de; (de = readdir(d));) {
+		pid_t pid = strncmp(de->d_name, "probes.tmp-", 11) == 0
+		            ? tmp_pid(de->d_name + 11) : 0;
+		if (pid > 0 && !pid_alive(pid))
+			n += count ? 1 : sweep_one(fd, dir, de->d_name, say);
+	}
+	closedir(d);
+	return n;
+}
+
+/* One entry of CACHE/roots: a .tmp-KEY-PID whose importer is dead and
+ * whose KEY.lock nobody holds is removed (and the lock file, when no
+ * import of KEY is there); an import's probes.tmp-PID likewise. */
+static int sweep_entry(int rootsfd, const char *roots, const char *name, bool say)
+{
+	char key[ROOTINFO_KEY_SIZE];
+	bool tmp = strncmp(name, ".tmp-", 5) == 0;
+	const char *k = tmp ? name + 5 : name;
+	if (strlen(k) < ROOTINFO_KEY_SIZE - 1 ||
+	    k[ROOTINFO_KEY_SIZE - 1] != (tmp ? '-' : '\0'))
+		return 0;
+	memcpy(key, k, ROOTINFO_KEY_SIZE - 1);
+	key[ROOTINFO_KEY_SIZE - 1] = '\0';
+	pid_t pid = tmp ? tmp_pid(k + ROOTINFO_KEY_SIZE) : 0;
+	if (!rootinfo_key_ok(key) || (tmp && (pid == 0 || pid_alive(pid))) ||
+	    (!tmp && sweep_probes(rootsfd, roots, key, false, true) == 0))
+		return 0;   /* the lock is taken only when there is one to remove */
+	int lockfd = lock_nowait(rootsfd, key), n = 0;
+	if (lockfd == -1)
+		return 0;   /* an import, a probe build or a run holds it */
+	if (tmp)
+		n = sweep_one(rootsfd, roots, name, say);
+	else
+		n = sweep_probes(rootsfd, roots, key, say, false);
+	if (lockfd >= 0) {
+		struct stat st;
+		char lock[ROOTINFO_KEY_SIZE + 8];
+		snprintf(lock, sizeof lock, "%s.lock", key);
+		if (fstatat(rootsfd, key, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			unlinkat(rootsfd, lock, 0);   /* as a failed import leaves it */
+		close(lockfd);
+	}
+	return n;
+}
+
+int rootimport_sweep(const char *cache, bool say)
+{
+	char roots[PATH_MAX + 8];
+	int n = 0;
+	snprintf(roots, sizeof roots, "%s/roots", cache);
+	int fd = open(roots, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	for (struct dirent *de; (de = readdir(d));)
+		n += sweep_entry(fd, roots, de->d_name, say);
+	closedir(d);
+	return n;
+}
+
 /* KEY.lock, exclusively: its descriptor, or an RI_ answer (< 0).  A
  * lock file removed while we waited (a failed import, roots rm) is
  * another's: take the one at the path now. */
@@ -442,7 +567,7 @@ static void unlock_key(const char *roots, const char *key, int fd, bool drop)
 }
 
 static int import_locked(struct imp *im, bool quiet, struct rootinfo *ri,
-                         char *err, size_t errsize)
+                         bool *fresh, char *err, size_t errsize)
 {
 	char hex[SHA256_HEX], key[ROOTINFO_KEY_SIZE];
 	int rc = source_hash(im, hex, err, errsize);
@@ -469,6 +594,7 @@ static int import_locked(struct imp *im, bool quiet, struct rootinfo *ri,
 		fprintf(stderr, "whichns: importing %s (%lld MB) ...\n", im->source,
 		        (long long)(im->st.st_size >> 20));
 	rc = build(im, ri, err, errsize);
+	*fresh = rc == RI_OK;
 	if (rc == RI_OK && !quiet)
 		fprintf(stderr, "whichns: imported %s as %s: %s%s%s (%.1f s)\n",
 		        im->source, key, ri->libc, ri->os[0] ? ", " : "", ri->os,
@@ -508,9 +634,11 @@ static int import_open(struct imp *im, const char *cache, const char *source,
 }
 
 int rootimport_import(const char *cache, const char *source, bool quiet,
-                      struct rootinfo *ri, char *err, size_t errsize)
+                      struct rootinfo *ri, bool *fresh, char *err,
+                      size_t errsize)
 {
 	static struct imp im;
+	bool made = false;
 	struct sigaction sa = { .sa_handler = rootimport_on_signal }, old_int, old_term;
 	memset(&im, 0, sizeof im);
 	err[0] = '\0';
@@ -520,11 +648,12 @@ int rootimport_import(const char *cache, const char *source, bool quiet,
 			close(im.fd);
 		return rc;
 	}
+	rootimport_sweep(cache, false);
 	rootextract_stop = 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	rc = import_locked(&im, quiet, ri, err, errsize);
+	rc = import_locked(&im, quiet, ri, &made, err, errsize);
 	if (im.tmp[0]) {   /* failed or interrupted: nothing is left */
 		int fd = open(im.roots, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		const char *base = strrchr(im.tmp, '/') + 1;
@@ -543,6 +672,8 @@ int rootimport_import(const char *cache, const char *source, bool quiet,
 	if (rc == RI_INTR && !strstr(err, "interrupt"))
 		snprintf(err, errsize, "importing %s: interrupted; nothing was kept",
 		         im.source);
+	if (fresh)
+		*fresh = made;
 	return rc;
 }
 

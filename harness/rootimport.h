@@ -16,7 +16,8 @@
  *   trees          "stamp sha256 path" lines: nor is a folder whose stat
  *                  walk (roothash.h) is what it was
  * Everything is built in CACHE/roots/.tmp-KEY-PID and renamed into place;
- * a failed or interrupted import leaves nothing.
+ * a failed or interrupted import leaves nothing, and what a killed one
+ * left goes at the next import, probe build or "whichns cleanup".
  *
  * Owns: the import (hash, unpack through rootextract.h, apply layers,
  * find the C library and os-release from the tree's files, never by
@@ -38,11 +39,22 @@
 int rootimport_exit(int rc);
 
 /* Import source (a path) into cache/roots, unless its content is there
- * already; *ri is its record.  Says what it does on stderr unless quiet
- * (a source already imported is silent).  RI_OK, or another RI_ with err
- * (one line naming the source, the problem and the fix). */
+ * already; *ri is its record, *fresh (when not NULL) whether this call
+ * imported it (a caller that fails afterwards removes what it made).
+ * Says what it does on stderr unless quiet (a source already imported
+ * is silent).  First removes what killed imports left (rootimport_sweep).
+ * RI_OK, or another RI_ with err (one line naming the source, the
+ * problem and the fix). */
 int rootimport_import(const char *cache, const char *source, bool quiet,
-                      struct rootinfo *ri, char *err, size_t errsize);
+                      struct rootinfo *ri, bool *fresh, char *err,
+                      size_t errsize);
+
+/* Remove what imports and probe builds killed with SIGKILL left in
+ * cache/roots: each .tmp-KEY-PID and KEY/probes.tmp-PID whose PID is no
+ * process and whose KEY.lock nobody holds (taken without waiting: a
+ * live import's folder is never touched).  Says each on stdout when say.
+ * How many it removed. */
+int rootimport_sweep(const char *cache, bool say);
 
 /* The record of an imported key: 0, or -1 when there is none. */
 int rootimport_load(const char *cache, const char *key, struct rootinfo *ri);

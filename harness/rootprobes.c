@@ -287,13 +287,12 @@ static const char *compiler(const char *rootfs, const struct rootinfo *ri,
 		return cc;
 	snprintf(err, errsize, "root filesystem %s (%s, %s%s%s) has %s%s%s: the "
 	         "probes are compiled inside it, with its own C library; add "
-	         "them to the image (%s) and import it again, or run only "
-	         "commands of its own there (whichns exec --libc %s -- ...)",
+	         "them to the image (%s) and import it again",
 	         label, ri->key, ri->libc, ri->os[0] ? ", " : "", ri->os,
 	         cc ? "" : "no C compiler (usr/bin/gcc or usr/bin/cc)",
 	         !cc && !headers ? " and " : "",
 	         headers ? "" : "no C library headers (usr/include/stdio.h)",
-	         rootimage_compiler_hint(rootimport_family(ri->family)), label);
+	         rootimage_compiler_hint(rootimport_family(ri->family)));
 	return NULL;
 }
 
@@ -385,8 +384,8 @@ static int probes_locked(const struct paths *p, const struct rootinfo *ri,
 		     "was kept", label);
 	}
 	fail(RI_ENV, "compiling the probes inside %s failed (the compiler's "
-	     "output is above, and in %s); repro/ must build with that root's "
-	     "C library", label, p->log);
+	     "output is above); repro/ must build with that root's C library",
+	     label);
 }
 
 int rootprobes_build(const char *cache, const struct rootinfo *ri,
@@ -412,6 +411,7 @@ int rootprobes_build(const char *cache, const struct rootinfo *ri,
 		return RI_ENV;
 	char roots[PATH_MAX + 8];
 	snprintf(roots, sizeof roots, "%s/roots", cache);
+	rootimport_sweep(cache, false);   /* what killed builds left */
 	rootextract_stop = 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);

@@ -27,7 +27,9 @@ int rootprobes_sources(const char *fixtures, char *out, size_t size);
  * root's own compiler, unless built from the same sources already.
  * label names the root in what it says.  RI_OK; RI_ENV with err when the
  * root has no compiler or no C headers (naming what to install for its
- * family), or a compile fails (its output on stderr); RI_INTR. */
+ * family; the caller adds what else can use the root: exec needs no
+ * probes), or a compile fails (its output on stderr); RI_INTR.  First
+ * removes what killed builds left (rootimport_sweep). */
 int rootprobes_build(const char *cache, const struct rootinfo *ri,
                      const char *label, const char *repro, bool quiet,
                      char *err, size_t errsize);
