@@ -125,6 +125,15 @@ static int check_name(const char *name)
 	return 0;
 }
 
+/* Remove key, imported by this command, which then failed: nothing of
+ * it stays (unless a run took it meanwhile: said). */
+static void forget(const char *cache, const char *key)
+{
+	char err[PATH_MAX + 256];
+	if (rootimport_remove(cache, key, err, sizeof err) != RI_OK)
+		fprintf(stderr, "whichns: roots: %s\n", err);
+}
+
 static int roots_add(struct roots_args *a)
 {
 	static struct rootinfo ri;
@@ -136,18 +145,23 @@ static int roots_add(struct roots_args *a)
 	const char *name = a->argv[0], *source = a->argv[1];
 	if ((rc = check_name(name)) != 0 || (rc = need_root()) != 0)
 		return rc;
-	rc = rootimport_import(a->cache, source, false, &ri, err, sizeof err);
+	bool fresh = false;
+	rc = rootimport_import(a->cache, source, false, &ri, &fresh, err, sizeof err);
 	if (rc == RI_OK && !a->no_probes) {
 		if (rootprobes_sources(NULL, repro, sizeof repro) != 0)
 			rc = RI_ENV, snprintf(err, sizeof err, "no probe sources at %s: "
 			                      "reinstall whichns, or pass --no-probes", repro);
-		else
-			rc = rootprobes_build(a->cache, &ri, name, repro, false, err,
-			                       sizeof err);
+		else if ((rc = rootprobes_build(a->cache, &ri, name, repro, false,
+		                                err, sizeof err)) == RI_ENV)
+			snprintf(err + strlen(err), sizeof err - strlen(err), "; or, for "
+			         "whichns exec (your own programs need no probes), "
+			         "'whichns roots add --no-probes %s %s'", name, source);
 		probes = "probes built";
 	}
 	if (rc != RI_OK) {
 		fprintf(stderr, "whichns: roots: %s\n", err);
+		if (fresh)   /* a failed add leaves nothing it imported */
+			forget(a->cache, ri.key);
 		return rootimport_exit(rc);
 	}
 	bool had = rootimport_name_get(a->cache, name, old) == 0;

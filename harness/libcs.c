@@ -175,12 +175,17 @@ int libc_resolve(const struct libc_paths *p, const char *libc,
 		rc = libc_where(p, libc, want_probes, env, err, errsize);
 	} else if ((rc = libc_imported(p, libc, want_probes, env, err, errsize))
 	           == LIBC_UNKNOWN) {
+		struct stat st;
+		/* A file or folder of that name here is likely meant: a value
+		 * without a '/' is a name, so say how to write it as a path. */
+		bool here = stat(libc, &st) == 0;
 		memset(env, 0, sizeof *env);
 		known_list(names, sizeof names);
-		snprintf(err, errsize, "unknown C library '%s' (--libc, or a "
+		snprintf(err, errsize, "unknown C library '%s' %s%s%s(--libc, or a "
 		         "scenario's libc line; a path to a root filesystem, or a "
 		         "name from 'whichns roots list', is one too): expected %s",
-		         libc, names);
+		         libc, here ? "(a path? write ./" : "", here ? libc : "",
+		         here ? ") " : "", names);
 		return LIBC_UNKNOWN;
 	}
 	env->nscd[0] = '\0';

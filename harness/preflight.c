@@ -216,6 +216,7 @@ static int prepare_libc(const struct preflight_paths *p, const struct run_opts *
 	char err[PATH_MAX + 512], key[ROOTINFO_KEY_SIZE], repro[PATH_MAX];
 	struct libc_source *src = libc_source_find(libc);
 	int rc = RI_OK;
+	bool fresh = false;
 	if (libc_is_builtin(libc))
 		return 0;
 	if (!src && (rootimport_name_get(o->libc.cache, libc, key) != 0 ||
@@ -224,8 +225,8 @@ static int prepare_libc(const struct preflight_paths *p, const struct run_opts *
 	if ((!src || !src->key[0] || want_probes) && geteuid() != 0)
 		return check_host();   /* says: must run as root */
 	if (src && !src->key[0]) {
-		rc = rootimport_import(o->libc.cache, src->path, o->quiet, &ri, err,
-		                       sizeof err);
+		rc = rootimport_import(o->libc.cache, src->path, o->quiet, &ri,
+		                       &fresh, err, sizeof err);
 		if (rc == RI_OK)
 			memcpy(src->key, ri.key, sizeof src->key);
 	} else if (src && rootimport_load(o->libc.cache, src->key, &ri) != 0) {
@@ -235,18 +236,66 @@ static int prepare_libc(const struct preflight_paths *p, const struct run_opts *
 		if (rootprobes_sources(p->fixtures, repro, sizeof repro) != 0)
 			rc = RI_ENV, snprintf(err, sizeof err, "no probe sources next to "
 			                      "the fixtures %s (%s)", p->fixtures, repro);
-		else
-			rc = rootprobes_build(o->libc.cache, &ri, libc, repro, o->quiet,
-			                       err, sizeof err);
+		else if ((rc = rootprobes_build(o->libc.cache, &ri, libc, repro,
+		                                o->quiet, err, sizeof err)) == RI_ENV)
+			snprintf(err + strlen(err), sizeof err - strlen(err), "; or, "
+			         "for your own programs (no probes), 'whichns exec "
+			         "--libc %s -- ...'", src ? src->path : libc);
 	}
 	if (rc != RI_OK)   /* err names the source, or the root by its name */
 		fprintf(stderr, "whichns: %s\n", err);
+	if (rc != RI_OK && fresh) {   /* a root this run cannot use: not kept */
+		if (rootimport_remove(o->libc.cache, ri.key, err, sizeof err) != RI_OK)
+			fprintf(stderr, "whichns: %s\n", err);
+		src->key[0] = '\0';
+	}
 	return rootimport_exit(rc);
+}
+
+/* What each --libc value needs that costs nothing to check, before any
+ * is imported: a built-in C library's tree (and probes), a name that is
+ * known, a path that is there.  0, or the exit status (said). */
+static int precheck_libc(const struct run_opts *o, const char *libc,
+                         bool want_probes, bool want_nscd)
+{
+	char err[PATH_MAX + 512];
+	struct libc_env env;
+	struct libc_source *src = libc_source_find(libc);
+	if (src && !src->key[0]) {
+		struct stat st;
+		if (stat(src->path, &st) == 0)
+			return 0;
+		int e = errno;
+		fprintf(stderr, "whichns: --libc %s: %s; name a root filesystem's "
+		        "folder, a tarball or an image archive\n", src->path,
+		        strerror(e));
+		return e == EACCES ? EXIT_ENV : EXIT_USAGE;
+	}
+	bool builtin = libc_is_builtin(libc);
+	int rc = libc_resolve(&o->libc, libc, builtin && want_probes,
+	                      builtin && want_nscd, &env, err, sizeof err);
+	if (rc == 0)
+		return 0;
+	fprintf(stderr, "whichns: %s\n", err);
+	return rc == LIBC_UNKNOWN ? EXIT_USAGE : EXIT_ENV;
 }
 
 int preflight_libcs(const struct preflight_paths *p, const struct run_opts *o,
                     const struct job *jobs, size_t n)
 {
+	for (size_t i = 0; i < n; i++) {   /* every value checked, then imports */
+		bool seen = false, want = false, nscd = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcmp(jobs[k].libc, jobs[i].libc) == 0;
+		for (size_t k = i; k < n && !seen; k++)
+			if (strcmp(jobs[k].libc, jobs[i].libc) == 0) {
+				want = want || jobs[k].kind == JOB_PROBE;
+				nscd = nscd || jobs[k].nscd;
+			}
+		int rc = seen ? 0 : precheck_libc(o, jobs[i].libc, want, nscd);
+		if (rc != 0)
+			return rc;
+	}
 	for (size_t i = 0; i < n; i++) {
 		bool seen = false, want = false;
 		for (size_t k = 0; k < i && !seen; k++)
