@@ -82,6 +82,10 @@ static const struct { const char *name; int ok; } names[] = {
 	{ "..", -1 }, { "x:y", -1 },
 	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0 },    /* 47 */
 	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", -1 },   /* 48 */
+	/* A key's shape: "roots rm" would take it for the key. */
+	{ "sha256-1a2b3c4d5e6f7081", -1 }, { "sha256-0000000000000000", -1 },
+	{ "sha256-1a2b3c4d5e6f708", 0 }, { "sha256-1A2B3C4D5E6F7081", 0 },
+	{ "sha256-1a2b3c4d5e6f70811", 0 },
 };
 
 START_TEST(name_words)

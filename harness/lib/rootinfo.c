@@ -82,6 +82,11 @@ int rootinfo_name_check(const char *name, char *err, size_t errsize)
 			         "only, beginning with a letter or a digit");
 			return -1;
 		}
+	if (rootinfo_key_ok(name)) {   /* "roots rm" takes it as the key */
+		snprintf(err, errsize, "a name that is not shaped like a key "
+		         "(sha256- and 16 hex digits)");
+		return -1;
+	}
 	return 0;
 }
 

@@ -49,7 +49,8 @@ int rootinfo_parse(const char *text, size_t len, struct rootinfo *ri,
                    char *err, size_t errsize);
 
 /* A root's name: [A-Za-z0-9][A-Za-z0-9._-]*, shorter than
- * ROOTINFO_NAME_MAX.  0, or -1 with err saying what is wrong with it. */
+ * ROOTINFO_NAME_MAX, and not a key (rootinfo_key_ok: "roots rm" would
+ * take it for one).  0, or -1 with err saying what is wrong with it. */
 int rootinfo_name_check(const char *name, char *err, size_t errsize);
 
 /* Is a --libc value a path (it holds a '/') rather than a name? */
