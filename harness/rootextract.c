@@ -415,7 +415,9 @@ int rootextract_archive(int fd, const char *dir, bool layer, const char *what,
 
 /* ---- copying a folder: a tar stream from it, unpacked as any other ---- */
 
-static int tar_entries(struct archive *rd, struct archive *w)
+/* Every entry of rd written to w: 0, -1 (the caller says why), or -2
+ * (said). */
+static int tar_entries(struct archive *rd, struct archive *w, const char *src)
 {
 	char buf[65536];
 	for (;;) {
@@ -435,12 +437,23 @@ static int tar_entries(struct archive *rd, struct archive *w)
 			archive_entry_free(e);
 			return -1;
 		}
-		if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0)
-			for (la_ssize_t k; (k = archive_read_data(rd, buf, sizeof buf)) > 0;)
-				if (archive_write_data(w, buf, (size_t)k) < 0) {
-					archive_entry_free(e);
-					return -1;
-				}
+		la_ssize_t k = 0;
+		la_int64_t done = 0, size = archive_entry_size(e);
+		if (archive_entry_filetype(e) == AE_IFREG && size > 0)
+			while ((k = archive_read_data(rd, buf, sizeof buf)) > 0 &&
+			       archive_write_data(w, buf, (size_t)k) >= 0)
+				done += k;
+		/* A read error (EIO) or a file cut while copied: never an
+		 * entry padded with zeros. */
+		if (k != 0 || (archive_entry_filetype(e) == AE_IFREG && done != size)) {
+			const char *why = k < 0 ? archive_error_string(rd)
+			                : k > 0 ? archive_error_string(w)
+			                : "it changed while it was copied";
+			fprintf(stderr, "whichns: copying %s: %s: %s\n", src,
+			        archive_entry_pathname(e), why ? why : strerror(EIO));
+			archive_entry_free(e);
+			return -2;
+		}
 		archive_entry_free(e);
 	}
 }
@@ -458,8 +471,8 @@ static void tar_writer(const char *src, int fd)
 	if (archive_read_disk_open(rd, ".") != ARCHIVE_OK ||
 	    archive_write_open_fd(w, fd) != ARCHIVE_OK)
 		_exit(3);
-	int rc = tar_entries(rd, w);
-	if (rc != 0)
+	int rc = tar_entries(rd, w, src);
+	if (rc == -1)
 		fprintf(stderr, "whichns: copying %s: %s\n", src,
 		        archive_error_string(rd) ? archive_error_string(rd)
 		                                 : archive_error_string(w));

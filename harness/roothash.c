@@ -199,28 +199,33 @@ int roothash_tree_stamp(const char *path, char hex[static SHA256_HEX],
 	return tree_walk(path, true, hex, err, errsize);
 }
 
-static long long mtime_ns(const struct stat *st)
+static long long ns(const struct timespec *t)
 {
-	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
 }
 
+/* A line is "dev ino size mtime_ns ctime_ns sha256 path": ctime, which
+ * every write changes and nobody can set back, tells a file rewritten to
+ * the same size with its old mtime restored (touch -d).  Lines of the
+ * older shape (without ctime) never match: their hash field is cut. */
 int roothash_memo_get(const char *memo, const char *path, const struct stat *st,
                       char hex[static SHA256_HEX])
 {
 	char line[PATH_MAX + 200], h[SHA256_HEX], p[PATH_MAX];
 	unsigned long long dev, ino;
-	long long size, mt;
+	long long size, mt, ct;
 	FILE *f = fopen(memo, "re");
 	int rc = -1;
 	if (!f)
 		return -1;
 	/* The last line for a file wins: it may have been imported anew. */
 	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "%llu\t%llu\t%lld\t%lld\t%64[0-9a-f]\t%4095[^\n]",
-		           &dev, &ino, &size, &mt, h, p) == 6 &&
+		if (sscanf(line, "%llu\t%llu\t%lld\t%lld\t%lld\t%64[0-9a-f]\t%4095[^\n]",
+		           &dev, &ino, &size, &mt, &ct, h, p) == 7 &&
 		    dev == (unsigned long long)st->st_dev &&
 		    ino == (unsigned long long)st->st_ino && size == st->st_size &&
-		    mt == mtime_ns(st) && strcmp(p, path) == 0 && strlen(h) == 64) {
+		    mt == ns(&st->st_mtim) && ct == ns(&st->st_ctim) &&
+		    strcmp(p, path) == 0 && strlen(h) == 64) {
 			memcpy(hex, h, SHA256_HEX);
 			rc = 0;
 		}
@@ -237,9 +242,10 @@ void roothash_memo_put(const char *memo, const char *path,
 	if (fd < 0)
 		return;
 	if (flock(fd, LOCK_EX) == 0)
-		dprintf(fd, "%llu\t%llu\t%lld\t%lld\t%s\t%s\n",
+		dprintf(fd, "%llu\t%llu\t%lld\t%lld\t%lld\t%s\t%s\n",
 		        (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-		        (long long)st->st_size, mtime_ns(st), hex, path);
+		        (long long)st->st_size, ns(&st->st_mtim), ns(&st->st_ctim),
+		        hex, path);
 	close(fd);
 }
 

@@ -43,7 +43,9 @@ void roothash_stamp_put(const char *memo, const char *path, const char *stamp,
                         const char *hex);
 
 /* The hash remembered for the file st (at path) in memo: 0 with hex, or
- * -1 when the file is not remembered as it is now. */
+ * -1 when the file is not remembered as it is now (device, inode, size,
+ * mtime and ctime: a file rewritten in place to the same size, its mtime
+ * set back, has a new ctime). */
 int roothash_memo_get(const char *memo, const char *path, const struct stat *st,
                       char hex[static SHA256_HEX]);
 /* Remember it (appends a line, under an flock of the file). */
