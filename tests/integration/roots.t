@@ -5,8 +5,10 @@
 # leave what they came from untouched, name the tree's C library, and
 # give the matrix the verdicts of the debootstrap tree they came from.
 # An image's whiteouts and opaque folders really delete; a root without
-# a C compiler says what to install (exit 3); a corrupt tarball is exit 2
-# and leaves nothing in the cache.
+# a C compiler says what to install (exit 3) and leaves no tree it
+# imported; a corrupt tarball is exit 2 and leaves nothing in the cache;
+# every --libc value is checked before one is imported; an import killed
+# with SIGKILL leaves a folder the next import, or whichns cleanup, removes.
 #
 # The inputs are made offline by scripts/mkimage.sh (tar, gzip, zstd,
 # umoci, skopeo), once per tree, in the default cache's images/ folder.
@@ -228,17 +230,103 @@ mkdir -p "$mini/usr/lib/x86_64-linux-gnu" "$mini/usr/bin" "$mini/etc" "$mini/usr
 	cp -a usr/lib/x86_64-linux-gnu/ld-*.so* usr/lib/x86_64-linux-gnu/libc.so.6 \
 		usr/lib/x86_64-linux-gnu/libc-*.so "$mini/usr/lib/x86_64-linux-gnu/")
 tar -C "$mini" -czf "$tmp/nogcc.tar.gz" .
-fails 3 "apt-get install gcc libc6-dev" "roots add of a root without gcc" -- roots add nogcc "$tmp/nogcc.tar.gz"
+# What a failed add or run imported is removed; the line suggests only
+# what exists (the add never named nogcc).
+imports_before=$(imports)
+fails 3 "apt-get install gcc libc6-dev.*'whichns roots add --no-probes nogcc $tmp/nogcc.tar.gz'" \
+	"roots add of a root without gcc" -- roots add nogcc "$tmp/nogcc.tar.gz"
+grep -q "exec --libc nogcc" "$tmp/err1"; is "$?" 1 "roots add of a root without gcc: no 'exec --libc nogcc' (never named)"
 is "$(listed nogcc)" "" "roots list: the root without gcc is not there"
-fails 3 "apt-get install gcc libc6-dev" "run --libc PATH/nogcc.tar.gz" -- \
+is "$(imports)" "$imports_before" "roots add of a root without gcc: the tree it imported is removed"
+fails 3 "apt-get install gcc libc6-dev.*whichns exec --libc $tmp/nogcc.tar.gz -- " "run --libc PATH/nogcc.tar.gz" -- \
 	"$W" run -q --cache "$c" --results "$tmp/rn" --libc "$tmp/nogcc.tar.gz" "$scn"
 [ ! -e "$tmp/rn" ]; ok $? "run --libc PATH/nogcc.tar.gz: no run folder made"
+is "$(imports)" "$imports_before" "run --libc PATH/nogcc.tar.gz: the tree it imported is removed"
+is "$(debris)" "" "no half-made import left in the cache"
 roots add --no-probes nogcc "$tmp/nogcc.tar.gz" >/dev/null 2>"$tmp/err"
 is "$?" 0 "roots add --no-probes of a root without gcc: exit 0 (for exec's own programs)"
 listed nogcc | grep -qF "$glibc"; ok $? "roots list: nogcc is $glibc, from its own files"
+# A tree in the cache before the command stays when it fails.
+fails 3 "apt-get install gcc libc6-dev" "roots add of a root without gcc imported before" -- \
+	roots add nogcc2 "$tmp/nogcc.tar.gz"
+fails 3 "apt-get install gcc libc6-dev" "run --libc PATH of a root without gcc imported before" -- \
+	"$W" run -q --cache "$c" --results "$tmp/rn" --libc "$tmp/nogcc.tar.gz" "$scn"
+listed nogcc | grep -qF "$glibc"; ok $? "roots list: nogcc, imported before both, is still there"
+is "$(listed nogcc2)" "" "roots list: no nogcc2"
 roots rm nogcc >/dev/null 2>&1; is "$?" 0 "roots rm nogcc: exit 0"
+# A value without a '/' is a name, even where a file has it.
+(cd "$tmp" && "$W" run -q --cache "$c" --results "$tmp/rn" --libc nogcc.tar.gz "$scn") 2>"$tmp/err"
+is "$?" 2 "run --libc nogcc.tar.gz (no '/'): exit 2"
+grep -qF "unknown C library 'nogcc.tar.gz' (a path? write ./nogcc.tar.gz)" "$tmp/err"
+ok $? "run --libc nogcc.tar.gz where ./nogcc.tar.gz is: says to write ./nogcc.tar.gz"
+(cd "$tmp" && "$W" run -q --cache "$c" --results "$tmp/rn" --libc nothere.tar.gz "$scn") 2>"$tmp/err"
+grep -q "a path?" "$tmp/err"; is "$?" 1 "run --libc nothere.tar.gz, no such file: no 'a path?'"
 
 lap "a root without gcc"
+
+# --- every --libc value checked before any is imported ----------------------
+# A cold cache, where no Debian tree is: nothing may be imported when
+# another value of the list cannot run.
+c4="$tmp/cache4"
+fails 3 "no root filesystem for libc '$suite'" "run --libc PATH,$suite where $suite is not built" -- \
+	"$W" run -q --cache "$c4" --results "$tmp/r4" --libc "$tmp/nogcc.tar.gz,$suite" "$scn"
+fails 2 "unknown C library 'nosuchroot'" "run --libc PATH,nosuchroot" -- \
+	"$W" run -q --cache "$c4" --results "$tmp/r4" --libc "$tmp/nogcc.tar.gz,nosuchroot" "$scn"
+fails 2 "$tmp/none.tar.gz" "run --libc PATH,MISSING-PATH" -- \
+	"$W" run -q --cache "$c4" --results "$tmp/r4" --libc "$tmp/nogcc.tar.gz,$tmp/none.tar.gz" "$scn"
+is "$(find "$c4" -mindepth 2 -maxdepth 2 -name 'sha256-*' 2>/dev/null)" "" "none of them imported the path"
+
+# --- SIGKILL during an import: the next import, or cleanup, removes it -------
+k="$tmp/kcache"
+mkdir "$k"
+# killed: start an import of the big tarball, wait until its folder is
+# there and filling, SIGKILL it; its pid.
+killed() {
+	"$W" roots add --cache "$k" --no-probes big "$img/$suite.tar.gz" >/dev/null 2>&1 &
+	local pid=$! i
+	for i in $(seq 300); do
+		[ -n "$(find "$k/roots" -maxdepth 2 -path "*/.tmp-*-$pid/*" 2>/dev/null | head -1)" ] && break
+		sleep 0.1
+	done
+	sleep 0.5
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	echo "$pid"
+}
+kept() { find "$k/roots" -maxdepth 1 -name ".tmp-*-$1" | grep -c .; }
+pid=$(killed)
+is "$(kept "$pid")" 1 "roots add killed with SIGKILL mid-import: its .tmp folder is there"
+kkey=$(find "$k/roots" -maxdepth 1 -name ".tmp-*-$pid" | sed 's|.*/\.tmp-\(sha256-[0-9a-f]*\)-.*|\1|')
+[ -e "$k/roots/$kkey.lock" ]; ok $? "and its lock file $kkey.lock"
+"$W" roots add --cache "$k" --no-probes small "$tmp/nogcc.tar.gz" >/dev/null 2>"$tmp/err"
+is "$?" 0 "an import of another source into that cache: exit 0"
+is "$(kept "$pid")" 0 "it removed the killed import's .tmp folder"
+[ ! -e "$k/roots/$kkey.lock" ]; ok $? "and the killed import's lock file"
+pid=$(killed)
+is "$(kept "$pid")" 1 "roots add killed again: its .tmp folder is there"
+WHICHNS_CACHE="$k" "$W" cleanup >"$tmp/out" 2>&1
+is "$?" 0 "whichns cleanup (WHICHNS_CACHE): exit 0"
+is "$(kept "$pid")" 0 "whichns cleanup removed it"
+grep -q "^removed $k/roots/.tmp-sha256-[0-9a-f]*-$pid " "$tmp/out"; ok $? "and says so"
+# A live import's folder is never removed: stopped mid-import, cleaned
+# up around, then let go, it finishes.
+"$W" roots add --cache "$k" --no-probes big "$img/$suite.tar.gz" >/dev/null 2>"$tmp/live.err" &
+pid=$!
+for i in $(seq 300); do
+	[ -n "$(find "$k/roots" -maxdepth 2 -path "*/.tmp-*-$pid/*" 2>/dev/null | head -1)" ] && break
+	sleep 0.1
+done
+kill -STOP "$pid"
+WHICHNS_CACHE="$k" "$W" cleanup >/dev/null 2>&1
+"$W" roots add --cache "$k" --no-probes small2 "$tmp/nogcc.tar.gz" >/dev/null 2>&1
+is "$(kept "$pid")" 1 "a stopped import's .tmp folder survives cleanup and another import"
+kill -CONT "$pid"
+wait "$pid"
+is "$?" 0 "and the import finishes: exit 0"
+"$W" roots list --cache "$k" 2>/dev/null | awk '$1 == "big"' | grep -qF "$glibc"
+ok $? "roots list: big is $glibc"
+
+lap "killed imports"
 
 # --- corrupt sources: exit 2, one line naming the file, nothing left ---------
 n_before=$(roots list 2>/dev/null | wc -l)
