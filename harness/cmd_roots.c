@@ -60,7 +60,7 @@ static const char roots_help[] =
 "truncated archive, an image naming a layer it lacks, a tree with no C\n"
 "library, an unknown name); 3 the environment (not root, no space, a root\n"
 "without a compiler: one line says what to install, a root in use);\n"
-"130 interrupted (nothing of the import is kept).\n";
+"130 interrupted (an import not complete is not kept).\n";
 
 #define usage_error(...) cli_usage_error(roots_usage, __VA_ARGS__)
 
@@ -145,13 +145,15 @@ static int roots_add(struct roots_args *a)
 	const char *name = a->argv[0], *source = a->argv[1];
 	if ((rc = check_name(name)) != 0 || (rc = need_root()) != 0)
 		return rc;
-	bool fresh = false;
-	rc = rootimport_import(a->cache, source, false, &ri, &fresh, err, sizeof err);
+	/* Progress lines on a terminal only, as git does: in a log the
+	 * outcome's one line is what stands. */
+	bool quiet = !isatty(STDERR_FILENO), fresh = false;
+	rc = rootimport_import(a->cache, source, quiet, &ri, &fresh, err, sizeof err);
 	if (rc == RI_OK && !a->no_probes) {
 		if (rootprobes_sources(NULL, repro, sizeof repro) != 0)
 			rc = RI_ENV, snprintf(err, sizeof err, "no probe sources at %s: "
 			                      "reinstall whichns, or pass --no-probes", repro);
-		else if ((rc = rootprobes_build(a->cache, &ri, name, repro, false,
+		else if ((rc = rootprobes_build(a->cache, &ri, name, repro, quiet,
 		                                err, sizeof err)) == RI_ENV)
 			snprintf(err + strlen(err), sizeof err - strlen(err), "; or, for "
 			         "whichns exec (your own programs need no probes), "
@@ -286,6 +288,7 @@ static int roots_rm(struct roots_args *a)
 		        name, strerror(errno));
 		return EXIT_ENV;
 	}
+	/* From here on a failure puts the name back: rm does all or nothing. */
 	size_t n = read_names(a->cache, v, LIST_MAX);
 	if (key_named(v, n, key) && by_key) {
 		fprintf(stderr, "whichns: roots rm: names point at %s: remove them "
@@ -298,7 +301,9 @@ static int roots_rm(struct roots_args *a)
 		return EXIT_OK;
 	}
 	if ((rc = rootimport_remove(a->cache, key, err, sizeof err)) != RI_OK) {
-		fprintf(stderr, "whichns: roots rm: %s\n", err);
+		bool kept = !by_key && rootimport_name_set(a->cache, name, key) == 0;
+		fprintf(stderr, "whichns: roots rm: %s%s%s\n", err,
+		        kept ? "; the name stays: " : "", kept ? name : "");
 		return rootimport_exit(rc);
 	}
 	printf("whichns: roots: %s removed, and its tree %s/roots/%s\n", name,

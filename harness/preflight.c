@@ -216,7 +216,9 @@ static int prepare_libc(const struct preflight_paths *p, const struct run_opts *
 	char err[PATH_MAX + 512], key[ROOTINFO_KEY_SIZE], repro[PATH_MAX];
 	struct libc_source *src = libc_source_find(libc);
 	int rc = RI_OK;
-	bool fresh = false;
+	/* Progress lines on a terminal only (as git's): in a CI log the
+	 * outcome's one line is what stands. */
+	bool fresh = false, quiet = o->quiet || !isatty(STDERR_FILENO);
 	if (libc_is_builtin(libc))
 		return 0;
 	if (!src && (rootimport_name_get(o->libc.cache, libc, key) != 0 ||
@@ -225,7 +227,7 @@ static int prepare_libc(const struct preflight_paths *p, const struct run_opts *
 	if ((!src || !src->key[0] || want_probes) && geteuid() != 0)
 		return check_host();   /* says: must run as root */
 	if (src && !src->key[0]) {
-		rc = rootimport_import(o->libc.cache, src->path, o->quiet, &ri,
+		rc = rootimport_import(o->libc.cache, src->path, quiet, &ri,
 		                       &fresh, err, sizeof err);
 		if (rc == RI_OK)
 			memcpy(src->key, ri.key, sizeof src->key);
@@ -237,7 +239,7 @@ static int prepare_libc(const struct preflight_paths *p, const struct run_opts *
 			rc = RI_ENV, snprintf(err, sizeof err, "no probe sources next to "
 			                      "the fixtures %s (%s)", p->fixtures, repro);
 		else if ((rc = rootprobes_build(o->libc.cache, &ri, libc, repro,
-		                                o->quiet, err, sizeof err)) == RI_ENV)
+		                                quiet, err, sizeof err)) == RI_ENV)
 			snprintf(err + strlen(err), sizeof err - strlen(err), "; or, "
 			         "for your own programs (no probes), 'whichns exec "
 			         "--libc %s -- ...'", src ? src->path : libc);

@@ -375,6 +375,9 @@ static int build(struct imp *im, struct rootinfo *ri, char *err, size_t errsize)
 	strftime(ri->imported, sizeof ri->imported, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	if ((rc = write_info(im->tmp, ri, err, errsize)) != RI_OK)
 		return rc;
+	if (rootextract_stop)   /* asked to stop: not kept, though whole */
+		fail(RI_INTR, "importing %s: interrupted; nothing was kept",
+		     im->source);
 	if (chmod(im->tmp, 0755) != 0 || rename(im->tmp, final) != 0)
 		fail(RI_ENV, "cannot rename %s to %s: %s", im->tmp, final, strerror(errno));
 	im->tmp[0] = '\0';
@@ -603,9 +606,9 @@ static int import_locked(struct imp *im, bool quiet, struct rootinfo *ri,
 	return rc;
 }
 
-static int mkdir_ok(const char *path)
+static int mkdir_ok(const char *path, mode_t mode)
 {
-	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+	return mkdir(path, mode) == 0 || errno == EEXIST ? 0 : -1;
 }
 
 /* The source, opened and checked, and the cache's folders made. */
@@ -627,7 +630,10 @@ static int import_open(struct imp *im, const char *cache, const char *source,
 		fail(RI_ENV, "cannot read %s: %s", im->source, strerror(errno));
 	snprintf(im->roots, sizeof im->roots, "%s/roots", cache);
 	snprintf(names, sizeof names, "%s/names", im->roots);
-	if (mkdir_ok(cache) != 0 || mkdir_ok(im->roots) != 0 || mkdir_ok(names) != 0)
+	/* roots/ for root alone: its trees keep their set-user-ID programs
+	 * (su, passwd), which no other user of this host should reach. */
+	if (mkdir_ok(cache, 0755) != 0 || mkdir_ok(im->roots, 0700) != 0 ||
+	    mkdir_ok(names, 0755) != 0)
 		fail(RI_ENV, "cannot create %s: %s (--cache DIR names another "
 		     "cache)", names, strerror(errno));
 	return RI_OK;
@@ -663,13 +669,16 @@ int rootimport_import(const char *cache, const char *source, bool quiet,
 		if (fd >= 0)
 			close(fd);
 	}
-	if (rc == RI_OK && rootextract_stop)
-		rc = RI_INTR, snprintf(err, errsize, "interrupted");
+	if (rc == RI_OK && rootextract_stop)   /* after the rename */
+		rc = RI_INTR, snprintf(err, errsize, "importing %s: interrupted "
+		                       "once it was complete: it is kept as %s (run "
+		                       "the command again to use it)", im.source,
+		                       ri->key);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (im.fd >= 0)
 		close(im.fd);
-	if (rc == RI_INTR && !strstr(err, "interrupt"))
+	if (rc == RI_INTR && !strstr(err, im.source))
 		snprintf(err, errsize, "importing %s: interrupted; nothing was kept",
 		         im.source);
 	if (fresh)
