@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include <linux/openat2.h>
 #include "rootextract.h"
 #include "rootimage.h"
+#include "sandbox.h"
 
 volatile int rootextract_stop;
 
@@ -48,32 +50,100 @@ static int errno_kind(int e)
 
 /* ---- removing without following symlinks ---- */
 
+/* Where the walk down is: each folder's identity, to check that ".."
+ * leads back to it. */
+struct level {
+	dev_t dev;
+	ino_t ino;
+};
+
+/* One pass over the folder fd: every entry that is not a folder, or an
+ * empty folder, removed; the first folder that is not empty into sub.
+ * 1 (sub found), 0 (fd is empty now), -1 (errno). */
+static int clear_pass(int fd, char sub[static 256])
+{
+	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	for (struct dirent *de; rc == 0 && (errno = 0, de = readdir(d));) {
+		struct stat st;
+		const char *name = de->d_name;
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			rc = errno == ENOENT ? 0 : -1;
+		else if (!S_ISDIR(st.st_mode))
+			rc = unlinkat(fd, name, 0) == 0 || errno == ENOENT ? 0 : -1;
+		else if (unlinkat(fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			rc = 0;
+		else if (errno == ENOTEMPTY || errno == EEXIST)
+			rc = 1, snprintf(sub, 256, "%s", name);
+		else
+			rc = -1;
+	}
+	if (rc == 0 && errno != 0)
+		rc = -1;   /* readdir failed */
+	int saved = errno;
+	closedir(d);
+	errno = saved;
+	return rc;
+}
+
+/* Empty the folder fd (kept open, the caller's), at any depth: the walk
+ * goes down one folder at a time and back up by "..", holding two
+ * descriptors, not one per level.  0, or -1 (errno). */
 static int empty_dir(int fd)
 {
-	for (bool again = true; again;) {
-		int dfd = dup(fd);
-		DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-		if (!d) {
-			if (dfd >= 0)
-				close(dfd);
-			return -1;
-		}
-		rewinddir(d);
-		again = false;
-		for (struct dirent *de; (de = readdir(d));) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			if (rootextract_rmtree(fd, de->d_name) != 0) {
-				int saved = errno;
-				closedir(d);
-				errno = saved;
-				return -1;
+	struct level *up = NULL;
+	size_t depth = 0, cap = 0;
+	char sub[256];
+	int cur = fd, rc;
+	while ((rc = clear_pass(cur, sub)) >= 0) {
+		struct stat st;
+		int next;
+		if (rc == 1) {   /* down into sub, remembering where we were */
+			if (depth == cap) {
+				struct level *n = realloc(up, (cap = cap ? 2 * cap : 64) * sizeof *up);
+				if (!n)
+					break;
+				up = n;
 			}
-			again = true;   /* removed while listing: list once more */
+			if (fstat(cur, &st) != 0)
+				break;
+			up[depth] = (struct level){ st.st_dev, st.st_ino };
+			next = openat(cur, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (next < 0)
+				break;
+			depth++;
+		} else if (depth == 0) {
+			free(up);
+			return 0;
+		} else {   /* empty: back up, where its rmdir is the next pass's */
+			next = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (next < 0)
+				break;
+			depth--;
+			if (fstat(next, &st) != 0 || st.st_dev != up[depth].dev ||
+			    st.st_ino != up[depth].ino) {   /* moved meanwhile */
+				close(next);
+				errno = ESTALE;
+				break;
+			}
 		}
-		closedir(d);
+		if (cur != fd)
+			close(cur);
+		cur = next;
 	}
-	return 0;
+	int saved = errno;
+	if (cur != fd)
+		close(cur);
+	free(up);
+	errno = saved;
+	return -1;
 }
 
 int rootextract_rmtree(int dirfd, const char *name)
@@ -86,8 +156,9 @@ int rootextract_rmtree(int dirfd, const char *name)
 	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	int rc = empty_dir(fd);
+	int rc = empty_dir(fd), saved = errno;
 	close(fd);
+	errno = saved;
 	if (rc == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
 		rc = -1;
 	return rc;
@@ -131,6 +202,57 @@ static int opaque(int rootfd, const char *dir)
 	int rc = empty_dir(fd);
 	close(fd);
 	return rc;
+}
+
+/* How many folders deep name is ("./a/b/c" and "a/b/c/" are 3). */
+static int name_depth(const char *name)
+{
+	int n = 0;
+	for (const char *p = name; *p;) {
+		size_t len = strcspn(p, "/");
+		if (len > 0 && !(len == 1 && p[0] == '.'))
+			n++;
+		p += len + strspn(p + len, "/");
+	}
+	return n;
+}
+
+void rootextract_close_fds(int keep_a, int keep_b)
+{
+	int lo = 3, keep[2] = { keep_a < keep_b ? keep_a : keep_b,
+	                        keep_a < keep_b ? keep_b : keep_a };
+	for (size_t i = 0; i < 2; i++) {
+		if (keep[i] < lo)
+			continue;
+		if (keep[i] > lo)
+			syscall(SYS_close_range, (unsigned)lo, (unsigned)keep[i] - 1, 0);
+		lo = keep[i] + 1;
+	}
+	syscall(SYS_close_range, (unsigned)lo, ~0U, 0);
+}
+
+int rootextract_open_file(int rootfd, const char *path)
+{
+	char proc[64];
+	struct stat st;
+	int pfd = sandbox_open_in(rootfd, path, O_PATH);
+	if (pfd < 0)
+		return -1;
+	int e = fstat(pfd, &st) != 0 ? errno
+	      : S_ISDIR(st.st_mode) ? EISDIR : !S_ISREG(st.st_mode) ? EINVAL : 0;
+	if (e) {
+		close(pfd);
+		errno = e;
+		return -1;
+	}
+	/* The inode checked, opened for reading: a FIFO or a device put in
+	 * its place meanwhile is not what this opens. */
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
+	int fd = open(proc, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	e = errno;
+	close(pfd);
+	errno = e;
+	return fd;
 }
 
 /* ---- reading archives ---- */
@@ -247,7 +369,8 @@ static void relative_names(struct archive_entry *e)
 	}
 }
 
-/* One entry, unless it is a device node or (in a layer) a marker. */
+/* One entry, unless it is a device node, a FIFO, a socket or (in a
+ * layer) a marker. */
 static int write_entry(struct archive *in, struct archive *out,
                        struct archive_entry *e, bool layer, const char *what,
                        char *err, size_t errsize)
@@ -258,8 +381,14 @@ static int write_entry(struct archive *in, struct archive *out,
 	mode_t type = archive_entry_filetype(e);
 	if (!name)
 		fail(RI_BAD, "%s: an entry without a name", what);
-	if (type == AE_IFCHR || type == AE_IFBLK)
-		return RI_OK;   /* a case's /dev is made fresh anyway */
+	if (type == AE_IFCHR || type == AE_IFBLK || type == AE_IFIFO ||
+	    type == AE_IFSOCK)
+		return RI_OK;   /* a case's /dev is made fresh; a FIFO in the
+		                 * tree would block whoever opens it */
+	if (name_depth(name) > ROOTEXTRACT_DEPTH_MAX)
+		fail(RI_BAD, "%s: %.200s...: deeper than %d folders; a root "
+		     "filesystem is not, make the archive again", what, name,
+		     ROOTEXTRACT_DEPTH_MAX);
 	if (layer && rootimage_entry(name, target, sizeof target) != ROOTIMAGE_ENTRY)
 		return RI_OK;   /* applied by layer_deletes */
 	int r = archive_write_header(out, e);
@@ -313,8 +442,39 @@ static int extract_all(int fd, bool layer, const char *what, char *err,
 struct job {
 	int fd;
 	bool layer;
+	bool mounts;        /* a root filesystem: make its mount points */
 	const char *what;
 };
+
+/* The folders a case's sandbox mounts on (sandbox.c: /dev, /proc, /sys,
+ * /run, /tmp, and /etc for resolv.conf): an image FROM scratch or a
+ * distroless one has none of them.  Made in our copy, chrooted; one
+ * there already (or a symlink) stays as it is. */
+static int mount_points(char *err, size_t errsize)
+{
+	static const struct { const char *path; mode_t mode; } dirs[] = {
+		{ "/dev", 0755 }, { "/proc", 0555 }, { "/sys", 0555 },
+		{ "/run", 0755 }, { "/tmp", 01777 }, { "/etc", 0755 },
+	};
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		if (mkdir(dirs[i].path, dirs[i].mode) != 0) {
+			if (errno == EEXIST)
+				continue;
+			fail(errno_kind(errno), "cannot create %s in the tree: %s",
+			     dirs[i].path, strerror(errno));
+		}
+		if (chmod(dirs[i].path, dirs[i].mode) != 0)   /* past the umask */
+			fail(RI_ENV, "chmod %s: %s", dirs[i].path, strerror(errno));
+	}
+	return RI_OK;
+}
+
+/* What a tarball unpacked is, as rootimport tells it: an image (its
+ * layers are applied elsewhere) or a root filesystem. */
+static bool is_image(void)
+{
+	return access("/manifest.json", F_OK) == 0 || access("/oci-layout", F_OK) == 0;
+}
 
 static int job_body(const struct job *j, char *err, size_t errsize)
 {
@@ -324,7 +484,11 @@ static int job_body(const struct job *j, char *err, size_t errsize)
 		if (rc == RI_OK && lseek(j->fd, 0, SEEK_SET) != 0)
 			fail(RI_ENV, "%s: cannot read it twice: %s", j->what, strerror(errno));
 	}
-	return rc == RI_OK ? extract_all(j->fd, j->layer, j->what, err, errsize) : rc;
+	if (rc == RI_OK)
+		rc = extract_all(j->fd, j->layer, j->what, err, errsize);
+	if (rc == RI_OK && (j->mounts || (!j->layer && !is_image())))
+		rc = mount_points(err, errsize);
+	return rc;
 }
 
 /* A mount namespace of its own (nothing it mounts or sees leaks back),
@@ -358,17 +522,31 @@ static int exit_code(int rc)
 	return rc == RI_OK ? 0 : rc == RI_BAD ? 2 : rc == RI_INTR ? 130 : 3;
 }
 
-/* Read the child's line, wait for it: its RI_ answer. */
+/* Read the child's line, wait for it: its RI_ answer.  A stop asked of
+ * us (SIGTERM to our pid alone, a timeout) kills the child: it would
+ * unpack to the end otherwise. */
 static int child_wait(pid_t pid, int rfd, char *err, size_t errsize)
 {
 	size_t n = 0;
-	for (ssize_t k; n + 1 < errsize;) {
-		k = read(rfd, err + n, errsize - 1 - n);
+	bool killed = false;
+	for (;;) {
+		struct pollfd pf = { .fd = rfd, .events = POLLIN };
+		if (rootextract_stop && !killed)
+			killed = kill(pid, SIGKILL) == 0;
+		int r = poll(&pf, 1, 100);
+		if (r <= 0) {
+			if (r == 0 || errno == EINTR)
+				continue;
+			break;
+		}
+		ssize_t k = read(rfd, err + n, errsize - 1 - n);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
 			break;
 		n += (size_t)k;
+		if (n + 1 >= errsize)
+			break;
 	}
 	err[n] = '\0';
 	close(rfd);
@@ -376,16 +554,20 @@ static int child_wait(pid_t pid, int rfd, char *err, size_t errsize)
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			fail(RI_ENV, "waitpid: %s", strerror(errno));
-	int rc = status_rc(st);
-	if (rc != RI_OK && n == 0)
+	int rc = killed ? RI_INTR : status_rc(st);
+	if (killed)
+		snprintf(err, errsize, "interrupted");
+	else if (rc != RI_OK && n == 0)
 		snprintf(err, errsize, "the unpacking process ended (status %d)", st);
 	return rc;
 }
 
-int rootextract_archive(int fd, const char *dir, bool layer, const char *what,
-                        char *err, size_t errsize)
+/* The unpacking child: the archive on fd into dir.  mounts: dir is a
+ * root filesystem whatever it holds (a folder's copy). */
+static int unpack_in_child(int fd, const char *dir, bool layer, bool mounts,
+                           const char *what, char *err, size_t errsize)
 {
-	struct job j = { .fd = fd, .layer = layer, .what = what };
+	struct job j = { .fd = fd, .layer = layer, .mounts = mounts, .what = what };
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) != 0)
 		fail(RI_ENV, "pipe: %s", strerror(errno));
@@ -402,6 +584,9 @@ int rootextract_archive(int fd, const char *dir, bool layer, const char *what,
 		 * in the folder that the next import removes. */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
 			_exit(3);
+		/* Nothing of the importer's but the archive and the pipe: not
+		 * its KEY.lock, which would outlive it in a child. */
+		rootextract_close_fds(fd, p[1]);
 		int rc = enter(dir, msg, sizeof msg);
 		if (rc == RI_OK)
 			rc = job_body(&j, msg, sizeof msg);
@@ -413,10 +598,16 @@ int rootextract_archive(int fd, const char *dir, bool layer, const char *what,
 	return child_wait(pid, p[0], err, errsize);
 }
 
+int rootextract_archive(int fd, const char *dir, bool layer, const char *what,
+                        char *err, size_t errsize)
+{
+	return unpack_in_child(fd, dir, layer, layer, what, err, errsize);
+}
+
 /* ---- copying a folder: a tar stream from it, unpacked as any other ---- */
 
-/* Every entry of rd written to w: 0, -1 (the caller says why), or -2
- * (said). */
+/* Every entry of rd written to w: 0, -1 (the caller says why), -2
+ * (said), or -3 (said: too deep, the source's fault). */
 static int tar_entries(struct archive *rd, struct archive *w, const char *src)
 {
 	char buf[65536];
@@ -430,6 +621,13 @@ static int tar_entries(struct archive *rd, struct archive *w, const char *src)
 		if (r < ARCHIVE_WARN || rootextract_stop) {
 			archive_entry_free(e);
 			return -1;
+		}
+		if (name_depth(archive_entry_pathname(e)) > ROOTEXTRACT_DEPTH_MAX) {
+			fprintf(stderr, "whichns: copying %s: %.200s...: deeper than %d "
+			        "folders; a root filesystem is not\n", src,
+			        archive_entry_pathname(e), ROOTEXTRACT_DEPTH_MAX);
+			archive_entry_free(e);
+			return -3;
 		}
 		archive_read_disk_descend(rd);
 		r = archive_write_header(w, e);
@@ -478,7 +676,7 @@ static void tar_writer(const char *src, int fd)
 		                                 : archive_error_string(w));
 	if (archive_write_close(w) != ARCHIVE_OK)
 		rc = -1;
-	_exit(rc == 0 ? 0 : 3);
+	_exit(rc == 0 ? 0 : rc == -3 ? 2 : 3);
 }
 
 int rootextract_copy(const char *src, const char *dir, char *err,
@@ -497,16 +695,22 @@ int rootextract_copy(const char *src, const char *dir, char *err,
 		close(p[0]);
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
 			_exit(3);   /* killed with its importer, as the unpacker is */
+		rootextract_close_fds(p[1], -1);
 		tar_writer(src, p[1]);
 	}
 	close(p[1]);
-	int rc = rootextract_archive(p[0], dir, false, src, err, errsize);
+	int rc = unpack_in_child(p[0], dir, false, true, src, err, errsize);
 	close(p[0]);   /* the writer, if still going, stops on EPIPE */
+	if (rootextract_stop)
+		kill(pid, SIGKILL);
 	int st = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+		if (rootextract_stop)
+			kill(pid, SIGKILL);
+	if (rc == RI_OK && rootextract_stop)
+		fail(RI_INTR, "interrupted");
 	if (rc == RI_OK && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
-		fail(rootextract_stop ? RI_INTR : RI_ENV, "copying %s failed (said "
-		     "above)", src);
+		fail(WIFEXITED(st) && WEXITSTATUS(st) == 2 ? RI_BAD : RI_ENV,
+		     "copying %s failed (said above)", src);
 	return rc;
 }

@@ -26,6 +26,11 @@ enum {
 	RI_INTR = -3,    /* interrupted (SIGINT, SIGTERM) */
 };
 
+/* The deepest a tree may be (folders below its top): an archive, a
+ * folder's copy or its hash walk refuses deeper (RI_BAD), so that every
+ * walk of it stays within the stack and the descriptors it has. */
+#define ROOTEXTRACT_DEPTH_MAX 256
+
 /* Set by rootimport's signal handler: every long step stops at the next
  * block and answers RI_INTR. */
 extern volatile int rootextract_stop;
@@ -34,18 +39,37 @@ extern volatile int rootextract_stop;
  * dir, which exists.  layer: a container image's layer, whose whiteouts
  * delete from what dir holds already and whose opaque markers empty
  * their folder, both before its own entries are written (fd must then
- * be a regular file: it is read twice).  Device nodes are skipped.  what
- * names the source in err.  RI_OK or another RI_ with err. */
+ * be a regular file: it is read twice).  Device nodes, FIFOs and sockets
+ * are skipped; an entry deeper than ROOTEXTRACT_DEPTH_MAX is RI_BAD.  A
+ * root filesystem (a layer, or an archive that holds no manifest.json
+ * and no oci-layout) gets the empty folders a case mounts on (dev, proc,
+ * sys, run, tmp, etc) where it has none.  A stop (rootextract_stop)
+ * kills the child that unpacks; our death kills it too.  what names the
+ * source in err.  RI_OK or another RI_ with err. */
 int rootextract_archive(int fd, const char *dir, bool layer, const char *what,
                         char *err, size_t errsize);
 
 /* Copy the tree src (a folder) into dir (which exists), as tar would:
- * owners, modes, times, links as links.  RI_OK or another RI_ with err. */
+ * owners, modes, times, links as links; skipped and made as above.  A
+ * file that cannot be read to its end fails it.  RI_OK or another RI_
+ * with err. */
 int rootextract_copy(const char *src, const char *dir, char *err,
                      size_t errsize);
 
 /* Remove name under the folder dirfd and everything below it, never
- * following a symlink; gone already is success.  0, or -1 (errno). */
+ * following a symlink, at any depth (two descriptors held, not one per
+ * level); gone already is success.  0, or -1 (errno). */
 int rootextract_rmtree(int dirfd, const char *name);
+
+/* The regular file path inside the tree rootfd (resolved in it, as
+ * sandbox_open_in does), open for reading: first looked at without
+ * opening it (O_PATH), so a FIFO never blocks us and a device is never
+ * opened.  Its descriptor, or -1 (errno; EINVAL: not a regular file,
+ * EISDIR: a folder). */
+int rootextract_open_file(int rootfd, const char *path);
+
+/* In a child: every descriptor above 2 closed but keep_a and keep_b (-1:
+ * none), the importer's KEY.lock among them. */
+void rootextract_close_fds(int keep_a, int keep_b);
 
 #endif

@@ -101,16 +101,22 @@ struct walk {
 	bool stamp;
 };
 
-static int walk(int dirfd, const char *rel, const struct walk *w, char *err,
-                size_t errsize);
+static int walk(int dirfd, const char *rel, int depth, const struct walk *w,
+                char *err, size_t errsize);
 
-/* One entry's record, and what is below or in it. */
-static int walk_entry(int dirfd, const char *name, const char *rel,
+/* One entry's record, and what is below or in it (depth: rel's). */
+static int walk_entry(int dirfd, const char *name, const char *rel, int depth,
                       const struct walk *w, char *err, size_t errsize)
 {
 	char path[PATH_MAX], head[PATH_MAX + 160], target[PATH_MAX] = "";
 	struct stat st;
-	snprintf(path, sizeof path, "%s%s%s", rel, rel[0] ? "/" : "", name);
+	if ((size_t)snprintf(path, sizeof path, "%s%s%s", rel, rel[0] ? "/" : "",
+	                     name) >= sizeof path)
+		fail(RI_BAD, "%.200s...: a path longer than %d bytes; a root "
+		     "filesystem has none", path, PATH_MAX - 1);
+	if (depth + 1 > ROOTEXTRACT_DEPTH_MAX)   /* as an archive's entry */
+		fail(RI_BAD, "%.200s...: deeper than %d folders; a root "
+		     "filesystem is not", path, ROOTEXTRACT_DEPTH_MAX);
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		fail(RI_ENV, "cannot read %s: %s", path, strerror(errno));
 	if (S_ISLNK(st.st_mode)) {
@@ -135,7 +141,7 @@ static int walk_entry(int dirfd, const char *name, const char *rel,
 		int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			fail(RI_ENV, "cannot read %s: %s", path, strerror(errno));
-		int rc = walk(fd, path, w, err, errsize);
+		int rc = walk(fd, path, depth + 1, w, err, errsize);
 		close(fd);
 		return rc;
 	}
@@ -149,8 +155,8 @@ static int walk_entry(int dirfd, const char *name, const char *rel,
 	return rc;
 }
 
-static int walk(int dirfd, const char *rel, const struct walk *w, char *err,
-                size_t errsize)
+static int walk(int dirfd, const char *rel, int depth, const struct walk *w,
+                char *err, size_t errsize)
 {
 	size_t n;
 	char **names = sorted_names(dirfd, &n);
@@ -158,7 +164,7 @@ static int walk(int dirfd, const char *rel, const struct walk *w, char *err,
 	if (!names)
 		fail(RI_ENV, "cannot list %s: %s", rel[0] ? rel : ".", strerror(errno));
 	for (size_t i = 0; i < n && rc == RI_OK; i++)
-		rc = walk_entry(dirfd, names[i], rel, w, err, errsize);
+		rc = walk_entry(dirfd, names[i], rel, depth, w, err, errsize);
 	free_names(names);
 	return rc;
 }
@@ -180,8 +186,13 @@ static int tree_walk(const char *path, bool stamp, char hex[static SHA256_HEX],
 	sha256_init(&h);
 	/* Never a file's hash, and a stamp is never a tree's. */
 	sha256_update(&h, stamp ? "whichns-stamp-1" : "whichns-tree-1", 15);
-	int rc = walk(fd, "", &w, err, errsize);
+	int rc = walk(fd, "", 0, &w, err, errsize);
 	close(fd);
+	if (rc == RI_BAD) {   /* named from the top the user gave */
+		char *why = strdup(err);
+		snprintf(err, errsize, "%s: %s", path, why ? why : "too deep");
+		free(why);
+	}
 	sha256_final(&h, d);
 	sha256_to_hex(d, hex);
 	return rc;

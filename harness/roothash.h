@@ -23,14 +23,17 @@
 int roothash_file(int fd, const char *what, char hex[static SHA256_HEX],
                   char *err, size_t errsize);
 
-/* The hash of the folder path's tree.  RI_OK, RI_ENV with err, RI_INTR. */
+/* The hash of the folder path's tree.  RI_OK, RI_ENV with err, RI_INTR,
+ * or RI_BAD with err for a tree deeper than ROOTEXTRACT_DEPTH_MAX (or a
+ * path longer than PATH_MAX), which no root filesystem is. */
 int roothash_tree(const char *path, char hex[static SHA256_HEX], char *err,
                   size_t errsize);
 
 /* A tree's stamp: the same walk, feeding what stat says of each entry
  * (inode, size, mtime, and ctime, which every write changes and nobody
  * can set back) and no file's bytes: a second use of a folder is a walk
- * of stat calls, not a read of every byte.  RI_OK, RI_ENV, RI_INTR. */
+ * of stat calls, not a read of every byte.  RI_OK, RI_ENV, RI_INTR,
+ * RI_BAD (too deep, as above). */
 int roothash_tree_stamp(const char *path, char hex[static SHA256_HEX],
                         char *err, size_t errsize);
 

@@ -14,12 +14,14 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -226,13 +228,18 @@ static int drop_privileges(void)
 	       ? -1 : 0;
 }
 
-/* The child: mounts, chroot, every probe.  Its exit status: 0, 1 a
- * compile failed (the log says), 3 the set-up failed. */
+/* The builder, PID 1 of a PID namespace of its own (so the tree's code,
+ * running as nobody, cannot signal a process outside it, the nobody
+ * processes of other cases included): mounts, chroot, every probe.  It
+ * dies with its parent (alive: the read end of a pipe whose only writer
+ * is that parent; a parent gone before PR_SET_PDEATHSIG was set leaves
+ * it at EOF).  Its exit status: 0, 1 a compile failed (the log says), 3
+ * the set-up failed. */
 static void build_child(const char *rootfs, const char *repro, const char *out,
-                        int logfd, const char *cc, struct sources *s)
+                        int alive, const char *cc, struct sources *s)
 {
-	if (dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0 ||
-	    unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC) != 0 ||
+	struct pollfd pf = { .fd = alive, .events = POLLIN };
+	if (unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC) != 0 ||
 	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0)
 		_exit(3);
 	int src = tree_of(repro, true), dst = tree_of(out, false);
@@ -243,10 +250,39 @@ static void build_child(const char *rootfs, const char *repro, const char *out,
 		fprintf(stderr, "setting up the build in %s: %s\n", rootfs, strerror(errno));
 		_exit(3);
 	}
+	/* After setuid, which clears it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || poll(&pf, 1, 0) != 0)
+		_exit(3);
 	for (size_t i = 0; i < s->nmain; i++)
 		if (rootextract_stop || compile_one(cc, s, i) != 0)
 			_exit(1);
 	_exit(0);
+}
+
+/* The child we wait for: it dies with us, holds none of our descriptors
+ * (KEY.lock), and makes the builder in a new PID namespace; its exit
+ * status is the builder's. */
+static void build_ns(const char *rootfs, const char *repro, const char *out,
+                     int logfd, const char *cc, struct sources *s)
+{
+	int alive[2], st = 0;
+	if (dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
+		_exit(3);
+	rootextract_close_fds(-1, -1);
+	if (pipe2(alive, O_CLOEXEC) != 0 || unshare(CLONE_NEWPID) != 0) {
+		fprintf(stderr, "setting up the build in %s: %s\n", rootfs, strerror(errno));
+		_exit(3);
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(alive[1]);
+		build_child(rootfs, repro, out, alive[0], cc, s);
+	}
+	close(alive[0]);
+	while (pid > 0 && waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			_exit(3);
+	_exit(pid > 0 && WIFEXITED(st) ? WEXITSTATUS(st) : 3);
 }
 
 static bool stamp_is(const char *probes, const char *stamp)
@@ -303,12 +339,24 @@ static int build_probes(const char *rootfs, const char *repro, const char *tmp,
 	int logfd = open(log, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (logfd < 0)
 		return -1;
-	pid_t pid = fork();
-	if (pid == 0)
-		build_child(rootfs, repro, tmp, logfd, cc, s);
+	pid_t self = getpid(), pid = fork();
+	if (pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
+			_exit(3);
+		build_ns(rootfs, repro, tmp, logfd, cc, s);
+	}
+	/* Polled, not blocked on: a stop asked of us alone (SIGTERM to our
+	 * pid, a timeout) kills the build, whose namespace then goes. */
 	int st = 0;
-	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	bool killed = false;
+	for (pid_t r; pid > 0 && (r = waitpid(pid, &st, WNOHANG)) != pid;) {
+		struct timespec tick = { 0, 20 * 1000 * 1000 };
+		if (r < 0 && errno != EINTR)
+			break;
+		if (rootextract_stop && !killed)
+			killed = kill(pid, SIGKILL) == 0;
+		nanosleep(&tick, NULL);
+	}
 	bool ok = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && !rootextract_stop;
 	if (!ok && !rootextract_stop) {
 		char buf[4096];
