@@ -83,8 +83,8 @@ int rootinfo_name_check(const char *name, char *err, size_t errsize)
 			return -1;
 		}
 	if (rootinfo_key_ok(name)) {   /* "roots rm" takes it as the key */
-		snprintf(err, errsize, "a name that is not shaped like a key "
-		         "(sha256- and 16 hex digits)");
+		snprintf(err, errsize, "shaped like a key (sha256- and 16 hex "
+		         "digits), which 'roots rm' takes for one; choose another");
 		return -1;
 	}
 	return 0;
