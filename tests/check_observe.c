@@ -569,10 +569,17 @@ START_TEST(test_switch_reinit)
 	              reinit_rows[_i].pauses);
 	ck_assert(!sw.forced);
 	/* Never in the right pause: forced after three periods (225 ms),
-	 * not after the usual 200 ms. */
+	 * not after the usual 200 ms; but not while the process sleeps in
+	 * the pause just before a re-read (the 5th, the 10th, ...). */
 	if (!reinit_rows[_i].want) {
 		ck_assert(!observe_ready_to_switch(&o, &sw, T0 + 0.012 + 0.210));
-		ck_assert(observe_ready_to_switch(&o, &sw, T0 + 0.012 + 0.230));
+		o.t_pause = T0 + 0.012 + 0.225;
+		bool before_reread = reinit_rows[_i].pauses % 5 == 0;
+		ck_assert(observe_ready_to_switch(&o, &sw, T0 + 0.012 + 0.230) ==
+		          !before_reread);
+		ck_assert(sw.forced == !before_reread);
+		/* Awake again (an interval after that pause): forced. */
+		ck_assert(observe_ready_to_switch(&o, &sw, T0 + 0.012 + 0.241));
 		ck_assert(sw.forced);
 	}
 	observe_free(&o);

@@ -278,6 +278,12 @@ bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
 	         periods = 3ull * o->reinit_every * sw->interval_ms;
 	if (wait < periods)
 		wait = periods;
+	/* Forced, but never in the pause just before a re-read: it would
+	 * make a process that keeps the old file for N-1 rounds follow at
+	 * once (CI saw it at --jobs 32); the next pause is a right one. */
+	if (o->reinit_every && o->pauses % o->reinit_every == 0 &&
+	    o->t_pause >= o->t_last_packet && age >= 0 && age < sw->interval_ms)
+		return false;
 	if ((now - sw->t_due) * 1000 >= (double)wait) {
 		sw->forced = true;
 		return true;

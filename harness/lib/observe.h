@@ -113,9 +113,9 @@ struct observe_switch {
  * its LATE count is always the N-1 rounds it keeps the old file, however
  * late a busy machine lets the switch come (one pause earlier, and it
  * would follow at once).  But at most observe_max_wait_ms() after it
- * became due (for such a process, three of its periods at least): a
- * process that is never that quiet is switched anyway, and sw->forced
- * says so.  Called again and again with a later now. */
+ * became due (for such a process, three of its periods at least, and
+ * not while it sleeps in the pause just before a re-read): a process
+ * that is never that quiet is switched anyway, and sw->forced says so.  Called again and again with a later now. */
 bool observe_ready_to_switch(const struct observe *o, struct observe_switch *sw,
                              double now);
 /* The window after a switch at t_switch is over at time now: window_ms
