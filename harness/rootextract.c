@@ -469,11 +469,14 @@ static int mount_points(char *err, size_t errsize)
 	return RI_OK;
 }
 
-/* What a tarball unpacked is, as rootimport tells it: an image (its
- * layers are applied elsewhere) or a root filesystem. */
+/* What a tarball unpacked is, as rootimport's folder_kind tells it: an
+ * image (its layers are applied elsewhere: an OCI layout, or a
+ * docker-archive without etc and usr) or a root filesystem. */
 static bool is_image(void)
 {
-	return access("/manifest.json", F_OK) == 0 || access("/oci-layout", F_OK) == 0;
+	return (access("/oci-layout", F_OK) == 0 && access("/index.json", F_OK) == 0) ||
+	       (access("/manifest.json", F_OK) == 0 && access("/etc", F_OK) != 0 &&
+	        access("/usr", F_OK) != 0);
 }
 
 static int job_body(const struct job *j, char *err, size_t errsize)
@@ -555,8 +558,8 @@ static int child_wait(pid_t pid, int rfd, char *err, size_t errsize)
 		if (errno != EINTR)
 			fail(RI_ENV, "waitpid: %s", strerror(errno));
 	int rc = killed ? RI_INTR : status_rc(st);
-	if (killed)
-		snprintf(err, errsize, "interrupted");
+	if (killed)   /* the caller says what was stopped */
+		snprintf(err, errsize, "the unpacking was stopped");
 	else if (rc != RI_OK && n == 0)
 		snprintf(err, errsize, "the unpacking process ended (status %d)", st);
 	return rc;
@@ -708,7 +711,7 @@ int rootextract_copy(const char *src, const char *dir, char *err,
 		if (rootextract_stop)
 			kill(pid, SIGKILL);
 	if (rc == RI_OK && rootextract_stop)
-		fail(RI_INTR, "interrupted");
+		fail(RI_INTR, "the copy of %s was stopped", src);
 	if (rc == RI_OK && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
 		fail(WIFEXITED(st) && WEXITSTATUS(st) == 2 ? RI_BAD : RI_ENV,
 		     "copying %s failed (said above)", src);

@@ -151,7 +151,7 @@ roots add --no-probes sha256-0123456789abcdef "$tmp/fifo.tar" >"$tmp/out" 2>"$tm
 is "$?" 2 "a name shaped like a key: exit 2"
 
 # --- a stop of the importer alone ends its unpacking child ---
-# A tarball that takes seconds to unpack, not to hash: one 1.5 GB file
+# A tarball whose unpacking is long enough to catch, and quick to hash: one 1 GB file
 # of zeros, compressed.
 python3 - "$libc" <<'EOF' | zstd -1 -q -o "$tmp/big.tar.zst"
 import sys, tarfile
@@ -161,29 +161,30 @@ class Zeros:
         k = self.n if k < 0 else min(k, self.n); self.n -= k; return bytes(k)
 with tarfile.open(fileobj=sys.stdout.buffer, mode="w|") as t:
     t.add(sys.argv[1], "lib/x86_64-linux-gnu/libc.so.6")
-    i = tarfile.TarInfo("big"); i.size = 1536 << 20
+    i = tarfile.TarInfo("big"); i.size = 1 << 30
     t.addfile(i, Zeros(i.size))
 EOF
 # running PID: there, and not a zombie (an orphan's is reaped by whoever
 # adopted it, which may take its time).
 running() { [ -e "/proc/$1" ] && ! grep -q '^[0-9]* (.*) Z ' "/proc/$1/stat" 2>/dev/null; }
-# stopped SIGNAL: start an import of big.tar, send SIGNAL to the importer
-# alone once its child unpacks; "child-alive" when that child outlives it
-# by half a second, then the importer's status.
+# stopped SIGNAL: start an import of big.tar.zst, freeze its child
+# (SIGSTOP: it unpacks on only when killed), send SIGNAL to the importer
+# alone; "child-alive" when that child outlives the importer (it is then
+# killed here), then the importer's status.
 stopped() {
 	"$W" roots add --cache "$c" --no-probes "big$1" "$tmp/big.tar.zst" >"$tmp/out" 2>"$tmp/err" &
 	local pid=$! child="" i
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 500; i++)); do
 		child=$(pgrep -P "$pid" | head -1)
-		[ -n "$child" ] && [ -n "$(find "$c/roots" -maxdepth 3 -name big 2>/dev/null)" ] && break
-		sleep 0.05
+		[ -n "$child" ] && kill -STOP "$child" && break
+		sleep 0.01
 	done
 	kill -"$1" "$pid"
-	sleep 0.5
-	[ -n "$child" ] && running "$child" && echo child-alive
+	for ((i = 0; i < 40; i++)); do running "$pid" || break; sleep 0.05; done
+	sleep 0.3
+	if [ -n "$child" ] && running "$child"; then echo child-alive; kill -KILL "$child"; fi
 	wait "$pid"
 	echo "status $?"
-	[ -n "$child" ] && while running "$child"; do sleep 0.1; done
 }
 is "$(stopped TERM | tr '\n' ' ')" "status 130 " "SIGTERM to the importer alone: its unpacking child ends with it (exit 130)"
 is "$(debris)" "" "SIGTERM: nothing is left in the cache"
