@@ -348,8 +348,8 @@ static int build_probes(const char *rootfs, const char *repro, const char *tmp,
 	/* Polled, not blocked on: a stop asked of us alone (SIGTERM to our
 	 * pid, a timeout) kills the build, whose namespace then goes. */
 	int st = 0;
-	bool killed = false;
-	for (pid_t r; pid > 0 && (r = waitpid(pid, &st, WNOHANG)) != pid;) {
+	bool killed = false, reaped = false;
+	for (pid_t r; pid > 0 && !(reaped = (r = waitpid(pid, &st, WNOHANG)) == pid);) {
 		struct timespec tick = { 0, 20 * 1000 * 1000 };
 		if (r < 0 && errno != EINTR)
 			break;
@@ -357,7 +357,7 @@ static int build_probes(const char *rootfs, const char *repro, const char *tmp,
 			killed = kill(pid, SIGKILL) == 0;
 		nanosleep(&tick, NULL);
 	}
-	bool ok = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && !rootextract_stop;
+	bool ok = reaped && WIFEXITED(st) && WEXITSTATUS(st) == 0 && !rootextract_stop;
 	if (!ok && !rootextract_stop) {
 		char buf[4096];
 		lseek(logfd, 0, SEEK_SET);
