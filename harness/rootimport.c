@@ -45,18 +45,15 @@ double rootimport_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The whole file path, resolved inside the tree rootfd as the tree's
- * programs would (symlinks stay inside): a buffer to free, or NULL. */
+/* The whole regular file path, resolved inside the tree rootfd as the
+ * tree's programs would (symlinks stay inside; a FIFO is never opened,
+ * so never waited on): a buffer to free, or NULL (errno EINVAL: not a
+ * regular file). */
 static char *read_in(int rootfd, const char *path, size_t max, size_t *len)
 {
-	int fd = sandbox_open_in(rootfd, path, O_RDONLY);
-	struct stat st;
+	int fd = rootextract_open_file(rootfd, path);
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return NULL;
-	}
 	FILE *f = fdopen(fd, "r");
 	if (!f) {
 		close(fd);
@@ -183,7 +180,8 @@ static int image_layers(int imgfd, const char *source, bool oci,
 	char *json = read_in(imgfd, oci ? "index.json" : "manifest.json", JSON_MAX, &len);
 	if (!json)
 		fail(RI_BAD, "%s: cannot read %s of the image: %s", source,
-		     oci ? "index.json" : "manifest.json", strerror(errno));
+		     oci ? "index.json" : "manifest.json",
+		     errno == EINVAL ? "not a regular file" : strerror(errno));
 	if (!oci) {
 		rc = rootimage_docker_manifest(json, len, ly, why, sizeof why);
 		free(json);
@@ -221,15 +219,14 @@ static int apply_image(const char *img, const char *rootfs, const char *source,
 		rc = RI_BAD, snprintf(err, errsize, "%s: the image has no layers",
 		                      source);
 	for (size_t i = 0; rc == RI_OK && i < ly.n; i++) {
-		struct stat st;
-		int fd = sandbox_open_in(imgfd, ly.path[i], O_RDONLY);
+		int fd = rootextract_open_file(imgfd, ly.path[i]);
 		snprintf(what, sizeof what, "%s: layer %zu of %zu (%s)", source, i + 1,
 		         ly.n, ly.path[i]);
-		if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (fd < 0) {
 			rc = RI_BAD;
 			snprintf(err, errsize, "%s: not in the image (%s); save or copy "
-			         "the image again", what, fd < 0 ? strerror(errno)
-			                                         : "not a file");
+			         "the image again", what, errno == EINVAL || errno == EISDIR
+			         ? "not a regular file" : strerror(errno));
 		} else {
 			rc = rootextract_archive(fd, rootfs, true, what, err, errsize);
 		}
@@ -625,9 +622,14 @@ static int import_open(struct imp *im, const char *cache, const char *source,
 	if (!S_ISDIR(im->st.st_mode) && !S_ISREG(im->st.st_mode))
 		fail(RI_BAD, "%s: neither a folder nor a file; name a root "
 		     "filesystem's folder, a tarball or an image archive", source);
+	/* O_NONBLOCK: a FIFO put there since the stat is not waited on. */
 	if (S_ISREG(im->st.st_mode) &&
-	    (im->fd = open(im->source, O_RDONLY | O_CLOEXEC)) < 0)
+	    (im->fd = open(im->source, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		fail(RI_ENV, "cannot read %s: %s", im->source, strerror(errno));
+	if (im->fd >= 0 && (fstat(im->fd, &im->st) != 0 || !S_ISREG(im->st.st_mode) ||
+	                    fcntl(im->fd, F_SETFL, 0) != 0))
+		fail(RI_BAD, "%s: not a regular file (it changed); name a root "
+		     "filesystem's folder, a tarball or an image archive", im->source);
 	snprintf(im->roots, sizeof im->roots, "%s/roots", cache);
 	snprintf(names, sizeof names, "%s/names", im->roots);
 	/* roots/ for root alone: its trees keep their set-user-ID programs
