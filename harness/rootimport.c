@@ -671,11 +671,13 @@ int rootimport_import(const char *cache, const char *source, bool quiet,
 		if (fd >= 0)
 			close(fd);
 	}
-	if (rc == RI_OK && rootextract_stop)   /* after the rename */
+	if (rc == RI_OK && rootextract_stop) {   /* after the rename */
 		rc = RI_INTR, snprintf(err, errsize, "importing %s: interrupted "
 		                       "once it was complete: it is kept as %s (run "
 		                       "the command again to use it)", im.source,
 		                       ri->key);
+		made = false;   /* as said: no caller removes it */
+	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (im.fd >= 0)
