@@ -96,12 +96,15 @@ static void stop_target(void *arg)
 	target_stop(arg);
 }
 
-static int enter_namespaces(char *err, size_t errsize)
+static int enter_namespaces(int netns, char *err, size_t errsize)
 {
 	/* iproute2's order: network, then mounts, then make / a slave so
-	 * that nothing we mount propagates back to the host. */
-	if (unshare(CLONE_NEWNET) != 0) {
-		snprintf(err, errsize, "unshare(CLONE_NEWNET): %s", strerror(errno));
+	 * that nothing we mount propagates back to the host.  With kept
+	 * servers, the network namespace is the runner's, made for them. */
+	if (netns >= 0 ? setns(netns, CLONE_NEWNET) != 0
+	               : unshare(CLONE_NEWNET) != 0) {
+		snprintf(err, errsize, "%s: %s", netns >= 0 ? "setns(CLONE_NEWNET)"
+		         : "unshare(CLONE_NEWNET)", strerror(errno));
 		return -1;
 	}
 	if (unshare(CLONE_NEWNS) != 0 ||
@@ -568,15 +571,24 @@ static int watch(struct case_state *c, struct target *t, struct triggers *trig,
  * it (a folder under /var, /tmp or /run). */
 static int start_servers(struct case_state *c)
 {
-	if (enter_namespaces(c->err, c->errsize) != 0)
+	bool kept = c->s.kept && c->s.nkept == c->nsrv;
+	if (enter_namespaces(kept ? c->s.kept_netns : -1, c->err, c->errsize) != 0)
 		return -1;
 	struct topo_config tc = { c->s.fixtures, c->s.casedir, c->s.any_name,
 	                          spawn_which("dnsmasq") };
-	if (topo_start(c->srv, c->nsrv, &tc, &c->undo, c->err, c->errsize) != 0)
-		return -1;
-	/* dnsmasq starts while the sandbox and the capture are set up;
-	 * wait_servers() waits for it. */
-	trace("servers started", c->r->t_start);
+	if (kept) {
+		if (topo_take(c->srv, c->nsrv, c->s.kept, &tc, &c->undo, c->err,
+		              c->errsize) != 0)
+			return -1;
+		trace("servers taken", c->r->t_start);
+	} else {
+		if (topo_start(c->srv, c->nsrv, &tc, &c->undo, c->err,
+		               c->errsize) != 0)
+			return -1;
+		/* dnsmasq starts while the sandbox and the capture are set up;
+		 * wait_servers() waits for it. */
+		trace("servers started", c->r->t_start);
+	}
 	c->dirfd = open(c->s.casedir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c->dirfd < 0) {
 		snprintf(c->err, c->errsize, "cannot open %s: %s", c->s.casedir,

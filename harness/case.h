@@ -17,6 +17,8 @@
 #include "stubspec.h"
 #include "view.h"
 
+struct server;
+
 struct case_spec {
 	char *const *argv;        /* the process under test */
 	const char *root;         /* "" for the host, or a root filesystem */
@@ -52,6 +54,12 @@ struct case_spec {
 	                           * NULL: the fixed one */
 	size_t      env_dropped;  /* the caller's variables left out of env
 	                           * past ENVPOLICY_MAX (env.txt says so) */
+	struct server *kept;      /* the runner's servers for this case
+	                           * (pool.h), taken instead of starting its
+	                           * own; NULL: its own */
+	size_t      nkept;
+	int         kept_netns;   /* with kept: the network namespace to
+	                           * enter, where they are linked */
 };
 
 /* Run the case; fills r.  Returns 0 when the case ran (whatever its

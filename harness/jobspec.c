@@ -22,23 +22,18 @@ static void command_env(struct jobspec *js, const struct job *j,
 	envpolicy_set_text(&j->env, r->env_set, sizeof r->env_set);
 }
 
-/* The job's servers with their states; the texts and words were checked
- * when the job was made (scenario.c, exec's options), so an error here
- * is the harness's. */
-static int job_servers(struct jobspec *js, const struct job *j,
-                       struct case_result *r)
+int jobspec_servers(struct serverset *set, const struct job *j, char *err,
+                    size_t errsize)
 {
-	struct serverset *set = &js->servers;
 	if (!j->conf_old)
 		serverset_default(set);
 	else if (serverset_from_texts(set, j->conf_old, strlen(j->conf_old),
 	                              "resolv.conf before", j->conf_new,
 	                              strlen(j->conf_new), "resolv.conf after",
-	                              r->error, sizeof r->error) != 0)
+	                              err, errsize) != 0)
 		return -1;
 	for (size_t i = 0; i < j->nstate; i++)
-		if (serverset_set_state(set, j->state[i], r->error,
-		                        sizeof r->error) != 0)
+		if (serverset_set_state(set, j->state[i], err, errsize) != 0)
 			return -1;
 	return 0;
 }
@@ -95,7 +90,8 @@ int jobspec_make(struct jobspec *js, const struct job *j,
 	js->spec.servers = &js->servers;
 	js->spec.conf_old = j->conf_old;
 	js->spec.conf_new = j->conf_new;
-	if (job_servers(js, j, r) != 0 || job_stub(js, j, lp, r) != 0)
+	if (jobspec_servers(&js->servers, j, r->error, sizeof r->error) != 0 ||
+	    job_stub(js, j, lp, r) != 0)
 		return -1;
 	if (view_method_parse(j->update, &js->spec.update) != 0) {
 		snprintf(r->error, sizeof r->error, "unknown update method %s", j->update);

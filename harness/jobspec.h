@@ -35,4 +35,11 @@ int jobspec_make(struct jobspec *js, const struct job *j,
                  const struct libc_paths *lp, const char *fixtures,
                  const char *rundir, struct case_result *r);
 
+/* The job's servers with their states into set (the runner's pool
+ * asks too).  The texts and words were checked when the job was made
+ * (scenario.c, exec's options), so -1 here, with err, is the harness's
+ * error. */
+int jobspec_servers(struct serverset *set, const struct job *j, char *err,
+                    size_t errsize);
+
 #endif

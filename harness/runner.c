@@ -24,6 +24,7 @@
 #include "case.h"
 #include "casefolder.h"
 #include "jobspec.h"
+#include "pool.h"
 #include "report.h"
 #include "runner.h"
 #include "runrec.h"
@@ -108,7 +109,8 @@ static void case_process_signals(void)
 /* The case process of j: run it in its folder and save the record; never
  * returns.  When the folder refuses a write, fault says which and why. */
 static void case_process(const struct run_opts *o, const char *rundir,
-                         const struct job *j, struct wfault *fault)
+                         const struct job *j, struct wfault *fault,
+                         struct server *kept, size_t nkept, int netns)
 {
 	struct jobspec js;
 	struct case_result r;
@@ -122,6 +124,9 @@ static void case_process(const struct run_opts *o, const char *rundir,
 		runfolder_fault_set(fault, "create", js.casedir, errno);
 		_exit(1);
 	}
+	js.spec.kept = kept;
+	js.spec.nkept = nkept;
+	js.spec.kept_netns = netns;
 	if (runs)
 		case_run(&js.spec, &r);
 	snprintf(path, sizeof path, "%s/result.txt", js.casedir);
@@ -146,6 +151,7 @@ struct run {
 	struct runfolder rf;
 	struct slot *slots;         /* o->jobs of them */
 	struct wfault *faults;      /* one per slot, shared with its case process */
+	struct pool pool;           /* servers kept for each slot's next case */
 	struct wfault fault;        /* the first, which stops the run */
 	struct case_result *res;    /* res[i] for jobs[i], when ran[i] */
 	bool *ran;
@@ -195,6 +201,10 @@ static void start_cases(struct run *run)
 		for (s = 0; run->slots[s].pid; s++)
 			;
 		memset(&run->faults[s], 0, sizeof run->faults[s]);
+		size_t nkept = 0;
+		int netns = -1;
+		struct server *kept = pool_get(&run->pool, s, &run->jobs[run->next],
+		                               &nkept, &netns);
 		pid_t pid = fork_case();
 		if (pid < 0) {
 			fprintf(stderr, "whichns: fork: %s\n", strerror(errno));
@@ -203,7 +213,7 @@ static void start_cases(struct run *run)
 		}
 		if (pid == 0)
 			case_process(run->o, run->rf.dir, &run->jobs[run->next],
-			             &run->faults[s]);
+			             &run->faults[s], kept, nkept, netns);
 		setpgid(pid, pid);  /* both sides: no race with Ctrl-C */
 		run->slots[s] = (struct slot){ pid, run->next++ };
 		run->running++;
@@ -226,8 +236,11 @@ static void case_ended(struct run *run, pid_t pid, int st)
 	unsigned s;
 	for (s = 0; s < run->o->jobs && run->slots[s].pid != pid; s++)
 		;
-	if (s == run->o->jobs)
+	if (s == run->o->jobs) {
+		pool_reaped(&run->pool, pid);   /* a kept server ended */
 		return;
+	}
+	pool_case_ended(&run->pool, s, st);
 	run->slots[s].pid = 0;
 	run->running--;
 	if (run->faults[s].errnum)
@@ -313,6 +326,7 @@ int runner_run(const struct run_opts *o, const struct job *jobs, size_t n)
 		goto out;
 	}
 	banner(&run);
+	pool_init(&run.pool, o->jobs, run.rf.dir, o->fixtures);
 
 	sigset_t sigs;
 	runner_signals(&sigs);
@@ -329,6 +343,7 @@ int runner_run(const struct run_opts *o, const struct job *jobs, size_t n)
 			case_ended(&run, pid, st);
 		}
 	}
+	pool_free(&run.pool);
 	rc = run.fault.errnum ? runfolder_fault_print(&run.fault, FAULT_STOPPED)
 	                      : finish(&run);
 out:

@@ -63,8 +63,9 @@ static void servers_stop(void *arg)
 	for (int i = 0; i < TOPO_MAX; i++) {
 		spawn_stop(srv[i].pid, 500);
 		srv[i].pid = -1;
-		int *fds[] = { &srv[i].errfd, &srv[i].pidfd_relay };
-		for (size_t k = 0; k < 2; k++) {
+		int *fds[] = { &srv[i].errfd, &srv[i].pidfd_relay,
+		               &srv[i].pidfd_keep };
+		for (size_t k = 0; k < 3; k++) {
 			if (*fds[k] >= 0)
 				close(*fds[k]);
 			*fds[k] = -1;
@@ -76,7 +77,8 @@ size_t topo_plan(struct server *srv, const struct serverset *set)
 {
 	static const struct server none = {
 		.twin = -1, .of = -1, .pid = -1, .errfd = -1,
-		.pidfd_relay = -1,
+		.pidfd_relay = -1, .pidfd_keep = -1,
+		.log_src = -1, .log_dst = -1,
 	};
 	size_t n = set->n < SS_MAX ? set->n : SS_MAX, m = n;
 	for (size_t i = 0; i < TOPO_MAX; i++)
@@ -408,6 +410,7 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 	struct keep k;
 	struct rtnl nl;
 
+	setpgid(0, 0);   /* started by the runner (pool.h): a Ctrl-C is its */
 	spawn_redirect(0, "/dev/null");
 	spawn_redirect(1, s->errlog);
 	spawn_redirect(2, s->errlog);
@@ -469,14 +472,11 @@ static int write_conf(struct server *s, const struct topo_config *cfg,
 	return 0;
 }
 
-/* Fork the server's process; *ready_r gets a byte once it is in its own
- * network namespace (topo_start): every server's process is forked
- * before the case waits for the first, so that they make their
- * namespaces at the same time. */
-static int start_one(struct server *s, const struct topo_config *cfg,
-                     int *go_w, int *ready_r, char *err, size_t errsize)
+/* A server's files in cfg->casedir: dnsmasq-LABEL.conf (written),
+ * .log and .err (named; the .err opened). */
+static int server_files(struct server *s, const struct topo_config *cfg,
+                        char *err, size_t errsize)
 {
-	int ready[2], go[2];
 	snprintf(s->log, sizeof s->log, "%s/dnsmasq-%s.log", cfg->casedir, s->label);
 	snprintf(s->errlog, sizeof s->errlog, "%s/dnsmasq-%s.err", cfg->casedir,
 	         s->label);
@@ -485,17 +485,35 @@ static int start_one(struct server *s, const struct topo_config *cfg,
 	/* Kept open: the case's mounts may later hide this path (a results
 	 * folder under /tmp), and how dnsmasq ended is written here. */
 	s->errfd = open(s->errlog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (s->errfd < 0)
-		goto out_err;
+	if (s->errfd < 0) {
+		snprintf(err, errsize, "cannot open %s: %s", s->errlog, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Fork the server's process; *ready_r gets a byte once it is in its own
+ * network namespace (topo_start): every server's process is forked
+ * before the case waits for the first, so that they make their
+ * namespaces at the same time. */
+static int start_one(struct server *s, const struct topo_config *cfg,
+                     int *go_w, int *ready_r, char *err, size_t errsize)
+{
+	int ready[2], go[2];
+	if (server_files(s, cfg, err, errsize) != 0)
+		return -1;
 	if (pipe2(ready, O_CLOEXEC) != 0)
 		goto out_err;
 	if (pipe2(go, O_CLOEXEC) != 0)
 		goto out_ready;
-	s->pid = spawn_fork();
+	/* s may be in memory the runner shares with its cases (pool.h):
+	 * the child must not write it. */
+	pid_t pid = spawn_fork();
+	if (pid == 0)
+		server_child(s, cfg, ready[1], go[0]);
+	s->pid = pid;
 	if (s->pid < 0)
 		goto out_go;
-	if (s->pid == 0)
-		server_child(s, cfg, ready[1], go[0]);
 	close(ready[1]);
 	close(go[0]);
 	*ready_r = ready[0];
@@ -616,7 +634,7 @@ static int probe_open(struct probe *p, const struct server *s, size_t k,
  * within one pace of dnsmasq's bind; between two asks the case sleeps
  * in poll(). */
 static int wait_ready(struct server *srv, size_t n, bool twins,
-                      char *err, size_t errsize)
+                      unsigned timeout_ms, char *err, size_t errsize)
 {
 	struct probe p[TOPO_MAX * SS_ADDRS_MAX];
 	struct pollfd pfd[TOPO_MAX * SS_ADDRS_MAX];
@@ -634,7 +652,7 @@ static int wait_ready(struct server *srv, size_t n, bool twins,
 			pfd[np++].events = POLLIN;
 		}
 	left = np;
-	double deadline = now_realtime() + READY_TIMEOUT_MS / 1000.0;
+	double deadline = now_realtime() + timeout_ms / 1000.0;
 	while (now_realtime() < deadline) {
 		for (size_t i = 0; i < np; i++)
 			if (!p[i].answered && p[i].fd >= 0)
@@ -666,8 +684,8 @@ static int wait_ready(struct server *srv, size_t n, bool twins,
 		if (!p[i].answered) {
 			const struct server *s = &srv[p[i].srv];
 			snprintf(err, errsize, "dnsmasq for the %s server did not answer "
-			         "on %s within %d ms; see %s", s->label,
-			         s->ss->addr[p[i].addr], READY_TIMEOUT_MS, s->errlog);
+			         "on %s within %u ms; see %s", s->label,
+			         s->ss->addr[p[i].addr], timeout_ms, s->errlog);
 			break;
 		}
 out:
@@ -791,7 +809,7 @@ out:
 
 int topo_wait(struct server *srv, size_t n, char *err, size_t errsize)
 {
-	int rc = wait_ready(srv, n, true, err, errsize);
+	int rc = wait_ready(srv, n, true, READY_TIMEOUT_MS, err, errsize);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = find_relay(&srv[i], err, errsize);
 	return rc;
@@ -800,16 +818,41 @@ int topo_wait(struct server *srv, size_t n, char *err, size_t errsize)
 void topo_stop_begin(struct server *srv, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (srv[i].pid > 0)
+		if (srv[i].pid > 0 && !srv[i].kept)
 			kill(srv[i].pid, SIGTERM);
+}
+
+/* Has a kept server's keeper ended?  Not this process's child: its
+ * pidfd says so, not its status. */
+static bool keeper_ended(const struct server *s)
+{
+	struct pollfd p = { .fd = s->pidfd_keep, .events = POLLIN };
+	return s->pidfd_keep < 0 || poll(&p, 1, 0) != 0;
+}
+
+/* Has server s ended since last asked?  Fills s->ended when it has. */
+static bool server_ended(struct server *s)
+{
+	int st;
+	if (s->pid <= 0)
+		return false;
+	if (s->kept) {
+		if (!keeper_ended(s))
+			return false;
+		snprintf(s->ended, sizeof s->ended, "ended (a server kept across "
+		         "cases: the run's, not this case's)");
+		return true;
+	}
+	if (waitpid(s->pid, &st, WNOHANG) != s->pid)
+		return false;
+	spawn_describe_end(st, s->ended, sizeof s->ended);
+	return true;
 }
 
 int topo_server_gone(struct server *srv, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		int st;
-		if (srv[i].pid > 0 && waitpid(srv[i].pid, &st, WNOHANG) == srv[i].pid) {
-			spawn_describe_end(st, srv[i].ended, sizeof srv[i].ended);
+		if (server_ended(&srv[i])) {
 			if (srv[i].errfd >= 0)
 				dprintf(srv[i].errfd, "whichns: this dnsmasq (the %s server, "
 				        "pid %d) %s during the case\n", srv[i].label,
@@ -983,7 +1026,7 @@ int topo_side_start(struct topo_side *n, struct server *srv, size_t nsrv,
 	 * in it: a broken route would look like a cache. */
 	int rc = side_link(n, err, errsize);
 	if (rc == 0)
-		rc = wait_ready(srv, nsrv, false, err, errsize);
+		rc = wait_ready(srv, nsrv, false, READY_TIMEOUT_MS, err, errsize);
 	if (topo_side_leave(n) != 0) {
 		snprintf(err, errsize, "setns back into the case's network "
 		         "namespace: %s", strerror(errno));
@@ -1000,4 +1043,136 @@ int topo_side_enter(const struct topo_side *n)
 int topo_side_leave(const struct topo_side *n)
 {
 	return setns(n->case_fd, CLONE_NEWNET);
+}
+
+
+/*
+ * Servers kept across cases (pool.h).  The runner makes a client
+ * network namespace and starts the servers from it as a case would
+ * (topo_start), then goes home; a case enters that namespace instead of
+ * making its own, and takes the servers as they are (topo_take).  They
+ * are the same processes case after case: dnsmasq keeps no cache
+ * (common.conf: cache-size=0) and answers from its conf alone, so a case
+ * sees what fresh servers would show it.  Each case gets the lines its
+ * servers logged while it held them.
+ */
+int topo_keep_start(struct server *srv, size_t n, const struct topo_config *cfg,
+                    struct defer *d, int *netns, char *err, size_t errsize)
+{
+	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int rc = -1;
+	*netns = -1;
+	if (home < 0 || unshare(CLONE_NEWNET) != 0 ||
+	    (*netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(err, errsize, "a network namespace for kept servers: %s",
+		         strerror(errno));
+	} else {
+		rc = topo_start(srv, n, cfg, d, err, errsize);
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			/* There for a case to read from the start, before
+			 * dnsmasq opens it (O_APPEND) and says it started. */
+			int fd = open(srv[i].log, O_WRONLY | O_CREAT | O_APPEND |
+			              O_CLOEXEC, 0640);
+			if (fd >= 0)
+				close(fd);
+			srv[i].kept = true;
+			srv[i].pidfd_keep = (int)syscall(SYS_pidfd_open, srv[i].pid, 0);
+			if (srv[i].pidfd_keep < 0) {
+				snprintf(err, errsize, "pidfd_open: %s", strerror(errno));
+				rc = -1;
+			}
+		}
+	}
+	/* Home before anything else: this process's sockets, and its
+	 * children's, belong in the namespace it came from. */
+	if (home >= 0 && setns(home, CLONE_NEWNET) != 0) {
+		fprintf(stderr, "whichns: cannot go back to its own network "
+		        "namespace: %s\n", strerror(errno));
+		abort();
+	}
+	if (home >= 0)
+		close(home);
+	return rc;
+}
+
+bool topo_kept_alive(const struct server *s)
+{
+	return s->kept && s->pid > 0 && !s->lost && !keeper_ended(s);
+}
+
+/* The lines the kept dnsmasq logged from log_off on, into the case's
+ * copy; best effort, as dnsmasq's own log is. */
+static void log_slice(struct server *s)
+{
+	char buf[65536];
+	ssize_t r;
+	while (s->log_src >= 0 && s->log_dst >= 0 &&
+	       (r = pread(s->log_src, buf, sizeof buf, s->log_off)) > 0 &&
+	       write(s->log_dst, buf, (size_t)r) == r)
+		s->log_off += r;
+	int *fds[] = { &s->log_src, &s->log_dst, &s->errfd };
+	for (size_t k = 0; k < 3; k++) {
+		if (*fds[k] >= 0)
+			close(*fds[k]);
+		*fds[k] = -1;
+	}
+}
+
+/* The undo of topo_take.  One more readiness check first: dnsmasq logs
+ * each query as it takes it, in order, so once it answers this one
+ * every query of the case is in its log.  A server that does not answer
+ * is lost: the runner starts the slot's anew. */
+static void give_back(void *arg)
+{
+	struct server *srv = arg;
+	char err[256];
+	size_t n = 0;
+	bool alive = true;
+	while (n < SS_MAX && srv[n].kept)
+		alive = alive && topo_kept_alive(&srv[n++]);
+	if (n && (!alive || wait_ready(srv, n, false, 1000, err, sizeof err)))
+		for (size_t i = 0; i < n; i++)
+			srv[i].from->lost = true;
+	for (size_t i = 0; i < n; i++)
+		log_slice(&srv[i]);
+}
+
+/* Case server s from kept server k: its identity, its files in the
+ * case's folder, and where k's log stands now. */
+static int take_one(struct server *s, struct server *k,
+                    const struct topo_config *cfg, char *err, size_t errsize)
+{
+	s->kept = true;
+	s->from = k;
+	s->pid = k->pid;
+	s->pidfd_keep = k->pidfd_keep;
+	if (!topo_kept_alive(k)) {
+		snprintf(err, errsize, "the %s server, kept across cases, ended "
+		         "before the case began", k->label);
+		return -1;
+	}
+	if (server_files(s, cfg, err, errsize) != 0)
+		return -1;
+	s->log_src = open(k->log, O_RDONLY | O_CLOEXEC);
+	s->log_dst = open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	s->log_off = s->log_src < 0 ? 0 : lseek(s->log_src, 0, SEEK_END);
+	if (s->log_src < 0 || s->log_dst < 0 || s->log_off < 0) {
+		snprintf(err, errsize, "cannot copy the kept %s server's log %s to "
+		         "%s: %s", k->label, k->log, s->log, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int topo_take(struct server *srv, size_t n, struct server *kept,
+              const struct topo_config *cfg, struct defer *d,
+              char *err, size_t errsize)
+{
+	/* From here on the undo copies the logs (and closes the files) of
+	 * what was taken, whatever happens next. */
+	defer_push(d, give_back, srv, "give the kept servers back");
+	for (size_t i = 0; i < n; i++)
+		if (take_one(&srv[i], &kept[i], cfg, err, errsize) != 0)
+			return -1;
+	return 0;
 }

@@ -46,6 +46,15 @@ struct server {
 	int   errfd;          /* errlog, opened before any mount can hide it */
 	char  ended[96];      /* how dnsmasq ended, once topo_server_gone() saw
 	                       * it: "was killed by signal 9 (Killed)" */
+	/* A server kept across the cases of a job slot (topo_keep_start),
+	 * and a case's server taken from one (topo_take): */
+	bool  kept;           /* not this case's own: never stopped by it */
+	bool  lost;           /* in the kept one: it stopped answering in a
+	                       * case; start it anew (pool.h) */
+	int   pidfd_keep;     /* a kept one's keeper, or -1 */
+	struct server *from;  /* in a case: the kept one it took */
+	int   log_src, log_dst;   /* in a case: the kept dnsmasq's log, read */
+	off_t log_off;            /* from log_off, and the case's copy of it */
 };
 
 struct topo_config {
@@ -68,6 +77,25 @@ int topo_start(struct server *srv, size_t n, const struct topo_config *cfg,
  * addresses, asking every millisecond; -1 with err when one ended or
  * did not answer within 5 s. */
 int topo_wait(struct server *srv, size_t n, char *err, size_t errsize);
+
+/*
+ * Servers kept across cases (the runner's pool.h).  topo_keep_start
+ * makes a network namespace (*netns, open), starts the n servers of a
+ * set without twins from it as topo_start does (undos on d), and
+ * returns to the caller's own namespace; their confs and logs go in
+ * cfg->casedir.  Their readiness is the case's to wait for.  -1 with
+ * err.  A case that runs in *netns (not one of its own) takes them with
+ * topo_take: srv (planned from the same set) gets their processes, the
+ * servers' confs in cfg->casedir, and the undo pushed on d writes there
+ * the lines their logs got meanwhile (a server that no longer answers
+ * is marked lost in kept).  -1 with err when one has ended.
+ */
+int  topo_keep_start(struct server *srv, size_t n, const struct topo_config *cfg,
+                     struct defer *d, int *netns, char *err, size_t errsize);
+bool topo_kept_alive(const struct server *s);
+int  topo_take(struct server *srv, size_t n, struct server *kept,
+               const struct topo_config *cfg, struct defer *d,
+               char *err, size_t errsize);
 
 /* The readiness checks (topo_wait, topo_side_start) ask with this DNS
  * ID from ports TOPO_READY_PORT .. + TOPO_READY_PORTS - 1, below the

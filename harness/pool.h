@@ -1,0 +1,74 @@
+/*
+ * pool.h - servers kept across cases: for each job slot of a run, the
+ * servers its last case had, kept running for the slot's next case
+ * when that case has the same servers.
+ *
+ * Making a network namespace, starting two dnsmasq in namespaces of
+ * their own and linking them was most of what a case cost beyond its
+ * own observation.  With a slot's servers kept, a case enters their
+ * client namespace (the runner's, made for them) and only checks that
+ * they answer.  The cases stay independent: dnsmasq keeps no cache
+ * (cache-size=0) and answers from its conf alone; the process under
+ * test cannot change the namespace's network (no CAP_NET_ADMIN) and
+ * ends with its case (its PID namespace); its queries are captured in
+ * its case only, which opens its own capture once the previous case's
+ * process is gone; and each case gets the lines its servers logged
+ * while it held them.
+ *
+ * Owns: the kept servers (children of the runner), their folder
+ * RUNDIR/.servers (removed when the run ends), and whether a slot's
+ * servers may serve its next case.
+ * Never: keeps servers with states (a down, refused, servfail or slow
+ * server has a twin), or servers for a case with nscd or the resolved
+ * stub (they add to the client namespace): such a case makes its own
+ * namespace and servers, as every case does with WHICHNS_POOL=0.
+ */
+#ifndef WHICHNS_POOL_H
+#define WHICHNS_POOL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include "job.h"
+#include "serverset.h"
+#include "topo.h"
+
+struct pool_slot {
+	struct serverset set;      /* its servers' set; srv[i].ss point here */
+	bool   any_name;
+	size_t n;                  /* 0: none kept */
+	unsigned gen;              /* how many times started: its folder */
+	char   dir[PATH_MAX];
+	int    netns;              /* the client namespace the servers are
+	                            * linked to, open */
+	struct defer undo;         /* stops them */
+	struct server srv[TOPO_MAX];   /* topo_plan fills TOPO_MAX */
+};
+
+struct pool {
+	struct pool_slot *slot;    /* shared with the case processes, which
+	                            * mark a server lost */
+	unsigned n;
+	bool     off;
+	char     dir[PATH_MAX];    /* RUNDIR/.servers */
+	const char *fixtures, *dnsmasq;
+};
+
+/* A pool of jobs slots for the run in rundir.  -1 when out of memory
+ * (the run then goes on without: every case starts its own servers). */
+int pool_init(struct pool *p, unsigned jobs, const char *rundir,
+              const char *fixtures);
+/* The kept servers for job j's case in slot s (*n of them, linked to
+ * the namespace open as *netns), started when the slot has none or
+ * others; NULL when j's case makes its own. */
+struct server *pool_get(struct pool *p, unsigned s, const struct job *j,
+                        size_t *n, int *netns);
+/* Slot s's case ended with wait status st: anything but exit 0, or a
+ * server it marked lost, and the slot's servers are stopped. */
+void pool_case_ended(struct pool *p, unsigned s, int st);
+/* The runner reaped pid: when it was a kept server, its slot's are lost. */
+void pool_reaped(struct pool *p, pid_t pid);
+/* Stop every kept server and remove the folder. */
+void pool_free(struct pool *p);
+
+#endif
