@@ -565,6 +565,36 @@ static int child_wait(pid_t pid, int rfd, char *err, size_t errsize)
 	return rc;
 }
 
+/* A pipe p and a child whose end is p[1] (the parent's is p[0]): 0 in
+ * the child, its pid in the parent, -1 (said in err).  The child is
+ * killed with its importer, so that a SIGKILL leaves no writer behind in
+ * the folder the next import removes, and holds nothing of the
+ * importer's but keep (-1: nothing) and p[1]: not its KEY.lock, which
+ * would outlive it in a child. */
+static pid_t fork_child(int keep, int p[2], char *err, size_t errsize)
+{
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		snprintf(err, errsize, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t self = getpid(), pid = fork();
+	if (pid < 0) {
+		snprintf(err, errsize, "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
+			_exit(3);
+		rootextract_close_fds(keep, p[1]);
+		return 0;
+	}
+	close(p[1]);
+	return pid;
+}
+
 /* The unpacking child: the archive on fd into dir.  mounts: dir is a
  * root filesystem whatever it holds (a folder's copy). */
 static int unpack_in_child(int fd, const char *dir, bool layer, bool mounts,
@@ -572,24 +602,11 @@ static int unpack_in_child(int fd, const char *dir, bool layer, bool mounts,
 {
 	struct job j = { .fd = fd, .layer = layer, .mounts = mounts, .what = what };
 	int p[2];
-	if (pipe2(p, O_CLOEXEC) != 0)
-		fail(RI_ENV, "pipe: %s", strerror(errno));
-	pid_t self = getpid(), pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		fail(RI_ENV, "fork: %s", strerror(errno));
-	}
+	pid_t pid = fork_child(fd, p, err, errsize);
+	if (pid < 0)
+		return RI_ENV;
 	if (pid == 0) {
 		char msg[1024] = "";
-		close(p[0]);
-		/* Killed with its importer: a SIGKILL leaves no writer behind
-		 * in the folder that the next import removes. */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
-			_exit(3);
-		/* Nothing of the importer's but the archive and the pipe: not
-		 * its KEY.lock, which would outlive it in a child. */
-		rootextract_close_fds(fd, p[1]);
 		int rc = enter(dir, msg, sizeof msg);
 		if (rc == RI_OK)
 			rc = job_body(&j, msg, sizeof msg);
@@ -597,7 +614,6 @@ static int unpack_in_child(int fd, const char *dir, bool layer, bool mounts,
 			_exit(3);
 		_exit(exit_code(rc));
 	}
-	close(p[1]);
 	return child_wait(pid, p[0], err, errsize);
 }
 
@@ -686,22 +702,11 @@ int rootextract_copy(const char *src, const char *dir, char *err,
                      size_t errsize)
 {
 	int p[2];
-	if (pipe2(p, O_CLOEXEC) != 0)
-		fail(RI_ENV, "pipe: %s", strerror(errno));
-	pid_t self = getpid(), pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		fail(RI_ENV, "fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		close(p[0]);
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
-			_exit(3);   /* killed with its importer, as the unpacker is */
-		rootextract_close_fds(p[1], -1);
+	pid_t pid = fork_child(-1, p, err, errsize);
+	if (pid < 0)
+		return RI_ENV;
+	if (pid == 0)
 		tar_writer(src, p[1]);
-	}
-	close(p[1]);
 	int rc = unpack_in_child(p[0], dir, false, true, src, err, errsize);
 	close(p[0]);   /* the writer, if still going, stops on EPIPE */
 	if (rootextract_stop)
