@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,20 +245,31 @@ int roothash_memo_get(const char *memo, const char *path, const struct stat *st,
 	return rc;
 }
 
-void roothash_memo_put(const char *memo, const char *path,
-                       const struct stat *st, const char *hex)
+/* One line appended to memo under its lock; a memo that cannot be
+ * written is only a memo missed. */
+__attribute__((format(printf, 2, 3)))
+static void memo_append(const char *memo, const char *fmt, ...)
 {
-	if (strchr(path, '\n'))
-		return;
 	int fd = open(memo, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
-	if (flock(fd, LOCK_EX) == 0)
-		dprintf(fd, "%llu\t%llu\t%lld\t%lld\t%lld\t%s\t%s\n",
-		        (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-		        (long long)st->st_size, ns(&st->st_mtim), ns(&st->st_ctim),
-		        hex, path);
+	if (flock(fd, LOCK_EX) == 0) {
+		va_list ap;
+		va_start(ap, fmt);
+		vdprintf(fd, fmt, ap);
+		va_end(ap);
+	}
 	close(fd);
+}
+
+void roothash_memo_put(const char *memo, const char *path,
+                       const struct stat *st, const char *hex)
+{
+	if (!strchr(path, '\n'))   /* a line a file */
+		memo_append(memo, "%llu\t%llu\t%lld\t%lld\t%lld\t%s\t%s\n",
+		            (unsigned long long)st->st_dev,
+		            (unsigned long long)st->st_ino, (long long)st->st_size,
+		            ns(&st->st_mtim), ns(&st->st_ctim), hex, path);
 }
 
 int roothash_stamp_get(const char *memo, const char *path, const char *stamp,
@@ -281,12 +293,6 @@ int roothash_stamp_get(const char *memo, const char *path, const char *stamp,
 void roothash_stamp_put(const char *memo, const char *path, const char *stamp,
                         const char *hex)
 {
-	if (strchr(path, '\n'))
-		return;
-	int fd = open(memo, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	if (flock(fd, LOCK_EX) == 0)
-		dprintf(fd, "%s\t%s\t%s\n", stamp, hex, path);
-	close(fd);
+	if (!strchr(path, '\n'))
+		memo_append(memo, "%s\t%s\t%s\n", stamp, hex, path);
 }
