@@ -282,36 +282,46 @@ static int precheck_libc(const struct run_opts *o, const char *libc,
 	return rc == LIBC_UNKNOWN ? EXIT_USAGE : EXIT_ENV;
 }
 
+/* One --libc value of the jobs, and what its cases need of it. */
+struct libc_need {
+	const char *libc;
+	bool probes, nscd;   /* a case of it runs our probes; nscd */
+};
+
+/* The distinct values of jobs into t (room for n), in the jobs' order:
+ * how many. */
+static size_t libc_needs(const struct job *jobs, size_t n, struct libc_need *t)
+{
+	size_t d = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < d && strcmp(t[k].libc, jobs[i].libc) != 0)
+			k++;
+		if (k == d)
+			t[d++] = (struct libc_need){ .libc = jobs[i].libc };
+		t[k].probes = t[k].probes || jobs[i].kind == JOB_PROBE;
+		t[k].nscd = t[k].nscd || jobs[i].nscd;
+	}
+	return d;
+}
+
 int preflight_libcs(const struct preflight_paths *p, const struct run_opts *o,
                     const struct job *jobs, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {   /* every value checked, then imports */
-		bool seen = false, want = false, nscd = false;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = strcmp(jobs[k].libc, jobs[i].libc) == 0;
-		for (size_t k = i; k < n && !seen; k++)
-			if (strcmp(jobs[k].libc, jobs[i].libc) == 0) {
-				want = want || jobs[k].kind == JOB_PROBE;
-				nscd = nscd || jobs[k].nscd;
-			}
-		int rc = seen ? 0 : precheck_libc(o, jobs[i].libc, want, nscd);
-		if (rc != 0)
-			return rc;
+	struct libc_need *t = calloc(n ? n : 1, sizeof *t);
+	int rc = 0;
+	if (!t) {
+		fprintf(stderr, "whichns: the C libraries of %zu cases: %s\n", n,
+		        strerror(errno));
+		return EXIT_ENV;
 	}
-	for (size_t i = 0; i < n; i++) {
-		bool seen = false, want = false;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = strcmp(jobs[k].libc, jobs[i].libc) == 0;
-		if (seen)
-			continue;
-		for (size_t k = i; k < n && !want; k++)
-			want = jobs[k].kind == JOB_PROBE &&
-			       strcmp(jobs[k].libc, jobs[i].libc) == 0;
-		int rc = prepare_libc(p, o, jobs[i].libc, want);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
+	size_t d = libc_needs(jobs, n, t);
+	for (size_t i = 0; i < d && rc == 0; i++)   /* every value checked, */
+		rc = precheck_libc(o, t[i].libc, t[i].probes, t[i].nscd);
+	for (size_t i = 0; i < d && rc == 0; i++)   /* then imports */
+		rc = prepare_libc(p, o, t[i].libc, t[i].probes);
+	free(t);
+	return rc;
 }
 
 int preflight_run(struct preflight_paths *p, struct run_opts *o,
