@@ -125,8 +125,9 @@ int preflight_results(struct preflight_paths *p, struct run_opts *o)
 	return 0;
 }
 
-/* Root, the programs every case runs, and the namespaces it makes. */
-static int check_host(void)
+/* Root, the programs every case runs, and the namespaces it makes: 0,
+ * or EXIT_ENV (said). */
+static int check_host_once(void)
 {
 	if (geteuid() != 0) {
 		fprintf(stderr, "whichns: must run as root: it creates network and "
@@ -155,6 +156,16 @@ static int check_host(void)
 		return EXIT_ENV;
 	}
 	return 0;
+}
+
+/* check_host_once, once a process: preflight_libcs asks before it
+ * imports, preflight_run again after. */
+static int check_host(void)
+{
+	static int rc = -1;
+	if (rc < 0)
+		rc = check_host_once();
+	return rc;
 }
 
 /* A job's C library (and its nscd, when asked) must be there, and its
@@ -224,8 +235,6 @@ static int prepare_libc(const struct preflight_paths *p, const struct run_opts *
 	if (!src && (rootimport_name_get(o->libc.cache, libc, key) != 0 ||
 	             rootimport_load(o->libc.cache, key, &ri) != 0))
 		return 0;   /* unknown, or a name whose tree is gone: resolve says */
-	if ((!src || !src->key[0] || want_probes) && geteuid() != 0)
-		return check_host();   /* says: must run as root */
 	if (src && !src->key[0]) {
 		rc = rootimport_import(o->libc.cache, src->path, quiet, &ri,
 		                       &fresh, err, sizeof err);
@@ -316,8 +325,15 @@ int preflight_libcs(const struct preflight_paths *p, const struct run_opts *o,
 		return EXIT_ENV;
 	}
 	size_t d = libc_needs(jobs, n, t);
-	for (size_t i = 0; i < d && rc == 0; i++)   /* every value checked, */
+	bool brought = false;
+	for (size_t i = 0; i < d && rc == 0; i++) {   /* every value checked, */
 		rc = precheck_libc(o, t[i].libc, t[i].probes, t[i].nscd);
+		brought = brought || !libc_is_builtin(t[i].libc);
+	}
+	/* A machine that cannot run a case says so before an import of
+	 * hundreds of MB, not after. */
+	if (rc == 0 && brought)
+		rc = check_host();
 	for (size_t i = 0; i < d && rc == 0; i++)   /* then imports */
 		rc = prepare_libc(p, o, t[i].libc, t[i].probes);
 	free(t);

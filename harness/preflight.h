@@ -42,17 +42,20 @@ int preflight_paths(struct preflight_paths *p, struct run_opts *o,
 int preflight_results(struct preflight_paths *p, struct run_opts *o);
 
 /* The C libraries users brought (rootimport.h), each distinct value of
- * the jobs once: a --libc PATH imported into the cache, and where a case
- * runs probes, the probes built inside it by its own compiler; progress
- * on stderr unless o->quiet.  preflight_run does it first; exec calls
+ * the jobs once: every value checked first (a built-in tree there, a
+ * name known, a path there), then, where any was brought, root, dnsmasq,
+ * ip and namespaces, then a --libc PATH imported into the cache, and
+ * where a case runs probes, the probes built inside it by its own
+ * compiler; progress on stderr unless o->quiet.  preflight_run does it first; exec calls
  * it before it looks for its command in the tree.  0, or the exit status
  * (said: 2 a source that is bad input, 3 no compiler in the root, ...). */
 int preflight_libcs(const struct preflight_paths *p, const struct run_opts *o,
                     const struct job *jobs, size_t n);
 
-/* run's and exec's checks, in this order: every job's C library (each
- * root filesystem held against a rebuild for this process's life), its
- * nscd, query type and probe; root, dnsmasq and ip, namespaces; the
+/* run's and exec's checks, in this order: preflight_libcs; every job's
+ * C library (each root filesystem held against a rebuild for this
+ * process's life), its nscd, query type and probe; root, dnsmasq and ip,
+ * namespaces (asked once: before an import, when there is one); the
  * results folder.  Then marks this process's descendants for "whichns
  * cleanup".  0, or the exit status to stop with (said). */
 int preflight_run(struct preflight_paths *p, struct run_opts *o,

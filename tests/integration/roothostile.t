@@ -72,6 +72,16 @@ ok $? "a FIFO of the tarball is not in the tree (as a device node is not)"
 roots list 2>/dev/null | awk -v n=fifo '$1 == n' | grep -q glibc
 ok $? "its C library is read all the same (os-release absent)"
 
+# --- a host that cannot run a case says so before any import ---
+mkdir -p "$tmp/bin" "$tmp/c2"; ln -s "$(command -v ip)" "$tmp/bin/ip"
+printf 'probe getip\n' >"$tmp/getip.scn"
+env PATH="$tmp/bin" "$W" run --cache "$tmp/c2" --results "$tmp/res2" --libc "$tmp/fifo.tar" \
+	"$tmp/getip.scn" >"$tmp/out" 2>"$tmp/err"
+is "$? $(grep -c . "$tmp/err")" "3 1" "run --libc PATH without dnsmasq: exit 3, one line"
+grep -q "dnsmasq not found.*apt-get install dnsmasq-base" "$tmp/err"
+ok $? "... naming dnsmasq and its package (not the root's missing compiler)"
+is "$(ls -A "$tmp/c2")" "" "... before any import: nothing in the cache"
+
 # --- mount points of an image FROM scratch ---
 modes=$(cd "$c/roots/$k/rootfs" 2>/dev/null && stat -c '%n %a' dev proc sys run tmp etc 2>&1 | tr '\n' ' ')
 is "$modes" "dev 755 proc 555 sys 555 run 755 tmp 1777 etc 755 " \
