@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "exitcodes.h"
 #include "libcs.h"
+#include "preflight.h"
 #include "rootimport.h"
 #include "rootprobes.h"
 
@@ -137,7 +138,8 @@ static void forget(const char *cache, const char *key)
 static int roots_add(struct roots_args *a)
 {
 	static struct rootinfo ri;
-	char err[PATH_MAX + 512], old[ROOTINFO_KEY_SIZE], repro[PATH_MAX];
+	static struct preflight_paths pp;
+	char err[PATH_MAX + 512], old[ROOTINFO_KEY_SIZE];
 	const char *probes = "probes not built (--no-probes)";
 	int rc;
 	if (a->argc != 2)
@@ -150,10 +152,10 @@ static int roots_add(struct roots_args *a)
 	bool quiet = !isatty(STDERR_FILENO), fresh = false;
 	rc = rootimport_import(a->cache, source, quiet, &ri, &fresh, err, sizeof err);
 	if (rc == RI_OK && !a->no_probes) {
-		if (rootprobes_sources(NULL, repro, sizeof repro) != 0)
+		if (preflight_repro(&pp, NULL) != 0)
 			rc = RI_ENV, snprintf(err, sizeof err, "no probe sources at %s: "
-			                      "reinstall whichns, or pass --no-probes", repro);
-		else if ((rc = rootprobes_build(a->cache, &ri, name, repro, quiet,
+			                      "reinstall whichns, or pass --no-probes", pp.repro);
+		else if ((rc = rootprobes_build(a->cache, &ri, name, pp.repro, quiet,
 		                                err, sizeof err)) == RI_ENV)
 			snprintf(err + strlen(err), sizeof err - strlen(err), "; or, for "
 			         "whichns exec (your own programs need no probes), "
@@ -230,10 +232,11 @@ static bool key_named(const struct named *v, size_t n, const char *key)
 static int roots_list(struct roots_args *a)
 {
 	static struct named v[LIST_MAX];
-	char dir[PATH_MAX + 8], repro[PATH_MAX];
+	static struct preflight_paths pp;
+	char dir[PATH_MAX + 8];
 	if (a->argc != 0)
 		return usage_error("roots list takes no arguments");
-	const char *src = rootprobes_sources(NULL, repro, sizeof repro) == 0 ? repro : NULL;
+	const char *src = preflight_repro(&pp, NULL) == 0 ? pp.repro : NULL;
 	size_t n = read_names(a->cache, v, LIST_MAX);
 	qsort(v, n, sizeof v[0], by_name);
 	int width = 12;   /* the longest name's */

@@ -40,6 +40,29 @@ static void self_dir(char *buf, size_t size)
 		*slash = '\0';
 }
 
+int preflight_repro(struct preflight_paths *p, const char *fixtures)
+{
+	char tries[4][PATH_MAX + 16];
+	size_t k = 0;
+	if (!p->self[0])
+		self_dir(p->self, sizeof p->self);
+	if (fixtures) {
+		snprintf(tries[k++], sizeof tries[0], "%s/repro", fixtures);
+		snprintf(tries[k++], sizeof tries[0], "%s/../repro", fixtures);
+	}
+	snprintf(tries[k++], sizeof tries[0], "%s/../repro", p->self);
+	snprintf(tries[k++], sizeof tries[0], "%s/repro", WHICHNS_DATADIR);
+	p->has_repro = false;
+	for (size_t i = 0; i < k && !p->has_repro; i++) {
+		char probe[PATH_MAX + 32];
+		snprintf(probe, sizeof probe, "%s/probe_libc.c", tries[i]);
+		p->has_repro = access(probe, R_OK) == 0 && realpath(tries[i], p->repro);
+	}
+	if (!p->has_repro)
+		snprintf(p->repro, sizeof p->repro, "%s", tries[0]);
+	return p->has_repro ? 0 : -1;
+}
+
 int preflight_paths(struct preflight_paths *p, struct run_opts *o,
                     const char *fixtures_opt)
 {
@@ -60,6 +83,7 @@ int preflight_paths(struct preflight_paths *p, struct run_opts *o,
 		return EXIT_USAGE;
 	}
 	snprintf(p->expected, sizeof p->expected, "%s/expected", p->fixtures);
+	preflight_repro(p, p->fixtures);
 	o->fixtures = p->fixtures;
 	if (!o->expected)
 		o->expected = p->expected;
@@ -224,7 +248,7 @@ static int prepare_libc(const struct preflight_paths *p, const struct run_opts *
                         const char *libc, bool want_probes)
 {
 	static struct rootinfo ri;
-	char err[PATH_MAX + 512], key[ROOTINFO_KEY_SIZE], repro[PATH_MAX];
+	char err[PATH_MAX + 512], key[ROOTINFO_KEY_SIZE];
 	struct libc_source *src = libc_source_find(libc);
 	int rc = RI_OK;
 	/* Progress lines on a terminal only (as git's): in a CI log the
@@ -244,10 +268,10 @@ static int prepare_libc(const struct preflight_paths *p, const struct run_opts *
 		return 0;
 	}
 	if (rc == RI_OK && want_probes) {
-		if (rootprobes_sources(p->fixtures, repro, sizeof repro) != 0)
+		if (!p->has_repro)
 			rc = RI_ENV, snprintf(err, sizeof err, "no probe sources next to "
-			                      "the fixtures %s (%s)", p->fixtures, repro);
-		else if ((rc = rootprobes_build(o->libc.cache, &ri, libc, repro,
+			                      "the fixtures %s (%s)", p->fixtures, p->repro);
+		else if ((rc = rootprobes_build(o->libc.cache, &ri, libc, p->repro,
 		                                quiet, err, sizeof err)) == RI_ENV)
 			snprintf(err + strlen(err), sizeof err - strlen(err), "; or, "
 			         "for your own programs (no probes), 'whichns exec "

@@ -23,11 +23,21 @@ struct preflight_paths {
 	char self[PATH_MAX];             /* the folder of this binary */
 	char probes[PATH_MAX], musl[PATH_MAX + 8];
 	char fixtures[PATH_MAX], expected[PATH_MAX + 16], results[PATH_MAX];
+	char repro[PATH_MAX];            /* the probes' sources (preflight_repro) */
+	bool has_repro;                  /* found there; else the first place looked */
 	bool results_default;            /* no --results: ./results */
 };
 
+/* Where the probes' sources are (a folder holding probe_libc.c), for a
+ * root a user brought (rootprobes.h): FIXTURES/repro (installed: the
+ * fixtures are DATADIR), FIXTURES/../repro (a checkout), the checkout
+ * this program was built in, then DATADIR/repro; fixtures may be NULL.
+ * Fills p->self when empty, p->repro and p->has_repro: 0, or -1 (p->repro
+ * the first place looked at, to name it).  preflight_paths calls it. */
+int preflight_repro(struct preflight_paths *p, const char *fixtures);
+
 /* Fill in what o leaves NULL: the fixtures folder (fixtures_opt, else
- * found), expected verdicts, probes, the cache ($WHICHNS_CACHE or
+ * found), expected verdicts, probes (and p->repro, their sources), the cache ($WHICHNS_CACHE or
  * /var/cache/whichns) and results ("results").  o then points into p.
  * 0, or EXIT_USAGE (said) when the fixtures folder is not there. */
 int preflight_paths(struct preflight_paths *p, struct run_opts *o,

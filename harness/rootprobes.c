@@ -117,33 +117,6 @@ static int sources_read(const char *repro, struct sources *s)
 	return s->nmain ? 0 : -1;
 }
 
-int rootprobes_sources(const char *fixtures, char *out, size_t size)
-{
-	char self[PATH_MAX], tries[4][PATH_MAX + 16];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	size_t k = 0;
-	self[n > 0 ? n : 0] = '\0';
-	if (strrchr(self, '/'))
-		*strrchr(self, '/') = '\0';
-	if (fixtures) {
-		snprintf(tries[k++], sizeof tries[0], "%s/repro", fixtures);
-		snprintf(tries[k++], sizeof tries[0], "%s/../repro", fixtures);
-	}
-	snprintf(tries[k++], sizeof tries[0], "%s/../repro", self);
-	snprintf(tries[k++], sizeof tries[0], "%s/repro", WHICHNS_DATADIR);
-	for (size_t i = 0; i < k; i++) {
-		char probe[PATH_MAX + 32], real[PATH_MAX];
-		snprintf(probe, sizeof probe, "%s/probe_libc.c", tries[i]);
-		if (access(probe, R_OK) == 0 && realpath(tries[i], real) &&
-		    strlen(real) < size) {
-			memcpy(out, real, strlen(real) + 1);
-			return 0;
-		}
-	}
-	snprintf(out, size, "%s", tries[0]);
-	return -1;
-}
-
 /* A clone of the host's path, to mount inside the chroot later: the
  * mount point is then found inside the tree (its symlinks stay there). */
 static int tree_of(const char *path, bool ro)

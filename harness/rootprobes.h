@@ -1,12 +1,12 @@
 /*
  * rootprobes.h - the probes of a root filesystem a user brought
  * (rootimport.h), compiled inside it by its own compiler from the
- * checkout's or the installation's repro/ sources, into
- * CACHE/roots/KEY/probes with a .stamp of the sources' hash.
+ * checkout's or the installation's repro/ sources (preflight_repro finds
+ * them), into CACHE/roots/KEY/probes with a .stamp of the sources' hash.
  *
- * Owns: finding the sources, the build (a chrooted child; the tree's
- * compiler runs as nobody, without network) and saying what to install
- * when the root has no compiler.
+ * Owns: the build (a chrooted child; the tree's compiler runs as nobody,
+ * without network) and saying what to install when the root has no
+ * compiler.
  * Never: uses probes built on the host for a root, or builds anything
  * when the stamp says the probes are of these sources already.
  */
@@ -16,12 +16,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "rootinfo.h"
-
-/* Where the probes' sources are, into out: FIXTURES/repro (installed:
- * the fixtures are DATADIR), FIXTURES/../repro (a checkout), then the
- * checkout this program was built in, then DATADIR/repro; fixtures may
- * be NULL.  0, or -1 (out: the first place looked at). */
-int rootprobes_sources(const char *fixtures, char *out, size_t size);
 
 /* Build the probes of ri's root from the sources in repro with the
  * root's own compiler, unless built from the same sources already.
