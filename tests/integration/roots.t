@@ -191,11 +191,15 @@ is "$?" 1 "no case on an imported form ran in the debootstrap tree itself"
 lap "the matrix on four forms, and any re-runs"
 
 # --- a C library with no baseline: said once, and baseline.sh writes it ------
-# baseline.sh picks a path's cases by the path or by its label.
-for sel in "$img/$suite.tar.gz" "$suite.tar.gz"; do
-	"$top/scripts/baseline.sh" "$tmp/b/latest" /dev/null "$sel" | awk '{ print $1, $2 }' | sort >"$tmp/bl"
-	is "$(diff <(verdicts "$tmp/b" "$suite.tar.gz") "$tmp/bl")" "" "baseline.sh RUN /dev/null $sel: the path's cases and verdicts"
-done
+# baseline.sh picks a path's cases by its label, each case's libc_axis
+# (whichns alone makes labels); the path itself names no case's libc:
+# exit 2, with the values the run has.
+"$top/scripts/baseline.sh" "$tmp/b/latest" /dev/null "$suite.tar.gz" | awk '{ print $1, $2 }' | sort >"$tmp/bl"
+is "$(diff <(verdicts "$tmp/b" "$suite.tar.gz") "$tmp/bl")" "" "baseline.sh RUN /dev/null $suite.tar.gz: the path's cases and verdicts"
+"$top/scripts/baseline.sh" "$tmp/b/latest" /dev/null "$img/$suite.tar.gz" >"$tmp/bl" 2>"$tmp/bl.err"
+is "$? $(wc -c <"$tmp/bl") $(grep -c . "$tmp/bl.err")" "2 0 1" "baseline.sh RUN /dev/null PATH: exit 2, nothing written, one line"
+grep -qF "no case of libc '$img/$suite.tar.gz' in $tmp/b/latest; its cases' libc values (as their names show them): $suite.tar.gz deb-dir deb-image" "$tmp/bl.err"
+ok $? "... naming the run's libc values, the path's label among them"
 mkdir "$tmp/exp"
 key="glibc-${glibc#glibc }"
 "$W" run -q --cache "$c" --results "$tmp/u" --expected "$tmp/exp" -f getip -f inplace \
