@@ -1128,8 +1128,9 @@ static void give_back(void *arg)
 	char err[256];
 	size_t n = 0;
 	bool alive = true;
-	while (n < SS_MAX && srv[n].kept)
-		alive = alive && topo_kept_alive(&srv[n++]);
+	for (; n < SS_MAX && srv[n].kept; n++)
+		if (!topo_kept_alive(&srv[n]))
+			alive = false;
 	if (n && (!alive || wait_ready(srv, n, false, 1000, err, sizeof err)))
 		for (size_t i = 0; i < n; i++)
 			srv[i].from->lost = true;

@@ -30,10 +30,19 @@ WHICHNS_TRACE=1 "$W" run -q --results "$tmp/pair" -f =getip/inplace/default \
 is "$?" 0 "the classic pair: exit 0"
 d=$(ls -d "$tmp"/pair/latest/[0-9]*)
 is "$(field "$d/result.txt" verdict)" FOLLOWED "the classic pair: FOLLOWED"
-steps="servers started|view|capture|servers ready|process started|process stopped|decided|torn down"
+# The case takes the servers its job slot keeps (pool.h), which the
+# runner started (with rtnetlink too); with WHICHNS_POOL=0 it starts its
+# own.
+steps="servers taken|view|capture|servers ready|process started|process stopped|decided|torn down"
 got=$(sed -nE 's/^whichns\[[0-9]+\]: +[0-9.]+ ms (.*)$/\1/p' "$tmp/pair.err" |
       grep -xE "$steps" | paste -sd '|')
 is "$got" "$steps" "the trace names each step once, in order"
+WHICHNS_POOL=0 WHICHNS_TRACE=1 "$W" run -q --results "$tmp/own" \
+    -f =getip/inplace/default "$scn" >/dev/null 2>"$tmp/own.err"
+own=${steps/servers taken/servers started}
+got=$(sed -nE 's/^whichns\[[0-9]+\]: +[0-9.]+ ms (.*)$/\1/p' "$tmp/own.err" |
+      grep -xE "$own" | paste -sd '|')
+is "$got" "$own" "WHICHNS_POOL=0: the case starts its own servers, in order"
 times=$(sed -nE 's/^whichns\[[0-9]+\]: +([0-9.]+) ms .*$/\1/p' "$tmp/pair.err")
 sort -gc <<<"$times"
 ok $? "the trace's times never go back"
