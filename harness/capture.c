@@ -4,12 +4,8 @@
  * positive = warning), compile, setfilter, freecode; stats at the end.
  */
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include "capture.h"
 #include "topo.h"
 
@@ -42,40 +38,6 @@
                     STR(TOPO_READY_ID) ") or (ip6 and ip6[6] = 17 and " \
                     READY_PORTS " and ip6[48:2] = " STR(TOPO_READY_ID) "))"
 #define CAPTURE_FILTER "(" FILTER ") and " NOT_READY
-
-/*
- * The kernel's ring, mapped by libpcap from the packet socket fd, is
- * left out of every fork of this process (MADV_DONTFORK): the process
- * under test starts after the capture, through three forks, and each
- * would copy (then free) the page table of its BUFFER_SIZE bytes.  The
- * mapping is found in /proc/self/maps by the socket's inode (libpcap
- * keeps its address to itself).  Best effort: without it, forks only
- * cost more.
- */
-static void ring_dontfork(int fd)
-{
-	char line[512], want[48];
-	struct stat st;
-	if (fstat(fd, &st) != 0)
-		return;
-	snprintf(want, sizeof want, " socket:[%ju]", (uintmax_t)st.st_ino);
-	FILE *f = fopen("/proc/self/maps", "re");
-	while (f && fgets(line, sizeof line, f)) {
-		uintmax_t lo, hi;
-		char *nl = strchr(line, '\n'), *end;
-		size_t len = nl ? (size_t)(nl - line) : strlen(line), wl = strlen(want);
-		if (len < wl || memcmp(line + len - wl, want, wl) != 0)
-			continue;
-		lo = strtoumax(line, &end, 16);
-		if (*end != '-')
-			continue;
-		hi = strtoumax(end + 1, &end, 16);
-		if (*end == ' ' && hi > lo)
-			madvise((void *)(uintptr_t)lo, (size_t)(hi - lo), MADV_DONTFORK);
-	}
-	if (f)
-		fclose(f);
-}
 
 int capture_open(struct capture *c, const char *path, char *err, size_t errsize)
 {
@@ -122,7 +84,6 @@ int capture_open(struct capture *c, const char *path, char *err, size_t errsize)
 		goto out_close;
 	}
 	c->fd = pcap_get_selectable_fd(c->p);
-	ring_dontfork(c->fd);
 	c->linktype = pcap_datalink(c->p);
 	c->dump = pcap_dump_open(c->p, path);
 	if (!c->dump) {
