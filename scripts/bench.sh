@@ -10,6 +10,9 @@
 #   median and p95 of each step of a case (WHICHNS_TRACE lines);
 #   whether the verdicts were identical across the runs and equal to
 #   the regression baseline (fixtures/expected: the verdicts before);
+#   the per-case overhead of one more run with one case at a time
+#   (--jobs 1): what a case costs itself, without waiting for CPUs the
+#   other cases use;
 # then one run at each of JOBS_SWEEP (default "2 4 8 16 32") cases at a
 # time: cases per second, and whether each gives the --jobs 2 verdicts.
 # Speed goals live here, not in tests: it never fails for being slow.
@@ -79,6 +82,11 @@ for i in $(seq "$runs"); do
 	fi
 done
 
+run one -j 1
+baseline_ok one || baseline=NO
+over1_med=$(awk '{ print $4 * 1000 }' "$out/one.cases" | pct 50)
+over1_p95=$(awk '{ print $4 * 1000 }' "$out/one.cases" | pct 95)
+
 cat "$out"/r*.cases > "$out/all"
 cat "$out"/r*.time > "$out/times"
 run_med=$(awk '{ print $2 - $1 }' "$out/times" | pct 50)
@@ -101,6 +109,8 @@ row "per-case wall time, median" "$(printf '%.0f ms' "$wall_med")" "<= 400 ms" "
 row "per-case wall time, p95" "$(printf '%.0f ms' "$wall_p95")" "" ""
 row "per-case overhead, median" "$(printf '%.0f ms' "$over_med")" "<= 30 ms" "$(met "$over_med" "<=" 30)"
 row "per-case overhead, p95" "$(printf '%.0f ms' "$over_p95")" "<= 60 ms" "$(met "$over_p95" "<=" 60)"
+row "  one case at a time (-j 1), median" "$(printf '%.0f ms' "$over1_med")" "<= 30 ms" "$(met "$over1_med" "<=" 30)"
+row "  one case at a time (-j 1), p95" "$(printf '%.0f ms' "$over1_p95")" "<= 60 ms" "$(met "$over1_p95" "<=" 60)"
 row "verdicts identical across $runs runs" "$stable" "yes" "$([ "$stable" = yes ] && echo met || echo "NOT met")"
 row "verdicts equal to the baseline" "$baseline" "yes" "$([ "$baseline" = yes ] && echo met || echo "NOT met")"
 
