@@ -78,7 +78,7 @@ size_t topo_plan(struct server *srv, const struct serverset *set)
 	static const struct server none = {
 		.twin = -1, .of = -1, .pid = -1, .errfd = -1,
 		.pidfd_relay = -1, .pidfd_keep = -1,
-		.log_src = -1, .log_dst = -1,
+		.log_src = -1, .log_dst = -1, .err_src = -1,
 	};
 	size_t n = set->n < SS_MAX ? set->n : SS_MAX, m = n;
 	for (size_t i = 0; i < TOPO_MAX; i++)
@@ -200,6 +200,8 @@ struct keep {
 	size_t nrelay;
 	unsigned relay_ms;
 	const char *user, *group;
+	bool say_end;   /* kept: write how dnsmasq ended (topo_take's case
+	                 * is not its parent, and reads it there) */
 };
 
 /* PID 1 of the server's PID namespace: start what k says, and end when
@@ -270,6 +272,12 @@ static void server_keep(const struct keep *k)
 			kill(init, SIGKILL);   /* the namespace, dnsmasq with it */
 		}
 	code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	if (k->say_end && !stopping) {
+		char how[96];
+		spawn_describe_end(code > 128 && code < 128 + 32 ? code - 128
+		                   : (code & 0xff) << 8, how, sizeof how);
+		dprintf(2, "dnsmasq %s\n", how);
+	}
 	if (stopping || (code > 128 && code < 128 + 32)) {
 		int sig = stopping ? SIGTERM : code - 128;
 		sigset_t one;
@@ -443,6 +451,7 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 		k = (struct keep){ .argv = { NULL, NULL } };
 	else
 		build_argv(&a, s, cfg, &k);
+	k.say_end = s->kept;
 	server_keep(&k);
 }
 
@@ -830,6 +839,28 @@ static bool keeper_ended(const struct server *s)
 	return s->pidfd_keep < 0 || poll(&p, 1, 0) != 0;
 }
 
+/* How a kept server's dnsmasq ended: its keeper's last word in the
+ * slot's errlog since the case took it ("dnsmasq was killed by signal
+ * 9 (Killed)"), which it writes before it ends. */
+static void kept_end(struct server *s)
+{
+	char buf[4096];
+	ssize_t r = s->err_src < 0 ? -1 :
+	            pread(s->err_src, buf, sizeof buf - 1, s->err_off);
+	buf[r > 0 ? r : 0] = '\0';
+	const char *how = NULL;
+	for (char *line = buf, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		if (strncmp(line, "dnsmasq ", 8) == 0)
+			how = line + 8;
+	}
+	snprintf(s->ended, sizeof s->ended, "%s", how ? how :
+	         "ended (a server kept across cases)");
+}
+
 /* Has server s ended since last asked?  Fills s->ended when it has. */
 static bool server_ended(struct server *s)
 {
@@ -839,8 +870,7 @@ static bool server_ended(struct server *s)
 	if (s->kept) {
 		if (!keeper_ended(s))
 			return false;
-		snprintf(s->ended, sizeof s->ended, "ended (a server kept across "
-		         "cases: the run's, not this case's)");
+		kept_end(s);
 		return true;
 	}
 	if (waitpid(s->pid, &st, WNOHANG) != s->pid)
@@ -1067,6 +1097,8 @@ int topo_keep_start(struct server *srv, size_t n, const struct topo_config *cfg,
 		snprintf(err, errsize, "a network namespace for kept servers: %s",
 		         strerror(errno));
 	} else {
+		for (size_t i = 0; i < n; i++)
+			srv[i].kept = true;   /* each says how it ended */
 		rc = topo_start(srv, n, cfg, d, err, errsize);
 		for (size_t i = 0; rc == 0 && i < n; i++) {
 			/* There for a case to read from the start, before
@@ -1075,7 +1107,6 @@ int topo_keep_start(struct server *srv, size_t n, const struct topo_config *cfg,
 			              O_CLOEXEC, 0640);
 			if (fd >= 0)
 				close(fd);
-			srv[i].kept = true;
 			srv[i].pidfd_keep = (int)syscall(SYS_pidfd_open, srv[i].pid, 0);
 			if (srv[i].pidfd_keep < 0) {
 				snprintf(err, errsize, "pidfd_open: %s", strerror(errno));
@@ -1100,18 +1131,25 @@ bool topo_kept_alive(const struct server *s)
 	return s->kept && s->pid > 0 && !s->lost && !keeper_ended(s);
 }
 
-/* The lines the kept dnsmasq logged from log_off on, into the case's
- * copy; best effort, as dnsmasq's own log is. */
-static void log_slice(struct server *s)
+/* What src got from *off on, appended to dst; best effort, as
+ * dnsmasq's own log is. */
+static void slice(int src, off_t *off, int dst)
 {
 	char buf[65536];
 	ssize_t r;
-	while (s->log_src >= 0 && s->log_dst >= 0 &&
-	       (r = pread(s->log_src, buf, sizeof buf, s->log_off)) > 0 &&
-	       write(s->log_dst, buf, (size_t)r) == r)
-		s->log_off += r;
-	int *fds[] = { &s->log_src, &s->log_dst, &s->errfd };
-	for (size_t k = 0; k < 3; k++) {
+	while (src >= 0 && dst >= 0 && (r = pread(src, buf, sizeof buf, *off)) > 0 &&
+	       write(dst, buf, (size_t)r) == r)
+		*off += r;
+}
+
+/* The lines the kept server's log and errlog got while the case held
+ * it, into the case's copies. */
+static void log_slice(struct server *s)
+{
+	slice(s->log_src, &s->log_off, s->log_dst);
+	slice(s->err_src, &s->err_off, s->errfd);
+	int *fds[] = { &s->log_src, &s->log_dst, &s->err_src, &s->errfd };
+	for (size_t k = 0; k < 4; k++) {
 		if (*fds[k] >= 0)
 			close(*fds[k]);
 		*fds[k] = -1;
@@ -1157,7 +1195,10 @@ static int take_one(struct server *s, struct server *k,
 	s->log_src = open(k->log, O_RDONLY | O_CLOEXEC);
 	s->log_dst = open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	s->log_off = s->log_src < 0 ? 0 : lseek(s->log_src, 0, SEEK_END);
-	if (s->log_src < 0 || s->log_dst < 0 || s->log_off < 0) {
+	s->err_src = open(k->errlog, O_RDONLY | O_CLOEXEC);
+	s->err_off = s->err_src < 0 ? 0 : lseek(s->err_src, 0, SEEK_END);
+	if (s->log_src < 0 || s->log_dst < 0 || s->log_off < 0 ||
+	    s->err_src < 0 || s->err_off < 0) {
 		snprintf(err, errsize, "cannot copy the kept %s server's log %s to "
 		         "%s: %s", k->label, k->log, s->log, strerror(errno));
 		return -1;

@@ -55,6 +55,8 @@ struct server {
 	struct server *from;  /* in a case: the kept one it took */
 	int   log_src, log_dst;   /* in a case: the kept dnsmasq's log, read */
 	off_t log_off;            /* from log_off, and the case's copy of it */
+	int   err_src;            /* and its errlog, read from err_off into */
+	off_t err_off;            /* errfd (the case's) */
 };
 
 struct topo_config {
