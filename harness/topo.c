@@ -1075,7 +1075,6 @@ int topo_side_leave(const struct topo_side *n)
 	return setns(n->case_fd, CLONE_NEWNET);
 }
 
-
 /*
  * Servers kept across cases (pool.h).  The runner makes a client
  * network namespace and starts the servers from it as a case would
