@@ -54,7 +54,7 @@ struct pool {
 	const char *fixtures, *dnsmasq;
 };
 
-/* A pool of jobs slots for the run in rundir.  -1 when out of memory
+/* A pool of job slots for the run in rundir.  -1 when out of memory
  * (the run then goes on without: every case starts its own servers). */
 int pool_init(struct pool *p, unsigned jobs, const char *rundir,
               const char *fixtures);

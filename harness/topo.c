@@ -1106,6 +1106,7 @@ int topo_keep_start(struct server *srv, size_t n, const struct topo_config *cfg,
 			              O_CLOEXEC, 0640);
 			if (fd >= 0)
 				close(fd);
+			srv[i].fresh = true;
 			srv[i].pidfd_keep = (int)syscall(SYS_pidfd_open, srv[i].pid, 0);
 			if (srv[i].pidfd_keep < 0) {
 				snprintf(err, errsize, "pidfd_open: %s", strerror(errno));
@@ -1155,10 +1156,36 @@ static void log_slice(struct server *s)
 	}
 }
 
+/* Is a TCP socket left in this network namespace, once the case's
+ * processes are gone?  One in TIME_WAIT (60 s) would hold its port
+ * against the next case's daemon (a bind without SO_REUSEADDR fails),
+ * so the namespace must not serve another case.  Any line past the
+ * header of /proc/self/net/tcp or tcp6 is one; unreadable counts as
+ * one. */
+static bool tcp_left(void)
+{
+	static const char *const files[] = { "/proc/self/net/tcp",
+	                                      "/proc/self/net/tcp6" };
+	for (size_t i = 0; i < 2; i++) {
+		char buf[512];
+		int fd = open(files[i], O_RDONLY | O_CLOEXEC);
+		ssize_t r = fd < 0 ? -1 : read(fd, buf, sizeof buf);
+		if (fd >= 0)
+			close(fd);
+		if (r < 0)
+			return true;
+		char *nl = memchr(buf, '\n', (size_t)r);
+		if (!nl || nl + 1 < buf + r)
+			return true;   /* no whole header, or a line after it */
+	}
+	return false;
+}
+
 /* The undo of topo_take.  One more readiness check first: dnsmasq logs
  * each query as it takes it, in order, so once it answers this one
- * every query of the case is in its log.  A server that does not answer
- * is lost: the runner starts the slot's anew. */
+ * every query of the case is in its log.  A server that does not
+ * answer, or a namespace a TCP socket of the case outlives, is lost:
+ * the runner starts the slot's anew. */
 static void give_back(void *arg)
 {
 	struct server *srv = arg;
@@ -1168,9 +1195,24 @@ static void give_back(void *arg)
 	for (; n < SS_MAX && srv[n].kept; n++)
 		if (!topo_kept_alive(&srv[n]))
 			alive = false;
-	if (n && (!alive || wait_ready(srv, n, false, 1000, err, sizeof err)))
-		for (size_t i = 0; i < n; i++)
+	err[0] = '\0';
+	if (n && !alive)
+		snprintf(err, sizeof err, "a server ended");
+	else if (n && wait_ready(srv, n, false, 1000, err, sizeof err) != 0)
+		;   /* err says which did not answer */
+	else if (n && tcp_left())
+		snprintf(err, sizeof err, "a TCP socket of the case is left in "
+		         "its network namespace");
+	if (n && err[0]) {
+		/* The case said why in its folder; the next case gets anew
+		 * what this one leaves. */
+		for (size_t i = 0; i < n; i++) {
 			srv[i].from->lost = true;
+			if (srv[i].errfd >= 0)
+				dprintf(srv[i].errfd, "whichns: the %s server is not kept for "
+				        "the next case: %s\n", srv[i].label, err);
+		}
+	}
 	for (size_t i = 0; i < n; i++)
 		log_slice(&srv[i]);
 }
@@ -1191,11 +1233,16 @@ static int take_one(struct server *s, struct server *k,
 	}
 	if (server_files(s, cfg, err, errsize) != 0)
 		return -1;
+	/* The first case of freshly started servers gets their logs from
+	 * the start (dnsmasq's start-up, and any error it gave there), as a
+	 * case with servers of its own would; later ones from here on. */
+	int whence = k->fresh ? SEEK_SET : SEEK_END;
+	k->fresh = false;
 	s->log_src = open(k->log, O_RDONLY | O_CLOEXEC);
 	s->log_dst = open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	s->log_off = s->log_src < 0 ? 0 : lseek(s->log_src, 0, SEEK_END);
+	s->log_off = s->log_src < 0 ? 0 : lseek(s->log_src, 0, whence);
 	s->err_src = open(k->errlog, O_RDONLY | O_CLOEXEC);
-	s->err_off = s->err_src < 0 ? 0 : lseek(s->err_src, 0, SEEK_END);
+	s->err_off = s->err_src < 0 ? 0 : lseek(s->err_src, 0, whence);
 	if (s->log_src < 0 || s->log_dst < 0 || s->log_off < 0 ||
 	    s->err_src < 0 || s->err_off < 0) {
 		snprintf(err, errsize, "cannot copy the kept %s server's log %s to "

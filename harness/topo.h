@@ -50,7 +50,9 @@ struct server {
 	 * and a case's server taken from one (topo_take): */
 	bool  kept;           /* not this case's own: never stopped by it */
 	bool  lost;           /* in the kept one: it stopped answering in a
-	                       * case; start it anew (pool.h) */
+	                       * case, or the namespace keeps something of
+	                       * one; start it anew (pool.h) */
+	bool  fresh;          /* in the kept one: no case took it yet */
 	int   pidfd_keep;     /* a kept one's keeper, or -1 */
 	struct server *from;  /* in a case: the kept one it took */
 	int   log_src, log_dst;   /* in a case: the kept dnsmasq's log, read */
