@@ -10,10 +10,11 @@
  * they answer.  The cases stay independent: dnsmasq keeps no cache
  * (cache-size=0) and answers from its conf alone; the process under
  * test cannot change the namespace's network (no CAP_NET_ADMIN) and
- * ends with its case (its PID namespace); its queries are captured in
- * its case only, which opens its own capture once the previous case's
- * process is gone; and each case gets the lines its servers logged
- * while it held them.
+ * ends with its case (its PID namespace), and a namespace one of its
+ * TCP sockets outlives it in (TIME_WAIT) is not kept; its queries are
+ * captured in its case only, which opens its own capture once the
+ * previous case's process is gone; and each case gets the lines its
+ * servers logged while it held them.
  *
  * Owns: the kept servers (children of the runner), their folder
  * RUNDIR/.servers (removed when the run ends), and whether a slot's
