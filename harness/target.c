@@ -1,13 +1,13 @@
 /*
  * target.c - the command under test in a PID namespace of its own.
  *
- * keeper (our child, parent PID namespace)
- *   init (PID 1 of the new namespace: enters the sandbox, reaps orphans)
- *     command
+ * init (our child, PID 1 of a new namespace: enters the sandbox, reaps
+ *       orphans)
+ *   command
  * When the command and everything it started have ended, init exits with
- * the command's status and keeper passes it on.  Ending keeper ends init
- * (parent-death signal), and the kernel kills every process left in a PID
- * namespace whose init dies: nothing the command forked can escape.
+ * the command's status.  Ending init (SIGKILL, or the case's death: its
+ * parent-death signal) makes the kernel kill every process left in its
+ * PID namespace: nothing the command forked can escape.
  *
  * A command that cannot start must not become a verdict ("ended before
  * the switch"): the command's child holds the write end of a pipe to the
@@ -195,6 +195,8 @@ static void init_main(char *const argv[], const char *const *env,
                       const char *errpath, int start_w, int *said)
 {
 	char err[512], why[600];
+	if (start_w < 0)   /* target_spawn: nobody waits for the word */
+		start_w = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	/* Not dumpable: the command (same uid, no CAP_SYS_PTRACE) cannot
 	 * read init's /proc/1/environ (the caller's whole environment, its
 	 * tokens with it), its memory or its descriptors.  The command gets
@@ -241,34 +243,38 @@ static void init_main(char *const argv[], const char *const *env,
 	}
 }
 
-static void keeper_main(char *const argv[], const char *const *env,
-                        const struct sandbox *sb, int out_w,
-                        const char *errpath, int start_w, int *said)
+/*
+ * Fork init as PID 1 of a new PID namespace, with no process in
+ * between (a fork and an exit less per command): unshare() makes
+ * only our next child the new namespace's init, and setns() then puts
+ * our later children (the capture's closer thread included, which
+ * CLONE_THREAD refuses across namespaces) back in our own.  0 in init;
+ * init's PID, or -1 with errno, here.
+ */
+static pid_t fork_init(void)
 {
-	char why[200];
-	if (start_w < 0)   /* target_spawn: nobody waits for the word */
-		start_w = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int self = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return -1;
 	if (unshare(CLONE_NEWPID) != 0) {
-		snprintf(why, sizeof why, "unshare(CLONE_NEWPID): %s", strerror(errno));
-		ssize_t n = write(start_w, why, strlen(why));
-		(void)n;
-		_exit(125);
+		int e = errno;
+		close(self);
+		errno = e;
+		return -1;
 	}
-	pid_t init = spawn_fork();
-	if (init < 0) {
-		snprintf(why, sizeof why, "fork: %s", strerror(errno));
-		ssize_t n = write(start_w, why, strlen(why));
-		(void)n;
-		_exit(125);
+	pid_t pid = spawn_fork();
+	int e = errno;
+	if (pid == 0) {
+		close(self);
+		return 0;
 	}
-	if (init == 0)
-		init_main(argv, env, sb, out_w, errpath, start_w, said);
-	close(out_w);
-	close(start_w);
-	int st;
-	while (waitpid(init, &st, 0) < 0 && errno == EINTR)
-		;
-	_exit(status_code(st));
+	/* Our own namespace, always ours to enter: failing here would put
+	 * every later process of the case in a namespace with no init. */
+	if (setns(self, CLONE_NEWPID) != 0)
+		abort();
+	close(self);
+	errno = e;
+	return pid;
 }
 
 /* Wait for the start pipe's answer: "" when the command was executed
@@ -325,8 +331,8 @@ static void take_program(struct target *t, char *why)
 }
 
 /* The command's own wait status, once the tree is reaped: what init said
- * (-1: it reaped no command, e.g. the case ended it first), else the
- * keeper's.  The page is then unmapped. */
+ * (-1: it reaped no command, e.g. the case ended it first), else
+ * init's.  The page is then unmapped. */
 static void unshare_said(struct target *t)
 {
 	if (!t->said)
@@ -364,7 +370,7 @@ static int start(struct target *t, char *const argv[], const char *const *env,
 	char why[4096];
 	memset(t, 0, sizeof *t);
 	t->out = -1;
-	/* Shared with keeper and init; the command's execve drops it. */
+	/* Shared with init; the command's execve drops it. */
 	void *page = mmap(NULL, sizeof *t->said, PROT_READ | PROT_WRITE,
 	                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED) {
@@ -391,9 +397,10 @@ static int start(struct target *t, char *const argv[], const char *const *env,
 		unshare_said(t);
 		return -1;
 	}
-	t->pid = spawn_fork();
+	t->pid = fork_init();
 	if (t->pid < 0) {
-		snprintf(err, errsize, "fork: %s", strerror(errno));
+		snprintf(err, errsize, "a PID namespace for the command: %s",
+		         strerror(errno));
 		close_pair(out);
 		close_pair(st);
 		unshare_said(t);
@@ -404,7 +411,7 @@ static int start(struct target *t, char *const argv[], const char *const *env,
 			close(out[0]);
 		if (st[0] >= 0)
 			close(st[0]);
-		keeper_main(argv, env, sb, out[1], errpath, st[1], t->said);
+		init_main(argv, env, sb, out[1], errpath, st[1], t->said);
 	}
 	close(out[1]);
 	t->out = out[0];
@@ -476,24 +483,9 @@ int target_env_file(const char *path, const char *const *env,
 	return fclose(f) == 0 ? 0 : -1;
 }
 
-/* The first child of pid, from /proc (the command under our init). */
-static pid_t first_child(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
-	FILE *f = fopen(path, "re");
-	int child = 0;
-	if (f) {
-		if (fscanf(f, "%d", &child) != 1)
-			child = 0;
-		fclose(f);
-	}
-	return (pid_t)child;
-}
-
 pid_t target_init(const struct target *t)
 {
-	return t->pid > 0 && !t->ended ? first_child(t->pid) : 0;
+	return t->pid > 0 && !t->ended ? t->pid : 0;
 }
 
 bool target_poll(struct target *t)
@@ -507,18 +499,14 @@ bool target_poll(struct target *t)
 
 /*
  * SIGKILL to our init: the kernel then kills every process of the PID
- * namespace, and init's death completes only once they are all gone; the
- * keeper reaps init and exits.  So when the keeper is reaped, nothing of
- * the command is left to send a late packet.
+ * namespace, and init's death completes only once they are all gone.
+ * So when init is reaped, nothing of the command is left to send a late
+ * packet.
  */
 void target_stop(struct target *t)
 {
 	if (t->pid > 0 && !t->ended) {
-		pid_t init = first_child(t->pid);
-		if (init > 0)
-			kill(init, SIGKILL);
-		else
-			kill(t->pid, SIGKILL);   /* no init yet: the keeper alone */
+		kill(t->pid, SIGKILL);
 		t->status = spawn_wait(t->pid, 2000);
 		t->ended = true;
 	}

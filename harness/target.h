@@ -22,7 +22,7 @@
 #define TARGET_PATH ENVPOLICY_PATH
 
 struct target {
-	pid_t pid;          /* our keeper in the parent PID namespace */
+	pid_t pid;          /* its init (our child), as our namespace sees it */
 	int   out;          /* read end of the command's stdout, nonblocking */
 	bool  ended;
 	int   status;       /* wait status of the command, once ended:
