@@ -302,12 +302,12 @@ static const struct topo_side nscd_side = {
 	.case_fd = -1, .side_fd = -1,
 };
 
-/* -1: out of memory (the error is set; case_free() is still right). */
+/* c: zeroed.  -1: out of memory (the error is set; case_free() is still
+ * right). */
 static int case_init(struct case_state *c, const struct case_spec *spec,
                      struct case_result *r)
 {
 	static const struct target none = { .pid = -1, .out = -1 };
-	memset(c, 0, sizeof *c);
 	c->s = *spec;
 	c->r = r;
 	c->err = r->error;
@@ -943,69 +943,79 @@ static void keep_nsswitch(const struct case_state *c)
 
 int case_run(const struct case_spec *spec, struct case_result *r)
 {
-	struct case_state c;
+	/* Zeroed by the kernel as each page is first touched (calloc's
+	 * mapping for a block this large): a case touches a few of its 260
+	 * KB, the paths of the servers it has, and a page fault costs
+	 * microseconds. */
+	struct case_state *c = calloc(1, sizeof *c);
 	int rc = -1;
 
 	r->t_start = now_realtime();
-	if (case_init(&c, spec, r) != 0)
+	if (!c) {
+		snprintf(r->error, sizeof r->error, "out of memory");
+		r->t_end = now_realtime();
+		return -1;
+	}
+	if (case_init(c, spec, r) != 0)
 		goto out;
-	if (serverset_render(c.set, false, spec->conf_old, spec->conf_new,
-	                     spec->options, c.rc_old, sizeof c.rc_old) < 0 ||
-	    serverset_render(c.set, true, spec->conf_old, spec->conf_new,
-	                     spec->options, c.rc_new, sizeof c.rc_new) < 0) {
-		snprintf(c.err, c.errsize, "bad resolv.conf options '%s', or a "
+	if (serverset_render(c->set, false, spec->conf_old, spec->conf_new,
+	                     spec->options, c->rc_old, sizeof c->rc_old) < 0 ||
+	    serverset_render(c->set, true, spec->conf_old, spec->conf_new,
+	                     spec->options, c->rc_new, sizeof c->rc_new) < 0) {
+		snprintf(c->err, c->errsize, "bad resolv.conf options '%s', or a "
 		         "resolv.conf with them is longer than %d bytes",
 		         spec->options, SS_TEXT_MAX - 1);
 		goto out;
 	}
 	if (spec->stub && spec->nscd) {
-		snprintf(c.err, c.errsize, "the resolved stub and nscd do not go "
+		snprintf(c->err, c->errsize, "the resolved stub and nscd do not go "
 		         "together: nscd's network namespace has no 127.0.0.53");
 		goto out;
 	}
 	/* With the stub, the process's file names it, before and after. */
 	if (spec->stub && (spec->conf_old ||
-	    resolvconf_render(c.rc_old, sizeof c.rc_old, "systemd-resolved stub",
+	    resolvconf_render(c->rc_old, sizeof c->rc_old, "systemd-resolved stub",
 	                      STUB_ADDR4, spec->options) < 0 ||
-	    resolvconf_render(c.rc_new, sizeof c.rc_new, "systemd-resolved stub",
+	    resolvconf_render(c->rc_new, sizeof c->rc_new, "systemd-resolved stub",
 	                      STUB_ADDR4, spec->options) < 0)) {
-		snprintf(c.err, c.errsize, "the resolved stub runs with the "
+		snprintf(c->err, c->errsize, "the resolved stub runs with the "
 		         "default pair of servers, not resolv.conf files");
 		goto out;
 	}
-	defer_push(&c.undo, join_capture, &c.cap, "wait for the capture's release");
+	defer_push(&c->undo, join_capture, &c->cap, "wait for the capture's release");
 	/* 1. Namespaces and servers. */
-	if (start_servers(&c) != 0)
+	if (start_servers(c) != 0)
 		goto out;
 	/* 2. The sandbox and the process's resolv.conf. */
-	if (build_sandbox(&c) != 0)
+	if (build_sandbox(c) != 0)
 		goto out;
 	/* 3. Capture, then nscd, then the process. */
-	if (start_process(&c) != 0)
+	if (start_process(c) != 0)
 		goto out;
 	/* 4. Observe, switch at a quiet moment, observe the window. */
-	if (switch_and_window(&c) != 0)
+	if (switch_and_window(c) != 0)
 		goto out;
 	/* 5. Stop the process. */
-	stop_process(&c);
+	stop_process(c);
 	/* 6. The fresh process, when the case has one. */
-	if (spec->fresh && run_fresh(&c) != 0)
+	if (spec->fresh && run_fresh(c) != 0)
 		goto out;
 	/* 7. Decide from the capture; write the evidence. */
-	if (decide(&c) != 0)
+	if (decide(c) != 0)
 		goto out;
 	trace("decided", r->t_start);
 	if (spec->stub && !r->why[0])
-		stub_note(&c.stub, r->why, sizeof r->why);
-	write_events(&c);
-	write_processes(&c);
-	keep_nsswitch(&c);
+		stub_note(&c->stub, r->why, sizeof r->why);
+	write_events(c);
+	write_processes(c);
+	keep_nsswitch(c);
 	rc = 0;
 out:
 	/* The teardown: every undo, newest first, whatever happened above. */
-	defer_run(&c.undo);
+	defer_run(&c->undo);
 	trace("torn down", r->t_start);
-	case_free(&c);
+	case_free(c);
+	free(c);
 	r->t_end = now_realtime();
 	r->complete = rc == 0;
 	return rc;
