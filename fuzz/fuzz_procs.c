@@ -1,7 +1,7 @@
 /*
  * fuzz_procs.c - /proc text as harness/proctree.c hands it over: a line
- * of /proc/net/udp (procs_net_line) and /proc/PID/status
- * (procs_status_field).
+ * of /proc/net/udp (procs_net_line), /proc/PID/status
+ * (procs_status_field) and /proc/net/sockstat (procs_sockstat).
  *
  * libfuzzer: -max_len=4096
  *
@@ -13,7 +13,9 @@
  * - procs_net_line answers 0 or -1; with 0 the line holds the two ports
  *   as four hex digits after a ':' and the inode as decimal digits;
  * - procs_status_field answers 0 or -1; with 0 the key is at a line's
- *   start and the value is at most 9 digits (so never negative).
+ *   start and the value is at most 9 digits (so never negative);
+ * - procs_sockstat answers 0 or -1; with 0 the text holds " tw " and the
+ *   value, and the value is at most 9 digits.
  */
 #include "fuzz.h"
 #include "procs.h"
@@ -50,6 +52,21 @@ static void check_status(const char *text, size_t len, const char *key)
 	FUZZ_CHECK(at_start, "key %s found where no line starts with it", key);
 }
 
+static void check_sockstat(const char *text, size_t len)
+{
+	unsigned v = 0;
+	char dec[16];
+	int rc = procs_sockstat(text, len, "TCP:", "tw", &v);
+	FUZZ_CHECK(rc == 0 || rc == -1, "sockstat returned %d", rc);
+	if (rc != 0)
+		return;
+	FUZZ_CHECK(v <= 999999999u, "value %u", v);
+	FUZZ_CHECK(memmem(text, len, " tw ", 4) != NULL, "no \" tw \" in the text");
+	snprintf(dec, sizeof dec, "%u", v);   /* leading zeros allowed */
+	FUZZ_CHECK(memmem(text, len, dec, strlen(dec)) != NULL, "value %u not in "
+	           "the text", v);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *keys[] = { "NSpid:", "PPid:", "Pid:" };
@@ -65,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size)
 		memcpy(text, data, size);
 	check_status(text, size, key);
+	check_sockstat(text, size);
 	free(text);
 	char *line = fuzz_text(data, size);
 	check_net(line);

@@ -40,6 +40,7 @@
 #include "delayline.h"
 #include "dnsconf.h"
 #include "dnsquery.h"
+#include "procs.h"
 #include "rtnl.h"
 #include "spawn.h"
 #include "topo.h"
@@ -1159,24 +1160,33 @@ static void log_slice(struct server *s)
 /* Is a TCP socket left in this network namespace, once the case's
  * processes are gone?  One in TIME_WAIT (60 s) would hold its port
  * against the next case's daemon (a bind without SO_REUSEADDR fails),
- * so the namespace must not serve another case.  Any line past the
- * header of /proc/self/net/tcp or tcp6 is one; unreadable counts as
- * one. */
+ * so the namespace must not serve another case.  The namespace's own
+ * counts, from sockstat ("TCP: inuse N ... tw N", TIME_WAIT of both
+ * families) and sockstat6 ("TCP6: inuse N"): reading /proc/self/net/tcp
+ * instead walks the kernel's whole TCP hash, about 0.8 ms a file.
+ * Unreadable counts as one left. */
 static bool tcp_left(void)
 {
-	static const char *const files[] = { "/proc/self/net/tcp",
-	                                      "/proc/self/net/tcp6" };
-	for (size_t i = 0; i < 2; i++) {
-		char buf[512];
-		int fd = open(files[i], O_RDONLY | O_CLOEXEC);
-		ssize_t r = fd < 0 ? -1 : read(fd, buf, sizeof buf);
-		if (fd >= 0)
-			close(fd);
-		if (r < 0)
+	static const struct { const char *file, *proto, *name; } counts[] = {
+		{ "/proc/self/net/sockstat", "TCP:", "inuse" },
+		{ "/proc/self/net/sockstat", "TCP:", "tw" },
+		{ "/proc/self/net/sockstat6", "TCP6:", "inuse" },
+	};
+	char buf[1024];
+	ssize_t r = -1;
+	const char *read_from = NULL;
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		if (read_from != counts[i].file) {
+			int fd = open(counts[i].file, O_RDONLY | O_CLOEXEC);
+			r = fd < 0 ? -1 : read(fd, buf, sizeof buf);
+			if (fd >= 0)
+				close(fd);
+			read_from = counts[i].file;
+		}
+		unsigned n;
+		if (r < 0 || procs_sockstat(buf, (size_t)r, counts[i].proto,
+		                            counts[i].name, &n) != 0 || n > 0)
 			return true;
-		char *nl = memchr(buf, '\n', (size_t)r);
-		if (!nl || nl + 1 < buf + r)
-			return true;   /* no whole header, or a line after it */
 	}
 	return false;
 }

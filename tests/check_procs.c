@@ -52,6 +52,43 @@ START_TEST(test_net_line)
 }
 END_TEST
 
+/* /proc/net/sockstat and sockstat6 as kernel 6.x writes them. */
+START_TEST(test_sockstat)
+{
+	static const char v4[] = "sockets: used 8\n"
+	                         "TCP: inuse 1 orphan 0 tw 17 alloc 5 mem 213\n"
+	                         "UDP: inuse 0 mem 0\nUDPLITE: inuse 0\n";
+	static const char v6[] = "TCP6: inuse 3\nUDP6: inuse 0\n";
+	unsigned v = 99;
+	ck_assert_int_eq(procs_sockstat(v4, sizeof v4 - 1, "TCP:", "inuse", &v), 0);
+	ck_assert_uint_eq(v, 1);
+	ck_assert_int_eq(procs_sockstat(v4, sizeof v4 - 1, "TCP:", "tw", &v), 0);
+	ck_assert_uint_eq(v, 17);
+	ck_assert_int_eq(procs_sockstat(v4, sizeof v4 - 1, "TCP:", "mem", &v), 0);
+	ck_assert_uint_eq(v, 213);
+	ck_assert_int_eq(procs_sockstat(v4, sizeof v4 - 1, "UDP:", "inuse", &v), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(procs_sockstat(v6, sizeof v6 - 1, "TCP6:", "inuse", &v), 0);
+	ck_assert_uint_eq(v, 3);
+	/* TCP: is not TCP6:'s line, nor the other way round */
+	ck_assert_int_eq(procs_sockstat(v6, sizeof v6 - 1, "TCP:", "inuse", &v), -1);
+	ck_assert_int_eq(procs_sockstat(v4, sizeof v4 - 1, "TCP6:", "inuse", &v), -1);
+	/* a name that is a part of another, a missing one, no number */
+	ck_assert_int_eq(procs_sockstat(v4, sizeof v4 - 1, "TCP:", "t", &v), -1);
+	ck_assert_int_eq(procs_sockstat(v4, sizeof v4 - 1, "TCP:", "max", &v), -1);
+	static const char bad[] = "TCP: inuse x tw 1\nTCP: inuse 1234567890\n";
+	ck_assert_int_eq(procs_sockstat(bad, sizeof bad - 1, "TCP:", "inuse", &v), -1);
+	ck_assert_int_eq(procs_sockstat(bad + 18, sizeof bad - 19, "TCP:", "inuse", &v), -1);
+	/* cut: the number ends the text; the name ends it */
+	ck_assert_int_eq(procs_sockstat("TCP: tw 4", 9, "TCP:", "tw", &v), 0);
+	ck_assert_uint_eq(v, 4);
+	ck_assert_int_eq(procs_sockstat("TCP: tw 4", 7, "TCP:", "tw", &v), -1);
+	ck_assert_int_eq(procs_sockstat("TCP: tw 45", 9, "TCP:", "tw", &v), 0);
+	ck_assert_uint_eq(v, 4);
+	ck_assert_int_eq(procs_sockstat("", 0, "TCP:", "tw", &v), -1);
+}
+END_TEST
+
 START_TEST(test_status_field)
 {
 	static const char st[] = "Name:\tgetent\nPid:\t4242\nPPid:\t4240\n"
@@ -237,6 +274,7 @@ Suite *procs_suite(void)
 	tcase_add_test(tc, test_find_add);
 	tcase_add_test(tc, test_tsv);
 	tcase_add_test(tc, test_status_field);
+	tcase_add_test(tc, test_sockstat);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Malformed");
 	tcase_add_loop_test(tc, test_net_line, 0, NROWS(net_lines));

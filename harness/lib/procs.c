@@ -149,6 +149,42 @@ int procs_status_field(const char *text, size_t len, const char *key, int *val)
 	return -1;
 }
 
+/* In line [off, end): " name N" with N of 1 to 9 digits ending the line
+ * or followed by a space. */
+static int sockstat_count(const char *text, size_t off, size_t end,
+                          const char *name, unsigned *val)
+{
+	size_t nlen = strlen(name);
+	for (size_t i = off; i + nlen + 2 < end; i++) {
+		if (text[i] != ' ' ||
+		    memcmp(text + i + 1, name, nlen) != 0 || text[i + 1 + nlen] != ' ')
+			continue;
+		size_t j = i + 2 + nlen, k = j;
+		unsigned v = 0;
+		while (k < end && k - j < 10 && text[k] >= '0' && text[k] <= '9')
+			v = v * 10 + (unsigned)(text[k++] - '0');
+		if (k == j || k - j > 9 || (k < end && text[k] != ' '))
+			return -1;
+		*val = v;
+		return 0;
+	}
+	return -1;
+}
+
+int procs_sockstat(const char *text, size_t len, const char *proto,
+                   const char *name, unsigned *val)
+{
+	size_t plen = strlen(proto);
+	for (size_t off = 0; off < len;) {
+		const char *nl = memchr(text + off, '\n', len - off);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		if (end - off >= plen && memcmp(text + off, proto, plen) == 0)
+			return sockstat_count(text, off + plen, end, name, val);
+		off = end + 1;
+	}
+	return -1;
+}
+
 static bool sent_a_query(const struct proc_entry *e, const struct procs_query *q,
                          size_t n)
 {

@@ -89,6 +89,15 @@ int procs_net_line(const char *line, unsigned long *inode, uint16_t *lport,
 int procs_status_field(const char *text, size_t len, const char *key, int *val);
 
 /*
+ * The count name of line proto of /proc/net/sockstat or sockstat6 text
+ * ("TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 1": proto "TCP:", name "tw"):
+ * 0 with it in *val (at most 9 digits), or -1 when no line starts with
+ * proto or that line has no "name N".
+ */
+int procs_sockstat(const char *text, size_t len, const char *proto,
+                   const char *name, unsigned *val);
+
+/*
  * Which processes sent the n queries (marks them e->sender) and the C
  * library to name the case for, into buf: the senders' C library when
  * they share one ("musl 1.2.3"), else the most common one followed by
