@@ -56,38 +56,49 @@ static void children_of(pid_t pid, pid_t *out, size_t *n, size_t max)
 }
 
 /*
- * glibc's version, as libcname_version() finds it in the whole file,
- * read through a buffer of 64 KiB: each hit of its banner's words, in
- * the order of the file, is handed to libcname_version() with the bytes
- * that follow it, until one reads as a version.  Reading the 2 MB file
- * into fresh memory cost about 10 ms of CPU per case (page faults);
- * this, under 1 ms.
+ * glibc's version, as libcname_version() finds it in the whole file
+ * (size bytes), read through a buffer of 64 KiB from the end: the
+ * banner is in .rodata, after the code (1.68 MB into glibc 2.36's 1.93
+ * MB), so a few reads find it where reading from the start took 26.
+ * Each hit of its banner's words in a chunk, in the order of the file,
+ * is handed to libcname_version() with the bytes that follow it, until
+ * one reads as a version.  Reading the 2 MB file into fresh memory cost
+ * about 10 ms of CPU per case (page faults); this, well under 1 ms.
  */
 #define BANNER      "release version "
 #define BANNER_LEN  (sizeof BANNER - 1)
 #define BANNER_ROOM (BANNER_LEN + LIBCNAME_VERSION_MAX + 2)
 
-static void glibc_banner(int fd, char *ver, size_t size)
+/* The banner's hits in chunk (len bytes, at offset at of the file). */
+static bool banner_in(int fd, const unsigned char *chunk, size_t len, off_t at,
+                      char *ver, size_t size)
+{
+	size_t off = 0;
+	const unsigned char *hit;
+	while ((hit = memmem(chunk + off, len - off, BANNER, BANNER_LEN))) {
+		unsigned char tail[BANNER_ROOM];
+		ssize_t k = pread(fd, tail, sizeof tail, at + (hit - chunk));
+		if (k > 0 && libcname_version(LIBC_GLIBC, tail, (size_t)k, ver,
+		                              size) == 0)
+			return true;
+		off = (size_t)(hit - chunk) + 1;
+	}
+	return false;
+}
+
+static void glibc_banner(int fd, off_t fsize, char *ver, size_t size)
 {
 	static unsigned char chunk[64 << 10];
-	off_t at = 0;
-	ssize_t r;
-	while ((r = pread(fd, chunk, sizeof chunk, at)) >= (ssize_t)BANNER_LEN) {
-		size_t len = (size_t)r, off = 0;
-		const unsigned char *hit;
-		while ((hit = memmem(chunk + off, len - off, BANNER, BANNER_LEN))) {
-			unsigned char tail[BANNER_ROOM];
-			off_t pos = at + (hit - chunk);
-			ssize_t k = pread(fd, tail, sizeof tail, pos);
-			if (k > 0 && libcname_version(LIBC_GLIBC, tail, (size_t)k, ver,
-			                              size) == 0)
-				return;
-			off = (size_t)(hit - chunk) + 1;
-		}
-		if (len < sizeof chunk)
-			return;   /* the end of the file */
-		/* The next chunk again holds a banner cut at this one's end. */
-		at += (off_t)(len - (BANNER_LEN - 1));
+	off_t end = fsize;
+	while (end >= (off_t)BANNER_LEN) {
+		off_t at = end > (off_t)sizeof chunk ? end - (off_t)sizeof chunk : 0;
+		ssize_t r = pread(fd, chunk, (size_t)(end - at), at);
+		if (r < (ssize_t)BANNER_LEN)
+			return;   /* cut short while we read: what is left is gone */
+		if (banner_in(fd, chunk, (size_t)r, at, ver, size) || at == 0)
+			return;
+		/* The chunk before again holds a banner cut at this one's start. */
+		end = at + (off_t)(BANNER_LEN - 1);
 	}
 }
 
@@ -103,7 +114,7 @@ static void read_version(int fd, enum libc_family fam, char *buf, size_t size)
 	bool fits = fstat(fd, &st) == 0 && st.st_size > 0 &&
 	            (unsigned long long)st.st_size <= LIBC_FILE_MAX;
 	if (fits && fam == LIBC_GLIBC) {
-		glibc_banner(fd, ver, sizeof ver);
+		glibc_banner(fd, st.st_size, ver, sizeof ver);
 	} else if (fits) {
 		size_t len = (size_t)st.st_size, n = 0;
 		unsigned char *data = malloc(len);
