@@ -69,25 +69,41 @@ int spawn_priority(bool on)
 	return setpriority(PRIO_PROCESS, 0, child_nice - (on ? OBSERVER_STEPS : 0));
 }
 
+/* A child's first steps (parent: the PID it was forked by).  System
+ * calls only, on its own stack: spawn_vfork's child shares our memory. */
+static void child_setup(pid_t parent)
+{
+	/* getppid() is 0 for the first child in a new PID namespace. */
+	pid_t pp = getppid();
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || (pp != parent && pp != 0))
+		_exit(127);
+	/* The harness blocks these to handle them in its loop; children
+	 * must start with them at their defaults. */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if (child_nice != INT_MIN && setpriority(PRIO_PROCESS, 0, child_nice) != 0)
+		_exit(127);
+}
+
 pid_t spawn_fork(void)
 {
 	pid_t parent = getpid();
 	pid_t pid = fork();
+	if (pid == 0)
+		child_setup(parent);
+	return pid;
+}
+
+pid_t spawn_vfork_exec(void (*child)(void *), void *arg)
+{
+	pid_t parent = getpid();
+	pid_t pid = vfork();
 	if (pid == 0) {
-		/* getppid() is 0 for the first child in a new PID namespace. */
-		pid_t pp = getppid();
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
-		    (pp != parent && pp != 0))
-			_exit(127);
-		/* The harness blocks these to handle them in its loop;
-		 * children must start with them at their defaults. */
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		if (child_nice != INT_MIN &&
-		    setpriority(PRIO_PROCESS, 0, child_nice) != 0)
-			_exit(127);
+		child_setup(parent);
+		child(arg);
+		_exit(127);
 	}
 	return pid;
 }

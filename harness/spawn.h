@@ -16,6 +16,12 @@
  * scheduling priority this process had before spawn_priority(true).
  * Returns as fork() does. */
 pid_t spawn_fork(void);
+/* vfork() as spawn_fork() sets its child up, then child(arg) in the
+ * child, which must execve or _exit (127 if it returns).  We wait
+ * until it has: no copy of our memory is made, so child must not
+ * change any of it but its own stack (system calls, snprintf into its
+ * own arrays).  Returns the child's PID, or -1 with errno. */
+pid_t spawn_vfork_exec(void (*child)(void *), void *arg);
 
 /* Schedule this process (a case: the observer) `by` nice steps before
  * the processes it starts, while it observes (on), or as it was (off);

@@ -137,8 +137,16 @@ static void say_program(const char *prog, const char *path)
  * looked up once, here, with the PATH of that environment, and execve'd
  * by the path found.  fd 3 is the start pipe (close-on-exec).
  */
-static void run_command(char *const argv[], const char *const *given)
+struct command {
+	char *const       *argv;
+	const char *const *env;   /* NULL: the fixed one */
+};
+
+static void run_command(void *arg)
 {
+	const struct command *c = arg;
+	char *const *argv = c->argv;
+	const char *const *given = c->env;
 	static char path[] = "PATH=" TARGET_PATH;
 	char mark[128], prog[PATH_MAX], why[PATH_MAX + 200];
 	const char *run = getenv(CLEANUP_MARK);
@@ -220,14 +228,14 @@ static void init_main(char *const argv[], const char *const *env,
 		say_start_failed(3, why);
 		_exit(125);
 	}
-	pid_t cmd = spawn_fork();
+	/* vfork: init waits anyway, and the command execs at once. */
+	struct command cmdline = { argv, env };
+	pid_t cmd = spawn_vfork_exec(run_command, &cmdline);
 	if (cmd < 0) {
 		snprintf(why, sizeof why, "fork: %s", strerror(errno));
 		say_start_failed(3, why);
 		_exit(125);
 	}
-	if (cmd == 0)
-		run_command(argv, env);
 	close(1);
 	close(2);
 	close(3);   /* the command's copy says whether it started */
