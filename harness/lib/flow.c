@@ -6,7 +6,9 @@
 struct flow {
 	flow_fn  fn;
 	void    *ctx;
-	struct tcpdns *tcp;
+	struct tcpdns *tcp;     /* made at the first TCP segment: most
+	                         * captures have none, and its 124 KB would
+	                         * be zeroed for nothing */
 	struct flow_stats st;
 	struct dns_msg msg;     /* every message is parsed into this one */
 };
@@ -57,7 +59,10 @@ void flow_frame(struct flow *fl, int linktype, const uint8_t *frame,
 	enum pkt_status st = pkt_segment(linktype, frame, caplen, &seg, &why);
 	if (st == PKT_DNS && seg.f.proto == 6) {
 		fl->st.not_dns += seg.claimed == 0;
-		tcpdns_segment(fl->tcp, &seg, t);
+		if (!fl->tcp && !(fl->tcp = tcpdns_new(on_tcp, fl)))
+			bad(fl, PKT_TRUNCATED, "no memory to reassemble DNS over TCP");
+		else
+			tcpdns_segment(fl->tcp, &seg, t);
 	} else if (st == PKT_DNS) {
 		message(fl, &seg.f, seg.p, seg.present, seg.claimed, t);
 	} else if (st == PKT_SKIP) {
@@ -69,12 +74,14 @@ void flow_frame(struct flow *fl, int linktype, const uint8_t *frame,
 
 void flow_finish(struct flow *fl)
 {
-	tcpdns_finish(fl->tcp);
+	if (fl->tcp)
+		tcpdns_finish(fl->tcp);
 }
 
 const struct flow_stats *flow_stats(struct flow *fl)
 {
-	fl->st.tcp = *tcpdns_stats(fl->tcp);
+	if (fl->tcp)
+		fl->st.tcp = *tcpdns_stats(fl->tcp);
 	return &fl->st;
 }
 
@@ -86,11 +93,6 @@ struct flow *flow_new(flow_fn fn, void *ctx)
 		return NULL;
 	fl->fn = fn;
 	fl->ctx = ctx;
-	fl->tcp = tcpdns_new(on_tcp, fl);
-	if (!fl->tcp) {
-		free(fl);
-		return NULL;
-	}
 	return fl;
 }
 

@@ -13,7 +13,9 @@
  * A TCP message is handed on with the frame that completed it, as
  * Wireshark shows it.  Stream bytes that were never captured count as
  * PKT_TRUNCATED (and in tcp.lost); a message cut by the capture counts as
- * a message (dns_msg.cut), not as a failure.
+ * a message (dns_msg.cut), not as a failure.  The TCP streams' state is
+ * made at the first TCP segment (a segment when there is no memory for
+ * it counts as PKT_TRUNCATED).
  */
 #ifndef WHICHNS_FLOW_H
 #define WHICHNS_FLOW_H
