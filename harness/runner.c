@@ -12,6 +12,8 @@
  * whole run with that one line and exit 3, writing no summary.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,6 +301,36 @@ static int finish(struct run *run)
 	return run->forkfail && rc != EXIT_INTERRUPTED ? EXIT_ENV : rc;
 }
 
+/*
+ * The run's own network namespace, which every namespace of the run is
+ * made from (the kept servers' and each case's).  Made there, a
+ * namespace gets UDP and TCP hash tables of its own, of 128 buckets,
+ * where it would share the host's (16384 and 262144 buckets here):
+ * reading its /proc/net/udp, as a case does at each of some twenty
+ * samples of the process tree, walks the small tables, not the host's.
+ * The two settings are this namespace's own (they say what namespaces
+ * made in it get), so the host's stay as they are.  Nothing of the run
+ * needs the host's network.  Where this cannot be (an older kernel
+ * without them), namespaces share the host's tables, as before.
+ */
+static void run_netns(void)
+{
+	static const char *const knobs[] = {
+		"/proc/sys/net/ipv4/udp_child_hash_entries",
+		"/proc/sys/net/ipv4/tcp_child_ehash_entries",
+	};
+	if (unshare(CLONE_NEWNET) != 0)
+		return;
+	for (size_t i = 0; i < sizeof knobs / sizeof knobs[0]; i++) {
+		int fd = open(knobs[i], O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			ssize_t w = write(fd, "128", 3);
+			(void)w;
+			close(fd);
+		}
+	}
+}
+
 int runner_run(const struct run_opts *o, const struct job *jobs, size_t n)
 {
 	struct run run = { .o = o, .jobs = jobs, .n = n,
@@ -326,6 +358,7 @@ int runner_run(const struct run_opts *o, const struct job *jobs, size_t n)
 		goto out;
 	}
 	banner(&run);
+	run_netns();
 	pool_init(&run.pool, o->jobs, run.rf.dir, o->fixtures);
 
 	sigset_t sigs;

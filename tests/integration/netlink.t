@@ -8,7 +8,9 @@
 # each step of a case once, in the order the case runs them.  The
 # capture holds none of the case's readiness checks (DNS ID 0x5742 from
 # ports 5742-5805: capture.c leaves them out), and every query of the
-# process (read by tshark), which the servers' logs all hold.
+# process (read by tshark), which the servers' logs all hold.  A case's
+# namespace has UDP and TCP hash tables of its own (runner.c, run_netns),
+# and the host's settings for them are as they were.
 . "$(dirname "$0")/lib.sh"
 need_root_and_namespaces
 
@@ -92,6 +94,16 @@ else
 	d=$(ls -d "$tmp"/nscd/latest/[0-9]*)
 	is "$(field "$d/result.txt" verdict)" FOLLOWED "nscd's side namespace: FOLLOWED"
 fi
+
+# The hash tables of a case's namespace: its own, of 128 buckets (the
+# host's are shared and larger); the host's settings unchanged.
+host=$(cat /proc/sys/net/ipv4/udp_child_hash_entries /proc/sys/net/ipv4/tcp_child_ehash_entries)
+"$W" exec -q --results "$tmp/hash" -- sh -c 'cat /proc/sys/net/ipv4/udp_hash_entries \
+    /proc/sys/net/ipv4/tcp_ehash_entries; getent hosts example.com' >/dev/null 2>&1
+is "$(head -2 "$tmp"/hash/exec-*/[0-9a-z]*/process.out | tr '\n' ' ')" "128 128 " \
+   "a case's namespace has UDP and TCP hash tables of its own"
+is "$(cat /proc/sys/net/ipv4/udp_child_hash_entries /proc/sys/net/ipv4/tcp_child_ehash_entries)" \
+   "$host" "the host's settings for new namespaces' tables are as they were"
 
 is "$(cat "$tmp/ip.log" 2>/dev/null)" "" "no case ran ip"
 done_testing
