@@ -82,7 +82,9 @@ size_t topo_plan(struct server *srv, const struct serverset *set)
 		.log_src = -1, .log_dst = -1, .err_src = -1,
 	};
 	size_t n = set->n < SS_MAX ? set->n : SS_MAX, m = n;
-	for (size_t i = 0; i < TOPO_MAX; i++)
+	/* Only what is used (a twin is a whole copy of its server): each
+	 * entry is 12 KB of paths, and a case's are fresh pages. */
+	for (size_t i = 0; i < n; i++)
 		srv[i] = none;
 	for (size_t i = 0; i < n; i++) {
 		const struct ss_server *ss = &set->s[i];
@@ -452,7 +454,7 @@ static void server_child(const struct server *s, const struct topo_config *cfg,
 		k = (struct keep){ .argv = { NULL, NULL } };
 	else
 		build_argv(&a, s, cfg, &k);
-	k.say_end = s->kept;
+	k.say_end = cfg->say_end;
 	server_keep(&k);
 }
 
@@ -1097,10 +1099,11 @@ int topo_keep_start(struct server *srv, size_t n, const struct topo_config *cfg,
 		snprintf(err, errsize, "a network namespace for kept servers: %s",
 		         strerror(errno));
 	} else {
-		for (size_t i = 0; i < n; i++)
-			srv[i].kept = true;   /* each says how it ended */
-		rc = topo_start(srv, n, cfg, d, err, errsize);
+		struct topo_config kc = *cfg;
+		kc.say_end = true;
+		rc = topo_start(srv, n, &kc, d, err, errsize);
 		for (size_t i = 0; rc == 0 && i < n; i++) {
+			srv[i].kept = true;
 			/* There for a case to read from the start, before
 			 * dnsmasq opens it (O_APPEND) and says it started. */
 			int fd = open(srv[i].log, O_WRONLY | O_CREAT | O_APPEND |

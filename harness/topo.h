@@ -66,10 +66,14 @@ struct topo_config {
 	const char *casedir;   /* where the confs and logs go */
 	bool any_name;         /* answer every name (exec mode) */
 	const char *dnsmasq;   /* its absolute path (spawn_which) */
+	bool say_end;          /* each keeper writes how dnsmasq ended to its
+	                        * errlog (topo_keep_start: the case that
+	                        * holds the servers is not its parent) */
 };
 
 /* The namespaces set needs, into srv (room for TOPO_MAX): its servers
- * in order, then the twins.  set must outlive srv.  Returns how many. */
+ * in order, then the twins.  set must outlive srv.  Returns how many;
+ * the entries from there on are left as they were. */
 size_t topo_plan(struct server *srv, const struct serverset *set);
 
 /* Set up the n servers (namespaces, links, addresses, routes) and start
