@@ -574,8 +574,10 @@ static int start_servers(struct case_state *c)
 	bool kept = c->s.kept && c->s.nkept == c->nsrv;
 	if (enter_namespaces(kept ? c->s.kept_netns : -1, c->err, c->errsize) != 0)
 		return -1;
-	struct topo_config tc = { c->s.fixtures, c->s.casedir, c->s.any_name,
-	                          spawn_which("dnsmasq") };
+	struct topo_config tc = { .fixtures = c->s.fixtures,
+	                          .casedir = c->s.casedir,
+	                          .any_name = c->s.any_name,
+	                          .dnsmasq = spawn_which("dnsmasq") };
 	if (kept) {
 		if (topo_take(c->srv, c->nsrv, c->s.kept, &tc, &c->undo, c->err,
 		              c->errsize) != 0)

@@ -66,18 +66,16 @@ static bool slot_lost(const struct pool_slot *ps)
 /* The slot's servers stopped, and their files removed. */
 static void slot_stop(struct pool_slot *ps)
 {
-	static const char *const ext[] = { "conf", "log", "err" };
-	char path[PATH_MAX + 64];
 	defer_run(&ps->undo);
 	if (ps->netns >= 0)
 		close(ps->netns);
 	ps->netns = -1;
 	for (size_t i = 0; i < ps->n; i++) {
-		for (size_t k = 0; k < 3; k++) {
-			snprintf(path, sizeof path, "%s/dnsmasq-%s.%s", ps->dir,
-			         ps->srv[i].label, ext[k]);
-			unlink(path);
-		}
+		const struct server *k = &ps->srv[i];
+		const char *files[] = { k->conf, k->log, k->errlog };
+		for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
+			if (files[f][0])
+				unlink(files[f]);
 	}
 	if (ps->n)
 		rmdir(ps->dir);
@@ -96,7 +94,8 @@ static int slot_start(struct pool *p, unsigned s, const struct serverset *set,
 	if (n != set->n || (mkdir(p->dir, 0755) != 0 && errno != EEXIST) ||
 	    mkdir(ps->dir, 0755) != 0)
 		return -1;
-	struct topo_config tc = { p->fixtures, ps->dir, any_name, p->dnsmasq };
+	struct topo_config tc = { .fixtures = p->fixtures, .casedir = ps->dir,
+	                          .any_name = any_name, .dnsmasq = p->dnsmasq };
 	ps->undo = (struct defer){ 0 };
 	if (topo_keep_start(ps->srv, n, &tc, &ps->undo, &ps->netns, err,
 	                    sizeof err) != 0) {
