@@ -307,7 +307,8 @@ static const struct topo_side nscd_side = {
 static int case_init(struct case_state *c, const struct case_spec *spec,
                      struct case_result *r)
 {
-	static const struct target none = { .pid = -1, .out = -1 };
+	static const struct target none = { .pid = -1, .out = -1, .go_w = -1,
+	                                    .start_r = -1 };
 	c->s = *spec;
 	c->r = r;
 	c->err = r->error;
@@ -652,13 +653,19 @@ static int wait_servers(struct case_state *c)
 	return 0;
 }
 
-/* 3. Capture (while dnsmasq starts: it leaves the readiness checks
- * out), the servers ready, then nscd and the process, so every lookup
- * is on the wire. */
+/* 3. The process's init (it enters the sandbox meanwhile), the capture
+ * (while dnsmasq starts: it leaves the readiness checks out), the
+ * servers ready, then nscd and the process, so every lookup is on the
+ * wire. */
 static int start_process(struct case_state *c)
 {
 	const struct case_spec *s = &c->s;
 	char path[4096];
+	snprintf(path, sizeof path, "%s/process.err", s->casedir);
+	if (target_prepare(&c->tgt, s->argv, s->env, &c->sb, path, c->err,
+	                   c->errsize) != 0)
+		return -1;
+	defer_push(&c->undo, stop_target, &c->tgt, "stop the process");
 	snprintf(path, sizeof path, "%s/capture.pcap", s->casedir);
 	if (capture_open(&c->cap, path, c->err, c->errsize) != 0)
 		return -1;
@@ -678,14 +685,11 @@ static int start_process(struct case_state *c)
 	snprintf(path, sizeof path, "%s/env.txt", s->casedir);
 	if (s->env)   /* best effort, as events.tsv */
 		target_env_file(path, s->env, s->env_dropped);
-	snprintf(path, sizeof path, "%s/process.err", s->casedir);
-	int started = target_start_env(&c->tgt, s->argv, s->env, &c->sb, NULL,
-	                               path, c->err, c->errsize);
+	int started = target_go(&c->tgt, c->err, c->errsize);
 	snprintf(c->r->program, sizeof c->r->program, "%s", c->tgt.prog);
 	snprintf(c->r->interpreter, sizeof c->r->interpreter, "%s", c->tgt.interp);
 	if (started != 0)
 		return start_failed(c);
-	defer_push(&c->undo, stop_target, &c->tgt, "stop the process");
 	snprintf(c->trig.log, sizeof c->trig.log, "%s/trigger.log", s->casedir);
 	defer_push(&c->undo, triggers_stop, &c->trig, "stop triggers");
 	c->sw = (struct observe_switch){

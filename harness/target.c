@@ -177,22 +177,40 @@ static void run_command(void *arg)
  * capture, the caller's terminal) would lead out of the sandbox.  init
  * holds /dev/null, the command's stdout and its stderr as 0-2, and until
  * the command is forked the start pipe as 3 (a pipe to the case, read
- * only until the command's execve), nothing else.  -1 when one of them
- * cannot be set up.
+ * only until the command's execve) and, held, the go pipe's read end
+ * as 4 (go_r, or -1), nothing else.  -1 when one of them cannot be set
+ * up.
  */
-static int init_fds(int out_w, const char *errpath, int start_w)
+#define INIT_GO_FD 4
+static int init_fds(int out_w, const char *errpath, int start_w, int go_r)
 {
 	int err_w = open(errpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (err_w < 0)
 		return -1;
-	/* Above 3 first, so that no dup below closes another. */
-	int o = fcntl(out_w, F_DUPFD_CLOEXEC, 4), e = fcntl(err_w, F_DUPFD_CLOEXEC, 4),
-	    x = fcntl(start_w, F_DUPFD_CLOEXEC, 4);
-	if (o < 0 || e < 0 || x < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 ||
-	    dup3(x, 3, O_CLOEXEC) < 0 || spawn_redirect(0, "/dev/null") != 0)
+	/* Above 4 first, so that no dup below closes another. */
+	int o = fcntl(out_w, F_DUPFD_CLOEXEC, 5), e = fcntl(err_w, F_DUPFD_CLOEXEC, 5),
+	    x = fcntl(start_w, F_DUPFD_CLOEXEC, 5),
+	    g = go_r < 0 ? -1 : fcntl(go_r, F_DUPFD_CLOEXEC, 5);
+	if (o < 0 || e < 0 || x < 0 || (go_r >= 0 && g < 0) ||
+	    dup2(o, 1) < 0 || dup2(e, 2) < 0 || dup3(x, 3, O_CLOEXEC) < 0 ||
+	    (g >= 0 && dup3(g, INIT_GO_FD, O_CLOEXEC) < 0) ||
+	    spawn_redirect(0, "/dev/null") != 0)
 		return -1;
-	close_range(4, ~0U, 0);
+	close_range(g >= 0 ? INIT_GO_FD + 1 : 3 + 1, ~0U, 0);
 	return 0;
+}
+
+/* Held (target_prepare): wait for target_go's word on the go pipe.  Its
+ * end without a word (the case ended it, or ended) starts nothing. */
+static void wait_for_go(void)
+{
+	char b;
+	ssize_t n;
+	while ((n = read(INIT_GO_FD, &b, 1)) < 0 && errno == EINTR)
+		;
+	close(INIT_GO_FD);
+	if (n != 1)
+		_exit(125);
 }
 
 /* PID 1 of the command's namespace: enters the sandbox (its /proc, its
@@ -200,7 +218,7 @@ static int init_fds(int out_w, const char *errpath, int start_w)
  * keeps its view; then starts the command and reaps whatever ends. */
 static void init_main(char *const argv[], const char *const *env,
                       const struct sandbox *sb, int out_w,
-                      const char *errpath, int start_w, int *said)
+                      const char *errpath, int start_w, int go_r, int *said)
 {
 	char err[512], why[600];
 	if (start_w < 0)   /* target_spawn: nobody waits for the word */
@@ -210,7 +228,7 @@ static void init_main(char *const argv[], const char *const *env,
 	 * tokens with it), its memory or its descriptors.  The command gets
 	 * dumpable back with its execve. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 ||
-	    init_fds(out_w, errpath, start_w) != 0) {
+	    init_fds(out_w, errpath, start_w, go_r) != 0) {
 		snprintf(why, sizeof why, "its init could not set up its descriptors "
 		         "(%s)", strerror(errno));
 		ssize_t n = write(start_w, why, strlen(why));
@@ -228,6 +246,8 @@ static void init_main(char *const argv[], const char *const *env,
 		say_start_failed(3, why);
 		_exit(125);
 	}
+	if (go_r >= 0)
+		wait_for_go();
 	/* vfork: init waits anyway, and the command execs at once. */
 	struct command cmdline = { argv, env };
 	pid_t cmd = spawn_vfork_exec(run_command, &cmdline);
@@ -368,16 +388,29 @@ static void close_pair(int p[2])
 			close(p[i]);
 }
 
-/* target_start, and with wait false target_spawn (no start pipe: its
- * init's fd 3 is /dev/null). */
+/* How start() hands over: target_spawn's (no start pipe: its init's fd
+ * 3 is /dev/null), target_start's (once the command was executed), or
+ * target_prepare's (init held until target_go). */
+enum start_mode { START_SPAWN, START_WAIT, START_HOLD };
+
+/* The start pipe's word (a failure, or the command executed). */
+static int started(struct target *t, int start_r, char *err, size_t errsize)
+{
+	char why[4096];
+	read_start(start_r, why, sizeof why);
+	close(start_r);
+	take_program(t, why);
+	return why[0] ? start_failed(t, err, errsize, why) : 0;
+}
+
 static int start(struct target *t, char *const argv[], const char *const *env,
                  const struct sandbox *sb, const char *outpath,
-                 const char *errpath, bool wait, char *err, size_t errsize)
+                 const char *errpath, enum start_mode mode, char *err,
+                 size_t errsize)
 {
-	int out[2] = { -1, -1 }, st[2] = { -1, -1 };
-	char why[4096];
+	int out[2] = { -1, -1 }, st[2] = { -1, -1 }, go[2] = { -1, -1 };
 	memset(t, 0, sizeof *t);
-	t->out = -1;
+	t->out = t->go_w = t->start_r = -1;
 	/* Shared with init; the command's execve drops it. */
 	void *page = mmap(NULL, sizeof *t->said, PROT_READ | PROT_WRITE,
 	                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -387,79 +420,101 @@ static int start(struct target *t, char *const argv[], const char *const *env,
 	}
 	t->said = page;
 	*t->said = -1;
-	if (wait && pipe2(st, O_CLOEXEC) != 0) {
+	if ((mode != START_SPAWN && pipe2(st, O_CLOEXEC) != 0) ||
+	    (mode == START_HOLD && pipe2(go, O_CLOEXEC) != 0) ||
+	    (!outpath && pipe2(out, O_CLOEXEC) != 0)) {
 		snprintf(err, errsize, "pipe: %s", strerror(errno));
-		unshare_said(t);
-		return -1;
+		goto fail;
 	}
-	if (outpath &&
-	    (out[1] = open(outpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
+	if (outpath && (out[1] = open(outpath, O_WRONLY | O_CREAT | O_APPEND |
+	                              O_CLOEXEC, 0644)) < 0) {
 		snprintf(err, errsize, "cannot write %s: %s", outpath, strerror(errno));
-		close_pair(st);
-		unshare_said(t);
-		return -1;
+		goto fail;
 	}
-	if (!outpath && pipe2(out, O_CLOEXEC) != 0) {
-		snprintf(err, errsize, "pipe: %s", strerror(errno));
-		close_pair(st);
-		unshare_said(t);
-		return -1;
-	}
-	t->pid = fork_init();
-	if (t->pid < 0) {
+	if ((t->pid = fork_init()) < 0) {
 		snprintf(err, errsize, "a PID namespace for the command: %s",
 		         strerror(errno));
-		close_pair(out);
-		close_pair(st);
-		unshare_said(t);
-		return -1;
+		goto fail;
 	}
 	if (t->pid == 0) {
 		if (out[0] >= 0)
 			close(out[0]);
 		if (st[0] >= 0)
 			close(st[0]);
-		init_main(argv, env, sb, out[1], errpath, st[1], t->said);
+		if (go[1] >= 0)
+			close(go[1]);
+		init_main(argv, env, sb, out[1], errpath, st[1], go[0], t->said);
 	}
 	close(out[1]);
 	t->out = out[0];
 	if (t->out >= 0)
 		fcntl(t->out, F_SETFL, O_NONBLOCK);
-	if (!wait)
+	if (st[1] >= 0)
+		close(st[1]);
+	if (go[0] >= 0)
+		close(go[0]);
+	if (mode == START_SPAWN)
 		return 0;
-	close(st[1]);
-	read_start(st[0], why, sizeof why);
-	close(st[0]);
-	take_program(t, why);
-	return why[0] ? start_failed(t, err, errsize, why) : 0;
+	if (mode == START_WAIT)
+		return started(t, st[0], err, errsize);
+	t->held = true;
+	t->go_w = go[1];
+	t->start_r = st[0];
+	return 0;
+fail:
+	close_pair(out);
+	close_pair(st);
+	close_pair(go);
+	unshare_said(t);
+	return -1;
 }
 
 int target_start(struct target *t, char *const argv[], const struct sandbox *sb,
                  const char *outpath, const char *errpath,
                  char *err, size_t errsize)
 {
-	return start(t, argv, NULL, sb, outpath, errpath, true, err, errsize);
+	return start(t, argv, NULL, sb, outpath, errpath, START_WAIT, err, errsize);
 }
 
 int target_spawn(struct target *t, char *const argv[], const struct sandbox *sb,
                  const char *outpath, const char *errpath,
                  char *err, size_t errsize)
 {
-	return start(t, argv, NULL, sb, outpath, errpath, false, err, errsize);
+	return start(t, argv, NULL, sb, outpath, errpath, START_SPAWN, err, errsize);
 }
 
 int target_start_env(struct target *t, char *const argv[], const char *const *env,
                      const struct sandbox *sb, const char *outpath,
                      const char *errpath, char *err, size_t errsize)
 {
-	return start(t, argv, env, sb, outpath, errpath, true, err, errsize);
+	return start(t, argv, env, sb, outpath, errpath, START_WAIT, err, errsize);
+}
+
+int target_prepare(struct target *t, char *const argv[], const char *const *env,
+                   const struct sandbox *sb, const char *errpath,
+                   char *err, size_t errsize)
+{
+	return start(t, argv, env, sb, NULL, errpath, START_HOLD, err, errsize);
+}
+
+int target_go(struct target *t, char *err, size_t errsize)
+{
+	int start_r = t->start_r;
+	/* A write to an init that ended fails (EPIPE; SIGPIPE is ignored):
+	 * the start pipe then says why it ended. */
+	ssize_t w = write(t->go_w, "g", 1);
+	(void)w;
+	close(t->go_w);
+	t->go_w = t->start_r = -1;
+	t->held = false;
+	return started(t, start_r, err, errsize);
 }
 
 int target_spawn_env(struct target *t, char *const argv[], const char *const *env,
                      const struct sandbox *sb, const char *outpath,
                      const char *errpath, char *err, size_t errsize)
 {
-	return start(t, argv, env, sb, outpath, errpath, false, err, errsize);
+	return start(t, argv, env, sb, outpath, errpath, START_SPAWN, err, errsize);
 }
 
 void target_err_tail(const char *errpath, char *buf, size_t size)
@@ -513,6 +568,12 @@ bool target_poll(struct target *t)
  */
 void target_stop(struct target *t)
 {
+	if (t->held) {   /* prepared, never let go: init starts nothing */
+		close(t->go_w);
+		close(t->start_r);
+		t->go_w = t->start_r = -1;
+		t->held = false;
+	}
 	if (t->pid > 0 && !t->ended) {
 		kill(t->pid, SIGKILL);
 		t->status = spawn_wait(t->pid, 2000);

@@ -36,6 +36,10 @@ struct target {
 	 * script's interpreter ("/usr/bin/env python3 -> /x/bin/python3"
 	 * when env looks it up), else "". */
 	char  prog[400], interp[400];
+	/* target_prepare's, until target_go: init waits for a word on
+	 * go_w; start_r is the start pipe's read end. */
+	bool  held;
+	int   go_w, start_r;
 };
 
 /* target_find's answers besides 0. */
@@ -84,6 +88,18 @@ int  target_spawn(struct target *t, char *const argv[], const struct sandbox *sb
 int  target_spawn_env(struct target *t, char *const argv[], const char *const *env,
                       const struct sandbox *sb, const char *outpath,
                       const char *errpath, char *err, size_t errsize);
+/*
+ * target_start_env in two steps (outpath NULL: stdout on t->out):
+ * target_prepare starts init, which enters the sandbox and then waits;
+ * target_go lets it start the command and returns as target_start
+ * does.  What the caller does between them (opening the capture) runs
+ * while init sets the sandbox up.  target_stop ends a prepared target
+ * that was never let go; its command never starts.
+ */
+int  target_prepare(struct target *t, char *const argv[], const char *const *env,
+                    const struct sandbox *sb, const char *errpath,
+                    char *err, size_t errsize);
+int  target_go(struct target *t, char *err, size_t errsize);
 /* Has the whole tree ended?  Reaps it when it has. */
 bool target_poll(struct target *t);
 /* The init of the command's PID namespace (its processes are the
