@@ -62,7 +62,8 @@ static void children_of(pid_t pid, pid_t *out, size_t *n, size_t max)
  * MB), so a few reads find it where reading from the start took 26.
  * Each hit of its banner's words in a chunk, in the order of the file,
  * is handed to libcname_version() with the bytes that follow it, until
- * one reads as a version.  Reading the 2 MB file into fresh memory cost
+ * one reads as a version: the last chunk's first such hit wins (glibc
+ * has one banner).  Reading the 2 MB file into fresh memory cost
  * about 10 ms of CPU per case (page faults); this, well under 1 ms.
  */
 #define BANNER      "release version "

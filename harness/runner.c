@@ -302,32 +302,31 @@ static int finish(struct run *run)
 }
 
 /*
- * The run's own network namespace, which every namespace of the run is
- * made from (the kept servers' and each case's).  Made there, a
- * namespace gets UDP and TCP hash tables of its own, of 128 buckets,
- * where it would share the host's (16384 and 262144 buckets here):
- * reading its /proc/net/udp, as a case does at each of some twenty
- * samples of the process tree, walks the small tables, not the host's.
- * The two settings are this namespace's own (they say what namespaces
- * made in it get), so the host's stay as they are.  Nothing of the run
- * needs the host's network.  Where this cannot be (an older kernel
- * without them), namespaces share the host's tables, as before.
+ * The run's own network namespace, which the runner enters as the run
+ * begins, so that the namespaces made from it (each case's, and the
+ * client namespace of kept servers: the ones whose /proc/net/udp a case
+ * reads, at each of some twenty samples of the process tree) get a UDP
+ * hash table of their own, of 128 buckets, where they would share the
+ * host's (16384 buckets here) and each reading would walk it.  The
+ * setting is this namespace's own (it says what namespaces made in it
+ * get), so the host's stays as it is; namespaces made from a case's
+ * (its servers', nscd's) share the host's table as before.  Only UDP's:
+ * a namespace made with a small TCP table also gets small TCP limits
+ * (64 TIME_WAIT sockets, and the kernel logs each overflow), which
+ * would change the process's world and write to the host's kernel log.
+ * Nothing of the run needs the host's network.  Without the setting (a
+ * kernel before 6.2), the namespaces share the host's table.
  */
 static void run_netns(void)
 {
-	static const char *const knobs[] = {
-		"/proc/sys/net/ipv4/udp_child_hash_entries",
-		"/proc/sys/net/ipv4/tcp_child_ehash_entries",
-	};
 	if (unshare(CLONE_NEWNET) != 0)
 		return;
-	for (size_t i = 0; i < sizeof knobs / sizeof knobs[0]; i++) {
-		int fd = open(knobs[i], O_WRONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			ssize_t w = write(fd, "128", 3);
-			(void)w;
-			close(fd);
-		}
+	int fd = open("/proc/sys/net/ipv4/udp_child_hash_entries",
+	              O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t w = write(fd, "128", 3);
+		(void)w;
+		close(fd);
 	}
 }
 

@@ -70,8 +70,9 @@ int spawn_priority(bool on)
 }
 
 /* A child's first steps (parent: the PID it was forked by).  System
- * calls only, on its own stack: spawn_vfork's child shares our memory. */
-static void child_setup(pid_t parent)
+ * calls only, on its own stack: spawn_vfork_exec's child shares our
+ * memory. */
+void spawn_child_setup(pid_t parent)
 {
 	/* getppid() is 0 for the first child in a new PID namespace. */
 	pid_t pp = getppid();
@@ -92,7 +93,7 @@ pid_t spawn_fork(void)
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		child_setup(parent);
+		spawn_child_setup(parent);
 	return pid;
 }
 
@@ -101,7 +102,7 @@ pid_t spawn_vfork_exec(void (*child)(void *), void *arg)
 	pid_t parent = getpid();
 	pid_t pid = vfork();
 	if (pid == 0) {
-		child_setup(parent);
+		spawn_child_setup(parent);
 		child(arg);
 		_exit(127);
 	}

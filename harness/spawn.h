@@ -16,11 +16,15 @@
  * scheduling priority this process had before spawn_priority(true).
  * Returns as fork() does. */
 pid_t spawn_fork(void);
+/* What spawn_fork does in its child (parent: getpid() before the fork),
+ * for a child made otherwise (a raw clone). */
+void  spawn_child_setup(pid_t parent);
 /* vfork() as spawn_fork() sets its child up, then child(arg) in the
  * child, which must execve or _exit (127 if it returns).  We wait
- * until it has: no copy of our memory is made, so child must not
- * change any of it but its own stack (system calls, snprintf into its
- * own arrays).  Returns the child's PID, or -1 with errno. */
+ * until it has: no copy of our memory is made, so what child changes
+ * stays changed here (memory it allocates and does not free, say):
+ * it should make system calls and write its own arrays, little else.
+ * Returns the child's PID, or -1 with errno. */
 pid_t spawn_vfork_exec(void (*child)(void *), void *arg);
 
 /* Schedule this process (a case: the observer) `by` nice steps before

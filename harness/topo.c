@@ -82,9 +82,7 @@ size_t topo_plan(struct server *srv, const struct serverset *set)
 		.log_src = -1, .log_dst = -1, .err_src = -1,
 	};
 	size_t n = set->n < SS_MAX ? set->n : SS_MAX, m = n;
-	/* Only what is used (a twin is a whole copy of its server): each
-	 * entry is 12 KB of paths, and a case's are fresh pages. */
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < TOPO_MAX; i++)
 		srv[i] = none;
 	for (size_t i = 0; i < n; i++) {
 		const struct ss_server *ss = &set->s[i];
@@ -1170,26 +1168,25 @@ static void log_slice(struct server *s)
  * Unreadable counts as one left. */
 static bool tcp_left(void)
 {
-	static const struct { const char *file, *proto, *name; } counts[] = {
-		{ "/proc/self/net/sockstat", "TCP:", "inuse" },
-		{ "/proc/self/net/sockstat", "TCP:", "tw" },
-		{ "/proc/self/net/sockstat6", "TCP6:", "inuse" },
+	static const struct {
+		const char *file;
+		const char *count[2][2];   /* proto and name of each, or NULL */
+	} stats[] = {
+		{ "/proc/self/net/sockstat", { { "TCP:", "inuse" }, { "TCP:", "tw" } } },
+		{ "/proc/self/net/sockstat6", { { "TCP6:", "inuse" }, { NULL, NULL } } },
 	};
-	char buf[1024];
-	ssize_t r = -1;
-	const char *read_from = NULL;
-	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
-		if (read_from != counts[i].file) {
-			int fd = open(counts[i].file, O_RDONLY | O_CLOEXEC);
-			r = fd < 0 ? -1 : read(fd, buf, sizeof buf);
-			if (fd >= 0)
-				close(fd);
-			read_from = counts[i].file;
+	for (size_t i = 0; i < sizeof stats / sizeof stats[0]; i++) {
+		char buf[1024];
+		int fd = open(stats[i].file, O_RDONLY | O_CLOEXEC);
+		ssize_t r = fd < 0 ? -1 : read(fd, buf, sizeof buf);
+		if (fd >= 0)
+			close(fd);
+		for (size_t k = 0; k < 2 && stats[i].count[k][0]; k++) {
+			unsigned n;
+			if (r < 0 || procs_sockstat(buf, (size_t)r, stats[i].count[k][0],
+			                            stats[i].count[k][1], &n) != 0 || n > 0)
+				return true;
 		}
-		unsigned n;
-		if (r < 0 || procs_sockstat(buf, (size_t)r, counts[i].proto,
-		                            counts[i].name, &n) != 0 || n > 0)
-			return true;
 	}
 	return false;
 }

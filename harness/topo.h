@@ -72,8 +72,7 @@ struct topo_config {
 };
 
 /* The namespaces set needs, into srv (room for TOPO_MAX): its servers
- * in order, then the twins.  set must outlive srv.  Returns how many;
- * the entries from there on are left as they were. */
+ * in order, then the twins.  set must outlive srv.  Returns how many. */
 size_t topo_plan(struct server *srv, const struct serverset *set);
 
 /* Set up the n servers (namespaces, links, addresses, routes) and start
