@@ -950,9 +950,9 @@ static void keep_nsswitch(const struct case_state *c)
 int case_run(const struct case_spec *spec, struct case_result *r)
 {
 	/* Zeroed by the kernel as each page is first touched (calloc's
-	 * mapping for a block this large): a case touches a few of its 260
-	 * KB, the paths of the servers it has, and a page fault costs
-	 * microseconds. */
+	 * mapping for a block this large), not by a memset of all its 260
+	 * KB: what a case never touches costs no page fault.  (Most of it
+	 * is the servers' table, which topo_plan fills whole.) */
 	struct case_state *c = calloc(1, sizeof *c);
 	int rc = -1;
 
