@@ -62,7 +62,6 @@ int jobspec_make(struct jobspec *js, const struct job *j,
 {
 	struct libc_env *env = &js->env;
 
-	memset(js, 0, sizeof *js);
 	snprintf(js->casedir, sizeof js->casedir, "%s/%s", rundir, j->dir);
 	job_identity(j, r);
 	if (libc_resolve(lp, j->libc, j->kind == JOB_PROBE, j->nscd, env,

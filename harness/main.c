@@ -5,6 +5,7 @@
  * a mistake costs one clear line and a documented exit status, never a
  * half-made run.
  */
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -102,6 +103,13 @@ int main(int argc, char **argv)
 	/* A closed pipe (| head, an ip that died) is an error to report, not
 	 * a reason to die without tearing down. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Blocks of 128 KiB and more get pages of their own from the kernel,
+	 * always.  glibc would otherwise raise this threshold after the first
+	 * such block is freed, and serve the next from the heap: a calloc
+	 * there writes every byte, and each case (a fork) pays a page fault
+	 * for every page it writes, where fresh pages cost only the ones it
+	 * touches (doc/design.md, "What a case costs"). */
+	mallopt(M_MMAP_THRESHOLD, 128 << 10);
 	if (argc < 2)
 		return usage_error("no command given");
 	const char *cmd = argv[1];

@@ -43,7 +43,7 @@ struct pool_slot {
 	int    netns;              /* the client namespace the servers are
 	                            * linked to, open */
 	struct defer undo;         /* stops them */
-	struct server srv[TOPO_MAX];   /* topo_plan fills TOPO_MAX */
+	struct server srv[TOPO_MAX];   /* topo_plan fills n, and ends them */
 };
 
 struct pool {

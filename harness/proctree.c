@@ -57,9 +57,11 @@ static void children_of(pid_t pid, pid_t *out, size_t *n, size_t max)
 
 /*
  * glibc's version, as libcname_version() finds it in the whole file
- * (size bytes), read through a buffer of 64 KiB from the end: the
+ * (size bytes), read through a buffer of 16 KiB from the end: the
  * banner is in .rodata, after the code (1.68 MB into glibc 2.36's 1.93
- * MB), so a few reads find it where reading from the start took 26.
+ * MB), so about 16 reads find it (over 100 from the start).  The
+ * buffer is small because each of its pages costs the case a page
+ * fault (freshmem.h), and a read of 16 KiB costs less than two.
  * Each hit of its banner's words in a chunk, in the order of the file,
  * is handed to libcname_version() with the bytes that follow it, until
  * one reads as a version: the last chunk's first such hit wins (glibc
@@ -89,7 +91,7 @@ static bool banner_in(int fd, const unsigned char *chunk, size_t len, off_t at,
 
 static void glibc_banner(int fd, off_t fsize, char *ver, size_t size)
 {
-	static unsigned char chunk[64 << 10];
+	static unsigned char chunk[16 << 10];
 	off_t end = fsize;
 	while (end >= (off_t)BANNER_LEN) {
 		off_t at = end > (off_t)sizeof chunk ? end - (off_t)sizeof chunk : 0;

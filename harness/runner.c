@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include "case.h"
 #include "casefolder.h"
+#include "freshmem.h"
 #include "jobspec.h"
 #include "pool.h"
 #include "report.h"
@@ -114,24 +115,29 @@ static void case_process(const struct run_opts *o, const char *rundir,
                          const struct job *j, struct wfault *fault,
                          struct server *kept, size_t nkept, int netns)
 {
-	struct jobspec js;
+	/* 64 KB of room, most of it never used (freshmem.h). */
+	struct jobspec *js = freshmem_alloc(sizeof *js);
 	struct case_result r;
 	char path[PATH_MAX + 16];
 
 	case_process_signals();
-	caseres_init(&r);
-	/* When it cannot run, r.error says why, in its folder. */
-	bool runs = jobspec_make(&js, j, &o->libc, o->fixtures, rundir, &r) == 0;
-	if (mkdir(js.casedir, 0755) != 0) {
-		runfolder_fault_set(fault, "create", js.casedir, errno);
+	if (!js) {   /* the runner says the case ended without a result */
+		fprintf(stderr, "whichns: %s: out of memory\n", j->dir);
 		_exit(1);
 	}
-	js.spec.kept = kept;
-	js.spec.nkept = nkept;
-	js.spec.kept_netns = netns;
+	caseres_init(&r);
+	/* When it cannot run, r.error says why, in its folder. */
+	bool runs = jobspec_make(js, j, &o->libc, o->fixtures, rundir, &r) == 0;
+	if (mkdir(js->casedir, 0755) != 0) {
+		runfolder_fault_set(fault, "create", js->casedir, errno);
+		_exit(1);
+	}
+	js->spec.kept = kept;
+	js->spec.nkept = nkept;
+	js->spec.kept_netns = netns;
 	if (runs)
-		case_run(&js.spec, &r);
-	snprintf(path, sizeof path, "%s/result.txt", js.casedir);
+		case_run(&js->spec, &r);
+	snprintf(path, sizeof path, "%s/result.txt", js->casedir);
 	_exit(runfolder_write(path, write_result, &r, fault) == 0 ? 0 : 1);
 }
 

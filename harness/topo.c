@@ -54,14 +54,25 @@ _Static_assert(TOPO_READY_PORT_LAST == TOPO_READY_PORT + TOPO_READY_PORTS - 1,
                "the capture's filter names the last port");
 #define TWIN_METRIC      1024   /* above the links' own (0; IPv6: 256) */
 
+/* The servers topo_plan put in srv: up to the entry without a label
+ * that ends them, or TOPO_MAX. */
+static size_t planned(const struct server *srv)
+{
+	size_t n = 0;
+	while (n < TOPO_MAX && srv[n].label[0])
+		n++;
+	return n;
+}
+
 /* Every server at once: signal all, then reap all. */
 static void servers_stop(void *arg)
 {
 	struct server *srv = arg;
-	for (int i = 0; i < TOPO_MAX; i++)
+	size_t n = planned(srv);
+	for (size_t i = 0; i < n; i++)
 		if (srv[i].pid > 0)
 			kill(srv[i].pid, SIGTERM);
-	for (int i = 0; i < TOPO_MAX; i++) {
+	for (size_t i = 0; i < n; i++) {
 		spawn_stop(srv[i].pid, 500);
 		srv[i].pid = -1;
 		int *fds[] = { &srv[i].errfd, &srv[i].pidfd_relay,
@@ -82,10 +93,11 @@ size_t topo_plan(struct server *srv, const struct serverset *set)
 		.log_src = -1, .log_dst = -1, .err_src = -1,
 	};
 	size_t n = set->n < SS_MAX ? set->n : SS_MAX, m = n;
-	for (size_t i = 0; i < TOPO_MAX; i++)
-		srv[i] = none;
+	/* Only the entries used, and the one that ends them: a case's table
+	 * is fresh memory, and each page it writes costs a page fault. */
 	for (size_t i = 0; i < n; i++) {
 		const struct ss_server *ss = &set->s[i];
+		srv[i] = none;
 		srv[i].ss = ss;
 		snprintf(srv[i].label, sizeof srv[i].label, "%s", ss->label);
 		if (ss->state != SS_UP) {
@@ -97,6 +109,8 @@ size_t topo_plan(struct server *srv, const struct serverset *set)
 			srv[i].twin = (int)m++;
 		}
 	}
+	if (m < TOPO_MAX)
+		srv[m].label[0] = '\0';
 	/* MACs from the index; the classic pair keeps its own (0a for .10,
 	 * 14 for .20). */
 	for (size_t i = 0; i < m; i++) {
@@ -1200,9 +1214,9 @@ static void give_back(void *arg)
 {
 	struct server *srv = arg;
 	char err[256];
-	size_t n = 0;
+	size_t n = 0, max = planned(srv);
 	bool alive = true;
-	for (; n < SS_MAX && srv[n].kept; n++)
+	for (; n < max && srv[n].kept; n++)
 		if (!topo_kept_alive(&srv[n]))
 			alive = false;
 	err[0] = '\0';

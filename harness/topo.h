@@ -72,7 +72,9 @@ struct topo_config {
 };
 
 /* The namespaces set needs, into srv (room for TOPO_MAX): its servers
- * in order, then the twins.  set must outlive srv.  Returns how many. */
+ * in order, then the twins, then (when there is room) an entry whose
+ * label is empty: the undos topo_start pushes stop there.  Nothing past
+ * it is written.  set must outlive srv.  Returns how many. */
 size_t topo_plan(struct server *srv, const struct serverset *set);
 
 /* Set up the n servers (namespaces, links, addresses, routes) and start
