@@ -2,6 +2,8 @@
  * capture.c - the pcap lifecycle, as libpcap's own capturetest does it:
  * create, snaplen, immediate mode, buffer, activate (negative = error,
  * positive = warning), compile, setfilter, freecode; stats at the end.
+ * The filter is compiled once per run (capture_prepare), before the
+ * cases fork.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -42,10 +44,46 @@
                     READY_PORTS " and ip6[48:2] = " STR(TOPO_READY_ID) "))"
 #define CAPTURE_FILTER "(" FILTER ") and " NOT_READY
 
+/* capture_prepare's program, and the link type it is for ("any" is
+ * DLT_LINUX_SLL; -1: none). */
+static struct bpf_program prepared;
+static int prepared_linktype = -1;
+
+void capture_prepare(void)
+{
+	pcap_t *dead = pcap_open_dead(DLT_LINUX_SLL, SNAPLEN);
+	if (dead && pcap_compile(dead, &prepared, CAPTURE_FILTER, 1,
+	                         PCAP_NETMASK_UNKNOWN) == 0)
+		prepared_linktype = DLT_LINUX_SLL;
+	if (dead)
+		pcap_close(dead);
+}
+
+/* The filter on c->p: capture_prepare's program when it is for c's link
+ * type, else one compiled here. */
+static int set_filter(struct capture *c, char *err, size_t errsize)
+{
+	struct bpf_program prog;
+	int st;
+	if (prepared_linktype == c->linktype)
+		st = pcap_setfilter(c->p, &prepared);
+	else if (pcap_compile(c->p, &prog, CAPTURE_FILTER, 1,
+	                      PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errsize, "pcap_compile(\"%s\"): %s", CAPTURE_FILTER,
+		         pcap_geterr(c->p));
+		return -1;
+	} else {
+		st = pcap_setfilter(c->p, &prog);
+		pcap_freecode(&prog);
+	}
+	if (st != 0)
+		snprintf(err, errsize, "pcap_setfilter: %s", pcap_geterr(c->p));
+	return st;
+}
+
 int capture_open(struct capture *c, const char *path, char *err, size_t errsize)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	struct bpf_program prog;
 	int st;
 
 	memset(c, 0, sizeof *c);
@@ -71,23 +109,14 @@ int capture_open(struct capture *c, const char *path, char *err, size_t errsize)
 	if (st > 0)
 		fprintf(stderr, "whichns: pcap_activate(any): warning: %s: %s\n",
 		        pcap_statustostr(st), pcap_geterr(c->p));
-	if (pcap_compile(c->p, &prog, CAPTURE_FILTER, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		snprintf(err, errsize, "pcap_compile(\"%s\"): %s", CAPTURE_FILTER,
-		         pcap_geterr(c->p));
+	c->linktype = pcap_datalink(c->p);
+	if (set_filter(c, err, errsize) != 0)
 		goto out_close;
-	}
-	st = pcap_setfilter(c->p, &prog);
-	pcap_freecode(&prog);
-	if (st != 0) {
-		snprintf(err, errsize, "pcap_setfilter: %s", pcap_geterr(c->p));
-		goto out_close;
-	}
 	if (pcap_setnonblock(c->p, 1, ebuf) != 0) {
 		snprintf(err, errsize, "pcap_setnonblock: %s", ebuf);
 		goto out_close;
 	}
 	c->fd = pcap_get_selectable_fd(c->p);
-	c->linktype = pcap_datalink(c->p);
 	c->dump = pcap_dump_open(c->p, path);
 	if (!c->dump) {
 		snprintf(err, errsize, "cannot write %s: %s", path, pcap_geterr(c->p));

@@ -24,6 +24,11 @@ struct capture {
 typedef void (*capture_fn)(void *ctx, const struct pcap_pkthdr *h,
                            const uint8_t *bytes, int linktype);
 
+/* Compile the capture's filter once, before the cases fork: each then
+ * sets it without compiling (libpcap's compiler costs a case about a
+ * millisecond, most of it memory it touches for the first time).  When
+ * it cannot, each case compiles it, and says so if that fails. */
+void capture_prepare(void);
 /* Open "any" in the caller's network namespace, filter "port 53",
  * immediate mode, saving to path. */
 int  capture_open(struct capture *c, const char *path, char *err, size_t errsize);

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "capture.h"
 #include "case.h"
 #include "casefolder.h"
 #include "freshmem.h"
@@ -364,6 +365,7 @@ int runner_run(const struct run_opts *o, const struct job *jobs, size_t n)
 	}
 	banner(&run);
 	run_netns();
+	capture_prepare();
 	pool_init(&run.pool, o->jobs, run.rf.dir, o->fixtures);
 
 	sigset_t sigs;
