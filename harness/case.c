@@ -558,12 +558,17 @@ static int watch(struct case_state *c, struct target *t, struct triggers *trig,
 			snprintf(c->err, c->errsize, "poll: %s", strerror(errno));
 			return -1;
 		}
+		/* Each only when ppoll says it has something: on an empty
+		 * ring libpcap asks the kernel again, and an empty pipe is a
+		 * read for nothing, a hundred times a case. */
 		size_t nev = c->ob.nev;
-		if (capture_dispatch(&c->cap, on_packet, &c->ob) < 0) {
+		if (pfd[0].revents &&
+		    capture_dispatch(&c->cap, on_packet, &c->ob) < 0) {
 			snprintf(c->err, c->errsize, "capture: %s", pcap_geterr(c->cap.p));
 			return -1;
 		}
-		read_output(c, t->out);
+		if (pfd[1].revents)
+			read_output(c, t->out);
 		sample_tree(c, t, nev);
 	}
 }
