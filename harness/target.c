@@ -135,38 +135,53 @@ static void say_program(const char *prog, const char *path)
  * (init_fds), and the environment env (lib/envpolicy.h: the caller's
  * without the variables that change name resolution, or the fixed one,
  * with what --env set), or with env NULL the fixed one.  The program is
- * looked up once, here, with the PATH of that environment, and execve'd
- * by the path found.  fd 3 is the start pipe (close-on-exec).
+ * looked up once, by init in the sandbox before the word to start it
+ * (command_find), with the PATH of that environment, and execve'd by the
+ * path found.  fd 3 is the start pipe (close-on-exec).
  */
 struct command {
 	char *const       *argv;
 	const char *const *env;   /* NULL: the fixed one */
+	/* command_find's: */
+	char               mark[128];
+	char              *fixed[5];
+	char *const       *envp;  /* env, or fixed */
+	char               prog[PATH_MAX];
 };
 
-static void run_command(void *arg)
+/* What is about to run, to the case (say_program); a program that cannot
+ * be found ends init here, with the exit code its start would have. */
+static void command_find(struct command *c)
 {
-	const struct command *c = arg;
-	char *const *argv = c->argv;
-	const char *const *given = c->env;
-	static char path[] = "PATH=" TARGET_PATH;
-	char mark[128], prog[PATH_MAX], why[PATH_MAX + 200];
+	static char path[] = "PATH=" TARGET_PATH, home[] = "HOME=/root",
+	            lc[] = "LC_ALL=C";
+	char why[PATH_MAX + 200];
 	const char *run = getenv(CLEANUP_MARK);
-	snprintf(mark, sizeof mark, "%s=%s", CLEANUP_MARK, run ? run : "");
-	char *fixed[] = { path, "HOME=/root", "LC_ALL=C", mark, NULL };
-	char *const *env = given ? (char *const *)(uintptr_t)given : fixed;
-	const char *search = envpolicy_get((const char *const *)env, "PATH");
-
-	if (target_find(-1, argv[0], search, prog, sizeof prog, why,
+	snprintf(c->mark, sizeof c->mark, "%s=%s", CLEANUP_MARK, run ? run : "");
+	c->fixed[0] = path;
+	c->fixed[1] = home;
+	c->fixed[2] = lc;
+	c->fixed[3] = c->mark;
+	c->fixed[4] = NULL;
+	c->envp = c->env ? (char *const *)(uintptr_t)c->env : c->fixed;
+	const char *search = envpolicy_get((const char *const *)c->envp, "PATH");
+	if (target_find(-1, c->argv[0], search, c->prog, sizeof c->prog, why,
 	                sizeof why) != 0) {
 		say_start_failed(3, why);
 		_exit(127);
 	}
-	say_program(prog, search);
-	execve(prog, argv, env);
+	say_program(c->prog, search);
+}
+
+static void run_command(void *arg)
+{
+	const struct command *c = arg;
+	char why[PATH_MAX + 200];
+	execve(c->prog, c->argv, c->envp);
 	int e = errno;
 	if (e == ENOEXEC)
-		exec_as_script(prog, argv, env);
-	snprintf(why, sizeof why, "%s: %s", prog, strerror(e));
+		exec_as_script(c->prog, c->argv, c->envp);
+	snprintf(why, sizeof why, "%s: %s", c->prog, strerror(e));
 	say_start_failed(3, why);
 	_exit(e == ENOENT ? 127 : 126);
 }
@@ -247,10 +262,12 @@ static void init_main(char *const argv[], const char *const *env,
 		say_start_failed(3, why);
 		_exit(125);
 	}
+	/* Found while the case still sets up; then, on its word, vfork:
+	 * init waits anyway, and the command execs at once. */
+	struct command cmdline = { .argv = argv, .env = env };
+	command_find(&cmdline);
 	if (go_r >= 0)
 		wait_for_go();
-	/* vfork: init waits anyway, and the command execs at once. */
-	struct command cmdline = { argv, env };
 	pid_t cmd = spawn_vfork_exec(run_command, &cmdline);
 	if (cmd < 0) {
 		snprintf(why, sizeof why, "fork: %s", strerror(errno));
