@@ -289,6 +289,7 @@ struct case_state {
 	struct observe_switch sw;    /* when to switch */
 	bool    switch_failed;
 	double  t_end, t_exit, t_fresh;
+	double  t_servers;           /* watch: when to look at the servers */
 	char   *nsswitch;            /* the sandbox's nsswitch.conf, for report.md */
 	enum procs_from libc_from;   /* how the tree's C library was told */
 };
@@ -509,6 +510,9 @@ static void sample_tree(struct case_state *c, const struct target *t, size_t nev
 	proctree_tick(&c->procs, init, now_realtime(), c->ob.nev > nev);
 }
 
+/* How often watch looks whether a server ended (10 ms). */
+#define SERVERS_CHECK_S 0.01
+
 /* Watch process t (with triggers, if trig) until deadline, until it ends,
  * until stop_early says so, or until something fails.  Returns 1 when the
  * process ended, 0 at the deadline or when stopped early, -1 on failure
@@ -528,7 +532,13 @@ static int watch(struct case_state *c, struct target *t, struct triggers *trig,
 			return 0;
 		if (target_poll(t))
 			return 1;
-		int gone = topo_server_gone(c->srv, c->nsrv);
+		/* The servers every SERVERS_CHECK_S: each look is a system
+		 * call per server, and the loop wakes for every packet. */
+		int gone = -1;
+		if (now >= c->t_servers) {
+			gone = topo_server_gone(c->srv, c->nsrv);
+			c->t_servers = now + SERVERS_CHECK_S;
+		}
 		if (gone >= 0) {
 			char addrs[128];
 			snprintf(c->err, c->errsize, "the %s server (dnsmasq) %s during "
