@@ -99,8 +99,12 @@ FORCE:
 # shared library binds each as it is first used (Debian builds it without
 # -z now), so whichns takes in libpcap.a (libpcap-dev's) where there is
 # one, which saves each case about 0.7 ms.
+# With it: libpcap.a by its path, its own Libs.private, and the shared
+# libraries of the packages it requires (dbus-1 on Debian).
 PCAP_A := $(wildcard $(shell $(PKG_CONFIG) --variable=libdir libpcap 2>/dev/null)/libpcap.a)
-PCAP_STATIC = -Wl,-Bstatic -lpcap -Wl,-Bdynamic $(shell $(PKG_CONFIG) --libs dbus-1 2>/dev/null || echo -ldbus-1)
+PCAP_REQ = $(shell $(PKG_CONFIG) --print-requires-private libpcap 2>/dev/null)
+PCAP_OWN = $(filter-out -lpcap $(if $(PCAP_REQ),$(shell $(PKG_CONFIG) --static --libs $(PCAP_REQ) 2>/dev/null)),$(shell $(PKG_CONFIG) --static --libs libpcap 2>/dev/null))
+PCAP_STATIC = $(PCAP_A) $(PCAP_OWN) $(if $(PCAP_REQ),$(shell $(PKG_CONFIG) --libs $(PCAP_REQ) 2>/dev/null))
 WHICHNS_PCAP = $(if $(PCAP_A),$(PCAP_STATIC),$(PCAP_LIBS))
 $(WHICHNS): $(PROG_OBJS) $(LIBW)
 	$(CC) $(ALL_CFLAGS) -o $@ $(PROG_OBJS) $(LIBW) $(ALL_LDFLAGS) -Wl,-z,now $(WHICHNS_PCAP) $(BPF_LIBS) $(ARCHIVE_LIBS) -lm

@@ -1,9 +1,9 @@
 /*
  * capture.c - the pcap lifecycle, as libpcap's own capturetest does it:
  * create, snaplen, immediate mode, buffer, activate (negative = error,
- * positive = warning), compile, setfilter, freecode; stats at the end.
- * The filter is compiled once per run (capture_prepare), before the
- * cases fork.
+ * positive = warning), setfilter; stats at the end.  The filter is
+ * compiled once per run (capture_prepare), before the cases fork; a
+ * case compiles (and frees) its own only when that one does not fit.
  */
 #include <fcntl.h>
 #include <stdio.h>

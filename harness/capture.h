@@ -29,8 +29,9 @@ typedef void (*capture_fn)(void *ctx, const struct pcap_pkthdr *h,
  * millisecond, most of it memory it touches for the first time).  When
  * it cannot, each case compiles it, and says so if that fails. */
 void capture_prepare(void);
-/* Open "any" in the caller's network namespace, filter "port 53",
- * immediate mode, saving to path. */
+/* Open "any" in the caller's network namespace, filtered to the DNS
+ * packets crossing its edge (capture.c), immediate mode, saving to
+ * path. */
 int  capture_open(struct capture *c, const char *path, char *err, size_t errsize);
 /* Hand every waiting packet to fn (and to the file); returns how many, or
  * -1 on error. */

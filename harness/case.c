@@ -394,13 +394,19 @@ static void out_keep(struct case_state *c, const char *buf, size_t n)
 
 /* The process's stdout: kept in process.out, and read for the
  * application view. */
-static void read_output(struct case_state *c, int fd)
+static void read_output(struct case_state *c, struct target *t)
 {
 	char buf[4096];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) > 0) {
+	ssize_t n = -1;
+	while (t->out >= 0 && (n = read(t->out, buf, sizeof buf)) > 0) {
 		out_keep(c, buf, (size_t)n);
 		observe_output(&c->ob, buf, (size_t)n, now_realtime());
+	}
+	/* Its end (a daemon that detached, or closed its stdout): the pipe
+	 * would wake ppoll at once for ever after. */
+	if (t->out >= 0 && n == 0) {
+		close(t->out);
+		t->out = -1;
 	}
 }
 
@@ -578,7 +584,7 @@ static int watch(struct case_state *c, struct target *t, struct triggers *trig,
 			return -1;
 		}
 		if (pfd[1].revents)
-			read_output(c, t->out);
+			read_output(c, t);
 		sample_tree(c, t, nev);
 	}
 }
@@ -768,7 +774,7 @@ static int switch_and_window(struct case_state *c)
 /* 5. Stop the process and its triggers; take in what is in flight. */
 static void stop_process(struct case_state *c)
 {
-	read_output(c, c->tgt.out);
+	read_output(c, &c->tgt);
 	target_stop(&c->tgt);
 	triggers_stop(&c->trig);
 	c->r->observe_s = now_realtime() - c->sw.t_run;

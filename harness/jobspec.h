@@ -28,9 +28,9 @@ struct jobspec {
 	struct case_spec spec;     /* points into env, cmd, casedir and the job */
 };
 
-/* The case of j in the run folder rundir, into js (zeroed: from
- * freshmem_alloc, whose pages cost only where written): js and the
- * identity and command
+/* The case of j in the run folder rundir, into js (zeroed: a case
+ * process's static one, whose pages cost only where written): js and
+ * the identity and command
  * of r (caseres_init'ed by the caller).  0, or -1 with r->error saying why
  * the case cannot run; js->casedir is set either way. */
 int jobspec_make(struct jobspec *js, const struct job *j,

@@ -90,7 +90,9 @@ int  target_spawn_env(struct target *t, char *const argv[], const char *const *e
                       const char *errpath, char *err, size_t errsize);
 /*
  * target_start_env in two steps (outpath NULL: stdout on t->out):
- * target_prepare starts init, which enters the sandbox and then waits;
+ * target_prepare starts init, which enters the sandbox, looks the
+ * command up (a program not found ends it, as its start would) and then
+ * waits;
  * target_go lets it start the command and returns as target_start
  * does.  What the caller does between them (opening the capture) runs
  * while init sets the sandbox up.  target_stop ends a prepared target
