@@ -43,7 +43,8 @@ void casecount_fill(struct case_result *r, const struct serverset *set,
 		set = &pair;
 	}
 	struct sc_window w = { r->switched, r->switch_time,
-	                       r->window_end > 0 ? r->window_end : -1, only_qtype };
+	                       r->window_end > 0 ? r->window_end : -1, only_qtype,
+	                       r->switch_end };
 	int n = servercount_compute(set, ev, nev, &w, r->servers);
 	r->nservers = n > 0 ? (unsigned)n : 0;
 	r->impact_read = read_impact(r, out, casedir) == 0;

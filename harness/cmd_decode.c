@@ -54,7 +54,7 @@
 
 static const char usage_text[] =
 "usage: whichns decode [--old addr]... [--new addr]... [--switch time]\n"
-"                      [--window seconds] [--only type] [--fresh time]\n"
+"                      [--switch-end time] [--window seconds] [--only type] [--fresh time]\n"
 "                      [--format tsv|json] [--json] [-o dir] file|-\n"
 "       whichns decode --before-conf file --after-conf file [options] file|-\n"
 "       whichns decode --case dir [options] [file|-]\n";
@@ -82,13 +82,19 @@ static const char help_text[] =
 "                    file does, kept when both do (not with --old/--new)\n"
 "  --case DIR        a case folder: its capture.pcap is the file (unless one\n"
 "                    is named), and its result.txt gives --switch\n"
-"                    (switch_time), the window's end (window_end), --only\n"
+"                    (switch_time), --switch-end (switch_end), the\n"
+"                    window's end (window_end), --only\n"
 "                    (only), --fresh (fresh_time) and the servers (the\n"
 "                    serverN lines), so decode counts what the case counted\n"
 "                    and gives the case's wire verdict; each option given\n"
 "                    as well overrides its value\n"
 "  --switch TIME     when resolv.conf was switched, epoch seconds on the\n"
 "                    capture's clock (switch_time in a case's result.txt)\n"
+"  --switch-end TIME when the new file was in place, if the switch took a\n"
+"                    while (switch_end in result.txt; default: --switch):\n"
+"                    a query to an old server before it may have read the\n"
+"                    old file, so it counts after the switch only from\n"
+"                    TIME on; queries to the other servers from --switch\n"
 "  --window SECONDS  count queries only this long after the switch\n"
 "                    (default: to the end of the capture, or with --case to\n"
 "                    the case's window_end; decode knows no scenario, so\n"
@@ -129,6 +135,7 @@ struct decode_opts {
 	bool   format_given;        /* --format or --json: stdout has the events */
 	bool   freshed;             /* --fresh, or a case's fresh process */
 	double t_switch, window;
+	double t_switch_end;        /* --switch-end; 0: none (at t_switch) */
 	double t_end;               /* windowed: queries after it are not counted */
 	double t_fresh;             /* freshed: queries from it on count apart */
 	uint16_t only_qtype;        /* 0: every query type */
@@ -316,6 +323,8 @@ static int from_case(struct decode_opts *o)
 	if (!o->switched && r.switched && r.switch_time > 0) {
 		o->switched = true;
 		o->t_switch = r.switch_time;
+		if (!o->t_switch_end)
+			o->t_switch_end = r.switch_end;
 	}
 	if (!o->switched)
 		return 0;   /* the case never switched: no verdict to match */
@@ -366,6 +375,13 @@ static int check_args(int argc, char **argv, struct decode_opts *o)
 	o->file = optind < argc ? argv[optind] : NULL;
 	if (o->casedir && (rc = from_case(o)) != 0)
 		return rc;
+	if (o->t_switch_end && !o->switched)
+		return usage_error("--switch-end is when the switch ended: give "
+		                   "--switch TIME too");
+	if (o->t_switch_end && o->t_switch_end < o->t_switch)
+		return usage_error("--switch-end %.6f is before --switch %.6f: the "
+		                   "switch ends after it begins", o->t_switch_end,
+		                   o->t_switch);
 	if (o->windowed)
 		o->t_end = o->t_switch + o->window;
 	else if (o->switched && o->t_end > o->t_switch)
@@ -385,6 +401,7 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 		{ "before-conf", required_argument, NULL, 'B' },
 		{ "after-conf", required_argument, NULL, 'A' },
 		{ "switch", required_argument, NULL, 's' },
+		{ "switch-end", required_argument, NULL, 'E' },
 		{ "window", required_argument, NULL, 'w' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'J' },
@@ -418,6 +435,12 @@ static int parse_args(int argc, char **argv, struct decode_opts *o)
 				                   "seconds such as 1795663444.850095",
 				                   optarg);
 			o->switched = true;
+			break;
+		case 'E':
+			if (parse_seconds(optarg, &o->t_switch_end) != 0)
+				return usage_error("bad --switch-end '%s': expected "
+				                   "epoch seconds such as "
+				                   "1795663444.850431", optarg);
 			break;
 		case 'w':
 			if (parse_seconds(optarg, &o->window) != 0)
@@ -912,6 +935,8 @@ static void write_summary(FILE *f, const struct decoder *d,
 		return;
 	}
 	fprintf(f, "switch_time\t%.6f\n", o->t_switch);
+	if (o->t_switch_end > o->t_switch)
+		fprintf(f, "switch_end\t%.6f\n", o->t_switch_end);
 	if (o->only)
 		fprintf(f, "only\t%s\n", o->only);
 	if (o->casedir)
@@ -1091,7 +1116,7 @@ static int decode_finish(struct decoder *d, struct outdir *od)
 	struct vd_result vr;
 	struct vd_input in = {
 		.switched = true, .t_switch = o->t_switch,
-		.t_end = o->windowed ? o->t_end : d->st.t_last,
+		.t_switch_end = o->t_switch_end, .t_end = o->windowed ? o->t_end : d->st.t_last,
 		.dropped = o->dropped,
 	};
 
@@ -1176,7 +1201,8 @@ int cmd_decode(int argc, char **argv)
 	} else if ((rc = outputs_open(&d, &od)) == 0) {
 		if (o.switched) {
 			struct sc_window w = { true, o.t_switch,
-			                       o.windowed ? o.t_end : -1, o.only_qtype };
+			                       o.windowed ? o.t_end : -1, o.only_qtype,
+			                       o.t_switch_end };
 			d.counting = servercount_init(&d.sc, &o.servers, &w) == 0;
 		}
 		int read_rc = read_packets(&d, &cf, &ci);

@@ -56,6 +56,7 @@ static void fill(struct case_result *r)
 	strcpy(r->expected_why, "options no-reload: read once");
 	r->switched = true;
 	r->switch_time = 1700000000.123456;
+	r->switch_end = 1700000000.123789;
 	r->t_start = 1699999999.5;
 	r->t_end = 1700000002.25;
 	r->observe_s = 2.75;
@@ -118,6 +119,7 @@ START_TEST(test_round_trip)
 	ck_assert_str_eq(b->expected_why, a.expected_why);
 	ck_assert(b->switched);
 	ck_assert_double_eq(b->switch_time, 1700000000.123456);
+	ck_assert_double_eq(b->switch_end, 1700000000.123789);
 	ck_assert_double_eq(b->t_start, 1699999999.5);
 	ck_assert_double_eq(b->t_end, 1700000002.25);
 	ck_assert_double_eq(b->observe_s, 2.75);

@@ -70,6 +70,7 @@ static void records(struct case_result r[NREC])
 	strcpy(c->vd.app_note, "answered by a cache");
 	c->switched = true;
 	c->switch_time = 1700000003.5;
+	c->switch_end = 1700000003.50025;
 
 	c = &r[R_NOEXP];
 	strcpy(c->name, "getip/rename/default");
@@ -208,6 +209,7 @@ START_TEST(test_json_one_case)
 		"      \"queries_other_after\": 0,\n"
 		"      \"first_new_ms\": 125.0,\n"
 		"      \"switch_time\": 1700000000.250000,\n"
+		"      \"switch_end\": 1700000000.250000,\n"
 		"      \"window_end\": 1700000001.750000,\n"
 		"      \"pcap\": \"001-getip_inplace_default/capture.pcap\",\n"
 		"      \"dir\": \"001-getip_inplace_default\",\n"
@@ -243,7 +245,7 @@ END_TEST
 static const char *const design_keys[] = {
 	"case", "probe", "libc", "update", "options", "cache", "verdict",
 	"expected", "queries_old_before", "queries_old_after",
-	"queries_new_after", "first_new_ms", "switch_time", "pcap",
+	"queries_new_after", "first_new_ms", "switch_time", "switch_end", "pcap",
 	"answers_old_after", "answers_new_after",
 };
 
@@ -274,6 +276,7 @@ START_TEST(test_json_all_cases)
 	ck_assert_has(got, "\"pcap\": null");
 	ck_assert_has(got, "\"first_new_ms\": 625.2");
 	ck_assert_has(got, "\"switch_time\": 1700000003.500000");
+	ck_assert_has(got, "\"switch_end\": 1700000003.500250");
 	ck_assert_has(got, "\"verdict\": \"LATE\",\n      \"expected\": \"STALE\",\n"
 	                   "      \"outcome\": \"DIFFERS\",\n      \"late_by\": 2");
 	ck_assert_has(got, "\"reason\": \"2 more \\\"lookups\\\" to C:\\\\old\\nthen"

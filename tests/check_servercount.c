@@ -111,6 +111,32 @@ START_TEST(test_counts)
 }
 END_TEST
 
+/* A switch that took until SW + 0.015: the old server's queries in it
+ * are before (vd_after_switch), the new server's after. */
+START_TEST(test_switch_end)
+{
+	struct serverset set;
+	struct sc_server s[SS_MAX];
+	serverset_default(&set);
+	nev = 0;
+	ask(SW - 1, "198.51.100.10", 40000, 1, 1, 0);
+	ask(SW + 0.010, "198.51.100.10", 40001, 2, 1, 0);
+	ask(SW + 0.012, "198.51.100.20", 40002, 3, 1, 0);
+	ask(SW + 0.016, "198.51.100.10", 40003, 4, 1, 0);
+	struct sc_window w = { true, SW, -1, 0, SW + 0.015 };
+	ck_assert_int_eq(servercount_compute(&set, evs, nev, &w, s), 2);
+	ck_assert_uint_eq(s[0].queries_before, 2);
+	ck_assert_uint_eq(s[0].queries_after, 1);
+	ck_assert_uint_eq(s[0].lookups_after, 1);
+	ck_assert_uint_eq(s[1].queries_before, 0);
+	ck_assert_uint_eq(s[1].queries_after, 1);
+	w.t_switch_end = 0;   /* none: at the switch */
+	ck_assert_int_eq(servercount_compute(&set, evs, nev, &w, s), 2);
+	ck_assert_uint_eq(s[0].queries_before, 1);
+	ck_assert_uint_eq(s[0].queries_after, 2);
+}
+END_TEST
+
 /* A resend is no new lookup when the server answered something (the
  * verdict's rule, on this server's queries alone). */
 START_TEST(test_resend)
@@ -237,6 +263,7 @@ Suite *servercount_suite(void)
 	TCase *core = tcase_create("Core");
 	tcase_add_test(core, test_counts);
 	tcase_add_test(core, test_resend);
+	tcase_add_test(core, test_switch_end);
 	tcase_add_test(core, test_only_and_no_switch);
 	tcase_add_test(core, test_after_text_cut);
 	suite_add_tcase(s, core);

@@ -5,6 +5,7 @@
  * canonical line, so a failure prints the whole picture side by side.
  */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -866,6 +867,88 @@ static void decide_messages(const struct msg *m, size_t n, struct vd_result *r)
 	ck_assert_int_eq(verdict_from_queries(q, nq, true, &in, r), 0);
 }
 
+/* A switch that took 15 ms (begun at 10.0, the new file in place at
+ * 10.015): a round that woke meanwhile asked the old server twice and,
+ * once the file was there, the new one (CI saw it: LATE 2).  Those two
+ * are not late; a query to the new server in the switch is after it, and
+ * an old one after its end is late as ever. */
+START_TEST(test_switch_end)
+{
+	static const struct {
+		const char *name;
+		double end;
+		struct msg m[6];
+		enum verdict v;
+		unsigned late_by, old_before, old_after;
+		double first_new_ms;
+	} rows[] = {
+		{ "held-up", 10.015, {
+		  { 9.0, 'q', VD_OLD, false, false, 0, 1, 1 },
+		  { 10.010, 'q', VD_OLD, false, false, 1, 2, 1 },
+		  { 10.012, 'q', VD_OLD, false, false, 2, 3, 15 },
+		  { 10.016, 'q', VD_NEW, false, false, 3, 4, 2 },
+		  { 10.031, 'q', VD_NEW, false, false, 4, 5, 1 } },
+		  V_FOLLOWED, 0, 3, 0, 16 },
+		{ "ended-at-begin", 0, {
+		  { 9.0, 'q', VD_OLD, false, false, 0, 1, 1 },
+		  { 10.010, 'q', VD_OLD, false, false, 1, 2, 1 },
+		  { 10.012, 'q', VD_OLD, false, false, 2, 3, 15 },
+		  { 10.016, 'q', VD_NEW, false, false, 3, 4, 2 },
+		  { 10.031, 'q', VD_NEW, false, false, 4, 5, 1 } },
+		  V_LATE, 2, 1, 2, 16 },
+		{ "new-inside", 10.015, {
+		  { 9.0, 'q', VD_OLD, false, false, 0, 1, 1 },
+		  { 10.001, 'q', VD_NEW, false, false, 1, 2, 1 },
+		  { 10.020, 'q', VD_OLD, false, false, 2, 3, 1 },
+		  { 10.031, 'q', VD_NEW, false, false, 3, 4, 1 } },
+		  V_MIXED, 0, 1, 1, 1 },
+		{ "old-after-end", 10.015, {
+		  { 9.0, 'q', VD_OLD, false, false, 0, 1, 1 },
+		  { 10.015, 'q', VD_OLD, false, false, 1, 2, 1 },
+		  { 10.031, 'q', VD_NEW, false, false, 2, 3, 1 } },
+		  V_LATE, 1, 1, 1, 31 },
+	};
+	for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+		struct vd_query q[8];
+		size_t nq = 0;
+		for (size_t i = 0; i < 6 && rows[k].m[i].t > 0; i++) {
+			struct wn_event e = msg_event(&rows[k].m[i]);
+			events_note_message(&e, q, &nq);
+		}
+		struct vd_input in = { .switched = true, .t_switch = 10.0,
+		                       .t_switch_end = rows[k].end, .t_end = 30.0 };
+		struct vd_result r;
+		ck_assert_int_eq(verdict_from_queries(q, nq, true, &in, &r), 0);
+		ck_assert_msg(r.v == rows[k].v && r.late_by == rows[k].late_by &&
+		              r.queries_old_before == rows[k].old_before &&
+		              r.queries_old_after == rows[k].old_after &&
+		              fabs(r.first_new_ms - rows[k].first_new_ms) < 0.01,
+		              "%s: %s late_by %u, old %u before %u after, first "
+		              "new %.3f ms", rows[k].name, verdict_name(r.v),
+		              r.late_by, r.queries_old_before, r.queries_old_after,
+		              r.first_new_ms);
+	}
+	/* The application view by the same rule: the old server's answer
+	 * in the switch is before it. */
+	struct vd_answer a[] = { { 10.012, VD_OLD, true }, { 10.017, VD_NEW, true } };
+	struct msg m[] = { { 9.0, 'q', VD_OLD, false, false, 0, 1, 1 },
+	                   { 10.016, 'q', VD_NEW, false, false, 1, 2, 1 } };
+	struct vd_query q[2];
+	size_t nq = 0;
+	for (size_t i = 0; i < 2; i++) {
+		struct wn_event e = msg_event(&m[i]);
+		events_note_message(&e, q, &nq);
+	}
+	struct vd_input in = { .a = a, .na = 2, .switched = true, .t_switch = 10.0,
+	                       .t_switch_end = 10.015, .t_end = 30.0 };
+	struct vd_result r;
+	ck_assert_int_eq(verdict_from_queries(q, nq, true, &in, &r), 0);
+	ck_assert_uint_eq(r.answers_old_before, 1);
+	ck_assert_uint_eq(r.answers_old_after, 0);
+	ck_assert_uint_eq(r.answers_new_after, 1);
+}
+END_TEST
+
 /* Before the switch, one answered lookup to the old server. */
 #define OLD_BEFORE { 1.0, 'q', VD_OLD, false, false, 9, 1, 1 }, \
                    { 1.001, 'r', VD_OLD, false, false, 9, 1, 1 }
@@ -1148,6 +1231,7 @@ Suite *verdict_suite(void)
 	tcase_add_test(tc, test_name_round_trip);
 	tcase_add_loop_test(tc, test_name_parse, 0, NROWS(parse_rows));
 	tcase_add_test(tc, test_hash_name);
+	tcase_add_test(tc, test_switch_end);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -64,6 +64,7 @@ static const struct kv_field fields[] = {
 	NUM("path9", KV_PATH, paths[8]), NUM("path10", KV_PATH, paths[9]),
 	NUM("expected", KV_VERDICT, expected), STR("expected_why", expected_why),
 	NUM("switched", KV_BOOL, switched), NUM("switch_time", KV_DBL, switch_time),
+	NUM("switch_end", KV_DBL, switch_end),
 	NUM("window_end", KV_DBL, window_end),
 	NUM("switch_forced", KV_BOOL, switch_forced),
 	NUM("switch_quiet_ms", KV_UINT, switch_quiet_ms),

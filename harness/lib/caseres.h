@@ -62,7 +62,9 @@ struct case_result {
 	enum verdict expected;      /* V_NONE: no expectation */
 	char     expected_why[CR_TEXT];
 	bool     switched;
-	double   switch_time;       /* epoch seconds, capture clock */
+	double   switch_time;       /* epoch seconds, capture clock: begun */
+	double   switch_end;        /* ... the new file in place (0: at
+	                             * switch_time; vd_input.t_switch_end) */
 	double   window_end;        /* queries after it are not in the verdict */
 	bool     switch_forced;     /* switched without a quiet moment */
 	unsigned switch_quiet_ms;   /* the quiet moment the switch waited for */

@@ -440,6 +440,11 @@ static void what_ran(FILE *f, const struct evidence *e)
 	if (r->switched)
 		fprintf(f, "- switch time (capture clock): %.6f; window end: %.6f\n",
 		        r->switch_time, r->window_end);
+	if (r->switched && r->switch_end - r->switch_time >= 0.001)
+		fprintf(f, "- the new file was in place %.1f ms after the switch "
+		        "began (%.6f): queries to the old server until then are "
+		        "counted before it\n", (r->switch_end - r->switch_time) * 1000,
+		        r->switch_end);
 	if (r->switched && r->switch_forced)   /* observe_ready_to_switch() */
 		fprintf(f, "- switched without a quiet moment: the process is never "
 		        "quiet for %u ms; a lookup may straddle the switch\n",

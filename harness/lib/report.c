@@ -225,6 +225,12 @@ static void json_case_keys(FILE *f, const char *sep, const struct case_result *r
 		fprintf(f, "%.6f", r->switch_time);
 	else
 		fputs("null", f);
+	json_key(f, sep, "switch_end");
+	if (r->switched)
+		fprintf(f, "%.6f", r->switch_end > r->switch_time ? r->switch_end
+		                                                  : r->switch_time);
+	else
+		fputs("null", f);
 	json_key(f, sep, "window_end");
 	if (r->switched)
 		fprintf(f, "%.6f", r->window_end);

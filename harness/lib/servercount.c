@@ -130,8 +130,12 @@ int servercount_finish(struct servercount *c, struct sc_server out[SS_MAX])
 		struct vd_query *q = c->q[k];
 		size_t nq = c->n[k];
 		describe(&c->set->s[k], s);
+		/* As the verdict counts it: the old server's queries from
+		 * the end of the switch on. */
+		enum vd_server role = s->in_old && !s->in_new ? VD_OLD : VD_NEW;
 		for (size_t i = 0; i < nq; i++) {
-			if (!(w->switched && q[i].t >= w->t_switch)) {
+			if (!vd_after_switch(w->switched, w->t_switch,
+			                     w->t_switch_end, role, q[i].t)) {
 				s->queries_before++;
 				continue;
 			}
@@ -143,8 +147,9 @@ int servercount_finish(struct servercount *c, struct sc_server out[SS_MAX])
 			return -1;
 		vd_mark_lookups(q, nq);
 		for (size_t i = 0; i < nq; i++)
-			s->lookups_after += w->switched && q[i].t >= w->t_switch &&
-			                    !q[i].retrans && !q[i].joined;
+			s->lookups_after += vd_after_switch(w->switched,
+			                    w->t_switch, w->t_switch_end, role,
+			                    q[i].t) && !q[i].retrans && !q[i].joined;
 	}
 	return (int)n;
 }

@@ -52,6 +52,9 @@ struct sc_window {
 	double   t_switch;      /* capture clock */
 	double   t_end;         /* window end; < 0: none */
 	uint16_t only_qtype;    /* 0: every type */
+	double   t_switch_end;  /* the new file in place: a server only the
+	                         * old file lists counts after it from here
+	                         * on (vd_after_switch); 0: at t_switch */
 };
 
 /* Counting as the events come (decode, which keeps no events):

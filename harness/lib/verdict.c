@@ -253,11 +253,26 @@ int vd_sort_queries(struct vd_query *q, size_t n)
 	return 0;
 }
 
+bool vd_after_switch(bool switched, double t_switch, double t_switch_end,
+                     enum vd_server to, double t)
+{
+	if (!switched)
+		return false;
+	return t >= (to == VD_OLD && t_switch_end > t_switch ? t_switch_end
+	                                                      : t_switch);
+}
+
+static bool is_after(const struct vd_input *in, enum vd_server to, double t)
+{
+	return vd_after_switch(in->switched, in->t_switch, in->t_switch_end,
+	                       to, t);
+}
+
 static void count_queries(const struct vd_input *in, struct vd_result *r)
 {
 	for (size_t i = 0; i < in->nq; i++) {
 		const struct vd_query *q = &in->q[i];
-		bool after = in->switched && q->t >= in->t_switch;
+		bool after = is_after(in, q->to, q->t);
 		unsigned *c = after
 			? (q->to == VD_OLD ? &r->queries_old_after :
 			   q->to == VD_NEW ? &r->queries_new_after :
@@ -290,7 +305,7 @@ static void count_answers(const struct vd_input *in, struct vd_result *r,
 {
 	for (size_t i = 0; i < in->na; i++) {
 		const struct vd_answer *a = &in->a[i];
-		bool after = in->switched && a->t >= in->t_switch;
+		bool after = is_after(in, a->from, a->t);
 		if (a->from != VD_OLD && a->from != VD_NEW)
 			continue;
 		if (a->from == VD_OLD)
@@ -314,7 +329,7 @@ static enum verdict decide_wire(const struct vd_input *in, struct vd_result *r)
 
 	for (size_t i = 0; i < in->nq; i++) {
 		const struct vd_query *q = &in->q[i];
-		if (q->t < in->t_switch || q->retrans || q->joined ||
+		if (!is_after(in, q->to, q->t) || q->retrans || q->joined ||
 		    q->to == VD_OTHER || q->to == VD_KEPT)
 			continue;
 		if (q->to == VD_NEW)

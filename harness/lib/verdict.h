@@ -78,7 +78,12 @@ struct vd_input {
 	const struct vd_query  *q;  size_t nq;  /* sorted by t */
 	const struct vd_answer *a;  size_t na;  /* sorted by t */
 	bool     switched;
-	double   t_switch;         /* capture clock */
+	double   t_switch;         /* capture clock: the switch began */
+	double   t_switch_end;     /* ... and the new file was in place; a
+	                            * query to the old server before it may
+	                            * have read the old file, so it counts
+	                            * after the switch only from here on (at
+	                            * t_switch when earlier, or 0) */
 	double   t_end;            /* end of the observation window */
 	uint64_t dropped;          /* packets the capture lost */
 	bool     exited;           /* the process ended before t_end */
@@ -122,6 +127,11 @@ void vd_note_response(struct vd_query *q, size_t nq, const struct vd_query *r);
  * rule above), on queries in time order with t_answered set. */
 void vd_mark_lookups(struct vd_query *q, size_t nq);
 void verdict_decide(const struct vd_input *in, struct vd_result *out);
+/* Whether a message to a server of role to, at capture time t, is after
+ * in's switch: from t_switch on, and to the old server from
+ * t_switch_end on. */
+bool vd_after_switch(bool switched, double t_switch, double t_switch_end,
+                     enum vd_server to, double t);
 /* The whole way from queries as captured to a verdict, the same for a
  * live case and a decoded file: time order (skipped when the caller knows
  * q is sorted), vd_mark_lookups(), then verdict_decide() with in->q and

@@ -46,6 +46,14 @@ done
 sw=$("$G" -n 200 -p late:4 -o "$c" | cut -f2)
 "$W" decode --switch "$sw" "$c" >/dev/null 2>"$tmp/sum"
 is "$(field "$tmp/sum" late_by)" 4 "LATE says by how many (4)"
+# A switch that took a while: the old server's queries until its end
+# (here at 5, 15, 25 and 35 ms after its begin) read the old file.
+sw_end() { awk -v s="$sw" -v ms="$1" 'BEGIN { printf "%.6f", s + ms / 1000 }'; }
+"$W" decode --switch "$sw" --switch-end "$(sw_end 40)" "$c" >/dev/null 2>"$tmp/sum"
+is "$(field "$tmp/sum" verdict) $(field "$tmp/sum" queries_old_after) $(field "$tmp/sum" switch_end)" \
+	"FOLLOWED 0 $(sw_end 40)" "--switch-end after the old queries: FOLLOWED, they count before"
+"$W" decode --switch "$sw" --switch-end "$(sw_end 30)" "$c" >/dev/null 2>"$tmp/sum"
+is "$(field "$tmp/sum" verdict) $(field "$tmp/sum" late_by)" "LATE 1" "--switch-end between them: LATE 1"
 
 # 3. Without --switch: the timeline and counts, no verdict.
 sw=$("$G" -n 100 -o "$c" | cut -f2)
@@ -165,6 +173,11 @@ expect 2 "^whichns: bad --old address '198.51.100.300'" "bad address" -- "$W" de
 expect 2 "^whichns: bad --switch '17956634xx'" "bad --switch" -- "$W" decode --switch 17956634xx "$c"
 expect 2 "^whichns: bad --format 'xml'" "bad --format" -- "$W" decode --format xml "$c"
 expect 2 "give --switch TIME too" "--window without --switch" -- "$W" decode --window 5 "$c"
+expect 2 "^whichns: --switch-end is when the switch ended: give --switch TIME too" \
+	"--switch-end without --switch" -- "$W" decode --switch-end 1795663444.1 "$c"
+expect 2 "^whichns: --switch-end 1795663444.000000 is before --switch 1795663444.100000" \
+	"--switch-end before --switch" -- "$W" decode --switch 1795663444.1 --switch-end 1795663444 "$c"
+expect 2 "^whichns: bad --switch-end 'soon'" "bad --switch-end" -- "$W" decode --switch 1795663444.1 --switch-end soon "$c"
 expect 2 "^whichns: decode needs a capture file" "no file" -- "$W" decode
 
 # 11. Other servers: --old/--new replace the defaults.
@@ -304,7 +317,8 @@ else
 		d=$(dirname "$r"); name=$(basename "$d")
 		[ "$(field "$r" switched)" = yes ] || continue
 		win=$(awk -v a="$(field "$r" switch_time)" -v b="$(field "$r" window_end)" 'BEGIN { printf "%.6f", b - a }')
-		"$W" decode --switch "$(field "$r" switch_time)" --window "$win" "$d/capture.pcap" >"$tmp/out" 2>"$tmp/sum"
+		"$W" decode --switch "$(field "$r" switch_time)" --switch-end "$(field "$r" switch_end)" \
+			--window "$win" "$d/capture.pcap" >"$tmp/out" 2>"$tmp/sum"
 		is "$(field "$tmp/sum" verdict) $(field "$tmp/sum" queries_old_before) $(field "$tmp/sum" queries_old_after) $(field "$tmp/sum" queries_new_after)" \
 			"$(field "$r" verdict) $(field "$r" queries_old_before) $(field "$r" queries_old_after) $(field "$r" queries_new_after)" \
 			"$name: decode gives the case's verdict and counts"
