@@ -477,6 +477,7 @@ static bool switch_files(struct case_state *c, bool rt)
 	 * server until then may have read the old file (a switch held up
 	 * for milliseconds, on a machine whose CPUs are shared, let a
 	 * probe's round wake and read it: CI saw LATE 2 for FOLLOWED).
+	 * Earlier if a query reached a new server first (decide).
 	 * Not the stub's: how long systemd-resolved takes to take up its
 	 * new server is what such a case measures. */
 	c->r->switch_end = c->s.stub ? t : round(t_states * 1e6) / 1e6;
@@ -908,10 +909,14 @@ static int decide(struct case_state *c)
 	r->packets = c->ob.packets;
 	r->malformed = c->ob.malformed;
 	r->window_end = round(c->t_end * 1e6) / 1e6;
+	if (r->switched)   /* a query to a new server: the file was there */
+		r->switch_end = observe_switch_end(&c->ob, r->switch_time,
+		                                   r->switch_end);
 	struct observe_window w = { .t_end = r->window_end, .t_fresh = c->t_fresh };
 	struct vd_input in = {
 		.switched = r->switched, .t_switch = r->switch_time,
-		.t_switch_end = r->switch_end, .dropped = r->dropped, .exited = c->t_exit > 0, .t_exit = c->t_exit,
+		.t_switch_end = r->switch_end, .dropped = r->dropped,
+		.exited = c->t_exit > 0, .t_exit = c->t_exit,
 	};
 	if (observe_decide(&c->ob, &w, &in, &r->vd, &r->fresh_queries_old,
 	                   &r->fresh_queries_new) != 0 ||

@@ -42,9 +42,11 @@ void casecount_fill(struct case_result *r, const struct serverset *set,
 		serverset_default(&pair);
 		set = &pair;
 	}
-	struct sc_window w = { r->switched, r->switch_time,
-	                       r->window_end > 0 ? r->window_end : -1, only_qtype,
-	                       r->switch_end };
+	struct sc_window w = { .switched = r->switched,
+	                       .t_switch = r->switch_time,
+	                       .t_switch_end = r->switch_end,
+	                       .t_end = r->window_end > 0 ? r->window_end : -1,
+	                       .only_qtype = only_qtype };
 	int n = servercount_compute(set, ev, nev, &w, r->servers);
 	r->nservers = n > 0 ? (unsigned)n : 0;
 	r->impact_read = read_impact(r, out, casedir) == 0;

@@ -17,7 +17,7 @@
 #include "events.h"
 #include "serverset.h"
 
-/* r's switch, switch_time and window_end must be set.  set: the case's
+/* r's switch, switch_time, switch_end and window_end must be set.  set: the case's
  * servers (NULL: the default pair); out: process.out as the case writes
  * it (flushed here before it is read back from casedir). */
 void casecount_fill(struct case_result *r, const struct serverset *set,

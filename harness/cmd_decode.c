@@ -54,8 +54,9 @@
 
 static const char usage_text[] =
 "usage: whichns decode [--old addr]... [--new addr]... [--switch time]\n"
-"                      [--switch-end time] [--window seconds] [--only type] [--fresh time]\n"
-"                      [--format tsv|json] [--json] [-o dir] file|-\n"
+"                      [--switch-end time] [--window seconds] [--only type]\n"
+"                      [--fresh time] [--format tsv|json] [--json] [-o dir]\n"
+"                      file|-\n"
 "       whichns decode --before-conf file --after-conf file [options] file|-\n"
 "       whichns decode --case dir [options] [file|-]\n";
 
@@ -136,6 +137,7 @@ struct decode_opts {
 	bool   freshed;             /* --fresh, or a case's fresh process */
 	double t_switch, window;
 	double t_switch_end;        /* --switch-end; 0: none (at t_switch) */
+	bool   case_switch;         /* t_switch came from --case's result.txt */
 	double t_end;               /* windowed: queries after it are not counted */
 	double t_fresh;             /* freshed: queries from it on count apart */
 	uint16_t only_qtype;        /* 0: every query type */
@@ -323,6 +325,7 @@ static int from_case(struct decode_opts *o)
 	if (!o->switched && r.switched && r.switch_time > 0) {
 		o->switched = true;
 		o->t_switch = r.switch_time;
+		o->case_switch = true;
 		if (!o->t_switch_end)
 			o->t_switch_end = r.switch_end;
 	}
@@ -379,9 +382,10 @@ static int check_args(int argc, char **argv, struct decode_opts *o)
 		return usage_error("--switch-end is when the switch ended: give "
 		                   "--switch TIME too");
 	if (o->t_switch_end && o->t_switch_end < o->t_switch)
-		return usage_error("--switch-end %.6f is before --switch %.6f: the "
-		                   "switch ends after it begins", o->t_switch_end,
-		                   o->t_switch);
+		return usage_error("--switch-end %.6f is before the switch (%.6f%s): "
+		                   "give a --switch-end at or after it",
+		                   o->t_switch_end, o->t_switch, o->case_switch
+		                   ? ", switch_time in --case's result.txt" : "");
 	if (o->windowed)
 		o->t_end = o->t_switch + o->window;
 	else if (o->switched && o->t_end > o->t_switch)
@@ -1200,9 +1204,12 @@ int cmd_decode(int argc, char **argv)
 		rc = EXIT_ENV;
 	} else if ((rc = outputs_open(&d, &od)) == 0) {
 		if (o.switched) {
-			struct sc_window w = { true, o.t_switch,
-			                       o.windowed ? o.t_end : -1, o.only_qtype,
-			                       o.t_switch_end };
+			struct sc_window w = {
+				.switched = true, .t_switch = o.t_switch,
+				.t_switch_end = o.t_switch_end,
+				.t_end = o.windowed ? o.t_end : -1,
+				.only_qtype = o.only_qtype,
+			};
 			d.counting = servercount_init(&d.sc, &o.servers, &w) == 0;
 		}
 		int read_rc = read_packets(&d, &cf, &ci);

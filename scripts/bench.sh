@@ -38,7 +38,7 @@ pct() {  # pct P < numbers: the P-th percentile (nearest rank)
 
 # One run: run NAME [whichns options...].  Leaves NAME.time (start end
 # cases), NAME.cases (case verdict wall overhead), NAME.verdicts,
-# NAME.trace (the cases' trace lines) and NAME.rc.
+# NAME.trace (the cases' trace lines), NAME.rc and NAME.res (its folder).
 run() {
 	local name=$1 rc=0; shift
 	local start end dir

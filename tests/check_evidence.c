@@ -388,6 +388,37 @@ START_TEST(test_marker_place)
 }
 END_TEST
 
+/* A switch held up 15 ms: report.md says when the new file was in place,
+ * in "What ran" and as a row of the timeline; one of 0.2 ms is not said. */
+START_TEST(test_switch_end)
+{
+	struct case_result r;
+	struct wn_event e[2] = {
+		ev(-100, VD_OLD, false, "hat.com", 1, 0, ""),
+		ev(10, VD_OLD, false, "hat.com", 1, 0, ""),
+	};
+	late_case(&r);
+	r.switch_end = T_SWITCH + 0.015;
+	struct evidence x = { .r = &r, .ev = e, .nev = 2 };
+	char *got = render(&x);
+	ck_assert_ptr_nonnull(strstr(got, "- the new file was in place 15.0 ms "
+	                             "after the switch began"));
+	const char *row = strstr(got, "**the new file in place: the old "
+	                         "server's queries count as after the switch "
+	                         "from here**");
+	const char *q = strstr(got, "| 10.0 | old | query |");
+	ck_assert_ptr_nonnull(row);
+	ck_assert_ptr_nonnull(q);
+	ck_assert(q < row);   /* the query at 10 ms came before its end */
+	free(got);
+	r.switch_end = T_SWITCH + 0.0002;
+	got = render(&x);
+	ck_assert_ptr_null(strstr(got, "the new file was in place"));
+	ck_assert_ptr_null(strstr(got, "the new file in place"));
+	free(got);
+}
+END_TEST
+
 /* max_rows cuts the timeline with a line that counts what is left out;
  * the marker is no message and is not counted. */
 static const struct {
@@ -880,6 +911,7 @@ Suite *evidence_suite(void)
 	tcase_add_test(tc, test_report_late);
 	tcase_add_loop_test(tc, test_marker_place, 0, NROWS(marker_rows));
 	tcase_add_test(tc, test_no_switch);
+	tcase_add_test(tc, test_switch_end);
 	tcase_add_test(tc, test_error_and_skip);
 	tcase_add_loop_test(tc, test_fresh, 0, NROWS(fresh_rows));
 	tcase_add_test(tc, test_why_note_exit);

@@ -73,7 +73,8 @@ START_TEST(test_counts)
 	struct serverset set;
 	struct sc_server s[SS_MAX];
 	three_servers(&set);
-	struct sc_window w = { true, SW, SW + 10, 0 };
+	struct sc_window w = { .switched = true, .t_switch = SW,
+	                       .t_end = SW + 10 };
 	ck_assert_int_eq(servercount_compute(&set, evs, nev, &w, s), 3);
 
 	ck_assert_str_eq(s[0].addr, "198.51.100.10,2001:db8:100::10");
@@ -112,7 +113,8 @@ START_TEST(test_counts)
 END_TEST
 
 /* A switch that took until SW + 0.015: the old server's queries in it
- * are before (vd_after_switch), the new server's after. */
+ * are before (vd_old_from), the new server's after; once a query went to
+ * the new server the file was in place, and the old one's count after. */
 START_TEST(test_switch_end)
 {
 	struct serverset set;
@@ -122,18 +124,27 @@ START_TEST(test_switch_end)
 	ask(SW - 1, "198.51.100.10", 40000, 1, 1, 0);
 	ask(SW + 0.010, "198.51.100.10", 40001, 2, 1, 0);
 	ask(SW + 0.012, "198.51.100.20", 40002, 3, 1, 0);
-	ask(SW + 0.016, "198.51.100.10", 40003, 4, 1, 0);
-	struct sc_window w = { true, SW, -1, 0, SW + 0.015 };
+	ask(SW + 0.014, "198.51.100.10", 40003, 4, 1, 0);
+	ask(SW + 0.016, "198.51.100.10", 40004, 5, 1, 0);
+	struct sc_window w = { .switched = true, .t_switch = SW,
+	                       .t_switch_end = SW + 0.015, .t_end = -1 };
 	ck_assert_int_eq(servercount_compute(&set, evs, nev, &w, s), 2);
-	ck_assert_uint_eq(s[0].queries_before, 2);
-	ck_assert_uint_eq(s[0].queries_after, 1);
-	ck_assert_uint_eq(s[0].lookups_after, 1);
+	ck_assert_uint_eq(s[0].queries_before, 2);   /* SW - 1, SW + 0.010 */
+	ck_assert_uint_eq(s[0].queries_after, 2);    /* after the new one */
+	ck_assert_uint_eq(s[0].lookups_after, 2);
 	ck_assert_uint_eq(s[1].queries_before, 0);
 	ck_assert_uint_eq(s[1].queries_after, 1);
 	w.t_switch_end = 0;   /* none: at the switch */
 	ck_assert_int_eq(servercount_compute(&set, evs, nev, &w, s), 2);
 	ck_assert_uint_eq(s[0].queries_before, 1);
-	ck_assert_uint_eq(s[0].queries_after, 2);
+	ck_assert_uint_eq(s[0].queries_after, 3);
+	/* A kept server counts from the switch's begin. */
+	ck_assert_int_eq(serverset_add(&set, "2001:db8::53", true, true), 0);
+	ask(SW + 0.005, "2001:db8::53", 40005, 6, 1, 0);
+	w.t_switch_end = SW + 0.015;
+	ck_assert_int_eq(servercount_compute(&set, evs, nev, &w, s), 3);
+	ck_assert_uint_eq(s[2].queries_before, 0);
+	ck_assert_uint_eq(s[2].queries_after, 1);
 }
 END_TEST
 
@@ -148,7 +159,8 @@ START_TEST(test_resend)
 	ask(SW - 1, "198.51.100.20", 40000, 1, 1, 0);
 	ask(SW + 0.1, "198.51.100.20", 41000, 10, 1, -1);
 	ask(SW + 1.1, "198.51.100.20", 41000, 10, 1, 0);   /* the resend, answered */
-	struct sc_window w = { true, SW, -1, 0 };
+	struct sc_window w = { .switched = true, .t_switch = SW,
+	                       .t_end = -1 };
 	ck_assert_int_eq(servercount_compute(&set, evs, nev, &w, s), 2);
 	ck_assert_uint_eq(s[1].queries_before, 1);
 	ck_assert_uint_eq(s[1].queries_after, 2);
@@ -167,11 +179,12 @@ START_TEST(test_only_and_no_switch)
 	struct serverset set;
 	struct sc_server s[SS_MAX];
 	three_servers(&set);
-	struct sc_window w = { true, SW, SW + 10, 1 };
+	struct sc_window w = { .switched = true, .t_switch = SW,
+	                       .t_end = SW + 10, .only_qtype = 1 };
 	ck_assert_int_eq(servercount_compute(&set, evs, nev, &w, s), 3);
 	ck_assert_uint_eq(s[1].queries_after, 3);
 	ck_assert_uint_eq(s[1].answered, 1);
-	struct sc_window none = { false, 0, -1, 0 };
+	struct sc_window none = { .switched = false, .t_end = -1 };
 	ck_assert_int_eq(servercount_compute(&set, evs, nev, &none, s), 3);
 	ck_assert_uint_eq(s[0].queries_before, 5);
 	ck_assert_uint_eq(s[1].queries_before, 5);   /* no window end: all */
@@ -187,7 +200,8 @@ START_TEST(test_after_text_cut)
 	struct serverset set;
 	struct sc_server s[SS_MAX];
 	three_servers(&set);
-	struct sc_window w = { true, SW, SW + 10, 0 };
+	struct sc_window w = { .switched = true, .t_switch = SW,
+	                       .t_end = SW + 10 };
 	ck_assert_int_eq(servercount_compute(&set, evs, nev, &w, s), 3);
 	char buf[40];
 	ck_assert_str_eq(servercount_after_text(s, 3, buf, sizeof buf),
@@ -204,7 +218,8 @@ START_TEST(test_round_trip)
 	three_servers(&set);
 	set.s[2].state = SS_SLOW;
 	set.s[2].slow_ms = 500;
-	struct sc_window w = { true, SW, SW + 10, 0 };
+	struct sc_window w = { .switched = true, .t_switch = SW,
+	                       .t_end = SW + 10 };
 	ck_assert_int_eq(servercount_compute(&set, evs, nev, &w, s), 3);
 	char line[512], again[512];
 	servercount_format(&s[0], line, sizeof line);

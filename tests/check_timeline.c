@@ -374,7 +374,8 @@ END_TEST
 START_TEST(mark_cap)
 {
 	struct timeline *tl = tl_new(T0 + 500);
-	struct tl_scope sc = { T0 + 500, T0 + 700, T0 + 800, DNS_T_MX };
+	struct tl_scope sc = { .t_switch = T0 + 500, .t_end = T0 + 700,
+	                       .t_fresh = T0 + 800, .only_qtype = DNS_T_MX };
 	timeline_init_scope(tl, &sc);   /* every row in use */
 	uint32_t r = 12345;
 	for (int i = 0; i < 1000000; i++) {

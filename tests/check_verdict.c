@@ -902,6 +902,12 @@ START_TEST(test_switch_end)
 		  { 10.020, 'q', VD_OLD, false, false, 2, 3, 1 },
 		  { 10.031, 'q', VD_NEW, false, false, 3, 4, 1 } },
 		  V_MIXED, 0, 1, 1, 1 },
+		{ "old-after-new-inside", 10.015, {
+		  { 9.0, 'q', VD_OLD, false, false, 0, 1, 1 },
+		  { 10.001, 'q', VD_NEW, false, false, 1, 2, 1 },
+		  { 10.010, 'q', VD_OLD, false, false, 2, 3, 1 },
+		  { 10.031, 'q', VD_NEW, false, false, 3, 4, 1 } },
+		  V_MIXED, 0, 1, 1, 1 },
 		{ "old-after-end", 10.015, {
 		  { 9.0, 'q', VD_OLD, false, false, 0, 1, 1 },
 		  { 10.015, 'q', VD_OLD, false, false, 1, 2, 1 },
@@ -927,6 +933,10 @@ START_TEST(test_switch_end)
 		              "new %.3f ms", rows[k].name, verdict_name(r.v),
 		              r.late_by, r.queries_old_before, r.queries_old_after,
 		              r.first_new_ms);
+		/* The reason says what the numbers leave out. */
+		bool said = strstr(r.reason, "while the file was being "
+		                   "replaced") != NULL;
+		ck_assert_msg(said == (k == 0), "%s: %s", rows[k].name, r.reason);
 	}
 	/* The application view by the same rule: the old server's answer
 	 * in the switch is before it. */

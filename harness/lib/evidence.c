@@ -215,6 +215,7 @@ void evidence_scope(const struct case_result *r, struct tl_scope *sc)
 {
 	uint16_t type = 0;
 	sc->t_switch = r->switched ? r->switch_time : -1;
+	sc->t_switch_end = r->switched ? r->switch_end : -1;
 	sc->t_end = r->switched && r->window_end > 0 ? r->window_end : -1;
 	sc->t_fresh = r->fresh_ran && r->fresh_time > 0 ? r->fresh_time : -1;
 	sc->only_qtype = r->only[0] && dns_type_parse(r->only, &type) == 0 ? type : 0;
@@ -253,6 +254,10 @@ static void counts_cell(FILE *f, const struct tl_scope *sc,
 	}
 }
 
+/* A switch takes a fraction of a millisecond; report.md says when it
+ * took longer (the old server's queries count from its end). */
+#define SWITCH_SAID_S 0.001
+
 /* The switch, the window's end and the fresh process's start, as rows
  * of the table: each before the first message at (strict: after) it. */
 struct marker {
@@ -261,17 +266,22 @@ struct marker {
 	const char *label;
 };
 
-static size_t markers(const struct tl_scope *sc, struct marker m[3])
+static size_t markers(const struct tl_scope *sc, struct marker m[4])
 {
 	size_t n = 0;
 	if (sc->t_switch >= 0)
 		m[n++] = (struct marker){ sc->t_switch, false, "resolv.conf switched" };
+	if (sc->t_switch >= 0 &&
+	    sc->t_switch_end - sc->t_switch >= SWITCH_SAID_S)
+		m[n++] = (struct marker){ sc->t_switch_end, false, "the new file "
+		                          "in place: the old server's queries count "
+		                          "as after the switch from here" };
 	if (sc->t_end >= 0)
 		m[n++] = (struct marker){ sc->t_end, true, "window end: later "
 		                          "queries are in the capture, not in the verdict" };
 	if (sc->t_fresh > 0)
 		m[n++] = (struct marker){ sc->t_fresh, false, "fresh process started" };
-	for (size_t i = 1; i < n; i++)   /* by time: insertion sort of three */
+	for (size_t i = 1; i < n; i++)   /* by time: insertion sort of four */
 		for (size_t j = i; j > 0 && m[j].t < m[j - 1].t; j--) {
 			struct marker x = m[j];
 			m[j] = m[j - 1];
@@ -307,7 +317,7 @@ static void timeline_row_md(FILE *f, const struct wn_event *ev, double t0,
 static void timeline(FILE *f, const struct evidence *e)
 {
 	struct tl_scope sc;
-	struct marker m[3];
+	struct marker m[4];
 	size_t nm, k = 0, shown = 0;
 	double t0 = e->r->switched ? e->r->switch_time : (e->nev ? e->ev[0].t : 0);
 
@@ -440,7 +450,7 @@ static void what_ran(FILE *f, const struct evidence *e)
 	if (r->switched)
 		fprintf(f, "- switch time (capture clock): %.6f; window end: %.6f\n",
 		        r->switch_time, r->window_end);
-	if (r->switched && r->switch_end - r->switch_time >= 0.001)
+	if (r->switched && r->switch_end - r->switch_time >= SWITCH_SAID_S)
 		fprintf(f, "- the new file was in place %.1f ms after the switch "
 		        "began (%.6f): queries to the old server until then are "
 		        "counted before it\n", (r->switch_end - r->switch_time) * 1000,

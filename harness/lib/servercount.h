@@ -50,11 +50,11 @@ struct sc_server {
 struct sc_window {
 	bool     switched;
 	double   t_switch;      /* capture clock */
-	double   t_end;         /* window end; < 0: none */
-	uint16_t only_qtype;    /* 0: every type */
 	double   t_switch_end;  /* the new file in place: a server only the
 	                         * old file lists counts after it from here
-	                         * on (vd_after_switch); 0: at t_switch */
+	                         * on (vd_old_from); 0: at t_switch */
+	double   t_end;         /* window end; < 0: none */
+	uint16_t only_qtype;    /* 0: every type */
 };
 
 /* Counting as the events come (decode, which keeps no events):

@@ -59,11 +59,14 @@ enum vd_server serverset_role(const struct serverset *set,
                               const struct pkt_addr *a)
 {
 	int i = serverset_find(set, a);
-	if (i < 0)
-		return VD_OTHER;
-	if (set->s[i].before && set->s[i].after)
+	return i < 0 ? VD_OTHER : serverset_server_role(&set->s[i]);
+}
+
+enum vd_server serverset_server_role(const struct ss_server *s)
+{
+	if (s->before && s->after)
 		return VD_KEPT;
-	return set->s[i].after ? VD_NEW : VD_OLD;
+	return s->after ? VD_NEW : VD_OLD;
 }
 
 int serverset_mark_of(const struct serverset *set, unsigned mark)

@@ -136,6 +136,8 @@ int serverset_find(const struct serverset *set, const struct pkt_addr *a);
  * no server has it. */
 enum vd_server serverset_role(const struct serverset *set,
                               const struct pkt_addr *a);
+/* The same, of a server of the set. */
+enum vd_server serverset_server_role(const struct ss_server *s);
 /* Which server's data an answer is ("203.0.113.205", "mail-205.hat.com"
  * as a word of a line): its index, or -1. */
 int serverset_mark_of(const struct serverset *set, unsigned mark);

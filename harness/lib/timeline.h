@@ -67,6 +67,9 @@ enum tl_row {
 /* Which queries the verdict counts (observe.h's window). */
 struct tl_scope {
 	double   t_switch;    /* < 0: no switch */
+	double   t_switch_end;/* > t_switch: the new file was in place then,
+	                       * and the old server's queries count from it
+	                       * (switch_end); a marker in report.md only */
 	double   t_end;       /* < 0: no window end: every query counts */
 	double   t_fresh;     /* <= 0: no fresh process */
 	uint16_t only_qtype;  /* 0: every type counts */

@@ -253,13 +253,22 @@ int vd_sort_queries(struct vd_query *q, size_t n)
 	return 0;
 }
 
-bool vd_after_switch(bool switched, double t_switch, double t_switch_end,
+double vd_old_from(double t_switch, double t_switch_end,
+                   const struct vd_query *q, size_t nq)
+{
+	double from = t_switch_end > t_switch ? t_switch_end : t_switch;
+	for (size_t i = 0; i < nq; i++)
+		if (q[i].to == VD_NEW && q[i].t >= t_switch && q[i].t < from)
+			from = q[i].t;
+	return from;
+}
+
+bool vd_after_switch(bool switched, double t_switch, double old_from,
                      enum vd_server to, double t)
 {
 	if (!switched)
 		return false;
-	return t >= (to == VD_OLD && t_switch_end > t_switch ? t_switch_end
-	                                                      : t_switch);
+	return t >= (to == VD_OLD && old_from > t_switch ? old_from : t_switch);
 }
 
 static bool is_after(const struct vd_input *in, enum vd_server to, double t)
@@ -291,6 +300,9 @@ static void count_queries(const struct vd_input *in, struct vd_result *r)
 		}
 		if (after && q->to == VD_NEW && r->first_new_ms < 0)
 			r->first_new_ms = (q->t - in->t_switch) * 1000.0;
+		if (!after && q->to == VD_OLD && in->switched &&
+		    q->t >= in->t_switch && !q->retrans && !q->joined)
+			r->lookups_old_in_switch++;
 	}
 }
 
@@ -393,6 +405,21 @@ static void describe_no_responses(struct vd_result *r)
 		         !new ? "old" : !old ? "new" : "old or new");
 }
 
+/* Lookups to the old server while the file was being replaced count
+ * before the switch: say so, so that the reason does not contradict the
+ * capture. */
+static void describe_in_switch(const struct vd_input *in, struct vd_result *r)
+{
+	size_t n = strlen(r->reason);
+	unsigned k = r->lookups_old_in_switch;
+	if (k && n < sizeof r->reason)
+		snprintf(r->reason + n, sizeof r->reason - n, "; %u lookup%s to "
+		         "the old server while the file was being replaced (the "
+		         "%.1f ms from the switch until the new file was in place), "
+		         "counted before it", k, k == 1 ? "" : "s",
+		         (in->t_switch_end - in->t_switch) * 1000.0);
+}
+
 /* Lookups to servers both files list are left out of the verdict: say
  * how many, so that the reason and the numbers agree. */
 static void describe_kept(struct vd_result *r)
@@ -441,6 +468,7 @@ static void describe(const struct vd_input *in, struct vd_result *r)
 	}
 	describe_messages(r);
 	describe_kept(r);
+	describe_in_switch(in, r);
 }
 
 /* The application view disagrees with the wire when the process got
@@ -475,9 +503,15 @@ const char *vd_app_dating(const struct vd_result *r)
 	       "only the stamped ones can support a cache claim";
 }
 
-void verdict_decide(const struct vd_input *in, struct vd_result *r)
+void verdict_decide(const struct vd_input *given, struct vd_result *r)
 {
 	struct stamped_after st = { 0, 0 };
+	/* The old server's queries count from the switch's end, or from the
+	 * first query to a new one if that came first (vd_old_from). */
+	struct vd_input eff = *given;
+	const struct vd_input *in = &eff;
+	eff.t_switch_end = vd_old_from(given->t_switch, given->t_switch_end,
+	                               given->q, given->nq);
 	memset(r, 0, sizeof *r);
 	r->first_new_ms = -1;
 	count_queries(in, r);

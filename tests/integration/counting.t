@@ -29,7 +29,8 @@ dec() {
 	local sw we
 	sw=$(last switch_time)
 	we=$(last window_end)
-	"$W" decode --switch "$sw" --window "$(awk -v a="$sw" -v b="$we" 'BEGIN { printf "%.6f", b - a }')" \
+	"$W" decode --switch "$sw" --switch-end "$(last switch_end)" \
+		--window "$(awk -v a="$sw" -v b="$we" 'BEGIN { printf "%.6f", b - a }')" \
 		"$d/capture.pcap" >/dev/null 2>"$res/sum"
 }
 dfield() { field "$res/sum" "$1"; }
@@ -114,7 +115,8 @@ if command -v tshark >/dev/null; then
 	tshark -r "$d/capture.pcap" -Y 'dns.flags.response == 0' -F pcap \
 		-w "$res/queries.pcap" >/dev/null 2>&1
 	sw=$(last switch_time); we=$(last window_end)
-	"$W" decode --switch "$sw" --window "$(awk -v a="$sw" -v b="$we" 'BEGIN { printf "%.6f", b - a }')" \
+	"$W" decode --switch "$sw" --switch-end "$(last switch_end)" \
+		--window "$(awk -v a="$sw" -v b="$we" 'BEGIN { printf "%.6f", b - a }')" \
 		"$res/queries.pcap" >/dev/null 2>"$res/sum"
 	is "$(dfield verdict) $(dfield lookups_old_after)" "STALE $(last queries_old_after)" \
 		"queries only, fixed ID: STALE, each query a lookup"

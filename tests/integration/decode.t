@@ -54,6 +54,16 @@ is "$(field "$tmp/sum" verdict) $(field "$tmp/sum" queries_old_after) $(field "$
 	"FOLLOWED 0 $(sw_end 40)" "--switch-end after the old queries: FOLLOWED, they count before"
 "$W" decode --switch "$sw" --switch-end "$(sw_end 30)" "$c" >/dev/null 2>"$tmp/sum"
 is "$(field "$tmp/sum" verdict) $(field "$tmp/sum" late_by)" "LATE 1" "--switch-end between them: LATE 1"
+# ... and from a case's result.txt (--case), unless --switch is given.
+mkdir "$tmp/held" && cp "$c" "$tmp/held/capture.pcap"
+printf 'case\theld\nswitched\tyes\nswitch_time\t%s\nswitch_end\t%s\n' "$sw" "$(sw_end 40)" \
+	>"$tmp/held/result.txt"
+"$W" decode --case "$tmp/held" >/dev/null 2>"$tmp/sum"
+is "$(field "$tmp/sum" verdict) $(field "$tmp/sum" switch_end)" "FOLLOWED $(sw_end 40)" \
+	"--case: result.txt's switch_end counts"
+"$W" decode --case "$tmp/held" --switch "$sw" >/dev/null 2>"$tmp/sum"
+is "$(field "$tmp/sum" verdict) $(field "$tmp/sum" late_by)" "LATE 4" \
+	"--case with --switch: not the case's switch_end"
 
 # 3. Without --switch: the timeline and counts, no verdict.
 sw=$("$G" -n 100 -o "$c" | cut -f2)
@@ -175,7 +185,7 @@ expect 2 "^whichns: bad --format 'xml'" "bad --format" -- "$W" decode --format x
 expect 2 "give --switch TIME too" "--window without --switch" -- "$W" decode --window 5 "$c"
 expect 2 "^whichns: --switch-end is when the switch ended: give --switch TIME too" \
 	"--switch-end without --switch" -- "$W" decode --switch-end 1795663444.1 "$c"
-expect 2 "^whichns: --switch-end 1795663444.000000 is before --switch 1795663444.100000" \
+expect 2 "^whichns: --switch-end 1795663444.000000 is before the switch .1795663444.100000.: give a --switch-end at or after it" \
 	"--switch-end before --switch" -- "$W" decode --switch 1795663444.1 --switch-end 1795663444 "$c"
 expect 2 "^whichns: bad --switch-end 'soon'" "bad --switch-end" -- "$W" decode --switch 1795663444.1 --switch-end soon "$c"
 expect 2 "^whichns: decode needs a capture file" "no file" -- "$W" decode

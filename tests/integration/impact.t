@@ -44,11 +44,13 @@ grep -q '^never recovered in the window: ' "$(dir)/report.md"; ok $? "report.md'
 
 # tshark recounts each server's queries before the switch and in the window.
 if command -v tshark >/dev/null; then
-	sw=$(last switch_time) we=$(last window_end)
+	sw=$(last switch_time) swe=$(last switch_end) we=$(last window_end)
 	for k in 1 2 3; do
-		read -r addr _ _ _ before after _ <<<"$(last server$k)"
-		tb=$(tshark -r "$(dir)/capture.pcap" -Y "dns.flags.response == 0 && ip.dst == $addr && frame.time_epoch < $sw" 2>/dev/null | wc -l)
-		ta=$(tshark -r "$(dir)/capture.pcap" -Y "dns.flags.response == 0 && ip.dst == $addr && frame.time_epoch >= $sw && frame.time_epoch <= $we" 2>/dev/null | wc -l)
+		read -r addr in_old in_new _ before after _ <<<"$(last server$k)"
+		# A server only the old file lists counts from switch_end.
+		from=$sw; [ "$in_old $in_new" = "old=yes new=no" ] && from=$swe
+		tb=$(tshark -r "$(dir)/capture.pcap" -Y "dns.flags.response == 0 && ip.dst == $addr && frame.time_epoch < $from" 2>/dev/null | wc -l)
+		ta=$(tshark -r "$(dir)/capture.pcap" -Y "dns.flags.response == 0 && ip.dst == $addr && frame.time_epoch >= $from && frame.time_epoch <= $we" 2>/dev/null | wc -l)
 		is "$before $after" "before=$tb after=$ta" "tshark recounts $addr's queries"
 	done
 else

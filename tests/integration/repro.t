@@ -115,10 +115,11 @@ for r in "$run"/*/result.txt; do
 	[ -n "$(field "$r" only)" ] && continue
 	d=$(dirname "$r"); c=$(basename "$d")
 	sw=$(field "$r" switch_time)
+	swe=$(field "$r" switch_end)   # the old server's queries count from it
 	end=$(field "$r" window_end)
 	count() { tshark -r "$d/capture.pcap" -Y "dns.flags.response == 0 && ip.dst == $1 && $2" 2>/dev/null | wc -l; }
-	after="frame.time_epoch >= $sw && frame.time_epoch <= $end"
-	got="$(count 198.51.100.10 "frame.time_epoch < $sw") $(count 198.51.100.10 "$after") $(count 198.51.100.20 "$after")"
+	after="frame.time_epoch <= $end"
+	got="$(count 198.51.100.10 "frame.time_epoch < $swe") $(count 198.51.100.10 "frame.time_epoch >= $swe && $after") $(count 198.51.100.20 "frame.time_epoch >= $sw && $after")"
 	want="$(field "$r" queries_old_before) $(field "$r" queries_old_after) $(field "$r" queries_new_after)"
 	is "$got" "$want" "$c: tshark recounts old-before old-after new-after"
 done
