@@ -29,7 +29,6 @@
 #include "earlyexit.h"
 #include "defer.h"
 #include "events.h"
-#include "freshmem.h"
 #include "observe.h"
 #include "paths.h"
 #include "proctree.h"
@@ -984,16 +983,15 @@ static void keep_nsswitch(const struct case_state *c)
 int case_run(const struct case_spec *spec, struct case_result *r)
 {
 	/* 270 KB, most of it room for servers and triggers a case does not
-	 * have: only the pages it writes cost a page fault (freshmem.h). */
-	struct case_state *c = freshmem_alloc(sizeof *c);
+	 * have.  A case process (the runner forks one per case) runs one
+	 * case: static, its pages are zero pages until written, and only
+	 * those written cost a page fault (doc/design.md, "What a case
+	 * costs"), where calloc from the heap would write every byte. */
+	static struct case_state state;
+	struct case_state *c = &state;
 	int rc = -1;
 
 	r->t_start = now_realtime();
-	if (!c) {
-		snprintf(r->error, sizeof r->error, "out of memory");
-		r->t_end = now_realtime();
-		return -1;
-	}
 	if (case_init(c, spec, r) != 0)
 		goto out;
 	if (serverset_render(c->set, false, spec->conf_old, spec->conf_new,
@@ -1053,7 +1051,6 @@ out:
 	defer_run(&c->undo);
 	trace("torn down", r->t_start);
 	case_free(c);
-	freshmem_free(c, sizeof *c);
 	r->t_end = now_realtime();
 	r->complete = rc == 0;
 	return rc;

@@ -63,7 +63,8 @@ struct case_spec {
 };
 
 /* Run the case; fills r.  Returns 0 when the case ran (whatever its
- * verdict), -1 when it could not (r->error says why). */
+ * verdict), -1 when it could not (r->error says why).  Once per process:
+ * its state is static (a case process runs one case). */
 int case_run(const struct case_spec *spec, struct case_result *r);
 
 /* Set by the signal handler: stop the case and tear it down. */

@@ -61,7 +61,8 @@ static void children_of(pid_t pid, pid_t *out, size_t *n, size_t max)
  * banner is in .rodata, after the code (1.68 MB into glibc 2.36's 1.93
  * MB), so about 16 reads find it (over 100 from the start).  The
  * buffer is small because each of its pages costs the case a page
- * fault (freshmem.h), and a read of 16 KiB costs less than two.
+ * fault (doc/design.md, "What a case costs"), and a read of 16 KiB
+ * costs less than two.
  * Each hit of its banner's words in a chunk, in the order of the file,
  * is handed to libcname_version() with the bytes that follow it, until
  * one reads as a version: the last chunk's first such hit wins (glibc

@@ -116,8 +116,9 @@ static void case_process(const struct run_opts *o, const char *rundir,
                          struct server *kept, size_t nkept, int netns)
 {
 	/* 64 KB of room, most of it never used: static, so zero pages until
-	 * written, each written one a page fault (freshmem.h), and nothing
-	 * to fail (a case process makes one, and exits). */
+	 * written, each written one a page fault (doc/design.md, "What a
+	 * case costs"), and nothing to fail (a case process makes one, and
+	 * exits), as case_run's state. */
 	static struct jobspec spec;
 	struct jobspec *js = &spec;
 	struct case_result r;

@@ -166,7 +166,8 @@ int view_setup(struct view *v, const char *root, enum update_method m,
                const char *text, struct defer *d, char *err, size_t errsize)
 {
 	/* Each field set here, not a memset of its 24 KB of paths (a case
-	 * pays a page fault for each page it writes: freshmem.h). */
+	 * pays a page fault for each page it writes: doc/design.md, "What a
+	 * case costs"). */
 	v->generation = 0;
 	v->source[0] = v->bound[0] = '\0';
 	snprintf(v->root, sizeof v->root, "%s", root);

@@ -157,7 +157,7 @@ void envpolicy_build(const struct envpolicy *p, char *const *caller,
 	};
 	/* Not a memset of env[]'s 32 KB: what is read is set here, and env[]
 	 * up to its NULL below (a case pays a page fault for each page it
-	 * writes: freshmem.h). */
+	 * writes: doc/design.md, "What a case costs"). */
 	o->n = o->dropped = 0;
 	o->removed[0] = '\0';
 	size_t base = 0;
