@@ -476,7 +476,8 @@ static bool switch_files(struct case_state *c, bool rt)
 	 * server until then may have read the old file (a switch held up
 	 * for milliseconds, on a machine whose CPUs are shared, let a
 	 * probe's round wake and read it: CI saw LATE 2 for FOLLOWED).
-	 * Earlier if a query reached a new server first (decide).
+	 * Earlier if a query reached a new server first (the verdict's
+	 * old_from, in decide).
 	 * Not the stub's: how long systemd-resolved takes to take up its
 	 * new server is what such a case measures. */
 	c->r->switch_end = c->s.stub ? t : round(t_states * 1e6) / 1e6;
@@ -908,18 +909,20 @@ static int decide(struct case_state *c)
 	r->packets = c->ob.packets;
 	r->malformed = c->ob.malformed;
 	r->window_end = round(c->t_end * 1e6) / 1e6;
-	if (r->switched)   /* a query to a new server: the file was there */
-		r->switch_end = observe_switch_end(&c->ob, r->switch_time,
-		                                   r->switch_end);
 	struct observe_window w = { .t_end = r->window_end, .t_fresh = c->t_fresh };
 	struct vd_input in = {
 		.switched = r->switched, .t_switch = r->switch_time,
 		.t_switch_end = r->switch_end, .dropped = r->dropped,
 		.exited = c->t_exit > 0, .t_exit = c->t_exit,
 	};
-	if (observe_decide(&c->ob, &w, &in, &r->vd, &r->fresh_queries_old,
-	                   &r->fresh_queries_new) != 0 ||
-	    decide_paths(c, &in) != 0)
+	bool oom = observe_decide(&c->ob, &w, &in, &r->vd,
+	                          &r->fresh_queries_old,
+	                          &r->fresh_queries_new) != 0;
+	/* The verdict's bound, earlier when a query reached a new server
+	 * first, is what every other count takes (and result.txt keeps). */
+	if (!oom && r->switched)
+		in.t_switch_end = r->switch_end = r->vd.old_from;
+	if (oom || decide_paths(c, &in) != 0)
 		snprintf(c->err, c->errsize, "out of memory");
 	/* Each server's counts and the application impact, beside the
 	 * verdict (casecount.h). */

@@ -1120,7 +1120,8 @@ static int decode_finish(struct decoder *d, struct outdir *od)
 	struct vd_result vr;
 	struct vd_input in = {
 		.switched = true, .t_switch = o->t_switch,
-		.t_switch_end = o->t_switch_end, .t_end = o->windowed ? o->t_end : d->st.t_last,
+		.t_switch_end = o->t_switch_end,
+		.t_end = o->windowed ? o->t_end : d->st.t_last,
 		.dropped = o->dropped,
 	};
 
@@ -1136,14 +1137,19 @@ static int decode_finish(struct decoder *d, struct outdir *od)
 		fprintf(stderr, "whichns: warning: --switch %.6f is outside the "
 		        "capture (%.6f to %.6f)\n", o->t_switch, d->st.t_first,
 		        d->st.t_last);
-	if (d->counting && (d->nservers = servercount_finish(&d->sc,
-	                                                     d->servers)) < 0)
+	if (!d->oom && o->switched &&
+	    verdict_from_queries(d->q, d->nq, !d->st.out_of_order, &in, &vr) != 0)
+		d->oom = true;
+	/* Each server counted against the verdict's bound (old_from). */
+	if (!d->oom && o->switched)
+		d->sc.w.t_switch_end = vr.old_from;
+	if (!d->oom && d->counting &&
+	    (d->nservers = servercount_finish(&d->sc, d->servers)) < 0)
 		d->oom = true;
 	/* A capture does not say how a server behaved: no state. */
 	for (int i = 0; i < d->nservers; i++)
 		d->servers[i].state[0] = '\0';
-	if (d->oom || (o->switched && verdict_from_queries(d->q, d->nq,
-	                                  !d->st.out_of_order, &in, &vr) != 0)) {
+	if (d->oom) {
 		fprintf(stderr, "whichns: out of memory keeping %zu queries\n", d->nq);
 		if (o->outdir) {
 			fclose(od->ftsv);

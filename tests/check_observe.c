@@ -285,22 +285,6 @@ START_TEST(test_decide_out_of_order)
 }
 END_TEST
 
-/* The switch's end, as a case writes it: the moment after the write, or
- * the first query to a new server after its begin if earlier; a response
- * from the new server, or a query before the switch, does not move it. */
-START_TEST(test_switch_end)
-{
-	struct tl tl;
-	tl_build(&tl, "o n o | rn o n n", 0);
-	double sw = tl.in.t_switch;   /* at 3.5 steps; rn at 4, o at 5, n at 6 */
-	ck_assert_double_eq(observe_switch_end(&tl.ob, sw, sw + 0.01), sw + 0.01);
-	ck_assert_double_eq(observe_switch_end(&tl.ob, sw, T0 + 10 * STEP),
-	                    T0 + 6 * STEP);
-	ck_assert_double_eq(observe_switch_end(&tl.ob, sw, sw), sw);
-	observe_free(&tl.ob);
-}
-END_TEST
-
 /* The counting rule through a case's path (events, responses matched to
  * their queries, the window): a client that keeps one id on one socket
  * makes a lookup per answered query; a resend after no answer is none. */
@@ -1090,7 +1074,6 @@ Suite *observe_suite(void)
 	tcase_add_loop_test(tc, test_window, 0, NROWS(window_rows));
 	tcase_add_loop_test(tc, test_decide, 0, NROWS(decide_rows));
 	tcase_add_test(tc, test_decide_out_of_order);
-	tcase_add_test(tc, test_switch_end);
 	tcase_add_loop_test(tc, test_decide_lookups, 0, NROWS(lookup_rows));
 	tcase_add_loop_test(tc, test_decide_app, 0, NROWS(app_rows));
 	suite_add_tcase(s, tc);

@@ -112,9 +112,10 @@ START_TEST(test_counts)
 }
 END_TEST
 
-/* A switch that took until SW + 0.015: the old server's queries in it
- * are before (vd_old_from), the new server's after; once a query went to
- * the new server the file was in place, and the old one's count after. */
+/* A switch that took until SW + 0.015, with a query to the new server at
+ * SW + 0.012: the verdict's old_from is then SW + 0.012 (the file was in
+ * place), and the counts take it: the old server's queries before it
+ * are before the switch, the new server's after it from SW on. */
 START_TEST(test_switch_end)
 {
 	struct serverset set;
@@ -127,7 +128,7 @@ START_TEST(test_switch_end)
 	ask(SW + 0.014, "198.51.100.10", 40003, 4, 1, 0);
 	ask(SW + 0.016, "198.51.100.10", 40004, 5, 1, 0);
 	struct sc_window w = { .switched = true, .t_switch = SW,
-	                       .t_switch_end = SW + 0.015, .t_end = -1 };
+	                       .t_switch_end = SW + 0.012, .t_end = -1 };
 	ck_assert_int_eq(servercount_compute(&set, evs, nev, &w, s), 2);
 	ck_assert_uint_eq(s[0].queries_before, 2);   /* SW - 1, SW + 0.010 */
 	ck_assert_uint_eq(s[0].queries_after, 2);    /* after the new one */
@@ -141,7 +142,7 @@ START_TEST(test_switch_end)
 	/* A kept server counts from the switch's begin. */
 	ck_assert_int_eq(serverset_add(&set, "2001:db8::53", true, true), 0);
 	ask(SW + 0.005, "2001:db8::53", 40005, 6, 1, 0);
-	w.t_switch_end = SW + 0.015;
+	w.t_switch_end = SW + 0.012;
 	ck_assert_int_eq(servercount_compute(&set, evs, nev, &w, s), 3);
 	ck_assert_uint_eq(s[2].queries_before, 0);
 	ck_assert_uint_eq(s[2].queries_after, 1);

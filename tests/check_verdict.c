@@ -880,7 +880,7 @@ START_TEST(test_switch_end)
 		struct msg m[6];
 		enum verdict v;
 		unsigned late_by, old_before, old_after;
-		double first_new_ms;
+		double first_new_ms, old_from;
 	} rows[] = {
 		{ "held-up", 10.015, {
 		  { 9.0, 'q', VD_OLD, false, false, 0, 1, 1 },
@@ -888,31 +888,31 @@ START_TEST(test_switch_end)
 		  { 10.012, 'q', VD_OLD, false, false, 2, 3, 15 },
 		  { 10.016, 'q', VD_NEW, false, false, 3, 4, 2 },
 		  { 10.031, 'q', VD_NEW, false, false, 4, 5, 1 } },
-		  V_FOLLOWED, 0, 3, 0, 16 },
+		  V_FOLLOWED, 0, 3, 0, 16, 10.015 },
 		{ "ended-at-begin", 0, {
 		  { 9.0, 'q', VD_OLD, false, false, 0, 1, 1 },
 		  { 10.010, 'q', VD_OLD, false, false, 1, 2, 1 },
 		  { 10.012, 'q', VD_OLD, false, false, 2, 3, 15 },
 		  { 10.016, 'q', VD_NEW, false, false, 3, 4, 2 },
 		  { 10.031, 'q', VD_NEW, false, false, 4, 5, 1 } },
-		  V_LATE, 2, 1, 2, 16 },
+		  V_LATE, 2, 1, 2, 16, 10.0 },
 		{ "new-inside", 10.015, {
 		  { 9.0, 'q', VD_OLD, false, false, 0, 1, 1 },
 		  { 10.001, 'q', VD_NEW, false, false, 1, 2, 1 },
 		  { 10.020, 'q', VD_OLD, false, false, 2, 3, 1 },
 		  { 10.031, 'q', VD_NEW, false, false, 3, 4, 1 } },
-		  V_MIXED, 0, 1, 1, 1 },
+		  V_MIXED, 0, 1, 1, 1, 10.001 },
 		{ "old-after-new-inside", 10.015, {
 		  { 9.0, 'q', VD_OLD, false, false, 0, 1, 1 },
 		  { 10.001, 'q', VD_NEW, false, false, 1, 2, 1 },
 		  { 10.010, 'q', VD_OLD, false, false, 2, 3, 1 },
 		  { 10.031, 'q', VD_NEW, false, false, 3, 4, 1 } },
-		  V_MIXED, 0, 1, 1, 1 },
+		  V_MIXED, 0, 1, 1, 1, 10.001 },
 		{ "old-after-end", 10.015, {
 		  { 9.0, 'q', VD_OLD, false, false, 0, 1, 1 },
 		  { 10.015, 'q', VD_OLD, false, false, 1, 2, 1 },
 		  { 10.031, 'q', VD_NEW, false, false, 2, 3, 1 } },
-		  V_LATE, 1, 1, 1, 31 },
+		  V_LATE, 1, 1, 1, 31, 10.015 },
 	};
 	for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
 		struct vd_query q[8];
@@ -928,11 +928,12 @@ START_TEST(test_switch_end)
 		ck_assert_msg(r.v == rows[k].v && r.late_by == rows[k].late_by &&
 		              r.queries_old_before == rows[k].old_before &&
 		              r.queries_old_after == rows[k].old_after &&
-		              fabs(r.first_new_ms - rows[k].first_new_ms) < 0.01,
+		              fabs(r.first_new_ms - rows[k].first_new_ms) < 0.01 &&
+		              fabs(r.old_from - rows[k].old_from) < 1e-9,
 		              "%s: %s late_by %u, old %u before %u after, first "
-		              "new %.3f ms", rows[k].name, verdict_name(r.v),
-		              r.late_by, r.queries_old_before, r.queries_old_after,
-		              r.first_new_ms);
+		              "new %.3f ms, old from %.6f", rows[k].name,
+		              verdict_name(r.v), r.late_by, r.queries_old_before,
+		              r.queries_old_after, r.first_new_ms, r.old_from);
 		/* The reason says what the numbers leave out. */
 		bool said = strstr(r.reason, "while the file was being "
 		                   "replaced") != NULL;

@@ -345,18 +345,6 @@ size_t observe_window_queries(const struct observe *o,
 	return nq;
 }
 
-double observe_switch_end(const struct observe *o, double t_switch,
-                          double t_done)
-{
-	for (size_t i = 0; i < o->nev; i++) {
-		const struct wn_event *e = &o->ev[i];
-		if (!e->qr && e->server == VD_NEW && e->t >= t_switch &&
-		    e->t < t_done)
-			t_done = e->t;
-	}
-	return t_done;
-}
-
 int observe_decide(const struct observe *o, const struct observe_window *w,
                    struct vd_input *in, struct vd_result *out,
                    unsigned *fresh_old, unsigned *fresh_new)

@@ -165,11 +165,6 @@ size_t observe_window_queries(const struct observe *o,
                               const struct observe_window *w,
                               struct vd_query *q, unsigned *fresh_old,
                               unsigned *fresh_new);
-/* When the new file was in place, at the latest, for a switch begun at
- * t_switch and done at t_done: t_done, or the first query to a new
- * server from t_switch on if that came first (it read the new file). */
-double observe_switch_end(const struct observe *o, double t_switch,
-                          double t_done);
 /* The verdict from the window's queries and the application view:
  * in carries the switch, the drops and the process's exit; its q, a
  * and t_end are filled here.  -1: out of memory (nothing decided). */

@@ -119,31 +119,12 @@ void servercount_event(struct servercount *c, const struct wn_event *e)
 	}
 }
 
-/* From when the queries to a server only the old file lists count as
- * after the switch: the verdict's rule (vd_old_from), over the queries
- * of every server only the new file lists. */
-static double old_from(const struct servercount *c, size_t n)
-{
-	const struct sc_window *w = &c->w;
-	double from = w->t_switch_end > w->t_switch ? w->t_switch_end
-	                                            : w->t_switch;
-	for (size_t k = 0; k < n; k++) {
-		if (serverset_server_role(&c->set->s[k]) != VD_NEW)
-			continue;
-		for (size_t i = 0; i < c->n[k]; i++)
-			if (c->q[k][i].t >= w->t_switch && c->q[k][i].t < from)
-				from = c->q[k][i].t;
-	}
-	return from;
-}
-
 int servercount_finish(struct servercount *c, struct sc_server out[SS_MAX])
 {
 	const struct sc_window *w = &c->w;
 	size_t n = c->set->n < SS_MAX ? c->set->n : SS_MAX;
 	if (c->oom)
 		return -1;
-	double from = old_from(c, n);
 	for (size_t k = 0; k < n; k++) {
 		struct sc_server *s = &out[k];
 		struct vd_query *q = c->q[k];
@@ -151,8 +132,8 @@ int servercount_finish(struct servercount *c, struct sc_server out[SS_MAX])
 		describe(&c->set->s[k], s);
 		enum vd_server role = serverset_server_role(&c->set->s[k]);
 		for (size_t i = 0; i < nq; i++) {
-			if (!vd_after_switch(w->switched, w->t_switch, from, role,
-			                     q[i].t)) {
+			if (!vd_after_switch(w->switched, w->t_switch,
+			                     w->t_switch_end, role, q[i].t)) {
 				s->queries_before++;
 				continue;
 			}
@@ -165,8 +146,8 @@ int servercount_finish(struct servercount *c, struct sc_server out[SS_MAX])
 		vd_mark_lookups(q, nq);
 		for (size_t i = 0; i < nq; i++)
 			s->lookups_after += vd_after_switch(w->switched,
-			                    w->t_switch, from, role, q[i].t) &&
-			                    !q[i].retrans && !q[i].joined;
+			                    w->t_switch, w->t_switch_end, role,
+			                    q[i].t) && !q[i].retrans && !q[i].joined;
 	}
 	return (int)n;
 }

@@ -50,9 +50,10 @@ struct sc_server {
 struct sc_window {
 	bool     switched;
 	double   t_switch;      /* capture clock */
-	double   t_switch_end;  /* the new file in place: a server only the
-	                         * old file lists counts after it from here
-	                         * on (vd_old_from); 0: at t_switch */
+	double   t_switch_end;  /* a server only the old file lists counts
+	                         * after the switch from here on: the
+	                         * verdict's old_from (verdict.h); 0: at
+	                         * t_switch */
 	double   t_end;         /* window end; < 0: none */
 	uint16_t only_qtype;    /* 0: every type */
 };

@@ -253,8 +253,12 @@ int vd_sort_queries(struct vd_query *q, size_t n)
 	return 0;
 }
 
-double vd_old_from(double t_switch, double t_switch_end,
-                   const struct vd_query *q, size_t nq)
+/* From when a query to the old server counts as after a switch begun at
+ * t_switch: its end (t_switch_end, when later), or the first of q[0..nq)
+ * to a new server from t_switch on, if that came first: that one read the
+ * new file, so the file was in place. */
+static double old_counts_from(double t_switch, double t_switch_end,
+                              const struct vd_query *q, size_t nq)
 {
 	double from = t_switch_end > t_switch ? t_switch_end : t_switch;
 	for (size_t i = 0; i < nq; i++)
@@ -507,12 +511,14 @@ void verdict_decide(const struct vd_input *given, struct vd_result *r)
 {
 	struct stamped_after st = { 0, 0 };
 	/* The old server's queries count from the switch's end, or from the
-	 * first query to a new one if that came first (vd_old_from). */
+	 * first query to a new one if that came first (old_counts_from). */
 	struct vd_input eff = *given;
 	const struct vd_input *in = &eff;
-	eff.t_switch_end = vd_old_from(given->t_switch, given->t_switch_end,
-	                               given->q, given->nq);
+	eff.t_switch_end = old_counts_from(given->t_switch,
+	                                   given->t_switch_end, given->q,
+	                                   given->nq);
 	memset(r, 0, sizeof *r);
+	r->old_from = eff.t_switch_end;
 	r->first_new_ms = -1;
 	count_queries(in, r);
 	note_no_responses(in, r);

@@ -84,8 +84,8 @@ struct vd_input {
 	                            * have read the old file, so it counts
 	                            * after the switch only from here on, or
 	                            * from the first query to a new server if
-	                            * earlier (vd_old_from); at t_switch when
-	                            * earlier, or 0 */
+	                            * earlier (vd_result.old_from); at
+	                            * t_switch when earlier, or 0 */
 	double   t_end;            /* end of the observation window */
 	uint64_t dropped;          /* packets the capture lost */
 	bool     exited;           /* the process ended before t_end */
@@ -105,9 +105,15 @@ struct vd_result {
 	unsigned queries_kept_before, queries_kept_after, lookups_kept_after;
 	unsigned lookups_old_after, lookups_new_after; /* lookups: retransmissions
 	                            * and the other types of a lookup left out */
+	double   old_from;         /* from when the old server's queries
+	                            * counted as after the switch: t_switch_end,
+	                            * or the first query to a new server from
+	                            * t_switch on if earlier (it read the new
+	                            * file); what every other count of the
+	                            * case takes as its switch_end */
 	unsigned lookups_old_in_switch; /* to the old server from t_switch until
-	                            * it counts (vd_old_from): before it, said
-	                            * in the reason; not in result.txt */
+	                            * old_from: before it, said in the reason;
+	                            * not in result.txt */
 	double   first_new_ms;     /* switch to first query to new; < 0: none */
 	unsigned answers_old_before, answers_new_before;
 	unsigned answers_old_after, answers_new_after;
@@ -132,15 +138,9 @@ void vd_note_response(struct vd_query *q, size_t nq, const struct vd_query *r);
  * rule above), on queries in time order with t_answered set. */
 void vd_mark_lookups(struct vd_query *q, size_t nq);
 void verdict_decide(const struct vd_input *in, struct vd_result *out);
-/* From when a query to the old server counts as after a switch begun
- * at t_switch: its end (t_switch_end, when later), or the first of
- * q[0..nq) to a new server from t_switch on, if that came first: that one
- * read the new file, so the file was in place. */
-double vd_old_from(double t_switch, double t_switch_end,
-                   const struct vd_query *q, size_t nq);
 /* Whether a message to a server of role to, at capture time t, is after
  * a switch (when switched): from t_switch on, and to the old server from
- * old_from (vd_old_from) on. */
+ * old_from (vd_result.old_from) on. */
 bool vd_after_switch(bool switched, double t_switch, double old_from,
                      enum vd_server to, double t);
 /* The whole way from queries as captured to a verdict, the same for a
