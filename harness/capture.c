@@ -1,35 +1,58 @@
 /*
- * capture.c - the pcap lifecycle, as libpcap's own capturetest does it:
- * create, snaplen, immediate mode, buffer, activate (negative = error,
- * positive = warning), setfilter; stats at the end.  The filter is
- * compiled once per run (capture_prepare), before the cases fork; a
- * case compiles (and frees) its own only when that one does not fit.
+ * capture.c - the live capture: a cooked packet socket on every
+ * interface (AF_PACKET, SOCK_DGRAM, bound to no interface: what
+ * libpcap's "any" device is), a TPACKET_V2 receive ring the kernel fills
+ * a frame per packet (libpcap's immediate mode: poll wakes for each),
+ * the filter compiled by libpcap and rewritten for the kernel
+ * (lib/pktring.h), and capture.pcap written through libpcap's dump
+ * functions.  Reading the ring here, rather than through libpcap's live
+ * handle, lets a job slot keep one socket for all its cases (pool.h):
+ * libpcap keeps its place in the ring in its own memory, which a case,
+ * a fork of the runner, cannot hand on to the next.  Here the place is
+ * found in the ring itself (oldest).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include "capture.h"
+#include "pktring.h"
 #include "topo.h"
 
 #define SNAPLEN     65535
-/* The kernel ring (TPACKET_V2: immediate mode) holds a slot per packet
- * in flight, each snaplen long and alone in a 128 KB block: 4 MB is 63
- * slots in 8 MB of memory the kernel zeroes, maps and frees for every
- * case, ten times the largest burst one process's DNS makes (res_loop:
- * three queries and three answers).  1 MB (15 slots) dropped nothing in
- * 300 cases of the whole matrix at --jobs 32 on two CPUs; 8 MB (127 slots
- * in 16 MB) cost 3.8 ms per case to open and close against 2.2 ms here,
- * and more in each fork of the case.  ps_drop tells if it was ever too
- * small. */
-#define BUFFER_SIZE (4 << 20)
+/* A frame holds the kernel's header, the link address and a packet of
+ * SNAPLEN bytes from its network header on (the kernel puts it at
+ * TPACKET_ALIGN(header + 16)), and is alone in a block of 128 KB.  63
+ * frames (libpcap's ring for a 4 MB buffer at this snaplen): 8 MB the
+ * kernel zeroes, ten times the largest burst one process's DNS makes
+ * (res_loop: three queries and three answers); 15 dropped nothing in
+ * 300 cases of the whole matrix at --jobs 32 on two CPUs.  ps_drop
+ * (result.txt's dropped) tells if it was ever too small. */
+#define DATA_AT     TPACKET_ALIGN(TPACKET2_HDRLEN + PKTRING_SLL_LEN)
+#define FRAME_SIZE  TPACKET_ALIGN(DATA_AT + SNAPLEN)
+#define BLOCK_SIZE  (128u << 10)
+#define FRAMES      63u
+#define RING_SIZE   ((size_t)BLOCK_SIZE * FRAMES)
+_Static_assert(FRAME_SIZE <= BLOCK_SIZE, "a frame fits its block");
+
 /* Each DNS packet once, as it crosses the case's namespace's edge: a
  * query as it leaves (for a server), a response as it arrives (from
  * one).  nscd's packets are forwarded through the case's namespace
  * (topo_side_start), so they pass two of its interfaces; the copy on
  * nscd's link (a query coming in, a response going out) is left out.
- * On the loopback every packet is seen once, as arriving: the queries
- * to a local stub (systemd-resolved's 127.0.0.53, stub.h) are taken as
- * they arrive, its answers by the rule for responses. */
+ * On the loopback every packet is seen once, as arriving (pktring_skip
+ * leaves out its copy as sent): the queries to a local stub
+ * (systemd-resolved's 127.0.0.53, stub.h) are taken as they arrive, its
+ * answers by the rule for responses. */
 #define FILTER      "(outbound and dst port 53) or (inbound and src port 53)" \
                     " or (inbound and dst host 127.0.0.53 and dst port 53)"
 /* But not the case's own readiness checks of its servers (topo.h),
@@ -44,131 +67,224 @@
                     READY_PORTS " and ip6[48:2] = " STR(TOPO_READY_ID) "))"
 #define CAPTURE_FILTER "(" FILTER ") and " NOT_READY
 
-/* capture_prepare's program, and the link type it is for ("any" is
- * DLT_LINUX_SLL; -1: none). */
-static struct bpf_program prepared;
-static int prepared_linktype = -1;
+/* capture_prepare's filter, for the kernel (len 0: none), and the
+ * handle capture.pcap is written through (a DLT_LINUX_SLL file). */
+static struct pktring_insn prepared[256];
+static struct sock_fprog prepared_prog;
+static char prepared_err[160] = "capture_prepare was not called";
+static pcap_t *dead;
 
 void capture_prepare(void)
 {
-	pcap_t *dead = pcap_open_dead(DLT_LINUX_SLL, SNAPLEN);
-	if (dead && pcap_compile(dead, &prepared, CAPTURE_FILTER, 1,
-	                         PCAP_NETMASK_UNKNOWN) == 0)
-		prepared_linktype = DLT_LINUX_SLL;
-	if (dead)
-		pcap_close(dead);
-}
-
-/* The filter on c->p: capture_prepare's program when it is for c's link
- * type, else one compiled here. */
-static int set_filter(struct capture *c, char *err, size_t errsize)
-{
 	struct bpf_program prog;
-	int st;
-	if (prepared_linktype == c->linktype)
-		st = pcap_setfilter(c->p, &prepared);
-	else if (pcap_compile(c->p, &prog, CAPTURE_FILTER, 1,
-	                      PCAP_NETMASK_UNKNOWN) != 0) {
-		snprintf(err, errsize, "pcap_compile(\"%s\"): %s", CAPTURE_FILTER,
-		         pcap_geterr(c->p));
-		return -1;
-	} else {
-		st = pcap_setfilter(c->p, &prog);
-		pcap_freecode(&prog);
+	dead = pcap_open_dead(DLT_LINUX_SLL, SNAPLEN);
+	if (!dead) {
+		snprintf(prepared_err, sizeof prepared_err, "pcap_open_dead failed");
+		return;
 	}
-	if (st != 0)
-		snprintf(err, errsize, "pcap_setfilter: %s", pcap_geterr(c->p));
-	return st;
+	if (pcap_compile(dead, &prog, CAPTURE_FILTER, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(prepared_err, sizeof prepared_err, "pcap_compile: %s",
+		         pcap_geterr(dead));
+		return;
+	}
+	if (prog.bf_len > sizeof prepared / sizeof prepared[0]) {
+		snprintf(prepared_err, sizeof prepared_err, "the capture's filter "
+		         "has %u instructions, more than %zu", prog.bf_len,
+		         sizeof prepared / sizeof prepared[0]);
+	} else {
+		for (u_int i = 0; i < prog.bf_len; i++)
+			prepared[i] = (struct pktring_insn){ prog.bf_insns[i].code,
+				prog.bf_insns[i].jt, prog.bf_insns[i].jf, prog.bf_insns[i].k };
+		if (pktring_fix_filter(prepared, prog.bf_len) == 0)
+			prepared_prog = (struct sock_fprog){ (unsigned short)prog.bf_len,
+			                                     (struct sock_filter *)prepared };
+		else
+			snprintf(prepared_err, sizeof prepared_err, "the capture's filter "
+			         "reads a part of the link header the kernel cannot give");
+	}
+	pcap_freecode(&prog);
 }
 
-int capture_open(struct capture *c, const char *path, char *err, size_t errsize)
+int capture_socket(int *fd, char *err, size_t errsize)
 {
-	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	int st;
-
-	memset(c, 0, sizeof *c);
-	c->fd = -1;
-	c->p = pcap_create("any", ebuf);
-	if (!c->p) {
-		snprintf(err, errsize, "pcap_create(any): %s", ebuf);
+	int version = TPACKET_V2;
+	struct tpacket_req req = { .tp_block_size = BLOCK_SIZE,
+	                           .tp_block_nr = FRAMES,
+	                           .tp_frame_size = FRAME_SIZE,
+	                           .tp_frame_nr = FRAMES };
+	struct sockaddr_ll any = { .sll_family = AF_PACKET,
+	                           .sll_protocol = htons(ETH_P_ALL) };
+	const char *what = "socket(AF_PACKET)";
+	if (prepared_prog.len == 0) {
+		snprintf(err, errsize, "capture: %s", prepared_err);
 		return -1;
 	}
-	if (pcap_set_snaplen(c->p, SNAPLEN) != 0 ||
-	    pcap_set_immediate_mode(c->p, 1) != 0 ||
-	    pcap_set_buffer_size(c->p, BUFFER_SIZE) != 0 ||
-	    pcap_set_timeout(c->p, 10) != 0) {
-		snprintf(err, errsize, "pcap settings on any: %s", pcap_geterr(c->p));
-		goto out_close;
+	/* Protocol 0: it takes nothing until bound, with its filter on. */
+	int s = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s >= 0 && (what = "PACKET_VERSION",
+	               setsockopt(s, SOL_PACKET, PACKET_VERSION, &version,
+	                          sizeof version) == 0) &&
+	    (what = "PACKET_RX_RING",
+	     setsockopt(s, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) == 0) &&
+	    (what = "SO_ATTACH_FILTER",
+	     setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &prepared_prog,
+	                sizeof prepared_prog) == 0) &&
+	    (what = "bind", bind(s, (struct sockaddr *)&any, sizeof any) == 0)) {
+		*fd = s;
+		return 0;
 	}
-	st = pcap_activate(c->p);
-	if (st < 0) {
-		snprintf(err, errsize, "pcap_activate(any): %s: %s",
-		         pcap_statustostr(st), pcap_geterr(c->p));
-		goto out_close;
-	}
-	if (st > 0)
-		fprintf(stderr, "whichns: pcap_activate(any): warning: %s: %s\n",
-		        pcap_statustostr(st), pcap_geterr(c->p));
-	c->linktype = pcap_datalink(c->p);
-	if (set_filter(c, err, errsize) != 0)
-		goto out_close;
-	if (pcap_setnonblock(c->p, 1, ebuf) != 0) {
-		snprintf(err, errsize, "pcap_setnonblock: %s", ebuf);
-		goto out_close;
-	}
-	c->fd = pcap_get_selectable_fd(c->p);
-	c->dump = pcap_dump_open(c->p, path);
-	if (!c->dump) {
-		snprintf(err, errsize, "cannot write %s: %s", path, pcap_geterr(c->p));
-		goto out_close;
-	}
-	/* libpcap opens both without O_CLOEXEC: no child may inherit the
-	 * capture or the evidence file. */
-	fcntl(c->fd, F_SETFD, FD_CLOEXEC);
-	fcntl(fileno(pcap_dump_file(c->dump)), F_SETFD, FD_CLOEXEC);
-	return 0;
-out_close:
-	pcap_close(c->p);
-	c->p = NULL;
+	snprintf(err, errsize, "capture: %s: %s", what, strerror(errno));
+	if (s >= 0)
+		close(s);
 	return -1;
 }
 
-struct dispatch_ctx {
-	struct capture *c;
-	capture_fn      fn;
-	void           *ctx;
-};
-
-static void on_packet(u_char *user, const struct pcap_pkthdr *h,
-                      const u_char *bytes)
+/* Drops so far, which the kernel then counts from 0 again. */
+static int drops_read(int fd, uint64_t *drops)
 {
-	struct dispatch_ctx *d = (struct dispatch_ctx *)user;
-	pcap_dump((u_char *)d->c->dump, h, bytes);
-	d->fn(d->ctx, h, bytes, d->c->linktype);
+	struct tpacket_stats st;
+	socklen_t len = sizeof st;
+	if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) != 0)
+		return -1;
+	*drops += st.tp_drops;
+	return 0;
+}
+
+/* The loopback's index in the socket's namespace (libpcap asks the
+ * same way); 0 when it has none. */
+static int loopback(int fd)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	return ioctl(fd, SIOCGIFINDEX, &ifr) == 0 ? ifr.ifr_ifindex : 0;
+}
+
+int capture_open(struct capture *c, int socket, double t_from,
+                 const char *path, char *err, size_t errsize)
+{
+	memset(c, 0, sizeof *c);
+	c->fd = socket;
+	c->linktype = DLT_LINUX_SLL;
+	if (socket < 0) {
+		if (capture_socket(&c->fd, err, errsize) != 0)
+			return -1;
+		c->own = true;
+	} else {
+		uint64_t before = 0;   /* the slot's, from before the case */
+		c->t_from = t_from;
+		drops_read(socket, &before);
+	}
+	c->lo = loopback(c->fd);
+	void *ring = mmap(NULL, RING_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	                  c->fd, 0);
+	if (ring == MAP_FAILED) {
+		snprintf(err, errsize, "capture: mmap of its ring: %s", strerror(errno));
+		capture_close(c);
+		return -1;
+	}
+	c->ring = ring;
+	/* Nothing the case forks (the servers, nscd, the triggers) copies
+	 * its 2048 page table entries. */
+	madvise(ring, RING_SIZE, MADV_DONTFORK);
+	if (!dead || !(c->dump = pcap_dump_open(dead, path))) {
+		snprintf(err, errsize, "cannot write %s: %s", path,
+		         dead ? pcap_geterr(dead) : "no pcap handle");
+		capture_close(c);
+		return -1;
+	}
+	/* libpcap opens it without O_CLOEXEC: no child may inherit the
+	 * evidence file. */
+	fcntl(fileno(pcap_dump_file(c->dump)), F_SETFD, FD_CLOEXEC);
+	return 0;
+}
+
+static uint8_t *frame(const struct capture *c, unsigned i)
+{
+	return c->ring + (size_t)(i % FRAMES) * BLOCK_SIZE;
+}
+
+static bool handed_over(const uint8_t *f)
+{
+	return __atomic_load_n((const uint32_t *)f, __ATOMIC_ACQUIRE) &
+	       TP_STATUS_USER;
+}
+
+static void give_back(uint8_t *f)
+{
+	__atomic_store_n((uint32_t *)f, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+}
+
+static uint64_t frame_time(const uint8_t *f)
+{
+	struct tpacket2_hdr h;
+	memcpy(&h, f, sizeof h);
+	return (uint64_t)h.tp_sec * 1000000000u + h.tp_nsec;
+}
+
+/* The oldest frame the kernel handed over and nobody read, or -1.  The
+ * kernel fills the frames in turn, and they are given back in turn, so
+ * those handed over are one run: its first is the one whose frame
+ * before is the kernel's.  When all are handed over (the kernel drops
+ * meanwhile), the earliest. */
+static int oldest(const struct capture *c)
+{
+	int first = -1;
+	for (unsigned i = 0; i < FRAMES; i++) {
+		if (!handed_over(frame(c, i)))
+			continue;
+		if (!handed_over(frame(c, i + FRAMES - 1)))
+			return (int)i;
+		if (first < 0 || frame_time(frame(c, i)) < frame_time(frame(c, (unsigned)first)))
+			first = (int)i;
+	}
+	return first;
+}
+
+/* One frame to the file and to fn; 0, or -1 when it is malformed. */
+static int take(struct capture *c, const uint8_t *f, capture_fn fn, void *ctx)
+{
+	static uint8_t rec[SNAPLEN];
+	struct pktring_pkt p;
+	if (pktring_frame(f, FRAME_SIZE, SNAPLEN, &p) != 0) {
+		snprintf(c->err, sizeof c->err, "a frame of the capture's ring is "
+		         "malformed");
+		return -1;
+	}
+	if (pktring_skip(&p, c->lo) || p.sec + p.usec / 1e6 < c->t_from)
+		return 0;
+	memcpy(rec, p.sll, PKTRING_SLL_LEN);
+	memcpy(rec + PKTRING_SLL_LEN, f + p.data, p.caplen - PKTRING_SLL_LEN);
+	struct pcap_pkthdr h = { .ts = { .tv_sec = p.sec, .tv_usec = p.usec },
+	                         .caplen = p.caplen, .len = p.len };
+	pcap_dump((u_char *)c->dump, &h, rec);
+	fn(ctx, &h, rec, c->linktype);
+	return 0;
 }
 
 int capture_dispatch(struct capture *c, capture_fn fn, void *ctx)
 {
-	struct dispatch_ctx d = { c, fn, ctx };
-	int total = 0;
-	if (!c->p)
+	int total = 0, i;
+	if (!c->ring || !c->dump)
 		return 0;   /* released */
-	for (;;) {
-		int n = pcap_dispatch(c->p, -1, on_packet, (u_char *)&d);
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return total;
-		total += n;
+	while ((i = oldest(c)) >= 0) {
+		for (unsigned k = 0; k < FRAMES; k++) {
+			uint8_t *f = frame(c, (unsigned)i + k);
+			if (!handed_over(f))
+				break;
+			int st = take(c, f, fn, ctx);
+			give_back(f);
+			if (st != 0)
+				return -1;
+			total++;
+		}
 	}
+	return total;
 }
 
 int capture_drops(struct capture *c, uint64_t *drops)
 {
-	struct pcap_stat st;
-	if (!c->p || pcap_stats(c->p, &st) != 0)
+	if (c->fd < 0 || drops_read(c->fd, &c->drops) != 0)
 		return -1;
-	*drops = (uint64_t)st.ps_drop + st.ps_ifdrop;
+	*drops = c->drops;
 	return 0;
 }
 
@@ -183,28 +299,39 @@ static void dump_close(struct capture *c)
 
 static void *closer(void *arg)
 {
-	pcap_close(arg);
+	struct capture *c = arg;
+	munmap(c->closing_ring, RING_SIZE);
+	close(c->closing_fd);
 	return NULL;
 }
 
 void capture_release(struct capture *c)
 {
 	dump_close(c);
-	if (c->p && !c->releasing &&
-	    pthread_create(&c->closer, NULL, closer, c->p) == 0) {
-		c->releasing = true;
-		c->p = NULL;
-		c->fd = -1;
+	if (!c->own) {
+		capture_close(c);   /* the slot's socket stays open */
+		return;
+	}
+	if (c->fd >= 0 && !c->releasing) {
+		c->closing_fd = c->fd;
+		c->closing_ring = c->ring;
+		if (pthread_create(&c->closer, NULL, closer, c) == 0) {
+			c->releasing = true;
+			c->fd = -1;
+			c->ring = NULL;
+		}
 	}
 }
 
 void capture_close(struct capture *c)
 {
 	dump_close(c);
-	if (c->p) {
-		pcap_close(c->p);
-		c->p = NULL;
-	}
+	if (c->ring)
+		munmap(c->ring, RING_SIZE);
+	c->ring = NULL;
+	if (c->own && c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
 }
 
 void capture_join(struct capture *c)

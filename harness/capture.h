@@ -1,7 +1,13 @@
 /*
- * capture.h - libpcap capture of DNS in the client namespace.
+ * capture.h - the live capture of DNS in the client namespace: a packet
+ * socket on every interface with a receive ring, and the capture.pcap a
+ * case saves from it.
  *
- * Owns: the live pcap handle, its filter and the capture.pcap it saves.
+ * Owns: the packet socket (its ring, filter and statistics), reading
+ * the ring, and capture.pcap.  A socket is either a case's own, made by
+ * capture_open() and closed at its end, or a job slot's, made once with
+ * its kept servers (capture_socket(), pool.h) and read by each case that
+ * takes them, from the case's start on.
  * Never: decides anything about the packets; it hands each one on.
  */
 #ifndef WHICHNS_CAPTURE_H
@@ -13,36 +19,49 @@
 #include <pcap/pcap.h>
 
 struct capture {
-	pcap_t        *p;
+	int            fd;        /* the packet socket, for poll(); -1: none */
+	bool           own;       /* the case's own: closed at its end */
+	uint8_t       *ring;      /* the socket's ring, mapped here */
 	pcap_dumper_t *dump;
-	int            fd;        /* for poll() */
-	int            linktype;
-	bool           releasing; /* capture_release: a thread closes p */
+	int            linktype;  /* of what capture_fn gets: DLT_LINUX_SLL */
+	int            lo;        /* the loopback's interface index */
+	double         t_from;    /* packets from before are not the case's */
+	uint64_t       drops;
+	char           err[128];  /* why capture_dispatch failed */
+	bool           releasing; /* capture_release: a thread closes ... */
+	int            closing_fd;
+	uint8_t       *closing_ring;   /* ... these */
 	pthread_t      closer;
 };
 
 typedef void (*capture_fn)(void *ctx, const struct pcap_pkthdr *h,
                            const uint8_t *bytes, int linktype);
 
-/* Compile the capture's filter once, before the cases fork: each then
- * sets it without compiling (libpcap's compiler costs a case about a
- * millisecond, most of it memory it touches for the first time).  When
- * it cannot, each case compiles it, and says so if that fails. */
+/* Compile the capture's filter once, before the cases fork, for the
+ * kernel (libpcap's compiler costs a case about a millisecond, most of
+ * it memory it touches for the first time). */
 void capture_prepare(void);
-/* Open "any" in the caller's network namespace, filtered to the DNS
- * packets crossing its edge (capture.c), immediate mode, saving to
- * path. */
-int  capture_open(struct capture *c, const char *path, char *err, size_t errsize);
-/* Hand every waiting packet to fn (and to the file); returns how many, or
- * -1 on error. */
+/* A packet socket on every interface of the caller's network namespace,
+ * with its ring and capture_prepare's filter, into *fd (close-on-exec).
+ * -1 with err set. */
+int  capture_socket(int *fd, char *err, size_t errsize);
+/* Start saving to path what socket (capture_socket's, the slot's) takes
+ * from t_from on (the case's start: what it holds from before is its
+ * last case's); with socket -1, from a socket of the case's own, made
+ * in the caller's network namespace. */
+int  capture_open(struct capture *c, int socket, double t_from,
+                  const char *path, char *err, size_t errsize);
+/* Hand every waiting packet to fn (and to the file), oldest first;
+ * returns how many, or -1 (c->err says why). */
 int  capture_dispatch(struct capture *c, capture_fn fn, void *ctx);
-/* Packets the kernel dropped so far (ps_drop + ps_ifdrop). */
+/* Packets the kernel dropped since capture_open (its ring was full). */
 int  capture_drops(struct capture *c, uint64_t *drops);
-/* The capture is over: capture.pcap written and closed, and the packet
- * socket closed by a thread of its own, since the kernel then waits for
- * a network grace period (synchronize_net, tens of milliseconds) that
- * nothing of the case needs to wait for.  The caller dispatched every
- * packet it wants first.  When no thread starts, the capture stays
+/* The capture is over: capture.pcap written and closed, and the case's
+ * own packet socket closed by a thread of its own, since the kernel then
+ * waits for a network grace period (synchronize_net, tens of
+ * milliseconds) that nothing of the case needs to wait for; a slot's
+ * socket stays open for the slot's next case.  The caller dispatched
+ * every packet it wants first.  When no thread starts, the socket stays
  * open, and capture_close() (the undo step) closes it. */
 void capture_release(struct capture *c);
 /* Close what is left (capture_release's thread goes on). */

@@ -588,7 +588,7 @@ static int watch(struct case_state *c, struct target *t, struct triggers *trig,
 		size_t nev = c->ob.nev;
 		if (pfd[0].revents &&
 		    capture_dispatch(&c->cap, on_packet, &c->ob) < 0) {
-			snprintf(c->err, c->errsize, "capture: %s", pcap_geterr(c->cap.p));
+			snprintf(c->err, c->errsize, "capture: %s", c->cap.err);
 			return -1;
 		}
 		if (pfd[1].revents)
@@ -603,6 +603,8 @@ static int watch(struct case_state *c, struct target *t, struct triggers *trig,
 static int start_servers(struct case_state *c)
 {
 	bool kept = c->s.kept && c->s.nkept == c->nsrv;
+	if (!kept)
+		c->s.kept_capture = -1;   /* the case's own namespace: its own */
 	if (enter_namespaces(kept ? c->s.kept_netns : -1, c->err, c->errsize) != 0)
 		return -1;
 	struct topo_config tc = { .fixtures = c->s.fixtures,
@@ -697,7 +699,8 @@ static int start_process(struct case_state *c)
 		return -1;
 	defer_push(&c->undo, stop_target, &c->tgt, "stop the process");
 	snprintf(path, sizeof path, "%s/capture.pcap", s->casedir);
-	if (capture_open(&c->cap, path, c->err, c->errsize) != 0)
+	if (capture_open(&c->cap, s->kept_capture, c->r->t_start, path, c->err,
+	                 c->errsize) != 0)
 		return -1;
 	defer_push(&c->undo, close_capture, &c->cap, "close capture");
 	trace("capture", c->r->t_start);

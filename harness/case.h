@@ -60,6 +60,9 @@ struct case_spec {
 	size_t      nkept;
 	int         kept_netns;   /* with kept: the network namespace to
 	                           * enter, where they are linked */
+	int         kept_capture; /* with kept: the packet socket made in it
+	                           * (capture.h), read from the case's
+	                           * start on; -1: the case's own */
 };
 
 /* Run the case; fills r.  Returns 0 when the case ran (whatever its

@@ -71,6 +71,7 @@ int jobspec_make(struct jobspec *js, const struct job *j,
 	command_env(js, j, r);
 	snprintf(r->command, sizeof r->command, "%s", js->cmd.command);
 	js->spec = (struct case_spec){
+		.kept_netns = -1, .kept_capture = -1,
 		.argv = js->cmd.argv, .root = env->root,
 		/* A root filesystem sees our probes only when they are bound in. */
 		.bind_probes = j->kind == JOB_PROBE ? env->probes : NULL,

@@ -33,6 +33,7 @@ int pool_init(struct pool *p, unsigned jobs, const char *rundir,
 	for (unsigned s = 0; s < jobs; s++) {
 		p->slot[s].n = 0;
 		p->slot[s].netns = -1;
+		p->slot[s].capture = -1;
 	}
 	return 0;
 }
@@ -67,9 +68,11 @@ static bool slot_lost(const struct pool_slot *ps)
 static void slot_stop(struct pool_slot *ps)
 {
 	defer_run(&ps->undo);
+	if (ps->capture >= 0)
+		close(ps->capture);
 	if (ps->netns >= 0)
 		close(ps->netns);
-	ps->netns = -1;
+	ps->netns = ps->capture = -1;
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct server *k = &ps->srv[i];
 		const char *files[] = { k->conf, k->log, k->errlog };
@@ -97,8 +100,8 @@ static int slot_start(struct pool *p, unsigned s, const struct serverset *set,
 	struct topo_config tc = { .fixtures = p->fixtures, .casedir = ps->dir,
 	                          .any_name = any_name, .dnsmasq = p->dnsmasq };
 	ps->undo = (struct defer){ 0 };
-	if (topo_keep_start(ps->srv, n, &tc, &ps->undo, &ps->netns, err,
-	                    sizeof err) != 0) {
+	if (topo_keep_start(ps->srv, n, &tc, &ps->undo, &ps->netns, &ps->capture,
+	                    err, sizeof err) != 0) {
 		if (getenv("WHICHNS_TRACE"))
 			fprintf(stderr, "whichns: no kept servers: %s\n", err);
 		ps->n = n;   /* its files */
@@ -109,26 +112,26 @@ static int slot_start(struct pool *p, unsigned s, const struct serverset *set,
 	return 0;
 }
 
-struct server *pool_get(struct pool *p, unsigned s, const struct job *j,
-                        size_t *n, int *netns)
+bool pool_get(struct pool *p, unsigned s, const struct job *j,
+              struct pool_take *t)
 {
 	struct serverset set;
 	char err[512];
+	*t = (struct pool_take){ .netns = -1, .capture = -1 };
 	if (p->off || s >= p->n || j->nscd || j->stub ||
 	    jobspec_servers(&set, j, err, sizeof err) != 0)
-		return NULL;
+		return false;
 	for (size_t i = 0; i < set.n; i++)
 		if (set.s[i].state != SS_UP)
-			return NULL;   /* twins: the case's own */
+			return false;   /* twins: the case's own */
 	struct pool_slot *ps = &p->slot[s];
 	bool any_name = job_any_name(j);
 	if (ps->n && (slot_lost(ps) || !same_servers(ps, &set, any_name)))
 		slot_stop(ps);
 	if (!ps->n && slot_start(p, s, &set, any_name) != 0)
-		return NULL;
-	*n = ps->n;
-	*netns = ps->netns;
-	return ps->srv;
+		return false;
+	*t = (struct pool_take){ ps->srv, ps->n, ps->netns, ps->capture };
+	return true;
 }
 
 void pool_case_ended(struct pool *p, unsigned s, int st)

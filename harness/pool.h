@@ -11,14 +11,15 @@
  * (cache-size=0) and answers from its conf alone; the process under
  * test cannot change the namespace's network (no CAP_NET_ADMIN) and
  * ends with its case (its PID namespace), and a namespace one of its
- * TCP sockets outlives it in (TIME_WAIT) is not kept; its queries are
- * captured in its case only, which opens its own capture once the
- * previous case's process is gone; and each case gets the lines its
- * servers logged while it held them.
+ * TCP sockets outlives it in (TIME_WAIT) is not kept; the slot's packet
+ * socket stays open, but a case saves and counts only what it took from
+ * its own start on, once the previous case's process is gone; and each
+ * case gets the lines its servers logged while it held them.
  *
- * Owns: the kept servers (children of the runner), their folder
- * RUNDIR/.servers (removed when the run ends), and whether a slot's
- * servers may serve its next case.
+ * Owns: the kept servers (children of the runner), their client
+ * namespace and its packet socket, their folder RUNDIR/.servers (removed
+ * when the run ends), and whether a slot's servers may serve its next
+ * case.
  * Never: keeps servers with states (a down, refused, servfail or slow
  * server has a twin), or servers for a case with nscd or the resolved
  * stub (they add to the client namespace): such a case makes its own
@@ -42,6 +43,8 @@ struct pool_slot {
 	char   dir[PATH_MAX];
 	int    netns;              /* the client namespace the servers are
 	                            * linked to, open */
+	int    capture;            /* a packet socket made in it (capture.h),
+	                            * which each case reads from its start */
 	struct defer undo;         /* stops them */
 	struct server srv[TOPO_MAX];   /* topo_plan fills n, and ends them */
 };
@@ -59,11 +62,19 @@ struct pool {
  * (the run then goes on without: every case starts its own servers). */
 int pool_init(struct pool *p, unsigned jobs, const char *rundir,
               const char *fixtures);
-/* The kept servers for job j's case in slot s (*n of them, linked to
- * the namespace open as *netns), started when the slot has none or
- * others; NULL when j's case makes its own. */
-struct server *pool_get(struct pool *p, unsigned s, const struct job *j,
-                        size_t *n, int *netns);
+/* What a case takes from its slot: the kept servers (n of them), the
+ * namespace they are linked to and its packet socket, both open. */
+struct pool_take {
+	struct server *srv;
+	size_t n;
+	int    netns, capture;
+};
+
+/* The kept servers for job j's case in slot s, started when the slot
+ * has none or others, into *t; false (t->srv NULL) when j's case makes
+ * its own. */
+bool pool_get(struct pool *p, unsigned s, const struct job *j,
+              struct pool_take *t);
 /* Slot s's case ended with wait status st: anything but exit 0, or a
  * server it marked lost, and the slot's servers are stopped. */
 void pool_case_ended(struct pool *p, unsigned s, int st);

@@ -113,7 +113,7 @@ static void case_process_signals(void)
  * returns.  When the folder refuses a write, fault says which and why. */
 static void case_process(const struct run_opts *o, const char *rundir,
                          const struct job *j, struct wfault *fault,
-                         struct server *kept, size_t nkept, int netns)
+                         const struct pool_take *kept)
 {
 	/* 64 KB of room, most of it never used: static, so zero pages until
 	 * written, each written one a page fault (doc/design.md, "What a
@@ -132,9 +132,10 @@ static void case_process(const struct run_opts *o, const char *rundir,
 		runfolder_fault_set(fault, "create", js->casedir, errno);
 		_exit(1);
 	}
-	js->spec.kept = kept;
-	js->spec.nkept = nkept;
-	js->spec.kept_netns = netns;
+	js->spec.kept = kept->srv;
+	js->spec.nkept = kept->n;
+	js->spec.kept_netns = kept->netns;
+	js->spec.kept_capture = kept->capture;
 	if (runs)
 		case_run(&js->spec, &r);
 	snprintf(path, sizeof path, "%s/result.txt", js->casedir);
@@ -209,10 +210,8 @@ static void start_cases(struct run *run)
 		for (s = 0; run->slots[s].pid; s++)
 			;
 		memset(&run->faults[s], 0, sizeof run->faults[s]);
-		size_t nkept = 0;
-		int netns = -1;
-		struct server *kept = pool_get(&run->pool, s, &run->jobs[run->next],
-		                               &nkept, &netns);
+		struct pool_take kept;
+		pool_get(&run->pool, s, &run->jobs[run->next], &kept);
 		pid_t pid = fork_case();
 		if (pid < 0) {
 			fprintf(stderr, "whichns: fork: %s\n", strerror(errno));
@@ -221,7 +220,7 @@ static void start_cases(struct run *run)
 		}
 		if (pid == 0)
 			case_process(run->o, run->rf.dir, &run->jobs[run->next],
-			             &run->faults[s], kept, nkept, netns);
+			             &run->faults[s], &kept);
 		setpgid(pid, pid);  /* both sides: no race with Ctrl-C */
 		run->slots[s] = (struct slot){ pid, run->next++ };
 		run->running++;

@@ -37,6 +37,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <unistd.h>
+#include "capture.h"
 #include "delayline.h"
 #include "dnsconf.h"
 #include "dnsquery.h"
@@ -1101,16 +1102,17 @@ int topo_side_leave(const struct topo_side *n)
  * servers logged while it held them.
  */
 int topo_keep_start(struct server *srv, size_t n, const struct topo_config *cfg,
-                    struct defer *d, int *netns, char *err, size_t errsize)
+                    struct defer *d, int *netns, int *capture, char *err,
+                    size_t errsize)
 {
 	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	int rc = -1;
-	*netns = -1;
+	*netns = *capture = -1;
 	if (home < 0 || unshare(CLONE_NEWNET) != 0 ||
 	    (*netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(err, errsize, "a network namespace for kept servers: %s",
 		         strerror(errno));
-	} else {
+	} else if (capture_socket(capture, err, errsize) == 0) {
 		struct topo_config kc = *cfg;
 		kc.say_end = true;
 		rc = topo_start(srv, n, &kc, d, err, errsize);

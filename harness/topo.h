@@ -89,9 +89,10 @@ int topo_wait(struct server *srv, size_t n, char *err, size_t errsize);
 
 /*
  * Servers kept across cases (the runner's pool.h).  topo_keep_start
- * makes a network namespace (*netns, open), starts the n servers of a
- * set without twins from it as topo_start does (undos on d), and
- * returns to the caller's own namespace; their confs and logs go in
+ * makes a network namespace (*netns, open) and a packet socket in it
+ * (*capture, capture_socket()), starts the n servers of a set without
+ * twins from it as topo_start does (undos on d), and returns to the
+ * caller's own namespace; their confs and logs go in
  * cfg->casedir.  Their readiness is the case's to wait for.  -1 with
  * err.  A case that runs in *netns (not one of its own) takes them with
  * topo_take: srv (planned from the same set) gets their processes, the
@@ -100,7 +101,8 @@ int topo_wait(struct server *srv, size_t n, char *err, size_t errsize);
  * is marked lost in kept).  -1 with err when one has ended.
  */
 int  topo_keep_start(struct server *srv, size_t n, const struct topo_config *cfg,
-                     struct defer *d, int *netns, char *err, size_t errsize);
+                     struct defer *d, int *netns, int *capture, char *err,
+                     size_t errsize);
 bool topo_kept_alive(const struct server *s);
 int  topo_take(struct server *srv, size_t n, struct server *kept,
                const struct topo_config *cfg, struct defer *d,

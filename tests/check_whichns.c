@@ -28,6 +28,7 @@ int main(void)
 		watchout_suite,
 		rootinfo_suite,
 		rootimage_suite,
+		pktring_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

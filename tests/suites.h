@@ -41,5 +41,6 @@ Suite *watchmodel_suite(void);
 Suite *watchout_suite(void);
 Suite *rootinfo_suite(void);
 Suite *rootimage_suite(void);
+Suite *pktring_suite(void);
 
 #endif

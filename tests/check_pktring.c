@@ -1,0 +1,190 @@
+/*
+ * check_pktring.c - ring frames read as capture records (every offset
+ * the kernel's header gives checked against the frame), libpcap's rule
+ * for the loopback's copies, and the filter rewritten for a cooked
+ * packet socket, instruction by instruction and on a program libpcap
+ * compiled.
+ */
+#include <check.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
+#include <pcap/pcap.h>
+#include "pktring.h"
+#include "suites.h"
+
+#define FRAME 256
+#define AT    80   /* where the kernel puts a packet: TPACKET_ALIGN(52 + 16) */
+
+static uint8_t frame[FRAME];
+
+/* A frame as the kernel writes one: header, link address, packet. */
+static void make_frame(uint32_t len, uint32_t snap, uint16_t mac, int ifindex,
+                       uint8_t pkttype, uint8_t halen)
+{
+	struct tpacket2_hdr h = { .tp_status = TP_STATUS_USER, .tp_len = len,
+	                          .tp_snaplen = snap, .tp_mac = mac, .tp_net = mac,
+	                          .tp_sec = 1795663444, .tp_nsec = 850123456 };
+	struct sockaddr_ll a = { .sll_family = AF_PACKET,
+	                         .sll_protocol = htons(0x0800),
+	                         .sll_ifindex = ifindex, .sll_hatype = 1,
+	                         .sll_pkttype = pkttype, .sll_halen = halen,
+	                         .sll_addr = { 2, 0, 0, 0, 0, 7, 8, 9 } };
+	memset(frame, 0xee, sizeof frame);
+	memcpy(frame, &h, sizeof h);
+	memcpy(frame + TPACKET_ALIGN(sizeof h), &a, sizeof a);
+	for (int i = 0; i < FRAME - AT; i++)
+		frame[AT + i] = (uint8_t)i;
+}
+
+START_TEST(test_frame)
+{
+	struct pktring_pkt p;
+	make_frame(60, 60, AT, 3, PACKET_OUTGOING, 6);
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), 0);
+	ck_assert_uint_eq(p.sec, 1795663444);
+	ck_assert_uint_eq(p.usec, 850123);
+	ck_assert_uint_eq(p.caplen, 76);
+	ck_assert_uint_eq(p.len, 76);
+	ck_assert_uint_eq(p.data, AT);
+	ck_assert_int_eq(p.ifindex, 3);
+	ck_assert_int_eq(p.pkttype, PACKET_OUTGOING);
+	/* packet type 4, ARPHRD 1, 6 address bytes, the address padded with
+	 * zeros, IPv4: tcpdump's and tshark's Linux cooked header. */
+	static const uint8_t sll[16] = { 0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 7, 0, 0,
+	                                 0x08, 0x00 };
+	ck_assert_mem_eq(p.sll, sll, sizeof sll);
+
+	/* Cut to snaplen, the header counted; len stays the packet's. */
+	make_frame(1500, 100, AT, 3, PACKET_HOST, 6);
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 40, &p), 0);
+	ck_assert_uint_eq(p.caplen, 40);
+	ck_assert_uint_eq(p.len, 1516);
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), 0);
+	ck_assert_uint_eq(p.caplen, 116);
+
+	/* A full 8-byte address is kept whole. */
+	make_frame(60, 60, AT, 3, PACKET_HOST, 8);
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), 0);
+	ck_assert_uint_eq(p.sll[13], 9);
+}
+END_TEST
+
+START_TEST(test_frame_malformed)
+{
+	struct pktring_pkt p;
+	make_frame(60, FRAME - AT + 1, AT, 3, PACKET_HOST, 6);   /* past the end */
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), -1);
+	make_frame(60, 0, FRAME + 1, 3, PACKET_HOST, 6);         /* data outside */
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), -1);
+	make_frame(60, 10, 40, 3, PACKET_HOST, 6);               /* in the header */
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), -1);
+	make_frame(60, 60, AT, 3, PACKET_HOST, 9);               /* address */
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), -1);
+	make_frame(60, 60, AT, 3, PACKET_HOST, 6);
+	ck_assert_int_eq(pktring_frame(frame, 51, 65535, &p), -1); /* no room */
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 15, &p), -1); /* snaplen */
+	struct tpacket2_hdr h;
+	memcpy(&h, frame, sizeof h);
+	h.tp_nsec = 1000000000u;
+	memcpy(frame, &h, sizeof h);
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), -1);
+	/* All of it in the frame, to its last byte: taken. */
+	make_frame(60, FRAME - AT, AT, 3, PACKET_HOST, 6);
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), 0);
+}
+END_TEST
+
+START_TEST(test_skip)
+{
+	struct pktring_pkt p = { .ifindex = 1, .pkttype = PACKET_OUTGOING };
+	ck_assert(pktring_skip(&p, 1));
+	ck_assert(!pktring_skip(&p, 2));
+	ck_assert(!pktring_skip(&p, 0));   /* no loopback known */
+	p.pkttype = PACKET_HOST;
+	ck_assert(!pktring_skip(&p, 1));
+}
+END_TEST
+
+static struct pktring_insn insn(uint16_t code, uint32_t k)
+{
+	return (struct pktring_insn){ code, 0, 0, k };
+}
+
+START_TEST(test_fix_filter)
+{
+	const uint32_t ad = (uint32_t)SKF_AD_OFF;
+	struct pktring_insn prog[] = {
+		insn(BPF_LD | BPF_H | BPF_ABS, 0),          /* packet type */
+		insn(BPF_LD | BPF_H | BPF_ABS, 14),         /* protocol */
+		insn(BPF_LD | BPF_B | BPF_ABS, 16 + 9),     /* IPv4's protocol */
+		insn(BPF_LDX | BPF_B | BPF_MSH, 16),        /* IPv4's header length */
+		insn(BPF_LD | BPF_H | BPF_IND, 16 + 2),     /* UDP's destination */
+		insn(BPF_LD | BPF_W | BPF_ABS, ad + SKF_AD_IFINDEX),
+		insn(BPF_LD | BPF_IMM, 5),                  /* not the packet */
+		insn(BPF_LD | BPF_W | BPF_LEN, 0),
+		insn(BPF_LDX | BPF_IMM, 3),
+		insn(BPF_JMP | BPF_JEQ | BPF_K, 4),
+		insn(BPF_RET | BPF_K, 65535),
+	};
+	const uint32_t want[] = { ad + SKF_AD_PKTTYPE, ad + SKF_AD_PROTOCOL, 9, 0, 2,
+	                          ad + SKF_AD_IFINDEX, 5, 0, 3, 4, 65535 };
+	ck_assert_int_eq(pktring_fix_filter(prog, sizeof prog / sizeof prog[0]), 0);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		ck_assert_msg(prog[i].k == want[i], "instruction %zu: k %u, want %u",
+		              i, prog[i].k, want[i]);
+
+	/* The link address, its length, ARPHRD: no kernel field. */
+	for (uint32_t k = 1; k < 16; k++) {
+		if (k == 14)
+			continue;
+		struct pktring_insn p = insn(BPF_LD | BPF_B | BPF_ABS, k);
+		ck_assert_msg(pktring_fix_filter(&p, 1) == -1, "offset %u taken", k);
+	}
+}
+END_TEST
+
+/* A filter of the capture's kind, compiled by libpcap for the "any"
+ * device: every load it makes has a kernel form. */
+START_TEST(test_fix_compiled)
+{
+	pcap_t *dead = pcap_open_dead(DLT_LINUX_SLL, 65535);
+	struct bpf_program bp;
+	ck_assert_ptr_nonnull(dead);
+	ck_assert_int_eq(pcap_compile(dead, &bp, "(outbound and dst port 53) or "
+	                              "(inbound and src port 53) or (ip6 and "
+	                              "udp portrange 5742-5805 and ip6[48:2] = 0x5742)",
+	                              1, PCAP_NETMASK_UNKNOWN), 0);
+	struct pktring_insn prog[256];
+	ck_assert_uint_le(bp.bf_len, 256);
+	bool pkttype = false;
+	for (u_int i = 0; i < bp.bf_len; i++) {
+		prog[i] = (struct pktring_insn){ bp.bf_insns[i].code,
+			bp.bf_insns[i].jt, bp.bf_insns[i].jf, bp.bf_insns[i].k };
+		pkttype |= BPF_CLASS(prog[i].code) == BPF_LD &&
+		           BPF_MODE(prog[i].code) == BPF_ABS && prog[i].k == 0;
+	}
+	ck_assert(pkttype);   /* inbound and outbound read it */
+	ck_assert_int_eq(pktring_fix_filter(prog, bp.bf_len), 0);
+	for (u_int i = 0; i < bp.bf_len; i++)
+		if (BPF_CLASS(prog[i].code) == BPF_LD && BPF_MODE(prog[i].code) == BPF_ABS)
+			ck_assert_msg(prog[i].k != 0 && prog[i].k != 14,
+			              "instruction %u still reads the SLL header", i);
+	pcap_freecode(&bp);
+	pcap_close(dead);
+}
+END_TEST
+
+Suite *pktring_suite(void)
+{
+	Suite *s = suite_create("pktring");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_frame);
+	tcase_add_test(tc, test_frame_malformed);
+	tcase_add_test(tc, test_skip);
+	tcase_add_test(tc, test_fix_filter);
+	tcase_add_test(tc, test_fix_compiled);
+	suite_add_tcase(s, tc);
+	return s;
+}
