@@ -29,6 +29,19 @@ static double mono(void)
 }
 
 
+/* The PIDs of a children file's text, appended to out[*n..max). */
+static void pids_of(const char *text, pid_t *out, size_t *n, size_t max)
+{
+	char *end;
+	for (const char *p = text; *n < max; p = end) {
+		long c = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (c > 0)
+			out[(*n)++] = (pid_t)c;
+	}
+}
+
 /* Append pid's children (every thread's) to out[*n..max). */
 static void children_of(pid_t pid, pid_t *out, size_t *n, size_t max)
 {
@@ -41,15 +54,8 @@ static void children_of(pid_t pid, pid_t *out, size_t *n, size_t max)
 			continue;
 		snprintf(path, sizeof path, "/proc/%d/task/%s/children", (int)pid,
 		         de->d_name);
-		if (cli_read_small(path, buf, sizeof buf) <= 0)
-			continue;
-		for (char *p = buf, *end; *n < max; p = end) {
-			long c = strtol(p, &end, 10);
-			if (end == p)
-				break;
-			if (c > 0)
-				out[(*n)++] = (pid_t)c;
-		}
+		if (cli_read_small(path, buf, sizeof buf) > 0)
+			pids_of(buf, out, n, max);
 	}
 	if (d)
 		closedir(d);
@@ -294,34 +300,106 @@ static void seen(struct proctree *pt, pid_t pid, bool leaf, double now)
 
 struct dns_sock { unsigned long inode; uint16_t lport, rport; };
 
+#define OPEN_INIT 4   /* the bit of pt->open for init_fd */
+
+/* Descriptor i of pt (net_fd[i], or init_fd for OPEN_INIT), opened from
+ * path on first use; -1 when it cannot be. */
+static int kept_fd(struct proctree *pt, unsigned i, const char *path)
+{
+	int *fd = i == OPEN_INIT ? &pt->init_fd : &pt->net_fd[i];
+	if (!(pt->open & 1u << i)) {
+		if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return -1;
+		pt->open |= 1u << i;
+	}
+	return *fd;
+}
+
+/* fd's file (a /proc file, made anew by each read from offset 0), whole
+ * lines each handed to fn; a line longer than the buffer is cut. */
+static void each_line(int fd, void (*fn)(void *ctx, const char *line), void *ctx)
+{
+	static char buf[16 << 10];
+	size_t have = 0;
+	off_t off = 0;
+	ssize_t r;
+	while (fd >= 0 && (r = pread(fd, buf + have, sizeof buf - 1 - have, off)) > 0) {
+		off += r;
+		have += (size_t)r;
+		buf[have] = '\0';
+		char *line = buf, *nl;
+		while ((nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			fn(ctx, line);
+			line = nl + 1;
+		}
+		have -= (size_t)(line - buf);
+		if (have == sizeof buf - 1) {   /* no newline in a whole buffer */
+			fn(ctx, buf);
+			have = 0;
+		}
+		memmove(buf, line, have);
+	}
+	if (have) {
+		buf[have] = '\0';
+		fn(ctx, buf);
+	}
+}
+
+struct sock_scan {
+	struct dns_sock *out;
+	size_t n, max;
+	bool udp;
+};
+
+static void sock_line(void *ctx, const char *line)
+{
+	struct sock_scan *sc = ctx;
+	struct dns_sock s;
+	if (sc->n < sc->max &&
+	    procs_net_line(line, &s.inode, &s.lport, &s.rport) == 0 &&
+	    s.inode && (s.rport == 53 || (sc->udp && s.rport == 0)))
+		sc->out[sc->n++] = s;
+}
+
 /* The case's sockets that DNS may go through: connected to port 53, or
  * UDP and unconnected (musl sends from one).  The case shares the
  * command's network namespace, so its own /proc/self/net is theirs.
  * The TCP tables only with tcp (DNS over TCP was captured): reading one
  * walks the kernel's whole TCP hash, about 0.8 ms, where UDP's takes
  * 0.02 ms. */
-static size_t dns_sockets(struct dns_sock *out, size_t max, bool tcp)
+static size_t dns_sockets(struct proctree *pt, struct dns_sock *out, size_t max)
 {
 	static const struct { const char *path; bool udp; } tabs[] = {
 		{ "/proc/self/net/udp", true }, { "/proc/self/net/udp6", true },
 		{ "/proc/self/net/tcp", false }, { "/proc/self/net/tcp6", false },
 	};
-	char line[512];
-	size_t n = 0;
-	for (size_t t = 0; t < sizeof tabs / sizeof tabs[0]; t++) {
-		if (!tabs[t].udp && !tcp)
+	struct sock_scan sc = { .out = out, .max = max };
+	for (unsigned t = 0; t < sizeof tabs / sizeof tabs[0]; t++) {
+		if (!tabs[t].udp && !pt->tcp)
 			continue;
-		FILE *f = fopen(tabs[t].path, "re");
-		while (f && fgets(line, sizeof line, f) && n < max) {
-			struct dns_sock s;
-			if (procs_net_line(line, &s.inode, &s.lport, &s.rport) == 0 &&
-			    s.inode && (s.rport == 53 || (tabs[t].udp && s.rport == 0)))
-				out[n++] = s;
-		}
-		if (f)
-			fclose(f);
+		sc.udp = tabs[t].udp;
+		each_line(kept_fd(pt, t, tabs[t].path), sock_line, &sc);
 	}
-	return n;
+	return sc.n;
+}
+
+/* The children of init (ours, and single-threaded: its one task's), read
+ * through a descriptor kept open. */
+static void init_children(struct proctree *pt, pid_t init, pid_t *out,
+                          size_t *n, size_t max)
+{
+	char path[64], buf[4096];
+	if (pt->open & 1u << OPEN_INIT && pt->init_of != init) {
+		close(pt->init_fd);
+		pt->open &= ~(1u << OPEN_INIT);
+	}
+	pt->init_of = init;
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)init, (int)init);
+	int fd = kept_fd(pt, OPEN_INIT, path);
+	ssize_t r = fd >= 0 ? pread(fd, buf, sizeof buf - 1, 0) : -1;
+	buf[r > 0 ? r : 0] = '\0';
+	pids_of(buf, out, n, max);
 }
 
 /* Which of e's descriptors are among socks. */
@@ -361,7 +439,7 @@ static void sample(struct proctree *pt, pid_t init, double now)
 	static struct dns_sock socks[SOCKS_MAX];
 	size_t n = 0;
 	pt->tab.init_pid = init;
-	children_of(init, pids, &n, TREE_MAX);
+	init_children(pt, init, pids, &n, TREE_MAX);
 	for (size_t i = 0; i < n; i++) {
 		size_t before = n;
 		children_of(pids[i], pids, &n, TREE_MAX);
@@ -378,7 +456,7 @@ static void sample(struct proctree *pt, pid_t init, double now)
 		if (!live)
 			e->ended = true;
 	}
-	size_t ns = dns_sockets(socks, SOCKS_MAX, pt->tcp);
+	size_t ns = dns_sockets(pt, socks, SOCKS_MAX);
 	for (size_t i = 0; ns && i < pt->tab.n; i++)
 		if (!pt->tab.p[i].ended)
 			match_sockets(&pt->tab.p[i], socks, ns);
@@ -417,6 +495,10 @@ void proctree_finish(struct proctree *pt)
 
 void proctree_free(struct proctree *pt)
 {
+	for (unsigned i = 0; i <= OPEN_INIT; i++)
+		if (pt->open & 1u << i)
+			close(i == OPEN_INIT ? pt->init_fd : pt->net_fd[i]);
+	pt->open = 0;
 	for (size_t i = 0; i < pt->nfiles; i++)
 		if (pt->files[i].fd >= 0)
 			close(pt->files[i].fd);

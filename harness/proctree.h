@@ -47,6 +47,13 @@ struct proctree {
 	double   max_s;       /* ... the longest sample */
 	bool     tcp;         /* DNS over TCP was captured: look at TCP
 	                       * sockets too (set by the case) */
+	/* Kept open from the first sample on, each read again from its
+	 * start: the case's socket tables (/proc/self/net/udp, udp6, tcp,
+	 * tcp6) and init's children (init is single-threaded: its one
+	 * task's file).  Bit i of open: fd i is open. */
+	int      net_fd[4], init_fd;
+	unsigned open;
+	pid_t    init_of;     /* the init init_fd is of */
 };
 
 /* Sample now when the period has passed, or when soon (a DNS message
