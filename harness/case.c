@@ -704,6 +704,8 @@ static int start_process(struct case_state *c)
 		return -1;
 	defer_push(&c->undo, close_capture, &c->cap, "close capture");
 	trace("capture", c->r->t_start);
+	if (s->notify > 0)
+		sigqueue(s->notify, CASE_SET_UP_SIG, (union sigval){ 0 });
 	if (wait_servers(c) != 0)
 		return -1;
 	if (s->nscd && nscd_start(s, &c->sb, &c->view, &c->nscd_net, &c->nscd,

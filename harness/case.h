@@ -60,10 +60,18 @@ struct case_spec {
 	size_t      nkept;
 	int         kept_netns;   /* with kept: the network namespace to
 	                           * enter, where they are linked */
+	pid_t       notify;       /* told by CASE_SET_UP_SIG when the case is
+	                           * set up (the runner); 0: nobody */
 	int         kept_capture; /* with kept: the packet socket made in it
 	                           * (capture.h), read from the case's
 	                           * start on; -1: the case's own */
 };
+
+/* The signal a case sends spec->notify once the part of its set-up that
+ * works (namespaces, sandbox, the process's init, capture) is done, and
+ * what is left waits for its servers and its process (a realtime signal:
+ * each one is queued). */
+#define CASE_SET_UP_SIG SIGRTMIN
 
 /* Run the case; fills r.  Returns 0 when the case ran (whatever its
  * verdict), -1 when it could not (r->error says why).  Once per process:

@@ -134,6 +134,23 @@ bool pool_get(struct pool *p, unsigned s, const struct job *j,
 	return true;
 }
 
+void pool_prestart(struct pool *p, const struct job *jobs, size_t n)
+{
+	struct pool_take t;
+	char err[512];
+	unsigned k = n < p->n ? (unsigned)n : p->n;
+	if (p->off)
+		return;
+	for (unsigned s = 0; s < k; s++)
+		pool_get(p, s, &jobs[s], &t);
+	for (unsigned s = 0; s < k; s++) {
+		struct pool_slot *ps = &p->slot[s];
+		if (ps->n && topo_keep_wait(ps->srv, ps->n, ps->netns, err,
+		                            sizeof err) != 0 && getenv("WHICHNS_TRACE"))
+			fprintf(stderr, "whichns: kept servers of slot %u: %s\n", s, err);
+	}
+}
+
 void pool_case_ended(struct pool *p, unsigned s, int st)
 {
 	if (p->off || s >= p->n)

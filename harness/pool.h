@@ -75,6 +75,12 @@ struct pool_take {
  * its own. */
 bool pool_get(struct pool *p, unsigned s, const struct job *j,
               struct pool_take *t);
+/* The servers of the run's first cases (jobs[0..n), one per slot),
+ * started at once and waited for until each answers, before any case
+ * starts: each slot's first case would otherwise wait for its own while
+ * the others start theirs.  A slot whose servers do not answer is left
+ * to its case, which checks them as every case does and says why. */
+void pool_prestart(struct pool *p, const struct job *jobs, size_t n);
 /* Slot s's case ended with wait status st: anything but exit 0, or a
  * server it marked lost, and the slot's servers are stopped. */
 void pool_case_ended(struct pool *p, unsigned s, int st);

@@ -1101,6 +1101,20 @@ int topo_side_leave(const struct topo_side *n)
  * sees what fresh servers would show it.  Each case gets the lines its
  * servers logged while it held them.
  */
+/* Back to the namespace open as home (and close it), before anything
+ * else: this process's sockets, and its children's, belong there. */
+static void go_home(int home)
+{
+	if (home < 0)
+		return;
+	if (setns(home, CLONE_NEWNET) != 0) {
+		fprintf(stderr, "whichns: cannot go back to its own network "
+		        "namespace: %s\n", strerror(errno));
+		abort();
+	}
+	close(home);
+}
+
 int topo_keep_start(struct server *srv, size_t n, const struct topo_config *cfg,
                     struct defer *d, int *netns, int *capture, char *err,
                     size_t errsize)
@@ -1132,15 +1146,21 @@ int topo_keep_start(struct server *srv, size_t n, const struct topo_config *cfg,
 			}
 		}
 	}
-	/* Home before anything else: this process's sockets, and its
-	 * children's, belong in the namespace it came from. */
-	if (home >= 0 && setns(home, CLONE_NEWNET) != 0) {
-		fprintf(stderr, "whichns: cannot go back to its own network "
-		        "namespace: %s\n", strerror(errno));
-		abort();
-	}
-	if (home >= 0)
-		close(home);
+	go_home(home);
+	return rc;
+}
+
+int topo_keep_wait(struct server *srv, size_t n, int netns, char *err,
+                   size_t errsize)
+{
+	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int rc = -1;
+	if (home < 0 || setns(netns, CLONE_NEWNET) != 0)
+		snprintf(err, errsize, "the kept servers' network namespace: %s",
+		         strerror(errno));
+	else
+		rc = wait_ready(srv, n, false, READY_TIMEOUT_MS, err, errsize);
+	go_home(home);
 	return rc;
 }
 

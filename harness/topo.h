@@ -103,6 +103,11 @@ int topo_wait(struct server *srv, size_t n, char *err, size_t errsize);
 int  topo_keep_start(struct server *srv, size_t n, const struct topo_config *cfg,
                      struct defer *d, int *netns, int *capture, char *err,
                      size_t errsize);
+/* From the runner: wait until each of the n kept servers answers, asked
+ * from their client namespace (open as netns), as topo_wait asks.  -1
+ * with err. */
+int  topo_keep_wait(struct server *srv, size_t n, int netns, char *err,
+                    size_t errsize);
 bool topo_kept_alive(const struct server *s);
 int  topo_take(struct server *srv, size_t n, struct server *kept,
                const struct topo_config *cfg, struct defer *d,
