@@ -64,10 +64,16 @@ START_TEST(test_frame)
 	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), 0);
 	ck_assert_uint_eq(p.caplen, 116);
 
-	/* A full 8-byte address is kept whole. */
+	/* A full 8-byte address is kept whole; a longer one is cut there,
+	 * its length kept (libpcap's). */
 	make_frame(60, 60, AT, 3, PACKET_HOST, 8);
 	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), 0);
 	ck_assert_uint_eq(p.sll[13], 9);
+	make_frame(60, 60, AT, 3, PACKET_HOST, 20);
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), 0);
+	ck_assert_uint_eq(p.sll[5], 20);
+	ck_assert_uint_eq(p.sll[13], 9);
+	ck_assert_uint_eq(p.sll[14], 0x08);
 }
 END_TEST
 
@@ -79,8 +85,6 @@ START_TEST(test_frame_malformed)
 	make_frame(60, 0, FRAME + 1, 3, PACKET_HOST, 6);         /* data outside */
 	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), -1);
 	make_frame(60, 10, 40, 3, PACKET_HOST, 6);               /* in the header */
-	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), -1);
-	make_frame(60, 60, AT, 3, PACKET_HOST, 9);               /* address */
 	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), -1);
 	make_frame(60, 60, AT, 3, PACKET_HOST, 6);
 	ck_assert_int_eq(pktring_frame(frame, 51, 65535, &p), -1); /* no room */

@@ -55,8 +55,7 @@ int pktring_frame(const uint8_t *frame, size_t frame_size, uint32_t snaplen,
 	memcpy(&h, frame, sizeof h);
 	memcpy(&a, frame + at, sizeof a);
 	if (h.tp_mac < at + sizeof a || h.tp_mac > frame_size ||
-	    h.tp_snaplen > frame_size - h.tp_mac || h.tp_nsec >= 1000000000u ||
-	    a.sll_halen > SLL_ADDR_LEN)
+	    h.tp_snaplen > frame_size - h.tp_mac || h.tp_nsec >= 1000000000u)
 		return -1;
 	memset(p, 0, sizeof *p);
 	p->sec = h.tp_sec;
@@ -71,7 +70,10 @@ int pktring_frame(const uint8_t *frame, size_t frame_size, uint32_t snaplen,
 	uint16_t f[3] = { htons(a.sll_pkttype), htons(a.sll_hatype),
 	                  htons(a.sll_halen) };
 	memcpy(p->sll, f, sizeof f);
-	memcpy(p->sll + 6, a.sll_addr, a.sll_halen);
+	/* A longer address (InfiniBand's 20 bytes) is cut, its length
+	 * kept, as libpcap does. */
+	memcpy(p->sll + 6, a.sll_addr,
+	       a.sll_halen < SLL_ADDR_LEN ? a.sll_halen : SLL_ADDR_LEN);
 	memcpy(p->sll + 14, &a.sll_protocol, 2);   /* network order already */
 	p->data = h.tp_mac;
 	p->ifindex = a.sll_ifindex;

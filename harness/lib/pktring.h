@@ -55,8 +55,9 @@ struct pktring_pkt {
  * cut to snaplen (the SLL header included, so at least
  * PKTRING_SLL_LEN).  On 0, PKTRING_SLL_LEN <= caplen <= snaplen,
  * caplen <= len, and the caplen - PKTRING_SLL_LEN bytes at data are in
- * the frame.  -1 when the frame's header points outside the frame, its
- * time or address does not fit, or snaplen is too small. */
+ * the frame.  A link address longer than the SLL header's 8 bytes is cut
+ * there (its length is kept).  -1 when the frame's header points
+ * outside the frame, its time does not fit, or snaplen is too small. */
 int pktring_frame(const uint8_t *frame, size_t frame_size, uint32_t snaplen,
                   struct pktring_pkt *p);
 
