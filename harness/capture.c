@@ -9,7 +9,7 @@
  * handle, lets a job slot keep one socket for all its cases (pool.h):
  * libpcap keeps its place in the ring in its own memory, which a case,
  * a fork of the runner, cannot hand on to the next.  Here the place is
- * found in the ring itself (oldest).
+ * found in the ring itself (ring_start), and kept while the case reads.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,18 +31,22 @@
 #define SNAPLEN     65535
 /* A frame holds the kernel's header, the link address and a packet of
  * SNAPLEN bytes from its network header on (the kernel puts it at
- * TPACKET_ALIGN(header + 16)), and is alone in a block of 128 KB.  63
- * frames (libpcap's ring for a 4 MB buffer at this snaplen): 8 MB the
- * kernel zeroes, ten times the largest burst one process's DNS makes
- * (res_loop: three queries and three answers); 15 dropped nothing in
- * 300 cases of the whole matrix at --jobs 32 on two CPUs.  ps_drop
- * (result.txt's dropped) tells if it was ever too small. */
-#define DATA_AT     TPACKET_ALIGN(TPACKET2_HDRLEN + PKTRING_SLL_LEN)
+ * TPACKET_ALIGN(header) + 16 for a cooked socket), and is alone in a
+ * block of 128 KB.  63 frames (libpcap's ring for a 4 MB buffer at this
+ * snaplen): 8 MB the kernel zeroes, ten times the largest burst one
+ * process's DNS makes (res_loop: three queries and three answers); 15
+ * dropped nothing in 300 cases of the whole matrix at --jobs 32 on two
+ * CPUs.  The kernel's drop count (result.txt's dropped) tells if it was
+ * ever too small. */
+#define DATA_AT     (TPACKET_ALIGN(TPACKET2_HDRLEN) + PKTRING_SLL_LEN)
 #define FRAME_SIZE  TPACKET_ALIGN(DATA_AT + SNAPLEN)
 #define BLOCK_SIZE  (128u << 10)
 #define FRAMES      63u
 #define RING_SIZE   ((size_t)BLOCK_SIZE * FRAMES)
-_Static_assert(FRAME_SIZE <= BLOCK_SIZE, "a frame fits its block");
+_Static_assert(FRAME_SIZE <= BLOCK_SIZE && BLOCK_SIZE / FRAME_SIZE == 1,
+               "a frame alone in its block (frame() and tp_frame_nr)");
+_Static_assert(sizeof(struct pktring_insn) == sizeof(struct sock_filter),
+               "a pktring_insn is a sock_filter");
 
 /* Each DNS packet once, as it crosses the case's namespace's edge: a
  * query as it leaves (for a server), a response as it arrives (from
@@ -105,7 +109,9 @@ void capture_prepare(void)
 	pcap_freecode(&prog);
 }
 
-int capture_socket(int *fd, char *err, size_t errsize)
+/* The socket's ring and filter, then the socket bound to every
+ * interface; the step that failed in *what. */
+static int socket_setup(int s, const char **what)
 {
 	int version = TPACKET_V2;
 	struct tpacket_req req = { .tp_block_size = BLOCK_SIZE,
@@ -114,6 +120,22 @@ int capture_socket(int *fd, char *err, size_t errsize)
 	                           .tp_frame_nr = FRAMES };
 	struct sockaddr_ll any = { .sll_family = AF_PACKET,
 	                           .sll_protocol = htons(ETH_P_ALL) };
+	*what = "PACKET_VERSION";
+	if (setsockopt(s, SOL_PACKET, PACKET_VERSION, &version, sizeof version))
+		return -1;
+	*what = "PACKET_RX_RING";
+	if (setsockopt(s, SOL_PACKET, PACKET_RX_RING, &req, sizeof req))
+		return -1;
+	*what = "SO_ATTACH_FILTER";
+	if (setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &prepared_prog,
+	               sizeof prepared_prog))
+		return -1;
+	*what = "bind";
+	return bind(s, (struct sockaddr *)&any, sizeof any);
+}
+
+int capture_socket(int *fd, char *err, size_t errsize)
+{
 	const char *what = "socket(AF_PACKET)";
 	if (prepared_prog.len == 0) {
 		snprintf(err, errsize, "capture: %s", prepared_err);
@@ -121,15 +143,7 @@ int capture_socket(int *fd, char *err, size_t errsize)
 	}
 	/* Protocol 0: it takes nothing until bound, with its filter on. */
 	int s = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s >= 0 && (what = "PACKET_VERSION",
-	               setsockopt(s, SOL_PACKET, PACKET_VERSION, &version,
-	                          sizeof version) == 0) &&
-	    (what = "PACKET_RX_RING",
-	     setsockopt(s, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) == 0) &&
-	    (what = "SO_ATTACH_FILTER",
-	     setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &prepared_prog,
-	                sizeof prepared_prog) == 0) &&
-	    (what = "bind", bind(s, (struct sockaddr *)&any, sizeof any) == 0)) {
+	if (s >= 0 && socket_setup(s, &what) == 0) {
 		*fd = s;
 		return 0;
 	}
@@ -158,8 +172,10 @@ static int loopback(int fd)
 	return ioctl(fd, SIOCGIFINDEX, &ifr) == 0 ? ifr.ifr_ifindex : 0;
 }
 
-int capture_open(struct capture *c, int socket, double t_from,
-                 const char *path, char *err, size_t errsize)
+static void ring_start(struct capture *c);
+
+int capture_open(struct capture *c, int socket, const char *path, char *err,
+                 size_t errsize)
 {
 	memset(c, 0, sizeof *c);
 	c->fd = socket;
@@ -168,10 +184,6 @@ int capture_open(struct capture *c, int socket, double t_from,
 		if (capture_socket(&c->fd, err, errsize) != 0)
 			return -1;
 		c->own = true;
-	} else {
-		uint64_t before = 0;   /* the slot's, from before the case */
-		c->t_from = t_from;
-		drops_read(socket, &before);
 	}
 	c->lo = loopback(c->fd);
 	void *ring = mmap(NULL, RING_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -183,8 +195,9 @@ int capture_open(struct capture *c, int socket, double t_from,
 	}
 	c->ring = ring;
 	/* Nothing the case forks (the servers, nscd, the triggers) copies
-	 * its 2048 page table entries. */
+	 * its 2016 page table entries. */
 	madvise(ring, RING_SIZE, MADV_DONTFORK);
+	ring_start(c);
 	if (!dead || !(c->dump = pcap_dump_open(dead, path))) {
 		snprintf(err, errsize, "cannot write %s: %s", path,
 		         dead ? pcap_geterr(dead) : "no pcap handle");
@@ -220,23 +233,41 @@ static uint64_t frame_time(const uint8_t *f)
 	return (uint64_t)h.tp_sec * 1000000000u + h.tp_nsec;
 }
 
-/* The oldest frame the kernel handed over and nobody read, or -1.  The
- * kernel fills the frames in turn, and they are given back in turn, so
- * those handed over are one run: its first is the one whose frame
- * before is the kernel's.  When all are handed over (the kernel drops
- * meanwhile), the earliest. */
-static int oldest(const struct capture *c)
+/* The frame the kernel hands over next, as found in the ring: one past
+ * the latest it wrote (a frame keeps its time when given back; none
+ * written: the first), or, when some are handed over and not read, the
+ * first of them: their run's first, whose frame before is the kernel's,
+ * or the earliest when all are (the ring is full). */
+static unsigned next_in_ring(const struct capture *c)
 {
 	int first = -1;
+	unsigned latest = FRAMES - 1;
 	for (unsigned i = 0; i < FRAMES; i++) {
-		if (!handed_over(frame(c, i)))
+		const uint8_t *f = frame(c, i);
+		if (frame_time(f) > frame_time(frame(c, latest)))
+			latest = i;
+		if (!handed_over(f))
 			continue;
 		if (!handed_over(frame(c, i + FRAMES - 1)))
-			return (int)i;
-		if (first < 0 || frame_time(frame(c, i)) < frame_time(frame(c, (unsigned)first)))
+			return i;
+		if (first < 0 || frame_time(f) < frame_time(frame(c, (unsigned)first)))
 			first = (int)i;
 	}
-	return first;
+	return first >= 0 ? (unsigned)first : (latest + 1) % FRAMES;
+}
+
+/* Where the case starts reading.  What a slot's ring holds at the open
+ * is its previous case's (nothing of this case has sent DNS yet): given
+ * back unread, and its drops counted there, not here. */
+static void ring_start(struct capture *c)
+{
+	uint64_t before = 0;
+	for (unsigned i = 0; !c->own && i < FRAMES; i++)
+		if (handed_over(frame(c, i)))
+			give_back(frame(c, i));
+	if (!c->own)
+		drops_read(c->fd, &before);
+	c->next = next_in_ring(c);
 }
 
 /* One frame to the file and to fn; 0, or -1 when it is malformed. */
@@ -249,7 +280,7 @@ static int take(struct capture *c, const uint8_t *f, capture_fn fn, void *ctx)
 		         "malformed");
 		return -1;
 	}
-	if (pktring_skip(&p, c->lo) || p.sec + p.usec / 1e6 < c->t_from)
+	if (pktring_skip(&p, c->lo))
 		return 0;
 	memcpy(rec, p.sll, PKTRING_SLL_LEN);
 	memcpy(rec + PKTRING_SLL_LEN, f + p.data, p.caplen - PKTRING_SLL_LEN);
@@ -260,24 +291,38 @@ static int take(struct capture *c, const uint8_t *f, capture_fn fn, void *ctx)
 	return 0;
 }
 
+/*
+ * The frames in the ring's order from c->next, as libpcap reads them:
+ * the kernel takes its frames in turn, but may finish a packet's copy
+ * after the next one's, so a frame not handed over yet is waited for
+ * (poll wakes for it: the frame before the kernel's next is then still
+ * handed over), never passed.  Only when the frame before c->next is
+ * handed over and c->next is not (c->next is not where the kernel
+ * writes: its clock stepped back at the open, or a frame in flight then
+ * was passed) is the place found in the ring again.
+ */
 int capture_dispatch(struct capture *c, capture_fn fn, void *ctx)
 {
-	int total = 0, i;
+	int total = 0;
 	if (!c->ring || !c->dump)
 		return 0;   /* released */
-	while ((i = oldest(c)) >= 0) {
-		for (unsigned k = 0; k < FRAMES; k++) {
-			uint8_t *f = frame(c, (unsigned)i + k);
-			if (!handed_over(f))
-				break;
-			int st = take(c, f, fn, ctx);
-			give_back(f);
-			if (st != 0)
-				return -1;
-			total++;
+	for (;;) {
+		uint8_t *f = frame(c, c->next);
+		if (!handed_over(f)) {
+			if (!handed_over(frame(c, c->next + FRAMES - 1)))
+				return total;
+			c->next = next_in_ring(c);
+			if (!handed_over(frame(c, c->next)))
+				return total;
+			continue;
 		}
+		int st = take(c, f, fn, ctx);
+		give_back(f);
+		c->next = (c->next + 1) % FRAMES;
+		if (st != 0)
+			return -1;
+		total++;
 	}
-	return total;
 }
 
 int capture_drops(struct capture *c, uint64_t *drops)

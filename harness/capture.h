@@ -7,7 +7,7 @@
  * the ring, and capture.pcap.  A socket is either a case's own, made by
  * capture_open() and closed at its end, or a job slot's, made once with
  * its kept servers (capture_socket(), pool.h) and read by each case that
- * takes them, from the case's start on.
+ * takes them, from the case's capture_open() on.
  * Never: decides anything about the packets; it hands each one on.
  */
 #ifndef WHICHNS_CAPTURE_H
@@ -25,7 +25,7 @@ struct capture {
 	pcap_dumper_t *dump;
 	int            linktype;  /* of what capture_fn gets: DLT_LINUX_SLL */
 	int            lo;        /* the loopback's interface index */
-	double         t_from;    /* packets from before are not the case's */
+	unsigned       next;      /* the ring's frame to read next */
 	uint64_t       drops;
 	char           err[128];  /* why capture_dispatch failed */
 	bool           releasing; /* capture_release: a thread closes ... */
@@ -46,12 +46,12 @@ void capture_prepare(void);
  * -1 with err set. */
 int  capture_socket(int *fd, char *err, size_t errsize);
 /* Start saving to path what socket (capture_socket's, the slot's) takes
- * from t_from on (the case's start: what it holds from before is its
- * last case's); with socket -1, from a socket of the case's own, made
- * in the caller's network namespace. */
-int  capture_open(struct capture *c, int socket, double t_from,
-                  const char *path, char *err, size_t errsize);
-/* Hand every waiting packet to fn (and to the file), oldest first;
+ * from now on (what it holds from before, and its drops, are the last
+ * case's); with socket -1, from a socket of the case's own, made in the
+ * caller's network namespace. */
+int  capture_open(struct capture *c, int socket, const char *path,
+                  char *err, size_t errsize);
+/* Hand every waiting packet to fn (and to the file), in the ring's order;
  * returns how many, or -1 (c->err says why). */
 int  capture_dispatch(struct capture *c, capture_fn fn, void *ctx);
 /* Packets the kernel dropped since capture_open (its ring was full). */

@@ -582,9 +582,8 @@ static int watch(struct case_state *c, struct target *t, struct triggers *trig,
 			snprintf(c->err, c->errsize, "poll: %s", strerror(errno));
 			return -1;
 		}
-		/* Each only when ppoll says it has something: on an empty
-		 * ring libpcap asks the kernel again, and an empty pipe is a
-		 * read for nothing, a hundred times a case. */
+		/* Each only when ppoll says it has something: an empty pipe
+		 * is a read for nothing, a hundred times a case. */
 		size_t nev = c->ob.nev;
 		if (pfd[0].revents &&
 		    capture_dispatch(&c->cap, on_packet, &c->ob) < 0) {
@@ -699,8 +698,7 @@ static int start_process(struct case_state *c)
 		return -1;
 	defer_push(&c->undo, stop_target, &c->tgt, "stop the process");
 	snprintf(path, sizeof path, "%s/capture.pcap", s->casedir);
-	if (capture_open(&c->cap, s->kept_capture, c->r->t_start, path, c->err,
-	                 c->errsize) != 0)
+	if (capture_open(&c->cap, s->kept_capture, path, c->err, c->errsize) != 0)
 		return -1;
 	defer_push(&c->undo, close_capture, &c->cap, "close capture");
 	trace("capture", c->r->t_start);

@@ -84,6 +84,11 @@ void pool_prestart(struct pool *p, const struct job *jobs, size_t n);
 /* Slot s's case ended with wait status st: anything but exit 0, or a
  * server it marked lost, and the slot's servers are stopped. */
 void pool_case_ended(struct pool *p, unsigned s, int st);
+/* In slot s's case process: close the descriptors of the other slots'
+ * namespaces and packet sockets, which the fork copied, so that a slot
+ * stopped meanwhile does not live on in it.  The slots, shared with the
+ * runner, are not written. */
+void pool_leave_others(const struct pool *p, unsigned s);
 /* The runner reaped pid: when it was a kept server, its slot's are lost. */
 void pool_reaped(struct pool *p, pid_t pid);
 /* Stop every kept server and remove the folder. */

@@ -230,9 +230,11 @@ static void start_cases(struct run *run)
 			run->stop = run->forkfail = true;
 			return;
 		}
-		if (pid == 0)
+		if (pid == 0) {
+			pool_leave_others(&run->pool, s);
 			case_process(run->o, run->rf.dir, &run->jobs[run->next],
 			             &run->faults[s], &kept);
+		}
 		setpgid(pid, pid);  /* both sides: no race with Ctrl-C */
 		run->slots[s] = (struct slot){ pid, run->next++, true };
 		run->running++;

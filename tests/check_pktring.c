@@ -15,7 +15,7 @@
 #include "suites.h"
 
 #define FRAME 256
-#define AT    80   /* where the kernel puts a packet: TPACKET_ALIGN(52 + 16) */
+#define AT    80   /* where the kernel puts a packet: TPACKET_ALIGN(52) + 16 */
 
 static uint8_t frame[FRAME];
 
@@ -63,6 +63,15 @@ START_TEST(test_frame)
 	ck_assert_uint_eq(p.len, 1516);
 	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), 0);
 	ck_assert_uint_eq(p.caplen, 116);
+
+	/* A length below what was captured, or near the largest: never
+	 * less than caplen, never past 32 bits. */
+	make_frame(10, 60, AT, 3, PACKET_HOST, 6);
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), 0);
+	ck_assert_uint_eq(p.len, 76);
+	make_frame(UINT32_MAX - 3, 60, AT, 3, PACKET_HOST, 6);
+	ck_assert_int_eq(pktring_frame(frame, FRAME, 65535, &p), 0);
+	ck_assert_uint_eq(p.len, UINT32_MAX);
 
 	/* A full 8-byte address is kept whole; a longer one is cut there,
 	 * its length kept (libpcap's). */
@@ -130,10 +139,15 @@ START_TEST(test_fix_filter)
 		insn(BPF_LD | BPF_W | BPF_LEN, 0),
 		insn(BPF_LDX | BPF_IMM, 3),
 		insn(BPF_JMP | BPF_JEQ | BPF_K, 4),
+		insn(BPF_LD | BPF_MEM, 0),                  /* scratch memory: */
+		insn(BPF_LDX | BPF_MEM, 14),                /* not the packet */
+		insn(BPF_ST, 0),
+		insn(BPF_STX, 14),
 		insn(BPF_RET | BPF_K, 65535),
 	};
 	const uint32_t want[] = { ad + SKF_AD_PKTTYPE, ad + SKF_AD_PROTOCOL, 9, 0, 2,
-	                          ad + SKF_AD_IFINDEX, 5, 0, 3, 4, 65535 };
+	                          ad + SKF_AD_IFINDEX, 5, 0, 3, 4, 0, 14, 0, 14,
+	                          65535 };
 	ck_assert_int_eq(pktring_fix_filter(prog, sizeof prog / sizeof prog[0]), 0);
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		ck_assert_msg(prog[i].k == want[i], "instruction %zu: k %u, want %u",
@@ -171,10 +185,25 @@ START_TEST(test_fix_compiled)
 	}
 	ck_assert(pkttype);   /* inbound and outbound read it */
 	ck_assert_int_eq(pktring_fix_filter(prog, bp.bf_len), 0);
-	for (u_int i = 0; i < bp.bf_len; i++)
-		if (BPF_CLASS(prog[i].code) == BPF_LD && BPF_MODE(prog[i].code) == BPF_ABS)
-			ck_assert_msg(prog[i].k != 0 && prog[i].k != 14,
-			              "instruction %u still reads the SLL header", i);
+	const uint32_t ad = (uint32_t)SKF_AD_OFF;
+	unsigned moved = 0;
+	for (u_int i = 0; i < bp.bf_len; i++) {
+		uint16_t code = prog[i].code;
+		uint32_t was = bp.bf_insns[i].k, want = was;
+		bool load = (BPF_CLASS(code) == BPF_LD || BPF_CLASS(code) == BPF_LDX) &&
+		            (BPF_MODE(code) == BPF_ABS || BPF_MODE(code) == BPF_IND ||
+		             BPF_MODE(code) == BPF_MSH);
+		if (load)
+			want = was == 0 ? ad + SKF_AD_PKTTYPE : was == 14 ?
+			       ad + SKF_AD_PROTOCOL : was - 16;
+		moved += load;
+		ck_assert_msg(prog[i].k == want && prog[i].code == bp.bf_insns[i].code &&
+		              prog[i].jt == bp.bf_insns[i].jt &&
+		              prog[i].jf == bp.bf_insns[i].jf,
+		              "instruction %u: k %u from %u, want %u", i, prog[i].k, was,
+		              want);
+	}
+	ck_assert_uint_gt(moved, 10);
 	pcap_freecode(&bp);
 	pcap_close(dead);
 }

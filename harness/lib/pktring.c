@@ -14,7 +14,9 @@
 static int fix_offset(uint32_t *k)
 {
 	if ((int32_t)*k < 0)
-		return 0;   /* the kernel's own (SKF_AD_OFF, SKF_NET_OFF, ...) */
+		return 0;   /* the kernel's own (SKF_AD_OFF, SKF_NET_OFF, ...),
+		             * which libpcap's compiler never emits; libpcap
+		             * would move SKF_NET_OFF's and SKF_LL_OFF's too */
 	if (*k >= PKTRING_SLL_LEN)
 		*k -= PKTRING_SLL_LEN;
 	else if (*k == 0)

@@ -11,7 +11,9 @@
  * classic BPF program compiled for DLT_LINUX_SLL into the one the
  * kernel runs on a cooked socket, as libpcap does for its own.
  * Never: touches a socket or the ring beyond the frame it is given, or
- * makes a system call.  harness/capture.c is the ring's live side.
+ * makes a system call; puts a VLAN tag back into the packet as libpcap
+ * does (the namespaces whichns captures in have no VLAN, and the process
+ * under test cannot make one).  harness/capture.c is the ring's live side.
  */
 #ifndef WHICHNS_PKTRING_H
 #define WHICHNS_PKTRING_H
