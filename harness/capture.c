@@ -3,8 +3,8 @@
  * interface (AF_PACKET, SOCK_DGRAM, bound to no interface: what
  * libpcap's "any" device is), a TPACKET_V2 receive ring the kernel fills
  * a frame per packet (libpcap's immediate mode: poll wakes for each),
- * the filter compiled by libpcap and rewritten for the kernel
- * (lib/pktring.h), and capture.pcap written through libpcap's dump
+ * the filter compiled by libpcap and rewritten for the kernel, the ring
+ * read in its order (both lib/pktring.h), and capture.pcap written through libpcap's dump
  * functions.  Reading the ring here, rather than through libpcap's live
  * handle, lets a job slot keep one socket for all its cases (pool.h):
  * libpcap keeps its place in the ring in its own memory, which a case,
@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -153,6 +154,28 @@ int capture_socket(int *fd, char *err, size_t errsize)
 	return -1;
 }
 
+static void *close_socket(void *arg)
+{
+	close((int)(intptr_t)arg);
+	return NULL;
+}
+
+void capture_socket_close(int fd)
+{
+	pthread_t t;
+	pthread_attr_t a;
+	if (fd < 0)
+		return;
+	if (pthread_attr_init(&a) != 0) {
+		close(fd);
+		return;
+	}
+	if (pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED) != 0 ||
+	    pthread_create(&t, &a, close_socket, (void *)(intptr_t)fd) != 0)
+		close(fd);
+	pthread_attr_destroy(&a);
+}
+
 /* Drops so far, which the kernel then counts from 0 again. */
 static int drops_read(int fd, uint64_t *drops)
 {
@@ -179,7 +202,6 @@ int capture_open(struct capture *c, int socket, const char *path, char *err,
 {
 	memset(c, 0, sizeof *c);
 	c->fd = socket;
-	c->linktype = DLT_LINUX_SLL;
 	if (socket < 0) {
 		if (capture_socket(&c->fd, err, errsize) != 0)
 			return -1;
@@ -193,7 +215,8 @@ int capture_open(struct capture *c, int socket, const char *path, char *err,
 		capture_close(c);
 		return -1;
 	}
-	c->ring = ring;
+	c->ring = (struct pktring){ .base = ring, .block_size = BLOCK_SIZE,
+	                            .frames = FRAMES };
 	/* Nothing the case forks (the servers, nscd, the triggers) copies
 	 * its 2016 page table entries. */
 	madvise(ring, RING_SIZE, MADV_DONTFORK);
@@ -210,64 +233,18 @@ int capture_open(struct capture *c, int socket, const char *path, char *err,
 	return 0;
 }
 
-static uint8_t *frame(const struct capture *c, unsigned i)
-{
-	return c->ring + (size_t)(i % FRAMES) * BLOCK_SIZE;
-}
-
-static bool handed_over(const uint8_t *f)
-{
-	return __atomic_load_n((const uint32_t *)f, __ATOMIC_ACQUIRE) &
-	       TP_STATUS_USER;
-}
-
-static void give_back(uint8_t *f)
-{
-	__atomic_store_n((uint32_t *)f, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-}
-
-static uint64_t frame_time(const uint8_t *f)
-{
-	struct tpacket2_hdr h;
-	memcpy(&h, f, sizeof h);
-	return (uint64_t)h.tp_sec * 1000000000u + h.tp_nsec;
-}
-
-/* The frame the kernel hands over next, as found in the ring: one past
- * the latest it wrote (a frame keeps its time when given back; none
- * written: the first), or, when some are handed over and not read, the
- * first of them: their run's first, whose frame before is the kernel's,
- * or the earliest when all are (the ring is full). */
-static unsigned next_in_ring(const struct capture *c)
-{
-	int first = -1;
-	unsigned latest = FRAMES - 1;
-	for (unsigned i = 0; i < FRAMES; i++) {
-		const uint8_t *f = frame(c, i);
-		if (frame_time(f) > frame_time(frame(c, latest)))
-			latest = i;
-		if (!handed_over(f))
-			continue;
-		if (!handed_over(frame(c, i + FRAMES - 1)))
-			return i;
-		if (first < 0 || frame_time(f) < frame_time(frame(c, (unsigned)first)))
-			first = (int)i;
-	}
-	return first >= 0 ? (unsigned)first : (latest + 1) % FRAMES;
-}
-
 /* Where the case starts reading.  What a slot's ring holds at the open
  * is its previous case's (nothing of this case has sent DNS yet): given
  * back unread, and its drops counted there, not here. */
 static void ring_start(struct capture *c)
 {
 	uint64_t before = 0;
-	for (unsigned i = 0; !c->own && i < FRAMES; i++)
-		if (handed_over(frame(c, i)))
-			give_back(frame(c, i));
-	if (!c->own)
-		drops_read(c->fd, &before);
-	c->next = next_in_ring(c);
+	if (c->own) {
+		pktring_find(&c->ring);
+		return;
+	}
+	pktring_drain(&c->ring);
+	drops_read(c->fd, &before);
 }
 
 /* One frame to the file and to fn; 0, or -1 when it is malformed. */
@@ -287,42 +264,27 @@ static int take(struct capture *c, const uint8_t *f, capture_fn fn, void *ctx)
 	struct pcap_pkthdr h = { .ts = { .tv_sec = p.sec, .tv_usec = p.usec },
 	                         .caplen = p.caplen, .len = p.len };
 	pcap_dump((u_char *)c->dump, &h, rec);
-	fn(ctx, &h, rec, c->linktype);
+	fn(ctx, &h, rec, DLT_LINUX_SLL);
 	return 0;
 }
 
-/*
- * The frames in the ring's order from c->next, as libpcap reads them:
- * the kernel takes its frames in turn, but may finish a packet's copy
- * after the next one's, so a frame not handed over yet is waited for
- * (poll wakes for it: the frame before the kernel's next is then still
- * handed over), never passed.  Only when the frame before c->next is
- * handed over and c->next is not (c->next is not where the kernel
- * writes: its clock stepped back at the open, or a frame in flight then
- * was passed) is the place found in the ring again.
- */
+/* The frames in the ring's order (pktring_ready).  A frame the kernel
+ * has not finished is waited for: poll wakes for it, since the frame
+ * before the kernel's next is then still handed over. */
 int capture_dispatch(struct capture *c, capture_fn fn, void *ctx)
 {
 	int total = 0;
-	if (!c->ring || !c->dump)
+	uint8_t *f;
+	if (!c->ring.base || !c->dump)
 		return 0;   /* released */
-	for (;;) {
-		uint8_t *f = frame(c, c->next);
-		if (!handed_over(f)) {
-			if (!handed_over(frame(c, c->next + FRAMES - 1)))
-				return total;
-			c->next = next_in_ring(c);
-			if (!handed_over(frame(c, c->next)))
-				return total;
-			continue;
-		}
+	while ((f = pktring_ready(&c->ring)) != NULL) {
 		int st = take(c, f, fn, ctx);
-		give_back(f);
-		c->next = (c->next + 1) % FRAMES;
+		pktring_done(&c->ring);
 		if (st != 0)
 			return -1;
 		total++;
 	}
+	return total;
 }
 
 int capture_drops(struct capture *c, uint64_t *drops)
@@ -359,11 +321,11 @@ void capture_release(struct capture *c)
 	}
 	if (c->fd >= 0 && !c->releasing) {
 		c->closing_fd = c->fd;
-		c->closing_ring = c->ring;
+		c->closing_ring = c->ring.base;
 		if (pthread_create(&c->closer, NULL, closer, c) == 0) {
 			c->releasing = true;
 			c->fd = -1;
-			c->ring = NULL;
+			c->ring.base = NULL;
 		}
 	}
 }
@@ -371,9 +333,9 @@ void capture_release(struct capture *c)
 void capture_close(struct capture *c)
 {
 	dump_close(c);
-	if (c->ring)
-		munmap(c->ring, RING_SIZE);
-	c->ring = NULL;
+	if (c->ring.base)
+		munmap(c->ring.base, RING_SIZE);
+	c->ring.base = NULL;
 	if (c->own && c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;

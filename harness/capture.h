@@ -17,15 +17,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <pcap/pcap.h>
+#include "pktring.h"
 
 struct capture {
 	int            fd;        /* the packet socket, for poll(); -1: none */
 	bool           own;       /* the case's own: closed at its end */
-	uint8_t       *ring;      /* the socket's ring, mapped here */
+	struct pktring ring;      /* the socket's ring, mapped here (base) */
 	pcap_dumper_t *dump;
-	int            linktype;  /* of what capture_fn gets: DLT_LINUX_SLL */
 	int            lo;        /* the loopback's interface index */
-	unsigned       next;      /* the ring's frame to read next */
 	uint64_t       drops;
 	char           err[128];  /* why capture_dispatch failed */
 	bool           releasing; /* capture_release: a thread closes ... */
@@ -34,6 +33,8 @@ struct capture {
 	pthread_t      closer;
 };
 
+/* What capture_dispatch hands on: a packet, its link type always
+ * DLT_LINUX_SLL (a cooked record, as libpcap's "any" device gives). */
 typedef void (*capture_fn)(void *ctx, const struct pcap_pkthdr *h,
                            const uint8_t *bytes, int linktype);
 
@@ -45,6 +46,11 @@ void capture_prepare(void);
  * with its ring and capture_prepare's filter, into *fd (close-on-exec).
  * -1 with err set. */
 int  capture_socket(int *fd, char *err, size_t errsize);
+/* Close a capture_socket by a detached thread of its own: the kernel
+ * waits network grace periods there, which the caller (the runner,
+ * starting and reaping cases) need not; closed at once if no thread
+ * starts.  For a socket nothing has mapped. */
+void capture_socket_close(int fd);
 /* Start saving to path what socket (capture_socket's, the slot's) takes
  * from now on (what it holds from before, and its drops, are the last
  * case's); with socket -1, from a socket of the case's own, made in the

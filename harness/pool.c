@@ -2,8 +2,6 @@
  * pool.c - servers kept across the cases of a job slot (pool.h).
  */
 #include <errno.h>
-#include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "capture.h"
 #include "jobspec.h"
 #include "pool.h"
 #include "spawn.h"
@@ -66,33 +65,11 @@ static bool slot_lost(const struct pool_slot *ps)
 	return false;
 }
 
-static void *close_socket(void *arg)
-{
-	close((int)(intptr_t)arg);
-	return NULL;
-}
-
-/* The slot's packet socket closed by a thread of its own: the kernel
- * waits network grace periods there (as capture_release's thread does
- * for a case), which the runner, starting and reaping cases, need not. */
-static void close_capture(int fd)
-{
-	pthread_t t;
-	pthread_attr_t a;
-	if (fd < 0)
-		return;
-	if (pthread_attr_init(&a) != 0 ||
-	    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED) != 0 ||
-	    pthread_create(&t, &a, close_socket, (void *)(intptr_t)fd) != 0)
-		close(fd);
-	pthread_attr_destroy(&a);
-}
-
 /* The slot's servers stopped, and their files removed. */
 static void slot_stop(struct pool_slot *ps)
 {
 	defer_run(&ps->undo);
-	close_capture(ps->capture);
+	capture_socket_close(ps->capture);
 	if (ps->netns >= 0)
 		close(ps->netns);
 	ps->netns = ps->capture = -1;

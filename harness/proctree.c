@@ -300,66 +300,16 @@ static void seen(struct proctree *pt, pid_t pid, bool leaf, double now)
 
 struct dns_sock { unsigned long inode; uint16_t lport, rport; };
 
-#define OPEN_INIT 4   /* the bit of pt->open for init_fd */
-
-/* Descriptor i of pt (net_fd[i], or init_fd for OPEN_INIT), opened from
- * path on first use; -1 when it cannot be. */
-static int kept_fd(struct proctree *pt, unsigned i, const char *path)
+/* Socket table t of the case's namespace, kept open from the first
+ * sample on and read again from its start: a /proc seq file is made
+ * anew when read from offset 0, and rewind() is one lseek there.  NULL
+ * when it cannot be opened. */
+static FILE *net_table(struct proctree *pt, unsigned t, const char *path)
 {
-	int *fd = i == OPEN_INIT ? &pt->init_fd : &pt->net_fd[i];
-	if (!(pt->open & 1u << i)) {
-		if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			return -1;
-		pt->open |= 1u << i;
-	}
-	return *fd;
-}
-
-/* fd's file (a /proc file, made anew by each read from offset 0), whole
- * lines each handed to fn; a line longer than the buffer is cut. */
-static void each_line(int fd, void (*fn)(void *ctx, const char *line), void *ctx)
-{
-	static char buf[16 << 10];
-	size_t have = 0;
-	off_t off = 0;
-	ssize_t r;
-	while (fd >= 0 && (r = pread(fd, buf + have, sizeof buf - 1 - have, off)) > 0) {
-		off += r;
-		have += (size_t)r;
-		buf[have] = '\0';
-		char *line = buf, *nl;
-		while ((nl = strchr(line, '\n'))) {
-			*nl = '\0';
-			fn(ctx, line);
-			line = nl + 1;
-		}
-		have -= (size_t)(line - buf);
-		if (have == sizeof buf - 1) {   /* no newline in a whole buffer */
-			fn(ctx, buf);
-			have = 0;
-		}
-		memmove(buf, line, have);
-	}
-	if (have) {
-		buf[have] = '\0';
-		fn(ctx, buf);
-	}
-}
-
-struct sock_scan {
-	struct dns_sock *out;
-	size_t n, max;
-	bool udp;
-};
-
-static void sock_line(void *ctx, const char *line)
-{
-	struct sock_scan *sc = ctx;
-	struct dns_sock s;
-	if (sc->n < sc->max &&
-	    procs_net_line(line, &s.inode, &s.lport, &s.rport) == 0 &&
-	    s.inode && (s.rport == 53 || (sc->udp && s.rport == 0)))
-		sc->out[sc->n++] = s;
+	if (!pt->net[t])
+		return pt->net[t] = fopen(path, "re");
+	rewind(pt->net[t]);
+	return pt->net[t];
 }
 
 /* The case's sockets that DNS may go through: connected to port 53, or
@@ -374,31 +324,45 @@ static size_t dns_sockets(struct proctree *pt, struct dns_sock *out, size_t max)
 		{ "/proc/self/net/udp", true }, { "/proc/self/net/udp6", true },
 		{ "/proc/self/net/tcp", false }, { "/proc/self/net/tcp6", false },
 	};
-	struct sock_scan sc = { .out = out, .max = max };
+	_Static_assert(sizeof tabs / sizeof tabs[0] == PROCTREE_NET_TABLES,
+	               "one kept FILE per table");
+	char line[512];
+	size_t n = 0;
 	for (unsigned t = 0; t < sizeof tabs / sizeof tabs[0]; t++) {
 		if (!tabs[t].udp && !pt->tcp)
 			continue;
-		sc.udp = tabs[t].udp;
-		each_line(kept_fd(pt, t, tabs[t].path), sock_line, &sc);
+		FILE *f = net_table(pt, t, tabs[t].path);
+		while (f && fgets(line, sizeof line, f) && n < max) {
+			struct dns_sock s;
+			if (procs_net_line(line, &s.inode, &s.lport, &s.rport) == 0 &&
+			    s.inode && (s.rport == 53 || (tabs[t].udp && s.rport == 0)))
+				out[n++] = s;
+		}
 	}
-	return sc.n;
+	return n;
 }
 
 /* The children of init (ours, and single-threaded: its one task's), read
- * through a descriptor kept open. */
+ * through a descriptor kept open while init is the same. */
 static void init_children(struct proctree *pt, pid_t init, pid_t *out,
                           size_t *n, size_t max)
 {
 	char path[64], buf[4096];
-	if (pt->open & 1u << OPEN_INIT && pt->init_of != init) {
+	if (pt->init_of && pt->init_of != init) {
 		close(pt->init_fd);
-		pt->open &= ~(1u << OPEN_INIT);
+		pt->init_of = 0;
 	}
-	pt->init_of = init;
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)init, (int)init);
-	int fd = kept_fd(pt, OPEN_INIT, path);
-	ssize_t r = fd >= 0 ? pread(fd, buf, sizeof buf - 1, 0) : -1;
-	buf[r > 0 ? r : 0] = '\0';
+	if (!pt->init_of) {
+		snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)init,
+		         (int)init);
+		if ((pt->init_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return;
+		pt->init_of = init;
+	}
+	ssize_t r = pread(pt->init_fd, buf, sizeof buf - 1, 0);
+	if (r <= 0)
+		return;
+	buf[r] = '\0';
 	pids_of(buf, out, n, max);
 }
 
@@ -495,10 +459,14 @@ void proctree_finish(struct proctree *pt)
 
 void proctree_free(struct proctree *pt)
 {
-	for (unsigned i = 0; i <= OPEN_INIT; i++)
-		if (pt->open & 1u << i)
-			close(i == OPEN_INIT ? pt->init_fd : pt->net_fd[i]);
-	pt->open = 0;
+	for (unsigned t = 0; t < PROCTREE_NET_TABLES; t++)
+		if (pt->net[t]) {
+			fclose(pt->net[t]);
+			pt->net[t] = NULL;
+		}
+	if (pt->init_of)
+		close(pt->init_fd);
+	pt->init_of = 0;
 	for (size_t i = 0; i < pt->nfiles; i++)
 		if (pt->files[i].fd >= 0)
 			close(pt->files[i].fd);

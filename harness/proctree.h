@@ -20,11 +20,15 @@
 #define WHICHNS_PROCTREE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include "procs.h"
 
 /* How often the tree is sampled while the case runs (seconds). */
 #define PROCTREE_PERIOD 0.05
+
+/* The socket tables a sample reads: udp, udp6, tcp, tcp6. */
+#define PROCTREE_NET_TABLES 4
 
 /* A C library file some process of the tree mapped, held open until
  * proctree_finish reads its version. */
@@ -49,11 +53,10 @@ struct proctree {
 	                       * sockets too (set by the case) */
 	/* Kept open from the first sample on, each read again from its
 	 * start: the case's socket tables (/proc/self/net/udp, udp6, tcp,
-	 * tcp6) and init's children (init is single-threaded: its one
-	 * task's file).  Bit i of open: fd i is open. */
-	int      net_fd[4], init_fd;
-	unsigned open;
-	pid_t    init_of;     /* the init init_fd is of */
+	 * tcp6), and init's children file while init_of is not 0. */
+	FILE    *net[PROCTREE_NET_TABLES];
+	int      init_fd;
+	pid_t    init_of;     /* the init init_fd is of; 0: none open */
 };
 
 /* Sample now when the period has passed, or when soon (a DNS message

@@ -3,7 +3,8 @@
  * the kernel's header gives checked against the frame), libpcap's rule
  * for the loopback's copies, and the filter rewritten for a cooked
  * packet socket, instruction by instruction and on a program libpcap
- * compiled.
+ * compiled; the ring read in the kernel's order, on a ring whose kernel
+ * is faked: frames in flight, a full ring, a reader in the wrong place.
  */
 #include <check.h>
 #include <string.h>
@@ -209,6 +210,181 @@ START_TEST(test_fix_compiled)
 }
 END_TEST
 
+/* A ring of RN frames of RB bytes, as a packet socket's: each frame's
+ * status and time where the kernel keeps them. */
+#define RN 8u
+#define RB 64u
+static _Alignas(8) uint8_t ringmem[RN * RB];
+static struct pktring ring;
+static unsigned kernel_next;   /* the frame the fake kernel fills next */
+
+static void ring_reset(void)
+{
+	memset(ringmem, 0, sizeof ringmem);
+	ring = (struct pktring){ .base = ringmem, .block_size = RB, .frames = RN };
+	kernel_next = 0;
+}
+
+/* Frame i as the kernel left it: its status, and written at t (0: never). */
+static void ring_set(unsigned i, uint32_t status, uint32_t t)
+{
+	struct tpacket2_hdr h = { .tp_status = status, .tp_sec = t };
+	memcpy(ringmem + (i % RN) * RB, &h, sizeof h);
+}
+
+static uint32_t ring_time(const uint8_t *f)
+{
+	struct tpacket2_hdr h;
+	memcpy(&h, f, sizeof h);
+	return h.tp_sec;
+}
+
+/* The kernel takes a packet at t: into its next frame if the reader gave
+ * that back, else dropped. */
+static void kernel_put(uint32_t t)
+{
+	struct tpacket2_hdr h;
+	memcpy(&h, ringmem + kernel_next * RB, sizeof h);
+	if (h.tp_status & TP_STATUS_USER)
+		return;
+	ring_set(kernel_next, TP_STATUS_USER, t);
+	kernel_next = (kernel_next + 1) % RN;
+}
+
+/* The times of the frames the reader takes now, in its order. */
+static size_t read_all(uint32_t *out, size_t max)
+{
+	size_t n = 0;
+	uint8_t *f;
+	while (n < max && (f = pktring_ready(&ring)) != NULL) {
+		ck_assert_ptr_eq(f, ringmem + ring.next * RB);
+		out[n++] = ring_time(f);
+		pktring_done(&ring);
+	}
+	return n;
+}
+
+START_TEST(test_ring_find)
+{
+	/* Nothing written yet: frame 0. */
+	ring_reset();
+	pktring_find(&ring);
+	ck_assert_uint_eq(ring.next, 0);
+
+	/* Three written and given back: one past the latest. */
+	for (unsigned i = 0; i < 3; i++)
+		ring_set(i, TP_STATUS_KERNEL, 10 + i);
+	pktring_find(&ring);
+	ck_assert_uint_eq(ring.next, 3);
+
+	/* ... also across the ring's end. */
+	for (unsigned i = 0; i < RN; i++)
+		ring_set(i, TP_STATUS_KERNEL, 10 + i);
+	pktring_find(&ring);
+	ck_assert_uint_eq(ring.next, 0);
+	ring_set(0, TP_STATUS_KERNEL, 30);
+	pktring_find(&ring);
+	ck_assert_uint_eq(ring.next, 1);
+
+	/* Frames handed over and not read: the first of their run, even
+	 * when the run goes over the end and an older frame is in it. */
+	ring_set(2, TP_STATUS_USER, 40);
+	ring_set(3, TP_STATUS_USER, 41);
+	pktring_find(&ring);
+	ck_assert_uint_eq(ring.next, 2);
+	ring_reset();
+	ring_set(6, TP_STATUS_USER, 40);
+	ring_set(7, TP_STATUS_USER, 41);
+	ring_set(0, TP_STATUS_USER, 42);
+	ring_set(1, TP_STATUS_KERNEL, 5);
+	pktring_find(&ring);
+	ck_assert_uint_eq(ring.next, 6);
+
+	/* A full ring: its earliest frame. */
+	for (unsigned i = 0; i < RN; i++)
+		ring_set(i, TP_STATUS_USER, 100 + (i + RN - 5) % RN);
+	pktring_find(&ring);
+	ck_assert_uint_eq(ring.next, 5);
+}
+END_TEST
+
+START_TEST(test_ring_order)
+{
+	uint32_t got[64];
+	ring_reset();
+	pktring_find(&ring);
+
+	/* Read in the kernel's order, over the ring's end several times,
+	 * whatever the reader's pace. */
+	uint32_t t = 1;
+	for (unsigned round = 0; round < 10; round++) {
+		for (unsigned k = 0; k < round % 4 + 1; k++)
+			kernel_put(t++);
+		size_t n = read_all(got, 64);
+		ck_assert_uint_eq(n, round % 4 + 1);
+		for (size_t i = 0; i < n; i++)
+			ck_assert_uint_eq(got[i], t - n + i);
+	}
+
+	/* A full ring (the kernel drops the rest): all of it, in order. */
+	for (unsigned k = 0; k < RN + 3; k++)
+		kernel_put(t++);
+	ck_assert_uint_eq(read_all(got, 64), RN);
+	for (unsigned i = 1; i < RN; i++)
+		ck_assert_uint_eq(got[i], got[i - 1] + 1);
+	ck_assert_uint_eq(read_all(got, 64), 0);
+}
+END_TEST
+
+START_TEST(test_ring_in_flight)
+{
+	uint32_t got[64];
+	ring_reset();
+	for (unsigned i = 0; i < 3; i++)
+		ring_set(i, TP_STATUS_KERNEL, 10 + i);
+	pktring_find(&ring);
+	ck_assert_uint_eq(ring.next, 3);
+
+	/* The kernel took frames 3 and 4 and finished 4 first: 4 is not
+	 * passed on, nor 3 skipped. */
+	ring_set(4, TP_STATUS_USER, 21);
+	ck_assert_ptr_null(pktring_ready(&ring));
+	ck_assert_uint_eq(ring.next, 3);
+	ring_set(3, TP_STATUS_USER, 20);
+	ck_assert_uint_eq(read_all(got, 64), 2);
+	ck_assert_uint_eq(got[0], 20);
+	ck_assert_uint_eq(got[1], 21);
+	ck_assert_uint_eq(ring.next, 5);
+
+	/* The reader in the wrong place (the frame before it handed over,
+	 * its own not): found again, at the run's first. */
+	ring.next = 7;
+	ring_set(5, TP_STATUS_USER, 30);
+	ring_set(6, TP_STATUS_USER, 31);
+	ck_assert_uint_eq(read_all(got, 64), 2);
+	ck_assert_uint_eq(got[0], 30);
+	ck_assert_uint_eq(got[1], 31);
+	ck_assert_uint_eq(ring.next, 7);
+}
+END_TEST
+
+START_TEST(test_ring_drain)
+{
+	uint32_t got[64];
+	ring_reset();
+	ring_set(0, TP_STATUS_KERNEL, 10);
+	ring_set(1, TP_STATUS_USER, 11);
+	ring_set(2, TP_STATUS_USER, 12);
+	pktring_drain(&ring);
+	ck_assert_uint_eq(read_all(got, 64), 0);
+	ck_assert_uint_eq(ring.next, 3);
+	kernel_next = 3;
+	kernel_put(13);
+	ck_assert_uint_eq(read_all(got, 64), 1);
+	ck_assert_uint_eq(got[0], 13);
+}
+END_TEST
+
 Suite *pktring_suite(void)
 {
 	Suite *s = suite_create("pktring");
@@ -218,6 +394,10 @@ Suite *pktring_suite(void)
 	tcase_add_test(tc, test_skip);
 	tcase_add_test(tc, test_fix_filter);
 	tcase_add_test(tc, test_fix_compiled);
+	tcase_add_test(tc, test_ring_find);
+	tcase_add_test(tc, test_ring_order);
+	tcase_add_test(tc, test_ring_in_flight);
+	tcase_add_test(tc, test_ring_drain);
 	suite_add_tcase(s, tc);
 	return s;
 }

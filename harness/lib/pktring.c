@@ -87,3 +87,78 @@ bool pktring_skip(const struct pktring_pkt *p, int lo)
 {
 	return p->pkttype == PACKET_OUTGOING && lo > 0 && p->ifindex == lo;
 }
+
+static uint8_t *frame_at(const struct pktring *r, unsigned i)
+{
+	return r->base + (size_t)(i % r->frames) * r->block_size;
+}
+
+static bool handed_over(const struct pktring *r, unsigned i)
+{
+	return __atomic_load_n((const uint32_t *)frame_at(r, i), __ATOMIC_ACQUIRE) &
+	       TP_STATUS_USER;
+}
+
+static void give_back(const struct pktring *r, unsigned i)
+{
+	__atomic_store_n((uint32_t *)frame_at(r, i), TP_STATUS_KERNEL,
+	                 __ATOMIC_RELEASE);
+}
+
+static uint64_t frame_time(const struct pktring *r, unsigned i)
+{
+	struct tpacket2_hdr h;
+	memcpy(&h, frame_at(r, i), sizeof h);
+	return (uint64_t)h.tp_sec * 1000000000u + h.tp_nsec;
+}
+
+void pktring_find(struct pktring *r)
+{
+	unsigned latest = r->frames - 1;
+	uint64_t latest_t = frame_time(r, latest), first_t = 0;
+	int first = -1;
+	for (unsigned i = 0; i < r->frames; i++) {
+		uint64_t t = frame_time(r, i);
+		if (t > latest_t) {
+			latest = i;
+			latest_t = t;
+		}
+		if (!handed_over(r, i))
+			continue;
+		if (!handed_over(r, i + r->frames - 1)) {
+			r->next = i;
+			return;
+		}
+		if (first < 0 || t < first_t) {
+			first = (int)i;
+			first_t = t;
+		}
+	}
+	r->next = first >= 0 ? (unsigned)first : (latest + 1) % r->frames;
+}
+
+uint8_t *pktring_ready(struct pktring *r)
+{
+	if (!handed_over(r, r->next)) {
+		if (!handed_over(r, r->next + r->frames - 1))
+			return NULL;
+		pktring_find(r);
+		if (!handed_over(r, r->next))
+			return NULL;
+	}
+	return frame_at(r, r->next);
+}
+
+void pktring_done(struct pktring *r)
+{
+	give_back(r, r->next);
+	r->next = (r->next + 1) % r->frames;
+}
+
+void pktring_drain(struct pktring *r)
+{
+	for (unsigned i = 0; i < r->frames; i++)
+		if (handed_over(r, i))
+			give_back(r, i);
+	pktring_find(r);
+}

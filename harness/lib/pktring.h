@@ -10,8 +10,9 @@
  * loopback sends: it is seen again as it arrives); and turning a
  * classic BPF program compiled for DLT_LINUX_SLL into the one the
  * kernel runs on a cooked socket, as libpcap does for its own.
- * Never: touches a socket or the ring beyond the frame it is given, or
- * makes a system call; puts a VLAN tag back into the packet as libpcap
+ * Also the reader's walk through the ring: which frame comes next, in
+ * the ring's order, and where that is when the reader does not know.
+ * Never: touches a socket, or makes a system call; puts a VLAN tag back into the packet as libpcap
  * does (the namespaces whichns captures in have no VLAN, and the process
  * under test cannot make one).  harness/capture.c is the ring's live side.
  */
@@ -62,6 +63,41 @@ struct pktring_pkt {
  * outside the frame, its time does not fit, or snaplen is too small. */
 int pktring_frame(const uint8_t *frame, size_t frame_size, uint32_t snaplen,
                   struct pktring_pkt *p);
+
+/* A receive ring as its reader sees it: frames frames, each at the start
+ * of its own block_size bytes from base, and the frame to read next. */
+struct pktring {
+	uint8_t *base;
+	size_t   block_size;
+	unsigned frames;
+	unsigned next;
+};
+
+/* Set r->next to the frame the kernel hands over next, found from the
+ * frames themselves: the first of the frames handed over and not read
+ * yet (the run whose frame before is the kernel's, or the earliest when
+ * the ring is full); when there are none, one past the latest the
+ * kernel wrote (a frame keeps its time when given back; with none
+ * written, frame 0). */
+void pktring_find(struct pktring *r);
+
+/* The frame to read now, or NULL when there is none yet.  Frames are
+ * read in the ring's order, as libpcap reads them: the kernel takes its
+ * frames in turn but may finish a packet's copy after the next one's,
+ * so a frame not handed over yet is waited for, never passed.  Only when
+ * the frame before r->next is handed over and r->next is not (r->next
+ * is not where the kernel writes) is the place found again
+ * (pktring_find).  The frame is read with acquire order: its bytes are
+ * then the kernel's. */
+uint8_t *pktring_ready(struct pktring *r);
+
+/* The frame pktring_ready gave is read: given back to the kernel, and
+ * r->next the one after it. */
+void pktring_done(struct pktring *r);
+
+/* Every frame handed over and not read given back unread; r->next then
+ * found again. */
+void pktring_drain(struct pktring *r);
 
 /* libpcap's rule for a capture on every interface: a packet the
  * loopback (ifindex lo) sends is left out, since the same packet is
