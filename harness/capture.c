@@ -195,10 +195,10 @@ static int loopback(int fd)
 	return ioctl(fd, SIOCGIFINDEX, &ifr) == 0 ? ifr.ifr_ifindex : 0;
 }
 
-static void ring_start(struct capture *c);
+static void ring_start(struct capture *c, struct capture_place *place);
 
-int capture_open(struct capture *c, int socket, const char *path, char *err,
-                 size_t errsize)
+int capture_open(struct capture *c, int socket, struct capture_place *place,
+                 const char *path, char *err, size_t errsize)
 {
 	memset(c, 0, sizeof *c);
 	c->fd = socket;
@@ -220,7 +220,7 @@ int capture_open(struct capture *c, int socket, const char *path, char *err,
 	/* Nothing the case forks (the servers, nscd, the triggers) copies
 	 * its 2016 page table entries. */
 	madvise(ring, RING_SIZE, MADV_DONTFORK);
-	ring_start(c);
+	ring_start(c, place);
 	if (!dead || !(c->dump = pcap_dump_open(dead, path))) {
 		snprintf(err, errsize, "cannot write %s: %s", path,
 		         dead ? pcap_geterr(dead) : "no pcap handle");
@@ -233,17 +233,28 @@ int capture_open(struct capture *c, int socket, const char *path, char *err,
 	return 0;
 }
 
-/* Where the case starts reading.  What a slot's ring holds at the open
- * is its previous case's (nothing of this case has sent DNS yet): given
- * back unread, and its drops counted there, not here. */
-static void ring_start(struct capture *c)
+/* Where the case starts reading: a new ring's first frame, which the
+ * kernel fills first.  What a slot's ring holds at the open is its
+ * previous case's (nothing of this case has sent DNS yet): given back
+ * unread, and its drops counted there, not here.  It lies from where
+ * that case stopped, when the slot knows; the whole ring is looked
+ * through when not.  Each frame the case touches costs it: on this
+ * project's paravirtualised machines a page's first touch by a process
+ * costs some 20 us, and each frame has a page of its own. */
+static void ring_start(struct capture *c, struct capture_place *place)
 {
 	uint64_t before = 0;
 	if (c->own) {
-		pktring_find(&c->ring);
+		c->ring.next = 0;
 		return;
 	}
-	pktring_drain(&c->ring);
+	if (place && place->known)
+		pktring_drain_from(&c->ring, place->next);
+	else
+		pktring_drain(&c->ring);
+	if (place)
+		place->known = false;   /* until this case's release */
+	c->place = place;
 	drops_read(c->fd, &before);
 }
 
@@ -316,6 +327,8 @@ void capture_release(struct capture *c)
 {
 	dump_close(c);
 	if (!c->own) {
+		if (c->place && c->ring.base)
+			*c->place = (struct capture_place){ true, c->ring.next };
 		capture_close(c);   /* the slot's socket stays open */
 		return;
 	}

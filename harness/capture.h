@@ -19,10 +19,20 @@
 #include <pcap/pcap.h>
 #include "pktring.h"
 
+/* Where a job slot's next case starts reading the slot's socket's ring:
+ * where its last case stopped, kept by the slot in memory its cases
+ * share, so that the next one need not look through the whole ring. */
+struct capture_place {
+	bool     known;   /* false: look (a new slot says 0; a case that
+	                   * ended without capture_release says nothing) */
+	unsigned next;
+};
+
 struct capture {
 	int            fd;        /* the packet socket, for poll(); -1: none */
 	bool           own;       /* the case's own: closed at its end */
 	struct pktring ring;      /* the socket's ring, mapped here (base) */
+	struct capture_place *place;   /* a slot's: told at the release */
 	pcap_dumper_t *dump;
 	int            lo;        /* the loopback's interface index */
 	uint64_t       drops;
@@ -53,10 +63,11 @@ int  capture_socket(int *fd, char *err, size_t errsize);
 void capture_socket_close(int fd);
 /* Start saving to path what socket (capture_socket's, the slot's) takes
  * from now on (what it holds from before, and its drops, are the last
- * case's); with socket -1, from a socket of the case's own, made in the
- * caller's network namespace. */
-int  capture_open(struct capture *c, int socket, const char *path,
-                  char *err, size_t errsize);
+ * case's), reading its ring from place (the slot's; NULL: looked for);
+ * with socket -1, from a socket of the case's own, made in the caller's
+ * network namespace. */
+int  capture_open(struct capture *c, int socket, struct capture_place *place,
+                  const char *path, char *err, size_t errsize);
 /* Hand every waiting packet to fn (and to the file), in the ring's order;
  * returns how many, or -1 (c->err says why). */
 int  capture_dispatch(struct capture *c, capture_fn fn, void *ctx);
@@ -66,7 +77,8 @@ int  capture_drops(struct capture *c, uint64_t *drops);
  * own packet socket closed by a thread of its own, since the kernel then
  * waits for a network grace period (synchronize_net, tens of
  * milliseconds) that nothing of the case needs to wait for; a slot's
- * socket stays open for the slot's next case.  The caller dispatched
+ * socket stays open for the slot's next case, which starts reading where
+ * this one stopped (its place).  The caller dispatched
  * every packet it wants first.  When no thread starts, the socket stays
  * open, and capture_close() (the undo step) closes it. */
 void capture_release(struct capture *c);

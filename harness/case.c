@@ -602,8 +602,10 @@ static int watch(struct case_state *c, struct target *t, struct triggers *trig,
 static int start_servers(struct case_state *c)
 {
 	bool kept = c->s.kept && c->s.nkept == c->nsrv;
-	if (!kept)
+	if (!kept) {
 		c->s.kept_capture = -1;   /* the case's own namespace: its own */
+		c->s.kept_capture_at = NULL;
+	}
 	if (enter_namespaces(kept ? c->s.kept_netns : -1, c->err, c->errsize) != 0)
 		return -1;
 	struct topo_config tc = { .fixtures = c->s.fixtures,
@@ -698,7 +700,8 @@ static int start_process(struct case_state *c)
 		return -1;
 	defer_push(&c->undo, stop_target, &c->tgt, "stop the process");
 	snprintf(path, sizeof path, "%s/capture.pcap", s->casedir);
-	if (capture_open(&c->cap, s->kept_capture, path, c->err, c->errsize) != 0)
+	if (capture_open(&c->cap, s->kept_capture, s->kept_capture_at, path,
+	                 c->err, c->errsize) != 0)
 		return -1;
 	defer_push(&c->undo, close_capture, &c->cap, "close capture");
 	trace("capture", c->r->t_start);

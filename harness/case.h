@@ -17,6 +17,8 @@
 #include "stubspec.h"
 #include "view.h"
 
+struct capture_place;   /* capture.h */
+
 struct server;
 
 struct case_spec {
@@ -65,6 +67,8 @@ struct case_spec {
 	int         kept_capture; /* with kept: the packet socket made in it
 	                           * (capture.h), read from the case's
 	                           * start on; -1: the case's own */
+	struct capture_place *kept_capture_at;   /* with kept_capture: where
+	                           * its ring is read from (the slot's) */
 };
 
 /* The signal a case sends spec->notify once the part of its set-up that

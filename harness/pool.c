@@ -73,6 +73,7 @@ static void slot_stop(struct pool_slot *ps)
 	if (ps->netns >= 0)
 		close(ps->netns);
 	ps->netns = ps->capture = -1;
+	ps->capture_at.known = false;
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct server *k = &ps->srv[i];
 		const char *files[] = { k->conf, k->log, k->errlog };
@@ -109,6 +110,7 @@ static int slot_start(struct pool *p, unsigned s, const struct serverset *set,
 		return -1;
 	}
 	ps->n = n;
+	ps->capture_at = (struct capture_place){ true, 0 };   /* a new ring */
 	return 0;
 }
 
@@ -130,7 +132,8 @@ bool pool_get(struct pool *p, unsigned s, const struct job *j,
 		slot_stop(ps);
 	if (!ps->n && slot_start(p, s, &set, any_name) != 0)
 		return false;
-	*t = (struct pool_take){ ps->srv, ps->n, ps->netns, ps->capture };
+	*t = (struct pool_take){ ps->srv, ps->n, ps->netns, ps->capture,
+	                         &ps->capture_at };
 	return true;
 }
 

@@ -31,6 +31,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include "capture.h"
 #include "job.h"
 #include "serverset.h"
 #include "topo.h"
@@ -45,6 +46,8 @@ struct pool_slot {
 	                            * linked to, open */
 	int    capture;            /* a packet socket made in it (capture.h),
 	                            * which each case reads from its start */
+	struct capture_place capture_at;   /* where its next case reads it
+	                            * from, told by the last */
 	struct defer undo;         /* stops them */
 	struct server srv[TOPO_MAX];   /* topo_plan fills n, and ends them */
 };
@@ -63,11 +66,13 @@ struct pool {
 int pool_init(struct pool *p, unsigned jobs, const char *rundir,
               const char *fixtures);
 /* What a case takes from its slot: the kept servers (n of them), the
- * namespace they are linked to and its packet socket, both open. */
+ * namespace they are linked to and its packet socket, both open, and
+ * where in the socket's ring the case starts reading. */
 struct pool_take {
 	struct server *srv;
 	size_t n;
 	int    netns, capture;
+	struct capture_place *capture_at;   /* the slot's, shared */
 };
 
 /* The kept servers for job j's case in slot s, started when the slot

@@ -143,6 +143,7 @@ static void case_process(const struct run_opts *o, const char *rundir,
 	js->spec.nkept = kept->n;
 	js->spec.kept_netns = kept->netns;
 	js->spec.kept_capture = kept->capture;
+	js->spec.kept_capture_at = kept->capture_at;
 	js->spec.notify = getppid();
 	if (runs)
 		case_run(&js->spec, &r);

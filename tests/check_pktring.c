@@ -385,6 +385,58 @@ START_TEST(test_ring_drain)
 }
 END_TEST
 
+static bool ring_user(unsigned i)
+{
+	struct tpacket2_hdr h;
+	memcpy(&h, ringmem + (i % RN) * RB, sizeof h);
+	return h.tp_status & TP_STATUS_USER;
+}
+
+START_TEST(test_ring_drain_from)
+{
+	uint32_t got[64];
+	/* The last reader stopped at 3; 3 and 4 came after it. */
+	ring_reset();
+	for (unsigned i = 0; i < 3; i++)
+		ring_set(i, TP_STATUS_KERNEL, 10 + i);
+	ring_set(3, TP_STATUS_USER, 13);
+	ring_set(4, TP_STATUS_USER, 14);
+	ring_set(7, TP_STATUS_USER, 1);   /* not looked at */
+	pktring_drain_from(&ring, 3);
+	ck_assert_uint_eq(ring.next, 5);
+	ck_assert(!ring_user(3) && !ring_user(4) && ring_user(7));
+	ring_set(7, TP_STATUS_KERNEL, 1);
+	kernel_next = 5;
+	kernel_put(15);
+	ck_assert_uint_eq(read_all(got, 64), 1);
+	ck_assert_uint_eq(got[0], 15);
+
+	/* Over the ring's end; and nothing left over. */
+	ring_set(7, TP_STATUS_USER, 16);
+	ring_set(0, TP_STATUS_USER, 17);
+	pktring_drain_from(&ring, 7);
+	ck_assert_uint_eq(ring.next, 1);
+	ck_assert(!ring_user(7) && !ring_user(0));
+	pktring_drain_from(&ring, 1);
+	ck_assert_uint_eq(ring.next, 1);
+
+	/* A frame in flight before a finished one: the whole ring. */
+	ring_set(1, TP_STATUS_KERNEL, 2);
+	ring_set(2, TP_STATUS_USER, 18);
+	pktring_drain_from(&ring, 1);
+	ck_assert(!ring_user(2));
+	ck_assert_uint_eq(ring.next, 3);
+
+	/* A ring full of them: all given back, the place kept. */
+	for (unsigned i = 0; i < RN; i++)
+		ring_set(i, TP_STATUS_USER, 20 + (i + RN - 2) % RN);
+	pktring_drain_from(&ring, 2);
+	ck_assert_uint_eq(ring.next, 2);
+	for (unsigned i = 0; i < RN; i++)
+		ck_assert(!ring_user(i));
+}
+END_TEST
+
 Suite *pktring_suite(void)
 {
 	Suite *s = suite_create("pktring");
@@ -398,6 +450,7 @@ Suite *pktring_suite(void)
 	tcase_add_test(tc, test_ring_order);
 	tcase_add_test(tc, test_ring_in_flight);
 	tcase_add_test(tc, test_ring_drain);
+	tcase_add_test(tc, test_ring_drain_from);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -162,3 +162,12 @@ void pktring_drain(struct pktring *r)
 			give_back(r, i);
 	pktring_find(r);
 }
+
+void pktring_drain_from(struct pktring *r, unsigned next)
+{
+	r->next = next % r->frames;
+	for (unsigned k = 0; k < r->frames && handed_over(r, r->next); k++)
+		pktring_done(r);
+	if (handed_over(r, r->next + 1))
+		pktring_drain(r);
+}

@@ -99,6 +99,13 @@ void pktring_done(struct pktring *r);
  * found again. */
 void pktring_drain(struct pktring *r);
 
+/* As pktring_drain, for a ring whose last reader stopped at frame next
+ * (the kernel writes there or beyond): the frames handed over from next
+ * on given back, and r->next past them, without looking at the others.
+ * When a frame the kernel has not finished lies before one it has, the
+ * whole ring is drained. */
+void pktring_drain_from(struct pktring *r, unsigned next);
+
 /* libpcap's rule for a capture on every interface: a packet the
  * loopback (ifindex lo) sends is left out, since the same packet is
  * seen again as the loopback receives it. */
