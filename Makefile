@@ -209,6 +209,7 @@ zoo: all
 	exit $$rc
 
 bench: all $(B)/tests/lookloop
+	@scripts/deps.sh bench || echo "bench: goes on without what deps.sh could not install" >&2
 	WHICHNS=$(WHICHNS) scripts/bench.sh
 	WHICHNS=$(WHICHNS) LOOKLOOP=$(B)/tests/lookloop scripts/bench-watch.sh
 	$(MAKE) bench-decode

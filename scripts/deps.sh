@@ -6,6 +6,7 @@
 #   scripts/deps.sh check      also chromium (make check: pictures.t looks at
 #                              timeline.svg in a real browser, headless)
 #   scripts/deps.sh fuzz       also clang and its libFuzzer runtime (make fuzz)
+#   scripts/deps.sh bench      also tcpdump (make bench sets decode beside it)
 set -euo pipefail
 
 # musl-tools: the integration tests run musl probes too (libc.t).
@@ -21,6 +22,11 @@ pkgs=(gcc make libc6-dev pkg-config libpcap-dev check iproute2 dnsmasq-base
 # clang only recommends and apt-get here does not install.
 if [ "${1:-}" = fuzz ]; then
 	pkgs+=(libclang-rt-dev)
+fi
+# tcpdump: make bench times decode next to "tcpdump -nn -r" (and tshark,
+# installed above).  The package starts nothing.
+if [ "${1:-}" = bench ]; then
+	pkgs+=(tcpdump)
 fi
 # Debian 12's chromium: --headless --screenshot, no display needed.
 # umoci, skopeo and zstd: roots.t makes container images of a cached
