@@ -4,12 +4,14 @@
  * libpcap's "any" device is), a TPACKET_V2 receive ring the kernel fills
  * a frame per packet (libpcap's immediate mode: poll wakes for each),
  * the filter compiled by libpcap and rewritten for the kernel, the ring
- * read in its order (both lib/pktring.h), and capture.pcap written through libpcap's dump
- * functions.  Reading the ring here, rather than through libpcap's live
- * handle, lets a job slot keep one socket for all its cases (pool.h):
- * libpcap keeps its place in the ring in its own memory, which a case,
- * a fork of the runner, cannot hand on to the next.  Here the place is
- * found in the ring itself (ring_start), and kept while the case reads.
+ * read in its order (both lib/pktring.h), and capture.pcap written
+ * through libpcap's dump functions.  Reading the ring here, rather than
+ * through libpcap's live handle, lets a job slot keep one socket for all
+ * its cases (pool.h): libpcap keeps its place in the ring in its own
+ * memory, which a case, a fork of the runner, cannot hand on to the
+ * next.  Here the slot keeps it (struct capture_place): each case starts
+ * where the last one stopped (ring_start), and says where it stopped as
+ * it releases the capture.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -45,7 +45,7 @@ struct pool_slot {
 	int    netns;              /* the client namespace the servers are
 	                            * linked to, open */
 	int    capture;            /* a packet socket made in it (capture.h),
-	                            * which each case reads from its start */
+	                            * which each case reads from its open on */
 	struct capture_place capture_at;   /* where its next case reads it
 	                            * from, told by the last */
 	struct defer undo;         /* stops them */

@@ -12,9 +12,10 @@
  * kernel runs on a cooked socket, as libpcap does for its own.
  * Also the reader's walk through the ring: which frame comes next, in
  * the ring's order, and where that is when the reader does not know.
- * Never: touches a socket, or makes a system call; puts a VLAN tag back into the packet as libpcap
- * does (the namespaces whichns captures in have no VLAN, and the process
- * under test cannot make one).  harness/capture.c is the ring's live side.
+ * Never: touches a socket, or makes a system call; puts a VLAN tag back
+ * into the packet as libpcap does (the namespaces whichns captures in
+ * have no VLAN, and the process under test cannot make one).
+ * harness/capture.c is the ring's live side.
  */
 #ifndef WHICHNS_PKTRING_H
 #define WHICHNS_PKTRING_H
