@@ -331,10 +331,14 @@ static size_t dns_sockets(struct proctree *pt, struct dns_sock *out, size_t max)
 	for (unsigned t = 0; t < sizeof tabs / sizeof tabs[0]; t++) {
 		if (!tabs[t].udp && !pt->tcp)
 			continue;
+		/* Read to its end even when out is full: after a partial
+		 * read, glibc's rewind() keeps what it buffered and the next
+		 * sample would read this one's text. */
 		FILE *f = net_table(pt, t, tabs[t].path);
-		while (f && fgets(line, sizeof line, f) && n < max) {
+		while (f && fgets(line, sizeof line, f)) {
 			struct dns_sock s;
-			if (procs_net_line(line, &s.inode, &s.lport, &s.rport) == 0 &&
+			if (n < max &&
+			    procs_net_line(line, &s.inode, &s.lport, &s.rport) == 0 &&
 			    s.inode && (s.rport == 53 || (tabs[t].udp && s.rport == 0)))
 				out[n++] = s;
 		}
